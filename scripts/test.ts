@@ -1,0 +1,54 @@
+// `npm test`: system packages, UI bundle, type-check, lint, then every *.test.ts under node:test.
+// `npm test -- <file|dir> ...` runs only those tests (no type-check or lint): the inner loop.
+import { spawnSync } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { ensurePackages } from './lib/system-packages.ts';
+
+const root = join(import.meta.dirname, '..');
+const roots = ['terminal', 'sync-service', 'kiosk-ui', 'scripts'];
+
+function findTests(dir: string, out: string[] = []): string[] {
+  for (const name of readdirSync(dir)) {
+    if (name === 'node_modules' || name === 'dist' || name.startsWith('.')) continue;
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) findTests(p, out);
+    else if (name.endsWith('.test.ts')) out.push(p);
+  }
+  return out;
+}
+
+function step(title: string, cmd: string, args: string[]): void {
+  console.log(`\n== ${title}`);
+  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit' });
+  if (r.status !== 0) {
+    console.error(`\n${title} failed (exit ${r.status ?? r.signal}).`);
+    process.exit(1);
+  }
+}
+
+const selected = process.argv.slice(2);
+const pkgs = ensurePackages((l) => console.log(l));
+if (!pkgs.ok) {
+  console.error(`Missing Debian packages. Install them with:\n  ${pkgs.command}`);
+  process.exit(1);
+}
+
+const bin = (name: string) => join(root, 'node_modules', '.bin', name);
+step('build kiosk UI', process.execPath, ['--import', 'tsx', 'scripts/build-ui.ts']);
+if (selected.length === 0) {
+  step('type-check', bin('tsc'), ['--noEmit', '-p', 'tsconfig.json']);
+  step('lint', bin('eslint'), ['--max-warnings=0', '.']);
+}
+
+const files = (selected.length ? selected.map((s) => join(root, s)) : roots.map((r) => join(root, r)))
+  .flatMap((p) => (statSync(p).isDirectory() ? findTests(p) : [p]))
+  .map((f) => relative(root, f))
+  .sort();
+console.log(`\n== tests (${files.length} files)`);
+const r = spawnSync(
+  process.execPath,
+  ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=2', '--test-timeout=600000', ...files],
+  { cwd: root, stdio: 'inherit', env: { ...process.env, YSS_TEST: '1' } },
+);
+process.exit(r.status ?? 1);

@@ -1,0 +1,126 @@
+// The daemon's loopback API, as types. The kiosk UI imports this file, so a change here breaks
+// the UI's build rather than the kiosk. Documented in docs/api.md.
+
+/** A stable machine code for why a code or reading was refused (codes.md §5 and scenario checks). */
+export type Reason =
+  | 'malformed'
+  | 'unsupported_alg'
+  | 'unknown_key'
+  | 'alg_mismatch'
+  | 'issuer_mismatch'
+  | 'key_revoked'
+  | 'key_not_valid'
+  | 'type_not_allowed'
+  | 'bad_signature'
+  | 'not_yet_valid'
+  | 'expired'
+  | 'lifetime_too_long'
+  | 'revoked'
+  | 'replayed'
+  | 'issuer_not_accepted'
+  | 'authorization_required'
+  | 'health_status'
+  | 'trust_list_too_old'
+  | 'not_a_code'
+  | 'id_number_invalid'
+  | 'document_expired';
+
+/** Where a device is in its life (UnifiedPOS: open → claim → enable; errors and unplug). */
+export type DeviceState = 'connecting' | 'connected' | 'disconnected' | 'error' | 'missing_backend';
+
+export interface DeviceHealth {
+  /** Configured id of the device, e.g. `scanner-1`. */
+  id: string;
+  role: 'scanner' | 'idcard' | 'mrz' | 'printer' | 'relay';
+  /** Adapter kind, e.g. `serial-scanner`, `hid-pos`. */
+  kind: string;
+  state: DeviceState;
+  /** Path currently open (or configured), if any. */
+  path: string | null;
+  /** Human-readable detail for staff (last error, missing package, ...). */
+  detail: string | null;
+  /** Unix milliseconds of the last reading, or null. */
+  last_reading_at: number | null;
+}
+
+export interface TrustHealth {
+  /** Installed trust-list sequence, or null when none is installed. */
+  sequence: number | null;
+  issued_at: number | null;
+  expires_at: number | null;
+  /** True once the list is past expires_at: codes still verify, the terminal reports degraded. */
+  stale: boolean;
+}
+
+export interface QueueHealth {
+  /** Events committed but not yet acknowledged by the sync service. */
+  backlog: number;
+  /** Age in seconds of the oldest unacknowledged event, or null. */
+  oldest_unsent_age_s: number | null;
+  /** Highest committed sequence number. */
+  last_seq: number;
+}
+
+export interface SyncHealth {
+  state: 'idle' | 'uploading' | 'backoff' | 'offline' | 'unenrolled' | 'disabled';
+  /** Unix milliseconds of the last successful exchange with the service. */
+  last_success_at: number | null;
+  last_error: string | null;
+  /** Highest sequence the service acknowledged. */
+  acked_seq: number;
+}
+
+export interface Health {
+  status: 'ok' | 'degraded';
+  /** Why the terminal is degraded, as stable codes (`trust_list_stale`, `device_scanner-1`, ...). */
+  degraded: string[];
+  terminal_id: string | null;
+  version: string;
+  scenario: string;
+  devices: DeviceHealth[];
+  trust: TrustHealth;
+  queue: QueueHealth;
+  sync: SyncHealth;
+  clock: { wall: number; trusted: number; drift_s: number };
+}
+
+/** The outcome of one reading, pushed only after its event is durably committed. */
+export interface VerdictMessage {
+  type: 'verdict';
+  /** Queue sequence number of the committed event. */
+  seq: number;
+  /** Unix milliseconds when the reading arrived. */
+  at: number;
+  accepted: boolean;
+  reason: Reason | null;
+  scenario: string;
+  /** What was read: a signed code family, or an ID card / MRZ. */
+  source: 'YSS1' | 'HC1' | 'idcard' | 'mrz' | 'other';
+  /** Issuer id (e.g. `CN-44`) for signed codes. */
+  issuer: string | null;
+  /** Code type (`personal`, `health`, `credential`, `hcert`). */
+  code_type: string | null;
+  /** Only what the screen may show: a masked name, never a full ID number. */
+  display: { name_masked?: string; health?: 'green' | 'yellow' | 'red'; credential_type?: string; valid_until?: string };
+  replayed: boolean;
+  /** Side effects the scenario produced, e.g. a ticket number. */
+  effects: Effect[];
+}
+
+export type Effect =
+  | { kind: 'ticket'; number: string; service: string; waiting: number }
+  | { kind: 'gate'; opened: boolean }
+  | { kind: 'registration'; room?: string; guests?: number };
+
+export interface DeviceMessage {
+  type: 'device';
+  device: DeviceHealth;
+}
+
+export interface HealthMessage {
+  type: 'health';
+  health: Health;
+}
+
+/** Every message on the `/api/events` WebSocket; the first one after connecting is `health`. */
+export type EventMessage = VerdictMessage | DeviceMessage | HealthMessage;
