@@ -1,0 +1,1 @@
+export { openDatabase, DB_FILE, type Db } from './db.ts';
