@@ -1,0 +1,4 @@
+// The device simulators, for tests and for `npm run sim`.
+export { SimPort } from './sim-port.ts';
+export { ScannerSim, type ScanOptions } from './scanner.ts';
+export { openPtyPair, type PtyPair } from '../lib/pty.ts';

@@ -1,0 +1,43 @@
+// The devices port: createDevice() turns one validated `devices[]` entry into an adapter.
+//
+// Every adapter is a `Device` (types.ts): call start() once; it opens, and reopens with backoff
+// after unplug or errors, until close(). It emits `status` on every health change and `reading`
+// for each code, ID card or MRZ. Nothing throws out of start() or out of an event.
+//
+// Outputs and feedback, for the scenario code:
+// - scanners (`role: 'scanner'`, ScannerDevice): `acknowledge(accepted)` plays the configured
+//   beep/LED; `trigger(on)` starts/stops a software-triggered read where the model supports it.
+// - printers (`role: 'printer'`, PrinterDevice): `print({ title?, number, lines?, qr? })` prints a
+//   queue ticket (big number, GB18030 Chinese, QR, cut) and resolves `{ ok, reason }` with reason
+//   `offline` | `paper_out` | `write_failed`; it never rejects.
+// - relays (`role: 'relay'`, RelayDevice): `pulse(ms?)` closes the contact for ms (default the
+//   configured pulse_ms) then opens it; `set(closed)` holds it.
+import type pino from 'pino';
+import type { DeviceConfig } from './config.ts';
+import { SerialScanner } from './serial-scanner.ts';
+import type { Device } from './types.ts';
+
+export type {
+  DeviceConfig,
+  SerialScannerConfig,
+  SsiScannerConfig,
+  HidPosScannerConfig,
+  HidKeyboardScannerConfig,
+  IdCardReaderConfig,
+  MrzReaderConfig,
+  EscPosPrinterConfig,
+  RelayConfig,
+  Locator,
+} from './config.ts';
+export type { Device, DeviceEvents, Reading, ScannerDevice, PrinterDevice, RelayDevice, Ticket, PrintResult } from './types.ts';
+export { validateDeviceConfig } from './validate.ts';
+
+/** Builds the adapter for a config entry that validateDeviceConfig() accepted. Does not open it. */
+export function createDevice(config: DeviceConfig, log: pino.Logger): Device {
+  switch (config.kind) {
+    case 'serial-scanner':
+      return new SerialScanner(config, log);
+    default:
+      throw new Error(`device kind ${config.kind} is not implemented yet`);
+  }
+}

@@ -1,0 +1,144 @@
+// Splits a byte stream into frames ending in CR, LF, CRLF or a configured suffix, with bounds:
+// a frame longer than maxBytes is dropped up to its terminator (reported once per overrun), and a
+// partial frame is dropped after timeoutMs of silence, so a glitch cannot glue two scans together.
+import type { Framing } from './config.ts';
+
+export interface LineFramerOptions {
+  framing: Framing;
+  suffix?: Buffer;
+  maxBytes: number;
+  timeoutMs: number;
+  onFrame: (frame: Buffer) => void;
+  /** Called once per dropped run: `overflow` (no terminator within maxBytes) or `timeout` (half a frame). */
+  onDrop: (why: 'overflow' | 'timeout', bytes: number) => void;
+}
+
+const CR = 0x0d;
+const LF = 0x0a;
+
+export class LineFramer {
+  #chunks: Buffer[] = [];
+  #size = 0;
+  #discarding = 0; // bytes dropped in the current overrun, 0 when not discarding
+  #timer: NodeJS.Timeout | null = null;
+  readonly #o: LineFramerOptions;
+
+  constructor(o: LineFramerOptions) {
+    this.#o = o;
+  }
+
+  push(chunk: Buffer): void {
+    let start = 0;
+    for (;;) {
+      const end = this.#findEnd(chunk, start);
+      if (end === null) break;
+      this.#append(chunk.subarray(start, end.at));
+      this.#finish();
+      start = end.at + end.len;
+    }
+    this.#append(chunk.subarray(start));
+    this.#arm();
+  }
+
+  /** Forgets any partial frame and stops the timer. */
+  reset(): void {
+    this.#chunks = [];
+    this.#size = 0;
+    this.#discarding = 0;
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = null;
+  }
+
+  #findEnd(b: Buffer, from: number): { at: number; len: number } | null {
+    const f = this.#o.framing;
+    if (f === 'suffix') {
+      // A suffix split across chunks is found by looking back into the pending bytes.
+      const suffix = this.#o.suffix!;
+      if (suffix.length > 1 && from === 0 && this.#size > 0) {
+        const tail = Buffer.concat([this.#tail(suffix.length - 1), b.subarray(0, suffix.length - 1)]);
+        const i = tail.indexOf(suffix);
+        if (i >= 0) {
+          const back = suffix.length - 1 - i;
+          this.#trim(Math.min(back, this.#size));
+          return { at: 0, len: suffix.length - back };
+        }
+      }
+      const i = b.indexOf(suffix, from);
+      return i < 0 ? null : { at: i, len: suffix.length };
+    }
+    for (let i = from; i < b.length; i++) {
+      const c = b[i];
+      if (f === 'cr' && c === CR) return { at: i, len: 1 };
+      if (f === 'lf' && c === LF) return { at: i, len: 1 };
+      if (f === 'crlf' && c === LF && (i > from ? b[i - 1] === CR : this.#pendingEndsWithCr())) {
+        if (i > from) return { at: i - 1, len: 2 };
+        this.#trim(1);
+        return { at: i, len: 1 };
+      }
+      if (f === 'any' && (c === CR || c === LF)) {
+        // CRLF counts once: an LF right after a CR closes an empty frame, which #finish ignores.
+        return { at: i, len: 1 };
+      }
+    }
+    return null;
+  }
+
+  #pendingEndsWithCr(): boolean {
+    return this.#size > 0 && this.#tail(1)[0] === CR;
+  }
+
+  #tail(n: number): Buffer {
+    const all = Buffer.concat(this.#chunks);
+    return all.subarray(Math.max(0, all.length - n));
+  }
+
+  #trim(n: number): void {
+    if (n <= 0) return;
+    const all = Buffer.concat(this.#chunks);
+    this.#chunks = [all.subarray(0, all.length - n)];
+    this.#size = all.length - n;
+  }
+
+  #append(b: Buffer): void {
+    if (b.length === 0) return;
+    if (this.#discarding) {
+      this.#discarding += b.length;
+      return;
+    }
+    if (this.#size + b.length > this.#o.maxBytes) {
+      this.#discarding = this.#size + b.length;
+      this.#chunks = [];
+      this.#size = 0;
+      this.#o.onDrop('overflow', this.#discarding);
+      return;
+    }
+    this.#chunks.push(b);
+    this.#size += b.length;
+  }
+
+  #finish(): void {
+    if (this.#discarding) {
+      this.#discarding = 0;
+      return;
+    }
+    if (this.#size === 0) return;
+    const frame = this.#chunks.length === 1 ? this.#chunks[0] : Buffer.concat(this.#chunks);
+    this.#chunks = [];
+    this.#size = 0;
+    this.#o.onFrame(frame);
+  }
+
+  #arm(): void {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = null;
+    if (this.#size === 0 && !this.#discarding) return;
+    this.#timer = setTimeout(() => {
+      this.#timer = null;
+      if (this.#size > 0) this.#o.onDrop('timeout', this.#size);
+      this.#chunks = [];
+      this.#size = 0;
+      this.#discarding = 0;
+    }, this.#o.timeoutMs);
+    this.#timer.unref();
+  }
+}

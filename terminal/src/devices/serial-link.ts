@@ -1,0 +1,136 @@
+// A serial port that stays open: it resolves the configured locator, opens, and after any close,
+// open failure or read error waits (200 ms doubling to a ceiling) and tries again, until close().
+// serialport has no reconnect of its own; an unplug shows up as `close` with `disconnected: true`.
+import { EventEmitter } from 'node:events';
+import { SerialPort } from 'serialport';
+import type pino from 'pino';
+import { DEFAULTS, type Locator } from './config.ts';
+import { resolveSerialPath } from './locate.ts';
+
+export type LinkState = 'connecting' | 'connected' | 'disconnected' | 'error';
+
+export interface SerialLinkOptions {
+  locator: Locator;
+  baudRate: number;
+  reconnectMaxMs: number;
+  log: pino.Logger;
+}
+
+interface LinkEvents {
+  data: [chunk: Buffer];
+  /** `path` is the node actually opened, or the configured locator text while none is. */
+  state: [state: LinkState, detail: string | null, path: string | null];
+  open: [];
+}
+
+export class SerialLink extends EventEmitter<LinkEvents> {
+  #port: SerialPort | null = null;
+  #timer: NodeJS.Timeout | null = null;
+  #delay: number = DEFAULTS.reconnect_min_ms;
+  #stopped = true;
+  #attempt = 0;
+  readonly #o: SerialLinkOptions;
+
+  constructor(options: SerialLinkOptions) {
+    super();
+    this.#o = options;
+  }
+
+  get isOpen(): boolean {
+    return this.#port?.isOpen ?? false;
+  }
+
+  start(): void {
+    if (!this.#stopped) return;
+    this.#stopped = false;
+    this.#delay = DEFAULTS.reconnect_min_ms;
+    void this.#connect();
+  }
+
+  /** Writes and waits until the OS has the bytes; false when the port is not open or the write failed. */
+  write(bytes: Uint8Array): Promise<boolean> {
+    const port = this.#port;
+    if (!port?.isOpen) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      port.write(Buffer.from(bytes), (err) => {
+        if (err) return resolve(false);
+        port.drain((e) => resolve(!e));
+      });
+    });
+  }
+
+  async close(): Promise<void> {
+    this.#stopped = true;
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = null;
+    const port = this.#port;
+    this.#port = null;
+    if (port?.isOpen) await new Promise<void>((r) => port.close(() => r()));
+    port?.removeAllListeners();
+    port?.on('error', () => {}); // a late error from a port we dropped must not become unhandled
+  }
+
+  async #connect(): Promise<void> {
+    if (this.#stopped) return;
+    const attempt = ++this.#attempt;
+    this.emit('state', 'connecting', null, this.#o.locator.path ?? null);
+    let path: string | null;
+    try {
+      path = await resolveSerialPath(this.#o.locator);
+    } catch (e) {
+      path = null;
+      this.#o.log.warn({ err: (e as Error).message }, 'serial enumeration failed');
+    }
+    if (this.#stopped || attempt !== this.#attempt) return;
+    if (!path) return this.#retry('disconnected', `no device at ${describe(this.#o.locator)}`, null);
+    const port = new SerialPort({ path, baudRate: this.#o.baudRate, autoOpen: false });
+    port.on('error', (err) => {
+      // Read errors leave the port in an unknown state; reopening is the documented workaround.
+      this.#o.log.warn({ err: err.message, path }, 'serial error');
+      if (this.#port === port) this.#drop(port, 'error', err.message, path);
+    });
+    port.on('close', (err?: Error & { disconnected?: boolean }) => {
+      if (this.#port !== port) return;
+      this.#drop(port, 'disconnected', err?.disconnected ? 'unplugged' : 'port closed', path);
+    });
+    port.on('data', (chunk: Buffer) => this.emit('data', chunk));
+    port.open((err) => {
+      if (this.#stopped) {
+        if (!err) port.close();
+        return;
+      }
+      if (err) return this.#retry('disconnected', `cannot open ${path}: ${err.message}`, path);
+      this.#port = port;
+      this.#delay = DEFAULTS.reconnect_min_ms;
+      this.#o.log.info({ path }, 'serial port open');
+      this.emit('state', 'connected', null, path);
+      this.emit('open');
+    });
+  }
+
+  #drop(port: SerialPort, state: LinkState, detail: string, path: string): void {
+    this.#port = null;
+    port.removeAllListeners();
+    port.on('error', () => {});
+    if (port.isOpen) port.close(() => {});
+    if (this.#stopped) return;
+    this.#o.log.warn({ path, detail }, 'serial port lost');
+    this.#retry(state, detail, path);
+  }
+
+  #retry(state: LinkState, detail: string, path: string | null): void {
+    if (this.#stopped) return;
+    this.emit('state', state, detail, path);
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => {
+      this.#timer = null;
+      void this.#connect();
+    }, this.#delay);
+    this.#delay = Math.min(this.#delay * 2, this.#o.reconnectMaxMs);
+  }
+}
+
+export function describe(l: Locator): string {
+  if (l.path) return l.path;
+  return `USB ${l.vid}:${l.pid}${l.serial_number ? ` serial ${l.serial_number}` : ''}`;
+}

@@ -1,0 +1,59 @@
+// Shared by the device integration tests: a silent logger that still records what was logged
+// (to prove personal data stays out of it), and waiting for events with a deadline.
+import { once, type EventEmitter } from 'node:events';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import pino from 'pino';
+import type { DeviceHealth } from '../../api/messages.ts';
+import type { Device, Reading } from '../types.ts';
+
+export function captureLog(): { log: pino.Logger; lines: string[] } {
+  const lines: string[] = [];
+  const sink = new Writable({
+    write(chunk, _enc, cb) {
+      lines.push(String(chunk));
+      cb();
+    },
+  });
+  return { log: pino({ level: 'debug' }, sink), lines };
+}
+
+export function tempDir(prefix = 'yss-dev-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+export async function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let t: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    t = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
+  });
+  try {
+    return await Promise.race([p, timeout]);
+  } finally {
+    clearTimeout(t);
+  }
+}
+
+export async function nextReading(d: Device, ms = 5000): Promise<Reading> {
+  const [r] = (await withTimeout(once(d as EventEmitter, 'reading'), ms, 'a reading')) as [Reading];
+  return r;
+}
+
+/** Resolves at the first status (already current or future) in the given state. */
+export function untilState(d: Device, state: DeviceHealth['state'], ms = 8000): Promise<DeviceHealth> {
+  if (d.health.state === state) return Promise.resolve(d.health);
+  return withTimeout(
+    new Promise<DeviceHealth>((resolve) => {
+      const on = (h: DeviceHealth) => {
+        if (h.state !== state) return;
+        d.off('status', on);
+        resolve(h);
+      };
+      d.on('status', on);
+    }),
+    ms,
+    `state ${state}`,
+  );
+}

@@ -1,0 +1,49 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { validateDeviceConfig } from './validate.ts';
+
+const ok = { id: 'scanner-1', role: 'scanner', kind: 'serial-scanner', path: '/dev/ttyACM0', baud: 9600, framing: 'cr' };
+
+test('accepts the minimal serial scanner entry', () => {
+  assert.deepEqual(validateDeviceConfig(ok, 'devices[0]'), []);
+});
+
+test('names the key, the allowed values and the value given for a bad baud rate', () => {
+  assert.deepEqual(validateDeviceConfig({ ...ok, baud: 1234 }, 'devices[0]'), [
+    'devices[0].baud: expected one of 1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200, 230400, got 1234',
+  ]);
+});
+
+test('lists every problem at once, unknown keys included', () => {
+  const problems = validateDeviceConfig({ ...ok, baud: '9600', framing: 'nul', colour: 'red' }, 'devices[2]');
+  assert.equal(problems.length, 3);
+  assert.ok(problems.includes('devices[2].colour: unknown key for kind "serial-scanner"'));
+  assert.ok(problems.some((p) => p.startsWith('devices[2].framing: expected one of "cr"')));
+});
+
+test('rejects an unknown kind and a missing locator', () => {
+  const problems = validateDeviceConfig({ id: 'x', role: 'scanner', kind: 'laser' }, 'd');
+  assert.ok(problems.some((p) => p.startsWith('d.kind: expected one of')));
+  assert.ok(problems.includes('d: missing path, or vid + pid, to find the device'));
+});
+
+test('accepts VID/PID instead of a path but not both, and wants both halves', () => {
+  const { path: _p, ...usb } = ok;
+  assert.deepEqual(validateDeviceConfig({ ...usb, vid: '0c2e', pid: '0b61' }, 'd'), []);
+  assert.deepEqual(validateDeviceConfig({ ...ok, vid: '0c2e', pid: '0b61' }, 'd'), ['d: give either path or vid + pid, not both']);
+  assert.deepEqual(validateDeviceConfig({ ...usb, vid: '0c2e' }, 'd'), ['d.pid: required with vid']);
+  assert.deepEqual(validateDeviceConfig({ ...usb, vid: 'xyz', pid: '0b61' }, 'd'), ['d.vid: expected 4 hex digits, got "xyz"']);
+});
+
+test('rejects a role that does not match the kind', () => {
+  assert.deepEqual(validateDeviceConfig({ ...ok, role: 'printer' }, 'd'), ['d.role: kind "serial-scanner" has role "scanner", got "printer"']);
+});
+
+test('requires a suffix exactly when framing is suffix', () => {
+  assert.deepEqual(validateDeviceConfig({ ...ok, framing: 'suffix' }, 'd'), ['d.suffix: required when framing is "suffix"']);
+  assert.deepEqual(validateDeviceConfig({ ...ok, framing: 'suffix', suffix: '\u0003' }, 'd'), []);
+});
+
+test('rejects something that is not an object', () => {
+  assert.deepEqual(validateDeviceConfig(null, 'devices[1]'), ['devices[1]: expected an object, got null']);
+});
