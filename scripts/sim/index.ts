@@ -2,3 +2,5 @@
 export { SimPort } from './sim-port.ts';
 export { ScannerSim, type ScanOptions } from './scanner.ts';
 export { openPtyPair, type PtyPair } from '../lib/pty.ts';
+export { IdCardSim } from './idcard.ts';
+export { cardText, fakePhoto, type SimCard } from './idcard-data.ts';

@@ -14,6 +14,7 @@
 //   configured pulse_ms) then opens it; `set(closed)` holds it.
 import type pino from 'pino';
 import type { DeviceConfig } from './config.ts';
+import { Ga467Reader } from './idcard/index.ts';
 import { SerialScanner } from './serial-scanner.ts';
 import type { Device } from './types.ts';
 
@@ -37,6 +38,8 @@ export function createDevice(config: DeviceConfig, log: pino.Logger): Device {
   switch (config.kind) {
     case 'serial-scanner':
       return new SerialScanner(config, log);
+    case 'ga467-reader':
+      return new Ga467Reader(config, log);
     default:
       throw new Error(`device kind ${config.kind} is not implemented yet`);
   }

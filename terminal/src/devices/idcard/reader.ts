@@ -1,0 +1,169 @@
+// A GA 467 resident ID-card reader on a serial port. While open it polls: find card (20 01),
+// select (20 02), read text + photo (30 01), and reports one `idcard` reading per card
+// presented: a card left lying on the reader is read once, not every poll.
+// The WLT photo needs a vendor library to decode; it is kept as opaque bytes on a
+// non-enumerable `photo` property so that JSON output and logs never carry it.
+import type pino from 'pino';
+import { BaseDevice } from '../base-device.ts';
+import { DEFAULTS, type IdCardReaderConfig } from '../config.ts';
+import { SerialLink } from '../serial-link.ts';
+import { parseCardText, type IdCard } from './card-text.ts';
+import { CMD, encodeRequest, Ga467Parser, statusReason, type Ga467Frame } from './ga467-frame.ts';
+
+export interface Reply {
+  sw3: number;
+  data: Buffer;
+}
+
+/** Parses a 30 01 / 30 10 reply body after SW: text length, photo length, [fingerprint length], text, photo. */
+export function parseReadReply(data: Buffer, withFingerprint: boolean): { text: Buffer; photo: Buffer } {
+  const head = withFingerprint ? 6 : 4;
+  if (data.length < head) throw new Error(`read reply of ${data.length} bytes is too short`);
+  // (b[10] << 8) + b[11], with the brackets a well-known Java reader forgot.
+  const textLen = data.readUInt16BE(0);
+  const photoLen = data.readUInt16BE(2);
+  const fpLen = withFingerprint ? data.readUInt16BE(4) : 0;
+  if (data.length < head + textLen + photoLen + fpLen) throw new Error(`read reply of ${data.length} bytes is shorter than its lengths say`);
+  return { text: data.subarray(head, head + textLen), photo: data.subarray(head + textLen, head + textLen + photoLen) };
+}
+
+export class Ga467Reader extends BaseDevice {
+  readonly #c: IdCardReaderConfig;
+  readonly #link: SerialLink;
+  readonly #parser: Ga467Parser;
+  #pending: { resolve: (r: Reply | null) => void; timer: NodeJS.Timeout } | null = null;
+  #poll: NodeJS.Timeout | null = null;
+  #running = false;
+  #generation = 0;
+  #lastCard: string | null = null;
+  #cardLeft = true;
+  readonly #baud: number;
+
+  constructor(c: IdCardReaderConfig, log: pino.Logger, now: () => number = Date.now) {
+    super({ id: c.id, role: 'idcard', kind: c.kind, path: c.path ?? null }, log, now);
+    this.#c = c;
+    this.#baud = c.baud ?? DEFAULTS.idcard_baud;
+    this.#parser = new Ga467Parser(
+      (f) => this.#onFrame(f),
+      (why, bytes) => this.log.debug({ why, bytes }, 'skipped bytes that are not a GA 467 frame'),
+    );
+    this.#link = new SerialLink({ locator: c, baudRate: this.#baud, reconnectMaxMs: c.reconnect_max_ms ?? DEFAULTS.reconnect_max_ms, log: this.log });
+    this.#link.on('data', (chunk) => this.#parser.push(chunk));
+    this.#link.on('state', (state, detail, path) => {
+      if (state === 'connected') {
+        this.setState('connecting', 'checking the SAM', path);
+        void this.#begin();
+        return;
+      }
+      this.#stopLoop();
+      this.setState(state, detail, path);
+    });
+  }
+
+  start(): void {
+    this.#running = true;
+    this.#link.start();
+  }
+
+  async close(): Promise<void> {
+    this.#running = false;
+    this.#stopLoop();
+    await this.#link.close();
+    this.setState('disconnected', 'closed');
+  }
+
+  /** Sends one request and waits for its reply; null on timeout or when the port is closed. */
+  async request(cmd: readonly [number, number], timeoutMs: number): Promise<Reply | null> {
+    if (this.#pending) return null;
+    this.#parser.reset();
+    const reply = new Promise<Reply | null>((resolve) => {
+      const timer = setTimeout(() => {
+        this.#pending = null;
+        resolve(null);
+      }, timeoutMs);
+      this.#pending = { resolve, timer };
+    });
+    if (!(await this.#link.write(encodeRequest(cmd)))) {
+      this.#settle(null);
+    }
+    return reply;
+  }
+
+  #settle(r: Reply | null): void {
+    const p = this.#pending;
+    if (!p) return;
+    this.#pending = null;
+    clearTimeout(p.timer);
+    p.resolve(r);
+  }
+
+  #onFrame(f: Ga467Frame): void {
+    if (f.body.length < 3) return;
+    this.#settle({ sw3: f.body[2], data: f.body.subarray(3) });
+  }
+
+  #stopLoop(): void {
+    this.#generation++;
+    if (this.#poll) clearTimeout(this.#poll);
+    this.#poll = null;
+    this.#settle(null);
+  }
+
+  async #begin(): Promise<void> {
+    const gen = ++this.#generation;
+    const sam = await this.request(CMD.samStatus, 1000);
+    if (gen !== this.#generation) return;
+    if (!sam) this.setState('error', 'the reader does not answer (SAM status); check baud rate and cable');
+    else if (sam.sw3 !== 0x90) this.setState('error', `SAM status: ${statusReason(sam.sw3)}`);
+    else this.setState('connected', null);
+    this.#schedule(gen, sam ? 0 : 2000);
+  }
+
+  #schedule(gen: number, ms: number): void {
+    if (!this.#running || gen !== this.#generation) return;
+    this.#poll = setTimeout(() => {
+      this.#poll = null;
+      void this.#cycle(gen);
+    }, ms);
+  }
+
+  async #cycle(gen: number): Promise<void> {
+    try {
+      await this.#once(gen);
+    } catch (e) {
+      this.log.warn({ err: (e as Error).message }, 'ID card read failed');
+    }
+    this.#schedule(gen, this.#c.poll_ms ?? DEFAULTS.poll_ms);
+  }
+
+  async #once(gen: number): Promise<void> {
+    const find = await this.request(CMD.findCard, 1000);
+    if (gen !== this.#generation) return;
+    if (!find) {
+      this.setState('error', 'the reader stopped answering');
+      return;
+    }
+    if (this.health.state !== 'connected') this.setState('connected', null);
+    if (find.sw3 !== 0x9f) {
+      this.#cardLeft = true;
+      return;
+    }
+    const select = await this.request(CMD.selectCard, 1000);
+    if (!select || select.sw3 !== 0x90) return;
+    // 1295 bytes at 10 bits per byte, plus the SAM's own decryption time.
+    const read = await this.request(CMD.readText, Math.ceil((1295 * 10 * 1000) / this.#baud) + 1500);
+    if (gen !== this.#generation || !read) return;
+    if (read.sw3 !== 0x90) {
+      this.log.warn({ reason: statusReason(read.sw3) }, 'ID card read refused');
+      return;
+    }
+    const { text, photo } = parseReadReply(read.data, false);
+    const card = parseCardText(Buffer.from(text));
+    if (!this.#cardLeft && card.id_number === this.#lastCard) return;
+    this.#cardLeft = false;
+    this.#lastCard = card.id_number;
+    Object.defineProperty(card, 'photo', { value: Buffer.from(photo), enumerable: false });
+    this.log.info({ card_type: card.card_type }, 'ID card read');
+    this.deliver({ kind: 'idcard', card: card as IdCard & Record<string, unknown> });
+  }
+}
