@@ -1,0 +1,107 @@
+// `npm run -s issuer -- <command>`: the demo issuer standing in for the provincial platform.
+// It mints real codes with test keys so the terminal can be shown working end to end.
+import { existsSync, openSync, writeFileSync, writeSync, closeSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { intOption, parseArgs, UsageError } from './args.ts';
+import { keygen } from './keys.ts';
+import { CODE_TYPES, mintCode, type MintOptions } from './mint.ts';
+import { signedTrustList } from './trust-list.ts';
+
+const repoRoot = join(import.meta.dirname, '..', '..');
+const DEFAULT_KEYS = 'data/demo/issuer';
+const DEFAULT_PORT = 'data/demo/dev/scanner-sim';
+const MINT_OPTIONS = ['keys', 'issuer', 'type', 'sub', 'scope', 'name', 'ttl', 'at', 'health'] as const;
+
+const USAGE = `usage: issuer <command> ...
+  keygen --out <dir>
+  trust-list --keys <dir> --sequence <n> [--expires-in <seconds>] [--out <file>]
+  mint --keys <dir> [--issuer CN-44] [--type personal|health|credential] [--sub s] [--scope a,b]
+       [--name 张三] [--ttl seconds] [--at unix] [--health green|yellow|red]
+  scan [--keys <dir>] [--port <path>] [mint options...]`;
+
+function mintOptions(opts: Map<string, string>, keysDefault?: string): MintOptions {
+  const keys = opts.get('keys') ?? (keysDefault && resolve(repoRoot, keysDefault));
+  if (!keys) throw new UsageError('--keys <dir> is required');
+  const type = opts.get('type');
+  if (type !== undefined && !(CODE_TYPES as readonly string[]).includes(type)) {
+    throw new UsageError(`--type should be one of ${CODE_TYPES.join(', ')}, got "${type}"`);
+  }
+  const health = opts.get('health');
+  if (health !== undefined && !['green', 'yellow', 'red'].includes(health)) {
+    throw new UsageError(`--health should be green, yellow or red, got "${health}"`);
+  }
+  return {
+    keys,
+    issuer: opts.get('issuer'),
+    type,
+    sub: opts.get('sub'),
+    scope: opts.get('scope')?.split(',').filter(Boolean),
+    name: opts.get('name'),
+    ttl: intOption(opts, 'ttl'),
+    at: intOption(opts, 'at'),
+    health,
+  };
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'keygen': {
+      const { options } = parseArgs(rest, ['out']);
+      const out = options.get('out');
+      if (!out) throw new UsageError('keygen needs --out <dir>');
+      const { root, created } = keygen(out);
+      for (const f of created) console.error(`created ${f}`);
+      console.log(`${root.kid}:${root.x}`);
+      return 0;
+    }
+    case 'trust-list': {
+      const { options } = parseArgs(rest, ['keys', 'sequence', 'expires-in', 'out']);
+      const keys = options.get('keys');
+      const sequence = intOption(options, 'sequence');
+      if (!keys || sequence === undefined) throw new UsageError('trust-list needs --keys <dir> and --sequence <n>');
+      const jws = signedTrustList(keys, { sequence, expiresIn: intOption(options, 'expires-in') });
+      const out = options.get('out');
+      if (out) writeFileSync(out, jws + '\n');
+      else console.log(jws);
+      return 0;
+    }
+    case 'mint': {
+      const { options } = parseArgs(rest, MINT_OPTIONS);
+      console.log(mintCode(mintOptions(options)));
+      return 0;
+    }
+    case 'scan': {
+      const { options } = parseArgs(rest, [...MINT_OPTIONS, 'port']);
+      const port = resolve(repoRoot, options.get('port') ?? DEFAULT_PORT);
+      const code = mintCode(mintOptions(options, DEFAULT_KEYS));
+      if (!existsSync(port)) {
+        console.error(`scanner port ${port} does not exist: is \`npm start\` running?`);
+        return 1;
+      }
+      const fd = openSync(port, 'w');
+      try {
+        writeSync(fd, code + '\r');
+      } finally {
+        closeSync(fd);
+      }
+      console.error(`scanned a ${options.get('type') ?? (options.has('health') ? 'health' : 'personal')} code into ${port}`);
+      return 0;
+    }
+    default:
+      console.error(command ? `unknown command "${command}"\n${USAGE}` : USAGE);
+      return 2;
+  }
+}
+
+try {
+  process.exitCode = await main(process.argv.slice(2));
+} catch (e) {
+  if (e instanceof UsageError) {
+    console.error(`${e.message}\n${USAGE}`);
+    process.exitCode = 2;
+  } else {
+    console.error(`issuer: ${(e as Error).message}`);
+    process.exitCode = 1;
+  }
+}

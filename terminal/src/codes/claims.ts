@@ -1,0 +1,121 @@
+// CWT claim checks of codes.md §4 (YSS1) and §7 (HCERT), and their JSON form for output.
+import { Tagged } from './cbor.ts';
+
+export interface CheckedClaims {
+  raw: Map<unknown, unknown>;
+  iss: string | null;
+  sub: string | null;
+  exp: number | null;
+  nbf: number | null;
+  iat: number | null;
+  cti: Uint8Array | null;
+  /** `yss.t` for YSS1; `hcert` for HC1. */
+  type: string | null;
+  /** HCERT: the certificate kind (`v`, `t` or `r`) when exactly one is present. */
+  hcertKind: string | null;
+}
+
+const ISS = 1;
+const SUB = 2;
+const EXP = 4;
+const NBF = 5;
+const IAT = 6;
+const CTI = 7;
+const YSS = -75000;
+const HCERT = -260;
+
+const MAX_SUB_LENGTH = 64;
+
+const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v);
+const isTime = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+
+/** Checks a YSS1 payload; null means `malformed`. */
+export function checkYssClaims(payload: unknown): CheckedClaims | null {
+  if (!(payload instanceof Map)) return null;
+  const iss = payload.get(ISS);
+  const sub = payload.get(SUB);
+  const exp = payload.get(EXP);
+  const nbf = payload.get(NBF);
+  const iat = payload.get(IAT);
+  const cti = payload.get(CTI);
+  const yss = payload.get(YSS);
+  if (typeof iss !== 'string' || typeof sub !== 'string' || sub.length > MAX_SUB_LENGTH) return null;
+  if (!isInt(exp) || !isInt(iat) || (nbf !== undefined && !isInt(nbf))) return null;
+  if (exp < iat) return null;
+  if (!(cti instanceof Uint8Array) || cti.length < 8 || cti.length > 16) return null;
+  if (!(yss instanceof Map) || yss.get('v') !== 1) return null;
+  const t = yss.get('t');
+  if (typeof t !== 'string') return null;
+  const scope = yss.get('scope');
+  if (scope !== undefined && !(Array.isArray(scope) && scope.every((s) => typeof s === 'string'))) return null;
+  for (const k of ['subject', 'health', 'credential']) {
+    const v = yss.get(k);
+    if (v !== undefined && !(v instanceof Map)) return null;
+  }
+  return { raw: payload, iss, sub, exp, nbf: nbf ?? null, iat, cti, type: t, hcertKind: null };
+}
+
+/** Checks an HCERT payload; null means `malformed`. Times may be floats here (§4). */
+export function checkHcertClaims(payload: unknown): CheckedClaims | null {
+  if (!(payload instanceof Map)) return null;
+  const iss = payload.get(ISS);
+  const exp = payload.get(EXP);
+  const nbf = payload.get(NBF);
+  const iat = payload.get(IAT);
+  const cti = payload.get(CTI);
+  const hcert = payload.get(HCERT);
+  if (iss !== undefined && typeof iss !== 'string') return null;
+  if (!isTime(exp)) return null;
+  if ((iat !== undefined && !isTime(iat)) || (nbf !== undefined && !isTime(nbf))) return null;
+  if (cti !== undefined && !(cti instanceof Uint8Array)) return null;
+  if (!(hcert instanceof Map)) return null;
+  const dgc = hcert.get(1);
+  if (!(dgc instanceof Map)) return null;
+  const kinds = ['v', 't', 'r'].filter((k) => dgc.has(k));
+  return {
+    raw: payload,
+    iss: iss ?? null,
+    sub: null,
+    exp,
+    nbf: nbf ?? null,
+    iat: iat ?? null,
+    cti: cti ?? null,
+    type: 'hcert',
+    hcertKind: kinds.length === 1 ? kinds[0]! : null,
+  };
+}
+
+const CLAIM_NAMES = new Map<unknown, string>([
+  [ISS, 'iss'],
+  [SUB, 'sub'],
+  [3, 'aud'],
+  [EXP, 'exp'],
+  [NBF, 'nbf'],
+  [IAT, 'iat'],
+  [CTI, 'cti'],
+  [YSS, 'yss'],
+  [HCERT, 'hcert'],
+]);
+
+/** Claims by name (codes.md §6); unknown integer claims are ignored, byte strings become base64url. */
+export function claimsToJson(raw: Map<unknown, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [label, value] of raw) {
+    const name = CLAIM_NAMES.get(label);
+    if (name !== undefined) out[name] = toJson(value);
+  }
+  return out;
+}
+
+function toJson(v: unknown): unknown {
+  if (v instanceof Uint8Array) return Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64url');
+  if (v instanceof Map) {
+    const o: Record<string, unknown> = {};
+    for (const [k, x] of v) o[String(k)] = toJson(x);
+    return o;
+  }
+  if (Array.isArray(v)) return v.map(toJson);
+  if (v instanceof Tagged) return toJson(v.value);
+  if (typeof v === 'bigint') return v.toString();
+  return v;
+}

@@ -1,0 +1,78 @@
+// COSE_Sign1 (RFC 9052) as both families carry it: parsing into its four parts and building the
+// exact bytes the signature covers.
+import { cborDecode, Tagged } from './cbor.ts';
+
+export interface CoseSign1 {
+  protectedBytes: Uint8Array;
+  protectedHeader: Map<unknown, unknown>;
+  unprotectedHeader: Map<unknown, unknown>;
+  payload: Uint8Array;
+  signature: Uint8Array;
+  /** Tags found around the array, outermost first: [], [18] or [61, 18]. */
+  tags: number[];
+}
+
+/** Parses COSE_Sign1 bytes; null for anything that is not one (codes.md §2). */
+export function parseCoseSign1(bytes: Uint8Array): CoseSign1 | null {
+  let item: unknown;
+  try {
+    item = cborDecode(bytes);
+  } catch {
+    return null;
+  }
+  const tags: number[] = [];
+  while (item instanceof Tagged) {
+    tags.push(item.tag);
+    item = item.value;
+  }
+  if (!(tags.length === 0 || (tags.length === 1 && tags[0] === 18) || (tags.length === 2 && tags[0] === 61 && tags[1] === 18))) {
+    return null;
+  }
+  if (!Array.isArray(item) || item.length !== 4) return null;
+  const [prot, unprot, payload, signature] = item as unknown[];
+  if (!(prot instanceof Uint8Array) || !(unprot instanceof Map)) return null;
+  if (!(payload instanceof Uint8Array) || !(signature instanceof Uint8Array)) return null;
+  let protectedHeader: Map<unknown, unknown>;
+  if (prot.length === 0) {
+    protectedHeader = new Map();
+  } else {
+    try {
+      const h = cborDecode(prot);
+      if (!(h instanceof Map)) return null;
+      protectedHeader = h;
+    } catch {
+      return null;
+    }
+  }
+  return { protectedBytes: prot, protectedHeader, unprotectedHeader: unprot, payload, signature, tags };
+}
+
+const SIGNATURE1 = new TextEncoder().encode('Signature1');
+
+/** `Sig_structure = ["Signature1", protected, h'', payload]`, encoded by hand: it is on the hot path. */
+export function sigStructure(protectedBytes: Uint8Array, payload: Uint8Array): Uint8Array {
+  const ph = bstrHead(protectedBytes.length);
+  const pl = bstrHead(payload.length);
+  const out = new Uint8Array(2 + SIGNATURE1.length + ph.length + protectedBytes.length + 1 + pl.length + payload.length);
+  let o = 0;
+  out[o++] = 0x84;
+  out[o++] = 0x60 | SIGNATURE1.length;
+  out.set(SIGNATURE1, o);
+  o += SIGNATURE1.length;
+  out.set(ph, o);
+  o += ph.length;
+  out.set(protectedBytes, o);
+  o += protectedBytes.length;
+  out[o++] = 0x40;
+  out.set(pl, o);
+  o += pl.length;
+  out.set(payload, o);
+  return out;
+}
+
+function bstrHead(n: number): number[] {
+  if (n < 24) return [0x40 | n];
+  if (n < 0x100) return [0x58, n];
+  if (n < 0x10000) return [0x59, n >> 8, n & 0xff];
+  return [0x5a, (n >>> 24) & 0xff, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff];
+}

@@ -1,0 +1,27 @@
+import { inflateSync, deflateSync } from 'node:zlib';
+
+/** Largest inflated COSE object accepted (codes.md §2): 64 KiB. */
+export const INFLATE_LIMIT = 65_536;
+
+/**
+ * Returns the COSE bytes inside `data`: as is when they already look like CBOR (`D8 3D`, `D2`,
+ * `84`), else inflated with a hard output cap so a zlib bomb costs at most 64 KiB of work.
+ */
+export function unwrapCompressed(data: Uint8Array): Uint8Array | null {
+  if (data.length === 0) return null;
+  const b0 = data[0];
+  if (b0 === 0xd2 || b0 === 0x84 || (b0 === 0xd8 && data[1] === 0x3d)) return data;
+  try {
+    // maxOutputLength makes zlib stop with a RangeError one byte past the cap; a truncated
+    // stream throws too (Z_FINISH), so half a code is never taken for a whole one.
+    const out = inflateSync(data, { maxOutputLength: INFLATE_LIMIT + 1 });
+    if (out.length > INFLATE_LIMIT) return null;
+    return out;
+  } catch {
+    return null;
+  }
+}
+
+export function compress(data: Uint8Array): Uint8Array {
+  return deflateSync(data, { level: 9 });
+}

@@ -1,0 +1,136 @@
+// codes.md §5 in order. A pure function of (text, trust index, clock, replay memory).
+import { createHash } from 'node:crypto';
+import type { TrustIndex, TrustKey } from '../trust/index.ts';
+import { claimsToJson, type CheckedClaims } from './claims.ts';
+import { sigStructure } from './cose.ts';
+import { ALG_EDDSA, ALG_ES256, ALG_PS256, decodeCode, type DecodedCode, type Family } from './decode.ts';
+import type { VerifyReason } from './reasons.ts';
+import { verifySignature } from './signature.ts';
+
+/** Default clock skew for steps 9 and 10, seconds. */
+export const DEFAULT_SKEW = 120;
+
+/** Longest allowed `exp − iat` per YSS1 type, seconds (step 11); absent means unlimited. */
+export const LIFETIME_LIMITS: Readonly<Record<string, number>> = { personal: 300, health: 86_400 };
+
+export interface VerifyOptions {
+  /** The time to judge against, unix seconds. */
+  now: number;
+  /** Tolerance for steps 9 and 10, seconds; default 120. */
+  skew?: number;
+  /** Step 13: cti values this terminal already accepted. */
+  replay?: { has(cti: Uint8Array): boolean };
+  /** Step 13 policy: report a replayed personal code as valid with `replayed: true`. */
+  allowReplay?: boolean;
+}
+
+export interface VerifyResult {
+  valid: boolean;
+  reason: VerifyReason | null;
+  family: Family | null;
+  issuer: string | null;
+  type: string | null;
+  claims: Record<string, unknown> | null;
+  replayed: boolean;
+  cti: Uint8Array | null;
+  exp: number | null;
+}
+
+const ALG_NAMES: Record<number, string> = { [ALG_EDDSA]: 'EdDSA', [ALG_ES256]: 'ES256', [ALG_PS256]: 'PS256' };
+
+/** Verifies one scanned code. Never throws: every failure is a reason. */
+export function verifyCode(text: string, trust: TrustIndex | null, opts: VerifyOptions): VerifyResult {
+  try {
+    return verifyUnsafe(text, trust, opts);
+  } catch {
+    // Unreachable by design (the fuzzer checks); kept so that a bug can never crash a scan.
+    return result(false, 'malformed', null, null);
+  }
+}
+
+function verifyUnsafe(text: string, trust: TrustIndex | null, opts: VerifyOptions): VerifyResult {
+  const decoded = decodeCode(text);
+  if (!decoded.ok) return result(false, decoded.reason, decoded.family, decoded.claims);
+  const code = decoded.code;
+  const { claims } = code;
+  const fail = (reason: VerifyReason) => result(false, reason, code.family, claims);
+
+  const candidates = trust?.keysByKid.get(latin1(code.kid));
+  if (!candidates || candidates.length === 0) return fail('unknown_key');
+  let firstReason: VerifyReason | null = null;
+  let passed = false;
+  for (const key of candidates) {
+    const reason = checkKey(code, key);
+    if (reason === null) {
+      passed = true;
+      break;
+    }
+    firstReason ??= reason;
+  }
+  if (!passed) return fail(firstReason!);
+
+  const skew = opts.skew ?? DEFAULT_SKEW;
+  const start = Math.max(claims.iat ?? -Infinity, claims.nbf ?? -Infinity);
+  if (start > opts.now + skew) return fail('not_yet_valid');
+  if (claims.exp !== null && claims.exp < opts.now - skew) return fail('expired');
+  if (code.family === 'YSS1') {
+    const limit = LIFETIME_LIMITS[claims.type!];
+    if (limit !== undefined && claims.exp! - claims.iat! > limit) return fail('lifetime_too_long');
+  }
+  if (claims.cti !== null && trust!.revokedCti.size > 0 && trust!.revokedCti.has(sha256(claims.cti))) {
+    return fail('revoked');
+  }
+  if (claims.sub !== null && trust!.revokedSub.size > 0 && trust!.revokedSub.has(sha256(`${claims.iss}|${claims.sub}`))) {
+    return fail('revoked');
+  }
+  if (code.family === 'YSS1' && claims.type === 'personal' && opts.replay?.has(claims.cti!)) {
+    const r = result(opts.allowReplay === true, opts.allowReplay ? null : 'replayed', code.family, claims);
+    r.replayed = true;
+    return r;
+  }
+  return result(true, null, code.family, claims);
+}
+
+/** Steps 4–8 for one candidate key; null when it passes. */
+function checkKey(code: DecodedCode, key: TrustKey): VerifyReason | null {
+  const { claims } = code;
+  if (ALG_NAMES[code.alg] !== key.alg || key.key === null) return 'alg_mismatch';
+  if (code.family === 'YSS1' && claims.iss !== key.issuer.id) return 'issuer_mismatch';
+  if (key.revoked) return 'key_revoked';
+  if (claims.iat !== null && (claims.iat < key.notBefore || claims.iat > key.notAfter)) return 'key_not_valid';
+  if (code.family === 'YSS1') {
+    if (!key.issuer.types.includes(claims.type!)) return 'type_not_allowed';
+  } else {
+    if (!key.issuer.types.includes('hcert')) return 'type_not_allowed';
+    if (key.usage !== null && (claims.hcertKind === null || !key.usage.includes(claims.hcertKind))) {
+      return 'type_not_allowed';
+    }
+  }
+  const { cose } = code;
+  if (!verifySignature(code.alg, key.key, sigStructure(cose.protectedBytes, cose.payload), cose.signature)) {
+    return 'bad_signature';
+  }
+  return null;
+}
+
+function result(valid: boolean, reason: VerifyReason | null, family: Family | null, claims: CheckedClaims | null): VerifyResult {
+  return {
+    valid,
+    reason,
+    family,
+    issuer: claims?.iss ?? null,
+    type: claims?.type ?? null,
+    claims: claims ? claimsToJson(claims.raw) : null,
+    replayed: false,
+    cti: claims?.cti ?? null,
+    exp: claims?.exp ?? null,
+  };
+}
+
+function latin1(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+}
+
+function sha256(data: Uint8Array | string): string {
+  return createHash('sha256').update(data).digest('base64url');
+}

@@ -1,0 +1,10 @@
+// Public surface of trust/: which keys the terminal believes (shared/spec/trust-list.md), the
+// replay memory and the trusted clock, all durable in the terminal database.
+export type { RootKey, TrustIndex, TrustIssuer, TrustKey, KeyAlg } from './types.ts';
+export { parseRootArg, ed25519KeyObject } from './root.ts';
+export { signTrustList, TRUST_LIST_TYP } from './jws.ts';
+export { openTrustList, type OpenResult } from './open.ts';
+export { TRUST_LIST_FORMAT, fits } from './payload.ts';
+export { TrustStore, type InstallResult, type InstallStatus, type RefusalReason, type TrustHealth } from './store.ts';
+export { ReplayStore, DEFAULT_REPLAY_ENTRIES } from './replay.ts';
+export { TrustedClock, type ClockOptions, type ClockStatus, type ClockJump } from './clock.ts';

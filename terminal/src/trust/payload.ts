@@ -1,0 +1,144 @@
+// Trust-list payload (trust-list.md §2) to an immutable index: key objects are created here, once
+// per key, and revocation hashes go into sets so lookups stay O(1) at millions of entries.
+import { createPublicKey, type KeyObject } from 'node:crypto';
+import { ed25519KeyObject } from './root.ts';
+import type { TrustIndex, TrustIssuer, TrustKey } from './types.ts';
+
+export const TRUST_LIST_FORMAT = 'yss-trust-list/1';
+
+// base64url of exactly 32 bytes: 43 characters, the last one carrying 2 bits of padding (zero).
+const HASH32 = /^[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]$/;
+const B64URL = /^[A-Za-z0-9_-]*$/;
+
+export class PayloadError extends Error {}
+
+/** Builds the index from payload bytes; throws PayloadError with a message naming the problem. */
+export function buildIndex(payload: Uint8Array): TrustIndex {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength).toString('utf8'));
+  } catch {
+    throw new PayloadError('trust list payload is not JSON');
+  }
+  if (!isObject(doc)) throw new PayloadError('trust list payload is not a JSON object');
+  if (doc.format !== TRUST_LIST_FORMAT) {
+    throw new PayloadError(`trust list format is ${JSON.stringify(doc.format)}, expected "${TRUST_LIST_FORMAT}"`);
+  }
+  const sequence = int(doc.sequence, 'sequence');
+  if (sequence < 0) throw new PayloadError(`sequence ${sequence} should be >= 0`);
+  const issuedAt = int(doc.issued_at, 'issued_at');
+  const expiresAt = int(doc.expires_at, 'expires_at');
+  if (!Array.isArray(doc.issuers)) throw new PayloadError('issuers should be an array');
+
+  const revoked = doc.revoked === undefined ? {} : doc.revoked;
+  if (!isObject(revoked)) throw new PayloadError('revoked should be an object');
+  const revokedKids = new Set(strings(revoked.kids, 'revoked.kids').map((k) => kidBytes(k, 'revoked.kids').toString('latin1')));
+  const revokedCti = hashSet(revoked.cti, 'revoked.cti');
+  const revokedSub = hashSet(revoked.sub, 'revoked.sub');
+
+  const issuers: TrustIssuer[] = [];
+  const keysByKid = new Map<string, TrustKey[]>();
+  doc.issuers.forEach((entry: unknown, i: number) => {
+    const where = `issuers[${i}]`;
+    if (!isObject(entry) || typeof entry.id !== 'string') throw new PayloadError(`${where}.id should be a string`);
+    const names = entry.names === undefined ? {} : entry.names;
+    if (!isObject(names) || !Object.values(names).every((n) => typeof n === 'string')) {
+      throw new PayloadError(`${where}.names should map language tags to strings`);
+    }
+    const issuer: TrustIssuer = Object.freeze({
+      id: entry.id,
+      names: Object.freeze({ ...(names as Record<string, string>) }),
+      types: Object.freeze(strings(entry.types, `${where}.types`)),
+    });
+    issuers.push(issuer);
+    if (!Array.isArray(entry.keys)) throw new PayloadError(`${where}.keys should be an array`);
+    entry.keys.forEach((k: unknown, j: number) => {
+      const key = buildKey(k, issuer, revokedKids, `${where}.keys[${j}]`);
+      const id = Buffer.from(key.kid).toString('latin1');
+      const list = keysByKid.get(id);
+      if (list) list.push(key);
+      else keysByKid.set(id, [key]);
+    });
+  });
+  return Object.freeze({ sequence, issuedAt, expiresAt, issuers, keysByKid, revokedCti, revokedSub });
+}
+
+function buildKey(k: unknown, issuer: TrustIssuer, revokedKids: Set<string>, where: string): TrustKey {
+  if (!isObject(k)) throw new PayloadError(`${where} should be an object`);
+  if (typeof k.alg !== 'string') throw new PayloadError(`${where}.alg should be a string`);
+  const kid = kidBytes(k.kid, `${where}.kid`);
+  let material: KeyObject;
+  try {
+    if (typeof k.x === 'string') {
+      if (Buffer.from(k.x, 'base64url').length !== 32) throw new Error('length');
+      material = ed25519KeyObject(k.x);
+    } else if (typeof k.spki === 'string') {
+      material = createPublicKey({ key: Buffer.from(k.spki, 'base64'), format: 'der', type: 'spki' });
+    } else {
+      throw new PayloadError(`${where} should have "x" or "spki"`);
+    }
+  } catch (e) {
+    if (e instanceof PayloadError) throw e;
+    throw new PayloadError(`${where} key material does not parse as ${typeof k.x === 'string' ? 'a raw Ed25519 key' : 'DER SPKI'}`);
+  }
+  const usage = k.usage === undefined ? null : Object.freeze(strings(k.usage, `${where}.usage`));
+  return Object.freeze({
+    kid,
+    alg: k.alg,
+    key: fits(k.alg, material) ? material : null,
+    issuer,
+    notBefore: k.not_before === undefined ? -Infinity : int(k.not_before, `${where}.not_before`),
+    notAfter: k.not_after === undefined ? Infinity : int(k.not_after, `${where}.not_after`),
+    usage,
+    revoked: revokedKids.has(kid.toString('latin1')),
+  });
+}
+
+/** The key's material must be what its alg signs with (codes.md §3: no algorithm confusion). */
+export function fits(alg: string, key: KeyObject): boolean {
+  switch (alg) {
+    case 'EdDSA':
+      return key.asymmetricKeyType === 'ed25519';
+    case 'ES256':
+      return key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1';
+    case 'PS256':
+      return (
+        (key.asymmetricKeyType === 'rsa' || key.asymmetricKeyType === 'rsa-pss') &&
+        (key.asymmetricKeyDetails?.modulusLength ?? 0) >= 2048
+      );
+    default:
+      return false;
+  }
+}
+
+function kidBytes(v: unknown, where: string): Buffer {
+  if (typeof v !== 'string' || v.length === 0 || !B64URL.test(v)) throw new PayloadError(`${where} should be a base64url kid`);
+  return Buffer.from(v, 'base64url');
+}
+
+function hashSet(v: unknown, where: string): Set<string> {
+  if (v === undefined) return new Set();
+  if (!Array.isArray(v)) throw new PayloadError(`${where} should be an array`);
+  for (let i = 0; i < v.length; i++) {
+    const h = v[i];
+    if (typeof h !== 'string' || !HASH32.test(h)) {
+      throw new PayloadError(`${where}[${i}] should be base64url of a 32-byte SHA-256 hash`);
+    }
+  }
+  return new Set(v as string[]);
+}
+
+function strings(v: unknown, where: string): string[] {
+  if (v === undefined) return [];
+  if (!Array.isArray(v) || !v.every((s) => typeof s === 'string')) throw new PayloadError(`${where} should be an array of strings`);
+  return v as string[];
+}
+
+function int(v: unknown, where: string): number {
+  if (typeof v !== 'number' || !Number.isSafeInteger(v)) throw new PayloadError(`${where} should be an integer, got ${JSON.stringify(v)}`);
+  return v;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}

@@ -1,0 +1,37 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openDatabase } from '../queue/index.ts';
+import { ReplayStore } from './index.ts';
+
+const dataDir = () => mkdtempSync(join(tmpdir(), 'yss-replay-'));
+const cti = (n: number) => Buffer.from(n.toString(16).padStart(16, '0'), 'hex');
+
+test('remembers an accepted cti across a reopen of the database', () => {
+  const dir = dataDir();
+  const db = openDatabase(dir);
+  const store = new ReplayStore(db);
+  assert.equal(store.has(cti(1)), false);
+  store.record(cti(1), 1000);
+  assert.equal(store.has(cti(1)), true);
+  db.close();
+  assert.equal(new ReplayStore(openDatabase(dir)).has(cti(1)), true);
+});
+
+test('stays within its bound by forgetting the entries that expire first', () => {
+  const store = new ReplayStore(openDatabase(dataDir()), { maxEntries: 10 });
+  for (let i = 0; i < 25; i++) store.record(cti(i), 1000 + i);
+  assert.equal(store.size, 10);
+  assert.equal(store.has(cti(24)), true);
+  assert.equal(store.has(cti(0)), false);
+});
+
+test('prunes entries whose codes can no longer be valid', () => {
+  const store = new ReplayStore(openDatabase(dataDir()));
+  store.record(cti(1), 100);
+  store.record(cti(2), 300);
+  assert.equal(store.prune(200), 1);
+  assert.deepEqual([store.has(cti(1)), store.has(cti(2))], [false, true]);
+});

@@ -1,0 +1,100 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openDatabase } from '../queue/index.ts';
+import { TrustStore, signTrustList, openTrustList, parseRootArg } from './index.ts';
+import { makeRoot, makeWorld, NOW } from '../codes/test/helpers.ts';
+
+const dataDir = () => mkdtempSync(join(tmpdir(), 'yss-trust-'));
+
+function relist(w: ReturnType<typeof makeWorld>, changes: Record<string, unknown>): string {
+  return signTrustList({ ...w.payload, ...changes }, { kid: w.root.root.kid, secretKey: w.root.secretKey });
+}
+
+test('installs a signed list and keeps it across a reopen of the database', () => {
+  const w = makeWorld({ sequence: 5 });
+  const dir = dataDir();
+  const db = openDatabase(dir);
+  const store = TrustStore.open(db, [w.root.root]);
+  const before = store.index;
+  assert.equal(before, null);
+  assert.deepEqual(store.install(w.jws), { status: 'installed', sequence: 5 });
+  assert.equal(store.index?.sequence, 5);
+  db.close();
+  const again = TrustStore.open(openDatabase(dir), [w.root.root]);
+  assert.equal(again.index?.sequence, 5);
+  assert.equal(again.index?.keysByKid.size, 5);
+});
+
+test('refuses an older sequence as rollback and reports the same one as already installed', () => {
+  const w = makeWorld({ sequence: 5 });
+  const store = TrustStore.open(openDatabase(dataDir()), [w.root.root]);
+  store.install(w.jws);
+  assert.equal(store.install(w.jws).status, 'already_installed');
+  const older = store.install(relist(w, { sequence: 4 }));
+  assert.equal(older.status, 'refused');
+  assert.equal(older.reason, 'rollback');
+  assert.equal(store.index?.sequence, 5);
+  assert.equal(store.install(relist(w, { sequence: 6 })).status, 'installed');
+  assert.equal(store.index?.sequence, 6);
+});
+
+test('refuses a list signed by an unpinned root or with a broken signature, keeping the old one', () => {
+  const w = makeWorld({ sequence: 2 });
+  const store = TrustStore.open(openDatabase(dataDir()), [w.root.root]);
+  store.install(w.jws);
+  const stranger = makeRoot();
+  const foreign = signTrustList({ ...w.payload, sequence: 9 }, { kid: stranger.root.kid, secretKey: stranger.secretKey });
+  assert.equal(store.install(foreign).reason, 'unknown_root');
+  const parts = relist(w, { sequence: 9 }).split('.');
+  const forged = `${parts[0]}.${Buffer.from(JSON.stringify({ ...w.payload, sequence: 10 })).toString('base64url')}.${parts[2]}`;
+  assert.equal(store.install(forged).reason, 'bad_signature');
+  assert.equal(store.install('not a jws').reason, 'malformed');
+  assert.equal(store.index?.sequence, 2);
+});
+
+test('refuses an unknown format and a revocation entry that is not a 32-byte hash as malformed', () => {
+  const w = makeWorld();
+  assert.deepEqual(openTrustList(relist(w, { format: 'yss-trust-list/2' }), [w.root.root]).ok, false);
+  const bad = openTrustList(relist(w, { revoked: { cti: ['AAAA'] } }), [w.root.root]);
+  assert.equal(bad.ok ? null : bad.reason, 'malformed');
+});
+
+test('accepts a list signed by either of two pinned roots', () => {
+  const w = makeWorld();
+  const other = makeRoot();
+  assert.equal(openTrustList(w.jws, [other.root, w.root.root]).ok, true);
+});
+
+test('installs a newer list past its expiry and reports itself stale', () => {
+  const w = makeWorld({ sequence: 1 });
+  const store = TrustStore.open(openDatabase(dataDir()), [w.root.root]);
+  const expired = relist(w, { sequence: 3, issued_at: NOW - 100, expires_at: NOW - 10 });
+  assert.equal(store.install(expired).status, 'installed');
+  assert.deepEqual(store.health(NOW), { sequence: 3, issued_at: NOW - 100, expires_at: NOW - 10, stale: true });
+  assert.equal(store.health(NOW - 20).stale, false);
+});
+
+test('keeps anti-rollback when the stored list no longer opens under the pinned roots', () => {
+  const w = makeWorld({ sequence: 7 });
+  const dir = dataDir();
+  const db = openDatabase(dir);
+  TrustStore.open(db, [w.root.root]).install(w.jws);
+  db.close();
+  const rotated = makeRoot();
+  const store = TrustStore.open(openDatabase(dir), [rotated.root]);
+  const index = store.index;
+  assert.equal(index, null);
+  assert.match(store.loadError ?? '', /not pinned/);
+  const older = signTrustList({ ...w.payload, sequence: 6 }, { kid: rotated.root.kid, secretKey: rotated.secretKey });
+  assert.equal(store.install(older).reason, 'rollback');
+});
+
+test('parses a root argument and explains a bad one', () => {
+  const w = makeWorld();
+  assert.deepEqual(parseRootArg(`${w.root.root.kid}:${w.root.root.x}`), w.root.root);
+  assert.throws(() => parseRootArg('nocolon'), /<kid>:<x>/);
+  assert.throws(() => parseRootArg('kid:AAAA'), /32 bytes/);
+});

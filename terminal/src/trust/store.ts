@@ -1,0 +1,107 @@
+// The installed trust list, durable in the terminal database. The row is written in one
+// transaction before the in-memory index is swapped, so a power cut leaves either the old list or
+// the new one, and a reader holding `index` never sees a mix.
+import type { Db } from '../queue/index.ts';
+import type { TrustedClock } from './clock.ts';
+import { openTrustList } from './open.ts';
+import type { RootKey, TrustIndex } from './types.ts';
+
+export type InstallStatus = 'installed' | 'already_installed' | 'refused';
+export type RefusalReason = 'unknown_root' | 'bad_signature' | 'malformed' | 'rollback';
+
+export interface InstallResult {
+  status: InstallStatus;
+  reason?: RefusalReason;
+  message?: string;
+  /** Sequence of the list now installed (null when none ever was). */
+  sequence: number | null;
+}
+
+export interface TrustHealth {
+  sequence: number | null;
+  issued_at: number | null;
+  expires_at: number | null;
+  /** True past `expires_at`, or with no usable list: the terminal reports itself degraded. */
+  stale: boolean;
+}
+
+interface Row {
+  sequence: number;
+  jws: string;
+}
+
+export class TrustStore {
+  #db: Db;
+  #roots: readonly RootKey[];
+  #clock: TrustedClock | null;
+  #index: TrustIndex | null = null;
+  #sequence: number | null = null;
+  /** Why the stored list could not be opened at start (roots changed, say); null when it could. */
+  readonly loadError: string | null = null;
+
+  private constructor(db: Db, roots: readonly RootKey[], clock: TrustedClock | null) {
+    this.#db = db;
+    this.#roots = roots;
+    this.#clock = clock;
+    db.exec(`CREATE TABLE IF NOT EXISTS trust_list (
+      id INTEGER PRIMARY KEY CHECK (id = 1),
+      sequence INTEGER NOT NULL,
+      jws TEXT NOT NULL,
+      installed_at INTEGER NOT NULL
+    )`);
+    const row = db.prepare('SELECT sequence, jws FROM trust_list WHERE id = 1').get() as Row | undefined;
+    if (row) {
+      // Anti-rollback holds even when the stored list no longer opens (a rotated root).
+      this.#sequence = row.sequence;
+      const opened = openTrustList(row.jws, roots);
+      if (opened.ok) this.#index = opened.index;
+      else this.loadError = opened.message;
+    }
+  }
+
+  /** Opens the store in `db`; `clock`, when given, learns each installed list's `issued_at`. */
+  static open(db: Db, roots: readonly RootKey[], opts: { clock?: TrustedClock } = {}): TrustStore {
+    return new TrustStore(db, roots, opts.clock ?? null);
+  }
+
+  /** The installed list, or null. Hold the returned object for one verification. */
+  get index(): TrustIndex | null {
+    return this.#index;
+  }
+
+  /** Installs a list if it verifies and is newer; the clock is not consulted (trust-list.md §3). */
+  install(jws: string): InstallResult {
+    const opened = openTrustList(jws, this.#roots);
+    if (!opened.ok) return { status: 'refused', reason: opened.reason, message: opened.message, sequence: this.#sequence };
+    const next = opened.index;
+    if (this.#sequence !== null && next.sequence <= this.#sequence) {
+      if (next.sequence === this.#sequence) return { status: 'already_installed', sequence: this.#sequence };
+      return {
+        status: 'refused',
+        reason: 'rollback',
+        message: `trust list sequence ${next.sequence} is older than the installed ${this.#sequence}`,
+        sequence: this.#sequence,
+      };
+    }
+    this.#db
+      .prepare(
+        `INSERT INTO trust_list (id, sequence, jws, installed_at) VALUES (1, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET sequence = excluded.sequence, jws = excluded.jws, installed_at = excluded.installed_at`,
+      )
+      .run(next.sequence, jws, Math.floor(Date.now() / 1000));
+    this.#index = next;
+    this.#sequence = next.sequence;
+    this.#clock?.observe(next.issuedAt, 'trust-list');
+    return { status: 'installed', sequence: next.sequence };
+  }
+
+  health(now: number): TrustHealth {
+    const i = this.#index;
+    return {
+      sequence: this.#sequence,
+      issued_at: i?.issuedAt ?? null,
+      expires_at: i?.expiresAt ?? null,
+      stale: i === null || now > i.expiresAt,
+    };
+  }
+}
