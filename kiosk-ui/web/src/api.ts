@@ -1,0 +1,31 @@
+// The daemon's kiosk routes (terminal/src/api/kiosk-routes.ts), typed by the shared contract.
+import type {
+  ActionResult,
+  ApiError,
+  RegistrationRequest,
+  StaffLoginResponse,
+  StaffOverview,
+} from '../../../terminal/src/api/messages.ts';
+
+export type Answer<T> = { ok: true; value: T } | { ok: false; status: number; error: ApiError | null };
+
+async function call<T>(method: string, path: string, body?: unknown, token?: string): Promise<Answer<T>> {
+  const headers: Record<string, string> = {};
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (token) headers.authorization = `Bearer ${token}`;
+  try {
+    const r = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const json: unknown = await r.json().catch(() => null);
+    return r.ok ? { ok: true, value: json as T } : { ok: false, status: r.status, error: json as ApiError | null };
+  } catch {
+    return { ok: false, status: 0, error: null };
+  }
+}
+
+export const api = {
+  login: (pin: string) => call<StaffLoginResponse>('POST', '/api/staff/login', { pin }),
+  logout: (token: string) => call<ActionResult>('POST', '/api/staff/logout', {}, token),
+  overview: (token: string) => call<StaffOverview>('GET', '/api/staff/overview', undefined, token),
+  testTicket: (token: string) => call<ActionResult>('POST', '/api/staff/test-ticket', {}, token),
+  register: (req: RegistrationRequest) => call<ActionResult>('POST', '/api/registration', req),
+};

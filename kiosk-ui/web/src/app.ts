@@ -1,0 +1,296 @@
+// The kiosk's state and the one render function. Messages from the daemon and taps on screen
+// both end in `render()`, which rebuilds the two regions (top bar, screen) from state.
+import type { EventMessage, Health, StaffOverview, VerdictMessage } from '../../../terminal/src/api/messages.ts';
+import { api } from './api.ts';
+import { connectEvents, type LinkState } from './events-client.ts';
+import { isLang, reasonKeys, t, type Lang, type MessageKey } from './i18n.ts';
+import { certificate } from './screens/certificate.ts';
+import { idle } from './screens/idle.ts';
+import { DELETE_KEY } from './screens/keypad.ts';
+import { outOfService } from './screens/out-of-service.ts';
+import { pin } from './screens/pin.ts';
+import { registration, type RegistrationState } from './screens/registration.ts';
+import { result, type Note } from './screens/result.ts';
+import { staff } from './screens/staff.ts';
+import { ticket } from './screens/ticket.ts';
+import { topbar } from './screens/topbar.ts';
+import { Sound } from './sound.ts';
+import type { Action, Ctx } from './view.ts';
+
+type Screen =
+  | { kind: 'idle' }
+  | { kind: 'result'; v: VerdictMessage; note?: Note }
+  | { kind: 'ticket'; v: VerdictMessage }
+  | { kind: 'certificate'; v: VerdictMessage }
+  | ({ kind: 'registration'; v: VerdictMessage } & RegistrationState)
+  | { kind: 'pin'; pin: string; error?: Note }
+  | { kind: 'staff'; overview: StaffOverview; notice?: Note };
+
+export interface AppOptions {
+  root: HTMLElement;
+  /** `ws://host/api/events`. */
+  eventsUrl: string;
+  /** Where dist/ is served, ending in `/`. */
+  base: string;
+  lang: Lang;
+  /** How long a verdict stays on screen, ms (elderly mode: 1.5×). */
+  resultMs: number;
+  storage: Storage | null;
+  /** Record paint times of verdicts in `window.yssPaints` (benchmarks). */
+  bench: boolean;
+}
+
+const INPUT_ROLES = new Set(['scanner', 'idcard', 'mrz']);
+const STAFF_IDLE_MS = 120_000;
+const REGISTRATION_IDLE_MS = 60_000;
+const PIN_MAX = 8;
+
+declare global {
+  interface Window {
+    yssPaints?: { seq: number; at: number }[];
+  }
+}
+
+/** True when no device that can read a code or card is connected: the kiosk cannot serve anyone. */
+export function inputsDown(health: Health | null): boolean {
+  if (!health) return false;
+  const inputs = health.devices.filter((d) => INPUT_ROLES.has(d.role));
+  return inputs.length > 0 && !inputs.some((d) => d.state === 'connected');
+}
+
+export class App {
+  private lang: Lang;
+  private elderly: boolean;
+  private link: LinkState = 'connecting';
+  private health: Health | null = null;
+  private screen: Screen = { kind: 'idle' };
+  private token: string | null = null;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private poll: ReturnType<typeof setInterval> | null = null;
+  private readonly header: HTMLElement;
+  private readonly main: HTMLElement;
+  private readonly sound: Sound;
+
+  constructor(private readonly o: AppOptions) {
+    const saved = o.storage?.getItem('yss.lang');
+    this.lang = isLang(saved) ? saved : o.lang;
+    this.elderly = o.storage?.getItem('yss.elderly') === '1';
+    this.sound = new Sound(o.base);
+    this.header = document.createElement('header');
+    this.header.className = 'topbar';
+    this.main = document.createElement('main');
+    this.main.id = 'screen';
+    this.main.setAttribute('aria-live', 'polite');
+    o.root.replaceChildren(this.header, this.main);
+    if (o.bench) window.yssPaints = [];
+    this.render();
+    connectEvents({ url: o.eventsUrl, onMessage: (m) => this.onMessage(m), onState: (s) => this.onLink(s) });
+  }
+
+  private ctx(): Ctx {
+    const lang = this.lang;
+    return {
+      lang,
+      elderly: this.elderly,
+      t: (key, vars) => t(lang, key, vars),
+      dispatch: (a) => this.dispatch(a),
+      now: () => Date.now(),
+    };
+  }
+
+  private onLink(s: LinkState): void {
+    if (s === this.link) return;
+    this.link = s;
+    this.render();
+  }
+
+  private onMessage(m: EventMessage): void {
+    if (m.type === 'health') this.health = m.health;
+    else if (m.type === 'device' && this.health) {
+      const devices = this.health.devices.filter((d) => d.id !== m.device.id);
+      devices.push(m.device);
+      this.health = { ...this.health, devices };
+    } else if (m.type === 'verdict') return this.onVerdict(m);
+    this.render();
+  }
+
+  private onVerdict(v: VerdictMessage): void {
+    // A scan never interrupts staff at work or a guest typing their room number.
+    if (this.screen.kind === 'pin' || this.screen.kind === 'staff' || this.screen.kind === 'registration') return;
+    const tk = v.effects.find((e) => e.kind === 'ticket');
+    const reg = v.effects.find((e) => e.kind === 'registration');
+    let hold = this.o.resultMs * (this.elderly ? 1.5 : 1);
+    if (!v.accepted) this.screen = { kind: 'result', v };
+    else if (tk) this.screen = { kind: 'ticket', v };
+    else if (reg && reg.room === undefined) {
+      this.screen = { kind: 'registration', v, field: 'room', room: '', guests: '' };
+      hold = REGISTRATION_IDLE_MS;
+    } else if (reg) this.screen = { kind: 'result', v, note: { key: 'registration.done', vars: { room: reg.room ?? '', guests: reg.guests ?? 1 } } };
+    else if (v.code_type === 'credential' || v.code_type === 'hcert' || v.source === 'HC1') this.screen = { kind: 'certificate', v };
+    else this.screen = { kind: 'result', v };
+    this.render();
+    if (this.o.bench) requestAnimationFrame(() => window.yssPaints?.push({ seq: v.seq, at: performance.timeOrigin + performance.now() }));
+    this.sound.tone(v.accepted ? 'accept' : 'refuse');
+    if (this.elderly) this.speakVerdict(v);
+    this.main.dataset.tone = this.sound.last.tone;
+    this.main.dataset.prompt = this.sound.last.prompt;
+    this.homeAfter(hold);
+  }
+
+  private speakVerdict(v: VerdictMessage): void {
+    const ctx = this.ctx();
+    const tk = v.effects.find((e) => e.kind === 'ticket');
+    if (!v.accepted) {
+      const k = reasonKeys(v.reason);
+      this.sound.speak(this.lang, ctx.t('speak.refused', { reason: ctx.t(k.reason), next: ctx.t(k.next) }));
+    } else if (tk) this.sound.speak(this.lang, ctx.t('speak.ticket', { number: tk.number }));
+    else this.sound.speak(this.lang, ctx.t('speak.accepted'));
+  }
+
+  private homeAfter(ms: number): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.dispatch({ type: 'home' }), ms);
+  }
+
+  private dispatch(a: Action): void {
+    const sc = this.screen;
+    switch (a.type) {
+      case 'lang':
+        this.lang = a.lang;
+        this.o.storage?.setItem('yss.lang', a.lang);
+        break;
+      case 'elderly':
+        this.elderly = !this.elderly;
+        this.o.storage?.setItem('yss.elderly', this.elderly ? '1' : '0');
+        if (this.elderly) this.sound.speak(this.lang, t(this.lang, 'speak.idle'));
+        break;
+      case 'home':
+        if (this.timer) clearTimeout(this.timer);
+        this.timer = null;
+        if (sc.kind === 'staff' && this.token) void api.logout(this.token);
+        this.token = null;
+        if (this.poll) clearInterval(this.poll);
+        this.poll = null;
+        this.screen = { kind: 'idle' };
+        break;
+      case 'staff-open':
+        if (sc.kind !== 'staff') this.screen = { kind: 'pin', pin: '' };
+        this.homeAfter(STAFF_IDLE_MS);
+        break;
+      case 'key':
+        if (sc.kind === 'pin') {
+          sc.pin = a.key === DELETE_KEY ? sc.pin.slice(0, -1) : (sc.pin + a.key).slice(0, PIN_MAX);
+          sc.error = undefined;
+          this.homeAfter(STAFF_IDLE_MS);
+        } else if (sc.kind === 'registration') {
+          const max = sc.field === 'room' ? 6 : 1;
+          const cur = sc[sc.field];
+          sc[sc.field] = a.key === DELETE_KEY ? cur.slice(0, -1) : (cur + a.key).slice(0, max);
+          if (sc.field === 'room' && sc.room.length === 0) sc.error = undefined;
+          this.homeAfter(REGISTRATION_IDLE_MS);
+        }
+        break;
+      case 'field':
+        if (sc.kind === 'registration') sc.field = a.field;
+        break;
+      case 'submit':
+        if (sc.kind === 'pin') void this.login(sc.pin);
+        else if (sc.kind === 'registration') void this.register(sc);
+        return;
+      case 'test-ticket':
+        if (sc.kind === 'staff') void this.testTicket();
+        return;
+    }
+    this.render();
+  }
+
+  private async login(digits: string): Promise<void> {
+    const r = await api.login(digits);
+    if (this.screen.kind !== 'pin') return;
+    if (!r.ok) {
+      const error: Note =
+        r.error?.error === 'YSS_API_PIN_LOCKED'
+          ? { key: 'pin.locked', vars: { n: r.error.retry_after_s ?? 60 } }
+          : { key: r.status === 401 ? 'pin.wrong' : 'pin.error' };
+      this.screen = { kind: 'pin', pin: '', error };
+      return this.render();
+    }
+    this.token = r.value.token;
+    await this.refreshStaff();
+    this.poll = setInterval(() => void this.refreshStaff(), 2000);
+  }
+
+  private async refreshStaff(notice?: Note): Promise<void> {
+    if (!this.token) return;
+    const r = await api.overview(this.token);
+    const sc = this.screen;
+    if (sc.kind !== 'staff' && sc.kind !== 'pin') return;
+    if (!r.ok) return this.dispatch({ type: 'home' });
+    this.screen = { kind: 'staff', overview: r.value, notice: notice ?? (sc.kind === 'staff' ? sc.notice : undefined) };
+    this.render();
+  }
+
+  private async testTicket(): Promise<void> {
+    if (!this.token) return;
+    this.homeAfter(STAFF_IDLE_MS);
+    const r = await api.testTicket(this.token);
+    const ok = r.ok && r.value.ok;
+    const detail = r.ok ? r.value.detail : (r.error?.message ?? String(r.status));
+    await this.refreshStaff(ok ? { key: 'staff.testTicket.ok' } : { key: 'staff.testTicket.failed', vars: { detail } });
+  }
+
+  private async register(sc: Extract<Screen, { kind: 'registration' }>): Promise<void> {
+    const guests = Number(sc.guests);
+    if (!/^[0-9]{1,6}$/.test(sc.room) || !(guests >= 1 && guests <= 9)) {
+      sc.error = 'registration.invalid';
+      return this.render();
+    }
+    const r = await api.register({ seq: sc.v.seq, room: sc.room, guests });
+    if (this.screen !== sc) return;
+    const key: MessageKey = r.ok && r.value.ok ? 'registration.done' : 'registration.failed';
+    this.screen = { kind: 'result', v: sc.v, note: { key, vars: { room: sc.room, guests } } };
+    this.render();
+    this.homeAfter(this.o.resultMs * (this.elderly ? 1.5 : 1));
+  }
+
+  private view(ctx: Ctx): HTMLElement {
+    const sc = this.screen;
+    switch (sc.kind) {
+      case 'idle':
+        return inputsDown(this.health) ? outOfService(ctx) : idle(ctx);
+      case 'result':
+        return result(ctx, sc.v, sc.note);
+      case 'ticket': {
+        const tk = sc.v.effects.find((e) => e.kind === 'ticket');
+        return tk ? ticket(ctx, sc.v, tk) : result(ctx, sc.v);
+      }
+      case 'certificate':
+        return certificate(ctx, sc.v);
+      case 'registration':
+        return registration(ctx, sc);
+      case 'pin':
+        return pin(ctx, sc.pin.length, sc.error);
+      case 'staff':
+        return staff(ctx, sc.overview, sc.notice);
+    }
+  }
+
+  private render(): void {
+    const ctx = this.ctx();
+    const focused = (document.activeElement as HTMLElement | null)?.dataset?.focus;
+    const root = document.documentElement;
+    root.lang = this.lang;
+    document.title = ctx.t('app.title');
+    document.body.classList.toggle('elderly', this.elderly);
+    this.header.replaceChildren(
+      ...topbar(ctx, { reconnecting: this.link !== 'open', offline: this.link === 'open' && this.health?.sync.state === 'offline' }),
+    );
+    const view = this.view(ctx);
+    this.main.replaceChildren(view);
+    this.main.dataset.screen = view.dataset.screen;
+    this.main.dataset.tone = this.sound.last.tone;
+    this.main.dataset.prompt = this.sound.last.prompt;
+    // Keypad taps rebuild the screen; keep keyboard focus on the same key.
+    if (focused) this.main.querySelector<HTMLElement>(`[data-focus="${focused}"]`)?.focus();
+  }
+}

@@ -1,0 +1,52 @@
+// The three catalogs and the one lookup. Every visible or spoken string comes from a catalog;
+// `MessageKey` is the zh-CN catalog's key set, so a missing key is a type error.
+import type { Reason } from '../../../terminal/src/api/messages.ts';
+import en from '../catalog/en.json';
+import zhCN from '../catalog/zh-CN.json';
+import zhHK from '../catalog/zh-HK.json';
+
+export const LANGS = ['zh-CN', 'zh-HK', 'en'] as const;
+export type Lang = (typeof LANGS)[number];
+export type MessageKey = keyof typeof zhCN;
+
+export const CATALOGS: Record<Lang, Record<MessageKey, string>> = { 'zh-CN': zhCN, 'zh-HK': zhHK, en };
+
+/** Every Reason, checked both ways by the compiler (a new Reason is an error here until mapped). */
+export const REASONS = {
+  malformed: true,
+  unsupported_alg: true,
+  unknown_key: true,
+  alg_mismatch: true,
+  issuer_mismatch: true,
+  key_revoked: true,
+  key_not_valid: true,
+  type_not_allowed: true,
+  bad_signature: true,
+  not_yet_valid: true,
+  expired: true,
+  lifetime_too_long: true,
+  revoked: true,
+  replayed: true,
+  issuer_not_accepted: true,
+  authorization_required: true,
+  health_status: true,
+  trust_list_too_old: true,
+  not_a_code: true,
+  id_number_invalid: true,
+  document_expired: true,
+} as const satisfies Record<Reason, true>;
+
+export function isLang(x: unknown): x is Lang {
+  return typeof x === 'string' && (LANGS as readonly string[]).includes(x);
+}
+
+/** Looks a key up and fills `{name}` placeholders. */
+export function t(lang: Lang, key: MessageKey, vars: Record<string, string | number> = {}): string {
+  return CATALOGS[lang][key].replace(/\{(\w+)\}/g, (m, name: string) => (name in vars ? String(vars[name]) : m));
+}
+
+/** The words for a refusal, and what to do next. An unknown code (newer daemon) gets generic words. */
+export function reasonKeys(reason: Reason | null): { reason: MessageKey; next: MessageKey } {
+  if (reason === null || !Object.hasOwn(REASONS, reason)) return { reason: 'reason.unknown', next: 'next.unknown' };
+  return { reason: `reason.${reason}`, next: `next.${reason}` };
+}

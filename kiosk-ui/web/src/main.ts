@@ -1,0 +1,25 @@
+// Entry point of the kiosk page. Query parameters (for installers and tests): `lang` (default
+// zh-CN), `result_ms` (how long a verdict stays, default 6000), `bench=1` (record paint times).
+import { App } from './app.ts';
+import { isLang } from './i18n.ts';
+
+const q = new URLSearchParams(location.search);
+const lang = q.get('lang');
+const resultMs = Number(q.get('result_ms') ?? '');
+function localStore(): Storage | null {
+  try {
+    return window.localStorage;
+  } catch {
+    return null; // Storage can be disabled by policy; preferences then last until reload.
+  }
+}
+
+new App({
+  root: document.getElementById('app') ?? document.body,
+  eventsUrl: `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api/events`,
+  base: new URL('.', location.href).href,
+  lang: isLang(lang) ? lang : 'zh-CN',
+  resultMs: Number.isFinite(resultMs) && resultMs > 0 ? resultMs : 6000,
+  storage: localStore(),
+  bench: q.get('bench') === '1',
+});

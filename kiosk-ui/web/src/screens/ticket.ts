@@ -1,0 +1,20 @@
+import type { Effect, VerdictMessage } from '../../../../terminal/src/api/messages.ts';
+import { h } from '../dom.ts';
+import type { Ctx } from '../view.ts';
+import { doneButton } from './result.ts';
+
+type Ticket = Extract<Effect, { kind: 'ticket' }>;
+
+export function ticket(ctx: Ctx, v: VerdictMessage, tk: Ticket): HTMLElement {
+  const { t } = ctx;
+  return h(
+    'section',
+    { class: 'screen screen-ticket accepted', 'data-screen': 'ticket', 'data-seq': v.seq },
+    h('h1', {}, t('ticket.title')),
+    h('p', { class: 'ticket-number' }, tk.number),
+    h('dl', { class: 'details' }, h('dt', {}, t('ticket.service')), h('dd', {}, tk.service)),
+    h('p', { class: 'lead' }, t('ticket.issued', { n: tk.issued_today })),
+    h('p', { class: 'next' }, t('ticket.next')),
+    doneButton(ctx),
+  );
+}

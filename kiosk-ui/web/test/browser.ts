@@ -1,0 +1,54 @@
+// Debian's Chromium through playwright-core, and the checks every UI test shares.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+export function launch(): Promise<Browser> {
+  return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+}
+
+/** A kiosk-sized page (1280×800) on `url`, waiting until the first screen is drawn. */
+export async function openKiosk(browser: Browser, url: string): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, reducedMotion: 'reduce' });
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !/WebSocket|ERR_CONNECTION_REFUSED|Failed to load resource/.test(m.text())) errors.push(m.text());
+  });
+  (page as Page & { kioskErrors: string[] }).kioskErrors = errors;
+  await page.goto(url);
+  await page.waitForSelector('main[data-screen]');
+  return page;
+}
+
+export function pageErrors(page: Page): string[] {
+  return (page as Page & { kioskErrors?: string[] }).kioskErrors ?? [];
+}
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+export interface AxeViolation {
+  id: string;
+  help: string;
+  nodes: string[];
+}
+
+/** Runs axe-core (WCAG 2.x A/AA + best practice; AAA contrast too when `enhanced`). */
+export async function axe(page: Page, enhanced = false): Promise<AxeViolation[]> {
+  await page.evaluate(axeSource);
+  return page.evaluate(async (enh) => {
+    const w = window as unknown as { axe: { run(ctx: Document, o: object): Promise<{ violations: { id: string; help: string; nodes: { target: string[] }[] }[] }> } };
+    const r = await w.axe.run(document, { rules: { 'color-contrast-enhanced': { enabled: enh } }, resultTypes: ['violations'] });
+    return r.violations.map((v) => ({ id: v.id, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ')) }));
+  }, enhanced);
+}

@@ -1,0 +1,80 @@
+// The renderer against a stand-in daemon that pushes exact messages: screens, words, reconnect.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { launch, openKiosk, pageErrors } from './browser.ts';
+import { baseHealth, startFakeDaemon, verdict, type FakeDaemon } from './fake-daemon.ts';
+
+let browser: Browser;
+let daemon: FakeDaemon;
+
+before(async () => {
+  [browser, daemon] = await Promise.all([launch(), startFakeDaemon()]);
+});
+after(async () => {
+  await browser?.close();
+  await daemon?.stop();
+});
+
+describe('kiosk renderer', () => {
+  test('shows the idle prompt in Simplified Chinese once the daemon has sent its health', async () => {
+    const page = await openKiosk(browser, daemon.url);
+    await page.waitForSelector('main[data-screen="idle"]');
+    assert.equal(await page.textContent('main h1'), '请出示粤省事码');
+    assert.equal(await page.getAttribute('html', 'lang'), 'zh-CN');
+    await page.waitForSelector('[data-badge="reconnecting"]', { state: 'detached' });
+    assert.deepEqual(pageErrors(page), []);
+    await page.close();
+  });
+
+  test('shows an accepted verdict with the masked name and health in words', async () => {
+    const page = await openKiosk(browser, `${daemon.url}?lang=en`);
+    await daemon.waitForClients(1);
+    const v = verdict();
+    daemon.push(v);
+    await page.waitForSelector(`section[data-screen="accepted"][data-seq="${v.seq}"]`);
+    const text = await page.textContent('main');
+    assert.match(text ?? '', /Accepted/);
+    assert.match(text ?? '', /张\*明/);
+    assert.match(text ?? '', /Green/);
+    assert.equal(await page.getAttribute('main', 'data-tone'), 'accept');
+    await page.close();
+  });
+
+  test('shows a refused verdict with the reason and what to do next, then returns to idle', async () => {
+    const page = await openKiosk(browser, `${daemon.url}?result_ms=400`);
+    await daemon.waitForClients(1);
+    const v = verdict({ accepted: false, reason: 'expired', display: {} });
+    daemon.push(v);
+    await page.waitForSelector('section[data-screen="refused"]');
+    assert.equal(await page.textContent('.reason'), '此码已过期');
+    assert.match((await page.textContent('.next')) ?? '', /刷新/);
+    assert.equal(await page.getAttribute('main', 'data-tone'), 'refuse');
+    await page.waitForSelector('main[data-screen="idle"]', { timeout: 5000 });
+    await page.close();
+  });
+
+  test('says it is reconnecting while the daemon is down and recovers by itself', async () => {
+    const page = await openKiosk(browser, daemon.url);
+    await page.waitForSelector('[data-badge="reconnecting"]', { state: 'detached' });
+    await daemon.stop();
+    await page.waitForSelector('[data-badge="reconnecting"]', { timeout: 5000 });
+    await daemon.start();
+    await page.waitForSelector('[data-badge="reconnecting"]', { state: 'detached', timeout: 10_000 });
+    const v = verdict({ accepted: false, reason: 'bad_signature' });
+    daemon.push(v);
+    await page.waitForSelector(`section[data-seq="${v.seq}"]`);
+    await page.close();
+  });
+
+  test('shows the offline badge while the terminal cannot reach the sync service', async () => {
+    const page = await openKiosk(browser, `${daemon.url}?lang=en`);
+    await daemon.waitForClients(1);
+    daemon.push({ type: 'health', health: baseHealth({ sync: { state: 'offline', last_success_at: null, last_error: 'ECONNREFUSED', acked_seq: 0 } }) });
+    await page.waitForSelector('[data-badge="offline"]');
+    assert.match((await page.textContent('[data-badge="offline"]')) ?? '', /still checked/);
+    daemon.push({ type: 'health', health: baseHealth() });
+    await page.waitForSelector('[data-badge="offline"]', { state: 'detached' });
+    await page.close();
+  });
+});

@@ -1,0 +1,155 @@
+// Routes the kiosk UI calls besides /api/health and /api/events: staff PIN sign-in, the staff
+// overview, a test ticket, and the hotel registration entry. The daemon listens on loopback
+// only; on top of that, browser requests from any other origin are refused, so a page opened
+// elsewhere on the kiosk cannot drive these routes.
+import { randomBytes, timingSafeEqual, createHash } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type {
+  ActionResult,
+  ApiError,
+  FeedVersion,
+  Health,
+  RegistrationRequest,
+  StaffLoginResponse,
+  StaffOverview,
+  VerdictMessage,
+} from './messages.ts';
+
+export interface KioskRouteDeps {
+  health(): Health;
+  /** Recent verdicts, newest first; the overview strips `display` before sending them. */
+  recent(): VerdictMessage[];
+  /** Staff PIN (4 to 12 digits). An empty string disables staff sign-in. */
+  staffPin: string;
+  printTestTicket(): Promise<ActionResult>;
+  /**
+   * Records room and guest count against the committed, accepted check-in `seq`. Absent when the
+   * scenario has no registration: the route then answers 404.
+   */
+  register?(req: RegistrationRequest): Promise<ActionResult>;
+  /** Installed data feeds for the staff panel (trust list, revocations...). Default: none. */
+  feeds?(): FeedVersion[];
+  /** Clock in Unix ms. Default Date.now. */
+  now?(): number;
+  /** Staff session lifetime after its last use, ms. Default 5 min. */
+  sessionMs?: number;
+  /** Wrong PINs allowed before a lock-out. Default 5. */
+  maxPinAttempts?: number;
+  /** Lock-out after too many wrong PINs, ms. Default 60 s. */
+  lockoutMs?: number;
+}
+
+const ERRORS = {
+  YSS_API_PIN_WRONG: { status: 401, message: 'The staff PIN is wrong' },
+  YSS_API_PIN_LOCKED: { status: 429, message: 'Too many wrong staff PINs; wait before trying again' },
+  YSS_API_STAFF_DISABLED: { status: 403, message: 'Staff sign-in is disabled: no staff PIN is configured' },
+  YSS_API_UNAUTHORIZED: { status: 401, message: 'A staff session is required: sign in with the staff PIN' },
+  YSS_API_FOREIGN_ORIGIN: { status: 403, message: 'Requests from another origin are refused' },
+  YSS_API_BAD_REQUEST: { status: 400, message: 'The request body is not valid' },
+  YSS_API_NO_REGISTRATION: { status: 404, message: 'This scenario has no registration step' },
+} as const;
+type ErrorCode = keyof typeof ERRORS;
+
+function fail(reply: FastifyReply, code: ErrorCode, extra: Partial<ApiError> = {}, message?: string): FastifyReply {
+  const e = ERRORS[code];
+  const body: ApiError = { error: code, message: message ?? e.message, ...extra };
+  return reply.code(e.status).send(body);
+}
+
+/** Compares PINs in constant time (hashing first makes the lengths equal). */
+function samePin(a: string, b: string): boolean {
+  const h = (x: string) => createHash('sha256').update(x).digest();
+  return timingSafeEqual(h(a), h(b));
+}
+
+/** True when the request carries an Origin that is not the daemon's own (Host header). */
+function foreignOrigin(req: FastifyRequest): boolean {
+  const origin = req.headers.origin;
+  if (origin === undefined) return false; // Not a browser cross-origin request.
+  try {
+    return new URL(origin).host !== req.headers.host;
+  } catch {
+    return true;
+  }
+}
+
+export function kioskRoutes(app: FastifyInstance, deps: KioskRouteDeps): void {
+  const now = deps.now ?? Date.now;
+  const sessionMs = deps.sessionMs ?? 5 * 60_000;
+  const maxAttempts = deps.maxPinAttempts ?? 5;
+  const lockoutMs = deps.lockoutMs ?? 60_000;
+  const sessions = new Map<string, number>();
+  let failures = 0;
+  let lockedUntil = 0;
+
+  const sameOrigin = async (req: FastifyRequest, reply: FastifyReply) => {
+    if (foreignOrigin(req)) return fail(reply, 'YSS_API_FOREIGN_ORIGIN');
+  };
+  const staffOnly = async (req: FastifyRequest, reply: FastifyReply) => {
+    if (foreignOrigin(req)) return fail(reply, 'YSS_API_FOREIGN_ORIGIN');
+    const m = /^Bearer ([A-Za-z0-9_-]{16,})$/.exec(req.headers.authorization ?? '');
+    const expires = m ? sessions.get(m[1]) : undefined;
+    if (!m || expires === undefined || expires <= now()) {
+      if (m) sessions.delete(m[1]);
+      return fail(reply, 'YSS_API_UNAUTHORIZED');
+    }
+    sessions.set(m[1], now() + sessionMs);
+  };
+
+  app.post<{ Body: unknown }>('/api/staff/login', { onRequest: sameOrigin }, async (req, reply) => {
+    if (!/^[0-9]{4,12}$/.test(deps.staffPin)) return fail(reply, 'YSS_API_STAFF_DISABLED');
+    const t = now();
+    if (t < lockedUntil) return fail(reply, 'YSS_API_PIN_LOCKED', { retry_after_s: Math.ceil((lockedUntil - t) / 1000) });
+    const pin = (req.body as { pin?: unknown } | null)?.pin;
+    if (typeof pin !== 'string' || pin.length > 64) return fail(reply, 'YSS_API_BAD_REQUEST', {}, 'Expected a body { "pin": "<digits>" }');
+    if (!samePin(pin, deps.staffPin)) {
+      failures++;
+      if (failures >= maxAttempts) {
+        failures = 0;
+        lockedUntil = t + lockoutMs;
+        return fail(reply, 'YSS_API_PIN_LOCKED', { retry_after_s: Math.ceil(lockoutMs / 1000) });
+      }
+      return fail(reply, 'YSS_API_PIN_WRONG');
+    }
+    failures = 0;
+    for (const [k, exp] of sessions) if (exp <= t) sessions.delete(k);
+    const token = randomBytes(24).toString('base64url');
+    sessions.set(token, t + sessionMs);
+    const body: StaffLoginResponse = { token, expires_at: t + sessionMs };
+    return body;
+  });
+
+  app.post('/api/staff/logout', { onRequest: staffOnly }, async (req) => {
+    sessions.delete((req.headers.authorization ?? '').slice('Bearer '.length));
+    const body: ActionResult = { ok: true, detail: 'signed out' };
+    return body;
+  });
+
+  app.get('/api/staff/overview', { onRequest: staffOnly }, async () => {
+    const body: StaffOverview = {
+      health: deps.health(),
+      recent: deps.recent().slice(0, 50).map((v) => ({ ...v, display: {} })),
+      feeds: deps.feeds?.() ?? [],
+      now: now(),
+    };
+    return body;
+  });
+
+  app.post('/api/staff/test-ticket', { onRequest: staffOnly }, async () => deps.printTestTicket());
+
+  app.post<{ Body: unknown }>('/api/registration', { onRequest: sameOrigin }, async (req, reply) => {
+    if (!deps.register) return fail(reply, 'YSS_API_NO_REGISTRATION');
+    const b = req.body as Partial<RegistrationRequest> | null;
+    const valid =
+      b !== null &&
+      typeof b === 'object' &&
+      Number.isSafeInteger(b.seq) &&
+      typeof b.room === 'string' &&
+      /^[0-9A-Za-z-]{1,8}$/.test(b.room) &&
+      Number.isInteger(b.guests) &&
+      (b.guests as number) >= 1 &&
+      (b.guests as number) <= 9;
+    if (!valid) return fail(reply, 'YSS_API_BAD_REQUEST', {}, 'Expected { seq: integer, room: 1-8 letters or digits, guests: 1-9 }');
+    return deps.register({ seq: b.seq as number, room: b.room as string, guests: b.guests as number });
+  });
+}
