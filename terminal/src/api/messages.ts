@@ -124,3 +124,61 @@ export interface HealthMessage {
 
 /** Every message on the `/api/events` WebSocket; the first one after connecting is `health`. */
 export type EventMessage = VerdictMessage | DeviceMessage | HealthMessage;
+
+// Routes the kiosk UI calls besides health and events (terminal/src/api/kiosk-routes.ts).
+// Errors on these routes answer `{ error, message }` with an HTTP status (ApiError).
+
+/** `POST /api/staff/login` body. */
+export interface StaffLoginRequest {
+  pin: string;
+}
+
+/** `POST /api/staff/login` answer; send the token as `Authorization: Bearer <token>`. */
+export interface StaffLoginResponse {
+  token: string;
+  /** Unix milliseconds when the session ends unless it is used again. */
+  expires_at: number;
+}
+
+/** A data feed the terminal installed (trust list, revocation list, scenario data...). */
+export interface FeedVersion {
+  name: string;
+  version: string | number | null;
+  /** Unix milliseconds when it was installed or last checked, or null. */
+  updated_at: number | null;
+}
+
+/** `GET /api/staff/overview`: everything the staff panel shows. No personal data. */
+export interface StaffOverview {
+  health: Health;
+  /** Newest first; `display` is stripped. */
+  recent: VerdictMessage[];
+  feeds: FeedVersion[];
+  /** The daemon's clock, Unix milliseconds, so ages are computed against one clock. */
+  now: number;
+}
+
+/** The answer of an action (test ticket, registration). */
+export interface ActionResult {
+  ok: boolean;
+  /** For staff: what happened, without personal data. */
+  detail: string;
+}
+
+/** `POST /api/registration`: room and guest count entered on the kiosk keypad for a check-in. */
+export interface RegistrationRequest {
+  /** Queue sequence of the committed, accepted check-in verdict. */
+  seq: number;
+  room: string;
+  /** 1 to 9. */
+  guests: number;
+}
+
+/** Body of every 4xx/5xx answer on the kiosk routes. */
+export interface ApiError {
+  /** Stable code, e.g. `YSS_API_PIN_WRONG`. */
+  error: string;
+  message: string;
+  /** Seconds until another PIN attempt is allowed, on `YSS_API_PIN_LOCKED`. */
+  retry_after_s?: number;
+}
