@@ -4,3 +4,4 @@ export { ScannerSim, type ScanOptions } from './scanner.ts';
 export { openPtyPair, type PtyPair } from '../lib/pty.ts';
 export { IdCardSim } from './idcard.ts';
 export { cardText, fakePhoto, type SimCard } from './idcard-data.ts';
+export { MrzSim } from './mrz.ts';

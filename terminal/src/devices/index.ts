@@ -15,6 +15,7 @@
 import type pino from 'pino';
 import type { DeviceConfig } from './config.ts';
 import { Ga467Reader } from './idcard/index.ts';
+import { MrzReader } from './mrz/index.ts';
 import { SerialScanner } from './serial-scanner.ts';
 import type { Device } from './types.ts';
 
@@ -40,6 +41,8 @@ export function createDevice(config: DeviceConfig, log: pino.Logger): Device {
       return new SerialScanner(config, log);
     case 'ga467-reader':
       return new Ga467Reader(config, log);
+    case 'mrz-reader':
+      return new MrzReader(config, log);
     default:
       throw new Error(`device kind ${config.kind} is not implemented yet`);
   }

@@ -39,7 +39,7 @@ export interface IdCard {
 }
 
 function raw(text: Buffer, offset: number, length: number): string {
-  return text.subarray(offset, offset + length).toString('utf16le').replace(/\u0000/gu, ' ');
+  return text.subarray(offset, offset + length).toString('utf16le').replaceAll('\u0000', ' ');
 }
 
 function field(text: Buffer, offset: number, length: number): string {

@@ -1,0 +1,74 @@
+// An MRZ reader on a serial port: collects lines until they form a TD3 (2 x 44) or TD1 (3 x 30)
+// zone and reports it as one `mrz` reading. Lines that do not complete a zone within
+// frame_timeout_ms of silence are dropped, so a half-swiped passport cannot join the next one.
+import type pino from 'pino';
+import { BaseDevice } from '../base-device.ts';
+import { DEFAULTS, type MrzReaderConfig } from '../config.ts';
+import { Debounce } from '../debounce.ts';
+import { LineFramer } from '../line-framer.ts';
+import { SerialLink } from '../serial-link.ts';
+import { mrzLines, parseMrz } from './mrz.ts';
+
+export class MrzReader extends BaseDevice {
+  readonly #link: SerialLink;
+  readonly #framer: LineFramer;
+  readonly #debounce: Debounce;
+  readonly #timeoutMs: number;
+  #lines: string[] = [];
+  #timer: NodeJS.Timeout | null = null;
+
+  constructor(c: MrzReaderConfig, log: pino.Logger, now: () => number = Date.now) {
+    super({ id: c.id, role: 'mrz', kind: c.kind, path: c.path ?? null }, log, now);
+    this.#timeoutMs = c.frame_timeout_ms ?? DEFAULTS.mrz_frame_timeout_ms;
+    this.#debounce = new Debounce(DEFAULTS.debounce_ms, now);
+    this.#framer = new LineFramer({
+      framing: 'any',
+      maxBytes: 1024,
+      timeoutMs: this.#timeoutMs,
+      onFrame: (f) => this.#onLine(f.toString('latin1')),
+      onDrop: (why, bytes) => this.log.warn({ why, bytes }, 'MRZ input dropped'),
+    });
+    this.#link = new SerialLink({ locator: c, baudRate: c.baud ?? DEFAULTS.baud, reconnectMaxMs: c.reconnect_max_ms ?? DEFAULTS.reconnect_max_ms, log: this.log });
+    this.#link.on('data', (chunk) => this.#framer.push(chunk));
+    this.#link.on('state', (state, detail, path) => {
+      if (state !== 'connected') this.#clear();
+      this.setState(state, detail, path);
+    });
+  }
+
+  start(): void {
+    this.#link.start();
+  }
+
+  async close(): Promise<void> {
+    this.#clear();
+    await this.#link.close();
+    this.setState('disconnected', 'closed');
+  }
+
+  #clear(): void {
+    this.#framer.reset();
+    this.#lines = [];
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = null;
+  }
+
+  #onLine(text: string): void {
+    this.#lines.push(...mrzLines(text));
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => {
+      if (this.#lines.length) this.log.warn({ lines: this.#lines.length }, 'incomplete MRZ dropped');
+      this.#lines = [];
+    }, this.#timeoutMs);
+    this.#timer.unref();
+    const l = this.#lines;
+    const zone = l.length >= 2 && l.at(-1)!.length === 44 && l.at(-2)!.length === 44 ? l.slice(-2) : l.length >= 3 && l.slice(-3).every((x) => x.length === 30) ? l.slice(-3) : null;
+    if (!zone) return;
+    const fields = parseMrz(zone, new Date(this.now()));
+    if (!fields) return;
+    this.#lines = [];
+    if (!this.#debounce.accept(zone.join('\n'))) return;
+    this.log.info({ format: fields.format, valid: fields.valid }, 'MRZ read');
+    this.deliver({ kind: 'mrz', lines: zone, fields: fields as unknown as Record<string, unknown> });
+  }
+}
