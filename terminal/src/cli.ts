@@ -1,6 +1,8 @@
 // `npm run -s terminal -- <command> ...`. Each command lives in commands/<name>.ts and exports
 // `main(args: string[]): Promise<number>` (the exit status); it is loaded only when asked for, so
 // `verify` never pays for serialport and `run` never for the conformance data.
+export {};
+
 const commands: Record<string, { file: string; summary: string }> = {
   run: { file: 'run', summary: 'run --config <file>            the terminal daemon' },
   verify: { file: 'verify', summary: 'verify --trust-list <jws> --root <kid>:<x> [--at s] [--scenario id] <code|->' },

@@ -108,7 +108,7 @@ export interface VerdictMessage {
 }
 
 export type Effect =
-  | { kind: 'ticket'; number: string; service: string; waiting: number }
+  | { kind: 'ticket'; number: string; service: string; /** Tickets issued earlier today for this service. */ issued_today: number }
   | { kind: 'gate'; opened: boolean }
   | { kind: 'registration'; room?: string; guests?: number };
 

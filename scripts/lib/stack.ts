@@ -1,0 +1,256 @@
+// A whole site on loopback: sync service, demo issuer keys and trust list, an enrolled terminal
+// daemon, and a serial scanner simulated on a pty pair. `npm start`, the end-to-end tests and the
+// benchmarks all bring the system up through this one path, as real processes.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { ScenarioConfig } from '../../terminal/src/scenarios/index.ts';
+import { keygen, type RootFile } from '../issuer/keys.ts';
+import { signedTrustList } from '../issuer/trust-list.ts';
+import { openPtyPair, type PtyPair } from './pty.ts';
+
+export const REPO = resolve(import.meta.dirname, '../..');
+
+export interface StackOptions {
+  /** Folder for all state; reused across runs (the demo restarts from the same data). */
+  dir: string;
+  scenario?: ScenarioConfig;
+  servicePort?: number;
+  kioskPort?: number;
+  /** Extra keys merged into the terminal config's `sync` section (intervals, timeouts). */
+  sync?: Record<string, unknown>;
+  /** Service URL the terminal is told to use, when a proxy sits between them. */
+  terminalServiceUrl?: string;
+  /** Called with every output line of the child processes. */
+  onOutput?: (source: 'service' | 'terminal', line: string) => void;
+}
+
+export interface Child {
+  process: ChildProcess;
+  url: string;
+  exited: Promise<number | null>;
+}
+
+/** Spawns a TypeScript entry point and resolves once it logs `"msg":"listening"` with its url. */
+export async function spawnListening(
+  entry: string,
+  args: string[],
+  source: 'service' | 'terminal',
+  onOutput?: StackOptions['onOutput'],
+  timeoutMs = 30_000,
+): Promise<Child> {
+  const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  let output = '';
+  return await new Promise<Child>((resolveChild, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${source} did not start within ${timeoutMs} ms:\n${output.slice(-4000)}`));
+    }, timeoutMs);
+    let found = false;
+    const onLine = (line: string) => {
+      onOutput?.(source, line);
+      if (!found) output += `${line}\n`;
+      if (!found && line.includes('"msg":"listening"')) {
+        const url = (JSON.parse(line) as { url?: string }).url;
+        if (url) {
+          found = true;
+          clearTimeout(timer);
+          resolveChild({ process: child, url, exited });
+        }
+      }
+    };
+    for (const stream of [child.stdout!, child.stderr!]) {
+      let buf = '';
+      stream.setEncoding('utf8');
+      stream.on('data', (chunk: string) => {
+        buf += chunk;
+        let i;
+        while ((i = buf.indexOf('\n')) >= 0) {
+          onLine(buf.slice(0, i));
+          buf = buf.slice(i + 1);
+        }
+      });
+    }
+    void exited.then((code) => {
+      if (!found) {
+        clearTimeout(timer);
+        reject(new Error(`${source} exited with ${code} before listening:\n${output.slice(-4000)}`));
+      }
+    });
+  });
+}
+
+async function stopChild(child: Child | null, signal: NodeJS.Signals): Promise<void> {
+  if (!child || child.process.exitCode !== null || child.process.signalCode !== null) return;
+  child.process.kill(signal);
+  const killer = setTimeout(() => child.process.kill('SIGKILL'), 10_000);
+  await child.exited;
+  clearTimeout(killer);
+}
+
+interface StackState {
+  admin_token: string;
+  terminal_id: string | null;
+  enrollment_code: string | null;
+  seal_key: string | null;
+}
+
+export class Stack {
+  readonly keysDir: string;
+  readonly root: RootFile;
+  readonly rootArg: string;
+  readonly scannerDevice: string;
+  readonly scannerPeer: string;
+  readonly serviceConfig: string;
+  readonly terminalConfig: string;
+  service: Child | null = null;
+  terminal: Child | null = null;
+  pty: PtyPair | null = null;
+  private state: StackState;
+  private peerFd: number | null = null;
+
+  constructor(readonly opts: StackOptions) {
+    const dir = resolve(opts.dir);
+    mkdirSync(dir, { recursive: true });
+    this.keysDir = join(dir, 'issuer');
+    this.root = keygen(this.keysDir).root;
+    this.rootArg = `${this.root.kid}:${this.root.x}`;
+    this.scannerDevice = join(dir, 'dev', 'scanner');
+    this.scannerPeer = join(dir, 'dev', 'scanner-sim');
+    this.serviceConfig = join(dir, 'sync-service.json');
+    this.terminalConfig = join(dir, 'terminal.json');
+    const statePath = join(dir, 'stack.json');
+    this.state = existsSync(statePath)
+      ? (JSON.parse(readFileSync(statePath, 'utf8')) as StackState)
+      : { admin_token: randomBytes(24).toString('base64url'), terminal_id: null, enrollment_code: null, seal_key: null };
+    writeFileSync(statePath, JSON.stringify(this.state, null, 2), { mode: 0o600 });
+    writeFileSync(
+      this.serviceConfig,
+      JSON.stringify({ data_dir: 'service-data', host: '127.0.0.1', port: opts.servicePort ?? 0, admin_token: this.state.admin_token }, null, 2),
+    );
+  }
+
+  get adminToken(): string {
+    return this.state.admin_token;
+  }
+
+  get dir(): string {
+    return resolve(this.opts.dir);
+  }
+
+  get serviceUrl(): string {
+    return this.service?.url ?? '';
+  }
+
+  get kioskUrl(): string {
+    return this.terminal?.url ?? '';
+  }
+
+  async admin(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<any> {
+    const res = await fetch(new URL(path, this.serviceUrl), {
+      method,
+      headers: { authorization: `Bearer ${this.adminToken}`, ...(body === undefined ? {} : { 'content-type': contentType }) },
+      body: body === undefined ? undefined : contentType === 'application/json' ? JSON.stringify(body) : String(body),
+    });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`${method} ${path}: HTTP ${res.status} ${text}`);
+    return text ? JSON.parse(text) : null;
+  }
+
+  async startService(): Promise<void> {
+    this.service = await spawnListening('sync-service/src/cli.ts', ['serve', '--config', this.serviceConfig], 'service', this.opts.onOutput);
+  }
+
+  async stopService(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+    await stopChild(this.service, signal);
+  }
+
+  /** Publishes a freshly signed trust list with the next sequence (first run: 1). */
+  async publishTrustList(sequence?: number): Promise<number> {
+    const current = await fetch(new URL('/v1/trust-list', this.serviceUrl));
+    const seq = sequence ?? (current.status === 200 ? JSON.parse(Buffer.from((await current.text()).split('.')[1]!, 'base64url').toString()).sequence + 1 : 1);
+    const jws = signedTrustList(this.keysDir, { sequence: seq });
+    writeFileSync(join(this.dir, 'trust-list.jws'), `${jws}\n`);
+    await this.admin('PUT', '/admin/trust-list', jws, 'application/jose');
+    return seq;
+  }
+
+  /** Creates the terminal on the service once; later runs reuse its enrollment. */
+  async enroll(): Promise<void> {
+    if (this.state.enrollment_code) return;
+    const t = (await this.admin('POST', '/admin/terminals', { name: 'demo terminal' })) as { terminal_id: string; enrollment_code: string; seal_key: string };
+    this.state = { ...this.state, terminal_id: t.terminal_id, enrollment_code: t.enrollment_code, seal_key: t.seal_key };
+    writeFileSync(join(this.dir, 'stack.json'), JSON.stringify(this.state, null, 2), { mode: 0o600 });
+  }
+
+  writeTerminalConfig(): void {
+    const config = {
+      data_dir: 'terminal-data',
+      name: 'demo terminal',
+      api: { host: '127.0.0.1', port: this.opts.kioskPort ?? 0 },
+      trust: { roots: [this.rootArg], file: 'trust-list.jws' },
+      sync: {
+        url: this.opts.terminalServiceUrl ?? this.serviceUrl,
+        enrollment_code: this.state.enrollment_code,
+        seal_key: this.state.seal_key,
+        interval_ms: 200,
+        ...this.opts.sync,
+      },
+      scenario: this.opts.scenario ?? { id: 'verify' },
+      devices: [{ id: 'scanner-1', role: 'scanner', kind: 'serial-scanner', path: this.scannerDevice, baud: 9600, framing: 'cr' }],
+    };
+    writeFileSync(this.terminalConfig, JSON.stringify(config, null, 2));
+  }
+
+  async openScanner(): Promise<void> {
+    this.pty ??= await openPtyPair(this.scannerDevice, this.scannerPeer);
+  }
+
+  async startTerminal(): Promise<void> {
+    this.writeTerminalConfig();
+    this.terminal = await spawnListening('terminal/src/cli.ts', ['run', '--config', this.terminalConfig], 'terminal', this.opts.onOutput);
+  }
+
+  async stopTerminal(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+    await stopChild(this.terminal, signal);
+  }
+
+  /** Writes one code into the scanner, CR-terminated, as the scanner would send it. */
+  scan(text: string): void {
+    this.peerFd ??= openSync(this.scannerPeer, 'w');
+    writeSync(this.peerFd, `${text}\r`);
+  }
+
+  /** Everything up: service, trust list, enrollment, pty scanner, terminal. */
+  async start(): Promise<this> {
+    await this.startService();
+    if ((await fetch(new URL('/v1/trust-list', this.serviceUrl))).status === 404) await this.publishTrustList(1);
+    await this.enroll();
+    await this.openScanner();
+    await this.startTerminal();
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    await this.stopTerminal();
+    await this.stopService();
+    if (this.peerFd !== null) closeSync(this.peerFd);
+    this.peerFd = null;
+    await this.pty?.close();
+    this.pty = null;
+  }
+}
+
+/** Waits until `check` returns a value (not undefined/false), polling every `everyMs`. */
+export async function waitFor<T>(check: () => T | Promise<T>, timeoutMs = 10_000, everyMs = 20, what = 'condition'): Promise<Exclude<T, false | undefined | null>> {
+  const deadline = Date.now() + timeoutMs;
+  while (true) {
+    const v = await check();
+    if (v !== undefined && v !== false && v !== null) return v as Exclude<T, false | undefined | null>;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(everyMs);
+  }
+}

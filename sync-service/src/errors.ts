@@ -1,0 +1,32 @@
+// Every error the sync service returns: one catalog, a stable code, an HTTP status and a message
+// template. docs/sync-service-errors.md documents the same list (a test keeps them in step).
+export const errors = {
+  YSS_SYNC_INVALID_BODY: { status: 400, message: 'request body does not match the schema: %s' },
+  YSS_SYNC_UNSIGNED: { status: 401, message: 'request is not signed: missing header %s' },
+  YSS_SYNC_BAD_SIGNATURE: { status: 401, message: 'request signature does not verify with the key enrolled for terminal %s' },
+  YSS_SYNC_CLOCK_SKEW: { status: 401, message: 'request time %s is more than %s ms from the service clock' },
+  YSS_SYNC_REPLAYED_NONCE: { status: 401, message: 'request nonce %s was already used by this terminal' },
+  YSS_SYNC_TERMINAL_UNKNOWN: { status: 401, message: 'no enrolled terminal has id %s' },
+  YSS_SYNC_TERMINAL_REVOKED: { status: 403, message: 'terminal %s is revoked' },
+  YSS_SYNC_ENROLLMENT_INVALID: { status: 401, message: 'enrollment code is unknown or already used' },
+  YSS_SYNC_ADMIN_UNAUTHORIZED: { status: 401, message: 'admin token missing or wrong' },
+  YSS_SYNC_CHAIN_BROKEN: { status: 422, message: 'event %s: %s' },
+  YSS_SYNC_TRUST_LIST_INVALID: { status: 400, message: 'trust list refused: %s' },
+  YSS_SYNC_TRUST_LIST_ROLLBACK: { status: 409, message: 'trust list sequence %s is not newer than the published %s' },
+  YSS_SYNC_NOT_FOUND: { status: 404, message: '%s not found' },
+  YSS_SYNC_INTERNAL: { status: 500, message: 'internal error' },
+} as const;
+
+export type ErrorCode = keyof typeof errors;
+
+export class ServiceError extends Error {
+  readonly status: number;
+  constructor(
+    readonly code: ErrorCode,
+    ...args: (string | number)[]
+  ) {
+    let i = 0;
+    super(errors[code].message.replace(/%s/g, () => String(args[i++] ?? '')));
+    this.status = errors[code].status;
+  }
+}

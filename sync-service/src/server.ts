@@ -1,0 +1,26 @@
+// Opens storage and keys from a config and listens. Prints one JSON log line with msg
+// "listening" and the url, which scripts wait for.
+import pino from 'pino';
+import { buildApp } from './app.ts';
+import type { ServiceConfig } from './config.ts';
+import { loadOrCreateSealKeys } from './keys.ts';
+import { SqliteStorage } from './storage/sqlite.ts';
+
+export async function startServer(config: Readonly<ServiceConfig>) {
+  const logger = pino({ level: config.log_level, base: { component: 'sync-service' } });
+  const storage = new SqliteStorage(config.data_dir);
+  const sealKeys = loadOrCreateSealKeys(config.data_dir);
+  const app = buildApp({ storage, sealKeys, adminToken: config.admin_token, logger, bodyLimit: config.body_limit });
+  await app.listen({ host: config.host, port: config.port });
+  const addr = app.server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : config.port;
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}/`;
+  logger.info({ url }, 'listening');
+  return {
+    url,
+    close: async () => {
+      await app.close();
+      storage.close();
+    },
+  };
+}

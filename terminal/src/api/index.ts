@@ -1,0 +1,2 @@
+export { ApiServer, type ApiOptions } from './server.ts';
+export type * from './messages.ts';

@@ -1,0 +1,200 @@
+// Wires the daemon's parts together; each part lives in its own folder.
+import { fileURLToPath } from 'node:url';
+import type { Logger } from 'pino';
+import { ApiServer } from './api/index.ts';
+import type { DeviceHealth, EventMessage, Health, VerdictMessage } from './api/messages.ts';
+import type { TerminalConfig } from './config/index.ts';
+import { createDevice, type Device, type PrinterDevice, type RelayDevice, type ScannerDevice } from './devices/index.ts';
+import { createLogger } from './log.ts';
+import { Pipeline } from './pipeline.ts';
+import { Sealer } from './protocol/index.ts';
+import { openDatabase, Queue } from './queue/index.ts';
+import { TicketCounter } from './scenarios/index.ts';
+import { SyncEngine, loadOrCreateIdentity } from './sync/index.ts';
+import { parseRootArg, ReplayStore, TrustedClock, TrustStore } from './trust/index.ts';
+
+export const VERSION = '0.1.0';
+const UI_DIR = fileURLToPath(new URL('../../kiosk-ui/web/dist/', import.meta.url));
+const RECENT = 50;
+
+export interface Terminal {
+  url: string;
+  health(): Health;
+  stop(): Promise<void>;
+}
+
+export async function startTerminal(config: Readonly<TerminalConfig>, log: Logger = createLogger(config.log_level)): Promise<Terminal> {
+  const db = openDatabase(config.data_dir);
+  const clock = TrustedClock.open(db);
+  const trust = TrustStore.open(db, config.trust.roots.map(parseRootArg), { clock });
+  if (trust.loadError) log.error({ err: trust.loadError }, 'installed trust list no longer opens with the pinned roots');
+  if (config.trust.file) {
+    const { readFileSync } = await import('node:fs');
+    const r = trust.install(readFileSync(config.trust.file, 'utf8').trim());
+    log.info({ status: r.status, sequence: r.sequence, reason: r.reason }, 'trust list from file');
+  }
+  const replay = new ReplayStore(db);
+  const queue = new Queue(db);
+  const tickets = new TicketCounter(db);
+  const sealer = config.sync ? new Sealer(Buffer.from(config.sync.seal_key, 'base64url')) : null;
+  if (!sealer) log.warn('no sync service configured: personal data from readings is not kept');
+
+  const devices: Device[] = config.devices.map((c) => createDevice(c, log.child({ component: 'device', device: c.id })));
+  const recent: VerdictMessage[] = [];
+  let api: ApiServer | null = null;
+  let sync: SyncEngine | null = null;
+  const publish = (m: EventMessage) => api?.broadcast(m);
+
+  const health = (): Health => {
+    const now = clock.now();
+    const st = clock.status();
+    const t = trust.health(now);
+    const degraded: string[] = [];
+    if (t.sequence === null || !trust.index) degraded.push('no_trust_list');
+    else if (t.stale) degraded.push('trust_list_stale');
+    if (st.untrusted) degraded.push('clock_untrusted');
+    for (const d of devices) if (d.health.state !== 'connected') degraded.push(`device_${d.health.id}`);
+    const s = sync?.health ?? { state: 'disabled' as const, last_success_at: null, last_error: null, acked_seq: queue.ackedThrough };
+    if (s.state === 'offline' || s.state === 'backoff' || s.state === 'unenrolled') degraded.push(`sync_${s.state}`);
+    return {
+      status: degraded.length ? 'degraded' : 'ok',
+      degraded,
+      terminal_id: identity?.terminalId ?? null,
+      version: VERSION,
+      scenario: config.scenario.id,
+      devices: devices.map((d) => d.health),
+      trust: t,
+      queue: queue.backlog(),
+      sync: s,
+      clock: { wall: Math.floor(st.wall), trusted: st.now, drift_s: Math.round(st.drift) },
+    };
+  };
+
+  const pipeline = new Pipeline({
+    db,
+    scenario: config.scenario,
+    trust,
+    replay,
+    queue,
+    tickets,
+    sealer,
+    now: () => clock.now(),
+    skew: config.skew_s,
+    log: log.child({ component: 'pipeline' }),
+    publish: (m) => {
+      recent.unshift(m);
+      recent.length = Math.min(recent.length, RECENT);
+      publish(m);
+    },
+    afterCommit: (m, device) => afterCommit(m, device),
+  });
+
+  function afterCommit(m: VerdictMessage, from: DeviceHealth): void {
+    sync?.poke();
+    const source = devices.find((d) => d.health.id === from.id);
+    if (source?.health.role === 'scanner') void (source as ScannerDevice).acknowledge(m.accepted);
+    for (const e of m.effects) {
+      if (e.kind === 'ticket') {
+        const printer = devices.find((d) => d.health.role === 'printer') as PrinterDevice | undefined;
+        void printer?.print({ title: config.name, number: e.number, lines: [e.service, new Date(m.at).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai' })] });
+      }
+      if (e.kind === 'gate' && config.scenario.gate) {
+        const relay = devices.find((d) => d.health.id === config.scenario.gate!.relay) as RelayDevice | undefined;
+        void relay?.pulse(config.scenario.gate.pulse_ms);
+      }
+    }
+  }
+
+  for (const d of devices) {
+    d.on('reading', (reading, dh) => {
+      try {
+        pipeline.handle(reading, dh);
+      } catch (e) {
+        log.error({ err: e, device: dh.id }, 'reading could not be committed; nothing was shown');
+      }
+    });
+    d.on('status', (dh) => {
+      publish({ type: 'device', device: dh });
+      try {
+        queue.append({ type: 'device', at: Date.now(), trusted_at: clock.now() * 1000, scenario: config.scenario.id, body: { device: dh }, sealed: null, droppable: true });
+        sync?.poke();
+      } catch (e) {
+        log.warn({ err: e }, 'device event not queued');
+      }
+    });
+  }
+
+  const identity = config.sync ? loadOrCreateIdentity(config.data_dir) : null;
+  if (config.sync && identity) {
+    const s = config.sync;
+    sync = new SyncEngine(
+      {
+        url: s.url,
+        enrollmentCode: s.enrollment_code,
+        batchMaxEvents: s.batch_max_events,
+        batchMaxBytes: s.batch_max_bytes,
+        intervalMs: s.interval_ms,
+        timeoutMs: s.timeout_ms,
+        backoffMaxMs: s.backoff_max_ms,
+        trustPollMs: s.trust_poll_s * 1000,
+        heartbeatMs: s.heartbeat_s * 1000,
+        name: config.name,
+        dataDir: config.data_dir,
+      },
+      {
+        queue,
+        identity,
+        log: log.child({ component: 'sync' }),
+        installTrustList: (jws) => {
+          const r = trust.install(jws);
+          if (r.status === 'refused') log.error({ reason: r.reason, message: r.message }, 'trust list from the service refused');
+          else if (r.status === 'installed') log.info({ sequence: r.sequence }, 'trust list installed');
+        },
+        observeServerTime: (ms) => clock.observe(Math.floor(ms / 1000), 'server'),
+        heartbeat: () => {
+          const h = health();
+          return { status: h.status, degraded: h.degraded, version: VERSION, queue: h.queue, devices: h.devices, trust_sequence: h.trust.sequence, clock: h.clock };
+        },
+      },
+    );
+  }
+
+  api = new ApiServer({ host: config.api.host, port: config.api.port, log, health, uiDir: UI_DIR });
+  const url = await api.listen();
+  for (const d of devices) d.start();
+  sync?.start();
+
+  let lastHealth = '';
+  const timers = [
+    setInterval(() => {
+      const h = health();
+      const key = JSON.stringify({ ...h, clock: null, queue: { ...h.queue, oldest_unsent_age_s: null } });
+      if (key !== lastHealth) {
+        lastHealth = key;
+        publish({ type: 'health', health: h });
+      }
+    }, 1000),
+    setInterval(() => {
+      try {
+        queue.prune(config.queue.retention_s * 1000);
+        db.pragma('wal_checkpoint(TRUNCATE)');
+      } catch (e) {
+        log.warn({ err: e }, 'queue maintenance failed');
+      }
+    }, 5 * 60_000),
+  ];
+  for (const t of timers) t.unref();
+  log.info({ url, scenario: config.scenario.id, devices: devices.length }, 'listening');
+
+  return {
+    url,
+    health,
+    stop: async () => {
+      for (const t of timers) clearInterval(t);
+      await Promise.allSettled(devices.map((d) => d.close()));
+      await sync?.stop();
+      await api?.close();
+      db.close();
+    },
+  };
+}

@@ -1,0 +1,4 @@
+// The wire contract between terminal and sync service; both sides import it from here.
+export * from './events.ts';
+export * from './request-signing.ts';
+export * from './seal.ts';

@@ -1,0 +1,61 @@
+// Terminal → service requests are signed with the terminal's Ed25519 key over method, path, time,
+// a nonce and the body's hash. The service refuses stale times and replayed nonces.
+import { createHash, createPrivateKey, createPublicKey, sign, verify, randomBytes, type KeyObject } from 'node:crypto';
+
+export const HEADER_TERMINAL = 'x-yss-terminal';
+export const HEADER_TIME = 'x-yss-time';
+export const HEADER_NONCE = 'x-yss-nonce';
+export const HEADER_SIGNATURE = 'x-yss-signature';
+
+/** How far a request's time may be from the service's clock, in milliseconds. */
+export const MAX_REQUEST_AGE_MS = 5 * 60_000;
+
+export function bodyHash(body: string | Buffer): string {
+  return createHash('sha256').update(body).digest('base64url');
+}
+
+export function signingInput(method: string, path: string, time: number, nonce: string, hash: string): Buffer {
+  return Buffer.from(`yss-req-v1\n${method.toUpperCase()}\n${path}\n${time}\n${nonce}\n${hash}`);
+}
+
+const ED25519_PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
+const ED25519_SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
+
+/** A node:crypto key from a raw 32-byte Ed25519 seed. */
+export function ed25519PrivateKey(seed: Uint8Array): KeyObject {
+  if (seed.length !== 32) throw new Error(`Ed25519 seed must be 32 bytes, got ${seed.length}`);
+  return createPrivateKey({ key: Buffer.concat([ED25519_PKCS8_PREFIX, seed]), format: 'der', type: 'pkcs8' });
+}
+
+/** A node:crypto key from a raw 32-byte Ed25519 public key. */
+export function ed25519PublicKey(x: Uint8Array): KeyObject {
+  if (x.length !== 32) throw new Error(`Ed25519 public key must be 32 bytes, got ${x.length}`);
+  return createPublicKey({ key: Buffer.concat([ED25519_SPKI_PREFIX, x]), format: 'der', type: 'spki' });
+}
+
+export function signRequest(
+  key: KeyObject,
+  terminalId: string,
+  method: string,
+  path: string,
+  body: string | Buffer,
+  time: number,
+): Record<string, string> {
+  const nonce = randomBytes(16).toString('base64url');
+  const sig = sign(null, signingInput(method, path, time, nonce, bodyHash(body)), key).toString('base64url');
+  return { [HEADER_TERMINAL]: terminalId, [HEADER_TIME]: String(time), [HEADER_NONCE]: nonce, [HEADER_SIGNATURE]: sig };
+}
+
+export function verifyRequestSignature(
+  key: KeyObject,
+  method: string,
+  path: string,
+  body: string | Buffer,
+  time: number,
+  nonce: string,
+  signature: string,
+): boolean {
+  const sig = Buffer.from(signature, 'base64url');
+  if (sig.length !== 64) return false;
+  return verify(null, signingInput(method, path, time, nonce, bodyHash(body)), key, sig);
+}

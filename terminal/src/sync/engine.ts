@@ -1,0 +1,244 @@
+// Uploads the queue in signed batches, pulls trust lists, sends heartbeats and learns the
+// service's time. One loop, never two requests of a kind in flight; failures back off
+// exponentially with full jitter and never lose or reorder what the queue holds.
+import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
+import type { Logger } from 'pino';
+import type { SyncHealth } from '../api/messages.ts';
+import { signRequest, type UploadReply, type WireEvent } from '../protocol/index.ts';
+import type { Queue } from '../queue/index.ts';
+import { saveTerminalId, type Identity } from './identity.ts';
+
+export interface SyncOptions {
+  url: string;
+  enrollmentCode: string | null;
+  batchMaxEvents: number;
+  batchMaxBytes: number;
+  intervalMs: number;
+  timeoutMs: number;
+  backoffMaxMs: number;
+  trustPollMs: number;
+  heartbeatMs: number;
+  name: string;
+  dataDir: string;
+}
+
+export interface SyncDeps {
+  queue: Queue;
+  identity: Identity;
+  log: Logger;
+  /** Installs a trust list fetched from the service; returns the installed sequence. */
+  installTrustList(jws: string): void;
+  /** Called with the service's clock (unix ms) from each reply. */
+  observeServerTime(ms: number): void;
+  heartbeat(): Record<string, unknown>;
+  now?: () => number;
+  random?: () => number;
+}
+
+export class SyncError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly status?: number,
+  ) {
+    super(message);
+  }
+}
+
+export class SyncEngine {
+  private readonly http: AxiosInstance;
+  private state: SyncHealth = { state: 'idle', last_success_at: null, last_error: null, acked_seq: 0 };
+  private stopped = false;
+  private wake: (() => void) | null = null;
+  private failures = 0;
+  private trustEtag: string | null = null;
+  private nextTrustPoll = 0;
+  private nextHeartbeat = 0;
+  private clockOffsetMs = 0;
+  private loop: Promise<void> | null = null;
+  private readonly now: () => number;
+  private readonly random: () => number;
+
+  constructor(
+    private readonly opts: SyncOptions,
+    private readonly deps: SyncDeps,
+  ) {
+    this.http = axios.create({
+      baseURL: opts.url,
+      timeout: opts.timeoutMs,
+      validateStatus: () => true,
+      maxRedirects: 0,
+      transitional: { clarifyTimeoutError: true },
+    });
+    this.now = deps.now ?? Date.now;
+    this.random = deps.random ?? Math.random;
+    this.state.acked_seq = deps.queue.ackedThrough;
+  }
+
+  get health(): SyncHealth {
+    return { ...this.state };
+  }
+
+  start(): void {
+    this.loop ??= this.run();
+  }
+
+  /** Wakes the loop now (a new event was committed). */
+  poke(): void {
+    this.wake?.();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.wake?.();
+    await this.loop;
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopped) {
+      let delay = this.opts.intervalMs;
+      try {
+        if (!this.deps.identity.terminalId) await this.enroll();
+        const now = this.now();
+        if (now >= this.nextTrustPoll) await this.pollTrustList();
+        if (now >= this.nextHeartbeat) await this.sendHeartbeat();
+        const more = await this.uploadOnce();
+        this.failures = 0;
+        if (more) delay = 0;
+      } catch (e) {
+        delay = this.onFailure(e);
+      }
+      if (delay > 0 && !this.stopped) await this.sleep(delay);
+    }
+  }
+
+  private onFailure(e: unknown): number {
+    this.failures++;
+    const err = e instanceof SyncError ? e : new SyncError('YSS_SYNC_NETWORK', describe(e));
+    const permanent = err.code === 'YSS_SYNC_NOT_ENROLLED' || err.code === 'YSS_SYNC_TERMINAL_REVOKED';
+    this.state = { ...this.state, state: permanent ? 'unenrolled' : err.status ? 'backoff' : 'offline', last_error: `${err.code}: ${err.message}` };
+    const cap = Math.min(this.opts.backoffMaxMs, 500 * 2 ** Math.min(this.failures, 20));
+    const delay = Math.round(cap / 2 + (this.random() * cap) / 2);
+    if (this.failures === 1 || this.failures % 10 === 0) this.deps.log.warn({ err: err.message, code: err.code, failures: this.failures, delay }, 'sync failed; backing off');
+    return delay;
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const t = setTimeout(done, ms);
+      function done() {
+        clearTimeout(t);
+        resolve();
+      }
+      this.wake = () => {
+        this.wake = null;
+        done();
+      };
+    });
+  }
+
+  private serviceTime(): number {
+    return this.now() + this.clockOffsetMs;
+  }
+
+  private learnTime(res: AxiosResponse): void {
+    const t = Number(res.headers['x-yss-server-time'] ?? (res.data as { server_time?: number } | undefined)?.server_time);
+    if (Number.isFinite(t) && t > 0) {
+      this.clockOffsetMs = t - this.now();
+      this.deps.observeServerTime(t);
+    }
+  }
+
+  private async signed(method: 'POST', path: string, payload: unknown): Promise<AxiosResponse> {
+    const body = JSON.stringify(payload);
+    const id = this.deps.identity.terminalId!;
+    const headers = { 'content-type': 'application/json', ...signRequest(this.deps.identity.privateKey, id, method, path, body, this.serviceTime()) };
+    const res = await this.http.request({ method, url: path, data: body, headers, transformRequest: [(d) => d] });
+    this.learnTime(res);
+    if (res.status === 401 && (res.data as { error?: string })?.error === 'YSS_SYNC_CLOCK_SKEW') {
+      // Our offset was wrong; learnTime has just corrected it. Retry once with the service's time.
+      const again = { 'content-type': 'application/json', ...signRequest(this.deps.identity.privateKey, id, method, path, body, this.serviceTime()) };
+      const res2 = await this.http.request({ method, url: path, data: body, headers: again, transformRequest: [(d) => d] });
+      this.learnTime(res2);
+      return res2;
+    }
+    return res;
+  }
+
+  private async enroll(): Promise<void> {
+    if (!this.opts.enrollmentCode) throw new SyncError('YSS_SYNC_NOT_ENROLLED', 'no enrollment_code in the sync configuration');
+    const res = await this.http.post('/v1/enroll', { enrollment_code: this.opts.enrollmentCode, public_key: this.deps.identity.publicKey, name: this.opts.name });
+    this.learnTime(res);
+    if (res.status !== 200) throw errorFrom(res, 'YSS_SYNC_NOT_ENROLLED');
+    const id = (res.data as { terminal_id: string }).terminal_id;
+    saveTerminalId(this.opts.dataDir, id);
+    this.deps.identity.terminalId = id;
+    this.deps.log.info({ terminal_id: id }, 'enrolled with the sync service');
+  }
+
+  private async pollTrustList(): Promise<void> {
+    const res = await this.http.get('/v1/trust-list', {
+      headers: this.trustEtag ? { 'if-none-match': this.trustEtag } : {},
+      responseType: 'text',
+      transformResponse: [(d) => d],
+    });
+    this.learnTime(res);
+    const jitter = 0.8 + this.random() * 0.4;
+    this.nextTrustPoll = this.now() + Math.round(this.opts.trustPollMs * jitter);
+    if (res.status === 304 || res.status === 404) return;
+    if (res.status !== 200) throw errorFrom(res, 'YSS_SYNC_TRUST_LIST');
+    this.deps.installTrustList(String(res.data).trim());
+    this.trustEtag = (res.headers.etag as string | undefined) ?? null;
+  }
+
+  private async sendHeartbeat(): Promise<void> {
+    const res = await this.signed('POST', '/v1/heartbeat', this.deps.heartbeat());
+    if (res.status !== 200) throw errorFrom(res, 'YSS_SYNC_HEARTBEAT');
+    this.nextHeartbeat = this.now() + this.opts.heartbeatMs;
+  }
+
+  /** Uploads one batch; true when more events are waiting. */
+  private async uploadOnce(): Promise<boolean> {
+    const batch = this.batch();
+    if (batch.length === 0) {
+      this.state = { ...this.state, state: 'idle', last_error: null, last_success_at: this.state.last_success_at ?? this.now() };
+      return false;
+    }
+    this.state = { ...this.state, state: 'uploading' };
+    const res = await this.signed('POST', '/v1/events', { events: batch });
+    if (res.status !== 200) throw errorFrom(res, 'YSS_SYNC_UPLOAD');
+    const reply = res.data as UploadReply;
+    if (!Number.isInteger(reply.acked_through)) throw new SyncError('YSS_SYNC_BAD_REPLY', 'upload reply has no acked_through');
+    if (reply.acked_through > this.deps.queue.lastSequence) {
+      throw new SyncError('YSS_SYNC_BAD_REPLY', `service acknowledged ${reply.acked_through} but the queue ends at ${this.deps.queue.lastSequence}`);
+    }
+    this.deps.queue.ack(reply.acked_through, this.now());
+    this.state = { state: 'idle', last_success_at: this.now(), last_error: null, acked_seq: reply.acked_through };
+    if (reply.gap) this.deps.log.error({ gap: reply.gap }, 'service reported a gap in this terminal\'s events');
+    return reply.acked_through < this.deps.queue.lastSequence;
+  }
+
+  private batch(): WireEvent[] {
+    const events = this.deps.queue.after(this.deps.queue.ackedThrough, this.opts.batchMaxEvents);
+    let bytes = 0;
+    let n = 0;
+    for (const e of events) {
+      bytes += JSON.stringify(e).length + 1;
+      if (n > 0 && bytes > this.opts.batchMaxBytes) break;
+      n++;
+    }
+    return events.slice(0, n);
+  }
+}
+
+function describe(e: unknown): string {
+  if (axios.isAxiosError(e)) return e.code ? `${e.code}: ${e.message}` : e.message;
+  return e instanceof Error ? e.message : String(e);
+}
+
+function errorFrom(res: AxiosResponse, fallback: string): SyncError {
+  const data = res.data as { error?: string; message?: string } | undefined;
+  const code = typeof data === 'object' && data?.error ? data.error : fallback;
+  const message = typeof data === 'object' && data?.message ? data.message : `HTTP ${res.status}`;
+  return new SyncError(code === 'YSS_SYNC_TERMINAL_UNKNOWN' ? 'YSS_SYNC_NOT_ENROLLED' : code, message, res.status);
+}
