@@ -52,6 +52,8 @@ test('refuses lines of the wrong count, length or alphabet', () => {
   assert.equal(parseMrz([TD3[0]], NOW), null);
   assert.equal(parseMrz([TD1[0], TD1[1]], NOW), null);
   assert.equal(parseMrz([TD3[0].toLowerCase(), TD3[1]], NOW), null);
+  assert.equal(parseMrz([TD3[1], TD3[0]], NOW), null, 'lines out of order');
+  assert.equal(parseMrz([TD1[0], TD1[1], TD1[0]], NOW), null, 'a first line where the names go');
 });
 
 test('extracts lines from a 3M-style frame padded with underscores', () => {

@@ -53,12 +53,24 @@ function sex(c: string): MrzFields['sex'] {
 }
 
 const LINE = /^[A-Z0-9<]+$/;
+const NAMES = /^[A-Z<]+$/;
+const DATE = /^[0-9<]{6}$/;
 
 /** Parses 2 lines of 44 or 3 lines of 30; null when the lines are neither. */
 export function parseMrz(lines: string[], now: Date = new Date()): MrzFields | null {
   if (!lines.every((l) => LINE.test(l))) return null;
-  if (lines.length === 2 && lines.every((l) => l.length === 44)) return td3(lines[0], lines[1], now);
-  if (lines.length === 3 && lines.every((l) => l.length === 30)) return td1(lines[0], lines[1], lines[2], now);
+  // Shape checks keep a stray line from another document (or lines out of order) from passing
+  // as a zone: names are letters only, dates are digits.
+  if (lines.length === 2 && lines.every((l) => l.length === 44)) {
+    const [l1, l2] = lines;
+    if (!/^[A-Z]/.test(l1) || !NAMES.test(l1.slice(5)) || !DATE.test(l2.slice(13, 19)) || !DATE.test(l2.slice(21, 27))) return null;
+    return td3(l1, l2, now);
+  }
+  if (lines.length === 3 && lines.every((l) => l.length === 30)) {
+    const [l1, l2, l3] = lines;
+    if (!/^[A-Z]/.test(l1) || !DATE.test(l2.slice(0, 6)) || !DATE.test(l2.slice(8, 14)) || !NAMES.test(l3)) return null;
+    return td1(l1, l2, l3, now);
+  }
   return null;
 }
 
