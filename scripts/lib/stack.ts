@@ -149,6 +149,7 @@ export class Stack {
     return this.terminal?.url ?? '';
   }
 
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- admin replies are asserted by the caller
   async admin(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<any> {
     const res = await fetch(new URL(path, this.serviceUrl), {
       method,

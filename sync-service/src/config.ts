@@ -60,11 +60,11 @@ export function parseServiceConfig(value: unknown, baseDir: string, file = '<inl
       }),
     );
   }
-  const raw = value as Record<string, any>;
+  const raw = value as Partial<ServiceConfig> & { data_dir: string; admin_token: string };
   const config: ServiceConfig = {
     ...DEFAULTS,
     storage: { kind: 'sqlite' },
-    ...(raw as Partial<ServiceConfig> & { admin_token: string }),
+    ...raw,
     data_dir: resolve(baseDir, raw.data_dir),
   };
   return Object.freeze(config);

@@ -17,7 +17,7 @@ export interface TerminalConfig {
   api: { host: string; port: number; staff_pin: string };
   trust: { roots: string[]; file: string | null };
   sync: (typeof DEFAULTS.sync & { url: string; enrollment_code: string | null; seal_key: string }) | null;
-  queue: { max_bytes: number; retention_s: number };
+  queue: { max_bytes: number; retention_s: number; droppable_types: readonly string[] };
   scenario: ScenarioConfig;
   devices: DeviceConfig[];
 }
@@ -47,7 +47,19 @@ function schemaProblems(value: unknown): string[] {
 /** Validates a parsed config object; `baseDir` resolves relative paths. Throws ConfigError. */
 export function parseConfig(value: unknown, baseDir: string, file = '<inline>'): Readonly<TerminalConfig> {
   const problems = schemaProblems(value);
-  const raw = value as Record<string, any>;
+  // The schema has checked the shape; this type is what it allows.
+  const raw = value as {
+    data_dir: string;
+    name?: string;
+    log_level?: string;
+    skew_s?: number;
+    api?: Partial<TerminalConfig['api']>;
+    trust: { roots: string[]; file?: string };
+    sync?: Partial<NonNullable<TerminalConfig['sync']>> & { url: string; seal_key: string };
+    queue?: Partial<TerminalConfig['queue']>;
+    scenario: ScenarioConfig;
+    devices?: DeviceConfig[];
+  };
   if (problems.length === 0) {
     (raw.devices ?? []).forEach((d: unknown, i: number) => problems.push(...validateDeviceConfig(d, `config.devices[${i}]`)));
     problems.push(...validateScenarioConfig(raw.scenario, 'config.scenario'));
