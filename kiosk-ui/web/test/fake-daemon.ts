@@ -78,6 +78,7 @@ export async function startFakeDaemon(opts: { port?: number } = {}): Promise<Fak
     push(m) {
       if (m.type === 'verdict') d.recent.unshift(m);
       if (m.type === 'health') d.health = m.health;
+      if (m.type === 'device') d.health = { ...d.health, devices: [...d.health.devices.filter((x) => x.id !== m.device.id), m.device] };
       const s = JSON.stringify(m);
       for (const ws of sockets) ws.send(s);
     },
