@@ -128,6 +128,7 @@ export interface RelayConfig extends SerialCommon {
   board?: 'lcus' | 'custom';
   /** Relay channel, 1-based (default 1). */
   channel?: number;
+  /** Custom boards: bytes that energise the relay (gate opens) and that release it. */
   open_hex?: string;
   close_hex?: string;
   /** How long pulse() keeps the relay closed, ms (default 1000). */

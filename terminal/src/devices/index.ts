@@ -15,7 +15,9 @@
 import type pino from 'pino';
 import type { DeviceConfig } from './config.ts';
 import { Ga467Reader } from './idcard/index.ts';
+import { EscPosPrinter } from './escpos/index.ts';
 import { MrzReader } from './mrz/index.ts';
+import { SerialRelay } from './relay/index.ts';
 import { SerialScanner } from './serial-scanner.ts';
 import type { Device } from './types.ts';
 
@@ -43,6 +45,10 @@ export function createDevice(config: DeviceConfig, log: pino.Logger): Device {
       return new Ga467Reader(config, log);
     case 'mrz-reader':
       return new MrzReader(config, log);
+    case 'escpos-printer':
+      return new EscPosPrinter(config, log);
+    case 'serial-relay':
+      return new SerialRelay(config, log);
     default:
       throw new Error(`device kind ${config.kind} is not implemented yet`);
   }

@@ -1,0 +1,59 @@
+// An ESC/POS printer: keeps what it is sent, decodes each ticket (ended by a cut) into text,
+// and answers DLE EOT status queries like a real one (or stays silent, like cheap ones).
+import { decodeEscPos, renderText } from './escpos-decode.ts';
+import { SimPort } from './sim-port.ts';
+
+export class PrinterSim {
+  paperOut = false;
+  offline = false;
+  /** Never answer status queries. */
+  silent = false;
+  readonly tickets: string[] = [];
+  #pending: Buffer[] = [];
+  #listeners: ((ticket: string) => void)[] = [];
+
+  private constructor(readonly port: SimPort) {
+    port.onData((chunk) => this.#onData(chunk));
+  }
+
+  static async open(peer: string, baud = 9600): Promise<PrinterSim> {
+    return new PrinterSim(await SimPort.open(peer, baud));
+  }
+
+  onTicket(l: (ticket: string) => void): void {
+    this.#listeners.push(l);
+  }
+
+  nextTicket(): Promise<string> {
+    return new Promise((resolve) => {
+      const l = (t: string) => {
+        this.#listeners = this.#listeners.filter((x) => x !== l);
+        resolve(t);
+      };
+      this.#listeners.push(l);
+    });
+  }
+
+  #onData(chunk: Buffer): void {
+    // Status queries are answered at once, as real printers do even mid-job.
+    for (let i = chunk.indexOf(Buffer.from([0x10, 0x04])); i >= 0 && i + 2 < chunk.length; i = chunk.indexOf(Buffer.from([0x10, 0x04]), i + 3)) {
+      if (this.silent) continue;
+      const n = chunk[i + 2];
+      const byte = n === 1 ? 0x12 | (this.offline ? 0x08 : 0) : n === 4 ? 0x12 | (this.paperOut ? 0x60 : 0) : 0x12;
+      void this.port.write(Buffer.from([byte]));
+    }
+    this.#pending.push(chunk);
+    const all = Buffer.concat(this.#pending);
+    const cut = all.indexOf(Buffer.from([0x1d, 0x56]));
+    if (cut < 0) return;
+    const job = all.subarray(0, cut + 3);
+    this.#pending = [all.subarray(cut + 3)];
+    const text = renderText(decodeEscPos(job));
+    this.tickets.push(text);
+    for (const l of [...this.#listeners]) l(text);
+  }
+
+  close(): Promise<void> {
+    return this.port.close();
+  }
+}

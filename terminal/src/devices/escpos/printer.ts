@@ -1,0 +1,125 @@
+// An ESC/POS ticket printer on a serial or USB-CDC port. print() never rejects: it resolves
+// { ok: false, reason } when the printer is offline, out of paper or the write fails. Printers
+// that answer DLE EOT are polled for paper and offline state, shown in health; printers that do
+// not answer are assumed ready (many cheap ones only print).
+import type pino from 'pino';
+import { BaseDevice } from '../base-device.ts';
+import { DEFAULTS, type EscPosPrinterConfig } from '../config.ts';
+import { SerialLink } from '../serial-link.ts';
+import type { PrinterDevice, PrintResult, Ticket } from '../types.ts';
+import { cmd, parseStatus, ticketBytes, type PrinterStatus } from './encode.ts';
+
+export class EscPosPrinter extends BaseDevice implements PrinterDevice {
+  readonly #c: EscPosPrinterConfig;
+  readonly #link: SerialLink;
+  #chain: Promise<unknown> = Promise.resolve();
+  #waiter: ((b: number | null) => void) | null = null;
+  #poll: NodeJS.Timeout | null = null;
+  #status: PrinterStatus | null = null;
+  #answers = true;
+
+  constructor(c: EscPosPrinterConfig, log: pino.Logger, now: () => number = Date.now) {
+    super({ id: c.id, role: 'printer', kind: c.kind, path: c.path ?? null }, log, now);
+    this.#c = c;
+    this.#link = new SerialLink({ locator: c, baudRate: c.baud ?? DEFAULTS.baud, reconnectMaxMs: c.reconnect_max_ms ?? DEFAULTS.reconnect_max_ms, log: this.log });
+    this.#link.on('data', (chunk) => {
+      const w = this.#waiter;
+      this.#waiter = null;
+      w?.(chunk[chunk.length - 1]);
+    });
+    this.#link.on('state', (state, detail, path) => {
+      if (state === 'connected') {
+        this.#status = null;
+        this.#answers = true;
+        this.setState('connected', null, path);
+        void this.#exclusive(() => this.#checkStatus());
+        this.#schedulePoll();
+      } else {
+        this.#stopPoll();
+        this.setState(state, detail, path);
+      }
+    });
+  }
+
+  override get role(): 'printer' {
+    return 'printer';
+  }
+
+  start(): void {
+    this.#link.start();
+  }
+
+  async close(): Promise<void> {
+    this.#stopPoll();
+    await this.#link.close();
+    this.setState('disconnected', 'closed');
+  }
+
+  print(ticket: Ticket): Promise<PrintResult> {
+    return this.#exclusive(async (): Promise<PrintResult> => {
+      if (!this.#link.isOpen) return { ok: false, reason: 'offline' };
+      if (this.#status?.offline) return { ok: false, reason: 'offline' };
+      if (this.#status?.paperOut) return { ok: false, reason: 'paper_out' };
+      const ok = await this.#link.write(ticketBytes(ticket, this.#c.columns ?? DEFAULTS.columns));
+      this.log.info({ ok }, 'ticket printed');
+      return ok ? { ok: true, reason: null } : { ok: false, reason: 'write_failed' };
+    });
+  }
+
+  /** Runs one exchange with the printer at a time, so a status reply is never taken for another's. */
+  #exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.#chain.then(fn, fn);
+    this.#chain = run.catch(() => {});
+    return run;
+  }
+
+  #ask(n: 1 | 4, ms: number): Promise<number | null> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.#waiter = null;
+        resolve(null);
+      }, ms);
+      this.#waiter = (b) => {
+        clearTimeout(timer);
+        resolve(b);
+      };
+      void this.#link.write(cmd.status(n)).then((ok) => {
+        if (!ok && this.#waiter) {
+          clearTimeout(timer);
+          this.#waiter = null;
+          resolve(null);
+        }
+      });
+    });
+  }
+
+  async #checkStatus(): Promise<void> {
+    if (!this.#answers || !this.#link.isOpen) return;
+    const printer = await this.#ask(1, 500);
+    if (printer === null) {
+      this.#answers = false;
+      this.log.info('printer does not answer status queries; assuming ready');
+      return;
+    }
+    const paper = (await this.#ask(4, 500)) ?? 0x12;
+    const s = parseStatus(printer, paper);
+    this.#status = s;
+    if (!this.#link.isOpen) return;
+    if (s.offline) this.setState('error', 'offline (cover open or error)');
+    else if (s.paperOut) this.setState('error', 'paper_out');
+    else this.setState('connected', s.paperNearEnd ? 'paper near end' : null);
+  }
+
+  #schedulePoll(): void {
+    this.#stopPoll();
+    const every = this.#c.status_poll_ms ?? DEFAULTS.status_poll_ms;
+    if (every <= 0) return;
+    this.#poll = setInterval(() => void this.#exclusive(() => this.#checkStatus()), every);
+    this.#poll.unref();
+  }
+
+  #stopPoll(): void {
+    if (this.#poll) clearInterval(this.#poll);
+    this.#poll = null;
+  }
+}
