@@ -17,13 +17,21 @@ const keep =
 
 const TAGS: Record<number, TagDecoder> = { 18: keep(18), 61: keep(61) };
 
-const DECODE = {
-  useMaps: true,
-  rejectDuplicateMapKeys: true,
-  allowUndefined: false,
-  allowBigInt: true,
-  tags: TAGS,
-} as const;
+// RFC 8949 standard date/time tags, which some member states put inside HCERT payloads (HU):
+// unwrapped to their content when it has the type the tag requires.
+const typed =
+  (tag: number, type: 'string' | 'number'): TagDecoder =>
+  (inner) => {
+    const v = inner();
+    if (typeof v !== type) throw new Error(`CBOR tag ${tag} on a ${typeof v}`);
+    return v;
+  };
+const HCERT_PAYLOAD_TAGS: Record<number, TagDecoder> = { 0: typed(0, 'string'), 1: typed(1, 'number') };
+
+const BASE = { useMaps: true, rejectDuplicateMapKeys: true, allowUndefined: false, allowBigInt: true } as const;
+const DECODE = { ...BASE, tags: TAGS } as const;
+const DECODE_PLAIN = { ...BASE, tags: [] } as const;
+const DECODE_HCERT_PAYLOAD = { ...BASE, tags: HCERT_PAYLOAD_TAGS } as const;
 
 /**
  * Decodes exactly one CBOR item. Maps come back as `Map` (integer keys stay integers), only tags
@@ -31,6 +39,14 @@ const DECODE = {
  */
 export function cborDecode(bytes: Uint8Array): unknown {
   return decode(bytes, DECODE);
+}
+
+/**
+ * Decodes a CWT payload: no tags at all in YSS1; in HCERT only the standard date/time tags 0 and
+ * 1, unwrapped. Same strictness otherwise (duplicates, trailing bytes).
+ */
+export function cborDecodePayload(bytes: Uint8Array, family: 'YSS1' | 'HC1'): unknown {
+  return decode(bytes, family === 'YSS1' ? DECODE_PLAIN : DECODE_HCERT_PAYLOAD);
 }
 
 export function cborEncode(value: unknown): Uint8Array {

@@ -1,7 +1,7 @@
 // Step 1 and 2 of codes.md §5: from scanned text to a COSE_Sign1 with its alg, kid and claims,
 // or `malformed` / `unsupported_alg`. Nothing here throws on any input.
 import { base45Decode } from './base45.ts';
-import { cborDecode } from './cbor.ts';
+import { cborDecodePayload } from './cbor.ts';
 import { parseCoseSign1, type CoseSign1 } from './cose.ts';
 import { unwrapCompressed } from './inflate.ts';
 import { checkHcertClaims, checkYssClaims, type CheckedClaims } from './claims.ts';
@@ -63,7 +63,7 @@ export function decodeCode(text: string): DecodeOutcome {
 
   let payload: unknown;
   try {
-    payload = cborDecode(cose.payload);
+    payload = cborDecodePayload(cose.payload, family);
   } catch {
     return fail('malformed');
   }

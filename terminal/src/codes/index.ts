@@ -4,7 +4,7 @@ export { VERIFY_REASONS, type VerifyReason } from './reasons.ts';
 export { verifyCode, DEFAULT_SKEW, LIFETIME_LIMITS, type VerifyOptions, type VerifyResult } from './verify.ts';
 export { decodeCode, familyOf, ALG_EDDSA, ALG_ES256, ALG_PS256, type DecodedCode, type DecodeOutcome, type Family } from './decode.ts';
 export { base45Encode, base45Decode } from './base45.ts';
-export { cborEncode, cborDecode, cborTag, Tagged } from './cbor.ts';
+export { cborEncode, cborDecode, cborDecodePayload, cborTag, Tagged } from './cbor.ts';
 export { parseCoseSign1, sigStructure, type CoseSign1 } from './cose.ts';
 export { unwrapCompressed, compress, INFLATE_LIMIT } from './inflate.ts';
 export { claimsToJson, type CheckedClaims } from './claims.ts';

@@ -4,7 +4,8 @@ export type { RootKey, TrustIndex, TrustIssuer, TrustKey, KeyAlg } from './types
 export { parseRootArg, ed25519KeyObject } from './root.ts';
 export { signTrustList, TRUST_LIST_TYP } from './jws.ts';
 export { openTrustList, type OpenResult } from './open.ts';
-export { TRUST_LIST_FORMAT, fits } from './payload.ts';
+export { TRUST_LIST_FORMAT, fits, indexFromDocument, PayloadError } from './payload.ts';
+export { dscKid, dscKeyEntry, hcertIssuerEntry, type DscKeyEntry } from './dsc.ts';
 export { TrustStore, type InstallResult, type InstallStatus, type RefusalReason, type TrustHealth } from './store.ts';
 export { ReplayStore, DEFAULT_REPLAY_ENTRIES } from './replay.ts';
 export { TrustedClock, type ClockOptions, type ClockStatus, type ClockJump } from './clock.ts';

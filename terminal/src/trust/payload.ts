@@ -20,6 +20,11 @@ export function buildIndex(payload: Uint8Array): TrustIndex {
   } catch {
     throw new PayloadError('trust list payload is not JSON');
   }
+  return indexFromDocument(doc);
+}
+
+/** Builds the index from an already parsed payload (callers that trust it without a signature). */
+export function indexFromDocument(doc: unknown): TrustIndex {
   if (!isObject(doc)) throw new PayloadError('trust list payload is not a JSON object');
   if (doc.format !== TRUST_LIST_FORMAT) {
     throw new PayloadError(`trust list format is ${JSON.stringify(doc.format)}, expected "${TRUST_LIST_FORMAT}"`);

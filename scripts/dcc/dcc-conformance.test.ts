@@ -1,0 +1,35 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+const repo = join(import.meta.dirname, '..', '..');
+// CI checks out shared/ beside the repository.
+const data = join(repo, '..', 'shared', 'dcc-testdata');
+
+test('passes the EU DCC test vectors, known issues aside', { skip: existsSync(data) ? false : `no DCC test data at ${data}` }, () => {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(repo, 'scripts', 'dcc-conformance.ts'), data], {
+    cwd: repo,
+    encoding: 'utf8',
+    timeout: 300_000,
+  });
+  const lines = r.stdout.trim().split('\n');
+  const last = lines[lines.length - 1] ?? '';
+  const m = /^(\d+) passed, (\d+) failed$/.exec(last);
+  assert.ok(m, `last line should be "N passed, N failed", got ${JSON.stringify(last)}\n${r.stderr}`);
+  const failures = lines.filter((l) => l.startsWith('FAIL '));
+  assert.deepEqual(failures, []);
+  assert.equal(Number(m[2]), 0);
+  assert.ok(Number(m[1]) > 3000, `only ${m[1]} expectations ran`);
+  assert.equal(r.status, 0);
+});
+
+test('reports a usage error for a missing directory', () => {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(repo, 'scripts', 'dcc-conformance.ts'), join(repo, 'no-such-dir')], {
+    cwd: repo,
+    encoding: 'utf8',
+  });
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /does not exist/);
+});

@@ -1,0 +1,57 @@
+// `terminal trust install --data <dir> --root <kid>:<x> <jws-file>`: installs a trust list into a
+// terminal's data folder (the USB-stick path of trust-list.md §4). Exit 0 installed or already
+// installed, 1 refused with the reason, 2 usage.
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { openDatabase } from '../queue/index.ts';
+import { parseRootArg, TrustedClock, TrustStore, type RootKey } from '../trust/index.ts';
+
+const USAGE = 'usage: terminal trust install --data <dir> --root <kid>:<x> [--root ...] <jws-file>';
+
+export async function main(args: string[]): Promise<number> {
+  const [sub, ...rest] = args;
+  if (sub !== 'install') {
+    console.error(`${sub ? `unknown trust command "${sub}"` : 'missing trust command'}\n${USAGE}`);
+    return 2;
+  }
+  let data: string | undefined;
+  let roots: RootKey[];
+  let file: string;
+  try {
+    const { values, positionals } = parseArgs({
+      args: rest,
+      allowPositionals: true,
+      options: { data: { type: 'string' }, root: { type: 'string', multiple: true } },
+    });
+    data = values.data;
+    if (!data) throw new Error('missing --data <dir>');
+    if (!values.root?.length) throw new Error('missing --root <kid>:<x>');
+    roots = values.root.map(parseRootArg);
+    if (positionals.length !== 1) throw new Error('give exactly one <jws-file>');
+    file = positionals[0]!;
+  } catch (e) {
+    console.error(`${(e as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  let jws: string;
+  try {
+    jws = readFileSync(file, 'utf8').trim();
+  } catch (e) {
+    console.error(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  const db = openDatabase(data);
+  try {
+    const store = TrustStore.open(db, roots, { clock: TrustedClock.open(db) });
+    const r = store.install(jws);
+    const health = store.health(Math.floor(Date.now() / 1000));
+    console.log(JSON.stringify({ status: r.status, reason: r.reason ?? null, sequence: r.sequence, stale: health.stale }));
+    if (r.status === 'refused') {
+      console.error(`trust list refused (${r.reason}): ${r.message}`);
+      return 1;
+    }
+    return 0;
+  } finally {
+    db.close();
+  }
+}

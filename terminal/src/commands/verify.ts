@@ -1,0 +1,157 @@
+// `terminal verify --trust-list <jws-file> --root <kid>:<x> [--at s] [--scenario id] <code|->`:
+// one JSON line per code on stdout (codes.md §6), diagnostics on stderr; exit 0 all valid,
+// 1 otherwise, 2 usage. With `-`, codes come one per line on stdin, so thousands share one process.
+import { readFileSync } from 'node:fs';
+import { StringDecoder } from 'node:string_decoder';
+import { parseArgs } from 'node:util';
+import { verifyCode, type VerifyResult } from '../codes/index.ts';
+import { allowsReplay, decide, type ScenarioConfig } from '../scenarios/index.ts';
+import { openTrustList, parseRootArg, type RootKey, type TrustIndex } from '../trust/index.ts';
+
+const USAGE =
+  'usage: terminal verify --trust-list <jws-file> --root <kid>:<x> [--root ...] [--at <unix-seconds>] [--scenario <id>] <code|->';
+const SCENARIOS = ['verify', 'hotel-checkin', 'queue-ticket', 'gate', 'hospital-checkin'];
+const SKEW = 120;
+
+class UsageError extends Error {}
+
+interface Setup {
+  index: TrustIndex | null;
+  at: number | null;
+  scenario: ScenarioConfig | null;
+  input: string;
+}
+
+function setup(args: string[]): Setup {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        'trust-list': { type: 'string' },
+        root: { type: 'string', multiple: true },
+        at: { type: 'string' },
+        scenario: { type: 'string' },
+      },
+    });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (positionals.length !== 1) throw new UsageError('give exactly one code, or - to read codes from stdin');
+  const file = values['trust-list'];
+  if (!file) throw new UsageError('missing --trust-list <jws-file>');
+  if (!values.root?.length) throw new UsageError('missing --root <kid>:<x>');
+  let roots: RootKey[];
+  try {
+    roots = values.root.map(parseRootArg);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  let at: number | null = null;
+  if (values.at !== undefined) {
+    if (!/^-?\d+$/.test(values.at)) throw new UsageError(`--at should be unix seconds, got "${values.at}"`);
+    at = Number(values.at);
+  }
+  let scenario: ScenarioConfig | null = null;
+  if (values.scenario !== undefined) {
+    if (!SCENARIOS.includes(values.scenario)) {
+      throw new UsageError(`--scenario should be one of ${SCENARIOS.join(', ')}, got "${values.scenario}"`);
+    }
+    scenario = { id: values.scenario } as ScenarioConfig;
+  }
+  let jws: string;
+  try {
+    jws = readFileSync(file, 'utf8').trim();
+  } catch (e) {
+    throw new UsageError(`cannot read trust list ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  const opened = openTrustList(jws, roots);
+  let index: TrustIndex | null = null;
+  if (opened.ok) index = opened.index;
+  else console.error(`trust list refused (${opened.reason}): ${opened.message}; every signed code will be unknown_key`);
+  return { index, at, scenario, input: positionals[0]! };
+}
+
+export async function main(args: string[]): Promise<number> {
+  let s: Setup;
+  try {
+    s = setup(args);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    console.error(`${e.message}\n${USAGE}`);
+    return 2;
+  }
+  // Clock safety without --at (codes.md §6): never earlier than the list's own issued_at.
+  const now = () => s.at ?? Math.max(Math.floor(Date.now() / 1000), s.index?.issuedAt ?? -Infinity);
+  const check = (text: string): { line: string; valid: boolean } => {
+    const t = now();
+    const r = verifyCode(text, s.index, { now: t, skew: SKEW, allowReplay: s.scenario ? allowsReplay(s.scenario) : false });
+    // Scenario checks come after the verifier's (codes.md §5), so a failed code keeps its own reason.
+    const out = s.scenario && r.valid ? applyScenario(s.scenario, text, r, t, s.index) : r;
+    return {
+      line: JSON.stringify({
+        valid: out.valid,
+        reason: out.reason,
+        family: r.family,
+        issuer: r.issuer,
+        type: r.type,
+        claims: r.claims,
+        replayed: r.replayed,
+      }),
+      valid: out.valid,
+    };
+  };
+  if (s.input !== '-') {
+    const { line, valid } = check(s.input);
+    process.stdout.write(line + '\n');
+    return valid ? 0 : 1;
+  }
+  let allValid = true;
+  let out = '';
+  for await (const text of stdinLines()) {
+    const r = check(text);
+    allValid &&= r.valid;
+    out += r.line + '\n';
+    if (out.length > 65_536) {
+      await write(out);
+      out = '';
+    }
+  }
+  await write(out);
+  return allValid ? 0 : 1;
+}
+
+function applyScenario(cfg: ScenarioConfig, text: string, r: VerifyResult, now: number, index: TrustIndex | null) {
+  const d = decide(cfg, { kind: 'code', text, symbology: null, aim: null }, r, {
+    now,
+    skew: SKEW,
+    trustAge: index ? now - index.issuedAt : null,
+  });
+  return { valid: d.accepted, reason: d.reason };
+}
+
+/** Lines split on `\n` only; one trailing `\r` removed; nothing else trimmed (codes.md §6). */
+async function* stdinLines(): AsyncGenerator<string> {
+  const decoder = new StringDecoder('utf8');
+  let rest = '';
+  for await (const chunk of process.stdin) {
+    rest += decoder.write(chunk as Buffer);
+    let nl: number;
+    while ((nl = rest.indexOf('\n')) >= 0) {
+      yield stripCr(rest.slice(0, nl));
+      rest = rest.slice(nl + 1);
+    }
+  }
+  rest += decoder.end();
+  if (rest.length > 0) yield stripCr(rest);
+}
+
+function stripCr(line: string): string {
+  return line.endsWith('\r') ? line.slice(0, -1) : line;
+}
+
+function write(s: string): Promise<void> {
+  return new Promise((resolve, reject) => (s ? process.stdout.write(s, (e) => (e ? reject(e) : resolve())) : resolve()));
+}
