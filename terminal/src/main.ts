@@ -2,6 +2,7 @@
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import { ApiServer } from './api/index.ts';
+import { kioskRoutes } from './api/kiosk-routes.ts';
 import type { DeviceHealth, EventMessage, Health, VerdictMessage } from './api/messages.ts';
 import type { TerminalConfig } from './config/index.ts';
 import { createDevice, type Device, type PrinterDevice, type RelayDevice, type ScannerDevice } from './devices/index.ts';
@@ -34,7 +35,7 @@ export async function startTerminal(config: Readonly<TerminalConfig>, log: Logge
     log.info({ status: r.status, sequence: r.sequence, reason: r.reason }, 'trust list from file');
   }
   const replay = new ReplayStore(db);
-  const queue = new Queue(db);
+  const queue = new Queue(db, { maxBytes: config.queue.max_bytes, droppableTypes: config.queue.droppable_types });
   const tickets = new TicketCounter(db);
   const sealer = config.sync ? new Sealer(Buffer.from(config.sync.seal_key, 'base64url')) : null;
   if (!sealer) log.warn('no sync service configured: personal data from readings is not kept');
@@ -54,6 +55,9 @@ export async function startTerminal(config: Readonly<TerminalConfig>, log: Logge
     else if (t.stale) degraded.push('trust_list_stale');
     if (st.untrusted) degraded.push('clock_untrusted');
     for (const d of devices) if (d.health.state !== 'connected') degraded.push(`device_${d.health.id}`);
+    const q = queue.stats();
+    if (q.over_quota) degraded.push('queue_over_quota');
+    else if (q.bytes > q.max_bytes * 0.9) degraded.push('queue_near_quota');
     const s = sync?.health ?? { state: 'disabled' as const, last_success_at: null, last_error: null, acked_seq: queue.ackedThrough };
     if (s.state === 'offline' || s.state === 'backoff' || s.state === 'unenrolled') degraded.push(`sync_${s.state}`);
     return {
@@ -64,7 +68,7 @@ export async function startTerminal(config: Readonly<TerminalConfig>, log: Logge
       scenario: config.scenario.id,
       devices: devices.map((d) => d.health),
       trust: t,
-      queue: queue.backlog(),
+      queue: q,
       sync: s,
       clock: { wall: Math.floor(st.wall), trusted: st.now, drift_s: Math.round(st.drift) },
     };
@@ -153,13 +157,52 @@ export async function startTerminal(config: Readonly<TerminalConfig>, log: Logge
         observeServerTime: (ms) => clock.observe(Math.floor(ms / 1000), 'server'),
         heartbeat: () => {
           const h = health();
-          return { status: h.status, degraded: h.degraded, version: VERSION, queue: h.queue, devices: h.devices, trust_sequence: h.trust.sequence, clock: h.clock };
+          return {
+            version: VERSION,
+            status: h.status,
+            degraded: h.degraded,
+            queue: queue.stats(),
+            devices: h.devices.map((d) => ({ id: d.id, role: d.role, state: d.state })),
+            trust_sequence: h.trust.sequence,
+            clock_drift_s: h.clock.drift_s,
+          };
         },
       },
     );
   }
 
-  api = new ApiServer({ host: config.api.host, port: config.api.port, log, health, uiDir: UI_DIR });
+  const printer = () => devices.find((d) => d.health.role === 'printer') as PrinterDevice | undefined;
+  const routes = (app: Parameters<typeof kioskRoutes>[0]) =>
+    kioskRoutes(app, {
+      health,
+      recent: () => recent,
+      staffPin: config.api.staff_pin,
+      printTestTicket: async () => {
+        const p = printer();
+        if (!p) return { ok: false, detail: 'no printer is configured' };
+        const r = await p.print({ title: config.name, number: 'TEST', lines: ['测试票 / test ticket', new Date().toISOString()] });
+        return { ok: r.ok, detail: r.ok ? `printed on ${p.health.id}` : `${p.health.id}: ${r.reason}` };
+      },
+      register:
+        config.scenario.id === 'hotel-checkin'
+          ? async (req) => {
+              const verdict = recent.find((m) => m.seq === req.seq);
+              if (!verdict || !verdict.accepted) return { ok: false, detail: `no accepted check-in with sequence ${req.seq}` };
+              const now = clock.now();
+              const tx = db.transaction(() =>
+                queue.append({ type: 'registration_detail', at: Date.now(), trusted_at: now * 1000, scenario: config.scenario.id, body: { of_seq: req.seq, room: req.room, guests: req.guests }, sealed: null }),
+              );
+              const event = tx.immediate();
+              sync?.poke();
+              return { ok: true, detail: `recorded as event ${event.seq}` };
+            }
+          : undefined,
+      feeds: () => {
+        const t = trust.health(clock.now());
+        return [{ name: 'trust-list', version: t.sequence, updated_at: t.issued_at === null ? null : t.issued_at * 1000 }];
+      },
+    });
+  api = new ApiServer({ host: config.api.host, port: config.api.port, log, health, uiDir: UI_DIR, plugins: [routes] });
   const url = await api.listen();
   for (const d of devices) d.start();
   sync?.start();
