@@ -14,6 +14,8 @@ export interface MintOptions {
   sub?: string;
   scope?: string[];
   name?: string;
+  /** More subject fields the holder authorized (doc_type, doc_no, ...), next to the name. */
+  subject?: Record<string, string>;
   ttl?: number;
   at?: number;
   health?: string;
@@ -42,7 +44,7 @@ export function mintCode(o: MintOptions): string {
     exp: iat + (o.ttl ?? DEFAULT_TTL[type] ?? 60),
     cti: randomBytes(16),
     scope: o.scope,
-    subject: o.name ? { name: o.name, name_masked: maskName(o.name) } : undefined,
+    subject: o.name ? { ...o.subject, name: o.name, name_masked: maskName(o.name) } : undefined,
     health: o.health ? { status: o.health, as_of: iat } : undefined,
   });
 }

@@ -1,5 +1,6 @@
 // Builds the sync service's fastify instance from options; server.ts only listens. Tests use
-// app.inject() or a real listening process.
+// app.inject() or a real listening process. Every route has a schema for what it takes and
+// what it returns (schemas.ts).
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { createHash, randomBytes, type KeyObject } from 'node:crypto';
 import type { Logger } from 'pino';
@@ -12,12 +13,14 @@ import {
   MAX_REQUEST_AGE_MS,
   openSealed,
   verifyRequestSignature,
+  type Heartbeat,
   type Sealed,
   type UploadBody,
   type UploadReply,
 } from '../../terminal/src/protocol/index.ts';
 import { errors, ServiceError } from './errors.ts';
 import type { SealKeys } from './keys.ts';
+import * as S from './schemas.ts';
 import type { Storage, TerminalRecord } from './storage/types.ts';
 
 export interface AppOptions {
@@ -38,38 +41,6 @@ declare module 'fastify' {
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
-const eventSchema = {
-  type: 'object',
-  required: ['seq', 'type', 'at', 'trusted_at', 'scenario', 'body', 'sealed', 'prev_hash', 'hash'],
-  additionalProperties: false,
-  properties: {
-    seq: { type: 'integer', minimum: 1 },
-    type: { type: 'string', minLength: 1, maxLength: 64 },
-    at: { type: 'integer' },
-    trusted_at: { type: 'integer' },
-    scenario: { type: 'string', maxLength: 64 },
-    body: { type: 'object' },
-    sealed: {
-      anyOf: [
-        { type: 'null' },
-        {
-          type: 'object',
-          required: ['epk', 'n', 'c'],
-          additionalProperties: false,
-          properties: { epk: { type: 'string' }, n: { type: 'string' }, c: { type: 'string' } },
-        },
-      ],
-    },
-    prev_hash: { type: 'string', pattern: '^[0-9a-f]{64}$' },
-    hash: { type: 'string', pattern: '^[0-9a-f]{64}$' },
-  },
-} as const;
-
-const errorReply = {
-  type: 'object',
-  properties: { error: { type: 'string' }, message: { type: 'string' } },
-} as const;
-
 export function buildApp(opts: AppOptions): FastifyInstance {
   const now = opts.now ?? Date.now;
   const { storage } = opts;
@@ -84,7 +55,7 @@ export function buildApp(opts: AppOptions): FastifyInstance {
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
     req.rawBody = body as string;
     try {
-      done(null, body === '' ? {} : JSON.parse(body as string));
+      done(null, body === '' ? null : JSON.parse(body as string));
     } catch {
       done(new ServiceError('YSS_SYNC_INVALID_BODY', 'not valid JSON'), undefined);
     }
@@ -98,16 +69,28 @@ export function buildApp(opts: AppOptions): FastifyInstance {
     reply.header('x-yss-server-time', String(now()));
   });
 
-  app.setErrorHandler((err, req, reply) => {
-    if (err instanceof ServiceError) return reply.status(err.status).send({ error: err.code, message: err.message });
-    const e = err as { validation?: unknown; statusCode?: number; message: string; code?: string };
-    if (e.validation) return reply.status(400).send({ error: 'YSS_SYNC_INVALID_BODY', message: errors.YSS_SYNC_INVALID_BODY.message.replace('%s', e.message) });
-    if (e.statusCode && e.statusCode < 500) return reply.status(e.statusCode).send({ error: 'YSS_SYNC_INVALID_BODY', message: e.message });
-    req.log.error({ err }, 'unhandled error');
-    return reply.status(500).send({ error: 'YSS_SYNC_INTERNAL', message: 'internal error' });
+  app.setNotFoundHandler((req, reply) => {
+    void reply.status(404).send({ error: 'YSS_SYNC_NOT_FOUND', message: errors.YSS_SYNC_NOT_FOUND.message.replace('%s', `route ${req.method} ${req.url.split('?')[0]}`) });
   });
 
-  /** Verifies a terminal-signed request; sets req.terminal. */
+  app.setErrorHandler((err, req, reply) => {
+    if (err instanceof ServiceError) {
+      if (err.status === 401 || err.status === 403) req.log.warn({ code: err.code, terminal: req.headers[HEADER_TERMINAL] }, 'request refused');
+      return reply.status(err.status).send({ error: err.code, message: err.message });
+    }
+    const e = err as { validation?: unknown; statusCode?: number; message: string; code?: string };
+    if (e.validation) return reply.status(400).send({ error: 'YSS_SYNC_INVALID_BODY', message: errors.YSS_SYNC_INVALID_BODY.message.replace('%s', e.message) });
+    if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return reply.status(413).send({ error: 'YSS_SYNC_BODY_TOO_LARGE', message: errors.YSS_SYNC_BODY_TOO_LARGE.message });
+    if (e.statusCode && e.statusCode < 500) return reply.status(e.statusCode).send({ error: 'YSS_SYNC_INVALID_BODY', message: errors.YSS_SYNC_INVALID_BODY.message.replace('%s', e.message) });
+    req.log.error({ err }, 'unhandled error');
+    return reply.status(500).send({ error: 'YSS_SYNC_INTERNAL', message: errors.YSS_SYNC_INTERNAL.message });
+  });
+
+  /**
+   * Verifies a terminal-signed request and sets req.terminal. Runs before the body schema, and
+   * stores nothing (not even the nonce) unless the terminal is known, active and the signature
+   * verifies.
+   */
   async function authenticateTerminal(req: FastifyRequest): Promise<void> {
     const h = (name: string) => {
       const v = req.headers[name];
@@ -118,7 +101,8 @@ export function buildApp(opts: AppOptions): FastifyInstance {
     const time = Number(h(HEADER_TIME));
     const nonce = h(HEADER_NONCE);
     const signature = h(HEADER_SIGNATURE);
-    const t = storage.getTerminal(id);
+    if (id.length > 64 || nonce.length > 64) throw new ServiceError('YSS_SYNC_BAD_SIGNATURE', id.slice(0, 64));
+    const t = await storage.getTerminal(id);
     if (!t || !t.public_key) throw new ServiceError('YSS_SYNC_TERMINAL_UNKNOWN', id);
     if (t.status === 'revoked') throw new ServiceError('YSS_SYNC_TERMINAL_REVOKED', id);
     let key = keyCache.get(t.public_key);
@@ -127,12 +111,10 @@ export function buildApp(opts: AppOptions): FastifyInstance {
       keyCache.set(t.public_key, key);
     }
     const path = req.url.split('?')[0]!;
-    if (!verifyRequestSignature(key, req.method, path, req.rawBody ?? '', time, nonce, signature)) {
-      throw new ServiceError('YSS_SYNC_BAD_SIGNATURE', id);
-    }
+    if (!verifyRequestSignature(key, req.method, path, req.rawBody ?? '', time, nonce, signature)) throw new ServiceError('YSS_SYNC_BAD_SIGNATURE', id);
     const clock = now();
     if (!Number.isFinite(time) || Math.abs(clock - time) > MAX_REQUEST_AGE_MS) throw new ServiceError('YSS_SYNC_CLOCK_SKEW', time, MAX_REQUEST_AGE_MS);
-    if (!storage.useNonce(id, nonce, time + MAX_REQUEST_AGE_MS, clock)) throw new ServiceError('YSS_SYNC_REPLAYED_NONCE', nonce);
+    if (!(await storage.useNonce(id, nonce, time + MAX_REQUEST_AGE_MS, clock))) throw new ServiceError('YSS_SYNC_REPLAYED_NONCE', nonce);
     req.terminal = t;
   }
 
@@ -142,144 +124,148 @@ export function buildApp(opts: AppOptions): FastifyInstance {
     if (auth.length !== expected.length || sha256(auth) !== sha256(expected)) throw new ServiceError('YSS_SYNC_ADMIN_UNAUTHORIZED');
   }
 
-  app.get('/', async (_req, reply) => reply.type('text/plain; charset=utf-8').send('yss-edge sync service\n'));
+  function status(t: TerminalRecord) {
+    const clock = now();
+    const hb = t.heartbeat;
+    const hbAge = t.last_heartbeat_at == null ? null : Math.max(0, Math.round((clock - t.last_heartbeat_at) / 1000));
+    const oldest = hb?.queue?.oldest_unsent_age_s;
+    return {
+      id: t.id,
+      name: t.name,
+      status: t.status,
+      head_seq: t.head_seq,
+      head_at: t.head_at,
+      last_heartbeat_at: t.last_heartbeat_at,
+      heartbeat_age_s: hbAge,
+      backlog: hb?.queue?.backlog ?? null,
+      // Events the terminal had committed (at its last heartbeat) that the service does not hold yet.
+      lag_events: hb?.queue ? Math.max(0, hb.queue.last_seq - t.head_seq) : null,
+      // Age of the oldest of those events now, or 0 when the service held everything reported.
+      lag_s: hb?.queue ? (oldest == null || hb.queue.last_seq <= t.head_seq ? 0 : oldest + (hbAge ?? 0)) : null,
+      dropped_total: hb?.queue?.dropped_total ?? null,
+      heartbeat: hb,
+    };
+  }
 
-  app.get('/v1/time', { schema: { response: { 200: { type: 'object', properties: { server_time: { type: 'integer' } } } } } }, async () => ({
-    server_time: now(),
-  }));
+  app.get('/', { schema: { response: { 200: S.textReply } } }, async (_req, reply) => reply.type('text/plain; charset=utf-8').send('yss-edge sync service\n'));
 
-  app.get('/v1/info', async () => ({
+  app.get('/v1/time', { schema: { response: { 200: S.serverTime, ...S.errorReplies } } }, async () => ({ server_time: now() }));
+
+  app.get('/v1/info', { schema: { response: { 200: S.info, ...S.errorReplies } } }, async () => ({
     seal_key: Buffer.from(opts.sealKeys.publicKey).toString('base64url'),
     server_time: now(),
   }));
 
-  app.post(
-    '/v1/enroll',
-    {
-      schema: {
-        body: {
-          type: 'object',
-          required: ['enrollment_code', 'public_key'],
-          additionalProperties: false,
-          properties: {
-            enrollment_code: { type: 'string', minLength: 8, maxLength: 128 },
-            public_key: { type: 'string', pattern: '^[A-Za-z0-9_-]{43}$' },
-            name: { type: 'string', maxLength: 128 },
-          },
-        },
-        response: { 200: { type: 'object', properties: { terminal_id: { type: 'string' }, server_time: { type: 'integer' } } }, 401: errorReply },
-      },
-    },
-    async (req) => {
-      const body = req.body as { enrollment_code: string; public_key: string };
-      const t = storage.enroll(sha256(body.enrollment_code), body.public_key, now());
-      if (!t) throw new ServiceError('YSS_SYNC_ENROLLMENT_INVALID');
-      req.log.info({ terminal_id: t.id }, 'terminal enrolled');
-      return { terminal_id: t.id, server_time: now() };
-    },
-  );
+  app.post('/v1/enroll', { schema: { body: S.enrollBody, response: { 200: S.enrollReply, ...S.errorReplies } } }, async (req) => {
+    const body = req.body as { enrollment_code: string; public_key: string };
+    const t = await storage.enroll(sha256(body.enrollment_code), body.public_key, now());
+    if (!t) throw new ServiceError('YSS_SYNC_ENROLLMENT_INVALID');
+    req.log.info({ terminal_id: t.id }, 'terminal enrolled');
+    return { terminal_id: t.id, server_time: now() };
+  });
 
   app.post(
     '/v1/events',
-    {
-      preValidation: authenticateTerminal,
-      schema: {
-        body: {
-          type: 'object',
-          required: ['events'],
-          additionalProperties: false,
-          properties: { events: { type: 'array', maxItems: 10_000, items: eventSchema } },
-        },
-        response: {
-          200: {
-            type: 'object',
-            properties: {
-              acked_through: { type: 'integer' },
-              gap: { anyOf: [{ type: 'null' }, { type: 'object', properties: { expected: { type: 'integer' }, got: { type: 'integer' } } }] },
-              server_time: { type: 'integer' },
-            },
-          },
-        },
-      },
-    },
+    { preValidation: authenticateTerminal, schema: { body: S.uploadBody, response: { 200: S.uploadReply, ...S.errorReplies } } },
     async (req): Promise<UploadReply> => {
       const { events } = req.body as UploadBody;
-      const r = storage.ingest(req.terminal!.id, events, now());
+      const r = await storage.ingest(req.terminal!.id, events, now());
       if (r.gap) req.log.warn({ terminal_id: req.terminal!.id, gap: r.gap }, 'gap in uploaded events');
       return { acked_through: r.acked_through, gap: r.gap, server_time: now() };
     },
   );
 
-  app.post('/v1/heartbeat', { preValidation: authenticateTerminal, schema: { body: { type: 'object' } } }, async (req) => {
-    storage.heartbeat(req.terminal!.id, req.body as Record<string, unknown>, now());
-    return { server_time: now() };
-  });
+  app.post(
+    '/v1/heartbeat',
+    { preValidation: authenticateTerminal, schema: { body: S.heartbeat, response: { 200: S.serverTime, ...S.errorReplies } } },
+    async (req) => {
+      await storage.heartbeat(req.terminal!.id, req.body as Heartbeat, now());
+      return { server_time: now() };
+    },
+  );
 
-  app.get('/v1/trust-list', async (req, reply) => {
-    const list = storage.trustList();
-    if (!list) throw new ServiceError('YSS_SYNC_NOT_FOUND', 'trust list');
-    const etag = `"tl-${list.sequence}"`;
-    reply.header('etag', etag).header('cache-control', 'no-cache');
-    if (req.headers['if-none-match'] === etag) return reply.status(304).send();
-    return reply.type('application/jose').send(list.jws);
-  });
+  app.get(
+    '/v1/trust-list',
+    { schema: { headers: { type: 'object', properties: { 'if-none-match': { type: 'string', maxLength: 128 } } }, response: { 200: S.textReply, 304: { type: 'null' }, ...S.errorReplies } } },
+    async (req, reply) => {
+      const list = await storage.trustList();
+      if (!list) throw new ServiceError('YSS_SYNC_NOT_FOUND', 'trust list');
+      const etag = `"tl-${list.sequence}"`;
+      void reply.header('etag', etag).header('cache-control', 'no-cache');
+      if (req.headers['if-none-match'] === etag) return reply.status(304).send();
+      return reply.type('application/jose').send(list.jws);
+    },
+  );
 
   // Operator routes.
   app.post(
     '/admin/terminals',
-    {
-      preHandler: authenticateAdmin,
-      schema: { body: { type: 'object', additionalProperties: false, properties: { name: { type: 'string', minLength: 1, maxLength: 128 } } } },
-    },
+    { preHandler: authenticateAdmin, schema: { body: S.createTerminalBody, response: { 200: S.createTerminalReply, ...S.errorReplies } } },
     async (req) => {
-      const name = (req.body as { name?: string } | undefined)?.name ?? 'terminal';
+      const name = (req.body as { name?: string } | null)?.name ?? 'terminal';
       const id = `t-${randomBytes(6).toString('hex')}`;
       const code = randomBytes(15).toString('base64url');
-      storage.createTerminal(id, name, sha256(code), now());
+      await storage.createTerminal(id, name, sha256(code), now());
       return { terminal_id: id, enrollment_code: code, seal_key: Buffer.from(opts.sealKeys.publicKey).toString('base64url') };
     },
   );
 
-  app.get('/admin/terminals', { preHandler: authenticateAdmin }, async () => ({
-    terminals: storage.listTerminals().map((t) => ({
-      id: t.id,
-      name: t.name,
-      status: t.status,
-      head_seq: t.head_seq,
-      last_heartbeat_at: t.last_heartbeat_at,
-      heartbeat: t.heartbeat,
-      lag_s: t.last_heartbeat_at == null ? null : Math.round((now() - t.last_heartbeat_at) / 1000),
-    })),
+  app.get('/admin/terminals', { preHandler: authenticateAdmin, schema: { response: { 200: S.terminalList, ...S.errorReplies } } }, async () => ({
+    terminals: (await storage.listTerminals()).map(status),
   }));
 
-  app.post('/admin/terminals/:id/revoke', { preHandler: authenticateAdmin }, async (req) => {
-    const { id } = req.params as { id: string };
-    if (!storage.revokeTerminal(id)) throw new ServiceError('YSS_SYNC_NOT_FOUND', `terminal ${id}`);
-    return { terminal_id: id, status: 'revoked' };
-  });
+  app.get(
+    '/admin/terminals/:id',
+    { preHandler: authenticateAdmin, schema: { params: S.idParams, response: { 200: S.terminalStatus, ...S.errorReplies } } },
+    async (req) => {
+      const { id } = req.params as { id: string };
+      const t = await storage.getTerminal(id);
+      if (!t) throw new ServiceError('YSS_SYNC_NOT_FOUND', `terminal ${id}`);
+      return status(t);
+    },
+  );
 
-  app.get('/admin/terminals/:id/events', { preHandler: authenticateAdmin }, async (req) => {
-    const { id } = req.params as { id: string };
-    const q = req.query as { after?: string; limit?: string; open?: string };
-    const after = Number(q.after ?? 0);
-    const limit = Math.min(Number(q.limit ?? 1000), 10_000);
-    const open = q.open === '1';
-    return {
-      events: storage.events(id, after, limit).map((e) => ({
-        ...e,
-        personal: open && e.sealed ? openSealed(e.sealed as Sealed, opts.sealKeys.secretKey) : undefined,
-      })),
-    };
-  });
+  app.post(
+    '/admin/terminals/:id/revoke',
+    { preHandler: authenticateAdmin, schema: { params: S.idParams, response: { 200: S.revokeReply, ...S.errorReplies } } },
+    async (req) => {
+      const { id } = req.params as { id: string };
+      if (!(await storage.revokeTerminal(id))) throw new ServiceError('YSS_SYNC_NOT_FOUND', `terminal ${id}`);
+      req.log.info({ terminal_id: id }, 'terminal revoked');
+      return { terminal_id: id, status: 'revoked' };
+    },
+  );
 
-  app.put('/admin/trust-list', { preHandler: authenticateAdmin }, async (req) => {
-    const jws = String(req.body ?? '').trim();
-    const sequence = trustListSequence(jws);
-    const current = storage.trustList();
-    if (current && sequence <= current.sequence) throw new ServiceError('YSS_SYNC_TRUST_LIST_ROLLBACK', sequence, current.sequence);
-    storage.publishTrustList(jws, sequence, now());
-    return { sequence };
-  });
+  app.get(
+    '/admin/terminals/:id/events',
+    { preHandler: authenticateAdmin, schema: { params: S.idParams, querystring: S.eventsQuery, response: { 200: S.eventsReply, ...S.errorReplies } } },
+    async (req) => {
+      const { id } = req.params as { id: string };
+      const q = req.query as { after?: string; limit?: string; open?: string };
+      const after = Number(q.after ?? 0);
+      const limit = Math.max(1, Math.min(Number(q.limit ?? 1000), 10_000));
+      const open = q.open === '1';
+      // Opening personal data is the one place it exists in clear; log that it happened, not what.
+      if (open) req.log.info({ terminal_id: id, after, limit }, 'sealed personal data opened for an operator');
+      return {
+        events: (await storage.events(id, after, limit)).map((e) => (open && e.sealed ? { ...e, personal: openSealed(e.sealed as Sealed, opts.sealKeys.secretKey) } : e)),
+      };
+    },
+  );
+
+  app.put(
+    '/admin/trust-list',
+    { preHandler: authenticateAdmin, schema: { body: S.trustListBody, response: { 200: S.trustListPublished, ...S.errorReplies } } },
+    async (req) => {
+      const jws = String(req.body ?? '').trim();
+      const sequence = trustListSequence(jws);
+      const current = await storage.trustList();
+      if (current && sequence <= current.sequence) throw new ServiceError('YSS_SYNC_TRUST_LIST_ROLLBACK', sequence, current.sequence);
+      await storage.publishTrustList(jws, sequence, now());
+      req.log.info({ sequence }, 'trust list published');
+      return { sequence };
+    },
+  );
 
   return app;
 }

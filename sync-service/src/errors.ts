@@ -2,6 +2,7 @@
 // template. docs/sync-service-errors.md documents the same list (a test keeps them in step).
 export const errors = {
   YSS_SYNC_INVALID_BODY: { status: 400, message: 'request body does not match the schema: %s' },
+  YSS_SYNC_BODY_TOO_LARGE: { status: 413, message: 'request body is larger than the configured body_limit' },
   YSS_SYNC_UNSIGNED: { status: 401, message: 'request is not signed: missing header %s' },
   YSS_SYNC_BAD_SIGNATURE: { status: 401, message: 'request signature does not verify with the key enrolled for terminal %s' },
   YSS_SYNC_CLOCK_SKEW: { status: 401, message: 'request time %s is more than %s ms from the service clock' },

@@ -20,7 +20,7 @@ export async function startServer(config: Readonly<ServiceConfig>) {
     url,
     close: async () => {
       await app.close();
-      storage.close();
+      await storage.close();
     },
   };
 }

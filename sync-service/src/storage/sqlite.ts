@@ -3,7 +3,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { eventHash, GENESIS_HASH, type WireEvent } from '../../../terminal/src/protocol/index.ts';
+import { eventHash, GENESIS_HASH, type Heartbeat, type WireEvent } from '../../../terminal/src/protocol/index.ts';
 import { ServiceError } from '../errors.ts';
 import type { IngestResult, Storage, StoredEvent, TerminalRecord } from './types.ts';
 
@@ -17,6 +17,7 @@ CREATE TABLE IF NOT EXISTS terminals (
   created_at BIGINT NOT NULL,
   head_seq BIGINT NOT NULL DEFAULT 0,
   head_hash TEXT NOT NULL,
+  head_at BIGINT,
   last_heartbeat_at BIGINT,
   heartbeat TEXT
 );
@@ -27,10 +28,12 @@ CREATE TABLE IF NOT EXISTS events (
   at BIGINT NOT NULL,
   trusted_at BIGINT NOT NULL,
   scenario TEXT NOT NULL,
+  droppable SMALLINT NOT NULL,
   body TEXT NOT NULL,
   sealed TEXT,
   prev_hash TEXT NOT NULL,
   hash TEXT NOT NULL,
+  tombstone TEXT,
   received_at BIGINT NOT NULL,
   PRIMARY KEY (terminal_id, seq)
 );
@@ -47,13 +50,24 @@ CREATE TABLE IF NOT EXISTS trust_lists (
 );
 `;
 
+const TERMINAL_COLS = 'id, name, public_key, status, created_at, head_seq, head_hash, head_at, last_heartbeat_at, heartbeat';
+const EVENT_COLS = 'terminal_id, seq, type, at, trusted_at, scenario, droppable, body, sealed, prev_hash, hash, tombstone, received_at';
+
 interface TerminalRow extends Omit<TerminalRecord, 'heartbeat'> {
   heartbeat: string | null;
+}
+
+interface EventRow extends Omit<StoredEvent, 'body' | 'sealed' | 'droppable' | 'tombstone'> {
+  body: string;
+  sealed: string | null;
+  droppable: number;
+  tombstone: string | null;
 }
 
 export class SqliteStorage implements Storage {
   private readonly db: Database.Database;
   private readonly stmts;
+  private readonly ingestTx;
   private lastNoncePrune = 0;
 
   constructor(dataDir: string) {
@@ -65,62 +79,62 @@ export class SqliteStorage implements Storage {
     this.db.exec(SCHEMA);
     const d = this.db;
     this.stmts = {
-      createTerminal: d.prepare(
-        "INSERT INTO terminals (id, name, enrollment_code_hash, status, created_at, head_hash) VALUES (?, ?, ?, 'pending', ?, ?)",
-      ),
-      byCode: d.prepare("SELECT id FROM terminals WHERE enrollment_code_hash = ? AND status = 'pending'").pluck(),
-      activate: d.prepare("UPDATE terminals SET public_key = ?, status = 'active', enrollment_code_hash = NULL WHERE id = ?"),
-      get: d.prepare('SELECT id, name, public_key, status, created_at, head_seq, head_hash, last_heartbeat_at, heartbeat FROM terminals WHERE id = ?'),
-      list: d.prepare('SELECT id, name, public_key, status, created_at, head_seq, head_hash, last_heartbeat_at, heartbeat FROM terminals ORDER BY created_at, id'),
+      createTerminal: d.prepare("INSERT INTO terminals (id, name, enrollment_code_hash, status, created_at, head_hash) VALUES (?, ?, ?, 'pending', ?, ?)"),
+      byCode: d.prepare('SELECT id, status, public_key FROM terminals WHERE enrollment_code_hash = ?'),
+      activate: d.prepare("UPDATE terminals SET public_key = ?, status = 'active' WHERE id = ? AND status = 'pending'"),
+      get: d.prepare(`SELECT ${TERMINAL_COLS} FROM terminals WHERE id = ?`),
+      list: d.prepare(`SELECT ${TERMINAL_COLS} FROM terminals ORDER BY created_at, id`),
       revoke: d.prepare("UPDATE terminals SET status = 'revoked', enrollment_code_hash = NULL WHERE id = ?"),
       useNonce: d.prepare('INSERT INTO nonces (terminal_id, nonce, expires_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING'),
       pruneNonces: d.prepare('DELETE FROM nonces WHERE expires_at < ?'),
-      insertEvent: d.prepare(
-        `INSERT INTO events (terminal_id, seq, type, at, trusted_at, scenario, body, sealed, prev_hash, hash, received_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ),
+      head: d.prepare('SELECT head_seq, head_hash FROM terminals WHERE id = ?'),
+      insertEvent: d.prepare(`INSERT INTO events (${EVENT_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       eventHashAt: d.prepare('SELECT hash FROM events WHERE terminal_id = ? AND seq = ?').pluck(),
-      setHead: d.prepare('UPDATE terminals SET head_seq = ?, head_hash = ? WHERE id = ?'),
+      setHead: d.prepare('UPDATE terminals SET head_seq = ?, head_hash = ?, head_at = ? WHERE id = ?'),
       heartbeat: d.prepare('UPDATE terminals SET last_heartbeat_at = ?, heartbeat = ? WHERE id = ?'),
-      events: d.prepare(
-        'SELECT terminal_id, seq, type, at, trusted_at, scenario, body, sealed, prev_hash, hash, received_at FROM events WHERE terminal_id = ? AND seq > ? ORDER BY seq LIMIT ?',
-      ),
+      events: d.prepare(`SELECT ${EVENT_COLS} FROM events WHERE terminal_id = ? AND seq > ? ORDER BY seq LIMIT ?`),
       count: d.prepare('SELECT count(*) FROM events').pluck(),
       countFor: d.prepare('SELECT count(*) FROM events WHERE terminal_id = ?').pluck(),
       publish: d.prepare('INSERT INTO trust_lists (sequence, jws, published_at) VALUES (?, ?, ?)'),
       trustList: d.prepare('SELECT jws, sequence FROM trust_lists ORDER BY sequence DESC LIMIT 1'),
     };
+    this.ingestTx = this.db.transaction((terminalId: string, events: WireEvent[], now: number) => this.ingestIn(terminalId, events, now));
   }
 
-  createTerminal(id: string, name: string, codeHash: string, now: number): void {
+  async createTerminal(id: string, name: string, codeHash: string, now: number): Promise<void> {
     this.stmts.createTerminal.run(id, name, codeHash, now, GENESIS_HASH);
   }
 
-  enroll(codeHash: string, publicKey: string, _now: number): TerminalRecord | null {
+  async enroll(codeHash: string, publicKey: string): Promise<TerminalRecord | null> {
     return this.db
       .transaction(() => {
-        const id = this.stmts.byCode.get(codeHash) as string | undefined;
-        if (!id) return null;
-        this.stmts.activate.run(publicKey, id);
-        return this.getTerminal(id);
+        const t = this.stmts.byCode.get(codeHash) as { id: string; status: string; public_key: string | null } | undefined;
+        if (!t) return null;
+        if (t.status === 'pending') this.stmts.activate.run(publicKey, t.id);
+        else if (t.status !== 'active' || t.public_key !== publicKey) return null;
+        return this.terminal(t.id);
       })
       .immediate();
   }
 
-  getTerminal(id: string): TerminalRecord | null {
+  private terminal(id: string): TerminalRecord | null {
     const row = this.stmts.get.get(id) as TerminalRow | undefined;
     return row ? toTerminal(row) : null;
   }
 
-  listTerminals(): TerminalRecord[] {
+  async getTerminal(id: string): Promise<TerminalRecord | null> {
+    return this.terminal(id);
+  }
+
+  async listTerminals(): Promise<TerminalRecord[]> {
     return (this.stmts.list.all() as TerminalRow[]).map(toTerminal);
   }
 
-  revokeTerminal(id: string): boolean {
+  async revokeTerminal(id: string): Promise<boolean> {
     return this.stmts.revoke.run(id).changes === 1;
   }
 
-  useNonce(terminalId: string, nonce: string, expiresAt: number, now: number): boolean {
+  async useNonce(terminalId: string, nonce: string, expiresAt: number, now: number): Promise<boolean> {
     if (now - this.lastNoncePrune > 60_000) {
       this.stmts.pruneNonces.run(now);
       this.lastNoncePrune = now;
@@ -128,73 +142,74 @@ export class SqliteStorage implements Storage {
     return this.stmts.useNonce.run(terminalId, nonce, expiresAt).changes === 1;
   }
 
-  ingest(terminalId: string, events: WireEvent[], now: number): IngestResult {
-    return this.db
-      .transaction((): IngestResult => {
-        const t = this.getTerminal(terminalId);
-        if (!t) throw new ServiceError('YSS_SYNC_TERMINAL_UNKNOWN', terminalId);
-        let head = t.head_seq;
-        let headHash = t.head_hash;
-        let inserted = 0;
-        let duplicates = 0;
-        for (const e of events) {
-          if (eventHash(e) !== e.hash) throw new ServiceError('YSS_SYNC_CHAIN_BROKEN', e.seq, 'hash does not match its content');
-          if (e.seq <= head) {
-            const stored = this.stmts.eventHashAt.get(terminalId, e.seq) as string | undefined;
-            if (stored !== undefined && stored !== e.hash) {
-              throw new ServiceError('YSS_SYNC_CHAIN_BROKEN', e.seq, 'differs from the event already stored with this sequence');
-            }
-            duplicates++;
-            continue;
-          }
-          if (e.seq !== head + 1) {
-            this.stmts.setHead.run(head, headHash, terminalId);
-            return { acked_through: head, gap: { expected: head + 1, got: e.seq }, inserted, duplicates };
-          }
-          if (e.prev_hash !== headHash) throw new ServiceError('YSS_SYNC_CHAIN_BROKEN', e.seq, 'prev_hash does not match the previous event');
-          this.stmts.insertEvent.run(
-            terminalId, e.seq, e.type, e.at, e.trusted_at, e.scenario, JSON.stringify(e.body),
-            e.sealed ? JSON.stringify(e.sealed) : null, e.prev_hash, e.hash, now,
-          );
-          head = e.seq;
-          headHash = e.hash;
-          inserted++;
-        }
-        this.stmts.setHead.run(head, headHash, terminalId);
-        return { acked_through: head, gap: null, inserted, duplicates };
-      })
-      .immediate();
+  async ingest(terminalId: string, events: WireEvent[], now: number): Promise<IngestResult> {
+    return this.ingestTx.immediate(terminalId, events, now);
   }
 
-  heartbeat(terminalId: string, data: Record<string, unknown>, now: number): void {
+  private ingestIn(terminalId: string, events: WireEvent[], now: number): IngestResult {
+    const t = this.stmts.head.get(terminalId) as { head_seq: number; head_hash: string } | undefined;
+    if (!t) throw new ServiceError('YSS_SYNC_TERMINAL_UNKNOWN', terminalId);
+    let head = t.head_seq;
+    let headHash = t.head_hash;
+    let inserted = 0;
+    let duplicates = 0;
+    let gap: IngestResult['gap'] = null;
+    for (const e of events) {
+      if (e.tombstone !== undefined && !e.droppable) throw new ServiceError('YSS_SYNC_CHAIN_BROKEN', e.seq, 'tombstone of an event that was not droppable');
+      if (eventHash(e) !== e.hash) throw new ServiceError('YSS_SYNC_CHAIN_BROKEN', e.seq, 'hash does not match its content');
+      if (e.seq <= head) {
+        const stored = this.stmts.eventHashAt.get(terminalId, e.seq) as string | undefined;
+        if (stored !== undefined && stored !== e.hash) throw new ServiceError('YSS_SYNC_CHAIN_BROKEN', e.seq, 'differs from the event already stored with this sequence');
+        duplicates++;
+        continue;
+      }
+      if (e.seq !== head + 1) {
+        gap = { expected: head + 1, got: e.seq };
+        break;
+      }
+      if (e.prev_hash !== headHash) throw new ServiceError('YSS_SYNC_CHAIN_BROKEN', e.seq, 'prev_hash does not match the previous event');
+      this.stmts.insertEvent.run(
+        terminalId, e.seq, e.type, e.at, e.trusted_at, e.scenario, e.droppable ? 1 : 0, JSON.stringify(e.body),
+        e.sealed ? JSON.stringify(e.sealed) : null, e.prev_hash, e.hash, e.tombstone ?? null, now,
+      );
+      head = e.seq;
+      headHash = e.hash;
+      inserted++;
+    }
+    if (inserted) this.stmts.setHead.run(head, headHash, now, terminalId);
+    return { acked_through: head, gap, inserted, duplicates };
+  }
+
+  async heartbeat(terminalId: string, data: Heartbeat, now: number): Promise<void> {
     this.stmts.heartbeat.run(now, JSON.stringify(data), terminalId);
   }
 
-  events(terminalId: string, afterSeq: number, limit: number): StoredEvent[] {
-    return (this.stmts.events.all(terminalId, afterSeq, limit) as Record<string, unknown>[]).map((r) => ({
-      ...(r as unknown as StoredEvent),
-      body: JSON.parse(r.body as string),
-      sealed: r.sealed ? JSON.parse(r.sealed as string) : null,
-    }));
+  async events(terminalId: string, afterSeq: number, limit: number): Promise<StoredEvent[]> {
+    return (this.stmts.events.all(terminalId, afterSeq, limit) as EventRow[]).map((r) => {
+      const { tombstone, ...rest } = r;
+      const e: StoredEvent = { ...rest, droppable: r.droppable === 1, body: JSON.parse(r.body) as Record<string, unknown>, sealed: r.sealed ? JSON.parse(r.sealed) : null };
+      if (tombstone) e.tombstone = tombstone;
+      return e;
+    });
   }
 
-  countEvents(terminalId?: string): number {
+  async countEvents(terminalId?: string): Promise<number> {
     return (terminalId ? this.stmts.countFor.get(terminalId) : this.stmts.count.get()) as number;
   }
 
-  publishTrustList(jws: string, sequence: number, now: number): void {
+  async publishTrustList(jws: string, sequence: number, now: number): Promise<void> {
     this.stmts.publish.run(sequence, jws, now);
   }
 
-  trustList(): { jws: string; sequence: number } | null {
+  async trustList(): Promise<{ jws: string; sequence: number } | null> {
     return (this.stmts.trustList.get() as { jws: string; sequence: number } | undefined) ?? null;
   }
 
-  close(): void {
+  async close(): Promise<void> {
     this.db.close();
   }
 }
 
 function toTerminal(r: TerminalRow): TerminalRecord {
-  return { ...r, heartbeat: r.heartbeat ? JSON.parse(r.heartbeat) : null };
+  return { ...r, heartbeat: r.heartbeat ? (JSON.parse(r.heartbeat) as Heartbeat) : null };
 }

@@ -1,6 +1,9 @@
-// What the service needs from a database. SQLite implements it now; PostgreSQL will, so the SQL
-// stays portable (no SQLite-only syntax in queries that both will share).
-import type { WireEvent } from '../../../terminal/src/protocol/index.ts';
+// What the service needs from a database. SQLite implements it now; PostgreSQL will, so every
+// method is async (a network database cannot answer synchronously) and the SQL stays portable:
+// BIGINT, TEXT, INSERT ... ON CONFLICT DO NOTHING, no SQLite-only functions. The only per-engine
+// part is how ingest serializes one terminal's batches (SQLite: BEGIN IMMEDIATE; PostgreSQL:
+// SELECT ... FOR UPDATE on the terminal's row). storage-contract.ts is the test every engine runs.
+import type { Heartbeat, WireEvent } from '../../../terminal/src/protocol/index.ts';
 
 export interface TerminalRecord {
   id: string;
@@ -8,10 +11,13 @@ export interface TerminalRecord {
   public_key: string | null;
   status: 'pending' | 'active' | 'revoked';
   created_at: number;
+  /** Highest sequence stored such that 1..head_seq are all stored. */
   head_seq: number;
   head_hash: string;
+  /** When the head last moved (unix ms), or null before the first event. */
+  head_at: number | null;
   last_heartbeat_at: number | null;
-  heartbeat: Record<string, unknown> | null;
+  heartbeat: Heartbeat | null;
 }
 
 export interface StoredEvent extends WireEvent {
@@ -27,20 +33,28 @@ export interface IngestResult {
 }
 
 export interface Storage {
-  createTerminal(id: string, name: string, enrollmentCodeHash: string, now: number): void;
-  /** Consumes a one-time enrollment code; null when unknown or used. */
-  enroll(enrollmentCodeHash: string, publicKey: string, now: number): TerminalRecord | null;
-  getTerminal(id: string): TerminalRecord | null;
-  listTerminals(): TerminalRecord[];
-  revokeTerminal(id: string): boolean;
+  createTerminal(id: string, name: string, enrollmentCodeHash: string, now: number): Promise<void>;
+  /**
+   * Consumes a one-time enrollment code and binds the public key; null when the code is unknown,
+   * or used by another key. Repeating it with the same key returns the same terminal (the reply
+   * to the first try may have been lost).
+   */
+  enroll(enrollmentCodeHash: string, publicKey: string, now: number): Promise<TerminalRecord | null>;
+  getTerminal(id: string): Promise<TerminalRecord | null>;
+  listTerminals(): Promise<TerminalRecord[]>;
+  revokeTerminal(id: string): Promise<boolean>;
   /** Records a request nonce; false when this terminal used it before. */
-  useNonce(terminalId: string, nonce: string, expiresAt: number, now: number): boolean;
-  /** Stores a batch that continues the terminal's chain; throws ServiceError on a broken chain. */
-  ingest(terminalId: string, events: WireEvent[], now: number): IngestResult;
-  heartbeat(terminalId: string, data: Record<string, unknown>, now: number): void;
-  events(terminalId: string, afterSeq: number, limit: number): StoredEvent[];
-  countEvents(terminalId?: string): number;
-  publishTrustList(jws: string, sequence: number, now: number): void;
-  trustList(): { jws: string; sequence: number } | null;
-  close(): void;
+  useNonce(terminalId: string, nonce: string, expiresAt: number, now: number): Promise<boolean>;
+  /**
+   * Stores a batch that continues the terminal's chain, atomically and serialized per terminal;
+   * events at or below the head are duplicates (skipped if identical). Throws ServiceError
+   * YSS_SYNC_CHAIN_BROKEN on a broken chain, storing nothing of the batch.
+   */
+  ingest(terminalId: string, events: WireEvent[], now: number): Promise<IngestResult>;
+  heartbeat(terminalId: string, data: Heartbeat, now: number): Promise<void>;
+  events(terminalId: string, afterSeq: number, limit: number): Promise<StoredEvent[]>;
+  countEvents(terminalId?: string): Promise<number>;
+  publishTrustList(jws: string, sequence: number, now: number): Promise<void>;
+  trustList(): Promise<{ jws: string; sequence: number } | null>;
+  close(): Promise<void>;
 }

@@ -14,6 +14,7 @@ export const DEFAULTS = {
   queue: {
     max_bytes: 512 * 1024 * 1024, // 512 MiB on disk before droppable events are dropped
     retention_s: 7 * 86400, // acknowledged events are pruned after a week
+    droppable_types: ['device', 'telemetry'], // what the quota may drop, oldest first; never a registration
   },
   skew_s: 120,
   log_level: 'info',
@@ -76,6 +77,8 @@ export const configSchema = {
       properties: {
         max_bytes: { type: 'integer', minimum: 1024 * 1024 },
         retention_s: { type: 'integer', minimum: 0 },
+        /** Event types whose content may be dropped (keeping a tombstone) when max_bytes is reached. */
+        droppable_types: { type: 'array', uniqueItems: true, items: { enum: ['device', 'telemetry'] } },
       },
     },
     scenario: {

@@ -6,13 +6,15 @@ import type { Sealed } from './seal.ts';
 export interface WireEvent {
   /** Per-terminal sequence number, 1, 2, 3 ... with no gaps. */
   seq: number;
-  /** `verdict`, `registration`, `ticket`, `device`, `telemetry`, `dropped`, ... */
+  /** `verdict`, `registration`, `ticket`, `device`, `telemetry`, ... */
   type: string;
   /** Terminal wall clock, unix milliseconds. */
   at: number;
   /** Terminal's trusted-time estimate (never below the newest trusted time seen), unix ms. */
   trusted_at: number;
   scenario: string;
+  /** Whether the terminal may drop this event's content under its disk quota (telemetry, device status). */
+  droppable: boolean;
   /** Non-personal content (verdict, reason, issuer, effects). */
   body: Record<string, unknown>;
   /** Personal data sealed to the service, or null. */
@@ -20,14 +22,50 @@ export interface WireEvent {
   /** Hash of the previous event (64 zero hex digits for seq 1). */
   prev_hash: string;
   hash: string;
+  /**
+   * Present when the terminal dropped the content under its disk quota: the hash of the content
+   * that was there. body is then {} and sealed null, and the chain still verifies. Only a
+   * droppable event may be a tombstone; `droppable` is inside the hash, so a registration cannot
+   * be turned into one unnoticed.
+   */
+  tombstone?: string;
 }
 
 export const GENESIS_HASH = '0'.repeat(64);
 
-/** SHA-256 over a fixed-order JSON array of every field but `hash`. */
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+
+/** SHA-256 over the content that a tombstone may drop. */
+export function contentHash(body: Record<string, unknown>, sealed: Sealed | null): string {
+  return sha256(JSON.stringify([body, sealed]));
+}
+
+/**
+ * SHA-256 over a fixed-order JSON array of the header and the content's hash. Hashing the content
+ * separately lets a tombstone keep its place in the chain without its content.
+ */
 export function eventHash(e: Omit<WireEvent, 'hash'>): string {
-  const canonical = JSON.stringify([e.seq, e.type, e.at, e.trusted_at, e.scenario, e.body, e.sealed, e.prev_hash]);
-  return createHash('sha256').update(canonical).digest('hex');
+  const content = e.tombstone ?? contentHash(e.body, e.sealed);
+  return sha256(JSON.stringify(['yss-ev-v1', e.seq, e.type, e.at, e.trusted_at, e.scenario, e.droppable, content, e.prev_hash]));
+}
+
+/**
+ * Checks that `events` are consecutive, each hashes to its `hash` and links to its predecessor.
+ * `prevHash` is the hash before the first one (GENESIS_HASH when it is seq 1). Returns the first
+ * problem found, or null.
+ */
+export function verifyChain(events: readonly WireEvent[], prevHash = GENESIS_HASH): string | null {
+  let prev = prevHash;
+  let seq = events[0]?.seq ?? 1;
+  for (const e of events) {
+    if (e.seq !== seq) return `event ${e.seq}: expected sequence ${seq}`;
+    if (e.prev_hash !== prev) return `event ${e.seq}: prev_hash does not match the previous event`;
+    if (e.tombstone !== undefined && !e.droppable) return `event ${e.seq}: tombstone of an event that was not droppable`;
+    if (eventHash(e) !== e.hash) return `event ${e.seq}: hash does not match its content`;
+    prev = e.hash;
+    seq++;
+  }
+  return null;
 }
 
 /** Upload request body: consecutive events of one terminal. */
@@ -41,4 +79,22 @@ export interface UploadReply {
   /** Set when the batch did not continue what the service holds (it stores nothing past a gap). */
   gap: { expected: number; got: number } | null;
   server_time: number;
+}
+
+/** What a terminal reports in each heartbeat (POST /v1/heartbeat). */
+export interface Heartbeat {
+  version: string;
+  status: 'ok' | 'degraded';
+  degraded: string[];
+  queue: {
+    backlog: number;
+    oldest_unsent_age_s: number | null;
+    last_seq: number;
+    bytes: number;
+    max_bytes: number;
+    dropped_total: number;
+  };
+  devices: { id: string; role: string; state: string }[];
+  trust_sequence: number | null;
+  clock_drift_s: number;
 }

@@ -1,7 +1,8 @@
 // The durable outbox. An event is appended inside the caller's IMMEDIATE transaction, gets the
 // next sequence number and the hash of its predecessor, and stays until the service acknowledges
-// it and the retention period has passed.
-import { eventHash, GENESIS_HASH, type Sealed, type WireEvent } from '../protocol/index.ts';
+// it and the retention period has passed. Under the disk quota, droppable events lose their
+// content but keep their place and hash (a tombstone), so the sequence stays gap-free.
+import { contentHash, eventHash, GENESIS_HASH, type Sealed, type WireEvent } from '../protocol/index.ts';
 import type { Db } from './db.ts';
 
 export interface NewEvent {
@@ -15,29 +16,65 @@ export interface NewEvent {
   droppable?: boolean;
 }
 
+export interface QueueOptions {
+  /** Soft limit on the bytes the queue's rows take; droppable events go first when it is reached. */
+  maxBytes?: number;
+  /** Event types that are droppable whatever the caller says (telemetry, device status). */
+  droppableTypes?: readonly string[];
+}
+
+export interface QueueStats {
+  backlog: number;
+  oldest_unsent_age_s: number | null;
+  last_seq: number;
+  /** Bytes the queue's rows take (content plus a fixed per-row overhead), acknowledged ones included. */
+  bytes: number;
+  max_bytes: number;
+  /** Events whose content was dropped under the quota since the database was created. */
+  dropped_total: number;
+  /** True when the quota is exceeded and nothing droppable is left: only staff can help. */
+  over_quota: boolean;
+}
+
+/** One event ready to upload, already serialized once from the stored columns. */
+export interface OutgoingEvent {
+  seq: number;
+  json: string;
+}
+
 interface Row {
   seq: number;
   type: string;
   at: number;
   trusted_at: number;
   scenario: string;
+  droppable: number;
   body: string;
   sealed: string | null;
   prev_hash: string;
   hash: string;
+  tombstone: string | null;
 }
 
-export class Queue {
-  private lastSeq: number;
-  private lastHash: string;
-  private readonly insert;
-  private readonly selectFrom;
-  private readonly ackStmt;
-  private readonly backlogStmt;
-  private readonly oldestStmt;
-  private readonly pruneStmt;
+/** Bytes a row costs beyond its content: header columns, index entry, page slack. */
+const ROW_OVERHEAD = 200;
+const DEFAULT_DROPPABLE = ['device', 'telemetry'];
 
-  constructor(private readonly db: Db) {
+export class Queue {
+  private lastSeq = 0;
+  private lastHash = GENESIS_HASH;
+  private bytes = 0;
+  private droppedTotal = 0;
+  readonly maxBytes: number;
+  private readonly droppableTypes: Set<string>;
+  private readonly stmts;
+
+  constructor(
+    private readonly db: Db,
+    opts: QueueOptions = {},
+  ) {
+    this.maxBytes = opts.maxBytes ?? Number.MAX_SAFE_INTEGER;
+    this.droppableTypes = new Set(opts.droppableTypes ?? DEFAULT_DROPPABLE);
     db.exec(`
       CREATE TABLE IF NOT EXISTS events (
         seq INTEGER PRIMARY KEY,
@@ -51,58 +88,108 @@ export class Queue {
         hash TEXT NOT NULL,
         droppable INTEGER NOT NULL DEFAULT 0,
         size INTEGER NOT NULL,
-        acked_at INTEGER
+        acked_at INTEGER,
+        tombstone TEXT
       );
       CREATE INDEX IF NOT EXISTS events_unacked ON events (seq) WHERE acked_at IS NULL;
+      CREATE INDEX IF NOT EXISTS events_droppable ON events (seq) WHERE droppable = 1 AND tombstone IS NULL;
       CREATE TABLE IF NOT EXISTS queue_state (key TEXT PRIMARY KEY, value NOT NULL);
     `);
-    const last = db.prepare('SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string } | undefined;
-    // Pruned rows leave no trace in `events`, so the head is also kept in queue_state.
-    const head = db.prepare("SELECT value FROM queue_state WHERE key = 'head_seq'").get() as { value: number } | undefined;
-    this.lastSeq = last?.seq ?? head?.value ?? 0;
-    this.lastHash = last?.hash ?? (db.prepare("SELECT value FROM queue_state WHERE key = 'head_hash'").pluck().get() as string | undefined) ?? GENESIS_HASH;
-    this.insert = db.prepare(
-      `INSERT INTO events (seq, type, at, trusted_at, scenario, body, sealed, prev_hash, hash, droppable, size)
-       VALUES (@seq, @type, @at, @trusted_at, @scenario, @body, @sealed, @prev_hash, @hash, @droppable, @size)`,
-    );
-    this.selectFrom = db.prepare(
-      'SELECT seq, type, at, trusted_at, scenario, body, sealed, prev_hash, hash FROM events WHERE seq > ? ORDER BY seq LIMIT ?',
-    );
-    this.ackStmt = db.prepare('UPDATE events SET acked_at = ? WHERE seq <= ? AND acked_at IS NULL');
-    this.backlogStmt = db.prepare('SELECT count(*) AS n, min(at) AS oldest FROM events WHERE acked_at IS NULL');
-    this.oldestStmt = db.prepare('SELECT min(seq) FROM events WHERE acked_at IS NULL').pluck();
-    this.pruneStmt = db.prepare('DELETE FROM events WHERE acked_at IS NOT NULL AND acked_at < ?');
+    const cols = ['seq', 'type', 'at', 'trusted_at', 'scenario', 'droppable', 'body', 'sealed', 'prev_hash', 'hash', 'tombstone'].join(', ');
+    this.stmts = {
+      head: db.prepare('SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1'),
+      state: db.prepare('SELECT value FROM queue_state WHERE key = ?').pluck(),
+      setState: db.prepare('INSERT INTO queue_state (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value'),
+      bytes: db.prepare('SELECT coalesce(sum(size), 0) FROM events').pluck(),
+      insert: db.prepare(
+        `INSERT INTO events (seq, type, at, trusted_at, scenario, body, sealed, prev_hash, hash, droppable, size)
+         VALUES (@seq, @type, @at, @trusted_at, @scenario, @body, @sealed, @prev_hash, @hash, @droppable, @size)`,
+      ),
+      selectFrom: db.prepare(`SELECT ${cols} FROM events WHERE seq > ? ORDER BY seq LIMIT ?`),
+      ack: db.prepare('UPDATE events SET acked_at = ? WHERE seq <= ? AND acked_at IS NULL'),
+      backlog: db.prepare('SELECT count(*) AS n, min(at) AS oldest FROM events WHERE acked_at IS NULL'),
+      oldestUnacked: db.prepare('SELECT min(seq) FROM events WHERE acked_at IS NULL').pluck(),
+      prune: db.prepare('DELETE FROM events WHERE acked_at IS NOT NULL AND acked_at < ?'),
+      ackedOldest: db.prepare('SELECT seq, size FROM events WHERE acked_at IS NOT NULL ORDER BY seq LIMIT ?'),
+      droppable: db.prepare('SELECT seq, body, sealed, size FROM events WHERE droppable = 1 AND tombstone IS NULL AND acked_at IS NULL ORDER BY seq LIMIT ?'),
+      deleteSeq: db.prepare('DELETE FROM events WHERE seq = ?'),
+      tombstone: db.prepare("UPDATE events SET body = '{}', sealed = NULL, tombstone = ?, size = ? WHERE seq = ?"),
+    };
+    this.reload();
   }
 
-  /** Appends one event; call inside a transaction so it commits with its side effects. */
+  /** Re-reads the head and counters from the database (at open and after a rolled-back transaction). */
+  reload(): void {
+    const last = this.stmts.head.get() as { seq: number; hash: string } | undefined;
+    // Pruning can empty `events`; the head is then what prune saved in queue_state.
+    this.lastSeq = last?.seq ?? (this.stmts.state.get('head_seq') as number | undefined) ?? 0;
+    this.lastHash = last?.hash ?? (this.stmts.state.get('head_hash') as string | undefined) ?? GENESIS_HASH;
+    this.bytes = this.stmts.bytes.get() as number;
+    this.droppedTotal = (this.stmts.state.get('dropped_total') as number | undefined) ?? 0;
+  }
+
+  /**
+   * Appends one event; call inside a transaction so it commits with its side effects (and call
+   * reload() if that transaction rolls back).
+   */
   append(e: NewEvent): WireEvent {
     const seq = this.lastSeq + 1;
-    const base = { seq, type: e.type, at: e.at, trusted_at: e.trusted_at, scenario: e.scenario, body: e.body, sealed: e.sealed, prev_hash: this.lastHash };
+    const droppable = e.droppable === true || this.droppableTypes.has(e.type);
+    const base = { seq, type: e.type, at: e.at, trusted_at: e.trusted_at, scenario: e.scenario, droppable, body: e.body, sealed: e.sealed, prev_hash: this.lastHash };
     const hash = eventHash(base);
     const body = JSON.stringify(e.body);
     const sealed = e.sealed ? JSON.stringify(e.sealed) : null;
-    this.insert.run({
-      ...base,
-      body,
-      sealed,
-      hash,
-      droppable: e.droppable ? 1 : 0,
-      size: body.length + (sealed?.length ?? 0) + 200,
-    });
-    // Committed state only moves forward once the row is in; a rolled-back transaction is
-    // undone by reload().
+    const size = body.length + (sealed?.length ?? 0) + ROW_OVERHEAD;
+    if (this.bytes + size > this.maxBytes) this.makeRoom(size);
+    this.stmts.insert.run({ ...base, droppable: droppable ? 1 : 0, body, sealed, hash, size });
     this.lastSeq = seq;
     this.lastHash = hash;
+    this.bytes += size;
     return { ...base, hash };
   }
 
-  /** Re-reads the head after a rolled-back transaction. */
-  reload(): void {
-    const last = this.db.prepare('SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string } | undefined;
-    if (last) {
-      this.lastSeq = last.seq;
-      this.lastHash = last.hash;
+  /**
+   * Frees space for `need` bytes: acknowledged events first (the service has them), then the
+   * content of the oldest unsent droppable events. Never touches anything else: a registration
+   * is kept even over the quota, which health then reports.
+   */
+  private makeRoom(need: number): void {
+    const enough = () => this.bytes + need <= this.maxBytes;
+    let headSaved = false;
+    while (!enough()) {
+      const rows = this.stmts.ackedOldest.all(64) as { seq: number; size: number }[];
+      if (rows.length === 0) break;
+      if (!headSaved) {
+        this.saveHead();
+        headSaved = true;
+      }
+      for (const r of rows) {
+        this.stmts.deleteSeq.run(r.seq);
+        this.bytes -= r.size;
+        if (enough()) break;
+      }
     }
+    let dropped = 0;
+    while (!enough()) {
+      const rows = this.stmts.droppable.all(64) as { seq: number; body: string; sealed: string | null; size: number }[];
+      if (rows.length === 0) break;
+      for (const r of rows) {
+        const content = contentHash(JSON.parse(r.body) as Record<string, unknown>, r.sealed ? (JSON.parse(r.sealed) as Sealed) : null);
+        this.stmts.tombstone.run(content, ROW_OVERHEAD + 2, r.seq);
+        this.bytes -= r.size - (ROW_OVERHEAD + 2);
+        dropped++;
+        if (enough()) break;
+      }
+    }
+    if (dropped) {
+      this.droppedTotal += dropped;
+      this.stmts.setState.run('dropped_total', this.droppedTotal);
+    }
+  }
+
+  private saveHead(): void {
+    this.stmts.setState.run('head_seq', this.lastSeq);
+    this.stmts.setState.run('head_hash', this.lastHash);
   }
 
   get lastSequence(): number {
@@ -111,41 +198,74 @@ export class Queue {
 
   /** Events after `afterSeq`, oldest first, at most `limit`. */
   after(afterSeq: number, limit: number): WireEvent[] {
-    return (this.selectFrom.all(afterSeq, limit) as Row[]).map((r) => ({
+    return (this.stmts.selectFrom.all(afterSeq, limit) as Row[]).map((r) => {
+      const e: WireEvent = {
+        seq: r.seq,
+        type: r.type,
+        at: r.at,
+        trusted_at: r.trusted_at,
+        scenario: r.scenario,
+        droppable: r.droppable === 1,
+        body: JSON.parse(r.body) as Record<string, unknown>,
+        sealed: r.sealed ? (JSON.parse(r.sealed) as Sealed) : null,
+        prev_hash: r.prev_hash,
+        hash: r.hash,
+      };
+      if (r.tombstone) e.tombstone = r.tombstone;
+      return e;
+    });
+  }
+
+  /**
+   * The same events as after(), serialized as WireEvent JSON straight from the stored columns
+   * (body and sealed are stored as JSON already), so a batch is built without parsing them.
+   */
+  outgoing(afterSeq: number, limit: number): OutgoingEvent[] {
+    return (this.stmts.selectFrom.all(afterSeq, limit) as Row[]).map((r) => ({
       seq: r.seq,
-      type: r.type,
-      at: r.at,
-      trusted_at: r.trusted_at,
-      scenario: r.scenario,
-      body: JSON.parse(r.body),
-      sealed: r.sealed ? JSON.parse(r.sealed) : null,
-      prev_hash: r.prev_hash,
-      hash: r.hash,
+      json:
+        `{"seq":${r.seq},"type":${JSON.stringify(r.type)},"at":${r.at},"trusted_at":${r.trusted_at},"scenario":${JSON.stringify(r.scenario)},` +
+        `"droppable":${r.droppable === 1},"body":${r.body},"sealed":${r.sealed ?? 'null'},"prev_hash":"${r.prev_hash}","hash":"${r.hash}"` +
+        `${r.tombstone ? `,"tombstone":"${r.tombstone}"` : ''}}`,
     }));
   }
 
   /** Marks 1..seq acknowledged by the service. */
   ack(seq: number, now = Date.now()): void {
-    this.ackStmt.run(now, seq);
+    this.stmts.ack.run(now, seq);
   }
 
   /** Sequence acknowledged so far (everything below the oldest unacknowledged event). */
   get ackedThrough(): number {
-    const oldest = this.oldestStmt.get() as number | null;
+    const oldest = this.stmts.oldestUnacked.get() as number | null;
     return oldest == null ? this.lastSeq : oldest - 1;
   }
 
-  backlog(now = Date.now()): { backlog: number; oldest_unsent_age_s: number | null; last_seq: number } {
-    const r = this.backlogStmt.get() as { n: number; oldest: number | null };
-    return { backlog: r.n, oldest_unsent_age_s: r.oldest == null ? null : Math.max(0, Math.round((now - r.oldest) / 1000)), last_seq: this.lastSeq };
+  stats(now = Date.now()): QueueStats {
+    const r = this.stmts.backlog.get() as { n: number; oldest: number | null };
+    return {
+      backlog: r.n,
+      oldest_unsent_age_s: r.oldest == null ? null : Math.max(0, Math.round((now - r.oldest) / 1000)),
+      last_seq: this.lastSeq,
+      bytes: this.bytes,
+      max_bytes: this.maxBytes,
+      dropped_total: this.droppedTotal,
+      over_quota: this.bytes > this.maxBytes,
+    };
+  }
+
+  /** Kept for callers of the first version; same as stats(). */
+  backlog(now = Date.now()): QueueStats {
+    return this.stats(now);
   }
 
   /** Deletes acknowledged events older than the retention period; keeps the chain head. */
   prune(retentionMs: number, now = Date.now()): number {
     return this.db.transaction(() => {
-      this.db.prepare("INSERT INTO queue_state (key, value) VALUES ('head_seq', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value").run(this.lastSeq);
-      this.db.prepare("INSERT INTO queue_state (key, value) VALUES ('head_hash', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value").run(this.lastHash);
-      return this.pruneStmt.run(now - retentionMs).changes;
+      this.saveHead();
+      const n = this.stmts.prune.run(now - retentionMs).changes;
+      if (n) this.bytes = this.stmts.bytes.get() as number;
+      return n;
     })();
   }
 }

@@ -4,7 +4,7 @@
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import type { Logger } from 'pino';
 import type { SyncHealth } from '../api/messages.ts';
-import { signRequest, type UploadReply, type WireEvent } from '../protocol/index.ts';
+import { signRequest, type Heartbeat, type UploadReply } from '../protocol/index.ts';
 import type { Queue } from '../queue/index.ts';
 import { saveTerminalId, type Identity } from './identity.ts';
 
@@ -30,7 +30,7 @@ export interface SyncDeps {
   installTrustList(jws: string): void;
   /** Called with the service's clock (unix ms) from each reply. */
   observeServerTime(ms: number): void;
-  heartbeat(): Record<string, unknown>;
+  heartbeat(): Heartbeat;
   now?: () => number;
   random?: () => number;
 }
@@ -55,6 +55,8 @@ export class SyncEngine {
   private nextTrustPoll = 0;
   private nextHeartbeat = 0;
   private clockOffsetMs = 0;
+  /** Set after the service reported a gap: upload from here instead of the local ack mark. */
+  private resumeFrom: number | null = null;
   private loop: Promise<void> | null = null;
   private readonly now: () => number;
   private readonly random: () => number;
@@ -101,8 +103,8 @@ export class SyncEngine {
         if (!this.deps.identity.terminalId) await this.enroll();
         const now = this.now();
         if (now >= this.nextTrustPoll) await this.pollTrustList();
-        if (now >= this.nextHeartbeat) await this.sendHeartbeat();
         const more = await this.uploadOnce();
+        if (now >= this.nextHeartbeat) await this.sendHeartbeat();
         this.failures = 0;
         if (more) delay = 0;
       } catch (e) {
@@ -149,19 +151,18 @@ export class SyncEngine {
     }
   }
 
-  private async signed(method: 'POST', path: string, payload: unknown): Promise<AxiosResponse> {
-    const body = JSON.stringify(payload);
+  /** Sends a signed request; `body` is the exact JSON text the signature covers. */
+  private async signed(method: 'POST', path: string, body: string): Promise<AxiosResponse> {
     const id = this.deps.identity.terminalId!;
-    const headers = { 'content-type': 'application/json', ...signRequest(this.deps.identity.privateKey, id, method, path, body, this.serviceTime()) };
-    const res = await this.http.request({ method, url: path, data: body, headers, transformRequest: [(d) => d] });
-    this.learnTime(res);
-    if (res.status === 401 && (res.data as { error?: string })?.error === 'YSS_SYNC_CLOCK_SKEW') {
-      // Our offset was wrong; learnTime has just corrected it. Retry once with the service's time.
-      const again = { 'content-type': 'application/json', ...signRequest(this.deps.identity.privateKey, id, method, path, body, this.serviceTime()) };
-      const res2 = await this.http.request({ method, url: path, data: body, headers: again, transformRequest: [(d) => d] });
-      this.learnTime(res2);
-      return res2;
-    }
+    const send = async () => {
+      const headers = { 'content-type': 'application/json', ...signRequest(this.deps.identity.privateKey, id, method, path, body, this.serviceTime()) };
+      const res = await this.http.request({ method, url: path, data: body, headers, transformRequest: [(d: unknown) => d] });
+      this.learnTime(res);
+      return res;
+    };
+    const res = await send();
+    // Our offset was wrong; learnTime has just corrected it. Retry once with the service's time.
+    if (res.status === 401 && (res.data as { error?: string } | undefined)?.error === 'YSS_SYNC_CLOCK_SKEW') return send();
     return res;
   }
 
@@ -192,42 +193,55 @@ export class SyncEngine {
   }
 
   private async sendHeartbeat(): Promise<void> {
-    const res = await this.signed('POST', '/v1/heartbeat', this.deps.heartbeat());
+    const res = await this.signed('POST', '/v1/heartbeat', JSON.stringify(this.deps.heartbeat()));
     if (res.status !== 200) throw errorFrom(res, 'YSS_SYNC_HEARTBEAT');
     this.nextHeartbeat = this.now() + this.opts.heartbeatMs;
   }
 
   /** Uploads one batch; true when more events are waiting. */
   private async uploadOnce(): Promise<boolean> {
-    const batch = this.batch();
-    if (batch.length === 0) {
-      this.state = { ...this.state, state: 'idle', last_error: null, last_success_at: this.state.last_success_at ?? this.now() };
+    const { queue } = this.deps;
+    const from = this.resumeFrom ?? queue.ackedThrough;
+    const batch = this.batch(from);
+    if (batch.count === 0) {
+      this.state = { ...this.state, state: 'idle', last_error: null, acked_seq: queue.ackedThrough, last_success_at: this.state.last_success_at ?? this.now() };
       return false;
     }
     this.state = { ...this.state, state: 'uploading' };
-    const res = await this.signed('POST', '/v1/events', { events: batch });
+    const res = await this.signed('POST', '/v1/events', batch.body);
     if (res.status !== 200) throw errorFrom(res, 'YSS_SYNC_UPLOAD');
     const reply = res.data as UploadReply;
-    if (!Number.isInteger(reply.acked_through)) throw new SyncError('YSS_SYNC_BAD_REPLY', 'upload reply has no acked_through');
-    if (reply.acked_through > this.deps.queue.lastSequence) {
-      throw new SyncError('YSS_SYNC_BAD_REPLY', `service acknowledged ${reply.acked_through} but the queue ends at ${this.deps.queue.lastSequence}`);
+    if (!Number.isInteger(reply?.acked_through)) throw new SyncError('YSS_SYNC_BAD_REPLY', 'upload reply has no acked_through');
+    if (reply.acked_through > queue.lastSequence) {
+      throw new SyncError('YSS_SYNC_BAD_REPLY', `service acknowledged ${reply.acked_through} but the queue ends at ${queue.lastSequence}`);
     }
-    this.deps.queue.ack(reply.acked_through, this.now());
+    queue.ack(reply.acked_through, this.now());
+    this.resumeFrom = null;
+    if (reply.gap) {
+      // The service holds less than we thought it acknowledged (restored from a backup, say):
+      // resend from where it stands, as far as retention still has the events.
+      this.deps.log.error({ gap: reply.gap }, "service reported a gap in this terminal's events; resending from its head");
+      this.resumeFrom = reply.acked_through;
+      if (queue.after(reply.acked_through, 1)[0]?.seq !== reply.acked_through + 1) {
+        this.resumeFrom = null;
+        throw new SyncError('YSS_SYNC_GAP', `service needs events from ${reply.gap.expected} but they were pruned here`);
+      }
+    }
     this.state = { state: 'idle', last_success_at: this.now(), last_error: null, acked_seq: reply.acked_through };
-    if (reply.gap) this.deps.log.error({ gap: reply.gap }, 'service reported a gap in this terminal\'s events');
-    return reply.acked_through < this.deps.queue.lastSequence;
+    return this.resumeFrom !== null || reply.acked_through < queue.lastSequence;
   }
 
-  private batch(): WireEvent[] {
-    const events = this.deps.queue.after(this.deps.queue.ackedThrough, this.opts.batchMaxEvents);
-    let bytes = 0;
-    let n = 0;
+  /** The next batch after `from`, capped by count and bytes (at least one event). */
+  private batch(from: number): { count: number; body: string } {
+    const events = this.deps.queue.outgoing(from, this.opts.batchMaxEvents);
+    const parts: string[] = [];
+    let bytes = 12;
     for (const e of events) {
-      bytes += JSON.stringify(e).length + 1;
-      if (n > 0 && bytes > this.opts.batchMaxBytes) break;
-      n++;
+      bytes += e.json.length + 1;
+      if (parts.length > 0 && bytes > this.opts.batchMaxBytes) break;
+      parts.push(e.json);
     }
-    return events.slice(0, n);
+    return { count: parts.length, body: `{"events":[${parts.join(',')}]}` };
   }
 }
 

@@ -1,0 +1,201 @@
+// JSON schemas for every route's input and output. fastify validates requests with them and
+// serializes replies with them, so a reply can never carry a field the schema does not name.
+export const errorReply = {
+  type: 'object',
+  required: ['error', 'message'],
+  properties: { error: { type: 'string' }, message: { type: 'string' } },
+} as const;
+
+/** Every route answers errors in this shape. */
+export const errorReplies = { '4xx': errorReply, '5xx': errorReply } as const;
+
+const hex64 = { type: 'string', pattern: '^[0-9a-f]{64}$' } as const;
+const b64url = { type: 'string', pattern: '^[A-Za-z0-9_-]*$', maxLength: 1_000_000 } as const;
+
+const sealed = {
+  anyOf: [
+    { type: 'null' },
+    {
+      type: 'object',
+      required: ['epk', 'n', 'c'],
+      additionalProperties: false,
+      properties: { epk: { ...b64url, maxLength: 43, minLength: 43 }, n: { ...b64url, maxLength: 32, minLength: 32 }, c: b64url },
+    },
+  ],
+} as const;
+
+export const wireEvent = {
+  type: 'object',
+  required: ['seq', 'type', 'at', 'trusted_at', 'scenario', 'droppable', 'body', 'sealed', 'prev_hash', 'hash'],
+  additionalProperties: false,
+  properties: {
+    seq: { type: 'integer', minimum: 1 },
+    type: { type: 'string', minLength: 1, maxLength: 64 },
+    at: { type: 'integer' },
+    trusted_at: { type: 'integer' },
+    scenario: { type: 'string', maxLength: 64 },
+    droppable: { type: 'boolean' },
+    body: { type: 'object', additionalProperties: true },
+    sealed,
+    prev_hash: hex64,
+    hash: hex64,
+    tombstone: hex64,
+  },
+} as const;
+
+export const uploadBody = {
+  type: 'object',
+  required: ['events'],
+  additionalProperties: false,
+  properties: { events: { type: 'array', minItems: 1, maxItems: 10_000, items: wireEvent } },
+} as const;
+
+export const uploadReply = {
+  type: 'object',
+  required: ['acked_through', 'gap', 'server_time'],
+  properties: {
+    acked_through: { type: 'integer' },
+    gap: {
+      anyOf: [{ type: 'null' }, { type: 'object', required: ['expected', 'got'], properties: { expected: { type: 'integer' }, got: { type: 'integer' } } }],
+    },
+    server_time: { type: 'integer' },
+  },
+} as const;
+
+const nullableInt = { type: ['integer', 'null'] } as const;
+
+export const heartbeat = {
+  type: 'object',
+  required: ['version', 'status', 'degraded', 'queue', 'devices', 'trust_sequence', 'clock_drift_s'],
+  // A newer terminal may report more than this service knows; what it knows must be right.
+  additionalProperties: true,
+  properties: {
+    version: { type: 'string', maxLength: 64 },
+    status: { enum: ['ok', 'degraded'] },
+    degraded: { type: 'array', maxItems: 64, items: { type: 'string', maxLength: 128 } },
+    queue: {
+      type: 'object',
+      required: ['backlog', 'oldest_unsent_age_s', 'last_seq', 'bytes', 'max_bytes', 'dropped_total'],
+      additionalProperties: true,
+      properties: {
+        backlog: { type: 'integer', minimum: 0 },
+        oldest_unsent_age_s: nullableInt,
+        last_seq: { type: 'integer', minimum: 0 },
+        bytes: { type: 'integer', minimum: 0 },
+        max_bytes: { type: 'integer', minimum: 0 },
+        dropped_total: { type: 'integer', minimum: 0 },
+        over_quota: { type: 'boolean' },
+      },
+    },
+    devices: {
+      type: 'array',
+      maxItems: 64,
+      items: {
+        type: 'object',
+        required: ['id', 'role', 'state'],
+        additionalProperties: false,
+        properties: { id: { type: 'string', maxLength: 64 }, role: { type: 'string', maxLength: 32 }, state: { type: 'string', maxLength: 32 } },
+      },
+    },
+    trust_sequence: nullableInt,
+    clock_drift_s: { type: 'integer' },
+  },
+} as const;
+
+export const serverTime = { type: 'object', required: ['server_time'], properties: { server_time: { type: 'integer' } } } as const;
+
+export const info = {
+  type: 'object',
+  required: ['seal_key', 'server_time'],
+  properties: { seal_key: { type: 'string' }, server_time: { type: 'integer' } },
+} as const;
+
+export const enrollBody = {
+  type: 'object',
+  required: ['enrollment_code', 'public_key'],
+  additionalProperties: false,
+  properties: {
+    enrollment_code: { type: 'string', minLength: 8, maxLength: 128 },
+    public_key: { type: 'string', pattern: '^[A-Za-z0-9_-]{43}$' },
+    name: { type: 'string', maxLength: 128 },
+  },
+} as const;
+
+export const enrollReply = {
+  type: 'object',
+  required: ['terminal_id', 'server_time'],
+  properties: { terminal_id: { type: 'string' }, server_time: { type: 'integer' } },
+} as const;
+
+export const createTerminalBody = {
+  anyOf: [{ type: 'null' }, { type: 'object', additionalProperties: false, properties: { name: { type: 'string', minLength: 1, maxLength: 128 } } }],
+} as const;
+
+export const createTerminalReply = {
+  type: 'object',
+  required: ['terminal_id', 'enrollment_code', 'seal_key'],
+  properties: { terminal_id: { type: 'string' }, enrollment_code: { type: 'string' }, seal_key: { type: 'string' } },
+} as const;
+
+const heartbeatOut = { type: ['object', 'null'], additionalProperties: true } as const;
+
+/** One terminal as operators see it: enrollment, last heartbeat, and how far behind it is. */
+export const terminalStatus = {
+  type: 'object',
+  required: ['id', 'name', 'status', 'head_seq', 'head_at', 'last_heartbeat_at', 'heartbeat_age_s', 'backlog', 'lag_events', 'lag_s', 'dropped_total', 'heartbeat'],
+  properties: {
+    id: { type: 'string' },
+    name: { type: 'string' },
+    status: { enum: ['pending', 'active', 'revoked'] },
+    head_seq: { type: 'integer' },
+    head_at: nullableInt,
+    last_heartbeat_at: nullableInt,
+    heartbeat_age_s: nullableInt,
+    backlog: nullableInt,
+    lag_events: nullableInt,
+    lag_s: nullableInt,
+    dropped_total: nullableInt,
+    heartbeat: heartbeatOut,
+  },
+} as const;
+
+export const terminalList = { type: 'object', required: ['terminals'], properties: { terminals: { type: 'array', items: terminalStatus } } } as const;
+
+export const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', minLength: 1, maxLength: 64 } } } as const;
+
+export const revokeReply = { type: 'object', required: ['terminal_id', 'status'], properties: { terminal_id: { type: 'string' }, status: { const: 'revoked' } } } as const;
+
+export const eventsQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    // Query strings are text; bodies are never coerced, so these stay strings too.
+    after: { type: 'string', pattern: '^[0-9]{1,15}$' },
+    limit: { type: 'string', pattern: '^[0-9]{1,5}$' },
+    open: { enum: ['0', '1'] },
+  },
+} as const;
+
+export const eventsReply = {
+  type: 'object',
+  required: ['events'],
+  properties: {
+    events: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          ...wireEvent.properties,
+          terminal_id: { type: 'string' },
+          received_at: { type: 'integer' },
+          sealed: { type: ['object', 'null'], additionalProperties: true },
+          personal: { type: 'object', additionalProperties: true },
+        },
+      },
+    },
+  },
+} as const;
+
+export const trustListBody = { type: 'string', minLength: 1, maxLength: 4 * 1024 * 1024 } as const;
+export const trustListPublished = { type: 'object', required: ['sequence'], properties: { sequence: { type: 'integer' } } } as const;
+export const textReply = { type: 'string' } as const;
