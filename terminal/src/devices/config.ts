@@ -79,8 +79,8 @@ export interface SsiScannerConfig extends SerialCommon {
 export interface HidPosScannerConfig extends Common {
   role: 'scanner';
   kind: 'hid-pos-scanner';
-  /** Where the length byte sits: `auto` (default) detects a report id at byte 0. */
-  report_offset?: 'auto' | 0 | 1;
+  /** Bytes before the length byte: 1 (report id, the usual), 0 (report id stripped), 2 (AIM one byte later); `auto` (default) detects it. */
+  report_offset?: 'auto' | 0 | 1 | 2;
   encoding?: TextEncoding;
   debounce_ms?: number;
 }

@@ -16,6 +16,7 @@ import type pino from 'pino';
 import type { DeviceConfig } from './config.ts';
 import { Ga467Reader } from './idcard/index.ts';
 import { EscPosPrinter } from './escpos/index.ts';
+import { HidScanner } from './hid/index.ts';
 import { MrzReader } from './mrz/index.ts';
 import { SerialRelay } from './relay/index.ts';
 import { SerialScanner } from './serial-scanner.ts';
@@ -49,6 +50,9 @@ export function createDevice(config: DeviceConfig, log: pino.Logger): Device {
       return new EscPosPrinter(config, log);
     case 'serial-relay':
       return new SerialRelay(config, log);
+    case 'hid-pos-scanner':
+    case 'hid-keyboard-scanner':
+      return new HidScanner(config, log);
     default:
       throw new Error(`device kind ${config.kind} is not implemented yet`);
   }

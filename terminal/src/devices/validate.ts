@@ -47,7 +47,7 @@ const FIELDS: Record<DeviceKind, Record<string, Field>> = {
     accept_beep: { type: 'int', min: 0, max: 0x1a },
     reject_beep: { type: 'int', min: 0, max: 0x1a },
   },
-  'hid-pos-scanner': { ...COMMON, report_offset: { type: 'enum', values: ['auto', 0, 1] }, encoding: ENCODING, debounce_ms: DEBOUNCE },
+  'hid-pos-scanner': { ...COMMON, report_offset: { type: 'enum', values: ['auto', 0, 1, 2] }, encoding: ENCODING, debounce_ms: DEBOUNCE },
   'hid-keyboard-scanner': { ...COMMON, layout: { type: 'enum', values: ['us', 'uk', 'de', 'fr'] }, debounce_ms: DEBOUNCE },
   'ga467-reader': { ...SERIAL, poll_ms: { type: 'int', min: 50, max: 60_000 } },
   'mrz-reader': { ...SERIAL, frame_timeout_ms: { type: 'int', min: 20, max: 60_000 } },
