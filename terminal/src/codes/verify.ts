@@ -1,6 +1,5 @@
 // codes.md §5 in order. A pure function of (text, trust index, clock, replay memory).
-import { createHash } from 'node:crypto';
-import type { TrustIndex, TrustKey } from '../trust/index.ts';
+import { isRevoked, type TrustIndex, type TrustKey } from '../trust/index.ts';
 import { claimsToJson, type CheckedClaims } from './claims.ts';
 import { sigStructure } from './cose.ts';
 import { ALG_EDDSA, ALG_ES256, ALG_PS256, decodeCode, type DecodedCode, type Family } from './decode.ts';
@@ -77,12 +76,7 @@ function verifyUnsafe(text: string, trust: TrustIndex | null, opts: VerifyOption
     const limit = LIFETIME_LIMITS[claims.type!];
     if (limit !== undefined && claims.exp! - claims.iat! > limit) return fail('lifetime_too_long');
   }
-  if (claims.cti !== null && trust!.revokedCti.size > 0 && trust!.revokedCti.has(sha256(claims.cti))) {
-    return fail('revoked');
-  }
-  if (claims.sub !== null && trust!.revokedSub.size > 0 && trust!.revokedSub.has(sha256(`${claims.iss}|${claims.sub}`))) {
-    return fail('revoked');
-  }
+  if (isRevoked(trust!, claims.cti, claims.iss, claims.sub)) return fail('revoked');
   if (code.family === 'YSS1' && claims.type === 'personal' && opts.replay?.has(claims.cti!)) {
     const r = result(opts.allowReplay === true, opts.allowReplay ? null : 'replayed', code.family, claims);
     r.replayed = true;
@@ -129,8 +123,4 @@ function result(valid: boolean, reason: VerifyReason | null, family: Family | nu
 
 function latin1(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
-}
-
-function sha256(data: Uint8Array | string): string {
-  return createHash('sha256').update(data).digest('base64url');
 }

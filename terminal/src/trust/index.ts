@@ -9,3 +9,5 @@ export { dscKid, dscKeyEntry, hcertIssuerEntry, type DscKeyEntry } from './dsc.t
 export { TrustStore, type InstallResult, type InstallStatus, type RefusalReason, type TrustHealth } from './store.ts';
 export { ReplayStore, DEFAULT_REPLAY_ENTRIES } from './replay.ts';
 export { TrustedClock, type ClockOptions, type ClockStatus, type ClockJump } from './clock.ts';
+export { ctiHash, subHash, isRevoked } from './revocation.ts';
+export { HashSet32, isHash32, type HashLookup } from './hash-set.ts';

@@ -1,13 +1,12 @@
 // Trust-list payload (trust-list.md §2) to an immutable index: key objects are created here, once
 // per key, and revocation hashes go into sets so lookups stay O(1) at millions of entries.
 import { createPublicKey, type KeyObject } from 'node:crypto';
+import { HashSet32 } from './hash-set.ts';
 import { ed25519KeyObject } from './root.ts';
 import type { TrustIndex, TrustIssuer, TrustKey } from './types.ts';
 
 export const TRUST_LIST_FORMAT = 'yss-trust-list/1';
 
-// base64url of exactly 32 bytes: 43 characters, the last one carrying 2 bits of padding (zero).
-const HASH32 = /^[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]$/;
 const B64URL = /^[A-Za-z0-9_-]*$/;
 
 export class PayloadError extends Error {}
@@ -121,16 +120,13 @@ function kidBytes(v: unknown, where: string): Buffer {
   return Buffer.from(v, 'base64url');
 }
 
-function hashSet(v: unknown, where: string): Set<string> {
-  if (v === undefined) return new Set();
+function hashSet(v: unknown, where: string): HashSet32 {
+  if (v === undefined) return new HashSet32([]);
   if (!Array.isArray(v)) throw new PayloadError(`${where} should be an array`);
-  for (let i = 0; i < v.length; i++) {
-    const h = v[i];
-    if (typeof h !== 'string' || !HASH32.test(h)) {
-      throw new PayloadError(`${where}[${i}] should be base64url of a 32-byte SHA-256 hash`);
-    }
-  }
-  return new Set(v as string[]);
+  const bad = { index: -1 };
+  const set = new HashSet32(v, bad);
+  if (bad.index >= 0) throw new PayloadError(`${where}[${bad.index}] should be base64url of a 32-byte SHA-256 hash`);
+  return set;
 }
 
 function strings(v: unknown, where: string): string[] {

@@ -1,4 +1,5 @@
 import type { KeyObject } from 'node:crypto';
+import type { HashLookup } from './hash-set.ts';
 
 export type KeyAlg = 'EdDSA' | 'ES256' | 'PS256';
 
@@ -38,7 +39,7 @@ export interface TrustIndex {
   /** Candidates for a kid (key: the kid's bytes as a latin1 string), in list order. */
   keysByKid: ReadonlyMap<string, readonly TrustKey[]>;
   /** base64url(SHA-256(cti content bytes)). */
-  revokedCti: ReadonlySet<string>;
+  revokedCti: HashLookup;
   /** base64url(SHA-256(iss "|" sub)). */
-  revokedSub: ReadonlySet<string>;
+  revokedSub: HashLookup;
 }

@@ -1,0 +1,47 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash, randomBytes } from 'node:crypto';
+import { HashSet32, isHash32 } from './index.ts';
+
+const h = (s: string | Uint8Array) => createHash('sha256').update(s).digest('base64url');
+
+test('finds every inserted hash and no other', () => {
+  const inserted = Array.from({ length: 5000 }, (_, i) => h(`in-${i}`));
+  const set = new HashSet32(inserted);
+  assert.equal(set.size, 5000);
+  assert.ok(inserted.every((x) => set.has(x)));
+  const others = Array.from({ length: 5000 }, (_, i) => h(`out-${i}`));
+  assert.equal(others.filter((x) => set.has(x)).length, 0);
+});
+
+test('counts duplicates once', () => {
+  const x = h('a');
+  assert.equal(new HashSet32([x, x, h('b')]).size, 2);
+});
+
+test('finds hashes that share their first characters', () => {
+  const base = randomBytes(32);
+  const near = Array.from({ length: 50 }, (_, i) => {
+    const b = Buffer.from(base);
+    b[31] = i;
+    return b.toString('base64url');
+  });
+  const set = new HashSet32(near);
+  assert.equal(set.size, 50);
+  assert.ok(near.every((x) => set.has(x)));
+});
+
+test('reports the first entry that is not a 32-byte base64url hash', () => {
+  const bad = { index: -1 };
+  new HashSet32([h('a'), h('b') + 'A', h('c')], bad);
+  assert.equal(bad.index, 1);
+});
+
+test('accepts only canonical 43-character base64url of 32 bytes', () => {
+  assert.equal(isHash32(h('x')), true);
+  assert.equal(isHash32(Buffer.alloc(31).toString('base64url')), false);
+  assert.equal(isHash32(createHash('sha256').update('x').digest('base64')), false);
+  const s = h('x');
+  assert.equal(isHash32(s.slice(0, 42) + 'B'), false);
+  assert.equal(isHash32(42), false);
+});
