@@ -25,6 +25,12 @@ export interface StackOptions {
   terminalServiceUrl?: string;
   /** Called with every output line of the child processes. */
   onOutput?: (source: 'service' | 'terminal', line: string) => void;
+  /**
+   * More serial devices, each on its own pty pair: the entry is a terminal `devices[]` config
+   * without `path`; the stack adds the daemon-side path and keeps the simulator side in
+   * `stack.peers[id]`.
+   */
+  devices?: Record<string, unknown>[];
 }
 
 export interface Child {
@@ -109,6 +115,9 @@ export class Stack {
   service: Child | null = null;
   terminal: Child | null = null;
   pty: PtyPair | null = null;
+  /** Simulator-side pty path of each extra device, by device id. */
+  readonly peers: Record<string, string> = {};
+  private readonly extraPtys: PtyPair[] = [];
   private state: StackState;
   private peerFd: number | null = null;
 
@@ -201,13 +210,23 @@ export class Stack {
         ...this.opts.sync,
       },
       scenario: this.opts.scenario ?? { id: 'verify' },
-      devices: [{ id: 'scanner-1', role: 'scanner', kind: 'serial-scanner', path: this.scannerDevice, baud: 9600, framing: 'cr' }],
+      devices: [
+        { id: 'scanner-1', role: 'scanner', kind: 'serial-scanner', path: this.scannerDevice, baud: 9600, framing: 'cr' },
+        ...(this.opts.devices ?? []).map((d) => ({ ...d, path: join(this.dir, 'dev', String(d.id)) })),
+      ],
     };
     writeFileSync(this.terminalConfig, JSON.stringify(config, null, 2));
   }
 
   async openScanner(): Promise<void> {
     this.pty ??= await openPtyPair(this.scannerDevice, this.scannerPeer);
+    for (const d of this.opts.devices ?? []) {
+      const id = String(d.id);
+      if (this.peers[id]) continue;
+      const pair = await openPtyPair(join(this.dir, 'dev', id), join(this.dir, 'dev', `${id}-sim`));
+      this.extraPtys.push(pair);
+      this.peers[id] = pair.peer;
+    }
   }
 
   async startTerminal(): Promise<void> {
@@ -242,6 +261,8 @@ export class Stack {
     this.peerFd = null;
     await this.pty?.close();
     this.pty = null;
+    for (const p of this.extraPtys.splice(0)) await p.close();
+    for (const id of Object.keys(this.peers)) delete this.peers[id];
   }
 }
 
