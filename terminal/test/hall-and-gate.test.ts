@@ -1,0 +1,122 @@
+// A service-hall ticket machine and a gate, end to end: the ticket number is allocated in the
+// event's transaction and printed on a real ESC/POS byte stream; the gate pulses its relay for an
+// accepted code and refuses a code shown twice.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import WebSocket from 'ws';
+import type { EventMessage, VerdictMessage } from '../src/api/messages.ts';
+import { mintCode } from '../../scripts/issuer/mint.ts';
+import { PrinterSim, RelaySim } from '../../scripts/sim/index.ts';
+import { Stack, waitFor } from '../../scripts/lib/stack.ts';
+
+interface Site {
+  dir: string;
+  stack: Stack;
+  ws: WebSocket;
+  messages: EventMessage[];
+}
+
+async function open(scenario: Stack['opts']['scenario'], devices: Record<string, unknown>[]): Promise<Site> {
+  const dir = mkdtempSync(join(tmpdir(), 'yss-site-'));
+  const stack = await new Stack({ dir, scenario, devices }).start();
+  const messages: EventMessage[] = [];
+  const ws = new WebSocket(new URL('/api/events', stack.kioskUrl.replace(/^http/, 'ws')));
+  ws.on('message', (d) => messages.push(JSON.parse(String(d)) as EventMessage));
+  await new Promise((r) => ws.once('open', r));
+  return { dir, stack, ws, messages };
+}
+
+async function close(site: Site | undefined): Promise<void> {
+  if (!site) return;
+  site.ws.close();
+  await site.stack.stop();
+  rmSync(site.dir, { recursive: true, force: true });
+}
+
+function nextVerdict(site: Site, after: number): Promise<VerdictMessage> {
+  return waitFor(() => site.messages.find((m): m is VerdictMessage => m.type === 'verdict' && m.seq > after), 10_000, 10, 'a verdict');
+}
+
+describe('a service-hall ticket machine', () => {
+  let site: Site;
+  let printer: PrinterSim;
+  before(async () => {
+    site = await open({ id: 'queue-ticket', ticket: { prefix: 'A', service: '社保业务' } }, [
+      { id: 'printer-1', role: 'printer', kind: 'escpos-printer', baud: 9600, status_poll_ms: 0 },
+    ]);
+    printer = await PrinterSim.open(site.stack.peers['printer-1']!);
+  });
+  after(async () => {
+    await printer?.port.close();
+    await close(site);
+  });
+
+  test('issues consecutive numbers for the day and prints each on the ticket printer', async () => {
+    const first = (site.stack.scan(mintCode({ keys: site.stack.keysDir })), await nextVerdict(site, 0));
+    assert.equal(first.accepted, true);
+    assert.deepEqual(first.effects, [{ kind: 'ticket', number: 'A001', service: '社保业务', issued_today: 0 }]);
+    site.stack.scan(mintCode({ keys: site.stack.keysDir }));
+    const second = await nextVerdict(site, first.seq);
+    assert.deepEqual(second.effects, [{ kind: 'ticket', number: 'A002', service: '社保业务', issued_today: 1 }]);
+    const tickets = await waitFor(() => (printer.tickets.length >= 2 ? printer.tickets : undefined), 10_000);
+    assert.match(tickets[0]!, /A001/);
+    assert.match(tickets[0]!, /社保业务/);
+    assert.match(tickets[1]!, /A002/);
+  });
+
+  test('a refused code gets no number', async () => {
+    const before = Math.max(...site.messages.filter((m): m is VerdictMessage => m.type === 'verdict').map((m) => m.seq));
+    site.stack.scan('YSS1:NOT-A-REAL-CODE');
+    const v = await nextVerdict(site, before);
+    assert.equal(v.accepted, false);
+    assert.deepEqual(v.effects, []);
+    site.stack.scan(mintCode({ keys: site.stack.keysDir }));
+    const w = await nextVerdict(site, v.seq);
+    assert.equal((w.effects[0] as { number: string }).number, 'A003');
+  });
+});
+
+describe('a gate', () => {
+  let site: Site;
+  let relay: RelaySim;
+  before(async () => {
+    site = await open({ id: 'gate', gate: { relay: 'relay-1', pulse_ms: 200 } }, [
+      { id: 'relay-1', role: 'relay', kind: 'serial-relay', baud: 9600, board: 'lcus', channel: 1 },
+    ]);
+    relay = await RelaySim.open(site.stack.peers['relay-1']!);
+  });
+  after(async () => {
+    await relay?.port.close();
+    await close(site);
+  });
+
+  test('opens for an accepted code (close, then release after the pulse) and refuses the same code shown again', async () => {
+    const code = mintCode({ keys: site.stack.keysDir, type: 'personal' });
+    site.stack.scan(code);
+    const v = await nextVerdict(site, 0);
+    assert.equal(v.accepted, true);
+    assert.deepEqual(v.effects, [{ kind: 'gate', opened: true }]);
+    const events = await waitFor(() => (relay.events.length >= 2 ? relay.events : undefined), 5000);
+    assert.deepEqual(events.map((e) => e.closed), [true, false]);
+    assert.ok(events[1]!.at - events[0]!.at >= 150, `pulse lasted ${events[1]!.at - events[0]!.at} ms`);
+    // The scanner's debounce ignores an identical read within its window; a second showing comes later.
+    await new Promise((r) => setTimeout(r, 1600));
+    site.stack.scan(code);
+    const again = await nextVerdict(site, v.seq);
+    assert.equal(again.accepted, false);
+    assert.equal(again.reason, 'replayed');
+    assert.deepEqual(again.effects, []);
+    assert.equal(relay.events.length, 2, 'the relay did not move for the replay');
+  });
+
+  test('refuses a red health code', async () => {
+    const before = Math.max(...site.messages.filter((m): m is VerdictMessage => m.type === 'verdict').map((m) => m.seq));
+    site.stack.scan(mintCode({ keys: site.stack.keysDir, type: 'health', health: 'red' }));
+    const v = await nextVerdict(site, before);
+    assert.equal(v.accepted, false);
+    assert.equal(v.reason, 'health_status');
+  });
+});
