@@ -238,6 +238,19 @@ export class Stack {
     await stopChild(this.terminal, signal);
   }
 
+  /** Pulls the scanner's cable: its pty pair disappears. */
+  async unplugScanner(): Promise<void> {
+    if (this.peerFd !== null) closeSync(this.peerFd);
+    this.peerFd = null;
+    await this.pty?.close();
+    this.pty = null;
+  }
+
+  /** Plugs it back in at the same path. */
+  async replugScanner(): Promise<void> {
+    this.pty ??= await openPtyPair(this.scannerDevice, this.scannerPeer);
+  }
+
   /** Writes one code into the scanner, CR-terminated, as the scanner would send it. */
   scan(text: string): void {
     this.peerFd ??= openSync(this.scannerPeer, 'w');
