@@ -17,7 +17,7 @@ function frame(sw3: number, data: Buffer = Buffer.alloc(0)): Buffer {
 export class IdCardSim {
   #card: SimCard | null = null;
   #halted = false;
-  #buf = Buffer.alloc(0);
+  #buf: Buffer = Buffer.alloc(0);
   /** Requests seen, as hex `CMD PARA`, for assertions. */
   readonly commands: string[] = [];
   /** When set, every reply to this command gets this SW3 instead (fault injection). */

@@ -8,3 +8,4 @@ export { MrzSim } from './mrz.ts';
 export { PrinterSim } from './printer.ts';
 export { decodeEscPos, renderText, type Decoded, type PrintedLine } from './escpos-decode.ts';
 export { RelaySim, type RelayEvent } from './relay.ts';
+export { SsiSim } from './ssi.ts';

@@ -10,7 +10,7 @@ export interface RelayEvent {
 export class RelaySim {
   readonly events: RelayEvent[] = [];
   readonly badFrames: string[] = [];
-  #buf = Buffer.alloc(0);
+  #buf: Buffer = Buffer.alloc(0);
 
   private constructor(readonly port: SimPort) {
     port.onData((chunk) => {

@@ -20,6 +20,7 @@ import { HidScanner } from './hid/index.ts';
 import { MrzReader } from './mrz/index.ts';
 import { SerialRelay } from './relay/index.ts';
 import { SerialScanner } from './serial-scanner.ts';
+import { SsiScanner } from './ssi/index.ts';
 import type { Device } from './types.ts';
 
 export type {
@@ -53,7 +54,7 @@ export function createDevice(config: DeviceConfig, log: pino.Logger): Device {
     case 'hid-pos-scanner':
     case 'hid-keyboard-scanner':
       return new HidScanner(config, log);
-    default:
-      throw new Error(`device kind ${config.kind} is not implemented yet`);
+    case 'zebra-ssi-scanner':
+      return new SsiScanner(config, log);
   }
 }
