@@ -51,6 +51,13 @@ export function buildApp(opts: AppOptions): FastifyInstance {
   }) as unknown as FastifyInstance;
   const keyCache = new Map<string, KeyObject>();
 
+  // Every route states what it returns; one without a response schema is a bug caught at start.
+  app.addHook('onRoute', (route) => {
+    const methods = ([] as string[]).concat(route.method);
+    if (methods.every((m) => m === 'HEAD')) return;
+    if (!route.schema?.response) throw new Error(`route ${methods.join(',')} ${route.url} has no response schema`);
+  });
+
   // Keep the exact bytes: the signature covers the body's hash.
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
     req.rawBody = body as string;

@@ -1,0 +1,157 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, test } from 'node:test';
+import { GENESIS_HASH, verifyChain, type WireEvent } from '../protocol/index.ts';
+import { openDatabase, Queue, type Db, type NewEvent } from './index.ts';
+
+let dir: string;
+let db: Db;
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'yss-queue-'));
+  db = openDatabase(dir);
+});
+
+afterEach(() => {
+  db.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const ev = (type = 'verdict', body: Record<string, unknown> = { accepted: true }): NewEvent => ({ type, at: 1_700_000_000_000, trusted_at: 1_700_000_000_000, scenario: 'verify', body, sealed: null });
+
+function appendIn(q: Queue, e: NewEvent): WireEvent {
+  return db.transaction(() => q.append(e)).immediate();
+}
+
+test('the database runs in WAL mode with synchronous=FULL and a bounded WAL', () => {
+  assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
+  assert.equal(db.pragma('synchronous', { simple: true }), 2);
+  assert.equal(db.pragma('journal_size_limit', { simple: true }), 67108864);
+});
+
+test('appended events get gap-free sequence numbers and form a chain that verifies', () => {
+  const q = new Queue(db);
+  for (let i = 0; i < 20; i++) appendIn(q, ev());
+  const all = q.after(0, 100);
+  assert.deepEqual(all.map((e) => e.seq), Array.from({ length: 20 }, (_, i) => i + 1));
+  assert.equal(all[0]!.prev_hash, GENESIS_HASH);
+  assert.equal(verifyChain(all), null);
+});
+
+test('a reopened queue continues the sequence and the chain', () => {
+  const q = new Queue(db);
+  appendIn(q, ev());
+  appendIn(q, ev());
+  const q2 = new Queue(db);
+  const third = appendIn(q2, ev());
+  assert.equal(third.seq, 3);
+  assert.equal(verifyChain(q2.after(0, 10)), null);
+});
+
+test('a rolled-back transaction leaves no gap: the next event reuses the sequence', () => {
+  const q = new Queue(db);
+  appendIn(q, ev());
+  assert.throws(() =>
+    db.transaction(() => {
+      q.append(ev());
+      throw new Error('side effect failed');
+    }).immediate(),
+  );
+  q.reload();
+  const next = appendIn(q, ev());
+  assert.equal(next.seq, 2);
+  assert.equal(verifyChain(q.after(0, 10)), null);
+});
+
+test('acknowledging moves ackedThrough and the backlog, and reports the oldest unsent age', () => {
+  const q = new Queue(db);
+  for (let i = 0; i < 5; i++) appendIn(q, { ...ev(), at: 1000 * i });
+  assert.equal(q.ackedThrough, 0);
+  q.ack(3, 10_000);
+  assert.equal(q.ackedThrough, 3);
+  const s = q.stats(13_000);
+  assert.equal(s.backlog, 2);
+  assert.equal(s.oldest_unsent_age_s, 10);
+  assert.equal(s.last_seq, 5);
+});
+
+test('pruning deletes only acknowledged events past retention and keeps the chain head across a reopen', () => {
+  const q = new Queue(db);
+  for (let i = 0; i < 4; i++) appendIn(q, ev());
+  const head = q.after(3, 1)[0]!;
+  q.ack(4, 1000);
+  assert.equal(q.prune(60_000, 30_000), 0, 'nothing is old enough yet');
+  assert.equal(q.prune(60_000, 100_000), 4);
+  assert.equal(q.after(0, 10).length, 0);
+  const q2 = new Queue(db);
+  assert.equal(q2.lastSequence, 4);
+  const fifth = appendIn(q2, ev());
+  assert.equal(fifth.seq, 5);
+  assert.equal(fifth.prev_hash, head.hash);
+});
+
+test('unacknowledged events are never pruned', () => {
+  const q = new Queue(db);
+  for (let i = 0; i < 3; i++) appendIn(q, ev());
+  q.ack(1, 0);
+  assert.equal(q.prune(0, 1_000_000), 1);
+  assert.deepEqual(q.after(0, 10).map((e) => e.seq), [2, 3]);
+});
+
+test('outgoing() serializes exactly the events after() returns', () => {
+  const q = new Queue(db);
+  appendIn(q, ev('registration', { accepted: true, note: 'quote " and 汉字' }));
+  appendIn(q, { ...ev('device'), sealed: { epk: 'a'.repeat(43), n: 'b'.repeat(32), c: 'xyz' } });
+  const parsed = q.outgoing(0, 10).map((o) => JSON.parse(o.json) as WireEvent);
+  assert.deepEqual(parsed, q.after(0, 10));
+});
+
+test('at the quota, acknowledged events go first, then droppable ones become tombstones, oldest first', () => {
+  const big = { accepted: true, pad: 'x'.repeat(800) };
+  const q = new Queue(db, { maxBytes: 10 * 1000 });
+  for (let i = 0; i < 3; i++) appendIn(q, ev('registration', big));
+  q.ack(3, 0);
+  for (let i = 0; i < 4; i++) appendIn(q, ev('device', big));
+  for (let i = 0; i < 3; i++) appendIn(q, ev('registration', big));
+  assert.ok(q.stats().bytes <= 10_000, `bytes ${q.stats().bytes}`);
+  assert.equal(q.stats().dropped_total, 0, 'the acknowledged registrations made room first');
+  const kept = q.after(0, 100).map((e) => e.seq);
+  assert.ok(kept[0]! > 1, 'an acknowledged event was deleted');
+  assert.deepEqual(kept.slice(-7), [4, 5, 6, 7, 8, 9, 10], 'every unacknowledged event is still there');
+  for (let i = 0; i < 3; i++) appendIn(q, ev('registration', big));
+  const all = q.after(0, 100);
+  const tombs = all.filter((e) => e.tombstone);
+  assert.ok(tombs.length >= 1);
+  assert.ok(tombs.every((e) => e.type === 'device' && e.droppable && Object.keys(e.body).length === 0 && e.sealed === null));
+  assert.deepEqual(tombs.map((e) => e.seq), all.filter((e) => e.type === 'device').slice(0, tombs.length).map((e) => e.seq), 'the oldest go first');
+  assert.ok(all.filter((e) => e.type === 'registration').every((e) => !e.tombstone && e.body.pad === big.pad), 'registrations keep their content');
+  assert.equal(q.stats().dropped_total, tombs.length);
+  assert.equal(verifyChain(all, all[0]!.prev_hash), null, 'tombstones keep the chain verifiable');
+});
+
+test('over the quota with nothing droppable left, registrations are still kept and over_quota is reported', () => {
+  const q = new Queue(db, { maxBytes: 3000 });
+  for (let i = 0; i < 5; i++) appendIn(q, ev('registration', { pad: 'y'.repeat(900) }));
+  assert.equal(q.after(0, 10).length, 5);
+  assert.equal(q.stats().over_quota, true);
+  assert.equal(q.stats().dropped_total, 0);
+});
+
+test('an event type listed droppable is droppable even when the caller does not say so', () => {
+  const q = new Queue(db, { droppableTypes: ['telemetry'] });
+  assert.equal(appendIn(q, ev('telemetry')).droppable, true);
+  assert.equal(appendIn(q, ev('device')).droppable, false);
+  assert.equal(appendIn(q, { ...ev('device'), droppable: true }).droppable, true);
+});
+
+test('the dropped count and the byte total survive a reopen', () => {
+  const q = new Queue(db, { maxBytes: 4000 });
+  for (let i = 0; i < 6; i++) appendIn(q, ev('telemetry', { pad: 'z'.repeat(700) }));
+  const before = q.stats();
+  assert.ok(before.dropped_total > 0);
+  const q2 = new Queue(db, { maxBytes: 4000 });
+  assert.equal(q2.stats().dropped_total, before.dropped_total);
+  assert.equal(q2.stats().bytes, before.bytes);
+});
