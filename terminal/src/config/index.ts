@@ -47,6 +47,14 @@ function schemaProblems(value: unknown): string[] {
 /** Validates a parsed config object; `baseDir` resolves relative paths. Throws ConfigError. */
 export function parseConfig(value: unknown, baseDir: string, file = '<inline>'): Readonly<TerminalConfig> {
   const problems = schemaProblems(value);
+  const loose = (value ?? {}) as { devices?: unknown; scenario?: unknown };
+  if (Array.isArray(loose.devices)) {
+    loose.devices.forEach((d: unknown, i: number) => {
+      if (d && typeof d === 'object') problems.push(...validateDeviceConfig(d, `config.devices[${i}]`));
+    });
+  }
+  if (loose.scenario && typeof loose.scenario === 'object') problems.push(...validateScenarioConfig(loose.scenario, 'config.scenario'));
+  if (problems.length) throw new ConfigError(file, problems);
   // The schema has checked the shape; this type is what it allows.
   const raw = value as {
     data_dir: string;
@@ -60,11 +68,6 @@ export function parseConfig(value: unknown, baseDir: string, file = '<inline>'):
     scenario: ScenarioConfig;
     devices?: DeviceConfig[];
   };
-  if (problems.length === 0) {
-    (raw.devices ?? []).forEach((d: unknown, i: number) => problems.push(...validateDeviceConfig(d, `config.devices[${i}]`)));
-    problems.push(...validateScenarioConfig(raw.scenario, 'config.scenario'));
-  }
-  if (problems.length) throw new ConfigError(file, problems);
   const config: TerminalConfig = {
     data_dir: resolve(baseDir, raw.data_dir),
     name: raw.name ?? 'terminal',

@@ -1,0 +1,67 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { ConfigError, parseConfig } from './index.ts';
+
+const ROOT = `kid1:${'A'.repeat(43)}`;
+const good = { data_dir: 'data', trust: { roots: [ROOT] }, scenario: { id: 'verify' } };
+
+test('a minimal config gets its defaults, resolved paths, and is frozen', () => {
+  const c = parseConfig(good, '/srv/terminal');
+  assert.equal(c.data_dir, '/srv/terminal/data');
+  assert.equal(c.api.host, '127.0.0.1');
+  assert.equal(c.sync, null);
+  assert.deepEqual(c.devices, []);
+  assert.ok(Object.isFrozen(c) && Object.isFrozen(c.api));
+});
+
+test('every problem is listed at once, each naming the key, the value and what was expected', () => {
+  const bad = {
+    data_dir: 'data',
+    trust: { roots: ['not-a-root'] },
+    scenario: { id: 'casino' },
+    api: { host: '0.0.0.0', pin: '1' },
+    sync: { url: 'ftp://x' },
+    colour: 'blue',
+  };
+  try {
+    parseConfig(bad, '/tmp');
+    assert.fail('expected a ConfigError');
+  } catch (e) {
+    assert.ok(e instanceof ConfigError);
+    const text = e.problems.join('\n');
+    assert.match(text, /config: unknown key "colour"/);
+    assert.match(text, /config\.api: unknown key "pin"/);
+    assert.match(text, /config\.api\.host: must be equal to one of the allowed values \(127\.0\.0\.1, ::1, localhost\)/);
+    assert.match(text, /config\.trust\.roots\[0\]: must match pattern/);
+    assert.match(text, /config\.sync: must have required property 'seal_key'/);
+    assert.match(text, /config\.sync\.url: must match pattern/);
+    assert.ok(e.problems.length >= 6, text);
+  }
+});
+
+test('device and scenario entries are checked by their own validators', () => {
+  try {
+    parseConfig({ ...good, scenario: { id: 'queue-ticket' }, devices: [{ id: 'x', role: 'scanner', kind: 'serial-scanner', path: '/dev/ttyACM0', baud: 1234 }] }, '/tmp');
+    assert.fail('expected a ConfigError');
+  } catch (e) {
+    assert.ok(e instanceof ConfigError);
+    const text = e.problems.join('\n');
+    assert.match(text, /config\.scenario\.ticket: queue-ticket needs/);
+    assert.match(text, /config\.devices\[0\]\.baud/);
+  }
+});
+
+test('the daemon refuses to start on a bad config, printing the problems and no stack trace', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'yss-config-'));
+  const file = join(dir, 'terminal.json');
+  writeFileSync(file, JSON.stringify({ ...good, scenario: { id: 'casino' } }));
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'terminal/src/cli.ts', 'run', '--config', file], { encoding: 'utf8' });
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /invalid configuration .*terminal\.json/);
+  assert.match(r.stderr, /config\.scenario\.id: expected one of verify, hotel-checkin/);
+  assert.doesNotMatch(r.stderr, /\n\s+at /);
+});
