@@ -1,0 +1,216 @@
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, test } from 'node:test';
+import pino from 'pino';
+import { startTestService, type TestService } from '../../../sync-service/test/support.ts';
+import type { WireEvent } from '../protocol/index.ts';
+import { openDatabase, Queue, type Db } from '../queue/index.ts';
+import { SyncEngine, loadOrCreateIdentity, type SyncOptions } from './index.ts';
+
+let dir: string;
+let db: Db;
+let queue: Queue;
+let svc: TestService;
+let engine: SyncEngine | null;
+
+const silent = pino({ level: 'silent' });
+
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'yss-engine-'));
+  db = openDatabase(dir);
+  queue = new Queue(db);
+  svc = await startTestService();
+  engine = null;
+});
+
+afterEach(async () => {
+  await engine?.stop();
+  db.close();
+  await svc.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function append(n: number, type = 'verdict'): void {
+  db.transaction(() => {
+    for (let i = 0; i < n; i++) queue.append({ type, at: Date.now(), trusted_at: Date.now(), scenario: 'verify', body: { i }, sealed: null });
+  }).immediate();
+}
+
+async function until<T>(f: () => T | Promise<T>, what: string, ms = 10_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await f();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+async function makeEngine(url: string, o: Partial<SyncOptions> = {}, deps: { installed?: string[]; times?: number[] } = {}): Promise<SyncEngine> {
+  const code = o.enrollmentCode ?? (await svc.admin('POST', '/admin/terminals', { name: 'engine test' })).json.enrollment_code;
+  const identity = loadOrCreateIdentity(dir);
+  engine = new SyncEngine(
+    {
+      url,
+      enrollmentCode: code,
+      batchMaxEvents: 50,
+      batchMaxBytes: 64 * 1024,
+      intervalMs: 20,
+      timeoutMs: 2000,
+      backoffMaxMs: 200,
+      trustPollMs: 60_000,
+      heartbeatMs: 60_000,
+      name: 'engine test',
+      dataDir: dir,
+      ...o,
+    },
+    {
+      queue,
+      identity,
+      log: silent,
+      installTrustList: (jws) => deps.installed?.push(jws),
+      observeServerTime: (ms) => deps.times?.push(ms),
+      heartbeat: () => ({
+        version: 'test',
+        status: 'ok',
+        degraded: [],
+        queue: queue.stats(),
+        devices: [{ id: 'scanner-1', role: 'scanner', state: 'connected' }],
+        trust_sequence: 3,
+        clock_drift_s: 0,
+      }),
+    },
+  );
+  engine.start();
+  return engine;
+}
+
+const terminalId = () => (JSON.parse(readFileSync(join(dir, 'identity.json'), 'utf8')) as { terminal_id: string | null }).terminal_id;
+
+test('the engine enrolls with its one-time code, keeps the id, and uploads the whole queue in batches', async () => {
+  const batches: number[] = [];
+  const ingest = svc.storage.ingest.bind(svc.storage);
+  svc.storage.ingest = (id: string, events: WireEvent[], now: number) => {
+    batches.push(events.length);
+    return ingest(id, events, now);
+  };
+  append(230);
+  const url = await svc.listen();
+  await makeEngine(url);
+  await until(() => queue.ackedThrough === 230, 'all events acknowledged');
+  const id = terminalId();
+  assert.match(id!, /^t-/);
+  assert.equal(await svc.storage.countEvents(id!), 230);
+  assert.ok(batches.every((n) => n <= 50), `batches ${batches}`);
+  assert.equal(engine!.health.state, 'idle');
+  assert.equal(engine!.health.acked_seq, 230);
+});
+
+test('a batch is also capped by bytes', async () => {
+  const sizes: number[] = [];
+  const ingest = svc.storage.ingest.bind(svc.storage);
+  svc.storage.ingest = (id: string, events: WireEvent[], now: number) => {
+    sizes.push(JSON.stringify({ events }).length);
+    return ingest(id, events, now);
+  };
+  db.transaction(() => {
+    for (let i = 0; i < 40; i++) queue.append({ type: 'verdict', at: 1, trusted_at: 1, scenario: 'verify', body: { pad: 'p'.repeat(1500) }, sealed: null });
+  }).immediate();
+  await makeEngine(await svc.listen(), { batchMaxBytes: 8 * 1024 });
+  await until(() => queue.ackedThrough === 40, 'all acknowledged');
+  assert.ok(sizes.length >= 8, `${sizes.length} requests`);
+  assert.ok(sizes.every((s) => s <= 8 * 1024), `sizes ${sizes}`);
+});
+
+test('the engine sends heartbeats the service shows in the terminal status', async () => {
+  append(3);
+  await makeEngine(await svc.listen(), { heartbeatMs: 50 });
+  const status = await until(async () => {
+    const id = terminalId();
+    if (!id) return null;
+    const s = await svc.admin('GET', `/admin/terminals/${id}`);
+    return s.json.heartbeat && s.json.head_seq === 3 && s.json.heartbeat.queue.backlog === 0 ? s.json : null;
+  }, 'a heartbeat after the upload');
+  assert.equal(status.heartbeat.version, 'test');
+  assert.equal(status.heartbeat.trust_sequence, 3);
+  assert.equal(status.lag_events, 0);
+});
+
+test('the trust list is pulled once and then only revalidated with If-None-Match', async () => {
+  const jws = `e30.${Buffer.from(JSON.stringify({ format: 'yss-trust-list/1', sequence: 4 })).toString('base64url')}.c2ln`;
+  await svc.admin('PUT', '/admin/trust-list', jws);
+  const installed: string[] = [];
+  const seen: (string | undefined)[] = [];
+  const trustList = svc.storage.trustList.bind(svc.storage);
+  svc.storage.trustList = () => {
+    seen.push('fetch');
+    return trustList();
+  };
+  await makeEngine(await svc.listen(), { trustPollMs: 30 }, { installed });
+  await until(() => seen.length >= 4, 'several polls');
+  assert.deepEqual(installed, [jws], 'installed once; later polls got 304');
+});
+
+test('the engine learns the service clock and signs with it, even 10 minutes off its own', async () => {
+  await svc.close();
+  svc = await startTestService({ now: () => Date.now() + 10 * 60_000 });
+  const times: number[] = [];
+  append(2);
+  await makeEngine(await svc.listen(), {}, { times });
+  await until(() => queue.ackedThrough === 2, 'upload despite skew');
+  assert.ok(times.some((t) => t > Date.now() + 9 * 60_000), 'the server time was passed on to the trusted clock');
+});
+
+test('with the service down the engine reports offline and backs off, then drains when it returns', async () => {
+  append(20);
+  const url = await svc.listen();
+  const port = Number(new URL(url).port);
+  const code = (await svc.admin('POST', '/admin/terminals', { name: 'offline' })).json.enrollment_code as string;
+  await svc.app.close();
+  const e = await makeEngine(url, { backoffMaxMs: 100, enrollmentCode: code });
+  await until(() => e.health.state === 'offline', 'offline state');
+  assert.match(e.health.last_error!, /ECONNREFUSED|YSS_SYNC_NETWORK/);
+  const dir2 = svc.dir;
+  await svc.storage.close();
+  svc = await startTestService({ dir: dir2 });
+  await svc.listen(port);
+  await until(() => queue.ackedThrough === 20, 'drain after return', 15_000);
+  assert.equal(await svc.storage.countEvents(), 20);
+});
+
+test('when the service holds less than it acknowledged, the engine resends from the service head', async () => {
+  append(10);
+  await makeEngine(await svc.listen());
+  await until(() => queue.ackedThrough === 10, 'first upload');
+  await engine!.stop();
+  // The service's copy is restored from an older backup: keep only events 1..4.
+  const db2 = (svc.storage as unknown as { db: Db }).db;
+  const id = terminalId()!;
+  db2.prepare('DELETE FROM events WHERE terminal_id = ? AND seq > 4').run(id);
+  const head = db2.prepare('SELECT hash FROM events WHERE terminal_id = ? AND seq = 4').pluck().get(id);
+  db2.prepare('UPDATE terminals SET head_seq = 4, head_hash = ? WHERE id = ?').run(head, id);
+  append(3);
+  const identity = loadOrCreateIdentity(dir);
+  engine = new SyncEngine(
+    { url: `${svc.app.listeningOrigin}/`, enrollmentCode: null, batchMaxEvents: 50, batchMaxBytes: 65536, intervalMs: 20, timeoutMs: 2000, backoffMaxMs: 100, trustPollMs: 60_000, heartbeatMs: 60_000, name: 'x', dataDir: dir },
+    { queue, identity, log: silent, installTrustList: () => undefined, observeServerTime: () => undefined, heartbeat: () => ({ version: 't', status: 'ok', degraded: [], queue: queue.stats(), devices: [], trust_sequence: null, clock_drift_s: 0 }) },
+  );
+  engine.start();
+  await until(async () => (await svc.storage.getTerminal(id))!.head_seq === 13, 'resend from the service head');
+  assert.equal(await svc.storage.countEvents(id), 13);
+});
+
+test('a revoked terminal stops as unenrolled and its events stay queued', async () => {
+  append(2);
+  const e = await makeEngine(await svc.listen());
+  await until(() => queue.ackedThrough === 2, 'first upload');
+  await svc.admin('POST', `/admin/terminals/${terminalId()}/revoke`);
+  append(1);
+  e.poke();
+  await until(() => e.health.state === 'unenrolled', 'unenrolled');
+  assert.match(e.health.last_error!, /YSS_SYNC_TERMINAL_REVOKED/);
+  assert.equal(queue.stats().backlog, 1);
+  assert.ok(existsSync(join(dir, 'identity.json')));
+});
