@@ -47,7 +47,8 @@ export function verifyCode(text: string, trust: TrustIndex | null, opts: VerifyO
   }
 }
 
-function verifyUnsafe(text: string, trust: TrustIndex | null, opts: VerifyOptions): VerifyResult {
+/** verifyCode without its safety net, so the fuzzer sees any exception a bug would raise. */
+export function verifyUnsafe(text: string, trust: TrustIndex | null, opts: VerifyOptions): VerifyResult {
   const decoded = decodeCode(text);
   if (!decoded.ok) return result(false, decoded.reason, decoded.family, decoded.claims);
   const code = decoded.code;

@@ -164,6 +164,7 @@ export interface HcertCodeOptions {
   kind?: 'v' | 't' | 'r';
   tags?: number[];
   sign?: (data: Uint8Array) => Uint8Array;
+  compressed?: boolean;
 }
 
 /** An HC1 code signed by the HCERT ES256 key (or `key`), valid at NOW. */
@@ -184,5 +185,5 @@ export function hcertCode(w: World, o: HcertCodeOptions = {}): string {
   ]);
   const sign = o.sign ?? (alg === ALG_PS256 ? ps256Signer(key.privateKey) : es256Signer(key.privateKey));
   const cose = buildCoseSign1({ protectedHeader: prot, unprotectedHeader: unprot, payload: cborEncode(claims), sign, tags: o.tags });
-  return encodeCodeText('HC1', cose);
+  return encodeCodeText('HC1', cose, o.compressed ?? true);
 }

@@ -1,0 +1,134 @@
+// The demo issuer and the terminal's verify / trust commands, end to end through real processes.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const repo = join(import.meta.dirname, '..', '..');
+
+function run(script: string, args: string[], input?: string) {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(repo, script), ...args], { cwd: repo, encoding: 'utf8', input });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+const issuer = (...args: string[]) => run('scripts/issuer/cli.ts', args);
+const terminal = (args: string[], input?: string) => run('terminal/src/cli.ts', args, input);
+
+const dir = mkdtempSync(join(tmpdir(), 'yss-issuer-'));
+const keys = join(dir, 'keys');
+const list = join(dir, 'list.jws');
+let root = '';
+
+test('keygen creates the root and the Guangdong key once and prints the root to pin', () => {
+  const first = issuer('keygen', '--out', keys);
+  assert.equal(first.status, 0, first.stderr);
+  root = first.stdout.trim();
+  assert.match(root, /^[A-Za-z0-9_-]{11}:[A-Za-z0-9_-]{43}$/);
+  const key = JSON.parse(readFileSync(join(keys, 'issuer-CN-44.json'), 'utf8'));
+  assert.equal(Buffer.from(key.kid, 'base64url').length, 8);
+  assert.equal(key.alg, 'EdDSA');
+  const again = issuer('keygen', '--out', keys);
+  assert.equal(again.stdout.trim(), root, 'existing keys are kept');
+});
+
+test('trust-list signs a list that verify accepts, and mint makes a code it finds valid', () => {
+  assert.equal(issuer('trust-list', '--keys', keys, '--sequence', '4', '--out', list).status, 0);
+  const payload = JSON.parse(Buffer.from(readFileSync(list, 'utf8').split('.')[1]!, 'base64url').toString());
+  assert.deepEqual(payload.issuers[0].types, ['personal', 'health', 'credential']);
+  assert.equal(payload.issuers[0].names['zh-HK'], '廣東省政務服務數據管理局');
+  const code = issuer('mint', '--keys', keys, '--name', '张小明', '--scope', 'hotel-checkin,gate').stdout.trim();
+  assert.match(code, /^YSS1:/);
+  const r = terminal(['verify', '--trust-list', list, '--root', root, code]);
+  assert.equal(r.status, 0, r.stderr);
+  const out = JSON.parse(r.stdout);
+  assert.deepEqual([out.valid, out.reason, out.family, out.issuer, out.type], [true, null, 'YSS1', 'CN-44', 'personal']);
+  assert.deepEqual(out.claims.yss.subject, { name: '张小明', name_masked: '张*明' });
+  assert.deepEqual(out.claims.yss.scope, ['hotel-checkin', 'gate']);
+  assert.equal(out.claims.exp - out.claims.iat, 60);
+});
+
+test('verify pins time with --at and reports expiry', () => {
+  const code = issuer('mint', '--keys', keys, '--at', '1795400000').stdout.trim();
+  assert.equal(JSON.parse(terminal(['verify', '--trust-list', list, '--root', root, '--at', '1795400030', code]).stdout).valid, true);
+  const late = terminal(['verify', '--trust-list', list, '--root', root, '--at', '1795400500', code]);
+  assert.equal(late.status, 1);
+  assert.equal(JSON.parse(late.stdout).reason, 'expired');
+});
+
+test('verify reads one code per line from stdin and answers one JSON line each', () => {
+  const good = issuer('mint', '--keys', keys, '--type', 'health', '--health', 'green').stdout.trim();
+  const r = terminal(['verify', '--trust-list', list, '--root', root, '-'], `${good}\r\n\nHC1:ABC\nnot a code\n${good}\n`);
+  const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+  assert.deepEqual(
+    lines.map((l) => l.reason),
+    [null, 'malformed', 'malformed', 'malformed', null],
+  );
+  assert.deepEqual(lines.map((l) => l.family), ['YSS1', null, 'HC1', null, 'YSS1']);
+  assert.equal(lines[0].claims.yss.health.status, 'green');
+  assert.equal(r.status, 1);
+});
+
+test('verify applies a scenario after the verifier', () => {
+  const yellow = issuer('mint', '--keys', keys, '--health', 'yellow').stdout.trim();
+  const r = terminal(['verify', '--trust-list', list, '--root', root, '--scenario', 'gate', yellow]);
+  assert.equal(JSON.parse(r.stdout).reason, 'health_status');
+  assert.equal(r.status, 1);
+});
+
+test('verify answers unknown_key with a reason on stderr when the list does not verify', () => {
+  const other = issuer('keygen', '--out', join(dir, 'other')).stdout.trim();
+  const code = issuer('mint', '--keys', keys).stdout.trim();
+  const r = terminal(['verify', '--trust-list', list, '--root', other, code]);
+  assert.equal(JSON.parse(r.stdout).reason, 'unknown_key');
+  assert.match(r.stderr, /not pinned/);
+  assert.equal(r.status, 1);
+});
+
+test('verify exits 2 on usage errors', () => {
+  assert.equal(terminal(['verify', '--root', root, 'x']).status, 2);
+  assert.equal(terminal(['verify', '--trust-list', list, '--root', 'bad', 'x']).status, 2);
+  assert.equal(terminal(['verify', '--trust-list', list, '--root', root, '--at', 'noon', 'x']).status, 2);
+  assert.equal(terminal(['verify', '--trust-list', join(dir, 'missing'), '--root', root, 'x']).status, 2);
+});
+
+test('trust install installs, accepts the same list again, and refuses a rollback', () => {
+  const data = join(dir, 'terminal');
+  const first = terminal(['trust', 'install', '--data', data, '--root', root, list]);
+  assert.equal(first.status, 0, first.stderr);
+  assert.equal(JSON.parse(first.stdout).status, 'installed');
+  assert.ok(existsSync(join(data, 'terminal.db')));
+  assert.equal(JSON.parse(terminal(['trust', 'install', '--data', data, '--root', root, list]).stdout).status, 'already_installed');
+  const older = join(dir, 'older.jws');
+  issuer('trust-list', '--keys', keys, '--sequence', '3', '--out', older);
+  const r = terminal(['trust', 'install', '--data', data, '--root', root, older]);
+  assert.equal(r.status, 1);
+  assert.equal(JSON.parse(r.stdout).reason, 'rollback');
+  assert.match(r.stderr, /rollback/);
+});
+
+test('trust install refuses a tampered list as bad_signature', () => {
+  const [h, p, s] = readFileSync(list, 'utf8').trim().split('.');
+  const doc = JSON.parse(Buffer.from(p!, 'base64url').toString());
+  doc.sequence = 99;
+  const forged = join(dir, 'forged.jws');
+  writeFileSync(forged, `${h}.${Buffer.from(JSON.stringify(doc)).toString('base64url')}.${s}`);
+  const r = terminal(['trust', 'install', '--data', join(dir, 'terminal2'), '--root', root, forged]);
+  assert.equal(r.status, 1);
+  assert.equal(JSON.parse(r.stdout).reason, 'bad_signature');
+});
+
+test('scan writes the code and a carriage return into the scanner port', () => {
+  const port = join(dir, 'port');
+  writeFileSync(port, '');
+  const r = issuer('scan', '--keys', keys, '--port', port, '--type', 'credential');
+  assert.equal(r.status, 0, r.stderr);
+  const written = readFileSync(port, 'utf8');
+  assert.match(written, /^YSS1:[0-9A-Z $%*+\-./:]+\r$/);
+});
+
+test('scan explains a missing port', () => {
+  const r = issuer('scan', '--keys', keys, '--port', join(dir, 'nope'));
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /is `npm start` running\?/);
+});

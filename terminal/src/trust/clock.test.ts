@@ -1,0 +1,103 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openDatabase } from '../queue/index.ts';
+import { TrustedClock, TrustStore } from './index.ts';
+import { makeWorld, NOW } from '../codes/test/helpers.ts';
+
+/** A hand-settable wall clock and a monotonic clock that only moves when told. */
+function fakeClocks(wall: number) {
+  const c = { wall, mono: 1000 };
+  return {
+    c,
+    opts: { wall: () => c.wall, monotonic: () => c.mono },
+    elapse(s: number) {
+      c.wall += s;
+      c.mono += s;
+    },
+  };
+}
+const dataDir = () => mkdtempSync(join(tmpdir(), 'yss-clock-'));
+
+test('follows the wall clock when nothing contradicts it', () => {
+  const f = fakeClocks(NOW);
+  const clock = TrustedClock.open(openDatabase(dataDir()), f.opts);
+  f.elapse(30);
+  const s = clock.status();
+  assert.equal(s.now, NOW + 30);
+  assert.equal(s.untrusted, false);
+  assert.equal(s.jumps, 0);
+});
+
+test('never goes below the newest trusted time, across a restart', () => {
+  const dir = dataDir();
+  const f = fakeClocks(NOW);
+  const db = openDatabase(dir);
+  TrustedClock.open(db, f.opts).observe(NOW + 86_400, 'trust-list');
+  db.close();
+  // Restarted with the wall clock a year behind (dead RTC battery, or someone set it back).
+  const g = fakeClocks(NOW - 365 * 86_400);
+  const clock = TrustedClock.open(openDatabase(dir), g.opts);
+  const s = clock.status();
+  assert.equal(s.now, NOW + 86_400);
+  assert.equal(s.floor, NOW + 86_400);
+  assert.equal(s.untrusted, true);
+  g.elapse(10);
+  assert.equal(clock.now(), NOW + 86_400 + 10);
+});
+
+test('reports a wall clock set back by hand and keeps time from before the jump', () => {
+  const f = fakeClocks(NOW);
+  const clock = TrustedClock.open(openDatabase(dataDir()), f.opts);
+  f.elapse(5);
+  f.c.wall -= 3600;
+  const s = clock.status();
+  assert.equal(s.now, NOW + 5);
+  assert.deepEqual(s.lastJump, { at: NOW + 5, by: -3600 });
+  assert.equal(s.untrusted, true);
+  assert.ok(s.drift < -3000);
+});
+
+test('reports a wall clock set forward by hand and does not expire codes with it', () => {
+  const f = fakeClocks(NOW);
+  const clock = TrustedClock.open(openDatabase(dataDir()), f.opts);
+  f.c.wall += 365 * 86_400;
+  const s = clock.status();
+  assert.equal(s.now, NOW);
+  assert.equal(s.jumps, 1);
+  assert.equal(s.lastJump?.by, 365 * 86_400);
+});
+
+test('re-anchors on the sync service time and reports drift from it', () => {
+  const f = fakeClocks(NOW);
+  const clock = TrustedClock.open(openDatabase(dataDir()), f.opts);
+  clock.observe(NOW + 600, 'server');
+  const s = clock.status();
+  assert.equal(s.now, NOW + 600);
+  assert.equal(s.source, 'server');
+  assert.equal(Math.round(s.drift), -600);
+  f.elapse(20);
+  assert.equal(clock.now(), NOW + 620);
+});
+
+test('tolerates slew within the tolerance and follows the wall clock', () => {
+  const f = fakeClocks(NOW);
+  const clock = TrustedClock.open(openDatabase(dataDir()), { ...f.opts, tolerance: 60 });
+  f.c.wall += 2;
+  const s = clock.status();
+  assert.equal(s.now, NOW + 2);
+  assert.equal(s.untrusted, false);
+  assert.equal(s.jumps, 0);
+});
+
+test('raises its floor from each trust list installed', () => {
+  const w = makeWorld();
+  const db = openDatabase(dataDir());
+  const f = fakeClocks(NOW - 100_000);
+  const clock = TrustedClock.open(db, f.opts);
+  TrustStore.open(db, [w.root.root], { clock }).install(w.jws);
+  assert.equal(clock.status().floor, w.index.issuedAt);
+  assert.equal(clock.now(), w.index.issuedAt);
+});
