@@ -58,3 +58,4 @@ export function createDevice(config: DeviceConfig, log: pino.Logger): Device {
       return new SsiScanner(config, log);
   }
 }
+export { inventory, UDEV_RULES_FILE, type Inventory, type SerialEntry, type HidEntry, type BackendCheck } from './discovery.ts';
