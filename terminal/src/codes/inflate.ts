@@ -14,7 +14,8 @@ export function unwrapCompressed(data: Uint8Array): Uint8Array | null {
   try {
     // maxOutputLength makes zlib stop with a RangeError one byte past the cap; a truncated
     // stream throws too (Z_FINISH), so half a code is never taken for a whole one.
-    const out = inflateSync(data, { maxOutputLength: INFLATE_LIMIT + 1 });
+    // Codes inflate to a few hundred bytes: a small chunk keeps zlib's per-call allocation small.
+    const out = inflateSync(data, { maxOutputLength: INFLATE_LIMIT + 1, chunkSize: 1024 });
     if (out.length > INFLATE_LIMIT) return null;
     return out;
   } catch {

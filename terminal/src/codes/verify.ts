@@ -109,13 +109,22 @@ function checkKey(code: DecodedCode, key: TrustKey): VerifyReason | null {
 }
 
 function result(valid: boolean, reason: VerifyReason | null, family: Family | null, claims: CheckedClaims | null): VerifyResult {
+  let json: Record<string, unknown> | null | undefined;
   return {
     valid,
     reason,
     family,
     issuer: claims?.iss ?? null,
     type: claims?.type ?? null,
-    claims: claims ? claimsToJson(claims.raw) : null,
+    // Built on first read: a gate that only needs `valid` does not pay for it. An own enumerable
+    // getter, so JSON.stringify and spreads still see a plain field.
+    get claims() {
+      if (json === undefined) json = claims ? claimsToJson(claims.raw) : null;
+      return json;
+    },
+    set claims(v) {
+      json = v;
+    },
     replayed: false,
     cti: claims?.cti ?? null,
     exp: claims?.exp ?? null,
