@@ -11,10 +11,11 @@ export interface ScanOptions {
 }
 
 export class ScannerSim {
-  readonly #queue: string[] = [];
+  readonly #queue: [string, ScanOptions][] = [];
   private constructor(readonly port: SimPort) {
     port.onData((chunk) => {
-      if (chunk.includes(Buffer.from([0x16, 0x54, 0x0d])) && this.#queue.length) void this.scan(this.#queue.shift()!);
+      const next = chunk.includes(Buffer.from([0x16, 0x54, 0x0d])) ? this.#queue.shift() : undefined;
+      if (next) void this.scan(...next);
     });
   }
 
@@ -29,8 +30,8 @@ export class ScannerSim {
   }
 
   /** Queues a code to send when the host triggers a read. */
-  queue(code: string): void {
-    this.#queue.push(code);
+  queue(code: string, o: ScanOptions = {}): void {
+    this.#queue.push([code, o]);
   }
 
   close(): Promise<void> {

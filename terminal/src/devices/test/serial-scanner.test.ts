@@ -5,7 +5,8 @@ import { test, describe, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createDevice, validateDeviceConfig, type SerialScannerConfig } from '../index.ts';
+import iconv from 'iconv-lite';
+import { createDevice, validateDeviceConfig, type ScannerDevice, type SerialScannerConfig } from '../index.ts';
 import { openPtyPair, ScannerSim, type PtyPair } from '../../../../scripts/sim/index.ts';
 import { captureLog, nextReading, tempDir, untilState } from './helpers.ts';
 
@@ -107,5 +108,50 @@ describe('serial scanner on real hardware', { skip: !process.env.YSS_TEST_SCANNE
     await untilState(scanner, 'disconnected', 30_000);
     console.log('plug it back in');
     await untilState(scanner, 'connected', 30_000);
+  });
+});
+
+describe('serial scanner options on a pty pair', () => {
+  test('suffix framing, a configured prefix, GB18030 text, Honeywell trigger and acknowledge bytes', async () => {
+    const dir = tempDir();
+    const pty = await openPtyPair(join(dir, 'ttyA'), join(dir, 'ttyB'));
+    const sim = await ScannerSim.open(pty.peer);
+    const scanner = createDevice(
+      {
+        id: 'scanner-2',
+        role: 'scanner',
+        kind: 'serial-scanner',
+        path: pty.device,
+        framing: 'suffix',
+        suffix: '\u0003',
+        prefix: '\u0002',
+        encoding: 'gb18030',
+        trigger: 'honeywell',
+        accept_hex: '16070d',
+        aim: 'off',
+      },
+      captureLog().log,
+    ) as ScannerDevice;
+    try {
+      scanner.start();
+      await untilState(scanner, 'connected');
+      let got = nextReading(scanner);
+      await sim.scan(iconv.encode('粤省事]Q1', 'gb18030'), { prefix: '\u0002', suffix: '\u0003' });
+      assert.deepEqual(await got, { kind: 'code', text: '粤省事]Q1', symbology: null, aim: null });
+      sim.queue('TRIGGERED', { suffix: '\u0003' });
+      got = nextReading(scanner);
+      assert.equal(await scanner.trigger(true), true);
+      assert.equal(((await got) as { text: string }).text, 'TRIGGERED');
+      assert.equal(await scanner.acknowledge(true), true);
+      assert.equal(await scanner.acknowledge(false), false, 'no reject bytes configured');
+      await sleep(50);
+      const sent = sim.port.all().toString('hex');
+      assert.ok(sent.includes('16540d'), 'trigger SYN T CR');
+      assert.ok(sent.endsWith('16070d'), 'accept beep bytes');
+    } finally {
+      await scanner.close();
+      await sim.close();
+      await pty.close();
+    }
   });
 });
