@@ -132,3 +132,17 @@ test('scan explains a missing port', () => {
   assert.equal(r.status, 1);
   assert.match(r.stderr, /is `npm start` running\?/);
 });
+
+test('trust-list --dsc lists DCC signer certificates as an hcert issuer that verifies HC1 codes', () => {
+  const vectors = join(repo, '..', 'shared', 'dcc-testdata', 'common', '2DCode', 'raw');
+  if (!existsSync(vectors)) return;
+  const co3 = JSON.parse(readFileSync(join(vectors, 'CO3.json'), 'utf8'));
+  const certFile = join(dir, 'dsc.b64');
+  writeFileSync(certFile, co3.TESTCTX.CERTIFICATE);
+  const withDsc = join(dir, 'dsc.jws');
+  assert.equal(issuer('trust-list', '--keys', keys, '--sequence', '5', '--dsc', certFile, '--out', withDsc).status, 0);
+  const at = String(Math.floor(Date.parse(co3.TESTCTX.VALIDATIONCLOCK) / 1000));
+  const r = terminal(['verify', '--trust-list', withDsc, '--root', root, '--at', at, co3.PREFIX]);
+  const out = JSON.parse(r.stdout);
+  assert.deepEqual([out.valid, out.family, out.type, out.issuer], [true, 'HC1', 'hcert', 'AT']);
+});

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { intOption, parseArgs, UsageError } from './args.ts';
 import { keygen } from './keys.ts';
 import { CODE_TYPES, mintCode, type MintOptions } from './mint.ts';
-import { signedTrustList } from './trust-list.ts';
+import { readDscs, signedTrustList } from './trust-list.ts';
 
 const repoRoot = join(import.meta.dirname, '..', '..');
 const DEFAULT_KEYS = 'data/demo/issuer';
@@ -14,7 +14,7 @@ const MINT_OPTIONS = ['keys', 'issuer', 'type', 'sub', 'scope', 'name', 'ttl', '
 
 const USAGE = `usage: issuer <command> ...
   keygen --out <dir>
-  trust-list --keys <dir> --sequence <n> [--expires-in <seconds>] [--out <file>]
+  trust-list --keys <dir> --sequence <n> [--expires-in <seconds>] [--out <file>] [--dsc <file|dir>]
   mint --keys <dir> [--issuer CN-44] [--type personal|health|credential] [--sub s] [--scope a,b]
        [--name 张三] [--ttl seconds] [--at unix] [--health green|yellow|red]
   scan [--keys <dir>] [--port <path>] [mint options...]`;
@@ -56,11 +56,13 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'trust-list': {
-      const { options } = parseArgs(rest, ['keys', 'sequence', 'expires-in', 'out']);
+      const { options } = parseArgs(rest, ['keys', 'sequence', 'expires-in', 'out', 'dsc']);
       const keys = options.get('keys');
       const sequence = intOption(options, 'sequence');
       if (!keys || sequence === undefined) throw new UsageError('trust-list needs --keys <dir> and --sequence <n>');
-      const jws = signedTrustList(keys, { sequence, expiresIn: intOption(options, 'expires-in') });
+      const dscPath = options.get('dsc');
+      const dsc = dscPath ? readDscs(dscPath) : undefined;
+      const jws = signedTrustList(keys, { sequence, expiresIn: intOption(options, 'expires-in'), dsc });
       const out = options.get('out');
       if (out) writeFileSync(out, jws + '\n');
       else console.log(jws);
