@@ -89,14 +89,14 @@ test(`the service holds exactly what the terminal showed after ${KILLS} SIGKILLs
     await s.exited;
   };
   const url = `http://127.0.0.1:${port}`;
-  const admin = async (method: string, path: string, body?: unknown) => {
+  const admin = async <T,>(method: string, path: string, body?: unknown): Promise<T> => {
     const res = await fetch(url + path, { method, headers: { authorization: `Bearer ${TOKEN}`, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
     assert.equal(res.status, 200, `${method} ${path}`);
-    return (await res.json()) as any;
+    return (await res.json()) as T;
   };
   try {
     await startService();
-    const enrollment = await admin('POST', '/admin/terminals', { name: 'crash proof' });
+    const enrollment = await admin<{ terminal_id: string; enrollment_code: string; seal_key: string }>('POST', '/admin/terminals', { name: 'crash proof' });
     const args = { dir: join(dir, 'terminal'), url: `${url}/`, enrollmentCode: enrollment.enrollment_code, sealKey: enrollment.seal_key };
     const pushed = new Map<number, string>();
     let serviceKills = 0;
@@ -127,10 +127,10 @@ test(`the service holds exactly what the terminal showed after ${KILLS} SIGKILLs
     const drain = runTerminal(bundle, { ...args, mode: 'drain' });
     const last = Number((await drain.waitFor('drained ', 90_000)).split(' ')[1]);
     await drain.kill();
-    const id = enrollment.terminal_id as string;
+    const id = enrollment.terminal_id;
     const stored: WireEvent[] = [];
     for (;;) {
-      const page = (await admin('GET', `/admin/terminals/${id}/events?after=${stored.length}&limit=10000`)).events as WireEvent[];
+      const page = (await admin<{ events: WireEvent[] }>('GET', `/admin/terminals/${id}/events?after=${stored.length}&limit=10000`)).events;
       stored.push(...page);
       if (page.length < 10_000) break;
     }
