@@ -13,11 +13,16 @@ export function unwrapCompressed(data: Uint8Array): Uint8Array | null {
   if (b0 === 0xd2 || b0 === 0x84 || (b0 === 0xd8 && data[1] === 0x3d)) return data;
   try {
     // maxOutputLength makes zlib stop with a RangeError one byte past the cap; a truncated
-    // stream throws too (Z_FINISH), so half a code is never taken for a whole one.
-    // Codes inflate to a few hundred bytes: a small chunk keeps zlib's per-call allocation small.
-    const out = inflateSync(data, { maxOutputLength: INFLATE_LIMIT + 1, chunkSize: 1024 });
-    if (out.length > INFLATE_LIMIT) return null;
-    return out;
+    // stream throws too (Z_FINISH), so half a code is never taken for a whole one. Codes inflate
+    // to a few hundred bytes: a small chunk keeps zlib's per-call allocation small.
+    const { buffer, engine } = inflateSync(data, { maxOutputLength: INFLATE_LIMIT + 1, chunkSize: 1024, info: true }) as unknown as {
+      buffer: Buffer;
+      engine: { bytesWritten: number };
+    };
+    if (buffer.length > INFLATE_LIMIT) return null;
+    // zlib stops at the end of its stream and ignores the rest; bytes after it are not ours to ignore.
+    if (engine.bytesWritten !== data.length) return null;
+    return buffer;
   } catch {
     return null;
   }

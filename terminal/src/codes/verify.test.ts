@@ -219,3 +219,18 @@ test('never throws on a code whose claims are not a map', () => {
   void yssClaims;
   void ALG_PS256;
 });
+
+test('reports malformed for bytes after the zlib stream and for a truncated one', async () => {
+  const { base45Decode, base45Encode } = await import('./index.ts');
+  const raw = base45Decode(yssCode(w), 5)!;
+  const trailing = Uint8Array.from([...raw, 0, 1]);
+  assert.equal(verifyCode(`YSS1:${base45Encode(trailing)}`, w.index, at).reason, 'malformed');
+  assert.equal(verifyCode(`YSS1:${base45Encode(raw.subarray(0, raw.length - 3))}`, w.index, at).reason, 'malformed');
+  assert.equal(verifyCode(`YSS1:${base45Encode(raw)}`, w.index, at).valid, true);
+});
+
+test('reports malformed for a zlib bomb past 64 KiB', async () => {
+  const { deflateSync } = await import('node:zlib');
+  const { base45Encode } = await import('./index.ts');
+  assert.equal(verifyCode(`HC1:${base45Encode(deflateSync(Buffer.alloc(65_537)))}`, w.index, at).reason, 'malformed');
+});
