@@ -6,6 +6,7 @@ import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { openPtyPair, type PtyPair } from '../lib/pty.ts';
 import { writeFixtures } from './hid-fixtures.ts';
+import { writeSerialFixtures } from './serial-fixtures.ts';
 import { IdCardSim } from './idcard.ts';
 import type { SimCard } from './idcard-data.ts';
 import { MrzSim } from './mrz.ts';
@@ -22,6 +23,7 @@ const USAGE = `usage: npm run -s sim -- <kind> [--device PATH] [--baud N] [optio
   printer                                                  prints each ticket received, decoded; stdin: "paper-out", "paper-ok", "offline", "online"
   relay                                                    prints every relay change
   hid-fixtures [--check]                                   regenerates fixtures/hid (or checks them)
+  serial-fixtures [--check]                                regenerates fixtures/serial (or checks them)
 The terminal opens --device (default /tmp/yss-sim/<kind>).`;
 
 const SAMPLE_CARD: SimCard = {
@@ -73,13 +75,14 @@ async function main(argv: string[]): Promise<number> {
   }
   const [kind] = parsed.positionals;
   const v = parsed.values;
-  if (kind === 'hid-fixtures') {
-    const stale = writeFixtures(v.check);
+  if (kind === 'hid-fixtures' || kind === 'serial-fixtures') {
+    const stale = kind === 'hid-fixtures' ? writeFixtures(v.check) : writeSerialFixtures(v.check);
+    const dir = kind === 'hid-fixtures' ? 'fixtures/hid' : 'fixtures/serial';
     if (v.check && stale.length) {
-      console.error(`stale fixtures: ${stale.join(', ')}; run npm run -s sim -- hid-fixtures`);
+      console.error(`stale fixtures: ${stale.join(', ')}; run npm run -s sim -- ${kind}`);
       return 1;
     }
-    console.log(v.check ? 'fixtures/hid is current' : 'wrote fixtures/hid');
+    console.log(v.check ? `${dir} is current` : `wrote ${dir}`);
     return 0;
   }
   if (!kind || !['scanner', 'ssi', 'idcard', 'mrz', 'printer', 'relay'].includes(kind)) {

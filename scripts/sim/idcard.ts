@@ -6,7 +6,8 @@ import { SimPort } from './sim-port.ts';
 
 const PRE = [0xaa, 0xaa, 0xaa, 0x96, 0x69];
 
-function frame(sw3: number, data: Buffer = Buffer.alloc(0)): Buffer {
+/** A reply frame: preamble, big-endian LEN, SW 00 00 sw3, data, XOR. */
+export function frame(sw3: number, data: Buffer = Buffer.alloc(0)): Buffer {
   const len = 3 + data.length + 1;
   const inner = Buffer.concat([Buffer.from([len >> 8, len & 0xff, 0x00, 0x00, sw3]), data]);
   let x = 0;

@@ -9,3 +9,5 @@ export { PrinterSim } from './printer.ts';
 export { decodeEscPos, renderText, type Decoded, type PrintedLine } from './escpos-decode.ts';
 export { RelaySim, type RelayEvent } from './relay.ts';
 export { SsiSim } from './ssi.ts';
+export { buildSerialFixtures, serialFixtureDir, writeSerialFixtures, type SerialFixture } from './serial-fixtures.ts';
+export { fixtureDir, writeFixtures, buildFixtures, type HidFixture } from './hid-fixtures.ts';

@@ -2,7 +2,8 @@
 // the host's ACK, resends on NAK, and records beeps and other commands it receives.
 import { SimPort } from './sim-port.ts';
 
-function packet(opcode: number, data: Buffer, status = 0, source = 0x00): Buffer {
+/** An SSI packet with its two's-complement checksum. */
+export function packet(opcode: number, data: Buffer, status = 0, source = 0x00): Buffer {
   const body = Buffer.concat([Buffer.from([4 + data.length, opcode, source, status]), data]);
   let sum = 0;
   for (const b of body) sum += b;
