@@ -83,6 +83,11 @@ export interface HidPosScannerConfig extends Common {
   report_offset?: 'auto' | 0 | 1 | 2;
   encoding?: TextEncoding;
   debounce_ms?: number;
+  /** `honeywell`: trigger() sends output report FD 03 16 54 0D (untrigger 55). Default none. */
+  trigger?: 'none' | 'honeywell';
+  /** Output report bytes (hex, report id first) for acknowledge(true/false), e.g. Honeywell beep fd0316070d. */
+  accept_hex?: string;
+  reject_hex?: string;
 }
 
 /** A USB HID scanner in keyboard (wedge) mode, read through Linux hidraw. */

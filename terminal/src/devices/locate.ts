@@ -5,9 +5,11 @@ import { existsSync } from 'node:fs';
 import { SerialPort } from 'serialport';
 import type { Locator } from './config.ts';
 
-export async function resolveSerialPath(l: Locator): Promise<string | null> {
+export type SerialLister = () => ReturnType<typeof SerialPort.list>;
+
+export async function resolveSerialPath(l: Locator, list: SerialLister = () => SerialPort.list()): Promise<string | null> {
   if (l.path) return existsSync(l.path) ? l.path : null;
-  const ports = await SerialPort.list();
+  const ports = await list();
   const hit = ports.find(
     (p) =>
       p.vendorId?.toLowerCase() === l.vid?.toLowerCase() &&
@@ -15,4 +17,13 @@ export async function resolveSerialPath(l: Locator): Promise<string | null> {
       (!l.serial_number || p.serialNumber === l.serial_number),
   );
   return hit?.path ?? null;
+}
+
+/** An open failure, with the fix when it is a permission problem. */
+export function explainSerialOpenError(path: string, e: Error): string {
+  if (/EACCES|permission denied/i.test(e.message)) {
+    return `cannot open ${path}: no permission; add the daemon's user to the dialout group or install terminal/udev/99-yss-edge.rules`;
+  }
+  if (/EBUSY|resource busy|lock/i.test(e.message)) return `cannot open ${path}: in use by another process (ModemManager? install the udev rules)`;
+  return `cannot open ${path}: ${e.message}`;
 }

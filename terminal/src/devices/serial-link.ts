@@ -5,7 +5,7 @@ import { EventEmitter } from 'node:events';
 import { SerialPort } from 'serialport';
 import type pino from 'pino';
 import { DEFAULTS, type Locator } from './config.ts';
-import { resolveSerialPath } from './locate.ts';
+import { explainSerialOpenError, resolveSerialPath } from './locate.ts';
 
 export type LinkState = 'connecting' | 'connected' | 'disconnected' | 'error';
 
@@ -99,7 +99,7 @@ export class SerialLink extends EventEmitter<LinkEvents> {
         if (!err) port.close();
         return;
       }
-      if (err) return this.#retry('disconnected', `cannot open ${path}: ${err.message}`, path);
+      if (err) return this.#retry('disconnected', explainSerialOpenError(path, err), path);
       this.#port = port;
       this.#delay = DEFAULTS.reconnect_min_ms;
       this.#o.log.info({ path }, 'serial port open');

@@ -18,6 +18,8 @@ export interface HidInfo {
 export interface HidHandle extends EventEmitter {
   // events: 'data' (Buffer, one input report), 'error' (Error; an unplug reads as an error)
   close(): void;
+  /** Sends an output report (first byte the report id); resolves the bytes written. */
+  write(bytes: Buffer): Promise<number> | number;
 }
 
 export interface HidBackend {
@@ -42,6 +44,7 @@ export function nodeHidBackend(): Promise<HidBackend> {
           const handle = h as unknown as HidHandle;
           const close = h.close.bind(h);
           handle.close = () => void close().catch(() => {});
+          handle.write = (bytes: Buffer) => h.write(bytes);
           return handle;
         },
       };

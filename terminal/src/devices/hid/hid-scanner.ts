@@ -8,7 +8,7 @@ import { splitAim, symbologyOfAim, symbologyOfHoneywellId } from '../aim.ts';
 import { BaseDevice } from '../base-device.ts';
 import { DEFAULTS, type HidKeyboardScannerConfig, type HidPosScannerConfig } from '../config.ts';
 import { Debounce } from '../debounce.ts';
-import { decodeText } from '../text-decode.ts';
+import { decodeText, hexBytes } from '../text-decode.ts';
 import type { Reading, ScannerDevice } from '../types.ts';
 import { explainOpenError, MissingBackendError, nodeHidBackend, type HidBackend, type HidHandle, type HidInfo } from './backend.ts';
 import { KeyboardDecoder } from './keyboard-report.ts';
@@ -70,13 +70,27 @@ export class HidScanner extends BaseDevice implements ScannerDevice {
     this.setState('disconnected', 'closed');
   }
 
-  /** HID POS feedback needs vendor output reports; not configured, so nothing is sent. */
-  async acknowledge(_accepted: boolean): Promise<boolean> {
-    return false;
+  /** Sends the configured output report (HID POS only); false when none is configured or the write fails. */
+  acknowledge(accepted: boolean): Promise<boolean> {
+    if (this.#c.kind !== 'hid-pos-scanner') return Promise.resolve(false);
+    return this.#write(hexBytes(accepted ? this.#c.accept_hex : this.#c.reject_hex));
   }
 
-  async trigger(_on: boolean): Promise<boolean> {
-    return false;
+  /** Honeywell HID POS: output report FD 03 16 54 0D starts a read, ... 55 0D stops it. */
+  trigger(on: boolean): Promise<boolean> {
+    if (this.#c.kind !== 'hid-pos-scanner' || (this.#c.trigger ?? 'none') === 'none') return Promise.resolve(false);
+    return this.#write(Buffer.from([0xfd, 0x03, 0x16, on ? 0x54 : 0x55, 0x0d]));
+  }
+
+  async #write(bytes: Buffer | null): Promise<boolean> {
+    const h = this.#handle;
+    if (!bytes || !h) return false;
+    try {
+      return (await h.write(bytes)) > 0;
+    } catch (e) {
+      this.log.warn({ err: (e as Error).message }, 'HID output report failed');
+      return false;
+    }
   }
 
   /** Feeds one input report as if read from the device (the fixture tests use it too). */

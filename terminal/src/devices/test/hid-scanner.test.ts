@@ -14,8 +14,13 @@ import type { Reading } from '../types.ts';
 
 class FakeHandle extends EventEmitter implements HidHandle {
   closed = false;
+  written: string[] = [];
   close(): void {
     this.closed = true;
+  }
+  write(bytes: Buffer): number {
+    this.written.push(bytes.toString('hex'));
+    return bytes.length;
   }
 }
 
@@ -102,6 +107,29 @@ describe('HID scanner life', () => {
     usb.current.emit('data', Buffer.from(fx.reports[0], 'hex'));
     assert.equal(((await got) as { text: string }).text, 'YSS1:SHORT');
     await scanner.close();
+  });
+
+  test('HID POS trigger and acknowledge send the Honeywell output reports; keyboard mode sends nothing', async () => {
+    const usb = new FakeUsb();
+    usb.devices = [POS_DEVICE, KBD_IFACE];
+    const pos = new HidScanner(
+      { id: 's', role: 'scanner', kind: 'hid-pos-scanner', path: '/dev/hidraw3', trigger: 'honeywell', accept_hex: 'fd0316070d' },
+      captureLog().log,
+      async () => usb,
+    );
+    pos.start();
+    await untilState(pos, 'connected');
+    assert.equal(await pos.trigger(true), true);
+    assert.equal(await pos.acknowledge(true), true);
+    assert.equal(await pos.acknowledge(false), false);
+    assert.deepEqual(usb.current.written, ['fd0316540d', 'fd0316070d']);
+    await pos.close();
+    const kbd = new HidScanner({ id: 'k', role: 'scanner', kind: 'hid-keyboard-scanner', path: '/dev/hidraw2' }, captureLog().log, async () => usb);
+    kbd.start();
+    await untilState(kbd, 'connected');
+    assert.equal(await kbd.trigger(true), false);
+    assert.deepEqual(usb.current.written, []);
+    await kbd.close();
   });
 
   test('a missing node-hid is a missing_backend state naming the fix, not a crash', async () => {
