@@ -15,7 +15,7 @@ test('drops a repeat within the window and lets it through after a pause', () =>
 });
 
 test('a different code always passes, and a zero window disables debouncing', () => {
-  let t = 0;
+  const t = 0;
   const d = new Debounce(1000, () => t);
   assert.equal(d.accept('A'), true);
   assert.equal(d.accept('B'), true);
