@@ -29,6 +29,7 @@ export class SerialLink extends EventEmitter<LinkEvents> {
   #delay: number = DEFAULTS.reconnect_min_ms;
   #stopped = true;
   #attempt = 0;
+  #last: LinkState | null = null;
   readonly #o: SerialLinkOptions;
 
   constructor(options: SerialLinkOptions) {
@@ -43,6 +44,7 @@ export class SerialLink extends EventEmitter<LinkEvents> {
   start(): void {
     if (!this.#stopped) return;
     this.#stopped = false;
+    this.#last = null;
     this.#delay = DEFAULTS.reconnect_min_ms;
     void this.#connect();
   }
@@ -73,7 +75,9 @@ export class SerialLink extends EventEmitter<LinkEvents> {
   async #connect(): Promise<void> {
     if (this.#stopped) return;
     const attempt = ++this.#attempt;
-    this.emit('state', 'connecting', null, this.#o.locator.path ?? null);
+    // While the device is away, retries keep the `disconnected` state rather than flapping
+    // through `connecting`: every status change is pushed to the kiosk and queued for the service.
+    if (this.#last === null || this.#last === 'connected') this.#emitState('connecting', null, this.#o.locator.path ?? null);
     let path: string | null;
     try {
       path = await resolveSerialPath(this.#o.locator);
@@ -103,7 +107,7 @@ export class SerialLink extends EventEmitter<LinkEvents> {
       this.#port = port;
       this.#delay = DEFAULTS.reconnect_min_ms;
       this.#o.log.info({ path }, 'serial port open');
-      this.emit('state', 'connected', null, path);
+      this.#emitState('connected', null, path);
       this.emit('open');
     });
   }
@@ -118,9 +122,14 @@ export class SerialLink extends EventEmitter<LinkEvents> {
     this.#retry(state, detail, path);
   }
 
+  #emitState(state: LinkState, detail: string | null, path: string | null): void {
+    this.#last = state;
+    this.emit('state', state, detail, path);
+  }
+
   #retry(state: LinkState, detail: string, path: string | null): void {
     if (this.#stopped) return;
-    this.emit('state', state, detail, path);
+    this.#emitState(state, detail, path);
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = setTimeout(() => {
       this.#timer = null;

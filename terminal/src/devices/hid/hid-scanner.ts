@@ -41,6 +41,7 @@ export class HidScanner extends BaseDevice implements ScannerDevice {
   #partial: NodeJS.Timeout | null = null;
   #delay: number = DEFAULTS.reconnect_min_ms;
   #running = false;
+  #fresh = true;
 
   constructor(c: Config, log: pino.Logger, backend: () => Promise<HidBackend> = nodeHidBackend, now: () => number = Date.now) {
     super({ id: c.id, role: 'scanner', kind: c.kind, path: c.path ?? null }, log, now);
@@ -58,6 +59,7 @@ export class HidScanner extends BaseDevice implements ScannerDevice {
   start(): void {
     if (this.#running) return;
     this.#running = true;
+    this.#fresh = true;
     this.#delay = DEFAULTS.reconnect_min_ms;
     void this.#connect();
   }
@@ -133,7 +135,9 @@ export class HidScanner extends BaseDevice implements ScannerDevice {
 
   async #connect(): Promise<void> {
     if (!this.#running) return;
-    this.setState('connecting', null);
+    // Retries while the device is away keep its `disconnected`/`error` state (no flapping).
+    if (this.#fresh || this.health.state === 'connected') this.setState('connecting', null);
+    this.#fresh = false;
     let backend: HidBackend;
     try {
       backend = await this.#backend();

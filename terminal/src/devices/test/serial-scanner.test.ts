@@ -71,7 +71,11 @@ describe('serial scanner on a pty pair', () => {
     await pty.close();
     const down = await untilState(scanner, 'disconnected');
     assert.match(down.detail ?? '', /unplugged|closed|no device|cannot open/);
-    await sleep(300);
+    const before = states.length;
+    await sleep(1200);
+    // Several retries happened (backoff 200, 400, 400 ms) without flapping through `connecting`.
+    assert.ok(states.length - before <= 1, `states while away: ${states.slice(before).join(', ')}`);
+    assert.equal(scanner.health.state, 'disconnected');
     pty = await openPtyPair(device, peer);
     sim = await ScannerSim.open(peer);
     await untilState(scanner, 'connected', 10_000);
