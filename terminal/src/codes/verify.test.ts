@@ -234,3 +234,31 @@ test('reports malformed for a zlib bomb past 64 KiB', async () => {
   const { base45Encode } = await import('./index.ts');
   assert.equal(verifyCode(`HC1:${base45Encode(deflateSync(Buffer.alloc(65_537)))}`, w.index, at).reason, 'malformed');
 });
+
+test('reports unsupported_alg for a text alg and bad_signature for a DER-encoded ES256 signature', async () => {
+  const { sign } = await import('node:crypto');
+  const textAlg = yssCode(w, { protectedHeader: new Map<number, unknown>([[1, 'EdDSA'], [4, w.gd.kid]]) });
+  assert.equal(verifyCode(textAlg, w.index, at).reason, 'unsupported_alg');
+  const der = hcertCode(w, { sign: (d) => sign('sha256', d, w.hc.privateKey) });
+  assert.equal(verifyCode(der, w.index, at).reason, 'bad_signature');
+});
+
+test('takes an HCERT kid from the protected header even when the unprotected one differs', () => {
+  const prot = new Map<number, unknown>([[1, ALG_ES256], [4, w.hc.kid]]);
+  const code = hcertCode(w);
+  assert.equal(verifyCode(code, w.index, at).valid, true);
+  // Built by hand: protected kid right, unprotected kid wrong (CO21); and the reverse (CO22).
+  const build = (p: Map<number, unknown>, u: Map<number, unknown>) =>
+    encodeCodeText(
+      'HC1',
+      buildCoseSign1({
+        protectedHeader: p,
+        unprotectedHeader: u,
+        payload: cborEncode(new Map<number, unknown>([[1, 'AT'], [4, NOW + 1000], [6, NOW - 1000], [-260, new Map([[1, { v: [{}] }]])]])),
+        sign: es256Signer(w.hc.privateKey),
+      }),
+    );
+  assert.equal(verifyCode(build(prot, new Map([[4, randomBytes(8)]])), w.index, at).valid, true);
+  const wrongProt = new Map<number, unknown>([[1, ALG_ES256], [4, randomBytes(8)]]);
+  assert.equal(verifyCode(build(wrongProt, new Map([[4, w.hc.kid]])), w.index, at).reason, 'unknown_key');
+});

@@ -35,3 +35,20 @@ test('prunes entries whose codes can no longer be valid', () => {
   assert.equal(store.prune(200), 1);
   assert.deepEqual([store.has(cti(1)), store.has(cti(2))], [false, true]);
 });
+
+test('a restart does not reopen the replay window for an accepted personal code', async () => {
+  const { verifyCode } = await import('../codes/index.ts');
+  const { makeWorld, yssCode, NOW } = await import('../codes/test/helpers.ts');
+  const w = makeWorld();
+  const dir = dataDir();
+  const code = yssCode(w);
+  let db = openDatabase(dir);
+  let replay = new ReplayStore(db);
+  const first = verifyCode(code, w.index, { now: NOW, replay });
+  assert.equal(first.valid, true);
+  replay.record(first.cti!, first.exp! + 120);
+  db.close();
+  db = openDatabase(dir);
+  replay = new ReplayStore(db);
+  assert.equal(verifyCode(code, w.index, { now: NOW + 5, replay }).reason, 'replayed');
+});

@@ -98,3 +98,15 @@ test('parses a root argument and explains a bad one', () => {
   assert.throws(() => parseRootArg('nocolon'), /<kid>:<x>/);
   assert.throws(() => parseRootArg('kid:AAAA'), /32 bytes/);
 });
+
+test('swaps the whole index on install, leaving a reader holding the old one untouched', () => {
+  const w = makeWorld({ sequence: 1 });
+  const store = TrustStore.open(openDatabase(dataDir()), [w.root.root]);
+  store.install(w.jws);
+  const held = store.index!;
+  store.install(relist(w, { sequence: 2, issuers: [] }));
+  assert.equal(held.sequence, 1);
+  assert.equal(held.keysByKid.size, 5);
+  assert.equal(store.index?.keysByKid.size, 0);
+  assert.ok(Object.isFrozen(held));
+});
