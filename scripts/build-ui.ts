@@ -2,7 +2,7 @@
 // main/preload into kiosk-ui/electron/dist/. Runs before every `npm test` and `npm start`, so it
 // must stay well under two seconds: one esbuild call per target, tones computed, nothing fetched.
 import { build } from 'esbuild';
-import { copyFileSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { toneWav, TONES } from '../kiosk-ui/web/tones.ts';
 
@@ -12,12 +12,46 @@ const webDist = join(web, 'dist');
 const electron = join(root, 'kiosk-ui', 'electron');
 const electronDist = join(electron, 'dist');
 
-async function buildWeb(): Promise<void> {
-  rmSync(webDist, { recursive: true, force: true });
-  mkdirSync(join(webDist, 'audio'), { recursive: true });
+// Each build writes a private folder and swaps it in, so two builds at once (engineers and test
+// runs share a working tree) never see each other's half-written output.
+function staging(dist: string): string {
+  const dir = `${dist}.tmp-${process.pid}`;
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+function swapIn(dir: string, dist: string): void {
+  const old = `${dist}.old-${process.pid}`;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      if (existsSync(dist)) renameSync(dist, old);
+      renameSync(dir, dist);
+      break;
+    } catch (e) {
+      // Another build swapped its folder in between our two renames: move that one aside too.
+      if (attempt >= 5) throw e;
+    } finally {
+      rmSync(old, { recursive: true, force: true });
+    }
+  }
+}
+
+async function staged(dist: string, fill: (out: string) => Promise<void>): Promise<void> {
+  const out = staging(dist);
+  try {
+    await fill(out);
+    swapIn(out, dist);
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+}
+
+async function buildWeb(out: string): Promise<void> {
+  mkdirSync(join(out, 'audio'));
   await build({
     entryPoints: { app: join(web, 'src', 'main.ts'), style: join(web, 'src', 'style.css') },
-    outdir: webDist,
+    outdir: out,
     bundle: true,
     format: 'esm',
     platform: 'browser',
@@ -27,19 +61,18 @@ async function buildWeb(): Promise<void> {
     legalComments: 'none',
     logLevel: 'warning',
   });
-  copyFileSync(join(web, 'index.html'), join(webDist, 'index.html'));
+  copyFileSync(join(web, 'index.html'), join(out, 'index.html'));
   // Catalogs are bundled into app.js (no flash of untranslated text); a copy sits beside it for
   // translators and for the staff tooling that reads them.
-  mkdirSync(join(webDist, 'catalog'));
-  for (const f of readdirSync(join(web, 'catalog'))) copyFileSync(join(web, 'catalog', f), join(webDist, 'catalog', f));
-  for (const [name, tone] of Object.entries(TONES)) writeFileSync(join(webDist, 'audio', `${name}.wav`), toneWav(tone));
+  mkdirSync(join(out, 'catalog'));
+  for (const f of readdirSync(join(web, 'catalog'))) copyFileSync(join(web, 'catalog', f), join(out, 'catalog', f));
+  for (const [name, tone] of Object.entries(TONES)) writeFileSync(join(out, 'audio', `${name}.wav`), toneWav(tone));
 }
 
-async function buildElectron(): Promise<void> {
-  rmSync(electronDist, { recursive: true, force: true });
+async function buildElectron(out: string): Promise<void> {
   await build({
     entryPoints: { main: join(electron, 'src', 'main.ts'), preload: join(electron, 'src', 'preload.ts') },
-    outdir: electronDist,
+    outdir: out,
     outExtension: { '.js': '.cjs' },
     bundle: true,
     format: 'cjs',
@@ -48,9 +81,9 @@ async function buildElectron(): Promise<void> {
     external: ['electron'],
     logLevel: 'warning',
   });
-  copyFileSync(join(electron, 'out-of-service.html'), join(electronDist, 'out-of-service.html'));
+  copyFileSync(join(electron, 'out-of-service.html'), join(out, 'out-of-service.html'));
 }
 
 const started = performance.now();
-await Promise.all([buildWeb(), buildElectron()]);
+await Promise.all([staged(webDist, buildWeb), staged(electronDist, buildElectron)]);
 console.log(`kiosk UI built in ${Math.round(performance.now() - started)} ms`);

@@ -21,7 +21,7 @@ export function baseHealth(over: Partial<Health> = {}): Health {
     version: '0.1.0',
     scenario: 'service-hall',
     devices: [{ id: 'scanner-1', role: 'scanner', kind: 'serial-scanner', state: 'connected', path: '/dev/ttyACM0', detail: null, last_reading_at: null }],
-    trust: { sequence: 42, issued_at: now - 3_600_000, expires_at: now + 86_400_000, stale: false },
+    trust: { sequence: 42, issued_at: Math.floor(now / 1000) - 3600, expires_at: Math.floor(now / 1000) + 86_400, stale: false },
     queue: { backlog: 3, oldest_unsent_age_s: 95, last_seq: 120 },
     sync: { state: 'idle', last_success_at: now - 30_000, last_error: null, acked_seq: 117 },
     clock: { wall: now, trusted: now, drift_s: 0 },
@@ -118,7 +118,7 @@ export async function startFakeDaemon(opts: { port?: number } = {}): Promise<Fak
           d.registrations.push(req);
           return { ok: true, detail: 'recorded' };
         },
-        feeds: () => [{ name: 'trust-list', version: d.health.trust.sequence, updated_at: d.health.trust.issued_at }],
+        feeds: () => [{ name: 'trust-list', version: d.health.trust.sequence, updated_at: (d.health.trust.issued_at ?? 0) * 1000 }],
       });
       await a.listen({ host: '127.0.0.1', port: d.port });
       const addr = a.server.address();

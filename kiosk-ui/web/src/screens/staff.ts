@@ -19,6 +19,7 @@ const time = (ms: number) => new Date(ms).toTimeString().slice(0, 8);
 export function staff(ctx: Ctx, o: StaffOverview, notice?: Note): HTMLElement {
   const { t, dispatch } = ctx;
   const hl = o.health;
+  // Health timestamps are Unix ms except the trust list's, which are Unix seconds (daemon's TrustHealth).
   const ago = (at: number | null) => (at === null ? t('staff.never') : t('staff.ago', { d: duration(ctx, o.now - at) }));
   const kv = (k: Parameters<Ctx['t']>[0], v: string | number, attr?: string) => [h('dt', {}, t(k)), h('dd', attr ? { 'data-field': attr } : {}, String(v))];
   const table = (caption: string, head: string[], rows: (string | number)[][]) =>
@@ -56,7 +57,7 @@ export function staff(ctx: Ctx, o: StaffOverview, notice?: Note): HTMLElement {
         kv('staff.sync', ago(hl.sync.last_success_at), 'last-sync'),
         kv('staff.sync.state', t(`staff.sync.${hl.sync.state}`), 'sync-state'),
         kv('staff.trust.sequence', hl.trust.sequence ?? t('staff.none'), 'trust-sequence'),
-        kv('staff.trust.age', `${ago(hl.trust.issued_at)}${hl.trust.stale ? ` (⚠ ${t('staff.trust.stale')})` : ''}`, 'trust-age'),
+        kv('staff.trust.age', `${ago(hl.trust.issued_at === null ? null : hl.trust.issued_at * 1000)}${hl.trust.stale ? ` (⚠ ${t('staff.trust.stale')})` : ''}`, 'trust-age'),
       ),
       table(
         t('staff.devices'),

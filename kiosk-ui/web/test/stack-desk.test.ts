@@ -1,0 +1,108 @@
+// The kiosk against the real daemon at a service-hall ticket machine: every screen reached by
+// writing codes into the scanner's pty, taps on screen, and the daemon restarting.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { mintCode } from '../../../scripts/issuer/mint.ts';
+import { launch, openKiosk, pageErrors } from './browser.ts';
+import { nextScreen, plugScanner, startKioskStack, unplugScanner, type KioskStack } from './real-stack.ts';
+import { tapKeys } from './screens.ts';
+
+let browser: Browser;
+let ks: KioskStack;
+let page: Page;
+let seq = 0;
+let junk = 0;
+// Each non-code differs: the scanner adapter drops an identical read repeated within its debounce.
+const notACode = () => `HELLO-NOT-A-CODE-${++junk}`;
+
+before(async () => {
+  [browser, ks] = await Promise.all([launch(), startKioskStack({ id: 'queue-ticket', ticket: { prefix: 'A', service: '社保业务' } })]);
+  page = await openKiosk(browser, `${ks.url}?result_ms=600000`);
+  await page.waitForSelector('main[data-screen="idle"]');
+});
+after(async () => {
+  await browser?.close();
+  await ks?.close();
+});
+
+async function scan(code: string): Promise<string> {
+  ks.stack.scan(code);
+  const r = await nextScreen(page, seq);
+  seq = r.seq;
+  return r.screen;
+}
+const personal = (o: { at?: number; ttl?: number } = {}) => mintCode({ keys: ks.stack.keysDir, type: 'personal', name: '王小红', ...o });
+const home = async () => {
+  await page.click('[data-action="done"], [data-action="close"], [data-action="cancel"]');
+  await page.waitForSelector('main[data-screen="idle"]');
+};
+
+describe('kiosk on the real daemon (ticket machine)', () => {
+  test('a genuine code scanned shows the ticket with its number', async () => {
+    assert.equal(await scan(personal()), 'ticket');
+    assert.match((await page.textContent('.ticket-number')) ?? '', /^A\d+$/);
+    assert.match((await page.textContent('main')) ?? '', /社保业务/);
+    await home();
+  });
+
+  test('an expired code and a non-code are refused with the reason in words', async () => {
+    assert.equal(await scan(personal({ at: Math.floor(Date.now() / 1000) - 3600, ttl: 60 })), 'refused');
+    assert.equal(await page.textContent('.reason'), '此码已过期');
+    assert.equal(await scan(notACode()), 'refused');
+    assert.equal(await page.getAttribute('.reason', 'data-reason'), 'not_a_code');
+    assert.equal(await page.textContent('.reason'), '这不是粤省事码');
+    await home();
+  });
+
+  test('the language and elderly switches apply to the next real verdict', async () => {
+    await page.click('[data-lang="zh-HK"]');
+    await page.click('[data-action="elderly"]');
+    assert.equal(await scan(notACode()), 'refused');
+    assert.equal(await page.textContent('.reason'), '這不是粵省事碼');
+    assert.match((await page.getAttribute('main', 'data-prompt')) ?? '', /^核驗未通過/);
+    const size = await page.$eval('main h1', (e) => parseFloat(getComputedStyle(e).fontSize));
+    assert.ok(size >= 40, `h1 is ${size}px`);
+    await page.click('[data-lang="en"]');
+    assert.equal(await page.textContent('.reason'), 'This is not a 粤省事 code');
+    await page.click('[data-action="elderly"]');
+    await page.click('[data-lang="zh-CN"]');
+    await home();
+  });
+
+  test('the staff PIN guards the panel, which shows the real queue, sync and trust list', async () => {
+    await page.click('[data-action="staff"]');
+    await tapKeys(page, '9999');
+    await page.click('[data-action="submit"]');
+    await page.waitForSelector('[data-error="pin.wrong"]');
+    await tapKeys(page, '2468');
+    await page.click('[data-action="submit"]');
+    await page.waitForSelector('section[data-screen="staff"]');
+    assert.equal(await page.textContent('[data-field="trust-sequence"]'), '1');
+    assert.match((await page.textContent('[data-field="backlog"]')) ?? '', /^\d+$/);
+    assert.match((await page.textContent('main')) ?? '', /scanner-1/);
+    assert.match((await page.textContent('main')) ?? '', /这不是粤省事码/);
+    await page.click('[data-action="test-ticket"]');
+    await page.waitForSelector('[data-notice^="staff.testTicket"]');
+    // This stack has no printer: the panel says so instead of pretending.
+    assert.match((await page.textContent('.notice')) ?? '', /no printer/);
+    await home();
+  });
+
+  test('unplugging the scanner shows out of service, and plugging it back recovers', async () => {
+    await unplugScanner(ks.stack);
+    await page.waitForSelector('section[data-screen="out-of-service"]', { timeout: 15_000 });
+    await plugScanner(ks.stack);
+    await page.waitForSelector('main[data-screen="idle"]', { timeout: 20_000 });
+  });
+
+  test('a daemon restart shows reconnecting and the kiosk recovers by itself', async () => {
+    await ks.stack.stopTerminal();
+    await page.waitForSelector('[data-badge="reconnecting"]', { timeout: 5000 });
+    await ks.stack.startTerminal();
+    await page.waitForSelector('[data-badge="reconnecting"]', { state: 'detached', timeout: 15_000 });
+    await page.waitForSelector('main[data-screen="idle"]', { timeout: 20_000 });
+    assert.equal(await scan(personal()), 'ticket');
+    assert.deepEqual(pageErrors(page), []);
+  });
+});
