@@ -36,6 +36,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     rawBody?: string;
     terminal?: TerminalRecord;
+    /** The request's nonce, when the route records it itself (in its own transaction). */
+    nonce?: { nonce: string; expiresAt: number };
   }
 }
 
@@ -121,8 +123,10 @@ export function buildApp(opts: AppOptions): FastifyInstance {
     if (!verifyRequestSignature(key, req.method, path, req.rawBody ?? '', time, nonce, signature)) throw new ServiceError('YSS_SYNC_BAD_SIGNATURE', id);
     const clock = now();
     if (!Number.isFinite(time) || Math.abs(clock - time) > MAX_REQUEST_AGE_MS) throw new ServiceError('YSS_SYNC_CLOCK_SKEW', time, MAX_REQUEST_AGE_MS);
-    if (!(await storage.useNonce(id, nonce, time + MAX_REQUEST_AGE_MS, clock))) throw new ServiceError('YSS_SYNC_REPLAYED_NONCE', nonce);
     req.terminal = t;
+    // Uploads record the nonce inside their ingest transaction; other routes here.
+    if (req.routeOptions.url === '/v1/events') req.nonce = { nonce, expiresAt: time + MAX_REQUEST_AGE_MS };
+    else if (!(await storage.useNonce(id, nonce, time + MAX_REQUEST_AGE_MS, clock))) throw new ServiceError('YSS_SYNC_REPLAYED_NONCE', nonce);
   }
 
   async function authenticateAdmin(req: FastifyRequest): Promise<void> {
@@ -176,7 +180,7 @@ export function buildApp(opts: AppOptions): FastifyInstance {
     { preValidation: authenticateTerminal, schema: { body: S.uploadBody, response: { 200: S.uploadReply, ...S.errorReplies } } },
     async (req): Promise<UploadReply> => {
       const { events } = req.body as UploadBody;
-      const r = await storage.ingest(req.terminal!.id, events, now());
+      const r = await storage.ingest(req.terminal!.id, events, now(), req.nonce);
       if (r.gap) req.log.warn({ terminal_id: req.terminal!.id, gap: r.gap }, 'gap in uploaded events');
       return { acked_through: r.acked_through, gap: r.gap, server_time: now() };
     },

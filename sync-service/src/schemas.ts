@@ -10,7 +10,9 @@ export const errorReply = {
 export const errorReplies = { '4xx': errorReply, '5xx': errorReply } as const;
 
 const hex64 = { type: 'string', pattern: '^[0-9a-f]{64}$' } as const;
-const b64url = { type: 'string', pattern: '^[A-Za-z0-9_-]*$', maxLength: 1_000_000 } as const;
+const b64url = { type: 'string', pattern: '^[A-Za-z0-9_-]*$', maxLength: 64 } as const;
+/** Ciphertext is opaque here (only the service's key opens it); a regex over it would cost per byte. */
+const ciphertext = { type: 'string', minLength: 16, maxLength: 1_000_000 } as const;
 
 const sealed = {
   anyOf: [
@@ -19,7 +21,7 @@ const sealed = {
       type: 'object',
       required: ['epk', 'n', 'c'],
       additionalProperties: false,
-      properties: { epk: { ...b64url, maxLength: 43, minLength: 43 }, n: { ...b64url, maxLength: 32, minLength: 32 }, c: b64url },
+      properties: { epk: { ...b64url, maxLength: 43, minLength: 43 }, n: { ...b64url, maxLength: 32, minLength: 32 }, c: ciphertext },
     },
   ],
 } as const;

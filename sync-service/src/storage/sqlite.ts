@@ -1,5 +1,7 @@
 // The embedded store: one SQLite file, WAL + synchronous=FULL, so an acknowledged event survives
-// a power cut. Dedup is the primary key (terminal_id, seq): no time window.
+// a power cut. Dedup is the primary key (terminal_id, seq): no time window. The events table is
+// WITHOUT ROWID (one B-tree keyed by terminal and sequence, not a rowid tree plus an index): a
+// SQLite storage detail of this engine's DDL, not of the queries.
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -36,7 +38,7 @@ CREATE TABLE IF NOT EXISTS events (
   tombstone TEXT,
   received_at BIGINT NOT NULL,
   PRIMARY KEY (terminal_id, seq)
-);
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS nonces (
   terminal_id TEXT NOT NULL,
   nonce TEXT NOT NULL,
@@ -98,7 +100,10 @@ export class SqliteStorage implements Storage {
       publish: d.prepare('INSERT INTO trust_lists (sequence, jws, published_at) VALUES (?, ?, ?)'),
       trustList: d.prepare('SELECT jws, sequence FROM trust_lists ORDER BY sequence DESC LIMIT 1'),
     };
-    this.ingestTx = this.db.transaction((terminalId: string, events: WireEvent[], now: number) => this.ingestIn(terminalId, events, now));
+    this.ingestTx = this.db.transaction((terminalId: string, events: WireEvent[], now: number, nonce?: { nonce: string; expiresAt: number }) => {
+      if (nonce && this.stmts.useNonce.run(terminalId, nonce.nonce, nonce.expiresAt).changes !== 1) throw new ServiceError('YSS_SYNC_REPLAYED_NONCE', nonce.nonce);
+      return this.ingestIn(terminalId, events, now);
+    });
   }
 
   async createTerminal(id: string, name: string, codeHash: string, now: number): Promise<void> {
@@ -142,8 +147,8 @@ export class SqliteStorage implements Storage {
     return this.stmts.useNonce.run(terminalId, nonce, expiresAt).changes === 1;
   }
 
-  async ingest(terminalId: string, events: WireEvent[], now: number): Promise<IngestResult> {
-    return this.ingestTx.immediate(terminalId, events, now);
+  async ingest(terminalId: string, events: WireEvent[], now: number, nonce?: { nonce: string; expiresAt: number }): Promise<IngestResult> {
+    return this.ingestTx.immediate(terminalId, events, now, nonce);
   }
 
   private ingestIn(terminalId: string, events: WireEvent[], now: number): IngestResult {

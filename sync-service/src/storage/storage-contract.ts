@@ -65,6 +65,15 @@ export function storageContract(engine: string, open: () => Promise<{ storage: S
     assert.equal((await s.getTerminal('t-1'))!.head_seq, 0);
   });
 
+  withStorage('an upload whose nonce was used before stores nothing', async (s) => {
+    await s.createTerminal('t-1', 'desk', 'h', 1);
+    const c = chain(2);
+    await s.ingest('t-1', c.slice(0, 1), 1, { nonce: 'n1', expiresAt: 100 });
+    await assert.rejects(s.ingest('t-1', c.slice(1), 2, { nonce: 'n1', expiresAt: 100 }), /already used/);
+    assert.equal(await s.countEvents('t-1'), 1);
+    assert.equal(await s.useNonce('t-1', 'n1', 100, 3), false, 'the nonce was recorded with the upload');
+  });
+
   withStorage('events read back in sequence order with their content, after a cursor', async (s) => {
     await s.createTerminal('t-1', 'desk', 'h', 1);
     const c = chain(5);

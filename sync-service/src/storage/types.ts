@@ -48,9 +48,11 @@ export interface Storage {
   /**
    * Stores a batch that continues the terminal's chain, atomically and serialized per terminal;
    * events at or below the head are duplicates (skipped if identical). Throws ServiceError
-   * YSS_SYNC_CHAIN_BROKEN on a broken chain, storing nothing of the batch.
+   * YSS_SYNC_CHAIN_BROKEN on a broken chain, storing nothing of the batch. When `nonce` is given
+   * it is recorded in the same transaction (one commit, one fsync per upload), and a nonce this
+   * terminal used before throws YSS_SYNC_REPLAYED_NONCE, storing nothing.
    */
-  ingest(terminalId: string, events: WireEvent[], now: number): Promise<IngestResult>;
+  ingest(terminalId: string, events: WireEvent[], now: number, nonce?: { nonce: string; expiresAt: number }): Promise<IngestResult>;
   heartbeat(terminalId: string, data: Heartbeat, now: number): Promise<void>;
   events(terminalId: string, afterSeq: number, limit: number): Promise<StoredEvent[]>;
   countEvents(terminalId?: string): Promise<number>;

@@ -1,5 +1,5 @@
 // The event as it crosses the wire from terminal to sync service, and its tamper-evident chain.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Sealed } from './seal.ts';
 
 /** One queued event. `hash` chains it to the previous event of the same terminal. */
@@ -33,7 +33,8 @@ export interface WireEvent {
 
 export const GENESIS_HASH = '0'.repeat(64);
 
-const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+// One-shot hashing: about twice as fast as createHash() for these short inputs.
+const sha256 = (s: string) => hash('sha256', s, 'hex');
 
 /** SHA-256 over the content that a tombstone may drop. */
 export function contentHash(body: Record<string, unknown>, sealed: Sealed | null): string {

@@ -1,0 +1,117 @@
+// Service ingest with 50 concurrent simulated terminals against the real service process, beside
+// its floor: the raw SQLite insert rate of the same rows, 100 per transaction, WAL + FULL.
+import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import nacl from 'tweetnacl';
+import { ed25519PrivateKey, eventHash, GENESIS_HASH, Sealer, signRequest, type WireEvent } from '../../terminal/src/protocol/index.ts';
+import { startServiceProcess } from './service-process.ts';
+
+const TERMINALS = 50;
+const BATCHES = 8;
+const BATCH = 250;
+const FLOOR_ROWS = 100_000;
+
+function chain(n: number, sealer: Sealer): WireEvent[] {
+  const out: WireEvent[] = [];
+  let prev = GENESIS_HASH;
+  for (let seq = 1; seq <= n; seq++) {
+    const e = {
+      seq,
+      type: seq % 10 === 0 ? 'device' : 'registration',
+      at: 1_700_000_000_000 + seq,
+      trusted_at: 1_700_000_000_000 + seq,
+      scenario: 'hotel-checkin',
+      droppable: seq % 10 === 0,
+      body: { family: 'YSS1', issuer: 'CN-44', type: 'personal', reason: null, replayed: false, accepted: true, device: 'scanner-1', effects: [{ kind: 'registration' }] },
+      sealed: seq % 3 === 0 ? sealer.seal({ name: '张三', doc_no: `4401011990${String(seq).padStart(8, '0')}` }) : null,
+      prev_hash: prev,
+    };
+    prev = eventHash(e);
+    out.push({ ...e, hash: prev });
+  }
+  return out;
+}
+
+function sqliteFloor(sample: WireEvent[]): number {
+  const dir = mkdtempSync(join(tmpdir(), 'yss-bench-floor-'));
+  try {
+    const db = new Database(join(dir, 'floor.db'));
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.exec(`CREATE TABLE events (terminal_id TEXT NOT NULL, seq BIGINT NOT NULL, type TEXT NOT NULL, at BIGINT NOT NULL, trusted_at BIGINT NOT NULL,
+      scenario TEXT NOT NULL, droppable SMALLINT NOT NULL, body TEXT NOT NULL, sealed TEXT, prev_hash TEXT NOT NULL, hash TEXT NOT NULL, tombstone TEXT,
+      received_at BIGINT NOT NULL, PRIMARY KEY (terminal_id, seq)) WITHOUT ROWID`);
+    const insert = db.prepare('INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+    // Pre-serialized rows: the floor is the database, not JSON.
+    const rows = sample.map((e) => [e.type, e.at, e.trusted_at, e.scenario, e.droppable ? 1 : 0, JSON.stringify(e.body), e.sealed ? JSON.stringify(e.sealed) : null, e.prev_hash, e.hash] as const);
+    const tx = db.transaction((from: number) => {
+      for (let i = from; i < from + 100; i++) {
+        const r = rows[i % rows.length]!;
+        insert.run('t-bench', i + 1, r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], null, 0);
+      }
+    });
+    const t = process.hrtime.bigint();
+    for (let i = 0; i < FLOOR_ROWS; i += 100) tx.immediate(i);
+    const s = Number(process.hrtime.bigint() - t) / 1e9;
+    db.close();
+    return Math.round(FLOOR_ROWS / s);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export async function run(): Promise<Record<string, number>> {
+  const svc = await startServiceProcess();
+  const agent = new http.Agent({ keepAlive: true, maxSockets: TERMINALS });
+  try {
+    const sealKey = (await svc.admin<{ seal_key: string }>('GET', '/v1/info')).seal_key;
+    const sealer = new Sealer(Buffer.from(sealKey, 'base64url'));
+    const events = chain(BATCHES * BATCH, sealer);
+    const terminals = await Promise.all(
+      Array.from({ length: TERMINALS }, async (_, i) => {
+        const seed = nacl.randomBytes(32);
+        const t = await svc.admin<{ enrollment_code: string }>('POST', '/admin/terminals', { name: `bench ${i}` });
+        const res = await fetch(new URL('/v1/enroll', svc.url), {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ enrollment_code: t.enrollment_code, public_key: Buffer.from(nacl.sign.keyPair.fromSeed(seed).publicKey).toString('base64url') }),
+        });
+        return { id: ((await res.json()) as { terminal_id: string }).terminal_id, key: ed25519PrivateKey(seed) };
+      }),
+    );
+    // Every terminal uploads the same chain (each under its own id): bodies are built once.
+    const bodies = Array.from({ length: BATCHES }, (_, b) => JSON.stringify({ events: events.slice(b * BATCH, (b + 1) * BATCH) }));
+    const url = new URL('/v1/events', svc.url);
+    const post = (body: string, headers: Record<string, string>) =>
+      new Promise<number>((resolve, reject) => {
+        const req = http.request(url, { method: 'POST', agent, headers: { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        });
+        req.on('error', reject);
+        req.end(body);
+      });
+    const started = process.hrtime.bigint();
+    await Promise.all(
+      terminals.map(async (t) => {
+        for (const body of bodies) {
+          const status = await post(body, signRequest(t.key, t.id, 'POST', '/v1/events', body, Date.now()));
+          if (status !== 200) throw new Error(`upload refused: HTTP ${status}`);
+        }
+      }),
+    );
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const stored = await svc.admin<{ terminals: { head_seq: number }[] }>('GET', '/admin/terminals');
+    const total = stored.terminals.reduce((n, t) => n + t.head_seq, 0);
+    if (total !== TERMINALS * BATCHES * BATCH) throw new Error(`stored ${total} of ${TERMINALS * BATCHES * BATCH}`);
+    const ingest = Math.round(total / seconds);
+    const floor = sqliteFloor(events);
+    return { ingest_events_per_s: ingest, sqlite_floor_rows_per_s: floor, ingest_to_floor_ratio: Math.round((ingest / floor) * 100) / 100 };
+  } finally {
+    agent.destroy();
+    await svc.stop();
+  }
+}

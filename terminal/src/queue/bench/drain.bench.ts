@@ -1,0 +1,72 @@
+// Drain rate of a 100,000-event backlog to a local sync service (its own process), with the
+// daemon's default batch sizes. Its floor, the service's raw SQLite insert rate, is measured by
+// sync-service/bench/ingest.bench.ts (sqlite_floor_rows_per_s).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { startServiceProcess } from '../../../../sync-service/bench/service-process.ts';
+import { DEFAULTS } from '../../config/schema.ts';
+import { Sealer } from '../../protocol/index.ts';
+import { loadOrCreateIdentity, SyncEngine } from '../../sync/index.ts';
+import { openDatabase, Queue } from '../index.ts';
+
+const BACKLOG = 100_000;
+
+export async function run(): Promise<Record<string, number>> {
+  const dir = mkdtempSync(join(tmpdir(), 'yss-bench-drain-'));
+  const svc = await startServiceProcess();
+  try {
+    const t = await svc.admin<{ enrollment_code: string; seal_key: string }>('POST', '/admin/terminals', { name: 'drain bench' });
+    const db = openDatabase(dir);
+    const queue = new Queue(db);
+    const sealer = new Sealer(Buffer.from(t.seal_key, 'base64url'));
+    const fill = db.transaction((from: number, n: number) => {
+      for (let i = from; i < from + n; i++) {
+        queue.append({
+          type: i % 10 === 0 ? 'device' : 'registration',
+          at: Date.now(),
+          trusted_at: Date.now(),
+          scenario: 'hotel-checkin',
+          body: { family: 'YSS1', issuer: 'CN-44', type: 'personal', reason: null, replayed: false, accepted: true, device: 'scanner-1', effects: [{ kind: 'registration' }] },
+          sealed: i % 3 === 0 ? sealer.seal({ name: '张三', doc_no: `4401011990${String(i).padStart(8, '0')}` }) : null,
+        });
+      }
+    });
+    for (let i = 0; i < BACKLOG; i += 1000) fill.immediate(i, 1000);
+    const s = DEFAULTS.sync;
+    const engine = new SyncEngine(
+      {
+        url: svc.url,
+        enrollmentCode: t.enrollment_code,
+        batchMaxEvents: s.batch_max_events,
+        batchMaxBytes: s.batch_max_bytes,
+        intervalMs: s.interval_ms,
+        timeoutMs: s.timeout_ms,
+        backoffMaxMs: s.backoff_max_ms,
+        trustPollMs: s.trust_poll_s * 1000,
+        heartbeatMs: s.heartbeat_s * 1000,
+        name: 'drain bench',
+        dataDir: dir,
+      },
+      {
+        queue,
+        identity: loadOrCreateIdentity(dir),
+        log: pino({ level: 'silent' }),
+        installTrustList: () => undefined,
+        observeServerTime: () => undefined,
+        heartbeat: () => ({ version: 'bench', status: 'ok', degraded: [], queue: queue.stats(), devices: [], trust_sequence: null, clock_drift_s: 0 }),
+      },
+    );
+    const started = process.hrtime.bigint();
+    engine.start();
+    while (queue.ackedThrough < BACKLOG) await new Promise((r) => setTimeout(r, 5));
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    await engine.stop();
+    db.close();
+    return { drain_events_per_s: Math.round(BACKLOG / seconds) };
+  } finally {
+    await svc.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
