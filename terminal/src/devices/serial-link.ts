@@ -5,6 +5,7 @@ import { EventEmitter } from 'node:events';
 import { SerialPort } from 'serialport';
 import type pino from 'pino';
 import { DEFAULTS, type Locator } from './config.ts';
+import { udevMonitor } from './hotplug.ts';
 import { explainSerialOpenError, resolveSerialPath } from './locate.ts';
 
 export type LinkState = 'connecting' | 'connected' | 'disconnected' | 'error';
@@ -46,8 +47,24 @@ export class SerialLink extends EventEmitter<LinkEvents> {
     this.#stopped = false;
     this.#last = null;
     this.#delay = DEFAULTS.reconnect_min_ms;
+    const udev = udevMonitor();
+    udev.acquire();
+    udev.on('add', this.#onArrival);
     void this.#connect();
   }
+
+  /** A device arrived somewhere: if we are waiting to retry, retry now. */
+  readonly #onArrival = (): void => {
+    if (this.#stopped || !this.#timer) return;
+    clearTimeout(this.#timer);
+    this.#timer = null;
+    this.#delay = DEFAULTS.reconnect_min_ms;
+    // udev adds the node before its by-id link; give the rules a moment.
+    this.#timer = setTimeout(() => {
+      this.#timer = null;
+      void this.#connect();
+    }, 100);
+  };
 
   /** Writes and waits until the OS has the bytes; false when the port is not open or the write failed. */
   write(bytes: Uint8Array): Promise<boolean> {
@@ -62,6 +79,11 @@ export class SerialLink extends EventEmitter<LinkEvents> {
   }
 
   async close(): Promise<void> {
+    if (!this.#stopped) {
+      const udev = udevMonitor();
+      udev.off('add', this.#onArrival);
+      udev.release();
+    }
     this.#stopped = true;
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = null;

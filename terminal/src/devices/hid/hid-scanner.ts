@@ -8,6 +8,7 @@ import { splitAim, symbologyOfAim, symbologyOfHoneywellId } from '../aim.ts';
 import { BaseDevice } from '../base-device.ts';
 import { DEFAULTS, type HidKeyboardScannerConfig, type HidPosScannerConfig } from '../config.ts';
 import { Debounce } from '../debounce.ts';
+import { udevMonitor } from '../hotplug.ts';
 import { decodeText, hexBytes } from '../text-decode.ts';
 import type { Reading, ScannerDevice } from '../types.ts';
 import { explainOpenError, MissingBackendError, nodeHidBackend, type HidBackend, type HidHandle, type HidInfo } from './backend.ts';
@@ -61,10 +62,24 @@ export class HidScanner extends BaseDevice implements ScannerDevice {
     this.#running = true;
     this.#fresh = true;
     this.#delay = DEFAULTS.reconnect_min_ms;
+    const udev = udevMonitor();
+    udev.acquire();
+    udev.on('add', this.#onArrival);
     void this.#connect();
   }
 
+  readonly #onArrival = (): void => {
+    if (!this.#running || !this.#timer) return;
+    this.#delay = DEFAULTS.reconnect_min_ms;
+    this.#retry(100);
+  };
+
   async close(): Promise<void> {
+    if (this.#running) {
+      const udev = udevMonitor();
+      udev.off('add', this.#onArrival);
+      udev.release();
+    }
     this.#running = false;
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = null;

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import iconv from 'iconv-lite';
-import { createDevice, validateDeviceConfig, type ScannerDevice, type SerialScannerConfig } from '../index.ts';
+import { createDevice, udevMonitor, validateDeviceConfig, type ScannerDevice, type SerialScannerConfig } from '../index.ts';
 import { openPtyPair, ScannerSim, type PtyPair } from '../../../../scripts/sim/index.ts';
 import { captureLog, nextReading, tempDir, untilState } from './helpers.ts';
 
@@ -155,6 +155,30 @@ describe('serial scanner options on a pty pair', () => {
     } finally {
       await scanner.close();
       await sim.close();
+      await pty.close();
+    }
+  });
+});
+
+describe('serial scanner and udev arrival hints', () => {
+  test('an add event from udev makes a backed-off scanner retry at once', async () => {
+    const dir = tempDir();
+    const device = join(dir, 'ttyH');
+    const peer = join(dir, 'ttyHP');
+    let pty = await openPtyPair(device, peer);
+    const scanner = createDevice({ id: 'scanner-h', role: 'scanner', kind: 'serial-scanner', path: device, reconnect_max_ms: 600_000 }, captureLog().log);
+    try {
+      scanner.start();
+      await untilState(scanner, 'connected');
+      await pty.close();
+      await untilState(scanner, 'disconnected');
+      // Retries at 200, 400, 800 and 1600 ms; the next one is 3.2 s away.
+      await sleep(3300);
+      pty = await openPtyPair(device, peer);
+      udevMonitor().emit('add', { action: 'add', devpath: '/devices/virtual/tty/ttyH', subsystem: 'tty' });
+      await untilState(scanner, 'connected', 1500);
+    } finally {
+      await scanner.close();
       await pty.close();
     }
   });

@@ -1,0 +1,73 @@
+// Arrival hints from udev where it is present: `udevadm monitor` lines for tty, hidraw and usb
+// add events. Adapters retry with backoff anyway; a hint only makes them retry now, so a replugged
+// scanner is back in well under a second instead of at the next backoff step. Without udevadm
+// (containers, other OSes) nothing happens and polling alone does the work.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { EventEmitter } from 'node:events';
+import { createInterface } from 'node:readline';
+
+export interface UdevEvent {
+  action: string;
+  devpath: string;
+  subsystem: string;
+}
+
+/** Parses `UDEV  [1234.567] add      /devices/.../ttyACM0 (tty)`; null for anything else. */
+export function parseUdevLine(line: string): UdevEvent | null {
+  const m = /^UDEV\s+\[[\d.]+\]\s+(\w+)\s+(\S+)\s+\(([\w-]+)\)\s*$/.exec(line);
+  return m ? { action: m[1], devpath: m[2], subsystem: m[3] } : null;
+}
+
+export type Spawner = (cmd: string, args: string[]) => ChildProcess;
+
+class UdevMonitor extends EventEmitter<{ add: [UdevEvent]; remove: [UdevEvent] }> {
+  #child: ChildProcess | null = null;
+  #users = 0;
+  constructor(private readonly spawner: Spawner) {
+    super();
+  }
+
+  acquire(): void {
+    if (this.#users++ > 0 || this.#child) return;
+    let child: ChildProcess;
+    try {
+      child = this.spawner('udevadm', ['monitor', '--udev', '--subsystem-match=tty', '--subsystem-match=hidraw', '--subsystem-match=usb']);
+    } catch {
+      return;
+    }
+    this.#child = child;
+    // A hint source must never keep the daemon (or a test) alive on its own.
+    child.unref();
+    (child.stdout as (NodeJS.ReadableStream & { unref?: () => void }) | null)?.unref?.();
+    const reap = () => child.kill();
+    process.once('exit', reap); // unref'd children outlive their parent otherwise
+    child.on('error', () => (this.#child = null)); // no udevadm: polling only
+    child.on('exit', () => {
+      process.off('exit', reap);
+      if (this.#child === child) this.#child = null;
+    });
+    if (child.stdout) {
+      createInterface({ input: child.stdout }).on('line', (l) => {
+        const e = parseUdevLine(l);
+        if (e && (e.action === 'add' || e.action === 'remove')) this.emit(e.action, e);
+      });
+    }
+  }
+
+  release(): void {
+    if (--this.#users > 0) return;
+    this.#users = 0;
+    this.#child?.kill();
+    this.#child = null;
+  }
+}
+
+let shared: UdevMonitor | null = null;
+
+/** The process-wide monitor; call acquire() when a device starts and release() when it closes. */
+export function udevMonitor(spawner: Spawner = (c, a) => spawn(c, a, { stdio: ['ignore', 'pipe', 'ignore'] })): UdevMonitor {
+  shared ??= new UdevMonitor(spawner);
+  return shared;
+}
+
+export type { UdevMonitor };
