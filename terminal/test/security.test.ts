@@ -71,6 +71,21 @@ function plaintextIn(file: string): string[] {
   return [...patterns, escaped].filter((p) => bytes.includes(p)).map((p) => p.toString('utf8'));
 }
 
+test('the daemon\'s heartbeat reaches the service with backlog, devices, trust-list sequence and version', async () => {
+  const s = await waitFor(async () => {
+    const t = await stack.admin('GET', `/admin/terminals/${terminalId}`);
+    return t.heartbeat && t.heartbeat.queue.last_seq >= 1 ? t : undefined;
+  }, 15_000, 100, 'a heartbeat');
+  assert.equal(s.heartbeat.version, '0.1.0');
+  assert.equal(s.heartbeat.trust_sequence, 1);
+  assert.deepEqual(s.heartbeat.devices, [{ id: 'scanner-1', role: 'scanner', state: 'connected' }]);
+  assert.equal(typeof s.heartbeat.queue.backlog, 'number');
+  assert.equal(typeof s.heartbeat.queue.dropped_total, 'number');
+  assert.ok('oldest_unsent_age_s' in s.heartbeat.queue);
+  assert.ok(s.heartbeat_age_s <= 5);
+  assert.equal(typeof s.lag_events, 'number');
+});
+
 test('the service opens the sealed registration: the name and ID number were captured', async () => {
   const r = await stack.admin('GET', `/admin/terminals/${terminalId}/events?after=0&open=1`);
   const reg = r.events.find((e: { type: string }) => e.type === 'registration');

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, test } from 'node:test';
 import pino from 'pino';
 import { startTestService, type TestService } from '../../../sync-service/test/support.ts';
-import type { WireEvent } from '../protocol/index.ts';
+import type { Heartbeat, WireEvent } from '../protocol/index.ts';
 import { openDatabase, Queue, type Db } from '../queue/index.ts';
 import { SyncEngine, loadOrCreateIdentity, type SyncOptions } from './index.ts';
 
@@ -48,7 +48,7 @@ async function until<T>(f: () => T | Promise<T>, what: string, ms = 10_000): Pro
   }
 }
 
-async function makeEngine(url: string, o: Partial<SyncOptions> = {}, deps: { installed?: string[]; times?: number[] } = {}): Promise<SyncEngine> {
+async function makeEngine(url: string, o: Partial<SyncOptions> = {}, deps: { installed?: string[]; times?: number[]; heartbeat?: () => Heartbeat } = {}): Promise<SyncEngine> {
   const code = o.enrollmentCode ?? (await svc.admin('POST', '/admin/terminals', { name: 'engine test' })).json.enrollment_code;
   const identity = loadOrCreateIdentity(dir);
   engine = new SyncEngine(
@@ -72,7 +72,7 @@ async function makeEngine(url: string, o: Partial<SyncOptions> = {}, deps: { ins
       log: silent,
       installTrustList: (jws) => deps.installed?.push(jws),
       observeServerTime: (ms) => deps.times?.push(ms),
-      heartbeat: () => ({
+      heartbeat: deps.heartbeat ?? (() => ({
         version: 'test',
         status: 'ok',
         degraded: [],
@@ -80,7 +80,7 @@ async function makeEngine(url: string, o: Partial<SyncOptions> = {}, deps: { ins
         devices: [{ id: 'scanner-1', role: 'scanner', state: 'connected' }],
         trust_sequence: 3,
         clock_drift_s: 0,
-      }),
+      })),
     },
   );
   engine.start();
@@ -213,4 +213,11 @@ test('a revoked terminal stops as unenrolled and its events stay queued', async 
   assert.match(e.health.last_error!, /YSS_SYNC_TERMINAL_REVOKED/);
   assert.equal(queue.stats().backlog, 1);
   assert.ok(existsSync(join(dir, 'identity.json')));
+});
+
+test('a heartbeat the service refuses does not hold uploads back', async () => {
+  append(120);
+  const e = await makeEngine(await svc.listen(), { heartbeatMs: 10, batchMaxEvents: 10, backoffMaxMs: 60_000 }, { heartbeat: () => ({ version: 'x' }) as Heartbeat });
+  await until(() => queue.ackedThrough === 120, 'uploads despite refused heartbeats', 5000);
+  assert.equal(e.health.state, 'idle');
 });

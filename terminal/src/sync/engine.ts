@@ -102,15 +102,30 @@ export class SyncEngine {
       try {
         if (!this.deps.identity.terminalId) await this.enroll();
         const now = this.now();
-        if (now >= this.nextTrustPoll) await this.pollTrustList();
+        if (now >= this.nextTrustPoll) await this.aside('trust list poll', () => this.pollTrustList());
         const more = await this.uploadOnce();
-        if (now >= this.nextHeartbeat) await this.sendHeartbeat();
+        if (now >= this.nextHeartbeat) await this.aside('heartbeat', () => this.sendHeartbeat());
         this.failures = 0;
         if (more) delay = 0;
       } catch (e) {
         delay = this.onFailure(e);
       }
       if (delay > 0 && !this.stopped) await this.sleep(delay);
+    }
+  }
+
+  /**
+   * Runs a trust-list poll or heartbeat whose refusal by the service (an HTTP error) must not hold
+   * uploads back: it is logged and retried at its own next time. Network errors still propagate,
+   * since the upload would meet them too.
+   */
+  private async aside(what: string, fn: () => Promise<void>): Promise<void> {
+    try {
+      await fn();
+    } catch (e) {
+      if (!(e instanceof SyncError) || e.status === undefined) throw e;
+      if (e.code === 'YSS_SYNC_NOT_ENROLLED' || e.code === 'YSS_SYNC_TERMINAL_REVOKED') throw e;
+      this.deps.log.warn({ code: e.code, err: e.message }, `${what} refused by the service`);
     }
   }
 
@@ -194,8 +209,8 @@ export class SyncEngine {
 
   private async sendHeartbeat(): Promise<void> {
     const res = await this.signed('POST', '/v1/heartbeat', JSON.stringify(this.deps.heartbeat()));
-    if (res.status !== 200) throw errorFrom(res, 'YSS_SYNC_HEARTBEAT');
     this.nextHeartbeat = this.now() + this.opts.heartbeatMs;
+    if (res.status !== 200) throw errorFrom(res, 'YSS_SYNC_HEARTBEAT');
   }
 
   /** Uploads one batch; true when more events are waiting. */
