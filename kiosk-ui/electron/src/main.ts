@@ -9,7 +9,7 @@ const log = (msg: string, fields: Record<string, unknown> = {}) => console.log(J
 
 let config: ShellConfig | null = null;
 try {
-  config = loadConfig(process.env);
+  config = loadConfig(process.env, process.argv);
 } catch (e) {
   if (!(e instanceof ShellConfigError)) throw e;
   console.error(e.message);

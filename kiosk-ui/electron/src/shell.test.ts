@@ -60,6 +60,12 @@ describe('kiosk shell: window and security checklist', () => {
     assert.equal(p.navigateOnDragDrop, false);
   });
 
+  test('takes the daemon URL from --kiosk-url, as npm start passes it, over the environment', () => {
+    assert.equal(loadConfig({ YSS_KIOSK_URL: URL_ }, ['electron', 'main.cjs', '--kiosk-url=http://127.0.0.1:7480/']).url, 'http://127.0.0.1:7480/');
+    assert.equal(loadConfig({}).url, 'http://127.0.0.1:7480/');
+    assert.throws(() => loadConfig({}, ['--kiosk-url=http://10.0.0.5:7480/']), /must be on loopback/);
+  });
+
   test('refuses to start on a daemon URL that is not loopback', () => {
     assert.throws(() => loadConfig({ YSS_KIOSK_URL: 'https://example.com/' }), /must be on loopback/);
     assert.throws(() => loadConfig({ YSS_KIOSK_URL: 'file:///etc/passwd' }), /must be http or https/);

@@ -17,7 +17,7 @@ export async function tapKeys(page: Page, digits: string): Promise<void> {
 
 /** Back to idle from wherever the kiosk is, by its own buttons. */
 export async function home(page: Page, d: FakeDaemon): Promise<void> {
-  if (d.health.devices.some((x) => x.state !== 'connected')) d.push({ type: 'health', health: baseHealth() });
+  if (d.health.status !== 'ok' || d.health.devices.some((x) => x.state !== 'connected')) d.push({ type: 'health', health: baseHealth() });
   const back = await page.$('[data-action="done"], [data-action="cancel"], [data-action="close"]');
   await back?.click();
   await page.waitForSelector('main[data-screen="idle"]');
