@@ -34,6 +34,7 @@ export type {
   EscPosPrinterConfig,
   RelayConfig,
   Locator,
+  BaudRate,
 } from './config.ts';
 export type { Device, DeviceEvents, Reading, ScannerDevice, PrinterDevice, RelayDevice, Ticket, PrintResult } from './types.ts';
 export { validateDeviceConfig } from './validate.ts';

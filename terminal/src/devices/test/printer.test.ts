@@ -1,69 +1,76 @@
-// Contract suite for the ESC/POS printer: pty simulator always; YSS_TEST_PRINTER=/dev/ttyUSB2
-// prints one real ticket (check the paper).
-import { test, describe, after } from 'node:test';
+// Contract suite for the ESC/POS printer: pty simulator always; a real printer when
+// YSS_TEST_PRINTER=/dev/ttyUSB2 names one (check the paper; unplug and replug when asked).
+import { test, describe, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createDevice, type PrinterDevice } from '../index.ts';
-import { openPtyPair, PrinterSim, type PtyPair } from '../../../../scripts/sim/index.ts';
+import { createDevice, type BaudRate, type EscPosPrinterConfig, type PrinterDevice } from '../index.ts';
+import { openPtyPair, PrinterSim } from '../../../../scripts/sim/index.ts';
 import { captureLog, tempDir, untilState } from './helpers.ts';
+import { hardwareTarget, simulatorTarget, suiteOptions, type Target } from './target.ts';
 
 const TICKET = { title: '越秀区政务服务中心', number: 'A023', lines: ['业务: 户政办理', '前面还有 5 人'], qr: 'https://yss.example.cn/q/A023' };
 
-describe('ESC/POS printer on a pty pair', () => {
-  const dir = tempDir();
-  const device = join(dir, 'ttyPrinter');
-  const peer = join(dir, 'ttySim');
-  let pty: PtyPair;
-  let sim: PrinterSim;
-  const printer = createDevice(
-    { id: 'printer-1', role: 'printer', kind: 'escpos-printer', path: device, status_poll_ms: 100, reconnect_max_ms: 400 },
-    captureLog().log,
-  ) as PrinterDevice;
+function contract(t: Target<PrinterSim>): void {
+  const config: EscPosPrinterConfig = { id: 'printer-1', role: 'printer', kind: 'escpos-printer', path: t.path, status_poll_ms: 100, reconnect_max_ms: 400 };
+  if (t.baud) config.baud = t.baud as BaudRate;
+  const printer = createDevice(config, captureLog().log) as PrinterDevice;
+  const simOnly = { skip: t.where === 'hardware' && 'simulator only' };
+  let paper: Promise<string> | null = null;
 
+  before(() => t.plug());
   after(async () => {
     await printer.close();
-    await sim?.close();
-    await pty?.close();
+    await t.close();
   });
 
-  test('prints a ticket whose decoded paper shows the title, the big number, Chinese lines, the QR and a cut', async () => {
-    pty = await openPtyPair(device, peer);
-    sim = await PrinterSim.open(peer);
+  test('prints a ticket: title, big number, Chinese lines, QR and a cut', async () => {
     printer.start();
     await untilState(printer, 'connected');
-    const paper = sim.nextTicket();
+    await t.act((sim) => void (paper = sim.nextTicket()), '');
     assert.deepEqual(await printer.print(TICKET), { ok: true, reason: null });
-    assert.equal(
-      await paper,
-      ['越秀区政务服务中心 [1x2]', 'A023 [4x4]', '业务: 户政办理', '前面还有 5 人', '[QR https://yss.example.cn/q/A023]', '', '[CUT]'].join('\n'),
+    await t.act(
+      async () =>
+        assert.equal(
+          await paper,
+          ['越秀区政务服务中心 [1x2]', 'A023 [4x4]', '业务: 户政办理', '前面还有 5 人', '[QR https://yss.example.cn/q/A023]', '', '[CUT]'].join('\n'),
+        ),
+      'check the ticket: the title, A023 in large type, two Chinese lines, a QR code, and a cut',
     );
   });
 
-  test('paper-out shows in health and print() refuses with paper_out; paper back, it prints', async () => {
-    sim.paperOut = true;
+  test('paper-out shows in health and print() refuses with paper_out; paper back, it prints', simOnly, async () => {
+    await t.act((sim) => void (sim.paperOut = true), '');
     const h = await untilState(printer, 'error', 3000);
     assert.equal(h.detail, 'paper_out');
     assert.deepEqual(await printer.print(TICKET), { ok: false, reason: 'paper_out' });
-    sim.paperOut = false;
+    await t.act((sim) => void (sim.paperOut = false), '');
     await untilState(printer, 'connected', 3000);
     assert.equal((await printer.print(TICKET)).ok, true);
   });
 
   test('while unplugged print() resolves offline, and after replug it prints again', async () => {
-    await sim.close();
-    await pty.close();
-    await untilState(printer, 'disconnected');
+    await t.unplug();
+    await untilState(printer, 'disconnected', t.humanMs);
     assert.deepEqual(await printer.print(TICKET), { ok: false, reason: 'offline' });
-    pty = await openPtyPair(device, peer);
-    sim = await PrinterSim.open(peer);
-    await untilState(printer, 'connected', 10_000);
+    await t.plug();
+    await untilState(printer, 'connected', Math.max(10_000, t.humanMs));
     await sleep(50);
-    const paper = sim.nextTicket();
+    await t.act((sim) => void (paper = sim.nextTicket()), '');
     assert.equal((await printer.print({ number: 'B001' })).ok, true);
-    assert.match(await paper, /B001 \[4x4\]/);
+    await t.act(async () => assert.match(await paper!, /B001 \[4x4\]/), 'check that ticket B001 printed');
   });
-});
+}
+
+const targets: [string, Target<PrinterSim> | null][] = [
+  ['simulator', simulatorTarget((peer) => PrinterSim.open(peer))],
+  ['hardware', hardwareTarget<PrinterSim>('YSS_TEST_PRINTER')],
+];
+for (const [where, target] of targets) {
+  describe(`ESC/POS printer contract on the ${where}`, suiteOptions(target, 'YSS_TEST_PRINTER'), () => {
+    if (target) contract(target);
+  });
+}
 
 describe('ESC/POS printer that never answers status queries', () => {
   test('is assumed ready and prints', async () => {
@@ -84,15 +91,5 @@ describe('ESC/POS printer that never answers status queries', () => {
       await sim.close();
       await pty.close();
     }
-  });
-});
-
-describe('ESC/POS printer on real hardware', { skip: !process.env.YSS_TEST_PRINTER && 'set YSS_TEST_PRINTER=/dev/ttyUSB2 to run' }, () => {
-  test('prints one ticket', async () => {
-    const printer = createDevice({ id: 'p-hw', role: 'printer', kind: 'escpos-printer', path: process.env.YSS_TEST_PRINTER ?? '' }, captureLog().log) as PrinterDevice;
-    printer.start();
-    await untilState(printer, 'connected');
-    assert.equal((await printer.print(TICKET)).ok, true);
-    await printer.close();
   });
 });

@@ -1,72 +1,71 @@
-// Contract suite for the relay board: pty simulator always; YSS_TEST_RELAY=/dev/ttyUSB3 clicks a
-// real board once.
-import { test, describe, after } from 'node:test';
+// Contract suite for the relay board: pty simulator always; a real LCUS board when
+// YSS_TEST_RELAY=/dev/ttyUSB3 names one (listen for the clicks; unplug and replug when asked).
+import { test, describe, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
-import { createDevice, type RelayDevice } from '../index.ts';
-import { openPtyPair, RelaySim, type PtyPair } from '../../../../scripts/sim/index.ts';
-import { captureLog, tempDir, untilState } from './helpers.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createDevice, type BaudRate, type RelayConfig, type RelayDevice } from '../index.ts';
+import { RelaySim } from '../../../../scripts/sim/index.ts';
+import { captureLog, untilState } from './helpers.ts';
+import { hardwareTarget, simulatorTarget, suiteOptions, type Target } from './target.ts';
 
-describe('relay board on a pty pair', () => {
-  const dir = tempDir();
-  let pty: PtyPair;
-  let sim: RelaySim;
-  const relay = createDevice(
-    { id: 'gate-1', role: 'relay', kind: 'serial-relay', path: join(dir, 'ttyRelay'), channel: 2, pulse_ms: 150, reconnect_max_ms: 400 },
-    captureLog().log,
-  ) as RelayDevice;
+function contract(t: Target<RelaySim>): void {
+  const config: RelayConfig = { id: 'gate-1', role: 'relay', kind: 'serial-relay', path: t.path, channel: t.where === 'hardware' ? 1 : 2, pulse_ms: 150, reconnect_max_ms: 400 };
+  if (t.baud) config.baud = t.baud as BaudRate;
+  const relay = createDevice(config, captureLog().log) as RelayDevice;
 
+  before(() => t.plug());
   after(async () => {
     await relay.close();
-    await sim?.close();
-    await pty?.close();
+    await t.close();
   });
 
   test('pulse() closes the contact for the configured time and opens it again', async () => {
-    pty = await openPtyPair(join(dir, 'ttyRelay'), join(dir, 'ttySim'));
-    sim = await RelaySim.open(pty.peer);
     relay.start();
     await untilState(relay, 'connected');
     assert.equal(await relay.pulse(), true);
-    await new Promise((r) => setTimeout(r, 50));
-    assert.deepEqual(
-      sim.events.map((e) => [e.channel, e.closed]),
-      [
-        [2, true],
-        [2, false],
-      ],
-    );
-    const held = sim.events[1].at - sim.events[0].at;
-    assert.ok(held >= 120 && held < 1000, `held ${held} ms`);
-    assert.deepEqual(sim.badFrames, []);
+    await sleep(50);
+    await t.act((sim) => {
+      assert.deepEqual(
+        sim.events.map((e) => [e.channel, e.closed]),
+        [
+          [2, true],
+          [2, false],
+        ],
+      );
+      const held = sim.events[1].at - sim.events[0].at;
+      assert.ok(held >= 120 && held < 1000, `held ${held} ms`);
+      assert.deepEqual(sim.badFrames, []);
+    }, 'the relay should have clicked on and off');
   });
 
   test('closing the device mid-pulse still opens the contact', async () => {
-    sim.events.length = 0;
+    await t.act((sim) => void (sim.events.length = 0), '');
     const p = relay.pulse(10_000);
-    await new Promise((r) => setTimeout(r, 50));
+    await sleep(50);
     await relay.close();
     assert.equal(await p, true);
-    await new Promise((r) => setTimeout(r, 50));
-    assert.deepEqual(sim.events.map((e) => e.closed), [true, false]);
+    await sleep(50);
+    await t.act((sim) => assert.deepEqual(sim.events.map((e) => e.closed), [true, false]), 'the relay should have clicked off at once');
   });
 
-  test('pulse() while unplugged resolves false instead of throwing', async () => {
+  test('pulse() while unplugged resolves false instead of throwing, and after replug it pulses', async () => {
     relay.start();
     await untilState(relay, 'connected');
-    await sim.close();
-    await pty.close();
-    await untilState(relay, 'disconnected');
+    await t.unplug();
+    await untilState(relay, 'disconnected', t.humanMs);
     assert.equal(await relay.pulse(20), false);
+    await t.plug();
+    await untilState(relay, 'connected', Math.max(10_000, t.humanMs));
+    assert.equal(await relay.pulse(50), true);
   });
-});
+}
 
-describe('relay board on real hardware', { skip: !process.env.YSS_TEST_RELAY && 'set YSS_TEST_RELAY=/dev/ttyUSB3 to run' }, () => {
-  test('clicks once', async () => {
-    const relay = createDevice({ id: 'r-hw', role: 'relay', kind: 'serial-relay', path: process.env.YSS_TEST_RELAY ?? '' }, captureLog().log) as RelayDevice;
-    relay.start();
-    await untilState(relay, 'connected');
-    assert.equal(await relay.pulse(300), true);
-    await relay.close();
+const targets: [string, Target<RelaySim> | null][] = [
+  ['simulator', simulatorTarget((peer) => RelaySim.open(peer))],
+  ['hardware', hardwareTarget<RelaySim>('YSS_TEST_RELAY')],
+];
+for (const [where, target] of targets) {
+  describe(`relay board contract on the ${where}`, suiteOptions(target, 'YSS_TEST_RELAY'), () => {
+    if (target) contract(target);
   });
-});
+}
