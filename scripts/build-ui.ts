@@ -4,7 +4,9 @@
 import { build } from 'esbuild';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { LANGS } from '../kiosk-ui/web/src/i18n.ts';
 import { toneWav, TONES } from '../kiosk-ui/web/tones.ts';
+import { CLIP_KEYS } from '../kiosk-ui/web/voice/clips.ts';
 
 const root = join(import.meta.dirname, '..');
 const web = join(root, 'kiosk-ui', 'web');
@@ -67,6 +69,10 @@ async function buildWeb(out: string): Promise<void> {
   mkdirSync(join(out, 'catalog'));
   for (const f of readdirSync(join(web, 'catalog'))) copyFileSync(join(web, 'catalog', f), join(out, 'catalog', f));
   for (const [name, tone] of Object.entries(TONES)) writeFileSync(join(out, 'audio', `${name}.wav`), toneWav(tone));
+  for (const lang of LANGS) {
+    mkdirSync(join(out, 'audio', 'voice', lang), { recursive: true });
+    for (const key of CLIP_KEYS) copyFileSync(join(web, 'voice', lang, `${key}.wav`), join(out, 'audio', 'voice', lang, `${key}.wav`));
+  }
 }
 
 async function buildElectron(out: string): Promise<void> {

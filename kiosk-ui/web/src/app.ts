@@ -134,6 +134,7 @@ export class App {
     if (this.elderly) this.speakVerdict(v);
     this.main.dataset.tone = this.sound.last.tone;
     this.main.dataset.prompt = this.sound.last.prompt;
+    this.main.dataset.voice = this.sound.last.voice;
     this.homeAfter(hold);
   }
 
@@ -142,9 +143,9 @@ export class App {
     const tk = v.effects.find((e) => e.kind === 'ticket');
     if (!v.accepted) {
       const k = reasonKeys(v.reason);
-      this.sound.speak(this.lang, ctx.t('speak.refused', { reason: ctx.t(k.reason), next: ctx.t(k.next) }));
-    } else if (tk) this.sound.speak(this.lang, ctx.t('speak.ticket', { number: tk.number }));
-    else this.sound.speak(this.lang, ctx.t('speak.accepted'));
+      this.sound.speak(this.lang, ctx.t('speak.refused', { reason: ctx.t(k.reason), next: ctx.t(k.next) }), 'speak.refused.short');
+    } else if (tk) this.sound.speak(this.lang, ctx.t('speak.ticket', { number: tk.number }), 'speak.ticket.short');
+    else this.sound.speak(this.lang, ctx.t('speak.accepted'), 'speak.accepted');
   }
 
   private homeAfter(ms: number): void {
@@ -162,7 +163,7 @@ export class App {
       case 'elderly':
         this.elderly = !this.elderly;
         this.o.storage?.setItem('yss.elderly', this.elderly ? '1' : '0');
-        if (this.elderly) this.sound.speak(this.lang, t(this.lang, 'speak.idle'));
+        if (this.elderly) this.sound.speak(this.lang, t(this.lang, 'speak.idle'), 'speak.idle');
         break;
       case 'home':
         if (this.timer) clearTimeout(this.timer);
@@ -290,6 +291,7 @@ export class App {
     this.main.dataset.screen = view.dataset.screen;
     this.main.dataset.tone = this.sound.last.tone;
     this.main.dataset.prompt = this.sound.last.prompt;
+    this.main.dataset.voice = this.sound.last.voice;
     // Keypad taps rebuild the screen; keep keyboard focus on the same key.
     if (focused) this.main.querySelector<HTMLElement>(`[data-focus="${focused}"]`)?.focus();
   }

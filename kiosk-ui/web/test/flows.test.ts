@@ -118,6 +118,12 @@ describe('language and elderly mode', () => {
     daemon.push(v);
     await page.waitForSelector(`section[data-seq="${v.seq}"]`);
     assert.equal(await page.getAttribute('main', 'data-prompt'), '核验未通过。这不是粤省事码。请打开粤省事应用,出示个人码。');
+    // Headless Chromium has no speech voice: the shipped clip is played instead.
+    const voice = await page.getAttribute('main', 'data-voice');
+    assert.equal(voice, 'clip:speak.refused.short');
+    const clip = await fetch(`${daemon.url}audio/voice/zh-CN/speak.refused.short.wav`);
+    assert.equal(clip.status, 200);
+    assert.equal(Buffer.from(await clip.arrayBuffer()).subarray(8, 12).toString(), 'WAVE');
     await page.reload();
     await page.waitForSelector('body.elderly');
     await page.close();
