@@ -62,6 +62,12 @@ function usKey(c: string): Key {
   throw new Error(`no US key for ${JSON.stringify(c)}`);
 }
 
+/** UK: " and @ swap places with each other's keys, £ on shift-3, # has its own key. */
+function ukKey(c: string): Key {
+  const special: Record<string, Key> = { '"': [0x1f, 0x02], '@': [0x34, 0x02], '£': [0x20, 0x02], '#': [0x32, 0], '~': [0x32, 0x02], '\\': [0x64, 0], '|': [0x64, 0x02] };
+  return special[c] ?? usKey(c);
+}
+
 /** German QWERTZ: Y and Z swapped; symbols where a German keyboard has them. */
 function deKey(c: string): Key {
   const special: Record<string, Key> = {
@@ -184,6 +190,13 @@ export function buildFixtures(): Record<string, HidFixture> {
       layout: 'us',
       reports: [...typed('first', usKey), ...typed('second', usKey)],
       expected: [{ text: 'first' }, { text: 'second' }],
+    },
+    'kbd-uk': {
+      description: 'Keyboard wedge, scanner set to UK: shift-2 is ", shift-quote is @, a # key of its own',
+      kind: 'hid-keyboard-scanner',
+      layout: 'uk',
+      reports: typed('a"b@c#d£\\', ukKey),
+      expected: [{ text: 'a"b@c#d£\\' }],
     },
     'kbd-de': {
       description: 'Keyboard wedge, scanner set to German QWERTZ: y/z swapped, AltGr @',
