@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { mintCode } from '../../../scripts/issuer/mint.ts';
-import { launch, openKiosk, pageErrors } from './browser.ts';
+import { axe, launch, openKiosk, pageErrors } from './browser.ts';
 import { nextScreen, plugScanner, startKioskStack, unplugScanner, type KioskStack } from './real-stack.ts';
 import { tapKeys } from './screens.ts';
 
@@ -33,6 +33,8 @@ async function scan(code: string): Promise<string> {
   return r.screen;
 }
 const personal = (o: { at?: number; ttl?: number } = {}) => mintCode({ keys: ks.stack.keysDir, type: 'personal', name: '王小红', ...o });
+/** axe on the real daemon's screens too (the full matrix runs in accessibility.test.ts). */
+const noViolations = async (enhanced = false) => assert.deepEqual((await axe(page, enhanced)).map((v) => `${v.id}: ${v.nodes.join(', ')}`), []);
 const home = async () => {
   await page.click('[data-action="done"], [data-action="close"], [data-action="cancel"]');
   await page.waitForSelector('main[data-screen="idle"]');
@@ -43,6 +45,7 @@ describe('kiosk on the real daemon (ticket machine)', () => {
     assert.equal(await scan(personal()), 'ticket');
     assert.match((await page.textContent('.ticket-number')) ?? '', /^A\d+$/);
     assert.match((await page.textContent('main')) ?? '', /社保业务/);
+    await noViolations();
     await home();
   });
 
@@ -52,6 +55,7 @@ describe('kiosk on the real daemon (ticket machine)', () => {
     assert.equal(await scan(notACode()), 'refused');
     assert.equal(await page.getAttribute('.reason', 'data-reason'), 'not_a_code');
     assert.equal(await page.textContent('.reason'), '这不是粤省事码');
+    await noViolations();
     await home();
   });
 
@@ -63,6 +67,7 @@ describe('kiosk on the real daemon (ticket machine)', () => {
     assert.match((await page.getAttribute('main', 'data-prompt')) ?? '', /^核驗未通過/);
     const size = await page.$eval('main h1', (e) => parseFloat(getComputedStyle(e).fontSize));
     assert.ok(size >= 40, `h1 is ${size}px`);
+    await noViolations(true);
     await page.click('[data-lang="en"]');
     assert.equal(await page.textContent('.reason'), 'This is not a 粤省事 code');
     await page.click('[data-action="elderly"]');
@@ -86,12 +91,14 @@ describe('kiosk on the real daemon (ticket machine)', () => {
     await page.waitForSelector('[data-notice^="staff.testTicket"]');
     // This stack has no printer: the panel says so instead of pretending.
     assert.match((await page.textContent('.notice')) ?? '', /no printer/);
+    await noViolations();
     await home();
   });
 
   test('unplugging the scanner shows out of service, and plugging it back recovers', async () => {
     await unplugScanner(ks.stack);
     await page.waitForSelector('section[data-screen="out-of-service"]', { timeout: 15_000 });
+    await noViolations();
     await plugScanner(ks.stack);
     await page.waitForSelector('main[data-screen="idle"]', { timeout: 20_000 });
   });
