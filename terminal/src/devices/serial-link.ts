@@ -109,7 +109,13 @@ export class SerialLink extends EventEmitter<LinkEvents> {
     }
     if (this.#stopped || attempt !== this.#attempt) return;
     if (!path) return this.#retry('disconnected', `no device at ${describe(this.#o.locator)}`, null);
-    const port = new SerialPort({ path, baudRate: this.#o.baudRate, autoOpen: false });
+    let port: SerialPort;
+    try {
+      port = new SerialPort({ path, baudRate: this.#o.baudRate, autoOpen: false });
+    } catch (e) {
+      // serialport throws synchronously on options it rejects; that must not escape a timer.
+      return this.#retry('error', `cannot open ${path}: ${(e as Error).message}`, path);
+    }
     port.on('error', (err) => {
       // Read errors leave the port in an unknown state; reopening is the documented workaround.
       this.#o.log.warn({ err: err.message, path }, 'serial error');
@@ -121,7 +127,8 @@ export class SerialLink extends EventEmitter<LinkEvents> {
     });
     port.on('data', (chunk: Buffer) => this.emit('data', chunk));
     port.open((err) => {
-      if (this.#stopped) {
+      // Closed (or closed and restarted) while opening: this port is stale.
+      if (this.#stopped || attempt !== this.#attempt) {
         if (!err) port.close();
         return;
       }
