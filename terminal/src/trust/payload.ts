@@ -1,7 +1,8 @@
 // Trust-list payload (trust-list.md §2) to an immutable index: key objects are created here, once
 // per key, and revocation hashes go into sets so lookups stay O(1) at millions of entries.
 import { createPublicKey, type KeyObject } from 'node:crypto';
-import { HashSet32 } from './hash-set.ts';
+import { HashSet32, type HashLookup } from './hash-set.ts';
+import { scanPayload, ScanError } from './payload-scan.ts';
 import { ed25519KeyObject } from './root.ts';
 import type { TrustIndex, TrustIssuer, TrustKey } from './types.ts';
 
@@ -13,6 +14,14 @@ export class PayloadError extends Error {}
 
 /** Builds the index from payload bytes; throws PayloadError with a message naming the problem. */
 export function buildIndex(payload: Uint8Array): TrustIndex {
+  let scanned;
+  try {
+    scanned = scanPayload(payload);
+  } catch (e) {
+    if (e instanceof ScanError) throw new PayloadError(e.message);
+    throw e;
+  }
+  if (scanned) return indexFromDocument(scanned.doc, { cti: scanned.cti, sub: scanned.sub });
   let doc: unknown;
   try {
     doc = JSON.parse(Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength).toString('utf8'));
@@ -22,8 +31,11 @@ export function buildIndex(payload: Uint8Array): TrustIndex {
   return indexFromDocument(doc);
 }
 
-/** Builds the index from an already parsed payload (callers that trust it without a signature). */
-export function indexFromDocument(doc: unknown): TrustIndex {
+/**
+ * Builds the index from an already parsed payload (callers that trust it without a signature).
+ * `prebuilt` revocation sets, from the byte scan, replace the (emptied) arrays of the document.
+ */
+export function indexFromDocument(doc: unknown, prebuilt: { cti?: HashLookup | null; sub?: HashLookup | null } = {}): TrustIndex {
   if (!isObject(doc)) throw new PayloadError('trust list payload is not a JSON object');
   if (doc.format !== TRUST_LIST_FORMAT) {
     throw new PayloadError(`trust list format is ${JSON.stringify(doc.format)}, expected "${TRUST_LIST_FORMAT}"`);
@@ -37,8 +49,8 @@ export function indexFromDocument(doc: unknown): TrustIndex {
   const revoked = doc.revoked === undefined ? {} : doc.revoked;
   if (!isObject(revoked)) throw new PayloadError('revoked should be an object');
   const revokedKids = new Set(strings(revoked.kids, 'revoked.kids').map((k) => kidBytes(k, 'revoked.kids').toString('latin1')));
-  const revokedCti = hashSet(revoked.cti, 'revoked.cti');
-  const revokedSub = hashSet(revoked.sub, 'revoked.sub');
+  const revokedCti = prebuilt.cti ?? hashSet(revoked.cti, 'revoked.cti');
+  const revokedSub = prebuilt.sub ?? hashSet(revoked.sub, 'revoked.sub');
 
   const issuers: TrustIssuer[] = [];
   const keysByKid = new Map<string, TrustKey[]>();
