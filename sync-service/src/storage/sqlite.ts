@@ -139,15 +139,21 @@ export class SqliteStorage implements Storage {
     return this.stmts.revoke.run(id).changes === 1;
   }
 
-  async useNonce(terminalId: string, nonce: string, expiresAt: number, now: number): Promise<boolean> {
+  /** Expired nonces can never be replayed (the request time check refuses them first). */
+  private pruneNonces(now: number): void {
     if (now - this.lastNoncePrune > 60_000) {
       this.stmts.pruneNonces.run(now);
       this.lastNoncePrune = now;
     }
+  }
+
+  async useNonce(terminalId: string, nonce: string, expiresAt: number, now: number): Promise<boolean> {
+    this.pruneNonces(now);
     return this.stmts.useNonce.run(terminalId, nonce, expiresAt).changes === 1;
   }
 
   async ingest(terminalId: string, events: WireEvent[], now: number, nonce?: { nonce: string; expiresAt: number }): Promise<IngestResult> {
+    this.pruneNonces(now);
     return this.ingestTx.immediate(terminalId, events, now, nonce);
   }
 
