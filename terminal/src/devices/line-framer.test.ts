@@ -48,6 +48,28 @@ test('a multi-byte suffix split across chunks still ends the frame', () => {
   f.reset();
 });
 
+test('a suffix split after fewer pending bytes than its length is still found', () => {
+  const { f, frames } = framer({ framing: 'suffix', suffix: Buffer.from('#END') });
+  f.push(Buffer.from('#E'));
+  f.push(Buffer.from('NDab#'));
+  f.push(Buffer.from('ENDcd#EN'));
+  f.push(Buffer.from('D'));
+  assert.deepEqual(frames, ['ab', 'cd']);
+  f.reset();
+});
+
+test('lf and any framing agree on LF-only streams', () => {
+  const lf = framer({ framing: 'lf' });
+  const any = framer({ framing: 'any' });
+  for (const x of [lf, any]) {
+    x.f.push(Buffer.from('one\ntwo\nthr'));
+    x.f.push(Buffer.from('ee\n'));
+    x.f.reset();
+  }
+  assert.deepEqual(lf.frames, ['one', 'two', 'three']);
+  assert.deepEqual(any.frames, ['one', 'two', 'three']);
+});
+
 test('an over-long frame is dropped up to its terminator and reported once', () => {
   const { f, frames, drops } = framer({ maxBytes: 8 });
   f.push(Buffer.from('0123456'));

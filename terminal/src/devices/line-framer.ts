@@ -16,6 +16,10 @@ export interface LineFramerOptions {
 const CR = 0x0d;
 const LF = 0x0a;
 
+function one(at: number, len = 1): { at: number; len: number } | null {
+  return at < 0 ? null : { at, len };
+}
+
 export class LineFramer {
   #chunks: Buffer[] = [];
   #size = 0;
@@ -50,37 +54,45 @@ export class LineFramer {
   }
 
   #findEnd(b: Buffer, from: number): { at: number; len: number } | null {
-    const f = this.#o.framing;
-    if (f === 'suffix') {
-      // A suffix split across chunks is found by looking back into the pending bytes.
-      const suffix = this.#o.suffix!;
-      if (suffix.length > 1 && from === 0 && this.#size > 0) {
-        const tail = Buffer.concat([this.#tail(suffix.length - 1), b.subarray(0, suffix.length - 1)]);
-        const i = tail.indexOf(suffix);
-        if (i >= 0) {
-          const back = suffix.length - 1 - i;
-          this.#trim(Math.min(back, this.#size));
-          return { at: 0, len: suffix.length - back };
-        }
-      }
-      const i = b.indexOf(suffix, from);
-      return i < 0 ? null : { at: i, len: suffix.length };
-    }
-    for (let i = from; i < b.length; i++) {
-      const c = b[i];
-      if (f === 'cr' && c === CR) return { at: i, len: 1 };
-      if (f === 'lf' && c === LF) return { at: i, len: 1 };
-      if (f === 'crlf' && c === LF && (i > from ? b[i - 1] === CR : this.#pendingEndsWithCr())) {
-        if (i > from) return { at: i - 1, len: 2 };
-        this.#trim(1);
-        return { at: i, len: 1 };
-      }
-      if (f === 'any' && (c === CR || c === LF)) {
+    switch (this.#o.framing) {
+      case 'suffix':
+        return this.#findSuffix(b, from);
+      case 'cr':
+        return one(b.indexOf(CR, from));
+      case 'lf':
+        return one(b.indexOf(LF, from));
+      case 'any': {
         // CRLF counts once: an LF right after a CR closes an empty frame, which #finish ignores.
-        return { at: i, len: 1 };
+        const cr = b.indexOf(CR, from);
+        const lf = cr === from ? -1 : b.indexOf(LF, from);
+        return one(cr < 0 ? lf : lf < 0 ? cr : Math.min(cr, lf));
+      }
+      case 'crlf':
+        for (let i = b.indexOf(LF, from); i >= 0; i = b.indexOf(LF, i + 1)) {
+          if (i > from && b[i - 1] === CR) return { at: i - 1, len: 2 };
+          if (i === from && from === 0 && this.#pendingEndsWithCr()) {
+            // The CR came at the end of the previous chunk.
+            this.#trim(1);
+            return { at: 0, len: 1 };
+          }
+        }
+        return null;
+    }
+  }
+
+  #findSuffix(b: Buffer, from: number): { at: number; len: number } | null {
+    const suffix = this.#o.suffix!;
+    if (suffix.length > 1 && from === 0 && this.#size > 0) {
+      // A suffix split across chunks: look back into the pending bytes.
+      const pending = this.#tail(suffix.length - 1);
+      const i = Buffer.concat([pending, b.subarray(0, suffix.length - 1)]).indexOf(suffix);
+      if (i >= 0 && i < pending.length) {
+        const back = pending.length - i;
+        this.#trim(back);
+        return { at: 0, len: suffix.length - back };
       }
     }
-    return null;
+    return one(b.indexOf(suffix, from), suffix.length);
   }
 
   #pendingEndsWithCr(): boolean {
