@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, test } from 'node:test';
 import pino from 'pino';
 import { startTestService, type TestService } from '../../../sync-service/test/support.ts';
-import type { Heartbeat, WireEvent } from '../protocol/index.ts';
+import { verifyChain, type Heartbeat, type WireEvent } from '../protocol/index.ts';
 import { openDatabase, Queue, type Db } from '../queue/index.ts';
 import { SyncEngine, loadOrCreateIdentity, type SyncOptions } from './index.ts';
 
@@ -220,4 +220,24 @@ test('a heartbeat the service refuses does not hold uploads back', async () => {
   const e = await makeEngine(await svc.listen(), { heartbeatMs: 10, batchMaxEvents: 10, backoffMaxMs: 60_000 }, { heartbeat: () => ({ version: 'x' }) as Heartbeat });
   await until(() => queue.ackedThrough === 120, 'uploads despite refused heartbeats', 5000);
   assert.equal(e.health.state, 'idle');
+});
+
+test('tombstones left by the disk quota upload, verify at the service, and registrations arrive whole', async () => {
+  db.close();
+  db = openDatabase(dir);
+  queue = new Queue(db, { maxBytes: 12_000 });
+  db.transaction(() => {
+    for (let i = 0; i < 30; i++) {
+      queue.append({ type: i % 3 === 0 ? 'registration' : 'device', at: i, trusted_at: i, scenario: 'hotel-checkin', body: { i, pad: 'q'.repeat(300) }, sealed: null });
+    }
+  }).immediate();
+  const dropped = queue.stats().dropped_total;
+  assert.ok(dropped > 0, 'the quota dropped some device events');
+  await makeEngine(await svc.listen());
+  await until(() => queue.ackedThrough === 30, 'all 30 acknowledged');
+  const id = terminalId()!;
+  const stored = await svc.storage.events(id, 0, 100);
+  assert.equal(verifyChain(stored), null);
+  assert.equal(stored.filter((e) => e.tombstone).length, dropped);
+  assert.ok(stored.filter((e) => e.type === 'registration').every((e) => !e.tombstone && (e.body as { pad: string }).pad.length === 300));
 });
