@@ -218,7 +218,7 @@ export class App {
     }
     this.token = r.value.token;
     await this.refreshStaff();
-    this.poll = setInterval(() => void this.refreshStaff(), 2000);
+    this.poll = setInterval(() => void this.refreshStaff(), 5000);
   }
 
   private async refreshStaff(notice?: Note): Promise<void> {

@@ -17,7 +17,7 @@ export function launch(): Promise<Browser> {
   return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
 }
 
-/** A kiosk-sized page (1280×800) on `url`, waiting until the first screen is drawn. */
+/** A kiosk-sized page (1280×800) on `url`, waiting until the first screen is drawn and the events socket is open. */
 export async function openKiosk(browser: Browser, url: string): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, reducedMotion: 'reduce' });
   const errors: string[] = [];
@@ -28,6 +28,8 @@ export async function openKiosk(browser: Browser, url: string): Promise<Page> {
   (page as Page & { kioskErrors: string[] }).kioskErrors = errors;
   await page.goto(url);
   await page.waitForSelector('main[data-screen]');
+  // Connected: the daemon holds this page's socket, so a message pushed now reaches it.
+  await page.waitForSelector('[data-badge="reconnecting"]', { state: 'detached' });
   return page;
 }
 

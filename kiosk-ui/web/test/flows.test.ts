@@ -157,7 +157,7 @@ describe('staff panel', () => {
     assert.equal(await text(page, '[data-field="oldest"]'), '95 s');
     assert.equal(await text(page, '[data-field="trust-sequence"]'), '42');
     assert.match(await text(page, '[data-field="trust-age"]'), /60 min ago/);
-    assert.match(await text(page, '[data-field="last-sync"]'), /3\d s ago/);
+    assert.match(await text(page, '[data-field="last-sync"]'), /^\d+ s ago$/);
     const t = await text(page);
     assert.match(t, /scanner-1/);
     assert.match(t, /This code was already used/);

@@ -42,7 +42,8 @@ describe('kiosk renderer', () => {
   });
 
   test('shows a refused verdict with the reason and what to do next, then returns to idle', async () => {
-    const page = await openKiosk(browser, `${daemon.url}?result_ms=400`);
+    // Long enough to read the screen on a loaded machine, short enough to see it go.
+    const page = await openKiosk(browser, `${daemon.url}?result_ms=2500`);
     await daemon.waitForClients(1);
     const v = verdict({ accepted: false, reason: 'expired', display: {} });
     daemon.push(v);
@@ -50,7 +51,7 @@ describe('kiosk renderer', () => {
     assert.equal(await page.textContent('.reason'), '此码已过期');
     assert.match((await page.textContent('.next')) ?? '', /刷新/);
     assert.equal(await page.getAttribute('main', 'data-tone'), 'refuse');
-    await page.waitForSelector('main[data-screen="idle"]', { timeout: 5000 });
+    await page.waitForSelector('main[data-screen="idle"]', { timeout: 10_000 });
     await page.close();
   });
 

@@ -17,18 +17,26 @@ export const warning = () =>
     s('path', { d: 'M50 36 L50 62 M50 72 L50 78', class: 'stroke' }),
   );
 
-/** A phone and a card moving towards the scanner window (CSS animates `.mover`). */
+/** A phone and an ID card moving towards the scanner window (CSS animates `.mover`). */
 export const scanIllustration = () =>
   s(
     'svg',
-    { viewBox: '0 0 200 160', class: 'scan-illustration', 'aria-hidden': 'true', focusable: 'false' },
+    { viewBox: '0 0 240 160', class: 'scan-illustration', 'aria-hidden': 'true', focusable: 'false' },
     s(
       'g',
       { class: 'mover' },
-      s('rect', { x: 70, y: 8, width: 60, height: 100, rx: 10, class: 'phone' }),
-      s('rect', { x: 82, y: 28, width: 36, height: 36, class: 'qr' }),
-      s('rect', { x: 88, y: 34, width: 10, height: 10, class: 'qr-dot' }),
-      s('rect', { x: 102, y: 48, width: 10, height: 10, class: 'qr-dot' }),
+      s('rect', { x: 40, y: 8, width: 60, height: 100, rx: 10, class: 'phone' }),
+      s('rect', { x: 52, y: 28, width: 36, height: 36, class: 'qr' }),
+      s('rect', { x: 58, y: 34, width: 10, height: 10, class: 'qr-dot' }),
+      s('rect', { x: 72, y: 48, width: 10, height: 10, class: 'qr-dot' }),
     ),
-    s('rect', { x: 30, y: 132, width: 140, height: 20, rx: 6, class: 'window' }),
+    s(
+      'g',
+      { class: 'mover mover-late' },
+      s('rect', { x: 124, y: 44, width: 84, height: 54, rx: 6, class: 'phone' }),
+      s('circle', { cx: 146, cy: 68, r: 10, class: 'qr-dot' }),
+      s('rect', { x: 164, y: 60, width: 34, height: 5, class: 'qr-dot' }),
+      s('rect', { x: 164, y: 72, width: 26, height: 5, class: 'qr-dot' }),
+    ),
+    s('rect', { x: 20, y: 132, width: 200, height: 20, rx: 6, class: 'window' }),
   );
