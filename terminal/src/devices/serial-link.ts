@@ -125,7 +125,14 @@ export class SerialLink extends EventEmitter<LinkEvents> {
       if (this.#port !== port) return;
       this.#drop(port, 'disconnected', err?.disconnected ? 'unplugged' : 'port closed', path);
     });
-    port.on('data', (chunk: Buffer) => this.emit('data', chunk));
+    port.on('data', (chunk: Buffer) => {
+      // A throw here would surface inside serialport's stream and take the process down.
+      try {
+        this.emit('data', chunk);
+      } catch (e) {
+        this.#o.log.error({ err: (e as Error).message }, 'serial data handler threw');
+      }
+    });
     port.open((err) => {
       // Closed (or closed and restarted) while opening: this port is stale.
       if (this.#stopped || attempt !== this.#attempt) {

@@ -186,7 +186,13 @@ export class HidScanner extends BaseDevice implements ScannerDevice {
     }
     this.#handle = handle;
     this.#delay = DEFAULTS.reconnect_min_ms;
-    handle.on('data', (r: Buffer) => this.handleReport(Buffer.from(r)));
+    handle.on('data', (r: Buffer) => {
+      try {
+        this.handleReport(Buffer.from(r));
+      } catch (e) {
+        this.log.error({ err: (e as Error).message }, 'HID report handler threw');
+      }
+    });
     handle.on('error', (e: Error) => {
       if (this.#handle !== handle) return;
       this.log.warn({ err: e.message }, 'HID read failed; reopening');

@@ -54,7 +54,8 @@ export class MrzReader extends BaseDevice {
   }
 
   #onLine(text: string): void {
-    this.#lines.push(...mrzLines(text));
+    // A zone is at most 3 lines; older ones can never complete one.
+    this.#lines = [...this.#lines, ...mrzLines(text)].slice(-3);
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = setTimeout(() => {
       if (this.#lines.length) this.log.warn({ lines: this.#lines.length }, 'incomplete MRZ dropped');

@@ -172,3 +172,31 @@ describe('serial scanner and udev arrival hints', () => {
     }
   });
 });
+
+describe('serial scanner and a faulty listener', () => {
+  test('a reading listener that throws is logged and the scanner keeps reading', async () => {
+    const dir = tempDir();
+    const pty = await openPtyPair(join(dir, 'ttyF'), join(dir, 'ttyFP'));
+    const sim = await ScannerSim.open(pty.peer);
+    const { log, lines } = captureLog();
+    const scanner = createDevice({ id: 'scanner-f', role: 'scanner', kind: 'serial-scanner', path: pty.device }, log);
+    try {
+      scanner.on('reading', () => {
+        throw new Error('bug in the daemon');
+      });
+      scanner.start();
+      await untilState(scanner, 'connected');
+      await sim.scan('first');
+      await sleep(100);
+      const got = nextReading(scanner);
+      await sim.scan('second');
+      assert.equal(((await got) as { text: string }).text, 'second');
+      assert.ok(lines.some((l) => l.includes('device listener threw')));
+      assert.equal(scanner.health.state, 'connected');
+    } finally {
+      await scanner.close();
+      await sim.close();
+      await pty.close();
+    }
+  });
+});
