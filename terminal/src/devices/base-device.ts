@@ -39,11 +39,14 @@ export abstract class BaseDevice extends EventEmitter<DeviceEvents> {
     this.safeEmit('reading', reading, this.health);
   }
 
+  /** Calls each listener on its own, so one that throws neither stops the others nor the device. */
   protected safeEmit<K extends keyof DeviceEvents>(event: K, ...args: DeviceEvents[K]): void {
-    try {
-      (this.emit as (e: K, ...a: DeviceEvents[K]) => boolean)(event, ...args);
-    } catch (e) {
-      this.log.error({ err: (e as Error).message, event }, 'device listener threw');
+    for (const listener of this.rawListeners(event) as ((...a: unknown[]) => unknown)[]) {
+      try {
+        listener.apply(this, args);
+      } catch (e) {
+        this.log.error({ err: (e as Error).message, event }, 'device listener threw');
+      }
     }
   }
 }
