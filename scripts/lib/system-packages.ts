@@ -17,6 +17,11 @@ const onPath = (cmd: string) => () => spawnSync('sh', ['-c', `command -v ${cmd}`
 export const systemPackages: SystemPackage[] = [
   { name: 'socat', usedBy: 'pseudo-terminal serial devices', present: onPath('socat') },
   { name: 'chromium', usedBy: 'kiosk UI tests (playwright-core)', present: () => existsSync('/usr/bin/chromium') },
+  {
+    name: 'fonts-wqy-microhei',
+    usedBy: 'Chinese glyphs in the kiosk UI tests (sizes and screenshots measure real text)',
+    present: () => existsSync('/usr/share/fonts/truetype/wqy/wqy-microhei.ttc'),
+  },
   { name: 'udev', usedBy: 'serial port enumeration (udevadm)', present: onPath('udevadm') },
   {
     name: 'libusb-1.0-0',

@@ -1,6 +1,6 @@
 // The real system for UI tests: sync service, terminal daemon and a pty scanner (scripts/lib/
 // stack.ts), with the daemon on a fixed port so a restarted daemon is at the same URL.
-import { closeSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -50,16 +50,11 @@ export async function nextScreen(page: Page, afterSeq: number): Promise<{ seq: n
   return (await handle.jsonValue()) as { seq: number; screen: string };
 }
 
-/** Pulls the scanner's cable: ends the pty pair, and forgets the stack's writer on the old one. */
-export async function unplugScanner(stack: Stack): Promise<void> {
-  // Stack keeps its writer fd private; a write to the dead pty could block, so close it here.
-  const s = stack as unknown as { peerFd: number | null };
-  if (s.peerFd !== null) closeSync(s.peerFd);
-  s.peerFd = null;
-  await stack.pty?.close();
-  stack.pty = null;
+/** Pulls the scanner's cable: ends the pty pair (the stack forgets its writer on the old one). */
+export function unplugScanner(stack: Stack): Promise<void> {
+  return stack.unplugScanner();
 }
 
-export async function plugScanner(stack: Stack): Promise<void> {
-  await stack.openScanner();
+export function plugScanner(stack: Stack): Promise<void> {
+  return stack.replugScanner();
 }

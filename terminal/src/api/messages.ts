@@ -46,7 +46,9 @@ export interface DeviceHealth {
 export interface TrustHealth {
   /** Installed trust-list sequence, or null when none is installed. */
   sequence: number | null;
+  /** Unix seconds, from the installed list. */
   issued_at: number | null;
+  /** Unix seconds, from the installed list. */
   expires_at: number | null;
   /** True once the list is past expires_at: codes still verify, the terminal reports degraded. */
   stale: boolean;
