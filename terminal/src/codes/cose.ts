@@ -14,6 +14,70 @@ export interface CoseSign1 {
 
 /** Parses COSE_Sign1 bytes; null for anything that is not one (codes.md §2). */
 export function parseCoseSign1(bytes: Uint8Array): CoseSign1 | null {
+  return parseCommonShape(bytes) ?? parseCoseSign1Generic(bytes);
+}
+
+/**
+ * The shape almost every code has, read by hand: optional tags 61/18, a definite 4-array of
+ * bstr, empty map, bstr, bstr, and nothing after. Anything else (including every error) returns
+ * undefined and goes through cborg, so this only ever accepts what the generic path accepts.
+ */
+function parseCommonShape(b: Uint8Array): CoseSign1 | undefined {
+  let p = 0;
+  const tags: number[] = [];
+  if (b[0] === 0xd8 && b[1] === 0x3d) {
+    tags.push(61);
+    p = 2;
+    if (b[p] !== 0xd2) return undefined;
+  }
+  if (b[p] === 0xd2) {
+    tags.push(18);
+    p++;
+  }
+  if (b[p++] !== 0x84) return undefined;
+  const bstr = (): Uint8Array | undefined => {
+    const h = b[p];
+    let len: number;
+    if (h === undefined) return undefined;
+    if (h >= 0x40 && h <= 0x57) {
+      len = h - 0x40;
+      p += 1;
+    } else if (h === 0x58 && p + 1 < b.length) {
+      len = b[p + 1]!;
+      p += 2;
+    } else if (h === 0x59 && p + 2 < b.length) {
+      len = (b[p + 1]! << 8) | b[p + 2]!;
+      p += 3;
+    } else {
+      return undefined;
+    }
+    if (p + len > b.length) return undefined;
+    const out = b.subarray(p, p + len);
+    p += len;
+    return out;
+  };
+  const prot = bstr();
+  if (prot === undefined || b[p++] !== 0xa0) return undefined;
+  const payload = bstr();
+  const signature = bstr();
+  if (payload === undefined || signature === undefined || p !== b.length) return undefined;
+  let protectedHeader: Map<unknown, unknown>;
+  if (prot.length === 0) {
+    protectedHeader = new Map();
+  } else {
+    try {
+      const h = cborDecode(prot);
+      if (!(h instanceof Map)) return undefined;
+      protectedHeader = h;
+    } catch {
+      return undefined;
+    }
+  }
+  return { protectedBytes: prot, protectedHeader, unprotectedHeader: new Map(), payload, signature, tags };
+}
+
+/** Any COSE_Sign1 cborg can read, with the same strictness. Exported for tests. */
+export function parseCoseSign1Generic(bytes: Uint8Array): CoseSign1 | null {
   let item: unknown;
   try {
     item = cborDecode(bytes);
