@@ -5,7 +5,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { eventHash, GENESIS_HASH, type Heartbeat, type WireEvent } from '../../../terminal/src/protocol/index.ts';
+import { contentHashOfJson, eventHash, GENESIS_HASH, type Heartbeat, type WireEvent } from '../../../terminal/src/protocol/index.ts';
 import { ServiceError } from '../errors.ts';
 import type { IngestResult, Storage, StoredEvent, TerminalRecord } from './types.ts';
 
@@ -167,7 +167,10 @@ export class SqliteStorage implements Storage {
     let gap: IngestResult['gap'] = null;
     for (const e of events) {
       if (e.tombstone !== undefined && !e.droppable) throw new ServiceError('YSS_SYNC_CHAIN_BROKEN', e.seq, 'tombstone of an event that was not droppable');
-      if (eventHash(e) !== e.hash) throw new ServiceError('YSS_SYNC_CHAIN_BROKEN', e.seq, 'hash does not match its content');
+      // Serialized once: for the content hash and for the row.
+      const body = JSON.stringify(e.body);
+      const sealed = e.sealed ? JSON.stringify(e.sealed) : null;
+      if (eventHash(e, e.tombstone ?? contentHashOfJson(body, sealed)) !== e.hash) throw new ServiceError('YSS_SYNC_CHAIN_BROKEN', e.seq, 'hash does not match its content');
       if (e.seq <= head) {
         const stored = this.stmts.eventHashAt.get(terminalId, e.seq) as string | undefined;
         if (stored !== undefined && stored !== e.hash) throw new ServiceError('YSS_SYNC_CHAIN_BROKEN', e.seq, 'differs from the event already stored with this sequence');
@@ -180,8 +183,7 @@ export class SqliteStorage implements Storage {
       }
       if (e.prev_hash !== headHash) throw new ServiceError('YSS_SYNC_CHAIN_BROKEN', e.seq, 'prev_hash does not match the previous event');
       this.stmts.insertEvent.run(
-        terminalId, e.seq, e.type, e.at, e.trusted_at, e.scenario, e.droppable ? 1 : 0, JSON.stringify(e.body),
-        e.sealed ? JSON.stringify(e.sealed) : null, e.prev_hash, e.hash, e.tombstone ?? null, now,
+        terminalId, e.seq, e.type, e.at, e.trusted_at, e.scenario, e.droppable ? 1 : 0, body, sealed, e.prev_hash, e.hash, e.tombstone ?? null, now,
       );
       head = e.seq;
       headHash = e.hash;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { contentHash, eventHash, GENESIS_HASH, verifyChain, type WireEvent } from './events.ts';
+import { contentHash, contentHashOfJson, eventHash, GENESIS_HASH, verifyChain, type WireEvent } from './events.ts';
 
 function chain(n: number, droppable = (i: number) => i % 2 === 0): WireEvent[] {
   const out: WireEvent[] = [];
@@ -45,4 +45,11 @@ test('a registration cannot be turned into a tombstone, even with the right cont
   assert.match(verifyChain(c)!, /not droppable/);
   c[0] = { ...r, droppable: true, body: {}, tombstone: contentHash(r.body, r.sealed) };
   assert.match(verifyChain(c)!, /event 1: hash/, 'flipping droppable changes the hash');
+});
+
+test('the content hash from stored JSON texts equals the one from the values', () => {
+  const body = { a: 1, s: '汉字 "q"', n: null };
+  const sealed = { epk: 'e'.repeat(43), n: 'n'.repeat(32), c: 'ccc' };
+  assert.equal(contentHashOfJson(JSON.stringify(body), JSON.stringify(sealed)), contentHash(body, sealed));
+  assert.equal(contentHashOfJson(JSON.stringify(body), null), contentHash(body, null));
 });

@@ -41,12 +41,16 @@ export function contentHash(body: Record<string, unknown>, sealed: Sealed | null
   return sha256(JSON.stringify([body, sealed]));
 }
 
+/** contentHash() from the JSON texts of body and sealed (what a store keeps anyway): same value. */
+export function contentHashOfJson(bodyJson: string, sealedJson: string | null): string {
+  return sha256(`[${bodyJson},${sealedJson ?? 'null'}]`);
+}
+
 /**
  * SHA-256 over a fixed-order JSON array of the header and the content's hash. Hashing the content
  * separately lets a tombstone keep its place in the chain without its content.
  */
-export function eventHash(e: Omit<WireEvent, 'hash'>): string {
-  const content = e.tombstone ?? contentHash(e.body, e.sealed);
+export function eventHash(e: Omit<WireEvent, 'hash'>, content = e.tombstone ?? contentHash(e.body, e.sealed)): string {
   return sha256(JSON.stringify(['yss-ev-v1', e.seq, e.type, e.at, e.trusted_at, e.scenario, e.droppable, content, e.prev_hash]));
 }
 

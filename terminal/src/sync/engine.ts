@@ -57,6 +57,13 @@ export class SyncEngine {
   private clockOffsetMs = 0;
   /** Set after the service reported a gap: upload from here instead of the local ack mark. */
   private resumeFrom: number | null = null;
+  /**
+   * What the service confirmed, ahead of what is written to the queue. Writing acks lazily (at
+   * most once a second while draining) saves an fsync per batch; losing one in a crash only
+   * means resending events the service then deduplicates.
+   */
+  private confirmed = 0;
+  private lastAckWrite = 0;
   private loop: Promise<void> | null = null;
   private readonly now: () => number;
   private readonly random: () => number;
@@ -94,6 +101,12 @@ export class SyncEngine {
     this.stopped = true;
     this.wake?.();
     await this.loop;
+    this.writeAck();
+  }
+
+  private writeAck(): void {
+    if (this.confirmed > this.deps.queue.ackedThrough) this.deps.queue.ack(this.confirmed, this.now());
+    this.lastAckWrite = this.now();
   }
 
   private async run(): Promise<void> {
@@ -216,10 +229,11 @@ export class SyncEngine {
   /** Uploads one batch; true when more events are waiting. */
   private async uploadOnce(): Promise<boolean> {
     const { queue } = this.deps;
-    const from = this.resumeFrom ?? queue.ackedThrough;
+    const from = this.resumeFrom ?? Math.max(queue.ackedThrough, this.confirmed);
     const batch = this.batch(from);
     if (batch.count === 0) {
-      this.state = { ...this.state, state: 'idle', last_error: null, acked_seq: queue.ackedThrough, last_success_at: this.state.last_success_at ?? this.now() };
+      this.writeAck();
+      this.state = { ...this.state, state: 'idle', last_error: null, acked_seq: Math.max(queue.ackedThrough, this.confirmed), last_success_at: this.state.last_success_at ?? this.now() };
       return false;
     }
     this.state = { ...this.state, state: 'uploading' };
@@ -230,7 +244,8 @@ export class SyncEngine {
     if (reply.acked_through > queue.lastSequence) {
       throw new SyncError('YSS_SYNC_BAD_REPLY', `service acknowledged ${reply.acked_through} but the queue ends at ${queue.lastSequence}`);
     }
-    queue.ack(reply.acked_through, this.now());
+    this.confirmed = reply.acked_through;
+    if (reply.acked_through >= queue.lastSequence || this.now() - this.lastAckWrite >= 1000) this.writeAck();
     this.resumeFrom = null;
     if (reply.gap) {
       // The service holds less than we thought it acknowledged (restored from a backup, say):
