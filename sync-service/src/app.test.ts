@@ -187,6 +187,13 @@ test('a heartbeat missing a required field is refused by its schema', async () =
   assert.equal(r.json.error, 'YSS_SYNC_INVALID_BODY');
 });
 
+test('an oversized heartbeat is refused before it is stored', async () => {
+  const r = await a.post('/v1/heartbeat', heartbeatOf({ degraded: ['x'.repeat(70 * 1024)] }));
+  assert.equal(r.status, 413);
+  assert.equal(r.json.error, 'YSS_SYNC_BODY_TOO_LARGE');
+  assert.equal((await svc.storage.getTerminal(a.id))!.heartbeat, null);
+});
+
 test('an upload with an extra event field or a bad hash format is refused by the schema', async () => {
   const [e] = a.events(1);
   const extra = await a.upload([{ ...e!, extra: 1 } as never]);

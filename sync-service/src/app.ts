@@ -84,7 +84,7 @@ export function buildApp(opts: AppOptions): FastifyInstance {
 
   app.setErrorHandler((err, req, reply) => {
     if (err instanceof ServiceError) {
-      if (err.status === 401 || err.status === 403) req.log.warn({ code: err.code, terminal: req.headers[HEADER_TERMINAL] }, 'request refused');
+      if (err.status === 401 || err.status === 403) req.log.warn({ code: err.code, terminal: String(req.headers[HEADER_TERMINAL] ?? '').slice(0, 64) }, 'request refused');
       return reply.status(err.status).send({ error: err.code, message: err.message });
     }
     const e = err as { validation?: unknown; statusCode?: number; message: string; code?: string };
@@ -188,7 +188,8 @@ export function buildApp(opts: AppOptions): FastifyInstance {
 
   app.post(
     '/v1/heartbeat',
-    { preValidation: authenticateTerminal, schema: { body: S.heartbeat, response: { 200: S.serverTime, ...S.errorReplies } } },
+    // A heartbeat is a few hundred bytes; the cap keeps the stored status from becoming a dump.
+    { preValidation: authenticateTerminal, bodyLimit: 64 * 1024, schema: { body: S.heartbeat, response: { 200: S.serverTime, ...S.errorReplies } } },
     async (req) => {
       await storage.heartbeat(req.terminal!.id, req.body as Heartbeat, now());
       return { server_time: now() };
