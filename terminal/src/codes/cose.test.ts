@@ -35,3 +35,11 @@ test('the hand-read common shape never accepts what cborg rejects, across mutati
   }
   assert.ok(accepted > 100, `only ${accepted} mutations still parsed`);
 });
+
+test('a protected header with a repeated label is refused on both paths', async () => {
+  const { cborEncode } = await import('./cbor.ts');
+  const prot = Uint8Array.from([0xa2, 0x01, 0x27, 0x01, 0x27]);
+  const obj = cborEncode([prot, new Map(), new Uint8Array(3), new Uint8Array(64)]);
+  assert.equal(parseCoseSign1(obj), null);
+  assert.equal(parseCoseSign1Generic(obj), null);
+});

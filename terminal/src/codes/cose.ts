@@ -52,7 +52,8 @@ function parseCommonShape(b: Uint8Array): CoseSign1 | undefined {
       return undefined;
     }
     if (p + len > b.length) return undefined;
-    const out = b.subarray(p, p + len);
+    // A plain Uint8Array view, as cborg gives (the input is often a Buffer).
+    const out = new Uint8Array(b.buffer, b.byteOffset + p, len);
     p += len;
     return out;
   };
@@ -61,19 +62,54 @@ function parseCommonShape(b: Uint8Array): CoseSign1 | undefined {
   const payload = bstr();
   const signature = bstr();
   if (payload === undefined || signature === undefined || p !== b.length) return undefined;
-  let protectedHeader: Map<unknown, unknown>;
+  let protectedHeader: Map<unknown, unknown> | undefined;
   if (prot.length === 0) {
     protectedHeader = new Map();
   } else {
-    try {
-      const h = cborDecode(prot);
-      if (!(h instanceof Map)) return undefined;
-      protectedHeader = h;
-    } catch {
-      return undefined;
+    protectedHeader = readSmallHeader(prot);
+    if (protectedHeader === undefined) {
+      try {
+        const h = cborDecode(prot);
+        if (!(h instanceof Map)) return undefined;
+        protectedHeader = h;
+      } catch {
+        return undefined;
+      }
     }
   }
   return { protectedBytes: prot, protectedHeader, unprotectedHeader: new Map(), payload, signature, tags };
+}
+
+/**
+ * A header map of up to 5 small-integer labels with small-integer or short byte-string values
+ * (alg and kid, in practice), read by hand; undefined for anything else, duplicates included.
+ */
+function readSmallHeader(b: Uint8Array): Map<unknown, unknown> | undefined {
+  const head = b[0]!;
+  if (head < 0xa0 || head > 0xa5) return undefined;
+  const m = new Map<unknown, unknown>();
+  let p = 1;
+  for (let n = head - 0xa0; n > 0; n--) {
+    const k = b[p++];
+    let key: number;
+    if (k === undefined) return undefined;
+    if (k <= 0x17) key = k;
+    else if (k >= 0x20 && k <= 0x37) key = -1 - (k - 0x20);
+    else return undefined;
+    if (m.has(key)) return undefined;
+    const v = b[p++];
+    if (v === undefined) return undefined;
+    if (v <= 0x17) m.set(key, v);
+    else if (v >= 0x20 && v <= 0x37) m.set(key, -1 - (v - 0x20));
+    else if (v === 0x38 && p < b.length) m.set(key, -1 - b[p++]!);
+    else if (v >= 0x40 && v <= 0x57) {
+      const len = v - 0x40;
+      if (p + len > b.length) return undefined;
+      m.set(key, new Uint8Array(b.buffer, b.byteOffset + p, len));
+      p += len;
+    } else return undefined;
+  }
+  return p === b.length ? m : undefined;
 }
 
 /** Any COSE_Sign1 cborg can read, with the same strictness. Exported for tests. */
