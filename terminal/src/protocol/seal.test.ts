@@ -46,6 +46,8 @@ test('after rotation the sealer keeps nothing that opens an earlier epoch', () =
   const internals = s as unknown as { shared: Uint8Array };
   const before = internals.shared;
   s.rotate();
+  s.forget();
+  s.rotate();
   assert.ok(before.every((b) => b === 0), 'the old shared key was wiped');
   const ciphertext = Buffer.from(old.c, 'base64url');
   const nonce = Buffer.from(old.n, 'base64url');
@@ -55,4 +57,15 @@ test('after rotation the sealer keeps nothing that opens an earlier epoch', () =
 
 test('a seal key of the wrong length is refused', () => {
   assert.throws(() => new Sealer(new Uint8Array(31)), /32 bytes/);
+});
+
+test('an idle sealer wipes its epoch key when the epoch age runs out', async () => {
+  const s = new Sealer(service.publicKey, { maxAgeMs: 20 });
+  s.seal(personal);
+  const internals = s as unknown as { shared: Uint8Array | null };
+  const key = internals.shared!;
+  await new Promise((r) => setTimeout(r, 60));
+  assert.equal(internals.shared, null);
+  assert.ok(key.every((b) => b === 0));
+  assert.deepEqual(openSealed(s.seal(personal), service.secretKey), personal, 'sealing starts a new epoch');
 });

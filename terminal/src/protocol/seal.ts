@@ -27,6 +27,7 @@ export class Sealer {
   private epk = '';
   private used = 0;
   private started = 0;
+  private timer: NodeJS.Timeout | null = null;
   private readonly maxEvents: number;
   private readonly maxAgeMs: number;
   private readonly now: () => number;
@@ -49,15 +50,28 @@ export class Sealer {
     return { epk: this.epk, n: Buffer.from(nonce).toString('base64url'), c: Buffer.from(c).toString('base64url') };
   }
 
-  /** Forgets the epoch secret now (also done at rotation). */
-  rotate(): void {
+  /**
+   * Wipes the epoch's shared key. Also runs by itself when the epoch's age runs out, so an idle
+   * terminal does not keep in memory a key that opens its last epoch's events.
+   */
+  forget(): void {
     if (this.shared) this.shared.fill(0);
+    this.shared = null;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  /** Starts a new epoch: a fresh ephemeral key pair, the previous shared key wiped. */
+  rotate(): void {
+    this.forget();
     const pair = nacl.box.keyPair();
     this.shared = nacl.box.before(this.recipient, pair.secretKey);
     pair.secretKey.fill(0);
     this.epk = Buffer.from(pair.publicKey).toString('base64url');
     this.used = 0;
     this.started = this.now();
+    this.timer = setTimeout(() => this.forget(), this.maxAgeMs);
+    this.timer.unref();
   }
 }
 
