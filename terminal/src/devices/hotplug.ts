@@ -20,6 +20,11 @@ export function parseUdevLine(line: string): UdevEvent | null {
 
 export type Spawner = (cmd: string, args: string[]) => ChildProcess;
 
+// udevadm runs under a shell that holds our end of a pipe: when this process dies, however it
+// dies (even SIGKILL), `read` sees end-of-file and the monitor is killed with it.
+const WATCH =
+  'udevadm monitor --udev --subsystem-match=tty --subsystem-match=hidraw --subsystem-match=usb & m=$!; read _; kill $m 2>/dev/null; wait $m';
+
 class UdevMonitor extends EventEmitter<{ add: [UdevEvent]; remove: [UdevEvent] }> {
   #child: ChildProcess | null = null;
   #users = 0;
@@ -31,19 +36,16 @@ class UdevMonitor extends EventEmitter<{ add: [UdevEvent]; remove: [UdevEvent] }
     if (this.#users++ > 0 || this.#child) return;
     let child: ChildProcess;
     try {
-      child = this.spawner('udevadm', ['monitor', '--udev', '--subsystem-match=tty', '--subsystem-match=hidraw', '--subsystem-match=usb']);
+      child = this.spawner('sh', ['-c', WATCH]);
     } catch {
       return;
     }
     this.#child = child;
     // A hint source must never keep the daemon (or a test) alive on its own.
     child.unref();
-    (child.stdout as (NodeJS.ReadableStream & { unref?: () => void }) | null)?.unref?.();
-    const reap = () => child.kill();
-    process.once('exit', reap); // unref'd children outlive their parent otherwise
-    child.on('error', () => (this.#child = null)); // no udevadm: polling only
+    for (const s of [child.stdin, child.stdout] as ({ unref?: () => void } | null)[]) s?.unref?.();
+    child.on('error', () => (this.#child = null)); // no shell: polling only
     child.on('exit', () => {
-      process.off('exit', reap);
       if (this.#child === child) this.#child = null;
     });
     if (child.stdout) {
@@ -57,7 +59,8 @@ class UdevMonitor extends EventEmitter<{ add: [UdevEvent]; remove: [UdevEvent] }
   release(): void {
     if (--this.#users > 0) return;
     this.#users = 0;
-    this.#child?.kill();
+    // Closing the pipe ends the shell's `read`, which kills udevadm; killing the shell would not.
+    this.#child?.stdin?.end();
     this.#child = null;
   }
 }
@@ -65,7 +68,7 @@ class UdevMonitor extends EventEmitter<{ add: [UdevEvent]; remove: [UdevEvent] }
 let shared: UdevMonitor | null = null;
 
 /** The process-wide monitor; call acquire() when a device starts and release() when it closes. */
-export function udevMonitor(spawner: Spawner = (c, a) => spawn(c, a, { stdio: ['ignore', 'pipe', 'ignore'] })): UdevMonitor {
+export function udevMonitor(spawner: Spawner = (c, a) => spawn(c, a, { stdio: ['pipe', 'pipe', 'ignore'] })): UdevMonitor {
   shared ??= new UdevMonitor(spawner);
   return shared;
 }
