@@ -101,3 +101,16 @@ test('raises its floor from each trust list installed', () => {
   assert.equal(clock.status().floor, w.index.issuedAt);
   assert.equal(clock.now(), w.index.issuedAt);
 });
+
+test('learns the installed list issued_at again when the store opens', () => {
+  const w = makeWorld();
+  const dir = dataDir();
+  const db = openDatabase(dir);
+  TrustStore.open(db, [w.root.root]).install(w.jws);
+  db.close();
+  const db2 = openDatabase(dir);
+  const clock = TrustedClock.open(db2, fakeClocks(NOW - 100_000).opts);
+  assert.equal(clock.status().floor, null);
+  TrustStore.open(db2, [w.root.root], { clock });
+  assert.equal(clock.status().floor, w.index.issuedAt);
+});

@@ -54,8 +54,13 @@ export class TrustStore {
       // Anti-rollback holds even when the stored list no longer opens (a rotated root).
       this.#sequence = row.sequence;
       const opened = openTrustList(row.jws, roots);
-      if (opened.ok) this.#index = opened.index;
-      else this.loadError = opened.message;
+      if (opened.ok) {
+        this.#index = opened.index;
+        // A floor lost or never written (a db from before the clock existed) comes back here.
+        clock?.observe(opened.index.issuedAt, 'trust-list');
+      } else {
+        this.loadError = opened.message;
+      }
     }
   }
 
