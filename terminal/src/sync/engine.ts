@@ -144,6 +144,8 @@ export class SyncEngine {
 
   private onFailure(e: unknown): number {
     this.failures++;
+    // About to wait: make what the service confirmed so far count (backlog, quota room).
+    this.writeAck();
     const err = e instanceof SyncError ? e : new SyncError('YSS_SYNC_NETWORK', describe(e));
     const permanent = err.code === 'YSS_SYNC_NOT_ENROLLED' || err.code === 'YSS_SYNC_TERMINAL_REVOKED';
     this.state = { ...this.state, state: permanent ? 'unenrolled' : err.status ? 'backoff' : 'offline', last_error: `${err.code}: ${err.message}` };
