@@ -134,7 +134,7 @@ test(`the service holds exactly what the terminal showed after ${KILLS} SIGKILLs
       stored.push(...page);
       if (page.length < 10_000) break;
     }
-    assert.ok(pushed.size > 1000, `${pushed.size} events shown`);
+    assert.ok(pushed.size > 300, `${pushed.size} events shown`);
     assert.ok(last >= Math.max(...pushed.keys()));
     assertExactlyOnce(stored, last, pushed);
     assert.equal(serviceKills, Math.floor(KILLS / SERVICE_KILL_EVERY));

@@ -55,7 +55,7 @@ test('through a faulty network every committed event is stored exactly once, cha
     const id = (await svc.storage.listTerminals())[0]!.id;
     const stored = await svc.storage.events(id, 0, 1_000_000);
     assertExactlyOnce(stored, last, pushed);
-    assert.ok(pushed.size > 500, `${pushed.size} events committed`);
+    assert.ok(pushed.size > 300, `${pushed.size} events committed`);
     assert.ok(duplicates > 0, 'lost replies made the terminal resend, and the service deduplicated');
     t.diagnostic(`${pushed.size} events; faults ${JSON.stringify(proxy.counts)}; ${duplicates} duplicates deduplicated`);
   } finally {
