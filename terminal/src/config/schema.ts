@@ -3,8 +3,10 @@
 export const DEFAULTS = {
   api: { host: '127.0.0.1', port: 0, staff_pin: '2468' },
   sync: {
-    batch_max_events: 500,
-    batch_max_bytes: 256 * 1024, // 256 KiB
+    batch_max_events: 2000,
+    // 1 MiB; the uploader halves a batch after a timeout (down to 16 KiB) and grows it back on
+    // success, so a slow uplink still gets through within timeout_ms.
+    batch_max_bytes: 1024 * 1024,
     interval_ms: 1000, // idle poll of the queue
     timeout_ms: 10_000, // per request
     backoff_max_ms: 300_000, // 5 min, like Greengrass' "up to five minutes"

@@ -241,3 +241,41 @@ test('tombstones left by the disk quota upload, verify at the service, and regis
   assert.equal(stored.filter((e) => e.tombstone).length, dropped);
   assert.ok(stored.filter((e) => e.type === 'registration').every((e) => !e.tombstone && (e.body as { pad: string }).pad.length === 300));
 });
+
+test('after upload timeouts the batch shrinks until it fits the link, and everything still arrives once', async () => {
+  // A link that carries requests up to 20 KB and silently stalls bigger ones.
+  const { createServer } = await import('node:http');
+  const target = await svc.listen();
+  const sizes: number[] = [];
+  const proxy = createServer(async (req, res) => {
+    const length = Number(req.headers['content-length'] ?? 0);
+    if (req.url === '/v1/events') sizes.push(length);
+    if (length > 20_000) return; // never answers: the engine's timeout fires
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const headers = Object.fromEntries(Object.entries(req.headers).filter(([k]) => !['host', 'content-length', 'connection'].includes(k))) as Record<string, string>;
+    const r = await fetch(new URL(req.url!, target), { method: req.method, headers, body: req.method === 'GET' ? undefined : Buffer.concat(chunks) });
+    res.writeHead(r.status, Object.fromEntries(r.headers));
+    res.end(Buffer.from(await r.arrayBuffer()));
+  });
+  await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+  try {
+    const port = (proxy.address() as { port: number }).port;
+    append(600);
+    const e = await makeEngine(`http://127.0.0.1:${port}/`, { batchMaxEvents: 600, batchMaxBytes: 256 * 1024, timeoutMs: 300 });
+    e.start();
+    await until(() => e.health.acked_seq >= 600, 'the backlog to drain through the narrow link', 30_000);
+    const stalled = sizes.filter((s) => s > 20_000);
+    assert.ok(stalled.length >= 2, `big batches were tried and timed out: ${sizes.join(',')}`);
+    assert.ok(sizes.some((s) => s <= 20_000), 'smaller batches followed');
+    assert.ok(stalled.every((s, i) => i === 0 || s <= stalled[i - 1]! || s <= 256 * 1024), 'each retry after a timeout was no bigger');
+    const stored = (await svc.admin('GET', `/admin/terminals/${loadOrCreateIdentity(dir).terminalId}/events?after=0&limit=1000`)).json.events as WireEvent[];
+    assert.equal(stored.length, 600);
+    assert.deepEqual(stored.map((x) => x.seq), Array.from({ length: 600 }, (_, i) => i + 1));
+  } finally {
+    await engine?.stop();
+    engine = null;
+    proxy.closeAllConnections();
+    await new Promise((r) => proxy.close(r));
+  }
+});

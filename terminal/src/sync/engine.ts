@@ -63,6 +63,9 @@ export class SyncEngine {
    * means resending events the service then deduplicates.
    */
   private confirmed = 0;
+  /** Current batch byte cap: batchMaxBytes, halved after each upload timeout, regrown slowly. */
+  private batchBytes: number;
+  private uploadsSinceTimeout = 0;
   private lastAckWrite = 0;
   private loop: Promise<void> | null = null;
   private readonly now: () => number;
@@ -82,6 +85,7 @@ export class SyncEngine {
     this.now = deps.now ?? Date.now;
     this.random = deps.random ?? Math.random;
     this.state.acked_seq = deps.queue.ackedThrough;
+    this.batchBytes = opts.batchMaxBytes;
   }
 
   get health(): SyncHealth {
@@ -239,7 +243,18 @@ export class SyncEngine {
       return false;
     }
     this.state = { ...this.state, state: 'uploading' };
-    const res = await this.signed('POST', '/v1/events', batch.body);
+    let res: AxiosResponse;
+    try {
+      res = await this.signed('POST', '/v1/events', batch.body);
+    } catch (e) {
+      if (axios.isAxiosError(e) && (e.code === 'ETIMEDOUT' || e.code === 'ECONNABORTED')) {
+        this.batchBytes = Math.max(MIN_BATCH_BYTES, Math.floor(this.batchBytes / 2));
+        this.uploadsSinceTimeout = 0;
+      }
+      throw e;
+    }
+    // Grow back only after a run of successes, so a link with a hard limit times out rarely.
+    if (++this.uploadsSinceTimeout % 8 === 0) this.batchBytes = Math.min(this.opts.batchMaxBytes, Math.ceil(this.batchBytes * 1.5));
     if (res.status !== 200) throw errorFrom(res, 'YSS_SYNC_UPLOAD');
     const reply = res.data as UploadReply;
     if (!Number.isInteger(reply?.acked_through)) throw new SyncError('YSS_SYNC_BAD_REPLY', 'upload reply has no acked_through');
@@ -270,12 +285,15 @@ export class SyncEngine {
     let bytes = 12;
     for (const e of events) {
       bytes += e.json.length + 1;
-      if (parts.length > 0 && bytes > this.opts.batchMaxBytes) break;
+      if (parts.length > 0 && bytes > this.batchBytes) break;
       parts.push(e.json);
     }
     return { count: parts.length, body: `{"events":[${parts.join(',')}]}` };
   }
 }
+
+/** Smallest batch cap the uploader shrinks to after timeouts. */
+const MIN_BATCH_BYTES = 16 * 1024;
 
 function describe(e: unknown): string {
   if (axios.isAxiosError(e)) return e.code ? `${e.code}: ${e.message}` : e.message;
