@@ -14,7 +14,7 @@ import type { WireEvent } from '../src/protocol/index.ts';
 import { bundleEntry } from './support/bundle.ts';
 import { assertExactlyOnce } from './support/harness.ts';
 
-const KILLS = 120;
+const KILLS = 200;
 const SERVICE_KILL_EVERY = 25;
 const TOKEN = 'crash-test-admin-token-0123';
 
