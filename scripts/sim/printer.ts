@@ -3,6 +3,8 @@
 import { decodeEscPos, renderText } from './escpos-decode.ts';
 import { SimPort } from './sim-port.ts';
 
+const CUT = Buffer.from([0x1d, 0x56]);
+
 export class PrinterSim {
   paperOut = false;
   offline = false;
@@ -43,14 +45,15 @@ export class PrinterSim {
       void this.port.write(Buffer.from([byte]));
     }
     this.#pending.push(chunk);
-    const all = Buffer.concat(this.#pending);
-    const cut = all.indexOf(Buffer.from([0x1d, 0x56]));
-    if (cut < 0) return;
-    const job = all.subarray(0, cut + 3);
-    this.#pending = [all.subarray(cut + 3)];
-    const text = renderText(decodeEscPos(job));
-    this.tickets.push(text);
-    for (const l of [...this.#listeners]) l(text);
+    let all = Buffer.concat(this.#pending);
+    // One chunk may carry several tickets (two prints in quick succession arrive together).
+    for (let cut = all.indexOf(CUT); cut >= 0 && cut + 2 < all.length; cut = all.indexOf(CUT)) {
+      const text = renderText(decodeEscPos(all.subarray(0, cut + 3)));
+      all = all.subarray(cut + 3);
+      this.tickets.push(text);
+      for (const l of [...this.#listeners]) l(text);
+    }
+    this.#pending = [all];
   }
 
   close(): Promise<void> {

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import WebSocket from 'ws';
-import type { EventMessage, VerdictMessage } from '../src/api/messages.ts';
+import type { EventMessage, Health, VerdictMessage } from '../src/api/messages.ts';
 import { mintCode } from '../../scripts/issuer/mint.ts';
 import { PrinterSim, RelaySim } from '../../scripts/sim/index.ts';
 import { Stack, waitFor } from '../../scripts/lib/stack.ts';
@@ -26,6 +26,11 @@ async function open(scenario: Stack['opts']['scenario'], devices: Record<string,
   const ws = new WebSocket(new URL('/api/events', stack.kioskUrl.replace(/^http/, 'ws')));
   ws.on('message', (d) => messages.push(JSON.parse(String(d)) as EventMessage));
   await new Promise((r) => ws.once('open', r));
+  // Devices open asynchronously after the daemon listens; a venue waits for its printer too.
+  await waitFor(async () => {
+    const h = (await (await fetch(new URL('/api/health', stack.kioskUrl))).json()) as Health;
+    return h.devices.every((d) => d.state === 'connected');
+  }, 15_000, 50, 'every device to connect');
   return { dir, stack, ws, messages };
 }
 

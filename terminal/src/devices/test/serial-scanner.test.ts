@@ -161,11 +161,12 @@ describe('serial scanner and udev arrival hints', () => {
       await untilState(scanner, 'connected');
       await pty.close();
       await untilState(scanner, 'disconnected');
-      // Retries at 200, 400, 800 and 1600 ms; the next one is 3.2 s away.
-      await sleep(3300);
+      // Retries at 200, 400, 800, 1600 and 3200 ms (6.2 s in all); the next one is 6.4 s later,
+      // so a reconnect within 3 s of the hint can only be the hint's doing, even on a busy machine.
+      await sleep(6600);
       pty = await openPtyPair(device, peer);
       udevMonitor().emit('add', { action: 'add', devpath: '/devices/virtual/tty/ttyH', subsystem: 'tty' });
-      await untilState(scanner, 'connected', 1500);
+      await untilState(scanner, 'connected', 3000);
     } finally {
       await scanner.close();
       await pty.close();
