@@ -100,11 +100,18 @@ export async function startTerminal(config: Readonly<TerminalConfig>, log: Logge
     for (const e of m.effects) {
       if (e.kind === 'ticket') {
         const printer = devices.find((d) => d.health.role === 'printer') as PrinterDevice | undefined;
-        void printer?.print({ title: config.name, number: e.number, lines: [e.service, new Date(m.at).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai' })] });
+        if (!printer) log.warn({ seq: m.seq }, 'ticket issued but no printer is configured');
+        void printer?.print({ title: config.name, number: e.number, lines: [e.service, new Date(m.at).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai' })] }).then((r) => {
+          // The number is still on screen and in the queue; the printer's state shows in health.
+          if (!r.ok) log.error({ seq: m.seq, number: e.number, reason: r.reason }, 'ticket not printed');
+        });
       }
       if (e.kind === 'gate' && config.scenario.gate) {
         const relay = devices.find((d) => d.health.id === config.scenario.gate!.relay) as RelayDevice | undefined;
-        void relay?.pulse(config.scenario.gate.pulse_ms);
+        if (!relay) log.error({ relay: config.scenario.gate.relay }, 'gate relay is not a configured device');
+        void relay?.pulse(config.scenario.gate.pulse_ms).then((ok) => {
+          if (!ok) log.error({ seq: m.seq, relay: config.scenario.gate!.relay }, 'gate relay did not pulse');
+        });
       }
     }
   }
