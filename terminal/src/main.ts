@@ -11,7 +11,7 @@ import { Pipeline } from './pipeline.ts';
 import { Sealer } from './protocol/index.ts';
 import { openDatabase, Queue } from './queue/index.ts';
 import { TicketCounter } from './scenarios/index.ts';
-import { SyncEngine, loadOrCreateIdentity } from './sync/index.ts';
+import { SyncEngine, loadOrCreateIdentity, syncOptions } from './sync/index.ts';
 import { parseRootArg, ReplayStore, TrustedClock, TrustStore } from './trust/index.ts';
 
 export const VERSION = '0.1.0';
@@ -137,21 +137,8 @@ export async function startTerminal(config: Readonly<TerminalConfig>, log: Logge
 
   const identity = config.sync ? loadOrCreateIdentity(config.data_dir) : null;
   if (config.sync && identity) {
-    const s = config.sync;
     sync = new SyncEngine(
-      {
-        url: s.url,
-        enrollmentCode: s.enrollment_code,
-        batchMaxEvents: s.batch_max_events,
-        batchMaxBytes: s.batch_max_bytes,
-        intervalMs: s.interval_ms,
-        timeoutMs: s.timeout_ms,
-        backoffMaxMs: s.backoff_max_ms,
-        trustPollMs: s.trust_poll_s * 1000,
-        heartbeatMs: s.heartbeat_s * 1000,
-        name: config.name,
-        dataDir: config.data_dir,
-      },
+      syncOptions(config.sync, config.name, config.data_dir),
       {
         queue,
         identity,

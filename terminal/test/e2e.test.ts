@@ -6,41 +6,30 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import WebSocket from 'ws';
-import type { EventMessage, Health, VerdictMessage } from '../src/api/messages.ts';
+import type { Health } from '../src/api/messages.ts';
 import { mintCode } from '../../scripts/issuer/mint.ts';
-import { Stack, waitFor } from '../../scripts/lib/stack.ts';
+import { EventFeed, Stack, waitFor } from '../../scripts/lib/stack.ts';
 
 let dir: string;
 let stack: Stack;
-let ws: WebSocket;
-const messages: EventMessage[] = [];
-
-async function nextVerdict(after: number): Promise<VerdictMessage> {
-  return waitFor(() => messages.filter((m): m is VerdictMessage => m.type === 'verdict').find((m) => m.seq > after), 10_000, 10, 'a verdict on /api/events');
-}
-
-const lastSeq = () => Math.max(0, ...messages.filter((m): m is VerdictMessage => m.type === 'verdict').map((m) => m.seq));
+let feed: EventFeed;
+const nextVerdict = (after: number) => feed.nextVerdict(after);
+const lastSeq = () => feed.lastSeq();
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'yss-e2e-'));
   stack = await new Stack({ dir }).start();
-  ws = new WebSocket(new URL('/api/events', stack.kioskUrl.replace(/^http/, 'ws')));
-  ws.on('message', (d) => messages.push(JSON.parse(String(d)) as EventMessage));
-  await new Promise((resolve, reject) => {
-    ws.once('open', resolve);
-    ws.once('error', reject);
-  });
+  feed = await EventFeed.open(stack.kioskUrl);
 });
 
 after(async () => {
-  ws?.close();
+  feed?.close();
   await stack?.stop();
   rmSync(dir, { recursive: true, force: true });
 });
 
 test('the first message on /api/events is the terminal health, with the scanner connected', async () => {
-  const first = await waitFor(() => messages[0], 5000);
+  const first = await waitFor(() => feed.messages[0], 5000);
   assert.equal(first.type, 'health');
   const health = (first as { health: Health }).health;
   assert.equal(health.trust.sequence, 1);
@@ -96,11 +85,9 @@ test('a forged code (signed by a key the trust list does not hold) is refused th
 test('the terminal restarts from the same data and continues the sequence', async () => {
   const before = lastSeq();
   await stack.stopTerminal();
-  ws.close();
+  feed.close();
   await stack.startTerminal();
-  ws = new WebSocket(new URL('/api/events', stack.kioskUrl.replace(/^http/, 'ws')));
-  ws.on('message', (d) => messages.push(JSON.parse(String(d)) as EventMessage));
-  await new Promise((resolve) => ws.once('open', resolve));
+  feed = await EventFeed.open(stack.kioskUrl);
   await waitFor(async () => {
     const h = (await (await fetch(new URL('/api/health', stack.kioskUrl))).json()) as Health;
     return h.devices[0]?.state === 'connected';

@@ -6,43 +6,38 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import WebSocket from 'ws';
-import type { EventMessage, Health, VerdictMessage } from '../src/api/messages.ts';
+import type { Health, VerdictMessage } from '../src/api/messages.ts';
 import { mintCode } from '../../scripts/issuer/mint.ts';
 import { PrinterSim, RelaySim } from '../../scripts/sim/index.ts';
-import { Stack, waitFor } from '../../scripts/lib/stack.ts';
+import { EventFeed, Stack, waitFor } from '../../scripts/lib/stack.ts';
 
 interface Site {
   dir: string;
   stack: Stack;
-  ws: WebSocket;
-  messages: EventMessage[];
+  feed: EventFeed;
 }
 
 async function open(scenario: Stack['opts']['scenario'], devices: Record<string, unknown>[]): Promise<Site> {
   const dir = mkdtempSync(join(tmpdir(), 'yss-site-'));
   const stack = await new Stack({ dir, scenario, devices }).start();
-  const messages: EventMessage[] = [];
-  const ws = new WebSocket(new URL('/api/events', stack.kioskUrl.replace(/^http/, 'ws')));
-  ws.on('message', (d) => messages.push(JSON.parse(String(d)) as EventMessage));
-  await new Promise((r) => ws.once('open', r));
+  const feed = await EventFeed.open(stack.kioskUrl);
   // Devices open asynchronously after the daemon listens; a venue waits for its printer too.
   await waitFor(async () => {
     const h = (await (await fetch(new URL('/api/health', stack.kioskUrl))).json()) as Health;
     return h.devices.every((d) => d.state === 'connected');
   }, 15_000, 50, 'every device to connect');
-  return { dir, stack, ws, messages };
+  return { dir, stack, feed };
 }
 
 async function close(site: Site | undefined): Promise<void> {
   if (!site) return;
-  site.ws.close();
+  site.feed.close();
   await site.stack.stop();
   rmSync(site.dir, { recursive: true, force: true });
 }
 
 function nextVerdict(site: Site, after: number): Promise<VerdictMessage> {
-  return waitFor(() => site.messages.find((m): m is VerdictMessage => m.type === 'verdict' && m.seq > after), 10_000, 10, 'a verdict');
+  return site.feed.nextVerdict(after);
 }
 
 describe('a service-hall ticket machine', () => {
@@ -73,7 +68,7 @@ describe('a service-hall ticket machine', () => {
   });
 
   test('a refused code gets no number', async () => {
-    const before = Math.max(...site.messages.filter((m): m is VerdictMessage => m.type === 'verdict').map((m) => m.seq));
+    const before = site.feed.lastSeq();
     site.stack.scan('YSS1:NOT-A-REAL-CODE');
     const v = await nextVerdict(site, before);
     assert.equal(v.accepted, false);
@@ -118,7 +113,7 @@ describe('a gate', () => {
   });
 
   test('refuses a red health code', async () => {
-    const before = Math.max(...site.messages.filter((m): m is VerdictMessage => m.type === 'verdict').map((m) => m.seq));
+    const before = site.feed.lastSeq();
     site.stack.scan(mintCode({ keys: site.stack.keysDir, type: 'health', health: 'red' }));
     const v = await nextVerdict(site, before);
     assert.equal(v.accepted, false);

@@ -6,28 +6,24 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import WebSocket from 'ws';
-import type { DeviceMessage, EventMessage, Health, VerdictMessage } from '../src/api/messages.ts';
+import type { DeviceMessage, Health } from '../src/api/messages.ts';
 import { mintCode } from '../../scripts/issuer/mint.ts';
-import { Stack, waitFor } from '../../scripts/lib/stack.ts';
+import { EventFeed, Stack, waitFor } from '../../scripts/lib/stack.ts';
 
 let dir: string;
 let stack: Stack;
-let ws: WebSocket;
-const messages: EventMessage[] = [];
+let feed: EventFeed;
 const health = async () => (await (await fetch(new URL('/api/health', stack.kioskUrl))).json()) as Health;
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'yss-hotplug-'));
   stack = await new Stack({ dir }).start();
-  ws = new WebSocket(new URL('/api/events', stack.kioskUrl.replace(/^http/, 'ws')));
-  ws.on('message', (d) => messages.push(JSON.parse(String(d)) as EventMessage));
-  await new Promise((r) => ws.once('open', r));
+  feed = await EventFeed.open(stack.kioskUrl);
   await waitFor(async () => (await health()).devices[0]?.state === 'connected');
 });
 
 after(async () => {
-  ws?.close();
+  feed?.close();
   await stack?.stop();
   rmSync(dir, { recursive: true, force: true });
 });
@@ -41,7 +37,7 @@ test('an unplugged scanner is reported within seconds and recovers by itself whe
   }, 5000);
   assert.equal(down.status, 'degraded');
   assert.ok(down.degraded.includes('device_scanner-1'), down.degraded.join(','));
-  const pushed = messages.find((m): m is DeviceMessage => m.type === 'device' && m.device.id === 'scanner-1' && m.device.state !== 'connected');
+  const pushed = feed.messages.find((m): m is DeviceMessage => m.type === 'device' && m.device.id === 'scanner-1' && m.device.state !== 'connected');
   assert.ok(pushed, 'a device message was pushed to the kiosk');
   assert.ok(Date.now() - t0 < 5000);
 
@@ -54,8 +50,8 @@ test('an unplugged scanner is reported within seconds and recovers by itself whe
 
   await stack.replugScanner();
   await waitFor(async () => (await health()).devices[0]?.state === 'connected', 15_000, 50, 'the scanner to reconnect');
-  const before = Math.max(0, ...messages.filter((m): m is VerdictMessage => m.type === 'verdict').map((m) => m.seq));
+  const before = feed.lastSeq();
   stack.scan(mintCode({ keys: stack.keysDir }));
-  const v = await waitFor(() => messages.find((m): m is VerdictMessage => m.type === 'verdict' && m.seq > before), 5000);
+  const v = await feed.nextVerdict(before, 5000);
   assert.equal(v.accepted, true);
 });

@@ -7,21 +7,18 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import WebSocket from 'ws';
-import type { EventMessage, VerdictMessage } from '../src/api/messages.ts';
 import { mintCode } from '../../scripts/issuer/mint.ts';
 import { IdCardSim, MrzSim } from '../../scripts/sim/index.ts';
-import { Stack, waitFor } from '../../scripts/lib/stack.ts';
+import { EventFeed, Stack, waitFor } from '../../scripts/lib/stack.ts';
 
 let dir: string;
 let stack: Stack;
-let ws: WebSocket;
+let feed: EventFeed;
 let idcard: IdCardSim;
 let mrz: MrzSim;
-const messages: EventMessage[] = [];
-const verdicts = () => messages.filter((m): m is VerdictMessage => m.type === 'verdict');
-const next = (after: number) => waitFor(() => verdicts().find((m) => m.seq > after), 10_000, 10, 'a verdict');
-const last = () => Math.max(0, ...verdicts().map((v) => v.seq));
+const verdicts = () => feed.verdicts();
+const next = (after: number) => feed.nextVerdict(after);
+const last = () => feed.lastSeq();
 
 /** ICAO 9303 check digit, written here from the standard, independently of the reader's. */
 function check(s: string): string {
@@ -54,13 +51,11 @@ before(async () => {
   await stack.start();
   idcard = await IdCardSim.open(stack.peers['idcard-1']!);
   mrz = await MrzSim.open(stack.peers['mrz-1']!);
-  ws = new WebSocket(new URL('/api/events', stack.kioskUrl.replace(/^http/, 'ws')));
-  ws.on('message', (d) => messages.push(JSON.parse(String(d)) as EventMessage));
-  await new Promise((r) => ws.once('open', r));
+  feed = await EventFeed.open(stack.kioskUrl);
 });
 
 after(async () => {
-  ws?.close();
+  feed?.close();
   await idcard?.port.close();
   await mrz?.close();
   await stack?.stop();

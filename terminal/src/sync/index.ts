@@ -1,2 +1,2 @@
-export { SyncEngine, SyncError, type SyncOptions, type SyncDeps } from './engine.ts';
+export { syncOptions, type SyncConfig, SyncEngine, SyncError, type SyncOptions, type SyncDeps } from './engine.ts';
 export { loadOrCreateIdentity, type Identity } from './identity.ts';

@@ -9,7 +9,7 @@ import { startServiceProcess } from '../../../../sync-service/bench/service-proc
 import { sqliteFloor } from '../../../../sync-service/bench/sqlite-floor.ts';
 import { DEFAULTS } from '../../config/schema.ts';
 import { Sealer } from '../../protocol/index.ts';
-import { loadOrCreateIdentity, SyncEngine } from '../../sync/index.ts';
+import { loadOrCreateIdentity, SyncEngine, syncOptions } from '../../sync/index.ts';
 import { openDatabase, Queue } from '../index.ts';
 
 const BACKLOG = 100_000;
@@ -35,21 +35,8 @@ export async function run(): Promise<Record<string, number>> {
       }
     });
     for (let i = 0; i < BACKLOG; i += 1000) fill.immediate(i, 1000);
-    const s = DEFAULTS.sync;
     const engine = new SyncEngine(
-      {
-        url: svc.url,
-        enrollmentCode: t.enrollment_code,
-        batchMaxEvents: s.batch_max_events,
-        batchMaxBytes: s.batch_max_bytes,
-        intervalMs: s.interval_ms,
-        timeoutMs: s.timeout_ms,
-        backoffMaxMs: s.backoff_max_ms,
-        trustPollMs: s.trust_poll_s * 1000,
-        heartbeatMs: s.heartbeat_s * 1000,
-        name: 'drain bench',
-        dataDir: dir,
-      },
+      syncOptions({ ...DEFAULTS.sync, url: svc.url, enrollment_code: t.enrollment_code }, 'drain bench', dir),
       {
         queue,
         identity: loadOrCreateIdentity(dir),
