@@ -1,12 +1,18 @@
 // A serial port that stays open: it resolves the configured locator, opens, and after any close,
 // open failure or read error waits (200 ms doubling to a ceiling) and tries again, until close().
-// serialport has no reconnect of its own; an unplug shows up as `close` with `disconnected: true`.
+// serialport has no reconnect of its own; an unplug shows up as `close` with `disconnected: true`,
+// and, since that event is sometimes never raised (the poller can miss the hang-up), also as the
+// device node (or its by-id link) disappearing, which a cheap check once a second notices.
 import { EventEmitter } from 'node:events';
+import { existsSync } from 'node:fs';
 import { SerialPort } from 'serialport';
 import type pino from 'pino';
 import { DEFAULTS, type Locator } from './config.ts';
 import { udevMonitor } from './hotplug.ts';
 import { explainSerialOpenError, resolveSerialPath } from './locate.ts';
+
+/** How often an open port's device node is checked for, ms. */
+const PRESENCE_CHECK_MS = 1000;
 
 export type LinkState = 'connecting' | 'connected' | 'disconnected' | 'error';
 
@@ -27,6 +33,7 @@ interface LinkEvents {
 export class SerialLink extends EventEmitter<LinkEvents> {
   #port: SerialPort | null = null;
   #timer: NodeJS.Timeout | null = null;
+  #presence: NodeJS.Timeout | null = null;
   #delay: number = DEFAULTS.reconnect_min_ms;
   #stopped = true;
   #attempt = 0;
@@ -87,6 +94,7 @@ export class SerialLink extends EventEmitter<LinkEvents> {
     this.#stopped = true;
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = null;
+    this.#stopPresence();
     const port = this.#port;
     this.#port = null;
     if (port?.isOpen) await new Promise<void>((r) => port.close(() => r()));
@@ -142,13 +150,28 @@ export class SerialLink extends EventEmitter<LinkEvents> {
       if (err) return this.#retry('disconnected', explainSerialOpenError(path, err), path);
       this.#port = port;
       this.#delay = DEFAULTS.reconnect_min_ms;
+      this.#watchPresence(port, path);
       this.#o.log.info({ path }, 'serial port open');
       this.#emitState('connected', null, path);
       this.emit('open');
     });
   }
 
+  #watchPresence(port: SerialPort, path: string): void {
+    this.#stopPresence();
+    this.#presence = setInterval(() => {
+      if (this.#port === port && !existsSync(path)) this.#drop(port, 'disconnected', 'unplugged (device node gone)', path);
+    }, PRESENCE_CHECK_MS);
+    this.#presence.unref();
+  }
+
+  #stopPresence(): void {
+    if (this.#presence) clearInterval(this.#presence);
+    this.#presence = null;
+  }
+
   #drop(port: SerialPort, state: LinkState, detail: string, path: string): void {
+    this.#stopPresence();
     this.#port = null;
     port.removeAllListeners();
     port.on('error', () => {});
