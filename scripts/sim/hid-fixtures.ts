@@ -1,8 +1,8 @@
 // Generates the byte-exact HID report fixtures in fixtures/hid/ from the protocols (HID POS
 // scanned-data reports; boot keyboard reports per layout), independently of the terminal's
 // decoders. `npm run -s sim -- hid-fixtures [--check]` rewrites them (or checks they are current).
-import { readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeJsonFixtures } from './fixture-files.ts';
 
 export interface HidFixture {
   description: string;
@@ -221,15 +221,5 @@ export function fixtureDir(): string {
 
 /** Writes the fixtures, or with check=true returns the names whose file differs. */
 export function writeFixtures(check = false): string[] {
-  const dir = fixtureDir();
-  mkdirSync(dir, { recursive: true });
-  const stale: string[] = [];
-  for (const [name, f] of Object.entries(buildFixtures())) {
-    const file = join(dir, `${name}.json`);
-    const text = `${JSON.stringify(f, null, 2)}\n`;
-    if (check) {
-      if (!existsSync(file) || readFileSync(file, 'utf8') !== text) stale.push(name);
-    } else writeFileSync(file, text);
-  }
-  return stale;
+  return writeJsonFixtures(fixtureDir(), buildFixtures(), check);
 }

@@ -1,11 +1,11 @@
 // Generates the serial byte fixtures in fixtures/serial/ from the protocols: a GA 467 card read
 // (requests and the reader's replies, checksums computed), a multi-packet Zebra SSI decode, and
 // a 3M-framed MRZ. `npm run -s sim -- serial-fixtures [--check]`.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cardText, fakePhoto, type SimCard } from './idcard-data.ts';
 import { frame } from './idcard.ts';
 import { packet } from './ssi.ts';
+import { writeJsonFixtures } from './fixture-files.ts';
 
 export interface SerialFixture {
   description: string;
@@ -79,15 +79,5 @@ export function serialFixtureDir(): string {
 }
 
 export function writeSerialFixtures(check = false): string[] {
-  const dir = serialFixtureDir();
-  mkdirSync(dir, { recursive: true });
-  const stale: string[] = [];
-  for (const [name, f] of Object.entries(buildSerialFixtures())) {
-    const file = join(dir, `${name}.json`);
-    const text = `${JSON.stringify(f, null, 2)}\n`;
-    if (check) {
-      if (!existsSync(file) || readFileSync(file, 'utf8') !== text) stale.push(name);
-    } else writeFileSync(file, text);
-  }
-  return stale;
+  return writeJsonFixtures(serialFixtureDir(), buildSerialFixtures(), check);
 }

@@ -73,4 +73,21 @@ export function udevMonitor(spawner: Spawner = (c, a) => spawn(c, a, { stdio: ['
   return shared;
 }
 
+/**
+ * Calls `listener` whenever udev reports a device arriving, for as long as the returned function
+ * has not been called: one reference on the shared monitor per adapter that is running.
+ */
+export function onDeviceArrival(listener: () => void): () => void {
+  const udev = udevMonitor();
+  udev.acquire();
+  udev.on('add', listener);
+  let done = false;
+  return () => {
+    if (done) return;
+    done = true;
+    udev.off('add', listener);
+    udev.release();
+  };
+}
+
 export type { UdevMonitor };

@@ -60,4 +60,4 @@ export function createDevice(config: DeviceConfig, log: pino.Logger): Device {
   }
 }
 export { inventory, UDEV_RULES_FILE, type Inventory, type SerialEntry, type HidEntry, type BackendCheck } from './discovery.ts';
-export { udevMonitor, parseUdevLine, type UdevEvent } from './hotplug.ts';
+export { udevMonitor, onDeviceArrival, parseUdevLine, type UdevEvent } from './hotplug.ts';

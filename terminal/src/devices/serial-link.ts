@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { SerialPort } from 'serialport';
 import type pino from 'pino';
 import { DEFAULTS, type Locator } from './config.ts';
-import { udevMonitor } from './hotplug.ts';
+import { onDeviceArrival } from './hotplug.ts';
 import { explainSerialOpenError, resolveSerialPath } from './locate.ts';
 
 /** How often an open port's device node is checked for, ms. */
@@ -34,6 +34,7 @@ export class SerialLink extends EventEmitter<LinkEvents> {
   #port: SerialPort | null = null;
   #timer: NodeJS.Timeout | null = null;
   #presence: NodeJS.Timeout | null = null;
+  #stopHints: (() => void) | null = null;
   #delay: number = DEFAULTS.reconnect_min_ms;
   #stopped = true;
   #attempt = 0;
@@ -54,9 +55,7 @@ export class SerialLink extends EventEmitter<LinkEvents> {
     this.#stopped = false;
     this.#last = null;
     this.#delay = DEFAULTS.reconnect_min_ms;
-    const udev = udevMonitor();
-    udev.acquire();
-    udev.on('add', this.#onArrival);
+    this.#stopHints = onDeviceArrival(this.#onArrival);
     void this.#connect();
   }
 
@@ -86,11 +85,8 @@ export class SerialLink extends EventEmitter<LinkEvents> {
   }
 
   async close(): Promise<void> {
-    if (!this.#stopped) {
-      const udev = udevMonitor();
-      udev.off('add', this.#onArrival);
-      udev.release();
-    }
+    this.#stopHints?.();
+    this.#stopHints = null;
     this.#stopped = true;
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = null;

@@ -8,7 +8,7 @@ import { splitAim, symbologyOfAim, symbologyOfHoneywellId } from '../aim.ts';
 import { BaseDevice } from '../base-device.ts';
 import { DEFAULTS, type HidKeyboardScannerConfig, type HidPosScannerConfig } from '../config.ts';
 import { Debounce } from '../debounce.ts';
-import { udevMonitor } from '../hotplug.ts';
+import { onDeviceArrival } from '../hotplug.ts';
 import { decodeText, hexBytes } from '../text-decode.ts';
 import type { Reading, ScannerDevice } from '../types.ts';
 import { explainOpenError, MissingBackendError, nodeHidBackend, type HidBackend, type HidHandle, type HidInfo } from './backend.ts';
@@ -43,6 +43,7 @@ export class HidScanner extends BaseDevice implements ScannerDevice {
   #delay: number = DEFAULTS.reconnect_min_ms;
   #running = false;
   #fresh = true;
+  #stopHints: (() => void) | null = null;
 
   constructor(c: Config, log: pino.Logger, backend: () => Promise<HidBackend> = nodeHidBackend, now: () => number = Date.now) {
     super({ id: c.id, role: 'scanner', kind: c.kind, path: c.path ?? null }, log, now);
@@ -62,9 +63,7 @@ export class HidScanner extends BaseDevice implements ScannerDevice {
     this.#running = true;
     this.#fresh = true;
     this.#delay = DEFAULTS.reconnect_min_ms;
-    const udev = udevMonitor();
-    udev.acquire();
-    udev.on('add', this.#onArrival);
+    this.#stopHints = onDeviceArrival(this.#onArrival);
     void this.#connect();
   }
 
@@ -75,11 +74,8 @@ export class HidScanner extends BaseDevice implements ScannerDevice {
   };
 
   async close(): Promise<void> {
-    if (this.#running) {
-      const udev = udevMonitor();
-      udev.off('add', this.#onArrival);
-      udev.release();
-    }
+    this.#stopHints?.();
+    this.#stopHints = null;
     this.#running = false;
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = null;
