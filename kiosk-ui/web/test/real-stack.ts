@@ -50,11 +50,3 @@ export async function nextScreen(page: Page, afterSeq: number): Promise<{ seq: n
   return (await handle.jsonValue()) as { seq: number; screen: string };
 }
 
-/** Pulls the scanner's cable: ends the pty pair (the stack forgets its writer on the old one). */
-export function unplugScanner(stack: Stack): Promise<void> {
-  return stack.unplugScanner();
-}
-
-export function plugScanner(stack: Stack): Promise<void> {
-  return stack.replugScanner();
-}

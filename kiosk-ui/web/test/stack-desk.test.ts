@@ -5,7 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { mintCode } from '../../../scripts/issuer/mint.ts';
 import { axe, launch, openKiosk, pageErrors } from './browser.ts';
-import { nextScreen, plugScanner, startKioskStack, unplugScanner, type KioskStack } from './real-stack.ts';
+import { nextScreen, startKioskStack, type KioskStack } from './real-stack.ts';
 import { tapKeys } from './screens.ts';
 
 let browser: Browser;
@@ -96,10 +96,10 @@ describe('kiosk on the real daemon (ticket machine)', () => {
   });
 
   test('unplugging the scanner shows out of service, and plugging it back recovers', async () => {
-    await unplugScanner(ks.stack);
+    await ks.stack.unplugScanner();
     await page.waitForSelector('section[data-screen="out-of-service"]', { timeout: 15_000 });
     await noViolations();
-    await plugScanner(ks.stack);
+    await ks.stack.replugScanner();
     await page.waitForSelector('main[data-screen="idle"]', { timeout: 20_000 });
   });
 
