@@ -46,6 +46,7 @@ export async function startTerminal(config: Readonly<TerminalConfig>, log: Logge
   let sync: SyncEngine | null = null;
   const publish = (m: EventMessage) => api?.broadcast(m);
 
+  const identity = config.sync ? loadOrCreateIdentity(config.data_dir) : null;
   const health = (): Health => {
     const now = clock.now();
     const st = clock.status();
@@ -135,7 +136,6 @@ export async function startTerminal(config: Readonly<TerminalConfig>, log: Logge
     });
   }
 
-  const identity = config.sync ? loadOrCreateIdentity(config.data_dir) : null;
   if (config.sync && identity) {
     sync = new SyncEngine(
       syncOptions(config.sync, config.name, config.data_dir),
