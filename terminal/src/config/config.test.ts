@@ -55,6 +55,18 @@ test('device and scenario entries are checked by their own validators', () => {
   }
 });
 
+test('a gate must name a configured relay', () => {
+  assert.throws(
+    () => parseConfig({ ...good, scenario: { id: 'gate', gate: { relay: 'relay-9', pulse_ms: 500 } } }, '/tmp'),
+    (e: unknown) => e instanceof ConfigError && e.problems.some((p) => p.includes('"relay-9" is not the id of a device with role "relay"')),
+  );
+  const ok = parseConfig(
+    { ...good, scenario: { id: 'gate', gate: { relay: 'relay-1', pulse_ms: 500 } }, devices: [{ id: 'relay-1', role: 'relay', kind: 'serial-relay', path: '/dev/ttyUSB0' }] },
+    '/tmp',
+  );
+  assert.equal(ok.scenario.gate?.relay, 'relay-1');
+});
+
 test('the daemon refuses to start on a bad config, printing the problems and no stack trace', () => {
   const dir = mkdtempSync(join(tmpdir(), 'yss-config-'));
   const file = join(dir, 'terminal.json');

@@ -53,7 +53,14 @@ export function parseConfig(value: unknown, baseDir: string, file = '<inline>'):
       if (d && typeof d === 'object') problems.push(...validateDeviceConfig(d, `config.devices[${i}]`));
     });
   }
-  if (loose.scenario && typeof loose.scenario === 'object') problems.push(...validateScenarioConfig(loose.scenario, 'config.scenario'));
+  if (loose.scenario && typeof loose.scenario === 'object') {
+    problems.push(...validateScenarioConfig(loose.scenario, 'config.scenario'));
+    const relay = (loose.scenario as { gate?: { relay?: unknown } }).gate?.relay;
+    const devices = Array.isArray(loose.devices) ? (loose.devices as { id?: unknown; role?: unknown }[]) : [];
+    if (typeof relay === 'string' && !devices.some((d) => d?.id === relay && d?.role === 'relay')) {
+      problems.push(`config.scenario.gate.relay: "${relay}" is not the id of a device with role "relay" in config.devices`);
+    }
+  }
   if (problems.length) throw new ConfigError(file, problems);
   // The schema has checked the shape; this type is what it allows.
   const raw = value as {
