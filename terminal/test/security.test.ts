@@ -9,10 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import nacl from 'tweetnacl';
-import WebSocket from 'ws';
 import { mintCode } from '../../scripts/issuer/mint.ts';
-import { Stack, waitFor } from '../../scripts/lib/stack.ts';
-import type { EventMessage, VerdictMessage } from '../src/api/messages.ts';
+import { EventFeed, Stack, waitFor } from '../../scripts/lib/stack.ts';
 import { ed25519PrivateKey, signRequest } from '../src/protocol/index.ts';
 import { DB_FILE } from '../src/queue/index.ts';
 import { FaultProxy } from './support/fault-proxy.ts';
@@ -23,9 +21,8 @@ const DOC_NO = '44010619850307123X';
 let dir: string;
 let stack: Stack;
 let proxy: FaultProxy;
-let ws: WebSocket;
+let feed: EventFeed;
 let terminalId: string;
-const messages: EventMessage[] = [];
 const logs: string[] = [];
 const sent = new Map<number, Buffer>();
 
@@ -41,22 +38,17 @@ before(async () => {
   await stack.enroll();
   await stack.openScanner();
   await stack.startTerminal();
-  ws = new WebSocket(new URL('/api/events', stack.kioskUrl.replace(/^http/, 'ws')));
-  ws.on('message', (d) => messages.push(JSON.parse(String(d)) as EventMessage));
-  await new Promise((resolve, reject) => {
-    ws.once('open', resolve);
-    ws.once('error', reject);
-  });
+  feed = await EventFeed.open(stack.kioskUrl);
   await waitFor(async () => (await (await fetch(new URL('/api/health', stack.kioskUrl))).json()).devices?.[0]?.state === 'connected', 15_000);
   stack.scan(mintCode({ keys: stack.keysDir, type: 'personal', scope: ['hotel-checkin'], name: NAME, subject: { doc_type: 'resident_id', doc_no: DOC_NO } }));
-  const verdict = await waitFor(() => messages.find((m): m is VerdictMessage => m.type === 'verdict'), 15_000, 20, 'the registration verdict');
+  const verdict = await feed.nextVerdict(0, 15_000);
   assert.equal(verdict.accepted, true, `refused: ${verdict.reason}`);
   terminalId = (await stack.admin('GET', '/admin/terminals')).terminals[0].id;
   await waitFor(async () => (await stack.admin('GET', `/admin/terminals/${terminalId}`)).head_seq >= verdict.seq, 15_000, 50, 'the registration stored');
 });
 
 after(async () => {
-  ws?.close();
+  feed?.close();
   await stack?.stop();
   await proxy?.close();
   rmSync(dir, { recursive: true, force: true });
