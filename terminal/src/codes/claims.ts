@@ -111,7 +111,13 @@ function toJson(v: unknown): unknown {
   if (v instanceof Uint8Array) return Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64url');
   if (v instanceof Map) {
     const o: Record<string, unknown> = {};
-    for (const [k, x] of v) o[String(k)] = toJson(x);
+    for (const [k, x] of v) {
+      const key = String(k);
+      // `o["__proto__"] = x` would set the prototype: the key would vanish from the JSON while
+      // its members stayed readable through it. Defined, it is a key like any other.
+      if (key === '__proto__') Object.defineProperty(o, key, { value: toJson(x), enumerable: true, writable: true, configurable: true });
+      else o[key] = toJson(x);
+    }
     return o;
   }
   if (Array.isArray(v)) return v.map(toJson);
