@@ -96,6 +96,7 @@ export async function main(args: string[]): Promise<number> {
         reason: out.reason,
         family: r.family,
         issuer: r.issuer,
+        claimed_issuer: r.claimedIssuer ?? null,
         type: r.type,
         claims: r.claims,
         replayed: r.replayed,
