@@ -218,6 +218,12 @@ export async function startTerminal(config: Readonly<TerminalConfig>, log: Logge
         log.warn({ err: e }, 'queue maintenance failed');
       }
     }, 5 * 60_000),
+    // A list installed by another process (`trust install` from a USB stick) is used without a restart.
+    setInterval(() => {
+      const r = trust.refresh();
+      if (r.status === 'loaded') log.info({ sequence: r.sequence }, 'trust list installed by another process now in use');
+      else if (r.status === 'refused') log.error({ sequence: r.sequence, reason: r.reason, message: r.message }, 'trust list installed by another process refused');
+    }, 5000),
   ];
   for (const t of timers) t.unref();
   log.info({ url, scenario: config.scenario.id, devices: devices.length }, 'listening');
