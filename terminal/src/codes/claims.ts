@@ -1,5 +1,5 @@
 // CWT claim checks of codes.md §4 (YSS1) and §7 (HCERT), and their JSON form for output.
-import { Tagged } from './cbor.ts';
+import { CborFloat, Tagged } from './cbor.ts';
 
 export interface CheckedClaims {
   raw: Map<unknown, unknown>;
@@ -26,8 +26,26 @@ const HCERT = -260;
 
 const MAX_SUB_LENGTH = 64;
 
+// Floats decode as CborFloat, so `4.0` is never an integer here.
 const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v);
-const isTime = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+/** An HCERT time: an integer or a finite float (codes.md §4); null when absent, undefined when mistyped. */
+function time(v: unknown): number | null | undefined {
+  if (v === undefined) return null;
+  const n = v instanceof CborFloat ? v.value : v;
+  return typeof n === 'number' && Number.isFinite(n) ? n : undefined;
+}
+
+/** Length in characters (code points), as codes.md counts them, not UTF-16 units. */
+function codePoints(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    // A high surrogate followed by a low one is one character (the decoder only yields valid pairs).
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) i++;
+    n++;
+  }
+  return n;
+}
 
 /** Checks a YSS1 payload; null means `malformed`. */
 export function checkYssClaims(payload: unknown): CheckedClaims | null {
@@ -39,7 +57,7 @@ export function checkYssClaims(payload: unknown): CheckedClaims | null {
   const iat = payload.get(IAT);
   const cti = payload.get(CTI);
   const yss = payload.get(YSS);
-  if (typeof iss !== 'string' || typeof sub !== 'string' || sub.length > MAX_SUB_LENGTH) return null;
+  if (typeof iss !== 'string' || typeof sub !== 'string' || codePoints(sub) > MAX_SUB_LENGTH) return null;
   if (!isInt(exp) || !isInt(iat) || (nbf !== undefined && !isInt(nbf))) return null;
   if (exp < iat) return null;
   if (!(cti instanceof Uint8Array) || cti.length < 8 || cti.length > 16) return null;
@@ -59,14 +77,13 @@ export function checkYssClaims(payload: unknown): CheckedClaims | null {
 export function checkHcertClaims(payload: unknown): CheckedClaims | null {
   if (!(payload instanceof Map)) return null;
   const iss = payload.get(ISS);
-  const exp = payload.get(EXP);
-  const nbf = payload.get(NBF);
-  const iat = payload.get(IAT);
+  const exp = time(payload.get(EXP));
+  const nbf = time(payload.get(NBF));
+  const iat = time(payload.get(IAT));
   const cti = payload.get(CTI);
   const hcert = payload.get(HCERT);
   if (iss !== undefined && typeof iss !== 'string') return null;
-  if (!isTime(exp)) return null;
-  if ((iat !== undefined && !isTime(iat)) || (nbf !== undefined && !isTime(nbf))) return null;
+  if (exp === null || exp === undefined || nbf === undefined || iat === undefined) return null;
   if (cti !== undefined && !(cti instanceof Uint8Array)) return null;
   if (!(hcert instanceof Map)) return null;
   const dgc = hcert.get(1);
@@ -77,8 +94,8 @@ export function checkHcertClaims(payload: unknown): CheckedClaims | null {
     iss: iss ?? null,
     sub: null,
     exp,
-    nbf: nbf ?? null,
-    iat: iat ?? null,
+    nbf,
+    iat,
     cti: cti ?? null,
     type: 'hcert',
     hcertKind: kinds.length === 1 ? kinds[0]! : null,
@@ -121,6 +138,7 @@ function toJson(v: unknown): unknown {
     return o;
   }
   if (Array.isArray(v)) return v.map(toJson);
+  if (v instanceof CborFloat) return v.value;
   if (v instanceof Tagged) return toJson(v.value);
   if (typeof v === 'bigint') return v.toString();
   return v;
