@@ -1,6 +1,7 @@
 // A deterministic fuzzer for the decoder and verifier: random bytes, mutated real codes, deep
-// CBOR nesting, huge declared lengths and zlib bombs. Invariants: nothing throws, every result
-// carries a reason from the closed list (valid only with none), and no input takes long.
+// CBOR nesting, huge declared lengths and zlib bombs. Invariants: nothing throws (printing the
+// result included), every result carries a reason from the closed list (valid only with none),
+// and no input takes long.
 import { deflateSync } from 'node:zlib';
 import { base45Encode } from '../base45.ts';
 import { cborEncode } from '../cbor.ts';
@@ -138,6 +139,8 @@ export function fuzz(opts: { ms: number; seed?: number; minInputs?: number }): F
     const t0 = performance.now();
     try {
       const res = verifyUnsafe(text, w.index, { now: NOW });
+      // The printed form too: claims are built when read, and a crash there is a crash of `verify`.
+      JSON.stringify(res);
       if (res.reason === null ? !res.valid : !REASONS.has(res.reason) || res.valid) {
         report.failures.push(`${name}: inconsistent result ${JSON.stringify([res.valid, res.reason])} for ${text.slice(0, 60)}`);
       }
