@@ -7,7 +7,9 @@ import { dscKeyEntry, hcertIssuerEntry, indexFromDocument } from './index.ts';
 
 // DSCs from the public DCC vectors in ../shared, which CI always checks out beside the repo: a
 // missing copy fails these tests (a skip would hide the only unit check of DSC usage).
-const data = join(import.meta.dirname, '..', '..', '..', '..', 'shared', 'dcc-testdata', 'common', '2DCode', 'raw');
+// YSS_SHARED_DIR points elsewhere when the repository is copied (StrykerJS's sandbox).
+const shared = process.env.YSS_SHARED_DIR ?? join(import.meta.dirname, '..', '..', '..', '..', 'shared');
+const data = join(shared, 'dcc-testdata', 'common', '2DCode', 'raw');
 const cert = (name: string) => Buffer.from(JSON.parse(readFileSync(join(data, `${name}.json`), 'utf8')).TESTCTX.CERTIFICATE, 'base64');
 
 test('finds the DCC test data beside the repository', () => {
