@@ -4,16 +4,18 @@
 // the survivors' explanations: docs/verification.md.
 import { join } from 'node:path';
 
-const tests = ['terminal/src/codes/*.test.ts', 'terminal/src/codes/test/*.test.ts', 'terminal/src/trust/*.test.ts'].join(' ');
+// STRYKER_TESTS / STRYKER_MUTATE (space / comma separated) narrow a run, e.g. to one file's mutants.
+const tests = process.env.STRYKER_TESTS ?? ['terminal/src/codes/*.test.ts', 'terminal/src/codes/test/*.test.ts', 'terminal/src/trust/*.test.ts'].join(' ');
 // The sandbox is a copy of the repository, so ../shared (the DCC vectors) is named absolutely.
 const shared = process.env.YSS_SHARED_DIR ?? join(import.meta.dirname, '..', 'shared');
 
 export default {
   testRunner: 'command',
+  coverageAnalysis: 'off',
   commandRunner: {
     command: `YSS_SHARED_DIR=${shared} node --import tsx --test --test-concurrency=2 --test-reporter=dot ${tests}`,
   },
-  mutate: [
+  mutate: process.env.STRYKER_MUTATE?.split(',') ?? [
     'terminal/src/codes/**/*.ts',
     'terminal/src/trust/**/*.ts',
     '!**/*.test.ts',
@@ -25,7 +27,7 @@ export default {
   ],
   ignorePatterns: ['kiosk-ui', 'sync-service', 'docs', 'data', 'dist', 'reports', '.stryker-tmp'],
   concurrency: Number(process.env.STRYKER_CONCURRENCY ?? 2),
-  timeoutMS: 60_000,
+  timeoutMS: 10_000,
   reporters: ['clear-text', 'progress', 'json'],
   jsonReporter: { fileName: 'reports/mutation/mutation.json' },
   cleanTempDir: 'always',

@@ -24,9 +24,9 @@ export class CborError extends Error {}
 /** Deepest nesting of arrays, maps and tags: real codes use 6 (a DGC's vaccination entry). */
 export const CBOR_MAX_DEPTH = 16;
 /** Most data items in one decode: real payloads hold a few dozen to a few hundred. */
-export const CBOR_MAX_ITEMS = 4096;
+export const CBOR_MAX_ITEMS = 2048;
 /** Most entries in one map; bounds the cost of keys an attacker makes collide in a hash table. */
-export const CBOR_MAX_MAP_ENTRIES = 128;
+export const CBOR_MAX_MAP_ENTRIES = 32;
 
 /**
  * Where tags may appear: `cose` 61 then 18, or 18, around the top item only; `none` nowhere;
@@ -154,18 +154,9 @@ class Reader {
       const len = this.length(n, 1);
       const start = this.p;
       this.p += len;
-      const b = this.b;
-      // ASCII, the common case, without the decoder's call overhead.
-      if (len <= 32) {
-        let s = '';
-        for (let i = start; i < start + len; i++) {
-          const c = b[i]!;
-          if (c >= 0x80) return this.utf8(start, len);
-          s += String.fromCharCode(c);
-        }
-        return s;
-      }
-      return this.utf8(start, len);
+      // Short strings, the common case, without TextDecoder's per-call cost (which made a code
+      // of many short non-ASCII strings several times slower than a valid one).
+      return len <= 64 ? this.shortUtf8(start, len) : this.utf8(start, len);
     }
     let s = '';
     for (;;) {
@@ -174,6 +165,36 @@ class Reader {
       if (h >> 5 !== 3 || (h & 31) === 31) this.fail('indefinite text string chunk is not a definite text string');
       if (++this.items > CBOR_MAX_ITEMS) this.fail(`more than ${CBOR_MAX_ITEMS} data items`);
       s += this.text(h & 31);
+    }
+    return s;
+  }
+
+  /** Strict UTF-8 (RFC 3629: no overlongs, surrogates or values past U+10FFFF), by hand. */
+  shortUtf8(start: number, len: number): string {
+    const b = this.b;
+    const end = start + len;
+    let s = '';
+    for (let i = start; i < end; ) {
+      const c = b[i++]!;
+      if (c < 0x80) {
+        s += String.fromCharCode(c);
+        continue;
+      }
+      let need: number;
+      let cp: number;
+      let min: number;
+      if (c >= 0xc2 && c <= 0xdf) [need, cp, min] = [1, c & 0x1f, 0x80];
+      else if (c >= 0xe0 && c <= 0xef) [need, cp, min] = [2, c & 0x0f, 0x800];
+      else if (c >= 0xf0 && c <= 0xf4) [need, cp, min] = [3, c & 0x07, 0x10000];
+      else return this.fail('text string is not valid UTF-8');
+      if (i + need > end) this.fail('text string is not valid UTF-8');
+      for (let k = 0; k < need; k++) {
+        const x = b[i++]!;
+        if ((x & 0xc0) !== 0x80) this.fail('text string is not valid UTF-8');
+        cp = (cp << 6) | (x & 0x3f);
+      }
+      if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) this.fail('text string is not valid UTF-8');
+      s += String.fromCodePoint(cp);
     }
     return s;
   }

@@ -124,12 +124,24 @@ export function claimsToJson(raw: Map<unknown, unknown>): Record<string, unknown
   return out;
 }
 
+const SPARSE = '4294967294';
+const isArrayIndex = (k: string): boolean => /^(0|[1-9]\d{0,9})$/.test(k) && Number(k) < 4294967295;
+
 function toJson(v: unknown): unknown {
   if (v instanceof Uint8Array) return Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64url');
   if (v instanceof Map) {
     const o: Record<string, unknown> = {};
-    for (const [k, x] of v) {
-      const key = String(k);
+    const keys = [...v.keys()].map(String);
+    // Integer-like keys are stored as array elements; added with gaps just under V8's limit they
+    // grow one huge holey array per object (milliseconds for a few hundred keys). The largest
+    // index, set and deleted first, puts the object in sparse (dictionary) elements at once.
+    if (keys.length > 1 && keys.some(isArrayIndex)) {
+      o[SPARSE] = null;
+      delete o[SPARSE];
+    }
+    let i = 0;
+    for (const x of v.values()) {
+      const key = keys[i++]!;
       // `o["__proto__"] = x` would set the prototype: the key would vanish from the JSON while
       // its members stayed readable through it. Defined, it is a key like any other.
       if (key === '__proto__') Object.defineProperty(o, key, { value: toJson(x), enumerable: true, writable: true, configurable: true });

@@ -210,3 +210,29 @@ test('YSS1 claims round-trip through encoding, checking and their JSON', () => {
     RUNS,
   );
 });
+
+test('the short-string UTF-8 reader equals TextDecoder (fatal) on any bytes', () => {
+  const strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+  fc.assert(
+    fc.property(
+      fc.oneof(fc.uint8Array({ maxLength: 64 }), fc.string({ unit: 'binary', maxLength: 20 }).map((s) => new TextEncoder().encode(s).subarray(0, 64))),
+      (bytes) => {
+        const item = Uint8Array.from([0x78, bytes.length, ...bytes]);
+        let reference: string | null;
+        try {
+          reference = strict.decode(bytes);
+        } catch {
+          reference = null;
+        }
+        let ours: string | null;
+        try {
+          ours = cborDecodeHeader(item) as string;
+        } catch {
+          ours = null;
+        }
+        assert.equal(ours, reference);
+      },
+    ),
+    { numRuns: 5000 },
+  );
+});

@@ -8,6 +8,7 @@ import { cborEncode } from '../cbor.ts';
 import { VERIFY_REASONS } from '../reasons.ts';
 import { verifyUnsafe } from '../verify.ts';
 import { hcertCode, makeWorld, NOW, yssCode, type World } from '../test/helpers.ts';
+import { worstCases } from '../bench/worst-case.ts';
 
 export interface FuzzReport {
   inputs: number;
@@ -114,6 +115,10 @@ const GENERATORS: Record<string, Gen> = {
     return wrap(r, Uint8Array.from(out));
   },
   hugeText: (r) => prefix(r) + '0'.repeat(int(r, 200_000)),
+  worstCase: (r, w) => {
+    const cases = Object.values(worstCases(w.gd.kid, NOW));
+    return cases[int(r, cases.length)]!;
+  },
 };
 
 function decodeLoose(b45: string): Uint8Array {
