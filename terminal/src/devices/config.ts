@@ -99,10 +99,19 @@ export interface HidKeyboardScannerConfig extends Common {
   debounce_ms?: number;
 }
 
-/** A resident ID-card reader speaking GA 467 over serial. */
+/** A resident ID-card reader speaking GA 467 over serial or over USB bulk endpoints. */
 export interface IdCardReaderConfig extends SerialCommon {
   role: 'idcard';
   kind: 'ga467-reader';
+  /** `serial` (default: a tty, found by path or vid + pid) or `usb` (bulk endpoints through libusb, found by vid + pid and/or usb_port). */
+  link?: 'serial' | 'usb';
+  /** USB link: the bus and port chain, `1-1.4`, to pin one socket. */
+  usb_port?: string;
+  /** USB link: the interface to claim (default the first with bulk IN and OUT endpoints). */
+  usb_interface?: number;
+  /** USB link: endpoint numbers 1-15 without the direction bit (default the interface's first bulk IN / OUT). */
+  endpoint_in?: number;
+  endpoint_out?: number;
   /** How often to look for a card, ms (default 400). */
   poll_ms?: number;
 }

@@ -47,3 +47,17 @@ test('requires a suffix exactly when framing is suffix', () => {
 test('rejects something that is not an object', () => {
   assert.deepEqual(validateDeviceConfig(null, 'devices[1]'), ['devices[1]: expected an object, got null']);
 });
+
+test('a USB-linked ID-card reader is found by vid + pid or usb_port, never by a path or a baud rate', () => {
+  const usb = { id: 'idcard-1', role: 'idcard', kind: 'ga467-reader', link: 'usb' };
+  assert.deepEqual(validateDeviceConfig({ ...usb, vid: '0400', pid: 'c35a' }, 'd'), []);
+  assert.deepEqual(validateDeviceConfig({ ...usb, usb_port: '1-1.4', endpoint_in: 5, endpoint_out: 6, usb_interface: 0 }, 'd'), []);
+  assert.deepEqual(validateDeviceConfig(usb, 'd'), ['d: missing vid + pid, or usb_port, to find the USB reader']);
+  assert.deepEqual(validateDeviceConfig({ ...usb, path: '/dev/ttyUSB0', baud: 115200 }, 'd'), [
+    'd.path: a USB link is found by vid + pid or usb_port, not by a path',
+    'd.baud: a USB link has no baud rate',
+    'd: missing vid + pid, or usb_port, to find the USB reader',
+  ]);
+  assert.deepEqual(validateDeviceConfig({ ...usb, usb_port: 'usb1' }, 'd'), ['d.usb_port: expected a bus and port chain like "1-1.4", got "usb1"']);
+  assert.deepEqual(validateDeviceConfig({ ...usb, link: 'serial', path: '/dev/ttyUSB0', usb_port: '1-1' }, 'd'), ['d.usb_port: only used with link "usb"']);
+});
