@@ -182,3 +182,27 @@ test('a USB device without bulk endpoints is reported, not opened', async () => 
     await reader.close();
   }
 });
+
+test('on the real usb package, a reader that is not here is a state with a reason, never a crash', async () => {
+  const { log } = captureLog();
+  // No usbBackend given: the `usb` package itself. On a machine without a USB bus (a container)
+  // enumeration fails; elsewhere the device is simply absent. Either way: a status, and retries.
+  const reader = createDevice({ id: 'idcard-usb', role: 'idcard', kind: 'ga467-reader', link: 'usb', vid: 'ffff', pid: 'fffe' }, log);
+  const seen: string[] = [];
+  reader.on('status', (h) => seen.push(`${h.state}: ${h.detail}`));
+  try {
+    reader.start();
+    await withTimeout(
+      new Promise<void>((resolve) => {
+        const check = () => (seen.some((s) => /^(error|disconnected): /.test(s)) ? resolve() : setTimeout(check, 20));
+        check();
+      }),
+      5000,
+      'a reason',
+    );
+    assert.ok(seen.some((s) => /no device at USB ffff:fffe|usb\/devices|cannot load/.test(s)), seen.join('\n'));
+    await sleep(600); // a retry or two, with hot-plug registered, and still nothing thrown
+  } finally {
+    await reader.close();
+  }
+});

@@ -58,6 +58,8 @@ export function describeUsb(d: Pick<UsbDeviceHandle, 'vendorId' | 'productId' | 
 // The slice of the `usb` package's WebUSB surface this module uses. Its own typings lean on
 // @types/w3c-web-usb globals; naming the slice here keeps the seam explicit.
 interface NodeUsbDevice {
+  /** nusb's opaque id for the device, which a detach reports. */
+  handle: string;
   vendorId: number;
   productId: number;
   serialNumber?: string | null;
@@ -79,10 +81,14 @@ interface NodeUsbDevice {
   clearHalt(direction: 'in' | 'out', ep: number): Promise<void>;
 }
 
-interface NodeUsb {
-  getDevices(): Promise<NodeUsbDevice[]>;
-  addEventListener(type: 'connect' | 'disconnect', l: (ev: { device: NodeUsbDevice }) => void): void;
-  removeEventListener(type: 'connect' | 'disconnect', l: (ev: { device: NodeUsbDevice }) => void): void;
+interface NativeUsb {
+  nativeGetDevices(): Promise<NodeUsbDevice[]>;
+  Emitter: new () => {
+    addAttach(cb: (d: NodeUsbDevice) => void): Promise<void>;
+    removeAttach(): Promise<void>;
+    addDetach(cb: (handle: string) => void): Promise<void>;
+    removeDetach(): Promise<void>;
+  };
 }
 
 const portPathOf = (d: NodeUsbDevice): string => `${d.bus}-${d.ports.join('.')}`;
@@ -145,36 +151,55 @@ function wrap(d: NodeUsbDevice): UsbDeviceHandle {
 
 let loaded: Promise<UsbBackend> | null = null;
 
-/** The `usb` package, or a MissingUsbBackendError naming what to install. */
+/**
+ * The `usb` package, or a MissingUsbBackendError naming what to install. Hot-plug goes through its
+ * native Emitter directly: the WebUSB wrapper rethrows a failed hot-plug registration from a timer
+ * (an uncaught exception, where /sys/bus/usb is missing) and leaves a rejected enumeration unhandled.
+ */
 export function nodeUsbBackend(): Promise<UsbBackend> {
-  loaded ??= import('usb').then(
-    (mod) => {
-      const usb = ((mod as { usb?: unknown }).usb ?? (mod as { default?: { usb?: unknown } }).default?.usb) as NodeUsb | undefined;
-      if (!usb) throw new Error('the usb package has no `usb` export');
-      return {
-        list: async () => (await usb.getDevices()).map(wrap),
-        watch(onAttach, onDetach) {
-          const attach = (): void => onAttach();
-          const detach = (ev: { device: NodeUsbDevice }): void => onDetach(ev.device ? portPathOf(ev.device) : null);
-          try {
-            usb.addEventListener('connect', attach);
-            usb.addEventListener('disconnect', detach);
-          } catch {
-            return () => {}; // no hot-plug support here: udev hints and polling do the job
-          }
-          return () => {
-            usb.removeEventListener('connect', attach);
-            usb.removeEventListener('disconnect', detach);
-          };
-        },
-      } satisfies UsbBackend;
-    },
-    (e: Error) => {
+  loaded ??= (async () => {
+    try {
+      await import('usb'); // adds the WebUSB transfer methods to the native device class
+      const mod = (await import('usb/index.js')) as unknown as { default?: NativeUsb };
+      return nativeBackend((mod.default ?? mod) as NativeUsb);
+    } catch (e) {
       loaded = null;
-      throw new MissingUsbBackendError(`the usb package cannot load (${e.message.split('\n')[0]}); run npm rebuild usb`);
-    },
-  );
+      throw new MissingUsbBackendError(`the usb package cannot load (${(e as Error).message.split('\n')[0]}); run npm rebuild usb`);
+    }
+  })();
   return loaded;
+}
+
+function nativeBackend(native: NativeUsb): UsbBackend {
+  // A detach names only nusb's handle; remember which port each handle was seen on.
+  const ports = new Map<string, string>();
+  const remember = (d: NodeUsbDevice): void => void ports.set(d.handle, portPathOf(d));
+  return {
+    async list() {
+      const all = await native.nativeGetDevices();
+      all.forEach(remember);
+      return all.map(wrap);
+    },
+    watch(onAttach, onDetach) {
+      let emitter: InstanceType<NativeUsb['Emitter']>;
+      try {
+        emitter = new native.Emitter();
+      } catch {
+        return () => {}; // no hot-plug here: udev hints and polling do the job
+      }
+      emitter
+        .addAttach((d) => {
+          remember(d);
+          onAttach();
+        })
+        .catch(() => {});
+      emitter.addDetach((handle) => onDetach(ports.get(handle) ?? null)).catch(() => {});
+      return () => {
+        emitter.removeAttach().catch(() => {});
+        emitter.removeDetach().catch(() => {});
+      };
+    },
+  };
 }
 
 /** Open and claim failures, with the fix when it is a permission or a busy interface. */
