@@ -124,10 +124,12 @@ export interface MrzReaderConfig extends SerialCommon {
   frame_timeout_ms?: number;
 }
 
-/** An ESC/POS ticket printer on a serial or USB-CDC port. */
+/** An ESC/POS ticket printer on a serial or USB-CDC port, or on a USB printer-class node. */
 export interface EscPosPrinterConfig extends SerialCommon {
   role: 'printer';
   kind: 'escpos-printer';
+  /** `serial` (a tty) or `usblp` (a printer-class node, /dev/usb/lp0: no baud rate); default `usblp` for /dev/usb/lp* and /dev/usblp* paths, else `serial`. */
+  link?: 'serial' | 'usblp';
   /** Characters per line at normal size (default 32 for 58 mm paper; 48 for 80 mm). */
   columns?: number;
   /** Ask the printer for paper/offline status (DLE EOT) every this many ms; 0 disables (default 5000). */
@@ -160,6 +162,19 @@ export type DeviceConfig =
   | RelayConfig;
 
 export type DeviceKind = DeviceConfig['kind'];
+
+/** A printer-class node path: /dev/usb/lp0 (Linux usblp), /dev/usblp0 (older udev). */
+export const USBLP_PATH = /^\/dev\/(?:usb\/lp|usblp)\d+$/;
+
+/** How a printer is linked: as configured, else by its path. */
+export function printerLinkOf(c: EscPosPrinterConfig): 'serial' | 'usblp' {
+  return c.link ?? (c.path && USBLP_PATH.test(c.path) ? 'usblp' : 'serial');
+}
+
+/** True for a device on USB bulk endpoints (found by vid + pid / usb_port, no node). */
+export function usbLinkOf(c: DeviceConfig): boolean {
+  return c.kind === 'ga467-reader' && c.link === 'usb';
+}
 
 export const KIND_ROLE: Record<DeviceKind, DeviceConfig['role']> = {
   'serial-scanner': 'scanner',

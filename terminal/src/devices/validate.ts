@@ -1,6 +1,6 @@
 // Checks one `devices[]` entry and lists every problem, each naming the key, the value and what
 // was expected, so a bad config stops the daemon with a readable list rather than a stack trace.
-import { BAUD_RATES, FRAMINGS, KIND_ROLE, TEXT_ENCODINGS, TRIGGERS, type DeviceKind } from './config.ts';
+import { BAUD_RATES, FRAMINGS, KIND_ROLE, printerLinkOf, TEXT_ENCODINGS, TRIGGERS, type DeviceKind, type EscPosPrinterConfig } from './config.ts';
 
 type Field =
   | { type: 'string'; pattern?: RegExp; hint?: string }
@@ -67,7 +67,7 @@ const FIELDS: Record<DeviceKind, Record<string, Field>> = {
     endpoint_out: { type: 'int', min: 1, max: 15 },
   },
   'mrz-reader': { ...SERIAL, frame_timeout_ms: { type: 'int', min: 20, max: 60_000 } },
-  'escpos-printer': { ...SERIAL, columns: { type: 'int', min: 16, max: 96 }, status_poll_ms: MS(600_000) },
+  'escpos-printer': { ...SERIAL, columns: { type: 'int', min: 16, max: 96 }, status_poll_ms: MS(600_000), link: { type: 'enum', values: ['serial', 'usblp'] } },
   'serial-relay': {
     ...SERIAL,
     board: { type: 'enum', values: ['lcus', 'custom'] },
@@ -142,6 +142,10 @@ export function validateDeviceConfig(value: unknown, where: string): string[] {
     if (v.framing === 'suffix' && !('suffix' in v)) problems.push(`${where}.suffix: required when framing is "suffix"`);
     if ('suffix' in v && v.framing !== 'suffix') problems.push(`${where}.suffix: only used when framing is "suffix", got framing ${show(v.framing)}`);
   }
+  if (kind === 'escpos-printer' && 'baud' in v && printerLinkOf(v as unknown as EscPosPrinterConfig) === 'usblp') {
+    problems.push(`${where}.baud: a printer-class node (link "usblp") has no baud rate`);
+  }
+  if (kind === 'escpos-printer' && v.link === 'usblp' && hasUsb) problems.push(`${where}: a printer-class node is found by its path, not by vid + pid`);
   if (kind === 'serial-relay' && v.board === 'custom') {
     for (const key of ['open_hex', 'close_hex']) if (!(key in v)) problems.push(`${where}.${key}: required when board is "custom"`);
   }
