@@ -21,7 +21,7 @@ const USAGE = `usage: npm run -s sim -- <kind> [--device PATH] [--baud N] [optio
   ssi     [--code TEXT --every MS --count N]              Zebra SSI decode packets; stdin lines too
   idcard  [--card card.json]                              stdin: "place" / "remove"; starts with the card placed
   mrz                                                      stdin: "td3", "td1", or raw MRZ lines (blank line sends)
-  printer                                                  prints each ticket received, decoded; stdin: "paper-out", "paper-ok", "offline", "online"
+  printer                                                  prints each ticket received, decoded; stdin: "paper-out", "paper-ok", "offline", "online", "cover-open", "cover-closed"
   relay                                                    prints every relay change
   hid-fixtures [--check]                                   regenerates fixtures/hid (or checks them)
   serial-fixtures [--check]                                regenerates fixtures/serial (or checks them)
@@ -146,6 +146,8 @@ async function main(argv: string[]): Promise<number> {
         if (t === 'paper-ok') sim.paperOut = false;
         if (t === 'offline') sim.offline = true;
         if (t === 'online') sim.offline = false;
+        if (t === 'cover-open') sim.coverOpen = true;
+        if (t === 'cover-closed') sim.coverOpen = false;
       });
       break;
     }

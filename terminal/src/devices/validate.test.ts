@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { validateDeviceConfig } from './validate.ts';
+import { printerLinkOf } from './config.ts';
 
 const ok = { id: 'scanner-1', role: 'scanner', kind: 'serial-scanner', path: '/dev/ttyACM0', baud: 9600, framing: 'cr' };
 
@@ -60,4 +61,14 @@ test('a USB-linked ID-card reader is found by vid + pid or usb_port, never by a 
   ]);
   assert.deepEqual(validateDeviceConfig({ ...usb, usb_port: 'usb1' }, 'd'), ['d.usb_port: expected a bus and port chain like "1-1.4", got "usb1"']);
   assert.deepEqual(validateDeviceConfig({ ...usb, link: 'serial', path: '/dev/ttyUSB0', usb_port: '1-1' }, 'd'), ['d.usb_port: only used with link "usb"']);
+});
+
+test('a printer at a printer-class node is linked as one, with no baud rate, unless told otherwise', () => {
+  const p = { id: 'printer-1', role: 'printer', kind: 'escpos-printer' } as const;
+  assert.equal(printerLinkOf({ ...p, path: '/dev/usb/lp0' }), 'usblp', 'serialport on /dev/usb/lp0 fails: "Inappropriate ioctl for device setting custom baud rate"');
+  assert.equal(printerLinkOf({ ...p, path: '/dev/usblp1' }), 'usblp');
+  assert.equal(printerLinkOf({ ...p, path: '/dev/ttyUSB2' }), 'serial');
+  assert.equal(printerLinkOf({ ...p, path: '/tmp/sim', link: 'usblp' }), 'usblp');
+  assert.deepEqual(validateDeviceConfig({ ...p, path: '/dev/usb/lp0', baud: 9600 }, 'd'), ['d.baud: a printer-class node (link "usblp") has no baud rate']);
+  assert.deepEqual(validateDeviceConfig({ ...p, path: '/dev/usb/lp0' }, 'd'), []);
 });
