@@ -55,7 +55,7 @@ function render(inv: Inventory, configs: DeviceConfig[]): string {
   if (configs.length) {
     out.push('Configured devices:');
     for (const c of inv.configured) {
-      const verdict = c.presence === 'present' ? 'present' : c.presence === 'missing' ? 'NOT FOUND' : c.presence === 'no_permission' ? 'NO PERMISSION' : 'WRONG NODE';
+      const verdict = { present: 'present', in_kiosk_page: 'in the kiosk page', missing: 'NOT FOUND', no_permission: 'NO PERMISSION', wrong_node: 'WRONG NODE' }[c.presence];
       out.push(`  ${c.id} (${c.role}, ${c.kind}, ${c.where}): ${verdict}  ${c.detail}`);
       if (c.cause) out.push(`          ${c.presence === 'present' ? 'note' : 'cause'}: ${c.cause}`);
       if (c.fix) out.push(`          fix: ${c.fix}`);

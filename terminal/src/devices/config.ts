@@ -99,6 +99,20 @@ export interface HidKeyboardScannerConfig extends Common {
   debounce_ms?: number;
 }
 
+/** A camera read by the kiosk page (getUserMedia + zxing-wasm); readings arrive through POST /api/camera. No locator. */
+export interface CameraScannerConfig {
+  id: string;
+  role: 'scanner';
+  kind: 'camera-scanner';
+  /** The same code within this many ms is dropped; holding it in view extends the window (default 2000; 0 disables). */
+  debounce_ms?: number;
+  reconnect_max_ms?: number;
+  path?: undefined;
+  vid?: undefined;
+  pid?: undefined;
+  serial_number?: undefined;
+}
+
 /** A resident ID-card reader speaking GA 467 over serial or over USB bulk endpoints. */
 export interface IdCardReaderConfig extends SerialCommon {
   role: 'idcard';
@@ -156,6 +170,7 @@ export type DeviceConfig =
   | SsiScannerConfig
   | HidPosScannerConfig
   | HidKeyboardScannerConfig
+  | CameraScannerConfig
   | IdCardReaderConfig
   | MrzReaderConfig
   | EscPosPrinterConfig
@@ -181,6 +196,7 @@ export const KIND_ROLE: Record<DeviceKind, DeviceConfig['role']> = {
   'zebra-ssi-scanner': 'scanner',
   'hid-pos-scanner': 'scanner',
   'hid-keyboard-scanner': 'scanner',
+  'camera-scanner': 'scanner',
   'ga467-reader': 'idcard',
   'mrz-reader': 'mrz',
   'escpos-printer': 'printer',
@@ -197,6 +213,7 @@ export const DEFAULTS = {
   encoding: 'utf8',
   trigger: 'none',
   debounce_ms: 1000,
+  camera_debounce_ms: 2000,
   max_frame_bytes: 8192, // a QR code holds at most 7089 digits / 2953 bytes
   frame_timeout_ms: 1000,
   mrz_frame_timeout_ms: 300,

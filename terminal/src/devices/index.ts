@@ -21,6 +21,7 @@ import { MrzReader } from './mrz/index.ts';
 import { SerialRelay } from './relay/index.ts';
 import { SerialScanner } from './serial-scanner.ts';
 import { SsiScanner } from './ssi/index.ts';
+import { CameraScanner } from './camera/camera-scanner.ts';
 import type { Device } from './types.ts';
 import type { UsbBackend } from './usb/backend.ts';
 
@@ -30,6 +31,7 @@ export type {
   SsiScannerConfig,
   HidPosScannerConfig,
   HidKeyboardScannerConfig,
+  CameraScannerConfig,
   IdCardReaderConfig,
   MrzReaderConfig,
   EscPosPrinterConfig,
@@ -63,8 +65,11 @@ export function createDevice(config: DeviceConfig, log: pino.Logger, options: De
       return new HidScanner(config, log);
     case 'zebra-ssi-scanner':
       return new SsiScanner(config, log);
+    case 'camera-scanner':
+      return new CameraScanner(config, log);
   }
 }
+export { CameraScanner, MAX_CAMERA_TEXT, type CameraReport } from './camera/camera-scanner.ts';
 export { nodeUsbBackend, type UsbBackend, type UsbDeviceHandle, type UsbInterfaceInfo } from './usb/backend.ts';
 export { MockUsbBackend, MockUsbDevice, VENDOR_BULK, type InItem, type MockUsbSpec } from './usb/mock-backend.ts';
 export { UsbLink, matchesUsb, describeUsbLocator, type UsbLocator } from './usb/usb-link.ts';

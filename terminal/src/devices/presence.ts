@@ -8,7 +8,7 @@ import { usbLinkOf, printerLinkOf, type DeviceConfig } from './config.ts';
 import type { HidEntry, SerialEntry } from './discovery.ts';
 import type { UsbEntry } from './sysfs-usb.ts';
 
-export type Presence = 'present' | 'missing' | 'no_permission' | 'wrong_node';
+export type Presence = 'present' | 'missing' | 'no_permission' | 'wrong_node' | 'in_kiosk_page';
 
 export interface ConfiguredCheck {
   id: string;
@@ -225,6 +225,9 @@ export function checkConfigured(configs: DeviceConfig[], seen: Seen): Configured
   const matched = new Set([...seen.serial, ...seen.hid].flatMap((d) => d.matches));
   return configs.map((c) => {
     const head = { id: c.id, role: c.role, kind: c.kind };
+    if (c.kind === 'camera-scanner') {
+      return { ...head, where: 'kiosk page', presence: 'in_kiosk_page' as const, node: null, detail: 'the kiosk page opens the camera; whether it did shows in /api/health', cause: null, fix: null };
+    }
     if (c.path && !usbLinkOf(c)) return { ...head, where: c.path, ...byPath(c, c.path, seen) };
     return { ...head, where: usbWhere(c), ...byUsb(c, seen, matched.has(c.id)) };
   });

@@ -56,6 +56,7 @@ const FIELDS: Record<DeviceKind, Record<string, Field>> = {
     accept_hex: HEX,
     reject_hex: HEX,
   },
+  'camera-scanner': { id: COMMON.id, role: COMMON.role, kind: COMMON.kind, debounce_ms: DEBOUNCE },
   'hid-keyboard-scanner': { ...COMMON, layout: { type: 'enum', values: ['us', 'uk', 'de', 'fr'] }, debounce_ms: DEBOUNCE },
   'ga467-reader': {
     ...SERIAL,
@@ -134,7 +135,9 @@ export function validateDeviceConfig(value: unknown, where: string): string[] {
       if (key in v) problems.push(`${where}.${key}: only used with link "usb"`);
     }
   }
-  if (!usbLink && hasPath && hasUsb) problems.push(`${where}: give either path or vid + pid, not both`);
+  if (kind === 'camera-scanner') {
+    // no locator: the kiosk page owns the camera
+  } else if (!usbLink && hasPath && hasUsb) problems.push(`${where}: give either path or vid + pid, not both`);
   else if (!usbLink && !hasPath && !hasUsb) problems.push(`${where}: missing path, or vid + pid, to find the device`);
   else if (hasUsb && !('vid' in v && 'pid' in v)) problems.push(`${where}.${'vid' in v ? 'pid' : 'vid'}: required with ${'vid' in v ? 'vid' : 'pid'}`);
   if ('serial_number' in v && !hasUsb) problems.push(`${where}.serial_number: only used with vid + pid`);
