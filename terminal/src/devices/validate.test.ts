@@ -72,3 +72,10 @@ test('a printer at a printer-class node is linked as one, with no baud rate, unl
   assert.deepEqual(validateDeviceConfig({ ...p, path: '/dev/usb/lp0', baud: 9600 }, 'd'), ['d.baud: a printer-class node (link "usblp") has no baud rate']);
   assert.deepEqual(validateDeviceConfig({ ...p, path: '/dev/usb/lp0' }, 'd'), []);
 });
+
+test('a camera-scanner needs no locator, and takes none', () => {
+  const cam = { id: 'camera-1', role: 'scanner', kind: 'camera-scanner' };
+  assert.deepEqual(validateDeviceConfig(cam, 'd'), []);
+  assert.deepEqual(validateDeviceConfig({ ...cam, debounce_ms: 3000 }, 'd'), []);
+  assert.deepEqual(validateDeviceConfig({ ...cam, path: '/dev/video0' }, 'd'), ['d.path: unknown key for kind "camera-scanner"']);
+});
