@@ -189,7 +189,7 @@ export async function inventory(configs: DeviceConfig[] = [], options: { simulat
   backends.push(
     libusbPresent()
       ? { name: 'libusb', ok: true, detail: 'libusb-1.0 found', fix: null }
-      : { name: 'libusb', ok: false, detail: 'libusb-1.0 not found (needed by USB ID-card readers on bulk endpoints and by node-usb)', fix: 'apt-get install libusb-1.0-0' },
+      : { name: 'libusb', ok: false, detail: 'libusb-1.0 not found (node-hid\'s libusb backend uses it; USB ID-card readers do not: the usb package reads usbfs itself)', fix: 'apt-get install libusb-1.0-0' },
   );
   const udevadm = which('udevadm');
   backends.push(
