@@ -187,6 +187,16 @@ function byUsb(c: DeviceConfig, seen: Seen, matched: boolean): Omit<ConfiguredCh
     if (seen.usb === null) return { presence: 'missing', node: null, detail: 'cannot look', ...NO_BUS };
     if (!bus.length) return { presence: 'missing', node: null, detail: 'not on the USB bus', cause: 'not plugged in, or the reader is switched to serial mode', fix: 'plug it in; `lsusb` should list it' };
     const claimed = bus[0].drivers.filter((d) => d !== 'usbfs');
+    const node = bus[0].usbfs;
+    if (node && existsSync(node) && !canOpen(node)) {
+      return {
+        presence: 'no_permission',
+        node,
+        detail: `${bus[0].vid}:${bus[0].pid} at USB port ${bus[0].port}, ${node}`,
+        cause: `this user (uid ${process.getuid?.()}) cannot open ${node}`,
+        fix: `install terminal/udev/99-yss-edge.rules, with a line for ${bus[0].vid}:${bus[0].pid} if it is not listed, then udevadm control --reload-rules && udevadm trigger`,
+      };
+    }
     return {
       presence: 'present',
       node: `USB port ${bus[0].port}`,

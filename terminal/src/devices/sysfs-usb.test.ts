@@ -29,7 +29,7 @@ function tree(): string {
   iface('1-2', 0, 'ch341', ['ttyUSB0']);
   dev('1-3.1', { idVendor: '0416', idProduct: '5011', product: 'POS58 Printer' });
   iface('1-3.1', 0, 'usblp', ['usbmisc/lp0']);
-  dev('1-4', { idVendor: '0400', idProduct: 'c35a' });
+  dev('1-4', { idVendor: '0400', idProduct: 'c35a', busnum: '1', devnum: '7' });
   iface('1-4', 0, null, []);
   return root;
 }
@@ -47,6 +47,8 @@ test('lists each USB device with its port, ids, the nodes its drivers made and t
   );
   assert.equal(got?.[0].serial_number, 'ABC');
   assert.equal(got?.[2].product, 'POS58 Printer');
+  assert.equal(got?.[3].usbfs, '/dev/bus/usb/001/007');
+  assert.equal(got?.[0].usbfs, null);
 });
 
 test('is null where there is no USB bus', () => {

@@ -16,6 +16,8 @@ export interface UsbEntry {
   serial_number: string | null;
   /** Device nodes the kernel made for it: /dev/ttyUSB0, /dev/hidraw2, /dev/usb/lp0. */
   nodes: string[];
+  /** Its usbfs node, /dev/bus/usb/001/004, which libusb-style access opens; null when sysfs does not say. */
+  usbfs: string | null;
   /** Kernel drivers bound to its interfaces (`cdc_acm`, `ch341`, `usbhid`, `usblp`); [] when none. */
   drivers: string[];
 }
@@ -69,8 +71,11 @@ export function sysfsUsb(root = SYS_USB): UsbEntry[] | null {
         // no driver bound to this interface
       }
     }
+    const bus = Number(read(dir, 'busnum'));
+    const num = Number(read(dir, 'devnum'));
     entries.push({
       port: name,
+      usbfs: bus > 0 && num > 0 ? `/dev/bus/usb/${String(bus).padStart(3, '0')}/${String(num).padStart(3, '0')}` : null,
       vid: vid.toLowerCase(),
       pid: pid.toLowerCase(),
       manufacturer: read(dir, 'manufacturer'),
