@@ -41,7 +41,7 @@ export async function run(): Promise<Record<string, number>> {
   if (b.status !== 0) throw new Error('kiosk UI build failed');
   const dir = mkdtempSync(join(tmpdir(), 'yss-bench-camera-'));
   try {
-    const r = await cameraRun(dir, { angles: [0, 15, 30, 45], sizes: [0.8, 0.55, 0.35], dcc: 6 });
+    const r = await cameraRun(dir, { angles: [0, 15, 30, 45], sizes: [0.8, 0.55, 0.35], dcc: 6, frames: 8 });
     const codes = r.results;
     const rate = (xs: typeof codes) => (xs.length ? Math.round((xs.filter((x) => x.decoded).length / xs.length) * 1000) / 1000 : 0);
     const lat = codes.map((x) => x.toScreenMs).filter((x): x is number => x !== null && x > 0);

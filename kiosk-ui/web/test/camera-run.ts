@@ -48,20 +48,20 @@ export interface CameraRun {
   reasons: string[];
 }
 
-export async function cameraRun(dir: string, opts: { angles: number[]; sizes: number[]; dcc: number }): Promise<CameraRun> {
+export async function cameraRun(dir: string, opts: { angles: number[]; sizes: number[]; dcc: number; frames: number }): Promise<CameraRun> {
   const stack = new Stack({ dir, kioskPort: await freePort(), devices: [{ id: 'camera-1', role: 'scanner', kind: 'camera-scanner' }] });
   await stack.start();
   const scenes: Scene[] = [{ text: null, label: 'empty', image: null, size: 0, angle: 0, frames: 5 * FPS }];
   for (const size of opts.sizes) {
     for (const angle of opts.angles) {
       const text = mintCode({ keys: stack.keysDir, type: 'personal', ttl: 240 });
-      scenes.push({ text, label: `yss size ${size} angle ${angle}`, image: qrImage(text), size, angle, frames: 8 });
+      scenes.push({ text, label: `yss size ${size} angle ${angle}`, image: qrImage(text), size, angle, frames: opts.frames });
       scenes.push({ text: null, label: 'gap', image: null, size: 0, angle: 0, frames: 3 });
     }
   }
   for (const [i, d] of dccCodes(opts.dcc).entries()) {
     const angle = opts.angles[i % opts.angles.length];
-    scenes.push({ text: d.text, label: `dcc angle ${angle}`, image: pngImage(d.png), size: 0.8, angle, frames: 8 });
+    scenes.push({ text: d.text, label: `dcc angle ${angle}`, image: pngImage(d.png), size: 0.8, angle, frames: opts.frames });
     scenes.push({ text: null, label: 'gap', image: null, size: 0, angle: 0, frames: 3 });
   }
   // A long blank tail: the video loops, and the first pass is the one measured.
@@ -86,7 +86,7 @@ export async function cameraRun(dir: string, opts: { angles: number[]; sizes: nu
     });
     await page.goto(`${stack.kioskUrl}?bench=1&result_ms=600000`);
     await page.waitForSelector('main[data-screen]');
-    await page.waitForFunction(() => window.yssCamera !== undefined, undefined, { timeout: 15_000 });
+    await page.waitForFunction(() => window.yssCamera !== undefined, undefined, { timeout: 30_000 });
     const total = scenes.reduce((n, s) => n + s.frames, 0);
     const hintShown = await page
       .waitForSelector('.camera-hint:not([hidden])', { timeout: 8000 })

@@ -13,7 +13,8 @@ import { cameraRun } from './camera-run.ts';
 test('a camera reads codes in the kiosk page, and only their text reaches the daemon', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'yss-camera-'));
   try {
-    const run = await cameraRun(dir, { angles: [0, 20], sizes: [0.7], dcc: 2 });
+    // 2 s per code: on a loaded machine the decoder may fall behind; the bench measures speed.
+    const run = await cameraRun(dir, { angles: [0, 20], sizes: [0.7], dcc: 2, frames: 20 });
     assert.deepEqual(run.foreign, [], 'no request leaves the daemon (the wasm is served locally)');
     assert.ok(run.hintShown, 'the hint shows while nothing decodes');
     const upright = run.results.filter((r) => r.angle === 0);
@@ -27,7 +28,7 @@ test('a camera reads codes in the kiosk page, and only their text reaches the da
       assert.ok(body.length < 8192, 'no frame data');
       assert.ok(typeof b.text === 'string' || typeof b.camera === 'string', body.slice(0, 80));
     }
-    // The same code held in view for 8 frames is posted once.
+    // The same code held in view for 2 s is posted once.
     const texts = run.posts.map((p) => (JSON.parse(p) as { text?: string }).text).filter(Boolean);
     assert.equal(new Set(texts).size, texts.length, 'no code posted twice in one pass');
   } finally {
