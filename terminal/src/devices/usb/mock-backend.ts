@@ -53,6 +53,7 @@ export class MockUsbDevice implements UsbDeviceHandle {
   #opened = false;
   #onOut: ((bytes: Buffer) => void) | null = null;
   #failOpen: Error | null = null;
+  #backend: MockUsbBackend | null = null;
 
   constructor(spec: MockUsbSpec) {
     this.vendorId = spec.vendorId;
@@ -166,7 +167,7 @@ export class MockUsbDevice implements UsbDeviceHandle {
     this.#opened = false;
   }
 
-  #backend: MockUsbBackend | null = null;
+  /** Called by MockUsbBackend.plug: an `unplug` item detaches the device from it. */
   attachTo(b: MockUsbBackend | null): void {
     this.#backend = b;
   }
