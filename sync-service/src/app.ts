@@ -5,6 +5,7 @@ import rateLimit from '@fastify/rate-limit';
 import underPressure from '@fastify/under-pressure';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { createHash, randomBytes, type KeyObject } from 'node:crypto';
+import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import {
   ed25519PublicKey,
@@ -101,7 +102,22 @@ export function buildApp(opts: AppOptions): FastifyInstance {
     connectionTimeout: limits.idle_timeout_ms,
     http: { headersTimeout: Math.min(limits.headers_timeout_ms, limits.request_timeout_ms), connectionsCheckingInterval: Math.max(100, Math.min(1000, limits.headers_timeout_ms / 4)) },
     ajv: { customOptions: { allErrors: false, removeAdditional: false, coerceTypes: false } },
+    // Errors node finds before fastify sees a request (timeouts, malformed HTTP) get the catalog shape too.
+    clientErrorHandler(err: NodeJS.ErrnoException, socket: Duplex) {
+      if (err.code === 'ECONNRESET' || socket.destroyed) return;
+      const timeout = err.code === 'ERR_HTTP_REQUEST_TIMEOUT';
+      clientErrors[timeout ? 'YSS_SYNC_REQUEST_TIMEOUT' : 'YSS_SYNC_INVALID_BODY'] = (clientErrors[timeout ? 'YSS_SYNC_REQUEST_TIMEOUT' : 'YSS_SYNC_INVALID_BODY'] ?? 0) + 1;
+      const body = JSON.stringify(
+        timeout
+          ? { error: 'YSS_SYNC_REQUEST_TIMEOUT', message: new ServiceError('YSS_SYNC_REQUEST_TIMEOUT', limits.request_timeout_ms).message }
+          : { error: 'YSS_SYNC_INVALID_BODY', message: new ServiceError('YSS_SYNC_INVALID_BODY', 'malformed HTTP request').message },
+      );
+      if (socket.writable) socket.write(`HTTP/1.1 ${timeout ? '408 Request Timeout' : '400 Bad Request'}\r\ncontent-type: application/json; charset=utf-8\r\nconnection: close\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+      socket.destroy();
+    },
   }) as unknown as FastifyInstance;
+  /** Connections refused by node before a request existed, by code, for the refusal summary. */
+  let clientErrors: Record<string, number> = {};
   const keyCache = new Map<string, KeyObject>();
   // Unknown, pending and revoked ids are checked against this key, which nobody holds: every one
   // of them costs the same work and gets the same answer as a wrong signature.
@@ -124,7 +140,8 @@ export function buildApp(opts: AppOptions): FastifyInstance {
   let refusals: { total: number; codes: Record<string, number>; addresses: Map<string, number> } = { total: 0, codes: {}, addresses: new Map() };
   const summary = setInterval(() => flushRefusals(), REFUSAL_SUMMARY_MS).unref();
   function flushRefusals() {
-    const socketRefusals = sockets.takeRefused();
+    const socketRefusals: Record<string, number> = { ...sockets.takeRefused(), ...clientErrors };
+    clientErrors = {};
     if (refusals.total === 0 && Object.keys(socketRefusals).length === 0) return;
     const top = [...refusals.addresses].sort((x, y) => y[1] - x[1]).slice(0, 5).map(([address, count]) => ({ address, count }));
     app.log.warn({ refused: refusals.total, codes: refusals.codes, sockets_refused: socketRefusals, top_addresses: top, interval_s: REFUSAL_SUMMARY_MS / 1000 }, 'requests refused');

@@ -1,7 +1,10 @@
 // Socket-level limits the HTTP layer does not have: a cap on open sockets, in all and per
 // address. A socket past a cap is answered a complete 503 (the same JSON error shape as every
 // reply) and closed, before any of its bytes are parsed: a slow or idle crowd cannot hold the
-// sockets real terminals need. The timeouts that close slow sockets are node's (app.ts).
+// sockets real terminals need. The timeouts that close slow requests are node's (app.ts); a
+// socket that never sends a byte is closed here after headers_timeout_ms, because node's header
+// timeout starts only with a request's first byte (and with connectionsCheckingInterval set,
+// node 20's idle socket timeout does not fire either).
 import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
 import { errors } from './errors.ts';
@@ -9,6 +12,7 @@ import { errors } from './errors.ts';
 export interface SocketLimits {
   max_connections: number;
   max_connections_per_address: number;
+  headers_timeout_ms: number;
 }
 
 function refusal(reason: string): Buffer {
@@ -46,7 +50,10 @@ export function guardSockets(server: Server, limits: SocketLimits): SocketGuard 
     }
     open++;
     perAddress.set(address, mine + 1);
+    // Node's parser reads the handle directly (no 'data' events): bytesRead says whether anything came.
+    const silent = setTimeout(() => socket.bytesRead === 0 && socket.destroy(), limits.headers_timeout_ms).unref();
     socket.once('close', () => {
+      clearTimeout(silent);
       open--;
       const n = (perAddress.get(address) ?? 1) - 1;
       if (n <= 0) perAddress.delete(address);
