@@ -4,8 +4,8 @@
 import rateLimit from '@fastify/rate-limit';
 import underPressure from '@fastify/under-pressure';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
-import { createHash, randomBytes, type KeyObject } from 'node:crypto';
-import type { Duplex } from 'node:stream';
+import { createHash, randomBytes, verify, type Hash, type KeyObject } from 'node:crypto';
+import { Transform, type Duplex, type Readable } from 'node:stream';
 import type { Logger } from 'pino';
 import {
   ed25519PublicKey,
@@ -14,8 +14,9 @@ import {
   HEADER_TERMINAL,
   HEADER_TIME,
   MAX_REQUEST_AGE_MS,
+  bodyHash,
   openSealed,
-  verifyRequestSignature,
+  signingInput,
   type Heartbeat,
   type Sealed,
   type UploadBody,
@@ -50,6 +51,8 @@ type Auth = 'terminal' | 'operator' | 'enroll';
 declare module 'fastify' {
   interface FastifyRequest {
     rawBody?: Buffer;
+    /** A signed route's body hash, fed as the body arrives. */
+    bodyHash?: Hash;
     terminal?: TerminalRecord;
     operator?: { name: string; roles: readonly Role[] };
     /** The request's nonce, when the route records it itself (in its own transaction). */
@@ -302,7 +305,9 @@ export function buildApp(opts: AppOptions): FastifyInstance {
         keyCache.set(t.public_key, key);
       }
       const raw = req.rawBody ?? Buffer.alloc(0);
-      if (!verifyRequestSignature(key, req.method, req.url, raw, time, nonce, req.headers[HEADER_SIGNATURE] as string)) throw new ServiceError('YSS_SYNC_BAD_SIGNATURE', id);
+      const sig = Buffer.from(req.headers[HEADER_SIGNATURE] as string, 'base64url');
+      const hash = req.bodyHash?.digest('base64url') ?? bodyHash(raw);
+      if (sig.length !== 64 || !verify(null, signingInput(req.method, req.url, time, nonce, hash), key, sig)) throw new ServiceError('YSS_SYNC_BAD_SIGNATURE', id);
       if (t!.status === 'revoked') throw new ServiceError('YSS_SYNC_TERMINAL_REVOKED', id);
       req.terminal = t!;
       lastGood.set(id, req.ip);
@@ -328,7 +333,24 @@ export function buildApp(opts: AppOptions): FastifyInstance {
       req.operator = op;
     }
 
-    const terminalRoute = { config: { auth: 'terminal' as const }, onRequest: precheckTerminal, preValidation: authenticateTerminal };
+    /**
+     * Hashes a signed route's body chunk by chunk as it arrives, so that checking a stranger's
+     * 16 MB never blocks the event loop for one long hash at the end.
+     */
+    async function hashWhileReceiving(req: FastifyRequest, _reply: unknown, payload: Readable): Promise<Readable> {
+      const hash = createHash('sha256');
+      req.bodyHash = hash;
+      const through = new Transform({
+        transform(chunk: Buffer, _enc, cb) {
+          hash.update(chunk);
+          cb(null, chunk);
+        },
+      });
+      payload.on('error', (e) => through.destroy(e));
+      return payload.pipe(through);
+    }
+
+    const terminalRoute = { config: { auth: 'terminal' as const }, onRequest: precheckTerminal, preParsing: hashWhileReceiving, preValidation: authenticateTerminal };
     const operatorRoute = { config: { auth: 'operator' as const }, onRequest: authenticateOperator };
 
   function status(t: TerminalRecord) {
