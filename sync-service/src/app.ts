@@ -88,6 +88,8 @@ export const PURPOSE_MIN = 8;
 export const PURPOSE_MAX = 500;
 /** What the operator is told when the database is found corrupt at run time. */
 export const CORRUPT_REMEDY = 'stop the service, keep a copy of the data folder, and restore the database from the latest backup (docs/security.md, "Recovery")';
+/** Bodies up to this size do not count against max_inflight_body_bytes. */
+const SMALL_BODY = 64 * 1024;
 /** Marks a signed route's body as not parsed yet: it is parsed after the signature verifies. */
 const UNPARSED = Symbol('unparsed');
 
@@ -167,7 +169,9 @@ export function buildApp(opts: AppOptions): FastifyInstance {
     // A request with neither content-length nor transfer-encoding has no body.
     const declared = req.headers['content-length'] === undefined ? (req.headers['transfer-encoding'] ? Infinity : 0) : Number(req.headers['content-length']);
     const size = Number.isFinite(declared) && declared >= 0 ? Math.min(declared, bodyLimit) : bodyLimit;
-    if (size === 0) return;
+    // Small bodies (heartbeats, enrollments, operator calls) are never shed here, so strangers
+    // filling the budget with big ones cannot keep terminals from reporting; sockets bound them.
+    if (size <= SMALL_BODY) return;
     if (inflight + size > limits.max_inflight_body_bytes) {
       countRefusal(req, 'YSS_SYNC_OVERLOADED');
       void reply.header('retry-after', '5');
