@@ -114,7 +114,7 @@ export function buildApp(opts: AppOptions): FastifyInstance {
       clientErrors[timeout ? 'YSS_SYNC_REQUEST_TIMEOUT' : 'YSS_SYNC_INVALID_BODY'] = (clientErrors[timeout ? 'YSS_SYNC_REQUEST_TIMEOUT' : 'YSS_SYNC_INVALID_BODY'] ?? 0) + 1;
       const body = JSON.stringify(
         timeout
-          ? { error: 'YSS_SYNC_REQUEST_TIMEOUT', message: new ServiceError('YSS_SYNC_REQUEST_TIMEOUT', limits.request_timeout_ms).message }
+          ? { error: 'YSS_SYNC_REQUEST_TIMEOUT', message: new ServiceError('YSS_SYNC_REQUEST_TIMEOUT', Math.min(limits.headers_timeout_ms, limits.request_timeout_ms), limits.request_timeout_ms).message }
           : { error: 'YSS_SYNC_INVALID_BODY', message: new ServiceError('YSS_SYNC_INVALID_BODY', 'malformed HTTP request').message },
       );
       if (socket.writable) socket.write(`HTTP/1.1 ${timeout ? '408 Request Timeout' : '400 Bad Request'}\r\ncontent-type: application/json; charset=utf-8\r\nconnection: close\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
@@ -173,7 +173,6 @@ export function buildApp(opts: AppOptions): FastifyInstance {
     // filling the budget with big ones cannot keep terminals from reporting; sockets bound them.
     if (size <= SMALL_BODY) return;
     if (inflight + size > limits.max_inflight_body_bytes) {
-      countRefusal(req, 'YSS_SYNC_OVERLOADED');
       void reply.header('retry-after', '5');
       throw new ServiceError('YSS_SYNC_OVERLOADED', 'too many request bytes in flight', 5);
     }

@@ -3,7 +3,7 @@
 export const errors = {
   YSS_SYNC_INVALID_BODY: { status: 400, message: 'request body does not match the schema: %s' },
   YSS_SYNC_BODY_TOO_LARGE: { status: 413, message: 'request body is larger than the limit of this route (%s bytes)' },
-  YSS_SYNC_REQUEST_TIMEOUT: { status: 408, message: 'the request did not arrive within %s ms; the connection is closed' },
+  YSS_SYNC_REQUEST_TIMEOUT: { status: 408, message: 'the request did not arrive in time (headers within %s ms, all of it within %s ms); the connection is closed' },
   YSS_SYNC_UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'content-type %s is not accepted here' },
   YSS_SYNC_UNSIGNED: { status: 401, message: 'request is not signed: missing header %s' },
   YSS_SYNC_BAD_NONCE: { status: 401, message: 'request nonce must be %s to %s base64url characters' },
