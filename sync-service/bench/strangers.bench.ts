@@ -34,17 +34,26 @@ function post(url: URL, body: string, headers: Record<string, string>, agent: ht
   });
 }
 
-async function heartbeatLatencies(svc: ServiceProcess, t: Awaited<ReturnType<typeof enrollTerminal>>, ms: number): Promise<number[]> {
+/**
+ * A terminal's signed heartbeats (a SQLite commit each) alternating with unsigned GET /v1/time
+ * (no disk), so the figures tell the event loop's share from the disk's.
+ */
+async function heartbeatLatencies(svc: ServiceProcess, t: Awaited<ReturnType<typeof enrollTerminal>>, ms: number): Promise<{ heartbeat: number[]; time: number[] }> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   const url = new URL('/v1/heartbeat', svc.url);
-  const out: number[] = [];
+  const out = { heartbeat: [] as number[], time: [] as number[] };
   const end = Date.now() + ms;
   while (Date.now() < end) {
     const body = JSON.stringify(heartbeatOf());
-    const started = process.hrtime.bigint();
+    let started = process.hrtime.bigint();
     const status = await post(url, body, { 'content-type': 'application/json', ...t.sign('POST', '/v1/heartbeat', body) }, agent);
-    out.push(Number(process.hrtime.bigint() - started) / 1e6);
+    out.heartbeat.push(Number(process.hrtime.bigint() - started) / 1e6);
     if (status !== 200) throw new Error(`the terminal's heartbeat got HTTP ${status}`);
+    started = process.hrtime.bigint();
+    await new Promise<void>((resolve, reject) => {
+      http.get(new URL('/v1/time', svc.url), { agent }, (res) => res.resume().on('end', () => resolve())).on('error', reject);
+    });
+    out.time.push(Number(process.hrtime.bigint() - started) / 1e6);
     await new Promise((r) => setTimeout(r, 20));
   }
   agent.destroy();
@@ -162,8 +171,10 @@ export async function run(): Promise<Record<string, number>> {
     const refused = counts[401] ?? 0;
     if (refused === 0) throw new Error(`no stranger body was refused as unsigned: ${JSON.stringify(counts)}`);
     const result: Record<string, number> = {
-      strangers_legit_p99_ms: p99(loaded),
-      strangers_legit_floor_p99_ms: p99(floor),
+      strangers_legit_p99_ms: p99(loaded.heartbeat),
+      strangers_legit_floor_p99_ms: p99(floor.heartbeat),
+      strangers_time_p99_ms: p99(loaded.time),
+      strangers_time_floor_p99_ms: p99(floor.time),
       strangers_bodies_refused_per_s: Math.round((refused / seconds) * 10) / 10,
       strangers_bodies_other_answers: Object.entries(counts).reduce((n, [k, v]) => (k === '401' ? n : n + v), 0),
       ...Object.fromEntries(Object.entries(counts).filter(([k]) => k !== "401").map(([k, v]) => [`strangers_bodies_answered_${k}`, v])),
