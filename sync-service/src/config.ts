@@ -10,6 +10,9 @@ export const DEFAULTS = {
   log_level: 'info',
 } as const;
 
+/** Connections each node keeps to PostgreSQL. */
+export const PG_POOL_SIZE = 10;
+
 export interface ServiceConfig {
   data_dir: string;
   host: string;
@@ -18,7 +21,11 @@ export interface ServiceConfig {
   admin_token: string;
   body_limit: number;
   log_level: string;
-  storage: { kind: 'sqlite' };
+  /**
+   * `sqlite` (default): one file in data_dir, for one node. `postgresql`: a shared database, for
+   * several stateless nodes (docs/scale.md); data_dir then holds only the seal key.
+   */
+  storage: { kind: 'sqlite' } | { kind: 'postgresql'; url: string; pool_size: number };
 }
 
 const schema = {
@@ -34,10 +41,19 @@ const schema = {
     body_limit: { type: 'integer', minimum: 1024 },
     log_level: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] },
     storage: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['kind'],
-      properties: { kind: { enum: ['sqlite'] } },
+      oneOf: [
+        { type: 'object', additionalProperties: false, required: ['kind'], properties: { kind: { const: 'sqlite' } } },
+        {
+          type: 'object',
+          additionalProperties: false,
+          required: ['kind', 'url'],
+          properties: {
+            kind: { const: 'postgresql' },
+            url: { type: 'string', pattern: '^postgres(ql)?://' },
+            pool_size: { type: 'integer', minimum: 1, maximum: 200 },
+          },
+        },
+      ],
     },
   },
 } as const;
@@ -61,10 +77,11 @@ export function parseServiceConfig(value: unknown, baseDir: string, file = '<inl
     );
   }
   const raw = value as Partial<ServiceConfig> & { data_dir: string; admin_token: string };
+  const storage: ServiceConfig['storage'] = raw.storage?.kind === 'postgresql' ? { ...raw.storage, pool_size: raw.storage.pool_size ?? PG_POOL_SIZE } : { kind: 'sqlite' };
   const config: ServiceConfig = {
     ...DEFAULTS,
-    storage: { kind: 'sqlite' },
     ...raw,
+    storage,
     data_dir: resolve(baseDir, raw.data_dir),
   };
   return Object.freeze(config);

@@ -211,7 +211,13 @@ export class SqliteStorage implements Storage {
   }
 
   async publishTrustList(jws: string, sequence: number, now: number): Promise<void> {
-    this.stmts.publish.run(sequence, jws, now);
+    this.db
+      .transaction(() => {
+        const current = this.stmts.trustList.get() as { sequence: number } | undefined;
+        if (current && sequence <= current.sequence) throw new ServiceError('YSS_SYNC_TRUST_LIST_ROLLBACK', sequence, current.sequence);
+        this.stmts.publish.run(sequence, jws, now);
+      })
+      .immediate();
   }
 
   async trustList(): Promise<{ jws: string; sequence: number } | null> {
