@@ -36,6 +36,7 @@ export async function startHaproxy(o: HaproxyOptions): Promise<Haproxy> {
 defaults
   mode http
   timeout connect 1s
+  timeout check 3s
   timeout client 60s
   timeout server 60s
   timeout http-keep-alive 10s
@@ -48,7 +49,7 @@ backend nodes
   balance roundrobin
   option httpchk GET /v1/time
   http-check expect status 200
-${o.servers.map((s) => `  server ${s.name} 127.0.0.1:${s.port} check inter ${inter}ms fall 1 rise 2`).join('\n')}
+${o.servers.map((s) => `  server ${s.name} 127.0.0.1:${s.port} check inter ${inter}ms fall 2 rise 2`).join('\n')}
 `;
   const file = join(dir, 'haproxy.cfg');
   writeFileSync(file, cfg);

@@ -40,9 +40,15 @@ const types = {
 
 const TERMINAL_COLS = 'id, name, public_key, status, created_at, head_seq, head_hash, head_at, last_heartbeat_at, heartbeat';
 const EVENT_COLS = 'terminal_id, seq, type, at, trusted_at, scenario, droppable, body, sealed, prev_hash, hash, tombstone, received_at';
-const INSERT_EVENTS = `INSERT INTO events (${EVENT_COLS})
-  SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::bigint[], $5::bigint[], $6::text[], $7::boolean[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::bigint[])
-  ON CONFLICT DO NOTHING`;
+// New events and the moved head in one statement (one round trip): the terminal id and the
+// receive time once, the columns as arrays.
+const INSERT_EVENTS_AND_HEAD = `WITH ins AS (
+    INSERT INTO events (${EVENT_COLS})
+    SELECT $1::text, s.seq, s.type, s.at, s.trusted_at, s.scenario, s.droppable, s.body, s.sealed, s.prev_hash, s.hash, s.tombstone, $2::bigint
+      FROM unnest($3::bigint[], $4::text[], $5::bigint[], $6::bigint[], $7::text[], $8::boolean[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[])
+        AS s(seq, type, at, trusted_at, scenario, droppable, body, sealed, prev_hash, hash, tombstone)
+    ON CONFLICT DO NOTHING)
+  UPDATE terminals SET head_seq = $14, head_hash = $15, head_at = $2 WHERE id = $1`;
 
 interface Row {
   e: WireEvent;
@@ -176,11 +182,19 @@ export class PgStorage implements Storage {
       return { e, body, sealed };
     });
     return this.tx(async (c) => {
-      if (nonce && (await c.query('INSERT INTO nonces (terminal_id, nonce, expires_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [terminalId, nonce.nonce, nonce.expiresAt])).rowCount !== 1) {
-        throw new ServiceError('YSS_SYNC_REPLAYED_NONCE', nonce.nonce);
-      }
-      const t = (await c.query<{ head_seq: number; head_hash: string }>('SELECT head_seq, head_hash FROM terminals WHERE id = $1 FOR UPDATE', [terminalId])).rows[0];
+      // The nonce and the terminal's lock in one round trip. The nonce is inserted first (a CTE
+      // runs even when unreferenced rows follow), so a replay is refused before any event is read.
+      const t = (
+        await c.query<{ head_seq: number; head_hash: string; nonce_ok: boolean }>(
+          nonce
+            ? `WITH n AS (INSERT INTO nonces (terminal_id, nonce, expires_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING 1)
+               SELECT head_seq, head_hash, EXISTS (SELECT 1 FROM n) AS nonce_ok FROM terminals WHERE id = $1 FOR UPDATE`
+            : 'SELECT head_seq, head_hash, true AS nonce_ok FROM terminals WHERE id = $1 FOR UPDATE',
+          nonce ? [terminalId, nonce.nonce, nonce.expiresAt] : [terminalId],
+        )
+      ).rows[0];
       if (!t) throw new ServiceError('YSS_SYNC_TERMINAL_UNKNOWN', terminalId);
+      if (!t.nonce_ok) throw new ServiceError('YSS_SYNC_REPLAYED_NONCE', nonce!.nonce);
       let head = t.head_seq;
       let headHash = t.head_hash;
       const fresh: Row[] = [];
@@ -210,22 +224,23 @@ export class PgStorage implements Storage {
         head = e.seq;
         headHash = e.hash;
       }
-      if (fresh.length) {
-        if (fresh.length >= this.copyFrom) await this.copyEvents(c, terminalId, fresh, now);
-        else await this.insertEvents(c, terminalId, fresh, now);
+      if (fresh.length >= this.copyFrom) {
+        await this.copyEvents(c, terminalId, fresh, now);
         await c.query('UPDATE terminals SET head_seq = $1, head_hash = $2, head_at = $3 WHERE id = $4', [head, headHash, now, terminalId]);
+      } else if (fresh.length) {
+        await this.insertEvents(c, terminalId, fresh, now, head, headHash);
       }
       return { acked_through: head, gap, inserted: fresh.length, duplicates };
     });
   }
 
-  private async insertEvents(c: pg.PoolClient, terminalId: string, rows: Row[], now: number): Promise<void> {
-    const cols: unknown[][] = Array.from({ length: 13 }, () => new Array(rows.length));
+  private async insertEvents(c: pg.PoolClient, terminalId: string, rows: Row[], now: number, head: number, headHash: string): Promise<void> {
+    const cols: unknown[][] = Array.from({ length: 11 }, () => new Array(rows.length));
     rows.forEach(({ e, body, sealed }, i) => {
-      const v = [terminalId, e.seq, e.type, e.at, e.trusted_at, e.scenario, e.droppable, body, sealed, e.prev_hash, e.hash, e.tombstone ?? null, now];
-      for (let k = 0; k < 13; k++) cols[k]![i] = v[k];
+      const v = [e.seq, e.type, e.at, e.trusted_at, e.scenario, e.droppable, body, sealed, e.prev_hash, e.hash, e.tombstone ?? null];
+      for (let k = 0; k < 11; k++) cols[k]![i] = v[k];
     });
-    await c.query(INSERT_EVENTS, cols);
+    await c.query(INSERT_EVENTS_AND_HEAD, [terminalId, now, ...cols, head, headHash]);
   }
 
   /** COPY cannot skip conflicts: it is used only for rows above the head read under the lock, which cannot exist yet. */
