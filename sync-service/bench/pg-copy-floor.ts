@@ -11,10 +11,26 @@ import { PgStorage } from '../src/storage/pg.ts';
 const COLS = 'terminal_id, seq, type, at, trusted_at, scenario, droppable, body, sealed, prev_hash, hash, tombstone, received_at';
 const esc = (s: string) => s.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'));
 
-/** Rows per second; `url` is an empty database (the service schema is created in it). */
-export async function pgCopyFloor(url: string, sample: WireEvent[], batch: number, rows: number, terminal: string): Promise<number> {
+/**
+ * Rows per second; `url` is an empty database (the service schema is created in it). With
+ * `connections` > 1 the rows are split among that many sessions copying at once, each as its own
+ * terminal: concurrent commits share WAL flushes, as the service's concurrent uploads do.
+ */
+export async function pgCopyFloor(url: string, sample: WireEvent[], batch: number, rows: number, terminal: string, connections = 1): Promise<number> {
   // The service's own migrations make the table, partitions included.
   await (await PgStorage.open({ url })).close();
+  if (connections > 1) {
+    const per = Math.ceil(rows / connections);
+    const t = process.hrtime.bigint();
+    await Promise.all(Array.from({ length: connections }, (_, i) => copyRun(url, sample, batch, per, `${terminal}-${i}`)));
+    return Math.round((per * connections) / (Number(process.hrtime.bigint() - t) / 1e9));
+  }
+  const t = process.hrtime.bigint();
+  await copyRun(url, sample, batch, rows, terminal);
+  return Math.round(rows / (Number(process.hrtime.bigint() - t) / 1e9));
+}
+
+async function copyRun(url: string, sample: WireEvent[], batch: number, rows: number, terminal: string): Promise<void> {
   const c = new pg.Client({ connectionString: url });
   await c.connect();
   try {
@@ -27,14 +43,11 @@ export async function pgCopyFloor(url: string, sample: WireEvent[], batch: numbe
       for (let k = i; k < Math.min(rows, i + batch); k++) s += `${terminal}\t${k + 1}${lines[k % lines.length]}`;
       chunks.push(s);
     }
-    const t = process.hrtime.bigint();
     for (const chunk of chunks) {
       await c.query('BEGIN');
       await pipeline(Readable.from([chunk]), c.query(copyStreams.from(`COPY events (${COLS}) FROM STDIN`)));
       await c.query('COMMIT');
     }
-    const s = Number(process.hrtime.bigint() - t) / 1e9;
-    return Math.round(rows / s);
   } finally {
     await c.end();
   }

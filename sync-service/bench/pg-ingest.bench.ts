@@ -7,13 +7,18 @@
 //   ingest_pg_events_per_s     events stored per second through HAProxy and the two nodes
 //   pg_copy_floor_rows_per_s   raw COPY rate of the same rows, BATCH rows per transaction
 //   ingest_pg_to_floor_ratio   the two above (goal ≥ 0.5)
+//   pg_copy_parallel_floor_rows_per_s, ingest_pg_to_parallel_floor_ratio
+//                              the same COPY from 16 sessions at once, which shares WAL flushes
+//                              as concurrent uploads do: the stricter floor
 //   pg_upload_p50_ms / p99     latency of an upload of BATCH events, client side
 //   pg_heartbeat_p50_ms / p99, pg_trust_poll_p50_ms / p99
 //   pg_terminals               simulated terminals
+//   pg_bytes_per_event         disk per stored event, table and primary key, all partitions
 import http from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import nacl from 'tweetnacl';
 import { ed25519PrivateKey, eventHash, GENESIS_HASH, Sealer, signRequest, type WireEvent } from '../../terminal/src/protocol/index.ts';
 import { percentile } from '../../scripts/lib/stats.ts';
@@ -29,6 +34,7 @@ const IN_FLIGHT = 64; // client sockets: thousands of terminals, a bounded numbe
 const RUN_LIMIT_MS = 120_000;
 const HEARTBEAT_EVERY = 3; // uploads
 const TOKEN = 'bench-admin-token-0123456789';
+const PARALLEL_FLOOR = 16; // sessions: the two nodes' pools
 
 function chain(n: number, sealer: Sealer, t0: number): WireEvent[] {
   const out: WireEvent[] = [];
@@ -57,7 +63,8 @@ export async function run(): Promise<Record<string, number>> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: IN_FLIGHT });
   let stop = async () => undefined as void;
   try {
-    const nodes = await serviceNodes({ dir, pgUrl: await cluster.createDatabase('bench'), names: ['a', 'b'], adminToken: TOKEN, poolSize: 16 });
+    const pgUrl = await cluster.createDatabase('bench');
+    const nodes = await serviceNodes({ dir, pgUrl, names: ['a', 'b'], adminToken: TOKEN, poolSize: 16 });
     for (const n of nodes) await n.start();
     const proxy = await startHaproxy({ servers: nodes.map((n) => ({ name: n.name, port: n.port })), checkIntervalMs: 1000 });
     stop = async () => {
@@ -104,11 +111,23 @@ export async function run(): Promise<Record<string, number>> {
     }
     const heartbeat = JSON.stringify({ version: 'bench', status: 'ok', degraded: [], queue: { backlog: 10, oldest_unsent_age_s: 1, last_seq: BATCH * BATCHES, bytes: 1, max_bytes: 2, dropped_total: 0 }, devices: [], trust_sequence: 1, clock_drift_s: 0 });
     const latency = { upload: [] as number[], heartbeat: [] as number[], trust: [] as number[] };
+    // At most IN_FLIGHT requests at once; a terminal waits for a slot before its clock starts, so
+    // the latencies are the service's, not the load generator's queue.
+    let free = IN_FLIGHT;
+    const waiting: (() => void)[] = [];
     const timed = async (bucket: number[], fn: () => Promise<{ status: number; body: string }>, ok: number[]) => {
-      const t = process.hrtime.bigint();
-      const r = await fn();
-      bucket.push(Number(process.hrtime.bigint() - t) / 1e6);
-      if (!ok.includes(r.status)) throw new Error(`HTTP ${r.status}: ${r.body.slice(0, 300)}`);
+      if (free > 0) free--;
+      else await new Promise<void>((r) => waiting.push(r));
+      try {
+        const t = process.hrtime.bigint();
+        const r = await fn();
+        bucket.push(Number(process.hrtime.bigint() - t) / 1e6);
+        if (!ok.includes(r.status)) throw new Error(`HTTP ${r.status}: ${r.body.slice(0, 300)}`);
+      } finally {
+        const next = waiting.shift();
+        if (next) next();
+        else free++;
+      }
     };
     const signed = (t: (typeof terminals)[number], path: string, body: string) => ({ 'content-type': 'application/json', ...signRequest(t.key, t.id, 'POST', path, body, Date.now()) });
 
@@ -128,15 +147,25 @@ export async function run(): Promise<Record<string, number>> {
     );
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const floorAfter = await pgCopyFloor(await cluster.createDatabase('floor'), events, BATCH, 100_000, 't-floor');
+    const parallelFloor = await pgCopyFloor(await cluster.createDatabase('floor'), events, BATCH, 100_000, 't-floor', PARALLEL_FLOOR);
     const stored = (await admin<{ terminals: { head_seq: number }[] }>('GET', '/admin/terminals')).terminals.reduce((n, x) => n + x.head_seq, 0);
     if (stored !== latency.upload.length * BATCH) throw new Error(`stored ${stored} events, uploaded ${latency.upload.length * BATCH}`);
     const ingest = Math.round(stored / seconds);
+    // Table plus indexes, over every partition: the base of docs/scale.md's disk figures.
+    const db = new pg.Client({ connectionString: pgUrl });
+    await db.connect();
+    const size = await db.query<{ bytes: string }>(
+      "SELECT sum(pg_total_relation_size(i.inhrelid)) AS bytes FROM pg_inherits i JOIN pg_class p ON p.oid = i.inhparent WHERE p.relname = 'events'",
+    );
+    await db.end();
     const floor = Math.round((floorBefore + floorAfter) / 2);
     const ms = (v: number) => Math.round(v * 10) / 10;
     return {
       ingest_pg_events_per_s: ingest,
       pg_copy_floor_rows_per_s: floor,
       ingest_pg_to_floor_ratio: Math.round((ingest / floor) * 100) / 100,
+      pg_copy_parallel_floor_rows_per_s: parallelFloor,
+      ingest_pg_to_parallel_floor_ratio: Math.round((ingest / parallelFloor) * 100) / 100,
       pg_upload_p50_ms: ms(percentile(latency.upload, 50)),
       pg_upload_p99_ms: ms(percentile(latency.upload, 99)),
       pg_heartbeat_p50_ms: ms(percentile(latency.heartbeat, 50)),
@@ -145,6 +174,7 @@ export async function run(): Promise<Record<string, number>> {
       pg_trust_poll_p99_ms: ms(percentile(latency.trust, 99)),
       pg_requests_per_s: Math.round((latency.upload.length + latency.heartbeat.length + latency.trust.length) / seconds),
       pg_terminals: terminals.length,
+      pg_bytes_per_event: Math.round(Number(size.rows[0]!.bytes) / stored),
     };
   } finally {
     agent.destroy();

@@ -61,6 +61,15 @@ export const MIGRATIONS: readonly string[] = [
     published_at BIGINT NOT NULL
   );
   `,
+  // 2: rate-limit counters shared by the nodes.
+  `
+  CREATE TABLE rate_limits (
+    key TEXT PRIMARY KEY,
+    window_start BIGINT NOT NULL,
+    count BIGINT NOT NULL
+  );
+  CREATE INDEX rate_limits_window ON rate_limits (window_start);
+  `,
 ];
 
 /** Advisory lock keys (arbitrary, fixed): one for migrations, one for partition changes, one for publishing. */

@@ -14,6 +14,7 @@ import { pipeline } from 'node:stream/promises';
 import { contentHashOfJson, eventHash, GENESIS_HASH, type Heartbeat, type WireEvent } from '../../../terminal/src/protocol/index.ts';
 import { ServiceError } from '../errors.ts';
 import { ensurePartitions, LOCK_PUBLISH, migrate } from './pg-schema.ts';
+import { RATE_HIT_SQL, RATE_WINDOW_MAX_MS } from './rate-sql.ts';
 import type { IngestResult, Storage, StoredEvent, TerminalRecord } from './types.ts';
 
 export interface PgStorageOptions {
@@ -68,6 +69,7 @@ export class PgStorage implements Storage {
   private readonly copyFrom: number;
   private readonly now: () => number;
   private lastNoncePrune = 0;
+  private lastRatePrune = 0;
   /** Partitions exist through this instant; upkeep runs again before it. */
   private partitionsUntil = 0;
   private upkeep: Promise<unknown> | null = null;
@@ -289,6 +291,15 @@ export class PgStorage implements Storage {
 
   async trustList(): Promise<{ jws: string; sequence: number } | null> {
     return (await this.pool.query<{ jws: string; sequence: number }>('SELECT jws, sequence FROM trust_lists ORDER BY sequence DESC LIMIT 1')).rows[0] ?? null;
+  }
+
+  async rateHit(key: string, windowMs: number, now: number): Promise<{ count: number; resetAt: number }> {
+    if (now - this.lastRatePrune > 60_000) {
+      this.lastRatePrune = now;
+      this.pool.query('DELETE FROM rate_limits WHERE window_start < $1', [now - RATE_WINDOW_MAX_MS]).catch(() => (this.lastRatePrune = 0));
+    }
+    const r = (await this.pool.query<{ count: number; window_start: number }>(RATE_HIT_SQL, [key, now, windowMs])).rows[0]!;
+    return { count: r.count, resetAt: r.window_start + windowMs };
   }
 
   async close(): Promise<void> {

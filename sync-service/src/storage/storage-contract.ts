@@ -146,6 +146,15 @@ export function storageContract(engine: string, open: () => Promise<{ storage: S
     assert.equal((await s.events('t-1', 1, 1))[0]!.hash, c[1]!.hash);
   });
 
+  withStorage('a rate-limit counter counts every hit once within its window, then starts again', async (s) => {
+    assert.deepEqual(await s.rateHit('k', 1000, 5000), { count: 1, resetAt: 6000 });
+    const hits = await Promise.all(Array.from({ length: 20 }, () => s.rateHit('k', 1000, 5500)));
+    assert.deepEqual(hits.map((h) => h.count).sort((a, b) => a - b), Array.from({ length: 20 }, (_, i) => i + 2), 'concurrent hits each get their own count');
+    assert.ok(hits.every((h) => h.resetAt === 6000));
+    assert.deepEqual(await s.rateHit('other', 1000, 5500), { count: 1, resetAt: 6500 }, 'keys are apart');
+    assert.deepEqual(await s.rateHit('k', 1000, 6000), { count: 1, resetAt: 7000 }, 'a new window at its end');
+  });
+
   withStorage('content with tabs, newlines, backslashes and CJK survives storage byte for byte', async (s) => {
     await s.createTerminal('t-1', 'desk', 'h', 1);
     const weird = { name: '张三\t\n', raw: 'a\tb\\c\r\nd\u0000', nested: { k: ['\\N', null, 1.5] } };

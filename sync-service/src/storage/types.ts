@@ -64,5 +64,11 @@ export interface Storage {
    */
   publishTrustList(jws: string, sequence: number, now: number): Promise<void>;
   trustList(): Promise<{ jws: string; sequence: number } | null>;
+  /**
+   * Counts one hit on `key` in a fixed window of `windowMs` starting at its first hit, and
+   * returns the count so far and when the window ends. Shared by every node on the database:
+   * the rate limits of several nodes are one limit (rate-limit-store.ts).
+   */
+  rateHit(key: string, windowMs: number, now: number): Promise<{ count: number; resetAt: number }>;
   close(): Promise<void>;
 }
