@@ -19,6 +19,7 @@ import {
   type UploadReply,
 } from '../../terminal/src/protocol/index.ts';
 import { errors, ServiceError } from './errors.ts';
+import { createMetrics, registerMetrics } from './metrics.ts';
 import type { SealKeys } from './keys.ts';
 import * as S from './schemas.ts';
 import type { Storage, TerminalRecord } from './storage/types.ts';
@@ -45,7 +46,8 @@ const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
 export function buildApp(opts: AppOptions): FastifyInstance {
   const now = opts.now ?? Date.now;
-  const { storage } = opts;
+  const metrics = createMetrics(opts.storage, now);
+  const { storage } = metrics;
   const app = Fastify({
     ...(opts.logger === false ? { logger: false } : { loggerInstance: opts.logger }),
     bodyLimit: opts.bodyLimit ?? 16 * 1024 * 1024,
@@ -77,6 +79,7 @@ export function buildApp(opts: AppOptions): FastifyInstance {
   app.addHook('onSend', async (_req, reply) => {
     reply.header('x-yss-server-time', String(now()));
   });
+  registerMetrics(app, metrics, opts.adminToken);
 
   app.setNotFoundHandler((req, reply) => {
     void reply.status(404).send({ error: 'YSS_SYNC_NOT_FOUND', message: errors.YSS_SYNC_NOT_FOUND.message.replace('%s', `route ${req.method} ${req.url.split('?')[0]}`) });
