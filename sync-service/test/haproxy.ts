@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { freePort } from './pg-cluster.ts';
+import { freePort, onTermination } from './pg-cluster.ts';
 
 export interface HaproxyOptions {
   /** Backend nodes as host:port. */
@@ -72,13 +72,15 @@ ${o.servers.map((s) => `  server ${s.name} 127.0.0.1:${s.port} check inter ${int
       await sleep(50);
     }
   }
-  const onExit = () => child.kill('SIGKILL');
-  process.once('exit', onExit);
+  const off = onTermination(() => {
+    child.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  });
   return {
     url,
     process: child,
     async stop() {
-      process.removeListener('exit', onExit);
+      off();
       if (child.exitCode === null) {
         child.kill('SIGTERM');
         await exited;

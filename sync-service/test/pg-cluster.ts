@@ -22,6 +22,27 @@ export interface PgCluster {
   stop(): Promise<void>;
 }
 
+/**
+ * Runs `cleanup` when this process ends: normally, or by SIGINT/SIGTERM (a test runner's timeout),
+ * after which the signal is raised again so the process still dies of it. Returns the unregister.
+ */
+export function onTermination(cleanup: () => void): () => void {
+  const onSignal = (signal: NodeJS.Signals) => {
+    off();
+    cleanup();
+    process.kill(process.pid, signal);
+  };
+  const off = () => {
+    process.removeListener('exit', cleanup);
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+  };
+  process.once('exit', cleanup);
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  return off;
+}
+
 export function postgresAvailable(): boolean {
   return existsSync(join(PG_BIN, 'initdb')) && existsSync(join(PG_BIN, 'pg_ctl'));
 }
@@ -72,7 +93,7 @@ export async function startPgCluster(o: PgClusterOptions = {}): Promise<PgCluste
     }
     rmSync(dir, { recursive: true, force: true });
   };
-  const onExit = () => stopSync();
+  let off = () => undefined as void;
   try {
     run('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '--encoding=UTF8', '--locale=C.UTF-8', '--no-instructions', '--no-sync']);
     const settings: Record<string, string | number> = {
@@ -90,7 +111,7 @@ export async function startPgCluster(o: PgClusterOptions = {}): Promise<PgCluste
     spawnSync('sh', ['-c', `echo "include '${join(dir, 'extra.conf')}'" >> '${join(data, 'postgresql.conf')}'`]);
     run('pg_ctl', ['start', '-D', data, '-l', join(dir, 'server.log'), '-w', '-t', '60']);
     started = true;
-    process.once('exit', onExit);
+    off = onTermination(stopSync);
   } catch (e) {
     stopSync();
     throw e;
@@ -113,7 +134,7 @@ export async function startPgCluster(o: PgClusterOptions = {}): Promise<PgCluste
       return url(name);
     },
     async stop() {
-      process.removeListener('exit', onExit);
+      off();
       stopSync();
     },
   };
