@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import { ApiServer } from './api/index.ts';
+import { createTerminalMetrics } from './api/metrics.ts';
 import { kioskRoutes } from './api/kiosk-routes.ts';
 import type { DeviceHealth, EventMessage, Health, VerdictMessage } from './api/messages.ts';
 import type { TerminalConfig } from './config/index.ts';
@@ -75,6 +76,7 @@ export async function startTerminal(config: Readonly<TerminalConfig>, log: Logge
     };
   };
 
+  const metrics = createTerminalMetrics(health);
   const pipeline = new Pipeline({
     db,
     scenario: config.scenario,
@@ -92,6 +94,7 @@ export async function startTerminal(config: Readonly<TerminalConfig>, log: Logge
       publish(m);
     },
     afterCommit: (m, device) => afterCommit(m, device),
+    observeVerify: metrics.observeVerify,
   });
 
   function afterCommit(m: VerdictMessage, from: DeviceHealth): void {
@@ -148,6 +151,7 @@ export async function startTerminal(config: Readonly<TerminalConfig>, log: Logge
           else if (r.status === 'installed') log.info({ sequence: r.sequence }, 'trust list installed');
         },
         observeServerTime: (ms) => clock.observe(Math.floor(ms / 1000), 'server'),
+        onError: metrics.countSyncError,
         heartbeat: () => {
           const h = health();
           return {
@@ -195,7 +199,7 @@ export async function startTerminal(config: Readonly<TerminalConfig>, log: Logge
         return [{ name: 'trust-list', version: t.sequence, updated_at: t.issued_at === null ? null : t.issued_at * 1000 }];
       },
     });
-  api = new ApiServer({ host: config.api.host, port: config.api.port, log, health, uiDir: UI_DIR, plugins: [routes] });
+  api = new ApiServer({ host: config.api.host, port: config.api.port, log, health, uiDir: UI_DIR, plugins: [routes, metrics.plugin] });
   const url = await api.listen();
   for (const d of devices) d.start();
   sync?.start();
