@@ -81,7 +81,10 @@ export async function migrate(client: pg.ClientBase): Promise<number> {
   await client.query('BEGIN');
   try {
     await client.query('SELECT pg_advisory_xact_lock($1)', [LOCK_MIGRATE]);
-    await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())');
+    // Checked, not CREATE ... IF NOT EXISTS: that needs the CREATE right even when the table is
+    // there, and nodes may run as a role that only reads and writes rows once an owner migrated.
+    const known = await client.query<{ ok: boolean }>("SELECT to_regclass('schema_migrations') IS NOT NULL AS ok");
+    if (!known.rows[0]!.ok) await client.query('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())');
     const done = new Set((await client.query<{ version: number }>('SELECT version FROM schema_migrations')).rows.map((r) => r.version));
     let applied = 0;
     for (const [i, sql] of MIGRATIONS.entries()) {

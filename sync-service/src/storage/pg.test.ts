@@ -103,6 +103,32 @@ test('events land in the partition of their trusted month; old backlog waits in 
   }
 });
 
+test('ingest goes on when partition upkeep fails, and upkeep catches up later', async () => {
+  const url = await cluster.createDatabase();
+  let clock = monthStart(Date.now(), 0) + 86_400_000;
+  (await PgStorage.open({ url, now: () => clock })).close();
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  // A role that may write rows but not create tables: the upkeep's DDL fails for it.
+  const role = `yss_rw_${process.pid}`;
+  await c.query(`CREATE ROLE ${role} LOGIN`);
+  await c.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ${role}`);
+  await c.end();
+  const s = await PgStorage.open({ url: url.replace('postgres@', `${role}@`), now: () => clock });
+  try {
+    await s.createTerminal('t-1', 'desk', 'h', 1);
+    clock = monthStart(clock, 4) + 1000; // past the partitions made at open
+    const [e] = chainAt([clock]);
+    assert.equal((await s.ingest('t-1', [e!], clock)).inserted, 1, 'stored despite the failed upkeep');
+    assert.equal((await partitionsOf(url)).get('events_default'), 1);
+  } finally {
+    await s.close();
+  }
+  const owner = await PgStorage.open({ url, now: () => clock });
+  await owner.close();
+  assert.equal((await partitionsOf(url)).get(partitionName(monthStart(clock))), 1, 'the row moved to its month once upkeep could run');
+});
+
 test('a connection string that reaches no database fails at open with the reason', async () => {
   await assert.rejects(PgStorage.open({ url: `postgresql://postgres@127.0.0.1:${cluster.port}/no_such_db` }), /database "no_such_db" does not exist/);
 });

@@ -92,7 +92,8 @@ export class PgStorage implements Storage {
       } finally {
         c.release();
       }
-      await s.maintainPartitions();
+      // Like at ingest, failed upkeep is not fatal (a role without DDL rights): retried later.
+      await s.maintainPartitions().catch(() => (s.partitionsUntil = s.now() + 60_000));
       return s;
     } catch (e) {
       await s.pool.end();
@@ -172,7 +173,11 @@ export class PgStorage implements Storage {
   async ingest(terminalId: string, events: WireEvent[], now: number, nonce?: { nonce: string; expiresAt: number }): Promise<IngestResult> {
     this.pruneNonces(now);
     if (this.now() >= this.partitionsUntil) {
-      this.upkeep ??= this.maintainPartitions().finally(() => (this.upkeep = null));
+      // Upkeep that fails (no DDL right, a lock not had) must not stop ingest: rows outside every
+      // partition wait in events_default, and upkeep is tried again a minute later.
+      this.upkeep ??= this.maintainPartitions()
+        .catch(() => (this.partitionsUntil = this.now() + 60_000))
+        .finally(() => (this.upkeep = null));
       await this.upkeep;
     }
     // Content checks need no database: do them before taking the terminal's lock.
