@@ -102,6 +102,8 @@ test('terminals upload through a faulty network and HAProxy while the nodes are 
   const cores: Core[] = [];
   const pushed: Map<number, string>[] = [];
   const ids: string[] = [];
+  let scanning = false;
+  let scans: Promise<void> = Promise.resolve();
   try {
     for (let i = 0; i < TERMINALS; i++) {
       const e = await admin(proxy, 'POST', '/admin/terminals', { name: `proof ${i}` });
@@ -111,8 +113,8 @@ test('terminals upload through a faulty network and HAProxy while the nodes are 
       pushed.push(new Map());
       cores[i]!.engine.start();
     }
-    let scanning = true;
-    const scans = (async () => {
+    scanning = true;
+    scans = (async () => {
       let n = 0;
       while (scanning) {
         for (const [i, c] of cores.entries()) {
@@ -139,7 +141,7 @@ test('terminals upload through a faulty network and HAProxy while the nodes are 
     nodes.forEach((n, i) => assert.ok((n.served.get('/v1/events') ?? 0) > before[i]!, `node ${n.name} took uploads`));
     // The network heals; every queue must drain.
     faults.rates = {};
-    const deadline = Date.now() + 60_000;
+    const deadline = Date.now() + 120_000;
     while (cores.some((c) => c.queue.ackedThrough < c.queue.lastSequence) && Date.now() < deadline) await sleep(50);
     for (const [i, c] of cores.entries()) {
       assert.equal(c.queue.ackedThrough, c.queue.lastSequence, `terminal ${i} saw everything acknowledged`);
@@ -155,6 +157,9 @@ test('terminals upload through a faulty network and HAProxy while the nodes are 
     assert.ok(faults.counts.lose_reply > 0 && faults.counts.reset_mid_body > 0, `faults happened: ${JSON.stringify(faults.counts)}`);
     t.diagnostic(`${KILLS} node kills; events per terminal ${pushed.map((p) => p.size).join(', ')}; uploads per node ${nodes.map((n) => `${n.name}=${n.served.get('/v1/events')}`).join(' ')}; faults ${JSON.stringify(faults.counts)}`);
   } finally {
+    // Stop committing before the cores close, so a failure above is the one reported.
+    scanning = false;
+    await scans.catch(() => undefined);
     for (const c of cores) {
       await c.close();
       rmSync(c.dir, { recursive: true, force: true });

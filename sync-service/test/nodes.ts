@@ -50,7 +50,7 @@ export async function serviceNodes(o: { dir: string; pgUrl: string; names: strin
             if (!url) return;
             node.served.set(url, (node.served.get(url) ?? 0) + 1);
             for (let i = waiters.length - 1; i >= 0; i--) if (waiters[i]!.path === url) waiters.splice(i, 1)[0]!.resolve();
-          });
+          }, 90_000); // a loaded 2-core machine can take long to start a tsx process
         },
         async kill(signal = 'SIGKILL') {
           const c = node.child;
