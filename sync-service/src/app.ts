@@ -25,6 +25,7 @@ import {
 import type { UnsealAudit } from './audit.ts';
 import { LIMIT_DEFAULTS, type Limits, type Operator, type Role } from './config.ts';
 import { errors, ServiceError } from './errors.ts';
+import { createMetrics, registerMetrics } from './metrics.ts';
 import type { SealKeys } from './keys.ts';
 import * as S from './schemas.ts';
 import { guardSockets } from './sockets.ts';
@@ -95,7 +96,8 @@ const UNPARSED = Symbol('unparsed');
 
 export function buildApp(opts: AppOptions): FastifyInstance {
   const now = opts.now ?? Date.now;
-  const { storage } = opts;
+  const metrics = createMetrics(opts.storage, now);
+  const { storage } = metrics;
   const limits: Limits = { ...LIMIT_DEFAULTS, ...opts.limits };
   const bodyLimit = opts.bodyLimit ?? 16 * 1024 * 1024;
   const app = Fastify({
@@ -203,6 +205,10 @@ export function buildApp(opts: AppOptions): FastifyInstance {
 
   app.addHook('onSend', async (_req, reply) => {
     reply.header('x-yss-server-time', String(now()));
+  });
+  registerMetrics(app, metrics, (auth) => {
+    const op = auth.startsWith('Bearer ') && auth.length <= 512 ? operators.get(sha256(auth.slice(7))) : undefined;
+    return op?.roles.includes('fleet') ?? false;
   });
 
   app.setNotFoundHandler((req, reply) => {
