@@ -41,7 +41,8 @@ test('ingest, resends, error codes and request latency are counted', async () =>
   assert.equal(m.value('yss_sync_ingested_events_total'), 7);
   assert.equal(m.value('yss_sync_resent_events_total'), 2);
   assert.equal(m.value('yss_sync_ingest_seconds_count'), 2);
-  assert.equal(m.value('yss_sync_errors_total{code="YSS_SYNC_TERMINAL_UNKNOWN"}'), 1);
+  // An unknown id is answered like a bad signature (docs/security.md): strangers cannot tell ids apart.
+  assert.equal(m.value('yss_sync_errors_total{code="YSS_SYNC_BAD_SIGNATURE"}'), 1);
   assert.equal(m.value('yss_sync_request_seconds_count{route="/v1/events",method="POST",status="2xx"}'), 2);
   assert.ok(!m.body.includes(a.id), 'no terminal id becomes a label');
 });
