@@ -219,7 +219,7 @@ export class Stack {
       scenario: this.opts.scenario ?? { id: 'verify' },
       devices: [
         { id: 'scanner-1', role: 'scanner', kind: 'serial-scanner', path: this.scannerDevice, baud: 9600, framing: 'cr' },
-        ...(this.opts.devices ?? []).map((d) => ({ ...d, path: join(this.dir, 'dev', String(d.id)) })),
+        ...(this.opts.devices ?? []).map((d) => (d.kind === 'camera-scanner' ? d : { ...d, path: join(this.dir, 'dev', String(d.id)) })),
       ],
     };
     writeFileSync(this.terminalConfig, JSON.stringify(config, null, 2));
@@ -229,7 +229,7 @@ export class Stack {
     this.pty ??= await openPtyPair(this.scannerDevice, this.scannerPeer);
     for (const d of this.opts.devices ?? []) {
       const id = String(d.id);
-      if (this.peers[id]) continue;
+      if (this.peers[id] || d.kind === 'camera-scanner') continue; // the kiosk page is its device
       const pair = await openPtyPair(join(this.dir, 'dev', id), join(this.dir, 'dev', `${id}-sim`));
       this.extraPtys.push(pair);
       this.peers[id] = pair.peer;
