@@ -249,6 +249,9 @@ export function buildApp(opts: AppOptions): FastifyInstance {
   // quick 503 rather than a slow answer.
   void app.register(underPressure, {
     maxEventLoopDelay: limits.max_event_loop_delay_ms,
+    // A window with no lag sample at all counts as overloaded (under-pressure's rule): 5 s keeps a
+    // busy machine's start-up from shedding the first requests, and still sheds a stuck loop.
+    sampleInterval: 5000,
     maxHeapUsedBytes: limits.max_heap_used_bytes,
     exposeStatusRoute: false,
     pressureHandler: (req, reply, type) => {

@@ -31,8 +31,8 @@ export const LIMIT_DEFAULTS = {
   auth_failure_window_s: 60,
   /**
    * Load shedding (@fastify/under-pressure): 503 while the event loop lags or the heap is past
-   * these. The lag is the mean over each second; a second with no sample at all (the loop blocked
-   * throughout) counts as overloaded. 0 turns the lag check off.
+   * these. The lag is the mean over each 5 s; 5 s with no sample at all (the loop blocked
+   * throughout) count as overloaded. 0 turns the lag check off.
    */
   max_event_loop_delay_ms: 1000,
   max_heap_used_bytes: 1536 * 1024 * 1024,
