@@ -3,10 +3,12 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import { ApiServer } from './api/index.ts';
+import { createTerminalMetrics } from './api/metrics.ts';
 import { kioskRoutes } from './api/kiosk-routes.ts';
+import { cameraRoute } from './api/camera-route.ts';
 import type { DeviceHealth, EventMessage, Health, VerdictMessage } from './api/messages.ts';
 import type { TerminalConfig } from './config/index.ts';
-import { createDevice, type Device, type PrinterDevice, type RelayDevice, type ScannerDevice } from './devices/index.ts';
+import { CameraScanner, createDevice, type Device, type PrinterDevice, type RelayDevice, type ScannerDevice } from './devices/index.ts';
 import { createLogger } from './log.ts';
 import { Pipeline } from './pipeline.ts';
 import { Sealer } from './protocol/index.ts';
@@ -75,6 +77,7 @@ export async function startTerminal(config: Readonly<TerminalConfig>, log: Logge
     };
   };
 
+  const metrics = createTerminalMetrics(health);
   const pipeline = new Pipeline({
     db,
     scenario: config.scenario,
@@ -92,6 +95,7 @@ export async function startTerminal(config: Readonly<TerminalConfig>, log: Logge
       publish(m);
     },
     afterCommit: (m, device) => afterCommit(m, device),
+    observeVerify: metrics.observeVerify,
   });
 
   function afterCommit(m: VerdictMessage, from: DeviceHealth): void {
@@ -148,6 +152,7 @@ export async function startTerminal(config: Readonly<TerminalConfig>, log: Logge
           else if (r.status === 'installed') log.info({ sequence: r.sequence }, 'trust list installed');
         },
         observeServerTime: (ms) => clock.observe(Math.floor(ms / 1000), 'server'),
+        onError: metrics.countSyncError,
         heartbeat: () => {
           const h = health();
           return {
@@ -195,7 +200,7 @@ export async function startTerminal(config: Readonly<TerminalConfig>, log: Logge
         return [{ name: 'trust-list', version: t.sequence, updated_at: t.issued_at === null ? null : t.issued_at * 1000 }];
       },
     });
-  api = new ApiServer({ host: config.api.host, port: config.api.port, log, health, uiDir: UI_DIR, plugins: [routes] });
+  api = new ApiServer({ host: config.api.host, port: config.api.port, log, health, uiDir: UI_DIR, plugins: [routes, metrics.plugin, (app) => cameraRoute(app, devices.find((d): d is CameraScanner => d instanceof CameraScanner))] });
   const url = await api.listen();
   for (const d of devices) d.start();
   sync?.start();

@@ -61,6 +61,8 @@ export interface SyncDeps {
   /** Called with the service's clock (unix ms) from each reply. */
   observeServerTime(ms: number): void;
   heartbeat(): Heartbeat;
+  /** Called with the code of every failed exchange (metrics). */
+  onError?(code: string): void;
   now?: () => number;
   random?: () => number;
 }
@@ -181,6 +183,7 @@ export class SyncEngine {
     // About to wait: make what the service confirmed so far count (backlog, quota room).
     this.writeAck();
     const err = e instanceof SyncError ? e : new SyncError('YSS_SYNC_NETWORK', describe(e));
+    this.deps.onError?.(err.code);
     const permanent = err.code === 'YSS_SYNC_NOT_ENROLLED' || err.code === 'YSS_SYNC_TERMINAL_REVOKED';
     this.state = { ...this.state, state: permanent ? 'unenrolled' : err.status ? 'backoff' : 'offline', last_error: `${err.code}: ${err.message}` };
     const cap = Math.min(this.opts.backoffMaxMs, 500 * 2 ** Math.min(this.failures, 20));
@@ -215,12 +218,16 @@ export class SyncEngine {
     }
   }
 
-  /** Sends a signed request; `body` is the exact JSON text the signature covers. */
-  private async signed(method: 'POST', path: string, body: string): Promise<AxiosResponse> {
+  /**
+   * Sends a signed request; `body` is the exact JSON text the signature covers and `target` the
+   * exact request target (path and any query): it is sent as given, never with axios `params`
+   * appended after signing, because the service verifies the query too.
+   */
+  private async signed(method: 'POST', target: string, body: string): Promise<AxiosResponse> {
     const id = this.deps.identity.terminalId!;
     const send = async () => {
-      const headers = { 'content-type': 'application/json', ...signRequest(this.deps.identity.privateKey, id, method, path, body, this.serviceTime()) };
-      const res = await this.http.request({ method, url: path, data: body, headers, transformRequest: [(d: unknown) => d] });
+      const headers = { 'content-type': 'application/json', ...signRequest(this.deps.identity.privateKey, id, method, target, body, this.serviceTime()) };
+      const res = await this.http.request({ method, url: target, data: body, headers, transformRequest: [(d: unknown) => d] });
       this.learnTime(res);
       return res;
     };
