@@ -119,7 +119,10 @@ export class App {
     if (this.screen.kind === 'pin' || this.screen.kind === 'staff' || this.screen.kind === 'registration') return;
     const tk = v.effects.find((e) => e.kind === 'ticket');
     const reg = v.effects.find((e) => e.kind === 'registration');
-    let hold = this.o.resultMs * (this.elderly ? 1.5 : 1);
+    // Personal data leaves the screen after resultMs (or at the next reading); elderly mode
+    // keeps only screens without it longer.
+    const personal = Object.keys(v.display).some((k) => k === 'name_masked' || k === 'holder_masked' || k === 'credential_no_masked');
+    let hold = this.o.resultMs * (this.elderly && !personal ? 1.5 : 1);
     if (!v.accepted) this.screen = { kind: 'result', v };
     else if (tk) this.screen = { kind: 'ticket', v };
     else if (reg && reg.room === undefined) {
