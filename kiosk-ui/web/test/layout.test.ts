@@ -5,17 +5,10 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { axe, pageErrors } from './browser.ts';
-import { launch } from './browser.ts';
+import { axe, launch, pageErrors } from './browser.ts';
 import { elderlyProblems } from './elderly-checks.ts';
 import { startFakeDaemon, verdict, type FakeDaemon } from './fake-daemon.ts';
-import { home, setMode, SCREENS } from './screens.ts';
-
-export const VIEWPORTS = [
-  { name: 'portrait', width: 1080, height: 1920 },
-  { name: 'landscape', width: 1920, height: 1080 },
-  { name: 'tablet', width: 1280, height: 800 },
-] as const;
+import { home, setMode, SCREENS, VIEWPORTS } from './screens.ts';
 
 const VERDICT_SCREENS = SCREENS.filter((s) => ['accepted', 'refused', 'ticket', 'certificate'].includes(s.name));
 

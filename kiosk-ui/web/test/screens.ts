@@ -123,3 +123,10 @@ export async function setMode(page: Page, m: Mode): Promise<void> {
   if (pressed !== m.elderly) await page.click('[data-action="elderly"]');
   await page.waitForSelector(m.elderly ? 'body.elderly' : 'body:not(.elderly)');
 }
+
+/** The displays venues have: portrait kiosks (hospitals, halls), landscape gates and desks, tablets. */
+export const VIEWPORTS = [
+  { name: 'portrait', width: 1080, height: 1920 },
+  { name: 'landscape', width: 1920, height: 1080 },
+  { name: 'tablet', width: 1280, height: 800 },
+] as const;
