@@ -1,13 +1,8 @@
-// Queue numbers: a per-service prefix and a counter that restarts each local day (Asia/Shanghai),
+// Queue numbers: a per-service prefix and a counter that restarts each local day (venue-time.ts),
 // as service halls number them (`A001`). Allocated inside the event's transaction, so a number is
 // never issued twice nor skipped by a crash.
-import type { Db } from '../queue/index.ts';
-
-const CHINA_OFFSET_S = 8 * 3600;
-
-export function localDay(unixSeconds: number): string {
-  return new Date((unixSeconds + CHINA_OFFSET_S) * 1000).toISOString().slice(0, 10);
-}
+import type { Db } from '../db/index.ts';
+import { localDay } from './venue-time.ts';
 
 export class TicketCounter {
   private readonly bump;

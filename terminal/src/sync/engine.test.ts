@@ -6,7 +6,8 @@ import { afterEach, beforeEach, test } from 'node:test';
 import pino from 'pino';
 import { startTestService, type TestService } from '../../../sync-service/test/support.ts';
 import { verifyChain, type Heartbeat, type WireEvent } from '../protocol/index.ts';
-import { openDatabase, Queue, type Db } from '../queue/index.ts';
+import { openDatabase, type Db } from '../db/index.ts';
+import { Queue } from '../queue/index.ts';
 import { SyncEngine, loadOrCreateIdentity, type SyncOptions } from './index.ts';
 
 let dir: string;
@@ -33,9 +34,9 @@ afterEach(async () => {
 });
 
 function append(n: number, type = 'verdict'): void {
-  db.transaction(() => {
-    for (let i = 0; i < n; i++) queue.append({ type, at: Date.now(), trusted_at: Date.now(), scenario: 'verify', body: { i }, sealed: null });
-  }).immediate();
+  queue.commit((tx) => {
+    for (let i = 0; i < n; i++) tx.append({ type, at: Date.now(), trusted_at: Date.now(), scenario: 'verify', body: { i }, sealed: null });
+  });
 }
 
 async function until<T>(f: () => T | Promise<T>, what: string, ms = 10_000): Promise<T> {
@@ -115,9 +116,9 @@ test('a batch is also capped by bytes', async () => {
     sizes.push(JSON.stringify({ events }).length);
     return ingest(id, events, now);
   };
-  db.transaction(() => {
-    for (let i = 0; i < 40; i++) queue.append({ type: 'verdict', at: 1, trusted_at: 1, scenario: 'verify', body: { pad: 'p'.repeat(1500) }, sealed: null });
-  }).immediate();
+  queue.commit((tx) => {
+    for (let i = 0; i < 40; i++) tx.append({ type: 'verdict', at: 1, trusted_at: 1, scenario: 'verify', body: { pad: 'p'.repeat(1500) }, sealed: null });
+  });
   await makeEngine(await svc.listen(), { batchMaxBytes: 8 * 1024 });
   await until(() => queue.ackedThrough === 40, 'all acknowledged');
   assert.ok(sizes.length >= 8, `${sizes.length} requests`);
@@ -226,11 +227,11 @@ test('tombstones left by the disk quota upload, verify at the service, and regis
   db.close();
   db = openDatabase(dir);
   queue = new Queue(db, { maxBytes: 12_000 });
-  db.transaction(() => {
+  queue.commit((tx) => {
     for (let i = 0; i < 30; i++) {
-      queue.append({ type: i % 3 === 0 ? 'registration' : 'device', at: i, trusted_at: i, scenario: 'hotel-checkin', body: { i, pad: 'q'.repeat(300) }, sealed: null });
+      tx.append({ type: i % 3 === 0 ? 'registration' : 'device', at: i, trusted_at: i, scenario: 'hotel-checkin', body: { i, pad: 'q'.repeat(300) }, sealed: null });
     }
-  }).immediate();
+  });
   const dropped = queue.stats().dropped_total;
   assert.ok(dropped > 0, 'the quota dropped some device events');
   await makeEngine(await svc.listen());

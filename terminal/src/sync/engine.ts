@@ -3,7 +3,7 @@
 // exponentially with full jitter and never lose or reorder what the queue holds.
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import type { Logger } from 'pino';
-import type { SyncHealth } from '../api/messages.ts';
+import type { SyncHealth } from './types.ts';
 import { signRequest, type Heartbeat, type UploadReply } from '../protocol/index.ts';
 import type { Queue } from '../queue/index.ts';
 import { saveTerminalId, type Identity } from './identity.ts';
