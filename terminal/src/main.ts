@@ -3,21 +3,14 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
-import { ApiServer, type EventMessage, type Health, type VerdictMessage } from './api/index.ts';
-import { kioskRoutes } from './api/kiosk-routes.ts';
+import { ApiServer, kioskRoutes, type EventMessage, type Health, type VerdictMessage } from './api/index.ts';
 import type { TerminalConfig } from './config/index.ts';
-import { Effects } from './daemon/effects.ts';
-import { healthOf, heartbeatOf } from './daemon/health.ts';
-import { Pipeline } from './daemon/pipeline.ts';
-import { RecentVerdicts } from './daemon/recent.ts';
-import { recordRegistration } from './daemon/registration.ts';
-import { startTimers } from './daemon/timers.ts';
+import { Effects, healthOf, heartbeatOf, Pipeline, RecentVerdicts, recordRegistration, startTimers } from './daemon/index.ts';
 import { openDatabase } from './db/index.ts';
 import { createDevice, DeviceRegistry, type AnyDevice } from './devices/index.ts';
 import { createLogger } from './log.ts';
 import { Sealer } from './protocol/index.ts';
-import { Queue } from './queue/index.ts';
-import { TicketCounter } from './scenarios/index.ts';
+import { Queue, TicketCounter } from './queue/index.ts';
 import { SyncEngine, loadOrCreateIdentity, syncOptions } from './sync/index.ts';
 import { parseRootArg, ReplayStore, TrustedClock, TrustStore, type ClockOptions } from './trust/index.ts';
 

@@ -11,8 +11,8 @@ import type { VerdictMessage } from '../api/index.ts';
 import { makeWorld, NOW, yssCode, type World } from '../codes/test/helpers.ts';
 import { DB_FILE, openDatabase, type Db } from '../db/index.ts';
 import type { DeviceHealth, Reading } from '../devices/index.ts';
-import { Queue } from '../queue/index.ts';
-import { TicketCounter, type ScenarioConfig } from '../scenarios/index.ts';
+import { Queue, TicketCounter } from '../queue/index.ts';
+import type { ScenarioConfig } from '../scenarios/index.ts';
 import { ReplayStore, TrustedClock, TrustStore } from '../trust/index.ts';
 import { Pipeline } from './pipeline.ts';
 

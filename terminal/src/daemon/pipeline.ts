@@ -7,8 +7,8 @@ import { verifyCode, type VerifyResult } from '../codes/index.ts';
 import type { DeviceHealth, Reading } from '../devices/index.ts';
 import { textRef } from '../log.ts';
 import type { Sealer } from '../protocol/index.ts';
-import type { Queue } from '../queue/index.ts';
-import { allowsReplay, decide, type Effect, type ScenarioConfig, type TicketCounter } from '../scenarios/index.ts';
+import type { Queue, TicketCounter } from '../queue/index.ts';
+import { allowsReplay, decide, localDay, type Effect, type ScenarioConfig } from '../scenarios/index.ts';
 import type { Clock, ReplayStore, TrustStore } from '../trust/index.ts';
 
 export interface PipelineDeps {
@@ -46,7 +46,7 @@ export class Pipeline {
       if (d.accepted && d.replay) deps.replay.record(d.replay.cti, d.replay.until);
       const effects: Effect[] = [...d.effects];
       if (d.accepted && d.wants_ticket && deps.scenario.ticket) {
-        const t = deps.tickets.next(deps.scenario.ticket.prefix, now);
+        const t = deps.tickets.next(deps.scenario.ticket.prefix, localDay(now));
         effects.push({ kind: 'ticket', number: t.number, service: deps.scenario.ticket.service, issued_today: t.issued_today });
       }
       const event = tx.append({

@@ -1,5 +1,4 @@
 export { decide, allowsReplay, type DecideContext } from './decide.ts';
-export { TicketCounter } from './tickets.ts';
 export { VENUE_TIME_ZONE, localDay, endOfLocalDay, localDateTime } from './venue-time.ts';
 export type { Decision, Display, Effect, ScenarioConfig, Source } from './types.ts';
 export { SCENARIO_REASONS, type Reason, type ScenarioReason } from './reasons.ts';
