@@ -2,12 +2,14 @@
 // the UI's build rather than the kiosk. Documented in docs/api.md.
 
 // Each part defines the types it owns; the API re-exports them so the kiosk has one file to read.
+import type { Degraded } from './degraded.ts';
 import type { DeviceHealth } from '../devices/index.ts';
 import type { QueueStats } from '../queue/index.ts';
 import type { Display, Effect, Reason, Source } from '../scenarios/index.ts';
 import type { SyncHealth } from '../sync/index.ts';
 import type { TrustHealth } from '../trust/index.ts';
 
+export type { Degraded, FixedDegraded } from './degraded.ts';
 export type { DeviceHealth, DeviceRole, DeviceState } from '../devices/index.ts';
 export type { QueueStats } from '../queue/index.ts';
 export type { Display, Effect, Reason, Source } from '../scenarios/index.ts';
@@ -17,7 +19,7 @@ export type { TrustHealth } from '../trust/index.ts';
 export interface Health {
   status: 'ok' | 'degraded';
   /** Why the terminal is degraded, as stable codes (`trust_list_stale`, `device_scanner-1`, ...). */
-  degraded: string[];
+  degraded: Degraded[];
   terminal_id: string | null;
   version: string;
   scenario: string;

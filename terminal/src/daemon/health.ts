@@ -1,6 +1,6 @@
 // The terminal's health, computed from its parts: what /api/health answers, the kiosk shows and
 // heartbeats carry. `degraded` lists stable codes (docs/api.md) so staff see why at a glance.
-import type { Health } from '../api/index.ts';
+import type { Degraded, Health } from '../api/index.ts';
 import type { DeviceRegistry } from '../devices/index.ts';
 import type { Heartbeat } from '../protocol/index.ts';
 import type { Queue } from '../queue/index.ts';
@@ -25,7 +25,7 @@ export interface HealthSources {
 export function healthOf(s: HealthSources): Health {
   const st = s.clock.status();
   const t = s.trust.health(st.now);
-  const degraded: string[] = [];
+  const degraded: Degraded[] = [];
   if (t.sequence === null || !s.trust.index) degraded.push('no_trust_list');
   else if (t.stale) degraded.push('trust_list_stale');
   if (st.untrusted) degraded.push('clock_untrusted');
