@@ -9,7 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Health, VerdictMessage } from '../src/api/messages.ts';
 import { mintCode } from '../../scripts/issuer/mint.ts';
 import { PrinterSim, RelaySim } from '../../scripts/sim/index.ts';
-import { EventFeed, Stack, waitFor } from '../../scripts/lib/stack.ts';
+import { EventFeed, Stack, waitFor, type StackDevice } from '../../scripts/lib/stack.ts';
 
 interface Site {
   dir: string;
@@ -17,7 +17,7 @@ interface Site {
   feed: EventFeed;
 }
 
-async function open(scenario: Stack['opts']['scenario'], devices: Record<string, unknown>[]): Promise<Site> {
+async function open(scenario: Stack['opts']['scenario'], devices: StackDevice[]): Promise<Site> {
   const dir = mkdtempSync(join(tmpdir(), 'yss-site-'));
   const stack = await new Stack({ dir, scenario, devices }).start();
   const feed = await EventFeed.open(stack.kioskUrl);

@@ -12,7 +12,7 @@ import nacl from 'tweetnacl';
 import { mintCode } from '../../scripts/issuer/mint.ts';
 import { EventFeed, Stack, waitFor } from '../../scripts/lib/stack.ts';
 import { ed25519PrivateKey, signRequest } from '../src/protocol/index.ts';
-import { DB_FILE } from '../src/queue/index.ts';
+import { DB_FILE } from '../src/db/index.ts';
 import { FaultProxy } from './support/fault-proxy.ts';
 
 const NAME = '欧阳振华';

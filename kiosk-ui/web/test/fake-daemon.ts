@@ -22,7 +22,7 @@ export function baseHealth(over: Partial<Health> = {}): Health {
     scenario: 'service-hall',
     devices: [{ id: 'scanner-1', role: 'scanner', kind: 'serial-scanner', state: 'connected', path: '/dev/ttyACM0', detail: null, last_reading_at: null }],
     trust: { sequence: 42, issued_at: Math.floor(now / 1000) - 3600, expires_at: Math.floor(now / 1000) + 86_400, stale: false },
-    queue: { backlog: 3, oldest_unsent_age_s: 95, last_seq: 120 },
+    queue: { backlog: 3, oldest_unsent_age_s: 95, last_seq: 120, bytes: 48_000, max_bytes: 512 * 1024 * 1024, dropped_total: 0, over_quota: false },
     sync: { state: 'idle', last_success_at: now - 30_000, last_error: null, acked_seq: 117 },
     clock: { wall: now, trusted: now, drift_s: 0 },
     ...over,

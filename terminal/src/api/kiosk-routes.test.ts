@@ -12,7 +12,7 @@ const health: Health = {
   scenario: 'hotel',
   devices: [],
   trust: { sequence: 7, issued_at: 1, expires_at: 2, stale: false },
-  queue: { backlog: 0, oldest_unsent_age_s: null, last_seq: 5 },
+  queue: { backlog: 0, oldest_unsent_age_s: null, last_seq: 5, bytes: 1200, max_bytes: 1_000_000, dropped_total: 0, over_quota: false },
   sync: { state: 'idle', last_success_at: null, last_error: null, acked_seq: 5 },
   clock: { wall: 0, trusted: 0, drift_s: 0 },
 };

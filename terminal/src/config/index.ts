@@ -22,10 +22,20 @@ export interface TerminalConfig {
   devices: DeviceConfig[];
 }
 
+/** Why a configuration was refused; docs/terminal-errors.md documents each (a test checks). */
+export const CONFIG_ERRORS = {
+  YSS_CONFIG_UNREADABLE: { message: 'cannot read the file: %s' },
+  YSS_CONFIG_NOT_JSON: { message: 'not valid JSON: %s' },
+  YSS_CONFIG_INVALID: { message: 'the configuration does not match the schema or its cross-checks' },
+} as const;
+
+export type ConfigErrorCode = keyof typeof CONFIG_ERRORS;
+
 export class ConfigError extends Error {
   constructor(
     readonly file: string,
     readonly problems: string[],
+    readonly code: ConfigErrorCode = 'YSS_CONFIG_INVALID',
   ) {
     super(`invalid configuration ${file}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   }
@@ -95,13 +105,13 @@ export function loadConfig(file: string): Readonly<TerminalConfig> {
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw new ConfigError(file, [`cannot read the file: ${(e as Error).message}`]);
+    throw new ConfigError(file, [CONFIG_ERRORS.YSS_CONFIG_UNREADABLE.message.replace('%s', (e as Error).message)], 'YSS_CONFIG_UNREADABLE');
   }
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (e) {
-    throw new ConfigError(file, [`not valid JSON: ${(e as Error).message}`]);
+    throw new ConfigError(file, [CONFIG_ERRORS.YSS_CONFIG_NOT_JSON.message.replace('%s', (e as Error).message)], 'YSS_CONFIG_NOT_JSON');
   }
   return parseConfig(value, dirname(resolve(file)), file);
 }

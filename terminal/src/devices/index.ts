@@ -21,7 +21,7 @@ import { MrzReader } from './mrz/index.ts';
 import { SerialRelay } from './relay/index.ts';
 import { SerialScanner } from './serial-scanner.ts';
 import { SsiScanner } from './ssi/index.ts';
-import type { Device } from './types.ts';
+import type { AnyDevice } from './types.ts';
 
 export type {
   DeviceConfig,
@@ -36,11 +36,11 @@ export type {
   Locator,
   BaudRate,
 } from './config.ts';
-export type { Device, DeviceEvents, Reading, ScannerDevice, PrinterDevice, RelayDevice, Ticket, PrintResult } from './types.ts';
+export type { AnyDevice, Device, DeviceOfRole, ReaderDevice, DeviceEvents, DeviceHealth, DeviceRole, DeviceState, Reading, ScannerDevice, PrinterDevice, RelayDevice, Ticket, PrintResult } from './types.ts';
 export { validateDeviceConfig } from './validate.ts';
 
 /** Builds the adapter for a config entry that validateDeviceConfig() accepted. Does not open it. */
-export function createDevice(config: DeviceConfig, log: pino.Logger): Device {
+export function createDevice(config: DeviceConfig, log: pino.Logger): AnyDevice {
   switch (config.kind) {
     case 'serial-scanner':
       return new SerialScanner(config, log);
@@ -61,3 +61,4 @@ export function createDevice(config: DeviceConfig, log: pino.Logger): Device {
 }
 export { inventory, UDEV_RULES_FILE, type Inventory, type SerialEntry, type HidEntry, type BackendCheck } from './discovery.ts';
 export { udevMonitor, onDeviceArrival, parseUdevLine, type UdevEvent } from './hotplug.ts';
+export { DeviceRegistry } from './registry.ts';

@@ -1,9 +1,10 @@
 // Scenario policy: a pure function of the reading, the verifier's result and the configuration.
 // The verifier answers "is this code genuine and current"; this answers "does this venue take it".
-import type { Reason } from '../api/messages.ts';
 import type { VerifyResult } from '../codes/index.ts';
-import type { Reading } from '../devices/types.ts';
+import type { Reading } from '../devices/index.ts';
+import type { Reason } from './reasons.ts';
 import type { Decision, ScenarioConfig } from './types.ts';
+import { endOfLocalDay } from './venue-time.ts';
 
 export interface DecideContext {
   /** Trusted time, unix seconds. */
@@ -125,7 +126,7 @@ function decideDocument(cfg: ScenarioConfig, base: Decision, source: 'idcard' | 
   if (!numberValid) return refuse(d, 'id_number_invalid');
   const validTo = (fields.valid_to ?? fields.expiry_date) as string | undefined;
   if (validTo && /^\d{4}-\d{2}-\d{2}$/.test(validTo)) {
-    const end = Date.parse(`${validTo}T23:59:59+08:00`) / 1000;
+    const end = endOfLocalDay(validTo);
     if (end < ctx.now) return refuse(d, 'document_expired');
   }
   const name = (fields.name ?? fields.name_en ?? fields.surname ?? null) as string | null;

@@ -1,6 +1,7 @@
 export { decide, allowsReplay, type DecideContext } from './decide.ts';
-export { TicketCounter, localDay } from './tickets.ts';
-export type { Decision, ScenarioConfig } from './types.ts';
+export { VENUE_TIME_ZONE, localDay, endOfLocalDay, localDateTime } from './venue-time.ts';
+export type { Decision, Display, Effect, ScenarioConfig, Source } from './types.ts';
+export { SCENARIO_REASONS, type Reason, type ScenarioReason } from './reasons.ts';
 import type { ScenarioConfig } from './types.ts';
 
 const IDS: ScenarioConfig['id'][] = ['verify', 'hotel-checkin', 'queue-ticket', 'gate', 'hospital-checkin'];

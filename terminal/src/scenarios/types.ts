@@ -1,4 +1,21 @@
-import type { Effect, Reason, VerdictMessage } from '../api/messages.ts';
+import type { Reason } from './reasons.ts';
+
+/** What was read: a signed code family, or an ID card / MRZ. */
+export type Source = 'YSS1' | 'HC1' | 'idcard' | 'mrz' | 'other';
+
+/** Only what the screen may show: a masked name, never a full ID number. */
+export interface Display {
+  name_masked?: string;
+  health?: 'green' | 'yellow' | 'red';
+  credential_type?: string;
+  valid_until?: string;
+}
+
+/** A side effect a decision produces, carried out once its event is committed. */
+export type Effect =
+  | { kind: 'ticket'; number: string; service: string; /** Tickets issued earlier today for this service. */ issued_today: number }
+  | { kind: 'gate'; opened: boolean }
+  | { kind: 'registration'; room?: string; guests?: number };
 
 /** What the venue does with readings. `id` selects the policy; the rest tunes it. */
 export interface ScenarioConfig {
@@ -23,11 +40,11 @@ export interface ScenarioConfig {
 export interface Decision {
   accepted: boolean;
   reason: Reason | null;
-  source: VerdictMessage['source'];
+  source: Source;
   issuer: string | null;
   code_type: string | null;
   replayed: boolean;
-  display: VerdictMessage['display'];
+  display: Display;
   /** Event type in the queue. */
   event_type: string;
   /** Non-personal fields kept in the event. */
