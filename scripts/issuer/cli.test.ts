@@ -135,11 +135,17 @@ test('verify reads one code per line from stdin and answers one JSON line each',
   assert.equal(r.status, 1);
 });
 
-test('verify applies a scenario after the verifier', () => {
+test('verify applies a venue file after the verifier', () => {
+  const venue = join(repo, 'fixtures', 'venues', 'health-checkpoint.json');
   const yellow = issuer('mint', '--keys', keys, '--health', 'yellow').stdout.trim();
-  const r = terminal(['verify', '--trust-list', list, '--root', root, '--scenario', 'gate', yellow]);
+  const r = terminal(['verify', '--trust-list', list, '--root', root, '--venue', venue, yellow]);
   assert.equal(JSON.parse(r.stdout).reason, 'health_status');
   assert.equal(r.status, 1);
+  const none = issuer('mint', '--keys', keys, '--health', 'none').stdout.trim();
+  assert.equal(JSON.parse(terminal(['verify', '--trust-list', list, '--root', root, '--venue', venue, none]).stdout).reason, 'health_status_unknown');
+  const bad = terminal(['verify', '--trust-list', list, '--root', root, '--venue', join(repo, 'README.md'), none]);
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /not valid JSON/);
 });
 
 test('verify answers unknown_key with a reason on stderr when the list does not verify', () => {

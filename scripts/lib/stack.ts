@@ -5,12 +5,12 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { DeviceConfig } from '../../terminal/src/devices/index.ts';
-import type { ScenarioConfig } from '../../terminal/src/scenarios/index.ts';
 import type { SyncConfig } from '../../terminal/src/sync/index.ts';
 import { keygen, type RootFile } from '../issuer/keys.ts';
 import { signedTrustList } from '../issuer/trust-list.ts';
 import { spawnListening, stopChild, type Child, type OutputListener } from './processes.ts';
 import { openPtyPair, type PtyPair } from './pty.ts';
+import { venueFile } from './venue-devices.ts';
 
 // The pieces that used to live here, for the callers that import them from the stack.
 export { REPO, spawnListening, type Child } from './processes.ts';
@@ -23,7 +23,11 @@ export type StackDevice = DeviceConfig extends infer D ? (D extends unknown ? Om
 export interface StackOptions {
   /** Folder for all state; reused across runs (the demo restarts from the same data). */
   dir: string;
-  scenario?: ScenarioConfig;
+  /**
+   * The venue: a name in fixtures/venues/, a path to a venue file, or a venue object written into
+   * the terminal config. Default `desk`.
+   */
+  venue?: string | Record<string, unknown>;
   servicePort?: number;
   kioskPort?: number;
   /** Extra keys merged into the terminal config's `sync` section (intervals, timeouts). */
@@ -152,7 +156,7 @@ export class Stack {
         interval_ms: 200,
         ...this.opts.sync,
       },
-      scenario: this.opts.scenario ?? { id: 'verify' },
+      venue: venueOf(this.opts.venue ?? 'desk'),
       devices: [
         { id: 'scanner-1', role: 'scanner', kind: 'serial-scanner', path: this.scannerDevice, baud: 9600, framing: 'cr' },
         ...(this.opts.devices ?? []).map((d) => ({ ...d, path: join(this.dir, 'dev', String(d.id)) })),
@@ -245,3 +249,7 @@ export class Stack {
   }
 }
 
+function venueOf(v: string | Record<string, unknown>): string | Record<string, unknown> {
+  if (typeof v !== 'string') return v;
+  return v.includes('/') ? resolve(v) : venueFile(v);
+}

@@ -4,7 +4,7 @@ export { ScannerSim, type ScanOptions } from './scanner.ts';
 export { openPtyPair, type PtyPair } from '../lib/pty.ts';
 export { IdCardSim } from './idcard.ts';
 export { cardText, fakePhoto, type SimCard } from './idcard-data.ts';
-export { MrzSim } from './mrz.ts';
+export { MrzSim, passportLines } from './mrz.ts';
 export { PrinterSim } from './printer.ts';
 export { decodeEscPos, renderText, type Decoded, type PrintedLine } from './escpos-decode.ts';
 export { RelaySim, type RelayEvent } from './relay.ts';

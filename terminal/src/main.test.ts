@@ -28,7 +28,17 @@ function config(dir: string, devices: DeviceConfig[], port = 0) {
       name: '测试大厅',
       api: { host: '127.0.0.1', port },
       trust: { roots: [`${world.root.root.kid}:${world.root.root.x}`], file: 'trust-list.jws' },
-      scenario: { id: 'queue-ticket', ticket: { prefix: 'B', service: '出入境' } },
+      // A ticket machine for one service, as an installer would write it inline.
+      venue: {
+        name: 'immigration-hall',
+        kind: 'kiosk',
+        title: { 'zh-CN': '出入境大厅', 'zh-HK': '出入境大廳', en: 'Exit-entry hall' },
+        event: 'ticket',
+        inputs: { codes: [{ type: 'personal' }] },
+        replay: { per: 'code', on_replay: 'refuse' },
+        record: { fields: [] },
+        actions: [{ do: 'print-ticket', prefix: 'B', service: '出入境' }],
+      },
       devices,
     },
     dir,

@@ -13,6 +13,7 @@ import { Sealer } from './protocol/index.ts';
 import { Queue, TicketCounter } from './queue/index.ts';
 import { SyncEngine, loadOrCreateIdentity, syncOptions } from './sync/index.ts';
 import { parseRootArg, ReplayStore, TrustedClock, TrustStore, type ClockOptions } from './trust/index.ts';
+import { PendingDetailsStore, PersonSeenStore } from './venue/index.ts';
 
 export const VERSION = '0.1.0';
 const UI_DIR = fileURLToPath(new URL('../../kiosk-ui/web/dist/', import.meta.url));
@@ -45,6 +46,9 @@ export async function startTerminal(config: Readonly<TerminalConfig>, opts: Term
   const replay = new ReplayStore(db);
   const queue = new Queue(db, { maxBytes: config.queue.max_bytes, droppableTypes: config.queue.droppable_types, wallMs: () => clock.wallMs() });
   const tickets = new TicketCounter(db);
+  const persons = new PersonSeenStore(db);
+  const pending = new PendingDetailsStore(db);
+  const { venue } = config;
   const sealer = config.sync ? new Sealer(Buffer.from(config.sync.seal_key, 'base64url')) : null;
   if (!sealer) log.warn('no sync service configured: personal data from readings is not kept');
 
@@ -55,13 +59,15 @@ export async function startTerminal(config: Readonly<TerminalConfig>, opts: Term
   const publish = (m: EventMessage) => api?.broadcast(m);
   const identity = config.sync ? loadOrCreateIdentity(config.data_dir) : null;
   const health = () =>
-    healthOf({ version: VERSION, scenario: config.scenario.id, terminalId: () => identity?.terminalId ?? null, clock, trust, devices, queue, sync: () => sync?.health ?? null });
+    healthOf({ version: VERSION, venue, terminalId: () => identity?.terminalId ?? null, clock, trust, devices, queue, sync: () => sync?.health ?? null });
 
-  const effects = new Effects({ devices, scenario: config.scenario, title: config.name, clock, log: log.child({ component: 'effects' }) });
+  const effects = new Effects({ devices, venue: venue.name, title: config.name, queue, clock, log: log.child({ component: 'effects' }), committed: () => sync?.poke() });
   const pipeline = new Pipeline({
-    scenario: config.scenario,
+    venue,
     trust,
     replay,
+    persons,
+    pending,
     queue,
     tickets,
     sealer,
@@ -91,7 +97,7 @@ export async function startTerminal(config: Readonly<TerminalConfig>, opts: Term
       try {
         const at = clock.wallMs();
         const trustedAt = clock.now() * 1000;
-        queue.commit((tx) => tx.append({ type: 'device', at, trusted_at: trustedAt, scenario: config.scenario.id, body: { device: dh }, sealed: null, droppable: true }));
+        queue.commit((tx) => tx.append({ type: 'device', at, trusted_at: trustedAt, scenario: venue.name, body: { device: dh }, sealed: null, droppable: true }));
         sync?.poke();
       } catch (e) {
         log.warn({ err: e }, 'device event not queued');
@@ -121,10 +127,9 @@ export async function startTerminal(config: Readonly<TerminalConfig>, opts: Term
       recent: () => recent.list(),
       staffPin: config.api.staff_pin,
       printTestTicket: () => effects.printTestTicket(),
-      register:
-        config.scenario.id === 'hotel-checkin'
-          ? async (req) => recordRegistration({ queue, clock, scenario: config.scenario.id, recent: () => recent.list(), committed: () => sync?.poke() }, req)
-          : undefined,
+      register: venue.actions.some((a) => a.do === 'collect-details')
+        ? async (req) => recordRegistration({ queue, clock, venue: venue.name, pending, committed: () => sync?.poke() }, req)
+        : undefined,
       feeds: () => {
         const t = trust.health(clock.now());
         return [{ name: 'trust-list', version: t.sequence, updated_at: t.issued_at === null ? null : t.issued_at * 1000 }];
@@ -142,8 +147,12 @@ export async function startTerminal(config: Readonly<TerminalConfig>, opts: Term
   }
   for (const d of devices.all) d.start();
   sync?.start();
-  const stopTimers = startTimers({ health, publish, queue, db, retentionMs: config.queue.retention_s * 1000, log });
-  log.info({ url, scenario: config.scenario.id, devices: devices.all.length }, 'listening');
+  const stopTimers = startTimers({ health, publish, queue, db, retentionMs: config.queue.retention_s * 1000, log, prune: () => {
+    const now = clock.now();
+    persons.prune(now);
+    pending.prune(now);
+  } });
+  log.info({ url, venue: venue.name, devices: devices.all.length }, 'listening');
 
   return {
     url,

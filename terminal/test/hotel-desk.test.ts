@@ -42,7 +42,7 @@ before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'yss-hotel-'));
   stack = new Stack({
     dir,
-    scenario: { id: 'hotel-checkin' },
+    venue: 'hotel',
     devices: [
       { id: 'idcard-1', role: 'idcard', kind: 'ga467-reader', baud: 115200, poll_ms: 100 },
       { id: 'mrz-1', role: 'mrz', kind: 'mrz-reader', baud: 9600 },

@@ -30,7 +30,7 @@ before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'yss-security-'));
   proxy = new FaultProxy({ tap: (c, chunk) => sent.set(c, Buffer.concat([sent.get(c) ?? Buffer.alloc(0), chunk])) });
   const proxyUrl = await proxy.listen();
-  stack = new Stack({ dir, scenario: { id: 'hotel-checkin' }, terminalServiceUrl: proxyUrl, onOutput: (_s, line) => logs.push(line), sync: { heartbeat_s: 1 } });
+  stack = new Stack({ dir, venue: 'hotel', terminalServiceUrl: proxyUrl, onOutput: (_s, line) => logs.push(line), sync: { heartbeat_s: 1 } });
   await stack.startService();
   const u = new URL(stack.serviceUrl);
   proxy.target = { host: u.hostname, port: Number(u.port) };

@@ -34,6 +34,11 @@ export const REASONS = {
   not_a_code: true,
   id_number_invalid: true,
   document_expired: true,
+  input_not_accepted: true,
+  identity_required: true,
+  health_status_unknown: true,
+  health_status_stale: true,
+  outside_hours: true,
 } as const satisfies Record<Reason, true>;
 
 /** Every fixed degraded code, checked both ways by the compiler like REASONS; `device_<id>` is one more. */

@@ -1,5 +1,5 @@
 // Entry point of the kiosk page. Query parameters (for installers and tests): `lang` (default
-// zh-CN), `result_ms` (how long a verdict stays, default 15000: personal data leaves the screen after 15 s, or at the next reading), `bench=1` (record paint times).
+// zh-CN), `result_ms` (how long a verdict stays; default the venue's clear_after_s, 15 s unless set: personal data leaves the screen then, or at the next reading), `bench=1` (record paint times).
 import { App } from './app.ts';
 import { isLang } from './i18n.ts';
 
@@ -19,7 +19,7 @@ new App({
   eventsUrl: `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api/events`,
   base: new URL('.', location.href).href,
   lang: isLang(lang) ? lang : 'zh-CN',
-  resultMs: Number.isFinite(resultMs) && resultMs > 0 ? resultMs : 15_000,
+  resultMs: Number.isFinite(resultMs) && resultMs > 0 ? resultMs : null,
   storage: localStore(),
   bench: q.get('bench') === '1',
 });

@@ -8,6 +8,7 @@ import type { QueueStats } from '../queue/index.ts';
 import type { Display, Effect, Reason, Source } from '../scenarios/index.ts';
 import type { SyncHealth } from '../sync/index.ts';
 import type { TrustHealth } from '../trust/index.ts';
+import type { Localized, Words } from '../venue/index.ts';
 
 export type { Degraded, FixedDegraded } from './degraded.ts';
 export type { DeviceHealth, DeviceRole, DeviceState } from '../devices/index.ts';
@@ -22,7 +23,10 @@ export interface Health {
   degraded: Degraded[];
   terminal_id: string | null;
   version: string;
+  /** The venue's name (kept under this key, as in every event). */
   scenario: string;
+  /** The venue as the kiosk needs it: what it is, and how long personal data may stay on screen. */
+  venue: { name: string; kind: 'desk' | 'kiosk' | 'gate'; title: Localized; clear_after_s: number };
   devices: DeviceHealth[];
   trust: TrustHealth;
   queue: QueueStats;
@@ -47,8 +51,10 @@ export interface VerdictMessage {
   code_type: string | null;
   display: Display;
   replayed: boolean;
-  /** Side effects the scenario produced, e.g. a ticket number. */
+  /** Side effects the venue named, e.g. a ticket number. */
   effects: Effect[];
+  /** The venue's own words for this refusal (fixtures/venues `refusals`), in place of the kiosk's general ones. */
+  words?: Words;
 }
 
 export interface DeviceMessage {

@@ -1,26 +1,34 @@
 // What happens after a verdict is durable: the scanner's beep, the ticket on paper, the gate's
-// relay. None of it may undo the verdict, so failures are logged and shown in device health.
+// relay. None of it may undo the verdict. What a relay actually did is an event of its own
+// (`gate`: pulsed, failed or no_relay), so the record never claims a gate opened that did not.
 import type { Logger } from 'pino';
 import type { ActionResult, VerdictMessage } from '../api/index.ts';
 import type { DeviceHealth, DeviceRegistry } from '../devices/index.ts';
-import { localDateTime, type ScenarioConfig } from '../scenarios/index.ts';
+import type { Queue } from '../queue/index.ts';
+import { localDateTime } from '../scenarios/index.ts';
 import type { Clock } from '../trust/index.ts';
 
 export interface EffectsDeps {
   devices: DeviceRegistry;
-  scenario: ScenarioConfig;
+  /** Venue name, recorded with the relay outcome. */
+  venue: string;
   /** Venue name, printed at the top of tickets. */
   title: string;
+  queue: Queue;
   clock: Clock;
   log: Logger;
+  /** Called after an outcome event is committed (wakes the uploader). */
+  committed(): void;
 }
+
+export type GateOutcome = 'pulsed' | 'failed' | 'no_relay';
 
 export class Effects {
   constructor(private readonly deps: EffectsDeps) {}
 
   /** Carries out a committed verdict's effects; never throws, never waits. */
   afterCommit(m: VerdictMessage, from: DeviceHealth): void {
-    const { devices, scenario, log } = this.deps;
+    const { devices, log } = this.deps;
     const scanner = devices.get(from.id, 'scanner');
     if (scanner) void scanner.acknowledge(m.accepted);
     for (const e of m.effects) {
@@ -35,17 +43,30 @@ export class Effects {
           if (!r.ok) log.error({ seq: m.seq, number: e.number, reason: r.reason }, 'ticket not printed');
         });
       }
-      if (e.kind === 'gate' && scenario.gate) {
-        const id = scenario.gate.relay;
-        const relay = devices.get(id, 'relay');
+      if (e.kind === 'gate') {
+        const relay = devices.get(e.relay, 'relay');
         if (!relay) {
-          log.error({ seq: m.seq, relay: id }, 'gate relay is not a configured relay');
+          this.recordGate(m.seq, e.relay, 'no_relay');
           continue;
         }
-        void relay.pulse(scenario.gate.pulse_ms).then((ok) => {
-          if (!ok) log.error({ seq: m.seq, relay: id }, 'gate relay did not pulse');
-        });
+        void relay.pulse(e.pulse_ms).then(
+          (ok) => this.recordGate(m.seq, e.relay, ok ? 'pulsed' : 'failed'),
+          () => this.recordGate(m.seq, e.relay, 'failed'),
+        );
       }
+    }
+  }
+
+  private recordGate(seq: number, relay: string, outcome: GateOutcome): void {
+    const { queue, clock, log } = this.deps;
+    if (outcome !== 'pulsed') log.error({ seq, relay, outcome }, 'gate relay did not pulse');
+    try {
+      const at = clock.wallMs();
+      const trustedAt = clock.now() * 1000;
+      queue.commit((tx) => tx.append({ type: 'gate', at, trusted_at: trustedAt, scenario: this.deps.venue, body: { of_seq: seq, relay, outcome }, sealed: null }));
+      this.deps.committed();
+    } catch (err) {
+      log.error({ err, seq, relay, outcome }, 'relay outcome not recorded');
     }
   }
 

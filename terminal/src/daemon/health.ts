@@ -6,13 +6,14 @@ import type { Heartbeat } from '../protocol/index.ts';
 import type { Queue } from '../queue/index.ts';
 import type { SyncHealth } from '../sync/index.ts';
 import type { TrustedClock, TrustStore } from '../trust/index.ts';
+import { VENUE_DEFAULTS, type Venue } from '../venue/index.ts';
 
 /** Share of the disk quota past which the queue reports `queue_near_quota`. */
 const NEAR_QUOTA = 0.9;
 
 export interface HealthSources {
   version: string;
-  scenario: string;
+  venue: Readonly<Venue>;
   terminalId(): string | null;
   clock: TrustedClock;
   trust: TrustStore;
@@ -41,7 +42,8 @@ export function healthOf(s: HealthSources): Health {
     degraded,
     terminal_id: s.terminalId(),
     version: s.version,
-    scenario: s.scenario,
+    scenario: s.venue.name,
+    venue: { name: s.venue.name, kind: s.venue.kind, title: s.venue.title, clear_after_s: s.venue.clear_after_s ?? VENUE_DEFAULTS.clear_after_s },
     devices,
     trust: t,
     queue: q,

@@ -12,9 +12,11 @@ import { makeWorld, NOW, yssCode, type World } from '../codes/test/helpers.ts';
 import { DB_FILE, openDatabase, type Db } from '../db/index.ts';
 import type { DeviceHealth, Reading } from '../devices/index.ts';
 import { Queue, TicketCounter } from '../queue/index.ts';
-import type { ScenarioConfig } from '../scenarios/index.ts';
 import { ReplayStore, TrustedClock, TrustStore } from '../trust/index.ts';
+import { loadVenue, PendingDetailsStore, PersonSeenStore, type Venue } from '../venue/index.ts';
 import { Pipeline } from './pipeline.ts';
+
+const venue = (name: string) => loadVenue(join(import.meta.dirname, '..', '..', '..', 'fixtures', 'venues', `${name}.json`));
 
 const scanner: DeviceHealth = { id: 'scanner-1', role: 'scanner', kind: 'serial-scanner', state: 'connected', path: null, detail: null, last_reading_at: null };
 const code = (text: string): Reading => ({ kind: 'code', text, symbology: null, aim: null });
@@ -34,7 +36,7 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function build(scenario: ScenarioConfig) {
+function build(venue: Readonly<Venue>) {
   const clock = TrustedClock.open(db, { wall: () => NOW, monotonic: () => 0 });
   const trust = TrustStore.open(db, [world.root.root], { clock });
   assert.equal(trust.install(world.jws).status, 'installed');
@@ -44,7 +46,9 @@ function build(scenario: ScenarioConfig) {
   const after: VerdictMessage[] = [];
   const onPublish: ((m: VerdictMessage) => void)[] = [];
   const pipeline = new Pipeline({
-    scenario,
+    venue,
+    persons: new PersonSeenStore(db),
+    pending: new PendingDetailsStore(db),
     trust,
     replay: new ReplayStore(db),
     queue,
@@ -63,7 +67,7 @@ function build(scenario: ScenarioConfig) {
 }
 
 test('the verdict is pushed only after its event is committed, as another connection sees it', () => {
-  const p = build({ id: 'verify' });
+  const p = build(venue('desk'));
   const reader = new Database(join(dir, DB_FILE), { readonly: true });
   try {
     p.onPublish.push((m) => {
@@ -81,7 +85,7 @@ test('the verdict is pushed only after its event is committed, as another connec
 });
 
 test('a gate refuses a code shown twice: the replay key committed with the first event', () => {
-  const p = build({ id: 'gate' });
+  const p = build(venue('campus-gate'));
   const text = yssCode(world, { type: 'personal' });
   assert.equal(p.pipeline.handle(code(text), scanner).accepted, true);
   const second = p.pipeline.handle(code(text), scanner);
@@ -91,7 +95,10 @@ test('a gate refuses a code shown twice: the replay key committed with the first
 });
 
 test('a commit that fails pushes nothing, and the next reading takes the same sequence', () => {
-  const p = build({ id: 'queue-ticket', ticket: { prefix: 'A', service: '社保业务' } });
+  // The hall without its opening hours and per-person rule: this is about the commit, at any hour,
+  // of the same test holder's codes.
+  const { hours: _hours, ...hall } = venue('hall');
+  const p = build({ ...hall, replay: { per: 'code', on_replay: 'refuse' } });
   assert.equal(p.pipeline.handle(code(yssCode(world)), scanner).seq, 1);
   db.exec('ALTER TABLE ticket_counters RENAME TO ticket_counters_gone');
   assert.throws(() => p.pipeline.handle(code(yssCode(world)), scanner), /ticket_counters/);
@@ -104,9 +111,31 @@ test('a commit that fails pushes nothing, and the next reading takes the same se
 });
 
 test('a reading that is no code gets its own refusal, committed like any other', () => {
-  const p = build({ id: 'verify' });
+  const p = build(venue('desk'));
   const m = p.pipeline.handle(code('hello'), scanner);
   assert.equal(m.accepted, false);
   assert.equal(m.reason, 'not_a_code');
   assert.equal(p.queue.lastSequence, 1);
+});
+
+test('a gate refuses a second fresh code of the same person within its window, from the committed passage', () => {
+  const p = build(venue('campus-gate'));
+  assert.equal(p.pipeline.handle(code(yssCode(world, { sub: 'u-student' })), scanner).accepted, true);
+  const again = p.pipeline.handle(code(yssCode(world, { sub: 'u-student' })), scanner);
+  assert.deepEqual([again.accepted, again.reason], [false, 'replayed']);
+  assert.equal(p.pipeline.handle(code(yssCode(world, { sub: 'u-other' })), scanner).accepted, true);
+});
+
+test('a gate verdict names its relay and does not claim the gate opened', () => {
+  const p = build(venue('campus-gate'));
+  const m = p.pipeline.handle(code(yssCode(world)), scanner);
+  assert.deepEqual(m.effects, [{ kind: 'gate', relay: 'relay-1', pulse_ms: 800 }]);
+});
+
+test('a hotel check-in commits its waiting-for-room entry with the event, in the database', () => {
+  const first = build(venue('hotel'));
+  const m = first.pipeline.handle(code(yssCode(world, { scope: ['hotel-checkin'], subject: { name: '李四', doc_type: 'CN-RIC', doc_no: '11010519491231002X' } })), scanner);
+  assert.equal(m.accepted, true, String(m.reason));
+  assert.deepEqual(m.effects, [{ kind: 'registration' }]);
+  assert.deepEqual(new PendingDetailsStore(db).get(m.seq, NOW), { seq: m.seq, fields: ['room', 'guests'] });
 });

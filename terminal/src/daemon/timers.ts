@@ -16,6 +16,8 @@ export interface TimerDeps {
   db: Db;
   retentionMs: number;
   log: Logger;
+  /** More upkeep on the same schedule (venue stores forgetting what no longer matters). */
+  prune?(): void;
 }
 
 /** Starts the timers; the returned function stops them. */
@@ -32,6 +34,7 @@ export function startTimers(deps: TimerDeps): () => void {
   const maintain = () => {
     try {
       deps.queue.prune(deps.retentionMs);
+      deps.prune?.();
       deps.db.pragma('wal_checkpoint(TRUNCATE)');
     } catch (e) {
       deps.log.warn({ err: e }, 'queue maintenance failed');

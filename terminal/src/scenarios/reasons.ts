@@ -10,6 +10,11 @@ export const SCENARIO_REASONS = [
   'not_a_code',
   'id_number_invalid',
   'document_expired',
+  'input_not_accepted',
+  'identity_required',
+  'health_status_unknown',
+  'health_status_stale',
+  'outside_hours',
 ] as const;
 
 export type ScenarioReason = (typeof SCENARIO_REASONS)[number];

@@ -18,3 +18,9 @@ export function endOfLocalDay(day: string): number {
 export function localDateTime(unixMs: number): string {
   return new Date(unixMs).toLocaleString('zh-CN', { timeZone: VENUE_TIME_ZONE, hour12: false });
 }
+
+/** ISO weekday (1 Monday … 7 Sunday) and minute of the day at the venue, for opening hours. */
+export function localWeekMinute(unixSeconds: number): { weekday: number; minute: number } {
+  const local = new Date((unixSeconds + OFFSET_S) * 1000);
+  return { weekday: ((local.getUTCDay() + 6) % 7) + 1, minute: local.getUTCHours() * 60 + local.getUTCMinutes() };
+}

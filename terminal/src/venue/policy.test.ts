@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { VerifyResult } from '../codes/index.ts';
-import type { Reading } from '../devices/types.ts';
+import type { Reading } from '../devices/index.ts';
 import { loadVenue } from './load.ts';
 import { decideVenue, isOpen, maskNumber, personKey, verifierAllowsReplay, type PolicyLookups } from './policy.ts';
 

@@ -4,10 +4,11 @@
 // docs/config.md gives ("How a reading is decided"); the first failing one answers.
 import { createHash } from 'node:crypto';
 import type { VerifyResult } from '../codes/index.ts';
-import type { Reading } from '../devices/types.ts';
+import type { Reading } from '../devices/index.ts';
 import { cardAttributes, codeAttributes, mrzAttributes, type Attributes } from './attributes.ts';
 import { VENUE_DEFAULTS } from './schema.ts';
-import type { Attribute, Reason, Venue, Words } from './types.ts';
+import { endOfLocalDay, localWeekMinute, type Display, type Reason, type Source } from '../scenarios/index.ts';
+import type { Attribute, Venue, Words } from './types.ts';
 
 export interface PolicyLookups {
   /** Trusted time, unix seconds. */
@@ -17,19 +18,6 @@ export interface PolicyLookups {
   trustAge: number | null;
   /** Unix seconds of this person's last accepted reading here (per-person replay), or null. */
   lastSeen(personKey: string): number | null;
-}
-
-export type Source = 'YSS1' | 'HC1' | 'idcard' | 'mrz' | 'other';
-
-/** What the screen may show: masked names and numbers only. */
-export interface Display {
-  name_masked?: string;
-  health?: 'green' | 'yellow' | 'red';
-  credential_type?: string;
-  credential_no_masked?: string;
-  holder_masked?: string;
-  issuer_name?: string;
-  valid_until?: string;
 }
 
 /** Effects the venue names; the pipeline carries them out after the commit and records the outcome. */
@@ -64,7 +52,6 @@ export function verifierAllowsReplay(venue: Venue): boolean {
   return venue.replay.on_replay === 'flag';
 }
 
-const CHINA_OFFSET_S = 8 * 3600;
 
 /** `张小明` → `张*明`; `张三` → `张*`. */
 export function maskName(name: string): string {
@@ -81,25 +68,22 @@ export function maskNumber(no: string): string {
   return `${chars.slice(0, 4).join('')}${'*'.repeat(chars.length - 8)}${chars.slice(-4).join('')}`;
 }
 
-/** End of a YYYY-MM-DD day in China time, unix seconds; null for `长期` or anything else. */
+/** End of a YYYY-MM-DD day at the venue, unix seconds; null for `长期` or anything else. */
 function dayEnd(date: string | undefined): number | null {
   if (!date || !/^\d{4}-\d{2}-\d{2}$/.test(date)) return null;
-  const t = Date.parse(`${date}T23:59:59+08:00`);
-  return Number.isNaN(t) ? null : t / 1000;
+  const t = endOfLocalDay(date);
+  return Number.isNaN(t) ? null : t;
 }
 
 function dayStart(date: string | undefined): number | null {
-  if (!date || !/^\d{4}-\d{2}-\d{2}$/.test(date)) return null;
-  const t = Date.parse(`${date}T00:00:00+08:00`);
-  return Number.isNaN(t) ? null : t / 1000;
+  const end = dayEnd(date);
+  return end === null ? null : end - 86_399;
 }
 
 /** True when `now` falls in one of the venue's opening windows (or it has none). */
 export function isOpen(venue: Venue, now: number): boolean {
   if (!venue.hours) return true;
-  const local = new Date((now + CHINA_OFFSET_S) * 1000);
-  const weekday = ((local.getUTCDay() + 6) % 7) + 1;
-  const minute = local.getUTCHours() * 60 + local.getUTCMinutes();
+  const { weekday, minute } = localWeekMinute(now);
   const m = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3));
   return venue.hours.some((w) => (w.days ?? [1, 2, 3, 4, 5, 6, 7]).includes(weekday) && minute >= m(w.from) && minute < m(w.to));
 }

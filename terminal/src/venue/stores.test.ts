@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { openDatabase } from '../queue/index.ts';
+import { openDatabase } from '../db/index.ts';
 import { PendingDetailsStore, PersonSeenStore } from './stores.ts';
 
 const dataDir = () => mkdtempSync(join(tmpdir(), 'yss-venue-store-'));

@@ -2,7 +2,7 @@
 // in the reading's own transaction and survives a restart: when each person last passed (per-person
 // replay), and the accepted readings still waiting for details from the keypad (a hotel's room).
 import type { Statement } from 'better-sqlite3';
-import type { Db } from '../queue/index.ts';
+import type { Db } from '../db/index.ts';
 
 /** Default bound on remembered persons; the oldest passages go first beyond it. */
 export const DEFAULT_PERSON_ENTRIES = 200_000;
