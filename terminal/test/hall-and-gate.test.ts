@@ -102,7 +102,7 @@ describe('a gate', () => {
     site.stack.scan(code);
     const v = await nextVerdict(site, 0);
     assert.equal(v.accepted, true);
-    assert.deepEqual(v.effects, [{ kind: 'gate', opened: true }]);
+    assert.deepEqual(v.effects, [{ kind: 'gate', relay: 'relay-1', pulse_ms: 200 }], 'the relay named, not a claim that it opened');
     const events = await waitFor(() => (relay.events.length >= 2 ? relay.events : undefined), 5000);
     assert.deepEqual(events.map((e) => e.closed), [true, false]);
     assert.ok(events[1]!.at - events[0]!.at >= 150, `pulse lasted ${events[1]!.at - events[0]!.at} ms`);
