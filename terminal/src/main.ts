@@ -3,11 +3,11 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
-import { ApiServer, kioskRoutes, type EventMessage, type Health, type VerdictMessage } from './api/index.ts';
+import { ApiServer, cameraRoute, kioskRoutes, type EventMessage, type Health, type VerdictMessage } from './api/index.ts';
 import type { TerminalConfig } from './config/index.ts';
 import { Effects, healthOf, heartbeatOf, Pipeline, RecentVerdicts, recordRegistration, startTimers } from './daemon/index.ts';
 import { openDatabase } from './db/index.ts';
-import { createDevice, DeviceRegistry, type AnyDevice } from './devices/index.ts';
+import { CameraScanner, createDevice, DeviceRegistry, type AnyDevice } from './devices/index.ts';
 import { createLogger } from './log.ts';
 import { Sealer } from './protocol/index.ts';
 import { Queue, TicketCounter } from './queue/index.ts';
@@ -136,7 +136,7 @@ export async function startTerminal(config: Readonly<TerminalConfig>, opts: Term
       },
       now: () => clock.wallMs(),
     });
-  api = new ApiServer({ host: config.api.host, port: config.api.port, log, health, uiDir: UI_DIR, plugins: [routes] });
+  api = new ApiServer({ host: config.api.host, port: config.api.port, log, health, uiDir: UI_DIR, plugins: [routes, (app) => cameraRoute(app, devices.all.find((d): d is CameraScanner => d instanceof CameraScanner))] });
   let url: string;
   try {
     url = await api.listen();
