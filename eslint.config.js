@@ -1,5 +1,6 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import boundaries from './scripts/lint/boundaries.js';
 
 export default tseslint.config(
   { ignores: ['node_modules/', '**/dist/', 'data/', 'docs/', '.tmp/', '.stryker-tmp/', 'reports/'] },
@@ -11,5 +12,10 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-constant-condition': ['error', { checkLoops: false }],
     },
+  },
+  {
+    files: ['**/*.ts'],
+    plugins: { yss: boundaries },
+    rules: { 'yss/boundaries': 'error' },
   },
 );

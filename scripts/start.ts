@@ -1,12 +1,17 @@
-// `npm start`: a demo site on this machine. Sync service, demo issuer keys and trust list, an
-// enrolled terminal daemon with a serial scanner simulated on a pty pair, and the kiosk page,
-// in Electron where its binary is installed and in any browser otherwise. Data stays in
-// data/demo, so the next run starts from it. Ctrl-C stops everything.
+// `npm start [-- --venue <name>]`: a demo site on this machine. Sync service, demo issuer keys and
+// trust list, an enrolled terminal daemon running the venue (fixtures/venues/<name>.json, default
+// desk) with every device it needs simulated on pty pairs, and the kiosk page, in Electron where
+// its binary is installed and in any browser otherwise. Data stays in data/demo, so the next run
+// starts from it. Ctrl-C stops everything.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+import { IdCardSim, MrzSim, passportLines, PrinterSim, RelaySim } from './sim/index.ts';
 import { REPO, Stack } from './lib/stack.ts';
+import { loadShippedVenue, presentLines, venueDevices, VENUES_DIR } from './lib/venue-devices.ts';
 
 const DATA = join(REPO, 'data', 'demo');
 
@@ -26,6 +31,26 @@ function electronBinary(): string | null {
   return existsSync(bin) ? bin : null;
 }
 
+const venues = readdirSync(VENUES_DIR).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)).sort();
+let venueName = 'desk';
+try {
+  venueName = parseArgs({ options: { venue: { type: 'string' } } }).values.venue ?? 'desk';
+} catch (e) {
+  console.error(`${(e as Error).message}\nusage: npm start [-- --venue <${venues.join('|')}>]`);
+  process.exit(2);
+}
+if (!venues.includes(venueName)) {
+  console.error(`no venue "${venueName}" in fixtures/venues/; the venues are: ${venues.join(', ')}`);
+  process.exit(2);
+}
+let venue;
+try {
+  venue = loadShippedVenue(venueName);
+} catch (e) {
+  console.error((e as Error).message);
+  process.exit(1);
+}
+
 const build = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/build-ui.ts'], { cwd: REPO, stdio: 'inherit' });
 if (build.status !== 0) process.exit(1);
 
@@ -38,6 +63,8 @@ const stack = new Stack({
   dir: DATA,
   servicePort: await freePort(7481),
   kioskPort: await freePort(7480),
+  venue: venueName,
+  devices: venueDevices(venue),
   onOutput: (source, line) => {
     // Warnings and errors only; the full logs are JSON for machines.
     try {
@@ -73,6 +100,33 @@ try {
   await stop(1);
 }
 
+// The simulated devices' other ends: documents are presented by typing here, tickets and relay
+// changes are printed here.
+const peer = (id: string) => stack.peers[id]!;
+const idcard = venue.inputs.idcard ? await IdCardSim.open(peer('idcard-1')) : null;
+const mrz = venue.inputs.mrz ? await MrzSim.open(peer('mrz-1')) : null;
+if (stack.peers['printer-1']) {
+  const printer = await PrinterSim.open(peer('printer-1'));
+  printer.onTicket((text) => console.log(`printer: ${text.replace(/\s+/g, ' ').trim()}`));
+}
+for (const id of Object.keys(stack.peers).filter((i) => venueDevices(venue).some((d) => d.id === i && d.role === 'relay'))) {
+  const relay = await RelaySim.open(peer(id));
+  relay.onEvent = (e) => console.log(`relay:  ${id} ${e.closed ? 'closed (gate opens)' : 'released'}`);
+}
+if (idcard || mrz) {
+  createInterface({ input: process.stdin }).on('line', (line) => {
+    const l = line.trim();
+    if (l === 'card' && idcard) {
+      idcard.remove();
+      idcard.place({ name: '张三', sex: '1', nation: '01', birth: '19900307', address: '广东省广州市越秀区府前路1号', id_number: '440106199003071231', authority: '广州市公安局越秀分局', valid_from: '20200101', valid_to: '20400101' });
+      console.log('idcard: a resident ID card is on the reader');
+    } else if (l === 'passport' && mrz) {
+      void mrz.send(passportLines());
+      console.log('mrz:    a passport was swiped');
+    } else if (l) console.log(`type ${[idcard && '"card"', mrz && '"passport"'].filter(Boolean).join(' or ')}`);
+  });
+}
+
 const electron = electronBinary();
 const mainJs = join(REPO, 'kiosk-ui', 'electron', 'dist', 'main.cjs');
 if (electron && existsSync(mainJs)) {
@@ -82,6 +136,7 @@ if (electron && existsSync(mainJs)) {
 } else {
   console.log(`kiosk: no Electron binary installed here; open ${stack.kioskUrl} in any browser`);
 }
-console.log(`scan:  npm run -s issuer -- scan    (mints a fresh personal code and writes it into the simulated scanner)`);
+console.log(`venue: ${venue.name} (${venue.title.en}; fixtures/venues/${venue.name}.json). Others: npm start -- --venue <${venues.join('|')}>`);
+for (const l of presentLines(venue)) console.log(l);
 console.log(`data:  ${DATA} (delete it to start over)`);
 console.log(`ready: kiosk ${stack.kioskUrl} sync-service ${stack.serviceUrl}`);

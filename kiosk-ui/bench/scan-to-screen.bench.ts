@@ -21,7 +21,7 @@ export async function run(): Promise<Record<string, number>> {
   const b = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/build-ui.ts'], { cwd: root, stdio: 'ignore' });
   if (b.status !== 0) throw new Error('kiosk UI build failed');
   const dir = mkdtempSync(join(tmpdir(), 'yss-bench-s2s-'));
-  const stack = await new Stack({ dir, scenario: { id: 'verify' } }).start();
+  const stack = await new Stack({ dir, venue: 'desk' }).start();
   const browser = await launch();
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });

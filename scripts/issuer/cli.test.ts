@@ -20,7 +20,7 @@ const keys = join(dir, 'keys');
 const list = join(dir, 'list.jws');
 let root = '';
 
-test('keygen creates the root and the Guangdong key once and prints the root to pin', () => {
+test('keygen creates the root and the Guangdong, Beijing, Jiangxi and Macau keys once and prints the root to pin', () => {
   const first = issuer('keygen', '--out', keys);
   assert.equal(first.status, 0, first.stderr);
   root = first.stdout.trim();
@@ -28,6 +28,7 @@ test('keygen creates the root and the Guangdong key once and prints the root to 
   const key = JSON.parse(readFileSync(join(keys, 'issuer-CN-44.json'), 'utf8'));
   assert.equal(Buffer.from(key.kid, 'base64url').length, 8);
   assert.equal(key.alg, 'EdDSA');
+  for (const id of ['CN-11', 'CN-36', 'MO']) assert.equal(JSON.parse(readFileSync(join(keys, `issuer-${id}.json`), 'utf8')).issuer, id);
   const again = issuer('keygen', '--out', keys);
   assert.equal(again.stdout.trim(), root, 'existing keys are kept');
 });
@@ -35,8 +36,11 @@ test('keygen creates the root and the Guangdong key once and prints the root to 
 test('trust-list signs a list that verify accepts, and mint makes a code it finds valid', () => {
   assert.equal(issuer('trust-list', '--keys', keys, '--sequence', '4', '--out', list).status, 0);
   const payload = JSON.parse(Buffer.from(readFileSync(list, 'utf8').split('.')[1]!, 'base64url').toString());
-  assert.deepEqual(payload.issuers[0].types, ['personal', 'health', 'credential']);
-  assert.equal(payload.issuers[0].names['zh-HK'], '廣東省政務服務數據管理局');
+  const byId = new Map((payload.issuers as { id: string; types: string[]; names: Record<string, string> }[]).map((i) => [i.id, i]));
+  assert.deepEqual([...byId.keys()].sort(), ['CN-11', 'CN-36', 'CN-44', 'MO']);
+  assert.deepEqual(byId.get('CN-44')!.types, ['personal', 'health', 'credential']);
+  assert.equal(byId.get('CN-44')!.names['zh-HK'], '廣東省政務服務數據管理局');
+  assert.deepEqual(byId.get('MO')!.types, ['health']);
   const code = issuer('mint', '--keys', keys, '--name', '张小明', '--scope', 'hotel-checkin,gate').stdout.trim();
   assert.match(code, /^YSS1:/);
   const r = terminal(['verify', '--trust-list', list, '--root', root, code]);
@@ -46,6 +50,66 @@ test('trust-list signs a list that verify accepts, and mint makes a code it find
   assert.deepEqual(out.claims.yss.subject, { name: '张小明', name_masked: '张*明' });
   assert.deepEqual(out.claims.yss.scope, ['hotel-checkin', 'gate']);
   assert.equal(out.claims.exp - out.claims.iat, 60);
+});
+
+test('mint discloses every subject attribute of codes.md §4 that is asked for', () => {
+  const code = issuer(
+    'mint', '--keys', keys, '--name', '陈大文', '--doc-type', 'CN-HMTRP', '--doc-no', '830000199001011234',
+    '--birth-date', '1990-01-01', '--sex', 'F', '--nationality', 'HKG', '--scope', 'hotel-checkin',
+  ).stdout.trim();
+  const out = JSON.parse(terminal(['verify', '--trust-list', list, '--root', root, code]).stdout);
+  assert.equal(out.valid, true);
+  assert.deepEqual(out.claims.yss.subject, {
+    name: '陈大文', name_masked: '陈*文', doc_type: 'CN-HMTRP', doc_no: '830000199001011234', birth_date: '1990-01-01', sex: 'F', nationality: 'HKG',
+  });
+});
+
+test('mint makes a credential with its type, number, holder, issuer name and validity', () => {
+  const code = issuer(
+    'mint', '--keys', keys, '--credential-type', 'driver-license', '--credential-no', '4401**********1234', '--holder', '张小明',
+    '--valid-from', '2014-03-01', '--valid-until', '2020-03-01', '--issuer-name', '广州市公安局交通警察支队',
+  ).stdout.trim();
+  const out = JSON.parse(terminal(['verify', '--trust-list', list, '--root', root, code]).stdout);
+  assert.deepEqual([out.valid, out.type], [true, 'credential']);
+  assert.deepEqual(out.claims.yss.credential, {
+    type: 'driver-license', no: '4401**********1234', holder: '张小明', valid_from: '2014-03-01', valid_until: '2020-03-01', issuer_name: '广州市公安局交通警察支队',
+  });
+});
+
+test('mint --health none makes a health code without a status, and --health-as-of dates one', () => {
+  const at = Math.floor(Date.now() / 1000);
+  const none = JSON.parse(terminal(['verify', '--trust-list', list, '--root', root, issuer('mint', '--keys', keys, '--health', 'none', '--at', String(at)).stdout.trim()]).stdout);
+  assert.deepEqual([none.valid, none.type], [true, 'health']);
+  assert.deepEqual(none.claims.yss.health, { as_of: at });
+  const old = JSON.parse(terminal(['verify', '--trust-list', list, '--root', root, issuer('mint', '--keys', keys, '--health', 'green', '--health-as-of', String(at - 90_000)).stdout.trim()]).stdout);
+  assert.deepEqual(old.claims.yss.health, { status: 'green', as_of: at - 90_000 });
+});
+
+test('mint signs as Beijing, Jiangxi and Macau, and Macau only health codes', () => {
+  for (const iss of ['CN-11', 'CN-36', 'MO']) {
+    const code = issuer('mint', '--keys', keys, '--issuer', iss, '--health', 'green').stdout.trim();
+    const out = JSON.parse(terminal(['verify', '--trust-list', list, '--root', root, code]).stdout);
+    assert.deepEqual([out.valid, out.issuer, out.type], [true, iss, 'health']);
+  }
+  const personal = JSON.parse(terminal(['verify', '--trust-list', list, '--root', root, issuer('mint', '--keys', keys, '--issuer', 'MO').stdout.trim()]).stdout);
+  assert.equal(personal.reason, 'type_not_allowed');
+  assert.equal(JSON.parse(terminal(['verify', '--trust-list', list, '--root', root, issuer('mint', '--keys', keys, '--issuer', 'CN-11').stdout.trim()]).stdout).issuer, 'CN-11');
+});
+
+test('mint refuses malformed subject and credential values with what it expected', () => {
+  const cases: [string[], RegExp][] = [
+    [['--doc-type', 'ID'], /--doc-type should be one of CN-RIC, CN-FPRIC, CN-HMTRP, PASSPORT, MO-RIC, got "ID"/],
+    [['--birth-date', '1990-13-45'], /--birth-date should be a date YYYY-MM-DD/],
+    [['--sex', 'X'], /--sex should be M or F/],
+    [['--nationality', 'cn'], /--nationality should be an ISO 3166 alpha-3 code/],
+    [['--health', 'blue'], /--health should be green, yellow, red or none/],
+    [['--valid-until', '2030-01-01'], /credential fields need --credential-type/],
+  ];
+  for (const [args, message] of cases) {
+    const r = issuer('mint', '--keys', keys, ...args);
+    assert.equal(r.status, 2, args.join(' '));
+    assert.match(r.stderr, message);
+  }
 });
 
 test('verify pins time with --at and reports expiry', () => {
@@ -71,11 +135,17 @@ test('verify reads one code per line from stdin and answers one JSON line each',
   assert.equal(r.status, 1);
 });
 
-test('verify applies a scenario after the verifier', () => {
+test('verify applies a venue file after the verifier', () => {
+  const venue = join(repo, 'fixtures', 'venues', 'health-checkpoint.json');
   const yellow = issuer('mint', '--keys', keys, '--health', 'yellow').stdout.trim();
-  const r = terminal(['verify', '--trust-list', list, '--root', root, '--scenario', 'gate', yellow]);
+  const r = terminal(['verify', '--trust-list', list, '--root', root, '--venue', venue, yellow]);
   assert.equal(JSON.parse(r.stdout).reason, 'health_status');
   assert.equal(r.status, 1);
+  const none = issuer('mint', '--keys', keys, '--health', 'none').stdout.trim();
+  assert.equal(JSON.parse(terminal(['verify', '--trust-list', list, '--root', root, '--venue', venue, none]).stdout).reason, 'health_status_unknown');
+  const bad = terminal(['verify', '--trust-list', list, '--root', root, '--venue', join(repo, 'README.md'), none]);
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /not valid JSON/);
 });
 
 test('verify answers unknown_key with a reason on stderr when the list does not verify', () => {

@@ -4,19 +4,27 @@ import { existsSync, openSync, writeFileSync, writeSync, closeSync } from 'node:
 import { join, resolve } from 'node:path';
 import { intOption, parseArgs, UsageError } from './args.ts';
 import { keygen } from './keys.ts';
-import { CODE_TYPES, mintCode, type MintOptions } from './mint.ts';
+import { CODE_TYPES, DOC_TYPES, HEALTH_STATUSES, mintCode, type MintOptions } from './mint.ts';
 import { readDscs, signedTrustList } from './trust-list.ts';
 
 const repoRoot = join(import.meta.dirname, '..', '..');
 const DEFAULT_KEYS = 'data/demo/issuer';
 const DEFAULT_PORT = 'data/demo/dev/scanner-sim';
-const MINT_OPTIONS = ['keys', 'issuer', 'type', 'sub', 'scope', 'name', 'ttl', 'at', 'health'] as const;
+const SUBJECT_OPTIONS = ['doc-type', 'doc-no', 'birth-date', 'sex', 'nationality'] as const;
+const CREDENTIAL_OPTIONS = ['credential-type', 'credential-no', 'holder', 'valid-from', 'valid-until', 'issuer-name'] as const;
+const MINT_OPTIONS = ['keys', 'issuer', 'type', 'sub', 'scope', 'name', 'ttl', 'at', 'health', 'health-as-of', ...SUBJECT_OPTIONS, ...CREDENTIAL_OPTIONS] as const;
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 const USAGE = `usage: issuer <command> ...
   keygen --out <dir>
   trust-list --keys <dir> --sequence <n> [--expires-in <seconds>] [--out <file>] [--dsc <file|dir>]
-  mint --keys <dir> [--issuer CN-44] [--type personal|health|credential] [--sub s] [--scope a,b]
-       [--name 张三] [--ttl seconds] [--at unix] [--health green|yellow|red]
+  mint --keys <dir> [--issuer CN-44|CN-11|CN-36|MO] [--type personal|health|credential] [--sub s]
+       [--scope a,b] [--ttl seconds] [--at unix]
+       subject:    [--name 张三] [--doc-type CN-RIC|CN-FPRIC|CN-HMTRP|PASSPORT|MO-RIC] [--doc-no n]
+                   [--birth-date YYYY-MM-DD] [--sex M|F] [--nationality CHN]
+       health:     [--health green|yellow|red|none] [--health-as-of unix]
+       credential: [--credential-type driver-license] [--credential-no n] [--holder 张三]
+                   [--valid-from YYYY-MM-DD] [--valid-until YYYY-MM-DD] [--issuer-name 广州市公安局]
   scan [--keys <dir>] [--port <path>] [mint options...]`;
 
 function mintOptions(opts: Map<string, string>, keysDefault?: string): MintOptions {
@@ -27,9 +35,20 @@ function mintOptions(opts: Map<string, string>, keysDefault?: string): MintOptio
     throw new UsageError(`--type should be one of ${CODE_TYPES.join(', ')}, got "${type}"`);
   }
   const health = opts.get('health');
-  if (health !== undefined && !['green', 'yellow', 'red'].includes(health)) {
-    throw new UsageError(`--health should be green, yellow or red, got "${health}"`);
+  if (health !== undefined && ![...HEALTH_STATUSES, 'none'].includes(health)) {
+    throw new UsageError(`--health should be green, yellow, red or none (no status), got "${health}"`);
   }
+  const check = (name: string, ok: (v: string) => boolean, expected: string) => {
+    const v = opts.get(name);
+    if (v !== undefined && !ok(v)) throw new UsageError(`--${name} should be ${expected}, got "${v}"`);
+  };
+  check('doc-type', (v) => (DOC_TYPES as readonly string[]).includes(v), `one of ${DOC_TYPES.join(', ')}`);
+  for (const d of ['birth-date', 'valid-from', 'valid-until']) check(d, (v) => DATE.test(v) && !Number.isNaN(Date.parse(v)), 'a date YYYY-MM-DD');
+  check('sex', (v) => v === 'M' || v === 'F', 'M or F');
+  check('nationality', (v) => /^[A-Z]{3}$/.test(v), 'an ISO 3166 alpha-3 code such as CHN');
+  const subject = Object.fromEntries(SUBJECT_OPTIONS.filter((k) => opts.has(k)).map((k) => [k.replace('-', '_'), opts.get(k)!]));
+  const credentialType = opts.get('credential-type');
+  if (!credentialType && CREDENTIAL_OPTIONS.some((k) => opts.has(k))) throw new UsageError('credential fields need --credential-type');
   return {
     keys,
     issuer: opts.get('issuer'),
@@ -40,6 +59,18 @@ function mintOptions(opts: Map<string, string>, keysDefault?: string): MintOptio
     ttl: intOption(opts, 'ttl'),
     at: intOption(opts, 'at'),
     health,
+    healthAsOf: intOption(opts, 'health-as-of'),
+    subject,
+    credential: credentialType
+      ? {
+          type: credentialType,
+          no: opts.get('credential-no'),
+          holder: opts.get('holder'),
+          valid_from: opts.get('valid-from'),
+          valid_until: opts.get('valid-until'),
+          issuer_name: opts.get('issuer-name'),
+        }
+      : undefined,
   };
 }
 
@@ -87,7 +118,7 @@ async function main(argv: string[]): Promise<number> {
       } finally {
         closeSync(fd);
       }
-      console.error(`scanned a ${options.get('type') ?? (options.has('health') ? 'health' : 'personal')} code into ${port}`);
+      console.error(`scanned a ${options.get('type') ?? (options.has('health') ? 'health' : options.has('credential-type') ? 'credential' : 'personal')} code into ${port}`);
       return 0;
     }
     default:

@@ -24,7 +24,13 @@ export interface IssuerFile {
   names: Record<string, string>;
 }
 
-export const GUANGDONG = {
+export interface IssuerInfo {
+  id: string;
+  names: Record<string, string>;
+  types: string[];
+}
+
+export const GUANGDONG: IssuerInfo = {
   id: 'CN-44',
   names: {
     'zh-CN': '广东省政务服务数据管理局',
@@ -34,10 +40,21 @@ export const GUANGDONG = {
   types: ['personal', 'health', 'credential'],
 };
 
+/**
+ * Every issuer the demo mints for: Guangdong, and the mutually recognized issuers a venue may
+ * meet (Beijing and Jiangxi personal codes and credentials, Macau health codes only).
+ */
+export const DEMO_ISSUERS: readonly IssuerInfo[] = [
+  GUANGDONG,
+  { id: 'CN-11', names: { 'zh-CN': '北京市政务服务管理局', 'zh-HK': '北京市政務服務管理局', en: 'Beijing Municipal Government Service Administration' }, types: ['personal', 'health', 'credential'] },
+  { id: 'CN-36', names: { 'zh-CN': '江西省政务服务管理办公室', 'zh-HK': '江西省政務服務管理辦公室', en: 'Jiangxi Provincial Government Service Administration' }, types: ['personal', 'health', 'credential'] },
+  { id: 'MO', names: { 'zh-CN': '澳门特别行政区卫生局', 'zh-HK': '澳門特別行政區衛生局', en: 'Health Bureau of Macao SAR' }, types: ['health'] },
+];
+
 const b64 = (b: Uint8Array) => Buffer.from(b).toString('base64url');
 const YEAR = 365 * 86_400;
 
-/** Creates root.json and issuer-CN-44.json in `dir` unless they exist; returns the root. */
+/** Creates root.json and one issuer-<id>.json per demo issuer in `dir`, each unless it exists; returns the root. */
 export function keygen(dir: string, now = Math.floor(Date.now() / 1000)): { root: RootFile; created: string[] } {
   mkdirSync(dir, { recursive: true });
   const created: string[] = [];
@@ -48,19 +65,20 @@ export function keygen(dir: string, now = Math.floor(Date.now() / 1000)): { root
     writeFileSync(rootPath, JSON.stringify(root, null, 2) + '\n', { mode: 0o600, flag: 'wx' });
     created.push(rootPath);
   }
-  const issuerPath = join(dir, `issuer-${GUANGDONG.id}.json`);
-  if (!existsSync(issuerPath)) {
+  for (const info of DEMO_ISSUERS) {
+    const issuerPath = join(dir, `issuer-${info.id}.json`);
+    if (existsSync(issuerPath)) continue;
     const kp = nacl.sign.keyPair();
     const issuer: IssuerFile = {
-      issuer: GUANGDONG.id,
+      issuer: info.id,
       alg: 'EdDSA',
       kid: b64(randomBytes(8)),
       x: b64(kp.publicKey),
       secret: b64(kp.secretKey),
       not_before: now - 86_400,
       not_after: now + 5 * YEAR,
-      types: GUANGDONG.types,
-      names: GUANGDONG.names,
+      types: info.types,
+      names: info.names,
     };
     writeFileSync(issuerPath, JSON.stringify(issuer, null, 2) + '\n', { mode: 0o600, flag: 'wx' });
     created.push(issuerPath);

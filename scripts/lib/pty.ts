@@ -4,6 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { track } from './processes.ts';
 
 export interface PtyPair {
   /** The path the daemon opens (a symlink to /dev/pts/N). */
@@ -19,9 +20,9 @@ export interface PtyPair {
 export async function openPtyPair(device: string, peer: string, timeoutMs = 5000): Promise<PtyPair> {
   mkdirSync(dirname(device), { recursive: true });
   mkdirSync(dirname(peer), { recursive: true });
-  const proc = spawn('socat', [`pty,raw,echo=0,link=${device}`, `pty,raw,echo=0,link=${peer}`], {
+  const proc = track(spawn('socat', [`pty,raw,echo=0,link=${device}`, `pty,raw,echo=0,link=${peer}`], {
     stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  }));
   let stderr = '';
   proc.stderr?.on('data', (b: Buffer) => (stderr += b.toString()));
   let exited = false;
@@ -37,7 +38,13 @@ export async function openPtyPair(device: string, peer: string, timeoutMs = 5000
       await sleep(10);
     }
   })();
-  await Promise.race([ready, spawnError]);
+  try {
+    await Promise.race([ready, spawnError]);
+  } catch (e) {
+    // A socat that never made its links must not outlive the failed attempt.
+    if (!exited) proc.kill('SIGKILL');
+    throw e;
+  }
   return {
     device,
     peer,

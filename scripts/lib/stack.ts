@@ -1,102 +1,47 @@
 // A whole site on loopback: sync service, demo issuer keys and trust list, an enrolled terminal
 // daemon, and a serial scanner simulated on a pty pair. `npm start`, the end-to-end tests and the
 // benchmarks all bring the system up through this one path, as real processes.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import WebSocket from 'ws';
-import type { EventMessage, VerdictMessage } from '../../terminal/src/api/messages.ts';
-import type { ScenarioConfig } from '../../terminal/src/scenarios/index.ts';
+import type { DeviceConfig } from '../../terminal/src/devices/index.ts';
+import type { SyncConfig } from '../../terminal/src/sync/index.ts';
 import { keygen, type RootFile } from '../issuer/keys.ts';
 import { signedTrustList } from '../issuer/trust-list.ts';
+import { spawnListening, stopChild, type Child, type OutputListener } from './processes.ts';
 import { openPtyPair, type PtyPair } from './pty.ts';
+import { venueFile } from './venue-devices.ts';
 
-export const REPO = resolve(import.meta.dirname, '../..');
+// The pieces that used to live here, for the callers that import them from the stack.
+export { REPO, spawnListening, type Child } from './processes.ts';
+export { waitFor } from './wait.ts';
+export { EventFeed } from './event-feed.ts';
+
+/** A device entry of the terminal config without its `path`, which the stack assigns. */
+export type StackDevice = DeviceConfig extends infer D ? (D extends unknown ? Omit<D, 'path'> : never) : never;
 
 export interface StackOptions {
   /** Folder for all state; reused across runs (the demo restarts from the same data). */
   dir: string;
-  scenario?: ScenarioConfig;
+  /**
+   * The venue: a name in fixtures/venues/, a path to a venue file, or a venue object written into
+   * the terminal config. Default `desk`.
+   */
+  venue?: string | Record<string, unknown>;
   servicePort?: number;
   kioskPort?: number;
   /** Extra keys merged into the terminal config's `sync` section (intervals, timeouts). */
-  sync?: Record<string, unknown>;
+  sync?: Partial<SyncConfig>;
   /** Service URL the terminal is told to use, when a proxy sits between them. */
   terminalServiceUrl?: string;
   /** Called with every output line of the child processes. */
-  onOutput?: (source: 'service' | 'terminal', line: string) => void;
+  onOutput?: OutputListener;
   /**
    * More serial devices, each on its own pty pair: the entry is a terminal `devices[]` config
    * without `path`; the stack adds the daemon-side path and keeps the simulator side in
    * `stack.peers[id]`.
    */
-  devices?: Record<string, unknown>[];
-}
-
-export interface Child {
-  process: ChildProcess;
-  url: string;
-  exited: Promise<number | null>;
-}
-
-/** Spawns a TypeScript entry point and resolves once it logs `"msg":"listening"` with its url. */
-export async function spawnListening(
-  entry: string,
-  args: string[],
-  source: 'service' | 'terminal',
-  onOutput?: StackOptions['onOutput'],
-  timeoutMs = 30_000,
-): Promise<Child> {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
-  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-  let output = '';
-  return await new Promise<Child>((resolveChild, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`${source} did not start within ${timeoutMs} ms:\n${output.slice(-4000)}`));
-    }, timeoutMs);
-    let found = false;
-    const onLine = (line: string) => {
-      onOutput?.(source, line);
-      if (!found) output += `${line}\n`;
-      if (!found && line.includes('"msg":"listening"')) {
-        const url = (JSON.parse(line) as { url?: string }).url;
-        if (url) {
-          found = true;
-          clearTimeout(timer);
-          resolveChild({ process: child, url, exited });
-        }
-      }
-    };
-    for (const stream of [child.stdout!, child.stderr!]) {
-      let buf = '';
-      stream.setEncoding('utf8');
-      stream.on('data', (chunk: string) => {
-        buf += chunk;
-        let i;
-        while ((i = buf.indexOf('\n')) >= 0) {
-          onLine(buf.slice(0, i));
-          buf = buf.slice(i + 1);
-        }
-      });
-    }
-    void exited.then((code) => {
-      if (!found) {
-        clearTimeout(timer);
-        reject(new Error(`${source} exited with ${code} before listening:\n${output.slice(-4000)}`));
-      }
-    });
-  });
-}
-
-async function stopChild(child: Child | null, signal: NodeJS.Signals): Promise<void> {
-  if (!child || child.process.exitCode !== null || child.process.signalCode !== null) return;
-  child.process.kill(signal);
-  const killer = setTimeout(() => child.process.kill('SIGKILL'), 10_000);
-  await child.exited;
-  clearTimeout(killer);
+  devices?: StackDevice[];
 }
 
 interface StackState {
@@ -216,7 +161,7 @@ export class Stack {
         interval_ms: 200,
         ...this.opts.sync,
       },
-      scenario: this.opts.scenario ?? { id: 'verify' },
+      venue: venueOf(this.opts.venue ?? 'desk'),
       devices: [
         { id: 'scanner-1', role: 'scanner', kind: 'serial-scanner', path: this.scannerDevice, baud: 9600, framing: 'cr' },
         ...(this.opts.devices ?? []).map((d) => (d.kind === 'camera-scanner' ? d : { ...d, path: join(this.dir, 'dev', String(d.id)) })),
@@ -264,72 +209,52 @@ export class Stack {
     writeSync(this.peerFd, `${text}\r`);
   }
 
-  /** Everything up: service, trust list, enrollment, pty scanner, terminal. */
+  /**
+   * Everything up: service, trust list, enrollment, pty scanner, terminal. If any step fails,
+   * whatever was already started is stopped before the error is thrown: the caller holds no
+   * stack to stop.
+   */
   async start(): Promise<this> {
-    await this.startService();
-    if ((await fetch(new URL('/v1/trust-list', this.serviceUrl))).status === 404) await this.publishTrustList(1);
-    await this.enroll();
-    await this.openScanner();
-    await this.startTerminal();
-    return this;
+    try {
+      await this.startService();
+      if ((await fetch(new URL('/v1/trust-list', this.serviceUrl))).status === 404) await this.publishTrustList(1);
+      await this.enroll();
+      await this.openScanner();
+      await this.startTerminal();
+      return this;
+    } catch (e) {
+      await this.stop().catch(() => undefined);
+      throw e;
+    }
   }
 
+  /** Stops everything that runs, each part even when another fails to stop; throws the first failure. */
   async stop(): Promise<void> {
-    await this.stopTerminal();
-    await this.stopService();
-    if (this.peerFd !== null) closeSync(this.peerFd);
-    this.peerFd = null;
-    await this.pty?.close();
-    this.pty = null;
-    for (const p of this.extraPtys.splice(0)) await p.close();
-    for (const id of Object.keys(this.peers)) delete this.peers[id];
-  }
-}
-
-/** Waits until `check` returns a value (not undefined/false), polling every `everyMs`. */
-export async function waitFor<T>(check: () => T | Promise<T>, timeoutMs = 10_000, everyMs = 20, what = 'condition'): Promise<Exclude<T, false | undefined | null>> {
-  const deadline = Date.now() + timeoutMs;
-  while (true) {
-    const v = await check();
-    if (v !== undefined && v !== false && v !== null) return v as Exclude<T, false | undefined | null>;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(everyMs);
-  }
-}
-
-/** What a kiosk sees: every message on the daemon's /api/events since connecting. */
-export class EventFeed {
-  readonly messages: EventMessage[] = [];
-
-  private constructor(private readonly ws: WebSocket) {
-    ws.on('message', (d) => this.messages.push(JSON.parse(String(d)) as EventMessage));
-  }
-
-  static async open(kioskUrl: string): Promise<EventFeed> {
-    const ws = new WebSocket(new URL('/api/events', kioskUrl.replace(/^http/, 'ws')));
-    const feed = new EventFeed(ws);
-    await new Promise((resolve, reject) => {
-      ws.once('open', resolve);
-      ws.once('error', reject);
+    const failures: unknown[] = [];
+    const step = async (f: () => Promise<void> | void) => {
+      try {
+        await f();
+      } catch (e) {
+        failures.push(e);
+      }
+    };
+    await step(() => this.stopTerminal());
+    await step(() => this.stopService());
+    await step(() => {
+      if (this.peerFd !== null) closeSync(this.peerFd);
+      this.peerFd = null;
     });
-    return feed;
+    await step(async () => {
+      await this.pty?.close();
+      this.pty = null;
+    });
+    for (const p of this.extraPtys.splice(0)) await step(() => p.close());
+    for (const id of Object.keys(this.peers)) delete this.peers[id];
+    if (failures.length) throw failures[0];
   }
+}
 
-  verdicts(): VerdictMessage[] {
-    return this.messages.filter((m): m is VerdictMessage => m.type === 'verdict');
-  }
-
-  /** Sequence of the newest verdict seen, 0 before any. */
-  lastSeq(): number {
-    return Math.max(0, ...this.verdicts().map((v) => v.seq));
-  }
-
-  /** The first verdict with a sequence above `after`. */
-  nextVerdict(after: number, timeoutMs = 10_000): Promise<VerdictMessage> {
-    return waitFor(() => this.verdicts().find((v) => v.seq > after), timeoutMs, 10, `a verdict after ${after} on /api/events`);
-  }
-
-  close(): void {
-    this.ws.close();
-  }
+function venueOf(v: string | Record<string, unknown>): string | Record<string, unknown> {
+  if (typeof v !== 'string') return v;
+  return v.includes('/') ? resolve(v) : venueFile(v);
 }

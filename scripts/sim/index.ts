@@ -5,7 +5,7 @@ export { openPtyPair, type PtyPair } from '../lib/pty.ts';
 export { IdCardSim, type SimLink } from './idcard.ts';
 export { openUsbIdCardSim, usbSimLink, USB_IDCARD_SPEC } from './usb-idcard.ts';
 export { addressRecords, cardText, fakePhoto, type SimCard } from './idcard-data.ts';
-export { MrzSim } from './mrz.ts';
+export { MrzSim, passportLines } from './mrz.ts';
 export { PrinterSim } from './printer.ts';
 export { decodeEscPos, renderText, type Decoded, type PrintedLine } from './escpos-decode.ts';
 export { RelaySim, type RelayEvent } from './relay.ts';

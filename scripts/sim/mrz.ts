@@ -21,3 +21,17 @@ export class MrzSim {
     return this.port.close();
   }
 }
+
+/** ICAO 9303 check digit (weights 7 3 1), written from the standard for the simulator. */
+function check(s: string): string {
+  return String([...s].reduce((sum, c, i) => sum + (c === '<' ? 0 : /\d/.test(c) ? Number(c) : c.charCodeAt(0) - 55) * [7, 3, 1][i % 3]!, 0) % 10);
+}
+
+/** The ICAO specimen passport (TD3) with its check digits, expiring on `expiry` (YYMMDD). */
+export function passportLines(expiry = '310415'): string[] {
+  const doc = 'L898902C3';
+  const birth = '740812';
+  const personal = 'ZE184226B<<<<<';
+  const l2 = `${doc}${check(doc)}UTO${birth}${check(birth)}F${expiry}${check(expiry)}${personal}${check(personal)}`;
+  return ['P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<', l2 + check(l2.slice(0, 10) + l2.slice(13, 20) + l2.slice(21, 43))];
+}

@@ -10,6 +10,8 @@ export interface RelayEvent {
 export class RelaySim {
   readonly events: RelayEvent[] = [];
   readonly badFrames: string[] = [];
+  /** Called with each change as it is decoded. */
+  onEvent: ((e: RelayEvent) => void) | null = null;
   #buf: Buffer = Buffer.alloc(0);
 
   private constructor(readonly port: SimPort) {
@@ -28,7 +30,9 @@ export class RelaySim {
           this.badFrames.push(f.toString('hex'));
           continue;
         }
-        this.events.push({ channel: f[1], closed: f[2] === 1, at: Date.now() });
+        const e = { channel: f[1], closed: f[2] === 1, at: Date.now() };
+        this.events.push(e);
+        this.onEvent?.(e);
       }
     });
   }

@@ -97,6 +97,7 @@ export const heartbeat = {
         over_quota: { type: 'boolean' },
       },
     },
+    sync_error: { type: ['string', 'null'], maxLength: 1024 },
     devices: {
       type: 'array',
       maxItems: 64,

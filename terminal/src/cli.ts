@@ -5,7 +5,7 @@ export {};
 
 const commands: Record<string, { file: string; summary: string }> = {
   run: { file: 'run', summary: 'run --config <file>            the terminal daemon' },
-  verify: { file: 'verify', summary: 'verify --trust-list <jws> --root <kid>:<x> [--at s] [--scenario id] <code|->' },
+  verify: { file: 'verify', summary: 'verify --trust-list <jws> --root <kid>:<x> [--at s] [--venue file] <code|->' },
   trust: { file: 'trust', summary: 'trust install --data <dir> --root <kid>:<x> <jws-file>' },
   read: { file: 'read', summary: 'read <scanner|idcard|mrz> <path> [--baud N] [--count N]' },
   devices: { file: 'devices', summary: 'devices [--config <file>]     list HID and serial devices' },

@@ -22,15 +22,16 @@ test(`a day of events (${EVENTS}) queued with the service down drains when it re
   try {
     core.engine.start();
     const start = Date.now() - DAY_MS;
-    const appendDay = core.db.transaction((from: number, n: number) => {
-      for (let i = from; i < from + n; i++) {
-        const at = start + Math.floor((i * DAY_MS) / EVENTS);
-        const personal = i % 3 === 0 ? { name: '赵六', doc_no: `4401011990010${String(i % 10000).padStart(5, '0')}` } : null;
-        const e = core.queue.append({ type: i % 10 === 0 ? 'device' : 'registration', at, trusted_at: at, scenario: 'hotel-checkin', body: { accepted: true, i }, sealed: personal ? core.sealer.seal(personal) : null });
-        pushed.set(e.seq, e.hash);
-      }
-    });
-    for (let i = 0; i < EVENTS; i += 500) appendDay.immediate(i, 500);
+    const appendDay = (from: number, n: number) =>
+      core.queue.commit((tx) => {
+        for (let i = from; i < from + n; i++) {
+          const at = start + Math.floor((i * DAY_MS) / EVENTS);
+          const personal = i % 3 === 0 ? { name: '赵六', doc_no: `4401011990010${String(i % 10000).padStart(5, '0')}` } : null;
+          const e = tx.append({ type: i % 10 === 0 ? 'device' : 'registration', at, trusted_at: at, scenario: 'hotel-checkin', body: { accepted: true, i }, sealed: personal ? core.sealer.seal(personal) : null });
+          pushed.set(e.seq, e.hash);
+        }
+      });
+    for (let i = 0; i < EVENTS; i += 500) appendDay(i, 500);
     await sleep(500);
     const offline = core.queue.stats();
     assert.equal(offline.backlog, EVENTS);

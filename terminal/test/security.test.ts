@@ -12,7 +12,7 @@ import nacl from 'tweetnacl';
 import { mintCode } from '../../scripts/issuer/mint.ts';
 import { EventFeed, Stack, waitFor } from '../../scripts/lib/stack.ts';
 import { ed25519PrivateKey, signRequest } from '../src/protocol/index.ts';
-import { DB_FILE } from '../src/queue/index.ts';
+import { DB_FILE } from '../src/db/index.ts';
 import { FaultProxy } from './support/fault-proxy.ts';
 
 const NAME = '欧阳振华';
@@ -30,7 +30,7 @@ before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'yss-security-'));
   proxy = new FaultProxy({ tap: (c, chunk) => sent.set(c, Buffer.concat([sent.get(c) ?? Buffer.alloc(0), chunk])) });
   const proxyUrl = await proxy.listen();
-  stack = new Stack({ dir, scenario: { id: 'hotel-checkin' }, terminalServiceUrl: proxyUrl, onOutput: (_s, line) => logs.push(line), sync: { heartbeat_s: 1 } });
+  stack = new Stack({ dir, venue: 'hotel', terminalServiceUrl: proxyUrl, onOutput: (_s, line) => logs.push(line), sync: { heartbeat_s: 1 } });
   await stack.startService();
   const u = new URL(stack.serviceUrl);
   proxy.target = { host: u.hostname, port: Number(u.port) };

@@ -10,7 +10,7 @@ import { DELETE_KEY } from './screens/keypad.ts';
 import { outOfService } from './screens/out-of-service.ts';
 import { pin } from './screens/pin.ts';
 import { registration, type RegistrationState } from './screens/registration.ts';
-import { result, type Note } from './screens/result.ts';
+import { refusalWords, result, type Note } from './screens/result.ts';
 import { staff } from './screens/staff.ts';
 import { ticket } from './screens/ticket.ts';
 import { topbar } from './screens/topbar.ts';
@@ -33,8 +33,8 @@ export interface AppOptions {
   /** Where dist/ is served, ending in `/`. */
   base: string;
   lang: Lang;
-  /** How long a verdict stays on screen, ms (elderly mode: 1.5×). */
-  resultMs: number;
+  /** How long a verdict stays on screen, ms; null: the venue's `clear_after_s` (default 15 s). */
+  resultMs: number | null;
   storage: Storage | null;
   /** Record paint times of verdicts in `window.yssPaints` (benchmarks). */
   bench: boolean;
@@ -114,12 +114,21 @@ export class App {
     this.render();
   }
 
+  /** How long a result stays: the page's `result_ms`, else the venue's `clear_after_s`. */
+  private resultMs(): number {
+    return this.o.resultMs ?? (this.health?.venue?.clear_after_s ?? 15) * 1000;
+  }
+
   private onVerdict(v: VerdictMessage): void {
     // A scan never interrupts staff at work or a guest typing their room number.
     if (this.screen.kind === 'pin' || this.screen.kind === 'staff' || this.screen.kind === 'registration') return;
     const tk = v.effects.find((e) => e.kind === 'ticket');
     const reg = v.effects.find((e) => e.kind === 'registration');
-    let hold = this.o.resultMs * (this.elderly ? 1.5 : 1);
+    // Personal data leaves the screen after resultMs (or at the next reading); elderly mode
+    // keeps only screens without it longer.
+    const personal = Object.keys(v.display).some((k) => k === 'name_masked' || k === 'holder_masked' || k === 'credential_no_masked');
+    const resultMs = this.resultMs();
+    let hold = resultMs * (this.elderly && !personal ? 1.5 : 1);
     if (!v.accepted) this.screen = { kind: 'result', v };
     else if (tk) this.screen = { kind: 'ticket', v };
     else if (reg && reg.room === undefined) {
@@ -143,7 +152,8 @@ export class App {
     const tk = v.effects.find((e) => e.kind === 'ticket');
     if (!v.accepted) {
       const k = reasonKeys(v.reason);
-      this.sound.speak(this.lang, ctx.t('speak.refused', { reason: ctx.t(k.reason), next: ctx.t(k.next) }), 'speak.refused.short');
+      const words = refusalWords(ctx, v);
+      this.sound.speak(this.lang, ctx.t('speak.refused', { reason: words?.reason ?? ctx.t(k.reason), next: words?.next ?? ctx.t(k.next) }), 'speak.refused.short');
     } else if (tk) this.sound.speak(this.lang, ctx.t('speak.ticket', { number: tk.number }), 'speak.ticket.short');
     else this.sound.speak(this.lang, ctx.t('speak.accepted'), 'speak.accepted');
   }
@@ -251,7 +261,7 @@ export class App {
     const key: MessageKey = r.ok && r.value.ok ? 'registration.done' : 'registration.failed';
     this.screen = { kind: 'result', v: sc.v, note: { key, vars: { room: sc.room, guests } } };
     this.render();
-    this.homeAfter(this.o.resultMs * (this.elderly ? 1.5 : 1));
+    this.homeAfter(this.resultMs());
   }
 
   private view(ctx: Ctx): HTMLElement {

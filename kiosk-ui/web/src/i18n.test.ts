@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { CATALOGS, LANGS, REASONS, reasonKeys, t } from './i18n.ts';
+import { DEGRADED_CODES } from '../../../terminal/src/api/index.ts';
+import { CATALOGS, DEGRADED, degradedText, LANGS, REASONS, reasonKeys, t } from './i18n.ts';
 
 test('every catalog has exactly the same keys, none empty', () => {
   const keys = Object.keys(CATALOGS['zh-CN']).sort();
@@ -20,6 +21,23 @@ test('every refusal reason has words and a next step in every language', () => {
       assert.ok(t(lang, k.reason).length > 1 && t(lang, k.next).length > 1, `${lang} ${reason}`);
     }
   }
+});
+
+test("every degraded code the daemon reports has staff words in every language", () => {
+  const codes = DEGRADED_CODES.map((c) => (c === 'device' ? 'device_scanner-1' : c));
+  assert.deepEqual(Object.keys(DEGRADED).sort(), DEGRADED_CODES.filter((c) => c !== 'device').sort());
+  for (const lang of LANGS) {
+    const seen = new Set<string>();
+    for (const code of codes) {
+      const words = degradedText(lang, code);
+      assert.notEqual(words, t(lang, 'degraded.unknown', { code }), `${lang} ${code} is translated`);
+      assert.ok(!words.includes('_') || code.startsWith('device_'), `${lang} ${code}: no raw code shown (${words})`);
+      seen.add(words);
+    }
+    assert.equal(seen.size, codes.length, `${lang}: each code has its own words`);
+  }
+  assert.equal(degradedText('en', 'device_printer-2'), 'Device printer-2 not connected');
+  assert.equal(degradedText('zh-CN', 'from_a_newer_daemon' as never), '其他问题（from_a_newer_daemon）');
 });
 
 test('an unknown or missing reason falls back to generic words', () => {

@@ -1,6 +1,6 @@
 // The three catalogs and the one lookup. Every visible or spoken string comes from a catalog;
 // `MessageKey` is the zh-CN catalog's key set, so a missing key is a type error.
-import type { Reason } from '../../../terminal/src/api/messages.ts';
+import type { Degraded, FixedDegraded, Reason } from '../../../terminal/src/api/messages.ts';
 import en from '../catalog/en.json';
 import zhCN from '../catalog/zh-CN.json';
 import zhHK from '../catalog/zh-HK.json';
@@ -34,7 +34,31 @@ export const REASONS = {
   not_a_code: true,
   id_number_invalid: true,
   document_expired: true,
+  input_not_accepted: true,
+  identity_required: true,
+  health_status_unknown: true,
+  health_status_stale: true,
+  outside_hours: true,
 } as const satisfies Record<Reason, true>;
+
+/** Every fixed degraded code, checked both ways by the compiler like REASONS; `device_<id>` is one more. */
+export const DEGRADED = {
+  no_trust_list: true,
+  trust_list_stale: true,
+  clock_untrusted: true,
+  sync_offline: true,
+  sync_backoff: true,
+  sync_unenrolled: true,
+  queue_near_quota: true,
+  queue_over_quota: true,
+} as const satisfies Record<FixedDegraded, true>;
+
+/** Staff words for one degraded code; a code from a newer daemon is shown as it is. */
+export function degradedText(lang: Lang, code: Degraded): string {
+  if (code.startsWith('device_')) return t(lang, 'degraded.device', { id: code.slice('device_'.length) });
+  if (Object.hasOwn(DEGRADED, code)) return t(lang, `degraded.${code as FixedDegraded}`);
+  return t(lang, 'degraded.unknown', { code });
+}
 
 export function isLang(x: unknown): x is Lang {
   return typeof x === 'string' && (LANGS as readonly string[]).includes(x);

@@ -1,5 +1,6 @@
 // Entry point of the kiosk page. Query parameters (for installers and tests): `lang` (default
-// zh-CN), `result_ms` (how long a verdict stays, default 6000), `bench=1` (record paint times),
+// zh-CN), `result_ms` (how long a verdict stays; default the venue's clear_after_s, 15 s unless set:
+// personal data leaves the screen then, or at the next reading), `bench=1` (record paint times),
 // `camera=0` (do not open the camera even when a camera-scanner is configured).
 import type { Health } from '../../../terminal/src/api/messages.ts';
 import { App } from './app.ts';
@@ -22,7 +23,7 @@ new App({
   eventsUrl: `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api/events`,
   base: new URL('.', location.href).href,
   lang: isLang(lang) ? lang : 'zh-CN',
-  resultMs: Number.isFinite(resultMs) && resultMs > 0 ? resultMs : 6000,
+  resultMs: Number.isFinite(resultMs) && resultMs > 0 ? resultMs : null,
   storage: localStore(),
   bench: q.get('bench') === '1',
 });

@@ -6,7 +6,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { Stack } from '../../../scripts/lib/stack.ts';
-import type { ScenarioConfig } from '../../../terminal/src/scenarios/index.ts';
 
 export async function freePort(): Promise<number> {
   const srv = createServer();
@@ -22,9 +21,10 @@ export interface KioskStack {
   close(): Promise<void>;
 }
 
-export async function startKioskStack(scenario: ScenarioConfig): Promise<KioskStack> {
+/** `venue`: a name in fixtures/venues/ (or a venue object). */
+export async function startKioskStack(venue: string | Record<string, unknown>): Promise<KioskStack> {
   const dir = mkdtempSync(join(tmpdir(), 'yss-kiosk-ui-'));
-  const stack = new Stack({ dir, scenario, kioskPort: await freePort() });
+  const stack = new Stack({ dir, venue, kioskPort: await freePort() });
   await stack.start();
   return {
     stack,

@@ -38,7 +38,7 @@ export const SCREENS: ScreenCase[] = [
       await page.waitForSelector('[data-badge="offline"]');
     },
   },
-  { name: 'accepted', screen: 'accepted', reach: (page, d) => pushAndWait(page, d, verdict({ effects: [{ kind: 'gate', opened: true }] }), 'accepted') },
+  { name: 'accepted', screen: 'accepted', reach: (page, d) => pushAndWait(page, d, verdict({ effects: [{ kind: 'gate', relay: 'relay-1', pulse_ms: 500 }] }), 'accepted') },
   {
     name: 'refused',
     screen: 'refused',
@@ -54,7 +54,7 @@ export const SCREENS: ScreenCase[] = [
     name: 'certificate',
     screen: 'certificate',
     reach: (page, d) =>
-      pushAndWait(page, d, verdict({ code_type: 'credential', display: { name_masked: '李*华', credential_type: '居住证 / Residence permit', valid_until: '2027-06-30' } }), 'certificate'),
+      pushAndWait(page, d, verdict({ code_type: 'credential', display: { credential_type: '居住证 / Residence permit', credential_no_masked: '4401**********1234', holder_masked: '李*华', issuer_name: '广州市公安局', valid_until: '2027-06-30' } }), 'certificate'),
   },
   {
     name: 'registration',
@@ -123,3 +123,10 @@ export async function setMode(page: Page, m: Mode): Promise<void> {
   if (pressed !== m.elderly) await page.click('[data-action="elderly"]');
   await page.waitForSelector(m.elderly ? 'body.elderly' : 'body:not(.elderly)');
 }
+
+/** The displays venues have: portrait kiosks (hospitals, halls), landscape gates and desks, tablets. */
+export const VIEWPORTS = [
+  { name: 'portrait', width: 1080, height: 1920 },
+  { name: 'landscape', width: 1920, height: 1080 },
+  { name: 'tablet', width: 1280, height: 800 },
+] as const;

@@ -14,7 +14,7 @@ let page: Page;
 let seq = 0;
 
 before(async () => {
-  [browser, ks] = await Promise.all([launch(), startKioskStack({ id: 'hotel-checkin' })]);
+  [browser, ks] = await Promise.all([launch(), startKioskStack('hotel')]);
   page = await openKiosk(browser, `${ks.url}?lang=en&result_ms=600000`);
   await page.waitForSelector('main[data-screen="idle"]');
 });
@@ -32,7 +32,7 @@ async function scan(code: string): Promise<string> {
 
 describe('kiosk on the real daemon (hotel desk, then verifier)', () => {
   test('a check-in scan opens the keypad, and room and guests are recorded by the daemon', async () => {
-    // A hotel needs the holder's authorization (scope) and the document fields (decide.ts).
+    // A hotel needs the holder's authorization (scope) and the document fields (fixtures/venues/hotel.json).
     const subject = { doc_type: 'resident-id', doc_no: '440105199001011234' };
     ks.stack.scan(mintCode({ keys: ks.stack.keysDir, type: 'personal', name: '陈大文', scope: ['hotel-checkin'], subject }));
     await page.waitForSelector('section[data-screen="registration"]', { timeout: 10_000 });
@@ -49,7 +49,7 @@ describe('kiosk on the real daemon (hotel desk, then verifier)', () => {
   });
 
   test('restarted as a verifier, a personal code shows accepted and a credential shows the certificate', async () => {
-    ks.stack.opts.scenario = { id: 'verify' };
+    ks.stack.opts.venue = 'desk';
     await ks.stack.stopTerminal();
     await ks.stack.startTerminal();
     await page.waitForSelector('[data-badge="reconnecting"]', { state: 'detached', timeout: 15_000 });

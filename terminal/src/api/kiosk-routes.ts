@@ -14,6 +14,7 @@ import type {
   StaffOverview,
   VerdictMessage,
 } from './messages.ts';
+import { API_ERRORS, type ApiErrorCode } from './errors.ts';
 
 export interface KioskRouteDeps {
   health(): Health;
@@ -39,19 +40,9 @@ export interface KioskRouteDeps {
   lockoutMs?: number;
 }
 
-const ERRORS = {
-  YSS_API_PIN_WRONG: { status: 401, message: 'The staff PIN is wrong' },
-  YSS_API_PIN_LOCKED: { status: 429, message: 'Too many wrong staff PINs; wait before trying again' },
-  YSS_API_STAFF_DISABLED: { status: 403, message: 'Staff sign-in is disabled: no staff PIN is configured' },
-  YSS_API_UNAUTHORIZED: { status: 401, message: 'A staff session is required: sign in with the staff PIN' },
-  YSS_API_FOREIGN_ORIGIN: { status: 403, message: 'Requests from another origin are refused' },
-  YSS_API_BAD_REQUEST: { status: 400, message: 'The request body is not valid' },
-  YSS_API_NO_REGISTRATION: { status: 404, message: 'This scenario has no registration step' },
-} as const;
-type ErrorCode = keyof typeof ERRORS;
 
-function fail(reply: FastifyReply, code: ErrorCode, extra: Partial<ApiError> = {}, message?: string): FastifyReply {
-  const e = ERRORS[code];
+function fail(reply: FastifyReply, code: ApiErrorCode, extra: Partial<ApiError> = {}, message?: string): FastifyReply {
+  const e = API_ERRORS[code];
   const body: ApiError = { error: code, message: message ?? e.message, ...extra };
   return reply.code(e.status).send(body);
 }

@@ -1,87 +1,35 @@
 // The daemon's loopback API, as types. The kiosk UI imports this file, so a change here breaks
 // the UI's build rather than the kiosk. Documented in docs/api.md.
 
-/** A stable machine code for why a code or reading was refused (codes.md §5 and scenario checks). */
-export type Reason =
-  | 'malformed'
-  | 'unsupported_alg'
-  | 'unknown_key'
-  | 'alg_mismatch'
-  | 'issuer_mismatch'
-  | 'key_revoked'
-  | 'key_not_valid'
-  | 'type_not_allowed'
-  | 'bad_signature'
-  | 'not_yet_valid'
-  | 'expired'
-  | 'lifetime_too_long'
-  | 'revoked'
-  | 'replayed'
-  | 'issuer_not_accepted'
-  | 'authorization_required'
-  | 'health_status'
-  | 'trust_list_too_old'
-  | 'not_a_code'
-  | 'id_number_invalid'
-  | 'document_expired';
+// Each part defines the types it owns; the API re-exports them so the kiosk has one file to read.
+import type { Degraded } from './degraded.ts';
+import type { DeviceHealth } from '../devices/index.ts';
+import type { QueueStats } from '../queue/index.ts';
+import type { Display, Effect, Reason, Source } from '../scenarios/index.ts';
+import type { SyncHealth } from '../sync/index.ts';
+import type { TrustHealth } from '../trust/index.ts';
+import type { Localized, Words } from '../venue/index.ts';
 
-/** Where a device is in its life (UnifiedPOS: open → claim → enable; errors and unplug). */
-export type DeviceState = 'connecting' | 'connected' | 'disconnected' | 'error' | 'missing_backend';
-
-export interface DeviceHealth {
-  /** Configured id of the device, e.g. `scanner-1`. */
-  id: string;
-  role: 'scanner' | 'idcard' | 'mrz' | 'printer' | 'relay';
-  /** Adapter kind, e.g. `serial-scanner`, `hid-pos`. */
-  kind: string;
-  state: DeviceState;
-  /** Path currently open (or configured), if any. */
-  path: string | null;
-  /** Human-readable detail for staff (last error, missing package, ...). */
-  detail: string | null;
-  /** Unix milliseconds of the last reading, or null. */
-  last_reading_at: number | null;
-}
-
-export interface TrustHealth {
-  /** Installed trust-list sequence, or null when none is installed. */
-  sequence: number | null;
-  /** Unix seconds, from the installed list. */
-  issued_at: number | null;
-  /** Unix seconds, from the installed list. */
-  expires_at: number | null;
-  /** True once the list is past expires_at: codes still verify, the terminal reports degraded. */
-  stale: boolean;
-}
-
-export interface QueueHealth {
-  /** Events committed but not yet acknowledged by the sync service. */
-  backlog: number;
-  /** Age in seconds of the oldest unacknowledged event, or null. */
-  oldest_unsent_age_s: number | null;
-  /** Highest committed sequence number. */
-  last_seq: number;
-}
-
-export interface SyncHealth {
-  state: 'idle' | 'uploading' | 'backoff' | 'offline' | 'unenrolled' | 'disabled';
-  /** Unix milliseconds of the last successful exchange with the service. */
-  last_success_at: number | null;
-  last_error: string | null;
-  /** Highest sequence the service acknowledged. */
-  acked_seq: number;
-}
+export type { Degraded, FixedDegraded } from './degraded.ts';
+export type { DeviceHealth, DeviceRole, DeviceState } from '../devices/index.ts';
+export type { QueueStats } from '../queue/index.ts';
+export type { Display, Effect, Reason, Source } from '../scenarios/index.ts';
+export type { SyncHealth } from '../sync/index.ts';
+export type { TrustHealth } from '../trust/index.ts';
 
 export interface Health {
   status: 'ok' | 'degraded';
   /** Why the terminal is degraded, as stable codes (`trust_list_stale`, `device_scanner-1`, ...). */
-  degraded: string[];
+  degraded: Degraded[];
   terminal_id: string | null;
   version: string;
+  /** The venue's name (kept under this key, as in every event). */
   scenario: string;
+  /** The venue as the kiosk needs it: what it is, and how long personal data may stay on screen. */
+  venue: { name: string; kind: 'desk' | 'kiosk' | 'gate'; title: Localized; clear_after_s: number };
   devices: DeviceHealth[];
   trust: TrustHealth;
-  queue: QueueHealth;
+  queue: QueueStats;
   sync: SyncHealth;
   clock: { wall: number; trusted: number; drift_s: number };
 }
@@ -96,23 +44,18 @@ export interface VerdictMessage {
   accepted: boolean;
   reason: Reason | null;
   scenario: string;
-  /** What was read: a signed code family, or an ID card / MRZ. */
-  source: 'YSS1' | 'HC1' | 'idcard' | 'mrz' | 'other';
+  source: Source;
   /** Issuer id (e.g. `CN-44`) for signed codes. */
   issuer: string | null;
   /** Code type (`personal`, `health`, `credential`, `hcert`). */
   code_type: string | null;
-  /** Only what the screen may show: a masked name, never a full ID number. */
-  display: { name_masked?: string; health?: 'green' | 'yellow' | 'red'; credential_type?: string; valid_until?: string };
+  display: Display;
   replayed: boolean;
-  /** Side effects the scenario produced, e.g. a ticket number. */
+  /** Side effects the venue named, e.g. a ticket number. */
   effects: Effect[];
+  /** The venue's own words for this refusal (fixtures/venues `refusals`), in place of the kiosk's general ones. */
+  words?: Words;
 }
-
-export type Effect =
-  | { kind: 'ticket'; number: string; service: string; /** Tickets issued earlier today for this service. */ issued_today: number }
-  | { kind: 'gate'; opened: boolean }
-  | { kind: 'registration'; room?: string; guests?: number };
 
 export interface DeviceMessage {
   type: 'device';

@@ -9,13 +9,14 @@ const health = (over: Partial<Health> = {}): Health => ({
   degraded: ['device_idcard-1'],
   terminal_id: 't-1',
   version: 'test',
-  scenario: 'hotel-checkin',
+  scenario: 'hotel',
+  venue: { name: 'hotel', kind: 'desk', title: { 'zh-CN': '酒店', 'zh-HK': '酒店', en: 'Hotel' }, clear_after_s: 15 },
   devices: [
     { id: 'scanner-1', role: 'scanner', kind: 'serial-scanner', state: 'connected', path: '/dev/ttyUSB0', detail: null, last_reading_at: null },
     { id: 'idcard-1', role: 'idcard', kind: 'serial-idcard', state: 'disconnected', path: null, detail: 'unplugged', last_reading_at: null },
   ],
   trust: { sequence: 4, issued_at: 1, expires_at: 2, stale: true },
-  queue: { backlog: 12, oldest_unsent_age_s: 95, last_seq: 40 },
+  queue: { backlog: 12, oldest_unsent_age_s: 95, last_seq: 40, bytes: 0, max_bytes: 1, dropped_total: 0, over_quota: false },
   sync: { state: 'offline', last_success_at: null, last_error: 'YSS_SYNC_NETWORK: down', acked_seq: 28 },
   clock: { wall: 0, trusted: 0, drift_s: -3 },
   ...over,
@@ -51,7 +52,7 @@ test('the terminal metrics show its health, verify timings and sync errors by co
   assert.equal(v('yss_terminal_trust_list_stale'), 1);
   assert.equal(v('yss_terminal_clock_drift_seconds'), -3);
   // A device removed from the config disappears from the metrics instead of staying at its last value.
-  h = health({ devices: [], queue: { backlog: 0, oldest_unsent_age_s: null, last_seq: 40 }, trust: { sequence: null, issued_at: null, expires_at: null, stale: false } });
+  h = health({ devices: [], queue: { backlog: 0, oldest_unsent_age_s: null, last_seq: 40, bytes: 0, max_bytes: 1, dropped_total: 0, over_quota: false }, trust: { sequence: null, issued_at: null, expires_at: null, stale: false } });
   v = await scrape();
   assert.ok(Number.isNaN(v('yss_terminal_device_up{device="scanner-1",role="scanner"}')));
   assert.equal(v('yss_terminal_queue_oldest_unsent_age_seconds'), 0);

@@ -44,7 +44,8 @@ export interface YssClaimsInput {
   cti: Uint8Array;
   scope?: string[];
   subject?: Record<string, string>;
-  health?: { status: string; as_of: number };
+  /** `status` may be left out: a code whose status is unknown (codes.md §4). */
+  health?: { status?: string; as_of: number };
   credential?: Record<string, string>;
 }
 

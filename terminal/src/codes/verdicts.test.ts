@@ -4,8 +4,11 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { ALG_ES256, buildCoseSign1, cborEncode, encodeCodeText, verifyCode } from './index.ts';
 import { openTrustList, signTrustList, type TrustIndex } from '../trust/index.ts';
-import { decide } from '../scenarios/index.ts';
+import { join } from 'node:path';
+import { decideVenue, loadVenue } from '../venue/index.ts';
 import { es256Signer, makeWorld, NOW, yssCode, hcertCode, type World } from './test/helpers.ts';
+
+const venue = (name: string) => loadVenue(join(import.meta.dirname, '..', '..', '..', 'fixtures', 'venues', `${name}.json`));
 
 const at = { now: NOW };
 const YEAR = 365 * 86_400;
@@ -84,11 +87,9 @@ test('reports the issuer of the key that verified an HC1 code, and its iss only 
   assert.equal(r.valid, true);
   assert.equal(r.issuer, 'DCC');
   assert.equal(r.claimedIssuer, 'CN-44');
-  const d = decide({ id: 'verify', accept_issuers: ['CN-44'] }, { kind: 'code', text: '', symbology: null, aim: null }, r, {
-    now: NOW,
-    skew: 120,
-    trustAge: 0,
-  });
+  // A desk taking every code type from Guangdong only: the HC1 key's issuer (DCC) decides, not the claim.
+  const guangdongOnly = { ...venue('desk'), inputs: { codes: (['personal', 'health', 'credential', 'hcert'] as const).map((type) => ({ type, issuers: ['CN-44'] })) } };
+  const d = decideVenue(guangdongOnly, { kind: 'code', text: '', symbology: null, aim: null }, r, { now: NOW, skew: 120, trustAge: 0, lastSeen: () => null });
   assert.deepEqual([d.accepted, d.reason], [false, 'issuer_not_accepted']);
 });
 
@@ -152,7 +153,7 @@ test('prints a "__proto__" key of the yss map as a key, so the claims printed ar
   const printed = JSON.parse(JSON.stringify(r.claims)) as { yss: Record<string, unknown> };
   assert.deepEqual(Object.keys(printed.yss).sort(), ['__proto__', 't', 'v']);
   assert.deepEqual(printed.yss.scope, undefined);
-  // The scenario reads what was printed: no scope, so the hotel asks for authorization.
-  const d = decide({ id: 'hotel-checkin' }, { kind: 'code', text: code, symbology: null, aim: null }, r, { now: NOW, skew: 120, trustAge: 0 });
+  // The venue reads what was printed: no scope, so the hotel asks for authorization.
+  const d = decideVenue(venue('hotel'), { kind: 'code', text: code, symbology: null, aim: null }, r, { now: NOW, skew: 120, trustAge: 0, lastSeen: () => null });
   assert.deepEqual([d.accepted, d.reason], [false, 'authorization_required']);
 });

@@ -3,7 +3,7 @@
 // installed, 1 refused with the reason, 2 usage.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { openDatabase } from '../queue/index.ts';
+import { openDatabase } from '../db/index.ts';
 import { parseRootArg, TrustedClock, TrustStore, type RootKey } from '../trust/index.ts';
 
 const USAGE = 'usage: terminal trust install --data <dir> --root <kid>:<x> [--root ...] <jws-file>';

@@ -1,15 +1,14 @@
-// `terminal verify --trust-list <jws-file> --root <kid>:<x> [--at s] [--scenario id] <code|->`:
+// `terminal verify --trust-list <jws-file> --root <kid>:<x> [--at s] [--venue file] <code|->`:
 // one JSON line per code on stdout (codes.md §6), diagnostics on stderr; exit 0 all valid,
 // 1 otherwise, 2 usage. With `-`, codes come one per line on stdin, so thousands share one process.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { MAX_CODE_TEXT, verifyCode, type VerifyResult } from '../codes/index.ts';
-import { allowsReplay, decide, type ScenarioConfig } from '../scenarios/index.ts';
 import { openTrustList, parseRootArg, type RootKey, type TrustIndex } from '../trust/index.ts';
+import { decideVenue, loadVenue, verifierAllowsReplay, VenueError, type Venue } from '../venue/index.ts';
 
 const USAGE =
-  'usage: terminal verify --trust-list <jws-file> --root <kid>:<x> [--root ...] [--at <unix-seconds>] [--scenario <id>] <code|->';
-const SCENARIOS = ['verify', 'hotel-checkin', 'queue-ticket', 'gate', 'hospital-checkin'];
+  'usage: terminal verify --trust-list <jws-file> --root <kid>:<x> [--root ...] [--at <unix-seconds>] [--venue <venue.json>] <code|->';
 const SKEW = 120;
 
 class UsageError extends Error {}
@@ -17,7 +16,7 @@ class UsageError extends Error {}
 interface Setup {
   index: TrustIndex | null;
   at: number | null;
-  scenario: ScenarioConfig | null;
+  venue: Readonly<Venue> | null;
   input: string;
 }
 
@@ -31,7 +30,7 @@ function setup(args: string[]): Setup {
         'trust-list': { type: 'string' },
         root: { type: 'string', multiple: true },
         at: { type: 'string' },
-        scenario: { type: 'string' },
+        venue: { type: 'string' },
       },
     });
   } catch (e) {
@@ -53,12 +52,14 @@ function setup(args: string[]): Setup {
     if (!/^-?\d+$/.test(values.at)) throw new UsageError(`--at should be unix seconds, got "${values.at}"`);
     at = Number(values.at);
   }
-  let scenario: ScenarioConfig | null = null;
-  if (values.scenario !== undefined) {
-    if (!SCENARIOS.includes(values.scenario)) {
-      throw new UsageError(`--scenario should be one of ${SCENARIOS.join(', ')}, got "${values.scenario}"`);
+  let venue: Readonly<Venue> | null = null;
+  if (values.venue !== undefined) {
+    try {
+      venue = loadVenue(values.venue);
+    } catch (e) {
+      if (e instanceof VenueError) throw new UsageError(e.message);
+      throw e;
     }
-    scenario = { id: values.scenario } as ScenarioConfig;
   }
   let jws: string;
   try {
@@ -70,7 +71,7 @@ function setup(args: string[]): Setup {
   let index: TrustIndex | null = null;
   if (opened.ok) index = opened.index;
   else console.error(`trust list refused (${opened.reason}): ${opened.message}; every signed code will be unknown_key`);
-  return { index, at, scenario, input: positionals[0]! };
+  return { index, at, venue, input: positionals[0]! };
 }
 
 export async function main(args: string[]): Promise<number> {
@@ -86,9 +87,9 @@ export async function main(args: string[]): Promise<number> {
   const now = () => s.at ?? Math.max(Math.floor(Date.now() / 1000), s.index?.issuedAt ?? -Infinity);
   const check = (text: string): { line: string; valid: boolean } => {
     const t = now();
-    const r = verifyCode(text, s.index, { now: t, skew: SKEW, allowReplay: s.scenario ? allowsReplay(s.scenario) : false });
-    // Scenario checks come after the verifier's (codes.md §5), so a failed code keeps its own reason.
-    const out = s.scenario && r.valid ? applyScenario(s.scenario, text, r, t, s.index) : r;
+    const r = verifyCode(text, s.index, { now: t, skew: SKEW, allowReplay: s.venue ? verifierAllowsReplay(s.venue) : false });
+    // Venue checks come after the verifier's (codes.md §5), so a failed code keeps its own reason.
+    const out = s.venue && r.valid ? applyVenue(s.venue, text, r, t, s.index) : r;
     return {
       line: JSON.stringify({
         valid: out.valid,
@@ -123,12 +124,17 @@ export async function main(args: string[]): Promise<number> {
   return allValid ? 0 : 1;
 }
 
-function applyScenario(cfg: ScenarioConfig, text: string, r: VerifyResult, now: number, index: TrustIndex | null) {
-  const d = decide(cfg, { kind: 'code', text, symbology: null, aim: null }, r, {
+/** Persons seen in this run (per-person replay across the codes of one stdin stream). */
+const seen = new Map<string, number>();
+
+function applyVenue(venue: Venue, text: string, r: VerifyResult, now: number, index: TrustIndex | null) {
+  const d = decideVenue(venue, { kind: 'code', text, symbology: null, aim: null }, r, {
     now,
     skew: SKEW,
     trustAge: index ? now - index.issuedAt : null,
+    lastSeen: (key) => seen.get(key) ?? null,
   });
+  if (d.remember.person) seen.set(d.remember.person.key, d.remember.person.at);
   return { valid: d.accepted, reason: d.reason };
 }
 

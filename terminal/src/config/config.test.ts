@@ -1,13 +1,15 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { ConfigError, parseConfig } from './index.ts';
 
 const ROOT = `kid1:${'A'.repeat(43)}`;
-const good = { data_dir: 'data', trust: { roots: [ROOT] }, scenario: { id: 'verify' } };
+const VENUES = join(import.meta.dirname, '..', '..', '..', 'fixtures', 'venues');
+const good = { data_dir: 'data', trust: { roots: [ROOT] }, venue: join(VENUES, 'desk.json') };
+const gate = () => JSON.parse(readFileSync(join(VENUES, 'campus-gate.json'), 'utf8')) as Record<string, unknown>;
 
 test('a minimal config gets its defaults, resolved paths, and is frozen', () => {
   const c = parseConfig(good, '/srv/terminal');
@@ -22,7 +24,7 @@ test('every problem is listed at once, each naming the key, the value and what w
   const bad = {
     data_dir: 'data',
     trust: { roots: ['not-a-root'] },
-    scenario: { id: 'casino' },
+    venue: { name: 'casino', kind: 'arcade' },
     api: { host: '0.0.0.0', pin: '1' },
     sync: { url: 'ftp://x' },
     colour: 'blue',
@@ -39,41 +41,44 @@ test('every problem is listed at once, each naming the key, the value and what w
     assert.match(text, /config\.trust\.roots\[0\]: must match pattern/);
     assert.match(text, /config\.sync: must have required property 'seal_key'/);
     assert.match(text, /config\.sync\.url: must match pattern/);
-    assert.ok(e.problems.length >= 6, text);
+    assert.match(text, /config\.venue\.kind: must be one of desk, kiosk, gate/);
+    assert.match(text, /config\.venue: must have required property 'inputs'/);
+    assert.ok(e.problems.length >= 8, text);
   }
 });
 
 test('device and scenario entries are checked by their own validators', () => {
   try {
-    parseConfig({ ...good, scenario: { id: 'queue-ticket' }, devices: [{ id: 'x', role: 'scanner', kind: 'serial-scanner', path: '/dev/ttyACM0', baud: 1234 }] }, '/tmp');
+    parseConfig({ ...good, venue: { ...gate(), replay: { per: 'sometimes' } }, devices: [{ id: 'x', role: 'scanner', kind: 'serial-scanner', path: '/dev/ttyACM0', baud: 1234 }] }, '/tmp');
     assert.fail('expected a ConfigError');
   } catch (e) {
     assert.ok(e instanceof ConfigError);
     const text = e.problems.join('\n');
-    assert.match(text, /config\.scenario\.ticket: queue-ticket needs/);
+    assert.match(text, /config\.venue\.replay\.per: must be one of code, person/);
     assert.match(text, /config\.devices\[0\]\.baud/);
   }
 });
 
 test('a gate must name a configured relay', () => {
   assert.throws(
-    () => parseConfig({ ...good, scenario: { id: 'gate', gate: { relay: 'relay-9', pulse_ms: 500 } } }, '/tmp'),
+    () => parseConfig({ ...good, venue: { ...gate(), actions: [{ do: 'open-gate', relay: 'relay-9', pulse_ms: 500 }] } }, '/tmp'),
     (e: unknown) => e instanceof ConfigError && e.problems.some((p) => p.includes('"relay-9" is not the id of a device with role "relay"')),
   );
   const ok = parseConfig(
-    { ...good, scenario: { id: 'gate', gate: { relay: 'relay-1', pulse_ms: 500 } }, devices: [{ id: 'relay-1', role: 'relay', kind: 'serial-relay', path: '/dev/ttyUSB0' }] },
+    { ...good, venue: join(VENUES, 'campus-gate.json'), devices: [{ id: 'relay-1', role: 'relay', kind: 'serial-relay', path: '/dev/ttyUSB0' }] },
     '/tmp',
   );
-  assert.equal(ok.scenario.gate?.relay, 'relay-1');
+  assert.deepEqual(ok.venue.actions, [{ do: 'open-gate', relay: 'relay-1', pulse_ms: 800 }]);
+  assert.ok(Object.isFrozen(ok.venue.actions), 'the venue is frozen with the config');
 });
 
 test('the daemon refuses to start on a bad config, printing the problems and no stack trace', () => {
   const dir = mkdtempSync(join(tmpdir(), 'yss-config-'));
   const file = join(dir, 'terminal.json');
-  writeFileSync(file, JSON.stringify({ ...good, scenario: { id: 'casino' } }));
+  writeFileSync(file, JSON.stringify({ ...good, venue: 'no-such-venue.json' }));
   const r = spawnSync(process.execPath, ['--import', 'tsx', 'terminal/src/cli.ts', 'run', '--config', file], { encoding: 'utf8' });
   assert.equal(r.status, 1);
   assert.match(r.stderr, /invalid configuration .*terminal\.json/);
-  assert.match(r.stderr, /config\.scenario\.id: expected one of verify, hotel-checkin/);
+  assert.match(r.stderr, /config\.venue \(.*no-such-venue\.json\): cannot read the file/);
   assert.doesNotMatch(r.stderr, /\n\s+at /);
 });

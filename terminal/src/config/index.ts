@@ -4,7 +4,7 @@ import { Ajv } from 'ajv';
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { validateDeviceConfig, type DeviceConfig } from '../devices/index.ts';
-import { validateScenarioConfig, type ScenarioConfig } from '../scenarios/index.ts';
+import { loadVenue, parseVenue, VenueError, type Venue } from '../venue/index.ts';
 import { configSchema, DEFAULTS } from './schema.ts';
 
 export { DEFAULTS };
@@ -18,14 +18,25 @@ export interface TerminalConfig {
   trust: { roots: string[]; file: string | null };
   sync: (typeof DEFAULTS.sync & { url: string; enrollment_code: string | null; seal_key: string }) | null;
   queue: { max_bytes: number; retention_s: number; droppable_types: readonly string[] };
-  scenario: ScenarioConfig;
+  /** The venue's policy (docs/config.md), from the file `venue` names or inline. */
+  venue: Readonly<Venue>;
   devices: DeviceConfig[];
 }
+
+/** Why a configuration was refused; docs/terminal-errors.md documents each (a test checks). */
+export const CONFIG_ERRORS = {
+  YSS_CONFIG_UNREADABLE: { message: 'cannot read the file: %s' },
+  YSS_CONFIG_NOT_JSON: { message: 'not valid JSON: %s' },
+  YSS_CONFIG_INVALID: { message: 'the configuration does not match the schema or its cross-checks' },
+} as const;
+
+export type ConfigErrorCode = keyof typeof CONFIG_ERRORS;
 
 export class ConfigError extends Error {
   constructor(
     readonly file: string,
     readonly problems: string[],
+    readonly code: ConfigErrorCode = 'YSS_CONFIG_INVALID',
   ) {
     super(`invalid configuration ${file}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   }
@@ -47,19 +58,20 @@ function schemaProblems(value: unknown): string[] {
 /** Validates a parsed config object; `baseDir` resolves relative paths. Throws ConfigError. */
 export function parseConfig(value: unknown, baseDir: string, file = '<inline>'): Readonly<TerminalConfig> {
   const problems = schemaProblems(value);
-  const loose = (value ?? {}) as { devices?: unknown; scenario?: unknown };
+  const loose = (value ?? {}) as { devices?: unknown; venue?: unknown };
   if (Array.isArray(loose.devices)) {
     loose.devices.forEach((d: unknown, i: number) => {
       if (d && typeof d === 'object') problems.push(...validateDeviceConfig(d, `config.devices[${i}]`));
     });
   }
-  if (loose.scenario && typeof loose.scenario === 'object') {
-    problems.push(...validateScenarioConfig(loose.scenario, 'config.scenario'));
-    const relay = (loose.scenario as { gate?: { relay?: unknown } }).gate?.relay;
+  const venue = venueOf(loose.venue, baseDir, problems);
+  if (venue) {
     const devices = Array.isArray(loose.devices) ? (loose.devices as { id?: unknown; role?: unknown }[]) : [];
-    if (typeof relay === 'string' && !devices.some((d) => d?.id === relay && d?.role === 'relay')) {
-      problems.push(`config.scenario.gate.relay: "${relay}" is not the id of a device with role "relay" in config.devices`);
-    }
+    venue.actions.forEach((a, i) => {
+      if (a.do === 'open-gate' && !devices.some((d) => d?.id === a.relay && d?.role === 'relay')) {
+        problems.push(`config.venue.actions[${i}].relay: "${a.relay}" is not the id of a device with role "relay" in config.devices`);
+      }
+    });
   }
   if (problems.length) throw new ConfigError(file, problems);
   // The schema has checked the shape; this type is what it allows.
@@ -72,7 +84,6 @@ export function parseConfig(value: unknown, baseDir: string, file = '<inline>'):
     trust: { roots: string[]; file?: string };
     sync?: Partial<NonNullable<TerminalConfig['sync']>> & { url: string; seal_key: string };
     queue?: Partial<TerminalConfig['queue']>;
-    scenario: ScenarioConfig;
     devices?: DeviceConfig[];
   };
   const config: TerminalConfig = {
@@ -84,10 +95,22 @@ export function parseConfig(value: unknown, baseDir: string, file = '<inline>'):
     trust: { roots: raw.trust.roots, file: raw.trust.file ? resolve(baseDir, raw.trust.file) : null },
     sync: raw.sync ? { ...DEFAULTS.sync, enrollment_code: null, ...raw.sync } : null,
     queue: { ...DEFAULTS.queue, ...raw.queue },
-    scenario: raw.scenario,
+    venue: venue!,
     devices: raw.devices ?? [],
   };
   return deepFreeze(config);
+}
+
+/** The venue a config names: a file path (relative to the config) or an inline object. */
+function venueOf(value: unknown, baseDir: string, problems: string[]): Readonly<Venue> | null {
+  try {
+    if (typeof value === 'string') return loadVenue(resolve(baseDir, value));
+    if (value && typeof value === 'object') return parseVenue(value, '<inline>', 'config.venue');
+  } catch (e) {
+    if (!(e instanceof VenueError)) throw e;
+    problems.push(...(typeof value === 'string' ? e.problems.map((p) => `config.venue (${e.file}): ${p}`) : e.problems));
+  }
+  return null;
 }
 
 export function loadConfig(file: string): Readonly<TerminalConfig> {
@@ -95,13 +118,13 @@ export function loadConfig(file: string): Readonly<TerminalConfig> {
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw new ConfigError(file, [`cannot read the file: ${(e as Error).message}`]);
+    throw new ConfigError(file, [CONFIG_ERRORS.YSS_CONFIG_UNREADABLE.message.replace('%s', (e as Error).message)], 'YSS_CONFIG_UNREADABLE');
   }
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (e) {
-    throw new ConfigError(file, [`not valid JSON: ${(e as Error).message}`]);
+    throw new ConfigError(file, [CONFIG_ERRORS.YSS_CONFIG_NOT_JSON.message.replace('%s', (e as Error).message)], 'YSS_CONFIG_NOT_JSON');
   }
   return parseConfig(value, dirname(resolve(file)), file);
 }

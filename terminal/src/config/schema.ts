@@ -27,7 +27,7 @@ const str = { type: 'string', minLength: 1 } as const;
 export const configSchema = {
   type: 'object',
   additionalProperties: false,
-  required: ['data_dir', 'trust', 'scenario'],
+  required: ['data_dir', 'trust', 'venue'],
   properties: {
     $comment: { type: 'string' },
     /** Folder for terminal.db, keys and logs; relative paths are resolved from the config file. */
@@ -83,11 +83,8 @@ export const configSchema = {
         droppable_types: { type: 'array', uniqueItems: true, items: { enum: ['device', 'telemetry'] } },
       },
     },
-    scenario: {
-      type: 'object',
-      required: ['id'],
-      properties: { id: str },
-    },
+    /** The venue: a venue file (relative to this config) or a venue object; docs/config.md. */
+    venue: { anyOf: [str, { type: 'object' }] },
     devices: { type: 'array', items: { type: 'object' } },
   },
 } as const;

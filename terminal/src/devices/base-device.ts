@@ -3,8 +3,7 @@
 // the daemon's handler cannot kill the serial read loop (style.md: never throw across events).
 import { EventEmitter } from 'node:events';
 import type pino from 'pino';
-import type { DeviceHealth, DeviceState } from '../api/messages.ts';
-import type { DeviceEvents, Reading } from './types.ts';
+import type { DeviceEvents, DeviceHealth, DeviceState, Reading } from './types.ts';
 
 export abstract class BaseDevice extends EventEmitter<DeviceEvents> {
   #health: DeviceHealth;

@@ -22,7 +22,7 @@ import { SerialRelay } from './relay/index.ts';
 import { SerialScanner } from './serial-scanner.ts';
 import { SsiScanner } from './ssi/index.ts';
 import { CameraScanner } from './camera/camera-scanner.ts';
-import type { Device } from './types.ts';
+import type { AnyDevice } from './types.ts';
 import type { UsbBackend } from './usb/backend.ts';
 
 export type {
@@ -39,7 +39,7 @@ export type {
   Locator,
   BaudRate,
 } from './config.ts';
-export type { Device, DeviceEvents, Reading, ScannerDevice, PrinterDevice, RelayDevice, Ticket, PrintResult } from './types.ts';
+export type { AnyDevice, Device, DeviceOfRole, ReaderDevice, DeviceEvents, DeviceHealth, DeviceRole, DeviceState, Reading, ScannerDevice, PrinterDevice, RelayDevice, Ticket, PrintResult } from './types.ts';
 export { validateDeviceConfig } from './validate.ts';
 
 export interface DeviceOptions {
@@ -48,7 +48,7 @@ export interface DeviceOptions {
 }
 
 /** Builds the adapter for a config entry that validateDeviceConfig() accepted. Does not open it. */
-export function createDevice(config: DeviceConfig, log: pino.Logger, options: DeviceOptions = {}): Device {
+export function createDevice(config: DeviceConfig, log: pino.Logger, options: DeviceOptions = {}): AnyDevice {
   switch (config.kind) {
     case 'serial-scanner':
       return new SerialScanner(config, log);
@@ -75,3 +75,4 @@ export { MockUsbBackend, MockUsbDevice, VENDOR_BULK, type InItem, type MockUsbSp
 export { UsbLink, matchesUsb, describeUsbLocator, type UsbLocator } from './usb/usb-link.ts';
 export { inventory, UDEV_RULES_FILE, type Inventory, type SerialEntry, type HidEntry, type BackendCheck } from './discovery.ts';
 export { udevMonitor, onDeviceArrival, parseUdevLine, type UdevEvent } from './hotplug.ts';
+export { DeviceRegistry } from './registry.ts';

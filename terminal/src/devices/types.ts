@@ -1,7 +1,27 @@
 // What every device adapter produces. Adapters never throw across this boundary: failures are
 // state changes (`status` events), per style.md.
 import type { EventEmitter } from 'node:events';
-import type { DeviceHealth } from '../api/messages.ts';
+
+export type DeviceRole = 'scanner' | 'idcard' | 'mrz' | 'printer' | 'relay';
+
+/** Where a device is in its life (UnifiedPOS: open → claim → enable; errors and unplug). */
+export type DeviceState = 'connecting' | 'connected' | 'disconnected' | 'error' | 'missing_backend';
+
+/** One device as health and the kiosk see it (docs/api.md). */
+export interface DeviceHealth {
+  /** Configured id of the device, e.g. `scanner-1`. */
+  id: string;
+  role: DeviceRole;
+  /** Adapter kind, e.g. `serial-scanner`, `hid-pos`. */
+  kind: string;
+  state: DeviceState;
+  /** Path currently open (or configured), if any. */
+  path: string | null;
+  /** Human-readable detail for staff (last error, missing package, ...). */
+  detail: string | null;
+  /** Unix milliseconds of the last reading, or null. */
+  last_reading_at: number | null;
+}
 
 export type Reading =
   | { kind: 'code'; text: string; symbology: string | null; aim: string | null }
@@ -14,6 +34,7 @@ export interface DeviceEvents {
 }
 
 export interface Device extends EventEmitter<DeviceEvents> {
+  readonly role: DeviceRole;
   readonly health: DeviceHealth;
   /** Opens and keeps the device open (reconnecting with backoff) until close(). */
   start(): void;
@@ -27,6 +48,11 @@ export interface ScannerDevice extends Device {
   acknowledge(accepted: boolean): Promise<boolean>;
   /** Starts (true) or stops (false) a software-triggered read; false when unsupported or offline. */
   trigger(on: boolean): Promise<boolean>;
+}
+
+/** ID-card and MRZ readers: they only deliver readings. */
+export interface ReaderDevice extends Device {
+  readonly role: 'idcard' | 'mrz';
 }
 
 /** A queue ticket, as the scenario produces it. */
@@ -59,3 +85,9 @@ export interface RelayDevice extends Device {
   pulse(ms?: number): Promise<boolean>;
   set(closed: boolean): Promise<boolean>;
 }
+
+/** Every adapter, told apart by `role`: a switch on it needs no cast. */
+export type AnyDevice = ScannerDevice | ReaderDevice | PrinterDevice | RelayDevice;
+
+/** The adapter type for each role. */
+export type DeviceOfRole<R extends DeviceRole> = Extract<AnyDevice, { readonly role: R }>;

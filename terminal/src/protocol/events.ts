@@ -102,4 +102,6 @@ export interface Heartbeat {
   devices: { id: string; role: string; state: string }[];
   trust_sequence: number | null;
   clock_drift_s: number;
+  /** The uploader's last error (`<code>: <message>`), null when the last exchange succeeded; absent from terminals before it was added. */
+  sync_error?: string | null;
 }

@@ -1,2 +1,2 @@
-export { openDatabase, DB_FILE, type Db } from './db.ts';
+export { TicketCounter } from './ticket-counter.ts';
 export { Queue, type NewEvent, type QueueOptions, type QueueStats, type OutgoingEvent } from './queue.ts';

@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, test } from 'node:test';
 import { GENESIS_HASH, verifyChain, type WireEvent } from '../protocol/index.ts';
-import { openDatabase, Queue, type Db, type NewEvent } from './index.ts';
+import Database from 'better-sqlite3';
+import { DB_FILE, openDatabase, type Db } from '../db/index.ts';
+import { Queue, type NewEvent } from './index.ts';
 
 let dir: string;
 let db: Db;
@@ -22,7 +24,7 @@ afterEach(() => {
 const ev = (type = 'verdict', body: Record<string, unknown> = { accepted: true }): NewEvent => ({ type, at: 1_700_000_000_000, trusted_at: 1_700_000_000_000, scenario: 'verify', body, sealed: null });
 
 function appendIn(q: Queue, e: NewEvent): WireEvent {
-  return db.transaction(() => q.append(e)).immediate();
+  return q.commit((tx) => tx.append(e));
 }
 
 test('the database runs in WAL mode with synchronous=FULL and a bounded WAL', () => {
@@ -50,19 +52,57 @@ test('a reopened queue continues the sequence and the chain', () => {
   assert.equal(verifyChain(q2.after(0, 10)), null);
 });
 
-test('a rolled-back transaction leaves no gap: the next event reuses the sequence', () => {
+test('a rolled-back commit leaves no gap: the next event reuses the sequence, with no reload by the caller', () => {
   const q = new Queue(db);
   appendIn(q, ev());
-  assert.throws(() =>
-    db.transaction(() => {
-      q.append(ev());
-      throw new Error('side effect failed');
-    }).immediate(),
+  assert.throws(
+    () =>
+      q.commit((tx) => {
+        tx.append(ev());
+        tx.append(ev());
+        throw new Error('side effect failed');
+      }),
+    /side effect failed/,
   );
-  q.reload();
+  assert.equal(q.lastSequence, 1);
   const next = appendIn(q, ev());
   assert.equal(next.seq, 2);
   assert.equal(verifyChain(q.after(0, 10)), null);
+});
+
+test("commit() holds the caller's other writes in the same transaction: both land or neither does", () => {
+  const q = new Queue(db);
+  db.exec('CREATE TABLE side (n INTEGER NOT NULL)');
+  const insert = db.prepare('INSERT INTO side (n) VALUES (?)');
+  assert.throws(() =>
+    q.commit((tx) => {
+      insert.run(1);
+      tx.append(ev());
+      insert.run(null); // NOT NULL: the whole commit rolls back
+    }),
+  );
+  assert.equal(db.prepare('SELECT count(*) FROM side').pluck().get(), 0);
+  assert.equal(q.after(0, 10).length, 0);
+  const e = q.commit((tx) => {
+    insert.run(2);
+    return tx.append(ev());
+  });
+  assert.equal(e.seq, 1);
+  assert.equal(db.prepare('SELECT count(*) FROM side').pluck().get(), 1);
+});
+
+test('commit() takes the write lock before its function runs (IMMEDIATE), so no other writer slips in between', () => {
+  const q = new Queue(db);
+  const other = new Database(join(dir, DB_FILE), { timeout: 0 });
+  try {
+    q.commit((tx) => {
+      assert.throws(() => other.exec('BEGIN IMMEDIATE'), /locked|busy/i);
+      tx.append(ev());
+    });
+    assert.equal(q.lastSequence, 1);
+  } finally {
+    other.close();
+  }
 });
 
 test('acknowledging moves ackedThrough and the backlog, and reports the oldest unsent age', () => {

@@ -1,9 +1,10 @@
-// The durable outbox. An event is appended inside the caller's IMMEDIATE transaction, gets the
-// next sequence number and the hash of its predecessor, and stays until the service acknowledges
+// The durable outbox. Events are appended only inside commit(fn), one IMMEDIATE transaction that
+// also holds the caller's other writes (replay record, ticket number); each gets the next sequence
+// number and the hash of its predecessor, and stays until the service acknowledges
 // it and the retention period has passed. Under the disk quota, droppable events lose their
 // content but keep their place and hash (a tombstone), so the sequence stays gap-free.
 import { contentHash, eventHash, GENESIS_HASH, type Sealed, type WireEvent } from '../protocol/index.ts';
-import type { Db } from './db.ts';
+import type { Db } from '../db/index.ts';
 
 export interface NewEvent {
   type: string;
@@ -21,11 +22,17 @@ export interface QueueOptions {
   maxBytes?: number;
   /** Event types that are droppable whatever the caller says (telemetry, device status). */
   droppableTypes?: readonly string[];
+  /** Wall clock, unix milliseconds, for ack times, ages and retention; default Date.now. */
+  wallMs?: () => number;
 }
 
+/** The queue as /api/health and heartbeats report it. */
 export interface QueueStats {
+  /** Events committed but not yet acknowledged by the sync service. */
   backlog: number;
+  /** Age in seconds of the oldest unacknowledged event, or null. */
   oldest_unsent_age_s: number | null;
+  /** Highest committed sequence number. */
   last_seq: number;
   /** Bytes the queue's rows take (content plus a fixed per-row overhead), acknowledged ones included. */
   bytes: number;
@@ -34,6 +41,11 @@ export interface QueueStats {
   dropped_total: number;
   /** True when the quota is exceeded and nothing droppable is left: only staff can help. */
   over_quota: boolean;
+}
+
+/** What commit(fn) hands its function: the only way to append. */
+export interface QueueTx {
+  append(e: NewEvent): WireEvent;
 }
 
 /** One event ready to upload, already serialized once from the stored columns. */
@@ -67,14 +79,18 @@ export class Queue {
   private droppedTotal = 0;
   readonly maxBytes: number;
   private readonly droppableTypes: Set<string>;
+  private readonly wallMs: () => number;
   private readonly stmts;
+  private readonly tx;
+  private readonly appender: QueueTx = { append: (e) => this.append(e) };
 
   constructor(
-    private readonly db: Db,
+    db: Db,
     opts: QueueOptions = {},
   ) {
     this.maxBytes = opts.maxBytes ?? Number.MAX_SAFE_INTEGER;
     this.droppableTypes = new Set(opts.droppableTypes ?? DEFAULT_DROPPABLE);
+    this.wallMs = opts.wallMs ?? Date.now;
     db.exec(`
       CREATE TABLE IF NOT EXISTS events (
         seq INTEGER PRIMARY KEY,
@@ -115,11 +131,26 @@ export class Queue {
       deleteSeq: db.prepare('DELETE FROM events WHERE seq = ?'),
       tombstone: db.prepare("UPDATE events SET body = '{}', sealed = NULL, tombstone = ?, size = ? WHERE seq = ?"),
     };
+    this.tx = db.transaction(<T>(fn: (tx: QueueTx) => T): T => fn(this.appender));
     this.reload();
   }
 
+  /**
+   * Runs `fn` in one IMMEDIATE transaction: the events it appends commit together with its other
+   * writes to the same database, or none of them do. After a rollback (fn or the commit threw)
+   * the in-memory head is re-read, so the next event reuses the sequence and nothing is skipped.
+   */
+  commit<T>(fn: (tx: QueueTx) => T): T {
+    try {
+      return this.tx.immediate(fn) as T;
+    } catch (e) {
+      this.reload();
+      throw e;
+    }
+  }
+
   /** Re-reads the head and counters from the database (at open and after a rolled-back transaction). */
-  reload(): void {
+  private reload(): void {
     const last = this.stmts.head.get() as { seq: number; hash: string } | undefined;
     // Pruning can empty `events`; the head is then what prune saved in queue_state.
     this.lastSeq = last?.seq ?? (this.stmts.state.get('head_seq') as number | undefined) ?? 0;
@@ -128,11 +159,7 @@ export class Queue {
     this.droppedTotal = (this.stmts.state.get('dropped_total') as number | undefined) ?? 0;
   }
 
-  /**
-   * Appends one event; call inside a transaction so it commits with its side effects (and call
-   * reload() if that transaction rolls back).
-   */
-  append(e: NewEvent): WireEvent {
+  private append(e: NewEvent): WireEvent {
     const seq = this.lastSeq + 1;
     const droppable = e.droppable === true || this.droppableTypes.has(e.type);
     const base = { seq, type: e.type, at: e.at, trusted_at: e.trusted_at, scenario: e.scenario, droppable, body: e.body, sealed: e.sealed, prev_hash: this.lastHash };
@@ -231,7 +258,7 @@ export class Queue {
   }
 
   /** Marks 1..seq acknowledged by the service. */
-  ack(seq: number, now = Date.now()): void {
+  ack(seq: number, now = this.wallMs()): void {
     this.stmts.ack.run(now, seq);
   }
 
@@ -241,7 +268,7 @@ export class Queue {
     return oldest == null ? this.lastSeq : oldest - 1;
   }
 
-  stats(now = Date.now()): QueueStats {
+  stats(now = this.wallMs()): QueueStats {
     const r = this.stmts.backlog.get() as { n: number; oldest: number | null };
     return {
       backlog: r.n,
@@ -254,18 +281,13 @@ export class Queue {
     };
   }
 
-  /** Kept for callers of the first version; same as stats(). */
-  backlog(now = Date.now()): QueueStats {
-    return this.stats(now);
-  }
-
   /** Deletes acknowledged events older than the retention period; keeps the chain head. */
-  prune(retentionMs: number, now = Date.now()): number {
-    return this.db.transaction(() => {
+  prune(retentionMs: number, now = this.wallMs()): number {
+    return this.commit(() => {
       this.saveHead();
       const n = this.stmts.prune.run(now - retentionMs).changes;
       if (n) this.bytes = this.stmts.bytes.get() as number;
       return n;
-    })();
+    });
   }
 }

@@ -6,8 +6,9 @@ import { afterEach, beforeEach, test } from 'node:test';
 import pino from 'pino';
 import { startTestService, type TestService } from '../../../sync-service/test/support.ts';
 import { verifyChain, type Heartbeat, type WireEvent } from '../protocol/index.ts';
-import { openDatabase, Queue, type Db } from '../queue/index.ts';
-import { SyncEngine, loadOrCreateIdentity, type SyncOptions } from './index.ts';
+import { openDatabase, type Db } from '../db/index.ts';
+import { Queue } from '../queue/index.ts';
+import { httpTransport, SyncEngine, loadOrCreateIdentity, type SyncOptions, type Transport } from './index.ts';
 
 let dir: string;
 let db: Db;
@@ -33,9 +34,9 @@ afterEach(async () => {
 });
 
 function append(n: number, type = 'verdict'): void {
-  db.transaction(() => {
-    for (let i = 0; i < n; i++) queue.append({ type, at: Date.now(), trusted_at: Date.now(), scenario: 'verify', body: { i }, sealed: null });
-  }).immediate();
+  queue.commit((tx) => {
+    for (let i = 0; i < n; i++) tx.append({ type, at: Date.now(), trusted_at: Date.now(), scenario: 'verify', body: { i }, sealed: null });
+  });
 }
 
 async function until<T>(f: () => T | Promise<T>, what: string, ms = 10_000): Promise<T> {
@@ -48,7 +49,11 @@ async function until<T>(f: () => T | Promise<T>, what: string, ms = 10_000): Pro
   }
 }
 
-async function makeEngine(url: string, o: Partial<SyncOptions> = {}, deps: { installed?: string[]; times?: number[]; errors?: string[]; heartbeat?: () => Heartbeat } = {}): Promise<SyncEngine> {
+async function makeEngine(
+  url: string,
+  o: Partial<SyncOptions> = {},
+  deps: { installed?: string[]; times?: number[]; heartbeat?: () => Heartbeat; transport?: Transport } = {},
+): Promise<SyncEngine> {
   const code = o.enrollmentCode ?? (await svc.admin('POST', '/admin/terminals', { name: 'engine test' })).json.enrollment_code;
   const identity = loadOrCreateIdentity(dir);
   engine = new SyncEngine(
@@ -72,7 +77,7 @@ async function makeEngine(url: string, o: Partial<SyncOptions> = {}, deps: { ins
       log: silent,
       installTrustList: (jws) => deps.installed?.push(jws),
       observeServerTime: (ms) => deps.times?.push(ms),
-      onError: (code) => deps.errors?.push(code),
+      transport: deps.transport,
       heartbeat: deps.heartbeat ?? (() => ({
         version: 'test',
         status: 'ok',
@@ -116,9 +121,9 @@ test('a batch is also capped by bytes', async () => {
     sizes.push(JSON.stringify({ events }).length);
     return ingest(id, events, now);
   };
-  db.transaction(() => {
-    for (let i = 0; i < 40; i++) queue.append({ type: 'verdict', at: 1, trusted_at: 1, scenario: 'verify', body: { pad: 'p'.repeat(1500) }, sealed: null });
-  }).immediate();
+  queue.commit((tx) => {
+    for (let i = 0; i < 40; i++) tx.append({ type: 'verdict', at: 1, trusted_at: 1, scenario: 'verify', body: { pad: 'p'.repeat(1500) }, sealed: null });
+  });
   await makeEngine(await svc.listen(), { batchMaxBytes: 8 * 1024 });
   await until(() => queue.ackedThrough === 40, 'all acknowledged');
   assert.ok(sizes.length >= 8, `${sizes.length} requests`);
@@ -137,6 +142,47 @@ test('the engine sends heartbeats the service shows in the terminal status', asy
   assert.equal(status.heartbeat.version, 'test');
   assert.equal(status.heartbeat.trust_sequence, 3);
   assert.equal(status.lag_events, 0);
+});
+
+test('heartbeats keep arriving while the service refuses uploads, and carry the last sync error', async () => {
+  svc.storage.ingest = () => {
+    throw new Error('disk full');
+  };
+  append(5);
+  const e = await makeEngine(await svc.listen(), { heartbeatMs: 50, backoffMaxMs: 60_000 });
+  await until(() => e.health.state === 'backoff', 'uploads failing');
+  const status = await until(async () => {
+    const id = terminalId();
+    if (!id) return null;
+    const s = await svc.admin('GET', `/admin/terminals/${id}`);
+    return s.json.heartbeat?.sync_error ? s.json : null;
+  }, 'a heartbeat with the sync error');
+  assert.match(status.heartbeat.sync_error, /^YSS_SYNC_INTERNAL: /);
+  assert.equal(status.heartbeat.queue.backlog, 5, 'the service sees the stuck backlog');
+  assert.equal(status.head_seq, 0, 'nothing was uploaded');
+  assert.equal(e.health.last_error, status.heartbeat.sync_error);
+});
+
+test('an upload reply that is not JSON is YSS_SYNC_BAD_REPLY through an injected transport, and the events stay queued', async () => {
+  const url = await svc.listen();
+  const real = httpTransport(url, 2000);
+  let garbled = 0;
+  const transport: Transport = {
+    async request(r) {
+      const res = await real.request(r);
+      if (r.path === '/v1/events' && garbled < 2) {
+        garbled++;
+        return { ...res, body: '<html>proxy error</html>' };
+      }
+      return res;
+    },
+  };
+  append(4);
+  const e = await makeEngine(url, { backoffMaxMs: 50 }, { transport });
+  await until(() => e.health.last_error?.startsWith('YSS_SYNC_BAD_REPLY: ') === true, 'the bad reply reported');
+  assert.equal(e.health.state, 'backoff');
+  await until(() => queue.ackedThrough === 4, 'acknowledged once replies are whole again');
+  assert.equal(await svc.storage.countEvents(terminalId()!), 4, 'the resent events were stored once');
 });
 
 test('the trust list is pulled once and then only revalidated with If-None-Match', async () => {
@@ -170,11 +216,9 @@ test('with the service down the engine reports offline and backs off, then drain
   const port = Number(new URL(url).port);
   const code = (await svc.admin('POST', '/admin/terminals', { name: 'offline' })).json.enrollment_code as string;
   await svc.app.close();
-  const errors: string[] = [];
-  const e = await makeEngine(url, { backoffMaxMs: 100, enrollmentCode: code }, { errors });
+  const e = await makeEngine(url, { backoffMaxMs: 100, enrollmentCode: code });
   await until(() => e.health.state === 'offline', 'offline state');
   assert.match(e.health.last_error!, /ECONNREFUSED|YSS_SYNC_NETWORK/);
-  assert.ok(errors.length >= 1 && errors.every((c) => c === 'YSS_SYNC_NETWORK'), `each failure reported by code (metrics): ${errors.join(',')}`);
   const dir2 = svc.dir;
   await svc.storage.close();
   svc = await startTestService({ dir: dir2 });
@@ -229,11 +273,11 @@ test('tombstones left by the disk quota upload, verify at the service, and regis
   db.close();
   db = openDatabase(dir);
   queue = new Queue(db, { maxBytes: 12_000 });
-  db.transaction(() => {
+  queue.commit((tx) => {
     for (let i = 0; i < 30; i++) {
-      queue.append({ type: i % 3 === 0 ? 'registration' : 'device', at: i, trusted_at: i, scenario: 'hotel-checkin', body: { i, pad: 'q'.repeat(300) }, sealed: null });
+      tx.append({ type: i % 3 === 0 ? 'registration' : 'device', at: i, trusted_at: i, scenario: 'hotel-checkin', body: { i, pad: 'q'.repeat(300) }, sealed: null });
     }
-  }).immediate();
+  });
   const dropped = queue.stats().dropped_total;
   assert.ok(dropped > 0, 'the quota dropped some device events');
   await makeEngine(await svc.listen());

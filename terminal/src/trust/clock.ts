@@ -2,7 +2,24 @@
 // the newest trusted time seen (trust-list issued_at, the sync service's time), persisted across
 // restarts; while running, time follows the monotonic clock from an anchor, so setting the wall
 // clock by hand, back or forward, is reported as a jump and does not move verification time.
-import type { Db } from '../queue/index.ts';
+import type { Db } from '../db/index.ts';
+
+/**
+ * The daemon's one clock, injected wherever time is read: wall time stamps what happened on this
+ * machine, trusted time decides validity. Tests pass their own.
+ */
+export interface Clock {
+  /** Wall clock, unix milliseconds (event `at`, device readings, acks, ages). */
+  wallMs(): number;
+  /** Trusted time, unix seconds (integer): never below the newest trusted time seen. */
+  now(): number;
+}
+
+/** A Clock on the machine's wall clock alone, for tools and tests with no trusted time. */
+export const wallClock: Clock = {
+  wallMs: () => Date.now(),
+  now: () => Math.floor(Date.now() / 1000),
+};
 
 export interface ClockOptions {
   /** Wall clock, unix seconds; default Date.now() / 1000. */
@@ -42,7 +59,7 @@ interface Anchor {
   source: 'server' | 'boot';
 }
 
-export class TrustedClock {
+export class TrustedClock implements Clock {
   #db: Db;
   #wall: () => number;
   #mono: () => number;
@@ -93,6 +110,10 @@ export class TrustedClock {
         )
         .run(t, source);
     }
+  }
+
+  wallMs(): number {
+    return this.#wall() * 1000;
   }
 
   /** The time to verify with, unix seconds. */

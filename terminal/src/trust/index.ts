@@ -8,6 +8,6 @@ export { TRUST_LIST_FORMAT, fits, indexFromDocument, PayloadError } from './payl
 export { dscKid, dscKeyEntry, hcertIssuerEntry, type DscKeyEntry } from './dsc.ts';
 export { TrustStore, type InstallResult, type RefreshResult, type InstallStatus, type RefusalReason, type TrustHealth } from './store.ts';
 export { ReplayStore, DEFAULT_REPLAY_ENTRIES } from './replay.ts';
-export { TrustedClock, type ClockOptions, type ClockStatus, type ClockJump } from './clock.ts';
+export { TrustedClock, wallClock, type Clock, type ClockOptions, type ClockStatus, type ClockJump } from './clock.ts';
 export { ctiHash, subHash, isRevoked } from './revocation.ts';
 export { HashSet32, isHash32, type HashLookup } from './hash-set.ts';

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openDatabase } from '../queue/index.ts';
+import { openDatabase } from '../db/index.ts';
 import { ReplayStore } from './index.ts';
 
 const dataDir = () => mkdtempSync(join(tmpdir(), 'yss-replay-'));

@@ -1,7 +1,7 @@
 // Durable replay memory (codes.md §5 step 13): the cti of every accepted personal code, kept until
 // the code could no longer be valid, in the terminal database so a restart opens no replay window.
 import type { Statement } from 'better-sqlite3';
-import type { Db } from '../queue/index.ts';
+import type { Db } from '../db/index.ts';
 
 /** Default bound on remembered cti values: far above what a terminal accepts in one code lifetime. */
 export const DEFAULT_REPLAY_ENTRIES = 200_000;

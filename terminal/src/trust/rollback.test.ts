@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openDatabase } from '../queue/index.ts';
+import { openDatabase } from '../db/index.ts';
 import { signTrustList, TrustStore } from './index.ts';
 import { makeRoot, makeWorld } from '../codes/test/helpers.ts';
 

@@ -1,7 +1,7 @@
 // The installed trust list, durable in the terminal database. The row is written in one
 // transaction before the in-memory index is swapped, so a power cut leaves either the old list or
 // the new one, and a reader holding `index` never sees a mix.
-import type { Db } from '../queue/index.ts';
+import type { Db } from '../db/index.ts';
 import type { TrustedClock } from './clock.ts';
 import { openTrustList } from './open.ts';
 import type { RootKey, TrustIndex } from './types.ts';
@@ -22,10 +22,13 @@ export type RefreshResult =
   | { status: 'refused'; sequence: number; reason: 'unknown_root' | 'bad_signature' | 'malformed'; message: string };
 
 export interface TrustHealth {
+  /** Installed trust-list sequence, or null when none is installed. */
   sequence: number | null;
+  /** Unix seconds, from the installed list. */
   issued_at: number | null;
+  /** Unix seconds, from the installed list. */
   expires_at: number | null;
-  /** True past `expires_at`, or with no usable list: the terminal reports itself degraded. */
+  /** True past `expires_at` (codes still verify), or with no usable list: the terminal reports itself degraded. */
   stale: boolean;
 }
 
@@ -98,7 +101,7 @@ export class TrustStore {
              ON CONFLICT (id) DO UPDATE SET sequence = excluded.sequence, jws = excluded.jws, installed_at = excluded.installed_at
              WHERE excluded.sequence > trust_list.sequence`,
           )
-          .run(next.sequence, jws, Math.floor(Date.now() / 1000));
+          .run(next.sequence, jws, Math.floor((this.#clock?.wallMs() ?? Date.now()) / 1000));
         if (written.changes !== 1) throw new Error(`trust list sequence ${next.sequence} was not written`);
         return null;
       })

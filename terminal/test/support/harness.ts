@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { Sealer, verifyChain, type WireEvent } from '../../src/protocol/index.ts';
-import { openDatabase, Queue, type Db } from '../../src/queue/index.ts';
+import { openDatabase, type Db } from '../../src/db/index.ts';
+import { Queue } from '../../src/queue/index.ts';
 import { loadOrCreateIdentity, SyncEngine, type SyncOptions } from '../../src/sync/index.ts';
 
 export interface Core {
@@ -50,10 +51,6 @@ export function startCore(o: { url: string; enrollmentCode: string; sealKey: Uin
       heartbeat: () => ({ version: 'test', status: 'ok', degraded: [], queue: queue.stats(), devices: [], trust_sequence: null, clock_drift_s: 0 }),
     },
   );
-  const tx = db.transaction((personal: unknown, type: string) => {
-    const now = Date.now();
-    return queue.append({ type, at: now, trusted_at: now, scenario: 'hotel-checkin', body: { accepted: true }, sealed: personal === undefined ? null : sealer.seal(personal) });
-  });
   return {
     dir,
     db,
@@ -61,14 +58,11 @@ export function startCore(o: { url: string; enrollmentCode: string; sealKey: Uin
     sealer,
     engine,
     commit(personal, type = 'registration') {
-      try {
-        const e = tx.immediate(personal, type);
-        engine.poke();
-        return e;
-      } catch (err) {
-        queue.reload();
-        throw err;
-      }
+      const now = Date.now();
+      const sealed = personal === undefined ? null : sealer.seal(personal);
+      const e = queue.commit((tx) => tx.append({ type, at: now, trusted_at: now, scenario: 'hotel-checkin', body: { accepted: true }, sealed }));
+      engine.poke();
+      return e;
     },
     async close() {
       await engine.stop();

@@ -9,8 +9,11 @@ export function certificate(ctx: Ctx, v: VerdictMessage): HTMLElement {
   const { t } = ctx;
   const rows: HTMLElement[] = [];
   if (v.display.credential_type) rows.push(h('dt', {}, t('certificate.type')), h('dd', {}, v.display.credential_type));
+  if (v.display.credential_no_masked) rows.push(h('dt', {}, t('certificate.number')), h('dd', {}, v.display.credential_no_masked));
+  if (v.display.holder_masked) rows.push(h('dt', {}, t('certificate.holder')), h('dd', {}, v.display.holder_masked));
   if (v.display.valid_until) rows.push(h('dt', {}, t('certificate.valid_until')), h('dd', {}, v.display.valid_until));
-  if (v.issuer) rows.push(h('dt', {}, t('certificate.issuer')), h('dd', {}, v.issuer));
+  const issuer = v.display.issuer_name ?? v.issuer;
+  if (issuer) rows.push(h('dt', {}, t('certificate.issuer')), h('dd', {}, issuer));
   return h(
     'section',
     { class: 'screen screen-certificate accepted', 'data-screen': 'certificate', 'data-seq': v.seq },

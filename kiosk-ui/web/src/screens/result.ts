@@ -28,17 +28,24 @@ export function details(ctx: Ctx, v: VerdictMessage): HTMLElement | null {
   return rows.length ? h('dl', { class: 'details' }, rows) : null;
 }
 
+/** A refusal in the venue's words, in the screen's language, or null for the general ones. */
+export function refusalWords(ctx: Ctx, v: VerdictMessage): { reason: string; next: string } | null {
+  return v.words ? { reason: v.words.reason[ctx.lang], next: v.words.next[ctx.lang] } : null;
+}
+
 export function result(ctx: Ctx, v: VerdictMessage, note?: Note): HTMLElement {
   const { t } = ctx;
   if (!v.accepted) {
     const k = reasonKeys(v.reason);
+    // The venue's own words where it gave some (a hotel guest is not told about permits to enter).
+    const words = refusalWords(ctx, v);
     return h(
       'section',
       { class: 'screen screen-result refused', 'data-screen': 'refused', 'data-seq': v.seq },
       cross(),
       h('h1', {}, t('result.refused')),
-      h('p', { class: 'lead reason', 'data-reason': v.reason ?? '' }, t(k.reason)),
-      h('p', { class: 'next' }, h('strong', {}, t('result.next')), t(k.next)),
+      h('p', { class: 'lead reason', 'data-reason': v.reason ?? '' }, words?.reason ?? t(k.reason)),
+      h('p', { class: 'next' }, h('strong', {}, t('result.next')), words?.next ?? t(k.next)),
       doneButton(ctx),
     );
   }
@@ -51,7 +58,7 @@ export function result(ctx: Ctx, v: VerdictMessage, note?: Note): HTMLElement {
     details(ctx, v),
     v.replayed && h('p', { class: 'note' }, t('result.replayed')),
     note && h('p', { class: 'lead note', 'data-note': note.key }, t(note.key, note.vars)),
-    gate ? h('p', { class: 'lead' }, t(gate.opened ? 'gate.open' : 'gate.closed')) : h('p', { class: 'lead' }, t('result.accepted.next')),
+    gate ? h('p', { class: 'lead' }, t('gate.open')) : h('p', { class: 'lead' }, t('result.accepted.next')),
     doneButton(ctx),
   );
 }

@@ -1,7 +1,7 @@
 // The staff panel: why a terminal is unhappy, at a glance. No personal data is shown here.
 import type { StaffOverview } from '../../../../terminal/src/api/messages.ts';
 import { h } from '../dom.ts';
-import { reasonKeys } from '../i18n.ts';
+import { degradedText, reasonKeys } from '../i18n.ts';
 import type { Ctx } from '../view.ts';
 import type { Note } from './result.ts';
 
@@ -48,7 +48,7 @@ export function staff(ctx: Ctx, o: StaffOverview, notice?: Note): HTMLElement {
         'dl',
         { class: 'details' },
         kv('staff.status', `${hl.status === 'ok' ? '✓' : '⚠'} ${t(hl.status === 'ok' ? 'staff.status.ok' : 'staff.status.degraded')}`, 'status'),
-        hl.degraded.length > 0 && kv('staff.degraded', hl.degraded.join(', '), 'degraded'),
+        hl.degraded.length > 0 && kv('staff.degraded', hl.degraded.map((c) => degradedText(ctx.lang, c)).join(ctx.lang === 'en' ? '; ' : '；'), 'degraded'),
         kv('staff.terminal', hl.terminal_id ?? t('staff.none')),
         kv('staff.version', hl.version),
         kv('staff.scenario', hl.scenario),

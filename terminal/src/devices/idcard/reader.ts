@@ -100,6 +100,10 @@ export class Ga467Reader extends BaseDevice {
     });
   }
 
+  override get role(): 'idcard' {
+    return 'idcard';
+  }
+
   start(): void {
     this.#running = true;
     this.#link.start();

@@ -36,6 +36,10 @@ export class MrzReader extends BaseDevice {
     });
   }
 
+  override get role(): 'mrz' {
+    return 'mrz';
+  }
+
   start(): void {
     this.#link.start();
   }

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import pino from 'pino';
-import type { DeviceHealth } from '../../api/messages.ts';
+import type { DeviceHealth } from '../types.ts';
 import type { Device, Reading } from '../types.ts';
 
 export function captureLog(): { log: pino.Logger; lines: string[] } {

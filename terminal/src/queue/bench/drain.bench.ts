@@ -10,7 +10,8 @@ import { sqliteFloor } from '../../../../sync-service/bench/sqlite-floor.ts';
 import { DEFAULTS } from '../../config/schema.ts';
 import { Sealer } from '../../protocol/index.ts';
 import { loadOrCreateIdentity, SyncEngine, syncOptions } from '../../sync/index.ts';
-import { openDatabase, Queue } from '../index.ts';
+import { openDatabase } from '../../db/index.ts';
+import { Queue } from '../index.ts';
 
 const BACKLOG = 100_000;
 
@@ -22,19 +23,20 @@ export async function run(): Promise<Record<string, number>> {
     const db = openDatabase(dir);
     const queue = new Queue(db);
     const sealer = new Sealer(Buffer.from(t.seal_key, 'base64url'));
-    const fill = db.transaction((from: number, n: number) => {
-      for (let i = from; i < from + n; i++) {
-        queue.append({
-          type: i % 10 === 0 ? 'device' : 'registration',
-          at: Date.now(),
-          trusted_at: Date.now(),
-          scenario: 'hotel-checkin',
-          body: { family: 'YSS1', issuer: 'CN-44', type: 'personal', reason: null, replayed: false, accepted: true, device: 'scanner-1', effects: [{ kind: 'registration' }] },
-          sealed: i % 3 === 0 ? sealer.seal({ name: '张三', doc_no: `4401011990${String(i).padStart(8, '0')}` }) : null,
-        });
-      }
-    });
-    for (let i = 0; i < BACKLOG; i += 1000) fill.immediate(i, 1000);
+    const fill = (from: number, n: number) =>
+      queue.commit((tx) => {
+        for (let i = from; i < from + n; i++) {
+          tx.append({
+            type: i % 10 === 0 ? 'device' : 'registration',
+            at: Date.now(),
+            trusted_at: Date.now(),
+            scenario: 'hotel-checkin',
+            body: { family: 'YSS1', issuer: 'CN-44', type: 'personal', reason: null, replayed: false, accepted: true, device: 'scanner-1', effects: [{ kind: 'registration' }] },
+            sealed: i % 3 === 0 ? sealer.seal({ name: '张三', doc_no: `4401011990${String(i).padStart(8, '0')}` }) : null,
+          });
+        }
+      });
+    for (let i = 0; i < BACKLOG; i += 1000) fill(i, 1000);
     const engine = new SyncEngine(
       syncOptions({ ...DEFAULTS.sync, url: svc.url, enrollment_code: t.enrollment_code }, 'drain bench', dir),
       {

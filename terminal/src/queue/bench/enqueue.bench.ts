@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import nacl from 'tweetnacl';
 import { percentile } from '../../../../scripts/lib/stats.ts';
 import { Sealer } from '../../protocol/index.ts';
-import { openDatabase, Queue } from '../index.ts';
+import { openDatabase } from '../../db/index.ts';
+import { Queue } from '../index.ts';
 
 const N = 3000;
 const WARMUP = 200;
@@ -17,16 +18,17 @@ export async function run(): Promise<Record<string, number>> {
     const db = openDatabase(dir);
     const queue = new Queue(db);
     const sealer = new Sealer(nacl.box.keyPair().publicKey);
-    const commit = db.transaction((personal: unknown) =>
-      queue.append({
-        type: 'registration',
-        at: Date.now(),
-        trusted_at: Date.now(),
-        scenario: 'hotel-checkin',
-        body: { family: 'YSS1', issuer: 'CN-44', type: 'personal', reason: null, replayed: false, accepted: true, device: 'scanner-1', effects: [{ kind: 'registration' }] },
-        sealed: sealer.seal(personal),
-      }),
-    );
+    const commit = (personal: unknown) =>
+      queue.commit((tx) =>
+        tx.append({
+          type: 'registration',
+          at: Date.now(),
+          trusted_at: Date.now(),
+          scenario: 'hotel-checkin',
+          body: { family: 'YSS1', issuer: 'CN-44', type: 'personal', reason: null, replayed: false, accepted: true, device: 'scanner-1', effects: [{ kind: 'registration' }] },
+          sealed: sealer.seal(personal),
+        }),
+      );
     const fd = openSync(join(dir, 'floor.log'), 'a');
     const enqueue: number[] = [];
     const floor: number[] = [];
@@ -34,7 +36,7 @@ export async function run(): Promise<Record<string, number>> {
     for (let i = 0; i < N + WARMUP; i++) {
       const personal = { kind: 'code-subject', name: '张三', doc_type: 'resident_id', doc_no: `44010119900101${String(i).padStart(4, '0')}` };
       let t = process.hrtime.bigint();
-      const e = commit.immediate(personal);
+      const e = commit(personal);
       const te = Number(process.hrtime.bigint() - t) / 1000;
       if (i === WARMUP) size = JSON.stringify(e).length;
       const bytes = Buffer.alloc(size || 600, 0x61);

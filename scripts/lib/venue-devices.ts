@@ -1,0 +1,62 @@
+// The simulated devices a venue needs, derived from the venue file alone: a scanner always, an
+// ID-card reader and an MRZ reader for the documents it takes, a ticket printer for print-ticket,
+// and each relay its open-gate actions name. Used by `npm start -- --venue` and the venue tests.
+import { join, resolve } from 'node:path';
+import { loadVenue, type Venue } from '../../terminal/src/venue/index.ts';
+import type { StackDevice } from './stack.ts';
+
+export const VENUES_DIR = resolve(import.meta.dirname, '..', '..', 'fixtures', 'venues');
+
+/** `fixtures/venues/<name>.json`, validated; throws VenueError listing every problem. */
+export function venueFile(name: string): string {
+  return join(VENUES_DIR, `${name}.json`);
+}
+
+export function loadShippedVenue(name: string): Readonly<Venue> {
+  return loadVenue(venueFile(name));
+}
+
+/** Terminal `devices[]` entries besides the scanner, without `path` (the stack adds it). */
+export function venueDevices(venue: Venue, o: { statusPollMs?: number } = {}): StackDevice[] {
+  const out: StackDevice[] = [];
+  if (venue.inputs.idcard) out.push({ id: 'idcard-1', role: 'idcard', kind: 'ga467-reader', baud: 115200, poll_ms: 100 });
+  if (venue.inputs.mrz) out.push({ id: 'mrz-1', role: 'mrz', kind: 'mrz-reader', baud: 9600 });
+  if (venue.actions.some((a) => a.do === 'print-ticket')) {
+    out.push({ id: 'printer-1', role: 'printer', kind: 'escpos-printer', baud: 9600, ...(o.statusPollMs === undefined ? {} : { status_poll_ms: o.statusPollMs }) });
+  }
+  const relays = new Set(venue.actions.flatMap((a) => (a.do === 'open-gate' ? [a.relay] : [])));
+  let channel = 1;
+  for (const id of relays) out.push({ id, role: 'relay', kind: 'serial-relay', baud: 9600, board: 'lcus', channel: channel++ });
+  return out;
+}
+
+/** How to present each input the venue takes, for the demo's banner. */
+export function presentLines(venue: Venue): string[] {
+  const lines: string[] = [];
+  for (const c of venue.inputs.codes ?? []) {
+    const issuers = c.issuers ?? ['CN-44'];
+    const opts = [
+      `--type ${c.type}`,
+      issuers[0] !== 'CN-44' ? `--issuer ${issuers[0]}` : '',
+      c.type === 'health' ? `--health ${venue.health?.statuses[0] ?? 'green'}` : '',
+      c.type === 'credential' ? `--credential-type ${c.credential_types?.[0] ?? 'resident-id'} --credential-no 440106199001011234 --holder 张小明 --valid-until 2035-01-01 --issuer-name 广州市公安局` : '',
+      c.type === 'personal' && venue.scope ? `--scope ${venue.scope}` : '',
+      c.type === 'personal' && venue.require ? subjectOptions(venue) : '',
+    ].filter(Boolean);
+    if (c.type === 'hcert') lines.push(`scan:   an EU DCC: npm run -s sim -- scanner, then paste an HC1: code`);
+    else lines.push(`scan:   npm run -s issuer -- scan ${opts.join(' ')}    (${c.type} code from ${issuers.join(', ')})`);
+  }
+  if (venue.inputs.idcard) lines.push(`idcard: type "card" and Enter here    (places a resident ID card on the simulated GA 467 reader)`);
+  if (venue.inputs.mrz) lines.push(`mrz:    type "passport" and Enter here    (swipes a passport through the simulated MRZ reader)`);
+  return lines;
+}
+
+function subjectOptions(venue: Venue): string {
+  const need = new Set(venue.require?.attributes ?? []);
+  const parts = ['--name 张小明'];
+  if (need.has('doc_type') || need.has('doc_no')) parts.push('--doc-type CN-RIC --doc-no 440106199001011234');
+  if (need.has('birth_date')) parts.push('--birth-date 1990-01-01');
+  if (need.has('sex')) parts.push('--sex M');
+  if (need.has('nationality')) parts.push('--nationality CHN');
+  return parts.join(' ');
+}

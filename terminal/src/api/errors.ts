@@ -1,0 +1,12 @@
+// Every error the kiosk routes answer, as `{ error, message }` with the HTTP status (ApiError).
+// docs/terminal-errors.md documents the same list; a test keeps the two in step.
+export const API_ERRORS = {
+  YSS_API_PIN_WRONG: { status: 401, message: 'The staff PIN is wrong' },
+  YSS_API_PIN_LOCKED: { status: 429, message: 'Too many wrong staff PINs; wait before trying again' },
+  YSS_API_STAFF_DISABLED: { status: 403, message: 'Staff sign-in is disabled: no staff PIN is configured' },
+  YSS_API_UNAUTHORIZED: { status: 401, message: 'A staff session is required: sign in with the staff PIN' },
+  YSS_API_FOREIGN_ORIGIN: { status: 403, message: 'Requests from another origin are refused' },
+  YSS_API_BAD_REQUEST: { status: 400, message: 'The request body is not valid' },
+  YSS_API_NO_REGISTRATION: { status: 404, message: 'This scenario has no registration step' },
+} as const;
+export type ApiErrorCode = keyof typeof API_ERRORS;

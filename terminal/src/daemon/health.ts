@@ -1,0 +1,66 @@
+// The terminal's health, computed from its parts: what /api/health answers, the kiosk shows and
+// heartbeats carry. `degraded` lists stable codes (docs/api.md) so staff see why at a glance.
+import type { Degraded, Health } from '../api/index.ts';
+import type { DeviceRegistry } from '../devices/index.ts';
+import type { Heartbeat } from '../protocol/index.ts';
+import type { Queue } from '../queue/index.ts';
+import type { SyncHealth } from '../sync/index.ts';
+import type { TrustedClock, TrustStore } from '../trust/index.ts';
+import { VENUE_DEFAULTS, type Venue } from '../venue/index.ts';
+
+/** Share of the disk quota past which the queue reports `queue_near_quota`. */
+const NEAR_QUOTA = 0.9;
+
+export interface HealthSources {
+  version: string;
+  venue: Readonly<Venue>;
+  terminalId(): string | null;
+  clock: TrustedClock;
+  trust: TrustStore;
+  devices: DeviceRegistry;
+  queue: Queue;
+  /** The uploader's state, or null when no sync service is configured. */
+  sync(): SyncHealth | null;
+}
+
+export function healthOf(s: HealthSources): Health {
+  const st = s.clock.status();
+  const t = s.trust.health(st.now);
+  const degraded: Degraded[] = [];
+  if (t.sequence === null || !s.trust.index) degraded.push('no_trust_list');
+  else if (t.stale) degraded.push('trust_list_stale');
+  if (st.untrusted) degraded.push('clock_untrusted');
+  const devices = s.devices.all.map((d) => d.health);
+  for (const d of devices) if (d.state !== 'connected') degraded.push(`device_${d.id}`);
+  const q = s.queue.stats();
+  if (q.over_quota) degraded.push('queue_over_quota');
+  else if (q.bytes > q.max_bytes * NEAR_QUOTA) degraded.push('queue_near_quota');
+  const sync = s.sync() ?? { state: 'disabled', last_success_at: null, last_error: null, acked_seq: s.queue.ackedThrough };
+  if (sync.state === 'offline' || sync.state === 'backoff' || sync.state === 'unenrolled') degraded.push(`sync_${sync.state}`);
+  return {
+    status: degraded.length ? 'degraded' : 'ok',
+    degraded,
+    terminal_id: s.terminalId(),
+    version: s.version,
+    scenario: s.venue.name,
+    venue: { name: s.venue.name, kind: s.venue.kind, title: s.venue.title, clear_after_s: s.venue.clear_after_s ?? VENUE_DEFAULTS.clear_after_s },
+    devices,
+    trust: t,
+    queue: q,
+    sync,
+    clock: { wall: Math.floor(st.wall), trusted: st.now, drift_s: Math.round(st.drift) },
+  };
+}
+
+/** What a heartbeat tells the service: health without personal data or per-device detail. */
+export function heartbeatOf(h: Health): Heartbeat {
+  return {
+    version: h.version,
+    status: h.status,
+    degraded: h.degraded,
+    queue: h.queue,
+    devices: h.devices.map((d) => ({ id: d.id, role: d.role, state: d.state })),
+    trust_sequence: h.trust.sequence,
+    clock_drift_s: h.clock.drift_s,
+  };
+}

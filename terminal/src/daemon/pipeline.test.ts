@@ -1,0 +1,141 @@
+// One reading's path on a real SQLite file with the real verifier and trust store: the verdict is
+// pushed only once its event is durable, a failed commit pushes nothing and leaves no gap.
+import assert from 'node:assert/strict';
+import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, test } from 'node:test';
+import pino from 'pino';
+import type { VerdictMessage } from '../api/index.ts';
+import { makeWorld, NOW, yssCode, type World } from '../codes/test/helpers.ts';
+import { DB_FILE, openDatabase, type Db } from '../db/index.ts';
+import type { DeviceHealth, Reading } from '../devices/index.ts';
+import { Queue, TicketCounter } from '../queue/index.ts';
+import { ReplayStore, TrustedClock, TrustStore } from '../trust/index.ts';
+import { loadVenue, PendingDetailsStore, PersonSeenStore, type Venue } from '../venue/index.ts';
+import { Pipeline } from './pipeline.ts';
+
+const venue = (name: string) => loadVenue(join(import.meta.dirname, '..', '..', '..', 'fixtures', 'venues', `${name}.json`));
+
+const scanner: DeviceHealth = { id: 'scanner-1', role: 'scanner', kind: 'serial-scanner', state: 'connected', path: null, detail: null, last_reading_at: null };
+const code = (text: string): Reading => ({ kind: 'code', text, symbology: null, aim: null });
+
+let dir: string;
+let db: Db;
+let world: World;
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'yss-pipeline-'));
+  db = openDatabase(dir);
+  world = makeWorld();
+});
+
+afterEach(() => {
+  db.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function build(venue: Readonly<Venue>) {
+  const clock = TrustedClock.open(db, { wall: () => NOW, monotonic: () => 0 });
+  const trust = TrustStore.open(db, [world.root.root], { clock });
+  assert.equal(trust.install(world.jws).status, 'installed');
+  const queue = new Queue(db);
+  const tickets = new TicketCounter(db);
+  const published: VerdictMessage[] = [];
+  const after: VerdictMessage[] = [];
+  const onPublish: ((m: VerdictMessage) => void)[] = [];
+  const pipeline = new Pipeline({
+    venue,
+    persons: new PersonSeenStore(db),
+    pending: new PendingDetailsStore(db),
+    trust,
+    replay: new ReplayStore(db),
+    queue,
+    tickets,
+    sealer: null,
+    clock,
+    skew: 30,
+    log: pino({ level: 'silent' }),
+    publish: (m) => {
+      for (const f of onPublish) f(m);
+      published.push(m);
+    },
+    afterCommit: (m) => after.push(m),
+  });
+  return { pipeline, queue, published, after, onPublish };
+}
+
+test('the verdict is pushed only after its event is committed, as another connection sees it', () => {
+  const p = build(venue('desk'));
+  const reader = new Database(join(dir, DB_FILE), { readonly: true });
+  try {
+    p.onPublish.push((m) => {
+      const row = reader.prepare('SELECT seq, type FROM events WHERE seq = ?').get(m.seq) as { seq: number; type: string } | undefined;
+      assert.deepEqual(row, { seq: m.seq, type: 'verdict' }, 'the event is durable when the verdict is pushed');
+    });
+    const m = p.pipeline.handle(code(yssCode(world)), scanner);
+    assert.equal(m.accepted, true);
+    assert.equal(m.seq, 1);
+    assert.deepEqual(p.published, [m]);
+    assert.deepEqual(p.after, [m], 'effects run after the push');
+  } finally {
+    reader.close();
+  }
+});
+
+test('a gate refuses a code shown twice: the replay key committed with the first event', () => {
+  const p = build(venue('campus-gate'));
+  const text = yssCode(world, { type: 'personal' });
+  assert.equal(p.pipeline.handle(code(text), scanner).accepted, true);
+  const second = p.pipeline.handle(code(text), scanner);
+  assert.equal(second.accepted, false);
+  assert.equal(second.reason, 'replayed');
+  assert.equal(second.seq, 2, 'a refusal is an event too');
+});
+
+test('a commit that fails pushes nothing, and the next reading takes the same sequence', () => {
+  // The hall without its opening hours and per-person rule: this is about the commit, at any hour,
+  // of the same test holder's codes.
+  const { hours: _hours, ...hall } = venue('hall');
+  const p = build({ ...hall, replay: { per: 'code', on_replay: 'refuse' } });
+  assert.equal(p.pipeline.handle(code(yssCode(world)), scanner).seq, 1);
+  db.exec('ALTER TABLE ticket_counters RENAME TO ticket_counters_gone');
+  assert.throws(() => p.pipeline.handle(code(yssCode(world)), scanner), /ticket_counters/);
+  assert.equal(p.published.length, 1, 'no verdict for the failed commit');
+  assert.equal(p.queue.after(0, 10).length, 1, 'no event either');
+  db.exec('ALTER TABLE ticket_counters_gone RENAME TO ticket_counters');
+  const next = p.pipeline.handle(code(yssCode(world)), scanner);
+  assert.equal(next.seq, 2);
+  assert.deepEqual(next.effects, [{ kind: 'ticket', number: 'A002', service: '社保业务', issued_today: 1 }]);
+});
+
+test('a reading that is no code gets its own refusal, committed like any other', () => {
+  const p = build(venue('desk'));
+  const m = p.pipeline.handle(code('hello'), scanner);
+  assert.equal(m.accepted, false);
+  assert.equal(m.reason, 'not_a_code');
+  assert.equal(p.queue.lastSequence, 1);
+});
+
+test('a gate refuses a second fresh code of the same person within its window, from the committed passage', () => {
+  const p = build(venue('campus-gate'));
+  assert.equal(p.pipeline.handle(code(yssCode(world, { sub: 'u-student' })), scanner).accepted, true);
+  const again = p.pipeline.handle(code(yssCode(world, { sub: 'u-student' })), scanner);
+  assert.deepEqual([again.accepted, again.reason], [false, 'replayed']);
+  assert.equal(p.pipeline.handle(code(yssCode(world, { sub: 'u-other' })), scanner).accepted, true);
+});
+
+test('a gate verdict names its relay and does not claim the gate opened', () => {
+  const p = build(venue('campus-gate'));
+  const m = p.pipeline.handle(code(yssCode(world)), scanner);
+  assert.deepEqual(m.effects, [{ kind: 'gate', relay: 'relay-1', pulse_ms: 800 }]);
+});
+
+test('a hotel check-in commits its waiting-for-room entry with the event, in the database', () => {
+  const first = build(venue('hotel'));
+  const m = first.pipeline.handle(code(yssCode(world, { scope: ['hotel-checkin'], subject: { name: '李四', doc_type: 'CN-RIC', doc_no: '11010519491231002X' } })), scanner);
+  assert.equal(m.accepted, true, String(m.reason));
+  assert.deepEqual(m.effects, [{ kind: 'registration' }]);
+  assert.deepEqual(new PendingDetailsStore(db).get(m.seq, NOW), { seq: m.seq, fields: ['room', 'guests'] });
+});

@@ -1,0 +1,107 @@
+// One reading's path: verify (pure) → the venue policy decides (pure) → one IMMEDIATE transaction
+// records the replay keys (per code and per person), allocates a ticket number, appends the event
+// and opens its keypad step → only then is the verdict pushed to the kiosk → side effects (print,
+// relay, scanner beep) run last.
+import type { Logger } from 'pino';
+import type { VerdictMessage } from '../api/index.ts';
+import { verifyCode, type VerifyResult } from '../codes/index.ts';
+import type { DeviceHealth, Reading } from '../devices/index.ts';
+import { textRef } from '../log.ts';
+import type { Sealer } from '../protocol/index.ts';
+import type { Queue, TicketCounter } from '../queue/index.ts';
+import { localDay, type Effect } from '../scenarios/index.ts';
+import type { Clock, ReplayStore, TrustStore } from '../trust/index.ts';
+import { decideVenue, verifierAllowsReplay, VENUE_DEFAULTS, type PendingDetailsStore, type PersonSeenStore, type Venue } from '../venue/index.ts';
+
+export interface PipelineDeps {
+  venue: Readonly<Venue>;
+  trust: TrustStore;
+  replay: ReplayStore;
+  persons: PersonSeenStore;
+  pending: PendingDetailsStore;
+  queue: Queue;
+  tickets: TicketCounter;
+  /** Null when no sync service is configured: personal data is then not kept at all. */
+  sealer: Sealer | null;
+  /** Wall time stamps the reading; trusted time decides validity. */
+  clock: Clock;
+  skew: number;
+  log: Logger;
+  publish(message: VerdictMessage): void;
+  /** Runs after the commit: printing, relays, scanner acknowledgement. */
+  afterCommit(message: VerdictMessage, device: DeviceHealth): void;
+  /** Seconds each code took to verify (metrics). */
+  observeVerify?(seconds: number): void;
+}
+
+export class Pipeline {
+  constructor(private readonly deps: PipelineDeps) {}
+
+  handle(reading: Reading, device: DeviceHealth): VerdictMessage {
+    const { deps } = this;
+    const { venue } = deps;
+    const at = deps.clock.wallMs();
+    const now = deps.clock.now();
+    let verdict: VerifyResult | null = null;
+    if (reading.kind === 'code') {
+      const started = process.hrtime.bigint();
+      verdict = verifyCode(reading.text, deps.trust.index, { now, skew: deps.skew, replay: deps.replay, allowReplay: verifierAllowsReplay(venue) });
+      deps.observeVerify?.(Number(process.hrtime.bigint() - started) / 1e9);
+    }
+    const trustIssued = deps.trust.index?.issuedAt ?? null;
+    const d = decideVenue(venue, reading, verdict, {
+      now,
+      skew: deps.skew,
+      trustAge: trustIssued === null ? null : now - trustIssued,
+      lastSeen: (key) => deps.persons.lastSeen(key),
+    });
+    const personal = d.personal && deps.sealer ? deps.sealer.seal(d.personal) : null;
+    const message = deps.queue.commit((tx): VerdictMessage => {
+      if (d.remember.cti) deps.replay.record(d.remember.cti.cti, d.remember.cti.until);
+      if (d.remember.person) {
+        const within = venue.replay.within_s ?? VENUE_DEFAULTS.replay_within_s;
+        deps.persons.record(d.remember.person.key, d.remember.person.at, d.remember.person.at + within);
+      }
+      const effects: Effect[] = d.effects.map((e): Effect => {
+        if (e.kind === 'ticket') {
+          const t = deps.tickets.next(e.prefix, localDay(now));
+          return { kind: 'ticket', number: t.number, service: e.service, issued_today: t.issued_today };
+        }
+        if (e.kind === 'gate') return { kind: 'gate', relay: e.relay, pulse_ms: e.pulse_ms };
+        return { kind: 'registration' };
+      });
+      const event = tx.append({
+        type: d.event_type,
+        at,
+        trusted_at: now * 1000,
+        scenario: venue.name,
+        body: { ...d.body, accepted: d.accepted, reason: d.reason, device: device.id, effects },
+        sealed: personal,
+      });
+      const details = d.effects.find((e) => e.kind === 'collect-details');
+      if (details) deps.pending.open(event.seq, details.fields, now);
+      return {
+        type: 'verdict',
+        seq: event.seq,
+        at,
+        accepted: d.accepted,
+        reason: d.reason,
+        scenario: venue.name,
+        source: d.source,
+        issuer: d.issuer,
+        code_type: d.code_type,
+        display: d.display,
+        replayed: d.replayed,
+        effects,
+        ...(d.words ? { words: d.words } : {}),
+      };
+    });
+    deps.log.info(
+      { seq: message.seq, accepted: message.accepted, reason: message.reason, source: message.source, ref: reading.kind === 'code' ? textRef(reading.text) : undefined },
+      'reading decided',
+    );
+    deps.publish(message);
+    deps.afterCommit(message, device);
+    return message;
+  }
+}

@@ -1,0 +1,2 @@
+// Public surface of db/: the terminal's one SQLite file, which queue, trust and scenarios share.
+export { openDatabase, DB_FILE, type Db } from './database.ts';

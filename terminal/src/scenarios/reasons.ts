@@ -1,0 +1,23 @@
+// Why a venue refuses a reading the verifier may have accepted (or a reading that is no code at
+// all). With the verifier's reasons they make the closed list the kiosk translates.
+import type { VerifyReason } from '../codes/index.ts';
+
+export const SCENARIO_REASONS = [
+  'issuer_not_accepted',
+  'authorization_required',
+  'health_status',
+  'trust_list_too_old',
+  'not_a_code',
+  'id_number_invalid',
+  'document_expired',
+  'input_not_accepted',
+  'identity_required',
+  'health_status_unknown',
+  'health_status_stale',
+  'outside_hours',
+] as const;
+
+export type ScenarioReason = (typeof SCENARIO_REASONS)[number];
+
+/** A stable machine code for why a code or reading was refused (codes.md §5 and scenario checks). */
+export type Reason = VerifyReason | ScenarioReason;

@@ -1,0 +1,101 @@
+// The service's routes as calls: enrollment, trust-list polls, heartbeats and uploads, signed
+// with the terminal's key at the service's time (learned from every reply).
+import { signRequest, type Heartbeat, type UploadReply } from '../protocol/index.ts';
+import { SyncError, syncMessage, type SyncErrorCode } from './errors.ts';
+import type { Identity } from './identity.ts';
+import type { Transport, TransportResponse } from './transport.ts';
+
+export interface ClientDeps {
+  transport: Transport;
+  identity: Identity;
+  /** Wall clock, unix ms. */
+  now(): number;
+  /** Called with the service's clock (unix ms) from each reply. */
+  observeServerTime(ms: number): void;
+}
+
+export class ServiceClient {
+  private clockOffsetMs = 0;
+
+  constructor(private readonly deps: ClientDeps) {}
+
+  /** Enrolls with a one-time code; resolves with the terminal id the service assigned. */
+  async enroll(code: string, name: string): Promise<string> {
+    const body = JSON.stringify({ enrollment_code: code, public_key: this.deps.identity.publicKey, name });
+    const res = await this.send({ method: 'POST', path: '/v1/enroll', body, headers: { 'content-type': 'application/json' } });
+    if (res.status !== 200) throw errorFrom(res, 'YSS_SYNC_NOT_ENROLLED');
+    const id = (parseJson(res.body) as { terminal_id?: unknown } | undefined)?.terminal_id;
+    if (typeof id !== 'string' || id === '') throw new SyncError('YSS_SYNC_BAD_REPLY', syncMessage('YSS_SYNC_BAD_REPLY', 'enrollment reply has no terminal_id'), res.status);
+    return id;
+  }
+
+  /** The published trust list, or null when unchanged since `etag` (or none is published). */
+  async trustList(etag: string | null): Promise<{ jws: string; etag: string | null } | null> {
+    const res = await this.send({ method: 'GET', path: '/v1/trust-list', headers: etag ? { 'if-none-match': etag } : {} });
+    if (res.status === 304 || res.status === 404) return null;
+    if (res.status !== 200) throw errorFrom(res, 'YSS_SYNC_TRUST_LIST');
+    return { jws: res.body.trim(), etag: res.headers.etag ?? null };
+  }
+
+  async heartbeat(hb: Heartbeat): Promise<void> {
+    const res = await this.signed('/v1/heartbeat', JSON.stringify(hb));
+    if (res.status !== 200) throw errorFrom(res, 'YSS_SYNC_HEARTBEAT');
+  }
+
+  /** Uploads a batch (`{"events":[...]}`, already serialized) and returns the service's reply. */
+  async upload(body: string): Promise<UploadReply> {
+    const res = await this.signed('/v1/events', body);
+    if (res.status !== 200) throw errorFrom(res, 'YSS_SYNC_UPLOAD');
+    const reply = parseJson(res.body) as Partial<UploadReply> | undefined;
+    if (!reply || typeof reply !== 'object' || !Number.isInteger(reply.acked_through)) throw new SyncError('YSS_SYNC_BAD_REPLY', syncMessage('YSS_SYNC_BAD_REPLY', 'upload reply has no acked_through'), res.status);
+    return reply as UploadReply;
+  }
+
+  private async send(r: Parameters<Transport['request']>[0]): Promise<TransportResponse> {
+    const res = await this.deps.transport.request(r);
+    this.learnTime(res);
+    return res;
+  }
+
+  /** Sends a signed POST; `body` is the exact JSON text the signature covers. */
+  private async signed(path: string, body: string): Promise<TransportResponse> {
+    const id = this.deps.identity.terminalId;
+    if (!id) throw SyncError.of('YSS_SYNC_NOT_ENROLLED', 'no terminal id yet');
+    const attempt = () =>
+      this.send({
+        method: 'POST',
+        path,
+        body,
+        headers: { 'content-type': 'application/json', ...signRequest(this.deps.identity.privateKey, id, 'POST', path, body, this.deps.now() + this.clockOffsetMs) },
+      });
+    const res = await attempt();
+    // Our offset was wrong; learnTime has just corrected it. Retry once with the service's time.
+    if (res.status === 401 && (parseJson(res.body) as { error?: unknown } | undefined)?.error === 'YSS_SYNC_CLOCK_SKEW') return attempt();
+    return res;
+  }
+
+  private learnTime(res: TransportResponse): void {
+    const header = res.headers['x-yss-server-time'];
+    const t = Number(header ?? (parseJson(res.body) as { server_time?: unknown } | undefined)?.server_time);
+    if (Number.isFinite(t) && t > 0) {
+      this.clockOffsetMs = t - this.deps.now();
+      this.deps.observeServerTime(t);
+    }
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The service's own error code and message when it sent them, else `fallback` with the status. */
+function errorFrom(res: TransportResponse, fallback: SyncErrorCode): SyncError {
+  const data = parseJson(res.body) as { error?: unknown; message?: unknown } | undefined;
+  const code = typeof data?.error === 'string' ? data.error : fallback;
+  const message = typeof data?.message === 'string' ? data.message : syncMessage(fallback, res.status);
+  return new SyncError(code === 'YSS_SYNC_TERMINAL_UNKNOWN' ? 'YSS_SYNC_NOT_ENROLLED' : code, message, res.status);
+}

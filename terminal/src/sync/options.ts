@@ -1,0 +1,45 @@
+// The uploader's options, and their mapping from the config's units.
+
+export interface SyncOptions {
+  url: string;
+  enrollmentCode: string | null;
+  batchMaxEvents: number;
+  batchMaxBytes: number;
+  intervalMs: number;
+  timeoutMs: number;
+  backoffMaxMs: number;
+  trustPollMs: number;
+  heartbeatMs: number;
+  name: string;
+  dataDir: string;
+}
+
+/** The sync section of the terminal config, with defaults applied (config/schema.ts). */
+export interface SyncConfig {
+  url: string;
+  enrollment_code: string | null;
+  batch_max_events: number;
+  batch_max_bytes: number;
+  interval_ms: number;
+  timeout_ms: number;
+  backoff_max_ms: number;
+  trust_poll_s: number;
+  heartbeat_s: number;
+}
+
+/** SyncOptions from the config's units (seconds become milliseconds). */
+export function syncOptions(s: SyncConfig, name: string, dataDir: string): SyncOptions {
+  return {
+    url: s.url,
+    enrollmentCode: s.enrollment_code,
+    batchMaxEvents: s.batch_max_events,
+    batchMaxBytes: s.batch_max_bytes,
+    intervalMs: s.interval_ms,
+    timeoutMs: s.timeout_ms,
+    backoffMaxMs: s.backoff_max_ms,
+    trustPollMs: s.trust_poll_s * 1000,
+    heartbeatMs: s.heartbeat_s * 1000,
+    name,
+    dataDir,
+  };
+}

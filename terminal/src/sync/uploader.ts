@@ -1,0 +1,104 @@
+// Uploads the queue in batches and records what the service confirmed. Never loses or reorders
+// what the queue holds: a batch is resent until acknowledged, and the service deduplicates.
+import type { Logger } from 'pino';
+import type { Queue } from '../queue/index.ts';
+import type { ServiceClient } from './client.ts';
+import { SyncError } from './errors.ts';
+
+/** Smallest batch cap the uploader shrinks to after timeouts. */
+const MIN_BATCH_BYTES = 16 * 1024;
+/** Successful uploads after which a shrunk batch cap grows by half again. */
+const REGROW_AFTER = 8;
+/** Longest the confirmed ack stays only in memory while draining, ms. */
+const ACK_WRITE_MS = 1000;
+
+export interface UploaderDeps {
+  queue: Queue;
+  client: ServiceClient;
+  log: Logger;
+  now(): number;
+  batchMaxEvents: number;
+  batchMaxBytes: number;
+}
+
+export class Uploader {
+  /** Set after the service reported a gap: upload from here instead of the local ack mark. */
+  private resumeFrom: number | null = null;
+  /**
+   * What the service confirmed, ahead of what is written to the queue. Writing acks lazily (at
+   * most once a second while draining) saves an fsync per batch; losing one in a crash only
+   * means resending events the service then deduplicates.
+   */
+  private confirmed = 0;
+  /** Current batch byte cap: batchMaxBytes, halved after each upload timeout, regrown slowly. */
+  private batchBytes: number;
+  private uploadsSinceTimeout = 0;
+  private lastAckWrite = 0;
+
+  constructor(private readonly deps: UploaderDeps) {
+    this.batchBytes = deps.batchMaxBytes;
+  }
+
+  /** Highest sequence the service is known to hold. */
+  get ackedSeq(): number {
+    return Math.max(this.deps.queue.ackedThrough, this.confirmed);
+  }
+
+  /** Writes what the service confirmed to the queue (backlog and quota then count it). */
+  writeAck(): void {
+    if (this.confirmed > this.deps.queue.ackedThrough) this.deps.queue.ack(this.confirmed, this.deps.now());
+    this.lastAckWrite = this.deps.now();
+  }
+
+  /** Uploads one batch; `sent` is false when nothing was waiting, `more` when more is. */
+  async uploadOnce(): Promise<{ sent: boolean; more: boolean }> {
+    const { queue } = this.deps;
+    const batch = this.batch(this.resumeFrom ?? this.ackedSeq);
+    if (batch.count === 0) {
+      this.writeAck();
+      return { sent: false, more: false };
+    }
+    let reply;
+    try {
+      reply = await this.deps.client.upload(batch.body);
+    } catch (e) {
+      if (e instanceof SyncError && e.code === 'YSS_SYNC_TIMEOUT') {
+        this.batchBytes = Math.max(MIN_BATCH_BYTES, Math.floor(this.batchBytes / 2));
+        this.uploadsSinceTimeout = 0;
+      }
+      throw e;
+    }
+    // Grow back only after a run of successes, so a link with a hard limit times out rarely.
+    if (++this.uploadsSinceTimeout % REGROW_AFTER === 0) this.batchBytes = Math.min(this.deps.batchMaxBytes, Math.ceil(this.batchBytes * 1.5));
+    if (reply.acked_through > queue.lastSequence) {
+      throw SyncError.of('YSS_SYNC_BAD_REPLY', `service acknowledged ${reply.acked_through} but the queue ends at ${queue.lastSequence}`);
+    }
+    this.confirmed = reply.acked_through;
+    if (reply.acked_through >= queue.lastSequence || this.deps.now() - this.lastAckWrite >= ACK_WRITE_MS) this.writeAck();
+    this.resumeFrom = null;
+    if (reply.gap) {
+      // The service holds less than we thought it acknowledged (restored from a backup, say):
+      // resend from where it stands, as far as retention still has the events.
+      this.deps.log.error({ gap: reply.gap }, "service reported a gap in this terminal's events; resending from its head");
+      this.resumeFrom = reply.acked_through;
+      if (queue.after(reply.acked_through, 1)[0]?.seq !== reply.acked_through + 1) {
+        this.resumeFrom = null;
+        throw SyncError.of('YSS_SYNC_GAP', reply.gap.expected);
+      }
+    }
+    return { sent: true, more: this.resumeFrom !== null || reply.acked_through < queue.lastSequence };
+  }
+
+  /** The next batch after `from`, capped by count and bytes (at least one event). */
+  private batch(from: number): { count: number; body: string } {
+    const events = this.deps.queue.outgoing(from, this.deps.batchMaxEvents);
+    const parts: string[] = [];
+    let bytes = 12;
+    for (const e of events) {
+      bytes += e.json.length + 1;
+      if (parts.length > 0 && bytes > this.batchBytes) break;
+      parts.push(e.json);
+    }
+    return { count: parts.length, body: `{"events":[${parts.join(',')}]}` };
+  }
+}

@@ -1,0 +1,277 @@
+// The venue policy: a pure function of (reading, verify result, venue, lookups) that answers
+// "does this venue take it, and what happens next", and names the effects. It never switches on
+// a venue's name: everything it does is read from the venue value. Checks run in the order
+// docs/config.md gives ("How a reading is decided"); the first failing one answers.
+import { createHash } from 'node:crypto';
+import type { VerifyResult } from '../codes/index.ts';
+import type { Reading } from '../devices/index.ts';
+import { cardAttributes, codeAttributes, mrzAttributes, type Attributes } from './attributes.ts';
+import { VENUE_DEFAULTS } from './schema.ts';
+import { endOfLocalDay, localWeekMinute, type Display, type Reason, type Source } from '../scenarios/index.ts';
+import type { Attribute, Venue, Words } from './types.ts';
+
+export interface PolicyLookups {
+  /** Trusted time, unix seconds. */
+  now: number;
+  skew: number;
+  /** Seconds since the installed trust list was issued, or null without one. */
+  trustAge: number | null;
+  /** Unix seconds of this person's last accepted reading here (per-person replay), or null. */
+  lastSeen(personKey: string): number | null;
+}
+
+/** Effects the venue names; the pipeline carries them out after the commit and records the outcome. */
+export type PlannedEffect =
+  | { kind: 'ticket'; prefix: string; service: string }
+  | { kind: 'gate'; relay: string; pulse_ms: number }
+  | { kind: 'collect-details'; fields: readonly ('room' | 'guests')[] };
+
+export interface PolicyDecision {
+  accepted: boolean;
+  reason: Reason | null;
+  source: Source;
+  issuer: string | null;
+  code_type: string | null;
+  replayed: boolean;
+  display: Display;
+  /** Queue event type (the venue's `event`). */
+  event_type: string;
+  /** Non-personal fields of the event. */
+  body: Record<string, unknown>;
+  /** Exactly the venue's `record.fields` the reading carried, to be sealed; null when none. */
+  personal: Partial<Record<Attribute, string>> | null;
+  /** What to remember when the decision is committed. */
+  remember: { cti: { cti: Uint8Array; until: number } | null; person: { key: string; at: number } | null };
+  effects: PlannedEffect[];
+  /** The venue's own words for this refusal, or null to use the kiosk's general ones. */
+  words: Words | null;
+}
+
+/** Whether the verifier reports a seen cti as valid-and-replayed (true) or refuses it. */
+export function verifierAllowsReplay(venue: Venue): boolean {
+  return venue.replay.on_replay === 'flag';
+}
+
+
+/** `张小明` → `张*明`; `张三` → `张*`. */
+export function maskName(name: string): string {
+  const chars = [...name];
+  if (chars.length <= 1) return '*';
+  if (chars.length === 2) return `${chars[0]}*`;
+  return `${chars[0]}${'*'.repeat(chars.length - 2)}${chars[chars.length - 1]}`;
+}
+
+/** Keeps the first 4 and last 4 characters of a number: `4401**********1234`. */
+export function maskNumber(no: string): string {
+  const chars = [...no];
+  if (chars.length <= 8) return '*'.repeat(chars.length);
+  return `${chars.slice(0, 4).join('')}${'*'.repeat(chars.length - 8)}${chars.slice(-4).join('')}`;
+}
+
+/** End of a YYYY-MM-DD day at the venue, unix seconds; null for `长期` or anything else. */
+function dayEnd(date: string | undefined): number | null {
+  if (!date || !/^\d{4}-\d{2}-\d{2}$/.test(date)) return null;
+  const t = endOfLocalDay(date);
+  return Number.isNaN(t) ? null : t;
+}
+
+function dayStart(date: string | undefined): number | null {
+  const end = dayEnd(date);
+  return end === null ? null : end - 86_399;
+}
+
+/** True when `now` falls in one of the venue's opening windows (or it has none). */
+export function isOpen(venue: Venue, now: number): boolean {
+  if (!venue.hours) return true;
+  const { weekday, minute } = localWeekMinute(now);
+  const m = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3));
+  return venue.hours.some((w) => (w.days ?? [1, 2, 3, 4, 5, 6, 7]).includes(weekday) && minute >= m(w.from) && minute < m(w.to));
+}
+
+/** The per-person replay key: a hash of the holder's `iss|sub`, or of the document type and number. */
+export function personKey(source: Source, issuer: string | null, sub: string | null, attrs: Attributes): string | null {
+  let id: string | null = null;
+  if ((source === 'YSS1' || source === 'HC1') && issuer && sub) id = `code|${issuer}|${sub}`;
+  else if ((source === 'idcard' || source === 'mrz') && attrs.doc_no) id = `doc|${attrs.doc_type ?? ''}|${attrs.doc_no}`;
+  return id === null ? null : createHash('sha256').update(id).digest('base64url').slice(0, 22);
+}
+
+interface Read {
+  source: Source;
+  issuer: string | null;
+  code_type: string | null;
+  sub: string | null;
+  attrs: Attributes;
+  health: { status?: unknown; as_of?: unknown } | null;
+  /** A code's own `subject.name_masked`, shown when the full name was not disclosed. */
+  nameMasked?: string;
+  body: Record<string, unknown>;
+}
+
+export function decideVenue(venue: Venue, reading: Reading, verdict: VerifyResult | null, look: PolicyLookups): PolicyDecision {
+  const base: PolicyDecision = {
+    accepted: false,
+    reason: null,
+    source: 'other',
+    issuer: null,
+    code_type: null,
+    replayed: false,
+    display: {},
+    event_type: venue.event,
+    body: { venue: venue.name },
+    personal: null,
+    remember: { cti: null, person: null },
+    effects: [],
+    words: null,
+  };
+  const refuse = (d: PolicyDecision, reason: Reason): PolicyDecision => ({
+    ...d,
+    accepted: false,
+    reason,
+    personal: null,
+    remember: { cti: null, person: null },
+    effects: [],
+    words: venue.refusals?.[reason] ?? null,
+  });
+
+  // 1. The input is one the venue takes.
+  let read: Read;
+  if (reading.kind === 'code') {
+    const v = verdict!;
+    const yss = (v.claims?.yss ?? {}) as Record<string, unknown>;
+    const d = { ...base, source: (v.family ?? 'other') as Source, issuer: v.issuer, code_type: v.type, replayed: v.replayed };
+    d.body = { ...base.body, family: v.family, issuer: v.issuer, type: v.type, replayed: v.replayed };
+    if (!v.family) return refuse(d, 'not_a_code');
+    if (!v.valid) return refuse(d, v.reason ?? 'malformed');
+    const entries = (venue.inputs.codes ?? []).filter((c) => c.type === v.type);
+    if (!entries.length) return refuse(d, 'type_not_allowed');
+    if (!entries.some((c) => !c.issuers || c.issuers.includes(v.issuer ?? ''))) return refuse(d, 'issuer_not_accepted');
+    const attrs = codeAttributes(v);
+    const credentialOk = (c: (typeof entries)[number]) => !c.credential_types || c.credential_types.includes(attrs.credential_type ?? '');
+    if (!entries.some((c) => (!c.issuers || c.issuers.includes(v.issuer ?? '')) && credentialOk(c))) return refuse(d, 'type_not_allowed');
+    if (venue.trust_max_age_s !== undefined && (look.trustAge === null || look.trustAge > venue.trust_max_age_s)) return refuse(d, 'trust_list_too_old');
+    const health = yss.health && typeof yss.health === 'object' ? (yss.health as Read['health']) : v.type === 'health' ? {} : null;
+    const subject = (yss.subject ?? {}) as { name_masked?: unknown };
+    const nameMasked = typeof subject.name_masked === 'string' ? subject.name_masked : undefined;
+    read = { source: d.source, issuer: v.issuer, code_type: v.type, sub: typeof v.claims?.sub === 'string' ? v.claims.sub : null, attrs, health, nameMasked, body: d.body };
+    base.source = d.source;
+    base.issuer = d.issuer;
+    base.code_type = d.code_type;
+    base.replayed = d.replayed;
+  } else if (reading.kind === 'idcard') {
+    const cardType = String(reading.card.card_type ?? '');
+    const d = { ...base, source: 'idcard' as const, body: { ...base.body, source: 'idcard', card_type: cardType } };
+    if (!venue.inputs.idcard?.card_types.includes(cardType as never)) return refuse(d, 'input_not_accepted');
+    if (reading.card.id_number_valid === false) return refuse(d, 'id_number_invalid');
+    read = { source: 'idcard', issuer: null, code_type: null, sub: null, attrs: cardAttributes(reading.card), health: null, body: d.body };
+    base.source = 'idcard';
+  } else {
+    const code = String(reading.fields.document_code ?? '');
+    const d = { ...base, source: 'mrz' as const, body: { ...base.body, source: 'mrz', document_code: code } };
+    const taken = venue.inputs.mrz?.document_codes.some((c) => (c.length === 1 ? code.startsWith(c) : code === c)) ?? false;
+    if (!taken) return refuse(d, 'input_not_accepted');
+    if (reading.fields.valid === false) return refuse(d, 'id_number_invalid');
+    read = { source: 'mrz', issuer: null, code_type: null, sub: null, attrs: mrzAttributes(reading.fields), health: null, body: d.body };
+    base.source = 'mrz';
+  }
+  const d: PolicyDecision = { ...base, body: read.body };
+  const { attrs } = read;
+
+  // 2. Open now.
+  if (!isOpen(venue, look.now)) return refuse(d, 'outside_hours');
+
+  // 3. The document's own validity (ID cards, passports, e-certificates).
+  const until = dayEnd(attrs.valid_until);
+  if (until !== null && until < look.now) return refuse(d, 'document_expired');
+  const from = dayStart(attrs.valid_from);
+  if (read.code_type === 'credential' && from !== null && from > look.now) return refuse(d, 'not_yet_valid');
+
+  // 4. Health, wherever the venue judges it: a missing status is a refusal, never a pass.
+  if (venue.health) {
+    if (read.health || venue.health.required) {
+      const status = read.health?.status;
+      if (status !== 'green' && status !== 'yellow' && status !== 'red') return refuse(d, 'health_status_unknown');
+      if (!venue.health.statuses.includes(status)) return refuse(d, 'health_status');
+      const asOf = read.health?.as_of;
+      if (venue.health.max_age_s !== undefined && (typeof asOf !== 'number' || look.now - asOf > venue.health.max_age_s)) return refuse(d, 'health_status_stale');
+    }
+  }
+
+  // 5. Authorization and required attributes.
+  const personal = read.code_type === 'personal';
+  if (personal && venue.scope && !(attrs.scope ?? '').split(',').includes(venue.scope)) return refuse(d, 'authorization_required');
+  const missing = (venue.require?.attributes ?? []).filter((a) => attrs[a] === undefined);
+  if (missing.length) return refuse({ ...d, body: { ...d.body, missing } }, personal ? 'authorization_required' : 'identity_required');
+
+  // 6. Replay: per code (the verifier's memory) or per person within a time.
+  let replayed = read.source === 'YSS1' && d.replayed;
+  const key = personKey(read.source, read.issuer, read.sub, attrs);
+  if (venue.replay.per === 'person' && key) {
+    const last = look.lastSeen(key);
+    const within = venue.replay.within_s ?? VENUE_DEFAULTS.replay_within_s;
+    if (last !== null && look.now - last < within) {
+      if (venue.replay.on_replay === 'refuse') return refuse({ ...d, replayed: true }, 'replayed');
+      replayed = true;
+    }
+  }
+
+  const v = verdict;
+  const cti = reading.kind === 'code' && v && v.type === 'personal' && v.cti && !v.replayed && v.exp !== null ? { cti: v.cti, until: v.exp + look.skew } : null;
+  const kept = Object.fromEntries(venue.record.fields.filter((f) => attrs[f] !== undefined).map((f) => [f, attrs[f]!]));
+  return {
+    ...d,
+    accepted: true,
+    reason: null,
+    replayed,
+    body: { ...d.body, replayed },
+    display: display(venue, read),
+    personal: Object.keys(kept).length ? kept : null,
+    remember: { cti, person: venue.replay.per === 'person' && key && !replayed ? { key, at: look.now } : null },
+    effects: venue.actions.map((a): PlannedEffect => {
+      switch (a.do) {
+        case 'print-ticket':
+          return { kind: 'ticket', prefix: a.prefix, service: a.service };
+        case 'open-gate':
+          return { kind: 'gate', relay: a.relay, pulse_ms: a.pulse_ms ?? VENUE_DEFAULTS.pulse_ms };
+        case 'collect-details':
+          return { kind: 'collect-details', fields: a.fields };
+      }
+    }),
+    words: null,
+  };
+}
+
+function display(venue: Venue, read: Read): Display {
+  const out: Display = {};
+  const { attrs } = read;
+  for (const field of venue.show ?? ['name_masked', 'health']) {
+    switch (field) {
+      case 'name_masked': {
+        const masked = attrs.name ? maskName(attrs.name) : read.nameMasked;
+        if (masked) out.name_masked = masked;
+        break;
+      }
+      case 'health': {
+        const s = read.health?.status;
+        if (s === 'green' || s === 'yellow' || s === 'red') out.health = s;
+        break;
+      }
+      case 'credential_type':
+        if (attrs.credential_type) out.credential_type = attrs.credential_type;
+        break;
+      case 'credential_no_masked':
+        if (attrs.credential_no) out.credential_no_masked = maskNumber(attrs.credential_no);
+        break;
+      case 'holder_masked':
+        if (attrs.holder) out.holder_masked = maskName(attrs.holder);
+        break;
+      case 'issuer_name':
+        if (attrs.issuer_name) out.issuer_name = attrs.issuer_name;
+        break;
+      case 'valid_until':
+        if (attrs.valid_until) out.valid_until = attrs.valid_until;
+        break;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,355 @@
+// A venue's policy as data: the JSON Schema every file in fixtures/venues/ (and a terminal
+// config's `venue`) must satisfy. The TypeScript types (types.ts) and docs/config.md are
+// generated from this object by scripts/gen-venue-docs.ts; venue-schema.test.ts keeps all three
+// in step. Every property carries a description, and a default or an example, for the docs.
+// Unknown keys are refused everywhere except under `extensions`, where later issues (police
+// reporting, hall queues, feeds) add their own sections.
+
+const localized = { $ref: '#/$defs/localized' } as const;
+
+export const VENUE_DEFAULTS = {
+  replay_within_s: 300, // 5 min: a person passing the same gate twice within this is a replay
+  clear_after_s: 15, // personal data leaves the screen after 15 s, or at the next reading
+  pulse_ms: 500,
+} as const;
+
+export const venueSchema = {
+  $id: 'https://yss-edge.example/schemas/venue.json',
+  title: 'Venue',
+  description:
+    'What a terminal does with a reading: which inputs it takes from which issuers, which attributes it requires and why, the replay rule, what it records, what it does, what the person is told on refusal, and when it is open.',
+  type: 'object',
+  additionalProperties: false,
+  required: ['name', 'kind', 'title', 'event', 'inputs', 'replay', 'record', 'actions'],
+  properties: {
+    $schema: { type: 'string', description: 'Optional link to this schema, for editors.', examples: ['../../docs/venue.schema.json'] },
+    $comment: { type: 'string', description: 'Free text for the installer; ignored.', examples: ['front desk, ground floor'] },
+    name: {
+      type: 'string',
+      pattern: '^[a-z][a-z0-9-]{0,39}$',
+      description: 'Short id of the venue, kebab-case; `npm start -- --venue <name>` finds `fixtures/venues/<name>.json` by it. Recorded in every event; never branched on.',
+      examples: ['hotel'],
+    },
+    kind: {
+      enum: ['desk', 'kiosk', 'gate'],
+      description:
+        'The shape of the place: `desk` (staff beside the screen), `kiosk` (self-service), `gate` (a barrier: must have an `open-gate` action naming its relay).',
+      examples: ['desk'],
+    },
+    title: { ...localized, description: 'The venue as people see it, in each kiosk language.' },
+    event: {
+      type: 'string',
+      pattern: '^[a-z][a-z_]{0,31}$',
+      description: 'Event type of each decided reading in the queue (`verdict`, `registration`, `ticket`, `passage`, `checkin`, ...).',
+      examples: ['registration'],
+    },
+    scope: {
+      type: 'string',
+      pattern: '^[a-z][a-z0-9-]{0,39}$',
+      description:
+        'The scenario id a holder authorizes in the app (codes.md §4 `scope`). When set, a personal code must carry it in its `scope`, or the answer is `authorization_required`.',
+      examples: ['hotel-checkin'],
+    },
+    inputs: { $ref: '#/$defs/inputs' },
+    require: { $ref: '#/$defs/requirement' },
+    health: { $ref: '#/$defs/healthRule' },
+    replay: { $ref: '#/$defs/replayRule' },
+    record: { $ref: '#/$defs/recording' },
+    show: {
+      type: 'array',
+      uniqueItems: true,
+      items: { enum: ['name_masked', 'health', 'credential_type', 'credential_no_masked', 'holder_masked', 'issuer_name', 'valid_until'] },
+      description: 'What the screen shows of an accepted reading. Never a full name or number: names and numbers are masked.',
+      default: ['name_masked', 'health'],
+      examples: [['credential_type', 'credential_no_masked', 'holder_masked', 'issuer_name', 'valid_until']],
+    },
+    actions: {
+      type: 'array',
+      items: { $ref: '#/$defs/action' },
+      description: 'What an accepted reading makes happen, in order, after its event is committed. Empty: the verdict is only shown.',
+      examples: [[{ do: 'print-ticket', prefix: 'A', service: '社保业务' }]],
+    },
+    refusals: {
+      type: 'object',
+      propertyNames: { $ref: '#/$defs/reason' },
+      additionalProperties: { $ref: '#/$defs/words' },
+      description: 'Words told to the person on a refusal, by reason, in place of the kiosk\'s general ones. A reason not listed keeps the general words.',
+      examples: [{ authorization_required: { reason: { 'zh-CN': '请在粤省事中授权入住登记', 'zh-HK': '請在粵省事中授權入住登記', en: 'Please authorize hotel check-in in the app' }, next: { 'zh-CN': '授权后请再次出示', 'zh-HK': '授權後請再次出示', en: 'Then show your code again' } } }],
+    },
+    hours: {
+      type: 'array',
+      minItems: 1,
+      items: { $ref: '#/$defs/openingWindow' },
+      description: 'When the venue admits people, in China time (UTC+8). Outside every window a reading is refused as `outside_hours`. Absent: always open.',
+      examples: [[{ days: [1, 2, 3, 4, 5, 6, 7], from: '08:00', to: '21:00' }]],
+    },
+    trust_max_age_s: {
+      type: 'integer',
+      minimum: 60,
+      description: 'Refuse codes (`trust_list_too_old`) when the installed trust list was issued longer ago than this, seconds. Absent: no bound.',
+      examples: [604800],
+    },
+    clear_after_s: {
+      type: 'integer',
+      minimum: 3,
+      maximum: 300,
+      description: 'Seconds a result with personal data stays on the screen; it also clears at the next reading.',
+      default: VENUE_DEFAULTS.clear_after_s,
+    },
+    extensions: {
+      type: 'object',
+      description: 'Sections owned by later features (police reporting, hall queues, feeds), each under its own key and checked by its owner. The core ignores them.',
+      examples: [{ 'police-report': { deadline_s: 86400 } }],
+    },
+  },
+  allOf: [
+    {
+      if: { properties: { kind: { const: 'gate' } }, required: ['kind'] },
+      then: { properties: { actions: { contains: { properties: { do: { const: 'open-gate' } }, required: ['do'] } } } },
+      else: { properties: { actions: { not: { contains: { properties: { do: { const: 'open-gate' } }, required: ['do'] } } } } },
+    },
+    {
+      if: { properties: { inputs: { properties: { codes: { contains: { properties: { type: { const: 'health' } } } } }, required: ['codes'] } }, required: ['inputs'] },
+      then: { required: ['health'] },
+    },
+  ],
+  $defs: {
+    localized: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['zh-CN', 'zh-HK', 'en'],
+      properties: { 'zh-CN': { type: 'string', minLength: 1 }, 'zh-HK': { type: 'string', minLength: 1 }, en: { type: 'string', minLength: 1 } },
+      description: 'The same words in each kiosk language.',
+      examples: [{ 'zh-CN': '酒店前台', 'zh-HK': '酒店前台', en: 'Hotel front desk' }],
+    },
+    words: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['reason', 'next'],
+      properties: {
+        reason: { ...localized, description: 'Why the reading was refused.' },
+        next: { ...localized, description: 'What the person should do now.' },
+      },
+      description: 'A refusal in words: why, and what to do next.',
+    },
+    reason: {
+      enum: [
+        'malformed', 'unsupported_alg', 'unknown_key', 'alg_mismatch', 'issuer_mismatch', 'key_revoked', 'key_not_valid', 'type_not_allowed',
+        'bad_signature', 'not_yet_valid', 'expired', 'lifetime_too_long', 'revoked', 'replayed', 'issuer_not_accepted', 'authorization_required',
+        'health_status', 'trust_list_too_old', 'not_a_code', 'id_number_invalid', 'document_expired',
+        'input_not_accepted', 'identity_required', 'health_status_unknown', 'health_status_stale', 'outside_hours',
+      ],
+      description: 'A refusal reason (docs/verification.md and the venue reasons below).',
+    },
+    inputs: {
+      type: 'object',
+      additionalProperties: false,
+      minProperties: 1,
+      description: 'What the venue takes. An input not listed is refused as `input_not_accepted` (codes: `type_not_allowed`, `issuer_not_accepted`).',
+      examples: [{ codes: [{ type: 'personal', issuers: ['CN-44'] }], idcard: { card_types: ['resident'] } }],
+      properties: {
+        codes: { type: 'array', minItems: 1, items: { $ref: '#/$defs/codeInput' }, description: 'Signed codes taken, one entry per type.' },
+        idcard: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['card_types'],
+          description: 'ID cards read by a GA 467 reader.',
+          properties: {
+            card_types: {
+              type: 'array',
+              minItems: 1,
+              uniqueItems: true,
+              items: { enum: ['resident', 'hmt_residence_permit', 'foreign_permanent_resident', 'foreign_permanent_resident_2023'] },
+              description: 'Card types taken.',
+              examples: [['resident', 'hmt_residence_permit']],
+            },
+          },
+        },
+        mrz: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['document_codes'],
+          description: 'Passports and travel documents read by an MRZ reader.',
+          properties: {
+            document_codes: {
+              type: 'array',
+              minItems: 1,
+              uniqueItems: true,
+              items: { type: 'string', pattern: '^[A-Z]{1,2}$' },
+              description: 'ICAO document codes taken, by their first letter or both letters (`P` passports, `C` HK/Macau travel permits, `I` ID cards).',
+              examples: [['P', 'C']],
+            },
+          },
+        },
+      },
+    },
+    codeInput: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['type'],
+      description: 'One type of signed code the venue takes, and from whom.',
+      properties: {
+        type: { enum: ['personal', 'health', 'credential', 'hcert'], description: 'Code type (codes.md §4 `yss.t`; `hcert` for EU DCC).', examples: ['personal'] },
+        issuers: {
+          type: 'array',
+          minItems: 1,
+          uniqueItems: true,
+          items: { type: 'string', minLength: 1 },
+          description: 'Issuers taken for this type; absent: every issuer on the trust list.',
+          examples: [['CN-44', 'MO']],
+        },
+        credential_types: {
+          type: 'array',
+          minItems: 1,
+          uniqueItems: true,
+          items: { type: 'string', minLength: 1 },
+          description: 'For `credential`: the certificate types taken (`resident-id`, `driver-license`, ...); absent: any.',
+          examples: [['resident-id', 'social-security-card']],
+        },
+      },
+    },
+    attribute: {
+      enum: [
+        'name', 'doc_type', 'doc_no', 'birth_date', 'sex', 'nationality', 'address', 'ethnicity', 'authority', 'valid_from', 'valid_until',
+        'credential_type', 'credential_no', 'holder', 'issuer_name', 'scope',
+      ],
+      description:
+        'An attribute of the holder, the same name whatever the input: a code\'s `subject` and `credential`, an ID card, an MRZ (see "Attributes" below).',
+    },
+    requirement: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['attributes', 'why'],
+      description:
+        'Attributes every accepted reading must carry. A personal code lacking one is `authorization_required` (the holder can disclose it); any other input is `identity_required`.',
+      properties: {
+        attributes: { type: 'array', minItems: 1, uniqueItems: true, items: { $ref: '#/$defs/attribute' }, description: 'The attributes.', examples: [['name', 'doc_type', 'doc_no']] },
+        why: { type: 'string', minLength: 1, description: 'The rule that makes the venue ask, for the installer and the auditor.', examples: ['治安管理处罚法 art. 56: 姓名, 证件种类和号码'] },
+      },
+    },
+    healthRule: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['statuses'],
+      description:
+        'How health statuses are judged. Required when health codes are taken. A health code without a status is always `health_status_unknown`.',
+      properties: {
+        statuses: {
+          type: 'array',
+          minItems: 1,
+          uniqueItems: true,
+          items: { enum: ['green', 'yellow', 'red'] },
+          description: 'Statuses admitted; any other is `health_status`. A desk that only shows the colour lists all three.',
+          examples: [['green']],
+        },
+        max_age_s: {
+          type: 'integer',
+          minimum: 60,
+          description: 'A status assessed (`as_of`) longer ago than this is `health_status_stale`, seconds. Absent: no bound.',
+          examples: [86400],
+        },
+        required: {
+          type: 'boolean',
+          description: 'Every reading must carry a health status (a personal code or ID card alone is `health_status_unknown`).',
+          default: false,
+        },
+      },
+    },
+    replayRule: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['per', 'on_replay'],
+      description:
+        'What counts as the same reading again: the same code (its `cti`), or the same person (the holder\'s `iss|sub` hash, or the document number hash) within `within_s`.',
+      examples: [{ per: 'person', within_s: 300, on_replay: 'refuse' }],
+      properties: {
+        per: { enum: ['code', 'person'], description: '`code` or `person`.', examples: ['person'] },
+        within_s: {
+          type: 'integer',
+          minimum: 1,
+          maximum: 31 * 86400,
+          description: 'For `person`: how long after an accepted reading the same person again is a replay, seconds.',
+          default: VENUE_DEFAULTS.replay_within_s,
+        },
+        on_replay: {
+          enum: ['refuse', 'flag'],
+          description: '`refuse` (`replayed`), or `flag`: accepted again and shown as replayed (a desk re-showing a guest).',
+          examples: ['refuse'],
+        },
+      },
+    },
+    recording: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['fields'],
+      description: 'What is sealed and stored of an accepted reading, field by field. Nothing else is kept: an ID card\'s address is dropped unless listed.',
+      properties: {
+        fields: {
+          type: 'array',
+          uniqueItems: true,
+          items: { $ref: '#/$defs/attribute' },
+          description: 'Attributes sealed to the sync service with the event; empty: no personal data at all.',
+          examples: [['name', 'doc_type', 'doc_no']],
+        },
+      },
+    },
+    openingWindow: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['from', 'to'],
+      description: 'A daily opening window, China time. `to` after `from`; `to` is exclusive.',
+      properties: {
+        days: {
+          type: 'array',
+          minItems: 1,
+          uniqueItems: true,
+          items: { type: 'integer', minimum: 1, maximum: 7 },
+          description: 'ISO weekdays, 1 Monday to 7 Sunday.',
+          default: [1, 2, 3, 4, 5, 6, 7],
+        },
+        from: { type: 'string', pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$', description: 'Opening, HH:MM.', examples: ['08:00'] },
+        to: { type: 'string', pattern: '^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$', description: 'Closing, HH:MM (24:00 for midnight).', examples: ['21:00'] },
+      },
+    },
+    action: {
+      type: 'object',
+      required: ['do'],
+      discriminator: { propertyName: 'do' },
+      description: 'One thing an accepted reading makes happen.',
+      oneOf: [
+        {
+          type: 'object',
+          additionalProperties: false,
+          required: ['do', 'prefix', 'service'],
+          description: 'Print a queue ticket: the number is allocated in the event\'s transaction, one counter per prefix and day.',
+          properties: {
+            do: { const: 'print-ticket', description: 'The action.' },
+            prefix: { type: 'string', pattern: '^[A-Z]{1,3}$', description: 'Ticket prefix, 1–3 capital letters.', examples: ['A'] },
+            service: { type: 'string', minLength: 1, description: 'The service printed under the number.', examples: ['社保业务'] },
+          },
+        },
+        {
+          type: 'object',
+          additionalProperties: false,
+          required: ['do', 'relay'],
+          description: 'Pulse the gate relay. The event records what the relay actually did (`pulsed`, `failed`, `no_relay`).',
+          properties: {
+            do: { const: 'open-gate', description: 'The action.' },
+            relay: { type: 'string', minLength: 1, description: 'Id of a device with role `relay` in the terminal config.', examples: ['relay-1'] },
+            pulse_ms: { type: 'integer', minimum: 50, maximum: 30000, description: 'How long the contact closes, ms.', default: VENUE_DEFAULTS.pulse_ms },
+          },
+        },
+        {
+          type: 'object',
+          additionalProperties: false,
+          required: ['do', 'fields'],
+          description: 'Collect details on the kiosk keypad after the verdict (a hotel\'s room and guest count), kept durably so a restart in between loses nothing.',
+          properties: {
+            do: { const: 'collect-details', description: 'The action.' },
+            fields: { type: 'array', minItems: 1, uniqueItems: true, items: { enum: ['room', 'guests'] }, description: 'The fields asked for.', examples: [['room', 'guests']] },
+          },
+        },
+      ],
+    },
+  },
+} as const;

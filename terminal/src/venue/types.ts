@@ -1,0 +1,152 @@
+// Generated from schema.ts by `npx tsx scripts/gen-venue-docs.ts`; do not edit.
+// venue-schema.test.ts fails when this file and the schema differ.
+
+/** The same words in each kiosk language. */
+export type Localized = {
+  readonly 'zh-CN': string;
+  readonly 'zh-HK': string;
+  readonly en: string;
+};
+
+/** A refusal in words: why, and what to do next. */
+export type Words = {
+  /** Why the reading was refused. */
+  readonly reason: Localized;
+  /** What the person should do now. */
+  readonly next: Localized;
+};
+
+/** A refusal reason (docs/verification.md and the venue reasons below). */
+export type Reason = 'malformed' | 'unsupported_alg' | 'unknown_key' | 'alg_mismatch' | 'issuer_mismatch' | 'key_revoked' | 'key_not_valid' | 'type_not_allowed' | 'bad_signature' | 'not_yet_valid' | 'expired' | 'lifetime_too_long' | 'revoked' | 'replayed' | 'issuer_not_accepted' | 'authorization_required' | 'health_status' | 'trust_list_too_old' | 'not_a_code' | 'id_number_invalid' | 'document_expired' | 'input_not_accepted' | 'identity_required' | 'health_status_unknown' | 'health_status_stale' | 'outside_hours';
+
+/** What the venue takes. An input not listed is refused as `input_not_accepted` (codes: `type_not_allowed`, `issuer_not_accepted`). */
+export type Inputs = {
+  /** Signed codes taken, one entry per type. */
+  readonly codes?: readonly CodeInput[];
+  /** ID cards read by a GA 467 reader. */
+  readonly idcard?: {
+    /** Card types taken. */
+    readonly card_types: readonly ('resident' | 'hmt_residence_permit' | 'foreign_permanent_resident' | 'foreign_permanent_resident_2023')[];
+  };
+  /** Passports and travel documents read by an MRZ reader. */
+  readonly mrz?: {
+    /** ICAO document codes taken, by their first letter or both letters (`P` passports, `C` HK/Macau travel permits, `I` ID cards). */
+    readonly document_codes: readonly string[];
+  };
+};
+
+/** One type of signed code the venue takes, and from whom. */
+export type CodeInput = {
+  /** Code type (codes.md §4 `yss.t`; `hcert` for EU DCC). */
+  readonly type: 'personal' | 'health' | 'credential' | 'hcert';
+  /** Issuers taken for this type; absent: every issuer on the trust list. */
+  readonly issuers?: readonly string[];
+  /** For `credential`: the certificate types taken (`resident-id`, `driver-license`, ...); absent: any. */
+  readonly credential_types?: readonly string[];
+};
+
+/** An attribute of the holder, the same name whatever the input: a code's `subject` and `credential`, an ID card, an MRZ (see "Attributes" below). */
+export type Attribute = 'name' | 'doc_type' | 'doc_no' | 'birth_date' | 'sex' | 'nationality' | 'address' | 'ethnicity' | 'authority' | 'valid_from' | 'valid_until' | 'credential_type' | 'credential_no' | 'holder' | 'issuer_name' | 'scope';
+
+/** Attributes every accepted reading must carry. A personal code lacking one is `authorization_required` (the holder can disclose it); any other input is `identity_required`. */
+export type Requirement = {
+  /** The attributes. */
+  readonly attributes: readonly Attribute[];
+  /** The rule that makes the venue ask, for the installer and the auditor. */
+  readonly why: string;
+};
+
+/** How health statuses are judged. Required when health codes are taken. A health code without a status is always `health_status_unknown`. */
+export type HealthRule = {
+  /** Statuses admitted; any other is `health_status`. A desk that only shows the colour lists all three. */
+  readonly statuses: readonly ('green' | 'yellow' | 'red')[];
+  /** A status assessed (`as_of`) longer ago than this is `health_status_stale`, seconds. Absent: no bound. */
+  readonly max_age_s?: number;
+  /** Every reading must carry a health status (a personal code or ID card alone is `health_status_unknown`). Default: `false`. */
+  readonly required?: boolean;
+};
+
+/** What counts as the same reading again: the same code (its `cti`), or the same person (the holder's `iss|sub` hash, or the document number hash) within `within_s`. */
+export type ReplayRule = {
+  /** `code` or `person`. */
+  readonly per: 'code' | 'person';
+  /** For `person`: how long after an accepted reading the same person again is a replay, seconds. Default: `300`. */
+  readonly within_s?: number;
+  /** `refuse` (`replayed`), or `flag`: accepted again and shown as replayed (a desk re-showing a guest). */
+  readonly on_replay: 'refuse' | 'flag';
+};
+
+/** What is sealed and stored of an accepted reading, field by field. Nothing else is kept: an ID card's address is dropped unless listed. */
+export type Recording = {
+  /** Attributes sealed to the sync service with the event; empty: no personal data at all. */
+  readonly fields: readonly Attribute[];
+};
+
+/** A daily opening window, China time. `to` after `from`; `to` is exclusive. */
+export type OpeningWindow = {
+  /** ISO weekdays, 1 Monday to 7 Sunday. Default: `[1,2,3,4,5,6,7]`. */
+  readonly days?: readonly number[];
+  /** Opening, HH:MM. */
+  readonly from: string;
+  /** Closing, HH:MM (24:00 for midnight). */
+  readonly to: string;
+};
+
+/** One thing an accepted reading makes happen. */
+export type Action = {
+  /** The action. */
+  readonly do: 'print-ticket';
+  /** Ticket prefix, 1–3 capital letters. */
+  readonly prefix: string;
+  /** The service printed under the number. */
+  readonly service: string;
+} | {
+  /** The action. */
+  readonly do: 'open-gate';
+  /** Id of a device with role `relay` in the terminal config. */
+  readonly relay: string;
+  /** How long the contact closes, ms. Default: `500`. */
+  readonly pulse_ms?: number;
+} | {
+  /** The action. */
+  readonly do: 'collect-details';
+  /** The fields asked for. */
+  readonly fields: readonly ('room' | 'guests')[];
+};
+
+/** What a terminal does with a reading: which inputs it takes from which issuers, which attributes it requires and why, the replay rule, what it records, what it does, what the person is told on refusal, and when it is open. */
+export type Venue = {
+  /** Optional link to this schema, for editors. */
+  readonly $schema?: string;
+  /** Free text for the installer; ignored. */
+  readonly $comment?: string;
+  /** Short id of the venue, kebab-case; `npm start -- --venue <name>` finds `fixtures/venues/<name>.json` by it. Recorded in every event; never branched on. */
+  readonly name: string;
+  /** The shape of the place: `desk` (staff beside the screen), `kiosk` (self-service), `gate` (a barrier: must have an `open-gate` action naming its relay). */
+  readonly kind: 'desk' | 'kiosk' | 'gate';
+  /** The venue as people see it, in each kiosk language. */
+  readonly title: Localized;
+  /** Event type of each decided reading in the queue (`verdict`, `registration`, `ticket`, `passage`, `checkin`, ...). */
+  readonly event: string;
+  /** The scenario id a holder authorizes in the app (codes.md §4 `scope`). When set, a personal code must carry it in its `scope`, or the answer is `authorization_required`. */
+  readonly scope?: string;
+  readonly inputs: Inputs;
+  readonly require?: Requirement;
+  readonly health?: HealthRule;
+  readonly replay: ReplayRule;
+  readonly record: Recording;
+  /** What the screen shows of an accepted reading. Never a full name or number: names and numbers are masked. Default: `["name_masked","health"]`. */
+  readonly show?: readonly ('name_masked' | 'health' | 'credential_type' | 'credential_no_masked' | 'holder_masked' | 'issuer_name' | 'valid_until')[];
+  /** What an accepted reading makes happen, in order, after its event is committed. Empty: the verdict is only shown. */
+  readonly actions: readonly Action[];
+  /** Words told to the person on a refusal, by reason, in place of the kiosk's general ones. A reason not listed keeps the general words. */
+  readonly refusals?: { readonly [K in Reason]?: Words };
+  /** When the venue admits people, in China time (UTC+8). Outside every window a reading is refused as `outside_hours`. Absent: always open. */
+  readonly hours?: readonly OpeningWindow[];
+  /** Refuse codes (`trust_list_too_old`) when the installed trust list was issued longer ago than this, seconds. Absent: no bound. */
+  readonly trust_max_age_s?: number;
+  /** Seconds a result with personal data stays on the screen; it also clears at the next reading. Default: `15`. */
+  readonly clear_after_s?: number;
+  /** Sections owned by later features (police reporting, hall queues, feeds), each under its own key and checked by its owner. The core ignores them. */
+  readonly extensions?: { readonly [key: string]: unknown };
+};

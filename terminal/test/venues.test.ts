@@ -1,0 +1,213 @@
+// Every venue file in fixtures/venues/, end to end: loaded and validated, run by the real daemon
+// with the simulated devices it needs (derived from the file alone, as `npm start -- --venue`
+// does), and driven over real serial bytes: a reading it takes, and one it refuses. Venues with
+// opening hours are judged against the clock: outside them the answer must be `outside_hours`.
+import assert from 'node:assert/strict';
+import Database from 'better-sqlite3';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { mintCode, type MintOptions } from '../../scripts/issuer/mint.ts';
+import { EventFeed, Stack, waitFor } from '../../scripts/lib/stack.ts';
+import { loadShippedVenue, venueDevices, VENUES_DIR } from '../../scripts/lib/venue-devices.ts';
+import { IdCardSim, MrzSim, PrinterSim, RelaySim } from '../../scripts/sim/index.ts';
+import type { Health, VerdictMessage } from '../src/api/index.ts';
+import { isOpen, type Venue } from '../src/venue/index.ts';
+
+const SAMPLE_CARD = {
+  name: '王小红',
+  sex: '2',
+  nation: '01',
+  birth: '19491231',
+  address: '北京市东城区某街1号',
+  id_number: '11010519491231002X',
+  authority: '北京市公安局东城分局',
+  valid_from: '20200101',
+  valid_to: '20400101',
+};
+
+/** Mint options for a code the venue takes: its first code input, with what it requires. */
+function acceptedCode(v: Venue, keys: string, now: number): MintOptions | null {
+  const input = v.inputs.codes?.find((c) => c.type !== 'hcert');
+  if (!input) return null;
+  const o: MintOptions = { keys, type: input.type, issuer: input.issuers?.[0] ?? 'CN-44', at: now };
+  if (v.scope) o.scope = [v.scope];
+  if (input.type === 'health') o.health = v.health?.statuses[0] ?? 'green';
+  const need = new Set(v.require?.attributes ?? []);
+  if (input.type === 'personal') {
+    o.name = '陈大文';
+    o.subject = { doc_type: 'CN-RIC', doc_no: '440106199001011234', birth_date: '1990-01-01', sex: 'M', nationality: 'CHN' };
+  }
+  if (input.type === 'credential') {
+    o.credential = { type: input.credential_types?.[0] ?? 'resident-id', no: '440106199001011234', holder: '陈大文', issuer_name: '广州市公安局', valid_from: '2020-01-01', valid_until: '2099-01-01' };
+    if (need.has('name') || need.has('doc_no')) {
+      o.name = '陈大文';
+      o.subject = { doc_type: 'CN-RIC', doc_no: '440106199001011234' };
+    }
+  }
+  return o;
+}
+
+/** One refusal per venue, each a hole issue 11 lists or a rule the venue file states. */
+const REFUSALS: Record<string, { what: string; reason: string; codes(keys: string, now: number): MintOptions[] }> = {
+  desk: { what: 'a health code without a status', reason: 'health_status_unknown', codes: (keys, at) => [{ keys, at, health: 'none' }] },
+  window: {
+    what: 'an expired e-certificate',
+    reason: 'document_expired',
+    codes: (keys, at) => [{ keys, at, credential: { type: 'social-security-card', no: '440106199001011234', holder: '陈大文', issuer_name: '广东省人社厅', valid_until: '2020-01-01' } }],
+  },
+  'health-checkpoint': { what: 'a health code without a status', reason: 'health_status_unknown', codes: (keys, at) => [{ keys, at, health: 'none' }] },
+  hotel: {
+    what: 'an expired driving licence (no identity)',
+    reason: 'type_not_allowed',
+    codes: (keys, at) => [{ keys, at, credential: { type: 'driver-license', no: '4401**1234', holder: '陈大文', valid_until: '2020-03-01' } }],
+  },
+  homestay: {
+    what: 'a personal code without the nationality a homestay must report',
+    reason: 'authorization_required',
+    codes: (keys, at) => [{ keys, at, scope: ['hotel-checkin'], name: '陈大文', subject: { doc_type: 'CN-RIC', doc_no: '440106199001011234', birth_date: '1990-01-01' } }],
+  },
+  hall: { what: 'an e-certificate at a ticket machine', reason: 'type_not_allowed', codes: (keys, at) => [{ keys, at, credential: { type: 'resident-id' } }] },
+  hospital: { what: 'a personal code without the check-in authorization', reason: 'authorization_required', codes: (keys, at) => [{ keys, at, name: '陈大文' }] },
+  'museum-gate': { what: 'a health code', reason: 'type_not_allowed', codes: (keys, at) => [{ keys, at, health: 'green' }] },
+  'campus-gate': {
+    what: 'a second fresh code of the same person within a minute',
+    reason: 'replayed',
+    codes: (keys, at) => [
+      { keys, at, sub: 'u-student-1' },
+      { keys, at, sub: 'u-student-1' },
+    ],
+  },
+  library: { what: 'a Beijing personal code', reason: 'issuer_not_accepted', codes: (keys, at) => [{ keys, at, issuer: 'CN-11' }] },
+};
+
+interface Site {
+  dir: string;
+  stack: Stack;
+  feed: EventFeed;
+  idcard?: IdCardSim;
+  mrz?: MrzSim;
+  printer?: PrinterSim;
+  relay?: RelaySim;
+}
+
+const venueNames = readdirSync(VENUES_DIR)
+  .filter((f) => f.endsWith('.json'))
+  .map((f) => f.slice(0, -5))
+  .sort();
+
+test('the shipped venues are the ten docs/config.md lists', () => {
+  assert.deepEqual(venueNames, ['campus-gate', 'desk', 'hall', 'health-checkpoint', 'homestay', 'hospital', 'hotel', 'library', 'museum-gate', 'window']);
+});
+
+for (const name of venueNames) {
+  describe(`venue ${name}`, () => {
+    const venue = loadShippedVenue(name);
+    let site: Site;
+
+    before(async () => {
+      const dir = mkdtempSync(join(tmpdir(), `yss-venue-${name}-`));
+      const stack = await new Stack({ dir, venue: name, devices: venueDevices(venue, { statusPollMs: 0 }) }).start();
+      site = { dir, stack, feed: await EventFeed.open(stack.kioskUrl) };
+      const peer = (id: string) => stack.peers[id]!;
+      if (venue.inputs.idcard) site.idcard = await IdCardSim.open(peer('idcard-1'));
+      if (venue.inputs.mrz) site.mrz = await MrzSim.open(peer('mrz-1'));
+      if (stack.peers['printer-1']) site.printer = await PrinterSim.open(peer('printer-1'));
+      if (stack.peers['relay-1']) site.relay = await RelaySim.open(peer('relay-1'));
+      await waitFor(async () => {
+        const h = (await (await fetch(new URL('/api/health', stack.kioskUrl))).json()) as Health;
+        return h.devices.every((d) => d.state === 'connected');
+      }, 20_000, 50, 'every device to connect');
+    });
+
+    after(async () => {
+      if (!site) return;
+      site.feed.close();
+      await site.idcard?.port.close();
+      await site.mrz?.close();
+      await site.printer?.port.close();
+      await site.relay?.port.close();
+      await site.stack.stop();
+      rmSync(site.dir, { recursive: true, force: true });
+    });
+
+    const events = (type: string) => {
+      const db = new Database(join(site.stack.dir, 'terminal-data', 'terminal.db'), { readonly: true, fileMustExist: true });
+      try {
+        return (db.prepare('SELECT seq, body, sealed FROM events WHERE type = ? ORDER BY seq').all(type) as { seq: number; body: string; sealed: string | null }[]).map((r) => ({ ...r, body: JSON.parse(r.body) as Record<string, unknown> }));
+      } finally {
+        db.close();
+      }
+    };
+
+    test(`refuses what the file does not allow: ${REFUSALS[name]?.what ?? '(no case)'}`, async () => {
+      const r = REFUSALS[name];
+      assert.ok(r, `a refusal case for ${name}`);
+      const relayBefore = site.relay?.events.length ?? 0;
+      let seq = site.feed.lastSeq();
+      let v: VerdictMessage | null = null;
+      const codes = r.codes(site.stack.keysDir, Math.floor(Date.now() / 1000));
+      for (const opts of codes) {
+        site.stack.scan(mintCode(opts));
+        v = await site.feed.nextVerdict(seq, 15_000);
+        seq = v.seq;
+      }
+      assert.deepEqual([v!.accepted, v!.reason], [false, r.reason]);
+      assert.deepEqual(v!.effects, []);
+      if (site.relay) {
+        const moves = codes.length > 1 ? 2 : 0; // the first of two codes was accepted and pulsed
+        await waitFor(() => site.relay!.events.length - relayBefore >= moves, 5000, 20, 'the accepted pulse');
+        await new Promise((res) => setTimeout(res, 300));
+        assert.equal(site.relay.events.length - relayBefore, moves, 'the relay moved only for what was accepted');
+      }
+    });
+
+    test('takes a reading it lists and does what the file says', async () => {
+      const now = Math.floor(Date.now() / 1000);
+      const open = isOpen(venue, now);
+      const before = site.feed.lastSeq();
+      const mint = acceptedCode(venue, site.stack.keysDir, now);
+      if (mint) site.stack.scan(mintCode(mint));
+      else site.idcard!.place(SAMPLE_CARD);
+      const v: VerdictMessage = await site.feed.nextVerdict(before, 15_000);
+      assert.equal(v.scenario, venue.name);
+      if (!open) {
+        assert.deepEqual([v.accepted, v.reason], [false, 'outside_hours'], 'closed now, by the clock');
+        return;
+      }
+      assert.equal(v.accepted, true, `refused as ${v.reason}`);
+      const [event] = events(venue.event).filter((e) => e.seq === v.seq);
+      assert.ok(event, `an event of type ${venue.event}`);
+      assert.equal(event.sealed !== null, venue.record.fields.length > 0, 'personal data sealed exactly when the venue records fields');
+      for (const a of venue.actions) {
+        if (a.do === 'print-ticket') {
+          const t = v.effects.find((e) => e.kind === 'ticket') as { number: string } | undefined;
+          assert.match(t?.number ?? '', new RegExp(`^${a.prefix}\\d{3}$`));
+          const printed = await waitFor(() => site.printer!.tickets.find((x) => x.includes(t!.number)), 10_000, 20, 'the ticket on paper');
+          assert.match(printed, new RegExp(a.service));
+        }
+        if (a.do === 'open-gate') {
+          await waitFor(() => site.relay!.events.length >= 2, 5000, 20, 'the relay to close and open');
+          assert.deepEqual(site.relay!.events.slice(0, 2).map((e) => e.closed), [true, false]);
+          const outcome = await waitFor(() => events('gate').find((e) => e.body.of_seq === v.seq), 5000, 50, 'the relay outcome event');
+          assert.deepEqual([outcome.body.relay, outcome.body.outcome], [a.relay, 'pulsed']);
+        }
+        if (a.do === 'collect-details') {
+          // Durable: the terminal restarts between the scan and the room number.
+          await site.stack.stopTerminal();
+          await site.stack.startTerminal();
+          const r = await fetch(new URL('/api/registration', site.stack.kioskUrl), {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ seq: v.seq, room: '815', guests: 2 }),
+          });
+          const answer = (await r.json()) as { ok: boolean; detail: string };
+          assert.equal(answer.ok, true, answer.detail);
+          const detail = events('registration_detail').find((e) => e.body.of_seq === v.seq);
+          assert.deepEqual([detail?.body.room, detail?.body.guests], ['815', 2]);
+        }
+      }
+    });
+  });
+}
