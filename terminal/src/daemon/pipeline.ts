@@ -1,6 +1,7 @@
 // One reading's path: verify (pure) → scenario decides (pure) → one IMMEDIATE transaction records
 // the replay key, allocates a ticket number and appends the event → only then is the verdict
-// pushed to the kiosk → side effects (print, relay, scanner beep) run last.
+// pushed to the kiosk → side effects (print, relay, scanner beep) → the log line, last: nothing
+// that can wait stands between the commit and the kiosk.
 import type { Logger } from 'pino';
 import type { VerdictMessage } from '../api/index.ts';
 import { verifyCode, type VerifyResult } from '../codes/index.ts';
@@ -72,12 +73,12 @@ export class Pipeline {
         effects,
       };
     });
+    deps.publish(message);
+    deps.afterCommit(message, device);
     deps.log.info(
       { seq: message.seq, accepted: message.accepted, reason: message.reason, source: message.source, ref: reading.kind === 'code' ? textRef(reading.text) : undefined },
       'reading decided',
     );
-    deps.publish(message);
-    deps.afterCommit(message, device);
     return message;
   }
 }
