@@ -38,6 +38,7 @@ export type {
 } from './config.ts';
 export type { AnyDevice, Device, DeviceOfRole, ReaderDevice, DeviceEvents, DeviceHealth, DeviceRole, DeviceState, Reading, ScannerDevice, PrinterDevice, RelayDevice, Ticket, PrintResult } from './types.ts';
 export { validateDeviceConfig } from './validate.ts';
+export { DEVICE_STATES, PRINT_FAILURES, type PrintFailure } from './errors.ts';
 
 /** Builds the adapter for a config entry that validateDeviceConfig() accepted. Does not open it. */
 export function createDevice(config: DeviceConfig, log: pino.Logger): AnyDevice {
