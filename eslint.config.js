@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 import boundaries from './scripts/lint/boundaries.js';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', '**/dist/', 'data/', 'docs/', '.tmp/'] },
+  { ignores: ['node_modules/', '**/dist/', 'data/', 'docs/', '.tmp/', '.stryker-tmp/', 'reports/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

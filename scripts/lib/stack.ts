@@ -1,8 +1,8 @@
 // A whole site on loopback: sync service, demo issuer keys and trust list, an enrolled terminal
 // daemon, and a serial scanner simulated on a pty pair. `npm start`, the end-to-end tests and the
 // benchmarks all bring the system up through this one path, as real processes.
-import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { DeviceConfig } from '../../terminal/src/devices/index.ts';
 import type { ScenarioConfig } from '../../terminal/src/scenarios/index.ts';
@@ -79,10 +79,15 @@ export class Stack {
       ? (JSON.parse(readFileSync(statePath, 'utf8')) as StackState)
       : { admin_token: randomBytes(24).toString('base64url'), terminal_id: null, enrollment_code: null, seal_key: null };
     writeFileSync(statePath, JSON.stringify(this.state, null, 2), { mode: 0o600 });
+    // The demo's one operator may also unseal (the tests and the demo open what they sealed); the
+    // config holds only the token's hash, and is the operator's own file (0600).
+    const operator = { name: 'demo', token_sha256: createHash('sha256').update(this.state.admin_token).digest('hex'), roles: ['fleet', 'unseal'] };
     writeFileSync(
       this.serviceConfig,
-      JSON.stringify({ data_dir: 'service-data', host: '127.0.0.1', port: opts.servicePort ?? 0, admin_token: this.state.admin_token }, null, 2),
+      JSON.stringify({ data_dir: 'service-data', host: '127.0.0.1', port: opts.servicePort ?? 0, operators: [operator] }, null, 2),
+      { mode: 0o600 },
     );
+    chmodSync(this.serviceConfig, 0o600);
   }
 
   get adminToken(): string {
@@ -155,7 +160,7 @@ export class Stack {
       scenario: this.opts.scenario ?? { id: 'verify' },
       devices: [
         { id: 'scanner-1', role: 'scanner', kind: 'serial-scanner', path: this.scannerDevice, baud: 9600, framing: 'cr' },
-        ...(this.opts.devices ?? []).map((d) => ({ ...d, path: join(this.dir, 'dev', String(d.id)) })),
+        ...(this.opts.devices ?? []).map((d) => (d.kind === 'camera-scanner' ? d : { ...d, path: join(this.dir, 'dev', String(d.id)) })),
       ],
     };
     writeFileSync(this.terminalConfig, JSON.stringify(config, null, 2));
@@ -165,7 +170,7 @@ export class Stack {
     this.pty ??= await openPtyPair(this.scannerDevice, this.scannerPeer);
     for (const d of this.opts.devices ?? []) {
       const id = String(d.id);
-      if (this.peers[id]) continue;
+      if (this.peers[id] || d.kind === 'camera-scanner') continue; // the kiosk page is its device
       const pair = await openPtyPair(join(this.dir, 'dev', id), join(this.dir, 'dev', `${id}-sim`));
       this.extraPtys.push(pair);
       this.peers[id] = pair.peer;

@@ -3,11 +3,11 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
-import { ApiServer, kioskRoutes, type EventMessage, type Health, type VerdictMessage } from './api/index.ts';
+import { ApiServer, cameraRoute, kioskRoutes, type EventMessage, type Health, type VerdictMessage } from './api/index.ts';
 import type { TerminalConfig } from './config/index.ts';
 import { Effects, healthOf, heartbeatOf, Pipeline, RecentVerdicts, recordRegistration, startTimers } from './daemon/index.ts';
 import { openDatabase } from './db/index.ts';
-import { createDevice, DeviceRegistry, type AnyDevice } from './devices/index.ts';
+import { CameraScanner, createDevice, DeviceRegistry, type AnyDevice } from './devices/index.ts';
 import { createLogger } from './log.ts';
 import { Sealer } from './protocol/index.ts';
 import { Queue, TicketCounter } from './queue/index.ts';
@@ -131,7 +131,8 @@ export async function startTerminal(config: Readonly<TerminalConfig>, opts: Term
       },
       now: () => clock.wallMs(),
     });
-  api = new ApiServer({ host: config.api.host, port: config.api.port, log, health, uiDir: UI_DIR, plugins: [routes] });
+  const camera = devices.all.find((d): d is CameraScanner => d instanceof CameraScanner);
+  api = new ApiServer({ host: config.api.host, port: config.api.port, log, health, uiDir: UI_DIR, plugins: [routes, (app) => cameraRoute(app, camera)] });
   let url: string;
   try {
     url = await api.listen();
@@ -142,7 +143,13 @@ export async function startTerminal(config: Readonly<TerminalConfig>, opts: Term
   }
   for (const d of devices.all) d.start();
   sync?.start();
-  const stopTimers = startTimers({ health, publish, queue, db, retentionMs: config.queue.retention_s * 1000, log });
+  const refreshTrust = () => {
+    // A list installed by another process (`trust install` from a USB stick) is used without a restart.
+    const r = trust.refresh();
+    if (r.status === 'loaded') log.info({ sequence: r.sequence }, 'trust list installed by another process now in use');
+    else if (r.status === 'refused') log.error({ sequence: r.sequence, reason: r.reason, message: r.message }, 'trust list installed by another process refused');
+  };
+  const stopTimers = startTimers({ health, publish, queue, db, retentionMs: config.queue.retention_s * 1000, refreshTrust, log });
   log.info({ url, scenario: config.scenario.id, devices: devices.all.length }, 'listening');
 
   return {

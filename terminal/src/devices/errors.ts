@@ -5,7 +5,8 @@
 
 /** Why a ticket did not print (PrintResult.reason). */
 export const PRINT_FAILURES = {
-  offline: { message: 'the printer is not connected, or reports itself offline (cover open, error)' },
+  offline: { message: 'the printer is not connected, or reports itself offline (error)' },
+  cover_open: { message: 'the printer reports its cover open' },
   paper_out: { message: 'the printer reports it is out of paper' },
   write_failed: { message: 'the bytes could not be written to the printer' },
 } as const;

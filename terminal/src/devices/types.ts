@@ -70,7 +70,7 @@ export interface Ticket {
 
 export interface PrintResult {
   ok: boolean;
-  /** `offline`, `paper_out`, `write_failed` when not ok. */
+  /** A code of PRINT_FAILURES (`offline`, `cover_open`, `paper_out`, `write_failed`) when not ok. */
   reason: PrintFailure | null;
 }
 

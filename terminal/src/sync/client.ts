@@ -61,16 +61,20 @@ export class ServiceClient {
     return res;
   }
 
-  /** Sends a signed POST; `body` is the exact JSON text the signature covers. */
-  private async signed(path: string, body: string): Promise<TransportResponse> {
+  /**
+   * Sends a signed POST; `body` is the exact JSON text the signature covers and `target` the exact
+   * request target (path and any query): the transport sends it as given, never with a query
+   * appended after signing, because the service verifies the query too.
+   */
+  private async signed(target: string, body: string): Promise<TransportResponse> {
     const id = this.deps.identity.terminalId;
     if (!id) throw SyncError.of('YSS_SYNC_NOT_ENROLLED', 'no terminal id yet');
     const attempt = () =>
       this.send({
         method: 'POST',
-        path,
+        path: target,
         body,
-        headers: { 'content-type': 'application/json', ...signRequest(this.deps.identity.privateKey, id, 'POST', path, body, this.deps.now() + this.clockOffsetMs) },
+        headers: { 'content-type': 'application/json', ...signRequest(this.deps.identity.privateKey, id, 'POST', target, body, this.deps.now() + this.clockOffsetMs) },
       });
     const res = await attempt();
     // Our offset was wrong; learnTime has just corrected it. Retry once with the service's time.
