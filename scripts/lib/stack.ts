@@ -112,11 +112,19 @@ export class Stack {
 
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- admin replies are asserted by the caller
   async admin(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<any> {
-    const res = await fetch(new URL(path, this.serviceUrl), {
-      method,
-      headers: { authorization: `Bearer ${this.adminToken}`, ...(body === undefined ? {} : { 'content-type': contentType }) },
-      body: body === undefined ? undefined : contentType === 'application/json' ? JSON.stringify(body) : String(body),
-    });
+    const send = () =>
+      fetch(new URL(path, this.serviceUrl), {
+        method,
+        headers: { authorization: `Bearer ${this.adminToken}`, ...(body === undefined ? {} : { 'content-type': contentType }) },
+        body: body === undefined ? undefined : contentType === 'application/json' ? JSON.stringify(body) : String(body),
+      });
+    let res = await send();
+    // A service shedding load (503, on a loaded machine) says when to come back; setup waits for it, a few times.
+    for (let tries = 1; res.status === 503 && tries <= 5; tries++) {
+      await res.body?.cancel();
+      await new Promise((r) => setTimeout(r, Math.min(5, Number(res.headers.get('retry-after')) || 1) * 1000));
+      res = await send();
+    }
     const text = await res.text();
     if (!res.ok) throw new Error(`${method} ${path}: HTTP ${res.status} ${text}`);
     return text ? JSON.parse(text) : null;

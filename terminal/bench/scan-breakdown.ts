@@ -88,9 +88,9 @@ for (let i = 0; i < SCANS + WARMUP; i++) {
     'to pipeline (listeners)': stage.handleStart - stage.read,
     'verify + decide + seal': stage.commitStart - stage.handleStart,
     'commit (FULL fsync)': stage.commitEnd - stage.commitStart,
-    'log line': stage.broadcastStart - stage.commitEnd,
+    'commit → broadcast': stage.broadcastStart - stage.commitEnd,
     'broadcast (JSON + ws.send)': stage.broadcastEnd - stage.broadcastStart,
-    'effects, poke': stage.handleEnd - stage.broadcastEnd,
+    'effects, poke, log line': stage.handleEnd - stage.broadcastEnd,
     'ws delivery to client': t9 - stage.handleEnd,
     total: t9 - t0,
   });

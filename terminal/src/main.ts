@@ -139,7 +139,8 @@ export async function startTerminal(config: Readonly<TerminalConfig>, opts: Term
       },
       now: () => clock.wallMs(),
     });
-  api = new ApiServer({ host: config.api.host, port: config.api.port, log, health, uiDir: UI_DIR, plugins: [routes, metrics.plugin, (app) => cameraRoute(app, devices.all.find((d): d is CameraScanner => d instanceof CameraScanner))] });
+  const camera = devices.all.find((d): d is CameraScanner => d instanceof CameraScanner);
+  api = new ApiServer({ host: config.api.host, port: config.api.port, log, health, uiDir: UI_DIR, plugins: [routes, metrics.plugin, (app) => cameraRoute(app, camera)] });
   let url: string;
   try {
     url = await api.listen();
@@ -150,7 +151,13 @@ export async function startTerminal(config: Readonly<TerminalConfig>, opts: Term
   }
   for (const d of devices.all) d.start();
   sync?.start();
-  const stopTimers = startTimers({ health, publish, queue, db, retentionMs: config.queue.retention_s * 1000, log, prune: () => {
+  const refreshTrust = () => {
+    // A list installed by another process (`trust install` from a USB stick) is used without a restart.
+    const r = trust.refresh();
+    if (r.status === 'loaded') log.info({ sequence: r.sequence }, 'trust list installed by another process now in use');
+    else if (r.status === 'refused') log.error({ sequence: r.sequence, reason: r.reason, message: r.message }, 'trust list installed by another process refused');
+  };
+  const stopTimers = startTimers({ health, publish, queue, db, retentionMs: config.queue.retention_s * 1000, refreshTrust, log, prune: () => {
     const now = clock.now();
     persons.prune(now);
     pending.prune(now);

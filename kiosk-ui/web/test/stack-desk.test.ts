@@ -17,7 +17,12 @@ let junk = 0;
 const notACode = () => `HELLO-NOT-A-CODE-${++junk}`;
 
 before(async () => {
-  [browser, ks] = await Promise.all([launch(), startKioskStack({ id: 'queue-ticket', ticket: { prefix: 'A', service: '社保业务' } })]);
+  // Both are started at once; if one fails, the other is still kept so after() can stop it.
+  const [b, k] = await Promise.allSettled([launch(), startKioskStack({ id: 'queue-ticket', ticket: { prefix: 'A', service: '社保业务' } })]);
+  if (b.status === 'fulfilled') browser = b.value;
+  if (k.status === 'fulfilled') ks = k.value;
+  if (b.status === 'rejected') throw b.reason;
+  if (k.status === 'rejected') throw k.reason;
   page = await openKiosk(browser, `${ks.url}?result_ms=600000`);
   await page.waitForSelector('main[data-screen="idle"]');
 });

@@ -14,7 +14,12 @@ let page: Page;
 let seq = 0;
 
 before(async () => {
-  [browser, ks] = await Promise.all([launch(), startKioskStack('hotel')]);
+  // Both are started at once; if one fails, the other is still kept so after() can stop it.
+  const [b, k] = await Promise.allSettled([launch(), startKioskStack('hotel')]);
+  if (b.status === 'fulfilled') browser = b.value;
+  if (k.status === 'fulfilled') ks = k.value;
+  if (b.status === 'rejected') throw b.reason;
+  if (k.status === 'rejected') throw k.reason;
   page = await openKiosk(browser, `${ks.url}?lang=en&result_ms=600000`);
   await page.waitForSelector('main[data-screen="idle"]');
 });

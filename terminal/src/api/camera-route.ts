@@ -4,6 +4,7 @@
 // nor a process on the machine posting without an Origin can inject a "scan". Frames never come
 // here, only the decoded text, bounded to what a QR code can hold.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { API_ERRORS } from './errors.ts';
 import type { ApiError } from './messages.ts';
 
 /** What the route hands the camera device; false when the report was dropped (repeat, closed). */
@@ -14,15 +15,11 @@ export interface CameraSink {
 const MAX_TEXT = 7089;
 const CAMERA_STATES = ['open', 'denied', 'unavailable', 'closed'] as const;
 
-const ERRORS = {
-  YSS_API_NOT_KIOSK_ORIGIN: { status: 403, message: 'Only the kiosk page itself may report camera readings' },
-  YSS_API_NO_CAMERA: { status: 404, message: 'No camera-scanner device is configured' },
-  YSS_API_BAD_REQUEST: { status: 400, message: 'Expected { "text": "<1-7089 characters>", "format"?: "QRCode" } or { "camera": "open" | "denied" | "unavailable" | "closed", "detail"?: "<text>" }' },
-} as const;
+const BAD_CAMERA_REQUEST = 'Expected { "text": "<1-7089 characters>", "format"?: "QRCode" } or { "camera": "open" | "denied" | "unavailable" | "closed", "detail"?: "<text>" }';
 
-function fail(reply: FastifyReply, code: keyof typeof ERRORS): FastifyReply {
-  const body: ApiError = { error: code, message: ERRORS[code].message };
-  return reply.code(ERRORS[code].status).send(body);
+function fail(reply: FastifyReply, code: 'YSS_API_NOT_KIOSK_ORIGIN' | 'YSS_API_NO_CAMERA' | 'YSS_API_BAD_REQUEST'): FastifyReply {
+  const body: ApiError = { error: code, message: code === 'YSS_API_BAD_REQUEST' ? BAD_CAMERA_REQUEST : API_ERRORS[code].message };
+  return reply.code(API_ERRORS[code].status).send(body);
 }
 
 /** True only for a browser request from the daemon's own origin (scheme http, same host and port). */

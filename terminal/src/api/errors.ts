@@ -8,5 +8,7 @@ export const API_ERRORS = {
   YSS_API_FOREIGN_ORIGIN: { status: 403, message: 'Requests from another origin are refused' },
   YSS_API_BAD_REQUEST: { status: 400, message: 'The request body is not valid' },
   YSS_API_NO_REGISTRATION: { status: 404, message: 'This scenario has no registration step' },
+  YSS_API_NOT_KIOSK_ORIGIN: { status: 403, message: 'Only the kiosk page itself may report camera readings' },
+  YSS_API_NO_CAMERA: { status: 404, message: 'No camera-scanner device is configured' },
 } as const;
 export type ApiErrorCode = keyof typeof API_ERRORS;

@@ -1,7 +1,8 @@
 // One reading's path: verify (pure) → the venue policy decides (pure) → one IMMEDIATE transaction
 // records the replay keys (per code and per person), allocates a ticket number, appends the event
 // and opens its keypad step → only then is the verdict pushed to the kiosk → side effects (print,
-// relay, scanner beep) run last.
+// relay, scanner beep) → the log line, last: nothing that can wait stands between the commit and
+// the kiosk.
 import type { Logger } from 'pino';
 import type { VerdictMessage } from '../api/index.ts';
 import { verifyCode, type VerifyResult } from '../codes/index.ts';
@@ -96,12 +97,12 @@ export class Pipeline {
         ...(d.words ? { words: d.words } : {}),
       };
     });
+    deps.publish(message);
+    deps.afterCommit(message, device);
     deps.log.info(
       { seq: message.seq, accepted: message.accepted, reason: message.reason, source: message.source, ref: reading.kind === 'code' ? textRef(reading.text) : undefined },
       'reading decided',
     );
-    deps.publish(message);
-    deps.afterCommit(message, device);
     return message;
   }
 }

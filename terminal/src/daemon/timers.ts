@@ -1,4 +1,5 @@
-// The daemon's periodic work: pushing health to the kiosk when it changes, and queue upkeep.
+// The daemon's periodic work: pushing health to the kiosk when it changes, queue upkeep, and
+// picking up a trust list another process installed.
 import type { Logger } from 'pino';
 import type { EventMessage, Health } from '../api/index.ts';
 import type { Db } from '../db/index.ts';
@@ -8,6 +9,8 @@ import type { Queue } from '../queue/index.ts';
 const HEALTH_PUSH_MS = 1000;
 /** How often acknowledged events past retention are pruned and the WAL truncated, ms. */
 const MAINTENANCE_MS = 5 * 60_000;
+/** How often the trust store looks for a list another process installed, ms. */
+const TRUST_REFRESH_MS = 5000;
 
 export interface TimerDeps {
   health(): Health;
@@ -15,6 +18,8 @@ export interface TimerDeps {
   queue: Queue;
   db: Db;
   retentionMs: number;
+  /** Picks up a trust list another process installed (and logs what happened). */
+  refreshTrust(): void;
   log: Logger;
   /** More upkeep on the same schedule (venue stores forgetting what no longer matters). */
   prune?(): void;
@@ -40,7 +45,14 @@ export function startTimers(deps: TimerDeps): () => void {
       deps.log.warn({ err: e }, 'queue maintenance failed');
     }
   };
-  const timers = [setInterval(pushHealth, HEALTH_PUSH_MS), setInterval(maintain, MAINTENANCE_MS)];
+  const refresh = () => {
+    try {
+      deps.refreshTrust();
+    } catch (e) {
+      deps.log.warn({ err: e }, 'trust list refresh failed');
+    }
+  };
+  const timers = [setInterval(pushHealth, HEALTH_PUSH_MS), setInterval(maintain, MAINTENANCE_MS), setInterval(refresh, TRUST_REFRESH_MS)];
   for (const t of timers) t.unref();
   return () => {
     for (const t of timers) clearInterval(t);

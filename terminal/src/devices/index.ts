@@ -41,6 +41,7 @@ export type {
 } from './config.ts';
 export type { AnyDevice, Device, DeviceOfRole, ReaderDevice, DeviceEvents, DeviceHealth, DeviceRole, DeviceState, Reading, ScannerDevice, PrinterDevice, RelayDevice, Ticket, PrintResult } from './types.ts';
 export { validateDeviceConfig } from './validate.ts';
+export { DEVICE_STATES, PRINT_FAILURES, type PrintFailure } from './errors.ts';
 
 export interface DeviceOptions {
   /** The USB edge for USB-linked devices (default: the `usb` package); tests give its mock twin. */

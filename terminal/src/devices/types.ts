@@ -1,11 +1,12 @@
 // What every device adapter produces. Adapters never throw across this boundary: failures are
 // state changes (`status` events), per style.md.
 import type { EventEmitter } from 'node:events';
+import type { DEVICE_STATES, PrintFailure } from './errors.ts';
 
 export type DeviceRole = 'scanner' | 'idcard' | 'mrz' | 'printer' | 'relay';
 
 /** Where a device is in its life (UnifiedPOS: open → claim → enable; errors and unplug). */
-export type DeviceState = 'connecting' | 'connected' | 'disconnected' | 'error' | 'missing_backend';
+export type DeviceState = keyof typeof DEVICE_STATES;
 
 /** One device as health and the kiosk see it (docs/api.md). */
 export interface DeviceHealth {
@@ -69,8 +70,8 @@ export interface Ticket {
 
 export interface PrintResult {
   ok: boolean;
-  /** `offline`, `cover_open`, `paper_out`, `write_failed` when not ok. */
-  reason: 'offline' | 'cover_open' | 'paper_out' | 'write_failed' | null;
+  /** A code of PRINT_FAILURES (`offline`, `cover_open`, `paper_out`, `write_failed`) when not ok. */
+  reason: PrintFailure | null;
 }
 
 /** Ticket printers: the scenario calls print(); paper-out and offline show in health. */

@@ -112,22 +112,24 @@ export class Queue {
       CREATE TABLE IF NOT EXISTS queue_state (key TEXT PRIMARY KEY, value NOT NULL);
     `);
     const cols = ['seq', 'type', 'at', 'trusted_at', 'scenario', 'droppable', 'body', 'sealed', 'prev_hash', 'hash', 'tombstone'].join(', ');
+    // Row types are given where each statement is prepared (pluck()ed ones return the one column),
+    // so reading a row needs no cast.
     this.stmts = {
-      head: db.prepare('SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1'),
-      state: db.prepare('SELECT value FROM queue_state WHERE key = ?').pluck(),
+      head: db.prepare<[], { seq: number; hash: string }>('SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1'),
+      state: db.prepare<[string], number | string>('SELECT value FROM queue_state WHERE key = ?').pluck(),
       setState: db.prepare('INSERT INTO queue_state (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value'),
-      bytes: db.prepare('SELECT coalesce(sum(size), 0) FROM events').pluck(),
+      bytes: db.prepare<[], number>('SELECT coalesce(sum(size), 0) FROM events').pluck(),
       insert: db.prepare(
         `INSERT INTO events (seq, type, at, trusted_at, scenario, body, sealed, prev_hash, hash, droppable, size)
          VALUES (@seq, @type, @at, @trusted_at, @scenario, @body, @sealed, @prev_hash, @hash, @droppable, @size)`,
       ),
-      selectFrom: db.prepare(`SELECT ${cols} FROM events WHERE seq > ? ORDER BY seq LIMIT ?`),
+      selectFrom: db.prepare<[number, number], Row>(`SELECT ${cols} FROM events WHERE seq > ? ORDER BY seq LIMIT ?`),
       ack: db.prepare('UPDATE events SET acked_at = ? WHERE seq <= ? AND acked_at IS NULL'),
-      backlog: db.prepare('SELECT count(*) AS n, min(at) AS oldest FROM events WHERE acked_at IS NULL'),
-      oldestUnacked: db.prepare('SELECT min(seq) FROM events WHERE acked_at IS NULL').pluck(),
+      backlog: db.prepare<[], { n: number; oldest: number | null }>('SELECT count(*) AS n, min(at) AS oldest FROM events WHERE acked_at IS NULL'),
+      oldestUnacked: db.prepare<[], number | null>('SELECT min(seq) FROM events WHERE acked_at IS NULL').pluck(),
       prune: db.prepare('DELETE FROM events WHERE acked_at IS NOT NULL AND acked_at < ?'),
-      ackedOldest: db.prepare('SELECT seq, size FROM events WHERE acked_at IS NOT NULL ORDER BY seq LIMIT ?'),
-      droppable: db.prepare('SELECT seq, body, sealed, size FROM events WHERE droppable = 1 AND tombstone IS NULL AND acked_at IS NULL ORDER BY seq LIMIT ?'),
+      ackedOldest: db.prepare<[number], { seq: number; size: number }>('SELECT seq, size FROM events WHERE acked_at IS NOT NULL ORDER BY seq LIMIT ?'),
+      droppable: db.prepare<[number], { seq: number; body: string; sealed: string | null; size: number }>('SELECT seq, body, sealed, size FROM events WHERE droppable = 1 AND tombstone IS NULL AND acked_at IS NULL ORDER BY seq LIMIT ?'),
       deleteSeq: db.prepare('DELETE FROM events WHERE seq = ?'),
       tombstone: db.prepare("UPDATE events SET body = '{}', sealed = NULL, tombstone = ?, size = ? WHERE seq = ?"),
     };
@@ -151,12 +153,12 @@ export class Queue {
 
   /** Re-reads the head and counters from the database (at open and after a rolled-back transaction). */
   private reload(): void {
-    const last = this.stmts.head.get() as { seq: number; hash: string } | undefined;
+    const last = this.stmts.head.get();
     // Pruning can empty `events`; the head is then what prune saved in queue_state.
-    this.lastSeq = last?.seq ?? (this.stmts.state.get('head_seq') as number | undefined) ?? 0;
-    this.lastHash = last?.hash ?? (this.stmts.state.get('head_hash') as string | undefined) ?? GENESIS_HASH;
-    this.bytes = this.stmts.bytes.get() as number;
-    this.droppedTotal = (this.stmts.state.get('dropped_total') as number | undefined) ?? 0;
+    this.lastSeq = last?.seq ?? Number(this.stmts.state.get('head_seq') ?? 0);
+    this.lastHash = last?.hash ?? String(this.stmts.state.get('head_hash') ?? GENESIS_HASH);
+    this.bytes = this.stmts.bytes.get() ?? 0;
+    this.droppedTotal = Number(this.stmts.state.get('dropped_total') ?? 0);
   }
 
   private append(e: NewEvent): WireEvent {
@@ -184,7 +186,7 @@ export class Queue {
     const enough = () => this.bytes + need <= this.maxBytes;
     let headSaved = false;
     while (!enough()) {
-      const rows = this.stmts.ackedOldest.all(64) as { seq: number; size: number }[];
+      const rows = this.stmts.ackedOldest.all(64);
       if (rows.length === 0) break;
       if (!headSaved) {
         this.saveHead();
@@ -198,7 +200,7 @@ export class Queue {
     }
     let dropped = 0;
     while (!enough()) {
-      const rows = this.stmts.droppable.all(64) as { seq: number; body: string; sealed: string | null; size: number }[];
+      const rows = this.stmts.droppable.all(64);
       if (rows.length === 0) break;
       for (const r of rows) {
         const content = contentHash(JSON.parse(r.body) as Record<string, unknown>, r.sealed ? (JSON.parse(r.sealed) as Sealed) : null);
@@ -225,7 +227,7 @@ export class Queue {
 
   /** Events after `afterSeq`, oldest first, at most `limit`. */
   after(afterSeq: number, limit: number): WireEvent[] {
-    return (this.stmts.selectFrom.all(afterSeq, limit) as Row[]).map((r) => {
+    return this.stmts.selectFrom.all(afterSeq, limit).map((r) => {
       const e: WireEvent = {
         seq: r.seq,
         type: r.type,
@@ -248,7 +250,7 @@ export class Queue {
    * (body and sealed are stored as JSON already), so a batch is built without parsing them.
    */
   outgoing(afterSeq: number, limit: number): OutgoingEvent[] {
-    return (this.stmts.selectFrom.all(afterSeq, limit) as Row[]).map((r) => ({
+    return this.stmts.selectFrom.all(afterSeq, limit).map((r) => ({
       seq: r.seq,
       json:
         `{"seq":${r.seq},"type":${JSON.stringify(r.type)},"at":${r.at},"trusted_at":${r.trusted_at},"scenario":${JSON.stringify(r.scenario)},` +
@@ -264,12 +266,12 @@ export class Queue {
 
   /** Sequence acknowledged so far (everything below the oldest unacknowledged event). */
   get ackedThrough(): number {
-    const oldest = this.stmts.oldestUnacked.get() as number | null;
+    const oldest = this.stmts.oldestUnacked.get();
     return oldest == null ? this.lastSeq : oldest - 1;
   }
 
   stats(now = this.wallMs()): QueueStats {
-    const r = this.stmts.backlog.get() as { n: number; oldest: number | null };
+    const r = this.stmts.backlog.get() ?? { n: 0, oldest: null };
     return {
       backlog: r.n,
       oldest_unsent_age_s: r.oldest == null ? null : Math.max(0, Math.round((now - r.oldest) / 1000)),
@@ -286,7 +288,7 @@ export class Queue {
     return this.commit(() => {
       this.saveHead();
       const n = this.stmts.prune.run(now - retentionMs).changes;
-      if (n) this.bytes = this.stmts.bytes.get() as number;
+      if (n) this.bytes = this.stmts.bytes.get() ?? 0;
       return n;
     });
   }

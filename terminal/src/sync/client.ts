@@ -24,7 +24,7 @@ export class ServiceClient {
     const body = JSON.stringify({ enrollment_code: code, public_key: this.deps.identity.publicKey, name });
     const res = await this.send({ method: 'POST', path: '/v1/enroll', body, headers: { 'content-type': 'application/json' } });
     if (res.status !== 200) throw errorFrom(res, 'YSS_SYNC_NOT_ENROLLED');
-    const id = (parseJson(res.body) as { terminal_id?: unknown } | undefined)?.terminal_id;
+    const id = field(parseJson(res.body), 'terminal_id');
     if (typeof id !== 'string' || id === '') throw new SyncError('YSS_SYNC_BAD_REPLY', syncMessage('YSS_SYNC_BAD_REPLY', 'enrollment reply has no terminal_id'), res.status);
     return id;
   }
@@ -43,12 +43,16 @@ export class ServiceClient {
   }
 
   /** Uploads a batch (`{"events":[...]}`, already serialized) and returns the service's reply. */
-  async upload(body: string): Promise<UploadReply> {
+  async upload(body: string): Promise<Pick<UploadReply, 'acked_through' | 'gap'>> {
     const res = await this.signed('/v1/events', body);
     if (res.status !== 200) throw errorFrom(res, 'YSS_SYNC_UPLOAD');
-    const reply = parseJson(res.body) as Partial<UploadReply> | undefined;
-    if (!reply || typeof reply !== 'object' || !Number.isInteger(reply.acked_through)) throw new SyncError('YSS_SYNC_BAD_REPLY', syncMessage('YSS_SYNC_BAD_REPLY', 'upload reply has no acked_through'), res.status);
-    return reply as UploadReply;
+    const reply = parseJson(res.body);
+    const acked = field(reply, 'acked_through');
+    if (typeof acked !== 'number' || !Number.isInteger(acked)) throw new SyncError('YSS_SYNC_BAD_REPLY', syncMessage('YSS_SYNC_BAD_REPLY', 'upload reply has no acked_through'), res.status);
+    const gap = field(reply, 'gap');
+    const expected = field(gap, 'expected');
+    const got = field(gap, 'got');
+    return { acked_through: acked, gap: typeof expected === 'number' && typeof got === 'number' ? { expected, got } : null };
   }
 
   private async send(r: Parameters<Transport['request']>[0]): Promise<TransportResponse> {
@@ -57,26 +61,30 @@ export class ServiceClient {
     return res;
   }
 
-  /** Sends a signed POST; `body` is the exact JSON text the signature covers. */
-  private async signed(path: string, body: string): Promise<TransportResponse> {
+  /**
+   * Sends a signed POST; `body` is the exact JSON text the signature covers and `target` the exact
+   * request target (path and any query): the transport sends it as given, never with a query
+   * appended after signing, because the service verifies the query too.
+   */
+  private async signed(target: string, body: string): Promise<TransportResponse> {
     const id = this.deps.identity.terminalId;
     if (!id) throw SyncError.of('YSS_SYNC_NOT_ENROLLED', 'no terminal id yet');
     const attempt = () =>
       this.send({
         method: 'POST',
-        path,
+        path: target,
         body,
-        headers: { 'content-type': 'application/json', ...signRequest(this.deps.identity.privateKey, id, 'POST', path, body, this.deps.now() + this.clockOffsetMs) },
+        headers: { 'content-type': 'application/json', ...signRequest(this.deps.identity.privateKey, id, 'POST', target, body, this.deps.now() + this.clockOffsetMs) },
       });
     const res = await attempt();
     // Our offset was wrong; learnTime has just corrected it. Retry once with the service's time.
-    if (res.status === 401 && (parseJson(res.body) as { error?: unknown } | undefined)?.error === 'YSS_SYNC_CLOCK_SKEW') return attempt();
+    if (res.status === 401 && field(parseJson(res.body), 'error') === 'YSS_SYNC_CLOCK_SKEW') return attempt();
     return res;
   }
 
   private learnTime(res: TransportResponse): void {
     const header = res.headers['x-yss-server-time'];
-    const t = Number(header ?? (parseJson(res.body) as { server_time?: unknown } | undefined)?.server_time);
+    const t = Number(header ?? field(parseJson(res.body), 'server_time'));
     if (Number.isFinite(t) && t > 0) {
       this.clockOffsetMs = t - this.deps.now();
       this.deps.observeServerTime(t);
@@ -86,16 +94,23 @@ export class ServiceClient {
 
 function parseJson(text: string): unknown {
   try {
-    return JSON.parse(text) as unknown;
+    return JSON.parse(text);
   } catch {
     return undefined;
   }
 }
 
+/** `value[key]` when value is an object, else undefined: replies are read field by field, never cast whole. */
+function field(value: unknown, key: string): unknown {
+  return typeof value === 'object' && value !== null && Object.hasOwn(value, key) ? (value as Record<string, unknown>)[key] : undefined;
+}
+
 /** The service's own error code and message when it sent them, else `fallback` with the status. */
 function errorFrom(res: TransportResponse, fallback: SyncErrorCode): SyncError {
-  const data = parseJson(res.body) as { error?: unknown; message?: unknown } | undefined;
-  const code = typeof data?.error === 'string' ? data.error : fallback;
-  const message = typeof data?.message === 'string' ? data.message : syncMessage(fallback, res.status);
+  const data = parseJson(res.body);
+  const error = field(data, 'error');
+  const text = field(data, 'message');
+  const code = typeof error === 'string' ? error : fallback;
+  const message = typeof text === 'string' ? text : syncMessage(fallback, res.status);
   return new SyncError(code === 'YSS_SYNC_TERMINAL_UNKNOWN' ? 'YSS_SYNC_NOT_ENROLLED' : code, message, res.status);
 }

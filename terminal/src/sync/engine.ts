@@ -34,11 +34,18 @@ export interface SyncDeps {
 
 /** First backoff step, ms; doubled per consecutive failure up to backoffMaxMs. */
 const BACKOFF_BASE_MS = 500;
+/**
+ * How long a poke waits before waking the loop, ms. Events committed in a burst then go up in one
+ * batch, and the upload's work on this thread (signing, HTTP, the ack's fsync) does not land
+ * between one scan and the next; an event still reaches the service within this of its commit.
+ */
+const POKE_COALESCE_MS = 50;
 
 export class SyncEngine {
   private state: SyncHealth = { state: 'idle', last_success_at: null, last_error: null, acked_seq: 0 };
   private stopped = false;
   private wake: (() => void) | null = null;
+  private pokeTimer: NodeJS.Timeout | null = null;
   private failures = 0;
   private trustEtag: string | null = null;
   private nextTrustPoll = 0;
@@ -83,13 +90,19 @@ export class SyncEngine {
     this.heartbeats.start();
   }
 
-  /** Wakes the loop now (a new event was committed). */
+  /** Wakes the loop soon (a new event was committed); pokes within POKE_COALESCE_MS share one wake-up. */
   poke(): void {
-    this.wake?.();
+    if (this.pokeTimer || !this.wake) return;
+    this.pokeTimer = setTimeout(() => {
+      this.pokeTimer = null;
+      this.wake?.();
+    }, POKE_COALESCE_MS);
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
+    if (this.pokeTimer) clearTimeout(this.pokeTimer);
+    this.pokeTimer = null;
     this.wake?.();
     await Promise.all([this.loop, this.heartbeats.stop()]);
     this.uploader.writeAck();

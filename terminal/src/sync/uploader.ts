@@ -74,7 +74,10 @@ export class Uploader {
       throw SyncError.of('YSS_SYNC_BAD_REPLY', `service acknowledged ${reply.acked_through} but the queue ends at ${queue.lastSequence}`);
     }
     this.confirmed = reply.acked_through;
-    if (reply.acked_through >= queue.lastSequence || this.deps.now() - this.lastAckWrite >= ACK_WRITE_MS) this.writeAck();
+    // Caught up or not, the ack is written at most once a second while uploads follow each other,
+    // and at the loop's next idle turn (uploadOnce with nothing to send) otherwise: an fsync per
+    // upload would land between scans.
+    if (this.deps.now() - this.lastAckWrite >= ACK_WRITE_MS) this.writeAck();
     this.resumeFrom = null;
     if (reply.gap) {
       // The service holds less than we thought it acknowledged (restored from a backup, say):
