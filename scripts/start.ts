@@ -83,5 +83,6 @@ if (electron && existsSync(mainJs)) {
   console.log(`kiosk: no Electron binary installed here; open ${stack.kioskUrl} in any browser`);
 }
 console.log(`scan:  npm run -s issuer -- scan    (mints a fresh personal code and writes it into the simulated scanner)`);
+console.log(`staff: PIN ${stack.staffPin}    (made up for this demo; a terminal's PIN is api.staff_pin in its config)`);
 console.log(`data:  ${DATA} (delete it to start over)`);
 console.log(`ready: kiosk ${stack.kioskUrl} sync-service ${stack.serviceUrl}`);

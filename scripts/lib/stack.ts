@@ -2,7 +2,7 @@
 // daemon, and a serial scanner simulated on a pty pair. `npm start`, the end-to-end tests and the
 // benchmarks all bring the system up through this one path, as real processes.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -104,6 +104,8 @@ interface StackState {
   terminal_id: string | null;
   enrollment_code: string | null;
   seal_key: string | null;
+  /** The demo terminal's staff PIN, made up at the first run (terminals have no default PIN). */
+  staff_pin?: string;
 }
 
 export class Stack {
@@ -137,6 +139,7 @@ export class Stack {
     this.state = existsSync(statePath)
       ? (JSON.parse(readFileSync(statePath, 'utf8')) as StackState)
       : { admin_token: randomBytes(24).toString('base64url'), terminal_id: null, enrollment_code: null, seal_key: null };
+    this.state.staff_pin ??= String(randomInt(0, 1_000_000)).padStart(6, '0');
     writeFileSync(statePath, JSON.stringify(this.state, null, 2), { mode: 0o600 });
     writeFileSync(
       this.serviceConfig,
@@ -146,6 +149,11 @@ export class Stack {
 
   get adminToken(): string {
     return this.state.admin_token;
+  }
+
+  /** The terminal's staff PIN (api.staff_pin in its config). */
+  get staffPin(): string {
+    return this.state.staff_pin!;
   }
 
   get dir(): string {
@@ -202,7 +210,7 @@ export class Stack {
     const config = {
       data_dir: 'terminal-data',
       name: 'demo terminal',
-      api: { host: '127.0.0.1', port: this.opts.kioskPort ?? 0 },
+      api: { host: '127.0.0.1', port: this.opts.kioskPort ?? 0, staff_pin: this.staffPin },
       trust: { roots: [this.rootArg], file: 'trust-list.jws' },
       sync: {
         url: this.opts.terminalServiceUrl ?? this.serviceUrl,

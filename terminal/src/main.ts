@@ -39,6 +39,7 @@ export async function startTerminal(config: Readonly<TerminalConfig>, log: Logge
   const tickets = new TicketCounter(db);
   const sealer = config.sync ? new Sealer(Buffer.from(config.sync.seal_key, 'base64url')) : null;
   if (!sealer) log.warn('no sync service configured: personal data from readings is not kept');
+  if (!config.api.staff_pin) log.warn('no staff PIN configured (api.staff_pin): the kiosk has no staff sign-in');
 
   const devices: Device[] = config.devices.map((c) => createDevice(c, log.child({ component: 'device', device: c.id })));
   const recent: VerdictMessage[] = [];
