@@ -5,17 +5,33 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { DataFolderBusyError, lockDataDir } from '../terminal/src/data-lock.ts';
 import { REPO, Stack } from './lib/stack.ts';
 
-const DATA = join(REPO, 'data', 'demo');
+// YSS_DEMO_DIR puts the demo's data elsewhere (the tests use it to try a second start).
+const DATA = process.env.YSS_DEMO_DIR ? resolve(process.env.YSS_DEMO_DIR) : join(REPO, 'data', 'demo');
 
-async function freePort(preferred: number): Promise<number> {
+/** `preferred` if it is free; otherwise says so and lets the system pick a port. */
+async function freePort(preferred: number, what: string): Promise<number> {
   return new Promise((resolve) => {
     const s = createServer();
-    s.once('error', () => resolve(0));
+    s.once('error', (e: NodeJS.ErrnoException) => {
+      console.error(`port ${preferred} (${what}) is busy (${e.code}): another program holds it; using a free port instead`);
+      resolve(0);
+    });
     s.listen(preferred, '127.0.0.1', () => s.close(() => resolve(preferred)));
   });
+}
+
+// Before anything else: one demo per data folder (a second one would take the first one's
+// simulated scanner and terminal identity over).
+try {
+  lockDataDir(DATA, 'demo.lock', 'the demo data folder');
+} catch (e) {
+  if (!(e instanceof DataFolderBusyError)) throw e;
+  console.error(`npm start: ${e.message}`);
+  process.exit(1);
 }
 
 function electronBinary(): string | null {
@@ -36,8 +52,8 @@ if (spawnSync('sh', ['-c', 'command -v socat'], { stdio: 'ignore' }).status !== 
 
 const stack = new Stack({
   dir: DATA,
-  servicePort: await freePort(7481),
-  kioskPort: await freePort(7480),
+  servicePort: await freePort(7481, 'sync service'),
+  kioskPort: await freePort(7480, 'kiosk'),
   onOutput: (source, line) => {
     // Warnings and errors only; the full logs are JSON for machines.
     try {

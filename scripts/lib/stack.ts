@@ -3,7 +3,7 @@
 // benchmarks all bring the system up through this one path, as real processes.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomInt } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import WebSocket from 'ws';
@@ -225,7 +225,9 @@ export class Stack {
         ...(this.opts.devices ?? []).map((d) => ({ ...d, path: join(this.dir, 'dev', String(d.id)) })),
       ],
     };
-    writeFileSync(this.terminalConfig, JSON.stringify(config, null, 2));
+    // It holds the enrollment code: the daemon's user only.
+    writeFileSync(this.terminalConfig, JSON.stringify(config, null, 2), { mode: 0o600 });
+    chmodSync(this.terminalConfig, 0o600);
   }
 
   async openScanner(): Promise<void> {

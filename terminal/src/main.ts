@@ -7,6 +7,8 @@ import { kioskRoutes } from './api/kiosk-routes.ts';
 import type { DeviceHealth, EventMessage, Health, VerdictMessage } from './api/messages.ts';
 import type { TerminalConfig } from './config/index.ts';
 import { createDevice, type Device, type PrinterDevice, type RelayDevice, type ScannerDevice } from './devices/index.ts';
+import { checkChain, describeStartError, UploadedMarkKeeper } from './data-guard.ts';
+import { lockDataDir } from './data-lock.ts';
 import { createLogger } from './log.ts';
 import { Pipeline } from './pipeline.ts';
 import { Sealer } from './protocol/index.ts';
@@ -25,7 +27,28 @@ export interface Terminal {
   stop(): Promise<void>;
 }
 
+/**
+ * Starts the daemon on its data folder, which it locks first: a second start on the same folder
+ * stops there, before the database, the identity or a device is opened (data-lock.ts).
+ */
 export async function startTerminal(config: Readonly<TerminalConfig>, log: Logger = createLogger(config.log_level)): Promise<Terminal> {
+  const lock = lockDataDir(config.data_dir);
+  try {
+    const t = await startLocked(config, log);
+    return {
+      ...t,
+      stop: async () => {
+        await t.stop();
+        lock.release();
+      },
+    };
+  } catch (e) {
+    lock.release();
+    throw describeStartError(e, config.data_dir);
+  }
+}
+
+async function startLocked(config: Readonly<TerminalConfig>, log: Logger): Promise<Terminal> {
   const db = openDatabase(config.data_dir);
   const clock = TrustedClock.open(db);
   const trust = TrustStore.open(db, config.trust.roots.map(parseRootArg), { clock });
@@ -36,6 +59,8 @@ export async function startTerminal(config: Readonly<TerminalConfig>, log: Logge
   }
   const replay = new ReplayStore(db);
   const queue = new Queue(db, { maxBytes: config.queue.max_bytes, droppableTypes: config.queue.droppable_types });
+  checkChain(config.data_dir, queue);
+  const marks = config.sync ? new UploadedMarkKeeper(config.data_dir, queue) : null;
   const tickets = new TicketCounter(db);
   const sealer = config.sync ? new Sealer(Buffer.from(config.sync.seal_key, 'base64url')) : null;
   if (!sealer) log.warn('no sync service configured: personal data from readings is not kept');
@@ -210,6 +235,7 @@ export async function startTerminal(config: Readonly<TerminalConfig>, log: Logge
         lastHealth = key;
         publish({ type: 'health', health: h });
       }
+      marks?.tick();
     }, 1000),
     setInterval(() => {
       try {
@@ -230,6 +256,7 @@ export async function startTerminal(config: Readonly<TerminalConfig>, log: Logge
       for (const t of timers) clearInterval(t);
       await Promise.allSettled(devices.map((d) => d.close()));
       await sync?.stop();
+      marks?.flush();
       await api?.close();
       db.close();
     },

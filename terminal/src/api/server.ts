@@ -73,7 +73,12 @@ export class ApiServer {
   }
 
   async listen(): Promise<string> {
-    await this.app.listen({ host: this.opts.host, port: this.opts.port });
+    try {
+      await this.app.listen({ host: this.opts.host, port: this.opts.port });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw e;
+      throw new Error(`port ${this.opts.port} on ${this.opts.host} is already in use by another program: stop it, or set api.port in the config to a free port`, { cause: e });
+    }
     const addr = this.app.server.address();
     const port = typeof addr === 'object' && addr ? addr.port : this.opts.port;
     this.url_ = `http://${this.opts.host === '::1' ? '[::1]' : this.opts.host}:${port}/`;

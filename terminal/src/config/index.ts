@@ -101,7 +101,7 @@ export function loadConfig(file: string): Readonly<TerminalConfig> {
   try {
     value = JSON.parse(text);
   } catch (e) {
-    throw new ConfigError(file, [`not valid JSON: ${(e as Error).message}`]);
+    throw new ConfigError(file, [`not valid JSON: ${(e as Error).message}; fix it, or put back the copy it was installed from`]);
   }
   return parseConfig(value, dirname(resolve(file)), file);
 }
