@@ -13,6 +13,7 @@ import { after, before, describe, test } from 'node:test';
 import { chromium, type Browser } from 'playwright-core';
 import WebSocket from 'ws';
 import { CHROMIUM_ARGS, openKiosk } from '../../kiosk-ui/web/test/browser.ts';
+import { tapKeys } from '../../kiosk-ui/web/test/screens.ts';
 import type { Child } from '../../scripts/lib/stack.ts';
 import { startDaemon, stopDaemon, writeDaemonConfig } from './support/daemon.ts';
 
@@ -207,8 +208,10 @@ describe('staff PIN', () => {
     assert.equal(again.status, 200, `the kiosk is not locked out: ${again.body}`);
   });
 
-  test('a terminal configured without a PIN has no staff sign-in', async () => {
-    const other = await startDaemon(writeDaemonConfig(join(dir, 'no-pin')));
+  test('a terminal configured without a PIN has no staff sign-in, and its kiosk says so', async () => {
+    const logs: string[] = [];
+    const other = await startDaemon(writeDaemonConfig(join(dir, 'no-pin')), (l) => logs.push(l));
+    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
     try {
       const p = Number(new URL(other.url).port);
       for (const pin of ['2468', '0000']) {
@@ -216,7 +219,14 @@ describe('staff PIN', () => {
         assert.equal(r.status, 403);
         assert.equal(JSON.parse(r.body).error, 'YSS_API_STAFF_DISABLED');
       }
+      assert.ok(logs.some((l) => l.includes('no staff PIN configured (api.staff_pin)')));
+      const page = await openKiosk(browser, other.url);
+      await page.click('[data-action="staff"]');
+      await tapKeys(page, '2468');
+      await page.click('[data-action="submit"]');
+      await page.waitForSelector('[data-error="pin.disabled"]');
     } finally {
+      await browser.close();
       await stopDaemon(other);
     }
   });
