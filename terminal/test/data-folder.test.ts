@@ -74,8 +74,11 @@ describe('one process per data folder', () => {
       let out = '';
       child.stdout.on('data', (d) => (out += String(d)));
       child.stderr.on('data', (d) => (out += String(d)));
+      // Without the lock the demo would start and run on: give it a minute, then stop it.
+      const timer = setTimeout(() => child.kill('SIGINT'), 60_000);
       const code = await new Promise<number | null>((r) => child.on('exit', r));
-      assert.equal(code, 1);
+      clearTimeout(timer);
+      assert.equal(code, 1, out);
       assert.match(out, new RegExp(`npm start: already running \\(pid ${process.pid}\\): the demo data folder ${demo}`));
       assert.doesNotMatch(out, /kiosk UI built|ready:/);
     } finally {
