@@ -43,7 +43,7 @@ export function checkChain(dataDir: string, queue: Queue): void {
  */
 export class UploadedMarkKeeper {
   private recorded: number;
-  private lastWrite = 0;
+  private lastWrite = -Infinity;
 
   constructor(
     private readonly dataDir: string,
