@@ -5,7 +5,7 @@
 // by the service; a damaged database, identity or config is named with a remedy.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -85,6 +85,15 @@ describe('one process per data folder', () => {
       held.release();
     }
   });
+});
+
+test('a config holding an enrollment code that others can read is warned about at start', async () => {
+  const setup = writeDaemonConfig(join(dir, 'exposed'), { sync: { url: 'http://127.0.0.1:9', enrollment_code: 'code-for-the-test', seal_key: 'A'.repeat(43) } });
+  chmodSync(setup.config, 0o644);
+  const lines: string[] = [];
+  const d = await startDaemon(setup, (l) => lines.push(l));
+  await stopDaemon(d);
+  assert.ok(lines.includes(`warning: ${setup.config} holds the enrollment code and is readable by other users (mode 644): chmod 600 ${setup.config}`), lines.join('\n'));
 });
 
 describe('damaged files are named, with a remedy', () => {
