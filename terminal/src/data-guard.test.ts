@@ -21,7 +21,7 @@ function folder(name: string, events: number, type = 'device') {
 
 test('the keeper records the acknowledged head, and only when it moved', () => {
   const { dir, db, queue } = folder('keeper', 5);
-  const keeper = new UploadedMarkKeeper(dir, queue, 10_000);
+  const keeper = new UploadedMarkKeeper(dir, queue, { everyMs: 10_000 });
   keeper.tick(0);
   assert.equal(readUploadedMark(dir), null, 'nothing acknowledged, nothing recorded');
   queue.ack(3);

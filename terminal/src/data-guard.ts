@@ -45,17 +45,30 @@ export class UploadedMarkKeeper {
   private recorded: number;
   private lastWrite = -Infinity;
 
+  private readonly everyMs: number;
+
   constructor(
     private readonly dataDir: string,
     private readonly queue: Queue,
-    private readonly everyMs = 10_000,
+    opts: { everyMs?: number; onError?: (e: unknown) => void } = {},
   ) {
     this.recorded = readUploadedMark(dataDir)?.seq ?? 0;
+    this.everyMs = opts.everyMs ?? 10_000;
+    this.onError = opts.onError ?? (() => undefined);
   }
 
-  /** Call often (once a second); writes only when due. */
+  private readonly onError: (e: unknown) => void;
+
+  /** Call often (once a second, from a timer); writes only when due, and never throws. */
   tick(now = Date.now()): void {
-    if (now - this.lastWrite >= this.everyMs) this.flush(now);
+    if (now - this.lastWrite < this.everyMs) return;
+    try {
+      this.flush(now);
+    } catch (e) {
+      // A full disk, say: the next tick tries again; the queue itself is unaffected.
+      this.lastWrite = now;
+      this.onError(e);
+    }
   }
 
   flush(now = Date.now()): void {

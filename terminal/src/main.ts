@@ -60,7 +60,7 @@ async function startLocked(config: Readonly<TerminalConfig>, log: Logger): Promi
   const replay = new ReplayStore(db);
   const queue = new Queue(db, { maxBytes: config.queue.max_bytes, droppableTypes: config.queue.droppable_types });
   checkChain(config.data_dir, queue);
-  const marks = config.sync ? new UploadedMarkKeeper(config.data_dir, queue) : null;
+  const marks = config.sync ? new UploadedMarkKeeper(config.data_dir, queue, { onError: (e) => log.warn({ err: e }, 'uploaded mark not recorded in identity.json') }) : null;
   const tickets = new TicketCounter(db);
   const sealer = config.sync ? new Sealer(Buffer.from(config.sync.seal_key, 'base64url')) : null;
   if (!sealer) log.warn('no sync service configured: personal data from readings is not kept');
