@@ -46,6 +46,8 @@ export class UploadedMarkKeeper {
   private lastWrite = -Infinity;
 
   private readonly everyMs: number;
+  private readonly onError: (e: unknown) => void;
+  private timer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly dataDir: string,
@@ -57,8 +59,6 @@ export class UploadedMarkKeeper {
     this.onError = opts.onError ?? (() => undefined);
   }
 
-  private readonly onError: (e: unknown) => void;
-
   /** Call often (once a second, from a timer); writes only when due, and never throws. */
   tick(now = Date.now()): void {
     if (now - this.lastWrite < this.everyMs) return;
@@ -67,6 +67,23 @@ export class UploadedMarkKeeper {
     } catch (e) {
       // A full disk, say: the next tick tries again; the queue itself is unaffected.
       this.lastWrite = now;
+      this.onError(e);
+    }
+  }
+
+  /** Ticks once a second on its own (unref'd) timer until stop(). */
+  start(): void {
+    this.timer ??= setInterval(() => this.tick(), 1000);
+    this.timer.unref();
+  }
+
+  /** Stops the timer and records what was acknowledged by now. */
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    try {
+      this.flush();
+    } catch (e) {
       this.onError(e);
     }
   }

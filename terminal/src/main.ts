@@ -225,6 +225,7 @@ async function startLocked(config: Readonly<TerminalConfig>, log: Logger): Promi
   const url = await api.listen();
   for (const d of devices) d.start();
   sync?.start();
+  marks?.start();
 
   let lastHealth = '';
   const timers = [
@@ -235,7 +236,6 @@ async function startLocked(config: Readonly<TerminalConfig>, log: Logger): Promi
         lastHealth = key;
         publish({ type: 'health', health: h });
       }
-      marks?.tick();
     }, 1000),
     setInterval(() => {
       try {
@@ -256,7 +256,7 @@ async function startLocked(config: Readonly<TerminalConfig>, log: Logger): Promi
       for (const t of timers) clearInterval(t);
       await Promise.allSettled(devices.map((d) => d.close()));
       await sync?.stop();
-      marks?.flush();
+      marks?.stop();
       await api?.close();
       db.close();
     },
