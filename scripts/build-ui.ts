@@ -64,6 +64,8 @@ async function buildWeb(out: string): Promise<void> {
     logLevel: 'warning',
   });
   copyFileSync(join(web, 'index.html'), join(out, 'index.html'));
+  // The camera scanner's decoder, served by the daemon: zxing-wasm would fetch it from a CDN.
+  copyFileSync(join(root, 'node_modules', 'zxing-wasm', 'dist', 'reader', 'zxing_reader.wasm'), join(out, 'zxing_reader.wasm'));
   // Catalogs are bundled into app.js (no flash of untranslated text); a copy sits beside it for
   // translators and for the staff tooling that reads them.
   mkdirSync(join(out, 'catalog'));

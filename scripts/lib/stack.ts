@@ -2,7 +2,7 @@
 // daemon, and a serial scanner simulated on a pty pair. `npm start`, the end-to-end tests and the
 // benchmarks all bring the system up through this one path, as real processes.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes, randomInt } from 'node:crypto';
+import { createHash, randomBytes, randomInt } from 'node:crypto';
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -141,10 +141,15 @@ export class Stack {
       : { admin_token: randomBytes(24).toString('base64url'), terminal_id: null, enrollment_code: null, seal_key: null };
     this.state.staff_pin ??= String(randomInt(0, 1_000_000)).padStart(6, '0');
     writeFileSync(statePath, JSON.stringify(this.state, null, 2), { mode: 0o600 });
+    // The demo's one operator may also unseal (the tests and the demo open what they sealed); the
+    // config holds only the token's hash, and is the operator's own file (0600).
+    const operator = { name: 'demo', token_sha256: createHash('sha256').update(this.state.admin_token).digest('hex'), roles: ['fleet', 'unseal'] };
     writeFileSync(
       this.serviceConfig,
-      JSON.stringify({ data_dir: 'service-data', host: '127.0.0.1', port: opts.servicePort ?? 0, admin_token: this.state.admin_token }, null, 2),
+      JSON.stringify({ data_dir: 'service-data', host: '127.0.0.1', port: opts.servicePort ?? 0, operators: [operator] }, null, 2),
+      { mode: 0o600 },
     );
+    chmodSync(this.serviceConfig, 0o600);
   }
 
   get adminToken(): string {
@@ -222,7 +227,7 @@ export class Stack {
       scenario: this.opts.scenario ?? { id: 'verify' },
       devices: [
         { id: 'scanner-1', role: 'scanner', kind: 'serial-scanner', path: this.scannerDevice, baud: 9600, framing: 'cr' },
-        ...(this.opts.devices ?? []).map((d) => ({ ...d, path: join(this.dir, 'dev', String(d.id)) })),
+        ...(this.opts.devices ?? []).map((d) => (d.kind === 'camera-scanner' ? d : { ...d, path: join(this.dir, 'dev', String(d.id)) })),
       ],
     };
     // It holds the enrollment code: the daemon's user only.
@@ -234,7 +239,7 @@ export class Stack {
     this.pty ??= await openPtyPair(this.scannerDevice, this.scannerPeer);
     for (const d of this.opts.devices ?? []) {
       const id = String(d.id);
-      if (this.peers[id]) continue;
+      if (this.peers[id] || d.kind === 'camera-scanner') continue; // the kiosk page is its device
       const pair = await openPtyPair(join(this.dir, 'dev', id), join(this.dir, 'dev', `${id}-sim`));
       this.extraPtys.push(pair);
       this.peers[id] = pair.peer;

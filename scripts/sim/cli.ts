@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { openPtyPair, type PtyPair } from '../lib/pty.ts';
 import { writeFixtures } from './hid-fixtures.ts';
 import { writeSerialFixtures } from './serial-fixtures.ts';
+import { writeUsbFixtures } from './usb-fixtures.ts';
 import { IdCardSim } from './idcard.ts';
 import type { SimCard } from './idcard-data.ts';
 import { MrzSim } from './mrz.ts';
@@ -20,10 +21,11 @@ const USAGE = `usage: npm run -s sim -- <kind> [--device PATH] [--baud N] [optio
   ssi     [--code TEXT --every MS --count N]              Zebra SSI decode packets; stdin lines too
   idcard  [--card card.json]                              stdin: "place" / "remove"; starts with the card placed
   mrz                                                      stdin: "td3", "td1", or raw MRZ lines (blank line sends)
-  printer                                                  prints each ticket received, decoded; stdin: "paper-out", "paper-ok", "offline", "online"
+  printer                                                  prints each ticket received, decoded; stdin: "paper-out", "paper-ok", "offline", "online", "cover-open", "cover-closed"
   relay                                                    prints every relay change
   hid-fixtures [--check]                                   regenerates fixtures/hid (or checks them)
   serial-fixtures [--check]                                regenerates fixtures/serial (or checks them)
+  usb-fixtures [--check]                                   regenerates fixtures/usb (or checks them)
 The terminal opens --device (default /tmp/yss-sim/<kind>).`;
 
 const SAMPLE_CARD: SimCard = {
@@ -75,9 +77,9 @@ async function main(argv: string[]): Promise<number> {
   }
   const [kind] = parsed.positionals;
   const v = parsed.values;
-  if (kind === 'hid-fixtures' || kind === 'serial-fixtures') {
-    const stale = kind === 'hid-fixtures' ? writeFixtures(v.check) : writeSerialFixtures(v.check);
-    const dir = kind === 'hid-fixtures' ? 'fixtures/hid' : 'fixtures/serial';
+  if (kind === 'hid-fixtures' || kind === 'serial-fixtures' || kind === 'usb-fixtures') {
+    const stale = kind === 'hid-fixtures' ? writeFixtures(v.check) : kind === 'serial-fixtures' ? writeSerialFixtures(v.check) : writeUsbFixtures(v.check);
+    const dir = `fixtures/${kind.replace('-fixtures', '')}`;
     if (v.check && stale.length) {
       console.error(`stale fixtures: ${stale.join(', ')}; run npm run -s sim -- ${kind}`);
       return 1;
@@ -144,6 +146,8 @@ async function main(argv: string[]): Promise<number> {
         if (t === 'paper-ok') sim.paperOut = false;
         if (t === 'offline') sim.offline = true;
         if (t === 'online') sim.offline = false;
+        if (t === 'cover-open') sim.coverOpen = true;
+        if (t === 'cover-closed') sim.coverOpen = false;
       });
       break;
     }

@@ -14,6 +14,8 @@ export interface SimCard {
   /** YYYYMMDD. */
   birth?: string;
   address?: string;
+  /** Addresses written onto the card after issue, answered to 30 03 (none: 91, item not on card). */
+  address_updates?: string[];
   id_number: string;
   authority?: string;
   valid_from?: string;
@@ -81,6 +83,19 @@ export function cardText(card: SimCard): Buffer {
     v.copy(text, offset);
   }
   return text;
+}
+
+/** The 30 03 reply body: one 70-byte UCS-2LE record per appended address, space-padded. */
+export function addressRecords(card: SimCard): Buffer {
+  return Buffer.concat(
+    (card.address_updates ?? []).map((a) => {
+      const rec = Buffer.from(' '.repeat(35), 'utf16le');
+      const v = Buffer.from(a, 'utf16le');
+      if (v.length > rec.length) throw new Error(`appended address is ${v.length} bytes, room for ${rec.length}`);
+      v.copy(rec);
+      return rec;
+    }),
+  );
 }
 
 /** A stand-in for the WLT photo: 1024 bytes that are recognisable in a hex dump and in a log. */

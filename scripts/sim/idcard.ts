@@ -1,8 +1,15 @@
 // A GA 467 reader: answers SAM status / id, find, select and read with correctly framed replies
 // for whatever card is on it. Like a real reader, after a read the card answers find only once
 // it has been lifted and presented again (place()).
-import { cardText, fakePhoto, type SimCard } from './idcard-data.ts';
+import { addressRecords, cardText, fakePhoto, type SimCard } from './idcard-data.ts';
 import { SimPort } from './sim-port.ts';
+
+/** Where the simulator's bytes go: the pty end (SimPort) or a mock USB device (UsbIdCardSim). */
+export interface SimLink {
+  onData(l: (chunk: Buffer) => void): void;
+  write(bytes: Uint8Array): Promise<void>;
+  close(): Promise<void>;
+}
 
 const PRE = [0xaa, 0xaa, 0xaa, 0x96, 0x69];
 
@@ -24,7 +31,7 @@ export class IdCardSim {
   /** When set, every reply to this command gets this SW3 instead (fault injection). */
   fail: { cmd: string; sw3: number } | null = null;
 
-  private constructor(readonly port: SimPort) {
+  constructor(readonly port: SimLink) {
     port.onData((chunk) => this.#onData(chunk));
   }
 
@@ -80,6 +87,10 @@ export class IdCardSim {
         const lens = Buffer.from([text.length >> 8, text.length & 0xff, photo.length >> 8, photo.length & 0xff]);
         return frame(0x90, Buffer.concat([lens, text, photo]));
       }
+      case '3003':
+        // Still selected after the read: the appended addresses, or 91 when there are none.
+        if (!this.#card) return frame(0x80);
+        return this.#card.address_updates?.length ? frame(0x90, addressRecords(this.#card)) : frame(0x91);
       default:
         return frame(0x21);
     }

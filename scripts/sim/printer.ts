@@ -8,6 +8,7 @@ const CUT = Buffer.from([0x1d, 0x56]);
 export class PrinterSim {
   paperOut = false;
   offline = false;
+  coverOpen = false;
   /** Never answer status queries. */
   silent = false;
   readonly tickets: string[] = [];
@@ -41,7 +42,15 @@ export class PrinterSim {
     for (let i = chunk.indexOf(Buffer.from([0x10, 0x04])); i >= 0 && i + 2 < chunk.length; i = chunk.indexOf(Buffer.from([0x10, 0x04]), i + 3)) {
       if (this.silent) continue;
       const n = chunk[i + 2];
-      const byte = n === 1 ? 0x12 | (this.offline ? 0x08 : 0) : n === 4 ? 0x12 | (this.paperOut ? 0x60 : 0) : 0x12;
+      // Epson's fixed bits (1 and 4) in every reply; an open cover takes the printer offline.
+      const byte =
+        n === 1
+          ? 0x12 | (this.offline || this.coverOpen ? 0x08 : 0)
+          : n === 2
+            ? 0x12 | (this.coverOpen ? 0x04 : 0)
+            : n === 4
+              ? 0x12 | (this.paperOut ? 0x60 : 0)
+              : 0x12;
       void this.port.write(Buffer.from([byte]));
     }
     this.#pending.push(chunk);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { afterEach, beforeEach, test } from 'node:test';
 import { HEADER_NONCE, HEADER_SIGNATURE, HEADER_TERMINAL, HEADER_TIME } from '../../terminal/src/protocol/index.ts';
 import { buildApp } from './app.ts';
-import { heartbeatOf, startTestService, WireClient, type TestService } from '../test/support.ts';
+import { heartbeatOf, startTestService, UNSEAL_TOKEN, WireClient, type TestService } from '../test/support.ts';
 
 let svc: TestService;
 let a: WireClient;
@@ -116,11 +116,11 @@ test('a request signed more than five minutes from the service clock is refused'
   assert.equal(r.json.error, 'YSS_SYNC_CLOCK_SKEW');
 });
 
-test('an unknown terminal gets 401 and a revoked one 403, with a reason, and nothing is stored', async () => {
+test('an unknown terminal gets the same 401 as a forged signature, a revoked one 403 only with its own key, and nothing is stored', async () => {
   const stranger = new WireClient(svc);
   const u = await stranger.upload(stranger.events(1), { id: 't-000000000000' });
   assert.equal(u.status, 401);
-  assert.equal(u.json.error, 'YSS_SYNC_TERMINAL_UNKNOWN');
+  assert.equal(u.json.error, 'YSS_SYNC_BAD_SIGNATURE');
   assert.equal((await svc.admin('POST', `/admin/terminals/${a.id}/revoke`)).status, 200);
   const r = await a.upload(a.events(1));
   assert.equal(r.status, 403);
@@ -209,12 +209,12 @@ test('admin routes need the bearer token', async () => {
   assert.equal(res.json().error, 'YSS_SYNC_ADMIN_UNAUTHORIZED');
 });
 
-test('sealed personal data is opened only by the admin events route with open=1', async () => {
+test('sealed personal data is opened only by the admin events route with open=1, a purpose and the unseal role', async () => {
   await a.upload(a.events(1, { personal: { name: '张三', doc_no: '440101199001011234' } }));
   const closed = await svc.admin('GET', `/admin/terminals/${a.id}/events?after=0`);
   assert.equal(closed.json.events[0].personal, undefined);
   assert.ok(!JSON.stringify(closed.json).includes('张三'));
-  const opened = await svc.admin('GET', `/admin/terminals/${a.id}/events?after=0&open=1`);
+  const opened = await svc.admin('GET', `/admin/terminals/${a.id}/events?after=0&open=1&purpose=guest+register+check`, undefined, UNSEAL_TOKEN);
   assert.deepEqual(opened.json.events[0].personal, { name: '张三', doc_no: '440101199001011234' });
   const bad = await svc.admin('GET', `/admin/terminals/${a.id}/events?after=-1`);
   assert.equal(bad.status, 400);
@@ -242,7 +242,7 @@ test('unknown routes answer with the catalog error shape', async () => {
 });
 
 test('a route without a response schema cannot be added', async () => {
-  const app = buildApp({ storage: svc.storage, sealKeys: svc.sealKeys, adminToken: 'x'.repeat(16), logger: false });
+  const app = buildApp({ storage: svc.storage, sealKeys: svc.sealKeys, adminToken: 'x'.repeat(16), audit: null, logger: false });
   assert.throws(() => app.get('/v1/undeclared', async () => ({})), /no response schema/);
   await app.close();
 });

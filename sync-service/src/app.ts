@@ -1,8 +1,11 @@
 // Builds the sync service's fastify instance from options; server.ts only listens. Tests use
 // app.inject() or a real listening process. Every route has a schema for what it takes and
 // what it returns (schemas.ts).
+import rateLimit from '@fastify/rate-limit';
+import underPressure from '@fastify/under-pressure';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
-import { createHash, randomBytes, type KeyObject } from 'node:crypto';
+import { createHash, randomBytes, verify, type Hash, type KeyObject } from 'node:crypto';
+import { Transform, type Duplex, type Readable } from 'node:stream';
 import type { Logger } from 'pino';
 import {
   ed25519PublicKey,
@@ -11,47 +14,125 @@ import {
   HEADER_TERMINAL,
   HEADER_TIME,
   MAX_REQUEST_AGE_MS,
+  bodyHash,
   openSealed,
-  verifyRequestSignature,
+  signingInput,
   type Heartbeat,
   type Sealed,
   type UploadBody,
   type UploadReply,
 } from '../../terminal/src/protocol/index.ts';
+import type { UnsealAudit } from './audit.ts';
+import { LIMIT_DEFAULTS, type Limits, type Operator, type Role } from './config.ts';
 import { errors, ServiceError } from './errors.ts';
 import type { SealKeys } from './keys.ts';
 import * as S from './schemas.ts';
+import { guardSockets } from './sockets.ts';
 import type { Storage, TerminalRecord } from './storage/types.ts';
 
 export interface AppOptions {
   storage: Storage;
   sealKeys: SealKeys;
-  adminToken: string;
+  /** Named operators and their roles (config `operators`). */
+  operators?: Operator[];
+  /** Legacy shared token: the operator "admin" with the fleet role only. */
+  adminToken?: string;
+  /** Where every unseal is recorded before its data is sent; without it nothing is unsealed. */
+  audit: UnsealAudit | null;
   logger: Logger | false;
   bodyLimit?: number;
+  limits?: Partial<Limits>;
   now?: () => number;
 }
 
+/** Which authentication a route runs; read by the hooks and the error handler. */
+type Auth = 'terminal' | 'operator' | 'enroll';
+
 declare module 'fastify' {
   interface FastifyRequest {
-    rawBody?: string;
+    rawBody?: Buffer;
+    /** A signed route's body hash, fed as the body arrives. */
+    bodyHash?: Hash;
     terminal?: TerminalRecord;
+    operator?: { name: string; roles: readonly Role[] };
     /** The request's nonce, when the route records it itself (in its own transaction). */
     nonce?: { nonce: string; expiresAt: number };
   }
+  interface FastifyContextConfig {
+    auth?: Auth;
+  }
 }
 
-const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+type RateLimiter = ReturnType<FastifyInstance['createRateLimit']>;
+
+const sha256 = (s: string | Buffer) => createHash('sha256').update(s).digest('hex');
+
+/** Nonces: at least 16 random bytes in base64url (the terminal sends exactly that, 22 characters). */
+export const NONCE_MIN = 22;
+export const NONCE_MAX = 64;
+const NONCE = new RegExp(`^[A-Za-z0-9_-]{${NONCE_MIN},${NONCE_MAX}}$`);
+/** Refusals that count against an address (and a claimed terminal id) for the rate limit. */
+const AUTH_FAILURES = new Set<string>([
+  'YSS_SYNC_UNSIGNED',
+  'YSS_SYNC_BAD_NONCE',
+  'YSS_SYNC_BAD_SIGNATURE',
+  'YSS_SYNC_CLOCK_SKEW',
+  'YSS_SYNC_REPLAYED_NONCE',
+  'YSS_SYNC_ENROLLMENT_INVALID',
+  'YSS_SYNC_ADMIN_UNAUTHORIZED',
+]);
+/** Refusals are logged as one summary line per interval, not a line each. */
+export const REFUSAL_SUMMARY_MS = 10_000;
+/** A stated purpose for opening personal data: a few words at least, a paragraph at most. */
+export const PURPOSE_MIN = 8;
+export const PURPOSE_MAX = 500;
+/** What the operator is told when the database is found corrupt at run time. */
+export const CORRUPT_REMEDY = 'stop the service, keep a copy of the data folder, and restore the database from the latest backup (docs/security.md, "Recovery")';
+/** Bodies up to this size do not count against max_inflight_body_bytes. */
+const SMALL_BODY = 64 * 1024;
+/** Marks a signed route's body as not parsed yet: it is parsed after the signature verifies. */
+const UNPARSED = Symbol('unparsed');
 
 export function buildApp(opts: AppOptions): FastifyInstance {
   const now = opts.now ?? Date.now;
   const { storage } = opts;
+  const limits: Limits = { ...LIMIT_DEFAULTS, ...opts.limits };
+  const bodyLimit = opts.bodyLimit ?? 16 * 1024 * 1024;
   const app = Fastify({
     ...(opts.logger === false ? { logger: false } : { loggerInstance: opts.logger }),
-    bodyLimit: opts.bodyLimit ?? 16 * 1024 * 1024,
+    bodyLimit,
+    // Slow clients: node closes a request whose headers or whole body take longer than these.
+    requestTimeout: limits.request_timeout_ms,
+    keepAliveTimeout: limits.keep_alive_timeout_ms,
+    connectionTimeout: limits.idle_timeout_ms,
+    http: { headersTimeout: Math.min(limits.headers_timeout_ms, limits.request_timeout_ms), connectionsCheckingInterval: Math.max(100, Math.min(1000, limits.headers_timeout_ms / 4)) },
     ajv: { customOptions: { allErrors: false, removeAdditional: false, coerceTypes: false } },
+    // Errors node finds before fastify sees a request (timeouts, malformed HTTP) get the catalog shape too.
+    clientErrorHandler(err: NodeJS.ErrnoException, socket: Duplex) {
+      if (err.code === 'ECONNRESET' || socket.destroyed) return;
+      const timeout = err.code === 'ERR_HTTP_REQUEST_TIMEOUT';
+      clientErrors[timeout ? 'YSS_SYNC_REQUEST_TIMEOUT' : 'YSS_SYNC_INVALID_BODY'] = (clientErrors[timeout ? 'YSS_SYNC_REQUEST_TIMEOUT' : 'YSS_SYNC_INVALID_BODY'] ?? 0) + 1;
+      const body = JSON.stringify(
+        timeout
+          ? { error: 'YSS_SYNC_REQUEST_TIMEOUT', message: new ServiceError('YSS_SYNC_REQUEST_TIMEOUT', Math.min(limits.headers_timeout_ms, limits.request_timeout_ms), limits.request_timeout_ms).message }
+          : { error: 'YSS_SYNC_INVALID_BODY', message: new ServiceError('YSS_SYNC_INVALID_BODY', 'malformed HTTP request').message },
+      );
+      if (socket.writable) socket.write(`HTTP/1.1 ${timeout ? '408 Request Timeout' : '400 Bad Request'}\r\ncontent-type: application/json; charset=utf-8\r\nconnection: close\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+      socket.destroy();
+    },
   }) as unknown as FastifyInstance;
+  /** Connections refused by node before a request existed, by code, for the refusal summary. */
+  let clientErrors: Record<string, number> = {};
   const keyCache = new Map<string, KeyObject>();
+  // Unknown, pending and revoked ids are checked against this key, which nobody holds: every one
+  // of them costs the same work and gets the same answer as a wrong signature.
+  const nobody = ed25519PublicKey(randomBytes(32));
+  const operators = new Map<string, { name: string; roles: readonly Role[] }>();
+  for (const o of opts.operators ?? []) operators.set(o.token_sha256, { name: o.name, roles: o.roles });
+  if (opts.adminToken) operators.set(sha256(`${opts.adminToken}`), { name: 'admin', roles: ['fleet'] });
+  /** The address each terminal last authenticated from: it is let through its own id's rate limit. */
+  const lastGood = new Map<string, string>();
+  const sockets = guardSockets(app.server, limits);
 
   // Every route states what it returns; one without a response schema is a bug caught at start.
   app.addHook('onRoute', (route) => {
@@ -60,18 +141,64 @@ export function buildApp(opts: AppOptions): FastifyInstance {
     if (!route.schema?.response) throw new Error(`route ${methods.join(',')} ${route.url} has no response schema`);
   });
 
-  // Keep the exact bytes: the signature covers the body's hash.
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
-    req.rawBody = body as string;
+  // Refusals are counted and logged once per interval as a summary.
+  let refusals: { total: number; codes: Record<string, number>; addresses: Map<string, number> } = { total: 0, codes: {}, addresses: new Map() };
+  const summary = setInterval(() => flushRefusals(), REFUSAL_SUMMARY_MS).unref();
+  function flushRefusals() {
+    const socketRefusals: Record<string, number> = { ...sockets.takeRefused(), ...clientErrors };
+    clientErrors = {};
+    if (refusals.total === 0 && Object.keys(socketRefusals).length === 0) return;
+    const top = [...refusals.addresses].sort((x, y) => y[1] - x[1]).slice(0, 5).map(([address, count]) => ({ address, count }));
+    app.log.warn({ refused: refusals.total, codes: refusals.codes, sockets_refused: socketRefusals, top_addresses: top, interval_s: REFUSAL_SUMMARY_MS / 1000 }, 'requests refused');
+    refusals = { total: 0, codes: {}, addresses: new Map() };
+  }
+  app.addHook('onClose', async () => {
+    clearInterval(summary);
+    flushRefusals();
+  });
+  function countRefusal(req: FastifyRequest, code: string) {
+    refusals.total++;
+    refusals.codes[code] = (refusals.codes[code] ?? 0) + 1;
+    if (refusals.addresses.size < 10_000 || refusals.addresses.has(req.ip)) refusals.addresses.set(req.ip, (refusals.addresses.get(req.ip) ?? 0) + 1);
+  }
+
+  // Bytes being received before anyone is authenticated are bounded in all, not only per request.
+  let inflight = 0;
+  app.addHook('onRequest', async (req, reply) => {
+    if (req.method !== 'POST' && req.method !== 'PUT') return;
+    // A request with neither content-length nor transfer-encoding has no body.
+    const declared = req.headers['content-length'] === undefined ? (req.headers['transfer-encoding'] ? Infinity : 0) : Number(req.headers['content-length']);
+    const size = Number.isFinite(declared) && declared >= 0 ? Math.min(declared, bodyLimit) : bodyLimit;
+    // Small bodies (heartbeats, enrollments, operator calls) are never shed here, so strangers
+    // filling the budget with big ones cannot keep terminals from reporting; sockets bound them.
+    if (size <= SMALL_BODY) return;
+    if (inflight + size > limits.max_inflight_body_bytes) {
+      void reply.header('retry-after', '5');
+      throw new ServiceError('YSS_SYNC_OVERLOADED', 'too many request bytes in flight', 5);
+    }
+    inflight += size;
+    let held = true;
+    const release = () => {
+      if (held) inflight -= size;
+      held = false;
+    };
+    reply.raw.once('finish', release).once('close', release);
+  });
+
+  // Keep the exact bytes: the signature covers the body's hash. A signed route's body is parsed
+  // only after its signature verifies (authenticateTerminal); a stranger's bytes are hashed, never parsed.
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (req, body, done) => {
+    req.rawBody = body as Buffer;
+    if (req.routeOptions.config.auth === 'terminal') return done(null, UNPARSED);
     try {
-      done(null, body === '' ? null : JSON.parse(body as string));
+      done(null, (body as Buffer).length === 0 ? null : JSON.parse((body as Buffer).toString('utf8')));
     } catch {
       done(new ServiceError('YSS_SYNC_INVALID_BODY', 'not valid JSON'), undefined);
     }
   });
-  app.addContentTypeParser(['text/plain', 'application/jose'], { parseAs: 'string' }, (req, body, done) => {
-    req.rawBody = body as string;
-    done(null, body);
+  app.addContentTypeParser(['text/plain', 'application/jose'], { parseAs: 'buffer' }, (req, body, done) => {
+    req.rawBody = body as Buffer;
+    done(null, req.routeOptions.config.auth === 'terminal' ? UNPARSED : (body as Buffer).toString('utf8'));
   });
 
   app.addHook('onSend', async (_req, reply) => {
@@ -82,58 +209,152 @@ export function buildApp(opts: AppOptions): FastifyInstance {
     void reply.status(404).send({ error: 'YSS_SYNC_NOT_FOUND', message: errors.YSS_SYNC_NOT_FOUND.message.replace('%s', `route ${req.method} ${req.url.split('?')[0]}`) });
   });
 
-  app.setErrorHandler((err, req, reply) => {
+  let byAddress: RateLimiter | null = null;
+  let byTerminal: RateLimiter | null = null;
+
+  app.setErrorHandler(async (err, req, reply) => {
     if (err instanceof ServiceError) {
-      if (err.status === 401 || err.status === 403) req.log.warn({ code: err.code, terminal: String(req.headers[HEADER_TERMINAL] ?? '').slice(0, 64) }, 'request refused');
+      if (AUTH_FAILURES.has(err.code)) {
+        countRefusal(req, err.code);
+        req.log.debug({ code: err.code }, 'authentication refused');
+        await byAddress?.(req);
+        if (req.routeOptions.config.auth === 'terminal' && typeof req.headers[HEADER_TERMINAL] === 'string') await byTerminal?.(req);
+      } else if (err.status === 403 || err.status === 429 || err.status === 503) {
+        countRefusal(req, err.code);
+      }
       return reply.status(err.status).send({ error: err.code, message: err.message });
     }
     const e = err as { validation?: unknown; statusCode?: number; message: string; code?: string };
     if (e.validation) return reply.status(400).send({ error: 'YSS_SYNC_INVALID_BODY', message: errors.YSS_SYNC_INVALID_BODY.message.replace('%s', e.message) });
-    if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return reply.status(413).send({ error: 'YSS_SYNC_BODY_TOO_LARGE', message: errors.YSS_SYNC_BODY_TOO_LARGE.message });
+    if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      return reply.status(413).send({ error: 'YSS_SYNC_BODY_TOO_LARGE', message: new ServiceError('YSS_SYNC_BODY_TOO_LARGE', req.routeOptions.bodyLimit ?? bodyLimit).message });
+    }
+    if (e.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+      const type = JSON.stringify(String(req.headers['content-type'] ?? '').slice(0, 64));
+      return reply.status(415).send({ error: 'YSS_SYNC_UNSUPPORTED_MEDIA_TYPE', message: new ServiceError('YSS_SYNC_UNSUPPORTED_MEDIA_TYPE', type).message });
+    }
     if (e.statusCode && e.statusCode < 500) return reply.status(e.statusCode).send({ error: 'YSS_SYNC_INVALID_BODY', message: errors.YSS_SYNC_INVALID_BODY.message.replace('%s', e.message) });
-    req.log.error({ err }, 'unhandled error');
+    const corrupt = /SQLITE_(CORRUPT|NOTADB)/.test(String(e.code));
+    req.log.error({ err, ...(corrupt ? { remedy: CORRUPT_REMEDY } : {}) }, corrupt ? 'the service database is corrupt' : 'unhandled error');
     return reply.status(500).send({ error: 'YSS_SYNC_INTERNAL', message: errors.YSS_SYNC_INTERNAL.message });
   });
 
-  /**
-   * Verifies a terminal-signed request and sets req.terminal. Runs before the body schema, and
-   * stores nothing (not even the nonce) unless the terminal is known, active and the signature
-   * verifies.
-   */
-  async function authenticateTerminal(req: FastifyRequest): Promise<void> {
-    const h = (name: string) => {
-      const v = req.headers[name];
-      if (typeof v !== 'string' || v === '') throw new ServiceError('YSS_SYNC_UNSIGNED', name);
-      return v;
-    };
-    const id = h(HEADER_TERMINAL);
-    const time = Number(h(HEADER_TIME));
-    const nonce = h(HEADER_NONCE);
-    const signature = h(HEADER_SIGNATURE);
-    if (id.length > 64 || nonce.length > 64) throw new ServiceError('YSS_SYNC_BAD_SIGNATURE', id.slice(0, 64));
-    const t = await storage.getTerminal(id);
-    if (!t || !t.public_key) throw new ServiceError('YSS_SYNC_TERMINAL_UNKNOWN', id);
-    if (t.status === 'revoked') throw new ServiceError('YSS_SYNC_TERMINAL_REVOKED', id);
-    let key = keyCache.get(t.public_key);
-    if (!key) {
-      key = ed25519PublicKey(Buffer.from(t.public_key, 'base64url'));
-      keyCache.set(t.public_key, key);
-    }
-    const path = req.url.split('?')[0]!;
-    if (!verifyRequestSignature(key, req.method, path, req.rawBody ?? '', time, nonce, signature)) throw new ServiceError('YSS_SYNC_BAD_SIGNATURE', id);
-    const clock = now();
-    if (!Number.isFinite(time) || Math.abs(clock - time) > MAX_REQUEST_AGE_MS) throw new ServiceError('YSS_SYNC_CLOCK_SKEW', time, MAX_REQUEST_AGE_MS);
-    req.terminal = t;
-    // Uploads record the nonce inside their ingest transaction; other routes here.
-    if (req.routeOptions.url === '/v1/events') req.nonce = { nonce, expiresAt: time + MAX_REQUEST_AGE_MS };
-    else if (!(await storage.useNonce(id, nonce, time + MAX_REQUEST_AGE_MS, clock))) throw new ServiceError('YSS_SYNC_REPLAYED_NONCE', nonce);
-  }
+  // Load shedding: while the event loop lags or the heap is past its cap, every request gets a
+  // quick 503 rather than a slow answer.
+  void app.register(underPressure, {
+    maxEventLoopDelay: limits.max_event_loop_delay_ms,
+    maxHeapUsedBytes: limits.max_heap_used_bytes,
+    exposeStatusRoute: false,
+    pressureHandler: (req, reply, type) => {
+      countRefusal(req, 'YSS_SYNC_OVERLOADED');
+      void reply.status(503).header('retry-after', '5');
+      // A returned value is sent as the reply (its types say void; its code sends what is returned).
+      return { error: 'YSS_SYNC_OVERLOADED', message: new ServiceError('YSS_SYNC_OVERLOADED', type === 'eventLoopDelay' ? 'event loop delay' : type, 5).message } as unknown as void;
+    },
+  });
+  void app.register(rateLimit, { global: false });
 
-  async function authenticateAdmin(req: FastifyRequest): Promise<void> {
-    const auth = req.headers.authorization ?? '';
-    const expected = `Bearer ${opts.adminToken}`;
-    if (auth.length !== expected.length || sha256(auth) !== sha256(expected)) throw new ServiceError('YSS_SYNC_ADMIN_UNAUTHORIZED');
-  }
+  void app.register(async (app) => {
+    const window = limits.auth_failure_window_s * 1000;
+    byAddress = app.createRateLimit({ max: limits.auth_failures_per_address, timeWindow: window, keyGenerator: (req) => `a ${req.ip}` });
+    byTerminal = app.createRateLimit({ max: limits.auth_failures_per_terminal, timeWindow: window, keyGenerator: (req) => `t ${String(req.headers[HEADER_TERMINAL]).slice(0, 64)}` });
+
+    /** Refuses (429) an address, or a claimed terminal id, that failed authentication too often. */
+    async function rateLimited(req: FastifyRequest): Promise<void> {
+      const a = await byAddress!(req, { increment: false });
+      if (!a.isAllowed && a.remaining <= 0) throw new ServiceError('YSS_SYNC_RATE_LIMITED', 'this address', Math.max(1, Math.ceil(a.ttl / 1000)));
+      const id = req.headers[HEADER_TERMINAL];
+      if (req.routeOptions.config.auth !== 'terminal' || typeof id !== 'string') return;
+      const t = await byTerminal!(req, { increment: false });
+      // The terminal itself, from where it last authenticated, is not locked out by strangers using its id.
+      if (!t.isAllowed && t.remaining <= 0 && lastGood.get(id) !== req.ip) throw new ServiceError('YSS_SYNC_RATE_LIMITED', `terminal id ${id.slice(0, 64)}`, Math.max(1, Math.ceil(t.ttl / 1000)));
+    }
+
+    /**
+     * Everything a terminal request's headers can tell, before a byte of its body is read: the
+     * rate limits, the headers present, the nonce's form and the time. Nothing here depends on
+     * whether the claimed terminal exists.
+     */
+    async function precheckTerminal(req: FastifyRequest): Promise<void> {
+      await rateLimited(req);
+      const h = (name: string) => {
+        const v = req.headers[name];
+        if (typeof v !== 'string' || v === '') throw new ServiceError('YSS_SYNC_UNSIGNED', name);
+        return v;
+      };
+      const id = h(HEADER_TERMINAL);
+      const time = Number(h(HEADER_TIME));
+      const nonce = h(HEADER_NONCE);
+      h(HEADER_SIGNATURE);
+      if (id.length > 64) throw new ServiceError('YSS_SYNC_BAD_SIGNATURE', id.slice(0, 64));
+      if (!NONCE.test(nonce)) throw new ServiceError('YSS_SYNC_BAD_NONCE', NONCE_MIN, NONCE_MAX);
+      if (!Number.isSafeInteger(time) || Math.abs(now() - time) > MAX_REQUEST_AGE_MS) throw new ServiceError('YSS_SYNC_CLOCK_SKEW', String(time).slice(0, 32), MAX_REQUEST_AGE_MS);
+    }
+
+    /**
+     * Verifies the signature over the method, the request target (path and query), the time, the
+     * nonce and the raw body's hash, then parses the body and sets req.terminal. Stores nothing
+     * (not even the nonce) unless the signature verifies; an unknown, pending or revoked id is
+     * told apart from a wrong signature only by its own key's holder.
+     */
+    async function authenticateTerminal(req: FastifyRequest): Promise<void> {
+      const id = req.headers[HEADER_TERMINAL] as string;
+      const time = Number(req.headers[HEADER_TIME]);
+      const nonce = req.headers[HEADER_NONCE] as string;
+      const t = await storage.getTerminal(id);
+      let key = nobody;
+      if (t?.public_key && t.status !== 'pending') {
+        key = keyCache.get(t.public_key) ?? ed25519PublicKey(Buffer.from(t.public_key, 'base64url'));
+        keyCache.set(t.public_key, key);
+      }
+      const raw = req.rawBody ?? Buffer.alloc(0);
+      const sig = Buffer.from(req.headers[HEADER_SIGNATURE] as string, 'base64url');
+      const hash = req.bodyHash?.digest('base64url') ?? bodyHash(raw);
+      if (sig.length !== 64 || !verify(null, signingInput(req.method, req.url, time, nonce, hash), key, sig)) throw new ServiceError('YSS_SYNC_BAD_SIGNATURE', id);
+      if (t!.status === 'revoked') throw new ServiceError('YSS_SYNC_TERMINAL_REVOKED', id);
+      req.terminal = t!;
+      lastGood.set(id, req.ip);
+      // Uploads record the nonce inside their ingest transaction; other routes here.
+      if (req.routeOptions.url === '/v1/events') req.nonce = { nonce, expiresAt: time + MAX_REQUEST_AGE_MS };
+      else if (!(await storage.useNonce(id, nonce, time + MAX_REQUEST_AGE_MS, now()))) throw new ServiceError('YSS_SYNC_REPLAYED_NONCE', nonce);
+      try {
+        req.body = raw.length === 0 ? null : JSON.parse(raw.toString('utf8'));
+      } catch {
+        throw new ServiceError('YSS_SYNC_INVALID_BODY', 'not valid JSON');
+      }
+    }
+
+    /** Operator routes: the bearer token names the operator; checked before the body is read. */
+    async function authenticateOperator(req: FastifyRequest): Promise<void> {
+      await rateLimited(req);
+      const auth = req.headers.authorization ?? '';
+      const op = auth.startsWith('Bearer ') && auth.length <= 512 ? operators.get(sha256(auth.slice(7))) : undefined;
+      if (!op) throw new ServiceError('YSS_SYNC_ADMIN_UNAUTHORIZED');
+      // Fleet state and personal data are separate roles: opening seals needs `unseal`, the rest `fleet`.
+      const role: Role = (req.query as { open?: string } | undefined)?.open === '1' && req.routeOptions.url === '/admin/terminals/:id/events' ? 'unseal' : 'fleet';
+      if (!op.roles.includes(role)) throw new ServiceError('YSS_SYNC_ADMIN_FORBIDDEN', op.name, role);
+      req.operator = op;
+    }
+
+    /**
+     * Hashes a signed route's body chunk by chunk as it arrives, so that checking a stranger's
+     * 16 MB never blocks the event loop for one long hash at the end.
+     */
+    async function hashWhileReceiving(req: FastifyRequest, _reply: unknown, payload: Readable): Promise<Readable> {
+      const hash = createHash('sha256');
+      req.bodyHash = hash;
+      const through = new Transform({
+        transform(chunk: Buffer, _enc, cb) {
+          hash.update(chunk);
+          cb(null, chunk);
+        },
+      });
+      payload.on('error', (e) => through.destroy(e));
+      return payload.pipe(through);
+    }
+
+    const terminalRoute = { config: { auth: 'terminal' as const }, onRequest: precheckTerminal, preParsing: hashWhileReceiving, preValidation: authenticateTerminal };
+    const operatorRoute = { config: { auth: 'operator' as const }, onRequest: authenticateOperator };
 
   function status(t: TerminalRecord) {
     const clock = now();
@@ -158,126 +379,150 @@ export function buildApp(opts: AppOptions): FastifyInstance {
     };
   }
 
-  app.get('/', { schema: { response: { 200: S.textReply } } }, async (_req, reply) => reply.type('text/plain; charset=utf-8').send('yss-edge sync service\n'));
+    app.get('/', { schema: { response: { 200: S.textReply } } }, async (_req, reply) => reply.type('text/plain; charset=utf-8').send('yss-edge sync service\n'));
 
-  app.get('/v1/time', { schema: { response: { 200: S.serverTime, ...S.errorReplies } } }, async () => ({ server_time: now() }));
+    app.get('/v1/time', { schema: { response: { 200: S.serverTime, ...S.errorReplies } } }, async () => ({ server_time: now() }));
 
-  app.get('/v1/info', { schema: { response: { 200: S.info, ...S.errorReplies } } }, async () => ({
-    seal_key: Buffer.from(opts.sealKeys.publicKey).toString('base64url'),
-    server_time: now(),
-  }));
+    app.get('/v1/info', { schema: { response: { 200: S.info, ...S.errorReplies } } }, async () => ({
+      seal_key: Buffer.from(opts.sealKeys.publicKey).toString('base64url'),
+      server_time: now(),
+    }));
 
-  app.post('/v1/enroll', { schema: { body: S.enrollBody, response: { 200: S.enrollReply, ...S.errorReplies } } }, async (req) => {
-    const body = req.body as { enrollment_code: string; public_key: string };
-    const t = await storage.enroll(sha256(body.enrollment_code), body.public_key, now());
-    if (!t) throw new ServiceError('YSS_SYNC_ENROLLMENT_INVALID');
-    req.log.info({ terminal_id: t.id }, 'terminal enrolled');
-    return { terminal_id: t.id, server_time: now() };
+    // A stranger may call enrollment: its body is small and its failures count against the address.
+    app.post(
+      '/v1/enroll',
+      { config: { auth: 'enroll' }, onRequest: rateLimited, bodyLimit: limits.unauthenticated_body_limit, schema: { body: S.enrollBody, response: { 200: S.enrollReply, ...S.errorReplies } } },
+      async (req) => {
+      const body = req.body as { enrollment_code: string; public_key: string };
+      const t = await storage.enroll(sha256(body.enrollment_code), body.public_key, now());
+      if (!t) throw new ServiceError('YSS_SYNC_ENROLLMENT_INVALID');
+      req.log.info({ terminal_id: t.id }, 'terminal enrolled');
+      return { terminal_id: t.id, server_time: now() };
+      },
+    );
+
+    app.post(
+      '/v1/events',
+      { ...terminalRoute, schema: { body: S.uploadBody, response: { 200: S.uploadReply, ...S.errorReplies } } },
+      async (req): Promise<UploadReply> => {
+        const { events } = req.body as UploadBody;
+        const r = await storage.ingest(req.terminal!.id, events, now(), req.nonce);
+        if (r.gap) req.log.warn({ terminal_id: req.terminal!.id, gap: r.gap }, 'gap in uploaded events');
+        return { acked_through: r.acked_through, gap: r.gap, server_time: now() };
+      },
+    );
+
+    app.post(
+      '/v1/heartbeat',
+      // A heartbeat is a few hundred bytes; the cap keeps the stored status from becoming a dump.
+      { ...terminalRoute, bodyLimit: 64 * 1024, schema: { body: S.heartbeat, response: { 200: S.serverTime, ...S.errorReplies } } },
+      async (req) => {
+        await storage.heartbeat(req.terminal!.id, req.body as Heartbeat, now());
+        return { server_time: now() };
+      },
+    );
+
+    app.get(
+      '/v1/trust-list',
+      { schema: { headers: { type: 'object', properties: { 'if-none-match': { type: 'string', maxLength: 128 } } }, response: { 200: S.textReply, 304: { type: 'null' }, ...S.errorReplies } } },
+      async (req, reply) => {
+        const list = await storage.trustList();
+        if (!list) throw new ServiceError('YSS_SYNC_NOT_FOUND', 'trust list');
+        const etag = `"tl-${list.sequence}"`;
+        void reply.header('etag', etag).header('cache-control', 'no-cache');
+        if (req.headers['if-none-match'] === etag) return reply.status(304).send();
+        return reply.type('application/jose').send(list.jws);
+      },
+    );
+
+    // Operator routes.
+    app.post(
+      '/admin/terminals',
+      { ...operatorRoute, schema: { body: S.createTerminalBody, response: { 200: S.createTerminalReply, ...S.errorReplies } } },
+      async (req) => {
+        const name = (req.body as { name?: string } | null)?.name ?? 'terminal';
+        const id = `t-${randomBytes(6).toString('hex')}`;
+        const code = randomBytes(15).toString('base64url');
+        await storage.createTerminal(id, name, sha256(code), now());
+        return { terminal_id: id, enrollment_code: code, seal_key: Buffer.from(opts.sealKeys.publicKey).toString('base64url') };
+      },
+    );
+
+    app.get('/admin/terminals', { ...operatorRoute, schema: { response: { 200: S.terminalList, ...S.errorReplies } } }, async () => ({
+      terminals: (await storage.listTerminals()).map(status),
+    }));
+
+    app.get(
+      '/admin/terminals/:id',
+      { ...operatorRoute, schema: { params: S.idParams, response: { 200: S.terminalStatus, ...S.errorReplies } } },
+      async (req) => {
+        const { id } = req.params as { id: string };
+        const t = await storage.getTerminal(id);
+        if (!t) throw new ServiceError('YSS_SYNC_NOT_FOUND', `terminal ${id}`);
+        return status(t);
+      },
+    );
+
+    app.post(
+      '/admin/terminals/:id/revoke',
+      { ...operatorRoute, schema: { params: S.idParams, response: { 200: S.revokeReply, ...S.errorReplies } } },
+      async (req) => {
+        const { id } = req.params as { id: string };
+        if (!(await storage.revokeTerminal(id))) throw new ServiceError('YSS_SYNC_NOT_FOUND', `terminal ${id}`);
+        req.log.info({ terminal_id: id }, 'terminal revoked');
+        return { terminal_id: id, status: 'revoked' };
+      },
+    );
+
+    app.get(
+      '/admin/terminals/:id/events',
+      { ...operatorRoute, schema: { params: S.idParams, querystring: S.eventsQuery, response: { 200: S.eventsReply, ...S.errorReplies } } },
+      async (req) => {
+        const { id } = req.params as { id: string };
+        const q = req.query as { after?: string; limit?: string; open?: string; purpose?: string };
+        const after = Number(q.after ?? 0);
+        const limit = Math.max(1, Math.min(Number(q.limit ?? 1000), 10_000));
+        const events = await storage.events(id, after, limit);
+        if (q.open !== '1') return { events };
+        const purpose = (q.purpose ?? '').trim();
+        if (purpose.length < PURPOSE_MIN) throw new ServiceError('YSS_SYNC_PURPOSE_REQUIRED', PURPOSE_MIN, PURPOSE_MAX);
+        if (!opts.audit) throw new ServiceError('YSS_SYNC_INTERNAL');
+        const seqs: number[] = [];
+        const unopened: number[] = [];
+        const out = events.map((e) => {
+          if (!e.sealed) return e;
+          try {
+            const personal = openSealed(e.sealed as Sealed, opts.sealKeys.secretKey);
+            seqs.push(e.seq);
+            return { ...e, personal };
+          } catch {
+            // One seal that does not open (another service's key, damaged) is that event's error, not the page's.
+            unopened.push(e.seq);
+            return { ...e, seal_error: { error: 'YSS_SYNC_SEAL_UNOPENED', message: new ServiceError('YSS_SYNC_SEAL_UNOPENED', e.seq).message } };
+          }
+        });
+        // Recorded (and fsynced) before anything opened leaves: no audit line, no data.
+        opts.audit.append({ at: now(), operator: req.operator!.name, address: req.ip, terminal_id: id, seqs, unopened, purpose });
+        // The log says that it happened and who did it; the audit says why; neither says what.
+        req.log.info({ operator: req.operator!.name, terminal_id: id, opened: seqs.length, unopened: unopened.length }, 'sealed personal data opened for an operator');
+        return { events: out };
+      },
+    );
+
+    app.put(
+      '/admin/trust-list',
+      { ...operatorRoute, schema: { body: S.trustListBody, response: { 200: S.trustListPublished, ...S.errorReplies } } },
+      async (req) => {
+        const jws = String(req.body ?? '').trim();
+        const sequence = trustListSequence(jws);
+        const current = await storage.trustList();
+        if (current && sequence <= current.sequence) throw new ServiceError('YSS_SYNC_TRUST_LIST_ROLLBACK', sequence, current.sequence);
+        await storage.publishTrustList(jws, sequence, now());
+        req.log.info({ sequence }, 'trust list published');
+        return { sequence };
+      },
+    );
   });
-
-  app.post(
-    '/v1/events',
-    { preValidation: authenticateTerminal, schema: { body: S.uploadBody, response: { 200: S.uploadReply, ...S.errorReplies } } },
-    async (req): Promise<UploadReply> => {
-      const { events } = req.body as UploadBody;
-      const r = await storage.ingest(req.terminal!.id, events, now(), req.nonce);
-      if (r.gap) req.log.warn({ terminal_id: req.terminal!.id, gap: r.gap }, 'gap in uploaded events');
-      return { acked_through: r.acked_through, gap: r.gap, server_time: now() };
-    },
-  );
-
-  app.post(
-    '/v1/heartbeat',
-    // A heartbeat is a few hundred bytes; the cap keeps the stored status from becoming a dump.
-    { preValidation: authenticateTerminal, bodyLimit: 64 * 1024, schema: { body: S.heartbeat, response: { 200: S.serverTime, ...S.errorReplies } } },
-    async (req) => {
-      await storage.heartbeat(req.terminal!.id, req.body as Heartbeat, now());
-      return { server_time: now() };
-    },
-  );
-
-  app.get(
-    '/v1/trust-list',
-    { schema: { headers: { type: 'object', properties: { 'if-none-match': { type: 'string', maxLength: 128 } } }, response: { 200: S.textReply, 304: { type: 'null' }, ...S.errorReplies } } },
-    async (req, reply) => {
-      const list = await storage.trustList();
-      if (!list) throw new ServiceError('YSS_SYNC_NOT_FOUND', 'trust list');
-      const etag = `"tl-${list.sequence}"`;
-      void reply.header('etag', etag).header('cache-control', 'no-cache');
-      if (req.headers['if-none-match'] === etag) return reply.status(304).send();
-      return reply.type('application/jose').send(list.jws);
-    },
-  );
-
-  // Operator routes.
-  app.post(
-    '/admin/terminals',
-    { preHandler: authenticateAdmin, schema: { body: S.createTerminalBody, response: { 200: S.createTerminalReply, ...S.errorReplies } } },
-    async (req) => {
-      const name = (req.body as { name?: string } | null)?.name ?? 'terminal';
-      const id = `t-${randomBytes(6).toString('hex')}`;
-      const code = randomBytes(15).toString('base64url');
-      await storage.createTerminal(id, name, sha256(code), now());
-      return { terminal_id: id, enrollment_code: code, seal_key: Buffer.from(opts.sealKeys.publicKey).toString('base64url') };
-    },
-  );
-
-  app.get('/admin/terminals', { preHandler: authenticateAdmin, schema: { response: { 200: S.terminalList, ...S.errorReplies } } }, async () => ({
-    terminals: (await storage.listTerminals()).map(status),
-  }));
-
-  app.get(
-    '/admin/terminals/:id',
-    { preHandler: authenticateAdmin, schema: { params: S.idParams, response: { 200: S.terminalStatus, ...S.errorReplies } } },
-    async (req) => {
-      const { id } = req.params as { id: string };
-      const t = await storage.getTerminal(id);
-      if (!t) throw new ServiceError('YSS_SYNC_NOT_FOUND', `terminal ${id}`);
-      return status(t);
-    },
-  );
-
-  app.post(
-    '/admin/terminals/:id/revoke',
-    { preHandler: authenticateAdmin, schema: { params: S.idParams, response: { 200: S.revokeReply, ...S.errorReplies } } },
-    async (req) => {
-      const { id } = req.params as { id: string };
-      if (!(await storage.revokeTerminal(id))) throw new ServiceError('YSS_SYNC_NOT_FOUND', `terminal ${id}`);
-      req.log.info({ terminal_id: id }, 'terminal revoked');
-      return { terminal_id: id, status: 'revoked' };
-    },
-  );
-
-  app.get(
-    '/admin/terminals/:id/events',
-    { preHandler: authenticateAdmin, schema: { params: S.idParams, querystring: S.eventsQuery, response: { 200: S.eventsReply, ...S.errorReplies } } },
-    async (req) => {
-      const { id } = req.params as { id: string };
-      const q = req.query as { after?: string; limit?: string; open?: string };
-      const after = Number(q.after ?? 0);
-      const limit = Math.max(1, Math.min(Number(q.limit ?? 1000), 10_000));
-      const open = q.open === '1';
-      // Opening personal data is the one place it exists in clear; log that it happened, not what.
-      if (open) req.log.info({ terminal_id: id, after, limit }, 'sealed personal data opened for an operator');
-      return {
-        events: (await storage.events(id, after, limit)).map((e) => (open && e.sealed ? { ...e, personal: openSealed(e.sealed as Sealed, opts.sealKeys.secretKey) } : e)),
-      };
-    },
-  );
-
-  app.put(
-    '/admin/trust-list',
-    { preHandler: authenticateAdmin, schema: { body: S.trustListBody, response: { 200: S.trustListPublished, ...S.errorReplies } } },
-    async (req) => {
-      const jws = String(req.body ?? '').trim();
-      const sequence = trustListSequence(jws);
-      const current = await storage.trustList();
-      if (current && sequence <= current.sequence) throw new ServiceError('YSS_SYNC_TRUST_LIST_ROLLBACK', sequence, current.sequence);
-      await storage.publishTrustList(jws, sequence, now());
-      req.log.info({ sequence }, 'trust list published');
-      return { sequence };
-    },
-  );
 
   return app;
 }

@@ -1,7 +1,44 @@
 // The service's configuration: validated at start against a schema that rejects unknown keys.
 import { Ajv } from 'ajv';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+
+/**
+ * Production limits (docs/security.md, "Sync service"). Tests shorten the timeouts through the
+ * same keys; nothing else changes them.
+ */
+export const LIMIT_DEFAULTS = {
+  /** A whole request (headers and body) must arrive within this; slow-body clients are cut off. */
+  request_timeout_ms: 30_000,
+  /** The request line and headers must arrive within this. */
+  headers_timeout_ms: 10_000,
+  /** An idle keep-alive socket is closed after this. */
+  keep_alive_timeout_ms: 5_000,
+  /** A socket with no traffic at all is closed after this. */
+  idle_timeout_ms: 30_000,
+  /** Open sockets, in all; one more is answered 503 and closed. */
+  max_connections: 1024,
+  /** Open sockets from one address. */
+  max_connections_per_address: 64,
+  /** Request bytes being received before authentication, in all; more are answered 503. */
+  max_inflight_body_bytes: 256 * 1024 * 1024,
+  /** Body limit of the routes a stranger may call with a body (enrollment). */
+  unauthenticated_body_limit: 4096,
+  /** Failed authentications per address in one window before 429. */
+  auth_failures_per_address: 20,
+  /** Failed authentications claiming one terminal id in one window before 429. */
+  auth_failures_per_terminal: 20,
+  auth_failure_window_s: 60,
+  /**
+   * Load shedding (@fastify/under-pressure): 503 while the event loop lags or the heap is past
+   * these. The lag is the mean over each second; a second with no sample at all (the loop blocked
+   * throughout) counts as overloaded. 0 turns the lag check off.
+   */
+  max_event_loop_delay_ms: 1000,
+  max_heap_used_bytes: 1536 * 1024 * 1024,
+} as const;
+
+export type Limits = { -readonly [K in keyof typeof LIMIT_DEFAULTS]: number };
 
 export const DEFAULTS = {
   host: '127.0.0.1',
@@ -10,29 +47,62 @@ export const DEFAULTS = {
   log_level: 'info',
 } as const;
 
+export type Role = 'fleet' | 'unseal';
+
+/** A named operator: the SHA-256 of their bearer token (the token itself is never stored) and roles. */
+export interface Operator {
+  name: string;
+  token_sha256: string;
+  roles: Role[];
+}
+
 export interface ServiceConfig {
   data_dir: string;
   host: string;
   port: number;
-  /** Bearer token for /admin routes. */
-  admin_token: string;
+  /** Legacy shared bearer token: the operator "admin" with the fleet role only (never unseal). */
+  admin_token?: string;
+  operators: Operator[];
   body_limit: number;
   log_level: string;
+  limits: Limits;
   storage: { kind: 'sqlite' };
 }
+
+const positive = { type: 'integer', minimum: 1 } as const;
 
 const schema = {
   type: 'object',
   additionalProperties: false,
-  required: ['data_dir', 'admin_token'],
+  required: ['data_dir'],
+  anyOf: [{ required: ['admin_token'] }, { required: ['operators'] }],
   properties: {
     $comment: { type: 'string' },
     data_dir: { type: 'string', minLength: 1 },
     host: { type: 'string', minLength: 1 },
     port: { type: 'integer', minimum: 0, maximum: 65535 },
     admin_token: { type: 'string', minLength: 16 },
+    operators: {
+      type: 'array',
+      minItems: 1,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['name', 'token_sha256', 'roles'],
+        properties: {
+          name: { type: 'string', pattern: '^[A-Za-z0-9._@-]{1,64}$' },
+          token_sha256: { type: 'string', pattern: '^[0-9a-f]{64}$' },
+          roles: { type: 'array', minItems: 1, uniqueItems: true, items: { enum: ['fleet', 'unseal'] } },
+        },
+      },
+    },
     body_limit: { type: 'integer', minimum: 1024 },
     log_level: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] },
+    limits: {
+      type: 'object',
+      additionalProperties: false,
+      properties: Object.fromEntries(Object.keys(LIMIT_DEFAULTS).map((k) => [k, k === 'max_event_loop_delay_ms' ? { type: 'integer', minimum: 0 } : positive])),
+    },
     storage: {
       type: 'object',
       additionalProperties: false,
@@ -54,17 +124,25 @@ export function parseServiceConfig(value: unknown, baseDir: string, file = '<inl
   if (!validate(value)) {
     throw new ConfigError(
       file,
-      (validate.errors ?? []).map((e) => {
-        const at = `config${e.instancePath.replace(/\//g, '.')}`;
-        return e.keyword === 'additionalProperties' ? `${at}: unknown key "${String(e.params.additionalProperty)}"` : `${at}: ${e.message}`;
-      }),
+      (validate.errors ?? [])
+        .filter((e) => e.keyword !== 'anyOf' && !(e.keyword === 'required' && e.schemaPath.startsWith('#/anyOf')))
+        .map((e) => {
+          const at = `config${e.instancePath.replace(/\//g, '.')}`;
+          return e.keyword === 'additionalProperties' ? `${at}: unknown key "${String(e.params.additionalProperty)}"` : `${at}: ${e.message}`;
+        })
+        .concat((validate.errors ?? []).some((e) => e.keyword === 'anyOf') ? ['config: needs "operators" (or the legacy "admin_token")'] : []),
     );
   }
-  const raw = value as Partial<ServiceConfig> & { data_dir: string; admin_token: string };
+  const raw = value as Partial<ServiceConfig> & { data_dir: string };
+  const names = new Set<string>();
+  const dup = (raw.operators ?? []).find((o) => names.size === names.add(o.name).size);
+  if (dup) throw new ConfigError(file, [`config.operators: operator "${dup.name}" is listed twice`]);
   const config: ServiceConfig = {
     ...DEFAULTS,
     storage: { kind: 'sqlite' },
     ...raw,
+    operators: raw.operators ?? [],
+    limits: { ...LIMIT_DEFAULTS, ...raw.limits },
     data_dir: resolve(baseDir, raw.data_dir),
   };
   return Object.freeze(config);
@@ -78,4 +156,10 @@ export function loadServiceConfig(file: string): Readonly<ServiceConfig> {
     throw new ConfigError(file, [(e as Error).message]);
   }
   return parseServiceConfig(value, dirname(resolve(file)), file);
+}
+
+/** The config holds credentials: a problem to report when others than its owner may read it. */
+export function configModeProblem(file: string): string | null {
+  const mode = statSync(file).mode & 0o777;
+  return mode & 0o077 ? `${file} is readable by others (mode ${mode.toString(8).padStart(4, '0')}): it holds operator credentials; run chmod 600 ${file}` : null;
 }

@@ -9,11 +9,22 @@ export interface SealKeys {
   secretKey: Uint8Array;
 }
 
+const KEY_REMEDY =
+  'Do not delete it: a new key would not open what terminals already sealed. Restore it from the backup of the data folder; see docs/security.md, "Recovery".';
+
 export function loadOrCreateSealKeys(dataDir: string): SealKeys {
   const path = join(dataDir, 'seal-key.json');
   if (existsSync(path)) {
-    const f = JSON.parse(readFileSync(path, 'utf8')) as { public_key: string; secret_key: string };
-    return { publicKey: Buffer.from(f.public_key, 'base64url'), secretKey: Buffer.from(f.secret_key, 'base64url') };
+    let f: { public_key?: unknown; secret_key?: unknown };
+    try {
+      f = JSON.parse(readFileSync(path, 'utf8')) as typeof f;
+    } catch (e) {
+      throw new Error(`the seal key file ${path} is damaged (${(e as Error).message}). ${KEY_REMEDY}`, { cause: e });
+    }
+    const publicKey = typeof f.public_key === 'string' ? Buffer.from(f.public_key, 'base64url') : Buffer.alloc(0);
+    const secretKey = typeof f.secret_key === 'string' ? Buffer.from(f.secret_key, 'base64url') : Buffer.alloc(0);
+    if (publicKey.length !== 32 || secretKey.length !== 32) throw new Error(`the seal key file ${path} does not hold two 32-byte keys. ${KEY_REMEDY}`);
+    return { publicKey, secretKey };
   }
   const pair = nacl.box.keyPair();
   writeFileSync(

@@ -26,15 +26,23 @@ const sealed = {
   ],
 } as const;
 
+/**
+ * Event times: unix ms from 1970 to the end of year 9999, what a Date can show. Not tighter: `at`
+ * is inside the hash chain, so a terminal whose clock was wrong (a reset RTC) would otherwise
+ * have events refused forever; `trusted_at` is the time the service reasons on.
+ */
+export const MAX_EVENT_TIME = 253_402_300_799_999;
+const eventTime = { type: 'integer', minimum: 0, maximum: MAX_EVENT_TIME } as const;
+
 export const wireEvent = {
   type: 'object',
   required: ['seq', 'type', 'at', 'trusted_at', 'scenario', 'droppable', 'body', 'sealed', 'prev_hash', 'hash'],
   additionalProperties: false,
   properties: {
-    seq: { type: 'integer', minimum: 1 },
+    seq: { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER },
     type: { type: 'string', minLength: 1, maxLength: 64 },
-    at: { type: 'integer' },
-    trusted_at: { type: 'integer' },
+    at: eventTime,
+    trusted_at: eventTime,
     scenario: { type: 'string', maxLength: 64 },
     droppable: { type: 'boolean' },
     body: { type: 'object', additionalProperties: true },
@@ -175,6 +183,8 @@ export const eventsQuery = {
     after: { type: 'string', pattern: '^[0-9]{1,15}$' },
     limit: { type: 'string', pattern: '^[0-9]{1,5}$' },
     open: { enum: ['0', '1'] },
+    /** Why personal data is opened: required with open=1, recorded in the unseal audit. */
+    purpose: { type: 'string', maxLength: 500 },
   },
 } as const;
 
@@ -192,6 +202,7 @@ export const eventsReply = {
           received_at: { type: 'integer' },
           sealed: { type: ['object', 'null'], additionalProperties: true },
           personal: { type: 'object', additionalProperties: true },
+          seal_error: errorReply,
         },
       },
     },

@@ -1,26 +1,86 @@
 // Opens storage and keys from a config and listens. Prints one JSON log line with msg
-// "listening" and the url, which scripts wait for.
+// "listening" and the url, which scripts wait for. Before anything in the data folder is opened
+// it takes the folder's lock: a second service on the same data is refused, naming the first.
+import { chmodSync, mkdirSync } from 'node:fs';
 import pino from 'pino';
 import { buildApp } from './app.ts';
-import type { ServiceConfig } from './config.ts';
+import { UnsealAudit } from './audit.ts';
+import { configModeProblem, type ServiceConfig } from './config.ts';
 import { loadOrCreateSealKeys } from './keys.ts';
+import { lockDataDir } from './lock.ts';
 import { SqliteStorage } from './storage/sqlite.ts';
+import type { Storage } from './storage/types.ts';
 
-export async function startServer(config: Readonly<ServiceConfig>) {
-  const logger = pino({ level: config.log_level, base: { component: 'sync-service' } });
-  const storage = new SqliteStorage(config.data_dir);
-  const sealKeys = loadOrCreateSealKeys(config.data_dir);
-  const app = buildApp({ storage, sealKeys, adminToken: config.admin_token, logger, bodyLimit: config.body_limit });
-  await app.listen({ host: config.host, port: config.port });
-  const addr = app.server.address();
-  const port = typeof addr === 'object' && addr ? addr.port : config.port;
-  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}/`;
-  logger.info({ url }, 'listening');
-  return {
-    url,
-    close: async () => {
+/** A start that cannot go on; its message names the file or port and says what to do. */
+export class StartError extends Error {}
+
+/** Request URLs in logs lose the unseal purpose (free text an operator typed). */
+function redactUrl(url: string): string {
+  return url.replace(/([?&]purpose=)[^&]*/g, '$1[redacted]');
+}
+
+export async function startServer(config: Readonly<ServiceConfig>, configFile?: string) {
+  const logger = pino({
+    level: config.log_level,
+    base: { component: 'sync-service' },
+    serializers: { req: (r: { method: string; url: string; ip?: string }) => ({ method: r.method, url: redactUrl(r.url), remoteAddress: r.ip }) },
+  });
+  if (configFile) {
+    const problem = configModeProblem(configFile);
+    if (problem) logger.warn({ file: configFile }, problem);
+  }
+  mkdirSync(config.data_dir, { recursive: true, mode: 0o700 });
+  chmodSync(config.data_dir, 0o700);
+  const unlock = lockDataDir(config.data_dir);
+  let storage: Storage | null = null;
+  let audit: UnsealAudit | null = null;
+  try {
+    storage = openStorage(config.data_dir);
+    const sealKeys = loadOrCreateSealKeys(config.data_dir);
+    audit = new UnsealAudit(config.data_dir);
+    const app = buildApp({ storage, sealKeys, operators: config.operators, adminToken: config.admin_token, audit, logger, bodyLimit: config.body_limit, limits: config.limits });
+    try {
+      await app.listen({ host: config.host, port: config.port });
+    } catch (e) {
       await app.close();
-      await storage.close();
-    },
-  };
+      if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+        throw new StartError(`port ${config.port} on ${config.host} is already in use (another sync service, or another program): stop it, or set another "port" in the configuration`);
+      }
+      throw e;
+    }
+    const addr = app.server.address();
+    const port = typeof addr === 'object' && addr ? addr.port : config.port;
+    const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}/`;
+    logger.info({ url, pid: process.pid }, 'listening');
+    const opened = { storage, audit };
+    return {
+      url,
+      close: async () => {
+        await app.close();
+        await opened.storage.close();
+        opened.audit.close();
+        unlock();
+      },
+    };
+  } catch (e) {
+    audit?.close();
+    await storage?.close();
+    unlock();
+    throw e;
+  }
+}
+
+function openStorage(dataDir: string): Storage {
+  try {
+    return new SqliteStorage(dataDir);
+  } catch (e) {
+    const code = String((e as { code?: string }).code);
+    if (/SQLITE_(CORRUPT|NOTADB)/.test(code)) {
+      throw new StartError(
+        `the service database ${SqliteStorage.file(dataDir)} is corrupt (${(e as Error).message}). Nothing was changed. ` +
+          'Stop here, keep a copy of the data folder, and restore the database from the latest backup; see docs/security.md, "Recovery".',
+      );
+    }
+    throw e;
+  }
 }

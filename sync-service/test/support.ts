@@ -1,11 +1,14 @@
 // Test support shared by the service's and the terminal's tests: a service on a temp folder, and
 // a minimal signing client that speaks the wire protocol the way a terminal does.
 import type { FastifyInstance } from 'fastify';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nacl from 'tweetnacl';
 import { buildApp } from '../src/app.ts';
+import { UnsealAudit } from '../src/audit.ts';
+import type { Limits, Operator } from '../src/config.ts';
 import { loadOrCreateSealKeys, type SealKeys } from '../src/keys.ts';
 import { SqliteStorage } from '../src/storage/sqlite.ts';
 import {
@@ -18,7 +21,15 @@ import {
   type WireEvent,
 } from '../../terminal/src/protocol/index.ts';
 
+/** The fleet operator: reads fleet state, creates and revokes terminals, publishes trust lists. */
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
+/** The operator who may also open sealed personal data. */
+export const UNSEAL_TOKEN = 'test-unseal-token-0123456789';
+const tokenHash = (t: string) => createHash('sha256').update(t).digest('hex');
+export const TEST_OPERATORS: Operator[] = [
+  { name: 'ops', token_sha256: tokenHash(ADMIN_TOKEN), roles: ['fleet'] },
+  { name: 'dpo', token_sha256: tokenHash(UNSEAL_TOKEN), roles: ['fleet', 'unseal'] },
+];
 
 export interface TestService {
   app: FastifyInstance;
@@ -29,15 +40,22 @@ export interface TestService {
   listen(port?: number): Promise<string>;
   // Tests read replies of every route's shape; the schemas, not this type, define them.
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  admin(method: 'GET' | 'POST' | 'PUT', url: string, body?: unknown): Promise<{ status: number; json: any }>;
+  admin(method: 'GET' | 'POST' | 'PUT', url: string, body?: unknown, token?: string): Promise<{ status: number; json: any }>;
   close(): Promise<void>;
 }
 
-export async function startTestService(o: { dir?: string; now?: () => number; keep?: boolean } = {}): Promise<TestService> {
+export async function startTestService(
+  o: { dir?: string; now?: () => number; keep?: boolean; limits?: Partial<Limits>; logger?: Parameters<typeof buildApp>[0]['logger'] } = {},
+): Promise<TestService> {
   const dir = o.dir ?? mkdtempSync(join(tmpdir(), 'yss-svc-'));
   const storage = new SqliteStorage(dir);
   const sealKeys = loadOrCreateSealKeys(dir);
-  const app = buildApp({ storage, sealKeys, adminToken: ADMIN_TOKEN, logger: false, now: o.now });
+  const audit = new UnsealAudit(dir);
+  const app = buildApp({ storage, sealKeys, operators: TEST_OPERATORS, audit, logger: o.logger ?? false, now: o.now,
+    // These tests share their process (and two cores) with the test runner, whose own pauses
+    // would count as the service's lag: shedding on lag is off unless a test turns it on.
+    limits: { max_event_loop_delay_ms: 0, ...o.limits },
+  });
   await app.ready();
   return {
     app,
@@ -49,11 +67,11 @@ export async function startTestService(o: { dir?: string; now?: () => number; ke
       const a = app.server.address();
       return `http://127.0.0.1:${typeof a === 'object' && a ? a.port : port}/`;
     },
-    async admin(method, url, body) {
+    async admin(method, url, body, token = ADMIN_TOKEN) {
       const res = await app.inject({
         method,
         url,
-        headers: { authorization: `Bearer ${ADMIN_TOKEN}`, ...(body === undefined ? {} : { 'content-type': typeof body === 'string' ? 'application/jose' : 'application/json' }) },
+        headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': typeof body === 'string' ? 'application/jose' : 'application/json' }) },
         payload: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
       });
       return { status: res.statusCode, json: res.body ? JSON.parse(res.body) : null };
@@ -61,6 +79,7 @@ export async function startTestService(o: { dir?: string; now?: () => number; ke
     async close() {
       await app.close();
       await storage.close();
+      audit.close();
       if (!o.keep && !o.dir) rmSync(dir, { recursive: true, force: true });
     },
   };

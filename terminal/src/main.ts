@@ -4,9 +4,10 @@ import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import { ApiServer } from './api/index.ts';
 import { kioskRoutes } from './api/kiosk-routes.ts';
+import { cameraRoute } from './api/camera-route.ts';
 import type { DeviceHealth, EventMessage, Health, VerdictMessage } from './api/messages.ts';
 import type { TerminalConfig } from './config/index.ts';
-import { createDevice, type Device, type PrinterDevice, type RelayDevice, type ScannerDevice } from './devices/index.ts';
+import { CameraScanner, createDevice, type Device, type PrinterDevice, type RelayDevice, type ScannerDevice } from './devices/index.ts';
 import { checkChain, describeStartError, UploadedMarkKeeper } from './data-guard.ts';
 import { lockDataDir } from './data-lock.ts';
 import { createLogger } from './log.ts';
@@ -221,7 +222,7 @@ async function startLocked(config: Readonly<TerminalConfig>, log: Logger): Promi
         return [{ name: 'trust-list', version: t.sequence, updated_at: t.issued_at === null ? null : t.issued_at * 1000 }];
       },
     });
-  api = new ApiServer({ host: config.api.host, port: config.api.port, log, health, uiDir: UI_DIR, plugins: [routes] });
+  api = new ApiServer({ host: config.api.host, port: config.api.port, log, health, uiDir: UI_DIR, plugins: [routes, (app) => cameraRoute(app, devices.find((d): d is CameraScanner => d instanceof CameraScanner))] });
   const url = await api.listen();
   for (const d of devices) d.start();
   sync?.start();
@@ -245,6 +246,12 @@ async function startLocked(config: Readonly<TerminalConfig>, log: Logger): Promi
         log.warn({ err: e }, 'queue maintenance failed');
       }
     }, 5 * 60_000),
+    // A list installed by another process (`trust install` from a USB stick) is used without a restart.
+    setInterval(() => {
+      const r = trust.refresh();
+      if (r.status === 'loaded') log.info({ sequence: r.sequence }, 'trust list installed by another process now in use');
+      else if (r.status === 'refused') log.error({ sequence: r.sequence, reason: r.reason, message: r.message }, 'trust list installed by another process refused');
+    }, 5000),
   ];
   for (const t of timers) t.unref();
   log.info({ url, scenario: config.scenario.id, devices: devices.length }, 'listening');

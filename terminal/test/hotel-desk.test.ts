@@ -118,7 +118,7 @@ test('the guest data reaches the service sealed; only the service opens it, and 
   const id = terminals.terminals[0]!.id;
   const accepted = verdicts().filter((v) => v.accepted).map((v) => v.seq);
   const events = await waitFor(async () => {
-    const r = (await stack.admin('GET', `/admin/terminals/${id}/events?after=0&open=1`)) as {
+    const r = (await stack.admin('GET', `/admin/terminals/${id}/events?after=0&open=1&purpose=hotel-desk+test+checks+the+seal`)) as {
       events: { seq: number; sealed: unknown; personal?: Record<string, unknown> }[];
     };
     return accepted.every((s) => r.events.some((e) => e.seq === s)) ? r.events : undefined;

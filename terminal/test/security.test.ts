@@ -79,7 +79,7 @@ test('the daemon\'s heartbeat reaches the service with backlog, devices, trust-l
 });
 
 test('the service opens the sealed registration: the name and ID number were captured', async () => {
-  const r = await stack.admin('GET', `/admin/terminals/${terminalId}/events?after=0&open=1`);
+  const r = await stack.admin('GET', `/admin/terminals/${terminalId}/events?after=0&open=1&purpose=security+test+checks+the+seal`);
   const reg = r.events.find((e: { type: string }) => e.type === 'registration');
   assert.ok(reg, 'a registration event is stored');
   assert.equal(reg.personal.name, NAME);

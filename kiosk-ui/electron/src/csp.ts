@@ -2,7 +2,8 @@
 // page's own meta tag, so a page served without it is still locked down.
 export const CSP = [
   "default-src 'none'",
-  "script-src 'self'",
+  // wasm-unsafe-eval lets the camera scanner's zxing-wasm compile; it does not allow eval() of script text.
+  "script-src 'self' 'wasm-unsafe-eval'",
   "style-src 'self'",
   "img-src 'self' data:",
   "media-src 'self'",

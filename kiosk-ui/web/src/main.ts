@@ -1,6 +1,9 @@
 // Entry point of the kiosk page. Query parameters (for installers and tests): `lang` (default
-// zh-CN), `result_ms` (how long a verdict stays, default 6000), `bench=1` (record paint times).
+// zh-CN), `result_ms` (how long a verdict stays, default 6000), `bench=1` (record paint times),
+// `camera=0` (do not open the camera even when a camera-scanner is configured).
+import type { Health } from '../../../terminal/src/api/messages.ts';
 import { App } from './app.ts';
+import { startCamera } from './camera.ts';
 import { isLang } from './i18n.ts';
 
 const q = new URLSearchParams(location.search);
@@ -23,3 +26,23 @@ new App({
   storage: localStore(),
   bench: q.get('bench') === '1',
 });
+
+// A configured camera-scanner means this page is the scanner: open the camera and decode here.
+const initialLang = isLang(lang) ? lang : 'zh-CN';
+if (q.get('camera') !== '0') {
+  void fetch('/api/health')
+    .then((r) => r.json() as Promise<Health>)
+    .then((h) => {
+      if (!h.devices.some((d) => d.kind === 'camera-scanner')) return;
+      return startCamera({
+        bench: q.get('bench') === '1',
+        base: new URL('.', location.href).href,
+        lang: () => {
+          const saved = localStore()?.getItem('yss.lang');
+          return isLang(saved) ? saved : initialLang;
+        },
+        post: (body) => fetch('/api/camera', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).catch(() => null),
+      });
+    })
+    .catch(() => {});
+}

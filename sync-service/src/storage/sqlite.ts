@@ -3,7 +3,7 @@
 // WITHOUT ROWID (one B-tree keyed by terminal and sequence, not a rowid tree plus an index): a
 // SQLite storage detail of this engine's DDL, not of the queries.
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { contentHashOfJson, eventHash, GENESIS_HASH, type Heartbeat, type WireEvent } from '../../../terminal/src/protocol/index.ts';
 import { ServiceError } from '../errors.ts';
@@ -72,9 +72,17 @@ export class SqliteStorage implements Storage {
   private readonly ingestTx;
   private lastNoncePrune = 0;
 
+  static file(dataDir: string): string {
+    return join(dataDir, 'sync-service.db');
+  }
+
   constructor(dataDir: string) {
-    mkdirSync(dataDir, { recursive: true });
-    this.db = new Database(join(dataDir, 'sync-service.db'), { timeout: 5000 });
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    // Created 0600 before SQLite opens it; SQLite gives its -wal and -shm the same mode.
+    const file = SqliteStorage.file(dataDir);
+    closeSync(openSync(file, 'a', 0o600));
+    chmodSync(file, 0o600);
+    this.db = new Database(file, { timeout: 5000 });
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');
     this.db.pragma('journal_size_limit = 67108864');

@@ -1,5 +1,5 @@
 // CWT claim checks of codes.md §4 (YSS1) and §7 (HCERT), and their JSON form for output.
-import { Tagged } from './cbor.ts';
+import { CborFloat, Tagged } from './cbor.ts';
 
 export interface CheckedClaims {
   raw: Map<unknown, unknown>;
@@ -26,8 +26,26 @@ const HCERT = -260;
 
 const MAX_SUB_LENGTH = 64;
 
+// Floats decode as CborFloat, so `4.0` is never an integer here.
 const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v);
-const isTime = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+/** An HCERT time: an integer or a finite float (codes.md §4); null when absent, undefined when mistyped. */
+function time(v: unknown): number | null | undefined {
+  if (v === undefined) return null;
+  const n = v instanceof CborFloat ? v.value : v;
+  return typeof n === 'number' && Number.isFinite(n) ? n : undefined;
+}
+
+/** Length in characters (code points), as codes.md counts them, not UTF-16 units. */
+function codePoints(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    // A high surrogate followed by a low one is one character (the decoder only yields valid pairs).
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) i++;
+    n++;
+  }
+  return n;
+}
 
 /** Checks a YSS1 payload; null means `malformed`. */
 export function checkYssClaims(payload: unknown): CheckedClaims | null {
@@ -39,7 +57,7 @@ export function checkYssClaims(payload: unknown): CheckedClaims | null {
   const iat = payload.get(IAT);
   const cti = payload.get(CTI);
   const yss = payload.get(YSS);
-  if (typeof iss !== 'string' || typeof sub !== 'string' || sub.length > MAX_SUB_LENGTH) return null;
+  if (typeof iss !== 'string' || typeof sub !== 'string' || codePoints(sub) > MAX_SUB_LENGTH) return null;
   if (!isInt(exp) || !isInt(iat) || (nbf !== undefined && !isInt(nbf))) return null;
   if (exp < iat) return null;
   if (!(cti instanceof Uint8Array) || cti.length < 8 || cti.length > 16) return null;
@@ -59,14 +77,13 @@ export function checkYssClaims(payload: unknown): CheckedClaims | null {
 export function checkHcertClaims(payload: unknown): CheckedClaims | null {
   if (!(payload instanceof Map)) return null;
   const iss = payload.get(ISS);
-  const exp = payload.get(EXP);
-  const nbf = payload.get(NBF);
-  const iat = payload.get(IAT);
+  const exp = time(payload.get(EXP));
+  const nbf = time(payload.get(NBF));
+  const iat = time(payload.get(IAT));
   const cti = payload.get(CTI);
   const hcert = payload.get(HCERT);
   if (iss !== undefined && typeof iss !== 'string') return null;
-  if (!isTime(exp)) return null;
-  if ((iat !== undefined && !isTime(iat)) || (nbf !== undefined && !isTime(nbf))) return null;
+  if (exp === null || exp === undefined || nbf === undefined || iat === undefined) return null;
   if (cti !== undefined && !(cti instanceof Uint8Array)) return null;
   if (!(hcert instanceof Map)) return null;
   const dgc = hcert.get(1);
@@ -77,8 +94,8 @@ export function checkHcertClaims(payload: unknown): CheckedClaims | null {
     iss: iss ?? null,
     sub: null,
     exp,
-    nbf: nbf ?? null,
-    iat: iat ?? null,
+    nbf,
+    iat,
     cti: cti ?? null,
     type: 'hcert',
     hcertKind: kinds.length === 1 ? kinds[0]! : null,
@@ -107,14 +124,33 @@ export function claimsToJson(raw: Map<unknown, unknown>): Record<string, unknown
   return out;
 }
 
+const SPARSE = '4294967294';
+const isArrayIndex = (k: string): boolean => /^(0|[1-9]\d{0,9})$/.test(k) && Number(k) < 4294967295;
+
 function toJson(v: unknown): unknown {
   if (v instanceof Uint8Array) return Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64url');
   if (v instanceof Map) {
     const o: Record<string, unknown> = {};
-    for (const [k, x] of v) o[String(k)] = toJson(x);
+    const keys = [...v.keys()].map(String);
+    // Integer-like keys are stored as array elements; added with gaps just under V8's limit they
+    // grow one huge holey array per object (milliseconds for a few hundred keys). The largest
+    // index, set and deleted first, puts the object in sparse (dictionary) elements at once.
+    if (keys.length > 1 && keys.some(isArrayIndex)) {
+      o[SPARSE] = null;
+      delete o[SPARSE];
+    }
+    let i = 0;
+    for (const x of v.values()) {
+      const key = keys[i++]!;
+      // `o["__proto__"] = x` would set the prototype: the key would vanish from the JSON while
+      // its members stayed readable through it. Defined, it is a key like any other.
+      if (key === '__proto__') Object.defineProperty(o, key, { value: toJson(x), enumerable: true, writable: true, configurable: true });
+      else o[key] = toJson(x);
+    }
     return o;
   }
   if (Array.isArray(v)) return v.map(toJson);
+  if (v instanceof CborFloat) return v.value;
   if (v instanceof Tagged) return toJson(v.value);
   if (typeof v === 'bigint') return v.toString();
   return v;

@@ -1,6 +1,6 @@
 // COSE_Sign1 (RFC 9052) as both families carry it: parsing into its four parts and building the
 // exact bytes the signature covers.
-import { cborDecode, Tagged } from './cbor.ts';
+import { cborDecode, cborDecodeHeader, Tagged } from './cbor.ts';
 
 export interface CoseSign1 {
   protectedBytes: Uint8Array;
@@ -69,7 +69,7 @@ function parseCommonShape(b: Uint8Array): CoseSign1 | undefined {
     protectedHeader = readSmallHeader(prot);
     if (protectedHeader === undefined) {
       try {
-        const h = cborDecode(prot);
+        const h = cborDecodeHeader(prot);
         if (!(h instanceof Map)) return undefined;
         protectedHeader = h;
       } catch {
@@ -137,7 +137,7 @@ export function parseCoseSign1Generic(bytes: Uint8Array): CoseSign1 | null {
     protectedHeader = new Map();
   } else {
     try {
-      const h = cborDecode(prot);
+      const h = cborDecodeHeader(prot);
       if (!(h instanceof Map)) return null;
       protectedHeader = h;
     } catch {

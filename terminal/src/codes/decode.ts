@@ -1,7 +1,7 @@
 // Step 1 and 2 of codes.md §5: from scanned text to a COSE_Sign1 with its alg, kid and claims,
 // or `malformed` / `unsupported_alg`. Nothing here throws on any input.
 import { base45Decode } from './base45.ts';
-import { cborDecodePayload } from './cbor.ts';
+import { CborFloat, cborDecodePayload } from './cbor.ts';
 import { parseCoseSign1, type CoseSign1 } from './cose.ts';
 import { unwrapCompressed } from './inflate.ts';
 import { checkHcertClaims, checkYssClaims, type CheckedClaims } from './claims.ts';
@@ -12,6 +12,13 @@ export const ALG_EDDSA = -8;
 export const ALG_ES256 = -7;
 export const ALG_PS256 = -37;
 const SUPPORTED_ALGS = new Set([ALG_EDDSA, ALG_ES256, ALG_PS256]);
+
+/**
+ * Longest code text decoded, in characters: a QR code holds at most 4,296 alphanumeric
+ * characters (ISO/IEC 18004, version 40-L), and base45 is alphanumeric. Anything longer cannot
+ * have come from a QR code and is `malformed` before any decoding.
+ */
+export const MAX_CODE_TEXT = 4296;
 
 const HEADER_ALG = 1;
 const HEADER_KID = 4;
@@ -43,7 +50,7 @@ export function decodeCode(text: string): DecodeOutcome {
     family,
     claims,
   });
-  if (family === null) return fail('malformed');
+  if (family === null || text.length > MAX_CODE_TEXT) return fail('malformed');
   const raw = base45Decode(text, family.length + 1);
   if (raw === null) return fail('malformed');
   const coseBytes = unwrapCompressed(raw);
@@ -59,7 +66,8 @@ export function decodeCode(text: string): DecodeOutcome {
         : cose.unprotectedHeader.get(label);
   const alg = header(HEADER_ALG);
   const kid = header(HEADER_KID);
-  if (alg === undefined || !(kid instanceof Uint8Array)) return fail('malformed');
+  // A float alg (-8.0) is a mistyped integer, not an alg value we do not support.
+  if (alg === undefined || alg instanceof CborFloat || !(kid instanceof Uint8Array)) return fail('malformed');
 
   let payload: unknown;
   try {

@@ -178,7 +178,7 @@ test('reports replayed for a personal code already accepted, or flags it when re
 test('verifies HC1 with ES256 and PS256, kid and alg in either header', () => {
   assert.equal(verifyCode(hcertCode(w), w.index, at).valid, true);
   const r = verifyCode(hcertCode(w, { key: w.hcRsa }), w.index, at);
-  assert.deepEqual([r.valid, r.family, r.type, r.issuer], [true, 'HC1', 'hcert', 'AT']);
+  assert.deepEqual([r.valid, r.family, r.type, r.issuer, r.claimedIssuer], [true, 'HC1', 'hcert', 'DCC', 'AT']);
   assert.equal(verifyCode(hcertCode(w, { kidWhere: 'unprotected', algWhere: 'unprotected' }), w.index, at).valid, true);
   assert.equal(verifyCode(hcertCode(w, { tags: [61, 18] }), w.index, at).valid, true);
   assert.equal(verifyCode(hcertCode(w, { tags: [] }), w.index, at).valid, true);

@@ -9,8 +9,11 @@ import { verifySignature } from './signature.ts';
 /** Default clock skew for steps 9 and 10, seconds. */
 export const DEFAULT_SKEW = 120;
 
-/** Longest allowed `exp − iat` per YSS1 type, seconds (step 11); absent means unlimited. */
-export const LIFETIME_LIMITS: Readonly<Record<string, number>> = { personal: 300, health: 86_400 };
+/** The only `yss.t` values a YSS1 code may carry (codes.md §4); anything else is step 7. */
+export const YSS_TYPES: readonly string[] = Object.freeze(['personal', 'health', 'credential']);
+
+/** Longest allowed `exp − iat` per YSS1 type, seconds (step 11); credential is unlimited. */
+export const LIFETIME_LIMITS: Readonly<Record<string, number>> = Object.freeze({ personal: 300, health: 86_400, credential: Infinity });
 
 export interface VerifyOptions {
   /** The time to judge against, unix seconds. */
@@ -27,7 +30,13 @@ export interface VerifyResult {
   valid: boolean;
   reason: VerifyReason | null;
   family: Family | null;
+  /** The trust list's issuer of the key that verified the code; null when no key got that far. */
   issuer: string | null;
+  /**
+   * The code's own `iss` claim: for HC1 a country the signer wrote, never checked (codes.md §5
+   * step 5), so never the issuer to trust. Always set by verifyCode.
+   */
+  claimedIssuer?: string | null;
   type: string | null;
   claims: Record<string, unknown> | null;
   replayed: boolean;
@@ -53,21 +62,21 @@ export function verifyUnsafe(text: string, trust: TrustIndex | null, opts: Verif
   if (!decoded.ok) return result(false, decoded.reason, decoded.family, decoded.claims);
   const code = decoded.code;
   const { claims } = code;
-  const fail = (reason: VerifyReason) => result(false, reason, code.family, claims);
+  let issuer: string | null = null;
+  const fail = (reason: VerifyReason) => result(false, reason, code.family, claims, issuer);
 
   const candidates = trust?.keysByKid.get(latin1(code.kid));
   if (!candidates || candidates.length === 0) return fail('unknown_key');
   let firstReason: VerifyReason | null = null;
-  let passed = false;
   for (const key of candidates) {
-    const reason = checkKey(code, key);
+    const reason = checkKey(code, key, opts.now);
     if (reason === null) {
-      passed = true;
+      issuer = key.issuer.id;
       break;
     }
     firstReason ??= reason;
   }
-  if (!passed) return fail(firstReason!);
+  if (issuer === null) return fail(firstReason!);
 
   const skew = opts.skew ?? DEFAULT_SKEW;
   const start = Math.max(claims.iat ?? -Infinity, claims.nbf ?? -Infinity);
@@ -79,22 +88,27 @@ export function verifyUnsafe(text: string, trust: TrustIndex | null, opts: Verif
   }
   if (isRevoked(trust!, claims.cti, claims.iss, claims.sub)) return fail('revoked');
   if (code.family === 'YSS1' && claims.type === 'personal' && opts.replay?.has(claims.cti!)) {
-    const r = result(opts.allowReplay === true, opts.allowReplay ? null : 'replayed', code.family, claims);
+    const r = result(opts.allowReplay === true, opts.allowReplay ? null : 'replayed', code.family, claims, issuer);
     r.replayed = true;
     return r;
   }
-  return result(true, null, code.family, claims);
+  return result(true, null, code.family, claims, issuer);
 }
 
 /** Steps 4–8 for one candidate key; null when it passes. */
-function checkKey(code: DecodedCode, key: TrustKey): VerifyReason | null {
+function checkKey(code: DecodedCode, key: TrustKey, now: number): VerifyReason | null {
   const { claims } = code;
   if (ALG_NAMES[code.alg] !== key.alg || key.key === null) return 'alg_mismatch';
   if (code.family === 'YSS1' && claims.iss !== key.issuer.id) return 'issuer_mismatch';
   if (key.revoked) return 'key_revoked';
-  if (claims.iat !== null && (claims.iat < key.notBefore || claims.iat > key.notAfter)) return 'key_not_valid';
+  // An HC1 code without iat is judged at the verification time: no path skips key validity.
+  const signedAt = claims.iat ?? now;
+  if (signedAt < key.notBefore || signedAt > key.notAfter) return 'key_not_valid';
   if (code.family === 'YSS1') {
-    if (!key.issuer.types.includes(claims.type!)) return 'type_not_allowed';
+    // Only the three YSS1 types, only from an issuer listing the type, and never from a DCC
+    // document signer (a key with HCERT usage signs certificates, not provincial codes).
+    const t = claims.type!;
+    if (!YSS_TYPES.includes(t) || !key.issuer.types.includes(t) || key.usage !== null) return 'type_not_allowed';
   } else {
     if (!key.issuer.types.includes('hcert')) return 'type_not_allowed';
     if (key.usage !== null && (claims.hcertKind === null || !key.usage.includes(claims.hcertKind))) {
@@ -108,13 +122,20 @@ function checkKey(code: DecodedCode, key: TrustKey): VerifyReason | null {
   return null;
 }
 
-function result(valid: boolean, reason: VerifyReason | null, family: Family | null, claims: CheckedClaims | null): VerifyResult {
+function result(
+  valid: boolean,
+  reason: VerifyReason | null,
+  family: Family | null,
+  claims: CheckedClaims | null,
+  issuer: string | null = null,
+): VerifyResult {
   let json: Record<string, unknown> | null | undefined;
   return {
     valid,
     reason,
     family,
-    issuer: claims?.iss ?? null,
+    issuer,
+    claimedIssuer: claims?.iss ?? null,
     type: claims?.type ?? null,
     // Built on first read: a gate that only needs `valid` does not pay for it. An own enumerable
     // getter, so JSON.stringify and spreads still see a plain field.

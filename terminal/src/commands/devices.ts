@@ -1,6 +1,8 @@
-// `terminal devices [--config <file>] [--json]`: what is plugged in (serial and HID, with VID/PID,
-// usage page, stable paths and the configured device each matches), and which backend is
-// missing with the package or udev rule that fixes it. Exit 0, or 1 when the config is invalid.
+// `terminal devices [--config <file>] [--json]`: what is plugged in (serial, HID with usage page,
+// printer-class nodes, every USB device with the nodes its drivers made, simulator ptys), whether
+// each configured device is there and usable, with the likely cause and the fix when it is not,
+// and which backend is missing with the package or udev rule that fixes it. Exit 0, or 1 when the
+// config is invalid.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { inventory, validateDeviceConfig, type DeviceConfig, type Inventory } from '../devices/index.ts';
@@ -34,13 +36,32 @@ function render(inv: Inventory, configs: DeviceConfig[]): string {
     const page = h.usage_page === null ? 'usage ?' : `usage page 0x${h.usage_page.toString(16)}/0x${(h.usage ?? 0).toString(16)}`;
     out.push(`  ${h.path}  ${h.vid}:${h.pid}  ${page}  ${h.mode}  ${h.product ?? ''}${h.readable ? '' : '  (no permission)'}${match(h.matches)}`);
   }
+  out.push(`USB printer-class nodes (${inv.printers.length}):`);
+  if (!inv.printers.length) out.push('  none');
+  for (const p of inv.printers) out.push(`  ${p.path}${p.readable ? '' : '  (no permission)'}${match(p.matches)}`);
+  if (inv.usb === null) out.push('USB devices: none visible (no /sys/bus/usb here)');
+  else {
+    out.push(`USB devices (${inv.usb.length}):`);
+    if (!inv.usb.length) out.push('  none');
+    for (const u of inv.usb) {
+      const label = [u.manufacturer, u.product].filter(Boolean).join(' ');
+      out.push(`  port ${u.port}  ${u.vid}:${u.pid}  ${label}  nodes: ${u.nodes.join(', ') || 'none'}  drivers: ${u.drivers.join(', ') || 'none'}`);
+    }
+  }
+  if (inv.simulators.length) {
+    out.push('Simulator pseudo-terminals:');
+    for (const p of inv.simulators) out.push(`  ${p.path} -> ${p.node ?? '(gone: the simulator stopped)'}`);
+  }
   if (configs.length) {
     out.push('Configured devices:');
-    const found = new Set([...inv.serial, ...inv.hid].flatMap((d) => d.matches));
-    for (const c of configs) {
-      const where = c.path ?? `${c.vid}:${c.pid}${c.serial_number ? ` #${c.serial_number}` : ''}`;
-      out.push(`  ${c.id} (${c.role}, ${c.kind}, ${where}): ${found.has(c.id) ? 'present' : 'NOT FOUND'}`);
+    for (const c of inv.configured) {
+      const verdict = { present: 'present', in_kiosk_page: 'in the kiosk page', missing: 'NOT FOUND', no_permission: 'NO PERMISSION', wrong_node: 'WRONG NODE' }[c.presence];
+      out.push(`  ${c.id} (${c.role}, ${c.kind}, ${c.where}): ${verdict}  ${c.detail}`);
+      if (c.cause) out.push(`          ${c.presence === 'present' ? 'note' : 'cause'}: ${c.cause}`);
+      if (c.fix) out.push(`          fix: ${c.fix}`);
     }
+  } else {
+    out.push('Configured devices: pass --config <terminal.json> to check each configured device');
   }
   out.push('Backends:');
   for (const b of inv.backends) {

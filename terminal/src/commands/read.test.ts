@@ -111,3 +111,17 @@ test('read exits 1 when --timeout passes before --count readings', async () => {
   assert.match(stderr, /no device at \/nonexistent\/ttyX/);
   assert.match(stderr, /timed out after 1 s/);
 });
+
+test('read idcard usb:vid:pid opens the reader over USB and says why when it cannot (here: no reader, or no USB bus)', async () => {
+  const r = runRead(['idcard', 'usb:ffff:fffe', '--timeout', '2']);
+  const { code, stderr } = await r.done;
+  assert.equal(code, 1);
+  assert.match(stderr, /idcard-read: (disconnected|error) USB ffff:fffe \((no device at USB ffff:fffe|.*usb\/devices.*|.*cannot load.*)\)/);
+});
+
+test('read rejects a USB link for anything but an ID-card reader, and a bad USB name', async () => {
+  assert.equal((await runRead(['scanner', 'usb:0c2e:0b61']).done).code, 2);
+  const bad = await runRead(['idcard', 'usb:port:usb1']).done;
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /read\.usb_port: expected a bus and port chain/);
+});

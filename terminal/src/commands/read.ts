@@ -1,12 +1,13 @@
 // `terminal read <scanner|idcard|mrz> <path> [--baud N] [--count N] [--kind K] [--timeout S]`:
 // the installer's first test of a new device. Opens it directly and prints one JSON line per
 // reading on stdout (status changes go to stderr); exits 0 after --count readings, 1 when
-// --timeout seconds pass first, 2 on bad arguments.
+// --timeout seconds pass first, 2 on bad arguments. An ID-card reader in USB mode is named
+// `usb:<vid>:<pid>` or `usb:port:<1-1.4>` instead of a path.
 import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { createDevice, validateDeviceConfig, type DeviceConfig, type Reading } from '../devices/index.ts';
 
-const USAGE = 'usage: terminal read <scanner|idcard|mrz> <path> [--baud N] [--count N] [--kind serial-scanner|zebra-ssi-scanner|hid-pos-scanner|hid-keyboard-scanner] [--layout us|uk|de|fr] [--timeout S]';
+const USAGE = 'usage: terminal read <scanner|idcard|mrz> <path | usb:vid:pid | usb:port:1-1.4> [--baud N] [--count N] [--kind serial-scanner|zebra-ssi-scanner|hid-pos-scanner|hid-keyboard-scanner] [--layout us|uk|de|fr] [--timeout S]';
 
 const KINDS: Record<string, string[]> = {
   scanner: ['serial-scanner', 'zebra-ssi-scanner', 'hid-pos-scanner', 'hid-keyboard-scanner'],
@@ -45,7 +46,13 @@ export async function main(args: string[]): Promise<number> {
     console.error(`--kind ${kind} cannot read ${what}; expected one of ${KINDS[what].join(', ')}`);
     return 2;
   }
-  const config: Record<string, unknown> = { id: `${what}-read`, role: what, kind, path };
+  const usb = /^usb:(?:port:(.+)|([^:]+):([^:]+))$/.exec(path);
+  if (usb && what !== 'idcard') {
+    console.error(`${what} cannot be read over a USB bulk link; give its device path`);
+    return 2;
+  }
+  const locator = usb ? (usb[1] ? { link: 'usb', usb_port: usb[1] } : { link: 'usb', vid: usb[2], pid: usb[3] }) : { path };
+  const config: Record<string, unknown> = { id: `${what}-read`, role: what, kind, ...locator };
   if (v.baud !== undefined) config.baud = Number(v.baud);
   if (v.layout !== undefined) config.layout = v.layout;
   if (what === 'scanner') config.debounce_ms = 0; // the installer wants every scan

@@ -2,9 +2,8 @@
 // one JSON line per code on stdout (codes.md §6), diagnostics on stderr; exit 0 all valid,
 // 1 otherwise, 2 usage. With `-`, codes come one per line on stdin, so thousands share one process.
 import { readFileSync } from 'node:fs';
-import { StringDecoder } from 'node:string_decoder';
 import { parseArgs } from 'node:util';
-import { verifyCode, type VerifyResult } from '../codes/index.ts';
+import { MAX_CODE_TEXT, verifyCode, type VerifyResult } from '../codes/index.ts';
 import { allowsReplay, decide, type ScenarioConfig } from '../scenarios/index.ts';
 import { openTrustList, parseRootArg, type RootKey, type TrustIndex } from '../trust/index.ts';
 
@@ -96,6 +95,7 @@ export async function main(args: string[]): Promise<number> {
         reason: out.reason,
         family: r.family,
         issuer: r.issuer,
+        claimed_issuer: r.claimedIssuer ?? null,
         type: r.type,
         claims: r.claims,
         replayed: r.replayed,
@@ -132,20 +132,43 @@ function applyScenario(cfg: ScenarioConfig, text: string, r: VerifyResult, now: 
   return { valid: d.accepted, reason: d.reason };
 }
 
-/** Lines split on `\n` only; one trailing `\r` removed; nothing else trimmed (codes.md §6). */
+/**
+ * Longest line kept, in bytes: MAX_CODE_TEXT characters of up to 4 UTF-8 bytes, and a `\r`. A
+ * longer line is cut here and the rest skipped up to its `\n`: what is kept is still more than
+ * MAX_CODE_TEXT characters, so it gets its one verdict (`malformed`) like any other line.
+ */
+const MAX_LINE_BYTES = MAX_CODE_TEXT * 4 + 8;
+
+/**
+ * Lines split on `\n` only; one trailing `\r` removed; nothing else trimmed (codes.md §6). Each
+ * chunk is scanned once, from where the last line ended, and a line never holds more than
+ * MAX_LINE_BYTES: linear time, bounded memory, whatever the input.
+ */
 async function* stdinLines(): AsyncGenerator<string> {
-  const decoder = new StringDecoder('utf8');
-  let rest = '';
-  for await (const chunk of process.stdin) {
-    rest += decoder.write(chunk as Buffer);
-    let nl: number;
-    while ((nl = rest.indexOf('\n')) >= 0) {
-      yield stripCr(rest.slice(0, nl));
-      rest = rest.slice(nl + 1);
+  let parts: Buffer[] = [];
+  let kept = 0;
+  let open = false;
+  for await (const chunk of process.stdin as AsyncIterable<Buffer>) {
+    let start = 0;
+    for (;;) {
+      const nl = chunk.indexOf(0x0a, start);
+      const end = nl < 0 ? chunk.length : nl;
+      const take = Math.min(end - start, MAX_LINE_BYTES - kept);
+      if (take > 0) {
+        // A copy: holding a view would keep the whole (possibly huge) chunk alive.
+        parts.push(Buffer.from(chunk.subarray(start, start + take)));
+        kept += take;
+      }
+      open = open || end > start;
+      if (nl < 0) break;
+      yield stripCr(Buffer.concat(parts).toString('utf8'));
+      parts = [];
+      kept = 0;
+      open = false;
+      start = nl + 1;
     }
   }
-  rest += decoder.end();
-  if (rest.length > 0) yield stripCr(rest);
+  if (open) yield stripCr(Buffer.concat(parts).toString('utf8'));
 }
 
 function stripCr(line: string): string {

@@ -99,10 +99,33 @@ export interface HidKeyboardScannerConfig extends Common {
   debounce_ms?: number;
 }
 
-/** A resident ID-card reader speaking GA 467 over serial. */
+/** A camera read by the kiosk page (getUserMedia + zxing-wasm); readings arrive through POST /api/camera. No locator. */
+export interface CameraScannerConfig {
+  id: string;
+  role: 'scanner';
+  kind: 'camera-scanner';
+  /** The same code within this many ms is dropped; holding it in view extends the window (default 2000; 0 disables). */
+  debounce_ms?: number;
+  reconnect_max_ms?: number;
+  path?: undefined;
+  vid?: undefined;
+  pid?: undefined;
+  serial_number?: undefined;
+}
+
+/** A resident ID-card reader speaking GA 467 over serial or over USB bulk endpoints. */
 export interface IdCardReaderConfig extends SerialCommon {
   role: 'idcard';
   kind: 'ga467-reader';
+  /** `serial` (default: a tty, found by path or vid + pid) or `usb` (bulk endpoints through libusb, found by vid + pid and/or usb_port). */
+  link?: 'serial' | 'usb';
+  /** USB link: the bus and port chain, `1-1.4`, to pin one socket. */
+  usb_port?: string;
+  /** USB link: the interface to claim (default the first with bulk IN and OUT endpoints). */
+  usb_interface?: number;
+  /** USB link: endpoint numbers 1-15 without the direction bit (default the interface's first bulk IN / OUT). */
+  endpoint_in?: number;
+  endpoint_out?: number;
   /** How often to look for a card, ms (default 400). */
   poll_ms?: number;
 }
@@ -115,10 +138,12 @@ export interface MrzReaderConfig extends SerialCommon {
   frame_timeout_ms?: number;
 }
 
-/** An ESC/POS ticket printer on a serial or USB-CDC port. */
+/** An ESC/POS ticket printer on a serial or USB-CDC port, or on a USB printer-class node. */
 export interface EscPosPrinterConfig extends SerialCommon {
   role: 'printer';
   kind: 'escpos-printer';
+  /** `serial` (a tty) or `usblp` (a printer-class node, /dev/usb/lp0: no baud rate); default `usblp` for /dev/usb/lp* and /dev/usblp* paths, else `serial`. */
+  link?: 'serial' | 'usblp';
   /** Characters per line at normal size (default 32 for 58 mm paper; 48 for 80 mm). */
   columns?: number;
   /** Ask the printer for paper/offline status (DLE EOT) every this many ms; 0 disables (default 5000). */
@@ -145,6 +170,7 @@ export type DeviceConfig =
   | SsiScannerConfig
   | HidPosScannerConfig
   | HidKeyboardScannerConfig
+  | CameraScannerConfig
   | IdCardReaderConfig
   | MrzReaderConfig
   | EscPosPrinterConfig
@@ -152,11 +178,25 @@ export type DeviceConfig =
 
 export type DeviceKind = DeviceConfig['kind'];
 
+/** A printer-class node path: /dev/usb/lp0 (Linux usblp), /dev/usblp0 (older udev). */
+export const USBLP_PATH = /^\/dev\/(?:usb\/lp|usblp)\d+$/;
+
+/** How a printer is linked: as configured, else by its path. */
+export function printerLinkOf(c: EscPosPrinterConfig): 'serial' | 'usblp' {
+  return c.link ?? (c.path && USBLP_PATH.test(c.path) ? 'usblp' : 'serial');
+}
+
+/** True for a device on USB bulk endpoints (found by vid + pid / usb_port, no node). */
+export function usbLinkOf(c: DeviceConfig): boolean {
+  return c.kind === 'ga467-reader' && c.link === 'usb';
+}
+
 export const KIND_ROLE: Record<DeviceKind, DeviceConfig['role']> = {
   'serial-scanner': 'scanner',
   'zebra-ssi-scanner': 'scanner',
   'hid-pos-scanner': 'scanner',
   'hid-keyboard-scanner': 'scanner',
+  'camera-scanner': 'scanner',
   'ga467-reader': 'idcard',
   'mrz-reader': 'mrz',
   'escpos-printer': 'printer',
@@ -173,6 +213,7 @@ export const DEFAULTS = {
   encoding: 'utf8',
   trigger: 'none',
   debounce_ms: 1000,
+  camera_debounce_ms: 2000,
   max_frame_bytes: 8192, // a QR code holds at most 7089 digits / 2953 bytes
   frame_timeout_ms: 1000,
   mrz_frame_timeout_ms: 300,

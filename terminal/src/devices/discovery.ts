@@ -1,12 +1,16 @@
 // What is plugged in, and what is missing to use it: serial ports (with their stable
 // /dev/serial/by-id names), HID interfaces (with usage page, so a POS scanner's 0x8C interface
-// stands out), and the state of each backend (node-hid, libusb, udevadm, udev rules, permissions).
+// stands out), USB printer-class nodes, every USB device with the nodes its drivers made, the
+// simulators' pseudo-terminals, the truth about each configured device (presence.ts), and the
+// state of each backend (node-hid, libusb, udevadm, udev rules, permissions).
 import { execFileSync } from 'node:child_process';
 import { accessSync, constants, existsSync, readdirSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { SerialPort } from 'serialport';
-import type { DeviceConfig } from './config.ts';
+import { printerLinkOf, USBLP_PATH, type DeviceConfig } from './config.ts';
 import { matchesHid, nodeHidBackend, type HidInfo } from './hid/index.ts';
+import { checkConfigured, simulatorLinks, type ConfiguredCheck } from './presence.ts';
+import { sysfsUsb, SYS_USB, type UsbEntry } from './sysfs-usb.ts';
 
 export interface SerialEntry {
   path: string;
@@ -41,10 +45,36 @@ export interface BackendCheck {
   fix: string | null;
 }
 
+export interface PrinterEntry {
+  /** A USB printer-class node: /dev/usb/lp0. */
+  path: string;
+  readable: boolean;
+  matches: string[];
+}
+
 export interface Inventory {
   serial: SerialEntry[];
   hid: HidEntry[];
+  printers: PrinterEntry[];
+  /** Every USB device (sysfs); null when this machine shows no USB bus. */
+  usb: UsbEntry[] | null;
+  /** Pseudo-terminal links made by `npm run sim` (/tmp/yss-sim). */
+  simulators: { path: string; node: string | null }[];
+  /** One per configured device: present or not, and for each missing one the cause and fix. */
+  configured: ConfiguredCheck[];
   backends: BackendCheck[];
+}
+
+function printerNodes(): string[] {
+  const out: string[] = [];
+  for (const dir of ['/dev/usb', '/dev']) {
+    try {
+      for (const name of readdirSync(dir)) if (USBLP_PATH.test(join(dir, name))) out.push(join(dir, name));
+    } catch {
+      // no such directory
+    }
+  }
+  return out.sort();
 }
 
 export const UDEV_RULES_FILE = '/etc/udev/rules.d/99-yss-edge.rules';
@@ -104,7 +134,7 @@ function libusbPresent(): boolean {
 }
 
 /** Lists devices and checks backends; never throws (a failing part becomes a backend check). */
-export async function inventory(configs: DeviceConfig[] = []): Promise<Inventory> {
+export async function inventory(configs: DeviceConfig[] = [], options: { simulatorDir?: string } = {}): Promise<Inventory> {
   const backends: BackendCheck[] = [];
   const serial: SerialEntry[] = [];
   const hid: HidEntry[] = [];
@@ -150,10 +180,16 @@ export async function inventory(configs: DeviceConfig[] = []): Promise<Inventory
     backends.push({ name: 'node-hid', ok: false, detail: (e as Error).message, fix: 'npm rebuild node-hid (needs libudev1)' });
   }
 
+  const printers: PrinterEntry[] = printerNodes().map((path) => ({
+    path,
+    readable: canReadWrite(path),
+    matches: configs.filter((c) => c.kind === 'escpos-printer' && printerLinkOf(c) === 'usblp' && c.path && realpathOr(c.path) === realpathOr(path)).map((c) => c.id),
+  }));
+  const usb = sysfsUsb();
   backends.push(
     libusbPresent()
       ? { name: 'libusb', ok: true, detail: 'libusb-1.0 found', fix: null }
-      : { name: 'libusb', ok: false, detail: 'libusb-1.0 not found (needed by USB ID-card readers on bulk endpoints and by node-usb)', fix: 'apt-get install libusb-1.0-0' },
+      : { name: 'libusb', ok: false, detail: 'libusb-1.0 not found (node-hid\'s libusb backend uses it; USB ID-card readers do not: the usb package reads usbfs itself)', fix: 'apt-get install libusb-1.0-0' },
   );
   const udevadm = which('udevadm');
   backends.push(
@@ -172,7 +208,17 @@ export async function inventory(configs: DeviceConfig[] = []): Promise<Inventory
           fix: `cp terminal/udev/99-yss-edge.rules ${UDEV_RULES_FILE} && udevadm control --reload-rules && udevadm trigger`,
         },
   );
-  const denied = [...serial, ...hid].filter((d) => !d.readable).map((d) => d.path);
+  backends.push(
+    usb
+      ? { name: 'usb bus', ok: true, detail: `${usb.length} USB device(s) in ${SYS_USB}`, fix: null }
+      : {
+          name: 'usb bus',
+          ok: false,
+          detail: `${SYS_USB} is missing: no USB device is visible here (a container, or a VM without USB passthrough)`,
+          fix: 'run on the terminal itself, or pass the USB bus through (docker: --device /dev/bus/usb -v /sys:/sys:ro)',
+        },
+  );
+  const denied = [...serial, ...hid, ...printers].filter((d) => !d.readable).map((d) => d.path);
   if (denied.length) {
     backends.push({
       name: 'permissions',
@@ -181,5 +227,14 @@ export async function inventory(configs: DeviceConfig[] = []): Promise<Inventory
       fix: `install the udev rules (above), or add the user to the dialout group: usermod -aG dialout $USER`,
     });
   }
-  return { serial, hid, backends };
+  const configured = checkConfigured(configs, { serial, hid, printers, usb });
+  return { serial, hid, printers, usb, simulators: simulatorLinks(options.simulatorDir), configured, backends };
+}
+
+function realpathOr(p: string): string {
+  try {
+    return realpathSync(p);
+  } catch {
+    return p;
+  }
 }

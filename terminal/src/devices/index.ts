@@ -21,7 +21,9 @@ import { MrzReader } from './mrz/index.ts';
 import { SerialRelay } from './relay/index.ts';
 import { SerialScanner } from './serial-scanner.ts';
 import { SsiScanner } from './ssi/index.ts';
+import { CameraScanner } from './camera/camera-scanner.ts';
 import type { Device } from './types.ts';
+import type { UsbBackend } from './usb/backend.ts';
 
 export type {
   DeviceConfig,
@@ -29,6 +31,7 @@ export type {
   SsiScannerConfig,
   HidPosScannerConfig,
   HidKeyboardScannerConfig,
+  CameraScannerConfig,
   IdCardReaderConfig,
   MrzReaderConfig,
   EscPosPrinterConfig,
@@ -39,13 +42,18 @@ export type {
 export type { Device, DeviceEvents, Reading, ScannerDevice, PrinterDevice, RelayDevice, Ticket, PrintResult } from './types.ts';
 export { validateDeviceConfig } from './validate.ts';
 
+export interface DeviceOptions {
+  /** The USB edge for USB-linked devices (default: the `usb` package); tests give its mock twin. */
+  usbBackend?: () => Promise<UsbBackend>;
+}
+
 /** Builds the adapter for a config entry that validateDeviceConfig() accepted. Does not open it. */
-export function createDevice(config: DeviceConfig, log: pino.Logger): Device {
+export function createDevice(config: DeviceConfig, log: pino.Logger, options: DeviceOptions = {}): Device {
   switch (config.kind) {
     case 'serial-scanner':
       return new SerialScanner(config, log);
     case 'ga467-reader':
-      return new Ga467Reader(config, log);
+      return new Ga467Reader(config, log, Date.now, { usbBackend: options.usbBackend });
     case 'mrz-reader':
       return new MrzReader(config, log);
     case 'escpos-printer':
@@ -57,7 +65,13 @@ export function createDevice(config: DeviceConfig, log: pino.Logger): Device {
       return new HidScanner(config, log);
     case 'zebra-ssi-scanner':
       return new SsiScanner(config, log);
+    case 'camera-scanner':
+      return new CameraScanner(config, log);
   }
 }
+export { CameraScanner, MAX_CAMERA_TEXT, type CameraReport } from './camera/camera-scanner.ts';
+export { nodeUsbBackend, type UsbBackend, type UsbDeviceHandle, type UsbInterfaceInfo } from './usb/backend.ts';
+export { MockUsbBackend, MockUsbDevice, VENDOR_BULK, type InItem, type MockUsbSpec } from './usb/mock-backend.ts';
+export { UsbLink, matchesUsb, describeUsbLocator, type UsbLocator } from './usb/usb-link.ts';
 export { inventory, UDEV_RULES_FILE, type Inventory, type SerialEntry, type HidEntry, type BackendCheck } from './discovery.ts';
 export { udevMonitor, onDeviceArrival, parseUdevLine, type UdevEvent } from './hotplug.ts';

@@ -10,11 +10,10 @@ import type pino from 'pino';
 import { DEFAULTS, type Locator } from './config.ts';
 import { onDeviceArrival } from './hotplug.ts';
 import { explainSerialOpenError, resolveSerialPath } from './locate.ts';
+import type { LinkEvents, LinkState, Transport } from './transport.ts';
 
 /** How often an open port's device node is checked for, ms. */
 const PRESENCE_CHECK_MS = 1000;
-
-export type LinkState = 'connecting' | 'connected' | 'disconnected' | 'error';
 
 export interface SerialLinkOptions {
   locator: Locator;
@@ -23,14 +22,7 @@ export interface SerialLinkOptions {
   log: pino.Logger;
 }
 
-interface LinkEvents {
-  data: [chunk: Buffer];
-  /** `path` is the node actually opened, or the configured locator text while none is. */
-  state: [state: LinkState, detail: string | null, path: string | null];
-  open: [];
-}
-
-export class SerialLink extends EventEmitter<LinkEvents> {
+export class SerialLink extends EventEmitter<LinkEvents> implements Transport {
   #port: SerialPort | null = null;
   #timer: NodeJS.Timeout | null = null;
   #presence: NodeJS.Timeout | null = null;

@@ -43,8 +43,8 @@ export interface Ticket {
 
 export interface PrintResult {
   ok: boolean;
-  /** `offline`, `paper_out`, `write_failed` when not ok. */
-  reason: 'offline' | 'paper_out' | 'write_failed' | null;
+  /** `offline`, `cover_open`, `paper_out`, `write_failed` when not ok. */
+  reason: 'offline' | 'cover_open' | 'paper_out' | 'write_failed' | null;
 }
 
 /** Ticket printers: the scenario calls print(); paper-out and offline show in health. */

@@ -1,6 +1,6 @@
 // Checks one `devices[]` entry and lists every problem, each naming the key, the value and what
 // was expected, so a bad config stops the daemon with a readable list rather than a stack trace.
-import { BAUD_RATES, FRAMINGS, KIND_ROLE, TEXT_ENCODINGS, TRIGGERS, type DeviceKind } from './config.ts';
+import { BAUD_RATES, FRAMINGS, KIND_ROLE, printerLinkOf, TEXT_ENCODINGS, TRIGGERS, type DeviceKind, type EscPosPrinterConfig } from './config.ts';
 
 type Field =
   | { type: 'string'; pattern?: RegExp; hint?: string }
@@ -56,10 +56,19 @@ const FIELDS: Record<DeviceKind, Record<string, Field>> = {
     accept_hex: HEX,
     reject_hex: HEX,
   },
+  'camera-scanner': { id: COMMON.id, role: COMMON.role, kind: COMMON.kind, debounce_ms: DEBOUNCE },
   'hid-keyboard-scanner': { ...COMMON, layout: { type: 'enum', values: ['us', 'uk', 'de', 'fr'] }, debounce_ms: DEBOUNCE },
-  'ga467-reader': { ...SERIAL, poll_ms: { type: 'int', min: 50, max: 60_000 } },
+  'ga467-reader': {
+    ...SERIAL,
+    poll_ms: { type: 'int', min: 50, max: 60_000 },
+    link: { type: 'enum', values: ['serial', 'usb'] },
+    usb_port: { type: 'string', pattern: /^\d{1,3}-\d{1,3}(?:\.\d{1,3}){0,6}$/, hint: 'a bus and port chain like "1-1.4"' },
+    usb_interface: { type: 'int', min: 0, max: 255 },
+    endpoint_in: { type: 'int', min: 1, max: 15 },
+    endpoint_out: { type: 'int', min: 1, max: 15 },
+  },
   'mrz-reader': { ...SERIAL, frame_timeout_ms: { type: 'int', min: 20, max: 60_000 } },
-  'escpos-printer': { ...SERIAL, columns: { type: 'int', min: 16, max: 96 }, status_poll_ms: MS(600_000) },
+  'escpos-printer': { ...SERIAL, columns: { type: 'int', min: 16, max: 96 }, status_poll_ms: MS(600_000), link: { type: 'enum', values: ['serial', 'usblp'] } },
   'serial-relay': {
     ...SERIAL,
     board: { type: 'enum', values: ['lcus', 'custom'] },
@@ -116,14 +125,30 @@ export function validateDeviceConfig(value: unknown, where: string): string[] {
   }
   const hasPath = 'path' in v;
   const hasUsb = 'vid' in v || 'pid' in v;
-  if (hasPath && hasUsb) problems.push(`${where}: give either path or vid + pid, not both`);
-  else if (!hasPath && !hasUsb) problems.push(`${where}: missing path, or vid + pid, to find the device`);
+  const usbLink = v.link === 'usb';
+  if (usbLink) {
+    if (hasPath) problems.push(`${where}.path: a USB link is found by vid + pid or usb_port, not by a path`);
+    if ('baud' in v) problems.push(`${where}.baud: a USB link has no baud rate`);
+    if (!hasUsb && !('usb_port' in v)) problems.push(`${where}: missing vid + pid, or usb_port, to find the USB reader`);
+  } else {
+    for (const key of ['usb_port', 'usb_interface', 'endpoint_in', 'endpoint_out']) {
+      if (key in v) problems.push(`${where}.${key}: only used with link "usb"`);
+    }
+  }
+  if (kind === 'camera-scanner') {
+    // no locator: the kiosk page owns the camera
+  } else if (!usbLink && hasPath && hasUsb) problems.push(`${where}: give either path or vid + pid, not both`);
+  else if (!usbLink && !hasPath && !hasUsb) problems.push(`${where}: missing path, or vid + pid, to find the device`);
   else if (hasUsb && !('vid' in v && 'pid' in v)) problems.push(`${where}.${'vid' in v ? 'pid' : 'vid'}: required with ${'vid' in v ? 'vid' : 'pid'}`);
   if ('serial_number' in v && !hasUsb) problems.push(`${where}.serial_number: only used with vid + pid`);
   if (kind === 'serial-scanner') {
     if (v.framing === 'suffix' && !('suffix' in v)) problems.push(`${where}.suffix: required when framing is "suffix"`);
     if ('suffix' in v && v.framing !== 'suffix') problems.push(`${where}.suffix: only used when framing is "suffix", got framing ${show(v.framing)}`);
   }
+  if (kind === 'escpos-printer' && 'baud' in v && printerLinkOf(v as unknown as EscPosPrinterConfig) === 'usblp') {
+    problems.push(`${where}.baud: a printer-class node (link "usblp") has no baud rate`);
+  }
+  if (kind === 'escpos-printer' && v.link === 'usblp' && hasUsb) problems.push(`${where}: a printer-class node is found by its path, not by vid + pid`);
   if (kind === 'serial-relay' && v.board === 'custom') {
     for (const key of ['open_hex', 'close_hex']) if (!(key in v)) problems.push(`${where}.${key}: required when board is "custom"`);
   }

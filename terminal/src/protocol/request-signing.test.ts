@@ -26,6 +26,17 @@ test('changing the method, path, body, time or nonce breaks the signature', () =
   assert.equal(check('POST', '/v1/events', body, 1_700_000_000_000, 'AAAAAAAAAAAAAAAAAAAAAA'), false);
 });
 
+test('the query string is signed: adding, changing or dropping it breaks the signature', () => {
+  const withQuery = signRequest(priv, 't-1', 'POST', '/v1/events?batch=1', body, 1_700_000_000_000);
+  const q = (target: string) => verifyRequestSignature(pub, 'POST', target, body, 1_700_000_000_000, withQuery[HEADER_NONCE]!, withQuery[HEADER_SIGNATURE]!);
+  assert.equal(q('/v1/events?batch=1'), true);
+  assert.equal(q('/v1/events?batch=2'), false);
+  assert.equal(q('/v1/events'), false);
+  assert.equal(q('/v1/events?batch=1&open=1'), false);
+  // And a request signed without a query does not verify once one is appended in transit.
+  assert.equal(check('POST', '/v1/events?open=1'), false);
+});
+
 test('a signature by another key, or of the wrong length, does not verify', () => {
   const other = signRequest(ed25519PrivateKey(nacl.randomBytes(32)), 't-1', 'POST', '/v1/events', body, 1_700_000_000_000);
   assert.equal(check('POST', '/v1/events', body, 1_700_000_000_000, other[HEADER_NONCE]!, other[HEADER_SIGNATURE]!), false);

@@ -1,11 +1,16 @@
-// Terminal → service requests are signed with the terminal's Ed25519 key over method, path, time,
-// a nonce and the body's hash. The service refuses stale times and replayed nonces.
+// Terminal → service requests are signed with the terminal's Ed25519 key over the method, the
+// request target (path AND query string, exactly as sent), time, a nonce and the body's hash. The
+// service refuses stale times, short or replayed nonces. Requests without a query sign the same
+// bytes as before the query was covered, so no protocol version changed.
 import { createHash, createPrivateKey, createPublicKey, sign, verify, randomBytes, type KeyObject } from 'node:crypto';
 
 export const HEADER_TERMINAL = 'x-yss-terminal';
 export const HEADER_TIME = 'x-yss-time';
 export const HEADER_NONCE = 'x-yss-nonce';
 export const HEADER_SIGNATURE = 'x-yss-signature';
+
+/** A nonce is 16 random bytes in base64url (22 characters); the service refuses shorter ones. */
+export const NONCE_BYTES = 16;
 
 /** How far a request's time may be from the service's clock, in milliseconds. */
 export const MAX_REQUEST_AGE_MS = 5 * 60_000;
@@ -14,8 +19,9 @@ export function bodyHash(body: string | Buffer): string {
   return createHash('sha256').update(body).digest('base64url');
 }
 
-export function signingInput(method: string, path: string, time: number, nonce: string, hash: string): Buffer {
-  return Buffer.from(`yss-req-v1\n${method.toUpperCase()}\n${path}\n${time}\n${nonce}\n${hash}`);
+/** `target` is the request target as sent on the request line: the path and any `?query`. */
+export function signingInput(method: string, target: string, time: number, nonce: string, hash: string): Buffer {
+  return Buffer.from(`yss-req-v1\n${method.toUpperCase()}\n${target}\n${time}\n${nonce}\n${hash}`);
 }
 
 const ED25519_PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
@@ -37,19 +43,19 @@ export function signRequest(
   key: KeyObject,
   terminalId: string,
   method: string,
-  path: string,
+  target: string,
   body: string | Buffer,
   time: number,
 ): Record<string, string> {
-  const nonce = randomBytes(16).toString('base64url');
-  const sig = sign(null, signingInput(method, path, time, nonce, bodyHash(body)), key).toString('base64url');
+  const nonce = randomBytes(NONCE_BYTES).toString('base64url');
+  const sig = sign(null, signingInput(method, target, time, nonce, bodyHash(body)), key).toString('base64url');
   return { [HEADER_TERMINAL]: terminalId, [HEADER_TIME]: String(time), [HEADER_NONCE]: nonce, [HEADER_SIGNATURE]: sig };
 }
 
 export function verifyRequestSignature(
   key: KeyObject,
   method: string,
-  path: string,
+  target: string,
   body: string | Buffer,
   time: number,
   nonce: string,
@@ -57,5 +63,5 @@ export function verifyRequestSignature(
 ): boolean {
   const sig = Buffer.from(signature, 'base64url');
   if (sig.length !== 64) return false;
-  return verify(null, signingInput(method, path, time, nonce, bodyHash(body)), key, sig);
+  return verify(null, signingInput(method, target, time, nonce, bodyHash(body)), key, sig);
 }

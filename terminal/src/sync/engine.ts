@@ -215,12 +215,16 @@ export class SyncEngine {
     }
   }
 
-  /** Sends a signed request; `body` is the exact JSON text the signature covers. */
-  private async signed(method: 'POST', path: string, body: string): Promise<AxiosResponse> {
+  /**
+   * Sends a signed request; `body` is the exact JSON text the signature covers and `target` the
+   * exact request target (path and any query): it is sent as given, never with axios `params`
+   * appended after signing, because the service verifies the query too.
+   */
+  private async signed(method: 'POST', target: string, body: string): Promise<AxiosResponse> {
     const id = this.deps.identity.terminalId!;
     const send = async () => {
-      const headers = { 'content-type': 'application/json', ...signRequest(this.deps.identity.privateKey, id, method, path, body, this.serviceTime()) };
-      const res = await this.http.request({ method, url: path, data: body, headers, transformRequest: [(d: unknown) => d] });
+      const headers = { 'content-type': 'application/json', ...signRequest(this.deps.identity.privateKey, id, method, target, body, this.serviceTime()) };
+      const res = await this.http.request({ method, url: target, data: body, headers, transformRequest: [(d: unknown) => d] });
       this.learnTime(res);
       return res;
     };

@@ -6,7 +6,7 @@ export { signTrustList, TRUST_LIST_TYP } from './jws.ts';
 export { openTrustList, type OpenResult } from './open.ts';
 export { TRUST_LIST_FORMAT, fits, indexFromDocument, PayloadError } from './payload.ts';
 export { dscKid, dscKeyEntry, hcertIssuerEntry, type DscKeyEntry } from './dsc.ts';
-export { TrustStore, type InstallResult, type InstallStatus, type RefusalReason, type TrustHealth } from './store.ts';
+export { TrustStore, type InstallResult, type RefreshResult, type InstallStatus, type RefusalReason, type TrustHealth } from './store.ts';
 export { ReplayStore, DEFAULT_REPLAY_ENTRIES } from './replay.ts';
 export { TrustedClock, type ClockOptions, type ClockStatus, type ClockJump } from './clock.ts';
 export { ctiHash, subHash, isRevoked } from './revocation.ts';

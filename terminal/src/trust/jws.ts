@@ -1,6 +1,7 @@
 // The trust-list envelope (trust-list.md §1): compact JWS, EdDSA, signed by a pinned root.
 import { verify } from 'node:crypto';
 import nacl from 'tweetnacl';
+import { fromBase64url } from './base64.ts';
 import { ed25519KeyObject } from './root.ts';
 import type { RootKey } from './types.ts';
 
@@ -18,33 +19,35 @@ export function signTrustList(payload: object, root: { kid: string; secretKey: U
 
 /** Checks the envelope and returns the payload bytes, or why it is refused. */
 export function openEnvelope(jws: string, roots: readonly RootKey[]): { ok: true; payload: Buffer; rootKid: string } | EnvelopeFailure {
-  const d1 = jws.indexOf('.');
-  const d2 = d1 < 0 ? -1 : jws.indexOf('.', d1 + 1);
-  if (d1 < 0 || d2 < 0 || jws.indexOf('.', d2 + 1) >= 0) {
-    return { ok: false, reason: 'malformed', message: 'trust list is not a compact JWS (three base64url parts)' };
-  }
+  const malformed = (message: string): EnvelopeFailure => ({ ok: false, reason: 'malformed', message });
+  const parts = jws.split('.');
+  if (parts.length !== 3) return malformed('trust list is not a compact JWS (three base64url parts)');
+  // Canonical base64url, ASCII only: no padding, spaces, `+/` or junk that a lenient decoder skips.
+  const [h, p, s] = parts.map((x) => fromBase64url(x)) as (Buffer | null)[];
+  if (!h || !p || !s) return malformed('trust list parts should be canonical base64url without padding');
   let header: unknown;
   try {
-    header = JSON.parse(Buffer.from(jws.slice(0, d1), 'base64url').toString('utf8'));
+    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(h));
   } catch {
-    return { ok: false, reason: 'malformed', message: 'trust list header is not base64url JSON' };
+    return malformed('trust list header is not base64url JSON');
   }
-  if (typeof header !== 'object' || header === null) {
-    return { ok: false, reason: 'malformed', message: 'trust list header is not a JSON object' };
-  }
+  if (typeof header !== 'object' || header === null || Array.isArray(header)) return malformed('trust list header is not a JSON object');
   const { alg, kid, typ } = header as Record<string, unknown>;
-  if (typ !== TRUST_LIST_TYP) {
-    return { ok: false, reason: 'malformed', message: `trust list typ is ${JSON.stringify(typ)}, expected "${TRUST_LIST_TYP}"` };
+  if (typ !== TRUST_LIST_TYP) return malformed(`trust list typ is ${JSON.stringify(typ)}, expected "${TRUST_LIST_TYP}"`);
+  // RFC 7515 §4.1.11 / RFC 7797: extensions we do not implement must not be ignored.
+  for (const name of ['crit', 'b64']) {
+    if (Object.hasOwn(header, name)) return malformed(`trust list header has "${name}", which this terminal does not support`);
   }
-  const root = roots.find((r) => r.kid === kid);
-  if (!root) return { ok: false, reason: 'unknown_root', message: `trust list root kid ${JSON.stringify(kid)} is not pinned` };
+  const candidates = roots.filter((r) => r.kid === kid);
+  if (candidates.length === 0) return { ok: false, reason: 'unknown_root', message: `trust list root kid ${JSON.stringify(kid)} is not pinned` };
   if (alg !== 'EdDSA') {
     return { ok: false, reason: 'bad_signature', message: `trust list alg is ${JSON.stringify(alg)}, expected "EdDSA"` };
   }
-  const sig = Buffer.from(jws.slice(d2 + 1), 'base64url');
-  const ok = sig.length === 64 && verify(null, Buffer.from(jws.slice(0, d2), 'latin1'), ed25519KeyObject(root.x), sig);
-  if (!ok) return { ok: false, reason: 'bad_signature', message: `trust list signature does not verify with root ${root.kid}` };
-  return { ok: true, payload: Buffer.from(jws.slice(d1 + 1, d2), 'base64url'), rootKid: root.kid };
+  const signed = Buffer.from(`${parts[0]}.${parts[1]}`, 'latin1');
+  // Two pinned roots may share a kid (a rotation): each is tried.
+  const root = s.length === 64 ? candidates.find((r) => verify(null, signed, ed25519KeyObject(r.x), s)) : undefined;
+  if (!root) return { ok: false, reason: 'bad_signature', message: `trust list signature does not verify with root ${candidates[0]!.kid}` };
+  return { ok: true, payload: p, rootKid: root.kid };
 }
 
 function b64(s: string): string {

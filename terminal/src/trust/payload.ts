@@ -3,12 +3,14 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { HashSet32, type HashLookup } from './hash-set.ts';
 import { scanPayload, ScanError } from './payload-scan.ts';
+import { fromBase64, fromBase64url } from './base64.ts';
 import { ed25519KeyObject } from './root.ts';
 import type { TrustIndex, TrustIssuer, TrustKey } from './types.ts';
 
 export const TRUST_LIST_FORMAT = 'yss-trust-list/1';
 
-const B64URL = /^[A-Za-z0-9_-]*$/;
+/** Kids are 8 bytes: the platform's, and an HCERT DSC's (codes.md §7). */
+const KID_BYTES = 8;
 
 export class PayloadError extends Error {}
 
@@ -86,10 +88,12 @@ function buildKey(k: unknown, issuer: TrustIssuer, revokedKids: Set<string>, whe
   let material: KeyObject;
   try {
     if (typeof k.x === 'string') {
-      if (Buffer.from(k.x, 'base64url').length !== 32) throw new Error('length');
+      if (fromBase64url(k.x, 32) === null) throw new PayloadError(`${where}.x should be canonical base64url of a 32-byte key`);
       material = ed25519KeyObject(k.x);
     } else if (typeof k.spki === 'string') {
-      material = createPublicKey({ key: Buffer.from(k.spki, 'base64'), format: 'der', type: 'spki' });
+      const der = fromBase64(k.spki);
+      if (der === null) throw new PayloadError(`${where}.spki should be canonical base64 with padding`);
+      material = createPublicKey({ key: der, format: 'der', type: 'spki' });
     } else {
       throw new PayloadError(`${where} should have "x" or "spki"`);
     }
@@ -128,8 +132,9 @@ export function fits(alg: string, key: KeyObject): boolean {
 }
 
 function kidBytes(v: unknown, where: string): Buffer {
-  if (typeof v !== 'string' || v.length === 0 || !B64URL.test(v)) throw new PayloadError(`${where} should be a base64url kid`);
-  return Buffer.from(v, 'base64url');
+  const kid = fromBase64url(v, KID_BYTES);
+  if (kid === null) throw new PayloadError(`${where} should be canonical base64url of ${KID_BYTES} bytes, got ${JSON.stringify(v)}`);
+  return kid;
 }
 
 function hashSet(v: unknown, where: string): HashSet32 {

@@ -1,4 +1,5 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
+import { fromBase64url } from './base64.ts';
 import type { RootKey } from './types.ts';
 
 const B64URL = /^[A-Za-z0-9_-]+$/;
@@ -10,8 +11,8 @@ export function parseRootArg(arg: string): RootKey {
   const kid = arg.slice(0, i);
   const x = arg.slice(i + 1);
   if (!B64URL.test(kid)) throw new Error(`root kid "${kid}" should be base64url without padding`);
-  if (!B64URL.test(x) || Buffer.from(x, 'base64url').length !== 32) {
-    throw new Error(`root key "${x}" should be a base64url raw Ed25519 public key of 32 bytes`);
+  if (fromBase64url(x, 32) === null) {
+    throw new Error(`root key "${x}" should be a canonical base64url raw Ed25519 public key of 32 bytes`);
   }
   return { kid, x };
 }

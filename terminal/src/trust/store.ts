@@ -17,6 +17,10 @@ export interface InstallResult {
   sequence: number | null;
 }
 
+export type RefreshResult =
+  | { status: 'unchanged' | 'loaded'; sequence: number | null }
+  | { status: 'refused'; sequence: number; reason: 'unknown_root' | 'bad_signature' | 'malformed'; message: string };
+
 export interface TrustHealth {
   sequence: number | null;
   issued_at: number | null;
@@ -74,30 +78,65 @@ export class TrustStore {
     return this.#index;
   }
 
-  /** Installs a list if it verifies and is newer; the clock is not consulted (trust-list.md §3). */
+  /**
+   * Installs a list if it verifies and is newer; the clock is not consulted (trust-list.md §3).
+   * The sequence is compared with the stored row, not with memory, and the row is written only
+   * if still older, in one IMMEDIATE transaction: another process (`trust install` from a USB
+   * stick) installing meanwhile cannot be rolled back by this one.
+   */
   install(jws: string): InstallResult {
     const opened = openTrustList(jws, this.#roots);
     if (!opened.ok) return { status: 'refused', reason: opened.reason, message: opened.message, sequence: this.#sequence };
     const next = opened.index;
-    if (this.#sequence !== null && next.sequence <= this.#sequence) {
-      if (next.sequence === this.#sequence) return { status: 'already_installed', sequence: this.#sequence };
+    const stored = this.#db
+      .transaction((): number | null => {
+        const row = this.#db.prepare('SELECT sequence FROM trust_list WHERE id = 1').get() as { sequence: number } | undefined;
+        if (row && next.sequence <= row.sequence) return row.sequence;
+        const written = this.#db
+          .prepare(
+            `INSERT INTO trust_list (id, sequence, jws, installed_at) VALUES (1, ?, ?, ?)
+             ON CONFLICT (id) DO UPDATE SET sequence = excluded.sequence, jws = excluded.jws, installed_at = excluded.installed_at
+             WHERE excluded.sequence > trust_list.sequence`,
+          )
+          .run(next.sequence, jws, Math.floor(Date.now() / 1000));
+        if (written.changes !== 1) throw new Error(`trust list sequence ${next.sequence} was not written`);
+        return null;
+      })
+      .immediate();
+    if (stored !== null) {
+      // The stored list may be newer than the one in memory (installed by another process).
+      this.refresh();
+      if (next.sequence === stored) return { status: 'already_installed', sequence: stored };
       return {
         status: 'refused',
         reason: 'rollback',
-        message: `trust list sequence ${next.sequence} is older than the installed ${this.#sequence}`,
-        sequence: this.#sequence,
+        message: `trust list sequence ${next.sequence} is older than the installed ${stored}`,
+        sequence: stored,
       };
     }
-    this.#db
-      .prepare(
-        `INSERT INTO trust_list (id, sequence, jws, installed_at) VALUES (1, ?, ?, ?)
-         ON CONFLICT (id) DO UPDATE SET sequence = excluded.sequence, jws = excluded.jws, installed_at = excluded.installed_at`,
-      )
-      .run(next.sequence, jws, Math.floor(Date.now() / 1000));
+    this.#swap(next);
+    return { status: 'installed', sequence: next.sequence };
+  }
+
+  /**
+   * Picks up a list another process stored after this one loaded (USB delivery to a running
+   * daemon). `loaded` when the stored list is newer and now in use; `refused` when it is newer but
+   * does not open under this store's roots (anti-rollback then still counts from its sequence).
+   */
+  refresh(): RefreshResult {
+    const row = this.#db.prepare('SELECT sequence, jws FROM trust_list WHERE id = 1').get() as Row | undefined;
+    if (!row || (this.#sequence !== null && row.sequence <= this.#sequence)) return { status: 'unchanged', sequence: this.#sequence };
+    this.#sequence = row.sequence;
+    const opened = openTrustList(row.jws, this.#roots);
+    if (!opened.ok) return { status: 'refused', sequence: row.sequence, reason: opened.reason, message: opened.message };
+    this.#swap(opened.index);
+    return { status: 'loaded', sequence: row.sequence };
+  }
+
+  #swap(next: TrustIndex): void {
     this.#index = next;
     this.#sequence = next.sequence;
     this.#clock?.observe(next.issuedAt, 'trust-list');
-    return { status: 'installed', sequence: next.sequence };
   }
 
   health(now: number): TrustHealth {

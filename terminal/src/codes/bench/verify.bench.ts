@@ -3,6 +3,7 @@
 import { constants, verify, type KeyObject } from 'node:crypto';
 import { decodeCode, sigStructure, verifyCode, type DecodedCode } from '../index.ts';
 import { hcertCode, makeWorld, NOW, yssCode, type World } from '../test/helpers.ts';
+import { worstCases } from './worst-case.ts';
 
 const CODES = 200;
 const SAMPLES = 6000;
@@ -70,6 +71,36 @@ function measure(trial: Trial, w: World): { full: number; floor: number } {
   return { full: us(median(fulls)), floor: us(median(floors)) };
 }
 
+/**
+ * Each worst case against a valid YSS1 code, both timed as `verify` runs them (verifyCode, then
+ * the printed JSON), alternating, in the same run; the worst median ratio is reported.
+ */
+function measureWorst(w: World, valid: string[]): { us: number; ratio: number; name: string } {
+  const cases = worstCases(w.gd.kid, NOW);
+  const once = (t: string) => JSON.stringify(verifyCode(t, w.index, { now: NOW }));
+  let worst = { us: 0, ratio: 0, name: '' };
+  for (const [name, text] of Object.entries(cases)) {
+    for (let i = 0; i < 200; i++) once(text);
+    const bad: number[] = [];
+    const good: number[] = [];
+    for (let r = 0; r < 2000; r++) {
+      const v = valid[r % valid.length]!;
+      const [first, second] = r % 2 === 0 ? [text, v] : [v, text];
+      const t0 = performance.now();
+      once(first);
+      const t1 = performance.now();
+      once(second);
+      const t2 = performance.now();
+      (r % 2 === 0 ? bad : good).push(t1 - t0);
+      (r % 2 === 0 ? good : bad).push(t2 - t1);
+    }
+    const ratio = median(bad) / median(good);
+    console.error(`worst case ${name}: ${(median(bad) * 1000).toFixed(1)} µs, ${ratio.toFixed(2)}× a valid code`);
+    if (ratio > worst.ratio) worst = { us: median(bad) * 1000, ratio, name };
+  }
+  return worst;
+}
+
 export async function run(): Promise<Record<string, number>> {
   const w = makeWorld();
   const trials: Trial[] = [
@@ -109,5 +140,8 @@ export async function run(): Promise<Record<string, number>> {
   out.verify_hc1_ps256_us = round(ps.full);
   out.verify_floor_ps256_us = round(ps.floor);
   out.verify_hc1_ps256_ratio = Number((ps.full / ps.floor).toFixed(2));
+  const worst = measureWorst(w, trials[0]!.codes);
+  out.verify_worst_case_us = round(worst.us);
+  out.verify_worst_case_ratio = Number(worst.ratio.toFixed(2));
   return out;
 }

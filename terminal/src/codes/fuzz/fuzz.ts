@@ -1,12 +1,14 @@
 // A deterministic fuzzer for the decoder and verifier: random bytes, mutated real codes, deep
-// CBOR nesting, huge declared lengths and zlib bombs. Invariants: nothing throws, every result
-// carries a reason from the closed list (valid only with none), and no input takes long.
+// CBOR nesting, huge declared lengths and zlib bombs. Invariants: nothing throws (printing the
+// result included), every result carries a reason from the closed list (valid only with none),
+// and no input takes long.
 import { deflateSync } from 'node:zlib';
 import { base45Encode } from '../base45.ts';
 import { cborEncode } from '../cbor.ts';
 import { VERIFY_REASONS } from '../reasons.ts';
 import { verifyUnsafe } from '../verify.ts';
 import { hcertCode, makeWorld, NOW, yssCode, type World } from '../test/helpers.ts';
+import { worstCases } from '../bench/worst-case.ts';
 
 export interface FuzzReport {
   inputs: number;
@@ -113,6 +115,10 @@ const GENERATORS: Record<string, Gen> = {
     return wrap(r, Uint8Array.from(out));
   },
   hugeText: (r) => prefix(r) + '0'.repeat(int(r, 200_000)),
+  worstCase: (r, w) => {
+    const cases = Object.values(worstCases(w.gd.kid, NOW));
+    return cases[int(r, cases.length)]!;
+  },
 };
 
 function decodeLoose(b45: string): Uint8Array {
@@ -138,6 +144,8 @@ export function fuzz(opts: { ms: number; seed?: number; minInputs?: number }): F
     const t0 = performance.now();
     try {
       const res = verifyUnsafe(text, w.index, { now: NOW });
+      // The printed form too: claims are built when read, and a crash there is a crash of `verify`.
+      JSON.stringify(res);
       if (res.reason === null ? !res.valid : !REASONS.has(res.reason) || res.valid) {
         report.failures.push(`${name}: inconsistent result ${JSON.stringify([res.valid, res.reason])} for ${text.slice(0, 60)}`);
       }

@@ -38,7 +38,13 @@ test('wraps at the paper width counting a Chinese character as two columns', () 
 });
 
 test('reads paper-out and offline from the DLE EOT replies', () => {
-  assert.deepEqual(parseStatus(0x12, 0x12), { offline: false, paperOut: false, paperNearEnd: false });
-  assert.deepEqual(parseStatus(0x1a, 0x72), { offline: true, paperOut: true, paperNearEnd: false });
-  assert.deepEqual(parseStatus(0x12, 0x1e), { offline: false, paperOut: false, paperNearEnd: true });
+  const ok = { offline: false, coverOpen: false, error: false, paperOut: false, paperNearEnd: false };
+  assert.deepEqual(parseStatus(0x12, 0x12), ok);
+  assert.deepEqual(parseStatus(0x1a, 0x72), { ...ok, offline: true, paperOut: true });
+  assert.deepEqual(parseStatus(0x12, 0x1e), { ...ok, paperNearEnd: true });
+  assert.deepEqual(parseStatus(0x1a, 0x12, 0x16), { ...ok, offline: true, coverOpen: true }, 'DLE EOT 2 bit 2: cover open');
+  assert.deepEqual(parseStatus(0x1a, 0x12, 0x52), { ...ok, offline: true, error: true }, 'DLE EOT 2 bit 6: error');
+  assert.deepEqual(parseStatus(0x1a, 0x12, 0x32), { ...ok, offline: true, paperOut: true }, 'DLE EOT 2 bit 5: stopped at paper end');
+  // A byte without the fixed bits (1 and 4 set, 0 and 7 clear) is not a status reply: ignored.
+  assert.deepEqual(parseStatus(0xff, 0x00, 0xff), ok);
 });

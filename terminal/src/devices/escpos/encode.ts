@@ -80,11 +80,29 @@ export function ticketBytes(t: Ticket, columns: number): Buffer {
 
 export interface PrinterStatus {
   offline: boolean;
+  coverOpen: boolean;
+  /** The printer reports an error (cutter, head temperature...): it needs a person. */
+  error: boolean;
   paperOut: boolean;
   paperNearEnd: boolean;
 }
 
-/** Reads DLE EOT 1 (bit 3 offline) and DLE EOT 4 (bits 5-6 paper end, 2-3 near end) replies. */
-export function parseStatus(printer: number, paper: number): PrinterStatus {
-  return { offline: (printer & 0x08) !== 0, paperOut: (paper & 0x60) !== 0, paperNearEnd: (paper & 0x0c) !== 0 };
+/**
+ * Reads the real-time status replies: DLE EOT 1 (bit 3 offline), DLE EOT 2, the offline cause
+ * (bit 2 cover open, bit 5 stopped at paper end, bit 6 error), DLE EOT 4 (bits 5-6 paper end,
+ * 2-3 near end). Each reply has bits 1 and 4 set and bit 0 and 7 clear; a byte that does not is
+ * not a status reply and is read as "nothing wrong".
+ */
+export function parseStatus(printer: number, paper: number, cause = 0x12): PrinterStatus {
+  const ok = (b: number) => (b & 0x93) === 0x12;
+  const p = ok(printer) ? printer : 0x12;
+  const c = ok(cause) ? cause : 0x12;
+  const r = ok(paper) ? paper : 0x12;
+  return {
+    offline: (p & 0x08) !== 0,
+    coverOpen: (c & 0x04) !== 0,
+    error: (c & 0x40) !== 0,
+    paperOut: (r & 0x60) !== 0 || (c & 0x20) !== 0,
+    paperNearEnd: (r & 0x0c) !== 0,
+  };
 }

@@ -1,17 +1,20 @@
-// An ESC/POS ticket printer on a serial or USB-CDC port. print() never rejects: it resolves
-// { ok: false, reason } when the printer is offline, out of paper or the write fails. Printers
-// that answer DLE EOT are polled for paper and offline state, shown in health; printers that do
-// not answer are assumed ready (many cheap ones only print).
+// An ESC/POS ticket printer on a serial or USB-CDC port, or on a USB printer-class node
+// (/dev/usb/lp0, link `usblp`). print() never rejects: it resolves { ok: false, reason } when the
+// printer is offline, its cover is open, it is out of paper or the write fails. Printers that
+// answer the real-time status command DLE EOT are polled for it (printer, offline cause, paper
+// sensor), shown in health; printers that do not answer are assumed ready (many cheap ones only print).
 import type pino from 'pino';
 import { BaseDevice } from '../base-device.ts';
-import { DEFAULTS, type EscPosPrinterConfig } from '../config.ts';
+import { DEFAULTS, printerLinkOf, type EscPosPrinterConfig } from '../config.ts';
+import { NodeLink } from '../node-link.ts';
 import { SerialLink } from '../serial-link.ts';
+import type { Transport } from '../transport.ts';
 import type { PrinterDevice, PrintResult, Ticket } from '../types.ts';
 import { cmd, parseStatus, ticketBytes, type PrinterStatus } from './encode.ts';
 
 export class EscPosPrinter extends BaseDevice implements PrinterDevice {
   readonly #c: EscPosPrinterConfig;
-  readonly #link: SerialLink;
+  readonly #link: Transport;
   #chain: Promise<unknown> = Promise.resolve();
   #waiter: ((b: number | null) => void) | null = null;
   #poll: NodeJS.Timeout | null = null;
@@ -21,7 +24,11 @@ export class EscPosPrinter extends BaseDevice implements PrinterDevice {
   constructor(c: EscPosPrinterConfig, log: pino.Logger, now: () => number = Date.now) {
     super({ id: c.id, role: 'printer', kind: c.kind, path: c.path ?? null }, log, now);
     this.#c = c;
-    this.#link = new SerialLink({ locator: c, baudRate: c.baud ?? DEFAULTS.baud, reconnectMaxMs: c.reconnect_max_ms ?? DEFAULTS.reconnect_max_ms, log: this.log });
+    const reconnectMaxMs = c.reconnect_max_ms ?? DEFAULTS.reconnect_max_ms;
+    this.#link =
+      printerLinkOf(c) === 'usblp' && c.path
+        ? new NodeLink({ path: c.path, reconnectMaxMs, log: this.log })
+        : new SerialLink({ locator: c, baudRate: c.baud ?? DEFAULTS.baud, reconnectMaxMs, log: this.log });
     this.#link.on('data', (chunk) => {
       const w = this.#waiter;
       this.#waiter = null;
@@ -58,6 +65,7 @@ export class EscPosPrinter extends BaseDevice implements PrinterDevice {
   print(ticket: Ticket): Promise<PrintResult> {
     return this.#exclusive(async (): Promise<PrintResult> => {
       if (!this.#link.isOpen) return { ok: false, reason: 'offline' };
+      if (this.#status?.coverOpen) return { ok: false, reason: 'cover_open' };
       if (this.#status?.offline) return { ok: false, reason: 'offline' };
       if (this.#status?.paperOut) return { ok: false, reason: 'paper_out' };
       const ok = await this.#link.write(ticketBytes(ticket, this.#c.columns ?? DEFAULTS.columns));
@@ -73,7 +81,7 @@ export class EscPosPrinter extends BaseDevice implements PrinterDevice {
     return run;
   }
 
-  #ask(n: 1 | 4, ms: number): Promise<number | null> {
+  #ask(n: 1 | 2 | 4, ms: number): Promise<number | null> {
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
         this.#waiter = null;
@@ -101,11 +109,14 @@ export class EscPosPrinter extends BaseDevice implements PrinterDevice {
       this.log.info('printer does not answer status queries; assuming ready');
       return;
     }
+    // The offline cause is asked only when the printer says it is offline.
+    const cause = printer & 0x08 ? ((await this.#ask(2, 500)) ?? 0x12) : 0x12;
     const paper = (await this.#ask(4, 500)) ?? 0x12;
-    const s = parseStatus(printer, paper);
+    const s = parseStatus(printer, paper, cause);
     this.#status = s;
     if (!this.#link.isOpen) return;
-    if (s.offline) this.setState('error', 'offline (cover open or error)');
+    if (s.coverOpen) this.setState('error', 'cover_open');
+    else if (s.offline) this.setState('error', s.error ? 'offline (printer error)' : 'offline');
     else if (s.paperOut) this.setState('error', 'paper_out');
     else this.setState('connected', s.paperNearEnd ? 'paper near end' : null);
   }

@@ -26,6 +26,8 @@ export interface IdCard {
   nationality: string | null;
   birth_date: string | null;
   address: string | null;
+  /** Addresses written onto the card after issue (the 30 03 record), oldest first; absent when there are none. */
+  address_updates?: string[];
   authority: string | null;
   valid_from: string | null;
   /** YYYY-MM-DD, or `长期` (long-term) exactly as the card says. */

@@ -1,12 +1,16 @@
-// A GA 467 resident ID-card reader on a serial port. While open it polls: find card (20 01),
-// select (20 02), read text + photo (30 01), and reports one `idcard` reading per card
-// presented: a card left lying on the reader is read once, not every poll.
+// A GA 467 resident ID-card reader, over a serial port or over USB bulk endpoints: the same frames
+// either way (shared/reference/hardware.md §4). While open it polls: find card (20 01), select
+// (20 02), read text + photo (30 01), then the appended-address record (30 03), and reports one
+// `idcard` reading per card presented: a card left lying on the reader is read once, not every poll.
 // The WLT photo needs a vendor library to decode; it is kept as opaque bytes on a
 // non-enumerable `photo` property so that JSON output and logs never carry it.
 import type pino from 'pino';
 import { BaseDevice } from '../base-device.ts';
 import { DEFAULTS, type IdCardReaderConfig } from '../config.ts';
 import { SerialLink } from '../serial-link.ts';
+import type { Transport } from '../transport.ts';
+import { nodeUsbBackend, type UsbBackend } from '../usb/backend.ts';
+import { describeUsbLocator, UsbLink } from '../usb/usb-link.ts';
 import { parseCardText, type IdCard } from './card-text.ts';
 import { CMD, encodeRequest, Ga467Parser, statusReason, type Ga467Frame } from './ga467-frame.ts';
 
@@ -27,9 +31,33 @@ export function parseReadReply(data: Buffer, withFingerprint: boolean): { text: 
   return { text: data.subarray(head, head + textLen), photo: data.subarray(head + textLen, head + textLen + photoLen) };
 }
 
+/** One appended-address record is an address field's width: 70 bytes of UCS-2LE (35 characters). */
+const ADDRESS_RECORD_BYTES = 70;
+
+/**
+ * The 30 03 reply body: the addresses written onto the card after it was issued, oldest first,
+ * in 70-byte UCS-2LE records, blank ones skipped [inference: the record width is the address
+ * field's; the reference names the command, not its layout].
+ */
+export function parseAddressReply(data: Buffer): string[] {
+  const out: string[] = [];
+  for (let at = 0; at + 2 <= data.length; at += ADDRESS_RECORD_BYTES) {
+    const rec = data.subarray(at, Math.min(at + ADDRESS_RECORD_BYTES, data.length - (data.length % 2)));
+    const text = rec.toString('utf16le').replaceAll('\u0000', ' ').trim();
+    if (text) out.push(text);
+  }
+  return out;
+}
+
+export interface ReaderDeps {
+  /** The USB edge; the `usb` package unless a test gives its mock twin. */
+  usbBackend?: () => Promise<UsbBackend>;
+}
+
 export class Ga467Reader extends BaseDevice {
   readonly #c: IdCardReaderConfig;
-  readonly #link: SerialLink;
+  readonly #link: Transport;
+  readonly #usb: boolean;
   readonly #parser: Ga467Parser;
   #pending: { resolve: (r: Reply | null) => void; timer: NodeJS.Timeout } | null = null;
   #poll: NodeJS.Timeout | null = null;
@@ -39,15 +67,27 @@ export class Ga467Reader extends BaseDevice {
   #cardLeft = true;
   readonly #baud: number;
 
-  constructor(c: IdCardReaderConfig, log: pino.Logger, now: () => number = Date.now) {
-    super({ id: c.id, role: 'idcard', kind: c.kind, path: c.path ?? null }, log, now);
+  constructor(c: IdCardReaderConfig, log: pino.Logger, now: () => number = Date.now, deps: ReaderDeps = {}) {
+    super({ id: c.id, role: 'idcard', kind: c.kind, path: c.link === 'usb' ? describeUsbLocator(c) : (c.path ?? null) }, log, now);
     this.#c = c;
+    this.#usb = c.link === 'usb';
     this.#baud = c.baud ?? DEFAULTS.idcard_baud;
     this.#parser = new Ga467Parser(
       (f) => this.#onFrame(f),
       (why, bytes) => this.log.debug({ why, bytes }, 'skipped bytes that are not a GA 467 frame'),
     );
-    this.#link = new SerialLink({ locator: c, baudRate: this.#baud, reconnectMaxMs: c.reconnect_max_ms ?? DEFAULTS.reconnect_max_ms, log: this.log });
+    const reconnectMaxMs = c.reconnect_max_ms ?? DEFAULTS.reconnect_max_ms;
+    this.#link = this.#usb
+      ? new UsbLink({
+          locator: c,
+          backend: deps.usbBackend ?? nodeUsbBackend,
+          interfaceNumber: c.usb_interface,
+          endpointIn: c.endpoint_in,
+          endpointOut: c.endpoint_out,
+          reconnectMaxMs,
+          log: this.log,
+        })
+      : new SerialLink({ locator: c, baudRate: this.#baud, reconnectMaxMs, log: this.log });
     this.#link.on('data', (chunk) => this.#parser.push(chunk));
     this.#link.on('state', (state, detail, path) => {
       if (state === 'connected') {
@@ -150,8 +190,8 @@ export class Ga467Reader extends BaseDevice {
     }
     const select = await this.request(CMD.selectCard, 1000);
     if (!select || select.sw3 !== 0x90) return;
-    // 1295 bytes at 10 bits per byte, plus the SAM's own decryption time.
-    const read = await this.request(CMD.readText, Math.ceil((1295 * 10 * 1000) / this.#baud) + 1500);
+    // 1295 bytes at 10 bits per byte (USB: no wire time to speak of), plus the SAM's own decryption time.
+    const read = await this.request(CMD.readText, (this.#usb ? 0 : Math.ceil((1295 * 10 * 1000) / this.#baud)) + 1500);
     if (gen !== this.#generation || !read) return;
     if (read.sw3 !== 0x90) {
       this.log.warn({ reason: statusReason(read.sw3) }, 'ID card read refused');
@@ -160,6 +200,14 @@ export class Ga467Reader extends BaseDevice {
     const { text, photo } = parseReadReply(read.data, false);
     const card = parseCardText(Buffer.from(text));
     if (!this.#cardLeft && card.id_number === this.#lastCard) return;
+    // Resident cards may carry addresses written after issue. 91 (item not on card) and readers
+    // that do not know the command (21) leave the card as it is.
+    const more = await this.request(CMD.readAddress, 1000);
+    if (gen !== this.#generation) return;
+    if (more?.sw3 === 0x90) {
+      const updates = parseAddressReply(more.data);
+      if (updates.length) card.address_updates = updates;
+    }
     this.#cardLeft = false;
     this.#lastCard = card.id_number;
     Object.defineProperty(card, 'photo', { value: Buffer.from(photo), enumerable: false });

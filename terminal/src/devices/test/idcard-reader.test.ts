@@ -1,12 +1,14 @@
-// Contract suite for the GA 467 reader adapter: on the pty simulator always, and on a real reader
-// when YSS_TEST_IDCARD=/dev/ttyUSB0 names one (place a card, unplug and replug when asked).
+// Contract suite for the GA 467 reader adapter, one suite for both links: on the pty simulator and
+// on the simulator behind the mock USB backend always, and on a real reader when
+// YSS_TEST_IDCARD=/dev/ttyUSB0 (serial) or YSS_TEST_IDCARD_USB=0400:c35a or =port:1-1.4 (USB)
+// names one (place a card, unplug and replug when asked).
 import { test, describe, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createDevice, type BaudRate, type IdCardReaderConfig } from '../index.ts';
-import { IdCardSim, type SimCard } from '../../../../scripts/sim/index.ts';
+import { createDevice, MockUsbBackend, MockUsbDevice, type BaudRate, type DeviceOptions, type IdCardReaderConfig } from '../index.ts';
+import { IdCardSim, openUsbIdCardSim, USB_IDCARD_SPEC, type SimCard } from '../../../../scripts/sim/index.ts';
 import { captureLog, nextReading, untilState } from './helpers.ts';
-import { hardwareTarget, simulatorTarget, suiteOptions, type Target } from './target.ts';
+import { hardwareTarget, simulatorTarget, suiteOptions, usbSimulatorTarget, type Target } from './target.ts';
 
 const CARD: SimCard = {
   name: '王小明',
@@ -40,11 +42,12 @@ const EXPECTED = {
 
 type Card = Record<string, unknown> & { photo?: Buffer };
 
-function contract(t: Target<IdCardSim>): void {
+type Link = Pick<IdCardReaderConfig, 'link' | 'path' | 'vid' | 'pid' | 'usb_port' | 'baud'>;
+
+function contract(t: Target<IdCardSim>, link: Link, options: DeviceOptions = {}): void {
   const { log, lines } = captureLog();
-  const config: IdCardReaderConfig = { id: 'idcard-1', role: 'idcard', kind: 'ga467-reader', path: t.path, poll_ms: 50, reconnect_max_ms: 400 };
-  if (t.baud) config.baud = t.baud as BaudRate;
-  const reader = createDevice(config, log);
+  const config: IdCardReaderConfig = { id: 'idcard-1', role: 'idcard', kind: 'ga467-reader', ...link, poll_ms: 50, reconnect_max_ms: 400 };
+  const reader = createDevice(config, log, options);
   const simOnly = { skip: t.where === 'hardware' && 'simulator only' };
   const seenCards: Card[] = [];
   reader.on('reading', (r) => r.kind === 'idcard' && seenCards.push(r.card as Card));
@@ -102,6 +105,21 @@ function contract(t: Target<IdCardSim>): void {
     assert.equal(((await got) as { card: Card }).card.id_number, '11010519491231002X');
   });
 
+  test('reads the appended-address record and a residence permit\'s own fields', simOnly, async () => {
+    const permit: SimCard = { ...CARD, type: 'J', id_number: '810000199201010021', permit_number: 'H60123456', issue_count: '02', address_updates: ['广东省广州市海珠区新港中路3号'] };
+    const got = nextReading(reader);
+    await t.act((sim) => {
+      sim.remove();
+      sim.place(permit);
+    }, '');
+    const card = ((await got) as { card: Card }).card;
+    assert.deepEqual(
+      [card.card_type, card.permit_number, card.issue_count, card.address_updates],
+      ['hmt_residence_permit', 'H60123456', '02', ['广东省广州市海珠区新港中路3号']],
+    );
+    await t.act((sim) => assert.equal(sim.commands.at(-1), '3003', 'the appended address is asked for after the read'), '');
+  });
+
   test('unplug is reported and after replug cards are read again', async () => {
     await t.unplug();
     await untilState(reader, 'disconnected', t.humanMs);
@@ -125,12 +143,26 @@ function contract(t: Target<IdCardSim>): void {
   });
 }
 
-const targets: [string, Target<IdCardSim> | null][] = [
-  ['simulator', simulatorTarget((peer) => IdCardSim.open(peer))],
-  ['hardware', hardwareTarget<IdCardSim>('YSS_TEST_IDCARD')],
-];
-for (const [where, target] of targets) {
-  describe(`GA 467 reader contract on the ${where}`, suiteOptions(target, 'YSS_TEST_IDCARD'), () => {
-    if (target) contract(target);
-  });
+/** `0400:c35a` or `port:1-1.4`, as YSS_TEST_IDCARD_USB gives it. */
+function usbLink(spec: string): Link {
+  const port = /^port:(.+)$/.exec(spec);
+  if (port) return { link: 'usb', usb_port: port[1] };
+  const [vid, pid] = spec.split(':');
+  return { link: 'usb', vid, pid };
 }
+
+const serialSim = simulatorTarget((peer) => IdCardSim.open(peer));
+const serialHw = hardwareTarget<IdCardSim>('YSS_TEST_IDCARD');
+const usbBackend = new MockUsbBackend();
+const usbSim = usbSimulatorTarget(usbBackend, new MockUsbDevice(USB_IDCARD_SPEC), (d) => openUsbIdCardSim(d));
+const usbHw = hardwareTarget<IdCardSim>('YSS_TEST_IDCARD_USB');
+
+describe('GA 467 reader contract on the serial simulator', () => contract(serialSim, { path: serialSim.path }));
+describe('GA 467 reader contract on the USB simulator', () =>
+  contract(usbSim, { link: 'usb', vid: '0400', pid: 'c35a' }, { usbBackend: async () => usbBackend }));
+describe('GA 467 reader contract on a serial reader', suiteOptions(serialHw, 'YSS_TEST_IDCARD'), () => {
+  if (serialHw) contract(serialHw, { path: serialHw.path, ...(serialHw.baud ? { baud: serialHw.baud as BaudRate } : {}) });
+});
+describe('GA 467 reader contract on a USB reader', { skip: usbHw ? false : 'set YSS_TEST_IDCARD_USB=vid:pid or port:1-1.4 to run on a real USB reader' }, () => {
+  if (usbHw) contract(usbHw, usbLink(usbHw.path));
+});

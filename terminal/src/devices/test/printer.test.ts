@@ -1,5 +1,7 @@
-// Contract suite for the ESC/POS printer: pty simulator always; a real printer when
-// YSS_TEST_PRINTER=/dev/ttyUSB2 names one (check the paper; unplug and replug when asked).
+// Contract suite for the ESC/POS printer, one suite for both links: the simulator on a pty opened
+// as a serial port, and the same simulator opened as a plain device node (link `usblp`, what a
+// USB printer-class /dev/usb/lp0 is) always; a real printer when YSS_TEST_PRINTER=/dev/ttyUSB2 or
+// =/dev/usb/lp0 names one (check the paper; open the cover, unplug and replug when asked).
 import { test, describe, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -11,9 +13,10 @@ import { hardwareTarget, simulatorTarget, suiteOptions, type Target } from './ta
 
 const TICKET = { title: '越秀区政务服务中心', number: 'A023', lines: ['业务: 户政办理', '前面还有 5 人'], qr: 'https://yss.example.cn/q/A023' };
 
-function contract(t: Target<PrinterSim>): void {
+function contract(t: Target<PrinterSim>, link?: 'usblp'): void {
   const config: EscPosPrinterConfig = { id: 'printer-1', role: 'printer', kind: 'escpos-printer', path: t.path, status_poll_ms: 100, reconnect_max_ms: 400 };
-  if (t.baud) config.baud = t.baud as BaudRate;
+  if (link) config.link = link;
+  if (t.baud && !link && !/\/lp\d+$/.test(t.path)) config.baud = t.baud as BaudRate;
   const printer = createDevice(config, captureLog().log) as PrinterDevice;
   const simOnly = { skip: t.where === 'hardware' && 'simulator only' };
   let paper: Promise<string> | null = null;
@@ -49,6 +52,24 @@ function contract(t: Target<PrinterSim>): void {
     assert.equal((await printer.print(TICKET)).ok, true);
   });
 
+  test('an open cover shows in health from the real-time status and print() refuses with cover_open', async () => {
+    await t.act((sim) => void (sim.coverOpen = true), 'open the printer\'s cover');
+    const h = await untilState(printer, 'error', t.humanMs);
+    assert.equal(h.detail, 'cover_open');
+    assert.deepEqual(await printer.print(TICKET), { ok: false, reason: 'cover_open' });
+    await t.act((sim) => void (sim.coverOpen = false), 'close the cover');
+    await untilState(printer, 'connected', t.humanMs);
+  });
+
+  test('offline shows in health and print() refuses with offline', simOnly, async () => {
+    await t.act((sim) => void (sim.offline = true), '');
+    const h = await untilState(printer, 'error', 3000);
+    assert.equal(h.detail, 'offline');
+    assert.deepEqual(await printer.print(TICKET), { ok: false, reason: 'offline' });
+    await t.act((sim) => void (sim.offline = false), '');
+    await untilState(printer, 'connected', 3000);
+  });
+
   test('while unplugged print() resolves offline, and after replug it prints again', async () => {
     await t.unplug();
     await untilState(printer, 'disconnected', t.humanMs);
@@ -62,15 +83,12 @@ function contract(t: Target<PrinterSim>): void {
   });
 }
 
-const targets: [string, Target<PrinterSim> | null][] = [
-  ['simulator', simulatorTarget((peer) => PrinterSim.open(peer))],
-  ['hardware', hardwareTarget<PrinterSim>('YSS_TEST_PRINTER')],
-];
-for (const [where, target] of targets) {
-  describe(`ESC/POS printer contract on the ${where}`, suiteOptions(target, 'YSS_TEST_PRINTER'), () => {
-    if (target) contract(target);
-  });
-}
+describe('ESC/POS printer contract on the simulator, as a serial port', () => contract(simulatorTarget((peer) => PrinterSim.open(peer))));
+describe('ESC/POS printer contract on the simulator, as a printer-class node', () => contract(simulatorTarget((peer) => PrinterSim.open(peer)), 'usblp'));
+const hardware = hardwareTarget<PrinterSim>('YSS_TEST_PRINTER');
+describe('ESC/POS printer contract on the hardware', suiteOptions(hardware, 'YSS_TEST_PRINTER'), () => {
+  if (hardware) contract(hardware);
+});
 
 describe('ESC/POS printer that never answers status queries', () => {
   test('is assumed ready and prints', async () => {

@@ -5,6 +5,7 @@
 import { join } from 'node:path';
 import QRCode from 'qrcode';
 import { openPtyPair, type PtyPair } from '../../../../scripts/sim/index.ts';
+import type { MockUsbBackend, MockUsbDevice } from '../usb/mock-backend.ts';
 import { tempDir } from './helpers.ts';
 
 export interface Target<S> {
@@ -42,6 +43,36 @@ export function simulatorTarget<S extends { close(): Promise<void> }>(open: (pee
       await pty?.close(); // killing socat is the unplug
       sim = null;
       pty = null;
+    },
+    async act(run) {
+      if (!sim) throw new Error('simulator is unplugged');
+      await run(sim);
+    },
+    async close() {
+      await this.unplug();
+    },
+  };
+}
+
+/**
+ * A simulator behind the mock USB backend: plug and unplug attach and detach the device (the
+ * backend tells the link, as libusb's hot-plug does), and `open` attaches a fresh simulator.
+ */
+export function usbSimulatorTarget<S extends { close(): Promise<void> }>(backend: MockUsbBackend, device: MockUsbDevice, open: (d: MockUsbDevice) => S): Target<S> {
+  let sim: S | null = null;
+  return {
+    where: 'simulator',
+    path: device.portPath,
+    baud: undefined,
+    humanMs: 5000,
+    async plug() {
+      sim = open(device);
+      backend.plug(device);
+    },
+    async unplug() {
+      backend.unplug(device);
+      await sim?.close();
+      sim = null;
     },
     async act(run) {
       if (!sim) throw new Error('simulator is unplugged');

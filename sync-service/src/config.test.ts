@@ -1,0 +1,25 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { LIMIT_DEFAULTS, parseServiceConfig } from './config.ts';
+
+const op = (name: string, roles = ['fleet']) => ({ name, token_sha256: 'a'.repeat(64), roles });
+
+test('operators with roles configure the service; limits default to the production values', () => {
+  const c = parseServiceConfig({ data_dir: 'd', operators: [op('li'), op('chen', ['fleet', 'unseal'])], limits: { request_timeout_ms: 2000 } }, '/srv');
+  assert.equal(c.data_dir, '/srv/d');
+  assert.deepEqual(c.operators.map((o) => [o.name, o.roles]), [['li', ['fleet']], ['chen', ['fleet', 'unseal']]]);
+  assert.equal(c.limits.request_timeout_ms, 2000);
+  assert.equal(c.limits.headers_timeout_ms, LIMIT_DEFAULTS.headers_timeout_ms);
+});
+
+test('a config without operators or the legacy admin_token is refused and says what it needs', () => {
+  assert.throws(() => parseServiceConfig({ data_dir: 'd' }, '/srv', 'service.json'), /invalid configuration service\.json:\n {2}- config: needs "operators" \(or the legacy "admin_token"\)/);
+});
+
+test('an operator listed twice, a token that is not a SHA-256, an unknown role or limit are refused', () => {
+  assert.throws(() => parseServiceConfig({ data_dir: 'd', operators: [op('li'), op('li')] }, '/'), /operator "li" is listed twice/);
+  assert.throws(() => parseServiceConfig({ data_dir: 'd', operators: [{ ...op('li'), token_sha256: 'secret' }] }, '/'), /token_sha256: must match pattern/);
+  assert.throws(() => parseServiceConfig({ data_dir: 'd', operators: [op('li', ['root'])] }, '/'), /roles\.0: must be equal to one of the allowed values/);
+  assert.throws(() => parseServiceConfig({ data_dir: 'd', admin_token: 'x'.repeat(16), limits: { max_sockets: 1 } }, '/'), /unknown key "max_sockets"/);
+  assert.throws(() => parseServiceConfig({ data_dir: 'd', admin_token: 'x'.repeat(16), limits: { request_timeout_ms: 0 } }, '/'), /request_timeout_ms: must be >= 1/);
+});

@@ -1,0 +1,74 @@
+// Anti-rollback across processes (issue 9 §2): a `terminal trust install` from a USB stick and a
+// running daemon share one SQLite file; the database, not either process's memory, decides.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openDatabase } from '../queue/index.ts';
+import { signTrustList, TrustStore } from './index.ts';
+import { makeRoot, makeWorld } from '../codes/test/helpers.ts';
+
+const repo = join(import.meta.dirname, '..', '..', '..');
+
+function relist(w: ReturnType<typeof makeWorld>, sequence: number): string {
+  return signTrustList({ ...w.payload, sequence }, { kid: w.root.root.kid, secretKey: w.root.secretKey });
+}
+
+/** The real `terminal trust install` command in its own process. */
+function trustInstall(dir: string, root: string, jws: string): { status: number | null; out: Record<string, unknown> } {
+  const file = join(dir, `list-${Math.random().toString(36).slice(2)}.jws`);
+  writeFileSync(file, jws);
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(repo, 'terminal', 'src', 'cli.ts'), 'trust', 'install', '--data', dir, '--root', root, file], {
+    cwd: repo,
+    encoding: 'utf8',
+  });
+  return { status: r.status, out: JSON.parse(r.stdout.trim() || '{}') as Record<string, unknown> };
+}
+
+test('a daemon pulling an older list cannot overwrite a newer one another process installed', () => {
+  const w = makeWorld({ sequence: 5 });
+  const dir = mkdtempSync(join(tmpdir(), 'yss-rollback-'));
+  const db = openDatabase(dir);
+  const daemon = TrustStore.open(db, [w.root.root]);
+  assert.equal(daemon.install(w.jws).status, 'installed');
+
+  const usb = trustInstall(dir, `${w.root.root.kid}:${w.root.root.x}`, relist(w, 10));
+  assert.deepEqual([usb.status, usb.out.status, usb.out.sequence], [0, 'installed', 10]);
+
+  const pulled = daemon.install(relist(w, 8));
+  assert.deepEqual([pulled.status, pulled.reason, pulled.sequence], ['refused', 'rollback', 10]);
+  const row = db.prepare('SELECT sequence FROM trust_list').get() as { sequence: number };
+  assert.equal(row.sequence, 10);
+  // Refusing it made the daemon look at the stored list, which it now uses.
+  assert.equal(daemon.index?.sequence, 10);
+  db.close();
+});
+
+test('a running daemon picks up a list installed by another process without a restart', () => {
+  const w = makeWorld({ sequence: 1 });
+  const dir = mkdtempSync(join(tmpdir(), 'yss-rollback-'));
+  const db = openDatabase(dir);
+  const daemon = TrustStore.open(db, [w.root.root]);
+  daemon.install(w.jws);
+  assert.deepEqual(daemon.refresh(), { status: 'unchanged', sequence: 1 });
+
+  trustInstall(dir, `${w.root.root.kid}:${w.root.root.x}`, relist(w, 4));
+  assert.equal(daemon.index?.sequence, 1);
+  assert.deepEqual(daemon.refresh(), { status: 'loaded', sequence: 4 });
+  assert.equal(daemon.index?.sequence, 4);
+  assert.deepEqual(daemon.refresh(), { status: 'unchanged', sequence: 4 });
+
+  // A list the daemon's roots do not open is refused with the reason, and still counts for rollback.
+  const other = makeRoot();
+  const foreign = signTrustList({ ...w.payload, sequence: 9 }, { kid: other.root.kid, secretKey: other.secretKey });
+  trustInstall(dir, `${other.root.kid}:${other.root.x}`, foreign);
+  const r = daemon.refresh();
+  assert.equal(r.status, 'refused');
+  assert.equal(r.sequence, 9);
+  assert.match(r.status === 'refused' ? r.message : '', /not pinned/);
+  assert.equal(daemon.index?.sequence, 4);
+  assert.equal(daemon.install(relist(w, 7)).reason, 'rollback');
+  db.close();
+});
