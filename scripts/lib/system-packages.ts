@@ -22,6 +22,9 @@ export const systemPackages: SystemPackage[] = [
     usedBy: 'Chinese glyphs in the kiosk UI tests (sizes and screenshots measure real text)',
     present: () => existsSync('/usr/share/fonts/truetype/wqy/wqy-microhei.ttc'),
   },
+  { name: 'postgresql', usedBy: 'PostgreSQL storage tests, multi-node proofs and benchmarks (throwaway clusters)', present: () => existsSync('/usr/lib/postgresql/15/bin/initdb') },
+  { name: 'haproxy', usedBy: 'multi-node proofs and benchmarks (several service nodes behind one address)', present: onPath('haproxy') },
+  { name: 'prometheus', usedBy: 'promtool, which checks and unit-tests the shipped alert rules', present: onPath('promtool') },
   { name: 'udev', usedBy: 'serial port enumeration (udevadm)', present: onPath('udevadm') },
   {
     name: 'libusb-1.0-0',

@@ -11,6 +11,7 @@ import net from 'node:net';
 import { HEADER_NONCE, HEADER_SIGNATURE, HEADER_TERMINAL, HEADER_TIME } from '../../terminal/src/protocol/index.ts';
 import { enrollTerminal, startProcess, type ServiceProcess } from '../test/process.ts';
 import { heartbeatOf } from '../test/support.ts';
+import { LIMIT_DEFAULTS } from '../src/config.ts';
 
 const STRANGERS = 8;
 const BODY = 16 * 1024 * 1024;
@@ -38,17 +39,18 @@ function post(url: URL, body: string, headers: Record<string, string>, agent: ht
  * A terminal's signed heartbeats (a SQLite commit each) alternating with unsigned GET /v1/time
  * (no disk), so the figures tell the event loop's share from the disk's.
  */
-async function heartbeatLatencies(svc: ServiceProcess, t: Awaited<ReturnType<typeof enrollTerminal>>, ms: number): Promise<{ heartbeat: number[]; time: number[] }> {
+async function heartbeatLatencies(svc: ServiceProcess, t: Awaited<ReturnType<typeof enrollTerminal>>, ms: number): Promise<{ heartbeat: number[]; time: number[]; shed: number }> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   const url = new URL('/v1/heartbeat', svc.url);
-  const out = { heartbeat: [] as number[], time: [] as number[] };
+  const out = { heartbeat: [] as number[], time: [] as number[], shed: 0 };
   const end = Date.now() + ms;
   while (Date.now() < end) {
     const body = JSON.stringify(heartbeatOf());
     let started = process.hrtime.bigint();
     const status = await post(url, body, { 'content-type': 'application/json', ...t.sign('POST', '/v1/heartbeat', body) }, agent);
     out.heartbeat.push(Number(process.hrtime.bigint() - started) / 1e6);
-    if (status !== 200) throw new Error(`the terminal's heartbeat got HTTP ${status}`);
+    if (status === 503) out.shed++;
+    else if (status !== 200) throw new Error(`the terminal's heartbeat got HTTP ${status}`);
     started = process.hrtime.bigint();
     await new Promise<void>((resolve, reject) => {
       http.get(new URL('/v1/time', svc.url), { agent }, (res) => res.resume().on('end', () => resolve())).on('error', reject);
@@ -153,7 +155,8 @@ async function guesses(svc: ServiceProcess) {
 }
 
 export async function run(): Promise<Record<string, number>> {
-  const svc = await startProcess();
+  // Production limits, lag shedding included.
+  const svc = await startProcess({ limits: { max_event_loop_delay_ms: LIMIT_DEFAULTS.max_event_loop_delay_ms } });
   try {
     const t = await enrollTerminal(svc);
     await heartbeatLatencies(svc, t, 1000); // warm-up
@@ -175,6 +178,7 @@ export async function run(): Promise<Record<string, number>> {
       strangers_legit_floor_p99_ms: p99(floor.heartbeat),
       strangers_time_p99_ms: p99(loaded.time),
       strangers_time_floor_p99_ms: p99(floor.time),
+      strangers_legit_shed_503: loaded.shed,
       strangers_bodies_refused_per_s: Math.round((refused / seconds) * 10) / 10,
       strangers_bodies_other_answers: Object.entries(counts).reduce((n, [k, v]) => (k === '401' ? n : n + v), 0),
       ...Object.fromEntries(Object.entries(counts).filter(([k]) => k !== "401").map(([k, v]) => [`strangers_bodies_answered_${k}`, v])),

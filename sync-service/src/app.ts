@@ -25,6 +25,7 @@ import {
 import type { UnsealAudit } from './audit.ts';
 import { LIMIT_DEFAULTS, type Limits, type Operator, type Role } from './config.ts';
 import { errors, ServiceError } from './errors.ts';
+import { createMetrics, registerMetrics } from './metrics.ts';
 import type { SealKeys } from './keys.ts';
 import * as S from './schemas.ts';
 import { guardSockets } from './sockets.ts';
@@ -95,7 +96,8 @@ const UNPARSED = Symbol('unparsed');
 
 export function buildApp(opts: AppOptions): FastifyInstance {
   const now = opts.now ?? Date.now;
-  const { storage } = opts;
+  const metrics = createMetrics(opts.storage, now);
+  const { storage } = metrics;
   const limits: Limits = { ...LIMIT_DEFAULTS, ...opts.limits };
   const bodyLimit = opts.bodyLimit ?? 16 * 1024 * 1024;
   const app = Fastify({
@@ -204,6 +206,10 @@ export function buildApp(opts: AppOptions): FastifyInstance {
   app.addHook('onSend', async (_req, reply) => {
     reply.header('x-yss-server-time', String(now()));
   });
+  registerMetrics(app, metrics, (auth) => {
+    const op = auth.startsWith('Bearer ') && auth.length <= 512 ? operators.get(sha256(auth.slice(7))) : undefined;
+    return op?.roles.includes('fleet') ?? false;
+  });
 
   app.setNotFoundHandler((req, reply) => {
     void reply.status(404).send({ error: 'YSS_SYNC_NOT_FOUND', message: errors.YSS_SYNC_NOT_FOUND.message.replace('%s', `route ${req.method} ${req.url.split('?')[0]}`) });
@@ -243,6 +249,9 @@ export function buildApp(opts: AppOptions): FastifyInstance {
   // quick 503 rather than a slow answer.
   void app.register(underPressure, {
     maxEventLoopDelay: limits.max_event_loop_delay_ms,
+    // A window with no lag sample at all counts as overloaded (under-pressure's rule): 5 s keeps a
+    // busy machine's start-up from shedding the first requests, and still sheds a stuck loop.
+    sampleInterval: 5000,
     maxHeapUsedBytes: limits.max_heap_used_bytes,
     exposeStatusRoute: false,
     pressureHandler: (req, reply, type) => {

@@ -26,8 +26,9 @@ export class UnsealAudit {
   private readonly fd: number;
   private prev: string;
 
-  constructor(dataDir: string) {
-    const path = join(dataDir, AUDIT_FILE);
+  /** `file`: the chain's name in dataDir (one per node process when several nodes share it). */
+  constructor(dataDir: string, file = AUDIT_FILE) {
+    const path = join(dataDir, file);
     this.fd = openSync(path, 'a', 0o600);
     this.prev = lastLineHash(this.fd);
   }

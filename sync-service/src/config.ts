@@ -31,8 +31,8 @@ export const LIMIT_DEFAULTS = {
   auth_failure_window_s: 60,
   /**
    * Load shedding (@fastify/under-pressure): 503 while the event loop lags or the heap is past
-   * these. The lag is the mean over each second; a second with no sample at all (the loop blocked
-   * throughout) counts as overloaded. 0 turns the lag check off.
+   * these. The lag is the mean over each 5 s; 5 s with no sample at all (the loop blocked
+   * throughout) count as overloaded. 0 turns the lag check off.
    */
   max_event_loop_delay_ms: 1000,
   max_heap_used_bytes: 1536 * 1024 * 1024,
@@ -56,6 +56,9 @@ export interface Operator {
   roles: Role[];
 }
 
+/** Connections each node keeps to PostgreSQL. */
+export const PG_POOL_SIZE = 10;
+
 export interface ServiceConfig {
   data_dir: string;
   host: string;
@@ -66,7 +69,12 @@ export interface ServiceConfig {
   body_limit: number;
   log_level: string;
   limits: Limits;
-  storage: { kind: 'sqlite' };
+  /**
+   * `sqlite` (default): one file in data_dir, for one node. `postgresql`: a shared database, for
+   * several stateless nodes (docs/scale.md); data_dir then holds only the seal key and each node's
+   * own lock and unseal audit.
+   */
+  storage: { kind: 'sqlite' } | { kind: 'postgresql'; url: string; pool_size: number };
 }
 
 const positive = { type: 'integer', minimum: 1 } as const;
@@ -104,10 +112,19 @@ const schema = {
       properties: Object.fromEntries(Object.keys(LIMIT_DEFAULTS).map((k) => [k, k === 'max_event_loop_delay_ms' ? { type: 'integer', minimum: 0 } : positive])),
     },
     storage: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['kind'],
-      properties: { kind: { enum: ['sqlite'] } },
+      oneOf: [
+        { type: 'object', additionalProperties: false, required: ['kind'], properties: { kind: { const: 'sqlite' } } },
+        {
+          type: 'object',
+          additionalProperties: false,
+          required: ['kind', 'url'],
+          properties: {
+            kind: { const: 'postgresql' },
+            url: { type: 'string', pattern: '^postgres(ql)?://' },
+            pool_size: { type: 'integer', minimum: 1, maximum: 200 },
+          },
+        },
+      ],
     },
   },
 } as const;
@@ -137,12 +154,13 @@ export function parseServiceConfig(value: unknown, baseDir: string, file = '<inl
   const names = new Set<string>();
   const dup = (raw.operators ?? []).find((o) => names.size === names.add(o.name).size);
   if (dup) throw new ConfigError(file, [`config.operators: operator "${dup.name}" is listed twice`]);
+  const storage: ServiceConfig['storage'] = raw.storage?.kind === 'postgresql' ? { ...raw.storage, pool_size: raw.storage.pool_size ?? PG_POOL_SIZE } : { kind: 'sqlite' };
   const config: ServiceConfig = {
     ...DEFAULTS,
-    storage: { kind: 'sqlite' },
     ...raw,
     operators: raw.operators ?? [],
     limits: { ...LIMIT_DEFAULTS, ...raw.limits },
+    storage,
     data_dir: resolve(baseDir, raw.data_dir),
   };
   return Object.freeze(config);

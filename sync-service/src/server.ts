@@ -1,13 +1,18 @@
 // Opens storage and keys from a config and listens. Prints one JSON log line with msg
 // "listening" and the url, which scripts wait for. Before anything in the data folder is opened
 // it takes the folder's lock: a second service on the same data is refused, naming the first.
+// With PostgreSQL, several nodes share the folder (it holds only the seal key) by design: the
+// database is the shared state, so there is no folder lock, and each node process keeps its own
+// unseal audit chain beside the others (unseal-audit-<host>-<pid>.jsonl).
 import { chmodSync, mkdirSync } from 'node:fs';
+import { hostname } from 'node:os';
 import pino from 'pino';
 import { buildApp } from './app.ts';
 import { UnsealAudit } from './audit.ts';
 import { configModeProblem, type ServiceConfig } from './config.ts';
 import { loadOrCreateSealKeys } from './keys.ts';
 import { lockDataDir } from './lock.ts';
+import { PgStorage } from './storage/pg.ts';
 import { SqliteStorage } from './storage/sqlite.ts';
 import type { Storage } from './storage/types.ts';
 
@@ -31,13 +36,14 @@ export async function startServer(config: Readonly<ServiceConfig>, configFile?: 
   }
   mkdirSync(config.data_dir, { recursive: true, mode: 0o700 });
   chmodSync(config.data_dir, 0o700);
-  const unlock = lockDataDir(config.data_dir);
+  const shared = config.storage.kind === 'postgresql';
+  const unlock = shared ? () => {} : lockDataDir(config.data_dir);
   let storage: Storage | null = null;
   let audit: UnsealAudit | null = null;
   try {
-    storage = openStorage(config.data_dir);
+    storage = await openStorage(config);
     const sealKeys = loadOrCreateSealKeys(config.data_dir);
-    audit = new UnsealAudit(config.data_dir);
+    audit = new UnsealAudit(config.data_dir, shared ? `unseal-audit-${hostname()}-${process.pid}.jsonl` : undefined);
     const app = buildApp({ storage, sealKeys, operators: config.operators, adminToken: config.admin_token, audit, logger, bodyLimit: config.body_limit, limits: config.limits });
     try {
       await app.listen({ host: config.host, port: config.port });
@@ -51,7 +57,7 @@ export async function startServer(config: Readonly<ServiceConfig>, configFile?: 
     const addr = app.server.address();
     const port = typeof addr === 'object' && addr ? addr.port : config.port;
     const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}/`;
-    logger.info({ url, pid: process.pid }, 'listening');
+    logger.info({ url, pid: process.pid, storage: config.storage.kind }, 'listening');
     const opened = { storage, audit };
     return {
       url,
@@ -70,7 +76,10 @@ export async function startServer(config: Readonly<ServiceConfig>, configFile?: 
   }
 }
 
-function openStorage(dataDir: string): Storage {
+export async function openStorage(config: Readonly<ServiceConfig>): Promise<Storage> {
+  const s = config.storage;
+  if (s.kind === 'postgresql') return PgStorage.open({ url: s.url, poolSize: s.pool_size });
+  const dataDir = config.data_dir;
   try {
     return new SqliteStorage(dataDir);
   } catch (e) {

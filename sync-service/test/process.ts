@@ -31,7 +31,9 @@ export function writeServiceConfig(dir: string, o: { limits?: Partial<Limits>; p
 
 export async function startProcess(o: { limits?: Partial<Limits>; dir?: string; onOutput?: (line: string) => void } = {}): Promise<ServiceProcess> {
   const dir = o.dir ?? mkdtempSync(join(tmpdir(), 'yss-svc-proc-'));
-  const config = writeServiceConfig(dir, { limits: o.limits });
+  // Lag shedding is off unless a test asks for it: these tests are about sockets and files, and
+  // share two cores with everything else running.
+  const config = writeServiceConfig(dir, { limits: { max_event_loop_delay_ms: 0, ...o.limits } });
   const child = await spawnListening('sync-service/src/cli.ts', ['serve', '--config', config], 'service', o.onOutput ? (_s, line) => o.onOutput!(line) : undefined);
   return {
     url: child.url,

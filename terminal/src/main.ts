@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import { ApiServer } from './api/index.ts';
+import { createTerminalMetrics } from './api/metrics.ts';
 import { kioskRoutes } from './api/kiosk-routes.ts';
 import { cameraRoute } from './api/camera-route.ts';
 import type { DeviceHealth, EventMessage, Health, VerdictMessage } from './api/messages.ts';
@@ -102,6 +103,7 @@ async function startLocked(config: Readonly<TerminalConfig>, log: Logger): Promi
     };
   };
 
+  const metrics = createTerminalMetrics(health);
   const pipeline = new Pipeline({
     db,
     scenario: config.scenario,
@@ -119,6 +121,7 @@ async function startLocked(config: Readonly<TerminalConfig>, log: Logger): Promi
       publish(m);
     },
     afterCommit: (m, device) => afterCommit(m, device),
+    observeVerify: metrics.observeVerify,
   });
 
   function afterCommit(m: VerdictMessage, from: DeviceHealth): void {
@@ -175,6 +178,7 @@ async function startLocked(config: Readonly<TerminalConfig>, log: Logger): Promi
           else if (r.status === 'installed') log.info({ sequence: r.sequence }, 'trust list installed');
         },
         observeServerTime: (ms) => clock.observe(Math.floor(ms / 1000), 'server'),
+        onError: metrics.countSyncError,
         heartbeat: () => {
           const h = health();
           return {
@@ -222,7 +226,7 @@ async function startLocked(config: Readonly<TerminalConfig>, log: Logger): Promi
         return [{ name: 'trust-list', version: t.sequence, updated_at: t.issued_at === null ? null : t.issued_at * 1000 }];
       },
     });
-  api = new ApiServer({ host: config.api.host, port: config.api.port, log, health, uiDir: UI_DIR, plugins: [routes, (app) => cameraRoute(app, devices.find((d): d is CameraScanner => d instanceof CameraScanner))] });
+  api = new ApiServer({ host: config.api.host, port: config.api.port, log, health, uiDir: UI_DIR, plugins: [routes, metrics.plugin, (app) => cameraRoute(app, devices.find((d): d is CameraScanner => d instanceof CameraScanner))] });
   const url = await api.listen();
   for (const d of devices) d.start();
   sync?.start();

@@ -27,6 +27,8 @@ export interface PipelineDeps {
   publish(message: VerdictMessage): void;
   /** Runs after the commit: printing, relays, scanner acknowledgement. */
   afterCommit(message: VerdictMessage, device: DeviceHealth): void;
+  /** Seconds each code took to verify (metrics). */
+  observeVerify?(seconds: number): void;
 }
 
 export class Pipeline {
@@ -42,7 +44,9 @@ export class Pipeline {
     const now = deps.now();
     let verdict: VerifyResult | null = null;
     if (reading.kind === 'code') {
+      const started = process.hrtime.bigint();
       verdict = verifyCode(reading.text, deps.trust.index, { now, skew: deps.skew, replay: deps.replay, allowReplay: allowsReplay(deps.scenario) });
+      deps.observeVerify?.(Number(process.hrtime.bigint() - started) / 1e9);
     }
     const trustIssued = deps.trust.index?.issuedAt ?? null;
     const d = decide(deps.scenario, reading, verdict, { now, skew: deps.skew, trustAge: trustIssued === null ? null : now - trustIssued });

@@ -82,6 +82,19 @@ test('a forged code (signed by a key the trust list does not hold) is refused th
   assert.equal(events.find((e) => e.seq === v.seq)?.body.reason, 'unknown_key');
 });
 
+test('the terminal and the service export Prometheus metrics of what just happened', async () => {
+  const metric = (text: string, name: string) => Number(text.split('\n').find((l) => l.startsWith(`${name} `))?.slice(name.length + 1));
+  const h = (await (await fetch(new URL('/api/health', stack.kioskUrl))).json()) as Health;
+  const terminal = await (await fetch(new URL('/metrics', stack.kioskUrl))).text();
+  assert.ok(metric(terminal, 'yss_terminal_verify_seconds_count') >= 3, 'the three codes scanned so far were timed');
+  assert.equal(metric(terminal, `yss_terminal_device_up{device="${h.devices[0]!.id}",role="scanner"}`), 1);
+  assert.equal(metric(terminal, 'yss_terminal_queue_last_seq'), h.queue.last_seq);
+  assert.equal(metric(terminal, 'yss_terminal_trust_list_sequence'), 1);
+  const service = await (await fetch(new URL('/metrics', stack.serviceUrl), { headers: { authorization: `Bearer ${stack.adminToken}` } })).text();
+  await waitFor(async () => metric(await (await fetch(new URL('/metrics', stack.serviceUrl), { headers: { authorization: `Bearer ${stack.adminToken}` } })).text(), 'yss_sync_ingested_events_total') >= 3);
+  assert.equal(metric(service, 'yss_fleet_terminals{status="active"}'), 1);
+});
+
 test('the terminal restarts from the same data and continues the sequence', async () => {
   const before = lastSeq();
   await stack.stopTerminal();

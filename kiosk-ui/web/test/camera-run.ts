@@ -89,11 +89,15 @@ export async function cameraRun(dir: string, opts: { angles: number[]; sizes: nu
     await page.waitForFunction(() => window.yssCamera !== undefined, undefined, { timeout: 30_000 });
     const total = scenes.reduce((n, s) => n + s.frames, 0);
     const hintShown = await page
-      .waitForSelector('.camera-hint:not([hidden])', { timeout: 8000 })
+      .waitForSelector('.camera-hint:not([hidden])', { timeout: 15_000 })
       .then(() => true)
       .catch(() => false);
     // One pass of the video, plus time for the last verdicts to be painted.
     await page.waitForTimeout((total / FPS) * 1000);
+    // A loaded machine may still be answering the last posts: wait for every verdict to be painted.
+    await page
+      .waitForFunction(() => (window.yssPaints?.length ?? 0) >= (window.yssCamera?.posts.length ?? 0), undefined, { timeout: 20_000 })
+      .catch(() => {});
     const data = (await page.evaluate(() => ({ cam: window.yssCamera!, paints: window.yssPaints ?? [] }))) as {
       cam: { posts: { text: string; at: number; scene: number | null }[]; sceneFirst: Record<string, number> };
       paints: { seq: number; at: number }[];

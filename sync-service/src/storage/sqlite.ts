@@ -7,6 +7,7 @@ import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { contentHashOfJson, eventHash, GENESIS_HASH, type Heartbeat, type WireEvent } from '../../../terminal/src/protocol/index.ts';
 import { ServiceError } from '../errors.ts';
+import { RATE_HIT_SQL, RATE_WINDOW_MAX_MS } from './rate-sql.ts';
 import type { IngestResult, Storage, StoredEvent, TerminalRecord } from './types.ts';
 
 const SCHEMA = `
@@ -45,6 +46,11 @@ CREATE TABLE IF NOT EXISTS nonces (
   expires_at BIGINT NOT NULL,
   PRIMARY KEY (terminal_id, nonce)
 );
+CREATE TABLE IF NOT EXISTS rate_limits (
+  key TEXT PRIMARY KEY,
+  window_start BIGINT NOT NULL,
+  count BIGINT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS trust_lists (
   sequence BIGINT PRIMARY KEY,
   jws TEXT NOT NULL,
@@ -71,6 +77,7 @@ export class SqliteStorage implements Storage {
   private readonly stmts;
   private readonly ingestTx;
   private lastNoncePrune = 0;
+  private lastRatePrune = 0;
 
   static file(dataDir: string): string {
     return join(dataDir, 'sync-service.db');
@@ -107,6 +114,8 @@ export class SqliteStorage implements Storage {
       countFor: d.prepare('SELECT count(*) FROM events WHERE terminal_id = ?').pluck(),
       publish: d.prepare('INSERT INTO trust_lists (sequence, jws, published_at) VALUES (?, ?, ?)'),
       trustList: d.prepare('SELECT jws, sequence FROM trust_lists ORDER BY sequence DESC LIMIT 1'),
+      rateHit: d.prepare(RATE_HIT_SQL.replace(/\$(\d)/g, (_, n: string) => `@p${n}`)),
+      pruneRates: d.prepare('DELETE FROM rate_limits WHERE window_start < ?'),
     };
     this.ingestTx = this.db.transaction((terminalId: string, events: WireEvent[], now: number, nonce?: { nonce: string; expiresAt: number }) => {
       if (nonce && this.stmts.useNonce.run(terminalId, nonce.nonce, nonce.expiresAt).changes !== 1) throw new ServiceError('YSS_SYNC_REPLAYED_NONCE', nonce.nonce);
@@ -219,11 +228,26 @@ export class SqliteStorage implements Storage {
   }
 
   async publishTrustList(jws: string, sequence: number, now: number): Promise<void> {
-    this.stmts.publish.run(sequence, jws, now);
+    this.db
+      .transaction(() => {
+        const current = this.stmts.trustList.get() as { sequence: number } | undefined;
+        if (current && sequence <= current.sequence) throw new ServiceError('YSS_SYNC_TRUST_LIST_ROLLBACK', sequence, current.sequence);
+        this.stmts.publish.run(sequence, jws, now);
+      })
+      .immediate();
   }
 
   async trustList(): Promise<{ jws: string; sequence: number } | null> {
     return (this.stmts.trustList.get() as { jws: string; sequence: number } | undefined) ?? null;
+  }
+
+  async rateHit(key: string, windowMs: number, now: number): Promise<{ count: number; resetAt: number }> {
+    if (now - this.lastRatePrune > 60_000) {
+      this.stmts.pruneRates.run(now - RATE_WINDOW_MAX_MS);
+      this.lastRatePrune = now;
+    }
+    const r = this.stmts.rateHit.get({ p1: key, p2: now, p3: windowMs }) as { count: number; window_start: number };
+    return { count: r.count, resetAt: r.window_start + windowMs };
   }
 
   async close(): Promise<void> {

@@ -1,5 +1,6 @@
-// The behaviour every Storage engine must have, as tests. sqlite.test.ts runs it for SQLite; the
-// PostgreSQL engine will run the same function, so the two cannot drift apart.
+// The behaviour every Storage engine must have, as tests. sqlite.test.ts runs it for SQLite and
+// pg.test.ts for PostgreSQL, so the two cannot drift apart. The concurrent cases matter for
+// PostgreSQL, where several nodes call at once; on SQLite they pass by construction.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { eventHash, GENESIS_HASH, type WireEvent } from '../../../terminal/src/protocol/index.ts';
@@ -102,5 +103,66 @@ export function storageContract(engine: string, open: () => Promise<{ storage: S
     await s.publishTrustList('a.b.c', 1, 1);
     await s.publishTrustList('d.e.f', 2, 2);
     assert.deepEqual(await s.trustList(), { jws: 'd.e.f', sequence: 2 });
+  });
+
+  withStorage('a trust list not newer than the published one is refused, even when published at once', async (s) => {
+    await s.publishTrustList('a.b.c', 5, 1);
+    await assert.rejects(s.publishTrustList('x.y.z', 5, 2), /trust list sequence 5 is not newer than the published 5/);
+    await assert.rejects(s.publishTrustList('x.y.z', 4, 2), /not newer/);
+    const racing = await Promise.allSettled([6, 6, 6, 6].map((seq, i) => s.publishTrustList(`r.${i}.x`, seq, 3)));
+    assert.equal(racing.filter((r) => r.status === 'fulfilled').length, 1, 'exactly one of four publications of sequence 6 wins');
+    assert.equal((await s.trustList())!.sequence, 6);
+  });
+
+  withStorage('the same batch uploaded concurrently is stored once, and the chain continues after it', async (s) => {
+    await s.createTerminal('t-1', 'desk', 'h', 1);
+    const c = chain(40);
+    const results = await Promise.all([0, 1, 2, 3].map((i) => s.ingest('t-1', c.slice(0, 30), 10 + i)));
+    assert.equal(results.reduce((n, r) => n + r.inserted, 0), 30, 'every event inserted by exactly one of the uploads');
+    assert.ok(results.every((r) => r.acked_through === 30));
+    assert.deepEqual(await s.ingest('t-1', c.slice(25), 20), { acked_through: 40, gap: null, inserted: 10, duplicates: 5 });
+    assert.equal(await s.countEvents('t-1'), 40);
+  });
+
+  withStorage('a nonce used concurrently is accepted once', async (s) => {
+    await s.createTerminal('t-1', 'desk', 'h', 1);
+    const c = chain(1);
+    const r = await Promise.allSettled([0, 1, 2].map(() => s.ingest('t-1', c, 1, { nonce: 'same', expiresAt: 100 })));
+    assert.equal(r.filter((x) => x.status === 'fulfilled').length, 1);
+    assert.ok(r.every((x) => x.status === 'fulfilled' || /already used/.test(String(x.reason))));
+    assert.deepEqual(await Promise.all([s.useNonce('t-2', 'k', 100, 1), s.useNonce('t-2', 'k', 100, 1)]).then((v) => v.sort()), [false, true]);
+  });
+
+  withStorage('a resent event that differs from the stored one breaks the chain and stores nothing', async (s) => {
+    await s.createTerminal('t-1', 'desk', 'h', 1);
+    const c = chain(3);
+    await s.ingest('t-1', c, 1);
+    const forged = chain(1, 2, c[0]!.hash)[0]!;
+    const other = { ...forged, body: { seq: 'forged' } };
+    const { hash: _drop, ...unhashed } = other;
+    const reforged = { ...unhashed, hash: eventHash(unhashed) };
+    await assert.rejects(s.ingest('t-1', [reforged, ...chain(1, 4, c[2]!.hash)], 2), /differs from the event already stored/);
+    assert.equal(await s.countEvents('t-1'), 3);
+    assert.equal((await s.events('t-1', 1, 1))[0]!.hash, c[1]!.hash);
+  });
+
+  withStorage('a rate-limit counter counts every hit once within its window, then starts again', async (s) => {
+    assert.deepEqual(await s.rateHit('k', 1000, 5000), { count: 1, resetAt: 6000 });
+    const hits = await Promise.all(Array.from({ length: 20 }, () => s.rateHit('k', 1000, 5500)));
+    assert.deepEqual(hits.map((h) => h.count).sort((a, b) => a - b), Array.from({ length: 20 }, (_, i) => i + 2), 'concurrent hits each get their own count');
+    assert.ok(hits.every((h) => h.resetAt === 6000));
+    assert.deepEqual(await s.rateHit('other', 1000, 5500), { count: 1, resetAt: 6500 }, 'keys are apart');
+    assert.deepEqual(await s.rateHit('k', 1000, 6000), { count: 1, resetAt: 7000 }, 'a new window at its end');
+  });
+
+  withStorage('content with tabs, newlines, backslashes and CJK survives storage byte for byte', async (s) => {
+    await s.createTerminal('t-1', 'desk', 'h', 1);
+    const weird = { name: '张三\t\n', raw: 'a\tb\\c\r\nd\u0000', nested: { k: ['\\N', null, 1.5] } };
+    const e0 = { seq: 1, type: 'registration', at: 1, trusted_at: 1, scenario: 'hotel-checkin', droppable: false, body: weird, sealed: null, prev_hash: GENESIS_HASH };
+    const e = { ...e0, hash: eventHash(e0) };
+    await s.ingest('t-1', [e], 1);
+    const [back] = await s.events('t-1', 0, 1);
+    assert.deepEqual(back!.body, weird);
+    assert.equal(eventHash(back!), e.hash);
   });
 }

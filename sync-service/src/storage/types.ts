@@ -1,5 +1,6 @@
-// What the service needs from a database. SQLite implements it now; PostgreSQL will, so every
-// method is async (a network database cannot answer synchronously) and the SQL stays portable:
+// What the service needs from a database: SQLite (sqlite.ts, the embedded default) and PostgreSQL
+// (pg.ts, for several nodes) implement it. Every method is async (a network database cannot
+// answer synchronously) and the SQL stays portable:
 // BIGINT, TEXT, INSERT ... ON CONFLICT DO NOTHING, no SQLite-only functions. The only per-engine
 // part is how ingest serializes one terminal's batches (SQLite: BEGIN IMMEDIATE; PostgreSQL:
 // SELECT ... FOR UPDATE on the terminal's row). storage-contract.ts is the test every engine runs.
@@ -56,7 +57,18 @@ export interface Storage {
   heartbeat(terminalId: string, data: Heartbeat, now: number): Promise<void>;
   events(terminalId: string, afterSeq: number, limit: number): Promise<StoredEvent[]>;
   countEvents(terminalId?: string): Promise<number>;
+  /**
+   * Stores a trust list as the newest. Throws ServiceError YSS_SYNC_TRUST_LIST_ROLLBACK when a list
+   * with this or a higher sequence is stored, atomically: two nodes publishing at once cannot both
+   * pass the check.
+   */
   publishTrustList(jws: string, sequence: number, now: number): Promise<void>;
   trustList(): Promise<{ jws: string; sequence: number } | null>;
+  /**
+   * Counts one hit on `key` in a fixed window of `windowMs` starting at its first hit, and
+   * returns the count so far and when the window ends. Shared by every node on the database:
+   * the rate limits of several nodes are one limit (rate-limit-store.ts).
+   */
+  rateHit(key: string, windowMs: number, now: number): Promise<{ count: number; resetAt: number }>;
   close(): Promise<void>;
 }

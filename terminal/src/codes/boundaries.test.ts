@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createPublicKey } from 'node:crypto';
 import nacl from 'tweetnacl';
-import { ALG_EDDSA, base45Decode, base45Encode, sigStructure, verifyCode, verifySignature } from './index.ts';
+import { ALG_EDDSA, ALG_ES256, ALG_PS256, base45Decode, base45Encode, sigStructure, verifyCode, verifySignature } from './index.ts';
 import { openTrustList, signTrustList, type TrustIndex } from '../trust/index.ts';
 import { makeWorld, NOW, hcertCode, type World } from './test/helpers.ts';
 
@@ -29,6 +29,8 @@ test('base45 refuses a group above 65535 and a final pair above 255, and takes t
   assert.equal(base45Decode('0'), null);
   assert.equal(base45Decode('abc'), null);
   assert.equal(base45Decode('AB\u0141'), null);
+  assert.equal(base45Decode('\u0080AA'), null, 'the first code point past ASCII');
+  assert.equal(base45Decode('AA\u007f'), null);
   for (const n of [0, 1, 2, 3, 5, 64]) {
     const bytes = Uint8Array.from({ length: n }, (_, i) => (i * 97 + 13) & 0xff);
     assert.deepEqual([...base45Decode(base45Encode(bytes))!], [...bytes]);
@@ -87,4 +89,7 @@ test('a signature of the wrong length is refused for each alg', () => {
   const sig = nacl.sign.detached(data, w.gd.secretKey);
   assert.equal(verifySignature(ALG_EDDSA, key, data, Uint8Array.from([...sig, 0])), false);
   assert.equal(verifySignature(-1, key, data, sig), false);
+  // node:crypto throws for an Ed25519 key under ECDSA options: still exactly false, never a throw.
+  assert.equal(verifySignature(ALG_ES256, key, data, sig), false);
+  assert.equal(verifySignature(ALG_PS256, key, data, sig), false);
 });

@@ -48,7 +48,7 @@ async function until<T>(f: () => T | Promise<T>, what: string, ms = 10_000): Pro
   }
 }
 
-async function makeEngine(url: string, o: Partial<SyncOptions> = {}, deps: { installed?: string[]; times?: number[]; heartbeat?: () => Heartbeat } = {}): Promise<SyncEngine> {
+async function makeEngine(url: string, o: Partial<SyncOptions> = {}, deps: { installed?: string[]; times?: number[]; errors?: string[]; heartbeat?: () => Heartbeat } = {}): Promise<SyncEngine> {
   const code = o.enrollmentCode ?? (await svc.admin('POST', '/admin/terminals', { name: 'engine test' })).json.enrollment_code;
   const identity = loadOrCreateIdentity(dir);
   engine = new SyncEngine(
@@ -72,6 +72,7 @@ async function makeEngine(url: string, o: Partial<SyncOptions> = {}, deps: { ins
       log: silent,
       installTrustList: (jws) => deps.installed?.push(jws),
       observeServerTime: (ms) => deps.times?.push(ms),
+      onError: (code) => deps.errors?.push(code),
       heartbeat: deps.heartbeat ?? (() => ({
         version: 'test',
         status: 'ok',
@@ -169,9 +170,11 @@ test('with the service down the engine reports offline and backs off, then drain
   const port = Number(new URL(url).port);
   const code = (await svc.admin('POST', '/admin/terminals', { name: 'offline' })).json.enrollment_code as string;
   await svc.app.close();
-  const e = await makeEngine(url, { backoffMaxMs: 100, enrollmentCode: code });
+  const errors: string[] = [];
+  const e = await makeEngine(url, { backoffMaxMs: 100, enrollmentCode: code }, { errors });
   await until(() => e.health.state === 'offline', 'offline state');
   assert.match(e.health.last_error!, /ECONNREFUSED|YSS_SYNC_NETWORK/);
+  assert.ok(errors.length >= 1 && errors.every((c) => c === 'YSS_SYNC_NETWORK'), `each failure reported by code (metrics): ${errors.join(',')}`);
   const dir2 = svc.dir;
   await svc.storage.close();
   svc = await startTestService({ dir: dir2 });

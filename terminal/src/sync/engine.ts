@@ -61,6 +61,8 @@ export interface SyncDeps {
   /** Called with the service's clock (unix ms) from each reply. */
   observeServerTime(ms: number): void;
   heartbeat(): Heartbeat;
+  /** Called with the code of every failed exchange (metrics). */
+  onError?(code: string): void;
   now?: () => number;
   random?: () => number;
 }
@@ -181,6 +183,7 @@ export class SyncEngine {
     // About to wait: make what the service confirmed so far count (backlog, quota room).
     this.writeAck();
     const err = e instanceof SyncError ? e : new SyncError('YSS_SYNC_NETWORK', describe(e));
+    this.deps.onError?.(err.code);
     const permanent = err.code === 'YSS_SYNC_NOT_ENROLLED' || err.code === 'YSS_SYNC_TERMINAL_REVOKED';
     this.state = { ...this.state, state: permanent ? 'unenrolled' : err.status ? 'backoff' : 'offline', last_error: `${err.code}: ${err.message}` };
     const cap = Math.min(this.opts.backoffMaxMs, 500 * 2 ** Math.min(this.failures, 20));

@@ -1,0 +1,314 @@
+// The central store for several service nodes: PostgreSQL through `pg`'s pool. Everything a node
+// must agree on with the others lives here (terminals, chains, request nonces, trust lists), so
+// the nodes themselves hold nothing but caches of public keys.
+//
+// Ingest serializes one terminal's uploads with SELECT ... FOR UPDATE on its row, checks the
+// chain in JS against the head it read, and writes the new events in one statement: a multi-row
+// INSERT ... ON CONFLICT DO NOTHING from arrays (unnest) for ordinary batches, COPY for large
+// ones, where it pays (measured in bench/pg-ingest.bench.ts). The event hashes are checked before
+// a connection is taken, so the row lock is held only for the database work.
+import pg from 'pg';
+import copyStreams from 'pg-copy-streams';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { contentHashOfJson, eventHash, GENESIS_HASH, type Heartbeat, type WireEvent } from '../../../terminal/src/protocol/index.ts';
+import { ServiceError } from '../errors.ts';
+import { ensurePartitions, LOCK_PUBLISH, migrate } from './pg-schema.ts';
+import { RATE_HIT_SQL, RATE_WINDOW_MAX_MS } from './rate-sql.ts';
+import type { IngestResult, Storage, StoredEvent, TerminalRecord } from './types.ts';
+
+export interface PgStorageOptions {
+  /** libpq-style connection string, e.g. postgresql://yss@db-1:5432/yss. */
+  url: string;
+  /** Connections this node keeps open. */
+  poolSize?: number;
+  /** New rows in one upload from which COPY is used instead of a multi-row INSERT. */
+  copyFrom?: number;
+  /** The clock for partition upkeep. */
+  now?: () => number;
+}
+
+export const PG_DEFAULTS = {
+  poolSize: 10,
+  copyFrom: 1000, // rows
+} as const;
+
+// BIGINT columns hold unix ms and sequences, all below 2^53: read them as numbers.
+const types = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === pg.types.builtins.INT8 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+};
+
+const TERMINAL_COLS = 'id, name, public_key, status, created_at, head_seq, head_hash, head_at, last_heartbeat_at, heartbeat';
+const EVENT_COLS = 'terminal_id, seq, type, at, trusted_at, scenario, droppable, body, sealed, prev_hash, hash, tombstone, received_at';
+// New events and the moved head in one statement (one round trip): the terminal id and the
+// receive time once, the columns as arrays.
+const INSERT_EVENTS_AND_HEAD = `WITH ins AS (
+    INSERT INTO events (${EVENT_COLS})
+    SELECT $1::text, s.seq, s.type, s.at, s.trusted_at, s.scenario, s.droppable, s.body, s.sealed, s.prev_hash, s.hash, s.tombstone, $2::bigint
+      FROM unnest($3::bigint[], $4::text[], $5::bigint[], $6::bigint[], $7::text[], $8::boolean[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[])
+        AS s(seq, type, at, trusted_at, scenario, droppable, body, sealed, prev_hash, hash, tombstone)
+    ON CONFLICT DO NOTHING)
+  UPDATE terminals SET head_seq = $14, head_hash = $15, head_at = $2 WHERE id = $1`;
+
+interface Row {
+  e: WireEvent;
+  body: string;
+  sealed: string | null;
+}
+
+/** COPY text format: backslash, tab, newline and carriage return escaped; NULL is \N. */
+function copyField(v: string | number | boolean | null): string {
+  if (v === null) return '\\N';
+  if (typeof v !== 'string') return String(v);
+  return v.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'));
+}
+
+export class PgStorage implements Storage {
+  private readonly pool: pg.Pool;
+  private readonly copyFrom: number;
+  private readonly now: () => number;
+  private lastNoncePrune = 0;
+  private lastRatePrune = 0;
+  /** Partitions exist through this instant; upkeep runs again before it. */
+  private partitionsUntil = 0;
+  private upkeep: Promise<unknown> | null = null;
+
+  private constructor(o: PgStorageOptions) {
+    this.pool = new pg.Pool({ connectionString: o.url, max: o.poolSize ?? PG_DEFAULTS.poolSize, types, application_name: 'yss-sync-service' });
+    // An idle connection that dies (database restart) must not take the process down.
+    this.pool.on('error', () => undefined);
+    this.copyFrom = o.copyFrom ?? PG_DEFAULTS.copyFrom;
+    this.now = o.now ?? Date.now;
+  }
+
+  /** Connects, applies pending migrations and makes the current months' partitions. */
+  static async open(o: PgStorageOptions): Promise<PgStorage> {
+    const s = new PgStorage(o);
+    try {
+      const c = await s.pool.connect();
+      try {
+        await migrate(c);
+      } finally {
+        c.release();
+      }
+      // Like at ingest, failed upkeep is not fatal (a role without DDL rights): retried later.
+      await s.maintainPartitions().catch(() => (s.partitionsUntil = s.now() + 60_000));
+      return s;
+    } catch (e) {
+      await s.pool.end();
+      throw e;
+    }
+  }
+
+  /** Creates the partitions of last month through three months ahead; cheap when they exist. */
+  async maintainPartitions(): Promise<string[]> {
+    const now = this.now();
+    const c = await this.pool.connect();
+    try {
+      const created = await ensurePartitions(c, now);
+      // Run again two months from the last one's start, well before it is needed.
+      const d = new Date(now);
+      this.partitionsUntil = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 2, 1);
+      return created;
+    } finally {
+      c.release();
+    }
+  }
+
+  private async tx<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+    const c = await this.pool.connect();
+    try {
+      await c.query('BEGIN');
+      const r = await fn(c);
+      await c.query('COMMIT');
+      return r;
+    } catch (e) {
+      await c.query('ROLLBACK').catch(() => undefined);
+      throw e;
+    } finally {
+      c.release();
+    }
+  }
+
+  async createTerminal(id: string, name: string, codeHash: string, now: number): Promise<void> {
+    await this.pool.query("INSERT INTO terminals (id, name, enrollment_code_hash, status, created_at, head_hash) VALUES ($1, $2, $3, 'pending', $4, $5)", [id, name, codeHash, now, GENESIS_HASH]);
+  }
+
+  async enroll(codeHash: string, publicKey: string): Promise<TerminalRecord | null> {
+    return this.tx(async (c) => {
+      const t = (await c.query<{ id: string; status: string; public_key: string | null }>('SELECT id, status, public_key FROM terminals WHERE enrollment_code_hash = $1 FOR UPDATE', [codeHash])).rows[0];
+      if (!t) return null;
+      if (t.status === 'pending') await c.query("UPDATE terminals SET public_key = $1, status = 'active' WHERE id = $2", [publicKey, t.id]);
+      else if (t.status !== 'active' || t.public_key !== publicKey) return null;
+      return (await c.query<TerminalRecord>(`SELECT ${TERMINAL_COLS} FROM terminals WHERE id = $1`, [t.id])).rows[0] ?? null;
+    });
+  }
+
+  async getTerminal(id: string): Promise<TerminalRecord | null> {
+    return (await this.pool.query<TerminalRecord>(`SELECT ${TERMINAL_COLS} FROM terminals WHERE id = $1`, [id])).rows[0] ?? null;
+  }
+
+  async listTerminals(): Promise<TerminalRecord[]> {
+    return (await this.pool.query<TerminalRecord>(`SELECT ${TERMINAL_COLS} FROM terminals ORDER BY created_at, id`)).rows;
+  }
+
+  async revokeTerminal(id: string): Promise<boolean> {
+    return (await this.pool.query("UPDATE terminals SET status = 'revoked', enrollment_code_hash = NULL WHERE id = $1", [id])).rowCount === 1;
+  }
+
+  /** Expired nonces can never be replayed (the request time check refuses them first). */
+  private pruneNonces(now: number): void {
+    if (now - this.lastNoncePrune > 60_000) {
+      this.lastNoncePrune = now;
+      this.pool.query('DELETE FROM nonces WHERE expires_at < $1', [now]).catch(() => (this.lastNoncePrune = 0));
+    }
+  }
+
+  async useNonce(terminalId: string, nonce: string, expiresAt: number, now: number): Promise<boolean> {
+    this.pruneNonces(now);
+    return (await this.pool.query('INSERT INTO nonces (terminal_id, nonce, expires_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [terminalId, nonce, expiresAt])).rowCount === 1;
+  }
+
+  async ingest(terminalId: string, events: WireEvent[], now: number, nonce?: { nonce: string; expiresAt: number }): Promise<IngestResult> {
+    this.pruneNonces(now);
+    if (this.now() >= this.partitionsUntil) {
+      // Upkeep that fails (no DDL right, a lock not had) must not stop ingest: rows outside every
+      // partition wait in events_default, and upkeep is tried again a minute later.
+      this.upkeep ??= this.maintainPartitions()
+        .catch(() => (this.partitionsUntil = this.now() + 60_000))
+        .finally(() => (this.upkeep = null));
+      await this.upkeep;
+    }
+    // Content checks need no database: do them before taking the terminal's lock.
+    const rows: Row[] = events.map((e) => {
+      if (e.tombstone !== undefined && !e.droppable) throw new ServiceError('YSS_SYNC_CHAIN_BROKEN', e.seq, 'tombstone of an event that was not droppable');
+      const body = JSON.stringify(e.body);
+      const sealed = e.sealed ? JSON.stringify(e.sealed) : null;
+      if (eventHash(e, e.tombstone ?? contentHashOfJson(body, sealed)) !== e.hash) throw new ServiceError('YSS_SYNC_CHAIN_BROKEN', e.seq, 'hash does not match its content');
+      return { e, body, sealed };
+    });
+    return this.tx(async (c) => {
+      // The nonce and the terminal's lock in one round trip. The nonce is inserted first (a CTE
+      // runs even when unreferenced rows follow), so a replay is refused before any event is read.
+      const t = (
+        await c.query<{ head_seq: number; head_hash: string; nonce_ok: boolean }>(
+          nonce
+            ? `WITH n AS (INSERT INTO nonces (terminal_id, nonce, expires_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING 1)
+               SELECT head_seq, head_hash, EXISTS (SELECT 1 FROM n) AS nonce_ok FROM terminals WHERE id = $1 FOR UPDATE`
+            : 'SELECT head_seq, head_hash, true AS nonce_ok FROM terminals WHERE id = $1 FOR UPDATE',
+          nonce ? [terminalId, nonce.nonce, nonce.expiresAt] : [terminalId],
+        )
+      ).rows[0];
+      if (!t) throw new ServiceError('YSS_SYNC_TERMINAL_UNKNOWN', terminalId);
+      if (!t.nonce_ok) throw new ServiceError('YSS_SYNC_REPLAYED_NONCE', nonce!.nonce);
+      let head = t.head_seq;
+      let headHash = t.head_hash;
+      const fresh: Row[] = [];
+      const old = rows.filter((r) => r.e.seq <= head);
+      let gap: IngestResult['gap'] = null;
+      // Stored hashes of the resent events, in one query.
+      const stored = new Map<number, string>();
+      if (old.length) {
+        const r = await c.query<{ seq: number; hash: string }>('SELECT seq, hash FROM events WHERE terminal_id = $1 AND seq = ANY($2::bigint[])', [terminalId, old.map((o) => o.e.seq)]);
+        for (const x of r.rows) stored.set(x.seq, x.hash);
+      }
+      let duplicates = 0;
+      for (const r of rows) {
+        const e = r.e;
+        if (e.seq <= head) {
+          const h = stored.get(e.seq);
+          if (h !== undefined && h !== e.hash) throw new ServiceError('YSS_SYNC_CHAIN_BROKEN', e.seq, 'differs from the event already stored with this sequence');
+          duplicates++;
+          continue;
+        }
+        if (e.seq !== head + 1) {
+          gap = { expected: head + 1, got: e.seq };
+          break;
+        }
+        if (e.prev_hash !== headHash) throw new ServiceError('YSS_SYNC_CHAIN_BROKEN', e.seq, 'prev_hash does not match the previous event');
+        fresh.push(r);
+        head = e.seq;
+        headHash = e.hash;
+      }
+      if (fresh.length >= this.copyFrom) {
+        await this.copyEvents(c, terminalId, fresh, now);
+        await c.query('UPDATE terminals SET head_seq = $1, head_hash = $2, head_at = $3 WHERE id = $4', [head, headHash, now, terminalId]);
+      } else if (fresh.length) {
+        await this.insertEvents(c, terminalId, fresh, now, head, headHash);
+      }
+      return { acked_through: head, gap, inserted: fresh.length, duplicates };
+    });
+  }
+
+  private async insertEvents(c: pg.PoolClient, terminalId: string, rows: Row[], now: number, head: number, headHash: string): Promise<void> {
+    const cols: unknown[][] = Array.from({ length: 11 }, () => new Array(rows.length));
+    rows.forEach(({ e, body, sealed }, i) => {
+      const v = [e.seq, e.type, e.at, e.trusted_at, e.scenario, e.droppable, body, sealed, e.prev_hash, e.hash, e.tombstone ?? null];
+      for (let k = 0; k < 11; k++) cols[k]![i] = v[k];
+    });
+    await c.query(INSERT_EVENTS_AND_HEAD, [terminalId, now, ...cols, head, headHash]);
+  }
+
+  /** COPY cannot skip conflicts: it is used only for rows above the head read under the lock, which cannot exist yet. */
+  private async copyEvents(c: pg.PoolClient, terminalId: string, rows: Row[], now: number): Promise<void> {
+    const id = copyField(terminalId);
+    const lines = rows.map(
+      ({ e, body, sealed }) =>
+        `${id}\t${e.seq}\t${copyField(e.type)}\t${e.at}\t${e.trusted_at}\t${copyField(e.scenario)}\t${e.droppable}\t${copyField(body)}\t${copyField(sealed)}\t${copyField(e.prev_hash)}\t${copyField(e.hash)}\t${copyField(e.tombstone ?? null)}\t${now}\n`,
+    );
+    await pipeline(Readable.from([lines.join('')]), c.query(copyStreams.from(`COPY events (${EVENT_COLS}) FROM STDIN`)));
+  }
+
+  async heartbeat(terminalId: string, data: Heartbeat, now: number): Promise<void> {
+    await this.pool.query('UPDATE terminals SET last_heartbeat_at = $1, heartbeat = $2 WHERE id = $3', [now, JSON.stringify(data), terminalId]);
+  }
+
+  async events(terminalId: string, afterSeq: number, limit: number): Promise<StoredEvent[]> {
+    const r = await this.pool.query<Omit<StoredEvent, 'body' | 'sealed' | 'tombstone'> & { body: string; sealed: string | null; tombstone: string | null }>(
+      `SELECT ${EVENT_COLS} FROM events WHERE terminal_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
+      [terminalId, afterSeq, limit],
+    );
+    return r.rows.map((row) => {
+      const { tombstone, ...rest } = row;
+      const e: StoredEvent = { ...rest, body: JSON.parse(row.body) as Record<string, unknown>, sealed: row.sealed ? JSON.parse(row.sealed) : null };
+      if (tombstone) e.tombstone = tombstone;
+      return e;
+    });
+  }
+
+  async countEvents(terminalId?: string): Promise<number> {
+    const r = terminalId
+      ? await this.pool.query<{ n: number }>('SELECT count(*) AS n FROM events WHERE terminal_id = $1', [terminalId])
+      : await this.pool.query<{ n: number }>('SELECT count(*) AS n FROM events');
+    return r.rows[0]!.n;
+  }
+
+  async publishTrustList(jws: string, sequence: number, now: number): Promise<void> {
+    // Nodes publishing at once are serialized, and the newer-than check holds across them.
+    await this.tx(async (c) => {
+      await c.query('SELECT pg_advisory_xact_lock($1)', [LOCK_PUBLISH]);
+      const current = (await c.query<{ sequence: number }>('SELECT max(sequence) AS sequence FROM trust_lists')).rows[0]?.sequence;
+      if (current != null && sequence <= current) throw new ServiceError('YSS_SYNC_TRUST_LIST_ROLLBACK', sequence, current);
+      await c.query('INSERT INTO trust_lists (sequence, jws, published_at) VALUES ($1, $2, $3)', [sequence, jws, now]);
+    });
+  }
+
+  async trustList(): Promise<{ jws: string; sequence: number } | null> {
+    return (await this.pool.query<{ jws: string; sequence: number }>('SELECT jws, sequence FROM trust_lists ORDER BY sequence DESC LIMIT 1')).rows[0] ?? null;
+  }
+
+  async rateHit(key: string, windowMs: number, now: number): Promise<{ count: number; resetAt: number }> {
+    if (now - this.lastRatePrune > 60_000) {
+      this.lastRatePrune = now;
+      this.pool.query('DELETE FROM rate_limits WHERE window_start < $1', [now - RATE_WINDOW_MAX_MS]).catch(() => (this.lastRatePrune = 0));
+    }
+    const r = (await this.pool.query<{ count: number; window_start: number }>(RATE_HIT_SQL, [key, now, windowMs])).rows[0]!;
+    return { count: r.count, resetAt: r.window_start + windowMs };
+  }
+
+  async close(): Promise<void> {
+    await this.upkeep?.catch(() => undefined);
+    await this.pool.end();
+  }
+}

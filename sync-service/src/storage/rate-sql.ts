@@ -1,0 +1,10 @@
+// The rate-limit counter's one statement, the same on both engines: a row per key, reset when its
+// window has passed, incremented otherwise, in one atomic upsert. $1 key, $2 now, $3 window (ms).
+export const RATE_HIT_SQL = `INSERT INTO rate_limits (key, window_start, count) VALUES ($1, $2, 1)
+  ON CONFLICT (key) DO UPDATE SET
+    count = CASE WHEN rate_limits.window_start + $3 <= $2 THEN 1 ELSE rate_limits.count + 1 END,
+    window_start = CASE WHEN rate_limits.window_start + $3 <= $2 THEN $2 ELSE rate_limits.window_start END
+  RETURNING count, window_start`;
+
+/** Windows longer than this are not supported: rows older are pruned. */
+export const RATE_WINDOW_MAX_MS = 24 * 3600_000;
