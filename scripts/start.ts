@@ -6,21 +6,37 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { IdCardSim, MrzSim, passportLines, PrinterSim, RelaySim } from './sim/index.ts';
+import { DataFolderBusyError, lockDataDir } from '../terminal/src/data-lock.ts';
 import { REPO, Stack } from './lib/stack.ts';
 import { loadShippedVenue, presentLines, venueDevices, VENUES_DIR } from './lib/venue-devices.ts';
 
-const DATA = join(REPO, 'data', 'demo');
+// YSS_DEMO_DIR puts the demo's data elsewhere (the tests use it to try a second start).
+const DATA = process.env.YSS_DEMO_DIR ? resolve(process.env.YSS_DEMO_DIR) : join(REPO, 'data', 'demo');
 
-async function freePort(preferred: number): Promise<number> {
+/** `preferred` if it is free; otherwise says so and lets the system pick a port. */
+async function freePort(preferred: number, what: string): Promise<number> {
   return new Promise((resolve) => {
     const s = createServer();
-    s.once('error', () => resolve(0));
+    s.once('error', (e: NodeJS.ErrnoException) => {
+      console.error(`port ${preferred} (${what}) is busy (${e.code}): another program holds it; using a free port instead`);
+      resolve(0);
+    });
     s.listen(preferred, '127.0.0.1', () => s.close(() => resolve(preferred)));
   });
+}
+
+// Before anything else: one demo per data folder (a second one would take the first one's
+// simulated scanner and terminal identity over).
+try {
+  lockDataDir(DATA, 'demo.lock', 'the demo data folder');
+} catch (e) {
+  if (!(e instanceof DataFolderBusyError)) throw e;
+  console.error(`npm start: ${e.message}`);
+  process.exit(1);
 }
 
 function electronBinary(): string | null {
@@ -61,8 +77,8 @@ if (spawnSync('sh', ['-c', 'command -v socat'], { stdio: 'ignore' }).status !== 
 
 const stack = new Stack({
   dir: DATA,
-  servicePort: await freePort(7481),
-  kioskPort: await freePort(7480),
+  servicePort: await freePort(7481, 'sync service'),
+  kioskPort: await freePort(7480, 'kiosk'),
   venue: venueName,
   devices: venueDevices(venue),
   onOutput: (source, line) => {
@@ -138,5 +154,6 @@ if (electron && existsSync(mainJs)) {
 }
 console.log(`venue: ${venue.name} (${venue.title.en}; fixtures/venues/${venue.name}.json). Others: npm start -- --venue <${venues.join('|')}>`);
 for (const l of presentLines(venue)) console.log(l);
+console.log(`staff: PIN ${stack.staffPin}    (made up for this demo; a terminal's PIN is api.staff_pin in its config)`);
 console.log(`data:  ${DATA} (delete it to start over)`);
 console.log(`ready: kiosk ${stack.kioskUrl} sync-service ${stack.serviceUrl}`);

@@ -1,7 +1,7 @@
 // A whole site on loopback: sync service, demo issuer keys and trust list, an enrolled terminal
 // daemon, and a serial scanner simulated on a pty pair. `npm start`, the end-to-end tests and the
 // benchmarks all bring the system up through this one path, as real processes.
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, randomInt } from 'node:crypto';
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { DeviceConfig } from '../../terminal/src/devices/index.ts';
@@ -49,6 +49,8 @@ interface StackState {
   terminal_id: string | null;
   enrollment_code: string | null;
   seal_key: string | null;
+  /** The demo terminal's staff PIN, made up at the first run (terminals have no default PIN). */
+  staff_pin?: string;
 }
 
 export class Stack {
@@ -82,6 +84,7 @@ export class Stack {
     this.state = existsSync(statePath)
       ? (JSON.parse(readFileSync(statePath, 'utf8')) as StackState)
       : { admin_token: randomBytes(24).toString('base64url'), terminal_id: null, enrollment_code: null, seal_key: null };
+    this.state.staff_pin ??= String(randomInt(0, 1_000_000)).padStart(6, '0');
     writeFileSync(statePath, JSON.stringify(this.state, null, 2), { mode: 0o600 });
     // The demo's one operator may also unseal (the tests and the demo open what they sealed); the
     // config holds only the token's hash, and is the operator's own file (0600).
@@ -96,6 +99,11 @@ export class Stack {
 
   get adminToken(): string {
     return this.state.admin_token;
+  }
+
+  /** The terminal's staff PIN (api.staff_pin in its config). */
+  get staffPin(): string {
+    return this.state.staff_pin!;
   }
 
   get dir(): string {
@@ -160,7 +168,7 @@ export class Stack {
     const config = {
       data_dir: 'terminal-data',
       name: 'demo terminal',
-      api: { host: '127.0.0.1', port: this.opts.kioskPort ?? 0 },
+      api: { host: '127.0.0.1', port: this.opts.kioskPort ?? 0, staff_pin: this.staffPin },
       trust: { roots: [this.rootArg], file: 'trust-list.jws' },
       sync: {
         url: this.opts.terminalServiceUrl ?? this.serviceUrl,
@@ -175,7 +183,9 @@ export class Stack {
         ...(this.opts.devices ?? []).map((d) => (d.kind === 'camera-scanner' ? d : { ...d, path: join(this.dir, 'dev', String(d.id)) })),
       ],
     };
-    writeFileSync(this.terminalConfig, JSON.stringify(config, null, 2));
+    // It holds the enrollment code: the daemon's user only.
+    writeFileSync(this.terminalConfig, JSON.stringify(config, null, 2), { mode: 0o600 });
+    chmodSync(this.terminalConfig, 0o600);
   }
 
   async openScanner(): Promise<void> {

@@ -5,6 +5,7 @@ export {};
 
 const commands: Record<string, { file: string; summary: string }> = {
   run: { file: 'run', summary: 'run --config <file>            the terminal daemon' },
+  reset: { file: 'reset', summary: 'reset --config <file> --enrollment-code <code> [--reason <text>]   start a new chain (docs/security.md)' },
   verify: { file: 'verify', summary: 'verify --trust-list <jws> --root <kid>:<x> [--at s] [--venue file] <code|->' },
   trust: { file: 'trust', summary: 'trust install --data <dir> --root <kid>:<x> <jws-file>' },
   read: { file: 'read', summary: 'read <scanner|idcard|mrz> <path> [--baud N] [--count N]' },

@@ -8,6 +8,8 @@ import type { TerminalConfig } from './config/index.ts';
 import { Effects, healthOf, heartbeatOf, Pipeline, RecentVerdicts, recordRegistration, startTimers } from './daemon/index.ts';
 import { openDatabase } from './db/index.ts';
 import { CameraScanner, createDevice, DeviceRegistry, type AnyDevice } from './devices/index.ts';
+import { checkChain, describeStartError, UploadedMarkKeeper } from './data-guard.ts';
+import { lockDataDir } from './data-lock.ts';
 import { createLogger } from './log.ts';
 import { Sealer } from './protocol/index.ts';
 import { Queue, TicketCounter } from './queue/index.ts';
@@ -33,7 +35,28 @@ export interface TerminalOptions {
   clock?: ClockOptions;
 }
 
+/**
+ * Starts the daemon on its data folder, which it locks first: a second start on the same folder
+ * stops there, before the database, the identity or a device is opened (data-lock.ts).
+ */
 export async function startTerminal(config: Readonly<TerminalConfig>, opts: TerminalOptions = {}): Promise<Terminal> {
+  const lock = lockDataDir(config.data_dir);
+  try {
+    const t = await startLocked(config, opts);
+    return {
+      ...t,
+      stop: async () => {
+        await t.stop();
+        lock.release();
+      },
+    };
+  } catch (e) {
+    lock.release();
+    throw describeStartError(e, config.data_dir);
+  }
+}
+
+async function startLocked(config: Readonly<TerminalConfig>, opts: TerminalOptions): Promise<Terminal> {
   const log = opts.log ?? createLogger(config.log_level);
   const db = openDatabase(config.data_dir);
   const clock = TrustedClock.open(db, opts.clock);
@@ -45,12 +68,15 @@ export async function startTerminal(config: Readonly<TerminalConfig>, opts: Term
   }
   const replay = new ReplayStore(db);
   const queue = new Queue(db, { maxBytes: config.queue.max_bytes, droppableTypes: config.queue.droppable_types, wallMs: () => clock.wallMs() });
+  checkChain(config.data_dir, queue);
+  const marks = config.sync ? new UploadedMarkKeeper(config.data_dir, queue, { onError: (e) => log.warn({ err: e }, 'uploaded mark not recorded in identity.json') }) : null;
   const tickets = new TicketCounter(db);
   const persons = new PersonSeenStore(db);
   const pending = new PendingDetailsStore(db);
   const { venue } = config;
   const sealer = config.sync ? new Sealer(Buffer.from(config.sync.seal_key, 'base64url')) : null;
   if (!sealer) log.warn('no sync service configured: personal data from readings is not kept');
+  if (!config.api.staff_pin) log.warn('no staff PIN configured (api.staff_pin): the kiosk has no staff sign-in');
 
   const devices = new DeviceRegistry(opts.devices ?? config.devices.map((c) => createDevice(c, log.child({ component: 'device', device: c.id }))));
   const recent = new RecentVerdicts<VerdictMessage>();
@@ -151,6 +177,7 @@ export async function startTerminal(config: Readonly<TerminalConfig>, opts: Term
   }
   for (const d of devices.all) d.start();
   sync?.start();
+  marks?.start();
   const refreshTrust = () => {
     // A list installed by another process (`trust install` from a USB stick) is used without a restart.
     const r = trust.refresh();
@@ -171,6 +198,7 @@ export async function startTerminal(config: Readonly<TerminalConfig>, opts: Term
       stopTimers();
       await Promise.allSettled(devices.all.map((d) => d.close()));
       await sync?.stop();
+      marks?.stop();
       await api?.close();
       db.close();
     },

@@ -222,7 +222,9 @@ export class App {
       const error: Note =
         r.error?.error === 'YSS_API_PIN_LOCKED'
           ? { key: 'pin.locked', vars: { n: r.error.retry_after_s ?? 60 } }
-          : { key: r.status === 401 ? 'pin.wrong' : 'pin.error' };
+          : r.error?.error === 'YSS_API_STAFF_DISABLED'
+            ? { key: 'pin.disabled' }
+            : { key: r.status === 401 ? 'pin.wrong' : 'pin.error' };
       this.screen = { kind: 'pin', pin: '', error };
       return this.render();
     }

@@ -85,7 +85,7 @@ describe('kiosk on the real daemon (ticket machine)', () => {
     await tapKeys(page, '9999');
     await page.click('[data-action="submit"]');
     await page.waitForSelector('[data-error="pin.wrong"]');
-    await tapKeys(page, '2468');
+    await tapKeys(page, ks.stack.staffPin);
     await page.click('[data-action="submit"]');
     await page.waitForSelector('section[data-screen="staff"]');
     assert.equal(await page.textContent('[data-field="trust-sequence"]'), '1');

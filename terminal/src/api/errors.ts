@@ -6,6 +6,8 @@ export const API_ERRORS = {
   YSS_API_STAFF_DISABLED: { status: 403, message: 'Staff sign-in is disabled: no staff PIN is configured' },
   YSS_API_UNAUTHORIZED: { status: 401, message: 'A staff session is required: sign in with the staff PIN' },
   YSS_API_FOREIGN_ORIGIN: { status: 403, message: 'Requests from another origin are refused' },
+  YSS_API_WRONG_HOST: { status: 421, message: 'This daemon answers only to its own loopback names (127.0.0.1, localhost, [::1]) and port' },
+  YSS_API_TOO_MANY_SOCKETS: { status: 503, message: 'Too many event sockets are open at once' },
   YSS_API_BAD_REQUEST: { status: 400, message: 'The request body is not valid' },
   YSS_API_NO_REGISTRATION: { status: 404, message: 'This scenario has no registration step' },
   YSS_API_NOT_KIOSK_ORIGIN: { status: 403, message: 'Only the kiosk page itself may report camera readings' },

@@ -71,15 +71,31 @@ describe('kiosk routes', () => {
     assert.equal(forged.statusCode, 401);
   });
 
-  test('five wrong PINs lock sign-in, even for the right PIN, until the lock-out passes', async () => {
+  test('three wrong PINs make the newcomer wait, and its PIN is not compared while it waits', async () => {
     const { login, clock } = setup();
-    for (let i = 0; i < 4; i++) assert.equal((await login('0000')).statusCode, 401);
+    for (let i = 0; i < 2; i++) assert.equal((await login('0000')).statusCode, 401);
     const locked = await login('0000');
     assert.equal(locked.statusCode, 429);
-    assert.equal(locked.json<ApiError>().retry_after_s, 60);
+    assert.equal(locked.json<ApiError>().retry_after_s, 20);
     assert.equal((await login('2468')).statusCode, 429);
-    clock.t += 60_001;
+    clock.t += 20_000;
     assert.equal((await login('2468')).statusCode, 200);
+  });
+
+  test('a kiosk that signed in once keeps its own count: a stranger\'s wrong PINs do not lock it out', async () => {
+    const { login, clock, app } = setup();
+    const first = await login('2468');
+    const cookie = String(first.headers['set-cookie']);
+    assert.match(cookie, /^yss_staff_device=[A-Za-z0-9_-]{32}; Path=\/api\/staff; HttpOnly; SameSite=Strict/);
+    for (let i = 0; i < 10; i++) await login('0000');
+    assert.equal((await login('2468')).statusCode, 429, 'the stranger waits');
+    const kiosk = await app.inject({ method: 'POST', url: '/api/staff/login', payload: { pin: '2468' }, headers: { cookie: cookie.split(';')[0] } });
+    assert.equal(kiosk.statusCode, 200);
+    assert.equal(kiosk.headers['set-cookie'], undefined, 'a known device keeps its cookie');
+    const forged = await app.inject({ method: 'POST', url: '/api/staff/login', payload: { pin: '2468' }, headers: { cookie: 'yss_staff_device=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' } });
+    assert.equal(forged.statusCode, 429, 'an unknown cookie is a newcomer');
+    clock.t += 20_000;
+    assert.equal((await login('2468')).statusCode, 200, 'the newcomers may try again once their wait is over');
   });
 
   test('a session expires after five idle minutes and ends on sign-out', async () => {

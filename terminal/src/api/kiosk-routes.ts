@@ -15,12 +15,13 @@ import type {
   VerdictMessage,
 } from './messages.ts';
 import { API_ERRORS, type ApiErrorCode } from './errors.ts';
+import { deviceCookie, StaffGuessLimiter, type GuessLimitOptions } from './staff-auth.ts';
 
 export interface KioskRouteDeps {
   health(): Health;
   /** Recent verdicts, newest first; the overview strips `display` before sending them. */
   recent(): VerdictMessage[];
-  /** Staff PIN (4 to 12 digits). An empty string disables staff sign-in. */
+  /** Staff PIN (4 to 12 digits). An empty string (no PIN configured) disables staff sign-in. */
   staffPin: string;
   printTestTicket(): Promise<ActionResult>;
   /**
@@ -34,10 +35,8 @@ export interface KioskRouteDeps {
   now?(): number;
   /** Staff session lifetime after its last use, ms. Default 5 min. */
   sessionMs?: number;
-  /** Wrong PINs allowed before a lock-out. Default 5. */
-  maxPinAttempts?: number;
-  /** Lock-out after too many wrong PINs, ms. Default 60 s. */
-  lockoutMs?: number;
+  /** How fast each client may guess the PIN (staff-auth.ts). */
+  guesses?: GuessLimitOptions;
 }
 
 
@@ -67,11 +66,8 @@ function foreignOrigin(req: FastifyRequest): boolean {
 export function kioskRoutes(app: FastifyInstance, deps: KioskRouteDeps): void {
   const now = deps.now ?? Date.now;
   const sessionMs = deps.sessionMs ?? 5 * 60_000;
-  const maxAttempts = deps.maxPinAttempts ?? 5;
-  const lockoutMs = deps.lockoutMs ?? 60_000;
+  const guesses = new StaffGuessLimiter(deps.guesses);
   const sessions = new Map<string, number>();
-  let failures = 0;
-  let lockedUntil = 0;
 
   const sameOrigin = async (req: FastifyRequest, reply: FastifyReply) => {
     if (foreignOrigin(req)) return fail(reply, 'YSS_API_FOREIGN_ORIGIN');
@@ -90,19 +86,17 @@ export function kioskRoutes(app: FastifyInstance, deps: KioskRouteDeps): void {
   app.post<{ Body: unknown }>('/api/staff/login', { onRequest: sameOrigin }, async (req, reply) => {
     if (!/^[0-9]{4,12}$/.test(deps.staffPin)) return fail(reply, 'YSS_API_STAFF_DISABLED');
     const t = now();
-    if (t < lockedUntil) return fail(reply, 'YSS_API_PIN_LOCKED', { retry_after_s: Math.ceil((lockedUntil - t) / 1000) });
+    const client = guesses.check(guesses.clientOf(req.headers.cookie), t);
+    if (!client.ok) return fail(reply, 'YSS_API_PIN_LOCKED', { retry_after_s: Math.ceil(client.retryAfterMs / 1000) });
     const pin = (req.body as { pin?: unknown } | null)?.pin;
     if (typeof pin !== 'string' || pin.length > 64) return fail(reply, 'YSS_API_BAD_REQUEST', {}, 'Expected a body { "pin": "<digits>" }');
     if (!samePin(pin, deps.staffPin)) {
-      failures++;
-      if (failures >= maxAttempts) {
-        failures = 0;
-        lockedUntil = t + lockoutMs;
-        return fail(reply, 'YSS_API_PIN_LOCKED', { retry_after_s: Math.ceil(lockoutMs / 1000) });
-      }
+      const wait = guesses.wrong(client.client, t);
+      if (wait > 0) return fail(reply, 'YSS_API_PIN_LOCKED', { retry_after_s: Math.ceil(wait / 1000) }, 'The staff PIN is wrong; wait before trying again');
       return fail(reply, 'YSS_API_PIN_WRONG');
     }
-    failures = 0;
+    const device = guesses.right(client.client);
+    if (device) reply.header('set-cookie', deviceCookie(device));
     for (const [k, exp] of sessions) if (exp <= t) sessions.delete(k);
     const token = randomBytes(24).toString('base64url');
     sessions.set(token, t + sessionMs);

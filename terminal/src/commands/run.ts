@@ -1,6 +1,7 @@
 // `terminal run --config <file>`: the daemon, until SIGINT or SIGTERM.
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config/index.ts';
+import { exposedConfig } from '../data-guard.ts';
 import { startTerminal } from '../main.ts';
 
 export async function main(args: string[]): Promise<number> {
@@ -17,7 +18,10 @@ export async function main(args: string[]): Promise<number> {
   }
   let terminal;
   try {
-    terminal = await startTerminal(loadConfig(file));
+    const config = loadConfig(file);
+    const exposed = config.sync?.enrollment_code ? exposedConfig(file, 'enrollment code') : null;
+    if (exposed) console.error(`warning: ${exposed}`);
+    terminal = await startTerminal(config);
   } catch (e) {
     console.error(e instanceof ConfigError ? e.message : `terminal failed to start: ${(e as Error).message}`);
     return 1;

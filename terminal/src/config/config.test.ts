@@ -15,6 +15,7 @@ test('a minimal config gets its defaults, resolved paths, and is frozen', () => 
   const c = parseConfig(good, '/srv/terminal');
   assert.equal(c.data_dir, '/srv/terminal/data');
   assert.equal(c.api.host, '127.0.0.1');
+  assert.equal(c.api.staff_pin, '', 'no default staff PIN: without one, staff sign-in is off');
   assert.equal(c.sync, null);
   assert.deepEqual(c.devices, []);
   assert.ok(Object.isFrozen(c) && Object.isFrozen(c.api));

@@ -1,7 +1,8 @@
 // The terminal's configuration file, as a JSON schema with its defaults and units. Unknown keys
 // are rejected so that a misspelt option is an error at start, not a silent default.
 export const DEFAULTS = {
-  api: { host: '127.0.0.1', port: 0, staff_pin: '2468' },
+  // No staff PIN by default: a terminal without one has no staff sign-in (docs/security.md).
+  api: { host: '127.0.0.1', port: 0, staff_pin: '' },
   sync: {
     batch_max_events: 2000,
     // 1 MiB; the uploader halves a batch after a timeout (down to 16 KiB) and grows it back on
@@ -41,6 +42,7 @@ export const configSchema = {
       properties: {
         host: { enum: ['127.0.0.1', '::1', 'localhost'] },
         port: { type: 'integer', minimum: 0, maximum: 65535 },
+        /** 4 to 12 digits; without it the kiosk has no staff sign-in. */
         staff_pin: { type: 'string', pattern: '^[0-9]{4,12}$' },
       },
     },

@@ -1,7 +1,7 @@
 // The terminal's one SQLite file. Queue, replay memory and trust state share it so that a
 // verdict's event and its replay record commit in one transaction, with one fsync.
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 export type Db = Database.Database;
@@ -16,7 +16,11 @@ export const DB_FILE = 'terminal.db';
  */
 export function openDatabase(dataDir: string): Db {
   const path = join(dataDir, DB_FILE);
-  mkdirSync(dirname(path), { recursive: true });
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  // Readable by the daemon's user only (the queue holds sealed personal data and the chain). The
+  // -wal and -shm files SQLite makes take the database file's mode; older ones are tightened.
+  closeSync(openSync(path, 'a', 0o600));
+  for (const f of [path, `${path}-wal`, `${path}-shm`]) if (existsSync(f)) chmodSync(f, 0o600);
   const db = new Database(path, { timeout: 5000 });
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');

@@ -18,6 +18,16 @@ interface IdentityFile {
   seed: string;
   public_key: string;
   terminal_id: string | null;
+  /**
+   * The last event of this terminal's chain known to be uploaded (data-guard.ts): a database that
+   * no longer reaches it was emptied or replaced, and must not start a new chain under this id.
+   */
+  uploaded?: UploadedMark;
+}
+
+export interface UploadedMark {
+  seq: number;
+  hash: string;
 }
 
 const FILE = 'identity.json';
@@ -31,11 +41,31 @@ function writeDurably(path: string, text: string): void {
   renameSync(tmp, path);
 }
 
+/** The identity file, or an error naming it and the way out when it is damaged. */
+function readIdentity(path: string): IdentityFile {
+  let file: Partial<IdentityFile> | null;
+  try {
+    file = JSON.parse(readFileSync(path, 'utf8')) as Partial<IdentityFile> | null;
+  } catch (e) {
+    throw new Error(`${damaged(path)} (${(e as Error).message})`, { cause: e });
+  }
+  if (!file || typeof file.seed !== 'string' || typeof file.public_key !== 'string') throw new Error(`${damaged(path)} (no seed or public_key)`);
+  return file as IdentityFile;
+}
+
+function damaged(path: string): string {
+  return (
+    `identity file ${path} is damaged: it holds this terminal's signing key, which cannot be rebuilt. ` +
+    'Restore it from a backup of the data folder, or start a new chain with `terminal reset --config <file> --enrollment-code <code>` ' +
+    '(a new code from the operator; see docs/security.md, "Recovering a terminal")'
+  );
+}
+
 export function loadOrCreateIdentity(dataDir: string): Identity {
   const path = join(dataDir, FILE);
   let file: IdentityFile;
   if (existsSync(path)) {
-    file = JSON.parse(readFileSync(path, 'utf8')) as IdentityFile;
+    file = readIdentity(path);
   } else {
     const seed = nacl.randomBytes(32);
     const pair = nacl.sign.keyPair.fromSeed(seed);
@@ -47,7 +77,22 @@ export function loadOrCreateIdentity(dataDir: string): Identity {
 
 export function saveTerminalId(dataDir: string, terminalId: string): void {
   const path = join(dataDir, FILE);
-  const file = JSON.parse(readFileSync(path, 'utf8')) as IdentityFile;
+  const file = readIdentity(path);
   file.terminal_id = terminalId;
+  writeDurably(path, JSON.stringify(file, null, 2));
+}
+
+/** The uploaded mark in the identity file, or null before the first upload. */
+export function readUploadedMark(dataDir: string): UploadedMark | null {
+  const path = join(dataDir, FILE);
+  if (!existsSync(path)) return null;
+  const u = readIdentity(path).uploaded;
+  return u && Number.isSafeInteger(u.seq) && typeof u.hash === 'string' ? u : null;
+}
+
+export function saveUploadedMark(dataDir: string, mark: UploadedMark): void {
+  const path = join(dataDir, FILE);
+  const file = readIdentity(path);
+  file.uploaded = mark;
   writeDurably(path, JSON.stringify(file, null, 2));
 }

@@ -4,5 +4,5 @@ export { SyncEngine, type SyncDeps } from './engine.ts';
 export { syncOptions, type SyncConfig, type SyncOptions } from './options.ts';
 export { SyncError, SYNC_ERRORS, type SyncErrorCode } from './errors.ts';
 export { httpTransport, type Transport, type TransportRequest, type TransportResponse } from './transport.ts';
-export { loadOrCreateIdentity, type Identity } from './identity.ts';
+export { loadOrCreateIdentity, readUploadedMark, saveTerminalId, saveUploadedMark, type Identity, type UploadedMark } from './identity.ts';
 export type { SyncHealth } from './types.ts';
