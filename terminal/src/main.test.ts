@@ -112,7 +112,7 @@ test('a start that fails at listening leaves the database closed and no device o
   try {
     const cfg = config(dir, [{ id: 'scanner-1', role: 'scanner', kind: 'serial-scanner', path: join(dir, 'dev/scanner'), baud: 9600, framing: 'cr' }], port);
     const devices = cfg.devices.map((c) => createDevice(c, silent));
-    await assert.rejects(startTerminal(cfg, { log: silent, devices, clock: { wall: () => NOW } }), /EADDRINUSE/);
+    await assert.rejects(startTerminal(cfg, { log: silent, devices, clock: { wall: () => NOW } }), /port \d+ on 127\.0\.0\.1 is already in use/);
     assert.equal(devices[0]!.health.state, 'disconnected', 'the scanner was never opened');
     // The file is free: an exclusive lock succeeds at once (it would wait on a connection still open).
     const db = openDatabase(join(dir, 'data'));

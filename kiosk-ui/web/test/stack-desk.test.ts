@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { mintCode } from '../../../scripts/issuer/mint.ts';
+import { loadShippedVenue } from '../../../scripts/lib/venue-devices.ts';
 import { axe, launch, openKiosk, pageErrors } from './browser.ts';
 import { nextScreen, startKioskStack, type KioskStack } from './real-stack.ts';
 import { tapKeys } from './screens.ts';
@@ -16,9 +17,13 @@ let junk = 0;
 // Each non-code differs: the scanner adapter drops an identical read repeated within its debounce.
 const notACode = () => `HELLO-NOT-A-CODE-${++junk}`;
 
+// The shipped hall ticket machine, open all week (the test must not depend on the hour) and with
+// replay judged per code, since every scan here is the same sample person.
+const hall = { ...loadShippedVenue('hall'), hours: [{ days: [1, 2, 3, 4, 5, 6, 7], from: '00:00', to: '24:00' }], replay: { per: 'code', on_replay: 'refuse' } };
+
 before(async () => {
   // Both are started at once; if one fails, the other is still kept so after() can stop it.
-  const [b, k] = await Promise.allSettled([launch(), startKioskStack({ id: 'queue-ticket', ticket: { prefix: 'A', service: '社保业务' } })]);
+  const [b, k] = await Promise.allSettled([launch(), startKioskStack(hall)]);
   if (b.status === 'fulfilled') browser = b.value;
   if (k.status === 'fulfilled') ks = k.value;
   if (b.status === 'rejected') throw b.reason;

@@ -6,6 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { keygen } from '../../../scripts/issuer/keys.ts';
 import { REPO, spawnListening, type Child } from '../../../scripts/lib/stack.ts';
+import { venueFile } from '../../../scripts/lib/venue-devices.ts';
 
 export interface DaemonSetup {
   dir: string;
@@ -18,7 +19,7 @@ export function writeDaemonConfig(dir: string, extra: Record<string, unknown> = 
   mkdirSync(dir, { recursive: true });
   const root = keygen(join(dir, 'issuer')).root;
   const config = join(dir, 'terminal.json');
-  writeFileSync(config, JSON.stringify({ data_dir: 'terminal-data', name: 'test terminal', trust: { roots: [`${root.kid}:${root.x}`] }, scenario: { id: 'verify' }, log_level: 'info', ...extra }, null, 2));
+  writeFileSync(config, JSON.stringify({ data_dir: 'terminal-data', name: 'test terminal', trust: { roots: [`${root.kid}:${root.x}`] }, venue: venueFile('desk'), log_level: 'info', ...extra }, null, 2));
   return { dir, config, dataDir: join(dir, 'terminal-data') };
 }
 
