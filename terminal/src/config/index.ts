@@ -26,7 +26,7 @@ export interface TerminalConfig {
 /** Why a configuration was refused; docs/terminal-errors.md documents each (a test checks). */
 export const CONFIG_ERRORS = {
   YSS_CONFIG_UNREADABLE: { message: 'cannot read the file: %s' },
-  YSS_CONFIG_NOT_JSON: { message: 'not valid JSON: %s' },
+  YSS_CONFIG_NOT_JSON: { message: 'not valid JSON: %s; fix it, or put back the copy it was installed from' },
   YSS_CONFIG_INVALID: { message: 'the configuration does not match the schema or its cross-checks' },
 } as const;
 
