@@ -28,6 +28,7 @@ import { errors, ServiceError } from './errors.ts';
 import { createMetrics, registerMetrics } from './metrics.ts';
 import type { SealKeys } from './keys.ts';
 import * as S from './schemas.ts';
+import { storageRateLimitStore } from './rate-limit-store.ts';
 import { guardSockets } from './sockets.ts';
 import type { Storage, TerminalRecord } from './storage/types.ts';
 
@@ -44,6 +45,11 @@ export interface AppOptions {
   bodyLimit?: number;
   limits?: Partial<Limits>;
   now?: () => number;
+  /**
+   * Count authentication failures in the storage instead of this process's memory: every node on
+   * one PostgreSQL database then enforces one limit, not one each (server.ts sets it for PostgreSQL).
+   */
+  sharedRateLimits?: boolean;
 }
 
 /** Which authentication a route runs; read by the hooks and the error handler. */
@@ -261,7 +267,7 @@ export function buildApp(opts: AppOptions): FastifyInstance {
       return { error: 'YSS_SYNC_OVERLOADED', message: new ServiceError('YSS_SYNC_OVERLOADED', type === 'eventLoopDelay' ? 'event loop delay' : type, 5).message } as unknown as void;
     },
   });
-  void app.register(rateLimit, { global: false });
+  void app.register(rateLimit, { global: false, ...(opts.sharedRateLimits ? { store: storageRateLimitStore(storage, now) } : {}) });
 
   void app.register(async (app) => {
     const window = limits.auth_failure_window_s * 1000;

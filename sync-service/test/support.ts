@@ -45,7 +45,7 @@ export interface TestService {
 }
 
 export async function startTestService(
-  o: { dir?: string; now?: () => number; keep?: boolean; limits?: Partial<Limits>; logger?: Parameters<typeof buildApp>[0]['logger'] } = {},
+  o: { dir?: string; now?: () => number; keep?: boolean; limits?: Partial<Limits>; logger?: Parameters<typeof buildApp>[0]['logger']; sharedRateLimits?: boolean } = {},
 ): Promise<TestService> {
   const dir = o.dir ?? mkdtempSync(join(tmpdir(), 'yss-svc-'));
   const storage = new SqliteStorage(dir);
@@ -55,6 +55,7 @@ export async function startTestService(
     // These tests share their process (and two cores) with the test runner, whose own pauses
     // would count as the service's lag: shedding on lag is off unless a test turns it on.
     limits: { max_event_loop_delay_ms: 0, ...o.limits },
+    sharedRateLimits: o.sharedRateLimits,
   });
   await app.ready();
   return {

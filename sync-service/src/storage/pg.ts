@@ -14,7 +14,7 @@ import { pipeline } from 'node:stream/promises';
 import { contentHashOfJson, eventHash, GENESIS_HASH, type Heartbeat, type WireEvent } from '../../../terminal/src/protocol/index.ts';
 import { ServiceError } from '../errors.ts';
 import { ensurePartitions, LOCK_PUBLISH, migrate } from './pg-schema.ts';
-import { RATE_HIT_SQL, RATE_WINDOW_MAX_MS } from './rate-sql.ts';
+import { liveCount, RATE_HIT_SQL, RATE_READ_SQL, RATE_WINDOW_MAX_MS } from './rate-sql.ts';
 import type { IngestResult, Storage, StoredEvent, TerminalRecord } from './types.ts';
 
 export interface PgStorageOptions {
@@ -305,6 +305,10 @@ export class PgStorage implements Storage {
     }
     const r = (await this.pool.query<{ count: number; window_start: number }>(RATE_HIT_SQL, [key, now, windowMs])).rows[0]!;
     return { count: r.count, resetAt: r.window_start + windowMs };
+  }
+
+  async rateRead(key: string, windowMs: number, now: number): Promise<{ count: number; resetAt: number }> {
+    return liveCount((await this.pool.query<{ count: number; window_start: number }>(RATE_READ_SQL, [key])).rows[0], windowMs, now);
   }
 
   async close(): Promise<void> {

@@ -7,7 +7,7 @@ import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { contentHashOfJson, eventHash, GENESIS_HASH, type Heartbeat, type WireEvent } from '../../../terminal/src/protocol/index.ts';
 import { ServiceError } from '../errors.ts';
-import { RATE_HIT_SQL, RATE_WINDOW_MAX_MS } from './rate-sql.ts';
+import { liveCount, RATE_HIT_SQL, RATE_READ_SQL, RATE_WINDOW_MAX_MS } from './rate-sql.ts';
 import type { IngestResult, Storage, StoredEvent, TerminalRecord } from './types.ts';
 
 const SCHEMA = `
@@ -115,6 +115,7 @@ export class SqliteStorage implements Storage {
       publish: d.prepare('INSERT INTO trust_lists (sequence, jws, published_at) VALUES (?, ?, ?)'),
       trustList: d.prepare('SELECT jws, sequence FROM trust_lists ORDER BY sequence DESC LIMIT 1'),
       rateHit: d.prepare(RATE_HIT_SQL.replace(/\$(\d)/g, (_, n: string) => `@p${n}`)),
+      rateRead: d.prepare(RATE_READ_SQL.replace('$1', '?')),
       pruneRates: d.prepare('DELETE FROM rate_limits WHERE window_start < ?'),
     };
     this.ingestTx = this.db.transaction((terminalId: string, events: WireEvent[], now: number, nonce?: { nonce: string; expiresAt: number }) => {
@@ -248,6 +249,10 @@ export class SqliteStorage implements Storage {
     }
     const r = this.stmts.rateHit.get({ p1: key, p2: now, p3: windowMs }) as { count: number; window_start: number };
     return { count: r.count, resetAt: r.window_start + windowMs };
+  }
+
+  async rateRead(key: string, windowMs: number, now: number): Promise<{ count: number; resetAt: number }> {
+    return liveCount(this.stmts.rateRead.get(key) as { count: number; window_start: number } | undefined, windowMs, now);
   }
 
   async close(): Promise<void> {

@@ -155,6 +155,16 @@ export function storageContract(engine: string, open: () => Promise<{ storage: S
     assert.deepEqual(await s.rateHit('k', 1000, 6000), { count: 1, resetAt: 7000 }, 'a new window at its end');
   });
 
+  withStorage('reading a rate-limit counter counts nothing, and a passed window reads as empty', async (s) => {
+    assert.deepEqual(await s.rateRead('k', 1000, 5000), { count: 0, resetAt: 6000 }, 'an unknown key');
+    await s.rateHit('k', 1000, 5000);
+    await s.rateHit('k', 1000, 5100);
+    assert.deepEqual(await s.rateRead('k', 1000, 5200), { count: 2, resetAt: 6000 });
+    assert.deepEqual(await s.rateRead('k', 1000, 5300), { count: 2, resetAt: 6000 }, 'a read did not count');
+    assert.deepEqual(await s.rateRead('k', 1000, 6000), { count: 0, resetAt: 7000 }, 'the window has passed');
+    assert.deepEqual(await s.rateHit('k', 1000, 6000), { count: 1, resetAt: 7000 });
+  });
+
   withStorage('content with tabs, newlines, backslashes and CJK survives storage byte for byte', async (s) => {
     await s.createTerminal('t-1', 'desk', 'h', 1);
     const weird = { name: '张三\t\n', raw: 'a\tb\\c\r\nd\u0000', nested: { k: ['\\N', null, 1.5] } };

@@ -70,5 +70,7 @@ export interface Storage {
    * the rate limits of several nodes are one limit (rate-limit-store.ts).
    */
   rateHit(key: string, windowMs: number, now: number): Promise<{ count: number; resetAt: number }>;
+  /** The count `rateHit` would build on, without counting: 0 when the key has no live window. */
+  rateRead(key: string, windowMs: number, now: number): Promise<{ count: number; resetAt: number }>;
   close(): Promise<void>;
 }
