@@ -30,6 +30,8 @@ import type { SealKeys } from './keys.ts';
 import * as S from './schemas.ts';
 import { storageRateLimitStore } from './rate-limit-store.ts';
 import { guardSockets } from './sockets.ts';
+import { ALERT_DEFAULTS, fleetOverview, type AlertThresholds } from './fleet.ts';
+import { HOUR_MS } from './storage/activity.ts';
 import type { Storage, TerminalRecord } from './storage/types.ts';
 
 export interface AppOptions {
@@ -50,6 +52,8 @@ export interface AppOptions {
    * one PostgreSQL database then enforces one limit, not one each (server.ts sets it for PostgreSQL).
    */
   sharedRateLimits?: boolean;
+  /** When the fleet page raises an alert (config `alerts`). */
+  alerts?: Partial<AlertThresholds>;
 }
 
 /** Which authentication a route runs; read by the hooks and the error handler. */
@@ -67,6 +71,8 @@ declare module 'fastify' {
   }
   interface FastifyContextConfig {
     auth?: Auth;
+    /** The role an operator route needs; `any` lets every signed-in operator through. Default `fleet`. */
+    role?: Role | 'any';
   }
 }
 
@@ -346,8 +352,8 @@ export function buildApp(opts: AppOptions): FastifyInstance {
       const op = auth.startsWith('Bearer ') && auth.length <= 512 ? operators.get(sha256(auth.slice(7))) : undefined;
       if (!op) throw new ServiceError('YSS_SYNC_ADMIN_UNAUTHORIZED');
       // Fleet state and personal data are separate roles: opening seals needs `unseal`, the rest `fleet`.
-      const role: Role = (req.query as { open?: string } | undefined)?.open === '1' && req.routeOptions.url === '/admin/terminals/:id/events' ? 'unseal' : 'fleet';
-      if (!op.roles.includes(role)) throw new ServiceError('YSS_SYNC_ADMIN_FORBIDDEN', op.name, role);
+      const role = (req.query as { open?: string } | undefined)?.open === '1' && req.routeOptions.url === '/admin/terminals/:id/events' ? 'unseal' : (req.routeOptions.config.role ?? 'fleet');
+      if (role !== 'any' && !op.roles.includes(role)) throw new ServiceError('YSS_SYNC_ADMIN_FORBIDDEN', op.name, role);
       req.operator = op;
     }
 
@@ -523,6 +529,28 @@ export function buildApp(opts: AppOptions): FastifyInstance {
         return { events: out };
       },
     );
+
+    // The fleet page (sync-service/admin) and what it reads.
+    app.get('/admin/me', { config: { auth: 'operator', role: 'any' }, onRequest: authenticateOperator, schema: { response: { 200: S.operatorMe, ...S.errorReplies } } }, async (req) => ({
+      name: req.operator!.name,
+      roles: req.operator!.roles,
+    }));
+
+    app.get('/admin/overview', { ...operatorRoute, schema: { response: { 200: S.fleetOverview, ...S.errorReplies } } }, async () => {
+      const [terminals, trust, resets] = await Promise.all([storage.listTerminals(), storage.trustList(), storage.resets()]);
+      return fleetOverview(terminals, trust && { sequence: trust.sequence, published_at: trust.published_at }, resets, now(), { ...ALERT_DEFAULTS, ...opts.alerts });
+    });
+
+    app.get('/admin/activity', { ...operatorRoute, schema: { querystring: S.activityQuery, response: { 200: S.activityReply, ...S.errorReplies } } }, async (req) => {
+      const hours = Number((req.query as { hours?: string }).hours ?? 24);
+      const since = Math.floor(now() / HOUR_MS) * HOUR_MS - (hours - 1) * HOUR_MS;
+      return { since, hour_ms: HOUR_MS, hours: await storage.activity(since) };
+    });
+
+    app.get('/admin/audit', { config: { auth: 'operator', role: 'any' }, onRequest: authenticateOperator, schema: { querystring: S.auditQuery, response: { 200: S.auditReply, ...S.errorReplies } } }, async (req) => {
+      if (!opts.audit) throw new ServiceError('YSS_SYNC_NOT_FOUND', 'unseal audit');
+      return opts.audit.read(Number((req.query as { limit?: string }).limit ?? 100));
+    });
 
     app.put(
       '/admin/trust-list',
