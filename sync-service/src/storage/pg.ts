@@ -14,8 +14,8 @@ import { pipeline } from 'node:stream/promises';
 import { contentHashOfJson, eventHash, GENESIS_HASH, type Heartbeat, type WireEvent } from '../../../terminal/src/protocol/index.ts';
 import { ServiceError } from '../errors.ts';
 import { ensurePartitions, LOCK_PUBLISH, migrate } from './pg-schema.ts';
-import { RATE_HIT_SQL, RATE_WINDOW_MAX_MS } from './rate-sql.ts';
-import type { IngestResult, Storage, StoredEvent, TerminalRecord } from './types.ts';
+import { ALLOCATE_SQL, RATE_HIT_SQL, RATE_WINDOW_MAX_MS } from './rate-sql.ts';
+import type { IngestResult, NumberBlock, Storage, StoredEvent, TerminalRecord } from './types.ts';
 
 export interface PgStorageOptions {
   /** libpq-style connection string, e.g. postgresql://yss@db-1:5432/yss. */
@@ -305,6 +305,12 @@ export class PgStorage implements Storage {
     }
     const r = (await this.pool.query<{ count: number; window_start: number }>(RATE_HIT_SQL, [key, now, windowMs])).rows[0]!;
     return { count: r.count, resetAt: r.window_start + windowMs };
+  }
+
+  async allocateNumbers(hall: string, category: string, day: string, count: number, terminalId: string, now: number): Promise<NumberBlock> {
+    // The upsert locks the counter's row: concurrent blocks from any node queue behind it.
+    const next = Number((await this.pool.query<{ next: number }>(ALLOCATE_SQL, [hall, category, day, count, terminalId, now])).rows[0]!.next);
+    return { first: next - count, last: next - 1 };
   }
 
   async close(): Promise<void> {

@@ -8,3 +8,11 @@ export const RATE_HIT_SQL = `INSERT INTO rate_limits (key, window_start, count) 
 
 /** Windows longer than this are not supported: rows older are pruned. */
 export const RATE_WINDOW_MAX_MS = 24 * 3600_000;
+
+// The hall number allocator's one statement, the same on both engines: the row holds the next
+// number not yet handed out; the upsert moves it on by the block and returns where it now stands.
+// $1 hall, $2 category, $3 day, $4 count, $5 terminal, $6 now.
+export const ALLOCATE_SQL = `INSERT INTO hall_counters (hall, category, day, next, last_terminal, updated_at) VALUES ($1, $2, $3, 1 + $4, $5, $6)
+  ON CONFLICT (hall, category, day) DO UPDATE SET
+    next = hall_counters.next + $4, last_terminal = $5, updated_at = $6
+  RETURNING next`;

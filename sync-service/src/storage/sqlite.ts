@@ -7,8 +7,8 @@ import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { contentHashOfJson, eventHash, GENESIS_HASH, type Heartbeat, type WireEvent } from '../../../terminal/src/protocol/index.ts';
 import { ServiceError } from '../errors.ts';
-import { RATE_HIT_SQL, RATE_WINDOW_MAX_MS } from './rate-sql.ts';
-import type { IngestResult, Storage, StoredEvent, TerminalRecord } from './types.ts';
+import { ALLOCATE_SQL, RATE_HIT_SQL, RATE_WINDOW_MAX_MS } from './rate-sql.ts';
+import type { IngestResult, NumberBlock, Storage, StoredEvent, TerminalRecord } from './types.ts';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS terminals (
@@ -50,6 +50,15 @@ CREATE TABLE IF NOT EXISTS rate_limits (
   key TEXT PRIMARY KEY,
   window_start BIGINT NOT NULL,
   count BIGINT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS hall_counters (
+  hall TEXT NOT NULL,
+  category TEXT NOT NULL,
+  day TEXT NOT NULL,
+  next BIGINT NOT NULL,
+  last_terminal TEXT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  PRIMARY KEY (hall, category, day)
 );
 CREATE TABLE IF NOT EXISTS trust_lists (
   sequence BIGINT PRIMARY KEY,
@@ -116,6 +125,7 @@ export class SqliteStorage implements Storage {
       trustList: d.prepare('SELECT jws, sequence FROM trust_lists ORDER BY sequence DESC LIMIT 1'),
       rateHit: d.prepare(RATE_HIT_SQL.replace(/\$(\d)/g, (_, n: string) => `@p${n}`)),
       pruneRates: d.prepare('DELETE FROM rate_limits WHERE window_start < ?'),
+      allocate: d.prepare<Record<string, string | number>, number>(ALLOCATE_SQL.replace(/\$(\d)/g, (_, n: string) => `@p${n}`)).pluck(),
     };
     this.ingestTx = this.db.transaction((terminalId: string, events: WireEvent[], now: number, nonce?: { nonce: string; expiresAt: number }) => {
       if (nonce && this.stmts.useNonce.run(terminalId, nonce.nonce, nonce.expiresAt).changes !== 1) throw new ServiceError('YSS_SYNC_REPLAYED_NONCE', nonce.nonce);
@@ -248,6 +258,12 @@ export class SqliteStorage implements Storage {
     }
     const r = this.stmts.rateHit.get({ p1: key, p2: now, p3: windowMs }) as { count: number; window_start: number };
     return { count: r.count, resetAt: r.window_start + windowMs };
+  }
+
+  async allocateNumbers(hall: string, category: string, day: string, count: number, terminalId: string, now: number): Promise<NumberBlock> {
+    // One statement is one transaction, committed (WAL, synchronous=FULL) before the reply is sent.
+    const next = this.stmts.allocate.get({ p1: hall, p2: category, p3: day, p4: count, p5: terminalId, p6: now })!;
+    return { first: next - count, last: next - 1 };
   }
 
   async close(): Promise<void> {
