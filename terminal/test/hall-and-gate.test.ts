@@ -25,8 +25,9 @@ async function open(venue: Record<string, unknown>, devices: StackDevice[]): Pro
   // Devices open asynchronously after the daemon listens; a venue waits for its printer too.
   await waitFor(async () => {
     const h = (await (await fetch(new URL('/api/health', stack.kioskUrl))).json()) as Health;
-    return h.devices.every((d) => d.state === 'connected');
-  }, 15_000, 50, 'every device to connect');
+    // A hall ticket machine also waits for its first block of numbers from the hall's allocator.
+    return h.devices.every((d) => d.state === 'connected') && Object.values(h.hall_numbers?.held ?? {}).every((n) => n > 0);
+  }, 15_000, 50, 'every device to connect (and the first numbers)');
   return { dir, stack, feed };
 }
 

@@ -15,6 +15,7 @@ export const SCENARIO_REASONS = [
   'health_status_unknown',
   'health_status_stale',
   'outside_hours',
+  'numbers_unavailable',
 ] as const;
 
 export type ScenarioReason = (typeof SCENARIO_REASONS)[number];

@@ -22,7 +22,7 @@ export interface PolicyLookups {
 
 /** Effects the venue names; the pipeline carries them out after the commit and records the outcome. */
 export type PlannedEffect =
-  | { kind: 'ticket'; prefix: string; service: string }
+  | { kind: 'ticket'; prefix: string; service: string; numbers: 'machine' | 'hall' }
   | { kind: 'gate'; relay: string; pulse_ms: number }
   | { kind: 'collect-details'; fields: readonly ('room' | 'guests')[] };
 
@@ -108,6 +108,11 @@ interface Read {
   body: Record<string, unknown>;
 }
 
+/** `d` turned into a refusal for `reason`: nothing kept, remembered or done; the venue's words if it has some. */
+export function refuseDecision(venue: Venue, d: PolicyDecision, reason: Reason): PolicyDecision {
+  return { ...d, accepted: false, reason, personal: null, remember: { cti: null, person: null }, effects: [], words: venue.refusals?.[reason] ?? null };
+}
+
 export function decideVenue(venue: Venue, reading: Reading, verdict: VerifyResult | null, look: PolicyLookups): PolicyDecision {
   const base: PolicyDecision = {
     accepted: false,
@@ -124,15 +129,7 @@ export function decideVenue(venue: Venue, reading: Reading, verdict: VerifyResul
     effects: [],
     words: null,
   };
-  const refuse = (d: PolicyDecision, reason: Reason): PolicyDecision => ({
-    ...d,
-    accepted: false,
-    reason,
-    personal: null,
-    remember: { cti: null, person: null },
-    effects: [],
-    words: venue.refusals?.[reason] ?? null,
-  });
+  const refuse = (d: PolicyDecision, reason: Reason) => refuseDecision(venue, d, reason);
 
   // 1. The input is one the venue takes.
   let read: Read;
@@ -230,7 +227,7 @@ export function decideVenue(venue: Venue, reading: Reading, verdict: VerifyResul
     effects: venue.actions.map((a): PlannedEffect => {
       switch (a.do) {
         case 'print-ticket':
-          return { kind: 'ticket', prefix: a.prefix, service: a.service };
+          return { kind: 'ticket', prefix: a.prefix, service: a.service, numbers: a.numbers ?? VENUE_DEFAULTS.numbers };
         case 'open-gate':
           return { kind: 'gate', relay: a.relay, pulse_ms: a.pulse_ms ?? VENUE_DEFAULTS.pulse_ms };
         case 'collect-details':
