@@ -76,7 +76,7 @@ async function startLocked(config: Readonly<TerminalConfig>, opts: TerminalOptio
   const pending = new PendingDetailsStore(db);
   const { venue } = config;
   // Tickets numbered by the hall's allocator (docs/hall.md): one block pool per prefix.
-  const hallCategories = venue.actions.flatMap((a) => (a.do === 'print-ticket' && a.numbers === 'hall' ? [{ prefix: a.prefix, block: a.block ?? VENUE_DEFAULTS.block }] : []));
+  const hallCategories = venue.actions.flatMap((a) => (a.do === 'print-ticket' && a.numbers === 'hall' ? [{ prefix: a.prefix, block: a.block ?? VENUE_DEFAULTS.block, cap: a.daily_cap }] : []));
   if (hallCategories.length && !config.sync) {
     db.close();
     throw new Error(`venue ${venue.name} numbers its tickets by the hall (numbers: hall), which needs the hall's sync service: add a sync section to the terminal config`);

@@ -80,6 +80,17 @@ describe('a service-hall ticket machine', () => {
     const w = await nextVerdict(site, v.seq);
     assert.equal((w.effects[0] as { number: string }).number, 'A003');
   });
+
+  test('an elderly holder (the venue\'s elderly_age, from the birth date in the code) gets a priority ticket, on screen and on paper', async () => {
+    const before = site.feed.lastSeq();
+    site.stack.scan(mintCode({ keys: site.stack.keysDir, subject: { birth_date: '1950-03-01' } }));
+    const v = await nextVerdict(site, before);
+    const t = v.effects[0] as { number: string; priority?: string };
+    assert.equal(t.priority, 'elderly');
+    const printed = await waitFor(() => printer.tickets.find((x) => x.includes(t.number)), 10_000);
+    assert.match(printed, /长者优先/);
+    assert.match(printed, /社保业务/);
+  });
 });
 
 describe('a gate', () => {

@@ -40,6 +40,7 @@ export const REASONS = {
   health_status_stale: true,
   outside_hours: true,
   numbers_unavailable: true,
+  daily_cap_reached: true,
 } as const satisfies Record<Reason, true>;
 
 /** Every fixed degraded code, checked both ways by the compiler like REASONS; `device_<id>` is one more. */

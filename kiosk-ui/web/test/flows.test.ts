@@ -34,6 +34,17 @@ describe('visitor screens', () => {
     await page.close();
   });
 
+  test('an elderly holder\'s ticket says it is served first; a normal one says nothing of priority', async () => {
+    const page = await kiosk('result_ms=600000');
+    await reach('ticket', page);
+    assert.equal(await page.locator('.ticket-priority').count(), 0);
+    const v = verdict({ scenario: 'hall', effects: [{ kind: 'ticket', number: 'A028', service: '社保业务', issued_today: 27, priority: 'elderly' }] });
+    daemon.push(v);
+    await page.waitForSelector(`section[data-screen="ticket"][data-seq="${v.seq}"]`);
+    assert.equal(await text(page, '.ticket-priority'), '长者优先');
+    await page.close();
+  });
+
   test('a credential verdict shows the certificate type and validity, not an ID number', async () => {
     const page = await kiosk();
     await reach('certificate', page);

@@ -40,7 +40,7 @@ export function healthOf(s: HealthSources): Health {
   const sync = s.sync() ?? { state: 'disabled', last_success_at: null, last_error: null, acked_seq: s.queue.ackedThrough };
   if (sync.state === 'offline' || sync.state === 'backoff' || sync.state === 'unenrolled') degraded.push(`sync_${sync.state}`);
   const hall = s.hallNumbers?.health() ?? null;
-  if (hall && Object.values(hall.held).some((n) => n === 0)) degraded.push('hall_numbers_out');
+  if (hall && Object.entries(hall.held).some(([prefix, n]) => n === 0 && !hall.capped.includes(prefix))) degraded.push('hall_numbers_out');
   else if (hall?.last_error) degraded.push('hall_numbers_low');
   return {
     status: degraded.length ? 'degraded' : 'ok',

@@ -160,3 +160,28 @@ test('a hall ticket takes its number from the blocks in hand, and with none in h
   assert.equal(numbers.held('A', localDay(NOW)), 19);
   assert.equal(numbers.health().held.A, 19);
 });
+
+test('a daily cap holds for the hall: a number past it is never issued, by this machine or any', () => {
+  const { hours: _hours, ...hall } = venue('hall');
+  const actions = [{ do: 'print-ticket' as const, prefix: 'A', service: '社保业务', numbers: 'hall' as const, daily_cap: 22 }];
+  const numbers = new HallNumbers(db, { hall: 'hall', categories: [{ prefix: 'A', block: 20, cap: 22 }], today: () => localDay(NOW), log: pino({ level: 'silent' }) });
+  const p = build({ ...hall, actions }, numbers);
+  // This machine was handed 21-40; another machine holds 1-20.
+  db.prepare('INSERT INTO hall_number_blocks (day, prefix, first, last) VALUES (?, ?, ?, ?)').run(localDay(NOW), 'A', 21, 40);
+  const got = [1, 2, 3].map((i) => p.pipeline.handle(code(yssCode(world, { sub: `u-cap-${i}` })), scanner));
+  assert.deepEqual(got.map((v) => [v.accepted, v.reason]), [[true, null], [true, null], [false, 'daily_cap_reached']]);
+  assert.deepEqual(got.map((v) => (v.effects[0] as { number?: string } | undefined)?.number), ['A021', 'A022', undefined]);
+  assert.equal(numbers.peek('A', localDay(NOW)), 23, 'the number past the cap stays unissued');
+});
+
+test('a machine-numbered ticket has its daily cap too, and an elderly holder\'s ticket says so', () => {
+  const { hours: _hours, ...hall } = venue('hall');
+  const actions = [{ do: 'print-ticket' as const, prefix: 'B', service: '出入境', numbers: 'machine' as const, daily_cap: 1, elderly_age: 60 }];
+  const p = build({ ...hall, actions });
+  const first = p.pipeline.handle(code(yssCode(world, { sub: 'u-old', subject: { birth_date: '1950-06-01' } })), scanner);
+  assert.deepEqual(first.effects, [{ kind: 'ticket', number: 'B001', service: '出入境', issued_today: 0, priority: 'elderly' }]);
+  const second = p.pipeline.handle(code(yssCode(world, { sub: 'u-young', subject: { birth_date: '1990-06-01' } })), scanner);
+  assert.deepEqual([second.accepted, second.reason], [false, 'daily_cap_reached']);
+  const event = p.queue.after(0, 10)[0]!;
+  assert.equal(JSON.stringify(event.body).includes('1950'), false, 'the birth date is not in the event');
+});

@@ -63,6 +63,11 @@ export class Pipeline {
     if (d.accepted && d.effects.some((e) => e.kind === 'ticket' && e.numbers === 'hall' && (!deps.hallNumbers || deps.hallNumbers.held(e.prefix, day) === 0))) {
       d = refuseDecision(venue, d, 'numbers_unavailable');
     }
+    // The number this ticket would get is past its prefix's daily cap: hall-wide, since numbers are.
+    const next = (e: { prefix: string; numbers: 'machine' | 'hall' }) => (e.numbers === 'hall' ? deps.hallNumbers!.peek(e.prefix, day)! : deps.tickets.peek(e.prefix, day));
+    if (d.accepted && d.effects.some((e) => e.kind === 'ticket' && e.daily_cap !== undefined && next(e) > e.daily_cap)) {
+      d = refuseDecision(venue, d, 'daily_cap_reached');
+    }
     const personal = d.personal && deps.sealer ? deps.sealer.seal(d.personal) : null;
     const message = deps.queue.commit((tx): VerdictMessage => {
       if (d.remember.cti) deps.replay.record(d.remember.cti.cti, d.remember.cti.until);
@@ -75,11 +80,11 @@ export class Pipeline {
           // held() was checked above, on this thread, with nothing in between: take() finds one.
           const n = deps.hallNumbers!.take(e.prefix, day);
           if (n === null) throw new Error(`no ${e.prefix} number in hand for a second ticket of one reading`);
-          return { kind: 'ticket', number: ticketNumber(e.prefix, n), service: e.service, issued_today: n - 1 };
+          return { kind: 'ticket', number: ticketNumber(e.prefix, n), service: e.service, issued_today: n - 1, ...(e.priority ? { priority: e.priority } : {}) };
         }
         if (e.kind === 'ticket') {
           const t = deps.tickets.next(e.prefix, day);
-          return { kind: 'ticket', number: t.number, service: e.service, issued_today: t.issued_today };
+          return { kind: 'ticket', number: t.number, service: e.service, issued_today: t.issued_today, ...(e.priority ? { priority: e.priority } : {}) };
         }
         if (e.kind === 'gate') return { kind: 'gate', relay: e.relay, pulse_ms: e.pulse_ms };
         return { kind: 'registration' };

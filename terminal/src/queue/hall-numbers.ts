@@ -16,7 +16,7 @@ export interface HallNumbersOptions {
   /** The hall's key at the allocator (the venue's name). */
   hall: string;
   /** Each ticket prefix the venue issues, with the block size it fetches. */
-  categories: readonly { prefix: string; block: number }[];
+  categories: readonly { prefix: string; block: number; /** The venue's daily_cap: no block is fetched past it. */ cap?: number }[];
   /** The venue's local day now (`YYYY-MM-DD`). */
   today(): string;
   log: Logger;
@@ -34,6 +34,8 @@ export function ticketNumber(prefix: string, n: number): string {
 export interface HallNumbersHealth {
   /** Numbers in hand today, by prefix. */
   held: Record<string, number>;
+  /** Prefixes whose daily cap the allocator's blocks have reached today: done, not out. */
+  capped: string[];
   /** The last refused or failed request, or null after a success. */
   last_error: string | null;
 }
@@ -50,6 +52,8 @@ export class HallNumbers {
   private loop: Promise<void> | null = null;
   private failures = 0;
   private lastError: string | null = null;
+  /** `day|prefix` whose last block reached the daily cap: no more are asked for that day. */
+  private readonly capped = new Set<string>();
 
   constructor(
     db: Db,
@@ -77,6 +81,11 @@ export class HallNumbers {
     });
   }
 
+  /** The number take() would give now, or null when none is in hand. */
+  peek(prefix: string, day: string): number | null {
+    return this.stmts.head.get(day, prefix)?.first ?? null;
+  }
+
   /** Numbers in hand for `prefix` on `day`. */
   held(prefix: string, day: string): number {
     return this.stmts.held.get(day, prefix) ?? 0;
@@ -94,7 +103,12 @@ export class HallNumbers {
 
   health(): HallNumbersHealth {
     const day = this.opts.today();
-    return { held: Object.fromEntries(this.opts.categories.map((c) => [c.prefix, this.held(c.prefix, day)])), last_error: this.lastError };
+    // A category past its daily cap is done for the day, not out of numbers.
+    return {
+      held: Object.fromEntries(this.opts.categories.map((c) => [c.prefix, this.held(c.prefix, day)])),
+      capped: this.opts.categories.filter((c) => this.capped.has(`${day}|${c.prefix}`)).map((c) => c.prefix),
+      last_error: this.lastError,
+    };
   }
 
   /** Starts the refill loop against `source`. */
@@ -124,7 +138,7 @@ export class HallNumbers {
     const { log } = this.opts;
     while (this.running) {
       const day = this.opts.today();
-      const need = this.opts.categories.find((c) => this.held(c.prefix, day) < this.lowWater(c.prefix));
+      const need = this.opts.categories.find((c) => !this.capped.has(`${day}|${c.prefix}`) && this.held(c.prefix, day) < this.lowWater(c.prefix));
       if (!need) {
         await this.sleep(this.opts.idleMs ?? 5000, true);
         continue;
@@ -133,6 +147,7 @@ export class HallNumbers {
         const b = await this.source!.numbers({ hall: this.opts.hall, category: need.prefix, day, count: need.block });
         // Durable here before any of it is used; if this machine dies before this line, the block is skipped.
         this.addTx(day, need.prefix, b.first, b.last);
+        if (need.cap !== undefined && b.last >= need.cap) this.capped.add(`${day}|${need.prefix}`);
         if (this.failures || this.lastError) log.info({ prefix: need.prefix, first: b.first, last: b.last }, 'hall allocator reachable again');
         this.failures = 0;
         this.lastError = null;

@@ -16,6 +16,7 @@ export const SCENARIO_REASONS = [
   'health_status_stale',
   'outside_hours',
   'numbers_unavailable',
+  'daily_cap_reached',
 ] as const;
 
 export type ScenarioReason = (typeof SCENARIO_REASONS)[number];
