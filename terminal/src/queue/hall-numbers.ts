@@ -52,6 +52,8 @@ export class HallNumbers {
   private loop: Promise<void> | null = null;
   private failures = 0;
   private lastError: string | null = null;
+  /** The current outage's empty pool was logged (once per outage, not per retry). */
+  private announcedOut = false;
   /** `day|prefix` whose last block reached the daily cap: no more are asked for that day. */
   private readonly capped = new Set<string>();
 
@@ -148,17 +150,22 @@ export class HallNumbers {
         // Durable here before any of it is used; if this machine dies before this line, the block is skipped.
         this.addTx(day, need.prefix, b.first, b.last);
         if (need.cap !== undefined && b.last >= need.cap) this.capped.add(`${day}|${need.prefix}`);
-        if (this.failures || this.lastError) log.info({ prefix: need.prefix, first: b.first, last: b.last }, 'hall allocator reachable again');
+        if (this.failures) log.info({ prefix: need.prefix, first: b.first, last: b.last }, 'hall allocator answers again');
         this.failures = 0;
         this.lastError = null;
+        this.announcedOut = false;
       } catch (e) {
         this.failures++;
         const err = e as { code?: string; message?: string };
         this.lastError = `${err.code ?? 'error'}: ${err.message ?? String(e)}`;
         const held = this.held(need.prefix, day);
-        // Staff are told when the machine is about to run dry; before that, a warning per outage.
-        if (held === 0) log.error({ prefix: need.prefix, err: this.lastError }, 'no queue numbers in hand and the hall allocator is unreachable: tickets are refused');
-        else if (this.failures === 1) log.warn({ prefix: need.prefix, held, err: this.lastError }, 'hall allocator unreachable; issuing from the numbers in hand');
+        // Before enrollment (the sync engine enrolls at start) nothing is wrong yet: say it quietly.
+        if (err.code === 'YSS_SYNC_NOT_ENROLLED') log.debug({ prefix: need.prefix }, 'waiting for enrollment before asking for queue numbers');
+        // One warning when an outage starts, one error when it leaves this machine without numbers.
+        else if (held === 0 && !this.announcedOut) {
+          this.announcedOut = true;
+          log.error({ prefix: need.prefix, err: this.lastError }, 'no queue numbers in hand and the hall allocator gives none: tickets are refused until it does');
+        } else if (held > 0 && this.failures === 1) log.warn({ prefix: need.prefix, held, err: this.lastError }, 'hall allocator gives no block; issuing from the numbers in hand');
         const max = this.opts.backoffMaxMs ?? 2000;
         await this.sleep(Math.min(max, 100 * 2 ** Math.min(this.failures, 10)), false);
       }
