@@ -80,7 +80,7 @@ export class Pipeline {
           // held() was checked above, on this thread, with nothing in between: take() finds one.
           const n = deps.hallNumbers!.take(e.prefix, day);
           if (n === null) throw new Error(`no ${e.prefix} number in hand for a second ticket of one reading`);
-          return { kind: 'ticket', number: ticketNumber(e.prefix, n), service: e.service, issued_today: n - 1, ...(e.priority ? { priority: e.priority } : {}) };
+          return { kind: 'ticket', number: ticketNumber(e.prefix, n), service: e.service, ...(e.priority ? { priority: e.priority } : {}) };
         }
         if (e.kind === 'ticket') {
           const t = deps.tickets.next(e.prefix, day);

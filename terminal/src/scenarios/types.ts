@@ -19,8 +19,12 @@ export type Effect =
       kind: 'ticket';
       number: string;
       service: string;
-      /** Tickets issued earlier today for this service. */
-      issued_today: number;
+      /**
+       * Tickets issued earlier today for this service, where the machine knows it (its own counter,
+       * `numbers: machine`). Absent for hall numbers: the hall's other machines issue from their own
+       * blocks, so the number says nothing about how many were issued before it.
+       */
+      issued_today?: number;
       /** Served ahead of the normal queue: `elderly` from the holder's age (venue `elderly_age`). */
       priority?: 'elderly';
     }
