@@ -176,5 +176,6 @@ if (second) {
   console.log(`scan:   npm run -s issuer -- scan --port ${port}    (a personal code into machine 2's scanner)${idcard2 ? '; type "card 2" for its ID-card reader' : ''}`);
 }
 console.log(`staff: PIN ${stack.staffPin}    (made up for this demo; a terminal's PIN is api.staff_pin in its config)`);
+console.log(`fleet: ${new URL('/admin/', stack.serviceUrl).href} (operator token: admin_token in ${join(DATA, 'stack.json')})`);
 console.log(`data:  ${DATA} (delete it to start over)`);
 console.log(`ready: kiosk ${stack.kioskUrl} sync-service ${stack.serviceUrl}`);

@@ -3,8 +3,10 @@
 // what it returns (schemas.ts).
 import rateLimit from '@fastify/rate-limit';
 import underPressure from '@fastify/under-pressure';
-import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { createHash, randomBytes, verify, type Hash, type KeyObject } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Transform, type Duplex, type Readable } from 'node:stream';
 import type { Logger } from 'pino';
 import {
@@ -28,7 +30,10 @@ import { errors, ServiceError } from './errors.ts';
 import { createMetrics, registerMetrics } from './metrics.ts';
 import type { SealKeys } from './keys.ts';
 import * as S from './schemas.ts';
+import { storageRateLimitStore } from './rate-limit-store.ts';
 import { guardSockets } from './sockets.ts';
+import { ALERT_DEFAULTS, fleetOverview, type AlertThresholds } from './fleet.ts';
+import { HOUR_MS } from './storage/activity.ts';
 import type { Storage, TerminalRecord } from './storage/types.ts';
 
 export interface AppOptions {
@@ -44,7 +49,17 @@ export interface AppOptions {
   bodyLimit?: number;
   limits?: Partial<Limits>;
   now?: () => number;
+  /**
+   * Count authentication failures in the storage instead of this process's memory: every node on
+   * one PostgreSQL database then enforces one limit, not one each (server.ts sets it for PostgreSQL).
+   */
+  sharedRateLimits?: boolean;
+  /** When the fleet page raises an alert (config `alerts`). */
+  alerts?: Partial<AlertThresholds>;
 }
+
+/** Where `npm run build` puts the fleet page. */
+const ADMIN_DIST = join(import.meta.dirname, '..', 'admin', 'dist');
 
 /** Which authentication a route runs; read by the hooks and the error handler. */
 type Auth = 'terminal' | 'operator' | 'enroll';
@@ -61,6 +76,8 @@ declare module 'fastify' {
   }
   interface FastifyContextConfig {
     auth?: Auth;
+    /** The role an operator route needs; `any` lets every signed-in operator through. Default `fleet`. */
+    role?: Role | 'any';
   }
 }
 
@@ -261,7 +278,7 @@ export function buildApp(opts: AppOptions): FastifyInstance {
       return { error: 'YSS_SYNC_OVERLOADED', message: new ServiceError('YSS_SYNC_OVERLOADED', type === 'eventLoopDelay' ? 'event loop delay' : type, 5).message } as unknown as void;
     },
   });
-  void app.register(rateLimit, { global: false });
+  void app.register(rateLimit, { global: false, ...(opts.sharedRateLimits ? { store: storageRateLimitStore(storage, now) } : {}) });
 
   void app.register(async (app) => {
     const window = limits.auth_failure_window_s * 1000;
@@ -340,8 +357,8 @@ export function buildApp(opts: AppOptions): FastifyInstance {
       const op = auth.startsWith('Bearer ') && auth.length <= 512 ? operators.get(sha256(auth.slice(7))) : undefined;
       if (!op) throw new ServiceError('YSS_SYNC_ADMIN_UNAUTHORIZED');
       // Fleet state and personal data are separate roles: opening seals needs `unseal`, the rest `fleet`.
-      const role: Role = (req.query as { open?: string } | undefined)?.open === '1' && req.routeOptions.url === '/admin/terminals/:id/events' ? 'unseal' : 'fleet';
-      if (!op.roles.includes(role)) throw new ServiceError('YSS_SYNC_ADMIN_FORBIDDEN', op.name, role);
+      const role = (req.query as { open?: string } | undefined)?.open === '1' && req.routeOptions.url === '/admin/terminals/:id/events' ? 'unseal' : (req.routeOptions.config.role ?? 'fleet');
+      if (role !== 'any' && !op.roles.includes(role)) throw new ServiceError('YSS_SYNC_ADMIN_FORBIDDEN', op.name, role);
       req.operator = op;
     }
 
@@ -532,6 +549,50 @@ export function buildApp(opts: AppOptions): FastifyInstance {
         return { events: out };
       },
     );
+
+    // The fleet page (sync-service/admin, built by `npm run build`) and what it reads. The page
+    // itself holds no data: it asks for the operator's token and reads the routes below with it.
+    const page = (file: string, type: string) => async (_req: FastifyRequest, reply: FastifyReply) => {
+      let body: Buffer;
+      try {
+        body = readFileSync(join(ADMIN_DIST, file));
+      } catch {
+        throw new ServiceError('YSS_SYNC_NOT_FOUND', `the fleet page's ${file} (run npm run build)`);
+      }
+      return reply
+        .type(type)
+        .header('cache-control', 'no-cache')
+        .header('x-content-type-options', 'nosniff')
+        .header('referrer-policy', 'no-referrer')
+        .header('content-security-policy', "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
+        .send(body);
+    };
+    const pageSchema = { schema: { response: { 200: S.textReply, ...S.errorReplies } } };
+    app.get('/admin', { schema: { response: { 302: { type: 'null' } } } }, async (_req, reply) => reply.redirect('/admin/'));
+    app.get('/admin/', pageSchema, page('index.html', 'text/html; charset=utf-8'));
+    app.get('/admin/app.js', pageSchema, page('app.js', 'text/javascript; charset=utf-8'));
+    app.get('/admin/style.css', pageSchema, page('style.css', 'text/css; charset=utf-8'));
+
+    app.get('/admin/me', { config: { auth: 'operator', role: 'any' }, onRequest: authenticateOperator, schema: { response: { 200: S.operatorMe, ...S.errorReplies } } }, async (req) => ({
+      name: req.operator!.name,
+      roles: req.operator!.roles,
+    }));
+
+    app.get('/admin/overview', { ...operatorRoute, schema: { response: { 200: S.fleetOverview, ...S.errorReplies } } }, async () => {
+      const [terminals, trust, resets] = await Promise.all([storage.listTerminals(), storage.trustList(), storage.resets()]);
+      return fleetOverview(terminals, trust && { sequence: trust.sequence, published_at: trust.published_at }, resets, now(), { ...ALERT_DEFAULTS, ...opts.alerts });
+    });
+
+    app.get('/admin/activity', { ...operatorRoute, schema: { querystring: S.activityQuery, response: { 200: S.activityReply, ...S.errorReplies } } }, async (req) => {
+      const hours = Number((req.query as { hours?: string }).hours ?? 24);
+      const since = Math.floor(now() / HOUR_MS) * HOUR_MS - (hours - 1) * HOUR_MS;
+      return { since, hour_ms: HOUR_MS, hours: await storage.activity(since) };
+    });
+
+    app.get('/admin/audit', { config: { auth: 'operator', role: 'any' }, onRequest: authenticateOperator, schema: { querystring: S.auditQuery, response: { 200: S.auditReply, ...S.errorReplies } } }, async (req) => {
+      if (!opts.audit) throw new ServiceError('YSS_SYNC_NOT_FOUND', 'unseal audit');
+      return opts.audit.read(Number((req.query as { limit?: string }).limit ?? 100));
+    });
 
     app.put(
       '/admin/trust-list',

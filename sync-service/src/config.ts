@@ -2,6 +2,7 @@
 import { Ajv } from 'ajv';
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { ALERT_DEFAULTS, type AlertThresholds } from './fleet.ts';
 
 /**
  * Production limits (docs/security.md, "Sync service"). Tests shorten the timeouts through the
@@ -75,6 +76,8 @@ export interface ServiceConfig {
    * own lock and unseal audit.
    */
   storage: { kind: 'sqlite' } | { kind: 'postgresql'; url: string; pool_size: number };
+  /** When the fleet page alerts (fleet.ts ALERT_DEFAULTS; docs/fleet.md). */
+  alerts: AlertThresholds;
 }
 
 const positive = { type: 'integer', minimum: 1 } as const;
@@ -110,6 +113,11 @@ const schema = {
       type: 'object',
       additionalProperties: false,
       properties: Object.fromEntries(Object.keys(LIMIT_DEFAULTS).map((k) => [k, k === 'max_event_loop_delay_ms' ? { type: 'integer', minimum: 0 } : positive])),
+    },
+    alerts: {
+      type: 'object',
+      additionalProperties: false,
+      properties: Object.fromEntries(Object.keys(ALERT_DEFAULTS).map((k) => [k, positive])),
     },
     storage: {
       oneOf: [
@@ -160,6 +168,7 @@ export function parseServiceConfig(value: unknown, baseDir: string, file = '<inl
     ...raw,
     operators: raw.operators ?? [],
     limits: { ...LIMIT_DEFAULTS, ...raw.limits },
+    alerts: { ...ALERT_DEFAULTS, ...raw.alerts },
     storage,
     data_dir: resolve(baseDir, raw.data_dir),
   };

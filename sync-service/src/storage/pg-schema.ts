@@ -70,7 +70,24 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX rate_limits_window ON rate_limits (window_start);
   `,
-  // 3: hall queue numbers, one counter per hall, category and local day (docs/hall.md).
+  // 3: what the fleet page reads: events per terminal, venue and hour, and chain resets.
+  `
+  CREATE TABLE event_hours (
+    terminal_id TEXT NOT NULL,
+    venue TEXT NOT NULL,
+    hour BIGINT NOT NULL,
+    count BIGINT NOT NULL,
+    PRIMARY KEY (terminal_id, hour, venue)
+  );
+  CREATE INDEX event_hours_hour ON event_hours (hour);
+  CREATE TABLE terminal_resets (
+    terminal_id TEXT PRIMARY KEY,
+    replaces TEXT,
+    reason TEXT,
+    at BIGINT NOT NULL
+  );
+  `,
+  // 4: hall queue numbers, one counter per hall, category and local day (docs/hall.md).
   `
   CREATE TABLE hall_counters (
     hall TEXT NOT NULL,

@@ -9,6 +9,16 @@ export const RATE_HIT_SQL = `INSERT INTO rate_limits (key, window_start, count) 
 /** Windows longer than this are not supported: rows older are pruned. */
 export const RATE_WINDOW_MAX_MS = 24 * 3600_000;
 
+/** A window's count without touching it. $1 key. */
+export const RATE_READ_SQL = 'SELECT count, window_start FROM rate_limits WHERE key = $1';
+
+/** What a row read by RATE_READ_SQL means now: a window that has passed counts nothing. */
+export function liveCount(row: { count: number | string; window_start: number | string } | undefined, windowMs: number, now: number): { count: number; resetAt: number } {
+  const start = row ? Number(row.window_start) : now;
+  if (!row || start + windowMs <= now) return { count: 0, resetAt: now + windowMs };
+  return { count: Number(row.count), resetAt: start + windowMs };
+}
+
 // The hall number allocator's one statement, the same on both engines: the row holds the next
 // number not yet handed out; the upsert moves it on by the block and returns where it now stands.
 // $1 hall, $2 category, $3 day, $4 count, $5 terminal, $6 now.
