@@ -60,13 +60,16 @@ describe('a service-hall ticket machine', () => {
   test('issues consecutive numbers for the day and prints each on the ticket printer', async () => {
     const first = (site.stack.scan(mintCode({ keys: site.stack.keysDir })), await nextVerdict(site, 0));
     assert.equal(first.accepted, true);
-    assert.deepEqual(first.effects, [{ kind: 'ticket', number: 'A001', service: '社保业务' }]);
+    const day = (first.effects[0] as { id: string }).id.split('/')[1]!;
+    assert.match(day, /^\d{4}-\d{2}-\d{2}$/);
+    assert.deepEqual(first.effects, [{ kind: 'ticket', number: 'A001', service: '社保业务', id: `hall/${day}/A001` }]);
     site.stack.scan(mintCode({ keys: site.stack.keysDir }));
     const second = await nextVerdict(site, first.seq);
-    assert.deepEqual(second.effects, [{ kind: 'ticket', number: 'A002', service: '社保业务' }]);
+    assert.deepEqual(second.effects, [{ kind: 'ticket', number: 'A002', service: '社保业务', id: `hall/${day}/A002` }]);
     const tickets = await waitFor(() => (printer.tickets.length >= 2 ? printer.tickets : undefined), 10_000);
     assert.match(tickets[0]!, /A001/);
     assert.match(tickets[0]!, /社保业务/);
+    assert.ok(tickets[0]!.includes(`[QR hall/${day}/A001]`), 'the ticket id as a QR, decoded from the printer bytes');
     assert.match(tickets[1]!, /A002/);
   });
 

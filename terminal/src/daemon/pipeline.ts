@@ -80,7 +80,8 @@ export class Pipeline {
           // held() was checked above, on this thread, with nothing in between: take() finds one.
           const n = deps.hallNumbers!.take(e.prefix, day);
           if (n === null) throw new Error(`no ${e.prefix} number in hand for a second ticket of one reading`);
-          return { kind: 'ticket', number: ticketNumber(e.prefix, n), service: e.service, ...(e.priority ? { priority: e.priority } : {}) };
+          const number = ticketNumber(e.prefix, n);
+          return { kind: 'ticket', number, service: e.service, ...(e.priority ? { priority: e.priority } : {}), id: `${venue.name}/${day}/${number}` };
         }
         if (e.kind === 'ticket') {
           const t = deps.tickets.next(e.prefix, day);

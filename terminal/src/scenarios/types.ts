@@ -27,6 +27,8 @@ export type Effect =
       issued_today?: number;
       /** Served ahead of the normal queue: `elderly` from the holder's age (venue `elderly_age`). */
       priority?: 'elderly';
+      /** The ticket's id in the whole hall, `<venue>/<day>/<number>` (hall numbers only): printed as a QR. */
+      id?: string;
     }
   /** A relay to pulse; what it actually did is recorded afterwards as a `gate` event. */
   | { kind: 'gate'; relay: string; pulse_ms: number }
