@@ -323,7 +323,7 @@ export const venueSchema = {
           type: 'object',
           additionalProperties: false,
           required: ['do', 'prefix', 'service'],
-          description: 'Print a queue ticket: the number is allocated in the event\'s transaction, one counter per prefix and day.',
+          description: 'Print a queue ticket: the number is taken in the event\'s transaction, one sequence per prefix and day (this machine\'s, or the hall\'s with `numbers: hall`).',
           properties: {
             do: { const: 'print-ticket', description: 'The action.' },
             prefix: { type: 'string', pattern: '^[A-Z]{1,3}$', description: 'Ticket prefix, 1–3 capital letters.', examples: ['A'] },
