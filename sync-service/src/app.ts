@@ -108,6 +108,8 @@ export const PURPOSE_MAX = 500;
 export const CORRUPT_REMEDY = 'stop the service, keep a copy of the data folder, and restore the database from the latest backup (docs/security.md, "Recovery")';
 /** Bodies up to this size do not count against max_inflight_body_bytes. */
 const SMALL_BODY = 64 * 1024;
+/** Each signed request's first bytes are received at full speed; beyond them, at the shared pace. */
+const UNPACED_BODY = 1024 * 1024;
 /** Marks a signed route's body as not parsed yet: it is parsed after the signature verifies. */
 const UNPARSED = Symbol('unparsed');
 
@@ -183,6 +185,15 @@ export function buildApp(opts: AppOptions): FastifyInstance {
 
   // Bytes being received before anyone is authenticated are bounded in all, not only per request.
   let inflight = 0;
+  /** The shared pace of unverified body bytes: when the next byte may pass (virtual time, ms). */
+  let paceFreeAt = 0;
+  /** Books `bytes` in the pace; returns how long (ms) they must wait before passing. */
+  const pace = (bytes: number): number => {
+    const t = performance.now();
+    const start = Math.max(t, paceFreeAt);
+    paceFreeAt = start + (bytes * 1000) / limits.unverified_bytes_per_s;
+    return Math.floor(start - t);
+  };
   app.addHook('onRequest', async (req, reply) => {
     if (req.method !== 'POST' && req.method !== 'PUT') return;
     // A request with neither content-length nor transfer-encoding has no body.
@@ -369,10 +380,18 @@ export function buildApp(opts: AppOptions): FastifyInstance {
     async function hashWhileReceiving(req: FastifyRequest, _reply: unknown, payload: Readable): Promise<Readable> {
       const hash = createHash('sha256');
       req.bodyHash = hash;
+      let seen = 0;
       const through = new Transform({
         transform(chunk: Buffer, _enc, cb) {
           hash.update(chunk);
-          cb(null, chunk);
+          seen += chunk.length;
+          // Past its first MiB an unverified body waits its turn in the shared pace: holding the
+          // callback stops the socket being read (TCP pushes back on the sender), so the bytes of
+          // every big unverified body together cost at most the pace's share of the event loop.
+          const paced = Math.min(chunk.length, seen - UNPACED_BODY);
+          const wait = paced > 0 ? pace(paced) : 0;
+          if (wait > 0) setTimeout(() => cb(null, chunk), wait);
+          else cb(null, chunk);
         },
       });
       payload.on('error', (e) => through.destroy(e));

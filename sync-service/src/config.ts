@@ -23,6 +23,12 @@ export const LIMIT_DEFAULTS = {
   max_connections_per_address: 64,
   /** Request bytes being received before authentication, in all; more are answered 503. */
   max_inflight_body_bytes: 256 * 1024 * 1024,
+  /**
+   * Signed-route bodies are received at most this fast in all, beyond each request's first MiB
+   * (a terminal's default batch, never paced), until their signature can be checked: strangers'
+   * big bodies then cannot take the event loop from terminals (docs/security.md).
+   */
+  unverified_bytes_per_s: 8 * 1024 * 1024,
   /** Body limit of the routes a stranger may call with a body (enrollment). */
   unauthenticated_body_limit: 4096,
   /** Failed authentications per address in one window before 429. */
