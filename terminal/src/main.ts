@@ -12,10 +12,11 @@ import { checkChain, describeStartError, UploadedMarkKeeper } from './data-guard
 import { lockDataDir } from './data-lock.ts';
 import { createLogger } from './log.ts';
 import { Sealer } from './protocol/index.ts';
-import { Queue, TicketCounter } from './queue/index.ts';
-import { SyncEngine, loadOrCreateIdentity, syncOptions } from './sync/index.ts';
+import { HallNumbers, Queue, TicketCounter } from './queue/index.ts';
+import { httpTransport, ServiceClient, SyncEngine, loadOrCreateIdentity, syncOptions } from './sync/index.ts';
+import { localDay } from './scenarios/index.ts';
 import { parseRootArg, ReplayStore, TrustedClock, TrustStore, type ClockOptions } from './trust/index.ts';
-import { PendingDetailsStore, PersonSeenStore } from './venue/index.ts';
+import { PendingDetailsStore, PersonSeenStore, VENUE_DEFAULTS } from './venue/index.ts';
 
 export const VERSION = '0.1.0';
 const UI_DIR = fileURLToPath(new URL('../../kiosk-ui/web/dist/', import.meta.url));
@@ -74,6 +75,15 @@ async function startLocked(config: Readonly<TerminalConfig>, opts: TerminalOptio
   const persons = new PersonSeenStore(db);
   const pending = new PendingDetailsStore(db);
   const { venue } = config;
+  // Tickets numbered by the hall's allocator (docs/hall.md): one block pool per prefix.
+  const hallCategories = venue.actions.flatMap((a) => (a.do === 'print-ticket' && a.numbers === 'hall' ? [{ prefix: a.prefix, block: a.block ?? VENUE_DEFAULTS.block, cap: a.daily_cap }] : []));
+  if (hallCategories.length && !config.sync) {
+    db.close();
+    throw new Error(`venue ${venue.name} numbers its tickets by the hall (numbers: hall), which needs the hall's sync service: add a sync section to the terminal config`);
+  }
+  const hallNumbers = hallCategories.length
+    ? new HallNumbers(db, { hall: venue.name, categories: hallCategories, today: () => localDay(clock.now()), log: log.child({ component: 'hall-numbers' }) })
+    : null;
   const sealer = config.sync ? new Sealer(Buffer.from(config.sync.seal_key, 'base64url')) : null;
   if (!sealer) log.warn('no sync service configured: personal data from readings is not kept');
   if (!config.api.staff_pin) log.warn('no staff PIN configured (api.staff_pin): the kiosk has no staff sign-in');
@@ -85,7 +95,7 @@ async function startLocked(config: Readonly<TerminalConfig>, opts: TerminalOptio
   const publish = (m: EventMessage) => api?.broadcast(m);
   const identity = config.sync ? loadOrCreateIdentity(config.data_dir) : null;
   const health = () =>
-    healthOf({ version: VERSION, venue, terminalId: () => identity?.terminalId ?? null, clock, trust, devices, queue, sync: () => sync?.health ?? null });
+    healthOf({ version: VERSION, venue, terminalId: () => identity?.terminalId ?? null, clock, trust, devices, queue, sync: () => sync?.health ?? null, hallNumbers });
   const metrics = createTerminalMetrics(health);
 
   const effects = new Effects({ devices, venue: venue.name, title: config.name, queue, clock, log: log.child({ component: 'effects' }), committed: () => sync?.poke() });
@@ -97,6 +107,7 @@ async function startLocked(config: Readonly<TerminalConfig>, opts: TerminalOptio
     pending,
     queue,
     tickets,
+    hallNumbers,
     sealer,
     clock,
     skew: config.skew_s,
@@ -177,6 +188,11 @@ async function startLocked(config: Readonly<TerminalConfig>, opts: TerminalOptio
   }
   for (const d of devices.all) d.start();
   sync?.start();
+  if (hallNumbers && config.sync && identity) {
+    hallNumbers.start(
+      new ServiceClient({ transport: httpTransport(config.sync.url, config.sync.timeout_ms), identity, now: () => clock.wallMs(), observeServerTime: (ms) => clock.observe(Math.floor(ms / 1000), 'server') }),
+    );
+  }
   marks?.start();
   const refreshTrust = () => {
     // A list installed by another process (`trust install` from a USB stick) is used without a restart.
@@ -196,6 +212,7 @@ async function startLocked(config: Readonly<TerminalConfig>, opts: TerminalOptio
     health,
     stop: async () => {
       stopTimers();
+      await hallNumbers?.stop();
       await Promise.allSettled(devices.all.map((d) => d.close()));
       await sync?.stop();
       marks?.stop();

@@ -119,8 +119,9 @@ for (const name of venueNames) {
       if (stack.peers['relay-1']) site.relay = await RelaySim.open(peer('relay-1'));
       await waitFor(async () => {
         const h = (await (await fetch(new URL('/api/health', stack.kioskUrl))).json()) as Health;
-        return h.devices.every((d) => d.state === 'connected');
-      }, 20_000, 50, 'every device to connect');
+        // A hall ticket machine also waits for its first block of numbers from the hall's allocator.
+        return h.devices.every((d) => d.state === 'connected') && Object.values(h.hall_numbers?.held ?? {}).every((n) => n > 0);
+      }, 20_000, 50, 'every device to connect (and the first numbers)');
     });
 
     after(async () => {

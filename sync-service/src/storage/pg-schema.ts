@@ -87,6 +87,18 @@ export const MIGRATIONS: readonly string[] = [
     at BIGINT NOT NULL
   );
   `,
+  // 4: hall queue numbers, one counter per hall, category and local day (docs/hall.md).
+  `
+  CREATE TABLE hall_counters (
+    hall TEXT NOT NULL,
+    category TEXT NOT NULL,
+    day TEXT NOT NULL,
+    next BIGINT NOT NULL,
+    last_terminal TEXT NOT NULL,
+    updated_at BIGINT NOT NULL,
+    PRIMARY KEY (hall, category, day)
+  );
+  `,
 ];
 
 /** Advisory lock keys (arbitrary, fixed): one for migrations, one for partition changes, one for publishing. */

@@ -4,7 +4,7 @@
 // Each part defines the types it owns; the API re-exports them so the kiosk has one file to read.
 import type { Degraded } from './degraded.ts';
 import type { DeviceHealth } from '../devices/index.ts';
-import type { QueueStats } from '../queue/index.ts';
+import type { HallNumbersHealth, QueueStats } from '../queue/index.ts';
 import type { Display, Effect, Reason, Source } from '../scenarios/index.ts';
 import type { SyncHealth } from '../sync/index.ts';
 import type { TrustHealth } from '../trust/index.ts';
@@ -32,6 +32,8 @@ export interface Health {
   queue: QueueStats;
   sync: SyncHealth;
   clock: { wall: number; trusted: number; drift_s: number };
+  /** A hall ticket machine's numbers in hand (venue `numbers: hall`, docs/hall.md); absent otherwise. */
+  hall_numbers?: HallNumbersHealth;
 }
 
 /** The outcome of one reading, pushed only after its event is durably committed. */

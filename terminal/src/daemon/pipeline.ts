@@ -9,10 +9,10 @@ import { verifyCode, type VerifyResult } from '../codes/index.ts';
 import type { DeviceHealth, Reading } from '../devices/index.ts';
 import { textRef } from '../log.ts';
 import type { Sealer } from '../protocol/index.ts';
-import type { Queue, TicketCounter } from '../queue/index.ts';
+import { ticketNumber, type HallNumbers, type Queue, type TicketCounter } from '../queue/index.ts';
 import { localDay, type Effect } from '../scenarios/index.ts';
 import type { Clock, ReplayStore, TrustStore } from '../trust/index.ts';
-import { decideVenue, verifierAllowsReplay, VENUE_DEFAULTS, type PendingDetailsStore, type PersonSeenStore, type Venue } from '../venue/index.ts';
+import { decideVenue, refuseDecision, verifierAllowsReplay, VENUE_DEFAULTS, type PendingDetailsStore, type PersonSeenStore, type Venue } from '../venue/index.ts';
 
 export interface PipelineDeps {
   venue: Readonly<Venue>;
@@ -22,6 +22,8 @@ export interface PipelineDeps {
   pending: PendingDetailsStore;
   queue: Queue;
   tickets: TicketCounter;
+  /** The hall's shared numbers (venue `numbers: hall`); null when the machine numbers its own. */
+  hallNumbers?: HallNumbers | null;
   /** Null when no sync service is configured: personal data is then not kept at all. */
   sealer: Sealer | null;
   /** Wall time stamps the reading; trusted time decides validity. */
@@ -50,12 +52,22 @@ export class Pipeline {
       deps.observeVerify?.(Number(process.hrtime.bigint() - started) / 1e9);
     }
     const trustIssued = deps.trust.index?.issuedAt ?? null;
-    const d = decideVenue(venue, reading, verdict, {
+    let d = decideVenue(venue, reading, verdict, {
       now,
       skew: deps.skew,
       trustAge: trustIssued === null ? null : now - trustIssued,
       lastSeen: (key) => deps.persons.lastSeen(key),
     });
+    const day = localDay(now);
+    // A hall ticket with no number in hand is refused before anything is kept (docs/hall.md).
+    if (d.accepted && d.effects.some((e) => e.kind === 'ticket' && e.numbers === 'hall' && (!deps.hallNumbers || deps.hallNumbers.held(e.prefix, day) === 0))) {
+      d = refuseDecision(venue, d, 'numbers_unavailable');
+    }
+    // The number this ticket would get is past its prefix's daily cap: hall-wide, since numbers are.
+    const next = (e: { prefix: string; numbers: 'machine' | 'hall' }) => (e.numbers === 'hall' ? deps.hallNumbers!.peek(e.prefix, day)! : deps.tickets.peek(e.prefix, day));
+    if (d.accepted && d.effects.some((e) => e.kind === 'ticket' && e.daily_cap !== undefined && next(e) > e.daily_cap)) {
+      d = refuseDecision(venue, d, 'daily_cap_reached');
+    }
     const personal = d.personal && deps.sealer ? deps.sealer.seal(d.personal) : null;
     const message = deps.queue.commit((tx): VerdictMessage => {
       if (d.remember.cti) deps.replay.record(d.remember.cti.cti, d.remember.cti.until);
@@ -64,9 +76,16 @@ export class Pipeline {
         deps.persons.record(d.remember.person.key, d.remember.person.at, d.remember.person.at + within);
       }
       const effects: Effect[] = d.effects.map((e): Effect => {
+        if (e.kind === 'ticket' && e.numbers === 'hall') {
+          // held() was checked above, on this thread, with nothing in between: take() finds one.
+          const n = deps.hallNumbers!.take(e.prefix, day);
+          if (n === null) throw new Error(`no ${e.prefix} number in hand for a second ticket of one reading`);
+          const number = ticketNumber(e.prefix, n);
+          return { kind: 'ticket', number, service: e.service, ...(e.priority ? { priority: e.priority } : {}), id: `${venue.name}/${day}/${number}` };
+        }
         if (e.kind === 'ticket') {
-          const t = deps.tickets.next(e.prefix, localDay(now));
-          return { kind: 'ticket', number: t.number, service: e.service, issued_today: t.issued_today };
+          const t = deps.tickets.next(e.prefix, day);
+          return { kind: 'ticket', number: t.number, service: e.service, issued_today: t.issued_today, ...(e.priority ? { priority: e.priority } : {}) };
         }
         if (e.kind === 'gate') return { kind: 'gate', relay: e.relay, pulse_ms: e.pulse_ms };
         return { kind: 'registration' };

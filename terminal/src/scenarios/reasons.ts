@@ -15,6 +15,8 @@ export const SCENARIO_REASONS = [
   'health_status_unknown',
   'health_status_stale',
   'outside_hours',
+  'numbers_unavailable',
+  'daily_cap_reached',
 ] as const;
 
 export type ScenarioReason = (typeof SCENARIO_REASONS)[number];

@@ -7,7 +7,7 @@ import type { VerifyResult } from '../codes/index.ts';
 import type { Reading } from '../devices/index.ts';
 import { cardAttributes, codeAttributes, mrzAttributes, type Attributes } from './attributes.ts';
 import { VENUE_DEFAULTS } from './schema.ts';
-import { endOfLocalDay, localWeekMinute, type Display, type Reason, type Source } from '../scenarios/index.ts';
+import { endOfLocalDay, localDay, localWeekMinute, type Display, type Reason, type Source } from '../scenarios/index.ts';
 import type { Attribute, Venue, Words } from './types.ts';
 
 export interface PolicyLookups {
@@ -22,7 +22,7 @@ export interface PolicyLookups {
 
 /** Effects the venue names; the pipeline carries them out after the commit and records the outcome. */
 export type PlannedEffect =
-  | { kind: 'ticket'; prefix: string; service: string }
+  | { kind: 'ticket'; prefix: string; service: string; numbers: 'machine' | 'hall'; daily_cap?: number; priority?: 'elderly' }
   | { kind: 'gate'; relay: string; pulse_ms: number }
   | { kind: 'collect-details'; fields: readonly ('room' | 'guests')[] };
 
@@ -80,6 +80,14 @@ function dayStart(date: string | undefined): number | null {
   return end === null ? null : end - 86_399;
 }
 
+/** Whole years from a `YYYY-MM-DD` birth date to the local day at `now`; -1 without a date. */
+export function ageOn(birth: string | undefined, now: number): number {
+  const b = /^(\d{4})-(\d{2})-(\d{2})$/.exec(birth ?? '');
+  if (!b) return -1;
+  const [y, m, d] = localDay(now).split('-').map(Number) as [number, number, number];
+  return y - Number(b[1]) - (m < Number(b[2]) || (m === Number(b[2]) && d < Number(b[3])) ? 1 : 0);
+}
+
 /** True when `now` falls in one of the venue's opening windows (or it has none). */
 export function isOpen(venue: Venue, now: number): boolean {
   if (!venue.hours) return true;
@@ -108,6 +116,11 @@ interface Read {
   body: Record<string, unknown>;
 }
 
+/** `d` turned into a refusal for `reason`: nothing kept, remembered or done; the venue's words if it has some. */
+export function refuseDecision(venue: Venue, d: PolicyDecision, reason: Reason): PolicyDecision {
+  return { ...d, accepted: false, reason, personal: null, remember: { cti: null, person: null }, effects: [], words: venue.refusals?.[reason] ?? null };
+}
+
 export function decideVenue(venue: Venue, reading: Reading, verdict: VerifyResult | null, look: PolicyLookups): PolicyDecision {
   const base: PolicyDecision = {
     accepted: false,
@@ -124,15 +137,7 @@ export function decideVenue(venue: Venue, reading: Reading, verdict: VerifyResul
     effects: [],
     words: null,
   };
-  const refuse = (d: PolicyDecision, reason: Reason): PolicyDecision => ({
-    ...d,
-    accepted: false,
-    reason,
-    personal: null,
-    remember: { cti: null, person: null },
-    effects: [],
-    words: venue.refusals?.[reason] ?? null,
-  });
+  const refuse = (d: PolicyDecision, reason: Reason) => refuseDecision(venue, d, reason);
 
   // 1. The input is one the venue takes.
   let read: Read;
@@ -230,7 +235,14 @@ export function decideVenue(venue: Venue, reading: Reading, verdict: VerifyResul
     effects: venue.actions.map((a): PlannedEffect => {
       switch (a.do) {
         case 'print-ticket':
-          return { kind: 'ticket', prefix: a.prefix, service: a.service };
+          return {
+            kind: 'ticket',
+            prefix: a.prefix,
+            service: a.service,
+            numbers: a.numbers ?? VENUE_DEFAULTS.numbers,
+            ...(a.daily_cap !== undefined ? { daily_cap: a.daily_cap } : {}),
+            ...(a.elderly_age !== undefined && ageOn(attrs.birth_date, look.now) >= a.elderly_age ? { priority: 'elderly' as const } : {}),
+          };
         case 'open-gate':
           return { kind: 'gate', relay: a.relay, pulse_ms: a.pulse_ms ?? VENUE_DEFAULTS.pulse_ms };
         case 'collect-details':

@@ -11,6 +11,8 @@ export const VENUE_DEFAULTS = {
   replay_within_s: 300, // 5 min: a person passing the same gate twice within this is a replay
   clear_after_s: 15, // personal data leaves the screen after 15 s, or at the next reading
   pulse_ms: 500,
+  numbers: 'machine',
+  block: 20,
 } as const;
 
 export const venueSchema = {
@@ -137,7 +139,7 @@ export const venueSchema = {
         'malformed', 'unsupported_alg', 'unknown_key', 'alg_mismatch', 'issuer_mismatch', 'key_revoked', 'key_not_valid', 'type_not_allowed',
         'bad_signature', 'not_yet_valid', 'expired', 'lifetime_too_long', 'revoked', 'replayed', 'issuer_not_accepted', 'authorization_required',
         'health_status', 'trust_list_too_old', 'not_a_code', 'id_number_invalid', 'document_expired',
-        'input_not_accepted', 'identity_required', 'health_status_unknown', 'health_status_stale', 'outside_hours',
+        'input_not_accepted', 'identity_required', 'health_status_unknown', 'health_status_stale', 'outside_hours', 'numbers_unavailable', 'daily_cap_reached',
       ],
       description: 'A refusal reason (docs/verification.md and the venue reasons below).',
     },
@@ -321,11 +323,41 @@ export const venueSchema = {
           type: 'object',
           additionalProperties: false,
           required: ['do', 'prefix', 'service'],
-          description: 'Print a queue ticket: the number is allocated in the event\'s transaction, one counter per prefix and day.',
+          description: 'Print a queue ticket: the number is taken in the event\'s transaction, one sequence per prefix and day (this machine\'s, or the hall\'s with `numbers: hall`).',
           properties: {
             do: { const: 'print-ticket', description: 'The action.' },
             prefix: { type: 'string', pattern: '^[A-Z]{1,3}$', description: 'Ticket prefix, 1–3 capital letters.', examples: ['A'] },
             service: { type: 'string', minLength: 1, description: 'The service printed under the number.', examples: ['社保业务'] },
+            numbers: {
+              enum: ['machine', 'hall'],
+              description:
+                'Who numbers the tickets: `machine`, this terminal\'s own counter (one machine per hall); `hall`, the sync service on the hall\'s server, so every ticket machine of the hall shares one sequence per prefix and day (docs/hall.md). `hall` needs the terminal\'s `sync` section.',
+              default: VENUE_DEFAULTS.numbers,
+            },
+            block: {
+              type: 'integer',
+              minimum: 2,
+              maximum: 500,
+              description:
+                'With `numbers: hall`: how many numbers the machine fetches at a time and keeps in hand, so it issues on while the allocator is away; it asks again when half is used. Also the most numbers one allocator crash can skip per machine (docs/hall.md).',
+              default: VENUE_DEFAULTS.block,
+            },
+            daily_cap: {
+              type: 'integer',
+              minimum: 1,
+              maximum: 9999,
+              description:
+                'The most numbers of this prefix a day; past it a reading is refused as `daily_cap_reached`. With `numbers: hall` it holds for the whole hall (a number above the cap is never issued, by any machine); skipped numbers count against it. Absent: no cap.',
+              examples: [300],
+            },
+            elderly_age: {
+              type: 'integer',
+              minimum: 50,
+              maximum: 100,
+              description:
+                'Holders this old or older on the day, from the birth date on the card or code, get an `elderly` priority ticket (长者优先, printed and shown); the birth date itself is not kept. Absent: no age priority.',
+              examples: [65],
+            },
           },
         },
         {

@@ -17,7 +17,7 @@ export type Words = {
 };
 
 /** A refusal reason (docs/verification.md and the venue reasons below). */
-export type Reason = 'malformed' | 'unsupported_alg' | 'unknown_key' | 'alg_mismatch' | 'issuer_mismatch' | 'key_revoked' | 'key_not_valid' | 'type_not_allowed' | 'bad_signature' | 'not_yet_valid' | 'expired' | 'lifetime_too_long' | 'revoked' | 'replayed' | 'issuer_not_accepted' | 'authorization_required' | 'health_status' | 'trust_list_too_old' | 'not_a_code' | 'id_number_invalid' | 'document_expired' | 'input_not_accepted' | 'identity_required' | 'health_status_unknown' | 'health_status_stale' | 'outside_hours';
+export type Reason = 'malformed' | 'unsupported_alg' | 'unknown_key' | 'alg_mismatch' | 'issuer_mismatch' | 'key_revoked' | 'key_not_valid' | 'type_not_allowed' | 'bad_signature' | 'not_yet_valid' | 'expired' | 'lifetime_too_long' | 'revoked' | 'replayed' | 'issuer_not_accepted' | 'authorization_required' | 'health_status' | 'trust_list_too_old' | 'not_a_code' | 'id_number_invalid' | 'document_expired' | 'input_not_accepted' | 'identity_required' | 'health_status_unknown' | 'health_status_stale' | 'outside_hours' | 'numbers_unavailable' | 'daily_cap_reached';
 
 /** What the venue takes. An input not listed is refused as `input_not_accepted` (codes: `type_not_allowed`, `issuer_not_accepted`). */
 export type Inputs = {
@@ -100,6 +100,14 @@ export type Action = {
   readonly prefix: string;
   /** The service printed under the number. */
   readonly service: string;
+  /** Who numbers the tickets: `machine`, this terminal's own counter (one machine per hall); `hall`, the sync service on the hall's server, so every ticket machine of the hall shares one sequence per prefix and day (docs/hall.md). `hall` needs the terminal's `sync` section. Default: `"machine"`. */
+  readonly numbers?: 'machine' | 'hall';
+  /** With `numbers: hall`: how many numbers the machine fetches at a time and keeps in hand, so it issues on while the allocator is away; it asks again when half is used. Also the most numbers one allocator crash can skip per machine (docs/hall.md). Default: `20`. */
+  readonly block?: number;
+  /** The most numbers of this prefix a day; past it a reading is refused as `daily_cap_reached`. With `numbers: hall` it holds for the whole hall (a number above the cap is never issued, by any machine); skipped numbers count against it. Absent: no cap. */
+  readonly daily_cap?: number;
+  /** Holders this old or older on the day, from the birth date on the card or code, get an `elderly` priority ticket (长者优先, printed and shown); the birth date itself is not kept. Absent: no age priority. */
+  readonly elderly_age?: number;
 } | {
   /** The action. */
   readonly do: 'open-gate';
