@@ -1,2 +1,2 @@
 export { TicketCounter } from './ticket-counter.ts';
-export { Queue, type NewEvent, type QueueOptions, type QueueStats, type OutgoingEvent } from './queue.ts';
+export { Queue, type NewEvent, type QueueOptions, type QueueStats, type QueueTx, type OutgoingEvent } from './queue.ts';
