@@ -173,8 +173,8 @@ test('categories come from the document: an HK/Macau/Taiwan permit and a Chinese
   assert.deepEqual([b.category, b.needs_details, b.deadline_at - b.in_at], ['domestic', false, 7_200_000]);
 });
 
-test('check-out: by a scan of the guest, then one tap for the rest of the room; the stay closes with its last guest', () => {
-  const { desk, read, queue } = build();
+test('check-out: by a scan of the guest, then one tap for the rest of the room; the stay closes with its last guest, and is forgotten later', () => {
+  const { desk, read, queue, stays } = build();
   const a = read(card('陈大文', '440106199001011234'));
   const b = read(card('李小红', '440106199202022345'));
   desk.register({ seq: a.seq, room: '815', guests: 2 });
@@ -192,6 +192,9 @@ test('check-out: by a scan of the guest, then one tap for the rest of the room; 
   assert.deepEqual(events(queue).filter((e) => e.type === 'guest_out').map((e) => e.body.guest_id), [stay.guests[1]!.id, stay.guests[0]!.id]);
   const again = desk.checkOut({ guest: stay.guests[0]!.id });
   assert.equal('error' in again && again.error, 'YSS_API_STAY_CONFLICT');
+  assert.equal(stays.prune(NOW), 0, 'a stay closed today is kept for the desk');
+  assert.ok(stays.prune(NOW + 3 * 86_400) >= 3, 'two days after it closed, it is forgotten');
+  assert.equal(stays.stay(stay.id), null);
   // The room is free: the next guest opens a new stay as its main guest.
   const next = read(card('王小五', '440106198001015678'));
   const s2 = desk.register({ seq: next.seq, room: '815', guests: 1 }).stay!;

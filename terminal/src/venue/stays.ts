@@ -12,6 +12,8 @@ import type { GuestCategory, GuestRead } from './policy.ts';
 
 /** How long an accepted reading may wait to be placed in a stay, seconds (30 min, as keypad details). */
 export const READING_WAIT_S = 30 * 60;
+/** How long a closed stay stays on the terminal after its last check-out, seconds (2 days). */
+export const CLOSED_KEEP_S = 2 * 86_400;
 
 export interface StayGuest {
   id: number;
@@ -114,6 +116,8 @@ export class StayStore {
     out: Statement<[number, number], unknown>;
     close: Statement<[number, number], unknown>;
     since: Statement<[string], StayRow>;
+    pruneGuests: Statement<[number], unknown>;
+    pruneStays: Statement<[number], unknown>;
   };
 
   constructor(db: Db) {
@@ -173,6 +177,8 @@ export class StayStore {
       out: db.prepare('UPDATE stay_guest SET out_at = ? WHERE id = ? AND out_at IS NULL'),
       close: db.prepare('UPDATE stay SET closed_at = ? WHERE id = ? AND closed_at IS NULL'),
       since: db.prepare<[string], StayRow>('SELECT * FROM stay WHERE closed_at IS NULL OR arrival >= ? ORDER BY id'),
+      pruneGuests: db.prepare('DELETE FROM stay_guest WHERE stay_id IN (SELECT id FROM stay WHERE closed_at < ?)'),
+      pruneStays: db.prepare('DELETE FROM stay WHERE closed_at < ?'),
     };
   }
 
@@ -280,8 +286,14 @@ export class StayStore {
     return { ok: true, stay: this.stay(g.stay_id)!, guest: guestOf(this.#s.guest.get(guestId)!), duplicate: false, event_seq: e.seq };
   }
 
-  prune(now: number): number {
-    return this.#s.pruneReadings.run(now).changes;
+  /**
+   * Forgets readings no longer waiting (`now`, unix seconds) and stays closed before `closedBeforeMs`:
+   * the service holds their record, the terminal needs them only for the desk's day.
+   */
+  prune(now: number, closedBeforeMs = (now - CLOSED_KEEP_S) * 1000): number {
+    let n = this.#s.pruneReadings.run(now).changes;
+    n += this.#s.pruneGuests.run(closedBeforeMs).changes;
+    return n + this.#s.pruneStays.run(closedBeforeMs).changes;
   }
 }
 
