@@ -133,9 +133,9 @@ test('a foreign guest by passport: registered across a daemon restart, then the 
   await mrz.send(td3(dateIn(5)));
   const v = await feed.nextVerdict(seq);
   assert.equal(v.accepted, true, String(v.reason));
-  // The daemon goes down between the scan and the keypad: the reading still waits.
+  // The daemon is killed between the scan and the keypad: the reading still waits.
   feed.close();
-  await stack.stopTerminal();
+  await stack.stopTerminal('SIGKILL');
   await stack.startTerminal();
   feed = await EventFeed.open(stack.kioskUrl);
   await login();
@@ -182,6 +182,8 @@ test('the service holds every step: guests in and out, the foreign details seale
   });
   const ins = events.filter((e) => e.type === 'guest_in');
   assert.equal(ins.length, 4);
+  const foreign = ins.find((e) => e.body.category === 'foreign')!;
+  assert.equal(foreign.body.deadline_at, (foreign as unknown as { at: number }).at + 86_400_000, 'the 24 h deadline travels with the guest');
   for (const e of ins) {
     const reading = events.find((x) => x.seq === e.body.of_seq)!;
     assert.deepEqual(Object.keys(reading.personal ?? {}).sort(), ['doc_no', 'doc_type', 'name'], 'each guest_in names a reading whose sealed record is the guest');

@@ -99,7 +99,7 @@ export class StayDesk {
       deps.pending.close(req.seq);
       const arrival = localDay(now);
       const departure = addDays(arrival, req.nights ?? deps.venue.stay?.nights ?? VENUE_DEFAULTS.stay_nights);
-      return deps.stays.checkIn(tx, { seq: req.seq, room: req.room, head_count: req.guests, arrival, departure, at, trustedAt: now * 1000, venue: deps.venue.name });
+      return deps.stays.checkIn(tx, { seq: req.seq, room: req.room, head_count: req.guests, arrival, departure, at, trustedAt: now * 1000, venue: deps.venue.name, deadlineS: (c) => this.deadlineS(c) });
     });
     if (!answer) return { ok: false, detail: `no accepted check-in with sequence ${req.seq} is waiting for details` };
     if ('missing' in answer) return { ok: false, detail: `the keypad must also give ${answer.missing.join(', ')}` };

@@ -214,7 +214,10 @@ export class StayStore {
    * The same guest already in house in that room is flagged and not added again. Call inside
    * queue.commit; appends `guest_in` (and nothing on a duplicate).
    */
-  checkIn(tx: QueueTx, r: { seq: number; room: string; head_count?: number; departure: string; arrival: string; at: number; trustedAt: number; venue: string }): StayAnswer {
+  checkIn(
+    tx: QueueTx,
+    r: { seq: number; room: string; head_count?: number; departure: string; arrival: string; at: number; trustedAt: number; venue: string; deadlineS: (c: GuestCategory) => number },
+  ): StayAnswer {
     const reading = this.#s.reading.get(r.seq, Math.floor(r.trustedAt / 1000));
     if (!reading) return { ok: false, why: 'unknown_reading' };
     let row = this.#s.openStay.get(r.room);
@@ -249,6 +252,8 @@ export class StayStore {
         main: main === 1,
         category: reading.category,
         needs_details: reading.needs_details === 1,
+        // When the guest's registration must have reached the police (venue `stay.deadlines_s`), unix ms.
+        deadline_at: r.at + r.deadlineS(reading.category) * 1000,
       },
       sealed: null,
     });
