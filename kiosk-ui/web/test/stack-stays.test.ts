@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { mintCode } from '../../../scripts/issuer/mint.ts';
-import { launch, openKiosk } from './browser.ts';
+import { axe, launch, openKiosk, pageErrors } from './browser.ts';
 import { startKioskStack, type KioskStack } from './real-stack.ts';
 import { tapKeys } from './screens.ts';
 
@@ -37,6 +37,8 @@ after(async () => {
 
 const CHEN = { name: '陈大文', scope: ['hotel-checkin'], subject: { doc_type: 'CN-RIC', doc_no: '11010519491231002X' } };
 const ANNA = { name: 'ANNA ERIKSSON', scope: ['hotel-checkin'], subject: { doc_type: 'PASSPORT', doc_no: 'L898902C3', nationality: 'GBR' } };
+
+const noViolations = async () => assert.deepEqual((await axe(page)).map((v) => `${v.id}: ${v.nodes.join(', ')}`), []);
 
 async function checkIn(who: typeof CHEN, room: string, guests: string): Promise<void> {
   ks.stack.scan(mintCode({ keys: ks.stack.keysDir, type: 'personal', ...who }));
@@ -71,6 +73,8 @@ describe('the desk\'s guests today on the real daemon', () => {
     assert.match((await page.textContent('[data-room="815"] [data-field="count"]')) ?? '', /⚠ 1 of 2 guests registered/);
     const anna = page.locator('[data-room="1203"] tr[data-guest]');
     assert.equal(await anna.getAttribute('data-alert'), 'incomplete');
+    assert.match((await anna.locator('[data-field="deadline"]').textContent()) ?? '', /^\d{2}-\d{2} \d{2}:\d{2}$/, 'a deadline tomorrow names its day');
+    await noViolations();
     await page.screenshot({ path: join(SHOTS, 'desk-stays-incomplete-en.png'), fullPage: true });
 
     await page.selectOption('[data-room="815"] [data-field="reason"]', 'child_without_document');
@@ -86,6 +90,7 @@ describe('the desk\'s guests today on the real daemon', () => {
     await page.fill('input[name="entry_port"]', '深圳湾');
     await page.click('[data-action="details-save"]');
     await page.waitForSelector('[data-notice="stays.failed"]');
+    await noViolations();
     assert.match((await page.textContent('.notice')) ?? '', /wrong: entry_date/, 'the daemon\'s reason is shown, and the form keeps what was typed');
     assert.equal(await page.inputValue('input[name="visa_no"]'), 'V1234567');
     await page.fill('input[name="entry_date"]', '2026-11-28');
@@ -129,5 +134,10 @@ describe('the desk\'s guests today on the real daemon', () => {
     assert.equal(await page.locator('[data-room="901"] tr[data-guest]').getAttribute('data-alert'), 'overdue');
     assert.match((await page.textContent('[data-field="alerts"]')) ?? '', /1 overdue/);
     await page.screenshot({ path: join(SHOTS, 'desk-stays-overdue-en.png'), fullPage: true });
+    await page.click('[data-lang="zh-CN"]');
+    assert.match((await page.textContent('[data-field="alerts"]')) ?? '', /已超时 1 人/);
+    await noViolations();
+    await page.screenshot({ path: join(SHOTS, 'desk-stays-overdue-zh-CN.png'), fullPage: true });
+    assert.deepEqual(pageErrors(page), []);
   });
 });

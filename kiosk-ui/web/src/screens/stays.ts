@@ -17,9 +17,15 @@ export interface DetailsForm {
   values: Record<DetailField, string>;
 }
 
-const hhmm = (ms: number) => new Date(ms).toTimeString().slice(0, 5);
+/** `HH:MM` on the day of `now`, `MM-DD HH:MM` on another day. */
+function when(ms: number, now: number): string {
+  const d = new Date(ms);
+  const hhmm = d.toTimeString().slice(0, 5);
+  if (d.toDateString() === new Date(now).toDateString()) return hhmm;
+  return `${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')} ${hhmm}`;
+}
 
-function guestRow(ctx: Ctx, s: StayView, g: GuestView): HTMLElement {
+function guestRow(ctx: Ctx, s: StayView, g: GuestView, now: number): HTMLElement {
   const { t, dispatch } = ctx;
   const out = g.out_at !== null;
   return h(
@@ -28,7 +34,7 @@ function guestRow(ctx: Ctx, s: StayView, g: GuestView): HTMLElement {
     h('td', {}, g.name_masked, g.main ? ` (${t('stays.main')})` : ''),
     h('td', {}, t(`stays.category.${g.category}`)),
     h('td', { class: `alert alert-${out ? 'out' : g.alert}` }, out ? t('stays.out') : `${g.alert === 'complete' ? '✓' : '⚠'} ${t(`stays.alert.${g.alert}`)}`),
-    h('td', {}, hhmm(g.deadline_at)),
+    h('td', { 'data-field': 'deadline' }, when(g.deadline_at, now)),
     h(
       'td',
       {},
@@ -40,7 +46,7 @@ function guestRow(ctx: Ctx, s: StayView, g: GuestView): HTMLElement {
   );
 }
 
-function stayBlock(ctx: Ctx, s: StayView): HTMLElement {
+function stayBlock(ctx: Ctx, s: StayView, now: number): HTMLElement {
   const { t, dispatch } = ctx;
   let reason: string = COUNT_REASONS[0];
   return h(
@@ -71,7 +77,7 @@ function stayBlock(ctx: Ctx, s: StayView): HTMLElement {
       'table',
       {},
       h('thead', {}, h('tr', {}, [t('stays.guest'), t('stays.category'), t('stays.state'), t('stays.deadline'), t('stays.actions')].map((c) => h('th', { scope: 'col' }, c)))),
-      h('tbody', {}, s.guests.map((g) => guestRow(ctx, s, g))),
+      h('tbody', {}, s.guests.map((g) => guestRow(ctx, s, g, now))),
     ),
   );
 }
@@ -123,6 +129,6 @@ export function stays(ctx: Ctx, o: StaysOverview, form: DetailsForm | null): HTM
     h('h2', {}, t('stays.title')),
     h('p', { class: `alert alert-${alarm}`, role: alarm === 'none' ? null : 'alert', 'data-field': 'alerts' }, `${alarm === 'none' ? '✓' : '⚠'} ${t('stays.alerts', { overdue: o.alerts.overdue, due: o.alerts.due_soon })}`),
     form && detailsForm(ctx, form),
-    o.stays.length ? o.stays.map((s) => stayBlock(ctx, s)) : h('p', {}, t('stays.none')),
+    o.stays.length ? o.stays.map((s) => stayBlock(ctx, s, o.now)) : h('p', {}, t('stays.none')),
   );
 }
