@@ -146,15 +146,24 @@ for (const id of Object.keys(stack.peers).filter((i) => venueDevices(venue).some
 if (idcard || mrz) {
   createInterface({ input: process.stdin }).on('line', (line) => {
     const l = line.trim();
-    const reader = l === 'card 2' ? idcard2 : idcard;
-    if ((l === 'card' || l === 'card 2') && reader) {
+    // `card2` is a second guest for the same room; `expired` a card past its validity (refused);
+    // `card 2` puts the first card on ticket machine 2's reader (a hall runs two machines).
+    const cards: Record<string, Record<string, string>> = {
+      card: { name: '张三', sex: '1', nation: '01', birth: '19900307', address: '广东省广州市越秀区府前路1号', id_number: '440106199003071231', authority: '广州市公安局越秀分局', valid_from: '20200101', valid_to: '20400101' },
+      card2: { name: '李四红', sex: '2', nation: '01', birth: '19900307', address: '广东省广州市越秀区府前路1号', id_number: '110101199003077619', authority: '广州市公安局越秀分局', valid_from: '20200101', valid_to: '20400101' },
+      expired: { name: '王小五', sex: '1', nation: '01', birth: '19800101', address: '广东省广州市越秀区府前路1号', id_number: '110101198001010010', authority: '广州市公安局越秀分局', valid_from: '20000101', valid_to: '20200101' },
+    };
+    const onSecond = l === 'card 2';
+    const key = onSecond ? 'card' : l;
+    const reader = onSecond ? idcard2 : idcard;
+    if (cards[key] && reader) {
       reader.remove();
-      reader.place({ name: '张三', sex: '1', nation: '01', birth: '19900307', address: '广东省广州市越秀区府前路1号', id_number: '440106199003071231', authority: '广州市公安局越秀分局', valid_from: '20200101', valid_to: '20400101' });
-      console.log(`idcard: a resident ID card is on the reader${l === 'card 2' ? ' of ticket machine 2' : ''}`);
+      reader.place(cards[key] as never);
+      console.log(`idcard: ${key === 'expired' ? 'an expired' : 'a'} resident ID card is on the reader${onSecond ? ' of ticket machine 2' : ''}`);
     } else if (l === 'passport' && mrz) {
       void mrz.send(passportLines());
       console.log('mrz:    a passport was swiped');
-    } else if (l) console.log(`type ${[idcard && '"card"', mrz && '"passport"'].filter(Boolean).join(' or ')}`);
+    } else if (l) console.log(`type ${[idcard && '"card", "card2", "expired"', mrz && '"passport"'].filter(Boolean).join(' or ')}`);
   });
 }
 
@@ -176,6 +185,7 @@ if (second) {
   console.log(`scan:   npm run -s issuer -- scan --port ${port}    (a personal code into machine 2's scanner)${idcard2 ? '; type "card 2" for its ID-card reader' : ''}`);
 }
 console.log(`staff: PIN ${stack.staffPin}    (made up for this demo; a terminal's PIN is api.staff_pin in its config)`);
+if (venue.stay) console.log('stays: the staff panel lists the guests today: their deadlines, a passport guest\'s visa and entry, check-out (docs/stays.md)');
 console.log(`fleet: ${new URL('/admin/', stack.serviceUrl).href} (operator token: admin_token in ${join(DATA, 'stack.json')})`);
 console.log(`data:  ${DATA} (delete it to start over)`);
 console.log(`ready: kiosk ${stack.kioskUrl} sync-service ${stack.serviceUrl}`);

@@ -3,9 +3,9 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
-import { ApiServer, cameraRoute, createTerminalMetrics, kioskRoutes, type EventMessage, type Health, type VerdictMessage } from './api/index.ts';
+import { ApiServer, cameraRoute, createTerminalMetrics, kioskRoutes, stayRoutes, type EventMessage, type Health, type VerdictMessage } from './api/index.ts';
 import type { TerminalConfig } from './config/index.ts';
-import { Effects, healthOf, heartbeatOf, Pipeline, RecentVerdicts, recordRegistration, startTimers } from './daemon/index.ts';
+import { Effects, healthOf, heartbeatOf, Pipeline, RecentVerdicts, recordRegistration, startTimers, StayDesk } from './daemon/index.ts';
 import { openDatabase } from './db/index.ts';
 import { CameraScanner, createDevice, DeviceRegistry, type AnyDevice } from './devices/index.ts';
 import { checkChain, describeStartError, UploadedMarkKeeper } from './data-guard.ts';
@@ -16,7 +16,7 @@ import { HallNumbers, Queue, TicketCounter } from './queue/index.ts';
 import { httpTransport, ServiceClient, SyncEngine, loadOrCreateIdentity, syncOptions } from './sync/index.ts';
 import { localDay } from './scenarios/index.ts';
 import { parseRootArg, ReplayStore, TrustedClock, TrustStore, type ClockOptions } from './trust/index.ts';
-import { PendingDetailsStore, PersonSeenStore, VENUE_DEFAULTS } from './venue/index.ts';
+import { PendingDetailsStore, PersonSeenStore, StayStore, VENUE_DEFAULTS } from './venue/index.ts';
 
 export const VERSION = '0.1.0';
 const UI_DIR = fileURLToPath(new URL('../../kiosk-ui/web/dist/', import.meta.url));
@@ -85,6 +85,7 @@ async function startLocked(config: Readonly<TerminalConfig>, opts: TerminalOptio
     ? new HallNumbers(db, { hall: venue.name, categories: hallCategories, today: () => localDay(clock.now()), log: log.child({ component: 'hall-numbers' }) })
     : null;
   const sealer = config.sync ? new Sealer(Buffer.from(config.sync.seal_key, 'base64url')) : null;
+  const stays = venue.stay ? new StayStore(db) : undefined;
   if (!sealer) log.warn('no sync service configured: personal data from readings is not kept');
   if (!config.api.staff_pin) log.warn('no staff PIN configured (api.staff_pin): the kiosk has no staff sign-in');
 
@@ -105,6 +106,7 @@ async function startLocked(config: Readonly<TerminalConfig>, opts: TerminalOptio
     replay,
     persons,
     pending,
+    stays,
     queue,
     tickets,
     hallNumbers,
@@ -161,6 +163,7 @@ async function startLocked(config: Readonly<TerminalConfig>, opts: TerminalOptio
     });
   }
 
+  const desk = stays ? new StayDesk({ venue, stays, pending, queue, clock, sealer, committed: () => sync?.poke() }) : null;
   const routes = (app: Parameters<typeof kioskRoutes>[0]) =>
     kioskRoutes(app, {
       health,
@@ -168,8 +171,9 @@ async function startLocked(config: Readonly<TerminalConfig>, opts: TerminalOptio
       staffPin: config.api.staff_pin,
       printTestTicket: () => effects.printTestTicket(),
       register: venue.actions.some((a) => a.do === 'collect-details')
-        ? async (req) => recordRegistration({ queue, clock, venue: venue.name, pending, committed: () => sync?.poke() }, req)
+        ? async (req) => (desk ? desk.register(req) : recordRegistration({ queue, clock, venue: venue.name, pending, committed: () => sync?.poke() }, req))
         : undefined,
+      more: (app, guards) => stayRoutes(app, guards, desk),
       feeds: () => {
         const t = trust.health(clock.now());
         return [{ name: 'trust-list', version: t.sequence, updated_at: t.issued_at === null ? null : t.issued_at * 1000 }];
@@ -204,6 +208,7 @@ async function startLocked(config: Readonly<TerminalConfig>, opts: TerminalOptio
     const now = clock.now();
     persons.prune(now);
     pending.prune(now);
+    stays?.prune(now);
   } });
   log.info({ url, venue: venue.name, devices: devices.all.length }, 'listening');
 

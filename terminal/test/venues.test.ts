@@ -202,8 +202,14 @@ for (const name of venueNames) {
           });
           const answer = (await r.json()) as { ok: boolean; detail: string };
           assert.equal(answer.ok, true, answer.detail);
-          const detail = events('registration_detail').find((e) => e.body.of_seq === v.seq);
-          assert.deepEqual([detail?.body.room, detail?.body.guests], ['815', 2]);
+          if (venue.stay) {
+            // A venue with stays places the guest in the room's stay (daemon/stays.ts).
+            const joined = events('guest_in').find((e) => e.body.of_seq === v.seq);
+            assert.deepEqual([joined?.body.room, joined?.body.head_count, joined?.body.main], ['815', 2, true]);
+          } else {
+            const detail = events('registration_detail').find((e) => e.body.of_seq === v.seq);
+            assert.deepEqual([detail?.body.room, detail?.body.guests], ['815', 2]);
+          }
         }
       }
     });

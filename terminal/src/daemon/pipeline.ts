@@ -12,7 +12,7 @@ import type { Sealer } from '../protocol/index.ts';
 import { ticketNumber, type HallNumbers, type Queue, type TicketCounter } from '../queue/index.ts';
 import { localDay, type Effect } from '../scenarios/index.ts';
 import type { Clock, ReplayStore, TrustStore } from '../trust/index.ts';
-import { decideVenue, refuseDecision, verifierAllowsReplay, VENUE_DEFAULTS, type PendingDetailsStore, type PersonSeenStore, type Venue } from '../venue/index.ts';
+import { decideVenue, refuseDecision, verifierAllowsReplay, VENUE_DEFAULTS, type PendingDetailsStore, type PersonSeenStore, type StayStore, type Venue } from '../venue/index.ts';
 
 export interface PipelineDeps {
   venue: Readonly<Venue>;
@@ -20,6 +20,8 @@ export interface PipelineDeps {
   replay: ReplayStore;
   persons: PersonSeenStore;
   pending: PendingDetailsStore;
+  /** The venue's stays (venue `stay`): an accepted reading may be placed in one. */
+  stays?: StayStore;
   queue: Queue;
   tickets: TicketCounter;
   /** The hall's shared numbers (venue `numbers: hall`); null when the machine numbers its own. */
@@ -100,6 +102,13 @@ export class Pipeline {
       });
       const details = d.effects.find((e) => e.kind === 'collect-details');
       if (details) deps.pending.open(event.seq, details.fields, now);
+      if (d.guest && deps.stays) {
+        deps.stays.noteReading(event.seq, d.guest, now);
+        // A guest already in house: the desk may check them out with this reading (POST /api/checkout).
+        const home = deps.stays.inHouseOf(event.seq, now);
+        const reg = effects.find((e) => e.kind === 'registration');
+        if (home && reg) Object.assign(reg, { in_house: { room: deps.stays.stay(home.stay_id)!.room, guest_id: home.id } });
+      }
       return {
         type: 'verdict',
         seq: event.seq,

@@ -32,4 +32,5 @@ export type Effect =
     }
   /** A relay to pulse; what it actually did is recorded afterwards as a `gate` event. */
   | { kind: 'gate'; relay: string; pulse_ms: number }
-  | { kind: 'registration'; room?: string; guests?: number };
+  /** A keypad step follows; `in_house` when the reading's guest is already in a stay (check-out by scan). */
+  | { kind: 'registration'; room?: string; guests?: number; in_house?: { room: string; guest_id: number } };

@@ -6,3 +6,5 @@ export { loadVenue, parseVenue, venueProblems, VenueError } from './load.ts';
 export { decideVenue, refuseDecision, verifierAllowsReplay, isOpen, personKey, maskName, maskNumber, type PolicyDecision, type PolicyLookups, type PlannedEffect } from './policy.ts';
 export { PersonSeenStore, PendingDetailsStore, DETAILS_WAIT_S, type PendingDetails } from './stores.ts';
 export { codeAttributes, cardAttributes, mrzAttributes, type Attributes } from './attributes.ts';
+export { StayStore, countSettled, COUNT_REASONS, READING_WAIT_S, type Stay, type StayGuest, type StayAnswer, type CountReason } from './stays.ts';
+export { guestCategory, type GuestCategory, type GuestRead } from './policy.ts';

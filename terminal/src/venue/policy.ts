@@ -24,7 +24,20 @@ export interface PolicyLookups {
 export type PlannedEffect =
   | { kind: 'ticket'; prefix: string; service: string; numbers: 'machine' | 'hall'; daily_cap?: number; priority?: 'elderly' }
   | { kind: 'gate'; relay: string; pulse_ms: number }
-  | { kind: 'collect-details'; fields: readonly ('room' | 'guests')[] };
+  | { kind: 'collect-details'; fields: readonly ('room' | 'guests' | 'nights')[] };
+
+/** A guest's category for the police report (venue `stay.deadlines_s`). */
+export type GuestCategory = 'domestic' | 'hmt' | 'foreign';
+
+/** What a stay keeps of an accepted reading on the terminal: nothing a stranger could read. */
+export interface GuestRead {
+  /** `doc|<type>|<number>`: hashed with the terminal's own salt before it is stored (stays.ts). */
+  identity: string;
+  name_masked: string;
+  category: GuestCategory;
+  /** The document does not carry what the police need of a foreign guest (a passport MRZ). */
+  needs_details: boolean;
+}
 
 export interface PolicyDecision {
   accepted: boolean;
@@ -45,6 +58,28 @@ export interface PolicyDecision {
   effects: PlannedEffect[];
   /** The venue's own words for this refusal, or null to use the kiosk's general ones. */
   words: Words | null;
+  /** For a venue with a `stay` section, the accepted reading as a guest; null otherwise. */
+  guest?: GuestRead | null;
+}
+
+const HMT = new Set(['HKG', 'MAC', 'TWN']);
+
+/** The category by document: resident cards and Chinese passports are domestic; permits and HK/Macau/Taiwan documents `hmt`. */
+export function guestCategory(attrs: Attributes): GuestCategory {
+  const t = attrs.doc_type ?? '';
+  if (t === 'CN-RIC') return 'domestic';
+  if (t === 'CN-HMTRP' || t === 'MO-RIC' || t.startsWith('MRZ-C')) return 'hmt';
+  if (t === 'PASSPORT') return attrs.nationality === 'CHN' ? 'domestic' : attrs.nationality && HMT.has(attrs.nationality) ? 'hmt' : 'foreign';
+  return 'foreign';
+}
+
+function guestRead(venue: Venue, read: Read): GuestRead | null {
+  const { attrs } = read;
+  if (!venue.stay || !attrs.doc_no) return null;
+  const category = guestCategory(attrs);
+  const masked = attrs.name ? maskName(attrs.name) : (read.nameMasked ?? '*');
+  const asked = venue.stay.foreign_details ?? ['visa_type', 'visa_no', 'entry_date', 'entry_port'];
+  return { identity: `doc|${attrs.doc_type ?? ''}|${attrs.doc_no}`, name_masked: masked, category, needs_details: category === 'foreign' && attrs.doc_type === 'PASSPORT' && asked.length > 0 };
 }
 
 /** Whether the verifier reports a seen cti as valid-and-replayed (true) or refuses it. */
@@ -250,6 +285,7 @@ export function decideVenue(venue: Venue, reading: Reading, verdict: VerifyResul
       }
     }),
     words: null,
+    guest: guestRead(venue, read),
   };
 }
 

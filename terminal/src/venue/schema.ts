@@ -13,6 +13,11 @@ export const VENUE_DEFAULTS = {
   pulse_ms: 500,
   numbers: 'machine',
   block: 20,
+  stay_deadline_domestic_s: 2 * 3600, // 实时: a domestic guest's registration reaches the police within 2 h
+  stay_deadline_hmt_s: 24 * 3600, // 旅馆业治安管理办法 art. 6: within 24 h
+  stay_deadline_foreign_s: 24 * 3600, // 出境入境管理法 art. 39: within 24 h
+  stay_alert_before_s: 2 * 3600,
+  stay_nights: 1,
 } as const;
 
 export const venueSchema = {
@@ -98,6 +103,7 @@ export const venueSchema = {
       description: 'Seconds a result with personal data stays on the screen; it also clears at the next reading.',
       default: VENUE_DEFAULTS.clear_after_s,
     },
+    stay: { $ref: '#/$defs/stayRule' },
     extensions: {
       type: 'object',
       description: 'Sections owned by later features (police reporting, hall queues, feeds), each under its own key and checked by its owner. The core ignores them.',
@@ -109,6 +115,10 @@ export const venueSchema = {
       if: { properties: { kind: { const: 'gate' } }, required: ['kind'] },
       then: { properties: { actions: { contains: { properties: { do: { const: 'open-gate' } }, required: ['do'] } } } },
       else: { properties: { actions: { not: { contains: { properties: { do: { const: 'open-gate' } }, required: ['do'] } } } } },
+    },
+    {
+      if: { required: ['stay'] },
+      then: { properties: { actions: { contains: { properties: { do: { const: 'collect-details' }, fields: { contains: { const: 'room' } } }, required: ['do', 'fields'] } } } },
     },
     {
       if: { properties: { inputs: { properties: { codes: { contains: { properties: { type: { const: 'health' } } } } }, required: ['codes'] } }, required: ['inputs'] },
@@ -207,6 +217,46 @@ export const venueSchema = {
           items: { type: 'string', minLength: 1 },
           description: 'For `credential`: the certificate types taken (`resident-id`, `driver-license`, ...); absent: any.',
           examples: [['resident-id', 'social-security-card']],
+        },
+      },
+    },
+    stayRule: {
+      type: 'object',
+      additionalProperties: false,
+      description:
+        'Registers guest by guest into stays (旅业登记): a stay is a room, an arrival day, an expected departure and its guests, exactly one the main guest (the first registered). Each accepted reading whose keypad details name a room joins that room\'s open stay, or opens one; the same guest again in the same room is flagged, not doubled. Needs a `collect-details` action asking at least the `room`.',
+      examples: [{ foreign_details: ['visa_type', 'visa_no', 'entry_date', 'entry_port'], deadlines_s: { domestic: 7200, hmt: 86400, foreign: 86400 }, alert_before_s: 7200 }],
+      properties: {
+        foreign_details: {
+          type: 'array',
+          uniqueItems: true,
+          items: { enum: ['visa_type', 'visa_no', 'entry_date', 'entry_port'] },
+          description: 'What the clerk adds on the staff screen for a guest registered from a foreign passport, which its MRZ does not carry (visa or permit type and number, entry date and port). Sealed to the service; empty: nothing is asked.',
+          default: ['visa_type', 'visa_no', 'entry_date', 'entry_port'],
+        },
+        deadlines_s: {
+          type: 'object',
+          additionalProperties: false,
+          description: 'How long after check-in each guest\'s registration must have reached the police, by the guest\'s category (from the document: a resident card or a Chinese passport is `domestic`; an HK/Macau/Taiwan permit, card or passport is `hmt`; any other passport or a foreigner\'s card is `foreign`), seconds.',
+          properties: {
+            domestic: { type: 'integer', minimum: 60, maximum: 7 * 86400, description: 'Domestic guests.', default: VENUE_DEFAULTS.stay_deadline_domestic_s },
+            hmt: { type: 'integer', minimum: 60, maximum: 86400, description: 'Hong Kong, Macau and Taiwan guests (at most 24 h).', default: VENUE_DEFAULTS.stay_deadline_hmt_s },
+            foreign: { type: 'integer', minimum: 60, maximum: 86400, description: 'Foreign guests (at most 24 h).', default: VENUE_DEFAULTS.stay_deadline_foreign_s },
+          },
+        },
+        alert_before_s: {
+          type: 'integer',
+          minimum: 0,
+          maximum: 86400,
+          description: 'How long before a guest\'s deadline the desk screen warns that the registration is not complete (foreign details missing, head count unconfirmed), seconds.',
+          default: VENUE_DEFAULTS.stay_alert_before_s,
+        },
+        nights: {
+          type: 'integer',
+          minimum: 1,
+          maximum: 90,
+          description: 'Nights a new stay is expected to last when the keypad does not ask for `nights`; the expected departure is the arrival day plus these.',
+          default: VENUE_DEFAULTS.stay_nights,
         },
       },
     },
@@ -378,7 +428,14 @@ export const venueSchema = {
           description: 'Collect details on the kiosk keypad after the verdict (a hotel\'s room and guest count), kept durably so a restart in between loses nothing.',
           properties: {
             do: { const: 'collect-details', description: 'The action.' },
-            fields: { type: 'array', minItems: 1, uniqueItems: true, items: { enum: ['room', 'guests'] }, description: 'The fields asked for.', examples: [['room', 'guests']] },
+            fields: {
+              type: 'array',
+              minItems: 1,
+              uniqueItems: true,
+              items: { enum: ['room', 'guests', 'nights'] },
+              description: 'The fields asked for: the `room`, the head count `guests` (1-9), the `nights` of a new stay (1-90, with a `stay` section).',
+              examples: [['room', 'guests']],
+            },
           },
         },
       ],

@@ -45,6 +45,25 @@ export type CodeInput = {
   readonly credential_types?: readonly string[];
 };
 
+/** Registers guest by guest into stays (旅业登记): a stay is a room, an arrival day, an expected departure and its guests, exactly one the main guest (the first registered). Each accepted reading whose keypad details name a room joins that room's open stay, or opens one; the same guest again in the same room is flagged, not doubled. Needs a `collect-details` action asking at least the `room`. */
+export type StayRule = {
+  /** What the clerk adds on the staff screen for a guest registered from a foreign passport, which its MRZ does not carry (visa or permit type and number, entry date and port). Sealed to the service; empty: nothing is asked. Default: `["visa_type","visa_no","entry_date","entry_port"]`. */
+  readonly foreign_details?: readonly ('visa_type' | 'visa_no' | 'entry_date' | 'entry_port')[];
+  /** How long after check-in each guest's registration must have reached the police, by the guest's category (from the document: a resident card or a Chinese passport is `domestic`; an HK/Macau/Taiwan permit, card or passport is `hmt`; any other passport or a foreigner's card is `foreign`), seconds. */
+  readonly deadlines_s?: {
+    /** Domestic guests. Default: `7200`. */
+    readonly domestic?: number;
+    /** Hong Kong, Macau and Taiwan guests (at most 24 h). Default: `86400`. */
+    readonly hmt?: number;
+    /** Foreign guests (at most 24 h). Default: `86400`. */
+    readonly foreign?: number;
+  };
+  /** How long before a guest's deadline the desk screen warns that the registration is not complete (foreign details missing, head count unconfirmed), seconds. Default: `7200`. */
+  readonly alert_before_s?: number;
+  /** Nights a new stay is expected to last when the keypad does not ask for `nights`; the expected departure is the arrival day plus these. Default: `1`. */
+  readonly nights?: number;
+};
+
 /** An attribute of the holder, the same name whatever the input: a code's `subject` and `credential`, an ID card, an MRZ (see "Attributes" below). */
 export type Attribute = 'name' | 'doc_type' | 'doc_no' | 'birth_date' | 'sex' | 'nationality' | 'address' | 'ethnicity' | 'authority' | 'valid_from' | 'valid_until' | 'credential_type' | 'credential_no' | 'holder' | 'issuer_name' | 'scope';
 
@@ -118,8 +137,8 @@ export type Action = {
 } | {
   /** The action. */
   readonly do: 'collect-details';
-  /** The fields asked for. */
-  readonly fields: readonly ('room' | 'guests')[];
+  /** The fields asked for: the `room`, the head count `guests` (1-9), the `nights` of a new stay (1-90, with a `stay` section). */
+  readonly fields: readonly ('room' | 'guests' | 'nights')[];
 };
 
 /** What a terminal does with a reading: which inputs it takes from which issuers, which attributes it requires and why, the replay rule, what it records, what it does, what the person is told on refusal, and when it is open. */
@@ -155,6 +174,7 @@ export type Venue = {
   readonly trust_max_age_s?: number;
   /** Seconds a result with personal data stays on the screen; it also clears at the next reading. Default: `15`. */
   readonly clear_after_s?: number;
+  readonly stay?: StayRule;
   /** Sections owned by later features (police reporting, hall queues, feeds), each under its own key and checked by its owner. The core ignores them. */
   readonly extensions?: { readonly [key: string]: unknown };
 };
