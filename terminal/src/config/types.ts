@@ -291,14 +291,14 @@ export type TerminalConfigFile = {
   readonly trust: {
     /** Pinned trust-list roots, `<kid>:<x>` (base64url); two may be pinned during a rotation. */
     readonly roots: readonly string[];
-    /** A trust list to install at start when newer than the installed one (USB-stick delivery); relative to the config file. */
+    /** A trust list to install at start when newer than the installed one (USB-stick delivery); relative to the config file. Default: `null`. */
     readonly file: string | null;
   };
-  /** The sync service events are uploaded to; null or absent: the terminal keeps its queue and never uploads. */
+  /** The sync service events are uploaded to; null or absent: the terminal keeps its queue and never uploads. Default: `null`. */
   readonly sync: {
     /** Base URL of the sync service. */
     readonly url: string;
-    /** One-time code from the service's admin, used once to enroll; remove it afterwards. */
+    /** One-time code from the service's admin, used once to enroll; remove it afterwards. Default: `null`. */
     readonly enrollment_code: string | null;
     /** The service's X25519 key that personal data is sealed to. */
     readonly seal_key: string;

@@ -49,7 +49,7 @@ function tsObject(s: Schema, indent: string): string {
   }
   const inner = `${indent}  `;
   const lines = Object.entries(props).map(([k, p]) => {
-    const dflt = p.default ?? p['x-default'];
+    const dflt = p.default !== undefined ? p.default : p['x-default'];
     const doc = typeof p.description === 'string' ? `${inner}/** ${p.description}${dflt !== undefined ? ` Default: \`${JSON.stringify(dflt)}\`.` : ''} */\n` : '';
     const present = required.has(k) || (filled && p.default !== undefined);
     return `${doc}${inner}readonly ${quoteKey(k)}${present ? '' : '?'}: ${tsType(p, inner)};`;
@@ -94,9 +94,10 @@ const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 const code = (v: unknown) => `\`${JSON.stringify(v)}\``;
 
 function defaultOrExample(p: Schema, required: boolean, below: string): [string, string] {
-  const given = p.default ?? p['x-default'];
+  const given = p.default !== undefined ? p.default : p['x-default'];
   const dflt = given !== undefined ? code(given) : required ? 'required' : '—';
-  const example = ((p.examples ?? []) as unknown[])[0] ?? p.const ?? given;
+  // A section defaulting to {} is shown by its own table, not by `{}`.
+  const example = ((p.examples ?? []) as unknown[])[0] ?? p.const ?? (p.properties ? undefined : given);
   return [dflt, example !== undefined ? code(example) : `see \`${below}\``];
 }
 
