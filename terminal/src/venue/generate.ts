@@ -103,7 +103,8 @@ function defaultOrExample(p: Schema, required: boolean, below: string): [string,
 
 function resolve(schema: Schema, p: Schema): Schema {
   if (typeof p.$ref !== 'string') return p;
-  const def = ((schema.$defs ?? {}) as Record<string, Schema>)[p.$ref.replace('#/$defs/', '')]!;
+  const def = ((schema.$defs ?? {}) as Record<string, Schema>)[p.$ref.replace('#/$defs/', '')];
+  if (!def) throw new Error(`${p.$ref} is not in the schema's $defs`);
   return { ...def, ...p, $ref: undefined, description: p.description ?? def.description };
 }
 
@@ -129,7 +130,8 @@ export function table(schema: Schema, obj: Schema, path: string, sections: strin
     if (item && tag) {
       for (const v of (item.oneOf ?? []) as Schema[]) {
         const variant = resolve(schema, v);
-        nested.push([`${path}.${k}[] (${tag}: ${String((variant.properties as Record<string, Schema>)[tag]!.const)})`, variant]);
+        const tagged = ((variant.properties ?? {}) as Record<string, Schema>)[tag];
+        nested.push([`${path}.${k}[] (${tag}: ${String(tagged?.const)})`, variant]);
       }
     }
   }
@@ -141,8 +143,9 @@ export function table(schema: Schema, obj: Schema, path: string, sections: strin
 export function schemaToMarkdown(schema: Schema): string {
   const sections: string[] = [];
   table(schema, schema, 'venue', sections);
-  const reasons = (schema.$defs as Record<string, Schema>).reason!.enum as string[];
-  const attributes = (schema.$defs as Record<string, Schema>).attribute!.enum as string[];
+  const defs = (schema.$defs ?? {}) as Record<string, Schema>;
+  const reasons = (defs.reason?.enum ?? []) as string[];
+  const attributes = (defs.attribute?.enum ?? []) as string[];
   return [
     ...sections,
     '### Attributes',
