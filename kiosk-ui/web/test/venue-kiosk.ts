@@ -1,7 +1,7 @@
 // Every shipped venue on the real kiosk in every orientation venues have: the real stack (sync
 // service, daemon, the simulated devices the venue file asks for) run from fixtures/venues/<name>,
 // one Chromium page per orientation on it, a reading the venue takes and one it refuses. Used by
-// venue-layout.test.ts (the readability numbers and axe) and take-venue-screenshots.ts.
+// venue-layout-suite.ts (the readability numbers and axe) and take-venue-screenshots.ts.
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
