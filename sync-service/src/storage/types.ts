@@ -5,6 +5,9 @@
 // part is how ingest serializes one terminal's batches (SQLite: BEGIN IMMEDIATE; PostgreSQL:
 // SELECT ... FOR UPDATE on the terminal's row). storage-contract.ts is the test every engine runs.
 import type { Heartbeat, WireEvent } from '../../../terminal/src/protocol/index.ts';
+import type { ResetRecord, VenueHour } from './activity.ts';
+
+export type { ResetRecord, VenueHour } from './activity.ts';
 
 export interface TerminalRecord {
   id: string;
@@ -63,12 +66,18 @@ export interface Storage {
    * pass the check.
    */
   publishTrustList(jws: string, sequence: number, now: number): Promise<void>;
-  trustList(): Promise<{ jws: string; sequence: number } | null>;
+  trustList(): Promise<{ jws: string; sequence: number; published_at: number } | null>;
+  /** Stored events per venue and hour (summed over terminals), for the hours from `since` (unix ms). */
+  activity(since: number): Promise<VenueHour[]>;
+  /** Every chain reset a terminal has uploaded, newest first. */
+  resets(): Promise<ResetRecord[]>;
   /**
    * Counts one hit on `key` in a fixed window of `windowMs` starting at its first hit, and
    * returns the count so far and when the window ends. Shared by every node on the database:
    * the rate limits of several nodes are one limit (rate-limit-store.ts).
    */
   rateHit(key: string, windowMs: number, now: number): Promise<{ count: number; resetAt: number }>;
+  /** The count `rateHit` would build on, without counting: 0 when the key has no live window. */
+  rateRead(key: string, windowMs: number, now: number): Promise<{ count: number; resetAt: number }>;
   close(): Promise<void>;
 }
