@@ -3,6 +3,7 @@
 // and each relay its open-gate actions name. Used by `npm start -- --venue` and the venue tests.
 import { join, resolve } from 'node:path';
 import { loadVenue, type Venue } from '../../terminal/src/venue/index.ts';
+import type { MintOptions } from '../issuer/mint.ts';
 import type { StackDevice } from './stack.ts';
 
 export const VENUES_DIR = resolve(import.meta.dirname, '..', '..', 'fixtures', 'venues');
@@ -28,6 +29,28 @@ export function venueDevices(venue: Venue, o: { statusPollMs?: number } = {}): S
   let channel = 1;
   for (const id of relays) out.push({ id, role: 'relay', kind: 'serial-relay', baud: 9600, board: 'lcus', channel: channel++ });
   return out;
+}
+
+/** Mint options for a code the venue takes: its first code input, with what it requires. */
+export function acceptedCode(v: Venue, keys: string, now: number): MintOptions | null {
+  const input = v.inputs.codes?.find((c) => c.type !== 'hcert');
+  if (!input) return null;
+  const o: MintOptions = { keys, type: input.type, issuer: input.issuers?.[0] ?? 'CN-44', at: now };
+  if (v.scope) o.scope = [v.scope];
+  if (input.type === 'health') o.health = v.health?.statuses[0] ?? 'green';
+  const need = new Set(v.require?.attributes ?? []);
+  if (input.type === 'personal') {
+    o.name = '陈大文';
+    o.subject = { doc_type: 'CN-RIC', doc_no: '440106199001011234', birth_date: '1990-01-01', sex: 'M', nationality: 'CHN' };
+  }
+  if (input.type === 'credential') {
+    o.credential = { type: input.credential_types?.[0] ?? 'resident-id', no: '440106199001011234', holder: '陈大文', issuer_name: '广州市公安局', valid_from: '2020-01-01', valid_until: '2099-01-01' };
+    if (need.has('name') || need.has('doc_no')) {
+      o.name = '陈大文';
+      o.subject = { doc_type: 'CN-RIC', doc_no: '440106199001011234' };
+    }
+  }
+  return o;
 }
 
 /** How to present each input the venue takes, for the demo's banner. */

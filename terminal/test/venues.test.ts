@@ -11,10 +11,9 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { mintCode, type MintOptions } from '../../scripts/issuer/mint.ts';
 import { EventFeed, Stack, waitFor } from '../../scripts/lib/stack.ts';
-import { loadShippedVenue, venueDevices, VENUES_DIR } from '../../scripts/lib/venue-devices.ts';
+import { acceptedCode, loadShippedVenue, venueDevices, VENUES_DIR } from '../../scripts/lib/venue-devices.ts';
 import { IdCardSim, MrzSim, PrinterSim, RelaySim } from '../../scripts/sim/index.ts';
 import type { Health, VerdictMessage } from '../src/api/index.ts';
-import type { Venue } from '../src/venue/index.ts';
 
 const SAMPLE_CARD = {
   name: '王小红',
@@ -27,28 +26,6 @@ const SAMPLE_CARD = {
   valid_from: '20200101',
   valid_to: '20400101',
 };
-
-/** Mint options for a code the venue takes: its first code input, with what it requires. */
-function acceptedCode(v: Venue, keys: string, now: number): MintOptions | null {
-  const input = v.inputs.codes?.find((c) => c.type !== 'hcert');
-  if (!input) return null;
-  const o: MintOptions = { keys, type: input.type, issuer: input.issuers?.[0] ?? 'CN-44', at: now };
-  if (v.scope) o.scope = [v.scope];
-  if (input.type === 'health') o.health = v.health?.statuses[0] ?? 'green';
-  const need = new Set(v.require?.attributes ?? []);
-  if (input.type === 'personal') {
-    o.name = '陈大文';
-    o.subject = { doc_type: 'CN-RIC', doc_no: '440106199001011234', birth_date: '1990-01-01', sex: 'M', nationality: 'CHN' };
-  }
-  if (input.type === 'credential') {
-    o.credential = { type: input.credential_types?.[0] ?? 'resident-id', no: '440106199001011234', holder: '陈大文', issuer_name: '广州市公安局', valid_from: '2020-01-01', valid_until: '2099-01-01' };
-    if (need.has('name') || need.has('doc_no')) {
-      o.name = '陈大文';
-      o.subject = { doc_type: 'CN-RIC', doc_no: '440106199001011234' };
-    }
-  }
-  return o;
-}
 
 /** One refusal per venue, each a hole issue 11 lists or a rule the venue file states. */
 const REFUSALS: Record<string, { what: string; reason: string; codes(keys: string, now: number): MintOptions[] }> = {

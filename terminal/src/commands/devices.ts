@@ -5,7 +5,8 @@
 // config is invalid.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { inventory, validateDeviceConfig, type DeviceConfig, type Inventory } from '../devices/index.ts';
+import { checkDevice } from '../config/index.ts';
+import { inventory, type DeviceConfig, type Inventory } from '../devices/index.ts';
 
 function loadConfigs(file: string): { configs: DeviceConfig[]; problems: string[] } {
   let value: unknown;
@@ -17,8 +18,10 @@ function loadConfigs(file: string): { configs: DeviceConfig[]; problems: string[
   // Accept the terminal config (with `devices`) or a bare devices array.
   const list = Array.isArray(value) ? value : (value as { devices?: unknown })?.devices;
   if (!Array.isArray(list)) return { configs: [], problems: [`${file}: no "devices" array`] };
-  const problems = list.flatMap((d, i) => validateDeviceConfig(d, `devices[${i}]`));
-  return { configs: problems.length ? [] : (list as DeviceConfig[]), problems };
+  const checked = list.map((d: unknown, i) => checkDevice(d, `devices[${i}]`));
+  const problems = checked.flatMap((c) => c.problems);
+  const configs = checked.flatMap((c) => (c.device ? [c.device] : []));
+  return { configs: problems.length ? [] : configs, problems };
 }
 
 function render(inv: Inventory, configs: DeviceConfig[]): string {

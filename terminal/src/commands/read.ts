@@ -5,7 +5,8 @@
 // `usb:<vid>:<pid>` or `usb:port:<1-1.4>` instead of a path.
 import { parseArgs } from 'node:util';
 import pino from 'pino';
-import { createDevice, validateDeviceConfig, type DeviceConfig, type Reading } from '../devices/index.ts';
+import { checkDevice } from '../config/index.ts';
+import { createDevice, type Reading } from '../devices/index.ts';
 
 const USAGE = 'usage: terminal read <scanner|idcard|mrz> <path | usb:vid:pid | usb:port:1-1.4> [--baud N] [--count N] [--kind serial-scanner|zebra-ssi-scanner|hid-pos-scanner|hid-keyboard-scanner] [--layout us|uk|de|fr] [--timeout S]';
 
@@ -56,17 +57,17 @@ export async function main(args: string[]): Promise<number> {
   if (v.baud !== undefined) config.baud = Number(v.baud);
   if (v.layout !== undefined) config.layout = v.layout;
   if (what === 'scanner') config.debounce_ms = 0; // the installer wants every scan
-  const problems = validateDeviceConfig(config, 'read');
+  const { device: entry, problems } = checkDevice(config, 'read');
   const count = v.count === undefined ? 0 : Number(v.count);
   const timeout = v.timeout === undefined ? 0 : Number(v.timeout);
   if (!Number.isInteger(count) || count < 0) problems.push(`read.count: expected a whole number, got ${JSON.stringify(v.count)}`);
   if (!Number.isFinite(timeout) || timeout < 0) problems.push(`read.timeout: expected seconds, got ${JSON.stringify(v.timeout)}`);
-  if (problems.length) {
+  if (problems.length || !entry) {
     console.error(problems.join('\n'));
     return 2;
   }
   const log = pino({ level: process.env.YSS_LOG_LEVEL ?? 'warn' }, pino.destination(2));
-  const device = createDevice(config as unknown as DeviceConfig, log);
+  const device = createDevice(entry, log);
   let seen = 0;
   return new Promise<number>((resolve) => {
     let timer: NodeJS.Timeout | null = null;

@@ -1,27 +1,25 @@
-// Loads, validates and freezes the terminal configuration. A bad config stops the daemon with
-// every problem listed, never a stack trace.
-import { Ajv } from 'ajv';
+// Loads, validates and freezes the terminal configuration: one JSON Schema (schema.ts) whose
+// validator is also the type guard, defaults filled in as it validates, then the cross-checks a
+// schema cannot say. A bad config stops the daemon with every problem listed, never a stack trace.
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { validateDeviceConfig, type DeviceConfig } from '../devices/index.ts';
+import { deviceRuleProblems } from '../devices/index.ts';
 import { loadVenue, parseVenue, VenueError, type Venue } from '../venue/index.ts';
-import { configSchema, DEFAULTS } from './schema.ts';
+import { DEFAULTS } from './schema.ts';
+import type { Device, TerminalConfigFile } from './types.ts';
+import { describeErrors, validateConfigFile, validateDevice } from './validator.ts';
 
 export { DEFAULTS };
+export type { Device as DeviceEntry, TerminalConfigFile } from './types.ts';
+/** Each schema type by name (the device kinds' entry types are used by devices/config.ts). */
+export type * as DeviceEntries from './types.ts';
+export { configSchema, DEVICE_KINDS } from './schema.ts';
 
-export interface TerminalConfig {
-  data_dir: string;
-  name: string;
-  log_level: string;
-  skew_s: number;
-  api: { host: string; port: number; staff_pin: string };
-  trust: { roots: string[]; file: string | null };
-  sync: (typeof DEFAULTS.sync & { url: string; enrollment_code: string | null; seal_key: string }) | null;
-  queue: { max_bytes: number; retention_s: number; droppable_types: readonly string[] };
+/** The configuration as the daemon uses it: the file with its defaults, paths resolved, the venue loaded. */
+export type TerminalConfig = Omit<TerminalConfigFile, 'venue'> & {
   /** The venue's policy (docs/config.md), from the file `venue` names or inline. */
-  venue: Readonly<Venue>;
-  devices: DeviceConfig[];
-}
+  readonly venue: Readonly<Venue>;
+};
 
 /** Why a configuration was refused; docs/terminal-errors.md documents each (a test checks). */
 export const CONFIG_ERRORS = {
@@ -42,70 +40,58 @@ export class ConfigError extends Error {
   }
 }
 
-const ajv = new Ajv({ allErrors: true, strict: false });
-const validate = ajv.compile(configSchema);
-
-function schemaProblems(value: unknown): string[] {
-  if (validate(value)) return [];
-  return (validate.errors ?? []).map((e) => {
-    const at = `config${e.instancePath.replace(/\/(\d+)/g, '[$1]').replace(/\//g, '.')}`;
-    if (e.keyword === 'additionalProperties') return `${at}: unknown key "${String(e.params.additionalProperty)}"`;
-    if (e.keyword === 'enum') return `${at}: ${e.message} (${(e.params.allowedValues as unknown[]).join(', ')})`;
-    return `${at}: ${e.message}`;
-  });
-}
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Validates a parsed config object; `baseDir` resolves relative paths. Throws ConfigError. */
 export function parseConfig(value: unknown, baseDir: string, file = '<inline>'): Readonly<TerminalConfig> {
-  const problems = schemaProblems(value);
-  const loose = (value ?? {}) as { devices?: unknown; venue?: unknown };
-  if (Array.isArray(loose.devices)) {
-    loose.devices.forEach((d: unknown, i: number) => {
-      if (d && typeof d === 'object') problems.push(...validateDeviceConfig(d, `config.devices[${i}]`));
-    });
-  }
-  const venue = venueOf(loose.venue, baseDir, problems);
-  if (venue) {
-    const devices = Array.isArray(loose.devices) ? (loose.devices as { id?: unknown; role?: unknown }[]) : [];
-    venue.actions.forEach((a, i) => {
-      if (a.do === 'open-gate' && !devices.some((d) => d?.id === a.relay && d?.role === 'relay')) {
-        problems.push(`config.venue.actions[${i}].relay: "${a.relay}" is not the id of a device with role "relay" in config.devices`);
-      }
-    });
-  }
-  if (problems.length) throw new ConfigError(file, problems);
-  // The schema has checked the shape; this type is what it allows.
-  const raw = value as {
-    data_dir: string;
-    name?: string;
-    log_level?: string;
-    skew_s?: number;
-    api?: Partial<TerminalConfig['api']>;
-    trust: { roots: string[]; file?: string };
-    sync?: Partial<NonNullable<TerminalConfig['sync']>> & { url: string; seal_key: string };
-    queue?: Partial<TerminalConfig['queue']>;
-    devices?: DeviceConfig[];
-  };
+  // A copy: filling in the defaults must not touch the caller's object.
+  const raw: unknown = structuredClone(value);
+  const problems = validateConfigFile(raw) ? [] : describeErrors(validateConfigFile.errors, 'config');
+  const devices = isObject(raw) && Array.isArray(raw.devices) ? (raw.devices as unknown[]) : [];
+  devices.forEach((d, i) => {
+    if (isObject(d)) problems.push(...deviceRuleProblems(d, `config.devices[${i}]`));
+  });
+  const ids = devices.map((d) => (isObject(d) ? d.id : undefined));
+  ids.forEach((id, i) => {
+    if (typeof id === 'string' && ids.indexOf(id) !== i) problems.push(`config.devices[${i}].id: "${id}" is also the id of config.devices[${ids.indexOf(id)}]`);
+  });
+  const venue = venueOf(isObject(raw) ? raw.venue : undefined, baseDir, problems);
+  venue?.actions.forEach((a, i) => {
+    if (a.do === 'open-gate' && !devices.some((d) => isObject(d) && d.id === a.relay && d.role === 'relay')) {
+      problems.push(`config.venue.actions[${i}].relay: "${a.relay}" is not the id of a device with role "relay" in config.devices`);
+    }
+  });
+  // The guard runs again on the filled-in copy (a no-op check) so that `raw` is typed by it.
+  if (problems.length || !venue || !validateConfigFile(raw)) throw new ConfigError(file, problems.length ? problems : ['config.venue: required']);
   const config: TerminalConfig = {
+    ...raw,
     data_dir: resolve(baseDir, raw.data_dir),
-    name: raw.name ?? 'terminal',
-    log_level: raw.log_level ?? DEFAULTS.log_level,
-    skew_s: raw.skew_s ?? DEFAULTS.skew_s,
-    api: { ...DEFAULTS.api, ...raw.api },
-    trust: { roots: raw.trust.roots, file: raw.trust.file ? resolve(baseDir, raw.trust.file) : null },
-    sync: raw.sync ? { ...DEFAULTS.sync, enrollment_code: null, ...raw.sync } : null,
-    queue: { ...DEFAULTS.queue, ...raw.queue },
-    venue: venue!,
-    devices: raw.devices ?? [],
+    trust: { ...raw.trust, file: raw.trust.file === null ? null : resolve(baseDir, raw.trust.file) },
+    venue,
   };
   return deepFreeze(config);
+}
+
+/** One `devices[]` entry checked on its own (`terminal devices`, `terminal read`): its kind's schema, then the rules between its keys. */
+export function checkDevice(value: unknown, where: string): { device: Device; problems: string[] } | { device: null; problems: string[] } {
+  if (!isObject(value)) return { device: null, problems: [`${where}: expected an object, got ${JSON.stringify(value) ?? String(value)}`] };
+  const entry: unknown = structuredClone(value);
+  const problems = validateDevice(entry) ? [] : describeErrors(validateDevice.errors, where);
+  problems.push(...deviceRuleProblems(value, where));
+  if (problems.length || !validateDevice(entry)) return { device: null, problems };
+  return { device: entry, problems: [] };
+}
+
+/** Every problem with one `devices[]` entry; [] when it is valid. */
+export function validateDeviceConfig(value: unknown, where: string): string[] {
+  return checkDevice(value, where).problems;
 }
 
 /** The venue a config names: a file path (relative to the config) or an inline object. */
 function venueOf(value: unknown, baseDir: string, problems: string[]): Readonly<Venue> | null {
   try {
-    if (typeof value === 'string') return loadVenue(resolve(baseDir, value));
-    if (value && typeof value === 'object') return parseVenue(value, '<inline>', 'config.venue');
+    if (typeof value === 'string' && value) return loadVenue(resolve(baseDir, value));
+    if (isObject(value)) return parseVenue(value, '<inline>', 'config.venue');
   } catch (e) {
     if (!(e instanceof VenueError)) throw e;
     problems.push(...(typeof value === 'string' ? e.problems.map((p) => `config.venue (${e.file}): ${p}`) : e.problems));

@@ -40,7 +40,8 @@ export type {
   BaudRate,
 } from './config.ts';
 export type { AnyDevice, Device, DeviceOfRole, ReaderDevice, DeviceEvents, DeviceHealth, DeviceRole, DeviceState, Reading, ScannerDevice, PrinterDevice, RelayDevice, Ticket, PrintResult } from './types.ts';
-export { validateDeviceConfig } from './validate.ts';
+export { deviceRuleProblems } from './validate.ts';
+export { DEVICE_SCHEMAS } from './schema.ts';
 export { DEVICE_STATES, PRINT_FAILURES, type PrintFailure } from './errors.ts';
 
 export interface DeviceOptions {
@@ -48,7 +49,7 @@ export interface DeviceOptions {
   usbBackend?: () => Promise<UsbBackend>;
 }
 
-/** Builds the adapter for a config entry that validateDeviceConfig() accepted. Does not open it. */
+/** Builds the adapter for a config entry that the config schema accepted (config/index.ts). Does not open it. */
 export function createDevice(config: DeviceConfig, log: pino.Logger, options: DeviceOptions = {}): AnyDevice {
   switch (config.kind) {
     case 'serial-scanner':

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { validateDeviceConfig } from './validate.ts';
+import { validateDeviceConfig } from '../config/index.ts';
 import { printerLinkOf } from './config.ts';
 
 const ok = { id: 'scanner-1', role: 'scanner', kind: 'serial-scanner', path: '/dev/ttyACM0', baud: 9600, framing: 'cr' };
@@ -37,7 +37,7 @@ test('accepts VID/PID instead of a path but not both, and wants both halves', ()
 });
 
 test('rejects a role that does not match the kind', () => {
-  assert.deepEqual(validateDeviceConfig({ ...ok, role: 'printer' }, 'd'), ['d.role: kind "serial-scanner" has role "scanner", got "printer"']);
+  assert.deepEqual(validateDeviceConfig({ ...ok, role: 'printer' }, 'd'), ['d.role: expected "scanner" (the role of kind "serial-scanner"), got "printer"']);
 });
 
 test('requires a suffix exactly when framing is suffix', () => {

@@ -1,7 +1,7 @@
-// Writes the venue schema out twice: as TypeScript types (types.ts) and as the reference in
-// docs/config.md. Both are generated, never edited: scripts/gen-venue-docs.ts rewrites them and
-// venue-schema.test.ts fails when either differs from what the schema gives. Handles the subset
-// of JSON Schema that schema.ts uses.
+// Writes a schema out twice: as TypeScript types and as a reference in docs/config.md. Used for
+// the venue schema (types.ts, by scripts/gen-venue-docs.ts; venue-schema.test.ts keeps them in
+// step) and the terminal config schema (config/types.ts, by scripts/gen-config-docs.ts). Both are
+// generated, never edited. Handles the subset of JSON Schema the two schemas use.
 
 type Schema = Record<string, unknown>;
 
@@ -10,11 +10,16 @@ const refName = (ref: string) => pascal(ref.replace('#/$defs/', ''));
 const quoteKey = (k: string) => (/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(k) ? k : `'${k}'`);
 const literal = (v: unknown) => (typeof v === 'string' ? `'${v}'` : JSON.stringify(v));
 
+/** `filled`: properties with a `default` are required, as after ajv's useDefaults. */
+let filled = false;
+
 function tsType(s: Schema, indent: string): string {
   if (typeof s.$ref === 'string') return refName(s.$ref);
   if ('const' in s) return literal(s.const);
   if (Array.isArray(s.enum)) return s.enum.map(literal).join(' | ');
   if (Array.isArray(s.oneOf)) return (s.oneOf as Schema[]).map((o) => tsType(o, indent)).join(' | ');
+  if (Array.isArray(s.anyOf)) return (s.anyOf as Schema[]).map((o) => tsType({ ...s, anyOf: undefined, ...o }, indent)).join(' | ');
+  if (Array.isArray(s.type)) return (s.type as string[]).map((t) => (t === 'null' ? 'null' : tsType({ ...s, type: t }, indent))).join(' | ');
   switch (s.type) {
     case 'string':
       return 'string';
@@ -44,25 +49,44 @@ function tsObject(s: Schema, indent: string): string {
   }
   const inner = `${indent}  `;
   const lines = Object.entries(props).map(([k, p]) => {
-    const doc = typeof p.description === 'string' ? `${inner}/** ${p.description}${p.default !== undefined ? ` Default: \`${JSON.stringify(p.default)}\`.` : ''} */\n` : '';
-    return `${doc}${inner}readonly ${quoteKey(k)}${required.has(k) ? '' : '?'}: ${tsType(p, inner)};`;
+    const dflt = p.default !== undefined ? p.default : p['x-default'];
+    const doc = typeof p.description === 'string' ? `${inner}/** ${p.description}${dflt !== undefined ? ` Default: \`${JSON.stringify(dflt)}\`.` : ''} */\n` : '';
+    const present = required.has(k) || (filled && p.default !== undefined);
+    return `${doc}${inner}readonly ${quoteKey(k)}${present ? '' : '?'}: ${tsType(p, inner)};`;
   });
   return `{\n${lines.join('\n')}\n${indent}}`;
 }
 
-/** types.ts from the schema: one exported type per `$defs` entry and `Venue` for the root. */
-export function schemaToTs(schema: Schema): string {
+export interface TsOptions {
+  /** The root type's name. */
+  root: string;
+  /** The script that writes the file, and the test that checks it. */
+  script: string;
+  test: string;
+  /** Properties with a default are present (the loader fills them in). */
+  filled?: boolean;
+}
+
+const VENUE_TS: TsOptions = { root: 'Venue', script: 'scripts/gen-venue-docs.ts', test: 'venue-schema.test.ts' };
+
+/** types.ts from the schema: one exported type per `$defs` entry and `options.root` for the root. */
+export function schemaToTs(schema: Schema, options: TsOptions = VENUE_TS): string {
   const defs = (schema.$defs ?? {}) as Record<string, Schema>;
   const out = [
-    '// Generated from schema.ts by `npx tsx scripts/gen-venue-docs.ts`; do not edit.',
-    '// venue-schema.test.ts fails when this file and the schema differ.',
+    `// Generated from schema.ts by \`npx tsx ${options.script}\`; do not edit.`,
+    `// ${options.test} fails when this file and the schema differ.`,
     '',
   ];
-  for (const [name, def] of Object.entries(defs)) {
-    if (typeof def.description === 'string') out.push(`/** ${def.description} */`);
-    out.push(`export type ${pascal(name)} = ${tsType(def, '')};`, '');
+  filled = options.filled ?? false;
+  try {
+    for (const [name, def] of Object.entries(defs)) {
+      if (typeof def.description === 'string') out.push(`/** ${def.description} */`);
+      out.push(`export type ${pascal(name)} = ${tsType(def, '')};`, '');
+    }
+    out.push(`/** ${String(schema.description)} */`, `export type ${options.root} = ${tsObject(schema, '')};`, '');
+  } finally {
+    filled = false;
   }
-  out.push(`/** ${String(schema.description)} */`, `export type Venue = ${tsObject(schema, '')};`, '');
   return out.join('\n');
 }
 
@@ -70,18 +94,22 @@ const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 const code = (v: unknown) => `\`${JSON.stringify(v)}\``;
 
 function defaultOrExample(p: Schema, required: boolean, below: string): [string, string] {
-  const dflt = p.default !== undefined ? code(p.default) : required ? 'required' : '—';
-  const example = ((p.examples ?? []) as unknown[])[0] ?? p.const ?? p.default;
+  const given = p.default !== undefined ? p.default : p['x-default'];
+  const dflt = given !== undefined ? code(given) : required ? 'required' : '—';
+  // A section defaulting to {} is shown by its own table, not by `{}`.
+  const example = ((p.examples ?? []) as unknown[])[0] ?? p.const ?? (p.properties ? undefined : given);
   return [dflt, example !== undefined ? code(example) : `see \`${below}\``];
 }
 
 function resolve(schema: Schema, p: Schema): Schema {
   if (typeof p.$ref !== 'string') return p;
-  const def = ((schema.$defs ?? {}) as Record<string, Schema>)[p.$ref.replace('#/$defs/', '')]!;
+  const def = ((schema.$defs ?? {}) as Record<string, Schema>)[p.$ref.replace('#/$defs/', '')];
+  if (!def) throw new Error(`${p.$ref} is not in the schema's $defs`);
   return { ...def, ...p, $ref: undefined, description: p.description ?? def.description };
 }
 
-function table(schema: Schema, obj: Schema, path: string, sections: string[]): void {
+/** One reference table for `obj` at `path`, then one per nested object, into `sections`. */
+export function table(schema: Schema, obj: Schema, path: string, sections: string[]): void {
   const props = (obj.properties ?? {}) as Record<string, Schema>;
   const required = new Set((obj.required ?? []) as string[]);
   const rows = ['| option | meaning | default | example |', '|---|---|---|---|'];
@@ -94,8 +122,18 @@ function table(schema: Schema, obj: Schema, path: string, sections: string[]): v
     const item = p.type === 'array' ? resolve(schema, p.items as Schema) : null;
     if (item && Array.isArray(item.enum) && (item.enum as unknown[]).length <= 20) type = ` Items: ${(item.enum as unknown[]).map((e) => `\`${String(e)}\``).join(', ')}.`;
     rows.push(`| \`${k}\` | ${cell(String(p.description ?? ''))}${type} | ${dflt} | ${example ? cell(example) : ''} |`);
-    if (p.type === 'object' && p.properties && raw.$ref !== '#/$defs/localized') nested.push([`${path}.${k}`, p]);
+    const object = p.type === 'object' || (Array.isArray(p.type) && p.type.includes('object'));
+    if (object && p.properties && raw.$ref !== '#/$defs/localized') nested.push([`${path}.${k}`, p]);
     if (item && item.type === 'object' && item.properties) nested.push([`${path}.${k}[]`, item]);
+    // An array of a union told apart by a tag (a config's devices by kind): one table per variant.
+    const tag = item && item.discriminator ? (item.discriminator as { propertyName: string }).propertyName : null;
+    if (item && tag) {
+      for (const v of (item.oneOf ?? []) as Schema[]) {
+        const variant = resolve(schema, v);
+        const tagged = ((variant.properties ?? {}) as Record<string, Schema>)[tag];
+        nested.push([`${path}.${k}[] (${tag}: ${String(tagged?.const)})`, variant]);
+      }
+    }
   }
   sections.push(`### \`${path}\``, '', String(obj.description ?? ''), '', ...rows, '');
   for (const [p, s] of nested) table(schema, s, p, sections);
@@ -105,13 +143,9 @@ function table(schema: Schema, obj: Schema, path: string, sections: string[]): v
 export function schemaToMarkdown(schema: Schema): string {
   const sections: string[] = [];
   table(schema, schema, 'venue', sections);
-  const action = ((schema.$defs as Record<string, Schema>).action!.oneOf ?? []) as Schema[];
-  for (const a of action) {
-    const name = ((a.properties as Record<string, Schema>).do!.const as string) ?? '';
-    table(schema, a, `venue.actions[] (do: ${name})`, sections);
-  }
-  const reasons = (schema.$defs as Record<string, Schema>).reason!.enum as string[];
-  const attributes = (schema.$defs as Record<string, Schema>).attribute!.enum as string[];
+  const defs = (schema.$defs ?? {}) as Record<string, Schema>;
+  const reasons = (defs.reason?.enum ?? []) as string[];
+  const attributes = (defs.attribute?.enum ?? []) as string[];
   return [
     ...sections,
     '### Attributes',

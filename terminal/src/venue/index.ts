@@ -1,6 +1,7 @@
 // Public surface of venue/: a venue's policy as data (schema, types, loader) and the pure policy
 // that applies it to one reading.
 export { venueSchema, VENUE_DEFAULTS } from './schema.ts';
+export { schemaToTs, table as schemaTable } from './generate.ts';
 export type { Venue, Attribute, Reason as VenueReason, Words, Localized, Action as VenueAction } from './types.ts';
 export { loadVenue, parseVenue, venueProblems, VenueError } from './load.ts';
 export { decideVenue, refuseDecision, verifierAllowsReplay, isOpen, personKey, maskName, maskNumber, type PolicyDecision, type PolicyLookups, type PlannedEffect } from './policy.ts';

@@ -177,7 +177,8 @@ export function decideVenue(venue: Venue, reading: Reading, verdict: VerifyResul
   // 1. The input is one the venue takes.
   let read: Read;
   if (reading.kind === 'code') {
-    const v = verdict!;
+    const v = verdict;
+    if (!v) return refuse(base, 'not_a_code'); // the daemon verifies every code first; nothing to judge without it
     const yss = (v.claims?.yss ?? {}) as Record<string, unknown>;
     const d = { ...base, source: (v.family ?? 'other') as Source, issuer: v.issuer, code_type: v.type, replayed: v.replayed };
     d.body = { ...base.body, family: v.family, issuer: v.issuer, type: v.type, replayed: v.replayed };

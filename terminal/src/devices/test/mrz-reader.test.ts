@@ -15,8 +15,7 @@ type Mrz = { kind: string; lines: string[]; fields: Record<string, unknown> };
 
 function contract(t: Target<MrzSim>): void {
   const { log, lines } = captureLog();
-  const config: MrzReaderConfig = { id: 'mrz-1', role: 'mrz', kind: 'mrz-reader', path: t.path, reconnect_max_ms: 400, frame_timeout_ms: 100 };
-  if (t.baud) config.baud = t.baud as BaudRate;
+  const config: MrzReaderConfig = { id: 'mrz-1', role: 'mrz', kind: 'mrz-reader', path: t.path, reconnect_max_ms: 400, frame_timeout_ms: 100, ...(t.baud ? { baud: t.baud as BaudRate } : {}) };
   const reader = createDevice(config, log);
   const simOnly = { skip: t.where === 'hardware' && 'simulator only' };
   const seen: Mrz[] = [];

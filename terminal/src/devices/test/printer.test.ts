@@ -14,9 +14,16 @@ import { hardwareTarget, simulatorTarget, suiteOptions, type Target } from './ta
 const TICKET = { title: '越秀区政务服务中心', number: 'A023', lines: ['业务: 户政办理', '前面还有 5 人'], qr: 'https://yss.example.cn/q/A023' };
 
 function contract(t: Target<PrinterSim>, link?: 'usblp'): void {
-  const config: EscPosPrinterConfig = { id: 'printer-1', role: 'printer', kind: 'escpos-printer', path: t.path, status_poll_ms: 100, reconnect_max_ms: 400 };
-  if (link) config.link = link;
-  if (t.baud && !link && !/\/lp\d+$/.test(t.path)) config.baud = t.baud as BaudRate;
+  const config: EscPosPrinterConfig = {
+    id: 'printer-1',
+    role: 'printer',
+    kind: 'escpos-printer',
+    path: t.path,
+    status_poll_ms: 100,
+    reconnect_max_ms: 400,
+    ...(link ? { link } : {}),
+    ...(t.baud && !link && !/\/lp\d+$/.test(t.path) ? { baud: t.baud as BaudRate } : {}),
+  };
   const printer = createDevice(config, captureLog().log) as PrinterDevice;
   const simOnly = { skip: t.where === 'hardware' && 'simulator only' };
   let paper: Promise<string> | null = null;

@@ -9,8 +9,7 @@ import { captureLog, untilState } from './helpers.ts';
 import { hardwareTarget, simulatorTarget, suiteOptions, type Target } from './target.ts';
 
 function contract(t: Target<RelaySim>): void {
-  const config: RelayConfig = { id: 'gate-1', role: 'relay', kind: 'serial-relay', path: t.path, channel: t.where === 'hardware' ? 1 : 2, pulse_ms: 150, reconnect_max_ms: 400 };
-  if (t.baud) config.baud = t.baud as BaudRate;
+  const config: RelayConfig = { id: 'gate-1', role: 'relay', kind: 'serial-relay', path: t.path, channel: t.where === 'hardware' ? 1 : 2, pulse_ms: 150, reconnect_max_ms: 400, ...(t.baud ? { baud: t.baud as BaudRate } : {}) };
   const relay = createDevice(config, captureLog().log) as RelayDevice;
 
   before(() => t.plug());

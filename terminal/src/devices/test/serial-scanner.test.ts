@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import iconv from 'iconv-lite';
-import { createDevice, udevMonitor, validateDeviceConfig, type BaudRate, type ScannerDevice, type SerialScannerConfig } from '../index.ts';
+import { validateDeviceConfig } from '../../config/index.ts';
+import { createDevice, udevMonitor, type BaudRate, type ScannerDevice, type SerialScannerConfig } from '../index.ts';
 import { openPtyPair, ScannerSim } from '../../../../scripts/sim/index.ts';
 import { captureLog, nextReading, tempDir, untilState } from './helpers.ts';
 import { hardwareTarget, showQr, simulatorTarget, suiteOptions, type Target } from './target.ts';
@@ -16,8 +17,7 @@ const SECOND = 'HC1:SECOND-CODE';
 
 function contract(t: Target<ScannerSim>): void {
   const { log, lines } = captureLog();
-  const config: SerialScannerConfig = { id: 'scanner-1', role: 'scanner', kind: 'serial-scanner', path: t.path, framing: 'any', reconnect_max_ms: 400 };
-  if (t.baud) config.baud = t.baud as BaudRate;
+  const config: SerialScannerConfig = { id: 'scanner-1', role: 'scanner', kind: 'serial-scanner', path: t.path, framing: 'any', reconnect_max_ms: 400, ...(t.baud ? { baud: t.baud as BaudRate } : {}) };
   const scanner = createDevice(config, log);
   const states: string[] = [];
   scanner.on('status', (h) => states.push(h.state));

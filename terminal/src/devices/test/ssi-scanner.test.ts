@@ -9,8 +9,7 @@ import { captureLog, nextReading, untilState } from './helpers.ts';
 import { hardwareTarget, showQr, simulatorTarget, suiteOptions, type Target } from './target.ts';
 
 function contract(t: Target<SsiSim>): void {
-  const config: SsiScannerConfig = { id: 'ssi-1', role: 'scanner', kind: 'zebra-ssi-scanner', path: t.path, reconnect_max_ms: 400 };
-  if (t.baud) config.baud = t.baud as BaudRate;
+  const config: SsiScannerConfig = { id: 'ssi-1', role: 'scanner', kind: 'zebra-ssi-scanner', path: t.path, reconnect_max_ms: 400, ...(t.baud ? { baud: t.baud as BaudRate } : {}) };
   const scanner = createDevice(config, captureLog().log) as ScannerDevice;
   const simOnly = { skip: t.where === 'hardware' && 'simulator only' };
 

@@ -1,0 +1,42 @@
+// Issue 11's screen numbers over every shipped venue and every orientation, on the real kiosk run
+// from the venue file: the verdict's headline at least 6 % of the screen height, its area at
+// least 40 %, nothing below the fold, axe clean, for a reading the venue takes and one it refuses.
+// Each venue starts a whole stack, so the venues are shared between two test files
+// (venue-layout-1 and -2.test.ts), each well inside the runner's 10-minute bound on a loaded machine.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { launch } from './browser.ts';
+import { problems, showVenue, VENUE_NAMES } from './venue-kiosk.ts';
+
+/** The tests for shard `i` (from 0) of `n`: every venue is in exactly one shard. */
+export function venueLayoutSuite(i: number, n: number): void {
+  let browser: Browser;
+  const names = VENUE_NAMES.filter((_, k) => k % n === i);
+
+  before(async () => {
+    browser = await launch();
+  });
+  after(async () => {
+    await browser?.close();
+  });
+
+  test(`shard ${i + 1} of ${n}: ${names.join(', ')}`, () => {
+    assert.equal(VENUE_NAMES.length, 10, 'the shipped venues');
+    assert.ok(names.length > 0);
+  });
+
+  for (const name of names) {
+    test(`${name}: portrait 1080x1920, landscape 1920x1080 and tablet 1280x800, accepted and refused: readable from 1.5 m, axe clean`, async () => {
+      const failures: string[] = [];
+      let shown = 0;
+      const errors = await showVenue(browser, name, async (s) => {
+        shown++;
+        failures.push(...(await problems(s)));
+      });
+      assert.equal(shown, 6, 'three orientations, two verdicts');
+      assert.deepEqual(failures, []);
+      assert.deepEqual(errors, []);
+    });
+  }
+}
