@@ -110,6 +110,16 @@ export const heartbeat = {
     },
     trust_sequence: nullableInt,
     clock_drift_s: { type: 'integer' },
+    feeds: {
+      type: 'array',
+      maxItems: 16,
+      items: {
+        type: 'object',
+        required: ['kind', 'version', 'age_s'],
+        additionalProperties: false,
+        properties: { kind: { type: 'string', maxLength: 32 }, version: nullableInt, age_s: nullableInt },
+      },
+    },
   },
 } as const;
 

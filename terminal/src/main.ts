@@ -10,9 +10,11 @@ import { openDatabase } from './db/index.ts';
 import { CameraScanner, createDevice, DeviceRegistry, type AnyDevice } from './devices/index.ts';
 import { checkChain, describeStartError, UploadedMarkKeeper } from './data-guard.ts';
 import { lockDataDir } from './data-lock.ts';
+import { feedHealth, FeedStore, PassageStore, venueFeedKinds } from './feeds/index.ts';
 import { createLogger } from './log.ts';
 import { Sealer } from './protocol/index.ts';
 import { Queue, TicketCounter } from './queue/index.ts';
+import { localDay } from './scenarios/index.ts';
 import { SyncEngine, loadOrCreateIdentity, syncOptions } from './sync/index.ts';
 import { parseRootArg, ReplayStore, TrustedClock, TrustStore, type ClockOptions } from './trust/index.ts';
 import { PendingDetailsStore, PersonSeenStore } from './venue/index.ts';
@@ -74,6 +76,9 @@ async function startLocked(config: Readonly<TerminalConfig>, opts: TerminalOptio
   const persons = new PersonSeenStore(db);
   const pending = new PendingDetailsStore(db);
   const { venue } = config;
+  const feedStore = new FeedStore(db);
+  const passages = new PassageStore(db);
+  const feedKinds = venueFeedKinds(venue);
   const sealer = config.sync ? new Sealer(Buffer.from(config.sync.seal_key, 'base64url')) : null;
   if (!sealer) log.warn('no sync service configured: personal data from readings is not kept');
   if (!config.api.staff_pin) log.warn('no staff PIN configured (api.staff_pin): the kiosk has no staff sign-in');
@@ -85,7 +90,7 @@ async function startLocked(config: Readonly<TerminalConfig>, opts: TerminalOptio
   const publish = (m: EventMessage) => api?.broadcast(m);
   const identity = config.sync ? loadOrCreateIdentity(config.data_dir) : null;
   const health = () =>
-    healthOf({ version: VERSION, venue, terminalId: () => identity?.terminalId ?? null, clock, trust, devices, queue, sync: () => sync?.health ?? null });
+    healthOf({ version: VERSION, venue, terminalId: () => identity?.terminalId ?? null, clock, trust, devices, queue, sync: () => sync?.health ?? null, feeds: () => feedHealth(feedStore, venue, clock.wallMs()) });
   const metrics = createTerminalMetrics(health);
 
   const effects = new Effects({ devices, venue: venue.name, title: config.name, queue, clock, log: log.child({ component: 'effects' }), committed: () => sync?.poke() });
@@ -97,6 +102,7 @@ async function startLocked(config: Readonly<TerminalConfig>, opts: TerminalOptio
     pending,
     queue,
     tickets,
+    feeds: { store: feedStore, passages },
     sealer,
     clock,
     skew: config.skew_s,
@@ -143,6 +149,19 @@ async function startLocked(config: Readonly<TerminalConfig>, opts: TerminalOptio
         if (r.status === 'refused') log.error({ reason: r.reason, message: r.message }, 'trust list from the service refused');
         else if (r.status === 'installed') log.info({ sequence: r.sequence }, 'trust list installed');
       },
+      feeds: {
+        kinds: feedKinds,
+        etag: (kind) => feedStore.meta(kind as never)?.etag ?? null,
+        install: (kind, text, etag) => {
+          const r = feedStore.install(text, { venue: venue.name, etag, at: clock.wallMs() });
+          if (r.status === 'refused') log.error({ kind, reason: r.reason }, 'venue feed from the service refused');
+          else if (r.status === 'installed') log.info({ kind, version: r.version, rows: r.rows }, 'venue feed installed');
+        },
+        unchanged: (kind) => {
+          const m = feedStore.meta(kind as never);
+          if (m) feedStore.checked(m.kind, m.version, clock.wallMs());
+        },
+      },
       observeServerTime: (ms) => clock.observe(Math.floor(ms / 1000), 'server'),
       onError: metrics.countSyncError,
       heartbeat: () => heartbeatOf(health()),
@@ -161,7 +180,8 @@ async function startLocked(config: Readonly<TerminalConfig>, opts: TerminalOptio
         : undefined,
       feeds: () => {
         const t = trust.health(clock.now());
-        return [{ name: 'trust-list', version: t.sequence, updated_at: t.issued_at === null ? null : t.issued_at * 1000 }];
+        const venueFeeds = feedHealth(feedStore, venue, clock.wallMs()).map((f) => ({ name: `feed:${f.kind}`, version: f.version, updated_at: f.checked_at }));
+        return [{ name: 'trust-list', version: t.sequence, updated_at: t.issued_at === null ? null : t.issued_at * 1000 }, ...venueFeeds];
       },
       now: () => clock.wallMs(),
     });
@@ -188,6 +208,7 @@ async function startLocked(config: Readonly<TerminalConfig>, opts: TerminalOptio
     const now = clock.now();
     persons.prune(now);
     pending.prune(now);
+    passages.prune(localDay(now), now - Math.max(venue.access?.anti_passback_s ?? 0, 86_400));
   } });
   log.info({ url, venue: venue.name, devices: devices.all.length }, 'listening');
 

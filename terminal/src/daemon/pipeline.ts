@@ -12,7 +12,8 @@ import type { Sealer } from '../protocol/index.ts';
 import type { Queue, TicketCounter } from '../queue/index.ts';
 import { localDay, type Effect } from '../scenarios/index.ts';
 import type { Clock, ReplayStore, TrustStore } from '../trust/index.ts';
-import { decideVenue, verifierAllowsReplay, VENUE_DEFAULTS, type PendingDetailsStore, type PersonSeenStore, type Venue } from '../venue/index.ts';
+import type { FeedStore, PassageStore } from '../feeds/index.ts';
+import { decideVenue, verifierAllowsReplay, VENUE_DEFAULTS, type AccessLookups, type PendingDetailsStore, type PersonSeenStore, type Venue } from '../venue/index.ts';
 
 export interface PipelineDeps {
   venue: Readonly<Venue>;
@@ -22,6 +23,8 @@ export interface PipelineDeps {
   pending: PendingDetailsStore;
   queue: Queue;
   tickets: TicketCounter;
+  /** The venue's data feeds and what the gate counts from them (a venue with `access`). */
+  feeds?: { store: FeedStore; passages: PassageStore };
   /** Null when no sync service is configured: personal data is then not kept at all. */
   sealer: Sealer | null;
   /** Wall time stamps the reading; trusted time decides validity. */
@@ -36,7 +39,21 @@ export interface PipelineDeps {
 }
 
 export class Pipeline {
-  constructor(private readonly deps: PipelineDeps) {}
+  private readonly access: AccessLookups | undefined;
+
+  constructor(private readonly deps: PipelineDeps) {
+    const f = deps.feeds;
+    this.access = f && {
+      feed: (kind) => {
+        const m = f.store.meta(kind);
+        return m && { version: m.version, age_s: Math.max(0, Math.floor(deps.clock.wallMs() / 1000 - m.checked_at / 1000)) };
+      },
+      salt: () => f.store.salt(),
+      rows: (kind, holder) => f.store.rows(kind, holder),
+      admitted: (day, slot) => f.passages.admitted(day, slot),
+      lastPassage: (holder) => f.passages.lastPassage(holder),
+    };
+  }
 
   handle(reading: Reading, device: DeviceHealth): VerdictMessage {
     const { deps } = this;
@@ -55,6 +72,7 @@ export class Pipeline {
       skew: deps.skew,
       trustAge: trustIssued === null ? null : now - trustIssued,
       lastSeen: (key) => deps.persons.lastSeen(key),
+      access: this.access,
     });
     const personal = d.personal && deps.sealer ? deps.sealer.seal(d.personal) : null;
     const message = deps.queue.commit((tx): VerdictMessage => {
@@ -63,6 +81,8 @@ export class Pipeline {
         const within = venue.replay.within_s ?? VENUE_DEFAULTS.replay_within_s;
         deps.persons.record(d.remember.person.key, d.remember.person.at, d.remember.person.at + within);
       }
+      const admit = d.remember.admit;
+      if (admit) deps.feeds?.passages.admit(admit.holder, admit.day, admit.slot, admit.n, now);
       const effects: Effect[] = d.effects.map((e): Effect => {
         if (e.kind === 'ticket') {
           const t = deps.tickets.next(e.prefix, localDay(now));
