@@ -15,6 +15,7 @@ import { loadShippedVenue, venueDevices, VENUES_DIR } from '../../scripts/lib/ve
 import { IdCardSim, MrzSim, PrinterSim, RelaySim } from '../../scripts/sim/index.ts';
 import type { Health, VerdictMessage } from '../src/api/index.ts';
 import type { Venue } from '../src/venue/index.ts';
+import { holderOfCode } from '../src/protocol/index.ts';
 
 const SAMPLE_CARD = {
   name: '王小红',
@@ -28,11 +29,21 @@ const SAMPLE_CARD = {
   valid_to: '20400101',
 };
 
+/** The holder of every accepted code, on the access list of the venues that decide from one. */
+const VISITOR = 'u-visitor-1';
+/** The venue's demo feeds: the visitor and the campus student on its access list (docs/feeds.md). */
+function feedsFor(v: Venue): Record<string, unknown[]> | undefined {
+  if (!v.access) return undefined;
+  const out: Record<string, unknown[]> = {};
+  for (const kind of v.access.lists) out[kind] = kind === 'access' ? [VISITOR, 'u-student-1'].map((sub) => ({ holder: holderOfCode('CN-44', sub) })) : [];
+  return out;
+}
+
 /** Mint options for a code the venue takes: its first code input, with what it requires. */
 function acceptedCode(v: Venue, keys: string, now: number): MintOptions | null {
   const input = v.inputs.codes?.find((c) => c.type !== 'hcert');
   if (!input) return null;
-  const o: MintOptions = { keys, type: input.type, issuer: input.issuers?.[0] ?? 'CN-44', at: now };
+  const o: MintOptions = { keys, type: input.type, issuer: input.issuers?.[0] ?? 'CN-44', at: now, sub: VISITOR };
   if (v.scope) o.scope = [v.scope];
   if (input.type === 'health') o.health = v.health?.statuses[0] ?? 'green';
   const need = new Set(v.require?.attributes ?? []);
@@ -73,8 +84,8 @@ const REFUSALS: Record<string, { what: string; reason: string; codes(keys: strin
   hospital: { what: 'a personal code without the check-in authorization', reason: 'authorization_required', codes: (keys, at) => [{ keys, at, name: '陈大文' }] },
   'museum-gate': { what: 'a health code', reason: 'type_not_allowed', codes: (keys, at) => [{ keys, at, health: 'green' }] },
   'campus-gate': {
-    what: 'a second fresh code of the same person within a minute',
-    reason: 'replayed',
+    what: 'a second fresh code of the same person within a minute (anti-passback)',
+    reason: 'anti_passback',
     codes: (keys, at) => [
       { keys, at, sub: 'u-student-1' },
       { keys, at, sub: 'u-student-1' },
@@ -110,7 +121,7 @@ for (const name of venueNames) {
     before(async () => {
       const dir = mkdtempSync(join(tmpdir(), `yss-venue-${name}-`));
       const driven = venue.hours ? { ...venue, hours: [{ days: [1, 2, 3, 4, 5, 6, 7], from: '00:00', to: '24:00' }] } : name;
-      const stack = await new Stack({ dir, venue: driven, devices: venueDevices(venue, { statusPollMs: 0 }) }).start();
+      const stack = await new Stack({ dir, venue: driven, devices: venueDevices(venue, { statusPollMs: 0 }), feeds: feedsFor(venue) }).start();
       site = { dir, stack, feed: await EventFeed.open(stack.kioskUrl) };
       const peer = (id: string) => stack.peers[id]!;
       if (venue.inputs.idcard) site.idcard = await IdCardSim.open(peer('idcard-1'));
@@ -119,8 +130,8 @@ for (const name of venueNames) {
       if (stack.peers['relay-1']) site.relay = await RelaySim.open(peer('relay-1'));
       await waitFor(async () => {
         const h = (await (await fetch(new URL('/api/health', stack.kioskUrl))).json()) as Health;
-        return h.devices.every((d) => d.state === 'connected');
-      }, 20_000, 50, 'every device to connect');
+        return h.devices.every((d) => d.state === 'connected') && h.feeds.every((f) => f.version !== null);
+      }, 20_000, 50, 'every device to connect and every feed to arrive');
     });
 
     after(async () => {
