@@ -32,5 +32,5 @@ export function feedHealth(store: FeedStore, venue: Readonly<Venue>, nowMs: numb
     return { kind: m.kind, version: m.version, rows: m.rows, published_at: m.published_at, checked_at: m.checked_at, age_s: age, stale: needed.includes(m.kind) && max !== undefined && age > max };
   });
   for (const kind of needed) if (!out.some((f) => f.kind === kind)) out.push({ kind, version: null, rows: 0, published_at: null, checked_at: null, age_s: null, stale: true });
-  return out;
+  return out.sort((a, b) => a.kind.localeCompare(b.kind));
 }
