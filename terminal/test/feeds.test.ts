@@ -106,10 +106,10 @@ describe('a museum gate deciding from its feeds', () => {
     const id = (await site.stack.admin('GET', '/admin/terminals')).terminals[0].id as string;
     const hb = await waitFor(async () => {
       const t = await site.stack.admin('GET', `/admin/terminals/${id}`);
-      const feeds = t.heartbeat?.feeds as { version: number | null }[] | undefined;
+      const feeds = t.heartbeat?.feeds as { kind: string; version: number | null }[] | undefined;
       return feeds?.length === 2 && feeds.every((f) => f.version === 1) ? feeds : undefined;
     }, 15_000, 200, 'a heartbeat with both feeds held');
-    assert.deepEqual(hb.map((f: { kind: string; version: number }) => [f.kind, f.version]), [['access', 1], ['bookings', 1]]);
+    assert.deepEqual(hb.map((f) => [f.kind, f.version]), [['access', 1], ['bookings', 1]]);
   });
 
   test('a booked family passes and the relay pulses once; the event counts the party, not who', async () => {
