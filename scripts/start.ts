@@ -13,6 +13,7 @@ import { IdCardSim, MrzSim, passportLines, PrinterSim, RelaySim } from './sim/in
 import { DataFolderBusyError, lockDataDir } from '../terminal/src/data-lock.ts';
 import { REPO, Stack } from './lib/stack.ts';
 import { loadShippedVenue, presentLines, venueDevices, VENUES_DIR } from './lib/venue-devices.ts';
+import { demoFeedLines, demoFeeds } from './lib/demo-feeds.ts';
 
 // YSS_DEMO_DIR puts the demo's data elsewhere (the tests use it to try a second start).
 const DATA = process.env.YSS_DEMO_DIR ? resolve(process.env.YSS_DEMO_DIR) : join(REPO, 'data', 'demo');
@@ -81,6 +82,7 @@ const stack = new Stack({
   kioskPort: await freePort(7480, 'kiosk'),
   venue: venueName,
   devices: venueDevices(venue),
+  feeds: demoFeeds(venue),
   onOutput: (source, line) => {
     // Warnings and errors only; the full logs are JSON for machines.
     try {
@@ -154,6 +156,7 @@ if (electron && existsSync(mainJs)) {
 }
 console.log(`venue: ${venue.name} (${venue.title.en}; fixtures/venues/${venue.name}.json). Others: npm start -- --venue <${venues.join('|')}>`);
 for (const l of presentLines(venue)) console.log(l);
+for (const l of demoFeedLines(venue)) console.log(l);
 console.log(`staff: PIN ${stack.staffPin}    (made up for this demo; a terminal's PIN is api.staff_pin in its config)`);
 console.log(`data:  ${DATA} (delete it to start over)`);
 console.log(`ready: kiosk ${stack.kioskUrl} sync-service ${stack.serviceUrl}`);
