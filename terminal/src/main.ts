@@ -152,8 +152,8 @@ async function startLocked(config: Readonly<TerminalConfig>, opts: TerminalOptio
       feeds: {
         kinds: feedKinds,
         etag: (kind) => feedStore.meta(kind as never)?.etag ?? null,
-        install: (kind, text, etag) => {
-          const r = feedStore.install(text, { venue: venue.name, etag, at: clock.wallMs() });
+        install: async (kind, text, etag) => {
+          const r = await feedStore.install(text, { venue: venue.name, etag, at: clock.wallMs() });
           if (r.status === 'refused') log.error({ kind, reason: r.reason }, 'venue feed from the service refused');
           else if (r.status === 'installed') log.info({ kind, version: r.version, rows: r.rows }, 'venue feed installed');
         },

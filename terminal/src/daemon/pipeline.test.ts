@@ -124,11 +124,11 @@ test('a reading that is no code gets its own refusal, committed like any other',
   assert.equal(p.queue.lastSequence, 1);
 });
 
-test('the campus gate admits from its access list and refuses a second fresh code of the same person, from the committed passage', () => {
+test('the campus gate admits from its access list and refuses a second fresh code of the same person, from the committed passage', async () => {
   const p = build(venue('campus-gate'));
   const rows = ['u-student', 'u-other'].map((sub) => ({ holder: holderOfCode('CN-44', sub) }));
   const snap = { format: 'yss-feed/1', venue: 'campus-gate', kind: 'access', version: 1, published_at: 0, salt: 's', rows };
-  assert.equal(p.feeds.install(JSON.stringify(snap), { venue: 'campus-gate', etag: null, at: p.clock.wallMs() }).status, 'installed');
+  assert.equal((await p.feeds.install(JSON.stringify(snap), { venue: 'campus-gate', etag: null, at: p.clock.wallMs() })).status, 'installed');
   assert.equal(p.pipeline.handle(code(yssCode(world, { sub: 'u-student' })), scanner).accepted, true);
   const again = p.pipeline.handle(code(yssCode(world, { sub: 'u-student' })), scanner);
   assert.deepEqual([again.accepted, again.reason], [false, 'anti_passback']);

@@ -1,10 +1,17 @@
 // The venue's data feeds as the terminal holds them, in its one database: each kind's rows keyed
-// by holder, and what version it is and when the service last confirmed it current. A new
-// version replaces the old one in one transaction on the daemon's own connection; readings are
-// decided on the same thread, so a decision sees the old feed or the new, never a mix.
+// by version and holder, and which version is current and when the service last confirmed it.
+// A new version's rows are written beside the current one in small transactions, yielding to
+// readings in between (a 100,000-row list does not stall the gate); then one statement makes it
+// current, and the old rows go the same way. A lookup reads only the current version's rows, so
+// a decision sees the old feed or the new, never a mix, and a crash half way leaves the old one.
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db/index.ts';
-import { checkFeedRows, describeProblems, FEED_MAX_ROWS, isFeedKind, type FeedKind, type FeedRows, type FeedSnapshot } from '../protocol/index.ts';
+import { checkFeedRows, describeProblems, FEED_MAX_ROWS, isFeedKind, type FeedKind, type FeedRow, type FeedRows, type FeedSnapshot } from '../protocol/index.ts';
+
+/** Rows written per transaction while a new version is installed. */
+export const FEED_CHUNK_ROWS = 2000;
+
+const yieldToReadings = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** What the terminal holds of one kind. Times are unix ms. */
 export interface FeedMeta {
@@ -34,11 +41,16 @@ export class FeedStore {
   #rows: Statement<[string, string], string>;
   #putMeta: Statement<[string, string, number, number, number, number, string, string | null], unknown>;
   #checked: Statement<[number, string, number], unknown>;
-  #clear: Statement<[string], unknown>;
-  #insert: Statement<[string, string, string], unknown>;
-  #replace: (snap: FeedSnapshot, etag: string | null, at: number) => void;
+  #sweep: Statement<[string, string, number], unknown>;
+  #insert: Statement<[string, number, string, number, string], unknown>;
+  #chunk: (kind: string, version: number, rows: readonly FeedRow[], from: number) => void;
+  readonly #installing = new Set<FeedKind>();
 
-  constructor(private readonly db: Db) {
+  constructor(
+    private readonly db: Db,
+    /** Rows written per transaction while installing; readings are decided between them. */
+    private readonly chunkRows = FEED_CHUNK_ROWS,
+  ) {
     db.exec(`CREATE TABLE IF NOT EXISTS feed_meta (
       kind TEXT PRIMARY KEY,
       venue TEXT NOT NULL,
@@ -51,23 +63,35 @@ export class FeedStore {
     );
     CREATE TABLE IF NOT EXISTS feed_rows (
       kind TEXT NOT NULL,
+      version INTEGER NOT NULL,
       holder TEXT NOT NULL,
-      row TEXT NOT NULL
-    );
-    CREATE INDEX IF NOT EXISTS feed_rows_holder ON feed_rows (kind, holder)`);
+      n INTEGER NOT NULL,
+      row TEXT NOT NULL,
+      PRIMARY KEY (kind, version, holder, n)
+    ) WITHOUT ROWID`);
     const cols = 'kind, venue, version, rows, published_at, checked_at, salt, etag';
     this.#meta = db.prepare<[string], MetaRow>(`SELECT ${cols} FROM feed_meta WHERE kind = ?`);
     this.#all = db.prepare<[], MetaRow>(`SELECT ${cols} FROM feed_meta ORDER BY kind`);
-    this.#rows = db.prepare<[string, string], string>('SELECT row FROM feed_rows WHERE kind = ? AND holder = ?').pluck();
+    this.#rows = db
+      .prepare<[string, string], string>('SELECT r.row FROM feed_meta m JOIN feed_rows r ON r.kind = m.kind AND r.version = m.version WHERE m.kind = ? AND r.holder = ?')
+      .pluck();
     this.#putMeta = db.prepare(`INSERT OR REPLACE INTO feed_meta (${cols}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
     this.#checked = db.prepare('UPDATE feed_meta SET checked_at = ? WHERE kind = ? AND version = ?');
-    this.#clear = db.prepare('DELETE FROM feed_rows WHERE kind = ?');
-    this.#insert = db.prepare('INSERT INTO feed_rows (kind, holder, row) VALUES (?, ?, ?)');
-    this.#replace = db.transaction((snap: FeedSnapshot, etag: string | null, at: number) => {
-      this.#clear.run(snap.kind);
-      for (const r of snap.rows) this.#insert.run(snap.kind, r.holder, JSON.stringify(r));
-      this.#putMeta.run(snap.kind, snap.venue, snap.version, snap.rows.length, snap.published_at, at, snap.salt, etag);
+    // Rows of any version but the current one: a replaced version, or one a crash left half written.
+    this.#sweep = db.prepare(
+      `DELETE FROM feed_rows WHERE (kind, version, holder, n) IN (SELECT kind, version, holder, n FROM feed_rows
+         WHERE kind = ? AND version <> coalesce((SELECT version FROM feed_meta WHERE kind = ?), -1) LIMIT ?)`,
+    );
+    this.#insert = db.prepare('INSERT OR REPLACE INTO feed_rows (kind, version, holder, n, row) VALUES (?, ?, ?, ?, ?)');
+    this.#chunk = db.transaction((kind: string, version: number, rows: readonly FeedRow[], from: number) => {
+      const end = Math.min(rows.length, from + this.chunkRows);
+      for (let i = from; i < end; i++) this.#insert.run(kind, version, rows[i]!.holder, i, JSON.stringify(rows[i]));
     });
+  }
+
+  /** Deletes rows of versions not current, a chunk per turn of the event loop. */
+  private async sweep(kind: FeedKind): Promise<void> {
+    while (this.#sweep.run(kind, kind, this.chunkRows).changes > 0) await yieldToReadings();
   }
 
   /**
@@ -75,7 +99,7 @@ export class FeedStore {
    * shape, every row by the import rules, the venue, and a version not older than the one held
    * (an older one is refused: the service never goes back).
    */
-  install(text: string, o: { venue: string; etag: string | null; at: number }): FeedInstall {
+  async install(text: string, o: { venue: string; etag: string | null; at: number }): Promise<FeedInstall> {
     let snap: FeedSnapshot;
     try {
       snap = JSON.parse(text) as FeedSnapshot;
@@ -97,8 +121,22 @@ export class FeedStore {
     }
     const rows = checkFeedRows(snap.kind, snap.rows);
     if (!rows.ok) return { status: 'refused', reason: describeProblems(rows.problems, rows.count) };
-    this.#replace({ ...snap, rows: rows.rows }, o.etag, o.at);
-    return { status: 'installed', kind: snap.kind, version: snap.version, rows: rows.rows.length };
+    const kind = snap.kind;
+    if (this.#installing.has(kind)) return { status: 'refused', reason: `another ${kind} version is being installed` };
+    this.#installing.add(kind);
+    try {
+      await this.sweep(kind);
+      for (let from = 0; from < rows.rows.length; from += this.chunkRows) {
+        this.#chunk(kind, snap.version, rows.rows, from);
+        await yieldToReadings();
+      }
+      // The switch: one statement; from here lookups read the new version's rows.
+      this.#putMeta.run(kind, snap.venue, snap.version, rows.rows.length, snap.published_at, o.at, snap.salt, o.etag);
+      await this.sweep(kind);
+    } finally {
+      this.#installing.delete(kind);
+    }
+    return { status: 'installed', kind, version: snap.version, rows: rows.rows.length };
   }
 
   /** The service answered 304 for `version`: it is still current at `at`. */

@@ -26,7 +26,7 @@ export interface SyncDeps {
   feeds?: {
     kinds: readonly string[];
     etag(kind: string): string | null;
-    install(kind: string, text: string, etag: string | null): void;
+    install(kind: string, text: string, etag: string | null): void | Promise<void>;
     unchanged(kind: string): void;
   };
   /** Called with the service's clock (unix ms) from each reply. */
@@ -206,7 +206,7 @@ export class SyncEngine {
     const feeds = this.deps.feeds!;
     const feed = await this.client.feed(kind, feeds.etag(kind));
     if (feed === 'unchanged') feeds.unchanged(kind);
-    else if (feed) feeds.install(kind, feed.text, feed.etag);
+    else if (feed) await feeds.install(kind, feed.text, feed.etag);
   }
 
   private async pollTrustList(): Promise<void> {
