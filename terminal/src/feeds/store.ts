@@ -9,7 +9,7 @@ import type { Db } from '../db/index.ts';
 import { checkFeedRows, describeProblems, FEED_MAX_ROWS, isFeedKind, type FeedKind, type FeedRow, type FeedRows, type FeedSnapshot } from '../protocol/index.ts';
 
 /** Rows written per transaction while a new version is installed. */
-export const FEED_CHUNK_ROWS = 2000;
+export const FEED_CHUNK_ROWS = 5000;
 
 const yieldToReadings = () => new Promise<void>((resolve) => setImmediate(resolve));
 
