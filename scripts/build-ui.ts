@@ -1,5 +1,6 @@
-// Bundles the kiosk renderer into kiosk-ui/web/dist/ (served by the daemon at /) and the Electron
-// main/preload into kiosk-ui/electron/dist/. Runs before every `npm test` and `npm start`, so it
+// Bundles the kiosk renderer into kiosk-ui/web/dist/ (served by the daemon at /), the Electron
+// main/preload into kiosk-ui/electron/dist/, and the sync service's fleet page into
+// sync-service/admin/dist/ (served at /admin/). Runs before every `npm test` and `npm start`, so it
 // must stay well under two seconds: one esbuild call per target, tones computed, nothing fetched.
 import { build } from 'esbuild';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -13,6 +14,8 @@ const web = join(root, 'kiosk-ui', 'web');
 const webDist = join(web, 'dist');
 const electron = join(root, 'kiosk-ui', 'electron');
 const electronDist = join(electron, 'dist');
+const admin = join(root, 'sync-service', 'admin');
+const adminDist = join(admin, 'dist');
 
 // Each build writes a private folder and swaps it in, so two builds at once (engineers and test
 // runs share a working tree) never see each other's half-written output.
@@ -92,6 +95,22 @@ async function buildElectron(out: string): Promise<void> {
   copyFileSync(join(electron, 'out-of-service.html'), join(out, 'out-of-service.html'));
 }
 
+/** The sync service's fleet page (served at /admin/). */
+async function buildAdmin(out: string): Promise<void> {
+  await build({
+    entryPoints: { app: join(admin, 'src', 'main.ts'), style: join(admin, 'src', 'style.css') },
+    outdir: out,
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: ['chrome110'],
+    minify: true,
+    legalComments: 'none',
+    logLevel: 'warning',
+  });
+  copyFileSync(join(admin, 'index.html'), join(out, 'index.html'));
+}
+
 const started = performance.now();
-await Promise.all([staged(webDist, buildWeb), staged(electronDist, buildElectron)]);
-console.log(`kiosk UI built in ${Math.round(performance.now() - started)} ms`);
+await Promise.all([staged(webDist, buildWeb), staged(electronDist, buildElectron), staged(adminDist, buildAdmin)]);
+console.log(`UIs built in ${Math.round(performance.now() - started)} ms`);

@@ -158,5 +158,6 @@ console.log(`venue: ${venue.name} (${venue.title.en}; fixtures/venues/${venue.na
 for (const l of presentLines(venue)) console.log(l);
 for (const l of demoFeedLines(venue)) console.log(l);
 console.log(`staff: PIN ${stack.staffPin}    (made up for this demo; a terminal's PIN is api.staff_pin in its config)`);
+console.log(`fleet: ${new URL('/admin/', stack.serviceUrl).href} (operator token: admin_token in ${join(DATA, 'stack.json')})`);
 console.log(`data:  ${DATA} (delete it to start over)`);
 console.log(`ready: kiosk ${stack.kioskUrl} sync-service ${stack.serviceUrl}`);

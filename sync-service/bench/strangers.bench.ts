@@ -2,6 +2,8 @@
 // - the p99 latency of a terminal's signed heartbeat while 8 strangers keep sending 16 MB
 //   bodies (each from a fresh loopback address, so the per-address rate limit does not hide the
 //   cost of receiving and hashing them), beside the same p99 with no strangers (the floor);
+//   `YSS_PACE=<bytes/s>` runs it with another pace of unverified bytes (limits.unverified_bytes_per_s),
+//   e.g. 1e12 for none, to compare in one session;
 // - how many slow-body and silent sockets are still open 60 s after they connected (production
 //   timeouts: request 30 s, headers 10 s);
 // - how many failed guesses (admin token, enrollment code) one address gets answered per second
@@ -74,7 +76,12 @@ async function stranger(svc: ServiceProcess, body: Buffer, stop: { now: boolean 
     const status = await new Promise<number>((resolve) => {
       const s = net.connect({ host: '127.0.0.1', port: Number(port), localAddress: nextAddress() });
       let got = '';
-      s.setEncoding('latin1').on('data', (d: string) => (got += d));
+      // Answered once the reply's JSON has arrived: the stranger then hangs up (it never half-closes
+      // first, which node's server takes as the end of the exchange).
+      s.setEncoding('latin1').on('data', (d: string) => {
+        got += d;
+        if (got.includes('}')) s.destroy();
+      });
       s.on('error', () => {});
       s.on('close', () => resolve(Number(/^HTTP\/1\.1 (\d+)/.exec(got)?.[1] ?? 0)));
       s.on('connect', () => {
@@ -82,7 +89,7 @@ async function stranger(svc: ServiceProcess, body: Buffer, stop: { now: boolean 
           `POST /v1/events HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\nconnection: close\r\n` +
             `${HEADER_TERMINAL}: t-000000000000\r\n${HEADER_TIME}: ${Date.now()}\r\n${HEADER_NONCE}: ${'N'.repeat(22)}\r\n${HEADER_SIGNATURE}: ${'S'.repeat(86)}\r\n\r\n`,
         );
-        s.end(body);
+        s.write(body);
       });
     });
     counts[status] = (counts[status] ?? 0) + 1;
@@ -156,7 +163,7 @@ async function guesses(svc: ServiceProcess) {
 
 export async function run(): Promise<Record<string, number>> {
   // Production limits, lag shedding included.
-  const svc = await startProcess({ limits: { max_event_loop_delay_ms: LIMIT_DEFAULTS.max_event_loop_delay_ms } });
+  const svc = await startProcess({ limits: { max_event_loop_delay_ms: LIMIT_DEFAULTS.max_event_loop_delay_ms, unverified_bytes_per_s: Number(process.env.YSS_PACE) || LIMIT_DEFAULTS.unverified_bytes_per_s } });
   try {
     const t = await enrollTerminal(svc);
     await heartbeatLatencies(svc, t, 1000); // warm-up

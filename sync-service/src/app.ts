@@ -3,8 +3,10 @@
 // what it returns (schemas.ts).
 import rateLimit from '@fastify/rate-limit';
 import underPressure from '@fastify/under-pressure';
-import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { createHash, randomBytes, verify, type Hash, type KeyObject } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Transform, type Duplex, type Readable } from 'node:stream';
 import type { Logger } from 'pino';
 import {
@@ -32,7 +34,10 @@ import { errors, ServiceError } from './errors.ts';
 import { createMetrics, registerMetrics } from './metrics.ts';
 import type { SealKeys } from './keys.ts';
 import * as S from './schemas.ts';
+import { storageRateLimitStore } from './rate-limit-store.ts';
 import { guardSockets } from './sockets.ts';
+import { ALERT_DEFAULTS, fleetOverview, type AlertThresholds } from './fleet.ts';
+import { HOUR_MS } from './storage/activity.ts';
 import type { Storage, TerminalRecord } from './storage/types.ts';
 
 export interface AppOptions {
@@ -48,7 +53,17 @@ export interface AppOptions {
   bodyLimit?: number;
   limits?: Partial<Limits>;
   now?: () => number;
+  /**
+   * Count authentication failures in the storage instead of this process's memory: every node on
+   * one PostgreSQL database then enforces one limit, not one each (server.ts sets it for PostgreSQL).
+   */
+  sharedRateLimits?: boolean;
+  /** When the fleet page raises an alert (config `alerts`). */
+  alerts?: Partial<AlertThresholds>;
 }
+
+/** Where `npm run build` puts the fleet page. */
+const ADMIN_DIST = join(import.meta.dirname, '..', 'admin', 'dist');
 
 /** Which authentication a route runs; read by the hooks and the error handler. */
 type Auth = 'terminal' | 'operator' | 'enroll';
@@ -65,6 +80,8 @@ declare module 'fastify' {
   }
   interface FastifyContextConfig {
     auth?: Auth;
+    /** The role an operator route needs; `any` lets every signed-in operator through. Default `fleet`. */
+    role?: Role | 'any';
   }
 }
 
@@ -95,6 +112,8 @@ export const PURPOSE_MAX = 500;
 export const CORRUPT_REMEDY = 'stop the service, keep a copy of the data folder, and restore the database from the latest backup (docs/security.md, "Recovery")';
 /** Bodies up to this size do not count against max_inflight_body_bytes. */
 const SMALL_BODY = 64 * 1024;
+/** Each signed request's first bytes are received at full speed; beyond them, at the shared pace. */
+const UNPACED_BODY = 1024 * 1024;
 /** Marks a signed route's body as not parsed yet: it is parsed after the signature verifies. */
 const UNPARSED = Symbol('unparsed');
 
@@ -170,6 +189,15 @@ export function buildApp(opts: AppOptions): FastifyInstance {
 
   // Bytes being received before anyone is authenticated are bounded in all, not only per request.
   let inflight = 0;
+  /** The shared pace of unverified body bytes: when the next byte may pass (virtual time, ms). */
+  let paceFreeAt = 0;
+  /** Books `bytes` in the pace; returns how long (ms) they must wait before passing. */
+  const pace = (bytes: number): number => {
+    const t = performance.now();
+    const start = Math.max(t, paceFreeAt);
+    paceFreeAt = start + (bytes * 1000) / limits.unverified_bytes_per_s;
+    return Math.floor(start - t);
+  };
   app.addHook('onRequest', async (req, reply) => {
     if (req.method !== 'POST' && req.method !== 'PUT') return;
     // A request with neither content-length nor transfer-encoding has no body.
@@ -265,7 +293,7 @@ export function buildApp(opts: AppOptions): FastifyInstance {
       return { error: 'YSS_SYNC_OVERLOADED', message: new ServiceError('YSS_SYNC_OVERLOADED', type === 'eventLoopDelay' ? 'event loop delay' : type, 5).message } as unknown as void;
     },
   });
-  void app.register(rateLimit, { global: false });
+  void app.register(rateLimit, { global: false, ...(opts.sharedRateLimits ? { store: storageRateLimitStore(storage, now) } : {}) });
 
   void app.register(async (app) => {
     const window = limits.auth_failure_window_s * 1000;
@@ -344,8 +372,8 @@ export function buildApp(opts: AppOptions): FastifyInstance {
       const op = auth.startsWith('Bearer ') && auth.length <= 512 ? operators.get(sha256(auth.slice(7))) : undefined;
       if (!op) throw new ServiceError('YSS_SYNC_ADMIN_UNAUTHORIZED');
       // Fleet state and personal data are separate roles: opening seals needs `unseal`, the rest `fleet`.
-      const role: Role = (req.query as { open?: string } | undefined)?.open === '1' && req.routeOptions.url === '/admin/terminals/:id/events' ? 'unseal' : 'fleet';
-      if (!op.roles.includes(role)) throw new ServiceError('YSS_SYNC_ADMIN_FORBIDDEN', op.name, role);
+      const role = (req.query as { open?: string } | undefined)?.open === '1' && req.routeOptions.url === '/admin/terminals/:id/events' ? 'unseal' : (req.routeOptions.config.role ?? 'fleet');
+      if (role !== 'any' && !op.roles.includes(role)) throw new ServiceError('YSS_SYNC_ADMIN_FORBIDDEN', op.name, role);
       req.operator = op;
     }
 
@@ -356,10 +384,18 @@ export function buildApp(opts: AppOptions): FastifyInstance {
     async function hashWhileReceiving(req: FastifyRequest, _reply: unknown, payload: Readable): Promise<Readable> {
       const hash = createHash('sha256');
       req.bodyHash = hash;
+      let seen = 0;
       const through = new Transform({
         transform(chunk: Buffer, _enc, cb) {
           hash.update(chunk);
-          cb(null, chunk);
+          seen += chunk.length;
+          // Past its first MiB an unverified body waits its turn in the shared pace: holding the
+          // callback stops the socket being read (TCP pushes back on the sender), so the bytes of
+          // every big unverified body together cost at most the pace's share of the event loop.
+          const paced = Math.min(chunk.length, seen - UNPACED_BODY);
+          const wait = paced > 0 ? pace(paced) : 0;
+          if (wait > 0) setTimeout(() => cb(null, chunk), wait);
+          else cb(null, chunk);
         },
       });
       payload.on('error', (e) => through.destroy(e));
@@ -523,6 +559,50 @@ export function buildApp(opts: AppOptions): FastifyInstance {
         return { events: out };
       },
     );
+
+    // The fleet page (sync-service/admin, built by `npm run build`) and what it reads. The page
+    // itself holds no data: it asks for the operator's token and reads the routes below with it.
+    const page = (file: string, type: string) => async (_req: FastifyRequest, reply: FastifyReply) => {
+      let body: Buffer;
+      try {
+        body = readFileSync(join(ADMIN_DIST, file));
+      } catch {
+        throw new ServiceError('YSS_SYNC_NOT_FOUND', `the fleet page's ${file} (run npm run build)`);
+      }
+      return reply
+        .type(type)
+        .header('cache-control', 'no-cache')
+        .header('x-content-type-options', 'nosniff')
+        .header('referrer-policy', 'no-referrer')
+        .header('content-security-policy', "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
+        .send(body);
+    };
+    const pageSchema = { schema: { response: { 200: S.textReply, ...S.errorReplies } } };
+    app.get('/admin', { schema: { response: { 302: { type: 'null' } } } }, async (_req, reply) => reply.redirect('/admin/'));
+    app.get('/admin/', pageSchema, page('index.html', 'text/html; charset=utf-8'));
+    app.get('/admin/app.js', pageSchema, page('app.js', 'text/javascript; charset=utf-8'));
+    app.get('/admin/style.css', pageSchema, page('style.css', 'text/css; charset=utf-8'));
+
+    app.get('/admin/me', { config: { auth: 'operator', role: 'any' }, onRequest: authenticateOperator, schema: { response: { 200: S.operatorMe, ...S.errorReplies } } }, async (req) => ({
+      name: req.operator!.name,
+      roles: req.operator!.roles,
+    }));
+
+    app.get('/admin/overview', { ...operatorRoute, schema: { response: { 200: S.fleetOverview, ...S.errorReplies } } }, async () => {
+      const [terminals, trust, resets] = await Promise.all([storage.listTerminals(), storage.trustList(), storage.resets()]);
+      return fleetOverview(terminals, trust && { sequence: trust.sequence, published_at: trust.published_at }, resets, now(), { ...ALERT_DEFAULTS, ...opts.alerts });
+    });
+
+    app.get('/admin/activity', { ...operatorRoute, schema: { querystring: S.activityQuery, response: { 200: S.activityReply, ...S.errorReplies } } }, async (req) => {
+      const hours = Number((req.query as { hours?: string }).hours ?? 24);
+      const since = Math.floor(now() / HOUR_MS) * HOUR_MS - (hours - 1) * HOUR_MS;
+      return { since, hour_ms: HOUR_MS, hours: await storage.activity(since) };
+    });
+
+    app.get('/admin/audit', { config: { auth: 'operator', role: 'any' }, onRequest: authenticateOperator, schema: { querystring: S.auditQuery, response: { 200: S.auditReply, ...S.errorReplies } } }, async (req) => {
+      if (!opts.audit) throw new ServiceError('YSS_SYNC_NOT_FOUND', 'unseal audit');
+      return opts.audit.read(Number((req.query as { limit?: string }).limit ?? 100));
+    });
 
     // Venue data feeds (docs/feeds.md): operators import, terminals of the venue pull snapshots.
     const venueSalt = (venue: string) => storage.venueSalt(venue, randomBytes(16).toString('base64url'), now());

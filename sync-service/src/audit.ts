@@ -3,7 +3,7 @@
 // is opened append-only (O_APPEND, mode 0600) and each line carries the SHA-256 of the line
 // before it, so an edited or deleted line breaks the chain (verifyAuditChain).
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, readSync, fstatSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, openSync, readdirSync, readFileSync, readSync, fstatSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 
 export interface UnsealRecord {
@@ -27,7 +27,10 @@ export class UnsealAudit {
   private prev: string;
 
   /** `file`: the chain's name in dataDir (one per node process when several nodes share it). */
-  constructor(dataDir: string, file = AUDIT_FILE) {
+  constructor(
+    readonly dataDir: string,
+    file = AUDIT_FILE,
+  ) {
     const path = join(dataDir, file);
     this.fd = openSync(path, 'a', 0o600);
     this.prev = lastLineHash(this.fd);
@@ -39,6 +42,11 @@ export class UnsealAudit {
     writeSync(this.fd, `${line}\n`);
     fsyncSync(this.fd);
     this.prev = sha256(line);
+  }
+
+  /** Every chain in the folder (other nodes' included), verified, and the newest records. */
+  read(limit: number): ReturnType<typeof readAudit> {
+    return readAudit(this.dataDir, limit);
   }
 
   close(): void {
@@ -57,8 +65,8 @@ function lastLineHash(fd: number): string {
 }
 
 /** Checks every line links to the one before; returns the records, or the first broken line. */
-export function verifyAuditChain(dataDir: string): { ok: true; records: (UnsealRecord & { prev: string })[] } | { ok: false; line: number } {
-  const path = join(dataDir, AUDIT_FILE);
+export function verifyAuditChain(dataDir: string, file = AUDIT_FILE): { ok: true; records: (UnsealRecord & { prev: string })[] } | { ok: false; line: number } {
+  const path = join(dataDir, file);
   if (!existsSync(path)) return { ok: true, records: [] };
   const lines = readFileSync(path, 'utf8').split('\n').filter(Boolean);
   let prev = GENESIS;
@@ -75,4 +83,35 @@ export function verifyAuditChain(dataDir: string): { ok: true; records: (UnsealR
     prev = sha256(line);
   }
   return { ok: true, records };
+}
+
+/** An audit chain as the admin page reports it: its file, whether it verifies, and its length. */
+export interface AuditChain {
+  file: string;
+  ok: boolean;
+  records: number;
+  /** The first line that does not link to the one before, when `ok` is false. */
+  broken_at?: number;
+}
+
+/**
+ * Every audit chain in dataDir (one, or one per node process with PostgreSQL), each verified, and
+ * their newest `limit` records merged, newest first. A chain that does not verify is reported, and
+ * its records are left out rather than shown as if they could be trusted.
+ */
+export function readAudit(dataDir: string, limit: number): { chains: AuditChain[]; records: (UnsealRecord & { file: string })[] } {
+  const files = readdirSync(dataDir).filter((f) => /^unseal-audit.*\.jsonl$/.test(f)).sort();
+  const chains: AuditChain[] = [];
+  const records: (UnsealRecord & { file: string })[] = [];
+  for (const file of files) {
+    const r = verifyAuditChain(dataDir, file);
+    if (!r.ok) {
+      chains.push({ file, ok: false, records: 0, broken_at: r.line });
+      continue;
+    }
+    chains.push({ file, ok: true, records: r.records.length });
+    for (const { prev: _prev, ...rec } of r.records) records.push({ ...rec, file });
+  }
+  records.sort((a, b) => b.at - a.at);
+  return { chains, records: records.slice(0, limit) };
 }

@@ -2,6 +2,7 @@
 import { Ajv } from 'ajv';
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { ALERT_DEFAULTS, type AlertThresholds } from './fleet.ts';
 
 /**
  * Production limits (docs/security.md, "Sync service"). Tests shorten the timeouts through the
@@ -22,6 +23,12 @@ export const LIMIT_DEFAULTS = {
   max_connections_per_address: 64,
   /** Request bytes being received before authentication, in all; more are answered 503. */
   max_inflight_body_bytes: 256 * 1024 * 1024,
+  /**
+   * Signed-route bodies are received at most this fast in all, beyond each request's first MiB
+   * (a terminal's default batch, never paced), until their signature can be checked: strangers'
+   * big bodies then cannot take the event loop from terminals (docs/security.md).
+   */
+  unverified_bytes_per_s: 8 * 1024 * 1024,
   /** Body limit of the routes a stranger may call with a body (enrollment). */
   unauthenticated_body_limit: 4096,
   /** Failed authentications per address in one window before 429. */
@@ -75,6 +82,8 @@ export interface ServiceConfig {
    * own lock and unseal audit.
    */
   storage: { kind: 'sqlite' } | { kind: 'postgresql'; url: string; pool_size: number };
+  /** When the fleet page alerts (fleet.ts ALERT_DEFAULTS; docs/fleet.md). */
+  alerts: AlertThresholds;
 }
 
 const positive = { type: 'integer', minimum: 1 } as const;
@@ -110,6 +119,11 @@ const schema = {
       type: 'object',
       additionalProperties: false,
       properties: Object.fromEntries(Object.keys(LIMIT_DEFAULTS).map((k) => [k, k === 'max_event_loop_delay_ms' ? { type: 'integer', minimum: 0 } : positive])),
+    },
+    alerts: {
+      type: 'object',
+      additionalProperties: false,
+      properties: Object.fromEntries(Object.keys(ALERT_DEFAULTS).map((k) => [k, positive])),
     },
     storage: {
       oneOf: [
@@ -160,6 +174,7 @@ export function parseServiceConfig(value: unknown, baseDir: string, file = '<inl
     ...raw,
     operators: raw.operators ?? [],
     limits: { ...LIMIT_DEFAULTS, ...raw.limits },
+    alerts: { ...ALERT_DEFAULTS, ...raw.alerts },
     storage,
     data_dir: resolve(baseDir, raw.data_dir),
   };

@@ -21,6 +21,15 @@ export function storageRateLimitStore(storage: Storage, now: () => number = Date
       );
     }
 
+    /** The count without counting: what `createRateLimit(req, { increment: false })` asks. */
+    read(key: string, callback: (error: Error | null, result?: { current: number; ttl: number }) => void, timeWindow: number): void {
+      const clock = now();
+      storage.rateRead(this.prefix + key, timeWindow, clock).then(
+        (r) => callback(null, { current: r.count, ttl: Math.max(0, r.resetAt - clock) }),
+        (e: Error) => callback(e),
+      );
+    }
+
     // Typed as route options; at run time the plugin passes its merged parameters with `routeInfo`.
     child(routeOptions: object): FastifyRateLimitStore {
       const r = (routeOptions as { routeInfo?: { method?: string | string[]; url?: string } }).routeInfo ?? {};

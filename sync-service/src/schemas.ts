@@ -81,6 +81,7 @@ export const heartbeat = {
   additionalProperties: true,
   properties: {
     version: { type: 'string', maxLength: 64 },
+    venue: { type: 'string', maxLength: 64 },
     status: { enum: ['ok', 'degraded'] },
     degraded: { type: 'array', maxItems: 64, items: { type: 'string', maxLength: 128 } },
     queue: {
@@ -246,3 +247,103 @@ export const eventsReply = {
 export const trustListBody = { type: 'string', minLength: 1, maxLength: 4 * 1024 * 1024 } as const;
 export const trustListPublished = { type: 'object', required: ['sequence'], properties: { sequence: { type: 'integer' } } } as const;
 export const textReply = { type: 'string' } as const;
+
+// The fleet page's reads (sync-service/admin; docs/fleet.md).
+export const operatorMe = {
+  type: 'object',
+  required: ['name', 'roles'],
+  properties: { name: { type: 'string' }, roles: { type: 'array', items: { type: 'string' } } },
+} as const;
+
+const fleetTerminal = {
+  type: 'object',
+  required: ['id', 'name', 'status', 'venue', 'online', 'created_at', 'last_heartbeat_at', 'head_seq', 'head_at', 'backlog', 'oldest_unsent_age_s', 'trust_sequence', 'devices', 'degraded', 'sync_error', 'feeds', 'replaces'],
+  properties: {
+    id: { type: 'string' },
+    name: { type: 'string' },
+    status: { type: 'string' },
+    venue: { type: ['string', 'null'] },
+    online: { type: 'boolean' },
+    created_at: { type: 'integer' },
+    last_heartbeat_at: nullableInt,
+    head_seq: { type: 'integer' },
+    head_at: nullableInt,
+    backlog: nullableInt,
+    oldest_unsent_age_s: nullableInt,
+    trust_sequence: nullableInt,
+    devices: { type: 'array', items: { type: 'object', properties: { id: { type: 'string' }, role: { type: 'string' }, state: { type: 'string' } } } },
+    degraded: { type: 'array', items: { type: 'string' } },
+    sync_error: { type: ['string', 'null'] },
+    // Whatever a terminal reports of its feeds, passed through as it came.
+    feeds: {},
+    replaces: { type: ['string', 'null'] },
+  },
+} as const;
+
+export const fleetOverview = {
+  type: 'object',
+  required: ['now', 'trust_list', 'terminals', 'alerts'],
+  properties: {
+    now: { type: 'integer' },
+    trust_list: { anyOf: [{ type: 'null' }, { type: 'object', required: ['sequence', 'published_at'], properties: { sequence: { type: 'integer' }, published_at: { type: 'integer' } } }] },
+    terminals: { type: 'array', items: fleetTerminal },
+    alerts: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['kind', 'terminal_id', 'detail', 'since'],
+        properties: { kind: { type: 'string' }, terminal_id: { type: 'string' }, detail: { type: 'string' }, since: nullableInt },
+      },
+    },
+  },
+} as const;
+
+export const activityQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { hours: { type: 'string', pattern: '^(?:[1-9]|[1-9][0-9]|1[0-5][0-9]|16[0-8])$' } },
+} as const;
+
+export const activityReply = {
+  type: 'object',
+  required: ['since', 'hour_ms', 'hours'],
+  properties: {
+    since: { type: 'integer' },
+    hour_ms: { type: 'integer' },
+    hours: { type: 'array', items: { type: 'object', required: ['venue', 'hour', 'count'], properties: { venue: { type: 'string' }, hour: { type: 'integer' }, count: { type: 'integer' } } } },
+  },
+} as const;
+
+export const auditQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { limit: { type: 'string', pattern: '^(?:[1-9][0-9]{0,2}|1000)$' } },
+} as const;
+
+export const auditReply = {
+  type: 'object',
+  required: ['chains', 'records'],
+  properties: {
+    chains: {
+      type: 'array',
+      items: { type: 'object', required: ['file', 'ok', 'records'], properties: { file: { type: 'string' }, ok: { type: 'boolean' }, records: { type: 'integer' }, broken_at: { type: 'integer' } } },
+    },
+    records: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['at', 'operator', 'address', 'terminal_id', 'seqs', 'unopened', 'purpose', 'file'],
+        properties: {
+          at: { type: 'integer' },
+          operator: { type: 'string' },
+          address: { type: 'string' },
+          terminal_id: { type: 'string' },
+          seqs: { type: 'array', items: { type: 'integer' } },
+          unopened: { type: 'array', items: { type: 'integer' } },
+          purpose: { type: 'string' },
+          file: { type: 'string' },
+        },
+      },
+    },
+  },
+} as const;

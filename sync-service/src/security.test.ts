@@ -168,6 +168,27 @@ test('failed admin-token guesses from one address get 429 after the limit, and a
   assert.deepEqual(warnings[0]!.top_addresses, [{ address: '192.0.2.7', count: 31 }]);
 });
 
+test('nodes on one database share the failed-guess limit: a stranger gets no fresh allowance from each node', async () => {
+  const guesses = async (nodes: TestService[]) => {
+    const answers: number[] = [];
+    for (let i = 0; i < 30; i++) {
+      const r = await nodes[i % nodes.length]!.app.inject({ method: 'GET', url: '/admin/terminals', headers: { authorization: `Bearer guess-${i}` }, remoteAddress: '192.0.2.9' });
+      answers.push(r.statusCode);
+    }
+    return answers;
+  };
+  // Counted in each process's memory, two nodes grant twice the guesses.
+  const apart = await service();
+  const alsoApart = await service({ dir: apart.dir });
+  assert.deepEqual(await guesses([apart, alsoApart]), Array(30).fill(401));
+  // Counted in the storage, the limit is one, whichever node the guess reaches.
+  const a = await service({ sharedRateLimits: true });
+  const b = await service({ dir: a.dir, sharedRateLimits: true });
+  assert.deepEqual(await guesses([a, b]), [...Array(20).fill(401), ...Array(10).fill(429)]);
+  const ok = await b.app.inject({ method: 'GET', url: '/admin/terminals', headers: { authorization: `Bearer ${ADMIN_TOKEN}` }, remoteAddress: '192.0.2.10' });
+  assert.equal(ok.statusCode, 200, 'another address is not held back');
+});
+
 test('enrollment-code guesses from one address get 429 after the limit', async () => {
   const svc = await service();
   const statuses: number[] = [];

@@ -44,7 +44,7 @@ export async function startServer(config: Readonly<ServiceConfig>, configFile?: 
     storage = await openStorage(config);
     const sealKeys = loadOrCreateSealKeys(config.data_dir);
     audit = new UnsealAudit(config.data_dir, shared ? `unseal-audit-${hostname()}-${process.pid}.jsonl` : undefined);
-    const app = buildApp({ storage, sealKeys, operators: config.operators, adminToken: config.admin_token, audit, logger, bodyLimit: config.body_limit, limits: config.limits });
+    const app = buildApp({ storage, sealKeys, operators: config.operators, adminToken: config.admin_token, audit, logger, bodyLimit: config.body_limit, limits: config.limits, sharedRateLimits: shared, alerts: config.alerts });
     try {
       await app.listen({ host: config.host, port: config.port });
     } catch (e) {

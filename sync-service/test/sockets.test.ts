@@ -144,3 +144,30 @@ describe('strangers\' bodies', () => {
     assert.ok(grown < 512 * 1024 * 1024, `peak RSS grew by ${Math.round(grown / 1048576)} MB`);
   });
 });
+
+describe('the pace of unverified bytes', () => {
+  let svc: ServiceProcess;
+  before(async () => {
+    // 1 MiB/s (production: 8 MiB/s): an 8 MiB stranger's body past its free first MiB takes 7 s.
+    svc = await startProcess({ limits: { unverified_bytes_per_s: 1024 * 1024 } });
+  });
+  after(() => svc.stop());
+
+  test('a big unverified body is received at the pace, while a terminal\'s heartbeat passes at once', async () => {
+    const t = await enrollTerminal(svc);
+    const s = open(svc.url);
+    await s.connected;
+    const body = bigJson(8 * 1024 * 1024);
+    s.socket.write(strangerHeaders(body.length));
+    s.socket.write(body);
+    await sleep(500);
+    const hb = JSON.stringify(heartbeatOf());
+    const legit = await fetch(new URL('/v1/heartbeat', svc.url), { method: 'POST', body: hb, headers: { 'content-type': 'application/json', ...t.sign('POST', '/v1/heartbeat', hb) } });
+    assert.equal(legit.status, 200);
+    assert.equal(s.received(), '', 'the stranger is still being received at the pace when the terminal has its answer');
+    assert.ok(s.socket.writableLength > 1024 * 1024, `the service holds back the stranger's bytes (${s.socket.writableLength} still unsent)`);
+    for (let i = 0; i < 300 && !s.received().includes('}'); i++) await sleep(100);
+    assert.match(s.received(), /^HTTP\/1\.1 401[^]*YSS_SYNC_BAD_SIGNATURE/, 'and then refused for its signature');
+    s.socket.destroy();
+  });
+});

@@ -25,10 +25,13 @@ import {
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 /** The operator who may also open sealed personal data. */
 export const UNSEAL_TOKEN = 'test-unseal-token-0123456789';
+/** An operator with the unseal role only: no fleet state. */
+export const AUDITOR_TOKEN = 'test-auditor-token-0123456789';
 const tokenHash = (t: string) => createHash('sha256').update(t).digest('hex');
 export const TEST_OPERATORS: Operator[] = [
   { name: 'ops', token_sha256: tokenHash(ADMIN_TOKEN), roles: ['fleet'] },
   { name: 'dpo', token_sha256: tokenHash(UNSEAL_TOKEN), roles: ['fleet', 'unseal'] },
+  { name: 'auditor', token_sha256: tokenHash(AUDITOR_TOKEN), roles: ['unseal'] },
 ];
 
 export interface TestService {
@@ -45,7 +48,7 @@ export interface TestService {
 }
 
 export async function startTestService(
-  o: { dir?: string; now?: () => number; keep?: boolean; limits?: Partial<Limits>; logger?: Parameters<typeof buildApp>[0]['logger'] } = {},
+  o: { dir?: string; now?: () => number; keep?: boolean; limits?: Partial<Limits>; logger?: Parameters<typeof buildApp>[0]['logger']; sharedRateLimits?: boolean } = {},
 ): Promise<TestService> {
   const dir = o.dir ?? mkdtempSync(join(tmpdir(), 'yss-svc-'));
   const storage = new SqliteStorage(dir);
@@ -55,6 +58,7 @@ export async function startTestService(
     // These tests share their process (and two cores) with the test runner, whose own pauses
     // would count as the service's lag: shedding on lag is off unless a test turns it on.
     limits: { max_event_loop_delay_ms: 0, ...o.limits },
+    sharedRateLimits: o.sharedRateLimits,
   });
   await app.ready();
   return {
@@ -111,18 +115,18 @@ export class WireClient {
   }
 
   /** The next `n` events of this terminal's chain (not sent). */
-  events(n: number, o: { type?: string; personal?: unknown; droppable?: boolean } = {}): WireEvent[] {
+  events(n: number, o: { type?: string; personal?: unknown; droppable?: boolean; at?: number; venue?: string; body?: Record<string, unknown> } = {}): WireEvent[] {
     const out: WireEvent[] = [];
     for (let i = 0; i < n; i++) {
       const seq = ++this.seq;
       const e = {
         seq,
         type: o.type ?? 'verdict',
-        at: 1_700_000_000_000 + seq,
-        trusted_at: 1_700_000_000_000 + seq,
-        scenario: 'verify',
+        at: (o.at ?? 1_700_000_000_000) + seq,
+        trusted_at: (o.at ?? 1_700_000_000_000) + seq,
+        scenario: o.venue ?? 'verify',
         droppable: o.droppable ?? false,
-        body: { accepted: true, n: seq },
+        body: o.body ?? { accepted: true, n: seq },
         sealed: o.personal === undefined ? null : this.sealer.seal(o.personal),
         prev_hash: this.lastHash,
       };

@@ -70,7 +70,24 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX rate_limits_window ON rate_limits (window_start);
   `,
-  // 3: venue data feeds (docs/feeds.md): each venue's salt, the published versions, terminal bindings.
+  // 3: what the fleet page reads: events per terminal, venue and hour, and chain resets.
+  `
+  CREATE TABLE event_hours (
+    terminal_id TEXT NOT NULL,
+    venue TEXT NOT NULL,
+    hour BIGINT NOT NULL,
+    count BIGINT NOT NULL,
+    PRIMARY KEY (terminal_id, hour, venue)
+  );
+  CREATE INDEX event_hours_hour ON event_hours (hour);
+  CREATE TABLE terminal_resets (
+    terminal_id TEXT PRIMARY KEY,
+    replaces TEXT,
+    reason TEXT,
+    at BIGINT NOT NULL
+  );
+  `,
+  // 4: venue data feeds (docs/feeds.md): each venue's salt, the published versions, terminal bindings.
   `
   CREATE TABLE venues (
     name TEXT PRIMARY KEY,

@@ -54,7 +54,7 @@ test('nodes starting together apply each migration once and agree on the schema'
     await c.connect();
     const versions = (await c.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version')).rows.map((r) => r.version);
     await c.end();
-    assert.deepEqual(versions, MIGRATIONS.map((_, i) => i + 1));
+    assert.deepEqual(versions, MIGRATIONS.map((_, i) => i + 1), 'every migration once');
     await nodes[0]!.createTerminal('t-1', 'desk', 'h', 1);
     assert.equal((await nodes[2]!.getTerminal('t-1'))!.name, 'desk', 'one database behind every node');
   } finally {

@@ -14,7 +14,8 @@ import { pipeline } from 'node:stream/promises';
 import { contentHashOfJson, eventHash, GENESIS_HASH, type Heartbeat, type WireEvent } from '../../../terminal/src/protocol/index.ts';
 import { ServiceError } from '../errors.ts';
 import { ensurePartitions, LOCK_FEEDS, LOCK_PUBLISH, migrate } from './pg-schema.ts';
-import { RATE_HIT_SQL, RATE_WINDOW_MAX_MS } from './rate-sql.ts';
+import { activityOf, type ResetRecord, type VenueHour } from './activity.ts';
+import { liveCount, RATE_HIT_SQL, RATE_READ_SQL, RATE_WINDOW_MAX_MS } from './rate-sql.ts';
 import { FEED_KEEP_VERSIONS, type FeedHead, type IngestResult, type Storage, type StoredEvent, type TerminalRecord } from './types.ts';
 
 export interface PgStorageOptions {
@@ -237,8 +238,31 @@ export class PgStorage implements Storage {
       } else if (fresh.length) {
         await this.insertEvents(c, terminalId, fresh, now, head, headHash);
       }
+      if (fresh.length) await this.addActivity(c, terminalId, fresh.map((r) => r.e));
       return { acked_through: head, gap, inserted: fresh.length, duplicates };
     });
+  }
+
+  /** The fleet page's rollup, in the ingest's transaction (the terminal's row lock is held: no other writer of its rows). */
+  private async addActivity(c: pg.PoolClient, terminalId: string, events: WireEvent[]): Promise<void> {
+    const { hours, resets } = activityOf(terminalId, events);
+    await c.query(
+      `INSERT INTO event_hours (terminal_id, venue, hour, count)
+       SELECT $1::text, s.venue, s.hour, s.count FROM unnest($2::text[], $3::bigint[], $4::bigint[]) AS s(venue, hour, count)
+       ON CONFLICT (terminal_id, hour, venue) DO UPDATE SET count = event_hours.count + EXCLUDED.count`,
+      [terminalId, hours.map((h) => h.venue), hours.map((h) => h.hour), hours.map((h) => h.count)],
+    );
+    for (const r of resets) {
+      await c.query('INSERT INTO terminal_resets (terminal_id, replaces, reason, at) VALUES ($1, $2, $3, $4) ON CONFLICT (terminal_id) DO NOTHING', [r.terminal_id, r.replaces, r.reason, r.at]);
+    }
+  }
+
+  async activity(since: number): Promise<VenueHour[]> {
+    return (await this.pool.query<VenueHour>('SELECT venue, hour, sum(count)::bigint AS count FROM event_hours WHERE hour >= $1 GROUP BY venue, hour ORDER BY hour, venue', [since])).rows;
+  }
+
+  async resets(): Promise<ResetRecord[]> {
+    return (await this.pool.query<ResetRecord>('SELECT terminal_id, replaces, reason, at FROM terminal_resets ORDER BY at DESC, terminal_id')).rows;
   }
 
   private async insertEvents(c: pg.PoolClient, terminalId: string, rows: Row[], now: number, head: number, headHash: string): Promise<void> {
@@ -294,8 +318,8 @@ export class PgStorage implements Storage {
     });
   }
 
-  async trustList(): Promise<{ jws: string; sequence: number } | null> {
-    return (await this.pool.query<{ jws: string; sequence: number }>('SELECT jws, sequence FROM trust_lists ORDER BY sequence DESC LIMIT 1')).rows[0] ?? null;
+  async trustList(): Promise<{ jws: string; sequence: number; published_at: number } | null> {
+    return (await this.pool.query<{ jws: string; sequence: number; published_at: number }>('SELECT jws, sequence, published_at FROM trust_lists ORDER BY sequence DESC LIMIT 1')).rows[0] ?? null;
   }
 
   async venueSalt(venue: string, fresh: string, now: number): Promise<string> {
@@ -348,6 +372,10 @@ export class PgStorage implements Storage {
     }
     const r = (await this.pool.query<{ count: number; window_start: number }>(RATE_HIT_SQL, [key, now, windowMs])).rows[0]!;
     return { count: r.count, resetAt: r.window_start + windowMs };
+  }
+
+  async rateRead(key: string, windowMs: number, now: number): Promise<{ count: number; resetAt: number }> {
+    return liveCount((await this.pool.query<{ count: number; window_start: number }>(RATE_READ_SQL, [key])).rows[0], windowMs, now);
   }
 
   async close(): Promise<void> {

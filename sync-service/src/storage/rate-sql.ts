@@ -8,3 +8,13 @@ export const RATE_HIT_SQL = `INSERT INTO rate_limits (key, window_start, count) 
 
 /** Windows longer than this are not supported: rows older are pruned. */
 export const RATE_WINDOW_MAX_MS = 24 * 3600_000;
+
+/** A window's count without touching it. $1 key. */
+export const RATE_READ_SQL = 'SELECT count, window_start FROM rate_limits WHERE key = $1';
+
+/** What a row read by RATE_READ_SQL means now: a window that has passed counts nothing. */
+export function liveCount(row: { count: number | string; window_start: number | string } | undefined, windowMs: number, now: number): { count: number; resetAt: number } {
+  const start = row ? Number(row.window_start) : now;
+  if (!row || start + windowMs <= now) return { count: 0, resetAt: now + windowMs };
+  return { count: Number(row.count), resetAt: start + windowMs };
+}

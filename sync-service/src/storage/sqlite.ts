@@ -7,7 +7,8 @@ import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { contentHashOfJson, eventHash, GENESIS_HASH, type Heartbeat, type WireEvent } from '../../../terminal/src/protocol/index.ts';
 import { ServiceError } from '../errors.ts';
-import { RATE_HIT_SQL, RATE_WINDOW_MAX_MS } from './rate-sql.ts';
+import { activityOf, type ResetRecord, type VenueHour } from './activity.ts';
+import { liveCount, RATE_HIT_SQL, RATE_READ_SQL, RATE_WINDOW_MAX_MS } from './rate-sql.ts';
 import { FEED_KEEP_VERSIONS, type FeedHead, type IngestResult, type Storage, type StoredEvent, type TerminalRecord } from './types.ts';
 
 const SCHEMA = `
@@ -50,6 +51,20 @@ CREATE TABLE IF NOT EXISTS rate_limits (
   key TEXT PRIMARY KEY,
   window_start BIGINT NOT NULL,
   count BIGINT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS event_hours (
+  terminal_id TEXT NOT NULL,
+  venue TEXT NOT NULL,
+  hour BIGINT NOT NULL,
+  count BIGINT NOT NULL,
+  PRIMARY KEY (terminal_id, hour, venue)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS event_hours_hour ON event_hours (hour);
+CREATE TABLE IF NOT EXISTS terminal_resets (
+  terminal_id TEXT PRIMARY KEY,
+  replaces TEXT,
+  reason TEXT,
+  at BIGINT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS trust_lists (
   sequence BIGINT PRIMARY KEY,
@@ -131,7 +146,7 @@ export class SqliteStorage implements Storage {
       count: d.prepare('SELECT count(*) FROM events').pluck(),
       countFor: d.prepare('SELECT count(*) FROM events WHERE terminal_id = ?').pluck(),
       publish: d.prepare('INSERT INTO trust_lists (sequence, jws, published_at) VALUES (?, ?, ?)'),
-      trustList: d.prepare('SELECT jws, sequence FROM trust_lists ORDER BY sequence DESC LIMIT 1'),
+      trustList: d.prepare('SELECT jws, sequence, published_at FROM trust_lists ORDER BY sequence DESC LIMIT 1'),
       saltInsert: d.prepare('INSERT INTO venues (name, salt, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING'),
       salt: d.prepare('SELECT salt FROM venues WHERE name = ?').pluck(),
       feedHead: d.prepare('SELECT venue, kind, version, row_count AS rows, published_at FROM feeds WHERE venue = ? AND kind = ? ORDER BY version DESC LIMIT 1'),
@@ -144,6 +159,11 @@ export class SqliteStorage implements Storage {
       setVenue: d.prepare('INSERT INTO terminal_venues (terminal_id, venue) VALUES (?, ?) ON CONFLICT (terminal_id) DO UPDATE SET venue = excluded.venue'),
       venueOf: d.prepare('SELECT venue FROM terminal_venues WHERE terminal_id = ?').pluck(),
       rateHit: d.prepare(RATE_HIT_SQL.replace(/\$(\d)/g, (_, n: string) => `@p${n}`)),
+      rateRead: d.prepare(RATE_READ_SQL.replace('$1', '?')),
+      addHour: d.prepare('INSERT INTO event_hours (terminal_id, venue, hour, count) VALUES (?, ?, ?, ?) ON CONFLICT (terminal_id, hour, venue) DO UPDATE SET count = event_hours.count + excluded.count'),
+      addReset: d.prepare('INSERT INTO terminal_resets (terminal_id, replaces, reason, at) VALUES (?, ?, ?, ?) ON CONFLICT (terminal_id) DO NOTHING'),
+      activity: d.prepare('SELECT venue, hour, sum(count) AS count FROM event_hours WHERE hour >= ? GROUP BY venue, hour ORDER BY hour, venue'),
+      resets: d.prepare('SELECT terminal_id, replaces, reason, at FROM terminal_resets ORDER BY at DESC, terminal_id'),
       pruneRates: d.prepare('DELETE FROM rate_limits WHERE window_start < ?'),
     };
     this.ingestTx = this.db.transaction((terminalId: string, events: WireEvent[], now: number, nonce?: { nonce: string; expiresAt: number }) => {
@@ -211,6 +231,7 @@ export class SqliteStorage implements Storage {
     let inserted = 0;
     let duplicates = 0;
     let gap: IngestResult['gap'] = null;
+    const fresh: WireEvent[] = [];
     for (const e of events) {
       if (e.tombstone !== undefined && !e.droppable) throw new ServiceError('YSS_SYNC_CHAIN_BROKEN', e.seq, 'tombstone of an event that was not droppable');
       // Serialized once: for the content hash and for the row.
@@ -234,8 +255,14 @@ export class SqliteStorage implements Storage {
       head = e.seq;
       headHash = e.hash;
       inserted++;
+      fresh.push(e);
     }
-    if (inserted) this.stmts.setHead.run(head, headHash, now, terminalId);
+    if (inserted) {
+      this.stmts.setHead.run(head, headHash, now, terminalId);
+      const { hours, resets } = activityOf(terminalId, fresh);
+      for (const h of hours) this.stmts.addHour.run(terminalId, h.venue, h.hour, h.count);
+      for (const r of resets) this.stmts.addReset.run(r.terminal_id, r.replaces, r.reason, r.at);
+    }
     return { acked_through: head, gap, inserted, duplicates };
   }
 
@@ -266,8 +293,8 @@ export class SqliteStorage implements Storage {
       .immediate();
   }
 
-  async trustList(): Promise<{ jws: string; sequence: number } | null> {
-    return (this.stmts.trustList.get() as { jws: string; sequence: number } | undefined) ?? null;
+  async trustList(): Promise<{ jws: string; sequence: number; published_at: number } | null> {
+    return (this.stmts.trustList.get() as { jws: string; sequence: number; published_at: number } | undefined) ?? null;
   }
 
   async venueSalt(venue: string, fresh: string, now: number): Promise<string> {
@@ -314,6 +341,18 @@ export class SqliteStorage implements Storage {
     }
     const r = this.stmts.rateHit.get({ p1: key, p2: now, p3: windowMs }) as { count: number; window_start: number };
     return { count: r.count, resetAt: r.window_start + windowMs };
+  }
+
+  async rateRead(key: string, windowMs: number, now: number): Promise<{ count: number; resetAt: number }> {
+    return liveCount(this.stmts.rateRead.get(key) as { count: number; window_start: number } | undefined, windowMs, now);
+  }
+
+  async activity(since: number): Promise<VenueHour[]> {
+    return this.stmts.activity.all(since) as VenueHour[];
+  }
+
+  async resets(): Promise<ResetRecord[]> {
+    return this.stmts.resets.all() as ResetRecord[];
   }
 
   async close(): Promise<void> {

@@ -6,10 +6,10 @@ import { test } from 'node:test';
 import { eventHash, GENESIS_HASH, type WireEvent } from '../../../terminal/src/protocol/index.ts';
 import { FEED_KEEP_VERSIONS, type Storage } from './types.ts';
 
-function chain(n: number, from = 1, prev = GENESIS_HASH): WireEvent[] {
+function chain(n: number, from = 1, prev = GENESIS_HASH, shape: (seq: number) => Partial<WireEvent> = () => ({})): WireEvent[] {
   const out: WireEvent[] = [];
   for (let seq = from; seq < from + n; seq++) {
-    const e = { seq, type: 'verdict', at: seq, trusted_at: seq, scenario: 'verify', droppable: false, body: { seq }, sealed: null, prev_hash: prev };
+    const e = { seq, type: 'verdict', at: seq, trusted_at: seq, scenario: 'verify', droppable: false, body: { seq } as Record<string, unknown>, sealed: null, prev_hash: prev, ...shape(seq) };
     prev = eventHash(e);
     out.push({ ...e, hash: prev });
   }
@@ -102,7 +102,7 @@ export function storageContract(engine: string, open: () => Promise<{ storage: S
     assert.equal(await s.trustList(), null);
     await s.publishTrustList('a.b.c', 1, 1);
     await s.publishTrustList('d.e.f', 2, 2);
-    assert.deepEqual(await s.trustList(), { jws: 'd.e.f', sequence: 2 });
+    assert.deepEqual(await s.trustList(), { jws: 'd.e.f', sequence: 2, published_at: 2 });
   });
 
   withStorage('a trust list not newer than the published one is refused, even when published at once', async (s) => {
@@ -153,6 +153,38 @@ export function storageContract(engine: string, open: () => Promise<{ storage: S
     assert.ok(hits.every((h) => h.resetAt === 6000));
     assert.deepEqual(await s.rateHit('other', 1000, 5500), { count: 1, resetAt: 6500 }, 'keys are apart');
     assert.deepEqual(await s.rateHit('k', 1000, 6000), { count: 1, resetAt: 7000 }, 'a new window at its end');
+  });
+
+  withStorage('events are counted per venue and hour as they are stored, duplicates and refused batches not, and resets are kept', async (s) => {
+    const H = 3_600_000;
+    const t0 = 1_000 * H;
+    await s.createTerminal('t-1', 'hall', 'h1', 1);
+    await s.createTerminal('t-2', 'gate', 'h2', 1);
+    const reset = { type: 'reset', body: { replaces: 't-old', uploaded_through: 41, reason: 'disk replaced', moved_to: 'reset-x' } };
+    // t-1: a reset as event 1, then two hours of the hall; t-2: the gate and the hall in one hour.
+    const a = chain(5, 1, GENESIS_HASH, (seq) => ({ trusted_at: t0 + (seq < 4 ? 10 : H + 10), scenario: 'hall', ...(seq === 1 ? reset : {}) }));
+    const b = chain(3, 1, GENESIS_HASH, (seq) => ({ trusted_at: t0 + 20, scenario: seq === 1 ? 'gate' : 'hall' }));
+    await s.ingest('t-1', a.slice(0, 4), 2);
+    await s.ingest('t-1', a, 3); // four duplicates and one new event
+    await s.ingest('t-2', b, 3);
+    await assert.rejects(s.ingest('t-2', chain(2, 4, 'f'.repeat(64), () => ({ trusted_at: t0, scenario: 'gate' })), 4), /prev_hash/);
+    assert.deepEqual(await s.activity(t0), [
+      { venue: 'gate', hour: t0, count: 1 },
+      { venue: 'hall', hour: t0, count: 5 },
+      { venue: 'hall', hour: t0 + H, count: 2 },
+    ]);
+    assert.deepEqual(await s.activity(t0 + H), [{ venue: 'hall', hour: t0 + H, count: 2 }], 'hours before `since` are left out');
+    assert.deepEqual(await s.resets(), [{ terminal_id: 't-1', replaces: 't-old', reason: 'disk replaced', at: t0 + 10 }]);
+  });
+
+  withStorage('reading a rate-limit counter counts nothing, and a passed window reads as empty', async (s) => {
+    assert.deepEqual(await s.rateRead('k', 1000, 5000), { count: 0, resetAt: 6000 }, 'an unknown key');
+    await s.rateHit('k', 1000, 5000);
+    await s.rateHit('k', 1000, 5100);
+    assert.deepEqual(await s.rateRead('k', 1000, 5200), { count: 2, resetAt: 6000 });
+    assert.deepEqual(await s.rateRead('k', 1000, 5300), { count: 2, resetAt: 6000 }, 'a read did not count');
+    assert.deepEqual(await s.rateRead('k', 1000, 6000), { count: 0, resetAt: 7000 }, 'the window has passed');
+    assert.deepEqual(await s.rateHit('k', 1000, 6000), { count: 1, resetAt: 7000 });
   });
 
   withStorage('content with tabs, newlines, backslashes and CJK survives storage byte for byte', async (s) => {

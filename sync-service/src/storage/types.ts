@@ -5,6 +5,9 @@
 // part is how ingest serializes one terminal's batches (SQLite: BEGIN IMMEDIATE; PostgreSQL:
 // SELECT ... FOR UPDATE on the terminal's row). storage-contract.ts is the test every engine runs.
 import type { Heartbeat, WireEvent } from '../../../terminal/src/protocol/index.ts';
+import type { ResetRecord, VenueHour } from './activity.ts';
+
+export type { ResetRecord, VenueHour } from './activity.ts';
 
 export interface TerminalRecord {
   id: string;
@@ -76,7 +79,11 @@ export interface Storage {
    * pass the check.
    */
   publishTrustList(jws: string, sequence: number, now: number): Promise<void>;
-  trustList(): Promise<{ jws: string; sequence: number } | null>;
+  trustList(): Promise<{ jws: string; sequence: number; published_at: number } | null>;
+  /** Stored events per venue and hour (summed over terminals), for the hours from `since` (unix ms). */
+  activity(since: number): Promise<VenueHour[]>;
+  /** Every chain reset a terminal has uploaded, newest first. */
+  resets(): Promise<ResetRecord[]>;
   /** The venue's salt for document holders; `fresh` becomes it when the venue has none yet. */
   venueSalt(venue: string, fresh: string, now: number): Promise<string>;
   /**
@@ -100,5 +107,7 @@ export interface Storage {
    * the rate limits of several nodes are one limit (rate-limit-store.ts).
    */
   rateHit(key: string, windowMs: number, now: number): Promise<{ count: number; resetAt: number }>;
+  /** The count `rateHit` would build on, without counting: 0 when the key has no live window. */
+  rateRead(key: string, windowMs: number, now: number): Promise<{ count: number; resetAt: number }>;
   close(): Promise<void>;
 }

@@ -62,6 +62,7 @@ export function healthOf(s: HealthSources): Health {
 export function heartbeatOf(h: Health): Heartbeat {
   return {
     version: h.version,
+    venue: h.venue.name,
     status: h.status,
     degraded: h.degraded,
     queue: h.queue,

@@ -89,6 +89,8 @@ export interface UploadReply {
 /** What a terminal reports in each heartbeat (POST /v1/heartbeat). */
 export interface Heartbeat {
   version: string;
+  /** The venue file's name the terminal runs (absent from terminals before it was added). */
+  venue?: string;
   status: 'ok' | 'degraded';
   degraded: string[];
   queue: {

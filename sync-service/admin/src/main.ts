@@ -1,0 +1,442 @@
+// The fleet page: served by the sync service at /admin/, reading the operator routes with the
+// operator's bearer token (kept in this tab's sessionStorage only). Everything shown comes from
+// terminals or operators and is set as text, never as HTML.
+
+type Lang = 'zh-CN' | 'en';
+
+const TEXT = {
+  'zh-CN': {
+    title: 'yss-edge 终端管理',
+    signin: '操作员登录',
+    token: '操作员令牌',
+    signin_button: '登录',
+    signout: '退出',
+    lang: 'English',
+    bad_token: '令牌无效:不是任何操作员的令牌。',
+    rate_limited: '尝试次数过多,请稍后再试。',
+    unreachable: '无法连接同步服务。',
+    alerts: '告警',
+    no_alerts: '没有告警。',
+    terminals: '终端',
+    activity: '各场所事件(近 24 小时,每小时)',
+    no_activity: '近 24 小时没有事件。',
+    trust: '信任列表',
+    trust_none: '尚未发布信任列表。',
+    trust_line: '当前序号 {seq},发布于 {age}前',
+    enroll: '登记新终端',
+    enroll_name: '终端名称',
+    enroll_button: '生成登记码',
+    enroll_done: '终端 {id} 的一次性登记码(只显示这一次):',
+    audit: '个人数据查看审计',
+    audit_none: '没有人查看过加密的个人数据。',
+    audit_chain_ok: '{file}:{n} 条,链完整',
+    audit_chain_broken: '{file}:第 {line} 行链断开,记录不可信',
+    updated: '更新于 {time}',
+    revoke: '吊销',
+    revoke_confirm: '吊销终端 {name}({id})?它将无法再上传。',
+    col_terminal: '终端',
+    col_venue: '场所',
+    col_state: '状态',
+    col_heartbeat: '最后心跳',
+    col_backlog: '未上传',
+    col_trust: '信任列表',
+    col_devices: '设备',
+    col_error: '同步错误',
+    col_at: '时间',
+    col_operator: '操作员',
+    col_events: '事件',
+    col_purpose: '目的',
+    col_hour: '小时',
+    col_actions: '操作',
+    state_online: '在线',
+    state_silent: '失联',
+    state_pending: '待登记',
+    state_revoked: '已吊销',
+    replaces: '替换 {id}',
+    ago: '{age}前',
+    never: '从未',
+    kind_silent: '失联',
+    kind_backlog: '积压',
+    kind_trust_stale: '信任列表过旧',
+    kind_sync_error: '同步错误',
+    kind_degraded: '设备异常',
+    kind_reset: '链重置',
+    forbidden_fleet: '你的角色不含 fleet,只能查看审计。',
+  },
+  en: {
+    title: 'yss-edge fleet',
+    signin: 'Operator sign-in',
+    token: 'Operator token',
+    signin_button: 'Sign in',
+    signout: 'Sign out',
+    lang: '中文',
+    bad_token: 'That token is not an operator’s.',
+    rate_limited: 'Too many tries; wait a little and try again.',
+    unreachable: 'The sync service cannot be reached.',
+    alerts: 'Alerts',
+    no_alerts: 'No alerts.',
+    terminals: 'Terminals',
+    activity: 'Events per venue (last 24 h, hourly)',
+    no_activity: 'No events in the last 24 hours.',
+    trust: 'Trust list',
+    trust_none: 'No trust list published yet.',
+    trust_line: 'Sequence {seq}, published {age} ago',
+    enroll: 'Enroll a terminal',
+    enroll_name: 'Terminal name',
+    enroll_button: 'Make an enrollment code',
+    enroll_done: 'One-time enrollment code for {id} (shown this once):',
+    audit: 'Who opened personal data',
+    audit_none: 'No one has opened sealed personal data.',
+    audit_chain_ok: '{file}: {n} records, chain intact',
+    audit_chain_broken: '{file}: chain broken at line {line}; its records cannot be trusted',
+    updated: 'Updated {time}',
+    revoke: 'Revoke',
+    revoke_confirm: 'Revoke terminal {name} ({id})? It will not be able to upload again.',
+    col_terminal: 'Terminal',
+    col_venue: 'Venue',
+    col_state: 'State',
+    col_heartbeat: 'Last heartbeat',
+    col_backlog: 'Unsent',
+    col_trust: 'Trust list',
+    col_devices: 'Devices',
+    col_error: 'Sync error',
+    col_at: 'When',
+    col_operator: 'Operator',
+    col_events: 'Events',
+    col_purpose: 'Purpose',
+    col_hour: 'Hour',
+    col_actions: 'Actions',
+    state_online: 'online',
+    state_silent: 'silent',
+    state_pending: 'pending',
+    state_revoked: 'revoked',
+    replaces: 'replaces {id}',
+    ago: '{age} ago',
+    never: 'never',
+    kind_silent: 'Silent',
+    kind_backlog: 'Backlog',
+    kind_trust_stale: 'Old trust list',
+    kind_sync_error: 'Sync error',
+    kind_degraded: 'Device trouble',
+    kind_reset: 'Chain reset',
+    forbidden_fleet: 'Your roles do not include fleet: only the audit is shown.',
+  },
+} as const;
+
+type Key = keyof (typeof TEXT)['en'];
+
+let lang: Lang = (sessionStorage.getItem('yss-admin-lang') as Lang | null) ?? (navigator.language.startsWith('zh') ? 'zh-CN' : 'en');
+function t(key: Key, vars: Record<string, string | number> = {}): string {
+  return TEXT[lang][key].replace(/\{(\w+)\}/g, (_, k: string) => String(vars[k] ?? ''));
+}
+
+/** A DOM element with text children only. */
+function h(tag: string, attrs: Record<string, string> = {}, ...children: (Node | string | null)[]): HTMLElement {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
+  for (const c of children) if (c !== null) el.append(c);
+  return el;
+}
+
+function age(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (lang === 'zh-CN') return s < 120 ? `${s} 秒` : s < 7200 ? `${Math.round(s / 60)} 分钟` : s < 172_800 ? `${Math.round(s / 3600)} 小时` : `${Math.round(s / 86_400)} 天`;
+  return s < 120 ? `${s} s` : s < 7200 ? `${Math.round(s / 60)} min` : s < 172_800 ? `${Math.round(s / 3600)} h` : `${Math.round(s / 86_400)} d`;
+}
+
+const time = (ms: number) => new Date(ms).toLocaleString(lang, { hour12: false });
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+let token = sessionStorage.getItem('yss-admin-token');
+
+async function api<T>(method: string, url: string, body?: unknown): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(url, {
+      method,
+      headers: { authorization: `Bearer ${token ?? ''}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch {
+    throw new HttpError(0, 'UNREACHABLE', t('unreachable'));
+  }
+  const json = (await res.json().catch(() => null)) as ({ error?: string; message?: string } & T) | null;
+  if (!res.ok) throw new HttpError(res.status, json?.error ?? String(res.status), json?.message ?? res.statusText);
+  return json as T;
+}
+
+interface Me {
+  name: string;
+  roles: string[];
+}
+interface Terminal {
+  id: string;
+  name: string;
+  status: 'pending' | 'active' | 'revoked';
+  venue: string | null;
+  online: boolean;
+  last_heartbeat_at: number | null;
+  backlog: number | null;
+  oldest_unsent_age_s: number | null;
+  trust_sequence: number | null;
+  devices: { id: string; role: string; state: string }[];
+  sync_error: string | null;
+  replaces: string | null;
+}
+interface Alert {
+  kind: 'silent' | 'backlog' | 'trust_stale' | 'sync_error' | 'degraded' | 'reset';
+  terminal_id: string;
+  detail: string;
+  since: number | null;
+}
+interface Overview {
+  now: number;
+  trust_list: { sequence: number; published_at: number } | null;
+  terminals: Terminal[];
+  alerts: Alert[];
+}
+interface Activity {
+  since: number;
+  hour_ms: number;
+  hours: { venue: string; hour: number; count: number }[];
+}
+interface Audit {
+  chains: { file: string; ok: boolean; records: number; broken_at?: number }[];
+  records: { at: number; operator: string; terminal_id: string; seqs: number[]; unopened: number[]; purpose: string }[];
+}
+
+const main = document.getElementById('main')!;
+let me: Me | null = null;
+let timer: number | undefined;
+
+function applyStaticText(): void {
+  document.documentElement.lang = lang;
+  document.title = t('title');
+  for (const el of document.querySelectorAll<HTMLElement>('[data-t]')) el.textContent = t(el.dataset.t as Key);
+  document.getElementById('lang')!.textContent = t('lang');
+}
+
+function showSignIn(message?: string): void {
+  me = null;
+  window.clearInterval(timer);
+  document.getElementById('who')!.hidden = true;
+  main.replaceChildren(signInForm(message));
+}
+
+function signInForm(message?: string): HTMLElement {
+  const input = h('input', { id: 'token', name: 'token', type: 'password', required: '', minlength: '8', maxlength: '500', autocomplete: 'current-password' }) as HTMLInputElement;
+  const error = h('p', { id: 'signin-error', class: 'error', role: 'alert' }, message ?? '');
+  error.hidden = !message;
+  const form = h('form', { id: 'signin', class: 'card', autocomplete: 'off' }, h('h2', {}, t('signin')), h('label', { for: 'token' }, t('token')), input, h('button', { type: 'submit' }, t('signin_button')), error);
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    token = input.value.trim();
+    void start();
+  });
+  return form;
+}
+
+async function start(): Promise<void> {
+  try {
+    me = await api<Me>('GET', '/admin/me');
+  } catch (e) {
+    const err = e as HttpError;
+    token = null;
+    sessionStorage.removeItem('yss-admin-token');
+    showSignIn(err.status === 401 ? t('bad_token') : err.status === 429 ? `${t('rate_limited')} ${err.message}` : err.status === 0 ? t('unreachable') : err.message);
+    return;
+  }
+  sessionStorage.setItem('yss-admin-token', token!);
+  const who = document.getElementById('who')!;
+  const out = h('button', { type: 'button', class: 'link', id: 'signout' }, t('signout'));
+  out.addEventListener('click', () => {
+    token = null;
+    sessionStorage.removeItem('yss-admin-token');
+    showSignIn();
+  });
+  who.replaceChildren(`${me.name} (${me.roles.join(', ')}) `, out);
+  who.hidden = false;
+  await refresh();
+  window.clearInterval(timer);
+  timer = window.setInterval(() => void refresh(), 15_000);
+}
+
+async function refresh(): Promise<void> {
+  if (!me) return;
+  const fleet = me.roles.includes('fleet');
+  try {
+    const [overview, activity, audit] = await Promise.all([
+      fleet ? api<Overview>('GET', '/admin/overview') : null,
+      fleet ? api<Activity>('GET', '/admin/activity?hours=24') : null,
+      api<Audit>('GET', '/admin/audit?limit=50'),
+    ]);
+    const sections: HTMLElement[] = [];
+    if (overview && activity) sections.push(alertsCard(overview), terminalsCard(overview), activityCard(activity), trustCard(overview), enrollCard());
+    else sections.push(h('p', { class: 'card' }, t('forbidden_fleet')));
+    sections.push(auditCard(audit), h('p', { class: 'muted', id: 'updated' }, t('updated', { time: time(overview?.now ?? Date.now()) })));
+    main.replaceChildren(...sections);
+  } catch (e) {
+    const err = e as HttpError;
+    if (err.status === 401) showSignIn(t('bad_token'));
+    else main.prepend(h('p', { class: 'error', role: 'alert' }, err.message));
+  }
+}
+
+function alertsCard(o: Overview): HTMLElement {
+  const list = o.alerts.length
+    ? h(
+        'ul',
+        { class: 'alerts' },
+        ...o.alerts.map((a) =>
+          h('li', { class: a.kind === 'degraded' || a.kind === 'trust_stale' ? 'warn' : '', 'data-alert': a.kind }, h('span', { class: 'kind' }, t(`kind_${a.kind}`)), a.detail, a.since ? h('span', { class: 'muted' }, ` · ${t('ago', { age: age(o.now - a.since) })}`) : null),
+        ),
+      )
+    : h('p', {}, t('no_alerts'));
+  return h('section', { class: 'card', 'aria-labelledby': 'h-alerts' }, h('h2', { id: 'h-alerts' }, `${t('alerts')} (${o.alerts.length})`), list);
+}
+
+function terminalsCard(o: Overview): HTMLElement {
+  const head = h('tr', {}, ...(['col_terminal', 'col_venue', 'col_state', 'col_heartbeat', 'col_backlog', 'col_trust', 'col_devices', 'col_error'] as const).map((k) => h('th', { scope: 'col' }, t(k))), h('th', { scope: 'col' }, t('col_actions')));
+  const rows = o.terminals.map((x) => {
+    const state = x.status === 'active' ? (x.online ? 'online' : 'silent') : x.status;
+    let revoke: HTMLElement | null = null;
+    if (x.status !== 'revoked') {
+      revoke = h('button', { type: 'button', class: 'danger', 'aria-label': `${t('revoke')} ${x.name}` }, t('revoke'));
+      revoke.addEventListener('click', () => {
+        if (!window.confirm(t('revoke_confirm', { name: x.name, id: x.id }))) return;
+        void api('POST', `/admin/terminals/${encodeURIComponent(x.id)}/revoke`).then(refresh, (e: Error) => main.prepend(h('p', { class: 'error', role: 'alert' }, e.message)));
+      });
+    }
+    return h(
+      'tr',
+      { 'data-terminal': x.id },
+      h('th', { scope: 'row' }, x.name, h('br'), h('span', { class: 'muted' }, x.id), x.replaces ? h('div', { class: 'muted' }, t('replaces', { id: x.replaces })) : null),
+      h('td', {}, x.venue ?? '—'),
+      h('td', { class: `state ${state}` }, t(`state_${state}` as Key)),
+      h('td', {}, x.last_heartbeat_at ? t('ago', { age: age(o.now - x.last_heartbeat_at) }) : t('never')),
+      h('td', { class: 'num' }, x.backlog == null ? '—' : `${x.backlog}${x.oldest_unsent_age_s ? ` (${age(x.oldest_unsent_age_s * 1000)})` : ''}`),
+      h('td', { class: 'num' }, x.trust_sequence == null ? '—' : String(x.trust_sequence)),
+      h('td', {}, x.devices.map((d) => `${d.id}: ${d.state}`).join(', ') || '—'),
+      h('td', {}, x.sync_error ?? ''),
+      h('td', {}, revoke),
+    );
+  });
+  return h('section', { class: 'card', 'aria-labelledby': 'h-terminals' }, h('h2', { id: 'h-terminals' }, `${t('terminals')} (${o.terminals.length})`), h('table', {}, h('thead', {}, head), h('tbody', {}, ...rows)));
+}
+
+// Colour-blind-safe (Okabe–Ito), dark enough on white for lines and legend swatches.
+const PALETTE = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#8a6d00', '#56B4E9', '#000000'];
+const SVG = 'http://www.w3.org/2000/svg';
+
+function svg(tag: string, attrs: Record<string, string | number>, text?: string): SVGElement {
+  const el = document.createElementNS(SVG, tag);
+  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, String(v));
+  if (text !== undefined) el.textContent = text;
+  return el;
+}
+
+function activityCard(a: Activity): HTMLElement {
+  const card = h('section', { class: 'card', 'aria-labelledby': 'h-activity' }, h('h2', { id: 'h-activity' }, t('activity')));
+  if (!a.hours.length) {
+    card.append(h('p', {}, t('no_activity')));
+    return card;
+  }
+  const venues = [...new Set(a.hours.map((x) => x.venue))].sort();
+  const slots = 24;
+  const series = venues.map((v) => {
+    const counts = new Array<number>(slots).fill(0);
+    for (const x of a.hours) if (x.venue === v) counts[Math.round((x.hour - a.since) / a.hour_ms)] = x.count;
+    return { venue: v, counts };
+  });
+  const max = Math.max(1, ...series.flatMap((s) => s.counts));
+  const W = 960;
+  const H = 240;
+  const L = 48;
+  const B = 24;
+  const x = (i: number) => L + (i * (W - L - 8)) / (slots - 1);
+  const y = (n: number) => H - B - (n * (H - B - 8)) / max;
+  const plot = svg('svg', { class: 'plot', viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-labelledby': 'h-activity' });
+  plot.append(svg('line', { x1: L, y1: H - B, x2: W, y2: H - B, stroke: '#999' }), svg('text', { x: 4, y: 14 }, String(max)), svg('text', { x: 4, y: H - B }, '0'));
+  for (let i = 0; i < slots; i += 4) plot.append(svg('text', { x: x(i), y: H - 6 }, new Date(a.since + i * a.hour_ms).toLocaleTimeString(lang, { hour: '2-digit', minute: '2-digit', hour12: false })));
+  series.forEach((s, k) => {
+    plot.append(svg('polyline', { fill: 'none', stroke: PALETTE[k % PALETTE.length]!, 'stroke-width': 2.5, points: s.counts.map((n, i) => `${x(i)},${y(n)}`).join(' '), 'data-venue': s.venue }));
+  });
+  const legend = h(
+    'ul',
+    { class: 'legend' },
+    ...series.map((s, k) => {
+      const swatch = h('span', { class: 'swatch', 'aria-hidden': 'true' });
+      swatch.style.background = PALETTE[k % PALETTE.length]!; // CSSOM, which the page's CSP allows (a style attribute it does not)
+      return h('li', {}, swatch, `${s.venue}: ${s.counts.reduce((p, n) => p + n, 0)}`);
+    }),
+  );
+  // The same numbers as a table, for screen readers and for copying.
+  const table = h(
+    'table',
+    {},
+    h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('col_hour')), ...venues.map((v) => h('th', { scope: 'col' }, v)))),
+    h(
+      'tbody',
+      {},
+      ...[...new Set(a.hours.map((x) => x.hour))].sort((p, q) => p - q).map((hour) => h('tr', {}, h('th', { scope: 'row' }, time(hour)), ...venues.map((v) => h('td', { class: 'num' }, String(a.hours.find((x) => x.hour === hour && x.venue === v)?.count ?? 0))))),
+    ),
+  );
+  card.append(plot, legend, h('details', {}, h('summary', {}, t('activity')), table));
+  return card;
+}
+
+function trustCard(o: Overview): HTMLElement {
+  const line = o.trust_list ? t('trust_line', { seq: o.trust_list.sequence, age: age(o.now - o.trust_list.published_at) }) : t('trust_none');
+  return h('section', { class: 'card', 'aria-labelledby': 'h-trust' }, h('h2', { id: 'h-trust' }, t('trust')), h('p', {}, line));
+}
+
+function enrollCard(): HTMLElement {
+  const input = h('input', { id: 'enroll-name', required: '', maxlength: '64' }) as HTMLInputElement;
+  const result = h('div', { role: 'status' });
+  const form = h('form', { class: 'row' }, h('div', {}, h('label', { for: 'enroll-name' }, t('enroll_name')), h('br'), input), h('button', { type: 'submit' }, t('enroll_button')));
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    api<{ terminal_id: string; enrollment_code: string }>('POST', '/admin/terminals', { name: input.value.trim() }).then(
+      (r) => {
+        window.clearInterval(timer); // keep the code on screen until the operator has copied it
+        result.replaceChildren(h('p', {}, t('enroll_done', { id: r.terminal_id }), ' ', h('span', { class: 'code', id: 'enrollment-code' }, r.enrollment_code)));
+      },
+      (err: Error) => result.replaceChildren(h('p', { class: 'error' }, err.message)),
+    );
+  });
+  return h('section', { class: 'card', 'aria-labelledby': 'h-enroll' }, h('h2', { id: 'h-enroll' }, t('enroll')), form, result);
+}
+
+function auditCard(a: Audit): HTMLElement {
+  const chains = h('ul', {}, ...a.chains.map((c) => (c.ok ? h('li', {}, t('audit_chain_ok', { file: c.file, n: c.records })) : h('li', { class: 'chain-broken' }, t('audit_chain_broken', { file: c.file, line: c.broken_at ?? 0 })))));
+  const body = a.records.length
+    ? h(
+        'table',
+        {},
+        h('thead', {}, h('tr', {}, ...(['col_at', 'col_operator', 'col_terminal', 'col_events', 'col_purpose'] as const).map((k) => h('th', { scope: 'col' }, t(k))))),
+        h('tbody', {}, ...a.records.map((r) => h('tr', {}, h('td', {}, time(r.at)), h('td', {}, r.operator), h('td', {}, r.terminal_id), h('td', {}, r.seqs.join(', ') + (r.unopened.length ? ` (+${r.unopened.length} ✗)` : '')), h('td', {}, r.purpose)))),
+      )
+    : h('p', {}, t('audit_none'));
+  return h('section', { class: 'card', 'aria-labelledby': 'h-audit' }, h('h2', { id: 'h-audit' }, t('audit')), chains, body);
+}
+
+document.getElementById('lang')!.addEventListener('click', () => {
+  lang = lang === 'en' ? 'zh-CN' : 'en';
+  sessionStorage.setItem('yss-admin-lang', lang);
+  applyStaticText();
+  if (me) void refresh();
+  else showSignIn();
+});
+
+applyStaticText();
+if (token) void start();
+else showSignIn();
