@@ -6,11 +6,12 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { IdCardSim, MrzSim, passportLines, PrinterSim, RelaySim } from './sim/index.ts';
 import { DataFolderBusyError, lockDataDir } from '../terminal/src/data-lock.ts';
+import { HallMachine } from './lib/hall-machine.ts';
 import { REPO, Stack } from './lib/stack.ts';
 import { loadShippedVenue, presentLines, venueDevices, VENUES_DIR } from './lib/venue-devices.ts';
 import { demoFeedLines, demoFeeds } from './lib/demo-feeds.ts';
@@ -76,6 +77,20 @@ if (spawnSync('sh', ['-c', 'command -v socat'], { stdio: 'ignore' }).status !== 
   process.exit(1);
 }
 
+// A hall whose tickets are numbered by the hall's allocator runs a second ticket machine (docs/hall.md).
+const hallNumbered = venue.actions.some((a) => a.do === 'print-ticket' && a.numbers === 'hall');
+const secondKioskPort = hallNumbered ? await freePort(7482, 'kiosk of ticket machine 2') : 0;
+const onOutput = (source: 'service' | 'terminal', line: string) => {
+  // Warnings and errors only; the full logs are JSON for machines.
+  try {
+    const l = JSON.parse(line) as { level?: number; msg?: string };
+    if ((l.level ?? 30) >= 40) console.error(`[${source}] ${l.msg ?? line}`);
+  } catch {
+    if (line.trim()) console.error(`[${source}] ${line}`);
+  }
+};
+let second: HallMachine | null = null;
+
 const stack = new Stack({
   dir: DATA,
   servicePort: await freePort(7481, 'sync service'),
@@ -83,15 +98,7 @@ const stack = new Stack({
   venue: venueName,
   devices: venueDevices(venue),
   feeds: demoFeeds(venue),
-  onOutput: (source, line) => {
-    // Warnings and errors only; the full logs are JSON for machines.
-    try {
-      const l = JSON.parse(line) as { level?: number; msg?: string };
-      if ((l.level ?? 30) >= 40) console.error(`[${source}] ${l.msg ?? line}`);
-    } catch {
-      if (line.trim()) console.error(`[${source}] ${line}`);
-    }
-  },
+  onOutput,
 });
 
 let shell: ChildProcess | null = null;
@@ -102,6 +109,7 @@ async function stop(code = 0): Promise<never> {
   stopping ??= (async () => {
     console.log('\nstopping…');
     shell?.kill('SIGTERM');
+    await second?.stop().catch((e: Error) => console.error(`ticket machine 2: ${e.message}`));
     await stack.stop();
     console.log('stopped; `npm start` again resumes from the same data.');
   })();
@@ -113,6 +121,7 @@ process.on('SIGTERM', () => void stop(0));
 
 try {
   await stack.start();
+  if (hallNumbered) second = await HallMachine.add(stack, 2, { kioskPort: secondKioskPort, onOutput });
 } catch (e) {
   console.error(`demo failed to start: ${(e as Error).message}`);
   await stop(1);
@@ -122,6 +131,11 @@ try {
 // changes are printed here.
 const peer = (id: string) => stack.peers[id]!;
 const idcard = venue.inputs.idcard ? await IdCardSim.open(peer('idcard-1')) : null;
+const idcard2 = venue.inputs.idcard && second ? await IdCardSim.open(second.peers['idcard-1']!) : null;
+if (second?.peers['printer-1']) {
+  const printer2 = await PrinterSim.open(second.peers['printer-1']);
+  printer2.onTicket((text) => console.log(`printer (machine 2): ${text.replace(/\s+/g, ' ').trim()}`));
+}
 const mrz = venue.inputs.mrz ? await MrzSim.open(peer('mrz-1')) : null;
 if (stack.peers['printer-1']) {
   const printer = await PrinterSim.open(peer('printer-1'));
@@ -134,14 +148,24 @@ for (const id of Object.keys(stack.peers).filter((i) => venueDevices(venue).some
 if (idcard || mrz) {
   createInterface({ input: process.stdin }).on('line', (line) => {
     const l = line.trim();
-    if (l === 'card' && idcard) {
-      idcard.remove();
-      idcard.place({ name: '张三', sex: '1', nation: '01', birth: '19900307', address: '广东省广州市越秀区府前路1号', id_number: '440106199003071231', authority: '广州市公安局越秀分局', valid_from: '20200101', valid_to: '20400101' });
-      console.log('idcard: a resident ID card is on the reader');
+    // `card2` is a second guest for the same room; `expired` a card past its validity (refused);
+    // `card 2` puts the first card on ticket machine 2's reader (a hall runs two machines).
+    const cards: Record<string, Record<string, string>> = {
+      card: { name: '张三', sex: '1', nation: '01', birth: '19900307', address: '广东省广州市越秀区府前路1号', id_number: '440106199003071231', authority: '广州市公安局越秀分局', valid_from: '20200101', valid_to: '20400101' },
+      card2: { name: '李四红', sex: '2', nation: '01', birth: '19900307', address: '广东省广州市越秀区府前路1号', id_number: '110101199003077619', authority: '广州市公安局越秀分局', valid_from: '20200101', valid_to: '20400101' },
+      expired: { name: '王小五', sex: '1', nation: '01', birth: '19800101', address: '广东省广州市越秀区府前路1号', id_number: '110101198001010010', authority: '广州市公安局越秀分局', valid_from: '20000101', valid_to: '20200101' },
+    };
+    const onSecond = l === 'card 2';
+    const key = onSecond ? 'card' : l;
+    const reader = onSecond ? idcard2 : idcard;
+    if (cards[key] && reader) {
+      reader.remove();
+      reader.place(cards[key] as never);
+      console.log(`idcard: ${key === 'expired' ? 'an expired' : 'a'} resident ID card is on the reader${onSecond ? ' of ticket machine 2' : ''}`);
     } else if (l === 'passport' && mrz) {
       void mrz.send(passportLines());
       console.log('mrz:    a passport was swiped');
-    } else if (l) console.log(`type ${[idcard && '"card"', mrz && '"passport"'].filter(Boolean).join(' or ')}`);
+    } else if (l) console.log(`type ${[idcard && '"card", "card2", "expired"', mrz && '"passport"'].filter(Boolean).join(' or ')}`);
   });
 }
 
@@ -156,8 +180,15 @@ if (electron && existsSync(mainJs)) {
 }
 console.log(`venue: ${venue.name} (${venue.title.en}; fixtures/venues/${venue.name}.json). Others: npm start -- --venue <${venues.join('|')}>`);
 for (const l of presentLines(venue)) console.log(l);
+if (second) {
+  const rel = relative(REPO, second.scannerPeer);
+  const port = rel.startsWith('..') ? second.scannerPeer : rel;
+  console.log(`machine 2: a second ticket machine of the same hall, kiosk ${second.url}; one queue: numbers come from the sync service in blocks (docs/hall.md)`);
+  console.log(`scan:   npm run -s issuer -- scan --port ${port}    (a personal code into machine 2's scanner)${idcard2 ? '; type "card 2" for its ID-card reader' : ''}`);
+}
 for (const l of demoFeedLines(venue)) console.log(l);
 console.log(`staff: PIN ${stack.staffPin}    (made up for this demo; a terminal's PIN is api.staff_pin in its config)`);
+if (venue.stay) console.log('stays: the staff panel lists the guests today: their deadlines, a passport guest\'s visa and entry, check-out (docs/stays.md)');
 console.log(`fleet: ${new URL('/admin/', stack.serviceUrl).href} (operator token: admin_token in ${join(DATA, 'stack.json')})`);
 console.log(`data:  ${DATA} (delete it to start over)`);
 console.log(`ready: kiosk ${stack.kioskUrl} sync-service ${stack.serviceUrl}`);

@@ -46,7 +46,7 @@ export function presentLines(venue: Venue): string[] {
     if (c.type === 'hcert') lines.push(`scan:   an EU DCC: npm run -s sim -- scanner, then paste an HC1: code`);
     else lines.push(`scan:   npm run -s issuer -- scan ${opts.join(' ')}    (${c.type} code from ${issuers.join(', ')})`);
   }
-  if (venue.inputs.idcard) lines.push(`idcard: type "card" and Enter here    (places a resident ID card on the simulated GA 467 reader)`);
+  if (venue.inputs.idcard) lines.push(`idcard: type "card" (or "card2", "expired") and Enter here    (places a resident ID card on the simulated GA 467 reader)`);
   if (venue.inputs.mrz) lines.push(`mrz:    type "passport" and Enter here    (swipes a passport through the simulated MRZ reader)`);
   return lines;
 }

@@ -250,3 +250,25 @@ test('a route without a response schema cannot be added', async () => {
 test('the headers the terminal signs are the ones the service reads', () => {
   assert.deepEqual([HEADER_TERMINAL, HEADER_TIME, HEADER_NONCE, HEADER_SIGNATURE], ['x-yss-terminal', 'x-yss-time', 'x-yss-nonce', 'x-yss-signature']);
 });
+
+test('the hall allocator hands an enrolled terminal non-overlapping blocks for a day near the service\'s, and nothing else', async () => {
+  const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+  const ask = (o: Record<string, unknown>) => a.post('/v1/queue/numbers', { hall: 'hall', category: 'A', day: today, count: 20, ...o });
+  const first = await ask({});
+  assert.equal(first.status, 200);
+  assert.deepEqual([first.json.first, first.json.last], [1, 20]);
+  const b = await new WireClient(svc).enroll('b');
+  const second = await b.post('/v1/queue/numbers', { hall: 'hall', category: 'A', day: today, count: 5 });
+  assert.deepEqual([second.json.first, second.json.last], [21, 25], 'another machine continues the same sequence');
+  const far = await ask({ day: '2030-01-01' });
+  assert.deepEqual([far.status, far.json.error], [400, 'YSS_SYNC_INVALID_BODY']);
+  assert.match(far.json.message, /day 2030-01-01 is not within one day of the service's date/);
+  for (const bad of [{ count: 0 }, { count: 501 }, { category: 'a' }, { hall: 'Hall!' }, { day: '1 Dec' }, { extra: 1 }]) {
+    const r = await ask(bad);
+    assert.deepEqual([r.status, r.json.error], [400, 'YSS_SYNC_INVALID_BODY'], JSON.stringify(bad));
+  }
+  const stranger = await new WireClient(svc).post('/v1/queue/numbers', { hall: 'hall', category: 'A', day: today, count: 20 }, { id: 't-stranger' });
+  assert.deepEqual([stranger.status, stranger.json.error], [401, 'YSS_SYNC_BAD_SIGNATURE'], 'an unenrolled key gets no numbers');
+  const after = await ask({ count: 1 });
+  assert.deepEqual([after.json.first, after.json.last], [26, 26], 'refused requests took nothing');
+});

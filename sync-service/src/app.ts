@@ -471,6 +471,21 @@ export function buildApp(opts: AppOptions): FastifyInstance {
       },
     );
 
+    // The hall's allocator: a block of queue numbers, committed before the reply (docs/hall.md).
+    app.post(
+      '/v1/queue/numbers',
+      { ...terminalRoute, bodyLimit: 4 * 1024, schema: { body: S.numbersBody, response: { 200: S.numbersReply, ...S.errorReplies } } },
+      async (req) => {
+        const b = req.body as { hall: string; category: string; day: string; count: number };
+        // Only yesterday, today and tomorrow in China time: a stranger's key cannot open counters for any date.
+        const days = [-1, 0, 1].map((d) => new Date(now() + 8 * 3600_000 + d * 86_400_000).toISOString().slice(0, 10));
+        if (!days.includes(b.day)) throw new ServiceError('YSS_SYNC_INVALID_BODY', `day ${b.day} is not within one day of the service's date ${days[1]} (Asia/Shanghai)`);
+        const block = await storage.allocateNumbers(b.hall, b.category, b.day, b.count, req.terminal!.id, now());
+        req.log.debug({ terminal_id: req.terminal!.id, hall: b.hall, category: b.category, day: b.day, ...block }, 'queue numbers allocated');
+        return { ...block, server_time: now() };
+      },
+    );
+
     app.get(
       '/v1/trust-list',
       { schema: { headers: { type: 'object', properties: { 'if-none-match': { type: 'string', maxLength: 128 } } }, response: { 200: S.textReply, 304: { type: 'null' }, ...S.errorReplies } } },

@@ -347,3 +347,22 @@ export const auditReply = {
     },
   },
 } as const;
+
+/** A ticket machine asks the hall's allocator for its next block of queue numbers (docs/hall.md). */
+export const numbersBody = {
+  type: 'object',
+  required: ['hall', 'category', 'day', 'count'],
+  additionalProperties: false,
+  properties: {
+    hall: { type: 'string', pattern: '^[a-z][a-z0-9-]{0,39}$' },
+    category: { type: 'string', pattern: '^[A-Z]{1,3}$' },
+    day: { type: 'string', pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' },
+    count: { type: 'integer', minimum: 1, maximum: 500 },
+  },
+} as const;
+
+export const numbersReply = {
+  type: 'object',
+  required: ['first', 'last', 'server_time'],
+  properties: { first: { type: 'integer' }, last: { type: 'integer' }, server_time: { type: 'integer' } },
+} as const;

@@ -3,9 +3,9 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
-import { ApiServer, cameraRoute, createTerminalMetrics, kioskRoutes, type EventMessage, type Health, type VerdictMessage } from './api/index.ts';
+import { ApiServer, cameraRoute, createTerminalMetrics, kioskRoutes, stayRoutes, type EventMessage, type Health, type VerdictMessage } from './api/index.ts';
 import type { TerminalConfig } from './config/index.ts';
-import { Effects, healthOf, heartbeatOf, Pipeline, RecentVerdicts, recordRegistration, startTimers } from './daemon/index.ts';
+import { Effects, healthOf, heartbeatOf, Pipeline, RecentVerdicts, recordRegistration, startTimers, StayDesk } from './daemon/index.ts';
 import { openDatabase } from './db/index.ts';
 import { CameraScanner, createDevice, DeviceRegistry, type AnyDevice } from './devices/index.ts';
 import { checkChain, describeStartError, UploadedMarkKeeper } from './data-guard.ts';
@@ -13,11 +13,11 @@ import { lockDataDir } from './data-lock.ts';
 import { feedHealth, FeedStore, PassageStore, venueFeedKinds } from './feeds/index.ts';
 import { createLogger } from './log.ts';
 import { Sealer } from './protocol/index.ts';
-import { Queue, TicketCounter } from './queue/index.ts';
+import { HallNumbers, Queue, TicketCounter } from './queue/index.ts';
+import { httpTransport, ServiceClient, SyncEngine, loadOrCreateIdentity, syncOptions } from './sync/index.ts';
 import { localDay } from './scenarios/index.ts';
-import { SyncEngine, loadOrCreateIdentity, syncOptions } from './sync/index.ts';
 import { parseRootArg, ReplayStore, TrustedClock, TrustStore, type ClockOptions } from './trust/index.ts';
-import { PendingDetailsStore, PersonSeenStore } from './venue/index.ts';
+import { PendingDetailsStore, PersonSeenStore, StayStore, VENUE_DEFAULTS } from './venue/index.ts';
 
 export const VERSION = '0.1.0';
 const UI_DIR = fileURLToPath(new URL('../../kiosk-ui/web/dist/', import.meta.url));
@@ -76,10 +76,20 @@ async function startLocked(config: Readonly<TerminalConfig>, opts: TerminalOptio
   const persons = new PersonSeenStore(db);
   const pending = new PendingDetailsStore(db);
   const { venue } = config;
+  // Tickets numbered by the hall's allocator (docs/hall.md): one block pool per prefix.
+  const hallCategories = venue.actions.flatMap((a) => (a.do === 'print-ticket' && a.numbers === 'hall' ? [{ prefix: a.prefix, block: a.block ?? VENUE_DEFAULTS.block, cap: a.daily_cap }] : []));
+  if (hallCategories.length && !config.sync) {
+    db.close();
+    throw new Error(`venue ${venue.name} numbers its tickets by the hall (numbers: hall), which needs the hall's sync service: add a sync section to the terminal config`);
+  }
+  const hallNumbers = hallCategories.length
+    ? new HallNumbers(db, { hall: venue.name, categories: hallCategories, today: () => localDay(clock.now()), log: log.child({ component: 'hall-numbers' }) })
+    : null;
   const feedStore = new FeedStore(db);
   const passages = new PassageStore(db);
   const feedKinds = venueFeedKinds(venue);
   const sealer = config.sync ? new Sealer(Buffer.from(config.sync.seal_key, 'base64url')) : null;
+  const stays = venue.stay ? new StayStore(db) : undefined;
   if (!sealer) log.warn('no sync service configured: personal data from readings is not kept');
   if (!config.api.staff_pin) log.warn('no staff PIN configured (api.staff_pin): the kiosk has no staff sign-in');
 
@@ -90,7 +100,7 @@ async function startLocked(config: Readonly<TerminalConfig>, opts: TerminalOptio
   const publish = (m: EventMessage) => api?.broadcast(m);
   const identity = config.sync ? loadOrCreateIdentity(config.data_dir) : null;
   const health = () =>
-    healthOf({ version: VERSION, venue, terminalId: () => identity?.terminalId ?? null, clock, trust, devices, queue, sync: () => sync?.health ?? null, feeds: () => feedHealth(feedStore, venue, clock.wallMs()) });
+    healthOf({ version: VERSION, venue, terminalId: () => identity?.terminalId ?? null, clock, trust, devices, queue, sync: () => sync?.health ?? null, hallNumbers, feeds: () => feedHealth(feedStore, venue, clock.wallMs()) });
   const metrics = createTerminalMetrics(health);
 
   const effects = new Effects({ devices, venue: venue.name, title: config.name, queue, clock, log: log.child({ component: 'effects' }), committed: () => sync?.poke() });
@@ -100,8 +110,10 @@ async function startLocked(config: Readonly<TerminalConfig>, opts: TerminalOptio
     replay,
     persons,
     pending,
+    stays,
     queue,
     tickets,
+    hallNumbers,
     feeds: { store: feedStore, passages },
     sealer,
     clock,
@@ -169,6 +181,7 @@ async function startLocked(config: Readonly<TerminalConfig>, opts: TerminalOptio
     });
   }
 
+  const desk = stays ? new StayDesk({ venue, stays, pending, queue, clock, sealer, committed: () => sync?.poke() }) : null;
   const routes = (app: Parameters<typeof kioskRoutes>[0]) =>
     kioskRoutes(app, {
       health,
@@ -176,8 +189,9 @@ async function startLocked(config: Readonly<TerminalConfig>, opts: TerminalOptio
       staffPin: config.api.staff_pin,
       printTestTicket: () => effects.printTestTicket(),
       register: venue.actions.some((a) => a.do === 'collect-details')
-        ? async (req) => recordRegistration({ queue, clock, venue: venue.name, pending, committed: () => sync?.poke() }, req)
+        ? async (req) => (desk ? desk.register(req) : recordRegistration({ queue, clock, venue: venue.name, pending, committed: () => sync?.poke() }, req))
         : undefined,
+      more: (app, guards) => stayRoutes(app, guards, desk),
       feeds: () => {
         const t = trust.health(clock.now());
         const venueFeeds = feedHealth(feedStore, venue, clock.wallMs()).map((f) => ({ name: `feed:${f.kind}`, version: f.version, updated_at: f.checked_at }));
@@ -197,6 +211,11 @@ async function startLocked(config: Readonly<TerminalConfig>, opts: TerminalOptio
   }
   for (const d of devices.all) d.start();
   sync?.start();
+  if (hallNumbers && config.sync && identity) {
+    hallNumbers.start(
+      new ServiceClient({ transport: httpTransport(config.sync.url, config.sync.timeout_ms), identity, now: () => clock.wallMs(), observeServerTime: (ms) => clock.observe(Math.floor(ms / 1000), 'server') }),
+    );
+  }
   marks?.start();
   const refreshTrust = () => {
     // A list installed by another process (`trust install` from a USB stick) is used without a restart.
@@ -208,6 +227,7 @@ async function startLocked(config: Readonly<TerminalConfig>, opts: TerminalOptio
     const now = clock.now();
     persons.prune(now);
     pending.prune(now);
+    stays?.prune(now);
     passages.prune(localDay(now), now - Math.max(venue.access?.anti_passback_s ?? 0, 86_400));
   } });
   log.info({ url, venue: venue.name, devices: devices.all.length }, 'listening');
@@ -217,6 +237,7 @@ async function startLocked(config: Readonly<TerminalConfig>, opts: TerminalOptio
     health,
     stop: async () => {
       stopTimers();
+      await hallNumbers?.stop();
       await Promise.allSettled(devices.all.map((d) => d.close()));
       await sync?.stop();
       marks?.stop();

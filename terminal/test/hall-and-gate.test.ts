@@ -25,8 +25,9 @@ async function open(venue: Record<string, unknown>, devices: StackDevice[]): Pro
   // Devices open asynchronously after the daemon listens; a venue waits for its printer too.
   await waitFor(async () => {
     const h = (await (await fetch(new URL('/api/health', stack.kioskUrl))).json()) as Health;
-    return h.devices.every((d) => d.state === 'connected');
-  }, 15_000, 50, 'every device to connect');
+    // A hall ticket machine also waits for its first block of numbers from the hall's allocator.
+    return h.devices.every((d) => d.state === 'connected') && Object.values(h.hall_numbers?.held ?? {}).every((n) => n > 0);
+  }, 15_000, 50, 'every device to connect (and the first numbers)');
   return { dir, stack, feed };
 }
 
@@ -59,13 +60,16 @@ describe('a service-hall ticket machine', () => {
   test('issues consecutive numbers for the day and prints each on the ticket printer', async () => {
     const first = (site.stack.scan(mintCode({ keys: site.stack.keysDir })), await nextVerdict(site, 0));
     assert.equal(first.accepted, true);
-    assert.deepEqual(first.effects, [{ kind: 'ticket', number: 'A001', service: '社保业务', issued_today: 0 }]);
+    const day = (first.effects[0] as { id: string }).id.split('/')[1]!;
+    assert.match(day, /^\d{4}-\d{2}-\d{2}$/);
+    assert.deepEqual(first.effects, [{ kind: 'ticket', number: 'A001', service: '社保业务', id: `hall/${day}/A001` }]);
     site.stack.scan(mintCode({ keys: site.stack.keysDir }));
     const second = await nextVerdict(site, first.seq);
-    assert.deepEqual(second.effects, [{ kind: 'ticket', number: 'A002', service: '社保业务', issued_today: 1 }]);
+    assert.deepEqual(second.effects, [{ kind: 'ticket', number: 'A002', service: '社保业务', id: `hall/${day}/A002` }]);
     const tickets = await waitFor(() => (printer.tickets.length >= 2 ? printer.tickets : undefined), 10_000);
     assert.match(tickets[0]!, /A001/);
     assert.match(tickets[0]!, /社保业务/);
+    assert.ok(tickets[0]!.includes(`[QR hall/${day}/A001]`), 'the ticket id as a QR, decoded from the printer bytes');
     assert.match(tickets[1]!, /A002/);
   });
 
@@ -78,6 +82,17 @@ describe('a service-hall ticket machine', () => {
     site.stack.scan(mintCode({ keys: site.stack.keysDir }));
     const w = await nextVerdict(site, v.seq);
     assert.equal((w.effects[0] as { number: string }).number, 'A003');
+  });
+
+  test('an elderly holder (the venue\'s elderly_age, from the birth date in the code) gets a priority ticket, on screen and on paper', async () => {
+    const before = site.feed.lastSeq();
+    site.stack.scan(mintCode({ keys: site.stack.keysDir, subject: { birth_date: '1950-03-01' } }));
+    const v = await nextVerdict(site, before);
+    const t = v.effects[0] as { number: string; priority?: string };
+    assert.equal(t.priority, 'elderly');
+    const printed = await waitFor(() => printer.tickets.find((x) => x.includes(t.number)), 10_000);
+    assert.match(printed, /长者优先/);
+    assert.match(printed, /社保业务/);
   });
 });
 

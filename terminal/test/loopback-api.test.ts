@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { chromium, type Browser } from 'playwright-core';
 import WebSocket from 'ws';
-import { CHROMIUM_ARGS, openKiosk } from '../../kiosk-ui/web/test/browser.ts';
+import { browserEnv, CHROMIUM_ARGS, openKiosk } from '../../kiosk-ui/web/test/browser.ts';
 import { tapKeys } from '../../kiosk-ui/web/test/screens.ts';
 import type { Child } from '../../scripts/lib/stack.ts';
 import { startDaemon, stopDaemon, writeDaemonConfig } from './support/daemon.ts';
@@ -211,7 +211,7 @@ describe('staff PIN', () => {
   test('a terminal configured without a PIN has no staff sign-in, and its kiosk says so', async () => {
     const logs: string[] = [];
     const other = await startDaemon(writeDaemonConfig(join(dir, 'no-pin')), (l) => logs.push(l));
-    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS, env: browserEnv() });
     try {
       const p = Number(new URL(other.url).port);
       for (const pin of ['2468', '0000']) {
@@ -236,7 +236,7 @@ describe('in Chromium', () => {
   let browser: Browser;
   before(async () => {
     // evil.example resolves to the daemon's address, as after a DNS rebinding.
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: [...CHROMIUM_ARGS, '--host-resolver-rules=MAP evil.example 127.0.0.1'] });
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: [...CHROMIUM_ARGS, '--host-resolver-rules=MAP evil.example 127.0.0.1'], env: browserEnv() });
   });
   after(async () => browser?.close());
 

@@ -2,9 +2,13 @@
 import type {
   ActionResult,
   ApiError,
+  CountConfirmRequest,
+  ForeignDetailsRequest,
   RegistrationRequest,
   StaffLoginResponse,
   StaffOverview,
+  StaysOverview,
+  StayView,
 } from '../../../terminal/src/api/messages.ts';
 
 export type Answer<T> = { ok: true; value: T } | { ok: false; status: number; error: ApiError | null };
@@ -28,4 +32,10 @@ export const api = {
   overview: (token: string) => call<StaffOverview>('GET', '/api/staff/overview', undefined, token),
   testTicket: (token: string) => call<ActionResult>('POST', '/api/staff/test-ticket', {}, token),
   register: (req: RegistrationRequest) => call<ActionResult>('POST', '/api/registration', req),
+  checkoutScan: (seq: number) => call<StayView>('POST', '/api/checkout', { seq }),
+  stays: (token: string) => call<StaysOverview>('GET', '/api/staff/stays', undefined, token),
+  details: (token: string, guest: number, body: ForeignDetailsRequest) => call<StayView>('POST', `/api/staff/guests/${guest}/details`, body, token),
+  confirmCount: (token: string, stay: number, body: CountConfirmRequest) => call<StayView>('POST', `/api/staff/stays/${stay}/count`, body, token),
+  checkoutGuest: (token: string, guest: number) => call<StayView>('POST', `/api/staff/guests/${guest}/checkout`, {}, token),
+  checkoutRoom: (token: string, stay: number) => call<StayView>('POST', `/api/staff/stays/${stay}/checkout`, {}, token),
 };

@@ -1,6 +1,7 @@
 // The kiosk's state and the one render function. Messages from the daemon and taps on screen
 // both end in `render()`, which rebuilds the two regions (top bar, screen) from state.
-import type { EventMessage, Health, StaffOverview, VerdictMessage } from '../../../terminal/src/api/messages.ts';
+import type { EventMessage, Health, StaffOverview, StaysOverview, StayView, VerdictMessage } from '../../../terminal/src/api/messages.ts';
+import type { Answer } from './api.ts';
 import { api } from './api.ts';
 import { connectEvents, type LinkState } from './events-client.ts';
 import { isLang, reasonKeys, t, type Lang, type MessageKey } from './i18n.ts';
@@ -12,6 +13,7 @@ import { pin } from './screens/pin.ts';
 import { registration, type RegistrationState } from './screens/registration.ts';
 import { refusalWords, result, type Note } from './screens/result.ts';
 import { staff } from './screens/staff.ts';
+import { stays, type DetailsForm } from './screens/stays.ts';
 import { ticket } from './screens/ticket.ts';
 import { topbar } from './screens/topbar.ts';
 import { Sound } from './sound.ts';
@@ -24,7 +26,7 @@ type Screen =
   | { kind: 'certificate'; v: VerdictMessage }
   | ({ kind: 'registration'; v: VerdictMessage } & RegistrationState)
   | { kind: 'pin'; pin: string; error?: Note }
-  | { kind: 'staff'; overview: StaffOverview; notice?: Note };
+  | { kind: 'staff'; overview: StaffOverview; notice?: Note; stays?: StaysOverview | null; form?: DetailsForm | null };
 
 export interface AppOptions {
   root: HTMLElement;
@@ -132,7 +134,7 @@ export class App {
     if (!v.accepted) this.screen = { kind: 'result', v };
     else if (tk) this.screen = { kind: 'ticket', v };
     else if (reg && reg.room === undefined) {
-      this.screen = { kind: 'registration', v, field: 'room', room: '', guests: '' };
+      this.screen = { kind: 'registration', v, field: 'room', room: '', guests: '', inHouse: reg.in_house };
       hold = REGISTRATION_IDLE_MS;
     } else if (reg) this.screen = { kind: 'result', v, note: { key: 'registration.done', vars: { room: reg.room ?? '', guests: reg.guests ?? 1 } } };
     else if (v.code_type === 'credential' || v.code_type === 'hcert' || v.source === 'HC1') this.screen = { kind: 'certificate', v };
@@ -211,6 +213,31 @@ export class App {
       case 'test-ticket':
         if (sc.kind === 'staff') void this.testTicket();
         return;
+      case 'checkout-scan':
+        if (sc.kind === 'registration') void this.checkoutScan(sc);
+        return;
+      case 'stay-details':
+        if (sc.kind === 'staff') sc.form = { guest: a.guest, name: a.name, values: { visa_type: '', visa_no: '', entry_date: '', entry_port: '' } };
+        this.homeAfter(STAFF_IDLE_MS);
+        break;
+      case 'stay-details-cancel':
+        if (sc.kind === 'staff') sc.form = null;
+        break;
+      case 'stay-details-save':
+        if (sc.kind === 'staff' && sc.form && this.token) {
+          const { guest, values } = sc.form;
+          void this.staffAction(api.details(this.token, guest, values), true);
+        }
+        return;
+      case 'stay-count':
+        if (sc.kind === 'staff' && this.token) void this.staffAction(api.confirmCount(this.token, a.stay, { reason: a.reason as never }));
+        return;
+      case 'stay-checkout-guest':
+        if (sc.kind === 'staff' && this.token) void this.staffAction(api.checkoutGuest(this.token, a.guest));
+        return;
+      case 'stay-checkout-room':
+        if (sc.kind === 'staff' && this.token) void this.staffAction(api.checkoutRoom(this.token, a.stay));
+        return;
     }
     this.render();
   }
@@ -235,12 +262,35 @@ export class App {
 
   private async refreshStaff(notice?: Note): Promise<void> {
     if (!this.token) return;
-    const r = await api.overview(this.token);
+    const [r, st] = await Promise.all([api.overview(this.token), api.stays(this.token)]);
     const sc = this.screen;
     if (sc.kind !== 'staff' && sc.kind !== 'pin') return;
     if (!r.ok) return this.dispatch({ type: 'home' });
-    this.screen = { kind: 'staff', overview: r.value, notice: notice ?? (sc.kind === 'staff' ? sc.notice : undefined) };
+    // A venue without stays answers 404 (YSS_API_NO_STAYS): the panel has no stays section.
+    const staysNow = st.ok ? st.value : null;
+    const form = sc.kind === 'staff' ? sc.form : null;
+    this.screen = { kind: 'staff', overview: r.value, notice: notice ?? (sc.kind === 'staff' ? sc.notice : undefined), stays: staysNow, form };
+    // The clerk typing a guest's details is not interrupted by the poll; the next render shows the rest.
+    if (form && !notice) return;
     this.render();
+  }
+
+  /** Runs a desk action on a stay, then shows the panel again with what the daemon answered. */
+  private async staffAction(call: Promise<Answer<StayView>>, closesForm = false): Promise<void> {
+    this.homeAfter(STAFF_IDLE_MS);
+    const r = await call;
+    const sc = this.screen;
+    if (sc.kind !== 'staff') return;
+    if (r.ok && closesForm) sc.form = null;
+    await this.refreshStaff(r.ok ? { key: 'staff.saved' } : { key: 'stays.failed', vars: { detail: r.error?.message ?? String(r.status) } });
+  }
+
+  private async checkoutScan(sc: Extract<Screen, { kind: 'registration' }>): Promise<void> {
+    const r = await api.checkoutScan(sc.v.seq);
+    if (this.screen !== sc) return;
+    this.screen = { kind: 'result', v: sc.v, note: { key: r.ok ? 'registration.checkedOut' : 'registration.failed', vars: { room: sc.inHouse?.room ?? '' } } };
+    this.render();
+    this.homeAfter(this.resultMs());
   }
 
   private async testTicket(): Promise<void> {
@@ -284,7 +334,7 @@ export class App {
       case 'pin':
         return pin(ctx, sc.pin.length, sc.error);
       case 'staff':
-        return staff(ctx, sc.overview, sc.notice);
+        return staff(ctx, sc.overview, sc.notice, sc.stays ? stays(ctx, sc.stays, sc.form ?? null) : null);
     }
   }
 

@@ -39,6 +39,8 @@ export const REASONS = {
   health_status_unknown: true,
   health_status_stale: true,
   outside_hours: true,
+  numbers_unavailable: true,
+  daily_cap_reached: true,
   not_on_list: true,
   access_not_yet_valid: true,
   access_expired: true,
@@ -59,6 +61,8 @@ export const DEGRADED = {
   sync_unenrolled: true,
   queue_near_quota: true,
   queue_over_quota: true,
+  hall_numbers_low: true,
+  hall_numbers_out: true,
 } as const satisfies Record<FixedDegraded, true>;
 
 /** Staff words for one degraded code; a code from a newer daemon is shown as it is. */

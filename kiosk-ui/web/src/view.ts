@@ -9,7 +9,14 @@ export type Action =
   | { type: 'key'; key: string }
   | { type: 'field'; field: 'room' | 'guests' }
   | { type: 'submit' }
-  | { type: 'test-ticket' };
+  | { type: 'test-ticket' }
+  | { type: 'checkout-scan' }
+  | { type: 'stay-details'; guest: number; name: string }
+  | { type: 'stay-details-save' }
+  | { type: 'stay-details-cancel' }
+  | { type: 'stay-count'; stay: number; reason: string }
+  | { type: 'stay-checkout-guest'; guest: number }
+  | { type: 'stay-checkout-room'; stay: number };
 
 export interface Ctx {
   lang: Lang;

@@ -13,8 +13,19 @@ export const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
+/**
+ * The browser's environment: the tests' own, without libfaketime. A suite run under `faketime`
+ * (to prove no test depends on today's date) fakes the clock of the processes under test; Chromium
+ * stalls its page loads under libfaketime, and its clock is not what is being tested.
+ */
+export function browserEnv(): Record<string, string> {
+  const env = Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined));
+  if (env.LD_PRELOAD?.includes('faketime')) delete env.LD_PRELOAD;
+  return env;
+}
+
 export function launch(): Promise<Browser> {
-  return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS, env: browserEnv() });
 }
 
 /** A kiosk-sized page (1280×800) on `url`, waiting until the first screen is drawn and the events socket is open. */

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { chromium, type Request } from 'playwright-core';
 import { mintCode } from '../../../scripts/issuer/mint.ts';
 import { EventFeed, Stack } from '../../../scripts/lib/stack.ts';
-import { CHROMIUM_ARGS } from './browser.ts';
+import { browserEnv, CHROMIUM_ARGS } from './browser.ts';
 import { freePort } from './real-stack.ts';
 import { pngImage, qrImage, writeY4m, FPS, type Scene } from './camera-video.ts';
 
@@ -72,6 +72,7 @@ export async function cameraRun(dir: string, opts: { angles: number[]; sizes: nu
   const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     args: [...CHROMIUM_ARGS, '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${video}`],
+    env: browserEnv(),
   });
   const foreign: string[] = [];
   const posts: string[] = [];

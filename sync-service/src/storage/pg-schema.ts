@@ -87,7 +87,19 @@ export const MIGRATIONS: readonly string[] = [
     at BIGINT NOT NULL
   );
   `,
-  // 4: venue data feeds (docs/feeds.md): each venue's salt, the published versions, terminal bindings.
+  // 4: hall queue numbers, one counter per hall, category and local day (docs/hall.md).
+  `
+  CREATE TABLE hall_counters (
+    hall TEXT NOT NULL,
+    category TEXT NOT NULL,
+    day TEXT NOT NULL,
+    next BIGINT NOT NULL,
+    last_terminal TEXT NOT NULL,
+    updated_at BIGINT NOT NULL,
+    PRIMARY KEY (hall, category, day)
+  );
+  `,
+  // 5: venue data feeds (docs/feeds.md): each venue's salt, the published versions, terminal bindings.
   `
   CREATE TABLE venues (
     name TEXT PRIMARY KEY,

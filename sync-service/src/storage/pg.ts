@@ -15,8 +15,8 @@ import { contentHashOfJson, eventHash, GENESIS_HASH, type Heartbeat, type WireEv
 import { ServiceError } from '../errors.ts';
 import { ensurePartitions, LOCK_FEEDS, LOCK_PUBLISH, migrate } from './pg-schema.ts';
 import { activityOf, type ResetRecord, type VenueHour } from './activity.ts';
-import { liveCount, RATE_HIT_SQL, RATE_READ_SQL, RATE_WINDOW_MAX_MS } from './rate-sql.ts';
-import { FEED_KEEP_VERSIONS, type FeedHead, type IngestResult, type Storage, type StoredEvent, type TerminalRecord } from './types.ts';
+import { ALLOCATE_SQL, liveCount, RATE_HIT_SQL, RATE_READ_SQL, RATE_WINDOW_MAX_MS } from './rate-sql.ts';
+import { FEED_KEEP_VERSIONS, type FeedHead, type IngestResult, type NumberBlock, type Storage, type StoredEvent, type TerminalRecord } from './types.ts';
 
 export interface PgStorageOptions {
   /** libpq-style connection string, e.g. postgresql://yss@db-1:5432/yss. */
@@ -376,6 +376,12 @@ export class PgStorage implements Storage {
 
   async rateRead(key: string, windowMs: number, now: number): Promise<{ count: number; resetAt: number }> {
     return liveCount((await this.pool.query<{ count: number; window_start: number }>(RATE_READ_SQL, [key])).rows[0], windowMs, now);
+  }
+
+  async allocateNumbers(hall: string, category: string, day: string, count: number, terminalId: string, now: number): Promise<NumberBlock> {
+    // The upsert locks the counter's row: concurrent blocks from any node queue behind it.
+    const next = Number((await this.pool.query<{ next: number }>(ALLOCATE_SQL, [hall, category, day, count, terminalId, now])).rows[0]!.next);
+    return { first: next - count, last: next - 1 };
   }
 
   async close(): Promise<void> {

@@ -18,3 +18,11 @@ export function liveCount(row: { count: number | string; window_start: number | 
   if (!row || start + windowMs <= now) return { count: 0, resetAt: now + windowMs };
   return { count: Number(row.count), resetAt: start + windowMs };
 }
+
+// The hall number allocator's one statement, the same on both engines: the row holds the next
+// number not yet handed out; the upsert moves it on by the block and returns where it now stands.
+// $1 hall, $2 category, $3 day, $4 count, $5 terminal, $6 now.
+export const ALLOCATE_SQL = `INSERT INTO hall_counters (hall, category, day, next, last_terminal, updated_at) VALUES ($1, $2, $3, 1 + $4, $5, $6)
+  ON CONFLICT (hall, category, day) DO UPDATE SET
+    next = hall_counters.next + $4, last_terminal = $5, updated_at = $6
+  RETURNING next`;

@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { contentHashOfJson, eventHash, GENESIS_HASH, type Heartbeat, type WireEvent } from '../../../terminal/src/protocol/index.ts';
 import { ServiceError } from '../errors.ts';
 import { activityOf, type ResetRecord, type VenueHour } from './activity.ts';
-import { liveCount, RATE_HIT_SQL, RATE_READ_SQL, RATE_WINDOW_MAX_MS } from './rate-sql.ts';
-import { FEED_KEEP_VERSIONS, type FeedHead, type IngestResult, type Storage, type StoredEvent, type TerminalRecord } from './types.ts';
+import { ALLOCATE_SQL, liveCount, RATE_HIT_SQL, RATE_READ_SQL, RATE_WINDOW_MAX_MS } from './rate-sql.ts';
+import { FEED_KEEP_VERSIONS, type FeedHead, type IngestResult, type NumberBlock, type Storage, type StoredEvent, type TerminalRecord } from './types.ts';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS terminals (
@@ -65,6 +65,15 @@ CREATE TABLE IF NOT EXISTS terminal_resets (
   replaces TEXT,
   reason TEXT,
   at BIGINT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS hall_counters (
+  hall TEXT NOT NULL,
+  category TEXT NOT NULL,
+  day TEXT NOT NULL,
+  next BIGINT NOT NULL,
+  last_terminal TEXT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  PRIMARY KEY (hall, category, day)
 );
 CREATE TABLE IF NOT EXISTS trust_lists (
   sequence BIGINT PRIMARY KEY,
@@ -165,6 +174,7 @@ export class SqliteStorage implements Storage {
       activity: d.prepare('SELECT venue, hour, sum(count) AS count FROM event_hours WHERE hour >= ? GROUP BY venue, hour ORDER BY hour, venue'),
       resets: d.prepare('SELECT terminal_id, replaces, reason, at FROM terminal_resets ORDER BY at DESC, terminal_id'),
       pruneRates: d.prepare('DELETE FROM rate_limits WHERE window_start < ?'),
+      allocate: d.prepare<Record<string, string | number>, number>(ALLOCATE_SQL.replace(/\$(\d)/g, (_, n: string) => `@p${n}`)).pluck(),
     };
     this.ingestTx = this.db.transaction((terminalId: string, events: WireEvent[], now: number, nonce?: { nonce: string; expiresAt: number }) => {
       if (nonce && this.stmts.useNonce.run(terminalId, nonce.nonce, nonce.expiresAt).changes !== 1) throw new ServiceError('YSS_SYNC_REPLAYED_NONCE', nonce.nonce);
@@ -353,6 +363,12 @@ export class SqliteStorage implements Storage {
 
   async resets(): Promise<ResetRecord[]> {
     return this.stmts.resets.all() as ResetRecord[];
+  }
+
+  async allocateNumbers(hall: string, category: string, day: string, count: number, terminalId: string, now: number): Promise<NumberBlock> {
+    // One statement is one transaction, committed (WAL, synchronous=FULL) before the reply is sent.
+    const next = this.stmts.allocate.get({ p1: hall, p2: category, p3: day, p4: count, p5: terminalId, p6: now })!;
+    return { first: next - count, last: next - 1 };
   }
 
   async close(): Promise<void> {

@@ -198,6 +198,17 @@ export function storageContract(engine: string, open: () => Promise<{ storage: S
     assert.equal(eventHash(back!), e.hash);
   });
 
+  withStorage('hall numbers: blocks never overlap, per hall, category and day, even asked for at once', async (s) => {
+    assert.deepEqual(await s.allocateNumbers('hall-1', 'A', '2026-12-01', 20, 't-1', 1), { first: 1, last: 20 });
+    assert.deepEqual(await s.allocateNumbers('hall-1', 'A', '2026-12-01', 5, 't-2', 2), { first: 21, last: 25 });
+    assert.deepEqual(await s.allocateNumbers('hall-1', 'B', '2026-12-01', 5, 't-1', 3), { first: 1, last: 5 }, 'categories count apart');
+    assert.deepEqual(await s.allocateNumbers('hall-1', 'A', '2026-12-02', 5, 't-1', 4), { first: 1, last: 5 }, 'a new day starts at 1');
+    assert.deepEqual(await s.allocateNumbers('hall-2', 'A', '2026-12-01', 5, 't-3', 5), { first: 1, last: 5 }, 'halls count apart');
+    const blocks = await Promise.all(Array.from({ length: 30 }, (_, i) => s.allocateNumbers('hall-1', 'A', '2026-12-01', 10, `t-${i % 3}`, 6)));
+    const numbers = blocks.flatMap((b) => Array.from({ length: b.last - b.first + 1 }, (_, k) => b.first + k)).sort((a, b) => a - b);
+    assert.deepEqual(numbers, Array.from({ length: 300 }, (_, i) => 26 + i), 'concurrent blocks tile the range: no overlap, no hole');
+  });
+
   withStorage('a feed gets the next version per venue and kind, keeps the newest few, and serves any kept one', async (s) => {
     assert.equal(await s.feedHead('museum', 'access'), null);
     assert.equal(await s.publishFeed('museum', 'access', '[{"holder":"a"}]', 1, 10), 1);

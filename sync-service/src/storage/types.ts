@@ -49,6 +49,12 @@ export interface IngestResult {
   duplicates: number;
 }
 
+/** A block of queue numbers, `first` to `last` inclusive. */
+export interface NumberBlock {
+  first: number;
+  last: number;
+}
+
 export interface Storage {
   createTerminal(id: string, name: string, enrollmentCodeHash: string, now: number): Promise<void>;
   /**
@@ -109,5 +115,11 @@ export interface Storage {
   rateHit(key: string, windowMs: number, now: number): Promise<{ count: number; resetAt: number }>;
   /** The count `rateHit` would build on, without counting: 0 when the key has no live window. */
   rateRead(key: string, windowMs: number, now: number): Promise<{ count: number; resetAt: number }>;
+  /**
+   * Reserves the next `count` queue numbers of one hall's category on one local day, durably
+   * (committed before it returns) and atomically: two terminals asking at once, through one node
+   * or several, get blocks that never overlap. Numbers start at 1 each day (docs/hall.md).
+   */
+  allocateNumbers(hall: string, category: string, day: string, count: number, terminalId: string, now: number): Promise<NumberBlock>;
   close(): Promise<void>;
 }

@@ -16,6 +16,8 @@ export const DEGRADED_CODES = [
   'sync_unenrolled',
   'queue_near_quota',
   'queue_over_quota',
+  'hall_numbers_low',
+  'hall_numbers_out',
 ] as const;
 
 /** A code of DEGRADED_CODES other than the per-device one. */

@@ -12,5 +12,8 @@ export const API_ERRORS = {
   YSS_API_NO_REGISTRATION: { status: 404, message: 'This scenario has no registration step' },
   YSS_API_NOT_KIOSK_ORIGIN: { status: 403, message: 'Only the kiosk page itself may report camera readings' },
   YSS_API_NO_CAMERA: { status: 404, message: 'No camera-scanner device is configured' },
+  YSS_API_NO_STAYS: { status: 404, message: 'This venue does not register stays (no "stay" section)' },
+  YSS_API_STAY_NOT_FOUND: { status: 404, message: 'No such stay or guest' },
+  YSS_API_STAY_CONFLICT: { status: 409, message: 'The stay is not in a state that allows this' },
 } as const;
 export type ApiErrorCode = keyof typeof API_ERRORS;

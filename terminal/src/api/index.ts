@@ -5,3 +5,4 @@ export type * from './messages.ts';
 export { DEGRADED_CODES } from './degraded.ts';
 export { API_ERRORS, type ApiErrorCode } from './errors.ts';
 export { createTerminalMetrics, type TerminalMetrics } from './metrics.ts';
+export { stayRoutes } from './stay-routes.ts';

@@ -37,10 +37,18 @@ export interface KioskRouteDeps {
   sessionMs?: number;
   /** How fast each client may guess the PIN (staff-auth.ts). */
   guesses?: GuessLimitOptions;
+  /** More routes behind the same guards (the desk's stays: stay-routes.ts). */
+  more?(app: FastifyInstance, guards: RouteGuards): void;
+}
+
+/** The hooks that admit a request: the kiosk's own origin, or a live staff session too. */
+export interface RouteGuards {
+  sameOrigin(req: FastifyRequest, reply: FastifyReply): Promise<unknown>;
+  staffOnly(req: FastifyRequest, reply: FastifyReply): Promise<unknown>;
 }
 
 
-function fail(reply: FastifyReply, code: ApiErrorCode, extra: Partial<ApiError> = {}, message?: string): FastifyReply {
+export function fail(reply: FastifyReply, code: ApiErrorCode, extra: Partial<ApiError> = {}, message?: string): FastifyReply {
   const e = API_ERRORS[code];
   const body: ApiError = { error: code, message: message ?? e.message, ...extra };
   return reply.code(e.status).send(body);
@@ -131,10 +139,12 @@ export function kioskRoutes(app: FastifyInstance, deps: KioskRouteDeps): void {
       Number.isSafeInteger(b.seq) &&
       typeof b.room === 'string' &&
       /^[0-9A-Za-z-]{1,8}$/.test(b.room) &&
-      Number.isInteger(b.guests) &&
-      (b.guests as number) >= 1 &&
-      (b.guests as number) <= 9;
-    if (!valid) return fail(reply, 'YSS_API_BAD_REQUEST', {}, 'Expected { seq: integer, room: 1-8 letters or digits, guests: 1-9 }');
-    return deps.register({ seq: b.seq as number, room: b.room as string, guests: b.guests as number });
+      (b.guests === undefined || (Number.isInteger(b.guests) && b.guests >= 1 && b.guests <= 9)) &&
+      (b.nights === undefined || (Number.isInteger(b.nights) && b.nights >= 1 && b.nights <= 90)) &&
+      Object.keys(b).every((k) => ['seq', 'room', 'guests', 'nights'].includes(k));
+    if (!valid) return fail(reply, 'YSS_API_BAD_REQUEST', {}, 'Expected { seq: integer, room: 1-8 letters or digits, guests?: 1-9, nights?: 1-90 }');
+    return deps.register({ seq: b.seq as number, room: b.room as string, ...(b.guests === undefined ? {} : { guests: b.guests }), ...(b.nights === undefined ? {} : { nights: b.nights }) });
   });
+
+  deps.more?.(app, { sameOrigin, staffOnly });
 }

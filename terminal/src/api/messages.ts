@@ -4,7 +4,7 @@
 // Each part defines the types it owns; the API re-exports them so the kiosk has one file to read.
 import type { Degraded } from './degraded.ts';
 import type { DeviceHealth } from '../devices/index.ts';
-import type { QueueStats } from '../queue/index.ts';
+import type { HallNumbersHealth, QueueStats } from '../queue/index.ts';
 import type { Display, Effect, Reason, Source } from '../scenarios/index.ts';
 import type { SyncHealth } from '../sync/index.ts';
 import type { TrustHealth } from '../trust/index.ts';
@@ -36,6 +36,8 @@ export interface Health {
   queue: QueueStats;
   sync: SyncHealth;
   clock: { wall: number; trusted: number; drift_s: number };
+  /** A hall ticket machine's numbers in hand (venue `numbers: hall`, docs/hall.md); absent otherwise. */
+  hall_numbers?: HallNumbersHealth;
 }
 
 /** The outcome of one reading, pushed only after its event is durably committed. */
@@ -119,8 +121,81 @@ export interface RegistrationRequest {
   /** Queue sequence of the committed, accepted check-in verdict. */
   seq: number;
   room: string;
-  /** 1 to 9. */
-  guests: number;
+  /** Head count, 1 to 9; required when the venue's keypad asks for it. */
+  guests?: number;
+  /** Nights of a new stay, 1 to 90 (venues with a `stay` section). */
+  nights?: number;
+}
+
+/** The answer of a registration at a venue with stays: which stay the guest joined. */
+export interface StayRegistrationResult extends ActionResult {
+  stay?: StayView;
+  /** The same guest was already in house in this room: flagged, not registered twice. */
+  duplicate?: boolean;
+}
+
+export type GuestCategory = 'domestic' | 'hmt' | 'foreign';
+
+/**
+ * Where a guest's registration stands on the terminal: `incomplete` (foreign details or the head
+ * count still open), `due_soon` (incomplete within the venue's `alert_before_s` of its deadline),
+ * `overdue` (incomplete past it), `complete`.
+ */
+export type GuestAlert = 'complete' | 'incomplete' | 'due_soon' | 'overdue';
+
+/** One guest as the desk screen shows them: a masked name, never a document. */
+export interface GuestView {
+  id: number;
+  name_masked: string;
+  category: GuestCategory;
+  main: boolean;
+  /** Unix ms of check-in and check-out (null while in house). */
+  in_at: number;
+  out_at: number | null;
+  needs_details: boolean;
+  /** Unix ms by which the registration must have reached the police (venue `stay.deadlines_s`). */
+  deadline_at: number;
+  alert: GuestAlert;
+}
+
+export interface StayView {
+  id: number;
+  room: string;
+  arrival: string;
+  departure: string;
+  head_count: number;
+  registered: number;
+  /** Head count and guests agree, or the clerk confirmed why not (`count_reason`). */
+  count_settled: boolean;
+  count_reason: string | null;
+  closed: boolean;
+  guests: GuestView[];
+}
+
+/** `GET /api/staff/stays`: open stays and today's, with their alerts. */
+export interface StaysOverview {
+  now: number;
+  stays: StayView[];
+  alerts: { due_soon: number; overdue: number };
+}
+
+/** `POST /api/staff/guests/:id/details`: what a foreign passport's MRZ does not carry. */
+export interface ForeignDetailsRequest {
+  visa_type?: string;
+  visa_no?: string;
+  /** YYYY-MM-DD. */
+  entry_date?: string;
+  entry_port?: string;
+}
+
+/** `POST /api/staff/stays/:id/count`: why the head count differs from the guests registered. */
+export interface CountConfirmRequest {
+  reason: 'child_without_document' | 'guest_arriving_later' | 'guest_left' | 'count_entered_wrong';
+}
+
+/** `POST /api/checkout`: check out the guest of a reading just made (a scan at check-out). */
+export interface CheckoutRequest {
+  seq: number;
 }
 
 /** Body of every 4xx/5xx answer on the kiosk routes. */

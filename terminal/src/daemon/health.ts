@@ -4,7 +4,7 @@ import type { Degraded, Health } from '../api/index.ts';
 import type { DeviceRegistry } from '../devices/index.ts';
 import type { FeedHealth } from '../feeds/index.ts';
 import type { Heartbeat } from '../protocol/index.ts';
-import type { Queue } from '../queue/index.ts';
+import type { HallNumbers, Queue } from '../queue/index.ts';
 import type { SyncHealth } from '../sync/index.ts';
 import type { TrustedClock, TrustStore } from '../trust/index.ts';
 import { VENUE_DEFAULTS, type Venue } from '../venue/index.ts';
@@ -22,6 +22,8 @@ export interface HealthSources {
   queue: Queue;
   /** The uploader's state, or null when no sync service is configured. */
   sync(): SyncHealth | null;
+  /** The hall's shared numbers, when the venue numbers tickets by the hall. */
+  hallNumbers?: HallNumbers | null;
   /** The venue's data feeds held; default none. */
   feeds?(): FeedHealth[];
 }
@@ -42,6 +44,9 @@ export function healthOf(s: HealthSources): Health {
   else if (q.bytes > q.max_bytes * NEAR_QUOTA) degraded.push('queue_near_quota');
   const sync = s.sync() ?? { state: 'disabled', last_success_at: null, last_error: null, acked_seq: s.queue.ackedThrough };
   if (sync.state === 'offline' || sync.state === 'backoff' || sync.state === 'unenrolled') degraded.push(`sync_${sync.state}`);
+  const hall = s.hallNumbers?.health() ?? null;
+  if (hall && Object.entries(hall.held).some(([prefix, n]) => n === 0 && !hall.capped.includes(prefix))) degraded.push('hall_numbers_out');
+  else if (hall?.last_error) degraded.push('hall_numbers_low');
   return {
     status: degraded.length ? 'degraded' : 'ok',
     degraded,
@@ -55,6 +60,7 @@ export function healthOf(s: HealthSources): Health {
     queue: q,
     sync,
     clock: { wall: Math.floor(st.wall), trusted: st.now, drift_s: Math.round(st.drift) },
+    ...(hall ? { hall_numbers: hall } : {}),
   };
 }
 

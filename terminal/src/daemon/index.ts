@@ -6,3 +6,4 @@ export { Effects, type EffectsDeps } from './effects.ts';
 export { recordRegistration, type RegistrationDeps } from './registration.ts';
 export { RecentVerdicts } from './recent.ts';
 export { startTimers, type TimerDeps } from './timers.ts';
+export { StayDesk, addDays, type StayDeskDeps, type DeskRefusal } from './stays.ts';

@@ -11,7 +11,8 @@ import type { VerdictMessage } from '../api/index.ts';
 import { makeWorld, NOW, yssCode, type World } from '../codes/test/helpers.ts';
 import { DB_FILE, openDatabase, type Db } from '../db/index.ts';
 import type { DeviceHealth, Reading } from '../devices/index.ts';
-import { Queue, TicketCounter } from '../queue/index.ts';
+import { HallNumbers, Queue, TicketCounter } from '../queue/index.ts';
+import { localDay } from '../scenarios/index.ts';
 import { ReplayStore, TrustedClock, TrustStore } from '../trust/index.ts';
 import { FeedStore, PassageStore } from '../feeds/index.ts';
 import { holderOfCode } from '../protocol/index.ts';
@@ -40,7 +41,7 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function build(venue: Readonly<Venue>) {
+function build(venue: Readonly<Venue>, hallNumbers: HallNumbers | null = null) {
   const clock = TrustedClock.open(db, { wall: () => NOW, monotonic: () => 0 });
   const trust = TrustStore.open(db, [world.root.root], { clock });
   assert.equal(trust.install(world.jws).status, 'installed');
@@ -58,6 +59,7 @@ function build(venue: Readonly<Venue>) {
     replay: new ReplayStore(db),
     queue,
     tickets,
+    hallNumbers,
     feeds: { store: feeds, passages: new PassageStore(db) },
     sealer: null,
     clock,
@@ -104,7 +106,8 @@ test('a commit that fails pushes nothing, and the next reading takes the same se
   // The hall without its opening hours and per-person rule: this is about the commit, at any hour,
   // of the same test holder's codes.
   const { hours: _hours, ...hall } = venue('hall');
-  const p = build({ ...hall, replay: { per: 'code', on_replay: 'refuse' } });
+  const actions = [{ do: 'print-ticket' as const, prefix: 'A', service: '社保业务', numbers: 'machine' as const }];
+  const p = build({ ...hall, actions, replay: { per: 'code', on_replay: 'refuse' } });
   assert.equal(p.pipeline.handle(code(yssCode(world)), scanner).seq, 1);
   db.exec('ALTER TABLE ticket_counters RENAME TO ticket_counters_gone');
   assert.throws(() => p.pipeline.handle(code(yssCode(world)), scanner), /ticket_counters/);
@@ -150,4 +153,47 @@ test('a hotel check-in commits its waiting-for-room entry with the event, in the
   assert.equal(m.accepted, true, String(m.reason));
   assert.deepEqual(m.effects, [{ kind: 'registration' }]);
   assert.deepEqual(new PendingDetailsStore(db).get(m.seq, NOW), { seq: m.seq, fields: ['room', 'guests'] });
+});
+
+test('a hall ticket takes its number from the blocks in hand, and with none in hand is refused with nothing kept', () => {
+  const { hours: _hours, ...hall } = venue('hall');
+  const numbers = new HallNumbers(db, { hall: 'hall', categories: [{ prefix: 'A', block: 20 }], today: () => localDay(NOW), log: pino({ level: 'silent' }) });
+  const p = build(hall, numbers);
+  const person = () => code(yssCode(world, { sub: 'u-visitor' }));
+  const none = p.pipeline.handle(person(), scanner);
+  assert.deepEqual([none.accepted, none.reason, none.effects], [false, 'numbers_unavailable', []]);
+  // What the allocator handed out earlier (the background loop's write), here by hand.
+  db.prepare('INSERT INTO hall_number_blocks (day, prefix, first, last) VALUES (?, ?, ?, ?), (?, ?, ?, ?)').run(localDay(NOW), 'A', 41, 42, localDay(NOW), 'A', 81, 100);
+  const first = p.pipeline.handle(person(), scanner);
+  assert.equal(first.accepted, true, 'the refusal remembered nobody: the same person takes a number');
+  assert.deepEqual(first.effects, [{ kind: 'ticket', number: 'A041', service: '社保业务', id: `hall/${localDay(NOW)}/A041` }], 'no count of earlier tickets: other machines hold the numbers below');
+  const others = [1, 2].map((i) => p.pipeline.handle(code(yssCode(world, { sub: `u-other-${i}` })), scanner).effects[0]);
+  assert.deepEqual(others.map((e) => (e as { number: string }).number), ['A042', 'A081'], 'one block after the other, in order');
+  assert.equal(numbers.held('A', localDay(NOW)), 19);
+  assert.equal(numbers.health().held.A, 19);
+});
+
+test('a daily cap holds for the hall: a number past it is never issued, by this machine or any', () => {
+  const { hours: _hours, ...hall } = venue('hall');
+  const actions = [{ do: 'print-ticket' as const, prefix: 'A', service: '社保业务', numbers: 'hall' as const, daily_cap: 22 }];
+  const numbers = new HallNumbers(db, { hall: 'hall', categories: [{ prefix: 'A', block: 20, cap: 22 }], today: () => localDay(NOW), log: pino({ level: 'silent' }) });
+  const p = build({ ...hall, actions }, numbers);
+  // This machine was handed 21-40; another machine holds 1-20.
+  db.prepare('INSERT INTO hall_number_blocks (day, prefix, first, last) VALUES (?, ?, ?, ?)').run(localDay(NOW), 'A', 21, 40);
+  const got = [1, 2, 3].map((i) => p.pipeline.handle(code(yssCode(world, { sub: `u-cap-${i}` })), scanner));
+  assert.deepEqual(got.map((v) => [v.accepted, v.reason]), [[true, null], [true, null], [false, 'daily_cap_reached']]);
+  assert.deepEqual(got.map((v) => (v.effects[0] as { number?: string } | undefined)?.number), ['A021', 'A022', undefined]);
+  assert.equal(numbers.peek('A', localDay(NOW)), 23, 'the number past the cap stays unissued');
+});
+
+test('a machine-numbered ticket has its daily cap too, and an elderly holder\'s ticket says so', () => {
+  const { hours: _hours, ...hall } = venue('hall');
+  const actions = [{ do: 'print-ticket' as const, prefix: 'B', service: '出入境', numbers: 'machine' as const, daily_cap: 1, elderly_age: 60 }];
+  const p = build({ ...hall, actions });
+  const first = p.pipeline.handle(code(yssCode(world, { sub: 'u-old', subject: { birth_date: '1950-06-01' } })), scanner);
+  assert.deepEqual(first.effects, [{ kind: 'ticket', number: 'B001', service: '出入境', issued_today: 0, priority: 'elderly' }]);
+  const second = p.pipeline.handle(code(yssCode(world, { sub: 'u-young', subject: { birth_date: '1990-06-01' } })), scanner);
+  assert.deepEqual([second.accepted, second.reason], [false, 'daily_cap_reached']);
+  const event = p.queue.after(0, 10)[0]!;
+  assert.equal(JSON.stringify(event.body).includes('1950'), false, 'the birth date is not in the event');
 });

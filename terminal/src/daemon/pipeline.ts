@@ -9,11 +9,11 @@ import { verifyCode, type VerifyResult } from '../codes/index.ts';
 import type { DeviceHealth, Reading } from '../devices/index.ts';
 import { textRef } from '../log.ts';
 import type { Sealer } from '../protocol/index.ts';
-import type { Queue, TicketCounter } from '../queue/index.ts';
+import { ticketNumber, type HallNumbers, type Queue, type TicketCounter } from '../queue/index.ts';
 import { localDay, type Effect } from '../scenarios/index.ts';
 import type { Clock, ReplayStore, TrustStore } from '../trust/index.ts';
 import type { FeedStore, PassageStore } from '../feeds/index.ts';
-import { decideVenue, verifierAllowsReplay, VENUE_DEFAULTS, type AccessLookups, type PendingDetailsStore, type PersonSeenStore, type Venue } from '../venue/index.ts';
+import { decideVenue, refuseDecision, verifierAllowsReplay, VENUE_DEFAULTS, type AccessLookups, type PendingDetailsStore, type PersonSeenStore, type StayStore, type Venue } from '../venue/index.ts';
 
 export interface PipelineDeps {
   venue: Readonly<Venue>;
@@ -21,8 +21,12 @@ export interface PipelineDeps {
   replay: ReplayStore;
   persons: PersonSeenStore;
   pending: PendingDetailsStore;
+  /** The venue's stays (venue `stay`): an accepted reading may be placed in one. */
+  stays?: StayStore;
   queue: Queue;
   tickets: TicketCounter;
+  /** The hall's shared numbers (venue `numbers: hall`); null when the machine numbers its own. */
+  hallNumbers?: HallNumbers | null;
   /** The venue's data feeds and what the gate counts from them (a venue with `access`). */
   feeds?: { store: FeedStore; passages: PassageStore };
   /** Null when no sync service is configured: personal data is then not kept at all. */
@@ -67,13 +71,23 @@ export class Pipeline {
       deps.observeVerify?.(Number(process.hrtime.bigint() - started) / 1e9);
     }
     const trustIssued = deps.trust.index?.issuedAt ?? null;
-    const d = decideVenue(venue, reading, verdict, {
+    let d = decideVenue(venue, reading, verdict, {
       now,
       skew: deps.skew,
       trustAge: trustIssued === null ? null : now - trustIssued,
       lastSeen: (key) => deps.persons.lastSeen(key),
       access: this.access,
     });
+    const day = localDay(now);
+    // A hall ticket with no number in hand is refused before anything is kept (docs/hall.md).
+    if (d.accepted && d.effects.some((e) => e.kind === 'ticket' && e.numbers === 'hall' && (!deps.hallNumbers || deps.hallNumbers.held(e.prefix, day) === 0))) {
+      d = refuseDecision(venue, d, 'numbers_unavailable');
+    }
+    // The number this ticket would get is past its prefix's daily cap: hall-wide, since numbers are.
+    const next = (e: { prefix: string; numbers: 'machine' | 'hall' }) => (e.numbers === 'hall' ? deps.hallNumbers!.peek(e.prefix, day)! : deps.tickets.peek(e.prefix, day));
+    if (d.accepted && d.effects.some((e) => e.kind === 'ticket' && e.daily_cap !== undefined && next(e) > e.daily_cap)) {
+      d = refuseDecision(venue, d, 'daily_cap_reached');
+    }
     const personal = d.personal && deps.sealer ? deps.sealer.seal(d.personal) : null;
     const message = deps.queue.commit((tx): VerdictMessage => {
       if (d.remember.cti) deps.replay.record(d.remember.cti.cti, d.remember.cti.until);
@@ -84,9 +98,16 @@ export class Pipeline {
       const admit = d.remember.admit;
       if (admit) deps.feeds?.passages.admit(admit.holder, admit.day, admit.slot, admit.n, now);
       const effects: Effect[] = d.effects.map((e): Effect => {
+        if (e.kind === 'ticket' && e.numbers === 'hall') {
+          // held() was checked above, on this thread, with nothing in between: take() finds one.
+          const n = deps.hallNumbers!.take(e.prefix, day);
+          if (n === null) throw new Error(`no ${e.prefix} number in hand for a second ticket of one reading`);
+          const number = ticketNumber(e.prefix, n);
+          return { kind: 'ticket', number, service: e.service, ...(e.priority ? { priority: e.priority } : {}), id: `${venue.name}/${day}/${number}` };
+        }
         if (e.kind === 'ticket') {
-          const t = deps.tickets.next(e.prefix, localDay(now));
-          return { kind: 'ticket', number: t.number, service: e.service, issued_today: t.issued_today };
+          const t = deps.tickets.next(e.prefix, day);
+          return { kind: 'ticket', number: t.number, service: e.service, issued_today: t.issued_today, ...(e.priority ? { priority: e.priority } : {}) };
         }
         if (e.kind === 'gate') return { kind: 'gate', relay: e.relay, pulse_ms: e.pulse_ms };
         return { kind: 'registration' };
@@ -101,6 +122,13 @@ export class Pipeline {
       });
       const details = d.effects.find((e) => e.kind === 'collect-details');
       if (details) deps.pending.open(event.seq, details.fields, now);
+      if (d.guest && deps.stays) {
+        deps.stays.noteReading(event.seq, d.guest, now);
+        // A guest already in house: the desk may check them out with this reading (POST /api/checkout).
+        const home = deps.stays.inHouseOf(event.seq, now);
+        const reg = effects.find((e) => e.kind === 'registration');
+        if (home && reg) Object.assign(reg, { in_house: { room: deps.stays.stay(home.stay_id)!.room, guest_id: home.id } });
+      }
       return {
         type: 'verdict',
         seq: event.seq,

@@ -19,11 +19,14 @@ export function recordRegistration(deps: RegistrationDeps, req: RegistrationRequ
   const at = deps.clock.wallMs();
   const now = deps.clock.now();
   const event = deps.queue.commit((tx) => {
-    if (!deps.pending.get(req.seq, now)) return null;
+    const pending = deps.pending.get(req.seq, now);
+    if (!pending) return null;
+    if (pending.fields.some((f) => req[f as keyof RegistrationRequest] === undefined)) return 'missing';
     deps.pending.close(req.seq);
     return tx.append({ type: 'registration_detail', at, trusted_at: now * 1000, scenario: deps.venue, body: { of_seq: req.seq, room: req.room, guests: req.guests }, sealed: null });
   });
   if (!event) return { ok: false, detail: `no accepted check-in with sequence ${req.seq} is waiting for details` };
+  if (event === 'missing') return { ok: false, detail: 'the keypad did not give every field the venue asks for' };
   deps.committed();
   return { ok: true, detail: `recorded as event ${event.seq}` };
 }

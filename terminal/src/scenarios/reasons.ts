@@ -15,6 +15,8 @@ export const SCENARIO_REASONS = [
   'health_status_unknown',
   'health_status_stale',
   'outside_hours',
+  'numbers_unavailable',
+  'daily_cap_reached',
   // From the venue's data feeds (venue `access`, docs/feeds.md).
   'not_on_list',
   'access_not_yet_valid',

@@ -15,7 +15,22 @@ export interface Display {
 
 /** A side effect a decision produces, carried out once its event is committed. */
 export type Effect =
-  | { kind: 'ticket'; number: string; service: string; /** Tickets issued earlier today for this service. */ issued_today: number }
+  | {
+      kind: 'ticket';
+      number: string;
+      service: string;
+      /**
+       * Tickets issued earlier today for this service, where the machine knows it (its own counter,
+       * `numbers: machine`). Absent for hall numbers: the hall's other machines issue from their own
+       * blocks, so the number says nothing about how many were issued before it.
+       */
+      issued_today?: number;
+      /** Served ahead of the normal queue: `elderly` from the holder's age (venue `elderly_age`). */
+      priority?: 'elderly';
+      /** The ticket's id in the whole hall, `<venue>/<day>/<number>` (hall numbers only): printed as a QR. */
+      id?: string;
+    }
   /** A relay to pulse; what it actually did is recorded afterwards as a `gate` event. */
   | { kind: 'gate'; relay: string; pulse_ms: number }
-  | { kind: 'registration'; room?: string; guests?: number };
+  /** A keypad step follows; `in_house` when the reading's guest is already in a stay (check-out by scan). */
+  | { kind: 'registration'; room?: string; guests?: number; in_house?: { room: string; guest_id: number } };

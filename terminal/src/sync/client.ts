@@ -68,6 +68,19 @@ export class ServiceClient {
     return { acked_through: acked, gap: typeof expected === 'number' && typeof got === 'number' ? { expected, got } : null };
   }
 
+  /** A block of queue numbers from the hall's allocator (docs/hall.md). */
+  async numbers(req: { hall: string; category: string; day: string; count: number }): Promise<{ first: number; last: number }> {
+    const res = await this.signed('POST', '/v1/queue/numbers', JSON.stringify(req));
+    if (res.status !== 200) throw errorFrom(res, 'YSS_SYNC_NUMBERS');
+    const reply = parseJson(res.body);
+    const first = field(reply, 'first');
+    const last = field(reply, 'last');
+    if (!Number.isSafeInteger(first) || !Number.isSafeInteger(last) || (first as number) < 1 || (last as number) < (first as number) || (last as number) - (first as number) >= req.count) {
+      throw new SyncError('YSS_SYNC_BAD_REPLY', syncMessage('YSS_SYNC_BAD_REPLY', 'numbers reply is not a block of the size asked'), res.status);
+    }
+    return { first: first as number, last: last as number };
+  }
+
   private async send(r: Parameters<Transport['request']>[0]): Promise<TransportResponse> {
     const res = await this.deps.transport.request(r);
     this.learnTime(res);

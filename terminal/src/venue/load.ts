@@ -33,6 +33,7 @@ function describe(prefix: string, e: ErrorObject): string | null {
       if (e.propertyName !== undefined) return `${at}: "${e.propertyName}" is not a reason; must be one of ${(e.params.allowedValues as unknown[]).join(', ')}`;
       return `${at}: must be one of ${(e.params.allowedValues as unknown[]).join(', ')}`;
     case 'contains':
+      if (e.schemaPath.startsWith('#/allOf/1/')) return `${at}: a venue with a "stay" section needs a "collect-details" action asking the "room"`;
       return at.endsWith('.actions') ? `${at}: a gate must have an "open-gate" action naming its relay` : `${at}: ${e.message}`;
     case 'not':
       return at.endsWith('.actions') ? `${at}: only a venue of kind "gate" may have an "open-gate" action` : `${at}: ${e.message}`;

@@ -6,7 +6,7 @@ import type { VerifyResult } from '../codes/index.ts';
 import type { Reading } from '../devices/index.ts';
 import { loadVenue } from './load.ts';
 import type { Venue } from './types.ts';
-import { decideVenue, isOpen, maskNumber, personKey, verifierAllowsReplay, type PolicyLookups } from './policy.ts';
+import { ageOn, decideVenue, isOpen, maskNumber, personKey, verifierAllowsReplay, type PolicyLookups } from './policy.ts';
 
 const venues = join(import.meta.dirname, '..', '..', '..', 'fixtures', 'venues');
 const venue = (name: string) => loadVenue(join(venues, `${name}.json`));
@@ -163,11 +163,35 @@ test('a clerk\'s window shows the e-certificate masked, enforces its validity an
 });
 
 test('a hall prints a ticket; a gate names its relay; nothing is planned on a refusal', () => {
-  assert.deepEqual(decideVenue(venue('hall'), code, valid('personal'), look()).effects, [{ kind: 'ticket', prefix: 'A', service: '社保业务' }]);
+  assert.deepEqual(decideVenue(venue('hall'), code, valid('personal'), look()).effects, [{ kind: 'ticket', prefix: 'A', service: '社保业务', numbers: 'hall', daily_cap: 500 }]);
   assert.deepEqual(decideVenue(venue('library'), code, valid('personal'), look()).effects, [{ kind: 'gate', relay: 'relay-1', pulse_ms: 500 }]);
   const refused = decideVenue(venue('library'), code, { ...valid('personal'), valid: false, reason: 'expired' }, look());
   assert.deepEqual([refused.reason, refused.effects, refused.personal], ['expired', [], null]);
   const notCode: VerifyResult = { valid: false, reason: 'malformed', family: null, issuer: null, type: null, claims: null, replayed: false, cti: null, exp: null };
   assert.equal(decideVenue(venue('desk'), code, notCode, look()).reason, 'not_a_code');
   assert.equal(decideVenue({ ...venue('desk'), trust_max_age_s: 600 }, code, valid('personal'), look()).reason, 'trust_list_too_old');
+});
+
+test('age from a birth date counts whole years on the local day: a birthday today counts, tomorrow does not', () => {
+  // NOW is 2026-11-25 in China time.
+  assert.equal(ageOn('1961-11-25', NOW), 65);
+  assert.equal(ageOn('1961-11-26', NOW), 64);
+  assert.equal(ageOn('1961-12-01', NOW), 64);
+  assert.equal(ageOn('1960-02-29', NOW), 66);
+  assert.equal(ageOn(undefined, NOW), -1);
+  assert.equal(ageOn('19611125', NOW), -1, 'only YYYY-MM-DD');
+});
+
+test('a hall ticket is elderly priority from the venue\'s age on, from a card or a code, and the birth date is not kept', () => {
+  const base = venue('hall');
+  const hall = { ...base, hours: undefined, actions: [{ do: 'print-ticket' as const, prefix: 'A', service: '社保业务', numbers: 'hall' as const, elderly_age: 65, daily_cap: 300 }] };
+  const ticket = (d: ReturnType<typeof decideVenue>) => d.effects[0] as { priority?: string; daily_cap?: number };
+  const old = decideVenue(hall, card({ birth_date: '1961-11-25' }), null, look());
+  assert.equal(old.accepted, true, String(old.reason));
+  assert.equal(ticket(old).priority, 'elderly');
+  assert.equal(ticket(old).daily_cap, 300);
+  assert.equal(old.personal, null, 'nothing personal recorded: the hall keeps no fields');
+  assert.equal(ticket(decideVenue(hall, card({ birth_date: '1961-11-26' }), null, look())).priority, undefined, 'one day short of 65');
+  assert.equal(ticket(decideVenue(hall, code, valid('personal', { subject: { birth_date: '1950-01-01' } }), look())).priority, 'elderly');
+  assert.equal(ticket(decideVenue(hall, code, valid('personal'), look())).priority, undefined, 'no birth date disclosed: normal');
 });

@@ -46,9 +46,22 @@ export interface Admission {
 
 /** Effects the venue names; the pipeline carries them out after the commit and records the outcome. */
 export type PlannedEffect =
-  | { kind: 'ticket'; prefix: string; service: string }
+  | { kind: 'ticket'; prefix: string; service: string; numbers: 'machine' | 'hall'; daily_cap?: number; priority?: 'elderly' }
   | { kind: 'gate'; relay: string; pulse_ms: number }
-  | { kind: 'collect-details'; fields: readonly ('room' | 'guests')[] };
+  | { kind: 'collect-details'; fields: readonly ('room' | 'guests' | 'nights')[] };
+
+/** A guest's category for the police report (venue `stay.deadlines_s`). */
+export type GuestCategory = 'domestic' | 'hmt' | 'foreign';
+
+/** What a stay keeps of an accepted reading on the terminal: nothing a stranger could read. */
+export interface GuestRead {
+  /** `doc|<type>|<number>`: hashed with the terminal's own salt before it is stored (stays.ts). */
+  identity: string;
+  name_masked: string;
+  category: GuestCategory;
+  /** The document does not carry what the police need of a foreign guest (a passport MRZ). */
+  needs_details: boolean;
+}
 
 export interface PolicyDecision {
   accepted: boolean;
@@ -69,6 +82,28 @@ export interface PolicyDecision {
   effects: PlannedEffect[];
   /** The venue's own words for this refusal, or null to use the kiosk's general ones. */
   words: Words | null;
+  /** For a venue with a `stay` section, the accepted reading as a guest; null otherwise. */
+  guest?: GuestRead | null;
+}
+
+const HMT = new Set(['HKG', 'MAC', 'TWN']);
+
+/** The category by document: resident cards and Chinese passports are domestic; permits and HK/Macau/Taiwan documents `hmt`. */
+export function guestCategory(attrs: Attributes): GuestCategory {
+  const t = attrs.doc_type ?? '';
+  if (t === 'CN-RIC') return 'domestic';
+  if (t === 'CN-HMTRP' || t === 'MO-RIC' || t.startsWith('MRZ-C')) return 'hmt';
+  if (t === 'PASSPORT') return attrs.nationality === 'CHN' ? 'domestic' : attrs.nationality && HMT.has(attrs.nationality) ? 'hmt' : 'foreign';
+  return 'foreign';
+}
+
+function guestRead(venue: Venue, read: Read): GuestRead | null {
+  const { attrs } = read;
+  if (!venue.stay || !attrs.doc_no) return null;
+  const category = guestCategory(attrs);
+  const masked = attrs.name ? maskName(attrs.name) : (read.nameMasked ?? '*');
+  const asked = venue.stay.foreign_details ?? ['visa_type', 'visa_no', 'entry_date', 'entry_port'];
+  return { identity: `doc|${attrs.doc_type ?? ''}|${attrs.doc_no}`, name_masked: masked, category, needs_details: category === 'foreign' && attrs.doc_type === 'PASSPORT' && asked.length > 0 };
 }
 
 /** Whether the verifier reports a seen cti as valid-and-replayed (true) or refuses it. */
@@ -104,6 +139,14 @@ function dayStart(date: string | undefined): number | null {
   return end === null ? null : end - 86_399;
 }
 
+/** Whole years from a `YYYY-MM-DD` birth date to the local day at `now`; -1 without a date. */
+export function ageOn(birth: string | undefined, now: number): number {
+  const b = /^(\d{4})-(\d{2})-(\d{2})$/.exec(birth ?? '');
+  if (!b) return -1;
+  const [y, m, d] = localDay(now).split('-').map(Number) as [number, number, number];
+  return y - Number(b[1]) - (m < Number(b[2]) || (m === Number(b[2]) && d < Number(b[3])) ? 1 : 0);
+}
+
 /** True when `now` falls in one of the venue's opening windows (or it has none). */
 export function isOpen(venue: Venue, now: number): boolean {
   if (!venue.hours) return true;
@@ -132,6 +175,11 @@ interface Read {
   body: Record<string, unknown>;
 }
 
+/** `d` turned into a refusal for `reason`: nothing kept, remembered or done; the venue's words if it has some. */
+export function refuseDecision(venue: Venue, d: PolicyDecision, reason: Reason): PolicyDecision {
+  return { ...d, accepted: false, reason, personal: null, remember: { cti: null, person: null }, effects: [], words: venue.refusals?.[reason] ?? null };
+}
+
 export function decideVenue(venue: Venue, reading: Reading, verdict: VerifyResult | null, look: PolicyLookups): PolicyDecision {
   const base: PolicyDecision = {
     accepted: false,
@@ -148,15 +196,7 @@ export function decideVenue(venue: Venue, reading: Reading, verdict: VerifyResul
     effects: [],
     words: null,
   };
-  const refuse = (d: PolicyDecision, reason: Reason): PolicyDecision => ({
-    ...d,
-    accepted: false,
-    reason,
-    personal: null,
-    remember: { cti: null, person: null },
-    effects: [],
-    words: venue.refusals?.[reason] ?? null,
-  });
+  const refuse = (d: PolicyDecision, reason: Reason) => refuseDecision(venue, d, reason);
 
   // 1. The input is one the venue takes.
   let read: Read;
@@ -263,7 +303,14 @@ export function decideVenue(venue: Venue, reading: Reading, verdict: VerifyResul
     effects: venue.actions.map((a): PlannedEffect => {
       switch (a.do) {
         case 'print-ticket':
-          return { kind: 'ticket', prefix: a.prefix, service: a.service };
+          return {
+            kind: 'ticket',
+            prefix: a.prefix,
+            service: a.service,
+            numbers: a.numbers ?? VENUE_DEFAULTS.numbers,
+            ...(a.daily_cap !== undefined ? { daily_cap: a.daily_cap } : {}),
+            ...(a.elderly_age !== undefined && ageOn(attrs.birth_date, look.now) >= a.elderly_age ? { priority: 'elderly' as const } : {}),
+          };
         case 'open-gate':
           return { kind: 'gate', relay: a.relay, pulse_ms: a.pulse_ms ?? VENUE_DEFAULTS.pulse_ms };
         case 'collect-details':
@@ -271,6 +318,7 @@ export function decideVenue(venue: Venue, reading: Reading, verdict: VerifyResul
       }
     }),
     words: null,
+    guest: guestRead(venue, read),
   };
 }
 

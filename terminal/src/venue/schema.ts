@@ -11,6 +11,13 @@ export const VENUE_DEFAULTS = {
   replay_within_s: 300, // 5 min: a person passing the same gate twice within this is a replay
   clear_after_s: 15, // personal data leaves the screen after 15 s, or at the next reading
   pulse_ms: 500,
+  numbers: 'machine',
+  block: 20,
+  stay_deadline_domestic_s: 2 * 3600, // 实时: a domestic guest's registration reaches the police within 2 h
+  stay_deadline_hmt_s: 24 * 3600, // 旅馆业治安管理办法 art. 6: within 24 h
+  stay_deadline_foreign_s: 24 * 3600, // 出境入境管理法 art. 39: within 24 h
+  stay_alert_before_s: 2 * 3600,
+  stay_nights: 1,
 } as const;
 
 export const venueSchema = {
@@ -97,6 +104,7 @@ export const venueSchema = {
       description: 'Seconds a result with personal data stays on the screen; it also clears at the next reading.',
       default: VENUE_DEFAULTS.clear_after_s,
     },
+    stay: { $ref: '#/$defs/stayRule' },
     extensions: {
       type: 'object',
       description: 'Sections owned by later features (police reporting, hall queues, feeds), each under its own key and checked by its owner. The core ignores them.',
@@ -108,6 +116,10 @@ export const venueSchema = {
       if: { properties: { kind: { const: 'gate' } }, required: ['kind'] },
       then: { properties: { actions: { contains: { properties: { do: { const: 'open-gate' } }, required: ['do'] } } } },
       else: { properties: { actions: { not: { contains: { properties: { do: { const: 'open-gate' } }, required: ['do'] } } } } },
+    },
+    {
+      if: { required: ['stay'] },
+      then: { properties: { actions: { contains: { properties: { do: { const: 'collect-details' }, fields: { contains: { const: 'room' } } }, required: ['do', 'fields'] } } } },
     },
     {
       if: { properties: { inputs: { properties: { codes: { contains: { properties: { type: { const: 'health' } } } } }, required: ['codes'] } }, required: ['inputs'] },
@@ -138,7 +150,7 @@ export const venueSchema = {
         'malformed', 'unsupported_alg', 'unknown_key', 'alg_mismatch', 'issuer_mismatch', 'key_revoked', 'key_not_valid', 'type_not_allowed',
         'bad_signature', 'not_yet_valid', 'expired', 'lifetime_too_long', 'revoked', 'replayed', 'issuer_not_accepted', 'authorization_required',
         'health_status', 'trust_list_too_old', 'not_a_code', 'id_number_invalid', 'document_expired',
-        'input_not_accepted', 'identity_required', 'health_status_unknown', 'health_status_stale', 'outside_hours',
+        'input_not_accepted', 'identity_required', 'health_status_unknown', 'health_status_stale', 'outside_hours', 'numbers_unavailable', 'daily_cap_reached',
         'not_on_list', 'access_not_yet_valid', 'access_expired', 'wrong_slot', 'slot_full', 'day_full', 'anti_passback', 'feed_too_old',
       ],
       description: 'A refusal reason (docs/verification.md and the venue reasons below).',
@@ -262,6 +274,46 @@ export const venueSchema = {
         },
       },
     },
+    stayRule: {
+      type: 'object',
+      additionalProperties: false,
+      description:
+        'Registers guest by guest into stays (旅业登记): a stay is a room, an arrival day, an expected departure and its guests, exactly one the main guest (the first registered). Each accepted reading whose keypad details name a room joins that room\'s open stay, or opens one; the same guest again in the same room is flagged, not doubled. Needs a `collect-details` action asking at least the `room`.',
+      examples: [{ foreign_details: ['visa_type', 'visa_no', 'entry_date', 'entry_port'], deadlines_s: { domestic: 7200, hmt: 86400, foreign: 86400 }, alert_before_s: 7200 }],
+      properties: {
+        foreign_details: {
+          type: 'array',
+          uniqueItems: true,
+          items: { enum: ['visa_type', 'visa_no', 'entry_date', 'entry_port'] },
+          description: 'What the clerk adds on the staff screen for a guest registered from a foreign passport, which its MRZ does not carry (visa or permit type and number, entry date and port). Sealed to the service; empty: nothing is asked.',
+          default: ['visa_type', 'visa_no', 'entry_date', 'entry_port'],
+        },
+        deadlines_s: {
+          type: 'object',
+          additionalProperties: false,
+          description: 'How long after check-in each guest\'s registration must have reached the police, by the guest\'s category (from the document: a resident card or a Chinese passport is `domestic`; an HK/Macau/Taiwan permit, card or passport is `hmt`; any other passport or a foreigner\'s card is `foreign`), seconds.',
+          properties: {
+            domestic: { type: 'integer', minimum: 60, maximum: 7 * 86400, description: 'Domestic guests.', default: VENUE_DEFAULTS.stay_deadline_domestic_s },
+            hmt: { type: 'integer', minimum: 60, maximum: 86400, description: 'Hong Kong, Macau and Taiwan guests (at most 24 h).', default: VENUE_DEFAULTS.stay_deadline_hmt_s },
+            foreign: { type: 'integer', minimum: 60, maximum: 86400, description: 'Foreign guests (at most 24 h).', default: VENUE_DEFAULTS.stay_deadline_foreign_s },
+          },
+        },
+        alert_before_s: {
+          type: 'integer',
+          minimum: 0,
+          maximum: 86400,
+          description: 'How long before a guest\'s deadline the desk screen warns that the registration is not complete (foreign details missing, head count unconfirmed), seconds.',
+          default: VENUE_DEFAULTS.stay_alert_before_s,
+        },
+        nights: {
+          type: 'integer',
+          minimum: 1,
+          maximum: 90,
+          description: 'Nights a new stay is expected to last when the keypad does not ask for `nights`; the expected departure is the arrival day plus these.',
+          default: VENUE_DEFAULTS.stay_nights,
+        },
+      },
+    },
     attribute: {
       enum: [
         'name', 'doc_type', 'doc_no', 'birth_date', 'sex', 'nationality', 'address', 'ethnicity', 'authority', 'valid_from', 'valid_until',
@@ -375,11 +427,41 @@ export const venueSchema = {
           type: 'object',
           additionalProperties: false,
           required: ['do', 'prefix', 'service'],
-          description: 'Print a queue ticket: the number is allocated in the event\'s transaction, one counter per prefix and day.',
+          description: 'Print a queue ticket: the number is taken in the event\'s transaction, one sequence per prefix and day (this machine\'s, or the hall\'s with `numbers: hall`).',
           properties: {
             do: { const: 'print-ticket', description: 'The action.' },
             prefix: { type: 'string', pattern: '^[A-Z]{1,3}$', description: 'Ticket prefix, 1–3 capital letters.', examples: ['A'] },
             service: { type: 'string', minLength: 1, description: 'The service printed under the number.', examples: ['社保业务'] },
+            numbers: {
+              enum: ['machine', 'hall'],
+              description:
+                'Who numbers the tickets: `machine`, this terminal\'s own counter (one machine per hall); `hall`, the sync service on the hall\'s server, so every ticket machine of the hall shares one sequence per prefix and day (docs/hall.md). `hall` needs the terminal\'s `sync` section.',
+              default: VENUE_DEFAULTS.numbers,
+            },
+            block: {
+              type: 'integer',
+              minimum: 2,
+              maximum: 500,
+              description:
+                'With `numbers: hall`: how many numbers the machine fetches at a time and keeps in hand, so it issues on while the allocator is away; it asks again when half is used. Also the most numbers one allocator crash can skip per machine (docs/hall.md).',
+              default: VENUE_DEFAULTS.block,
+            },
+            daily_cap: {
+              type: 'integer',
+              minimum: 1,
+              maximum: 9999,
+              description:
+                'The most numbers of this prefix a day; past it a reading is refused as `daily_cap_reached`. With `numbers: hall` it holds for the whole hall (a number above the cap is never issued, by any machine); skipped numbers count against it. Absent: no cap.',
+              examples: [300],
+            },
+            elderly_age: {
+              type: 'integer',
+              minimum: 50,
+              maximum: 100,
+              description:
+                'Holders this old or older on the day, from the birth date on the card or code, get an `elderly` priority ticket (长者优先, printed and shown); the birth date itself is not kept. Absent: no age priority.',
+              examples: [65],
+            },
           },
         },
         {
@@ -400,7 +482,14 @@ export const venueSchema = {
           description: 'Collect details on the kiosk keypad after the verdict (a hotel\'s room and guest count), kept durably so a restart in between loses nothing.',
           properties: {
             do: { const: 'collect-details', description: 'The action.' },
-            fields: { type: 'array', minItems: 1, uniqueItems: true, items: { enum: ['room', 'guests'] }, description: 'The fields asked for.', examples: [['room', 'guests']] },
+            fields: {
+              type: 'array',
+              minItems: 1,
+              uniqueItems: true,
+              items: { enum: ['room', 'guests', 'nights'] },
+              description: 'The fields asked for: the `room`, the head count `guests` (1-9), the `nights` of a new stay (1-90, with a `stay` section).',
+              examples: [['room', 'guests']],
+            },
           },
         },
       ],

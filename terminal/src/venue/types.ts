@@ -17,7 +17,7 @@ export type Words = {
 };
 
 /** A refusal reason (docs/verification.md and the venue reasons below). */
-export type Reason = 'malformed' | 'unsupported_alg' | 'unknown_key' | 'alg_mismatch' | 'issuer_mismatch' | 'key_revoked' | 'key_not_valid' | 'type_not_allowed' | 'bad_signature' | 'not_yet_valid' | 'expired' | 'lifetime_too_long' | 'revoked' | 'replayed' | 'issuer_not_accepted' | 'authorization_required' | 'health_status' | 'trust_list_too_old' | 'not_a_code' | 'id_number_invalid' | 'document_expired' | 'input_not_accepted' | 'identity_required' | 'health_status_unknown' | 'health_status_stale' | 'outside_hours' | 'not_on_list' | 'access_not_yet_valid' | 'access_expired' | 'wrong_slot' | 'slot_full' | 'day_full' | 'anti_passback' | 'feed_too_old';
+export type Reason = 'malformed' | 'unsupported_alg' | 'unknown_key' | 'alg_mismatch' | 'issuer_mismatch' | 'key_revoked' | 'key_not_valid' | 'type_not_allowed' | 'bad_signature' | 'not_yet_valid' | 'expired' | 'lifetime_too_long' | 'revoked' | 'replayed' | 'issuer_not_accepted' | 'authorization_required' | 'health_status' | 'trust_list_too_old' | 'not_a_code' | 'id_number_invalid' | 'document_expired' | 'input_not_accepted' | 'identity_required' | 'health_status_unknown' | 'health_status_stale' | 'outside_hours' | 'numbers_unavailable' | 'daily_cap_reached' | 'not_on_list' | 'access_not_yet_valid' | 'access_expired' | 'wrong_slot' | 'slot_full' | 'day_full' | 'anti_passback' | 'feed_too_old';
 
 /** Who may pass, decided offline from the venue's data feeds (docs/feeds.md). A reading the rest of the policy accepts must also name a holder on one of `lists`, or it is refused (`not_on_list`, `access_not_yet_valid`, `access_expired`, `outside_hours`, `wrong_slot`); then anti-passback and capacity are checked (`anti_passback`, `slot_full`, `day_full`). */
 export type Access = {
@@ -62,6 +62,25 @@ export type CodeInput = {
   readonly issuers?: readonly string[];
   /** For `credential`: the certificate types taken (`resident-id`, `driver-license`, ...); absent: any. */
   readonly credential_types?: readonly string[];
+};
+
+/** Registers guest by guest into stays (旅业登记): a stay is a room, an arrival day, an expected departure and its guests, exactly one the main guest (the first registered). Each accepted reading whose keypad details name a room joins that room's open stay, or opens one; the same guest again in the same room is flagged, not doubled. Needs a `collect-details` action asking at least the `room`. */
+export type StayRule = {
+  /** What the clerk adds on the staff screen for a guest registered from a foreign passport, which its MRZ does not carry (visa or permit type and number, entry date and port). Sealed to the service; empty: nothing is asked. Default: `["visa_type","visa_no","entry_date","entry_port"]`. */
+  readonly foreign_details?: readonly ('visa_type' | 'visa_no' | 'entry_date' | 'entry_port')[];
+  /** How long after check-in each guest's registration must have reached the police, by the guest's category (from the document: a resident card or a Chinese passport is `domestic`; an HK/Macau/Taiwan permit, card or passport is `hmt`; any other passport or a foreigner's card is `foreign`), seconds. */
+  readonly deadlines_s?: {
+    /** Domestic guests. Default: `7200`. */
+    readonly domestic?: number;
+    /** Hong Kong, Macau and Taiwan guests (at most 24 h). Default: `86400`. */
+    readonly hmt?: number;
+    /** Foreign guests (at most 24 h). Default: `86400`. */
+    readonly foreign?: number;
+  };
+  /** How long before a guest's deadline the desk screen warns that the registration is not complete (foreign details missing, head count unconfirmed), seconds. Default: `7200`. */
+  readonly alert_before_s?: number;
+  /** Nights a new stay is expected to last when the keypad does not ask for `nights`; the expected departure is the arrival day plus these. Default: `1`. */
+  readonly nights?: number;
 };
 
 /** An attribute of the holder, the same name whatever the input: a code's `subject` and `credential`, an ID card, an MRZ (see "Attributes" below). */
@@ -119,6 +138,14 @@ export type Action = {
   readonly prefix: string;
   /** The service printed under the number. */
   readonly service: string;
+  /** Who numbers the tickets: `machine`, this terminal's own counter (one machine per hall); `hall`, the sync service on the hall's server, so every ticket machine of the hall shares one sequence per prefix and day (docs/hall.md). `hall` needs the terminal's `sync` section. Default: `"machine"`. */
+  readonly numbers?: 'machine' | 'hall';
+  /** With `numbers: hall`: how many numbers the machine fetches at a time and keeps in hand, so it issues on while the allocator is away; it asks again when half is used. Also the most numbers one allocator crash can skip per machine (docs/hall.md). Default: `20`. */
+  readonly block?: number;
+  /** The most numbers of this prefix a day; past it a reading is refused as `daily_cap_reached`. With `numbers: hall` it holds for the whole hall (a number above the cap is never issued, by any machine); skipped numbers count against it. Absent: no cap. */
+  readonly daily_cap?: number;
+  /** Holders this old or older on the day, from the birth date on the card or code, get an `elderly` priority ticket (长者优先, printed and shown); the birth date itself is not kept. Absent: no age priority. */
+  readonly elderly_age?: number;
 } | {
   /** The action. */
   readonly do: 'open-gate';
@@ -129,8 +156,8 @@ export type Action = {
 } | {
   /** The action. */
   readonly do: 'collect-details';
-  /** The fields asked for. */
-  readonly fields: readonly ('room' | 'guests')[];
+  /** The fields asked for: the `room`, the head count `guests` (1-9), the `nights` of a new stay (1-90, with a `stay` section). */
+  readonly fields: readonly ('room' | 'guests' | 'nights')[];
 };
 
 /** What a terminal does with a reading: which inputs it takes from which issuers, which attributes it requires and why, the replay rule, what it records, what it does, what the person is told on refusal, and when it is open. */
@@ -167,6 +194,7 @@ export type Venue = {
   readonly access?: Access;
   /** Seconds a result with personal data stays on the screen; it also clears at the next reading. Default: `15`. */
   readonly clear_after_s?: number;
+  readonly stay?: StayRule;
   /** Sections owned by later features (police reporting, hall queues, feeds), each under its own key and checked by its owner. The core ignores them. */
   readonly extensions?: { readonly [key: string]: unknown };
 };

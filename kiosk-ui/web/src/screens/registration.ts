@@ -9,6 +9,8 @@ export interface RegistrationState {
   room: string;
   guests: string;
   error?: MessageKey;
+  /** The guest of this reading is already in a stay: the screen offers check-out. */
+  inHouse?: { room: string; guest_id: number };
 }
 
 export function registration(ctx: Ctx, r: RegistrationState): HTMLElement {
@@ -24,6 +26,13 @@ export function registration(ctx: Ctx, r: RegistrationState): HTMLElement {
     'section',
     { class: 'screen screen-registration', 'data-screen': 'registration' },
     h('h1', {}, t('registration.title')),
+    r.inHouse &&
+      h(
+        'div',
+        { class: 'notice', 'data-in-house': r.inHouse.room },
+        h('p', {}, t('registration.inHouse', { room: r.inHouse.room })),
+        h('button', { type: 'button', class: 'btn btn-primary', 'data-action': 'checkout', onclick: () => dispatch({ type: 'checkout-scan' }) }, t('registration.checkout')),
+      ),
     h('div', { class: 'fields' }, field('room', 'registration.room', r.room), field('guests', 'registration.guests', r.guests)),
     r.error && h('p', { class: 'error', role: 'alert' }, '⚠ ', t(r.error)),
     keypad(ctx),

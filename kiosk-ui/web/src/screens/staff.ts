@@ -16,7 +16,8 @@ export function duration(ctx: Ctx, ms: number): string {
 
 const time = (ms: number) => new Date(ms).toTimeString().slice(0, 8);
 
-export function staff(ctx: Ctx, o: StaffOverview, notice?: Note): HTMLElement {
+/** `extra`: the venue's own staff section (the desk's stays), shown above the terminal's state. */
+export function staff(ctx: Ctx, o: StaffOverview, notice?: Note, extra?: HTMLElement | null): HTMLElement {
   const { t, dispatch } = ctx;
   const hl = o.health;
   // Health timestamps are Unix ms except the trust list's, which are Unix seconds (daemon's TrustHealth).
@@ -41,6 +42,7 @@ export function staff(ctx: Ctx, o: StaffOverview, notice?: Note): HTMLElement {
       h('button', { type: 'button', class: 'btn btn-primary', 'data-action': 'close', onclick: () => dispatch({ type: 'home' }) }, t('staff.close')),
     ),
     notice && h('p', { class: 'notice', role: 'status', 'data-notice': notice.key }, t(notice.key, notice.vars)),
+    extra,
     h(
       'div',
       { class: 'staff-grid' },

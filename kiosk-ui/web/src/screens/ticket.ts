@@ -12,8 +12,9 @@ export function ticket(ctx: Ctx, v: VerdictMessage, tk: Ticket): HTMLElement {
     { class: 'screen screen-ticket accepted', 'data-screen': 'ticket', 'data-seq': v.seq },
     h('h1', {}, t('ticket.title')),
     h('p', { class: 'ticket-number' }, tk.number),
+    tk.priority === 'elderly' ? h('p', { class: 'ticket-priority', 'data-priority': 'elderly' }, t('ticket.priority_elderly')) : null,
     h('dl', { class: 'details' }, h('dt', {}, t('ticket.service')), h('dd', {}, tk.service)),
-    h('p', { class: 'lead' }, t('ticket.issued', { n: tk.issued_today })),
+    tk.issued_today === undefined ? null : h('p', { class: 'lead' }, t('ticket.issued', { n: tk.issued_today })),
     h('p', { class: 'next' }, t('ticket.next')),
     doneButton(ctx),
   );
