@@ -14,6 +14,7 @@ import { DataFolderBusyError, lockDataDir } from '../terminal/src/data-lock.ts';
 import { HallMachine } from './lib/hall-machine.ts';
 import { REPO, Stack } from './lib/stack.ts';
 import { loadShippedVenue, presentLines, venueDevices, VENUES_DIR } from './lib/venue-devices.ts';
+import { demoFeedLines, demoFeeds } from './lib/demo-feeds.ts';
 
 // YSS_DEMO_DIR puts the demo's data elsewhere (the tests use it to try a second start).
 const DATA = process.env.YSS_DEMO_DIR ? resolve(process.env.YSS_DEMO_DIR) : join(REPO, 'data', 'demo');
@@ -96,6 +97,7 @@ const stack = new Stack({
   kioskPort: await freePort(7480, 'kiosk'),
   venue: venueName,
   devices: venueDevices(venue),
+  feeds: demoFeeds(venue),
   onOutput,
 });
 
@@ -184,6 +186,7 @@ if (second) {
   console.log(`machine 2: a second ticket machine of the same hall, kiosk ${second.url}; one queue: numbers come from the sync service in blocks (docs/hall.md)`);
   console.log(`scan:   npm run -s issuer -- scan --port ${port}    (a personal code into machine 2's scanner)${idcard2 ? '; type "card 2" for its ID-card reader' : ''}`);
 }
+for (const l of demoFeedLines(venue)) console.log(l);
 console.log(`staff: PIN ${stack.staffPin}    (made up for this demo; a terminal's PIN is api.staff_pin in its config)`);
 if (venue.stay) console.log('stays: the staff panel lists the guests today: their deadlines, a passport guest\'s visa and entry, check-out (docs/stays.md)');
 console.log(`fleet: ${new URL('/admin/', stack.serviceUrl).href} (operator token: admin_token in ${join(DATA, 'stack.json')})`);

@@ -42,6 +42,8 @@ export interface StackOptions {
    * `stack.peers[id]`.
    */
   devices?: StackDevice[];
+  /** Venue data feeds to import for the venue before the terminal first starts (docs/feeds.md), by kind. */
+  feeds?: Record<string, unknown[]>;
 }
 
 interface StackState {
@@ -156,10 +158,29 @@ export class Stack {
     return seq;
   }
 
-  /** Creates the terminal on the service once; later runs reuse its enrollment. */
+  /** The venue's name (a shipped name, or the `name` of the venue object). */
+  get venueName(): string {
+    const v = this.opts.venue ?? 'desk';
+    return typeof v === 'string' ? String((JSON.parse(readFileSync(venueOf(v) as string, 'utf8')) as { name: string }).name) : String(v.name);
+  }
+
+  /** Imports one of the venue's feeds as a new version; returns the version. */
+  async importFeed(kind: string, rows: unknown[]): Promise<number> {
+    return ((await this.admin('PUT', `/admin/venues/${this.venueName}/feeds/${kind}`, { rows })) as { version: number }).version;
+  }
+
+  /** The venue's salt for document holders. */
+  async venueSalt(): Promise<string> {
+    return ((await this.admin('GET', `/admin/venues/${this.venueName}`)) as { salt: string }).salt;
+  }
+
+  /** Creates the terminal on the service once; later runs reuse its enrollment. Binds it to the venue, whose feeds it pulls. */
   async enroll(): Promise<void> {
-    if (this.state.enrollment_code) return;
-    const t = (await this.admin('POST', '/admin/terminals', { name: 'demo terminal' })) as { terminal_id: string; enrollment_code: string; seal_key: string };
+    if (this.state.enrollment_code) {
+      if (this.state.terminal_id) await this.admin('PUT', `/admin/terminals/${this.state.terminal_id}/venue`, { venue: this.venueName });
+      return;
+    }
+    const t = (await this.admin('POST', '/admin/terminals', { name: 'demo terminal', venue: this.venueName })) as { terminal_id: string; enrollment_code: string; seal_key: string };
     this.state = { ...this.state, terminal_id: t.terminal_id, enrollment_code: t.enrollment_code, seal_key: t.seal_key };
     writeFileSync(join(this.dir, 'stack.json'), JSON.stringify(this.state, null, 2), { mode: 0o600 });
   }
@@ -237,6 +258,7 @@ export class Stack {
       await this.startService();
       if ((await fetch(new URL('/v1/trust-list', this.serviceUrl))).status === 404) await this.publishTrustList(1);
       await this.enroll();
+      for (const [kind, rows] of Object.entries(this.opts.feeds ?? {})) await this.importFeed(kind, rows);
       await this.openScanner();
       await this.startTerminal();
       return this;

@@ -5,6 +5,18 @@ import { join, resolve } from 'node:path';
 import { loadVenue, type Venue } from '../../terminal/src/venue/index.ts';
 import type { MintOptions } from '../issuer/mint.ts';
 import type { StackDevice } from './stack.ts';
+import { holderOfCode } from '../../terminal/src/protocol/index.ts';
+
+/** The holder of every accepted code the tests and screenshots mint, on the venues' access lists. */
+export const VISITOR = 'u-visitor-1';
+
+/** A venue's demo feeds for tests: the visitor and a campus student on its access list (docs/feeds.md). */
+export function feedsFor(v: Venue): Record<string, unknown[]> | undefined {
+  if (!v.access) return undefined;
+  const out: Record<string, unknown[]> = {};
+  for (const kind of v.access.lists) out[kind] = kind === 'access' ? [VISITOR, 'u-student-1'].map((sub) => ({ holder: holderOfCode('CN-44', sub) })) : [];
+  return out;
+}
 
 export const VENUES_DIR = resolve(import.meta.dirname, '..', '..', 'fixtures', 'venues');
 
@@ -32,10 +44,10 @@ export function venueDevices(venue: Venue, o: { statusPollMs?: number } = {}): S
 }
 
 /** Mint options for a code the venue takes: its first code input, with what it requires. */
-export function acceptedCode(v: Venue, keys: string, now: number): MintOptions | null {
+export function acceptedCode(v: Venue, keys: string, now: number, sub: string = VISITOR): MintOptions | null {
   const input = v.inputs.codes?.find((c) => c.type !== 'hcert');
   if (!input) return null;
-  const o: MintOptions = { keys, type: input.type, issuer: input.issuers?.[0] ?? 'CN-44', at: now };
+  const o: MintOptions = { keys, type: input.type, issuer: input.issuers?.[0] ?? 'CN-44', at: now, sub };
   if (v.scope) o.scope = [v.scope];
   if (input.type === 'health') o.health = v.health?.statuses[0] ?? 'green';
   const need = new Set(v.require?.attributes ?? []);

@@ -17,7 +17,11 @@ import {
   HEADER_TIME,
   MAX_REQUEST_AGE_MS,
   bodyHash,
+  checkFeedCsv,
+  checkFeedRows,
+  describeProblems,
   openSealed,
+  type FeedKind,
   signingInput,
   type Heartbeat,
   type Sealed,
@@ -226,7 +230,7 @@ export function buildApp(opts: AppOptions): FastifyInstance {
       done(new ServiceError('YSS_SYNC_INVALID_BODY', 'not valid JSON'), undefined);
     }
   });
-  app.addContentTypeParser(['text/plain', 'application/jose'], { parseAs: 'buffer' }, (req, body, done) => {
+  app.addContentTypeParser(['text/plain', 'application/jose', 'text/csv'], { parseAs: 'buffer' }, (req, body, done) => {
     req.rawBody = body as Buffer;
     done(null, req.routeOptions.config.auth === 'terminal' ? UNPARSED : (body as Buffer).toString('utf8'));
   });
@@ -504,6 +508,8 @@ export function buildApp(opts: AppOptions): FastifyInstance {
         const id = `t-${randomBytes(6).toString('hex')}`;
         const code = randomBytes(15).toString('base64url');
         await storage.createTerminal(id, name, sha256(code), now());
+        const venue = (req.body as { venue?: string } | null)?.venue;
+        if (venue) await storage.setTerminalVenue(id, venue);
         return { terminal_id: id, enrollment_code: code, seal_key: Buffer.from(opts.sealKeys.publicKey).toString('base64url') };
       },
     );
@@ -612,6 +618,72 @@ export function buildApp(opts: AppOptions): FastifyInstance {
       if (!opts.audit) throw new ServiceError('YSS_SYNC_NOT_FOUND', 'unseal audit');
       return opts.audit.read(Number((req.query as { limit?: string }).limit ?? 100));
     });
+
+    // Venue data feeds (docs/feeds.md): operators import, terminals of the venue pull snapshots.
+    const venueSalt = (venue: string) => storage.venueSalt(venue, randomBytes(16).toString('base64url'), now());
+
+    app.put(
+      '/admin/terminals/:id/venue',
+      { ...operatorRoute, schema: { params: S.idParams, body: S.terminalVenueBody, response: { 200: S.terminalVenueReply, ...S.errorReplies } } },
+      async (req) => {
+        const { id } = req.params as { id: string };
+        const { venue } = req.body as { venue: string };
+        if (!(await storage.getTerminal(id))) throw new ServiceError('YSS_SYNC_NOT_FOUND', `terminal ${id}`);
+        await storage.setTerminalVenue(id, venue);
+        req.log.info({ terminal_id: id, venue }, 'terminal bound to a venue');
+        return { terminal_id: id, venue };
+      },
+    );
+
+    app.get(
+      '/admin/venues/:venue',
+      { ...operatorRoute, schema: { params: S.venueParams, response: { 200: S.venueFeedsReply, ...S.errorReplies } } },
+      async (req) => {
+        const { venue } = req.params as { venue: string };
+        return { venue, salt: await venueSalt(venue), feeds: await storage.venueFeeds(venue) };
+      },
+    );
+
+    app.put(
+      '/admin/venues/:venue/feeds/:kind',
+      { ...operatorRoute, schema: { params: S.feedParams, response: { 200: S.feedPublished, ...S.errorReplies } } },
+      async (req) => {
+        const { venue, kind } = req.params as { venue: string; kind: FeedKind };
+        const csv = String(req.headers['content-type'] ?? '').startsWith('text/csv');
+        if (csv && typeof req.body !== 'string') throw new ServiceError('YSS_SYNC_FEED_INVALID', 'empty CSV');
+        const r = csv ? checkFeedCsv(kind, req.body as string) : checkFeedRows(kind, req.body);
+        if (!r.ok) throw new ServiceError('YSS_SYNC_FEED_INVALID', `${r.count} problem${r.count === 1 ? '' : 's'}: ${describeProblems(r.problems, r.count)}`);
+        await venueSalt(venue);
+        const at = now();
+        const version = await storage.publishFeed(venue, kind, JSON.stringify(r.rows), r.rows.length, at);
+        req.log.info({ venue, kind, version, rows: r.rows.length, operator: req.operator!.name }, 'feed published');
+        return { venue, kind, version, rows: r.rows.length, published_at: at };
+      },
+    );
+
+    app.get(
+      '/v1/feeds/:kind',
+      {
+        ...terminalRoute,
+        schema: { params: S.feedKindParams, headers: { type: 'object', properties: { 'if-none-match': { type: 'string', maxLength: 128 } } }, response: { 200: S.feedSnapshot, 304: { type: 'null' }, ...S.errorReplies } },
+      },
+      async (req, reply) => {
+        const { kind } = req.params as { kind: FeedKind };
+        const venue = await storage.terminalVenue(req.terminal!.id);
+        if (!venue) throw new ServiceError('YSS_SYNC_FEED_NO_VENUE', req.terminal!.id);
+        const head = await storage.feedHead(venue, kind);
+        if (!head) throw new ServiceError('YSS_SYNC_NOT_FOUND', `${kind} feed of venue ${venue}`);
+        const etag = `"f-${venue}-${kind}-${head.version}"`;
+        void reply.header('etag', etag).header('cache-control', 'no-cache');
+        if (req.headers['if-none-match'] === etag) return reply.status(304).send();
+        const rows = await storage.feedRows(venue, kind, head.version);
+        if (rows === null) throw new ServiceError('YSS_SYNC_NOT_FOUND', `${kind} feed of venue ${venue}`);
+        const salt = await venueSalt(venue);
+        // The stored rows are spliced in as stored: a 100,000-row feed is not parsed and serialized again.
+        const text = `{"format":"yss-feed/1","venue":${JSON.stringify(venue)},"kind":${JSON.stringify(kind)},"version":${head.version},"published_at":${head.published_at},"salt":${JSON.stringify(salt)},"rows":${rows}}`;
+        return reply.type('application/json; charset=utf-8').send(text);
+      },
+    );
 
     app.put(
       '/admin/trust-list',

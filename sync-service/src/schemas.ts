@@ -111,6 +111,16 @@ export const heartbeat = {
     },
     trust_sequence: nullableInt,
     clock_drift_s: { type: 'integer' },
+    feeds: {
+      type: 'array',
+      maxItems: 16,
+      items: {
+        type: 'object',
+        required: ['kind', 'version', 'age_s'],
+        additionalProperties: false,
+        properties: { kind: { type: 'string', maxLength: 32 }, version: nullableInt, age_s: nullableInt },
+      },
+    },
   },
 } as const;
 
@@ -139,9 +149,32 @@ export const enrollReply = {
   properties: { terminal_id: { type: 'string' }, server_time: { type: 'integer' } },
 } as const;
 
+/** A venue's name, as in its venue file (`name`). */
+export const venueName = { type: 'string', pattern: '^[a-z][a-z0-9-]{0,39}$' } as const;
+
 export const createTerminalBody = {
-  anyOf: [{ type: 'null' }, { type: 'object', additionalProperties: false, properties: { name: { type: 'string', minLength: 1, maxLength: 128 } } }],
+  anyOf: [{ type: 'null' }, { type: 'object', additionalProperties: false, properties: { name: { type: 'string', minLength: 1, maxLength: 128 }, venue: venueName } }],
 } as const;
+
+export const venueParams = { type: 'object', required: ['venue'], properties: { venue: venueName } } as const;
+export const feedParams = { type: 'object', required: ['venue', 'kind'], properties: { venue: venueName, kind: { enum: ['access', 'bookings', 'roster', 'appointments'] } } } as const;
+export const feedKindParams = { type: 'object', required: ['kind'], properties: { kind: { enum: ['access', 'bookings', 'roster', 'appointments'] } } } as const;
+export const terminalVenueBody = { type: 'object', required: ['venue'], additionalProperties: false, properties: { venue: venueName } } as const;
+export const terminalVenueReply = { type: 'object', required: ['terminal_id', 'venue'], properties: { terminal_id: { type: 'string' }, venue: { type: 'string' } } } as const;
+
+const feedHead = {
+  type: 'object',
+  required: ['venue', 'kind', 'version', 'rows', 'published_at'],
+  properties: { venue: { type: 'string' }, kind: { type: 'string' }, version: { type: 'integer' }, rows: { type: 'integer' }, published_at: { type: 'integer' } },
+} as const;
+export const feedPublished = feedHead;
+export const venueFeedsReply = {
+  type: 'object',
+  required: ['venue', 'salt', 'feeds'],
+  properties: { venue: { type: 'string' }, salt: { type: 'string' }, feeds: { type: 'array', items: feedHead } },
+} as const;
+/** A feed snapshot is sent as the JSON text it was built as (the stored rows are not parsed again). */
+export const feedSnapshot = { type: 'string' } as const;
 
 export const createTerminalReply = {
   type: 'object',

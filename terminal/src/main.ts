@@ -10,6 +10,7 @@ import { openDatabase } from './db/index.ts';
 import { CameraScanner, createDevice, DeviceRegistry, type AnyDevice } from './devices/index.ts';
 import { checkChain, describeStartError, UploadedMarkKeeper } from './data-guard.ts';
 import { lockDataDir } from './data-lock.ts';
+import { feedHealth, FeedStore, PassageStore, venueFeedKinds } from './feeds/index.ts';
 import { createLogger } from './log.ts';
 import { Sealer } from './protocol/index.ts';
 import { HallNumbers, Queue, TicketCounter } from './queue/index.ts';
@@ -84,6 +85,9 @@ async function startLocked(config: Readonly<TerminalConfig>, opts: TerminalOptio
   const hallNumbers = hallCategories.length
     ? new HallNumbers(db, { hall: venue.name, categories: hallCategories, today: () => localDay(clock.now()), log: log.child({ component: 'hall-numbers' }) })
     : null;
+  const feedStore = new FeedStore(db);
+  const passages = new PassageStore(db);
+  const feedKinds = venueFeedKinds(venue);
   const sealer = config.sync ? new Sealer(Buffer.from(config.sync.seal_key, 'base64url')) : null;
   const stays = venue.stay ? new StayStore(db) : undefined;
   if (!sealer) log.warn('no sync service configured: personal data from readings is not kept');
@@ -96,7 +100,7 @@ async function startLocked(config: Readonly<TerminalConfig>, opts: TerminalOptio
   const publish = (m: EventMessage) => api?.broadcast(m);
   const identity = config.sync ? loadOrCreateIdentity(config.data_dir) : null;
   const health = () =>
-    healthOf({ version: VERSION, venue, terminalId: () => identity?.terminalId ?? null, clock, trust, devices, queue, sync: () => sync?.health ?? null, hallNumbers });
+    healthOf({ version: VERSION, venue, terminalId: () => identity?.terminalId ?? null, clock, trust, devices, queue, sync: () => sync?.health ?? null, hallNumbers, feeds: () => feedHealth(feedStore, venue, clock.wallMs()) });
   const metrics = createTerminalMetrics(health);
 
   const effects = new Effects({ devices, venue: venue.name, title: config.name, queue, clock, log: log.child({ component: 'effects' }), committed: () => sync?.poke() });
@@ -110,6 +114,7 @@ async function startLocked(config: Readonly<TerminalConfig>, opts: TerminalOptio
     queue,
     tickets,
     hallNumbers,
+    feeds: { store: feedStore, passages },
     sealer,
     clock,
     skew: config.skew_s,
@@ -156,6 +161,19 @@ async function startLocked(config: Readonly<TerminalConfig>, opts: TerminalOptio
         if (r.status === 'refused') log.error({ reason: r.reason, message: r.message }, 'trust list from the service refused');
         else if (r.status === 'installed') log.info({ sequence: r.sequence }, 'trust list installed');
       },
+      feeds: {
+        kinds: feedKinds,
+        etag: (kind) => feedStore.meta(kind as never)?.etag ?? null,
+        install: async (kind, text, etag) => {
+          const r = await feedStore.install(text, { venue: venue.name, etag, at: clock.wallMs() });
+          if (r.status === 'refused') log.error({ kind, reason: r.reason }, 'venue feed from the service refused');
+          else if (r.status === 'installed') log.info({ kind, version: r.version, rows: r.rows }, 'venue feed installed');
+        },
+        unchanged: (kind) => {
+          const m = feedStore.meta(kind as never);
+          if (m) feedStore.checked(m.kind, m.version, clock.wallMs());
+        },
+      },
       observeServerTime: (ms) => clock.observe(Math.floor(ms / 1000), 'server'),
       onError: metrics.countSyncError,
       heartbeat: () => heartbeatOf(health()),
@@ -176,7 +194,8 @@ async function startLocked(config: Readonly<TerminalConfig>, opts: TerminalOptio
       more: (app, guards) => stayRoutes(app, guards, desk),
       feeds: () => {
         const t = trust.health(clock.now());
-        return [{ name: 'trust-list', version: t.sequence, updated_at: t.issued_at === null ? null : t.issued_at * 1000 }];
+        const venueFeeds = feedHealth(feedStore, venue, clock.wallMs()).map((f) => ({ name: `feed:${f.kind}`, version: f.version, updated_at: f.checked_at }));
+        return [{ name: 'trust-list', version: t.sequence, updated_at: t.issued_at === null ? null : t.issued_at * 1000 }, ...venueFeeds];
       },
       now: () => clock.wallMs(),
     });
@@ -209,6 +228,7 @@ async function startLocked(config: Readonly<TerminalConfig>, opts: TerminalOptio
     persons.prune(now);
     pending.prune(now);
     stays?.prune(now);
+    passages.prune(localDay(now), now - Math.max(venue.access?.anti_passback_s ?? 0, 86_400));
   } });
   log.info({ url, venue: venue.name, devices: devices.all.length }, 'listening');
 

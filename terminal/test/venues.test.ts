@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { mintCode, type MintOptions } from '../../scripts/issuer/mint.ts';
 import { EventFeed, Stack, waitFor } from '../../scripts/lib/stack.ts';
-import { acceptedCode, loadShippedVenue, venueDevices, VENUES_DIR } from '../../scripts/lib/venue-devices.ts';
+import { acceptedCode, feedsFor, loadShippedVenue, venueDevices, VENUES_DIR } from '../../scripts/lib/venue-devices.ts';
 import { IdCardSim, MrzSim, PrinterSim, RelaySim } from '../../scripts/sim/index.ts';
 import type { Health, VerdictMessage } from '../src/api/index.ts';
 
@@ -50,8 +50,8 @@ const REFUSALS: Record<string, { what: string; reason: string; codes(keys: strin
   hospital: { what: 'a personal code without the check-in authorization', reason: 'authorization_required', codes: (keys, at) => [{ keys, at, name: '陈大文' }] },
   'museum-gate': { what: 'a health code', reason: 'type_not_allowed', codes: (keys, at) => [{ keys, at, health: 'green' }] },
   'campus-gate': {
-    what: 'a second fresh code of the same person within a minute',
-    reason: 'replayed',
+    what: 'a second fresh code of the same person within a minute (anti-passback)',
+    reason: 'anti_passback',
     codes: (keys, at) => [
       { keys, at, sub: 'u-student-1' },
       { keys, at, sub: 'u-student-1' },
@@ -87,7 +87,7 @@ for (const name of venueNames) {
     before(async () => {
       const dir = mkdtempSync(join(tmpdir(), `yss-venue-${name}-`));
       const driven = venue.hours ? { ...venue, hours: [{ days: [1, 2, 3, 4, 5, 6, 7], from: '00:00', to: '24:00' }] } : name;
-      const stack = await new Stack({ dir, venue: driven, devices: venueDevices(venue, { statusPollMs: 0 }) }).start();
+      const stack = await new Stack({ dir, venue: driven, devices: venueDevices(venue, { statusPollMs: 0 }), feeds: feedsFor(venue) }).start();
       site = { dir, stack, feed: await EventFeed.open(stack.kioskUrl) };
       const peer = (id: string) => stack.peers[id]!;
       if (venue.inputs.idcard) site.idcard = await IdCardSim.open(peer('idcard-1'));
@@ -96,9 +96,10 @@ for (const name of venueNames) {
       if (stack.peers['relay-1']) site.relay = await RelaySim.open(peer('relay-1'));
       await waitFor(async () => {
         const h = (await (await fetch(new URL('/api/health', stack.kioskUrl))).json()) as Health;
-        // A hall ticket machine also waits for its first block of numbers from the hall's allocator.
-        return h.devices.every((d) => d.state === 'connected') && Object.values(h.hall_numbers?.held ?? {}).every((n) => n > 0);
-      }, 20_000, 50, 'every device to connect (and the first numbers)');
+        // A hall ticket machine also waits for its first block of numbers from the hall's allocator;
+        // a venue deciding from data feeds, for its feeds (docs/feeds.md).
+        return h.devices.every((d) => d.state === 'connected') && Object.values(h.hall_numbers?.held ?? {}).every((n) => n > 0) && h.feeds.every((f) => f.version !== null);
+      }, 20_000, 50, 'every device to connect (and the first numbers, and the feeds)');
     });
 
     after(async () => {

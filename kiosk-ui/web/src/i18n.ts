@@ -41,9 +41,17 @@ export const REASONS = {
   outside_hours: true,
   numbers_unavailable: true,
   daily_cap_reached: true,
+  not_on_list: true,
+  access_not_yet_valid: true,
+  access_expired: true,
+  wrong_slot: true,
+  slot_full: true,
+  day_full: true,
+  anti_passback: true,
+  feed_too_old: true,
 } as const satisfies Record<Reason, true>;
 
-/** Every fixed degraded code, checked both ways by the compiler like REASONS; `device_<id>` is one more. */
+/** Every fixed degraded code, checked both ways by the compiler like REASONS; `device_<id>` and `feed_<kind>` are more. */
 export const DEGRADED = {
   no_trust_list: true,
   trust_list_stale: true,
@@ -60,6 +68,7 @@ export const DEGRADED = {
 /** Staff words for one degraded code; a code from a newer daemon is shown as it is. */
 export function degradedText(lang: Lang, code: Degraded): string {
   if (code.startsWith('device_')) return t(lang, 'degraded.device', { id: code.slice('device_'.length) });
+  if (code.startsWith('feed_')) return t(lang, 'degraded.feed', { kind: code.slice('feed_'.length) });
   if (Object.hasOwn(DEGRADED, code)) return t(lang, `degraded.${code as FixedDegraded}`);
   return t(lang, 'degraded.unknown', { code });
 }

@@ -23,6 +23,7 @@ export function baseHealth(over: Partial<Health> = {}): Health {
     venue: { name: 'hall', kind: 'kiosk', title: { 'zh-CN': '政务服务大厅取号', 'zh-HK': '政務服務大廳取號', en: 'Service hall: take a number' }, clear_after_s: 15 },
     devices: [{ id: 'scanner-1', role: 'scanner', kind: 'serial-scanner', state: 'connected', path: '/dev/ttyACM0', detail: null, last_reading_at: null }],
     trust: { sequence: 42, issued_at: Math.floor(now / 1000) - 3600, expires_at: Math.floor(now / 1000) + 86_400, stale: false },
+    feeds: [],
     queue: { backlog: 3, oldest_unsent_age_s: 95, last_seq: 120, bytes: 48_000, max_bytes: 512 * 1024 * 1024, dropped_total: 0, over_quota: false },
     sync: { state: 'idle', last_success_at: now - 30_000, last_error: null, acked_seq: 117 },
     clock: { wall: now, trusted: now, drift_s: 0 },

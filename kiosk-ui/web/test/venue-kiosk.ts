@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { mintCode } from '../../../scripts/issuer/mint.ts';
 import { EventFeed, Stack, waitFor } from '../../../scripts/lib/stack.ts';
-import { acceptedCode, loadShippedVenue, venueDevices, VENUES_DIR } from '../../../scripts/lib/venue-devices.ts';
+import { acceptedCode, feedsFor, loadShippedVenue, venueDevices, VENUES_DIR } from '../../../scripts/lib/venue-devices.ts';
 import { IdCardSim, PrinterSim, RelaySim } from '../../../scripts/sim/index.ts';
 import type { Health } from '../../../terminal/src/api/index.ts';
 import { axe, openKiosk, pageErrors } from './browser.ts';
@@ -76,7 +76,7 @@ export async function showVenue(browser: Browser, name: string, each: (shown: Sh
   const venue = loadShippedVenue(name);
   const dir = mkdtempSync(join(tmpdir(), `yss-venue-kiosk-${name}-`));
   const driven = venue.hours ? { ...venue, hours: [{ days: [1, 2, 3, 4, 5, 6, 7], from: '00:00', to: '24:00' }] } : name;
-  const stack = new Stack({ dir, venue: driven, devices: venueDevices(venue, { statusPollMs: 0 }) });
+  const stack = new Stack({ dir, venue: driven, devices: venueDevices(venue, { statusPollMs: 0 }), feeds: feedsFor(venue) });
   const closers: (() => Promise<unknown>)[] = [];
   const errors: string[] = [];
   try {
@@ -96,8 +96,9 @@ export async function showVenue(browser: Browser, name: string, each: (shown: Sh
     }
     await waitFor(async () => {
       const h = (await (await fetch(new URL('/api/health', stack.kioskUrl))).json()) as Health;
-      return h.devices.every((d) => d.state === 'connected');
-    }, 20_000, 50, 'every device to connect');
+      // A hall machine also waits for its first numbers, a venue deciding from feeds for its feeds.
+      return h.devices.every((d) => d.state === 'connected') && Object.values(h.hall_numbers?.held ?? {}).every((n) => n > 0) && h.feeds.every((f) => f.version !== null);
+    }, 20_000, 50, 'every device to connect (and the first numbers, and the feeds)');
 
     const pages: [Orientation, Page][] = [];
     for (const o of VIEWPORTS) {

@@ -99,12 +99,34 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (hall, category, day)
   );
   `,
+  // 5: venue data feeds (docs/feeds.md): each venue's salt, the published versions, terminal bindings.
+  `
+  CREATE TABLE venues (
+    name TEXT PRIMARY KEY,
+    salt TEXT NOT NULL,
+    created_at BIGINT NOT NULL
+  );
+  CREATE TABLE feeds (
+    venue TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    version BIGINT NOT NULL,
+    row_count BIGINT NOT NULL,
+    rows_json TEXT NOT NULL,
+    published_at BIGINT NOT NULL,
+    PRIMARY KEY (venue, kind, version)
+  );
+  CREATE TABLE terminal_venues (
+    terminal_id TEXT PRIMARY KEY,
+    venue TEXT NOT NULL
+  );
+  `,
 ];
 
-/** Advisory lock keys (arbitrary, fixed): one for migrations, one for partition changes, one for publishing. */
+/** Advisory lock keys (arbitrary, fixed): one for migrations, one for partition changes, one for publishing trust lists, one for publishing feeds. */
 export const LOCK_MIGRATE = 0x7973_0001;
 export const LOCK_PARTITIONS = 0x7973_0002;
 export const LOCK_PUBLISH = 0x7973_0003;
+export const LOCK_FEEDS = 0x7973_0004;
 
 export async function migrate(client: pg.ClientBase): Promise<number> {
   await client.query('BEGIN');

@@ -13,10 +13,10 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { contentHashOfJson, eventHash, GENESIS_HASH, type Heartbeat, type WireEvent } from '../../../terminal/src/protocol/index.ts';
 import { ServiceError } from '../errors.ts';
-import { ensurePartitions, LOCK_PUBLISH, migrate } from './pg-schema.ts';
+import { ensurePartitions, LOCK_FEEDS, LOCK_PUBLISH, migrate } from './pg-schema.ts';
 import { activityOf, type ResetRecord, type VenueHour } from './activity.ts';
 import { ALLOCATE_SQL, liveCount, RATE_HIT_SQL, RATE_READ_SQL, RATE_WINDOW_MAX_MS } from './rate-sql.ts';
-import type { IngestResult, NumberBlock, Storage, StoredEvent, TerminalRecord } from './types.ts';
+import { FEED_KEEP_VERSIONS, type FeedHead, type IngestResult, type NumberBlock, type Storage, type StoredEvent, type TerminalRecord } from './types.ts';
 
 export interface PgStorageOptions {
   /** libpq-style connection string, e.g. postgresql://yss@db-1:5432/yss. */
@@ -320,6 +320,49 @@ export class PgStorage implements Storage {
 
   async trustList(): Promise<{ jws: string; sequence: number; published_at: number } | null> {
     return (await this.pool.query<{ jws: string; sequence: number; published_at: number }>('SELECT jws, sequence, published_at FROM trust_lists ORDER BY sequence DESC LIMIT 1')).rows[0] ?? null;
+  }
+
+  async venueSalt(venue: string, fresh: string, now: number): Promise<string> {
+    await this.pool.query('INSERT INTO venues (name, salt, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [venue, fresh, now]);
+    return (await this.pool.query<{ salt: string }>('SELECT salt FROM venues WHERE name = $1', [venue])).rows[0]!.salt;
+  }
+
+  async publishFeed(venue: string, kind: string, rowsJson: string, rows: number, now: number): Promise<number> {
+    // Nodes importing at once are serialized: each import gets its own next version.
+    return this.tx(async (c) => {
+      await c.query('SELECT pg_advisory_xact_lock($1)', [LOCK_FEEDS]);
+      const last = (await c.query<{ v: number | null }>('SELECT max(version) AS v FROM feeds WHERE venue = $1 AND kind = $2', [venue, kind])).rows[0]?.v ?? 0;
+      const version = last + 1;
+      await c.query('INSERT INTO feeds (venue, kind, version, row_count, rows_json, published_at) VALUES ($1, $2, $3, $4, $5, $6)', [venue, kind, version, rows, rowsJson, now]);
+      await c.query('DELETE FROM feeds WHERE venue = $1 AND kind = $2 AND version <= $3', [venue, kind, version - FEED_KEEP_VERSIONS]);
+      return version;
+    });
+  }
+
+  async feedHead(venue: string, kind: string): Promise<FeedHead | null> {
+    const r = await this.pool.query<FeedHead>('SELECT venue, kind, version, row_count AS rows, published_at FROM feeds WHERE venue = $1 AND kind = $2 ORDER BY version DESC LIMIT 1', [venue, kind]);
+    return r.rows[0] ?? null;
+  }
+
+  async feedRows(venue: string, kind: string, version: number): Promise<string | null> {
+    const r = await this.pool.query<{ rows_json: string }>('SELECT rows_json FROM feeds WHERE venue = $1 AND kind = $2 AND version = $3', [venue, kind, version]);
+    return r.rows[0]?.rows_json ?? null;
+  }
+
+  async venueFeeds(venue: string): Promise<FeedHead[]> {
+    const r = await this.pool.query<FeedHead>(
+      'SELECT f.venue, f.kind, f.version, f.row_count AS rows, f.published_at FROM feeds f WHERE f.venue = $1 AND f.version = (SELECT max(version) FROM feeds g WHERE g.venue = f.venue AND g.kind = f.kind) ORDER BY f.kind',
+      [venue],
+    );
+    return r.rows;
+  }
+
+  async setTerminalVenue(terminalId: string, venue: string): Promise<void> {
+    await this.pool.query('INSERT INTO terminal_venues (terminal_id, venue) VALUES ($1, $2) ON CONFLICT (terminal_id) DO UPDATE SET venue = excluded.venue', [terminalId, venue]);
+  }
+
+  async terminalVenue(terminalId: string): Promise<string | null> {
+    return (await this.pool.query<{ venue: string }>('SELECT venue FROM terminal_venues WHERE terminal_id = $1', [terminalId])).rows[0]?.venue ?? null;
   }
 
   async rateHit(key: string, windowMs: number, now: number): Promise<{ count: number; resetAt: number }> {

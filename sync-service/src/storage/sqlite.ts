@@ -9,7 +9,7 @@ import { contentHashOfJson, eventHash, GENESIS_HASH, type Heartbeat, type WireEv
 import { ServiceError } from '../errors.ts';
 import { activityOf, type ResetRecord, type VenueHour } from './activity.ts';
 import { ALLOCATE_SQL, liveCount, RATE_HIT_SQL, RATE_READ_SQL, RATE_WINDOW_MAX_MS } from './rate-sql.ts';
-import type { IngestResult, NumberBlock, Storage, StoredEvent, TerminalRecord } from './types.ts';
+import { FEED_KEEP_VERSIONS, type FeedHead, type IngestResult, type NumberBlock, type Storage, type StoredEvent, type TerminalRecord } from './types.ts';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS terminals (
@@ -80,6 +80,24 @@ CREATE TABLE IF NOT EXISTS trust_lists (
   jws TEXT NOT NULL,
   published_at BIGINT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS venues (
+  name TEXT PRIMARY KEY,
+  salt TEXT NOT NULL,
+  created_at BIGINT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS feeds (
+  venue TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  version BIGINT NOT NULL,
+  row_count BIGINT NOT NULL,
+  rows_json TEXT NOT NULL,
+  published_at BIGINT NOT NULL,
+  PRIMARY KEY (venue, kind, version)
+);
+CREATE TABLE IF NOT EXISTS terminal_venues (
+  terminal_id TEXT PRIMARY KEY,
+  venue TEXT NOT NULL
+);
 `;
 
 const TERMINAL_COLS = 'id, name, public_key, status, created_at, head_seq, head_hash, head_at, last_heartbeat_at, heartbeat';
@@ -138,6 +156,17 @@ export class SqliteStorage implements Storage {
       countFor: d.prepare('SELECT count(*) FROM events WHERE terminal_id = ?').pluck(),
       publish: d.prepare('INSERT INTO trust_lists (sequence, jws, published_at) VALUES (?, ?, ?)'),
       trustList: d.prepare('SELECT jws, sequence, published_at FROM trust_lists ORDER BY sequence DESC LIMIT 1'),
+      saltInsert: d.prepare('INSERT INTO venues (name, salt, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING'),
+      salt: d.prepare('SELECT salt FROM venues WHERE name = ?').pluck(),
+      feedHead: d.prepare('SELECT venue, kind, version, row_count AS rows, published_at FROM feeds WHERE venue = ? AND kind = ? ORDER BY version DESC LIMIT 1'),
+      feedRows: d.prepare('SELECT rows_json FROM feeds WHERE venue = ? AND kind = ? AND version = ?').pluck(),
+      feedInsert: d.prepare('INSERT INTO feeds (venue, kind, version, row_count, rows_json, published_at) VALUES (?, ?, ?, ?, ?, ?)'),
+      feedPrune: d.prepare('DELETE FROM feeds WHERE venue = ? AND kind = ? AND version <= ?'),
+      venueFeeds: d.prepare(
+        'SELECT f.venue, f.kind, f.version, f.row_count AS rows, f.published_at FROM feeds f WHERE f.venue = ? AND f.version = (SELECT max(version) FROM feeds g WHERE g.venue = f.venue AND g.kind = f.kind) ORDER BY f.kind',
+      ),
+      setVenue: d.prepare('INSERT INTO terminal_venues (terminal_id, venue) VALUES (?, ?) ON CONFLICT (terminal_id) DO UPDATE SET venue = excluded.venue'),
+      venueOf: d.prepare('SELECT venue FROM terminal_venues WHERE terminal_id = ?').pluck(),
       rateHit: d.prepare(RATE_HIT_SQL.replace(/\$(\d)/g, (_, n: string) => `@p${n}`)),
       rateRead: d.prepare(RATE_READ_SQL.replace('$1', '?')),
       addHour: d.prepare('INSERT INTO event_hours (terminal_id, venue, hour, count) VALUES (?, ?, ?, ?) ON CONFLICT (terminal_id, hour, venue) DO UPDATE SET count = event_hours.count + excluded.count'),
@@ -276,6 +305,43 @@ export class SqliteStorage implements Storage {
 
   async trustList(): Promise<{ jws: string; sequence: number; published_at: number } | null> {
     return (this.stmts.trustList.get() as { jws: string; sequence: number; published_at: number } | undefined) ?? null;
+  }
+
+  async venueSalt(venue: string, fresh: string, now: number): Promise<string> {
+    this.stmts.saltInsert.run(venue, fresh, now);
+    return this.stmts.salt.get(venue) as string;
+  }
+
+  async publishFeed(venue: string, kind: string, rowsJson: string, rows: number, now: number): Promise<number> {
+    return this.db
+      .transaction(() => {
+        const head = this.stmts.feedHead.get(venue, kind) as FeedHead | undefined;
+        const version = (head?.version ?? 0) + 1;
+        this.stmts.feedInsert.run(venue, kind, version, rows, rowsJson, now);
+        this.stmts.feedPrune.run(venue, kind, version - FEED_KEEP_VERSIONS);
+        return version;
+      })
+      .immediate();
+  }
+
+  async feedHead(venue: string, kind: string): Promise<FeedHead | null> {
+    return (this.stmts.feedHead.get(venue, kind) as FeedHead | undefined) ?? null;
+  }
+
+  async feedRows(venue: string, kind: string, version: number): Promise<string | null> {
+    return (this.stmts.feedRows.get(venue, kind, version) as string | undefined) ?? null;
+  }
+
+  async venueFeeds(venue: string): Promise<FeedHead[]> {
+    return this.stmts.venueFeeds.all(venue) as FeedHead[];
+  }
+
+  async setTerminalVenue(terminalId: string, venue: string): Promise<void> {
+    this.stmts.setVenue.run(terminalId, venue);
+  }
+
+  async terminalVenue(terminalId: string): Promise<string | null> {
+    return (this.stmts.venueOf.get(terminalId) as string | undefined) ?? null;
   }
 
   async rateHit(key: string, windowMs: number, now: number): Promise<{ count: number; resetAt: number }> {

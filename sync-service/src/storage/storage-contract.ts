@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { eventHash, GENESIS_HASH, type WireEvent } from '../../../terminal/src/protocol/index.ts';
-import type { Storage } from './types.ts';
+import { FEED_KEEP_VERSIONS, type Storage } from './types.ts';
 
 function chain(n: number, from = 1, prev = GENESIS_HASH, shape: (seq: number) => Partial<WireEvent> = () => ({})): WireEvent[] {
   const out: WireEvent[] = [];
@@ -207,5 +207,33 @@ export function storageContract(engine: string, open: () => Promise<{ storage: S
     const blocks = await Promise.all(Array.from({ length: 30 }, (_, i) => s.allocateNumbers('hall-1', 'A', '2026-12-01', 10, `t-${i % 3}`, 6)));
     const numbers = blocks.flatMap((b) => Array.from({ length: b.last - b.first + 1 }, (_, k) => b.first + k)).sort((a, b) => a - b);
     assert.deepEqual(numbers, Array.from({ length: 300 }, (_, i) => 26 + i), 'concurrent blocks tile the range: no overlap, no hole');
+  });
+
+  withStorage('a feed gets the next version per venue and kind, keeps the newest few, and serves any kept one', async (s) => {
+    assert.equal(await s.feedHead('museum', 'access'), null);
+    assert.equal(await s.publishFeed('museum', 'access', '[{"holder":"a"}]', 1, 10), 1);
+    assert.equal(await s.publishFeed('museum', 'access', '[]', 0, 11), 2);
+    assert.equal(await s.publishFeed('museum', 'bookings', '[1,2]', 2, 12), 1, 'kinds are apart');
+    assert.equal(await s.publishFeed('campus', 'access', '[]', 0, 13), 1, 'venues are apart');
+    assert.deepEqual(await s.feedHead('museum', 'access'), { venue: 'museum', kind: 'access', version: 2, rows: 0, published_at: 11 });
+    assert.equal(await s.feedRows('museum', 'access', 1), '[{"holder":"a"}]');
+    assert.deepEqual((await s.venueFeeds('museum')).map((f) => [f.kind, f.version, f.rows]), [['access', 2, 0], ['bookings', 1, 2]]);
+    for (let i = 0; i < FEED_KEEP_VERSIONS; i++) await s.publishFeed('museum', 'access', `[${i}]`, 1, 20 + i);
+    assert.equal(await s.feedRows('museum', 'access', 1), null, 'versions older than the kept ones are dropped');
+    assert.equal(await s.feedRows('museum', 'access', 2 + FEED_KEEP_VERSIONS), `[${FEED_KEEP_VERSIONS - 1}]`);
+  });
+
+  withStorage('imports of one feed at once each get their own version', async (s) => {
+    const versions = await Promise.all(Array.from({ length: 8 }, (_, i) => s.publishFeed('museum', 'bookings', `[${i}]`, 1, i)));
+    assert.deepEqual([...versions].sort((a, b) => a - b), [1, 2, 3, 4, 5, 6, 7, 8]);
+  });
+
+  withStorage('a venue keeps the salt it was first given, and a terminal the venue it was bound to last', async (s) => {
+    assert.equal(await s.venueSalt('museum', 'first', 1), 'first');
+    assert.equal(await s.venueSalt('museum', 'second', 2), 'first');
+    assert.equal(await s.terminalVenue('t-1'), null);
+    await s.setTerminalVenue('t-1', 'museum');
+    await s.setTerminalVenue('t-1', 'campus');
+    assert.equal(await s.terminalVenue('t-1'), 'campus');
   });
 }

@@ -29,6 +29,19 @@ export interface StoredEvent extends WireEvent {
   received_at: number;
 }
 
+/** One published version of a venue's feed, without its rows. */
+export interface FeedHead {
+  venue: string;
+  kind: string;
+  version: number;
+  /** How many rows it has. */
+  rows: number;
+  published_at: number;
+}
+
+/** Versions of a feed kept beside the newest (for a later delta; today terminals get snapshots). */
+export const FEED_KEEP_VERSIONS = 3;
+
 export interface IngestResult {
   acked_through: number;
   gap: { expected: number; got: number } | null;
@@ -77,6 +90,23 @@ export interface Storage {
   activity(since: number): Promise<VenueHour[]>;
   /** Every chain reset a terminal has uploaded, newest first. */
   resets(): Promise<ResetRecord[]>;
+  /** The venue's salt for document holders; `fresh` becomes it when the venue has none yet. */
+  venueSalt(venue: string, fresh: string, now: number): Promise<string>;
+  /**
+   * Stores `rowsJson` (the JSON array of a validated import) as the feed's next version, atomically
+   * (two nodes publishing at once get two versions), and drops versions older than the newest
+   * FEED_KEEP_VERSIONS. Returns the new version (1 for a first import).
+   */
+  publishFeed(venue: string, kind: string, rowsJson: string, rows: number, now: number): Promise<number>;
+  /** The newest version of a feed, or null when none was imported. */
+  feedHead(venue: string, kind: string): Promise<FeedHead | null>;
+  /** The rows (JSON array text) of one stored version, or null when it is not kept. */
+  feedRows(venue: string, kind: string, version: number): Promise<string | null>;
+  /** The newest version of each kind of a venue's feeds, by kind. */
+  venueFeeds(venue: string): Promise<FeedHead[]>;
+  /** Binds a terminal to the venue whose feeds it pulls (one venue per terminal). */
+  setTerminalVenue(terminalId: string, venue: string): Promise<void>;
+  terminalVenue(terminalId: string): Promise<string | null>;
   /**
    * Counts one hit on `key` in a fixed window of `windowMs` starting at its first hit, and
    * returns the count so far and when the window ends. Shared by every node on the database:

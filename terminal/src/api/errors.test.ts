@@ -18,6 +18,6 @@ test('docs/terminal-errors.md § API lists exactly the API catalog, in its order
 
 test('docs/api.md lists exactly the degraded codes health reports, in their order', () => {
   const rows = docTable(join(DOCS, 'api.md'), 'Degraded codes');
-  assert.deepEqual(rows.map((r) => r[0]), DEGRADED_CODES.map((c) => (c === 'device' ? 'device_<id>' : c)));
+  assert.deepEqual(rows.map((r) => r[0]), DEGRADED_CODES.map((c) => (c === 'device' ? 'device_<id>' : c === 'feed' ? 'feed_<kind>' : c)));
   for (const [code, meaning] of rows) assert.ok((meaning ?? '').length > 20, `${code} is explained`);
 });

@@ -13,6 +13,7 @@ const health: Health = {
   venue: { name: 'hotel', kind: 'desk', title: { 'zh-CN': '酒店前台', 'zh-HK': '酒店前台', en: 'Hotel front desk' }, clear_after_s: 15 },
   devices: [],
   trust: { sequence: 7, issued_at: 1, expires_at: 2, stale: false },
+  feeds: [],
   queue: { backlog: 0, oldest_unsent_age_s: null, last_seq: 5, bytes: 1200, max_bytes: 1_000_000, dropped_total: 0, over_quota: false },
   sync: { state: 'idle', last_success_at: null, last_error: null, acked_seq: 5 },
   clock: { wall: 0, trusted: 0, drift_s: 0 },

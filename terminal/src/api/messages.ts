@@ -8,6 +8,7 @@ import type { HallNumbersHealth, QueueStats } from '../queue/index.ts';
 import type { Display, Effect, Reason, Source } from '../scenarios/index.ts';
 import type { SyncHealth } from '../sync/index.ts';
 import type { TrustHealth } from '../trust/index.ts';
+import type { FeedHealth } from '../feeds/index.ts';
 import type { Localized, Words } from '../venue/index.ts';
 
 export type { Degraded, FixedDegraded } from './degraded.ts';
@@ -16,6 +17,7 @@ export type { QueueStats } from '../queue/index.ts';
 export type { Display, Effect, Reason, Source } from '../scenarios/index.ts';
 export type { SyncHealth } from '../sync/index.ts';
 export type { TrustHealth } from '../trust/index.ts';
+export type { FeedHealth } from '../feeds/index.ts';
 
 export interface Health {
   status: 'ok' | 'degraded';
@@ -29,6 +31,8 @@ export interface Health {
   venue: { name: string; kind: 'desk' | 'kiosk' | 'gate'; title: Localized; clear_after_s: number };
   devices: DeviceHealth[];
   trust: TrustHealth;
+  /** The venue's data feeds held (docs/feeds.md); empty for a venue without any. */
+  feeds: FeedHealth[];
   queue: QueueStats;
   sync: SyncHealth;
   clock: { wall: number; trusted: number; drift_s: number };

@@ -16,6 +16,7 @@ const health = (over: Partial<Health> = {}): Health => ({
     { id: 'idcard-1', role: 'idcard', kind: 'serial-idcard', state: 'disconnected', path: null, detail: 'unplugged', last_reading_at: null },
   ],
   trust: { sequence: 4, issued_at: 1, expires_at: 2, stale: true },
+  feeds: [],
   queue: { backlog: 12, oldest_unsent_age_s: 95, last_seq: 40, bytes: 0, max_bytes: 1, dropped_total: 0, over_quota: false },
   sync: { state: 'offline', last_success_at: null, last_error: 'YSS_SYNC_NETWORK: down', acked_seq: 28 },
   clock: { wall: 0, trusted: 0, drift_s: -3 },

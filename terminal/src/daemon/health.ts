@@ -2,6 +2,7 @@
 // heartbeats carry. `degraded` lists stable codes (docs/api.md) so staff see why at a glance.
 import type { Degraded, Health } from '../api/index.ts';
 import type { DeviceRegistry } from '../devices/index.ts';
+import type { FeedHealth } from '../feeds/index.ts';
 import type { Heartbeat } from '../protocol/index.ts';
 import type { HallNumbers, Queue } from '../queue/index.ts';
 import type { SyncHealth } from '../sync/index.ts';
@@ -23,6 +24,8 @@ export interface HealthSources {
   sync(): SyncHealth | null;
   /** The hall's shared numbers, when the venue numbers tickets by the hall. */
   hallNumbers?: HallNumbers | null;
+  /** The venue's data feeds held; default none. */
+  feeds?(): FeedHealth[];
 }
 
 export function healthOf(s: HealthSources): Health {
@@ -34,6 +37,8 @@ export function healthOf(s: HealthSources): Health {
   if (st.untrusted) degraded.push('clock_untrusted');
   const devices = s.devices.all.map((d) => d.health);
   for (const d of devices) if (d.state !== 'connected') degraded.push(`device_${d.id}`);
+  const feeds = s.feeds?.() ?? [];
+  for (const f of feeds) if (f.stale) degraded.push(`feed_${f.kind}`);
   const q = s.queue.stats();
   if (q.over_quota) degraded.push('queue_over_quota');
   else if (q.bytes > q.max_bytes * NEAR_QUOTA) degraded.push('queue_near_quota');
@@ -51,6 +56,7 @@ export function healthOf(s: HealthSources): Health {
     venue: { name: s.venue.name, kind: s.venue.kind, title: s.venue.title, clear_after_s: s.venue.clear_after_s ?? VENUE_DEFAULTS.clear_after_s },
     devices,
     trust: t,
+    feeds,
     queue: q,
     sync,
     clock: { wall: Math.floor(st.wall), trusted: st.now, drift_s: Math.round(st.drift) },
@@ -69,5 +75,6 @@ export function heartbeatOf(h: Health): Heartbeat {
     devices: h.devices.map((d) => ({ id: d.id, role: d.role, state: d.state })),
     trust_sequence: h.trust.sequence,
     clock_drift_s: h.clock.drift_s,
+    feeds: h.feeds.map((f) => ({ kind: f.kind, version: f.version, age_s: f.age_s })),
   };
 }

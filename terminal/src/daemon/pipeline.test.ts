@@ -14,10 +14,14 @@ import type { DeviceHealth, Reading } from '../devices/index.ts';
 import { HallNumbers, Queue, TicketCounter } from '../queue/index.ts';
 import { localDay } from '../scenarios/index.ts';
 import { ReplayStore, TrustedClock, TrustStore } from '../trust/index.ts';
+import { FeedStore, PassageStore } from '../feeds/index.ts';
+import { holderOfCode } from '../protocol/index.ts';
 import { loadVenue, PendingDetailsStore, PersonSeenStore, type Venue } from '../venue/index.ts';
 import { Pipeline } from './pipeline.ts';
 
 const venue = (name: string) => loadVenue(join(import.meta.dirname, '..', '..', '..', 'fixtures', 'venues', `${name}.json`));
+/** The campus gate without its access list: a gate that takes every valid code. */
+const openGate = (): Venue => ({ ...venue('campus-gate'), access: undefined });
 
 const scanner: DeviceHealth = { id: 'scanner-1', role: 'scanner', kind: 'serial-scanner', state: 'connected', path: null, detail: null, last_reading_at: null };
 const code = (text: string): Reading => ({ kind: 'code', text, symbology: null, aim: null });
@@ -43,6 +47,7 @@ function build(venue: Readonly<Venue>, hallNumbers: HallNumbers | null = null) {
   assert.equal(trust.install(world.jws).status, 'installed');
   const queue = new Queue(db);
   const tickets = new TicketCounter(db);
+  const feeds = new FeedStore(db);
   const published: VerdictMessage[] = [];
   const after: VerdictMessage[] = [];
   const onPublish: ((m: VerdictMessage) => void)[] = [];
@@ -55,6 +60,7 @@ function build(venue: Readonly<Venue>, hallNumbers: HallNumbers | null = null) {
     queue,
     tickets,
     hallNumbers,
+    feeds: { store: feeds, passages: new PassageStore(db) },
     sealer: null,
     clock,
     skew: 30,
@@ -65,7 +71,7 @@ function build(venue: Readonly<Venue>, hallNumbers: HallNumbers | null = null) {
     },
     afterCommit: (m) => after.push(m),
   });
-  return { pipeline, queue, published, after, onPublish };
+  return { pipeline, queue, published, after, onPublish, feeds, clock };
 }
 
 test('the verdict is pushed only after its event is committed, as another connection sees it', () => {
@@ -87,7 +93,7 @@ test('the verdict is pushed only after its event is committed, as another connec
 });
 
 test('a gate refuses a code shown twice: the replay key committed with the first event', () => {
-  const p = build(venue('campus-gate'));
+  const p = build(openGate());
   const text = yssCode(world, { type: 'personal' });
   assert.equal(p.pipeline.handle(code(text), scanner).accepted, true);
   const second = p.pipeline.handle(code(text), scanner);
@@ -121,16 +127,22 @@ test('a reading that is no code gets its own refusal, committed like any other',
   assert.equal(p.queue.lastSequence, 1);
 });
 
-test('a gate refuses a second fresh code of the same person within its window, from the committed passage', () => {
+test('the campus gate admits from its access list and refuses a second fresh code of the same person, from the committed passage', async () => {
   const p = build(venue('campus-gate'));
+  const rows = ['u-student', 'u-other'].map((sub) => ({ holder: holderOfCode('CN-44', sub) }));
+  const snap = { format: 'yss-feed/1', venue: 'campus-gate', kind: 'access', version: 1, published_at: 0, salt: 's', rows };
+  assert.equal((await p.feeds.install(JSON.stringify(snap), { venue: 'campus-gate', etag: null, at: p.clock.wallMs() })).status, 'installed');
   assert.equal(p.pipeline.handle(code(yssCode(world, { sub: 'u-student' })), scanner).accepted, true);
   const again = p.pipeline.handle(code(yssCode(world, { sub: 'u-student' })), scanner);
-  assert.deepEqual([again.accepted, again.reason], [false, 'replayed']);
+  assert.deepEqual([again.accepted, again.reason], [false, 'anti_passback']);
   assert.equal(p.pipeline.handle(code(yssCode(world, { sub: 'u-other' })), scanner).accepted, true);
+  assert.equal(p.pipeline.handle(code(yssCode(world, { sub: 'u-nobody' })), scanner).reason, 'not_on_list');
+  const counted = db.prepare("SELECT n FROM access_admitted WHERE slot = ''").pluck().get();
+  assert.equal(counted, 2, 'two admitted, counted in their readings\' transactions');
 });
 
 test('a gate verdict names its relay and does not claim the gate opened', () => {
-  const p = build(venue('campus-gate'));
+  const p = build(openGate());
   const m = p.pipeline.handle(code(yssCode(world)), scanner);
   assert.deepEqual(m.effects, [{ kind: 'gate', relay: 'relay-1', pulse_ms: 800 }]);
 });

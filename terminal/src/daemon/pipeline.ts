@@ -12,7 +12,8 @@ import type { Sealer } from '../protocol/index.ts';
 import { ticketNumber, type HallNumbers, type Queue, type TicketCounter } from '../queue/index.ts';
 import { localDay, type Effect } from '../scenarios/index.ts';
 import type { Clock, ReplayStore, TrustStore } from '../trust/index.ts';
-import { decideVenue, refuseDecision, verifierAllowsReplay, VENUE_DEFAULTS, type PendingDetailsStore, type PersonSeenStore, type StayStore, type Venue } from '../venue/index.ts';
+import type { FeedStore, PassageStore } from '../feeds/index.ts';
+import { decideVenue, refuseDecision, verifierAllowsReplay, VENUE_DEFAULTS, type AccessLookups, type PendingDetailsStore, type PersonSeenStore, type StayStore, type Venue } from '../venue/index.ts';
 
 export interface PipelineDeps {
   venue: Readonly<Venue>;
@@ -26,6 +27,8 @@ export interface PipelineDeps {
   tickets: TicketCounter;
   /** The hall's shared numbers (venue `numbers: hall`); null when the machine numbers its own. */
   hallNumbers?: HallNumbers | null;
+  /** The venue's data feeds and what the gate counts from them (a venue with `access`). */
+  feeds?: { store: FeedStore; passages: PassageStore };
   /** Null when no sync service is configured: personal data is then not kept at all. */
   sealer: Sealer | null;
   /** Wall time stamps the reading; trusted time decides validity. */
@@ -40,7 +43,21 @@ export interface PipelineDeps {
 }
 
 export class Pipeline {
-  constructor(private readonly deps: PipelineDeps) {}
+  private readonly access: AccessLookups | undefined;
+
+  constructor(private readonly deps: PipelineDeps) {
+    const f = deps.feeds;
+    this.access = f && {
+      feed: (kind) => {
+        const m = f.store.meta(kind);
+        return m && { version: m.version, age_s: Math.max(0, Math.floor(deps.clock.wallMs() / 1000 - m.checked_at / 1000)) };
+      },
+      salt: () => f.store.salt(),
+      rows: (kind, holder) => f.store.rows(kind, holder),
+      admitted: (day, slot) => f.passages.admitted(day, slot),
+      lastPassage: (holder) => f.passages.lastPassage(holder),
+    };
+  }
 
   handle(reading: Reading, device: DeviceHealth): VerdictMessage {
     const { deps } = this;
@@ -59,6 +76,7 @@ export class Pipeline {
       skew: deps.skew,
       trustAge: trustIssued === null ? null : now - trustIssued,
       lastSeen: (key) => deps.persons.lastSeen(key),
+      access: this.access,
     });
     const day = localDay(now);
     // A hall ticket with no number in hand is refused before anything is kept (docs/hall.md).
@@ -77,6 +95,8 @@ export class Pipeline {
         const within = venue.replay.within_s ?? VENUE_DEFAULTS.replay_within_s;
         deps.persons.record(d.remember.person.key, d.remember.person.at, d.remember.person.at + within);
       }
+      const admit = d.remember.admit;
+      if (admit) deps.feeds?.passages.admit(admit.holder, admit.day, admit.slot, admit.n, now);
       const effects: Effect[] = d.effects.map((e): Effect => {
         if (e.kind === 'ticket' && e.numbers === 'hall') {
           // held() was checked above, on this thread, with nothing in between: take() finds one.

@@ -106,4 +106,6 @@ export interface Heartbeat {
   clock_drift_s: number;
   /** The uploader's last error (`<code>: <message>`), null when the last exchange succeeded; absent from terminals before it was added. */
   sync_error?: string | null;
+  /** The venue's data feeds held: version (null: needed, none yet) and seconds since the service confirmed it; absent from terminals before feeds. */
+  feeds?: { kind: string; version: number | null; age_s: number | null }[];
 }

@@ -2,3 +2,4 @@
 export * from './events.ts';
 export * from './request-signing.ts';
 export * from './seal.ts';
+export * from './feeds.ts';

@@ -17,6 +17,15 @@ export const SCENARIO_REASONS = [
   'outside_hours',
   'numbers_unavailable',
   'daily_cap_reached',
+  // From the venue's data feeds (venue `access`, docs/feeds.md).
+  'not_on_list',
+  'access_not_yet_valid',
+  'access_expired',
+  'wrong_slot',
+  'slot_full',
+  'day_full',
+  'anti_passback',
+  'feed_too_old',
 ] as const;
 
 export type ScenarioReason = (typeof SCENARIO_REASONS)[number];

@@ -37,14 +37,27 @@ export class ServiceClient {
     return { jws: res.body.trim(), etag: res.headers.etag ?? null };
   }
 
+  /**
+   * The venue's `kind` feed as JSON text, `unchanged` when it is the one of `etag`, or null when the
+   * service has none for this terminal (no venue bound, nothing imported). Signed: feeds go only
+   * to the venue's own terminals.
+   */
+  async feed(kind: string, etag: string | null): Promise<{ text: string; etag: string | null } | 'unchanged' | null> {
+    const res = await this.signed('GET', `/v1/feeds/${kind}`, '', etag ? { 'if-none-match': etag } : {});
+    if (res.status === 304) return 'unchanged';
+    if (res.status === 404) return null;
+    if (res.status !== 200) throw errorFrom(res, 'YSS_SYNC_FEED');
+    return { text: res.body, etag: res.headers.etag ?? null };
+  }
+
   async heartbeat(hb: Heartbeat): Promise<void> {
-    const res = await this.signed('/v1/heartbeat', JSON.stringify(hb));
+    const res = await this.signed('POST', '/v1/heartbeat', JSON.stringify(hb));
     if (res.status !== 200) throw errorFrom(res, 'YSS_SYNC_HEARTBEAT');
   }
 
   /** Uploads a batch (`{"events":[...]}`, already serialized) and returns the service's reply. */
   async upload(body: string): Promise<Pick<UploadReply, 'acked_through' | 'gap'>> {
-    const res = await this.signed('/v1/events', body);
+    const res = await this.signed('POST', '/v1/events', body);
     if (res.status !== 200) throw errorFrom(res, 'YSS_SYNC_UPLOAD');
     const reply = parseJson(res.body);
     const acked = field(reply, 'acked_through');
@@ -57,7 +70,7 @@ export class ServiceClient {
 
   /** A block of queue numbers from the hall's allocator (docs/hall.md). */
   async numbers(req: { hall: string; category: string; day: string; count: number }): Promise<{ first: number; last: number }> {
-    const res = await this.signed('/v1/queue/numbers', JSON.stringify(req));
+    const res = await this.signed('POST', '/v1/queue/numbers', JSON.stringify(req));
     if (res.status !== 200) throw errorFrom(res, 'YSS_SYNC_NUMBERS');
     const reply = parseJson(res.body);
     const first = field(reply, 'first');
@@ -75,19 +88,19 @@ export class ServiceClient {
   }
 
   /**
-   * Sends a signed POST; `body` is the exact JSON text the signature covers and `target` the exact
-   * request target (path and any query): the transport sends it as given, never with a query
-   * appended after signing, because the service verifies the query too.
+   * Sends a signed request; `body` is the exact JSON text the signature covers (empty for a GET)
+   * and `target` the exact request target (path and any query): the transport sends it as given,
+   * never with a query appended after signing, because the service verifies the query too.
    */
-  private async signed(target: string, body: string): Promise<TransportResponse> {
+  private async signed(method: 'GET' | 'POST', target: string, body: string, headers: Record<string, string> = {}): Promise<TransportResponse> {
     const id = this.deps.identity.terminalId;
     if (!id) throw SyncError.of('YSS_SYNC_NOT_ENROLLED', 'no terminal id yet');
     const attempt = () =>
       this.send({
-        method: 'POST',
+        method,
         path: target,
-        body,
-        headers: { 'content-type': 'application/json', ...signRequest(this.deps.identity.privateKey, id, 'POST', target, body, this.deps.now() + this.clockOffsetMs) },
+        ...(method === 'POST' ? { body } : {}),
+        headers: { ...(method === 'POST' ? { 'content-type': 'application/json' } : {}), ...headers, ...signRequest(this.deps.identity.privateKey, id, method, target, body, this.deps.now() + this.clockOffsetMs) },
       });
     const res = await attempt();
     // Our offset was wrong; learnTime has just corrected it. Retry once with the service's time.

@@ -1,4 +1,4 @@
-// The uploader's loop: enroll once, poll the trust list, upload the queue. One request of a kind
+// The uploader's loop: enroll once, poll the trust list and the venue's feeds, upload the queue. One request of a kind
 // in flight; failures back off exponentially with full jitter and never lose or reorder what the
 // queue holds. Heartbeats run beside it on their own schedule (heartbeats.ts).
 import type { Logger } from 'pino';
@@ -19,6 +19,16 @@ export interface SyncDeps {
   log: Logger;
   /** Installs a trust list fetched from the service. */
   installTrustList(jws: string): void;
+  /**
+   * The venue's data feeds to keep current, polled with the trust list (docs/feeds.md): `etag`
+   * of the one held, `install` of a new snapshot's text, `unchanged` when the service answered 304.
+   */
+  feeds?: {
+    kinds: readonly string[];
+    etag(kind: string): string | null;
+    install(kind: string, text: string, etag: string | null): void | Promise<void>;
+    unchanged(kind: string): void;
+  };
   /** Called with the service's clock (unix ms) from each reply. */
   observeServerTime(ms: number): void;
   /** The terminal's health for a heartbeat; the engine adds `sync_error`. */
@@ -113,7 +123,10 @@ export class SyncEngine {
       let delay = this.opts.intervalMs;
       try {
         if (!this.deps.identity.terminalId) await this.enroll();
-        if (this.now() >= this.nextTrustPoll) await this.aside('trust list poll', () => this.pollTrustList());
+        if (this.now() >= this.nextTrustPoll) {
+          await this.aside('trust list poll', () => this.pollTrustList());
+          for (const kind of this.deps.feeds?.kinds ?? []) await this.aside(`${kind} feed poll`, () => this.pollFeed(kind));
+        }
         const { sent, more } = await this.uploader.uploadOnce();
         this.onSuccess(sent);
         if (more) delay = 0;
@@ -187,6 +200,13 @@ export class SyncEngine {
     this.deps.identity.terminalId = id;
     this.deps.log.info({ terminal_id: id }, 'enrolled with the sync service');
     this.heartbeats.nudge();
+  }
+
+  private async pollFeed(kind: string): Promise<void> {
+    const feeds = this.deps.feeds!;
+    const feed = await this.client.feed(kind, feeds.etag(kind));
+    if (feed === 'unchanged') feeds.unchanged(kind);
+    else if (feed) await feeds.install(kind, feed.text, feed.etag);
   }
 
   private async pollTrustList(): Promise<void> {

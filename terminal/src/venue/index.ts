@@ -4,7 +4,7 @@ export { venueSchema, VENUE_DEFAULTS } from './schema.ts';
 export { schemaToTs, table as schemaTable } from './generate.ts';
 export type { Venue, Attribute, Reason as VenueReason, Words, Localized, Action as VenueAction } from './types.ts';
 export { loadVenue, parseVenue, venueProblems, VenueError } from './load.ts';
-export { decideVenue, refuseDecision, verifierAllowsReplay, isOpen, personKey, maskName, maskNumber, type PolicyDecision, type PolicyLookups, type PlannedEffect } from './policy.ts';
+export { decideVenue, refuseDecision, verifierAllowsReplay, isOpen, personKey, maskName, maskNumber, type AccessLookups, type Admission, type PolicyDecision, type PolicyLookups, type PlannedEffect } from './policy.ts';
 export { PersonSeenStore, PendingDetailsStore, DETAILS_WAIT_S, type PendingDetails } from './stores.ts';
 export { codeAttributes, cardAttributes, mrzAttributes, type Attributes } from './attributes.ts';
 export { StayStore, countSettled, COUNT_REASONS, READING_WAIT_S, type Stay, type StayGuest, type StayAnswer, type CountReason } from './stays.ts';

@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import type { VerifyResult } from '../codes/index.ts';
 import type { Reading } from '../devices/index.ts';
 import { loadVenue } from './load.ts';
+import type { Venue } from './types.ts';
 import { ageOn, decideVenue, isOpen, maskNumber, personKey, verifierAllowsReplay, type PolicyLookups } from './policy.ts';
 
 const venues = join(import.meta.dirname, '..', '..', '..', 'fixtures', 'venues');
@@ -113,7 +114,7 @@ test('a health checkpoint passes green from Guangdong and Macau and refuses othe
 });
 
 test('replay per person: a second fresh code of the same holder is refused within the window, passes after it', () => {
-  const gate = venue('campus-gate');
+  const gate: Venue = { ...venue('campus-gate'), access: undefined, replay: { per: 'person', within_s: 60, on_replay: 'refuse' } };
   assert.equal(verifierAllowsReplay(gate), false);
   const first = decideVenue(gate, code, valid('personal', {}, 'CN-44', 'u-9'), look());
   assert.equal(first.accepted, true);

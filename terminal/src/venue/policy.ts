@@ -8,6 +8,7 @@ import type { Reading } from '../devices/index.ts';
 import { cardAttributes, codeAttributes, mrzAttributes, type Attributes } from './attributes.ts';
 import { VENUE_DEFAULTS } from './schema.ts';
 import { endOfLocalDay, localDay, localWeekMinute, type Display, type Reason, type Source } from '../scenarios/index.ts';
+import { holderOfCode, holderOfDocument, minuteOf, type FeedKind, type FeedRows } from '../protocol/index.ts';
 import type { Attribute, Venue, Words } from './types.ts';
 
 export interface PolicyLookups {
@@ -18,6 +19,29 @@ export interface PolicyLookups {
   trustAge: number | null;
   /** Unix seconds of this person's last accepted reading here (per-person replay), or null. */
   lastSeen(personKey: string): number | null;
+  /** The venue's data feeds and local counts, for a venue with `access`; absent: such a venue refuses `feed_too_old`. */
+  access?: AccessLookups;
+}
+
+/** What the policy reads of the feeds a terminal holds (feeds/), all synchronous and local. */
+export interface AccessLookups {
+  /** The held version of a feed and seconds since the service last confirmed it current, or null. */
+  feed(kind: FeedKind): { version: number; age_s: number } | null;
+  /** The venue's salt for document holders, or null before any feed arrived. */
+  salt(): string | null;
+  rows<K extends FeedKind>(kind: K, holder: string): FeedRows[K][];
+  /** People admitted on a local day in a slot (`HH:MM-HH:MM`), or the whole day (''). */
+  admitted(day: string, slot: string): number;
+  /** Unix seconds of the holder's last admission, or null. */
+  lastPassage(holder: string): number | null;
+}
+
+/** An admission to count, in the reading's transaction. */
+export interface Admission {
+  holder: string;
+  day: string;
+  slot: string | null;
+  n: number;
 }
 
 /** Effects the venue names; the pipeline carries them out after the commit and records the outcome. */
@@ -54,7 +78,7 @@ export interface PolicyDecision {
   /** Exactly the venue's `record.fields` the reading carried, to be sealed; null when none. */
   personal: Partial<Record<Attribute, string>> | null;
   /** What to remember when the decision is committed. */
-  remember: { cti: { cti: Uint8Array; until: number } | null; person: { key: string; at: number } | null };
+  remember: { cti: { cti: Uint8Array; until: number } | null; person: { key: string; at: number } | null; admit?: Admission };
   effects: PlannedEffect[];
   /** The venue's own words for this refusal, or null to use the kiosk's general ones. */
   words: Words | null;
@@ -244,7 +268,16 @@ export function decideVenue(venue: Venue, reading: Reading, verdict: VerifyResul
   const missing = (venue.require?.attributes ?? []).filter((a) => attrs[a] === undefined);
   if (missing.length) return refuse({ ...d, body: { ...d.body, missing } }, personal ? 'authorization_required' : 'identity_required');
 
-  // 6. Replay: per code (the verifier's memory) or per person within a time.
+  // 6. The venue's data feeds: on a list, then anti-passback and capacity.
+  let admit: Admission | undefined;
+  if (venue.access) {
+    const a = admission(venue, read, look);
+    if ('reason' in a) return refuse({ ...d, body: { ...d.body, ...a.body } }, a.reason);
+    admit = a.admit;
+    d.body = { ...d.body, ...a.body };
+  }
+
+  // 7. Replay: per code (the verifier's memory) or per person within a time.
   let replayed = read.source === 'YSS1' && d.replayed;
   const key = personKey(read.source, read.issuer, read.sub, attrs);
   if (venue.replay.per === 'person' && key) {
@@ -267,7 +300,7 @@ export function decideVenue(venue: Venue, reading: Reading, verdict: VerifyResul
     body: { ...d.body, replayed },
     display: display(venue, read),
     personal: Object.keys(kept).length ? kept : null,
-    remember: { cti, person: venue.replay.per === 'person' && key && !replayed ? { key, at: look.now } : null },
+    remember: { cti, person: venue.replay.per === 'person' && key && !replayed ? { key, at: look.now } : null, ...(admit ? { admit } : {}) },
     effects: venue.actions.map((a): PlannedEffect => {
       switch (a.do) {
         case 'print-ticket':
@@ -288,6 +321,72 @@ export function decideVenue(venue: Venue, reading: Reading, verdict: VerifyResul
     words: null,
     guest: guestRead(venue, read),
   };
+}
+
+/**
+ * Step 6 (docs/feeds.md, "How a gate decides"): the feeds are fresh enough, the holder is on the
+ * access list now or has a booking for the slot running now, was not admitted within the
+ * anti-passback time, and the slot and the day have room for the party. The event body records
+ * which feed versions decided and what admitted the holder, never who.
+ */
+function admission(venue: Venue, read: Read, look: PolicyLookups): { admit: Admission; body: Record<string, unknown> } | { reason: Reason; body: Record<string, unknown> } {
+  const rule = venue.access!;
+  const a = look.access;
+  const versions: Record<string, number | null> = {};
+  let stale = !a;
+  for (const kind of rule.lists) {
+    const f = a?.feed(kind) ?? null;
+    versions[kind] = f?.version ?? null;
+    if (!f || (rule.max_feed_age_s !== undefined && f.age_s > rule.max_feed_age_s)) stale = true;
+  }
+  const body: Record<string, unknown> = { feeds: versions };
+  if (stale || !a) return { reason: 'feed_too_old', body };
+
+  let holder: string | null = null;
+  if ((read.source === 'YSS1' || read.source === 'HC1') && read.issuer && read.sub) holder = holderOfCode(read.issuer, read.sub);
+  else if ((read.source === 'idcard' || read.source === 'mrz') && read.attrs.doc_no) {
+    const salt = a.salt();
+    holder = salt ? holderOfDocument(salt, read.attrs.doc_no) : null;
+  }
+  if (!holder) return { reason: 'not_on_list', body };
+
+  const day = localDay(look.now);
+  const { weekday, minute } = localWeekMinute(look.now);
+  let why: Reason = 'not_on_list';
+  let found: { list: FeedKind; slot: string | null; n: number; cap?: number } | null = null;
+  if (rule.lists.includes('access')) {
+    for (const r of a.rows('access', holder)) {
+      if (r.valid_from && day < r.valid_from) why = 'access_not_yet_valid';
+      else if (r.valid_until && day > r.valid_until) why = why === 'not_on_list' ? 'access_expired' : why;
+      else if ((r.days && !r.days.includes(weekday)) || (r.segments && !r.segments.some((s) => minute >= minuteOf(s.from) && minute < minuteOf(s.to)))) why = 'outside_hours';
+      else {
+        found = { list: 'access', slot: null, n: 1 };
+        break;
+      }
+    }
+  }
+  if (!found && rule.lists.includes('bookings')) {
+    const early = Math.floor((rule.early_s ?? 0) / 60);
+    for (const r of a.rows('bookings', holder)) {
+      if (r.date !== day) continue;
+      if (minute >= minuteOf(r.from) - early && minute < minuteOf(r.to)) {
+        found = { list: 'bookings', slot: `${r.from}-${r.to}`, n: r.party, cap: r.slot_capacity };
+        break;
+      }
+      if (why === 'not_on_list') why = 'wrong_slot';
+    }
+  }
+  if (!found) return { reason: why, body };
+  body.admitted_by = found.list;
+  body.party = found.n;
+  if (found.slot) body.slot = found.slot;
+
+  const last = a.lastPassage(holder);
+  if (rule.anti_passback_s !== undefined && last !== null && look.now - last < rule.anti_passback_s) return { reason: 'anti_passback', body };
+  const perSlot = Math.min(rule.capacity?.per_slot ?? Infinity, found.cap ?? Infinity);
+  if (found.slot && perSlot !== Infinity && a.admitted(day, found.slot) + found.n > perSlot) return { reason: 'slot_full', body };
+  if (rule.capacity?.per_day !== undefined && a.admitted(day, '') + found.n > rule.capacity.per_day) return { reason: 'day_full', body };
+  return { admit: { holder, day, slot: found.slot, n: found.n }, body };
 }
 
 function display(venue: Venue, read: Read): Display {

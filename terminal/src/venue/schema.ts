@@ -96,6 +96,7 @@ export const venueSchema = {
       description: 'Refuse codes (`trust_list_too_old`) when the installed trust list was issued longer ago than this, seconds. Absent: no bound.',
       examples: [604800],
     },
+    access: { $ref: '#/$defs/access' },
     clear_after_s: {
       type: 'integer',
       minimum: 3,
@@ -150,8 +151,61 @@ export const venueSchema = {
         'bad_signature', 'not_yet_valid', 'expired', 'lifetime_too_long', 'revoked', 'replayed', 'issuer_not_accepted', 'authorization_required',
         'health_status', 'trust_list_too_old', 'not_a_code', 'id_number_invalid', 'document_expired',
         'input_not_accepted', 'identity_required', 'health_status_unknown', 'health_status_stale', 'outside_hours', 'numbers_unavailable', 'daily_cap_reached',
+        'not_on_list', 'access_not_yet_valid', 'access_expired', 'wrong_slot', 'slot_full', 'day_full', 'anti_passback', 'feed_too_old',
       ],
       description: 'A refusal reason (docs/verification.md and the venue reasons below).',
+    },
+    access: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['lists'],
+      description:
+        'Who may pass, decided offline from the venue\'s data feeds (docs/feeds.md). A reading the rest of the policy accepts must also name a holder on one of `lists`, or it is refused (`not_on_list`, `access_not_yet_valid`, `access_expired`, `outside_hours`, `wrong_slot`); then anti-passback and capacity are checked (`anti_passback`, `slot_full`, `day_full`).',
+      examples: [{ lists: ['access', 'bookings'], max_feed_age_s: 86400, anti_passback_s: 1800, capacity: { per_slot: 30, per_day: 500 } }],
+      properties: {
+        lists: {
+          type: 'array',
+          minItems: 1,
+          uniqueItems: true,
+          items: { enum: ['access', 'bookings'] },
+          description:
+            'Feeds that admit: `access` (the access list, with validity dates, weekdays and up to three time segments a day) and `bookings` (a booking for the slot running now). With both, either admits.',
+          examples: [['bookings']],
+        },
+        max_feed_age_s: {
+          type: 'integer',
+          minimum: 60,
+          description:
+            'Refuse to decide (`feed_too_old`) when a listed feed was last confirmed current by the service longer ago than this, seconds, or was never received. Absent: a feed of any age is used, and only a missing one refuses.',
+          examples: [86400],
+        },
+        anti_passback_s: {
+          type: 'integer',
+          minimum: 1,
+          maximum: 86400,
+          description: 'After a holder is admitted, the same holder is refused (`anti_passback`) for this many seconds. Absent: no anti-passback.',
+          examples: [1800],
+        },
+        early_s: {
+          type: 'integer',
+          minimum: 0,
+          maximum: 7200,
+          description: 'How long before a booked slot starts its holder may enter, seconds.',
+          default: 0,
+        },
+        capacity: {
+          type: 'object',
+          additionalProperties: false,
+          minProperties: 1,
+          description:
+            'People admitted, counted on this terminal (a group booking counts its `party`). A booking\'s slot holds the smaller of `per_slot` and the booking\'s `slot_capacity`; beyond it `slot_full`. Beyond `per_day` `day_full`.',
+          examples: [{ per_slot: 30, per_day: 500 }],
+          properties: {
+            per_slot: { type: 'integer', minimum: 1, description: 'People per booked slot.', examples: [30] },
+            per_day: { type: 'integer', minimum: 1, description: 'People per day, whatever admitted them.', examples: [500] },
+          },
+        },
+      },
     },
     inputs: {
       type: 'object',

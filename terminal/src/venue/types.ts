@@ -17,7 +17,26 @@ export type Words = {
 };
 
 /** A refusal reason (docs/verification.md and the venue reasons below). */
-export type Reason = 'malformed' | 'unsupported_alg' | 'unknown_key' | 'alg_mismatch' | 'issuer_mismatch' | 'key_revoked' | 'key_not_valid' | 'type_not_allowed' | 'bad_signature' | 'not_yet_valid' | 'expired' | 'lifetime_too_long' | 'revoked' | 'replayed' | 'issuer_not_accepted' | 'authorization_required' | 'health_status' | 'trust_list_too_old' | 'not_a_code' | 'id_number_invalid' | 'document_expired' | 'input_not_accepted' | 'identity_required' | 'health_status_unknown' | 'health_status_stale' | 'outside_hours' | 'numbers_unavailable' | 'daily_cap_reached';
+export type Reason = 'malformed' | 'unsupported_alg' | 'unknown_key' | 'alg_mismatch' | 'issuer_mismatch' | 'key_revoked' | 'key_not_valid' | 'type_not_allowed' | 'bad_signature' | 'not_yet_valid' | 'expired' | 'lifetime_too_long' | 'revoked' | 'replayed' | 'issuer_not_accepted' | 'authorization_required' | 'health_status' | 'trust_list_too_old' | 'not_a_code' | 'id_number_invalid' | 'document_expired' | 'input_not_accepted' | 'identity_required' | 'health_status_unknown' | 'health_status_stale' | 'outside_hours' | 'numbers_unavailable' | 'daily_cap_reached' | 'not_on_list' | 'access_not_yet_valid' | 'access_expired' | 'wrong_slot' | 'slot_full' | 'day_full' | 'anti_passback' | 'feed_too_old';
+
+/** Who may pass, decided offline from the venue's data feeds (docs/feeds.md). A reading the rest of the policy accepts must also name a holder on one of `lists`, or it is refused (`not_on_list`, `access_not_yet_valid`, `access_expired`, `outside_hours`, `wrong_slot`); then anti-passback and capacity are checked (`anti_passback`, `slot_full`, `day_full`). */
+export type Access = {
+  /** Feeds that admit: `access` (the access list, with validity dates, weekdays and up to three time segments a day) and `bookings` (a booking for the slot running now). With both, either admits. */
+  readonly lists: readonly ('access' | 'bookings')[];
+  /** Refuse to decide (`feed_too_old`) when a listed feed was last confirmed current by the service longer ago than this, seconds, or was never received. Absent: a feed of any age is used, and only a missing one refuses. */
+  readonly max_feed_age_s?: number;
+  /** After a holder is admitted, the same holder is refused (`anti_passback`) for this many seconds. Absent: no anti-passback. */
+  readonly anti_passback_s?: number;
+  /** How long before a booked slot starts its holder may enter, seconds. Default: `0`. */
+  readonly early_s?: number;
+  /** People admitted, counted on this terminal (a group booking counts its `party`). A booking's slot holds the smaller of `per_slot` and the booking's `slot_capacity`; beyond it `slot_full`. Beyond `per_day` `day_full`. */
+  readonly capacity?: {
+    /** People per booked slot. */
+    readonly per_slot?: number;
+    /** People per day, whatever admitted them. */
+    readonly per_day?: number;
+  };
+};
 
 /** What the venue takes. An input not listed is refused as `input_not_accepted` (codes: `type_not_allowed`, `issuer_not_accepted`). */
 export type Inputs = {
@@ -172,6 +191,7 @@ export type Venue = {
   readonly hours?: readonly OpeningWindow[];
   /** Refuse codes (`trust_list_too_old`) when the installed trust list was issued longer ago than this, seconds. Absent: no bound. */
   readonly trust_max_age_s?: number;
+  readonly access?: Access;
   /** Seconds a result with personal data stays on the screen; it also clears at the next reading. Default: `15`. */
   readonly clear_after_s?: number;
   readonly stay?: StayRule;

@@ -1,0 +1,121 @@
+// Venue data feeds at the service: an operator imports JSON or CSV (refused whole, with row numbers
+// and fields), the venue's salt is handed out once, and only a terminal bound to the venue pulls
+// its snapshot, signed, with an ETag.
+import assert from 'node:assert/strict';
+import { afterEach, beforeEach, test } from 'node:test';
+import { holderOfCode, holderOfDocument, signRequest, type FeedSnapshot } from '../../terminal/src/protocol/index.ts';
+import { ADMIN_TOKEN, startTestService, WireClient, type TestService } from '../test/support.ts';
+
+let svc: TestService;
+let t: WireClient;
+
+beforeEach(async () => {
+  svc = await startTestService();
+  t = await new WireClient(svc).enroll('gate');
+});
+
+afterEach(async () => {
+  await svc.close();
+});
+
+const H1 = holderOfCode('CN-44', 'u-1');
+const H2 = holderOfCode('CN-44', 'u-2');
+
+async function importCsv(venue: string, kind: string, csv: string) {
+  const res = await svc.app.inject({ method: 'PUT', url: `/admin/venues/${venue}/feeds/${kind}`, headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'text/csv' }, payload: csv });
+  return { status: res.statusCode, json: JSON.parse(res.body) };
+}
+
+async function pull(kind: string, etag?: string) {
+  const path = `/v1/feeds/${kind}`;
+  const res = await svc.app.inject({ method: 'GET', url: path, headers: { ...signRequest(t.key, t.id, 'GET', path, '', Date.now()), ...(etag ? { 'if-none-match': etag } : {}) } });
+  return { status: res.statusCode, body: res.body, etag: res.headers.etag as string | undefined };
+}
+
+test('a JSON import becomes version 1, the next one version 2, and the venue lists both kinds it has', async () => {
+  const r1 = await svc.admin('PUT', '/admin/venues/museum-gate/feeds/access', { rows: [{ holder: H1, valid_until: '2099-12-31', segments: [{ from: '06:00', to: '24:00' }] }] });
+  assert.equal(r1.status, 200);
+  assert.deepEqual([r1.json.venue, r1.json.kind, r1.json.version, r1.json.rows], ['museum-gate', 'access', 1, 1]);
+  const r2 = await svc.admin('PUT', '/admin/venues/museum-gate/feeds/access', [{ holder: H1 }, { holder: H2 }]);
+  assert.equal(r2.json.version, 2);
+  await svc.admin('PUT', '/admin/venues/museum-gate/feeds/bookings', { rows: [{ holder: H2, date: '2026-12-01', from: '10:00', to: '11:00', party: 3 }] });
+  const v = await svc.admin('GET', '/admin/venues/museum-gate');
+  assert.match(v.json.salt, /^[A-Za-z0-9_-]{22}$/);
+  assert.deepEqual(v.json.feeds.map((f: { kind: string; version: number; rows: number }) => [f.kind, f.version, f.rows]), [['access', 2, 2], ['bookings', 1, 1]]);
+  assert.equal((await svc.admin('GET', '/admin/venues/museum-gate')).json.salt, v.json.salt, 'the salt never changes');
+});
+
+test('a CSV import reads lists in cells and numbers, and a malformed one is refused whole with row numbers and fields', async () => {
+  const ok = await importCsv('museum-gate', 'bookings', `holder,date,from,to,party,slot_capacity\r\n${H1},2026-12-01,10:00,11:00,3,30\r\n${H2},2026-12-01,11:00,12:00,1,\r\n`);
+  assert.equal(ok.status, 200, JSON.stringify(ok.json));
+  assert.equal(ok.json.rows, 2);
+  const access = await importCsv('museum-gate', 'access', `holder,days,segments\n${H1},1 2 3 4 5,06:00-12:00 13:00-23:30\n`);
+  assert.equal(access.status, 200, JSON.stringify(access.json));
+
+  const bad = await importCsv('museum-gate', 'bookings', `holder,date,from,to,party\n${H1},2026-12-01,10:00,11:00,3\n${H2},2026-13-01,10:00,11:00,2\n${H1},2026-12-01,11:00,10:00,1\n440106199003071231,2026-12-01,10:00,11:00,0\n`);
+  assert.equal(bad.status, 400);
+  assert.equal(bad.json.error, 'YSS_SYNC_FEED_INVALID');
+  assert.match(bad.json.message, /4 problems/);
+  assert.match(bad.json.message, /row 2 date: expected a date YYYY-MM-DD/);
+  assert.match(bad.json.message, /row 3 to: is not after from/);
+  assert.match(bad.json.message, /row 4 holder: is a plain ID number/);
+  assert.match(bad.json.message, /row 4 party: expected a whole number from 1 to 100/);
+  assert.doesNotMatch(bad.json.message, /440106199003071231/, 'the refused ID number is not echoed back');
+  const v = await svc.admin('GET', '/admin/venues/museum-gate');
+  assert.deepEqual(v.json.feeds.find((f: { kind: string }) => f.kind === 'bookings').version, 1, 'nothing of the refused import was stored');
+
+  const header = await importCsv('museum-gate', 'access', `holder,name\n${H1},张三\n`);
+  assert.equal(header.status, 400);
+  assert.match(header.json.message, /header name: unknown column/);
+});
+
+test('a JSON import with a plain ID number, an unknown field or too many segments is refused and names each', async () => {
+  const r = await svc.admin('PUT', '/admin/venues/campus-gate/feeds/access', {
+    rows: [{ holder: H1 }, { holder: '44010619900307123X' }, { holder: H2, name: '张三' }, { holder: H2, segments: [{ from: '06:00', to: '07:00' }, { from: '08:00', to: '09:00' }, { from: '10:00', to: '11:00' }, { from: '12:00', to: '13:00' }] }],
+  });
+  assert.equal(r.status, 400);
+  assert.match(r.json.message, /row 2 holder: is a plain ID number/);
+  assert.match(r.json.message, /row 3 name: unknown field/);
+  assert.match(r.json.message, /row 4 segments: expected 1 to 3 segments/);
+  const notRows = await svc.admin('PUT', '/admin/venues/campus-gate/feeds/access', { holders: [] });
+  assert.equal(notRows.status, 400);
+  assert.match(notRows.json.message, /expected \{"rows": \[\.\.\.\]\}/);
+  const kind = await svc.admin('PUT', '/admin/venues/campus-gate/feeds/loans', { rows: [] });
+  assert.equal(kind.status, 400, 'an unknown kind');
+});
+
+test('a terminal bound to the venue pulls the snapshot with an ETag; unchanged is 304, a new version is sent whole', async () => {
+  assert.equal((await pull('access')).status, 404, 'bound to no venue yet');
+  assert.match((await pull('access')).body, /YSS_SYNC_FEED_NO_VENUE/);
+  assert.equal((await svc.admin('PUT', `/admin/terminals/${t.id}/venue`, { venue: 'museum-gate' })).status, 200);
+  assert.equal((await pull('access')).status, 404, 'no access feed imported yet');
+  const salt = (await svc.admin('GET', '/admin/venues/museum-gate')).json.salt as string;
+  await svc.admin('PUT', '/admin/venues/museum-gate/feeds/access', { rows: [{ holder: H1 }, { holder: holderOfDocument(salt, '440106199003071231') }] });
+  const first = await pull('access');
+  assert.equal(first.status, 200);
+  const snap = JSON.parse(first.body) as FeedSnapshot<'access'>;
+  assert.deepEqual([snap.format, snap.venue, snap.kind, snap.version, snap.salt, snap.rows.length], ['yss-feed/1', 'museum-gate', 'access', 1, salt, 2]);
+  assert.equal(snap.rows[0]!.holder, H1);
+  assert.equal((await pull('access', first.etag)).status, 304);
+  await svc.admin('PUT', '/admin/venues/museum-gate/feeds/access', { rows: [{ holder: H2 }] });
+  const second = await pull('access', first.etag);
+  assert.equal(second.status, 200);
+  assert.equal((JSON.parse(second.body) as FeedSnapshot).version, 2);
+  assert.notEqual(second.etag, first.etag);
+});
+
+test('feeds are refused to strangers: unsigned, and to an operator without a token', async () => {
+  const res = await svc.app.inject({ method: 'GET', url: '/v1/feeds/access' });
+  assert.equal(res.statusCode, 401);
+  assert.equal(res.json().error, 'YSS_SYNC_UNSIGNED');
+  const op = await svc.app.inject({ method: 'PUT', url: '/admin/venues/museum-gate/feeds/access', headers: { 'content-type': 'application/json' }, payload: '{"rows":[]}' });
+  assert.equal(op.statusCode, 401);
+  assert.equal(op.json().error, 'YSS_SYNC_ADMIN_UNAUTHORIZED');
+});
+
+test('a terminal created with a venue is bound to it', async () => {
+  const c = await svc.admin('POST', '/admin/terminals', { name: 'gate 2', venue: 'campus-gate' });
+  assert.equal(c.status, 200);
+  assert.equal(await svc.storage.terminalVenue(c.json.terminal_id), 'campus-gate');
+  assert.equal((await svc.admin('POST', '/admin/terminals', { name: 'x', venue: 'Not A Venue' })).status, 400);
+});

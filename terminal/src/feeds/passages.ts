@@ -1,0 +1,60 @@
+// What a gate counts locally from its feeds: people admitted per day and per slot (a group
+// booking counts its party), and each holder's last passage (anti-passback). Written in the
+// reading's own transaction, so a count never runs ahead of or behind the events.
+import type { Statement } from 'better-sqlite3';
+import type { Db } from '../db/index.ts';
+
+/** Slot key of a whole day's count. */
+export const WHOLE_DAY = '';
+
+export class PassageStore {
+  #count: Statement<[string, string], number>;
+  #add: Statement<[string, string, number], unknown>;
+  #last: Statement<[string], number>;
+  #pass: Statement<[string, number], unknown>;
+  #pruneCounts: Statement<[string], unknown>;
+  #prunePassages: Statement<[number], unknown>;
+
+  constructor(db: Db) {
+    db.exec(`CREATE TABLE IF NOT EXISTS access_admitted (
+      day TEXT NOT NULL,
+      slot TEXT NOT NULL,
+      n INTEGER NOT NULL,
+      PRIMARY KEY (day, slot)
+    ) WITHOUT ROWID;
+    CREATE TABLE IF NOT EXISTS access_passages (
+      holder TEXT PRIMARY KEY,
+      at INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    CREATE INDEX IF NOT EXISTS access_passages_at ON access_passages (at)`);
+    this.#count = db.prepare<[string, string], number>('SELECT n FROM access_admitted WHERE day = ? AND slot = ?').pluck();
+    this.#add = db.prepare('INSERT INTO access_admitted (day, slot, n) VALUES (?, ?, ?) ON CONFLICT (day, slot) DO UPDATE SET n = n + excluded.n');
+    this.#last = db.prepare<[string], number>('SELECT at FROM access_passages WHERE holder = ?').pluck();
+    this.#pass = db.prepare('INSERT INTO access_passages (holder, at) VALUES (?, ?) ON CONFLICT (holder) DO UPDATE SET at = excluded.at');
+    this.#pruneCounts = db.prepare('DELETE FROM access_admitted WHERE day < ?');
+    this.#prunePassages = db.prepare('DELETE FROM access_passages WHERE at < ?');
+  }
+
+  /** People admitted on `day` (local `YYYY-MM-DD`) in `slot` (`HH:MM-HH:MM`), or the whole day. */
+  admitted(day: string, slot = WHOLE_DAY): number {
+    return this.#count.get(day, slot) ?? 0;
+  }
+
+  /** Unix seconds of the holder's last admitted passage, or null. */
+  lastPassage(holder: string): number | null {
+    return this.#last.get(holder) ?? null;
+  }
+
+  /** Call inside the reading's transaction. */
+  admit(holder: string, day: string, slot: string | null, n: number, at: number): void {
+    this.#add.run(day, WHOLE_DAY, n);
+    if (slot) this.#add.run(day, slot, n);
+    this.#pass.run(holder, at);
+  }
+
+  /** Drops counts of days before `day` and passages before `before` (unix seconds). */
+  prune(day: string, before: number): void {
+    this.#pruneCounts.run(day);
+    this.#prunePassages.run(before);
+  }
+}
