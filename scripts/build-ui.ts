@@ -52,20 +52,25 @@ async function staged(dist: string, fill: (out: string) => Promise<void>): Promi
   }
 }
 
-async function buildWeb(out: string): Promise<void> {
-  mkdirSync(join(out, 'audio'));
-  await build({
-    entryPoints: { app: join(web, 'src', 'main.ts'), style: join(web, 'src', 'style.css') },
+/** A page's script and style, bundled for the browsers the kiosk and the fleet page meet. */
+function bundlePage(src: string, out: string, extra: { sourcemap?: 'linked' } = {}) {
+  return build({
+    entryPoints: { app: join(src, 'main.ts'), style: join(src, 'style.css') },
     outdir: out,
     bundle: true,
     format: 'esm',
     platform: 'browser',
     target: ['chrome110'],
     minify: true,
-    sourcemap: 'linked',
     legalComments: 'none',
     logLevel: 'warning',
+    ...extra,
   });
+}
+
+async function buildWeb(out: string): Promise<void> {
+  mkdirSync(join(out, 'audio'));
+  await bundlePage(join(web, 'src'), out, { sourcemap: 'linked' });
   copyFileSync(join(web, 'index.html'), join(out, 'index.html'));
   // The camera scanner's decoder, served by the daemon: zxing-wasm would fetch it from a CDN.
   copyFileSync(join(root, 'node_modules', 'zxing-wasm', 'dist', 'reader', 'zxing_reader.wasm'), join(out, 'zxing_reader.wasm'));
@@ -97,17 +102,7 @@ async function buildElectron(out: string): Promise<void> {
 
 /** The sync service's fleet page (served at /admin/). */
 async function buildAdmin(out: string): Promise<void> {
-  await build({
-    entryPoints: { app: join(admin, 'src', 'main.ts'), style: join(admin, 'src', 'style.css') },
-    outdir: out,
-    bundle: true,
-    format: 'esm',
-    platform: 'browser',
-    target: ['chrome110'],
-    minify: true,
-    legalComments: 'none',
-    logLevel: 'warning',
-  });
+  await bundlePage(join(admin, 'src'), out);
   copyFileSync(join(admin, 'index.html'), join(out, 'index.html'));
 }
 
