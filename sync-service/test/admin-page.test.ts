@@ -92,7 +92,8 @@ test('enrolling from the page shows the one-time code; the new terminal can be r
 
 test('switched to English, the page keeps its data and stays axe-clean', async () => {
   await page.click('#lang');
-  await page.waitForSelector('#h-alerts');
+  // The switch redraws when the page has read the routes again: wait for the English heading.
+  await page.waitForFunction(() => document.querySelector('#h-alerts')?.textContent?.startsWith('Alerts'));
   assert.match((await page.textContent('#h-alerts')) ?? '', /^Alerts \(\d+\)$/);
   assert.equal(await page.locator('html').getAttribute('lang'), 'en');
   await noViolations();

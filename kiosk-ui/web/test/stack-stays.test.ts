@@ -33,8 +33,6 @@ before(async () => {
   await page.waitForSelector('main[data-screen="idle"]');
 });
 after(async () => {
-  delete process.env.LD_PRELOAD;
-  delete process.env.FAKETIME;
   await browser?.close();
   await ks?.close();
 });
@@ -120,17 +118,24 @@ describe('the desk\'s guests today on the real daemon', () => {
 
   test('a day later by the daemon\'s clock, a registration left incomplete is overdue on the panel', async () => {
     await checkIn({ ...ANNA, subject: { ...ANNA.subject, doc_no: 'X1234567' }, name: 'JOHN SMITH' }, '901', '1');
-    // Only the daemon's wall clock moves (libfaketime); its monotonic clock and the test's stay real.
+    // Only the daemon's wall clock moves (libfaketime); its monotonic clock and the test's stay as
+    // they are. The start is absolute, 25 h after this test's own clock, so it also holds when the
+    // whole suite runs under faketime (a relative offset would count from the real time).
+    const saved = { LD_PRELOAD: process.env.LD_PRELOAD, FAKETIME: process.env.FAKETIME, FAKETIME_DONT_FAKE_MONOTONIC: process.env.FAKETIME_DONT_FAKE_MONOTONIC };
+    const d = new Date(Date.now() + 25 * 3600_000);
+    const p2 = (n: number) => String(n).padStart(2, '0');
     process.env.LD_PRELOAD = FAKETIME;
-    process.env.FAKETIME = '+25h';
+    // libfaketime reads an absolute start in local time, as the daemon's own clock is.
+    process.env.FAKETIME = `@${d.getFullYear()}-${p2(d.getMonth() + 1)}-${p2(d.getDate())} ${p2(d.getHours())}:${p2(d.getMinutes())}:${p2(d.getSeconds())}`;
     process.env.FAKETIME_DONT_FAKE_MONOTONIC = '1';
     try {
       await ks.stack.stopTerminal();
       await ks.stack.startTerminal();
     } finally {
-      delete process.env.LD_PRELOAD;
-      delete process.env.FAKETIME;
-      delete process.env.FAKETIME_DONT_FAKE_MONOTONIC;
+      for (const [k, v] of Object.entries(saved)) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
     }
     await page.waitForSelector('[data-badge="reconnecting"]', { state: 'detached', timeout: 15_000 });
     await openStaff();
