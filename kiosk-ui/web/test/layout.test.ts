@@ -8,7 +8,7 @@ import type { Browser, Page } from 'playwright-core';
 import { axe, launch, pageErrors } from './browser.ts';
 import { elderlyProblems } from './elderly-checks.ts';
 import { startFakeDaemon, verdict, type FakeDaemon } from './fake-daemon.ts';
-import { home, setMode, SCREENS, VIEWPORTS } from './screens.ts';
+import { home, measure, setMode, SCREENS, VIEWPORTS } from './screens.ts';
 
 const VERDICT_SCREENS = SCREENS.filter((s) => ['accepted', 'refused', 'ticket', 'certificate'].includes(s.name));
 
@@ -32,26 +32,6 @@ async function open(viewport: { width: number; height: number }, query = 'result
   await page.waitForSelector('main[data-screen]');
   await page.waitForSelector('[data-badge="reconnecting"]', { state: 'detached' });
   return page;
-}
-
-interface Measure {
-  headline: number;
-  area: number;
-  overflow: number;
-  height: number;
-}
-
-async function measure(page: Page): Promise<Measure> {
-  return page.evaluate(() => {
-    const section = document.querySelector('main > section')!;
-    const h1 = section.querySelector('h1')!;
-    return {
-      headline: parseFloat(getComputedStyle(h1).fontSize),
-      area: section.getBoundingClientRect().height,
-      overflow: document.documentElement.scrollHeight - window.innerHeight,
-      height: window.innerHeight,
-    };
-  });
 }
 
 for (const vp of VIEWPORTS) {

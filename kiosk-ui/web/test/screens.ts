@@ -130,3 +130,24 @@ export const VIEWPORTS = [
   { name: 'landscape', width: 1920, height: 1080 },
   { name: 'tablet', width: 1280, height: 800 },
 ] as const;
+
+export interface Measure {
+  headline: number;
+  area: number;
+  overflow: number;
+  height: number;
+}
+
+/** The verdict's headline size, its area's height and what is scrolled away, in CSS px. */
+export async function measure(page: Page): Promise<Measure> {
+  return page.evaluate(() => {
+    const section = document.querySelector('main > section')!;
+    const h1 = section.querySelector('h1')!;
+    return {
+      headline: parseFloat(getComputedStyle(h1).fontSize),
+      area: section.getBoundingClientRect().height,
+      overflow: document.documentElement.scrollHeight - window.innerHeight,
+      height: window.innerHeight,
+    };
+  });
+}

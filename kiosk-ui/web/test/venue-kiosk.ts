@@ -12,7 +12,7 @@ import { acceptedCode, feedsFor, loadShippedVenue, venueDevices, VENUES_DIR } fr
 import { IdCardSim, PrinterSim, RelaySim } from '../../../scripts/sim/index.ts';
 import type { Health } from '../../../terminal/src/api/index.ts';
 import { axe, openKiosk, pageErrors } from './browser.ts';
-import { VIEWPORTS } from './screens.ts';
+import { measure, VIEWPORTS } from './screens.ts';
 
 export const VENUE_NAMES = readdirSync(VENUES_DIR)
   .filter((f) => f.endsWith('.json'))
@@ -31,26 +31,7 @@ export interface Shown {
   screen: string;
 }
 
-export interface Measure {
-  headline: number;
-  area: number;
-  overflow: number;
-  height: number;
-}
 
-/** The verdict's headline size, its area's height and what is scrolled away, in CSS px. */
-export async function measure(page: Page): Promise<Measure> {
-  return page.evaluate(() => {
-    const section = document.querySelector('main > section')!;
-    const h1 = section.querySelector('h1')!;
-    return {
-      headline: parseFloat(getComputedStyle(h1).fontSize),
-      area: section.getBoundingClientRect().height,
-      overflow: document.documentElement.scrollHeight - window.innerHeight,
-      height: window.innerHeight,
-    };
-  });
-}
 
 /** Issue 11's numbers for a verdict: headline ≥ 6 % of the screen height, verdict area ≥ 40 %; nothing below the fold; axe clean. */
 export async function problems(shown: Shown): Promise<string[]> {
