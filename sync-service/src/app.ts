@@ -30,6 +30,7 @@ import {
 } from '../../terminal/src/protocol/index.ts';
 import type { UnsealAudit } from './audit.ts';
 import { LIMIT_DEFAULTS, type Limits, type Operator, type Role } from './config.ts';
+import { enrollmentCode } from './enrollment-code.ts';
 import { errors, ServiceError } from './errors.ts';
 import { createMetrics, registerMetrics } from './metrics.ts';
 import type { SealKeys } from './keys.ts';
@@ -506,7 +507,7 @@ export function buildApp(opts: AppOptions): FastifyInstance {
       async (req) => {
         const name = (req.body as { name?: string } | null)?.name ?? 'terminal';
         const id = `t-${randomBytes(6).toString('hex')}`;
-        const code = randomBytes(15).toString('base64url');
+        const code = enrollmentCode();
         await storage.createTerminal(id, name, sha256(code), now());
         const venue = (req.body as { venue?: string } | null)?.venue;
         if (venue) await storage.setTerminalVenue(id, venue);

@@ -101,10 +101,10 @@ export const configSchema = {
       required: ['url', 'seal_key'],
       description: 'The sync service events are uploaded to; null or absent: the terminal keeps its queue and never uploads.',
       default: null,
-      examples: [{ url: 'https://sync.example.gd.gov.cn', enrollment_code: 'K7QF-2M9D', seal_key: 'kq3wM0iB3XkR0tF2m5cXqOeW9Jx1dB1y8YyYx3JcKQm' }],
+      examples: [{ url: 'https://sync.example.gd.gov.cn', enrollment_code: 'K7QF2M9DX4RT8WBN3HC6PZAE', seal_key: 'kq3wM0iB3XkR0tF2m5cXqOeW9Jx1dB1y8YyYx3JcKQm' }],
       properties: {
         url: text('^https?://', 'an http:// or https:// URL', 'Base URL of the sync service.', 'https://sync.example.gd.gov.cn'),
-        enrollment_code: { type: ['string', 'null'], minLength: 1, description: 'One-time code from the service\'s admin, used once to enroll; remove it afterwards.', default: null, examples: ['K7QF-2M9D'] },
+        enrollment_code: { type: ['string', 'null'], minLength: 1, description: 'One-time code from the service\'s admin, used once to enroll; remove it afterwards.', default: null, examples: ['K7QF2M9DX4RT8WBN3HC6PZAE'] },
         seal_key: text('^[A-Za-z0-9_-]{43}$', '43 base64url characters', 'The service\'s X25519 key that personal data is sealed to.', 'kq3wM0iB3XkR0tF2m5cXqOeW9Jx1dB1y8YyYx3JcKQm'),
         batch_max_events: { type: 'integer', minimum: 1, maximum: 10_000, description: 'Most events per upload.', default: DEFAULTS.sync.batch_max_events },
         batch_max_bytes: { type: 'integer', minimum: 1024, maximum: 16 * 1024 * 1024, description: 'Largest upload, bytes; halved after a timeout (down to 16 KiB) and grown back on success.', default: DEFAULTS.sync.batch_max_bytes },
