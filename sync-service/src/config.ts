@@ -54,7 +54,8 @@ export const DEFAULTS = {
   log_level: 'info',
 } as const;
 
-export type Role = 'fleet' | 'unseal';
+/** `fleet`: the fleet and its terminals; `unseal`: open sealed personal data; `config`: push a terminal's config (docs/config-push.md). */
+export type Role = 'fleet' | 'unseal' | 'config';
 
 /** A named operator: the SHA-256 of their bearer token (the token itself is never stored) and roles. */
 export interface Operator {
@@ -109,7 +110,7 @@ const schema = {
         properties: {
           name: { type: 'string', pattern: '^[A-Za-z0-9._@-]{1,64}$' },
           token_sha256: { type: 'string', pattern: '^[0-9a-f]{64}$' },
-          roles: { type: 'array', minItems: 1, uniqueItems: true, items: { enum: ['fleet', 'unseal'] } },
+          roles: { type: 'array', minItems: 1, uniqueItems: true, items: { enum: ['fleet', 'unseal', 'config'] } },
         },
       },
     },

@@ -2,7 +2,8 @@
 // operator, computed from what the service already holds (terminal rows with their last
 // heartbeat, the published trust list, the chain resets). Pure: the routes pass the clock.
 import type { Heartbeat } from '../../terminal/src/protocol/index.ts';
-import type { ResetRecord, TerminalRecord } from './storage/types.ts';
+import type { ConfigRejection } from '../../terminal/src/protocol/index.ts';
+import type { ConfigHead, FeedHead, ResetRecord, TerminalRecord } from './storage/types.ts';
 
 /** When an operator is alerted (config `alerts`; docs/fleet.md). */
 export const ALERT_DEFAULTS = {
@@ -16,7 +17,7 @@ export const ALERT_DEFAULTS = {
 
 export type AlertThresholds = { -readonly [K in keyof typeof ALERT_DEFAULTS]: number };
 
-export type AlertKind = 'silent' | 'backlog' | 'trust_stale' | 'sync_error' | 'degraded' | 'reset';
+export type AlertKind = 'silent' | 'backlog' | 'trust_stale' | 'sync_error' | 'degraded' | 'reset' | 'config_rejected';
 
 export interface FleetAlert {
   kind: AlertKind;
@@ -47,6 +48,8 @@ export interface FleetTerminal {
   feeds: unknown;
   /** The terminal this one replaced with `terminal reset`, as its reset event says. */
   replaces: string | null;
+  /** Its newest config push (version, when), the version it runs and the last push it refused (docs/config-push.md). */
+  config: { published: number | null; published_at: number | null; applied: number | null; rejected: ConfigRejection | null };
 }
 
 export interface FleetOverview {
@@ -54,6 +57,8 @@ export interface FleetOverview {
   trust_list: { sequence: number; published_at: number } | null;
   terminals: FleetTerminal[];
   alerts: FleetAlert[];
+  /** The newest version of every venue's every feed. */
+  feeds: FeedHead[];
 }
 
 const age = (ms: number) => {
@@ -67,7 +72,9 @@ export function fleetOverview(
   resets: readonly ResetRecord[],
   now: number,
   limits: AlertThresholds = ALERT_DEFAULTS,
+  extra: { configs?: readonly ConfigHead[]; feeds?: readonly FeedHead[] } = {},
 ): FleetOverview {
+  const configs = new Map((extra.configs ?? []).map((c) => [c.terminal_id, c]));
   const alerts: FleetAlert[] = [];
   const byId = new Map(records.map((t) => [t.id, t]));
   const replaced = new Map(resets.map((r) => [r.terminal_id, r]));
@@ -92,6 +99,12 @@ export function fleetOverview(
       }
       if (hb?.sync_error) alerts.push({ kind: 'sync_error', terminal_id: t.id, since: t.last_heartbeat_at, detail: `${t.name}: ${hb.sync_error}` });
       if (hb?.status === 'degraded') alerts.push({ kind: 'degraded', terminal_id: t.id, since: t.last_heartbeat_at, detail: `${t.name}: ${hb.degraded.join(', ')}` });
+    }
+    const pushed = configs.get(t.id);
+    const rejected = hb?.config?.rejected ?? null;
+    // The newest push refused: the terminal runs an older config than the operator meant.
+    if (t.status === 'active' && pushed && rejected && rejected.version === pushed.version) {
+      alerts.push({ kind: 'config_rejected', terminal_id: t.id, since: rejected.at, detail: `${t.name}: config ${rejected.version} not applied: ${rejected.reason}` });
     }
     const reset = replaced.get(t.id);
     // A reset needs the operator while the terminal it replaced can still upload: revoke it.
@@ -121,7 +134,8 @@ export function fleetOverview(
       sync_error: hb?.sync_error ?? null,
       feeds: (hb as (Heartbeat & { feeds?: unknown }) | null)?.feeds ?? null,
       replaces: reset?.replaces ?? null,
+      config: { published: pushed?.version ?? null, published_at: pushed?.published_at ?? null, applied: hb?.config?.version ?? null, rejected },
     };
   });
-  return { now, trust_list: trust, terminals, alerts };
+  return { now, trust_list: trust, terminals, alerts, feeds: [...(extra.feeds ?? [])] };
 }

@@ -111,6 +111,26 @@ export const heartbeat = {
     },
     trust_sequence: nullableInt,
     clock_drift_s: { type: 'integer' },
+    // The pushed config the terminal runs (null: its own file only) and the last push it refused (docs/config-push.md).
+    config: {
+      type: 'object',
+      required: ['version', 'rejected'],
+      additionalProperties: false,
+      properties: {
+        version: nullableInt,
+        rejected: {
+          anyOf: [
+            { type: 'null' },
+            {
+              type: 'object',
+              required: ['version', 'reason', 'at'],
+              additionalProperties: false,
+              properties: { version: { type: 'integer', minimum: 1 }, reason: { type: 'string', maxLength: 2048 }, at: { type: 'integer' } },
+            },
+          ],
+        },
+      },
+    },
     feeds: {
       type: 'array',
       maxItems: 16,
@@ -145,8 +165,44 @@ export const enrollBody = {
 
 export const enrollReply = {
   type: 'object',
-  required: ['terminal_id', 'server_time'],
-  properties: { terminal_id: { type: 'string' }, server_time: { type: 'integer' } },
+  required: ['terminal_id', 'config_key', 'server_time'],
+  // config_key: the public half of the key that signs config pushes, which the terminal pins (docs/config-push.md).
+  properties: { terminal_id: { type: 'string' }, config_key: { type: 'string' }, server_time: { type: 'integer' } },
+} as const;
+
+/** A config push as an operator sends it; checked further in app.ts (docs/config-push.md). */
+export const configPushBody = { type: 'object' } as const;
+
+export const configPushReply = {
+  type: 'object',
+  required: ['terminal_id', 'version', 'published_at'],
+  properties: { terminal_id: { type: 'string' }, version: { type: 'integer' }, published_at: { type: 'integer' } },
+} as const;
+
+const configRejected = {
+  anyOf: [{ type: 'null' }, { type: 'object', required: ['version', 'reason', 'at'], properties: { version: { type: 'integer' }, reason: { type: 'string' }, at: { type: 'integer' } } }],
+} as const;
+
+/** A terminal's config as the service pushed it and as the terminal reports it. */
+export const terminalConfigReply = {
+  type: 'object',
+  required: ['terminal_id', 'published', 'applied', 'rejected'],
+  properties: {
+    terminal_id: { type: 'string' },
+    published: {
+      anyOf: [
+        { type: 'null' },
+        {
+          type: 'object',
+          required: ['version', 'operator', 'published_at', 'config'],
+          // The staff PIN is never sent back: `config.staff_pin` says only whether the push sets one.
+          properties: { version: { type: 'integer' }, operator: { type: 'string' }, published_at: { type: 'integer' }, config: { type: 'object', additionalProperties: true } },
+        },
+      ],
+    },
+    applied: nullableInt,
+    rejected: configRejected,
+  },
 } as const;
 
 /** A venue's name, as in its venue file (`name`). */
@@ -257,7 +313,7 @@ export const operatorMe = {
 
 const fleetTerminal = {
   type: 'object',
-  required: ['id', 'name', 'status', 'venue', 'online', 'created_at', 'last_heartbeat_at', 'head_seq', 'head_at', 'backlog', 'oldest_unsent_age_s', 'trust_sequence', 'devices', 'degraded', 'sync_error', 'feeds', 'replaces'],
+  required: ['id', 'name', 'status', 'venue', 'online', 'created_at', 'last_heartbeat_at', 'head_seq', 'head_at', 'backlog', 'oldest_unsent_age_s', 'trust_sequence', 'devices', 'degraded', 'sync_error', 'feeds', 'replaces', 'config'],
   properties: {
     id: { type: 'string' },
     name: { type: 'string' },
@@ -277,14 +333,21 @@ const fleetTerminal = {
     // Whatever a terminal reports of its feeds, passed through as it came.
     feeds: {},
     replaces: { type: ['string', 'null'] },
+    config: {
+      type: 'object',
+      required: ['published', 'published_at', 'applied', 'rejected'],
+      properties: { published: nullableInt, published_at: nullableInt, applied: nullableInt, rejected: configRejected },
+    },
   },
 } as const;
 
 export const fleetOverview = {
   type: 'object',
-  required: ['now', 'trust_list', 'terminals', 'alerts'],
+  required: ['now', 'trust_list', 'terminals', 'alerts', 'feeds'],
   properties: {
     now: { type: 'integer' },
+    // The newest version of every venue's every feed.
+    feeds: { type: 'array', items: feedHead },
     trust_list: { anyOf: [{ type: 'null' }, { type: 'object', required: ['sequence', 'published_at'], properties: { sequence: { type: 'integer' }, published_at: { type: 'integer' } } }] },
     terminals: { type: 'array', items: fleetTerminal },
     alerts: {

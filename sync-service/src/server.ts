@@ -10,7 +10,7 @@ import pino from 'pino';
 import { buildApp } from './app.ts';
 import { UnsealAudit } from './audit.ts';
 import { configModeProblem, type ServiceConfig } from './config.ts';
-import { loadOrCreateSealKeys } from './keys.ts';
+import { loadOrCreateConfigKey, loadOrCreateSealKeys } from './keys.ts';
 import { lockDataDir } from './lock.ts';
 import { PgStorage } from './storage/pg.ts';
 import { SqliteStorage } from './storage/sqlite.ts';
@@ -43,8 +43,9 @@ export async function startServer(config: Readonly<ServiceConfig>, configFile?: 
   try {
     storage = await openStorage(config);
     const sealKeys = loadOrCreateSealKeys(config.data_dir);
+    const configKey = loadOrCreateConfigKey(config.data_dir);
     audit = new UnsealAudit(config.data_dir, shared ? `unseal-audit-${hostname()}-${process.pid}.jsonl` : undefined);
-    const app = buildApp({ storage, sealKeys, operators: config.operators, adminToken: config.admin_token, audit, logger, bodyLimit: config.body_limit, limits: config.limits, sharedRateLimits: shared, alerts: config.alerts });
+    const app = buildApp({ storage, sealKeys, configKey, operators: config.operators, adminToken: config.admin_token, audit, logger, bodyLimit: config.body_limit, limits: config.limits, sharedRateLimits: shared, alerts: config.alerts });
     try {
       await app.listen({ host: config.host, port: config.port });
     } catch (e) {

@@ -9,7 +9,7 @@ import nacl from 'tweetnacl';
 import { buildApp } from '../src/app.ts';
 import { UnsealAudit } from '../src/audit.ts';
 import type { Limits, Operator } from '../src/config.ts';
-import { loadOrCreateSealKeys, type SealKeys } from '../src/keys.ts';
+import { loadOrCreateConfigKey, loadOrCreateSealKeys, type ConfigKey, type SealKeys } from '../src/keys.ts';
 import { SqliteStorage } from '../src/storage/sqlite.ts';
 import {
   ed25519PrivateKey,
@@ -27,17 +27,21 @@ export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 export const UNSEAL_TOKEN = 'test-unseal-token-0123456789';
 /** An operator with the unseal role only: no fleet state. */
 export const AUDITOR_TOKEN = 'test-auditor-token-0123456789';
+/** The operator who may push terminal configs (docs/config-push.md). */
+export const CONFIG_TOKEN = 'test-config-token-0123456789';
 const tokenHash = (t: string) => createHash('sha256').update(t).digest('hex');
 export const TEST_OPERATORS: Operator[] = [
   { name: 'ops', token_sha256: tokenHash(ADMIN_TOKEN), roles: ['fleet'] },
   { name: 'dpo', token_sha256: tokenHash(UNSEAL_TOKEN), roles: ['fleet', 'unseal'] },
   { name: 'auditor', token_sha256: tokenHash(AUDITOR_TOKEN), roles: ['unseal'] },
+  { name: 'cfg', token_sha256: tokenHash(CONFIG_TOKEN), roles: ['fleet', 'config'] },
 ];
 
 export interface TestService {
   app: FastifyInstance;
   storage: SqliteStorage;
   sealKeys: SealKeys;
+  configKey: ConfigKey;
   dir: string;
   /** Listens on 127.0.0.1 (port chosen by the OS unless given) and returns the base URL. */
   listen(port?: number): Promise<string>;
@@ -53,8 +57,9 @@ export async function startTestService(
   const dir = o.dir ?? mkdtempSync(join(tmpdir(), 'yss-svc-'));
   const storage = new SqliteStorage(dir);
   const sealKeys = loadOrCreateSealKeys(dir);
+  const configKey = loadOrCreateConfigKey(dir);
   const audit = new UnsealAudit(dir);
-  const app = buildApp({ storage, sealKeys, operators: TEST_OPERATORS, audit, logger: o.logger ?? false, now: o.now,
+  const app = buildApp({ storage, sealKeys, configKey, operators: TEST_OPERATORS, audit, logger: o.logger ?? false, now: o.now,
     // These tests share their process (and two cores) with the test runner, whose own pauses
     // would count as the service's lag: shedding on lag is off unless a test turns it on.
     limits: { max_event_loop_delay_ms: 0, ...o.limits },
@@ -65,6 +70,7 @@ export async function startTestService(
     app,
     storage,
     sealKeys,
+    configKey,
     dir,
     async listen(port = 0) {
       await app.listen({ host: '127.0.0.1', port });

@@ -120,6 +120,17 @@ export const MIGRATIONS: readonly string[] = [
     venue TEXT NOT NULL
   );
   `,
+  // 6: signed config pushes, one version per terminal and push (docs/config-push.md).
+  `
+  CREATE TABLE terminal_configs (
+    terminal_id TEXT NOT NULL,
+    version BIGINT NOT NULL,
+    jws TEXT NOT NULL,
+    operator TEXT NOT NULL,
+    published_at BIGINT NOT NULL,
+    PRIMARY KEY (terminal_id, version)
+  );
+  `,
 ];
 
 /** Advisory lock keys (arbitrary, fixed): one for migrations, one for partition changes, one for publishing trust lists, one for publishing feeds. */

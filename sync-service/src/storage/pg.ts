@@ -16,7 +16,7 @@ import { ServiceError } from '../errors.ts';
 import { ensurePartitions, LOCK_FEEDS, LOCK_PUBLISH, migrate } from './pg-schema.ts';
 import { activityOf, type ResetRecord, type VenueHour } from './activity.ts';
 import { ALLOCATE_SQL, liveCount, RATE_HIT_SQL, RATE_READ_SQL, RATE_WINDOW_MAX_MS } from './rate-sql.ts';
-import { FEED_KEEP_VERSIONS, type FeedHead, type IngestResult, type NumberBlock, type Storage, type StoredEvent, type TerminalRecord } from './types.ts';
+import { FEED_KEEP_VERSIONS, type ConfigHead, type FeedHead, type IngestResult, type NumberBlock, type Storage, type StoredEvent, type TerminalRecord } from './types.ts';
 
 export interface PgStorageOptions {
   /** libpq-style connection string, e.g. postgresql://yss@db-1:5432/yss. */
@@ -353,6 +353,40 @@ export class PgStorage implements Storage {
     const r = await this.pool.query<FeedHead>(
       'SELECT f.venue, f.kind, f.version, f.row_count AS rows, f.published_at FROM feeds f WHERE f.venue = $1 AND f.version = (SELECT max(version) FROM feeds g WHERE g.venue = f.venue AND g.kind = f.kind) ORDER BY f.kind',
       [venue],
+    );
+    return r.rows;
+  }
+
+  async feedHeads(): Promise<FeedHead[]> {
+    const r = await this.pool.query<FeedHead>(
+      'SELECT DISTINCT ON (venue, kind) venue, kind, version, row_count AS rows, published_at FROM feeds ORDER BY venue, kind, version DESC',
+    );
+    return r.rows;
+  }
+
+  async publishConfig(terminalId: string, operator: string, now: number, sign: (version: number, previous: string | null) => string): Promise<number> {
+    // The terminal's row lock serializes pushes to one terminal from any node; the primary key
+    // would refuse a second version of the same number in any case.
+    return this.tx(async (c) => {
+      await c.query('SELECT id FROM terminals WHERE id = $1 FOR UPDATE', [terminalId]);
+      const head = (await c.query<{ version: number; jws: string }>('SELECT version, jws FROM terminal_configs WHERE terminal_id = $1 ORDER BY version DESC LIMIT 1', [terminalId])).rows[0];
+      const version = (head?.version ?? 0) + 1;
+      await c.query('INSERT INTO terminal_configs (terminal_id, version, jws, operator, published_at) VALUES ($1, $2, $3, $4, $5)', [terminalId, version, sign(version, head?.jws ?? null), operator, now]);
+      return version;
+    });
+  }
+
+  async configDoc(terminalId: string): Promise<(ConfigHead & { jws: string }) | null> {
+    const r = await this.pool.query<ConfigHead & { jws: string }>(
+      'SELECT terminal_id, version, operator, published_at, jws FROM terminal_configs WHERE terminal_id = $1 ORDER BY version DESC LIMIT 1',
+      [terminalId],
+    );
+    return r.rows[0] ?? null;
+  }
+
+  async configHeads(): Promise<ConfigHead[]> {
+    const r = await this.pool.query<ConfigHead>(
+      'SELECT DISTINCT ON (terminal_id) terminal_id, version, operator, published_at FROM terminal_configs ORDER BY terminal_id, version DESC',
     );
     return r.rows;
   }

@@ -9,7 +9,7 @@ import { contentHashOfJson, eventHash, GENESIS_HASH, type Heartbeat, type WireEv
 import { ServiceError } from '../errors.ts';
 import { activityOf, type ResetRecord, type VenueHour } from './activity.ts';
 import { ALLOCATE_SQL, liveCount, RATE_HIT_SQL, RATE_READ_SQL, RATE_WINDOW_MAX_MS } from './rate-sql.ts';
-import { FEED_KEEP_VERSIONS, type FeedHead, type IngestResult, type NumberBlock, type Storage, type StoredEvent, type TerminalRecord } from './types.ts';
+import { FEED_KEEP_VERSIONS, type ConfigHead, type FeedHead, type IngestResult, type NumberBlock, type Storage, type StoredEvent, type TerminalRecord } from './types.ts';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS terminals (
@@ -98,6 +98,14 @@ CREATE TABLE IF NOT EXISTS terminal_venues (
   terminal_id TEXT PRIMARY KEY,
   venue TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS terminal_configs (
+  terminal_id TEXT NOT NULL,
+  version BIGINT NOT NULL,
+  jws TEXT NOT NULL,
+  operator TEXT NOT NULL,
+  published_at BIGINT NOT NULL,
+  PRIMARY KEY (terminal_id, version)
+);
 `;
 
 const TERMINAL_COLS = 'id, name, public_key, status, created_at, head_seq, head_hash, head_at, last_heartbeat_at, heartbeat';
@@ -165,8 +173,16 @@ export class SqliteStorage implements Storage {
       venueFeeds: d.prepare(
         'SELECT f.venue, f.kind, f.version, f.row_count AS rows, f.published_at FROM feeds f WHERE f.venue = ? AND f.version = (SELECT max(version) FROM feeds g WHERE g.venue = f.venue AND g.kind = f.kind) ORDER BY f.kind',
       ),
+      feedHeads: d.prepare(
+        'SELECT f.venue, f.kind, f.version, f.row_count AS rows, f.published_at FROM feeds f WHERE f.version = (SELECT max(version) FROM feeds g WHERE g.venue = f.venue AND g.kind = f.kind) ORDER BY f.venue, f.kind',
+      ),
       setVenue: d.prepare('INSERT INTO terminal_venues (terminal_id, venue) VALUES (?, ?) ON CONFLICT (terminal_id) DO UPDATE SET venue = excluded.venue'),
       venueOf: d.prepare('SELECT venue FROM terminal_venues WHERE terminal_id = ?').pluck(),
+      configDoc: d.prepare('SELECT terminal_id, version, operator, published_at, jws FROM terminal_configs WHERE terminal_id = ? ORDER BY version DESC LIMIT 1'),
+      configInsert: d.prepare('INSERT INTO terminal_configs (terminal_id, version, jws, operator, published_at) VALUES (?, ?, ?, ?, ?)'),
+      configHeads: d.prepare(
+        'SELECT c.terminal_id, c.version, c.operator, c.published_at FROM terminal_configs c WHERE c.version = (SELECT max(version) FROM terminal_configs d WHERE d.terminal_id = c.terminal_id) ORDER BY c.terminal_id',
+      ),
       rateHit: d.prepare(RATE_HIT_SQL.replace(/\$(\d)/g, (_, n: string) => `@p${n}`)),
       rateRead: d.prepare(RATE_READ_SQL.replace('$1', '?')),
       addHour: d.prepare('INSERT INTO event_hours (terminal_id, venue, hour, count) VALUES (?, ?, ?, ?) ON CONFLICT (terminal_id, hour, venue) DO UPDATE SET count = event_hours.count + excluded.count'),
@@ -334,6 +350,29 @@ export class SqliteStorage implements Storage {
 
   async venueFeeds(venue: string): Promise<FeedHead[]> {
     return this.stmts.venueFeeds.all(venue) as FeedHead[];
+  }
+
+  async feedHeads(): Promise<FeedHead[]> {
+    return this.stmts.feedHeads.all() as FeedHead[];
+  }
+
+  async publishConfig(terminalId: string, operator: string, now: number, sign: (version: number, previous: string | null) => string): Promise<number> {
+    return this.db
+      .transaction(() => {
+        const head = this.stmts.configDoc.get(terminalId) as { version: number; jws: string } | undefined;
+        const version = (head?.version ?? 0) + 1;
+        this.stmts.configInsert.run(terminalId, version, sign(version, head?.jws ?? null), operator, now);
+        return version;
+      })
+      .immediate();
+  }
+
+  async configDoc(terminalId: string): Promise<(ConfigHead & { jws: string }) | null> {
+    return (this.stmts.configDoc.get(terminalId) as (ConfigHead & { jws: string }) | undefined) ?? null;
+  }
+
+  async configHeads(): Promise<ConfigHead[]> {
+    return this.stmts.configHeads.all() as ConfigHead[];
   }
 
   async setTerminalVenue(terminalId: string, venue: string): Promise<void> {

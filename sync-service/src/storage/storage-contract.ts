@@ -218,6 +218,11 @@ export function storageContract(engine: string, open: () => Promise<{ storage: S
     assert.deepEqual(await s.feedHead('museum', 'access'), { venue: 'museum', kind: 'access', version: 2, rows: 0, published_at: 11 });
     assert.equal(await s.feedRows('museum', 'access', 1), '[{"holder":"a"}]');
     assert.deepEqual((await s.venueFeeds('museum')).map((f) => [f.kind, f.version, f.rows]), [['access', 2, 0], ['bookings', 1, 2]]);
+    assert.deepEqual(
+      (await s.feedHeads()).map((f) => [f.venue, f.kind, f.version, f.rows, f.published_at]),
+      [['campus', 'access', 1, 0, 13], ['museum', 'access', 2, 0, 11], ['museum', 'bookings', 1, 2, 12]],
+      'the newest of every venue and kind',
+    );
     for (let i = 0; i < FEED_KEEP_VERSIONS; i++) await s.publishFeed('museum', 'access', `[${i}]`, 1, 20 + i);
     assert.equal(await s.feedRows('museum', 'access', 1), null, 'versions older than the kept ones are dropped');
     assert.equal(await s.feedRows('museum', 'access', 2 + FEED_KEEP_VERSIONS), `[${FEED_KEEP_VERSIONS - 1}]`);
@@ -235,5 +240,54 @@ export function storageContract(engine: string, open: () => Promise<{ storage: S
     await s.setTerminalVenue('t-1', 'museum');
     await s.setTerminalVenue('t-1', 'campus');
     assert.equal(await s.terminalVenue('t-1'), 'campus');
+  });
+
+  withStorage('config pushes get the next version per terminal, signed for that version, and the newest is served', async (s) => {
+    await s.createTerminal('t-1', 'desk', 'h1', 1);
+    await s.createTerminal('t-2', 'gate', 'h2', 1);
+    assert.equal(await s.configDoc('t-1'), null);
+    assert.deepEqual(await s.configHeads(), []);
+    assert.equal(await s.publishConfig('t-1', 'ops-li', 10, (v) => `doc-${v}`), 1);
+    assert.equal(
+      await s.publishConfig('t-1', 'ops-wang', 11, (v, previous) => {
+        assert.equal(previous, 'doc-1', 'the next document is made from the newest one before it');
+        return `doc-${v}`;
+      }),
+      2,
+    );
+    assert.equal(
+      await s.publishConfig('t-2', 'ops-li', 12, (v, previous) => {
+        assert.equal(previous, null);
+        return `gate-${v}`;
+      }),
+      1,
+      'terminals count apart',
+    );
+    assert.deepEqual(await s.configDoc('t-1'), { terminal_id: 't-1', version: 2, operator: 'ops-wang', published_at: 11, jws: 'doc-2' });
+    assert.deepEqual(await s.configHeads(), [
+      { terminal_id: 't-1', version: 2, operator: 'ops-wang', published_at: 11 },
+      { terminal_id: 't-2', version: 1, operator: 'ops-li', published_at: 12 },
+    ]);
+  });
+
+  withStorage('config pushes to one terminal at once each get their own version, and a failed signing stores nothing', async (s) => {
+    await s.createTerminal('t-1', 'desk', 'h1', 1);
+    const versions = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        s.publishConfig('t-1', `op-${i}`, i, (v, previous) => {
+          assert.equal(previous, v === 1 ? null : `doc-${v - 1}`, 'each push is made from the one just before it');
+          return `doc-${v}`;
+        }),
+      ),
+    );
+    assert.deepEqual([...versions].sort((a, b) => a - b), [1, 2, 3, 4, 5, 6, 7, 8]);
+    await assert.rejects(
+      s.publishConfig('t-1', 'op', 20, () => {
+        throw new Error('signing failed');
+      }),
+      /signing failed/,
+    );
+    assert.equal((await s.configDoc('t-1'))!.version, 8);
+    assert.equal((await s.configDoc('t-1'))!.jws, 'doc-8', 'each version holds the document signed for it');
   });
 }

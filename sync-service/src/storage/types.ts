@@ -42,6 +42,15 @@ export interface FeedHead {
 /** Versions of a feed kept beside the newest (for a later delta; today terminals get snapshots). */
 export const FEED_KEEP_VERSIONS = 3;
 
+/** One signed config push of one terminal (docs/config-push.md). */
+export interface ConfigHead {
+  terminal_id: string;
+  version: number;
+  /** The operator who pushed it. */
+  operator: string;
+  published_at: number;
+}
+
 export interface IngestResult {
   acked_through: number;
   gap: { expected: number; got: number } | null;
@@ -104,6 +113,19 @@ export interface Storage {
   feedRows(venue: string, kind: string, version: number): Promise<string | null>;
   /** The newest version of each kind of a venue's feeds, by kind. */
   venueFeeds(venue: string): Promise<FeedHead[]>;
+  /** The newest version of every venue's every feed, by venue and kind (the fleet page). */
+  feedHeads(): Promise<FeedHead[]>;
+  /**
+   * Stores a config push as the terminal's next version, atomically and serialized per terminal
+   * (two operators pushing at once, through one node or two, get two versions): `sign` makes the
+   * document for the version chosen from the newest one before it (null for a first push), inside
+   * the transaction. Returns the version (1 for a first push).
+   */
+  publishConfig(terminalId: string, operator: string, now: number, sign: (version: number, previous: string | null) => string): Promise<number>;
+  /** The terminal's newest config push with its signed document, or null when none was pushed. */
+  configDoc(terminalId: string): Promise<(ConfigHead & { jws: string }) | null>;
+  /** The newest config push of every terminal that has one. */
+  configHeads(): Promise<ConfigHead[]>;
   /** Binds a terminal to the venue whose feeds it pulls (one venue per terminal). */
   setTerminalVenue(terminalId: string, venue: string): Promise<void>;
   terminalVenue(terminalId: string): Promise<string | null>;

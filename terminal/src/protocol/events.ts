@@ -108,4 +108,17 @@ export interface Heartbeat {
   sync_error?: string | null;
   /** The venue's data feeds held: version (null: needed, none yet) and seconds since the service confirmed it; absent from terminals before feeds. */
   feeds?: { kind: string; version: number | null; age_s: number | null }[];
+  /**
+   * The pushed config the terminal runs (`version` null: only its own config file) and the last
+   * push it refused or rolled back, with why (docs/config-push.md); absent from terminals before config pushes.
+   */
+  config?: { version: number | null; rejected: ConfigRejection | null };
+}
+
+/** A config push a terminal did not keep: refused when checked, or rolled back after it failed to start. */
+export interface ConfigRejection {
+  version: number;
+  reason: string;
+  /** When the terminal gave it up, unix ms. */
+  at: number;
 }
