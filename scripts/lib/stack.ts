@@ -68,7 +68,7 @@ export class Stack {
   pty: PtyPair | null = null;
   /** Simulator-side pty path of each extra device, by device id. */
   readonly peers: Record<string, string> = {};
-  private readonly extraPtys: PtyPair[] = [];
+  private readonly extraPtys = new Map<string, PtyPair>();
   private state: StackState;
   private peerFd: number | null = null;
 
@@ -88,9 +88,9 @@ export class Stack {
       : { admin_token: randomBytes(24).toString('base64url'), terminal_id: null, enrollment_code: null, seal_key: null };
     this.state.staff_pin ??= String(randomInt(0, 1_000_000)).padStart(6, '0');
     writeFileSync(statePath, JSON.stringify(this.state, null, 2), { mode: 0o600 });
-    // The demo's one operator may also unseal (the tests and the demo open what they sealed); the
-    // config holds only the token's hash, and is the operator's own file (0600).
-    const operator = { name: 'demo', token_sha256: createHash('sha256').update(this.state.admin_token).digest('hex'), roles: ['fleet', 'unseal'] };
+    // The demo's one operator may also unseal (the tests and the demo open what they sealed) and
+    // push configs; the config holds only the token's hash, and is the operator's own file (0600).
+    const operator = { name: 'demo', token_sha256: createHash('sha256').update(this.state.admin_token).digest('hex'), roles: ['fleet', 'unseal', 'config'] };
     writeFileSync(
       this.serviceConfig,
       JSON.stringify({ data_dir: 'service-data', host: '127.0.0.1', port: opts.servicePort ?? 0, operators: [operator] }, null, 2),
@@ -215,7 +215,7 @@ export class Stack {
       const id = String(d.id);
       if (this.peers[id] || d.kind === 'camera-scanner') continue; // the kiosk page is its device
       const pair = await openPtyPair(join(this.dir, 'dev', id), join(this.dir, 'dev', `${id}-sim`));
-      this.extraPtys.push(pair);
+      this.extraPtys.set(id, pair);
       this.peers[id] = pair.peer;
     }
   }
@@ -235,6 +235,13 @@ export class Stack {
     this.peerFd = null;
     await this.pty?.close();
     this.pty = null;
+  }
+
+  /** Pulls an extra device's cable: its pty pair disappears, and the daemon sees it disconnected. */
+  async unplug(id: string): Promise<void> {
+    await this.extraPtys.get(id)?.close();
+    this.extraPtys.delete(id);
+    delete this.peers[id];
   }
 
   /** Plugs it back in at the same path. */
@@ -288,7 +295,8 @@ export class Stack {
       await this.pty?.close();
       this.pty = null;
     });
-    for (const p of this.extraPtys.splice(0)) await step(() => p.close());
+    for (const p of this.extraPtys.values()) await step(() => p.close());
+    this.extraPtys.clear();
     for (const id of Object.keys(this.peers)) delete this.peers[id];
     if (failures.length) throw failures[0];
   }

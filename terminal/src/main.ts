@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import { ApiServer, cameraRoute, createTerminalMetrics, kioskRoutes, stayRoutes, type EventMessage, type Health, type VerdictMessage } from './api/index.ts';
 import type { TerminalConfig } from './config/index.ts';
+import type { PushHooks } from './config-push/index.ts';
 import { Effects, healthOf, heartbeatOf, Pipeline, RecentVerdicts, recordRegistration, startTimers, StayDesk } from './daemon/index.ts';
 import { openDatabase } from './db/index.ts';
 import { CameraScanner, createDevice, DeviceRegistry, type AnyDevice } from './devices/index.ts';
@@ -35,6 +36,8 @@ export interface TerminalOptions {
   devices?: AnyDevice[];
   /** The clock's wall and monotonic sources. */
   clock?: ClockOptions;
+  /** Config pushes from the sync service (config-push/, docs/config-push.md): polled with the trust list, reported in heartbeats. */
+  configPush?: PushHooks;
 }
 
 /**
@@ -99,8 +102,11 @@ async function startLocked(config: Readonly<TerminalConfig>, opts: TerminalOptio
   let sync: SyncEngine | null = null;
   const publish = (m: EventMessage) => api?.broadcast(m);
   const identity = config.sync ? loadOrCreateIdentity(config.data_dir) : null;
-  const health = () =>
-    healthOf({ version: VERSION, venue, terminalId: () => identity?.terminalId ?? null, clock, trust, devices, queue, sync: () => sync?.health ?? null, hallNumbers, feeds: () => feedHealth(feedStore, venue, clock.wallMs()) });
+  const pushes = opts.configPush;
+  const health = () => {
+    const h = healthOf({ version: VERSION, venue, terminalId: () => identity?.terminalId ?? null, clock, trust, devices, queue, sync: () => sync?.health ?? null, hallNumbers, feeds: () => feedHealth(feedStore, venue, clock.wallMs()) });
+    return pushes ? { ...h, config: pushes.status() } : h;
+  };
   const metrics = createTerminalMetrics(health);
 
   const effects = new Effects({ devices, venue: venue.name, title: config.name, queue, clock, log: log.child({ component: 'effects' }), committed: () => sync?.poke() });
@@ -174,6 +180,7 @@ async function startLocked(config: Readonly<TerminalConfig>, opts: TerminalOptio
           if (m) feedStore.checked(m.kind, m.version, clock.wallMs());
         },
       },
+      ...(pushes && identity ? { config: { etag: () => pushes.etag(), receive: (jws: string) => pushes.receive(jws, { configKey: identity.configKey, terminalId: identity.terminalId }) } } : {}),
       observeServerTime: (ms) => clock.observe(Math.floor(ms / 1000), 'server'),
       onError: metrics.countSyncError,
       heartbeat: () => heartbeatOf(health()),

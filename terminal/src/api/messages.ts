@@ -10,6 +10,7 @@ import type { SyncHealth } from '../sync/index.ts';
 import type { TrustHealth } from '../trust/index.ts';
 import type { FeedHealth } from '../feeds/index.ts';
 import type { Localized, Words } from '../venue/index.ts';
+import type { ConfigRejection } from '../protocol/index.ts';
 
 export type { Degraded, FixedDegraded } from './degraded.ts';
 export type { DeviceHealth, DeviceRole, DeviceState } from '../devices/index.ts';
@@ -38,6 +39,8 @@ export interface Health {
   clock: { wall: number; trusted: number; drift_s: number };
   /** A hall ticket machine's numbers in hand (venue `numbers: hall`, docs/hall.md); absent otherwise. */
   hall_numbers?: HallNumbersHealth;
+  /** The config push it runs (null: its config file alone) and the last one it did not keep (docs/config-push.md); absent without a sync service. */
+  config?: { version: number | null; rejected: ConfigRejection | null };
 }
 
 /** The outcome of one reading, pushed only after its event is durably committed. */

@@ -1,6 +1,7 @@
 // `terminal run --config <file>`: the daemon, until SIGINT or SIGTERM.
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig } from '../config/index.ts';
+import { ConfigError } from '../config/index.ts';
+import { ConfigSupervisor } from '../config-push/index.ts';
 import { exposedConfig } from '../data-guard.ts';
 import { startTerminal } from '../main.ts';
 
@@ -16,21 +17,35 @@ export async function main(args: string[]): Promise<number> {
     console.error('missing --config <file>\nusage: terminal run --config <file>');
     return 2;
   }
-  let terminal;
+  // The daemon runs under a supervisor that applies config pushes by a controlled restart and
+  // rolls a push back when the daemon cannot run it (docs/config-push.md).
+  let supervisor: ConfigSupervisor;
+  let fatal: unknown = null;
+  let wake = () => {};
   try {
-    const config = loadConfig(file);
-    const exposed = config.sync?.enrollment_code ? exposedConfig(file, 'enrollment code') : null;
+    supervisor = ConfigSupervisor.fromFile(file, {
+      start: startTerminal,
+      onFatal: (e) => {
+        fatal = e;
+        wake();
+      },
+    });
+    const exposed = supervisor.baseConfigHasEnrollmentCode ? exposedConfig(file, 'enrollment code') : null;
     if (exposed) console.error(`warning: ${exposed}`);
-    terminal = await startTerminal(config);
+    await supervisor.start();
   } catch (e) {
     console.error(e instanceof ConfigError ? e.message : `terminal failed to start: ${(e as Error).message}`);
     return 1;
   }
   await new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+    wake = resolve;
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
   });
-  await terminal.stop();
+  await supervisor.stop();
+  if (fatal) {
+    console.error(`terminal stopped: ${(fatal as Error).message}`);
+    return 1;
+  }
   return 0;
 }

@@ -76,5 +76,6 @@ export function heartbeatOf(h: Health): Heartbeat {
     trust_sequence: h.trust.sequence,
     clock_drift_s: h.clock.drift_s,
     feeds: h.feeds.map((f) => ({ kind: f.kind, version: f.version, age_s: f.age_s })),
+    ...(h.config ? { config: h.config } : {}),
   };
 }

@@ -19,14 +19,30 @@ export class ServiceClient {
 
   constructor(private readonly deps: ClientDeps) {}
 
-  /** Enrolls with a one-time code; resolves with the terminal id the service assigned. */
-  async enroll(code: string, name: string): Promise<string> {
+  /**
+   * Enrolls with a one-time code; resolves with the terminal id the service assigned and the
+   * service's config-signing key (null from a service before config pushes).
+   */
+  async enroll(code: string, name: string): Promise<{ id: string; configKey: string | null }> {
     const body = JSON.stringify({ enrollment_code: code, public_key: this.deps.identity.publicKey, name });
     const res = await this.send({ method: 'POST', path: '/v1/enroll', body, headers: { 'content-type': 'application/json' } });
     if (res.status !== 200) throw errorFrom(res, 'YSS_SYNC_NOT_ENROLLED');
     const id = field(parseJson(res.body), 'terminal_id');
     if (typeof id !== 'string' || id === '') throw new SyncError('YSS_SYNC_BAD_REPLY', syncMessage('YSS_SYNC_BAD_REPLY', 'enrollment reply has no terminal_id'), res.status);
-    return id;
+    const key = field(parseJson(res.body), 'config_key');
+    return { id, configKey: typeof key === 'string' && /^[A-Za-z0-9_-]{43}$/.test(key) ? key : null };
+  }
+
+  /**
+   * This terminal's newest config push (a signed JWS, docs/config-push.md), `unchanged` when it
+   * is the one of `etag`, or null when none was pushed.
+   */
+  async config(etag: string | null): Promise<{ jws: string; etag: string | null } | 'unchanged' | null> {
+    const res = await this.signed('GET', '/v1/config', '', etag ? { 'if-none-match': etag } : {});
+    if (res.status === 304) return 'unchanged';
+    if (res.status === 404) return null;
+    if (res.status !== 200) throw errorFrom(res, 'YSS_SYNC_CONFIG');
+    return { jws: res.body.trim(), etag: res.headers.etag ?? null };
   }
 
   /** The published trust list, or null when unchanged since `etag` (or none is published). */

@@ -29,6 +29,14 @@ export interface SyncDeps {
     install(kind: string, text: string, etag: string | null): void | Promise<void>;
     unchanged(kind: string): void;
   };
+  /**
+   * This terminal's config pushes (docs/config-push.md), polled with the trust list: `etag` of the
+   * newest version held (applied or refused), `receive` of a new signed document.
+   */
+  config?: {
+    etag(): string | null;
+    receive(jws: string): void;
+  };
   /** Called with the service's clock (unix ms) from each reply. */
   observeServerTime(ms: number): void;
   /** The terminal's health for a heartbeat; the engine adds `sync_error`. */
@@ -126,6 +134,7 @@ export class SyncEngine {
         if (this.now() >= this.nextTrustPoll) {
           await this.aside('trust list poll', () => this.pollTrustList());
           for (const kind of this.deps.feeds?.kinds ?? []) await this.aside(`${kind} feed poll`, () => this.pollFeed(kind));
+          if (this.deps.config) await this.aside('config poll', () => this.pollConfig());
         }
         const { sent, more } = await this.uploader.uploadOnce();
         this.onSuccess(sent);
@@ -195,9 +204,10 @@ export class SyncEngine {
 
   private async enroll(): Promise<void> {
     if (!this.opts.enrollmentCode) throw SyncError.of('YSS_SYNC_NOT_ENROLLED', 'no enrollment_code in the sync configuration');
-    const id = await this.client.enroll(this.opts.enrollmentCode, this.opts.name);
-    saveTerminalId(this.opts.dataDir, id);
+    const { id, configKey } = await this.client.enroll(this.opts.enrollmentCode, this.opts.name);
+    saveTerminalId(this.opts.dataDir, id, configKey);
     this.deps.identity.terminalId = id;
+    this.deps.identity.configKey = configKey;
     this.deps.log.info({ terminal_id: id }, 'enrolled with the sync service');
     this.heartbeats.nudge();
   }
@@ -207,6 +217,12 @@ export class SyncEngine {
     const feed = await this.client.feed(kind, feeds.etag(kind));
     if (feed === 'unchanged') feeds.unchanged(kind);
     else if (feed) await feeds.install(kind, feed.text, feed.etag);
+  }
+
+  private async pollConfig(): Promise<void> {
+    const config = this.deps.config!;
+    const doc = await this.client.config(config.etag());
+    if (doc && doc !== 'unchanged') config.receive(doc.jws);
   }
 
   private async pollTrustList(): Promise<void> {

@@ -12,12 +12,20 @@ export interface Identity {
   privateKey: KeyObject;
   /** Set once enrolled. */
   terminalId: string | null;
+  /**
+   * The service's config-signing key (raw Ed25519, base64url), pinned from the enrollment reply:
+   * config pushes are believed only under it (docs/config-push.md). Null for a terminal enrolled
+   * before config pushes, which then refuses every push.
+   */
+  configKey: string | null;
 }
 
 interface IdentityFile {
   seed: string;
   public_key: string;
   terminal_id: string | null;
+  /** The service's config-signing key, pinned at enrollment. */
+  config_key?: string | null;
   /**
    * The last event of this terminal's chain known to be uploaded (data-guard.ts): a database that
    * no longer reaches it was emptied or replaced, and must not start a new chain under this id.
@@ -72,13 +80,19 @@ export function loadOrCreateIdentity(dataDir: string): Identity {
     file = { seed: Buffer.from(seed).toString('base64url'), public_key: Buffer.from(pair.publicKey).toString('base64url'), terminal_id: null };
     writeDurably(path, JSON.stringify(file, null, 2));
   }
-  return { publicKey: file.public_key, privateKey: ed25519PrivateKey(Buffer.from(file.seed, 'base64url')), terminalId: file.terminal_id };
+  return {
+    publicKey: file.public_key,
+    privateKey: ed25519PrivateKey(Buffer.from(file.seed, 'base64url')),
+    terminalId: file.terminal_id,
+    configKey: typeof file.config_key === 'string' ? file.config_key : null,
+  };
 }
 
-export function saveTerminalId(dataDir: string, terminalId: string): void {
+export function saveTerminalId(dataDir: string, terminalId: string, configKey: string | null = null): void {
   const path = join(dataDir, FILE);
   const file = readIdentity(path);
   file.terminal_id = terminalId;
+  if (configKey) file.config_key = configKey;
   writeDurably(path, JSON.stringify(file, null, 2));
 }
 
