@@ -10,6 +10,7 @@ import type { Browser, Page } from 'playwright-core';
 import { mintCode } from '../../scripts/issuer/mint.ts';
 import { REPO, Stack, waitFor } from '../../scripts/lib/stack.ts';
 import { axe, launch } from '../../kiosk-ui/web/test/browser.ts';
+import { ENROLLMENT_CODE } from '../src/enrollment-code.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'yss-admin-page-'));
 let stack: Stack;
@@ -17,7 +18,7 @@ let browser: Browser;
 let page: Page;
 
 before(async () => {
-  const [b, s] = await Promise.allSettled([launch(), new Stack({ dir, sync: { heartbeat_s: 1, interval_ms: 200 } }).start()]);
+  const [b, s] = await Promise.allSettled([launch(), new Stack({ dir, sync: { heartbeat_s: 1, interval_ms: 200, trust_poll_s: 1 } }).start()]);
   if (b.status === 'fulfilled') browser = b.value;
   if (s.status === 'fulfilled') stack = s.value;
   if (b.status === 'rejected') throw b.reason;
@@ -54,10 +55,10 @@ test('signed in, the operator sees the terminal, its venue, the activity plot, t
   await page.click('#signin button[type=submit]');
   const row = page.locator('[data-terminal]').first();
   await row.waitFor();
-  assert.match((await page.textContent('#who')) ?? '', /demo \(fleet, unseal\)/);
+  assert.match((await page.textContent('#who')) ?? '', /demo \(fleet, unseal, config\)/);
   assert.equal(await row.locator('td').nth(0).textContent(), 'desk');
   assert.equal(await row.locator('td.state').textContent(), '在线');
-  assert.match((await row.locator('td').nth(5).textContent()) ?? '', /scanner-1: connected/);
+  assert.match((await row.locator('td').nth(7).textContent()) ?? '', /scanner-1: connected/);
   assert.equal(await page.locator('polyline[data-venue="desk"]').count(), 1, 'one line for the one venue');
   // The legend totals what the service stored for the venue (the three scans and the daemon's own events).
   const stored = (await stack.admin('GET', '/admin/activity?hours=24')).hours.reduce((n: number, h: { count: number }) => n + h.count, 0);
@@ -72,11 +73,31 @@ test('signed in, the operator sees the terminal, its venue, the activity plot, t
   }
 });
 
+test('the page shows each venue\'s published feeds, and each terminal\'s config version: its file, then the push it applied', async () => {
+  const row = page.locator('[data-terminal]').first();
+  assert.equal(await row.locator('td.config').textContent(), '本机文件');
+  const terminalId = await row.getAttribute('data-terminal');
+  await stack.importFeed('access', []);
+  await stack.importFeed('access', []);
+  await stack.admin('PUT', `/admin/terminals/${terminalId}/config`, { staff_pin: '864213' });
+  // The daemon pulls it, restarts with it, and says so in a heartbeat (once its scanner is back: no alert).
+  await waitFor(async () => (await stack.admin('GET', `/admin/terminals/${terminalId}/config`)).applied === 1, 30_000, 200, 'the terminal to apply config 1');
+  await waitFor(async () => (await stack.admin('GET', '/admin/overview')).alerts.length === 0, 20_000, 200, 'no alert once the restarted daemon is up');
+  await page.reload();
+  await row.waitFor();
+  assert.equal(await row.locator('td.config').textContent(), 'v1');
+  const feed = page.locator('[data-feed="desk/access"]');
+  assert.deepEqual(await feed.locator('td').allTextContents(), ['desk', 'access', '2', '0', (await feed.locator('td').nth(4).textContent()) ?? '']);
+  assert.match((await feed.locator('td').nth(4).textContent()) ?? '', /^\d+ 秒前$/);
+  assert.equal(await page.textContent('#h-alerts'), '告警 (0)');
+  await noViolations();
+});
+
 test('enrolling from the page shows the one-time code; the new terminal can be revoked there', async () => {
   await page.fill('#enroll-name', '二号窗口');
   await page.click('#h-enroll ~ form button[type=submit]');
   const code = (await page.waitForSelector('#enrollment-code')).textContent();
-  assert.match((await code) ?? '', /^[A-Za-z0-9_-]{20}$/);
+  assert.match((await code) ?? '', ENROLLMENT_CODE);
   const listed = (await stack.admin('GET', '/admin/terminals')).terminals.find((t: { name: string }) => t.name === '二号窗口');
   assert.equal(listed.status, 'pending');
 

@@ -61,7 +61,19 @@ const TEXT = {
     kind_sync_error: '同步错误',
     kind_degraded: '设备异常',
     kind_reset: '链重置',
+    kind_config_rejected: '配置未生效',
     forbidden_fleet: '你的角色不含 fleet,只能查看审计。',
+    col_feeds: '数据源',
+    col_config: '配置版本',
+    config_file: '本机文件',
+    config_pushed: '已推送 {v}',
+    config_refused: '拒绝 {v}',
+    feeds: '已发布的场所数据源',
+    feeds_none: '尚未发布任何场所数据源。',
+    col_kind: '类型',
+    col_version: '版本',
+    col_rows: '行数',
+    col_published: '发布于',
   },
   en: {
     title: 'yss-edge fleet',
@@ -119,7 +131,19 @@ const TEXT = {
     kind_sync_error: 'Sync error',
     kind_degraded: 'Device trouble',
     kind_reset: 'Chain reset',
+    kind_config_rejected: 'Config not applied',
     forbidden_fleet: 'Your roles do not include fleet: only the audit is shown.',
+    col_feeds: 'Feeds',
+    col_config: 'Config',
+    config_file: 'its file',
+    config_pushed: 'pushed {v}',
+    config_refused: 'refused {v}',
+    feeds: 'Venue feeds published',
+    feeds_none: 'No venue feed published yet.',
+    col_kind: 'Kind',
+    col_version: 'Version',
+    col_rows: 'Rows',
+    col_published: 'Published',
   },
 } as const;
 
@@ -191,9 +215,19 @@ interface Terminal {
   devices: { id: string; role: string; state: string }[];
   sync_error: string | null;
   replaces: string | null;
+  /** What the terminal's heartbeat says of its feeds (passed through by the service). */
+  feeds: unknown;
+  config: { published: number | null; published_at: number | null; applied: number | null; rejected: { version: number; reason: string; at: number } | null };
+}
+interface FeedHead {
+  venue: string;
+  kind: string;
+  version: number;
+  rows: number;
+  published_at: number;
 }
 interface Alert {
-  kind: 'silent' | 'backlog' | 'trust_stale' | 'sync_error' | 'degraded' | 'reset';
+  kind: 'silent' | 'backlog' | 'trust_stale' | 'sync_error' | 'degraded' | 'reset' | 'config_rejected';
   terminal_id: string;
   detail: string;
   since: number | null;
@@ -203,6 +237,7 @@ interface Overview {
   trust_list: { sequence: number; published_at: number } | null;
   terminals: Terminal[];
   alerts: Alert[];
+  feeds: FeedHead[];
 }
 interface Activity {
   since: number;
@@ -280,7 +315,7 @@ async function refresh(): Promise<void> {
       api<Audit>('GET', '/admin/audit?limit=50'),
     ]);
     const sections: HTMLElement[] = [];
-    if (overview && activity) sections.push(alertsCard(overview), terminalsCard(overview), activityCard(activity), trustCard(overview), enrollCard());
+    if (overview && activity) sections.push(alertsCard(overview), terminalsCard(overview), activityCard(activity), trustCard(overview), feedsCard(overview), enrollCard());
     else sections.push(h('p', { class: 'card' }, t('forbidden_fleet')));
     sections.push(auditCard(audit), h('p', { class: 'muted', id: 'updated' }, t('updated', { time: time(overview?.now ?? Date.now()) })));
     main.replaceChildren(...sections);
@@ -305,7 +340,12 @@ function alertsCard(o: Overview): HTMLElement {
 }
 
 function terminalsCard(o: Overview): HTMLElement {
-  const head = h('tr', {}, ...(['col_terminal', 'col_venue', 'col_state', 'col_heartbeat', 'col_backlog', 'col_trust', 'col_devices', 'col_error'] as const).map((k) => h('th', { scope: 'col' }, t(k))), h('th', { scope: 'col' }, t('col_actions')));
+  const head = h(
+    'tr',
+    {},
+    ...(['col_terminal', 'col_venue', 'col_state', 'col_heartbeat', 'col_backlog', 'col_trust', 'col_feeds', 'col_config', 'col_devices', 'col_error'] as const).map((k) => h('th', { scope: 'col' }, t(k))),
+    h('th', { scope: 'col' }, t('col_actions')),
+  );
   const rows = o.terminals.map((x) => {
     const state = x.status === 'active' ? (x.online ? 'online' : 'silent') : x.status;
     let revoke: HTMLElement | null = null;
@@ -325,12 +365,48 @@ function terminalsCard(o: Overview): HTMLElement {
       h('td', {}, x.last_heartbeat_at ? t('ago', { age: age(o.now - x.last_heartbeat_at) }) : t('never')),
       h('td', { class: 'num' }, x.backlog == null ? '—' : `${x.backlog}${x.oldest_unsent_age_s ? ` (${age(x.oldest_unsent_age_s * 1000)})` : ''}`),
       h('td', { class: 'num' }, x.trust_sequence == null ? '—' : String(x.trust_sequence)),
+      h('td', { class: 'feeds' }, terminalFeeds(x.feeds)),
+      configCell(x.config),
       h('td', {}, x.devices.map((d) => `${d.id}: ${d.state}`).join(', ') || '—'),
       h('td', {}, x.sync_error ?? ''),
       h('td', {}, revoke),
     );
   });
   return h('section', { class: 'card', 'aria-labelledby': 'h-terminals' }, h('h2', { id: 'h-terminals' }, `${t('terminals')} (${o.terminals.length})`), h('table', {}, h('thead', {}, head), h('tbody', {}, ...rows)));
+}
+
+/** A terminal's feeds as its heartbeat reported them: kind, version and how long since the service confirmed it. */
+function terminalFeeds(feeds: unknown): string {
+  if (!Array.isArray(feeds) || !feeds.length) return '—';
+  return feeds
+    .map((f: { kind?: unknown; version?: unknown; age_s?: unknown }) => `${String(f.kind)} ${f.version == null ? '—' : `v${String(f.version)}`}${typeof f.age_s === 'number' ? ` (${age(f.age_s * 1000)})` : ''}`)
+    .join(', ');
+}
+
+/** The config version a terminal runs, the newest pushed when it is another, and the last push it refused. */
+function configCell(c: Terminal['config']): HTMLElement {
+  const cell = h('td', { class: 'config' }, c.applied == null ? t('config_file') : `v${c.applied}`);
+  if (c.published != null && c.published !== c.applied) cell.append(h('div', { class: 'muted' }, t('config_pushed', { v: `v${c.published}` })));
+  if (c.rejected) cell.append(h('div', { class: 'error', title: c.rejected.reason }, `${t('config_refused', { v: `v${c.rejected.version}` })}: ${c.rejected.reason}`));
+  return cell;
+}
+
+function feedsCard(o: Overview): HTMLElement {
+  const body = o.feeds.length
+    ? h(
+        'table',
+        {},
+        h('thead', {}, h('tr', {}, ...(['col_venue', 'col_kind', 'col_version', 'col_rows', 'col_published'] as const).map((k) => h('th', { scope: 'col' }, t(k))))),
+        h(
+          'tbody',
+          {},
+          ...o.feeds.map((f) =>
+            h('tr', { 'data-feed': `${f.venue}/${f.kind}` }, h('td', {}, f.venue), h('td', {}, f.kind), h('td', { class: 'num' }, String(f.version)), h('td', { class: 'num' }, String(f.rows)), h('td', {}, t('ago', { age: age(o.now - f.published_at) }))),
+          ),
+        ),
+      )
+    : h('p', {}, t('feeds_none'));
+  return h('section', { class: 'card', 'aria-labelledby': 'h-feeds' }, h('h2', { id: 'h-feeds' }, t('feeds')), body);
 }
 
 // Colour-blind-safe (Okabe–Ito), dark enough on white for lines and legend swatches.
