@@ -54,8 +54,13 @@ export function checkPush(jws: string, t: { configKey: string | null; terminalId
     return { ok: true, version: p.version, config: configWithPush(t.base, p.config, p.version) };
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
-    return { ok: false, version: p.version, held: true, reason: pushReason('YSS_CONFIG_PUSH_INVALID', e.problems.join('; ')) };
+    return { ok: false, version: p.version, held: true, reason: pushReason('YSS_CONFIG_PUSH_INVALID', withoutPin(e.problems).join('; ')) };
   }
+}
+
+/** Problems as reported (log, heartbeat): a PIN refused is named, never quoted. */
+export function withoutPin(problems: readonly string[]): string[] {
+  return problems.map((p) => (p.startsWith('config.api.staff_pin:') ? 'config.api.staff_pin: expected 4 to 12 digits' : p));
 }
 
 /** The version a document claims, read without believing it (for the report of a refusal only). */

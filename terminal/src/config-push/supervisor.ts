@@ -9,7 +9,7 @@ import { ConfigError, loadConfig, type TerminalConfig } from '../config/index.ts
 import { createLogger } from '../log.ts';
 import type { Terminal, TerminalOptions } from '../main.ts';
 import { configPushEtag, type ConfigPushPayload, type ConfigRejection } from '../protocol/index.ts';
-import { checkPush, configWithPush, type BaseConfig } from './check.ts';
+import { checkPush, configWithPush, withoutPin, type BaseConfig } from './check.ts';
 import { pushReason } from './errors.ts';
 import { newNeeds, type Need } from './needs.ts';
 import { PushStore, type HeldPush, type PushState } from './store.ts';
@@ -159,7 +159,7 @@ export class ConfigSupervisor {
     } catch (e) {
       if (!(e instanceof ConfigError)) throw e;
       // The file changed under the push (a device renamed by the installer): the file wins.
-      this.log.error({ version: a.version, problems: e.problems }, 'the applied config push no longer fits the config file; running on the file alone');
+      this.log.error({ version: a.version, problems: withoutPin(e.problems) }, 'the applied config push no longer fits the config file; running on the file alone');
       return { config: this.baseConfig, version: null };
     }
   }
@@ -185,7 +185,7 @@ export class ConfigSupervisor {
       config = configWithPush(this.base, payloadOf(p).config, p.version);
     } catch (e) {
       if (!(e instanceof ConfigError)) throw e;
-      this.reject(p.version, pushReason('YSS_CONFIG_PUSH_INVALID', e.problems.join('; ')), p.jws);
+      this.reject(p.version, pushReason('YSS_CONFIG_PUSH_INVALID', withoutPin(e.problems).join('; ')), p.jws);
       return false;
     }
     let t: Terminal;
