@@ -72,7 +72,7 @@ test('the data folder is 0700 and every file in it 0600; a config others can rea
   const data = join(dir, 'data');
   assert.equal(statSync(data).mode & 0o777, 0o700);
   const files = readdirSync(data);
-  for (const f of ['sync-service.db', 'sync-service.db-wal', 'sync-service.db-shm', 'seal-key.json', 'unseal-audit.jsonl', 'sync-service.lock']) assert.ok(files.includes(f), f);
+  for (const f of ['sync-service.db', 'sync-service.db-wal', 'sync-service.db-shm', 'seal-key.json', 'config-key.json', 'unseal-audit.jsonl', 'sync-service.lock']) assert.ok(files.includes(f), f);
   for (const f of files) assert.equal((statSync(join(data, f)).mode & 0o777).toString(8), '600', f);
   assert.ok(!lines.some((l) => l.includes('readable by others')));
   await svc.stop();
