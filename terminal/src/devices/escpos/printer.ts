@@ -30,7 +30,7 @@ export class EscPosPrinter extends LinkDevice implements PrinterDevice {
   protected override onData(chunk: Buffer): void {
     const w = this.#waiter;
     this.#waiter = null;
-    w?.(chunk[chunk.length - 1]);
+    w?.(chunk.at(-1) ?? null);
   }
 
   protected override onLinkState(state: LinkState, detail: string | null, path: string | null): void {

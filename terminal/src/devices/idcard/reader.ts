@@ -147,7 +147,7 @@ export class Ga467Reader extends LinkDevice {
 
   #onFrame(f: Ga467Frame): void {
     if (f.body.length < 3) return;
-    this.#settle({ sw3: f.body[2], data: f.body.subarray(3) });
+    this.#settle({ sw3: f.body.readUInt8(2), data: f.body.subarray(3) });
   }
 
   #stopLoop(): void {

@@ -69,6 +69,6 @@ export class SsiScanner extends LinkDevice implements ScannerDevice {
     this.#size = 0;
     const text = decodeText(data, this.#c.encoding ?? DEFAULTS.encoding);
     if (!text || !this.#debounce.accept(text)) return;
-    this.deliver({ kind: 'code', text, symbology: SSI_TYPES[p.data[0]] ?? 'unknown', aim: null });
+    this.deliver({ kind: 'code', text, symbology: SSI_TYPES[p.data[0] ?? -1] ?? 'unknown', aim: null });
   }
 }
