@@ -41,7 +41,8 @@ export interface SupervisorOptions {
   onFatal(e: unknown): void;
 }
 
-const payloadOf = (p: HeldPush) => JSON.parse(Buffer.from(p.jws.split('.')[1]!, 'base64url').toString('utf8')) as ConfigPushPayload;
+/** The payload of a document this terminal checked before it held it (its own file: read, not verified again). */
+const payloadOf = (p: HeldPush) => JSON.parse(Buffer.from(p.jws.split('.')[1] ?? '', 'base64url').toString('utf8')) as ConfigPushPayload;
 
 export class ConfigSupervisor {
   private terminal: Terminal | null = null;
@@ -85,7 +86,8 @@ export class ConfigSupervisor {
 
   async start(): Promise<Terminal> {
     await this.startBest();
-    return this.terminal!;
+    if (!this.terminal) throw new Error('the daemon did not start');
+    return this.terminal;
   }
 
   async stop(): Promise<void> {

@@ -7,6 +7,7 @@ import { createDevice, type BaudRate, type RelayConfig, type RelayDevice } from 
 import { RelaySim } from '../../../../scripts/sim/index.ts';
 import { captureLog, untilState } from './helpers.ts';
 import { hardwareTarget, simulatorTarget, suiteOptions, type Target } from './target.ts';
+import { nth } from '../../../../scripts/lib/nth.ts';
 
 function contract(t: Target<RelaySim>): void {
   const config: RelayConfig = { id: 'gate-1', role: 'relay', kind: 'serial-relay', path: t.path, channel: t.where === 'hardware' ? 1 : 2, pulse_ms: 150, reconnect_max_ms: 400, ...(t.baud ? { baud: t.baud as BaudRate } : {}) };
@@ -31,7 +32,7 @@ function contract(t: Target<RelaySim>): void {
           [2, false],
         ],
       );
-      const held = sim.events[1].at - sim.events[0].at;
+      const held = nth(sim.events, 1).at - nth(sim.events, 0).at;
       assert.ok(held >= 120 && held < 1000, `held ${held} ms`);
       assert.deepEqual(sim.badFrames, []);
     }, 'the relay should have clicked on and off');
