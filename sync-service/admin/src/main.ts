@@ -366,7 +366,7 @@ function terminalsCard(o: Overview): HTMLElement {
       h('td', { class: 'num' }, x.backlog == null ? '—' : `${x.backlog}${x.oldest_unsent_age_s ? ` (${age(x.oldest_unsent_age_s * 1000)})` : ''}`),
       h('td', { class: 'num' }, x.trust_sequence == null ? '—' : String(x.trust_sequence)),
       h('td', { class: 'feeds' }, terminalFeeds(x.feeds)),
-      configCell(x.config),
+      configCell(x.config, x.last_heartbeat_at != null),
       h('td', {}, x.devices.map((d) => `${d.id}: ${d.state}`).join(', ') || '—'),
       h('td', {}, x.sync_error ?? ''),
       h('td', {}, revoke),
@@ -384,8 +384,9 @@ function terminalFeeds(feeds: unknown): string {
 }
 
 /** The config version a terminal runs, the newest pushed when it is another, and the last push it refused. */
-function configCell(c: Terminal['config']): HTMLElement {
-  const cell = h('td', { class: 'config' }, c.applied == null ? t('config_file') : `v${c.applied}`);
+function configCell(c: Terminal['config'], reported: boolean): HTMLElement {
+  // Before its first heartbeat a terminal has said nothing of what it runs.
+  const cell = h('td', { class: 'config' }, c.applied != null ? `v${c.applied}` : reported ? t('config_file') : '—');
   if (c.published != null && c.published !== c.applied) cell.append(h('div', { class: 'muted' }, t('config_pushed', { v: `v${c.published}` })));
   if (c.rejected) cell.append(h('div', { class: 'error', title: c.rejected.reason }, `${t('config_refused', { v: `v${c.rejected.version}` })}: ${c.rejected.reason}`));
   return cell;
@@ -396,7 +397,7 @@ function feedsCard(o: Overview): HTMLElement {
     ? h(
         'table',
         {},
-        h('thead', {}, h('tr', {}, ...(['col_venue', 'col_kind', 'col_version', 'col_rows', 'col_published'] as const).map((k) => h('th', { scope: 'col' }, t(k))))),
+        h('thead', {}, h('tr', {}, ...(['col_venue', 'col_kind', 'col_version', 'col_rows', 'col_published'] as const).map((k) => h('th', { scope: 'col', ...(k === 'col_version' || k === 'col_rows' ? { class: 'num' } : {}) }, t(k))))),
         h(
           'tbody',
           {},
