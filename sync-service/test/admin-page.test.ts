@@ -91,6 +91,15 @@ test('the page shows each venue\'s published feeds, and each terminal\'s config 
   assert.match((await feed.locator('td').nth(4).textContent()) ?? '', /^\d+ 秒前$/);
   assert.equal(await page.textContent('#h-alerts'), '告警 (0)');
   await noViolations();
+  // A push the terminal refuses (a venue its schema does not take) is shown on its row and alerted.
+  await stack.admin('PUT', `/admin/terminals/${terminalId}/config`, { venue: { name: 'desk' } });
+  await waitFor(async () => (await stack.admin('GET', `/admin/terminals/${terminalId}/config`)).rejected?.version === 2, 30_000, 200, 'the terminal to refuse config 2');
+  await page.reload();
+  await row.waitFor();
+  const cell = (await row.locator('td.config').textContent()) ?? '';
+  assert.match(cell, /^v1已推送 v2拒绝 v2: YSS_CONFIG_PUSH_INVALID: config\.venue: must have required property/);
+  assert.match((await page.locator('[data-alert="config_rejected"]').textContent()) ?? '', /配置未生效demo terminal: config 2 not applied/);
+  await noViolations();
 });
 
 test('enrolling from the page shows the one-time code; the new terminal can be revoked there', async () => {
