@@ -209,7 +209,8 @@ export class ConfigSupervisor {
       this.reject(p.version, pushReason('YSS_CONFIG_PUSH_DEVICES', unmet.map((n) => n.what).join(', '), Math.round((this.o.trialMs ?? TRIAL_MS) / 1000)), p.jws);
       return false;
     }
-    this.save({ ...this.state, applied: { version: p.version, jws: p.jws }, pending: null });
+    // A newer push received during the trial stays pending: its restart is already asked for.
+    this.save({ ...this.state, applied: { version: p.version, jws: p.jws }, pending: this.state.pending?.version === p.version ? null : this.state.pending });
     this.terminal = t;
     this.runningVersion = p.version;
     this.log.info({ version: p.version, venue: config.venue.name }, 'config push applied');
