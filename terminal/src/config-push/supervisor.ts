@@ -143,7 +143,9 @@ export class ConfigSupervisor {
     const rejection = { version, reason, at: this.now() };
     this.lastRejection = rejection;
     if (held !== null) {
-      this.save({ ...this.state, rejected: rejection, pending: this.state.pending?.version === version ? null : this.state.pending, etag: configPushEtag(version, held) });
+      // The ETag stays the newest document's: a newer push pending behind this one keeps its own.
+      const etag = version >= this.store.highest(this.state) ? configPushEtag(version, held) : this.state.etag;
+      this.save({ ...this.state, rejected: rejection, pending: this.state.pending?.version === version ? null : this.state.pending, etag });
     }
   }
 
