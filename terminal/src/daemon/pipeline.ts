@@ -103,7 +103,14 @@ export class Pipeline {
           const n = deps.hallNumbers!.take(e.prefix, day);
           if (n === null) throw new Error(`no ${e.prefix} number in hand for a second ticket of one reading`);
           const number = ticketNumber(e.prefix, n);
-          return { kind: 'ticket', number, service: e.service, ...(e.priority ? { priority: e.priority } : {}), id: `${venue.name}/${day}/${number}` };
+          return {
+            kind: 'ticket',
+            number,
+            service: e.service,
+            ...(e.priority ? { priority: e.priority } : {}),
+            ...(e.service_minutes !== undefined ? { service_minutes: e.service_minutes } : {}),
+            id: `${venue.name}/${day}/${number}`,
+          };
         }
         if (e.kind === 'ticket') {
           const t = deps.tickets.next(e.prefix, day);

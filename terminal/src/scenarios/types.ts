@@ -27,6 +27,8 @@ export type Effect =
       issued_today?: number;
       /** Served ahead of the normal queue: `elderly` from the holder's age (venue `elderly_age`). */
       priority?: 'elderly';
+      /** The category's average service time (venue `service_minutes`): the hall's ETA until it learns its own (docs/hall.md). */
+      service_minutes?: number;
       /** The ticket's id in the whole hall, `<venue>/<day>/<number>` (hall numbers only): printed as a QR. */
       id?: string;
     }
