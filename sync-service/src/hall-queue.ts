@@ -57,7 +57,7 @@ export interface WindowState {
 export interface CategoryState {
   category: string;
   waiting: number;
-  /** Minutes per service: learned from today's completed services, else configured, else the default. */
+  /** Minutes per service: learned from today's completed services (LEARN_AFTER or more), else configured, else the default. */
   service_minutes: number;
   learned_from: number;
   open_windows: number;
@@ -158,10 +158,13 @@ export function waitingOrder(s: HallState, categories: readonly string[] = []): 
     .sort((a, b) => RANK[a.priority ?? 'normal'] - RANK[b.priority ?? 'normal'] || a.taken_at - b.taken_at || a.number.localeCompare(b.number));
 }
 
-/** The minutes one service of the category takes: today's mean when any were completed, else configured, else the default. */
+/** Completed services of a category before the hall trusts their mean over the configured time. */
+export const LEARN_AFTER = 3;
+
+/** The minutes one service of the category takes: today's mean once LEARN_AFTER were completed, else configured, else the default. */
 export function serviceMinutes(s: HallState, category: string): { minutes: number; learned_from: number } {
   const d = s.durations.get(category) ?? [];
-  if (d.length > 0) return { minutes: d.reduce((a, b) => a + b, 0) / d.length / 60_000, learned_from: d.length };
+  if (d.length >= LEARN_AFTER) return { minutes: d.reduce((a, b) => a + b, 0) / d.length / 60_000, learned_from: d.length };
   return { minutes: s.configured.get(category) ?? DEFAULT_SERVICE_MINUTES, learned_from: 0 };
 }
 

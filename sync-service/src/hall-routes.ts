@@ -10,7 +10,7 @@ import { applyStep, categories, decideStep, etaMinutes, foldHall, waitingOrder, 
 import * as S from './schemas.ts';
 import type { Storage } from './storage/types.ts';
 
-/** Where `npm run build` puts the window page and the display. */
+/** Where `npm run build` puts the window page and the display (scripts/build-ui.ts). */
 const HALL_DIST = join(import.meta.dirname, '..', 'hall', 'dist');
 /** How often a step is decided again after another window's step took its sequence. */
 const STEP_TRIES = 8;
