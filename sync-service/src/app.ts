@@ -502,7 +502,7 @@ export function buildApp(opts: AppOptions): FastifyInstance {
     );
 
     // The hall's calling side: window steps, the hall display and their pages (docs/hall.md).
-    registerHallRoutes(app, { storage, now, authenticateOperator });
+    registerHallRoutes(app, { storage, now, authenticateOperator, terminalRoute });
 
     // Operator routes.
     app.post(

@@ -24,7 +24,10 @@ export function hallDay(ms: number): string {
   return new Date(ms + 8 * 3600_000).toISOString().slice(0, 10);
 }
 
-export function registerHallRoutes(app: FastifyInstance, o: { storage: Storage; now: () => number; authenticateOperator: onRequestHookHandler }): void {
+export function registerHallRoutes(
+  app: FastifyInstance,
+  o: { storage: Storage; now: () => number; authenticateOperator: onRequestHookHandler; terminalRoute: Record<string, unknown> },
+): void {
   const { storage, now } = o;
   const windowRoute = { config: { auth: 'operator' as const, role: 'window' as const }, onRequest: o.authenticateOperator };
 
@@ -94,6 +97,20 @@ export function registerHallRoutes(app: FastifyInstance, o: { storage: Storage; 
     }
     // Eight other windows' steps in between: the queue is busier than one decision can keep up with.
     throw new ServiceError('YSS_SYNC_OVERLOADED', 'the hall queue changed under eight tries', 1);
+  });
+
+  // What a ticket machine prints under the number: how many wait, and minutes per person ahead.
+  app.get('/v1/queue/waiting', { ...o.terminalRoute, schema: { querystring: S.hallQuery, response: { 200: S.queueWaiting, ...S.errorReplies } } }, async (req) => {
+    const { hall } = req.query as { hall: string };
+    const at = now();
+    const day = hallDay(at);
+    const s = await load(hall, day);
+    return {
+      hall,
+      day,
+      server_time: at,
+      categories: categories(s).map((c) => ({ category: c.category, waiting: c.waiting, minutes_per_person: c.service_minutes / Math.max(1, c.open_windows) })),
+    };
   });
 
   // The hall display reads numbers and windows only: nothing personal, so no sign-in (a wall screen has no keyboard).

@@ -486,3 +486,19 @@ export const hallDisplay = {
     },
   },
 } as const;
+
+export const hallQuery = { type: 'object', required: ['hall'], additionalProperties: false, properties: { hall: hallName } } as const;
+
+export const queueWaiting = {
+  type: 'object',
+  required: ['hall', 'day', 'server_time', 'categories'],
+  properties: {
+    hall: { type: 'string' },
+    day: { type: 'string' },
+    server_time: { type: 'integer' },
+    categories: {
+      type: 'array',
+      items: { type: 'object', required: ['category', 'waiting', 'minutes_per_person'], properties: { category: { type: 'string' }, waiting: { type: 'integer' }, minutes_per_person: { type: 'number' } } },
+    },
+  },
+} as const;

@@ -85,6 +85,26 @@ test('two ticket machines, two window pages and the hall display: calls in prior
     await waitFor(async () => (await state()).totals.taken === 6, 60_000, 100, 'the machines to upload the six tickets');
     const elderly = numbers[3]!;
     assert.equal((await state()).waiting[0]!.number, elderly, 'the elderly visitor is first in the calling order');
+    // The machine learns who waits from the hall: once it asked after all six were in, a seventh
+    // visitor's ticket says six are ahead, and the ETA from the venue's 8 minutes (no window open yet).
+    const allIn = Date.now();
+    await waitFor(
+      async () => {
+        const h = (await (await fetch(new URL('/api/health', stack.kioskUrl))).json()) as { hall_numbers?: { waiting_age_ms: number | null } };
+        const age = h.hall_numbers?.waiting_age_ms;
+        return age !== null && age !== undefined && Date.now() - age > allIn;
+      },
+      30_000,
+      100,
+      'machine 1 to ask the hall who waits',
+    );
+    const feed1 = await EventFeed.open(stack.kioskUrl);
+    const before7 = feed1.lastSeq();
+    stack.scan(mintCode({ keys: stack.keysDir }));
+    const seventh = (await feed1.nextVerdict(before7, 30_000)).effects.find((e) => e.kind === 'ticket') as { number: string; ahead?: number; eta_minutes?: number };
+    feed1.close();
+    assert.deepEqual([seventh.ahead, seventh.eta_minutes], [6, 48]);
+    await waitFor(async () => (await state()).totals.taken === 7, 60_000, 100, 'the seventh ticket in the hall');
 
     browser = await launch();
     const display = await browser.newPage({ viewport: { width: 1920, height: 1080 }, reducedMotion: 'reduce' });
@@ -144,11 +164,11 @@ test('two ticket machines, two window pages and the hall display: calls in prior
     await w5.waitForFunction(() => /nobody is waiting in B/.test(document.querySelector('#error')?.textContent ?? ''));
 
     const s = await state();
-    assert.deepEqual(s.totals, { taken: 6, waiting: 2, called: 1, done: 2, missed: 1 });
+    assert.deepEqual(s.totals, { taken: 7, waiting: 3, called: 1, done: 2, missed: 1 });
     assert.deepEqual(s.windows.map((w) => [w.window, w.current?.number ?? null]), [[3, third], [5, null]]);
     // The recent calls on the wall, the newest first.
     await display.waitForFunction((n) => document.querySelector('#now .number')?.textContent === n, third);
-    assert.match((await display.textContent('#waiting')) ?? '', /A 类 等候 2 人/);
+    assert.match((await display.textContent('#waiting')) ?? '', /A 类 等候 3 人/);
 
     for (const [name, page] of [['window page', w3], ['hall display', display]] as const) {
       const violations = await axe(page);

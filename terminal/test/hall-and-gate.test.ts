@@ -62,10 +62,12 @@ describe('a service-hall ticket machine', () => {
     assert.equal(first.accepted, true);
     const day = (first.effects[0] as { id: string }).id.split('/')[1]!;
     assert.match(day, /^\d{4}-\d{2}-\d{2}$/);
-    assert.deepEqual(first.effects, [{ kind: 'ticket', number: 'A001', service: '社保业务', service_minutes: 8, id: `hall/${day}/A001` }]);
+    // Who waits ahead comes from the hall when the machine has heard from it (the last test below).
+    const plain = (effects: VerdictMessage['effects']) => effects.map((e) => Object.fromEntries(Object.entries(e).filter(([k]) => k !== 'ahead' && k !== 'eta_minutes')));
+    assert.deepEqual(plain(first.effects), [{ kind: 'ticket', number: 'A001', service: '社保业务', service_minutes: 8, id: `hall/${day}/A001` }]);
     site.stack.scan(mintCode({ keys: site.stack.keysDir }));
     const second = await nextVerdict(site, first.seq);
-    assert.deepEqual(second.effects, [{ kind: 'ticket', number: 'A002', service: '社保业务', service_minutes: 8, id: `hall/${day}/A002` }]);
+    assert.deepEqual(plain(second.effects), [{ kind: 'ticket', number: 'A002', service: '社保业务', service_minutes: 8, id: `hall/${day}/A002` }]);
     const tickets = await waitFor(() => (printer.tickets.length >= 2 ? printer.tickets : undefined), 10_000);
     assert.match(tickets[0]!, /A001/);
     assert.match(tickets[0]!, /社保业务/);
@@ -143,10 +145,14 @@ describe('a ticket machine whose printer runs out of paper', () => {
     // Paper back: health clears and the next ticket prints.
     printer.paperOut = false;
     await waitFor(async () => !(await health()).degraded.includes('device_printer-1'), 10_000, 50, 'health to clear');
+    // Once the machine has heard from the hall who waits, the ticket prints it too (docs/hall.md).
+    await waitFor(async () => (await health()).hall_numbers?.waiting_age_ms != null, 15_000, 50, 'the hall to say who waits');
     site.stack.scan(mintCode({ keys: site.stack.keysDir }));
     const w = await nextVerdict(site, v.seq);
-    const next = (w.effects[0] as { number: string }).number;
-    await waitFor(() => printer.tickets.find((x) => x.includes(next)), 10_000, 20, 'the next ticket on paper');
+    const next = w.effects[0] as { number: string; ahead?: number; eta_minutes?: number };
+    assert.equal(typeof next.ahead, 'number');
+    const paper = await waitFor(() => printer.tickets.find((x) => x.includes(next.number)), 10_000, 20, 'the next ticket on paper');
+    assert.ok(paper.includes(`前面等候 ${next.ahead} 人 · 约 ${next.eta_minutes} 分钟`), paper);
   });
 });
 

@@ -99,6 +99,8 @@ export class Pipeline {
       if (admit) deps.feeds?.passages.admit(admit.holder, admit.day, admit.slot, admit.n, now);
       const effects: Effect[] = d.effects.map((e): Effect => {
         if (e.kind === 'ticket' && e.numbers === 'hall') {
+          // Who is ahead is read before this ticket counts among this machine's issued ones.
+          const wait = deps.hallNumbers!.waitingFor(e.prefix, day);
           // held() was checked above, on this thread, with nothing in between: take() finds one.
           const n = deps.hallNumbers!.take(e.prefix, day);
           if (n === null) throw new Error(`no ${e.prefix} number in hand for a second ticket of one reading`);
@@ -109,6 +111,7 @@ export class Pipeline {
             service: e.service,
             ...(e.priority ? { priority: e.priority } : {}),
             ...(e.service_minutes !== undefined ? { service_minutes: e.service_minutes } : {}),
+            ...(wait ? { ahead: wait.ahead, eta_minutes: wait.eta_minutes } : {}),
             id: `${venue.name}/${day}/${number}`,
           };
         }
