@@ -67,6 +67,8 @@ export class HallNumbers {
   /** The hall's last answer about who waits (monotonic ms), and tickets this machine issued since, by prefix. */
   private waitingSeen: { at: number; day: string; categories: Map<string, { waiting: number; minutes_per_person: number }> } | null = null;
   private readonly issuedSince = new Map<string, number>();
+  /** One question about who waits at a time. */
+  private waitingAsking = false;
 
   constructor(
     db: Db,
@@ -131,7 +133,8 @@ export class HallNumbers {
   /** Asks the hall who waits, when the last answer is older than WAITING_EVERY_MS; a failure keeps the old answer to age out. */
   private async refreshWaiting(): Promise<void> {
     const src = this.source;
-    if (!src?.waiting || (this.waitingSeen && performance.now() - this.waitingSeen.at < WAITING_EVERY_MS)) return;
+    if (!src?.waiting || this.waitingAsking || (this.waitingSeen && performance.now() - this.waitingSeen.at < WAITING_EVERY_MS)) return;
+    this.waitingAsking = true;
     const day = this.opts.today();
     // Aged from when it was asked: the answer counts every ticket the hall had by then.
     const asked = performance.now();
@@ -143,6 +146,8 @@ export class HallNumbers {
       for (const [p, n] of issued) this.issuedSince.set(p, (this.issuedSince.get(p) ?? 0) - n);
     } catch (e) {
       this.opts.log.debug({ err: (e as Error).message }, 'hall waiting count not refreshed');
+    } finally {
+      this.waitingAsking = false;
     }
   }
 
@@ -186,7 +191,8 @@ export class HallNumbers {
       const day = this.opts.today();
       const need = this.opts.categories.find((c) => !this.capped.has(`${day}|${c.prefix}`) && this.held(c.prefix, day) < this.lowWater(c.prefix));
       if (!need) {
-        await this.refreshWaiting();
+        // Not awaited: a hall server that does not answer must not hold up the next block.
+        void this.refreshWaiting();
         await this.sleep(Math.min(this.opts.idleMs ?? 5000, this.source?.waiting ? WAITING_EVERY_MS : Infinity), true);
         continue;
       }
