@@ -54,8 +54,11 @@ export const DEFAULTS = {
   log_level: 'info',
 } as const;
 
-/** `fleet`: the fleet and its terminals; `unseal`: open sealed personal data; `config`: push a terminal's config (docs/config-push.md). */
-export type Role = 'fleet' | 'unseal' | 'config';
+/**
+ * `fleet`: terminals and status; `unseal`: personal data; `window`: a hall window's calling steps
+ * (docs/hall.md); `config`: push a terminal's config (docs/config-push.md).
+ */
+export type Role = 'fleet' | 'unseal' | 'window' | 'config';
 
 /** A named operator: the SHA-256 of their bearer token (the token itself is never stored) and roles. */
 export interface Operator {
@@ -110,7 +113,7 @@ const schema = {
         properties: {
           name: { type: 'string', pattern: '^[A-Za-z0-9._@-]{1,64}$' },
           token_sha256: { type: 'string', pattern: '^[0-9a-f]{64}$' },
-          roles: { type: 'array', minItems: 1, uniqueItems: true, items: { enum: ['fleet', 'unseal', 'config'] } },
+          roles: { type: 'array', minItems: 1, uniqueItems: true, items: { enum: ['fleet', 'unseal', 'window', 'config'] } },
         },
       },
     },

@@ -55,7 +55,7 @@ test('signed in, the operator sees the terminal, its venue, the activity plot, t
   await page.click('#signin button[type=submit]');
   const row = page.locator('[data-terminal]').first();
   await row.waitFor();
-  assert.match((await page.textContent('#who')) ?? '', /demo \(fleet, unseal, config\)/);
+  assert.match((await page.textContent('#who')) ?? '', /demo \(fleet, unseal, window, config\)/);
   assert.equal(await row.locator('td').nth(0).textContent(), 'desk');
   assert.equal(await row.locator('td.state').textContent(), '在线');
   assert.match((await row.locator('td').nth(7).textContent()) ?? '', /scanner-1: connected/);

@@ -120,7 +120,31 @@ export const MIGRATIONS: readonly string[] = [
     venue TEXT NOT NULL
   );
   `,
-  // 6: signed config pushes, one version per terminal and push (docs/config-push.md).
+  // 6: the hall's calling side (docs/hall.md): the tickets machines uploaded, the windows' steps.
+  `
+  CREATE TABLE hall_tickets (
+    hall TEXT NOT NULL,
+    day TEXT NOT NULL,
+    number TEXT NOT NULL,
+    category TEXT NOT NULL,
+    service TEXT NOT NULL,
+    priority TEXT,
+    taken_at BIGINT NOT NULL,
+    service_minutes DOUBLE PRECISION,
+    terminal_id TEXT NOT NULL,
+    seq BIGINT NOT NULL,
+    PRIMARY KEY (hall, day, number)
+  );
+  CREATE TABLE hall_steps (
+    hall TEXT NOT NULL,
+    day TEXT NOT NULL,
+    seq BIGINT NOT NULL,
+    at BIGINT NOT NULL,
+    step TEXT NOT NULL,
+    PRIMARY KEY (hall, day, seq)
+  );
+  `,
+  // 7: signed config pushes, one version per terminal and push (docs/config-push.md).
   `
   CREATE TABLE terminal_configs (
     terminal_id TEXT NOT NULL,
