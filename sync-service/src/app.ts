@@ -17,11 +17,16 @@ import {
   HEADER_TIME,
   MAX_REQUEST_AGE_MS,
   bodyHash,
+  chainChanges,
   checkFeedCsv,
   checkFeedRows,
   describeProblems,
+  diffFeed,
   openSealed,
+  type FeedChange,
+  type FeedDelta,
   type FeedKind,
+  type FeedRow,
   signingInput,
   type Heartbeat,
   type Sealed,
@@ -39,7 +44,7 @@ import { storageRateLimitStore } from './rate-limit-store.ts';
 import { guardSockets } from './sockets.ts';
 import { ALERT_DEFAULTS, fleetOverview, type AlertThresholds } from './fleet.ts';
 import { HOUR_MS } from './storage/activity.ts';
-import type { Storage, TerminalRecord } from './storage/types.ts';
+import type { FeedHead, Storage, TerminalRecord } from './storage/types.ts';
 
 export interface AppOptions {
   storage: Storage;
@@ -623,6 +628,25 @@ export function buildApp(opts: AppOptions): FastifyInstance {
     // Venue data feeds (docs/feeds.md): operators import, terminals of the venue pull snapshots.
     const venueSalt = (venue: string) => storage.venueSalt(venue, randomBytes(16).toString('base64url'), now());
 
+    // What an import changes from the newest version (docs/feeds.md#deltas), kept beside it so
+    // terminals holding that version get only the difference. None for a first import, or when
+    // it names so many holders that the snapshot is the cheaper thing to send.
+    const changeSinceHead = async (venue: string, kind: FeedKind, rows: readonly FeedRow[]) => {
+      const head = await storage.feedHead(venue, kind);
+      const before = head && (await storage.feedRows(venue, kind, head.version));
+      if (!head || before === null) return null;
+      const change = diffFeed(JSON.parse(before) as FeedRow[], rows);
+      return change && { base: head.version, json: JSON.stringify(change) };
+    };
+    // A delta from `since` to the head, or null when a link of the chain is gone or it grew too large.
+    const deltaText = async (venue: string, kind: FeedKind, since: number, head: FeedHead, salt: string) => {
+      const links = await storage.feedChanges(venue, kind, since, head.version);
+      const change = links && chainChanges(links.map((l) => JSON.parse(l) as FeedChange));
+      if (!change) return null;
+      const delta: FeedDelta = { format: 'yss-feed-delta/1', venue, kind, from: since, version: head.version, published_at: head.published_at, salt, rows_total: head.rows, ...change };
+      return JSON.stringify(delta);
+    };
+
     app.put(
       '/admin/terminals/:id/venue',
       { ...operatorRoute, schema: { params: S.idParams, body: S.terminalVenueBody, response: { 200: S.terminalVenueReply, ...S.errorReplies } } },
@@ -656,7 +680,7 @@ export function buildApp(opts: AppOptions): FastifyInstance {
         if (!r.ok) throw new ServiceError('YSS_SYNC_FEED_INVALID', `${r.count} problem${r.count === 1 ? '' : 's'}: ${describeProblems(r.problems, r.count)}`);
         await venueSalt(venue);
         const at = now();
-        const version = await storage.publishFeed(venue, kind, JSON.stringify(r.rows), r.rows.length, at);
+        const version = await storage.publishFeed(venue, kind, JSON.stringify(r.rows), r.rows.length, at, await changeSinceHead(venue, kind, r.rows));
         req.log.info({ venue, kind, version, rows: r.rows.length, operator: req.operator!.name }, 'feed published');
         return { venue, kind, version, rows: r.rows.length, published_at: at };
       },
@@ -666,7 +690,12 @@ export function buildApp(opts: AppOptions): FastifyInstance {
       '/v1/feeds/:kind',
       {
         ...terminalRoute,
-        schema: { params: S.feedKindParams, headers: { type: 'object', properties: { 'if-none-match': { type: 'string', maxLength: 128 } } }, response: { 200: S.feedSnapshot, 304: { type: 'null' }, ...S.errorReplies } },
+        schema: {
+          params: S.feedKindParams,
+          querystring: S.feedQuery,
+          headers: { type: 'object', properties: { 'if-none-match': { type: 'string', maxLength: 128 } } },
+          response: { 200: S.feedSnapshot, 304: { type: 'null' }, ...S.errorReplies },
+        },
       },
       async (req, reply) => {
         const { kind } = req.params as { kind: FeedKind };
@@ -677,9 +706,15 @@ export function buildApp(opts: AppOptions): FastifyInstance {
         const etag = `"f-${venue}-${kind}-${head.version}"`;
         void reply.header('etag', etag).header('cache-control', 'no-cache');
         if (req.headers['if-none-match'] === etag) return reply.status(304).send();
+        const salt = await venueSalt(venue);
+        const sinceText = (req.query as { since?: string }).since;
+        const since = sinceText === undefined ? null : Number(sinceText);
+        if (since !== null && since >= 1 && since < head.version) {
+          const delta = await deltaText(venue, kind, since, head, salt);
+          if (delta) return reply.type('application/json; charset=utf-8').send(delta);
+        }
         const rows = await storage.feedRows(venue, kind, head.version);
         if (rows === null) throw new ServiceError('YSS_SYNC_NOT_FOUND', `${kind} feed of venue ${venue}`);
-        const salt = await venueSalt(venue);
         // The stored rows are spliced in as stored: a 100,000-row feed is not parsed and serialized again.
         const text = `{"format":"yss-feed/1","venue":${JSON.stringify(venue)},"kind":${JSON.stringify(kind)},"version":${head.version},"published_at":${head.published_at},"salt":${JSON.stringify(salt)},"rows":${rows}}`;
         return reply.type('application/json; charset=utf-8').send(text);

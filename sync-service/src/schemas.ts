@@ -173,7 +173,9 @@ export const venueFeedsReply = {
   required: ['venue', 'salt', 'feeds'],
   properties: { venue: { type: 'string' }, salt: { type: 'string' }, feeds: { type: 'array', items: feedHead } },
 } as const;
-/** A feed snapshot is sent as the JSON text it was built as (the stored rows are not parsed again). */
+/** `since`: the version the terminal holds, so the service can send a delta from it. */
+export const feedQuery = { type: 'object', additionalProperties: false, properties: { since: { type: 'string', pattern: '^(?:0|[1-9][0-9]{0,14})$' } } } as const;
+/** A feed snapshot or delta is sent as the JSON text it was built as (the stored rows are not parsed again). */
 export const feedSnapshot = { type: 'string' } as const;
 
 export const createTerminalReply = {

@@ -164,10 +164,11 @@ async function startLocked(config: Readonly<TerminalConfig>, opts: TerminalOptio
       feeds: {
         kinds: feedKinds,
         etag: (kind) => feedStore.meta(kind as never)?.etag ?? null,
+        version: (kind) => feedStore.meta(kind as never)?.version ?? null,
         install: async (kind, text, etag) => {
           const r = await feedStore.install(text, { venue: venue.name, etag, at: clock.wallMs() });
           if (r.status === 'refused') log.error({ kind, reason: r.reason }, 'venue feed from the service refused');
-          else if (r.status === 'installed') log.info({ kind, version: r.version, rows: r.rows }, 'venue feed installed');
+          else if (r.status === 'installed') log.info({ kind, version: r.version, rows: r.rows, via: r.via }, 'venue feed installed');
         },
         unchanged: (kind) => {
           const m = feedStore.meta(kind as never);

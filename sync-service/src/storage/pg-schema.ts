@@ -120,6 +120,16 @@ export const MIGRATIONS: readonly string[] = [
     venue TEXT NOT NULL
   );
   `,
+  // 6: what each feed import changed from the version before (docs/feeds.md#deltas).
+  `
+  CREATE TABLE feed_changes (
+    venue TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    version BIGINT NOT NULL,
+    change_json TEXT NOT NULL,
+    PRIMARY KEY (venue, kind, version)
+  );
+  `,
 ];
 
 /** Advisory lock keys (arbitrary, fixed): one for migrations, one for partition changes, one for publishing trust lists, one for publishing feeds. */

@@ -16,7 +16,7 @@ import { ServiceError } from '../errors.ts';
 import { ensurePartitions, LOCK_FEEDS, LOCK_PUBLISH, migrate } from './pg-schema.ts';
 import { activityOf, type ResetRecord, type VenueHour } from './activity.ts';
 import { ALLOCATE_SQL, liveCount, RATE_HIT_SQL, RATE_READ_SQL, RATE_WINDOW_MAX_MS } from './rate-sql.ts';
-import { FEED_KEEP_VERSIONS, type FeedHead, type IngestResult, type NumberBlock, type Storage, type StoredEvent, type TerminalRecord } from './types.ts';
+import { FEED_KEEP_CHANGES, FEED_KEEP_VERSIONS, type FeedChangeIn, type FeedHead, type IngestResult, type NumberBlock, type Storage, type StoredEvent, type TerminalRecord } from './types.ts';
 
 export interface PgStorageOptions {
   /** libpq-style connection string, e.g. postgresql://yss@db-1:5432/yss. */
@@ -327,7 +327,7 @@ export class PgStorage implements Storage {
     return (await this.pool.query<{ salt: string }>('SELECT salt FROM venues WHERE name = $1', [venue])).rows[0]!.salt;
   }
 
-  async publishFeed(venue: string, kind: string, rowsJson: string, rows: number, now: number): Promise<number> {
+  async publishFeed(venue: string, kind: string, rowsJson: string, rows: number, now: number, change?: FeedChangeIn | null): Promise<number> {
     // Nodes importing at once are serialized: each import gets its own next version.
     return this.tx(async (c) => {
       await c.query('SELECT pg_advisory_xact_lock($1)', [LOCK_FEEDS]);
@@ -335,6 +335,8 @@ export class PgStorage implements Storage {
       const version = last + 1;
       await c.query('INSERT INTO feeds (venue, kind, version, row_count, rows_json, published_at) VALUES ($1, $2, $3, $4, $5, $6)', [venue, kind, version, rows, rowsJson, now]);
       await c.query('DELETE FROM feeds WHERE venue = $1 AND kind = $2 AND version <= $3', [venue, kind, version - FEED_KEEP_VERSIONS]);
+      if (change && change.base === version - 1) await c.query('INSERT INTO feed_changes (venue, kind, version, change_json) VALUES ($1, $2, $3, $4)', [venue, kind, version, change.json]);
+      await c.query('DELETE FROM feed_changes WHERE venue = $1 AND kind = $2 AND version <= $3', [venue, kind, version - FEED_KEEP_CHANGES]);
       return version;
     });
   }
@@ -347,6 +349,11 @@ export class PgStorage implements Storage {
   async feedRows(venue: string, kind: string, version: number): Promise<string | null> {
     const r = await this.pool.query<{ rows_json: string }>('SELECT rows_json FROM feeds WHERE venue = $1 AND kind = $2 AND version = $3', [venue, kind, version]);
     return r.rows[0]?.rows_json ?? null;
+  }
+
+  async feedChanges(venue: string, kind: string, from: number, to: number): Promise<string[] | null> {
+    const r = await this.pool.query<{ change_json: string }>('SELECT change_json FROM feed_changes WHERE venue = $1 AND kind = $2 AND version > $3 AND version <= $4 ORDER BY version', [venue, kind, from, to]);
+    return r.rows.length === to - from ? r.rows.map((c) => c.change_json) : null;
   }
 
   async venueFeeds(venue: string): Promise<FeedHead[]> {

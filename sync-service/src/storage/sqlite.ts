@@ -9,7 +9,7 @@ import { contentHashOfJson, eventHash, GENESIS_HASH, type Heartbeat, type WireEv
 import { ServiceError } from '../errors.ts';
 import { activityOf, type ResetRecord, type VenueHour } from './activity.ts';
 import { ALLOCATE_SQL, liveCount, RATE_HIT_SQL, RATE_READ_SQL, RATE_WINDOW_MAX_MS } from './rate-sql.ts';
-import { FEED_KEEP_VERSIONS, type FeedHead, type IngestResult, type NumberBlock, type Storage, type StoredEvent, type TerminalRecord } from './types.ts';
+import { FEED_KEEP_CHANGES, FEED_KEEP_VERSIONS, type FeedChangeIn, type FeedHead, type IngestResult, type NumberBlock, type Storage, type StoredEvent, type TerminalRecord } from './types.ts';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS terminals (
@@ -94,6 +94,13 @@ CREATE TABLE IF NOT EXISTS feeds (
   published_at BIGINT NOT NULL,
   PRIMARY KEY (venue, kind, version)
 );
+CREATE TABLE IF NOT EXISTS feed_changes (
+  venue TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  version BIGINT NOT NULL,
+  change_json TEXT NOT NULL,
+  PRIMARY KEY (venue, kind, version)
+);
 CREATE TABLE IF NOT EXISTS terminal_venues (
   terminal_id TEXT PRIMARY KEY,
   venue TEXT NOT NULL
@@ -162,6 +169,9 @@ export class SqliteStorage implements Storage {
       feedRows: d.prepare('SELECT rows_json FROM feeds WHERE venue = ? AND kind = ? AND version = ?').pluck(),
       feedInsert: d.prepare('INSERT INTO feeds (venue, kind, version, row_count, rows_json, published_at) VALUES (?, ?, ?, ?, ?, ?)'),
       feedPrune: d.prepare('DELETE FROM feeds WHERE venue = ? AND kind = ? AND version <= ?'),
+      changeInsert: d.prepare('INSERT INTO feed_changes (venue, kind, version, change_json) VALUES (?, ?, ?, ?)'),
+      changePrune: d.prepare('DELETE FROM feed_changes WHERE venue = ? AND kind = ? AND version <= ?'),
+      changes: d.prepare('SELECT change_json FROM feed_changes WHERE venue = ? AND kind = ? AND version > ? AND version <= ? ORDER BY version').pluck(),
       venueFeeds: d.prepare(
         'SELECT f.venue, f.kind, f.version, f.row_count AS rows, f.published_at FROM feeds f WHERE f.venue = ? AND f.version = (SELECT max(version) FROM feeds g WHERE g.venue = f.venue AND g.kind = f.kind) ORDER BY f.kind',
       ),
@@ -312,13 +322,15 @@ export class SqliteStorage implements Storage {
     return this.stmts.salt.get(venue) as string;
   }
 
-  async publishFeed(venue: string, kind: string, rowsJson: string, rows: number, now: number): Promise<number> {
+  async publishFeed(venue: string, kind: string, rowsJson: string, rows: number, now: number, change?: FeedChangeIn | null): Promise<number> {
     return this.db
       .transaction(() => {
         const head = this.stmts.feedHead.get(venue, kind) as FeedHead | undefined;
         const version = (head?.version ?? 0) + 1;
         this.stmts.feedInsert.run(venue, kind, version, rows, rowsJson, now);
         this.stmts.feedPrune.run(venue, kind, version - FEED_KEEP_VERSIONS);
+        if (change && change.base === version - 1) this.stmts.changeInsert.run(venue, kind, version, change.json);
+        this.stmts.changePrune.run(venue, kind, version - FEED_KEEP_CHANGES);
         return version;
       })
       .immediate();
@@ -330,6 +342,11 @@ export class SqliteStorage implements Storage {
 
   async feedRows(venue: string, kind: string, version: number): Promise<string | null> {
     return (this.stmts.feedRows.get(venue, kind, version) as string | undefined) ?? null;
+  }
+
+  async feedChanges(venue: string, kind: string, from: number, to: number): Promise<string[] | null> {
+    const changes = this.stmts.changes.all(venue, kind, from, to) as string[];
+    return changes.length === to - from ? changes : null;
   }
 
   async venueFeeds(venue: string): Promise<FeedHead[]> {

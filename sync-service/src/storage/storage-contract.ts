@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { eventHash, GENESIS_HASH, type WireEvent } from '../../../terminal/src/protocol/index.ts';
-import { FEED_KEEP_VERSIONS, type Storage } from './types.ts';
+import { FEED_KEEP_CHANGES, FEED_KEEP_VERSIONS, type Storage } from './types.ts';
 
 function chain(n: number, from = 1, prev = GENESIS_HASH, shape: (seq: number) => Partial<WireEvent> = () => ({})): WireEvent[] {
   const out: WireEvent[] = [];
@@ -221,6 +221,23 @@ export function storageContract(engine: string, open: () => Promise<{ storage: S
     for (let i = 0; i < FEED_KEEP_VERSIONS; i++) await s.publishFeed('museum', 'access', `[${i}]`, 1, 20 + i);
     assert.equal(await s.feedRows('museum', 'access', 1), null, 'versions older than the kept ones are dropped');
     assert.equal(await s.feedRows('museum', 'access', 2 + FEED_KEEP_VERSIONS), `[${FEED_KEEP_VERSIONS - 1}]`);
+  });
+
+  withStorage('a feed keeps what each import changed from the version before, and chains them only when every link is kept', async (s) => {
+    assert.equal(await s.publishFeed('museum', 'access', '[]', 0, 1), 1);
+    assert.equal(await s.publishFeed('museum', 'access', '[1]', 1, 2, { base: 1, json: '{"c":2}' }), 2);
+    assert.equal(await s.publishFeed('museum', 'access', '[1,2]', 2, 3, { base: 2, json: '{"c":3}' }), 3);
+    assert.deepEqual(await s.feedChanges('museum', 'access', 1, 3), ['{"c":2}', '{"c":3}']);
+    assert.deepEqual(await s.feedChanges('museum', 'access', 2, 3), ['{"c":3}']);
+    assert.equal(await s.feedChanges('museum', 'access', 0, 3), null, 'version 1 was a first import: no change leads to it');
+    assert.equal(await s.feedChanges('campus', 'access', 1, 3), null, 'venues are apart');
+    assert.equal(await s.publishFeed('museum', 'access', '[3]', 1, 4, { base: 2, json: '{"c":"stale"}' }), 4, 'computed against 2, but 3 came in between');
+    assert.equal(await s.feedChanges('museum', 'access', 3, 4), null, 'a change against the wrong base is not kept');
+    for (let v = 5; v <= 5 + FEED_KEEP_CHANGES; v++) assert.equal(await s.publishFeed('museum', 'access', '[]', 0, v, { base: v - 1, json: `{"c":${v}}` }), v);
+    const head = 5 + FEED_KEEP_CHANGES;
+    assert.equal(await s.feedRows('museum', 'access', head - FEED_KEEP_VERSIONS), null, 'whole rows are kept for fewer versions');
+    assert.equal((await s.feedChanges('museum', 'access', head - FEED_KEEP_CHANGES, head))?.length, FEED_KEEP_CHANGES, 'changes are kept for FEED_KEEP_CHANGES versions');
+    assert.equal(await s.feedChanges('museum', 'access', head - FEED_KEEP_CHANGES - 1, head), null, 'an older one was dropped');
   });
 
   withStorage('imports of one feed at once each get their own version', async (s) => {

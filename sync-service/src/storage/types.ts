@@ -39,8 +39,16 @@ export interface FeedHead {
   published_at: number;
 }
 
-/** Versions of a feed kept beside the newest (for a later delta; today terminals get snapshots). */
+/** Versions of a feed whose whole rows are kept (the newest and two before it). */
 export const FEED_KEEP_VERSIONS = 3;
+/** Versions whose change from the version before is kept: a terminal up to this many imports behind gets a delta. */
+export const FEED_KEEP_CHANGES = 10;
+
+/** What an import changed from the version before it (`base`), as JSON text (`FeedChange`). */
+export interface FeedChangeIn {
+  base: number;
+  json: string;
+}
 
 export interface IngestResult {
   acked_through: number;
@@ -95,13 +103,20 @@ export interface Storage {
   /**
    * Stores `rowsJson` (the JSON array of a validated import) as the feed's next version, atomically
    * (two nodes publishing at once get two versions), and drops versions older than the newest
-   * FEED_KEEP_VERSIONS. Returns the new version (1 for a first import).
+   * FEED_KEEP_VERSIONS. Returns the new version (1 for a first import). `change` (what the import
+   * changed from version `base`) is kept with it only when the new version is `base + 1` (another
+   * import in between makes it wrong), and changes older than FEED_KEEP_CHANGES versions are dropped.
    */
-  publishFeed(venue: string, kind: string, rowsJson: string, rows: number, now: number): Promise<number>;
+  publishFeed(venue: string, kind: string, rowsJson: string, rows: number, now: number, change?: FeedChangeIn | null): Promise<number>;
   /** The newest version of a feed, or null when none was imported. */
   feedHead(venue: string, kind: string): Promise<FeedHead | null>;
   /** The rows (JSON array text) of one stored version, or null when it is not kept. */
   feedRows(venue: string, kind: string, version: number): Promise<string | null>;
+  /**
+   * The changes (JSON text each) leading from version `from` to `to`: those of versions from + 1
+   * through `to`, in order; null when any of them is not kept (the caller sends a snapshot).
+   */
+  feedChanges(venue: string, kind: string, from: number, to: number): Promise<string[] | null>;
   /** The newest version of each kind of a venue's feeds, by kind. */
   venueFeeds(venue: string): Promise<FeedHead[]>;
   /** Binds a terminal to the venue whose feeds it pulls (one venue per terminal). */

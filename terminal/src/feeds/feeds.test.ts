@@ -9,7 +9,7 @@ import { after, beforeEach, test } from 'node:test';
 import type { VerifyResult } from '../codes/index.ts';
 import { openDatabase, type Db } from '../db/index.ts';
 import type { Reading } from '../devices/index.ts';
-import { holderOfCode, holderOfDocument, type FeedKind, type FeedRows } from '../protocol/index.ts';
+import { chainChanges, diffFeed, holderOfCode, holderOfDocument, type FeedDelta, type FeedKind, type FeedRows } from '../protocol/index.ts';
 import { decideVenue, loadVenue, type AccessLookups, type Venue } from '../venue/index.ts';
 import { feedHealth } from './health.ts';
 import { PassageStore } from './passages.ts';
@@ -203,4 +203,76 @@ test('a failure half way leaves the old version in use, and the next install cle
   db.exec('DROP TRIGGER fail_third');
   assert.equal((await install('access', [{ holder: h('x') }], { version: 3 })).status, 'installed');
   assert.deepEqual(db.prepare('SELECT version, count(*) AS n FROM feed_rows GROUP BY version').all(), [{ version: 3, n: 1 }], 'the half-written v2 and the old v1 are cleared');
+});
+
+// ---- Deltas (docs/feeds.md#deltas) -----------------------------------------------------------
+
+function delta(o: Partial<FeedDelta> & Pick<FeedDelta, 'from' | 'version' | 'holders' | 'rows' | 'rows_total'>): string {
+  return JSON.stringify({ format: 'yss-feed-delta/1', venue: 'museum-gate', kind: 'access', published_at: NOW * 1000, salt: SALT, ...o });
+}
+const applyDelta = (text: string, at = NOW * 1000) => store.install(text, { venue: 'museum-gate', etag: '"d"', at });
+const visible = (...subs: string[]) => subs.map((s) => store.rows('access', h(s)).length);
+
+test('a delta replaces the rows of the holders it names, in place, and moves the version on', async () => {
+  await install('access', [{ holder: h('a') }, { holder: h('b') }, { holder: h('c'), valid_until: '2026-11-24' }]);
+  assert.equal(scan(campus, 'c').reason, 'access_expired');
+  const change = diffFeed(
+    [{ holder: h('a') }, { holder: h('b') }, { holder: h('c'), valid_until: '2026-11-24' }],
+    [{ holder: h('a') }, { holder: h('c'), valid_until: '2027-06-30' }, { holder: h('d') }, { holder: h('d'), days: [6] }],
+  )!;
+  assert.deepEqual(new Set(change.holders), new Set([h('b'), h('c'), h('d')]), 'a is unchanged and not named');
+  const r = await applyDelta(delta({ from: 1, version: 2, rows_total: 4, ...change }), (NOW + 5) * 1000);
+  assert.deepEqual(r, { status: 'installed', kind: 'access', version: 2, rows: 4, via: 'delta' });
+  assert.deepEqual(visible('a', 'b', 'c', 'd'), [1, 0, 1, 2]);
+  assert.equal(scan(campus, 'c').accepted, true, 'the renewed row decides');
+  assert.deepEqual(scan(campus, 'd').body.feeds, { access: 2 }, 'a decision names the version the delta made');
+  const m = store.meta('access')!;
+  assert.deepEqual([m.version, m.rows, m.checked_at, m.etag], [2, 4, (NOW + 5) * 1000, '"d"']);
+  // A chain of two changes as the service sends it to a terminal two versions behind, and a snapshot after it.
+  const chained = chainChanges([diffFeed([{ holder: h('a') }], [])!, diffFeed([], [{ holder: h('a') }, { holder: h('e') }])!])!;
+  assert.equal((await applyDelta(delta({ from: 2, version: 4, rows_total: 5, ...chained }))).status, 'installed');
+  assert.deepEqual(visible('a', 'e'), [1, 1], 'the later change of a wins');
+  assert.equal((await install('access', [{ holder: h('z') }], { version: 5 })).status, 'installed');
+  assert.deepEqual(visible('a', 'z'), [0, 1]);
+  assert.deepEqual(db.prepare('SELECT DISTINCT version FROM feed_rows').pluck().all(), [5], 'rows a delta left under the old version are swept with it');
+});
+
+test('a delta from another version, corrupt or out of order, is refused and the held version is left exactly as it was', async () => {
+  await install('access', [{ holder: h('a') }, { holder: h('b') }], { version: 3 });
+  const held = () => [store.meta('access')!.version, store.meta('access')!.rows, ...visible('a', 'b', 'c')];
+  const before = held();
+  const refused = async (text: string, why: RegExp) => {
+    const r = await applyDelta(text);
+    assert.equal(r.status, 'refused');
+    assert.match((r as { reason: string }).reason, why);
+    assert.deepEqual(held(), before, `held version untouched after: ${(r as { reason: string }).reason}`);
+  };
+  const add = { holders: [h('c')], rows: [{ holder: h('c') }] };
+  await refused(delta({ from: 4, version: 5, rows_total: 3, ...add }), /a delta from version 4, but version 3 is held/);
+  await refused(delta({ from: 2, version: 3, rows_total: 3, ...add }), /a delta from version 2, but version 3 is held/);
+  await refused(delta({ from: 3, version: 3, rows_total: 3, ...add }), /does not move on/);
+  // Made from something else than what is held: the count does not add up, and the transaction is rolled back.
+  await refused(delta({ from: 3, version: 4, rows_total: 2, holders: [h('a'), h('c')], rows: [{ holder: h('c') }] }).replace('"rows_total":2', '"rows_total":5'), /leaves 2 rows, not the 5/);
+  await refused(delta({ from: 3, version: 4, rows_total: 3, holders: [h('a')], rows: [{ holder: h('a') }, { holder: h('c') }] }), /row 2 names a holder the delta does not list/);
+  await refused(delta({ from: 3, version: 4, rows_total: 3, holders: [h('c')], rows: [{ holder: '440106199003071231' }] }), /row 1 holder: is a plain ID number/);
+  await refused(delta({ from: 3, version: 4, rows_total: 3, holders: ['not-a-hash'], rows: [] }), /distinct SHA-256 hashes/);
+  await refused(delta({ from: 3, version: 4, rows_total: 3, ...add, salt: 'another' }), /salt differs/);
+  await refused(delta({ from: 3, version: 4, rows_total: 3, ...add, venue: 'campus-gate' }), /delta of venue "campus-gate"/);
+  await refused(delta({ from: 3, version: 4, rows_total: 3, ...add, kind: 'bookings' }), /no bookings feed is held/);
+  assert.equal((await applyDelta(delta({ from: 3, version: 4, rows_total: 3, ...add }))).status, 'installed', 'the good one still applies');
+  assert.deepEqual(visible('a', 'b', 'c'), [1, 1, 1]);
+});
+
+test('a database from before deltas keeps its feeds: its rows are filed under the version they are', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'yss-feeds-old-'));
+  dirs.push(dir);
+  const old = openDatabase(dir);
+  old.exec(`CREATE TABLE feed_meta (kind TEXT PRIMARY KEY, venue TEXT NOT NULL, version INTEGER NOT NULL, rows INTEGER NOT NULL, published_at INTEGER NOT NULL, checked_at INTEGER NOT NULL, salt TEXT NOT NULL, etag TEXT);
+    CREATE TABLE feed_rows (kind TEXT NOT NULL, version INTEGER NOT NULL, holder TEXT NOT NULL, n INTEGER NOT NULL, row TEXT NOT NULL, PRIMARY KEY (kind, version, holder, n)) WITHOUT ROWID;
+    INSERT INTO feed_meta VALUES ('access', 'museum-gate', 7, 1, 0, 0, '${SALT}', NULL);
+    INSERT INTO feed_rows VALUES ('access', 7, '${h('a')}', 0, '{"holder":"${h('a')}"}');`);
+  const s = new FeedStore(old);
+  assert.equal(s.rows('access', h('a')).length, 1);
+  assert.equal((await s.install(delta({ from: 7, version: 8, rows_total: 2, holders: [h('b')], rows: [{ holder: h('b') }] }), { venue: 'museum-gate', etag: null, at: 0 })).status, 'installed');
+  assert.deepEqual([s.rows('access', h('a')).length, s.rows('access', h('b')).length, s.meta('access')!.version], [1, 1, 8]);
 });

@@ -3,3 +3,4 @@ export * from './events.ts';
 export * from './request-signing.ts';
 export * from './seal.ts';
 export * from './feeds.ts';
+export * from './feed-delta.ts';

@@ -40,10 +40,10 @@ export class ServiceClient {
   /**
    * The venue's `kind` feed as JSON text, `unchanged` when it is the one of `etag`, or null when the
    * service has none for this terminal (no venue bound, nothing imported). Signed: feeds go only
-   * to the venue's own terminals.
+   * to the venue's own terminals. With `since` (the version held) the text may be a delta from it.
    */
-  async feed(kind: string, etag: string | null): Promise<{ text: string; etag: string | null } | 'unchanged' | null> {
-    const res = await this.signed('GET', `/v1/feeds/${kind}`, '', etag ? { 'if-none-match': etag } : {});
+  async feed(kind: string, etag: string | null, since: number | null = null): Promise<{ text: string; etag: string | null } | 'unchanged' | null> {
+    const res = await this.signed('GET', `/v1/feeds/${kind}${since === null ? '' : `?since=${since}`}`, '', etag ? { 'if-none-match': etag } : {});
     if (res.status === 304) return 'unchanged';
     if (res.status === 404) return null;
     if (res.status !== 200) throw errorFrom(res, 'YSS_SYNC_FEED');

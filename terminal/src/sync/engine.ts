@@ -21,11 +21,13 @@ export interface SyncDeps {
   installTrustList(jws: string): void;
   /**
    * The venue's data feeds to keep current, polled with the trust list (docs/feeds.md): `etag`
-   * of the one held, `install` of a new snapshot's text, `unchanged` when the service answered 304.
+   * of the one held, `version` held (the service may answer with a delta from it), `install` of
+   * a new snapshot's or delta's text, `unchanged` when the service answered 304.
    */
   feeds?: {
     kinds: readonly string[];
     etag(kind: string): string | null;
+    version?(kind: string): number | null;
     install(kind: string, text: string, etag: string | null): void | Promise<void>;
     unchanged(kind: string): void;
   };
@@ -204,7 +206,7 @@ export class SyncEngine {
 
   private async pollFeed(kind: string): Promise<void> {
     const feeds = this.deps.feeds!;
-    const feed = await this.client.feed(kind, feeds.etag(kind));
+    const feed = await this.client.feed(kind, feeds.etag(kind), feeds.version?.(kind) ?? null);
     if (feed === 'unchanged') feeds.unchanged(kind);
     else if (feed) await feeds.install(kind, feed.text, feed.etag);
   }
