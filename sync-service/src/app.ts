@@ -470,10 +470,21 @@ export function buildApp(opts: AppOptions): FastifyInstance {
     app.post(
       '/v1/heartbeat',
       // A heartbeat is a few hundred bytes; the cap keeps the stored status from becoming a dump.
-      { ...terminalRoute, bodyLimit: 64 * 1024, schema: { body: S.heartbeat, response: { 200: S.serverTime, ...S.errorReplies } } },
+      { ...terminalRoute, bodyLimit: 64 * 1024, schema: { body: S.heartbeat, response: { 200: S.heartbeatReply, ...S.errorReplies } } },
       async (req) => {
-        await storage.heartbeat(req.terminal!.id, req.body as Heartbeat, now());
-        return { server_time: now() };
+        const { slots, ...hb } = req.body as Heartbeat;
+        // Capacity shares (docs/feeds.md#capacity-shares): only yesterday, today and tomorrow in
+        // China time, so a stranger's key cannot open counts for any date; only for the venue
+        // the terminal is bound to.
+        const days = [-1, 0, 1].map((d) => new Date(now() + 8 * 3600_000 + d * 86_400_000).toISOString().slice(0, 10));
+        const bad = slots?.find((r) => !days.includes(r.day));
+        if (bad) throw new ServiceError('YSS_SYNC_INVALID_BODY', `slot day ${bad.day} is not within one day of the service's date ${days[1]} (Asia/Shanghai)`);
+        await storage.heartbeat(req.terminal!.id, hb, now());
+        if (!slots?.length) return { server_time: now() };
+        const venue = await storage.terminalVenue(req.terminal!.id);
+        if (!venue) return { server_time: now() };
+        const shares = await storage.shareSlots(venue, req.terminal!.id, slots, now());
+        return { server_time: now(), shares };
       },
     );
 

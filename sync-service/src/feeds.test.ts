@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { afterEach, beforeEach, test } from 'node:test';
 import { FEED_DELTA_MAX_HOLDERS, holderOfCode, holderOfDocument, signRequest, type FeedDelta, type FeedSnapshot } from '../../terminal/src/protocol/index.ts';
 import { FEED_KEEP_CHANGES } from './storage/types.ts';
-import { ADMIN_TOKEN, startTestService, WireClient, type TestService } from '../test/support.ts';
+import { ADMIN_TOKEN, heartbeatOf, startTestService, WireClient, type TestService } from '../test/support.ts';
 
 let svc: TestService;
 let t: WireClient;
@@ -147,4 +147,25 @@ test('a terminal created with a venue is bound to it', async () => {
   assert.equal(c.status, 200);
   assert.equal(await svc.storage.terminalVenue(c.json.terminal_id), 'campus-gate');
   assert.equal((await svc.admin('POST', '/admin/terminals', { name: 'x', venue: 'Not A Venue' })).status, 400);
+});
+
+test('a heartbeat reporting slots gets this terminal\'s shares for its venue; a day far from today is refused, an unbound terminal gets none', async () => {
+  const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+  const slot = (day: string, admitted = 0) => ({ day, slot: '10:00-11:00', capacity: 30, slack: 2, admitted, keep: 0 });
+  const unbound = await t.post('/v1/heartbeat', heartbeatOf({ slots: [slot(today)] }));
+  assert.equal(unbound.status, 200);
+  assert.equal(unbound.json.shares, undefined, 'bound to no venue: no shares');
+  await svc.admin('PUT', `/admin/terminals/${t.id}/venue`, { venue: 'museum-gate' });
+  const r = await t.post('/v1/heartbeat', heartbeatOf({ slots: [slot(today, 4)] }));
+  assert.equal(r.status, 200);
+  assert.deepEqual(r.json.shares, [{ day: today, slot: '10:00-11:00', share: 30, slack: 2 }], 'the only terminal of the venue: the whole slot and slack');
+  assert.equal(typeof r.json.server_time, 'number');
+  const stored = await svc.admin('GET', `/admin/terminals/${t.id}`);
+  assert.equal(stored.json.heartbeat.slots, undefined, 'the slots are not kept in the stored heartbeat');
+  const far = await t.post('/v1/heartbeat', heartbeatOf({ slots: [slot('2020-01-01')] }));
+  assert.equal(far.status, 400);
+  assert.match(far.json.message, /slot day 2020-01-01 is not within one day/);
+  const bad = await t.post('/v1/heartbeat', heartbeatOf({ slots: [{ ...slot(today), capacity: 0 }] }));
+  assert.equal(bad.status, 400);
+  assert.equal(bad.json.error, 'YSS_SYNC_INVALID_BODY');
 });

@@ -10,7 +10,7 @@ import { openDatabase } from './db/index.ts';
 import { CameraScanner, createDevice, DeviceRegistry, type AnyDevice } from './devices/index.ts';
 import { checkChain, describeStartError, UploadedMarkKeeper } from './data-guard.ts';
 import { lockDataDir } from './data-lock.ts';
-import { feedHealth, FeedStore, PassageStore, venueFeedKinds } from './feeds/index.ts';
+import { feedHealth, FeedStore, PassageStore, ShareStore, slotReports, venueFeedKinds } from './feeds/index.ts';
 import { createLogger } from './log.ts';
 import { Sealer } from './protocol/index.ts';
 import { HallNumbers, Queue, TicketCounter } from './queue/index.ts';
@@ -87,6 +87,7 @@ async function startLocked(config: Readonly<TerminalConfig>, opts: TerminalOptio
     : null;
   const feedStore = new FeedStore(db);
   const passages = new PassageStore(db);
+  const shares = venue.access?.capacity?.shares ? new ShareStore(db) : undefined;
   const feedKinds = venueFeedKinds(venue);
   const sealer = config.sync ? new Sealer(Buffer.from(config.sync.seal_key, 'base64url')) : null;
   const stays = venue.stay ? new StayStore(db) : undefined;
@@ -114,7 +115,7 @@ async function startLocked(config: Readonly<TerminalConfig>, opts: TerminalOptio
     queue,
     tickets,
     hallNumbers,
-    feeds: { store: feedStore, passages },
+    feeds: { store: feedStore, passages, shares },
     sealer,
     clock,
     skew: config.skew_s,
@@ -177,7 +178,12 @@ async function startLocked(config: Readonly<TerminalConfig>, opts: TerminalOptio
       },
       observeServerTime: (ms) => clock.observe(Math.floor(ms / 1000), 'server'),
       onError: metrics.countSyncError,
-      heartbeat: () => heartbeatOf(health()),
+      heartbeat: () => {
+        const hb = heartbeatOf(health());
+        return shares ? { ...hb, slots: slotReports({ venue, feeds: feedStore, passages, shares, now: clock.now() }) } : hb;
+      },
+      heartbeatAnswered: (granted) => shares?.answered(granted),
+      heartbeatUnanswered: () => shares?.unanswered(),
       now: () => clock.wallMs(),
     });
   }

@@ -5,11 +5,11 @@
 import Database from 'better-sqlite3';
 import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
-import { contentHashOfJson, eventHash, GENESIS_HASH, type Heartbeat, type WireEvent } from '../../../terminal/src/protocol/index.ts';
+import { contentHashOfJson, eventHash, GENESIS_HASH, grantShare, type Heartbeat, type SlotReport, type SlotShare, type WireEvent } from '../../../terminal/src/protocol/index.ts';
 import { ServiceError } from '../errors.ts';
 import { activityOf, type ResetRecord, type VenueHour } from './activity.ts';
 import { ALLOCATE_SQL, liveCount, RATE_HIT_SQL, RATE_READ_SQL, RATE_WINDOW_MAX_MS } from './rate-sql.ts';
-import { FEED_KEEP_CHANGES, FEED_KEEP_VERSIONS, type FeedChangeIn, type FeedHead, type IngestResult, type NumberBlock, type Storage, type StoredEvent, type TerminalRecord } from './types.ts';
+import { FEED_KEEP_CHANGES, FEED_KEEP_VERSIONS, SHARE_KEEP_MS, type FeedChangeIn, type FeedHead, type IngestResult, type NumberBlock, type Storage, type StoredEvent, type TerminalRecord } from './types.ts';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS terminals (
@@ -101,6 +101,18 @@ CREATE TABLE IF NOT EXISTS feed_changes (
   change_json TEXT NOT NULL,
   PRIMARY KEY (venue, kind, version)
 );
+CREATE TABLE IF NOT EXISTS slot_shares (
+  venue TEXT NOT NULL,
+  day TEXT NOT NULL,
+  slot TEXT NOT NULL,
+  terminal_id TEXT NOT NULL,
+  admitted BIGINT NOT NULL,
+  share BIGINT NOT NULL,
+  capacity BIGINT NOT NULL,
+  slack BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  PRIMARY KEY (venue, day, slot, terminal_id)
+);
 CREATE TABLE IF NOT EXISTS terminal_venues (
   terminal_id TEXT PRIMARY KEY,
   venue TEXT NOT NULL
@@ -175,6 +187,14 @@ export class SqliteStorage implements Storage {
       venueFeeds: d.prepare(
         'SELECT f.venue, f.kind, f.version, f.row_count AS rows, f.published_at FROM feeds f WHERE f.venue = ? AND f.version = (SELECT max(version) FROM feeds g WHERE g.venue = f.venue AND g.kind = f.kind) ORDER BY f.kind',
       ),
+      venueTerminals: d.prepare('SELECT terminal_id FROM terminal_venues WHERE venue = ? ORDER BY terminal_id').pluck(),
+      shareReport: d.prepare(
+        `INSERT INTO slot_shares (venue, day, slot, terminal_id, admitted, share, capacity, slack, updated_at) VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?)
+         ON CONFLICT (venue, day, slot, terminal_id) DO UPDATE SET admitted = excluded.admitted, capacity = excluded.capacity, slack = excluded.slack, updated_at = excluded.updated_at`,
+      ),
+      shareRows: d.prepare('SELECT terminal_id, admitted, share, capacity, slack FROM slot_shares WHERE venue = ? AND day = ? AND slot = ?'),
+      shareSet: d.prepare('UPDATE slot_shares SET share = ? WHERE venue = ? AND day = ? AND slot = ? AND terminal_id = ?'),
+      sharePrune: d.prepare('DELETE FROM slot_shares WHERE venue = ? AND updated_at < ?'),
       setVenue: d.prepare('INSERT INTO terminal_venues (terminal_id, venue) VALUES (?, ?) ON CONFLICT (terminal_id) DO UPDATE SET venue = excluded.venue'),
       venueOf: d.prepare('SELECT venue FROM terminal_venues WHERE terminal_id = ?').pluck(),
       rateHit: d.prepare(RATE_HIT_SQL.replace(/\$(\d)/g, (_, n: string) => `@p${n}`)),
@@ -347,6 +367,25 @@ export class SqliteStorage implements Storage {
   async feedChanges(venue: string, kind: string, from: number, to: number): Promise<string[] | null> {
     const changes = this.stmts.changes.all(venue, kind, from, to) as string[];
     return changes.length === to - from ? changes : null;
+  }
+
+  async shareSlots(venue: string, terminalId: string, reports: readonly SlotReport[], now: number): Promise<SlotShare[]> {
+    return this.db
+      .transaction(() => {
+        const terminals = this.stmts.venueTerminals.all(venue) as string[];
+        const out: SlotShare[] = [];
+        for (const r of reports) {
+          this.stmts.shareReport.run(venue, r.day, r.slot, terminalId, r.admitted, r.capacity, r.slack, now);
+          const rows = this.stmts.shareRows.all(venue, r.day, r.slot) as { terminal_id: string; admitted: number; share: number; capacity: number; slack: number }[];
+          // Terminals of one venue run one venue file; should they disagree, the smaller figure holds.
+          const g = grantShare({ me: terminalId, keep: r.keep, rows, capacity: Math.min(...rows.map((x) => x.capacity)), slack: Math.min(...rows.map((x) => x.slack)), terminals });
+          this.stmts.shareSet.run(g.share, venue, r.day, r.slot, terminalId);
+          out.push({ day: r.day, slot: r.slot, ...g });
+        }
+        this.stmts.sharePrune.run(venue, now - SHARE_KEEP_MS);
+        return out;
+      })
+      .immediate();
   }
 
   async venueFeeds(venue: string): Promise<FeedHead[]> {

@@ -4,7 +4,7 @@
 // BIGINT, TEXT, INSERT ... ON CONFLICT DO NOTHING, no SQLite-only functions. The only per-engine
 // part is how ingest serializes one terminal's batches (SQLite: BEGIN IMMEDIATE; PostgreSQL:
 // SELECT ... FOR UPDATE on the terminal's row). storage-contract.ts is the test every engine runs.
-import type { Heartbeat, WireEvent } from '../../../terminal/src/protocol/index.ts';
+import type { Heartbeat, SlotReport, SlotShare, WireEvent } from '../../../terminal/src/protocol/index.ts';
 import type { ResetRecord, VenueHour } from './activity.ts';
 
 export type { ResetRecord, VenueHour } from './activity.ts';
@@ -43,6 +43,9 @@ export interface FeedHead {
 export const FEED_KEEP_VERSIONS = 3;
 /** Versions whose change from the version before is kept: a terminal up to this many imports behind gets a delta. */
 export const FEED_KEEP_CHANGES = 10;
+
+/** Slots no terminal reported for this long are dropped (a slot is a day's; three days keeps yesterday's for the fleet). */
+export const SHARE_KEEP_MS = 3 * 86_400_000;
 
 /** What an import changed from the version before it (`base`), as JSON text (`FeedChange`). */
 export interface FeedChangeIn {
@@ -117,6 +120,13 @@ export interface Storage {
    * through `to`, in order; null when any of them is not kept (the caller sends a snapshot).
    */
   feedChanges(venue: string, kind: string, from: number, to: number): Promise<string[] | null>;
+  /**
+   * Records a terminal's counts of its venue's slots and grants it a share of each, atomically
+   * with every other terminal's grant (two terminals reporting at once through two nodes never
+   * share out the same places): the rule is `grantShare` (docs/feeds.md#capacity-shares), over
+   * the terminals bound to `venue`. Drops slots not reported for three days.
+   */
+  shareSlots(venue: string, terminalId: string, reports: readonly SlotReport[], now: number): Promise<SlotShare[]>;
   /** The newest version of each kind of a venue's feeds, by kind. */
   venueFeeds(venue: string): Promise<FeedHead[]>;
   /** Binds a terminal to the venue whose feeds it pulls (one venue per terminal). */

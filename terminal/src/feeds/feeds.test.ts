@@ -13,6 +13,7 @@ import { chainChanges, diffFeed, holderOfCode, holderOfDocument, type FeedDelta,
 import { decideVenue, loadVenue, type AccessLookups, type Venue } from '../venue/index.ts';
 import { feedHealth } from './health.ts';
 import { PassageStore } from './passages.ts';
+import { ShareStore, slotReports } from './shares.ts';
 import { FeedStore } from './store.ts';
 
 const venues = join(import.meta.dirname, '..', '..', '..', 'fixtures', 'venues');
@@ -275,4 +276,36 @@ test('a database from before deltas keeps its feeds: its rows are filed under th
   assert.equal(s.rows('access', h('a')).length, 1);
   assert.equal((await s.install(delta({ from: 7, version: 8, rows_total: 2, holders: [h('b')], rows: [{ holder: h('b') }] }), { venue: 'museum-gate', etag: null, at: 0 })).status, 'installed');
   assert.deepEqual([s.rows('access', h('a')).length, s.rows('access', h('b')).length, s.meta('access')!.version], [1, 1, 8]);
+});
+
+// ---- Capacity shares (docs/feeds.md#capacity-shares) -----------------------------------------
+
+test('a shared slot admits within the share the service granted plus this terminal\'s slack, and nobody without a share', async () => {
+  const shared: Venue = { ...museum, access: { ...museum.access!, capacity: { per_slot: 10, per_day: 500, shares: { slack: 2 } } } };
+  const shares = new ShareStore(db);
+  const look = { ...lookups(), share: (day: string, slot: string) => shares.limit(day, slot) };
+  const go = (sub: string) => {
+    const d = decideVenue(shared, code, personal(sub), { now: NOW, skew: 120, trustAge: 60, lastSeen: () => null, access: look });
+    if (d.remember.admit) passages.admit(d.remember.admit.holder, d.remember.admit.day, d.remember.admit.slot, d.remember.admit.n, NOW);
+    return d;
+  };
+  await install('access', []);
+  await install('bookings', Array.from({ length: 8 }, (_, i) => ({ holder: h(`p${i}`), date: DAY, from: '10:00', to: '11:00', party: 1 })));
+  assert.equal(go('p0').reason, 'slot_full', 'no share of the slot yet');
+  const report = () => slotReports({ venue: shared, feeds: store, passages, shares, now: NOW });
+  const first = report();
+  assert.deepEqual(first, [{ day: DAY, slot: '10:00-11:00', capacity: 10, slack: 2, admitted: 0, keep: 0 }]);
+  shares.answered([{ day: DAY, slot: '10:00-11:00', share: 3, slack: 1 }]);
+  assert.deepEqual(['p0', 'p1', 'p2', 'p3', 'p4'].map((s) => go(s).accepted), [true, true, true, true, false], 'share 3 and slack 1');
+  assert.equal(passages.admitted(DAY, '10:00-11:00'), 4);
+
+  shares.answered([{ day: DAY, slot: '10:00-11:00', share: 9, slack: 1 }]);
+  const [r] = report();
+  assert.deepEqual([r!.admitted, r!.keep], [4, 7], 'keeps its count and half its unused share (4 + ceil(5 / 2))');
+  assert.equal(shares.limit(DAY, '10:00-11:00'), 8, 'while the report is in flight it decides within what it keeps');
+  shares.unanswered();
+  assert.equal(shares.limit(DAY, '10:00-11:00'), 8, 'no answer: what it kept is its share now (the service may have granted the rest)');
+  assert.equal(report()[0]!.keep, 7, 'after an unanswered report it keeps its whole share: offline, it does not shrink further');
+  shares.unanswered();
+  assert.equal(shares.limit(DAY, '10:00-11:00'), 8);
 });

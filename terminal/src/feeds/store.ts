@@ -68,6 +68,8 @@ export class FeedStore {
   #applyDelta: (delta: FeedDelta, held: FeedMeta & { rows_version: number }, at: number, etag: string | null) => void;
   #rowsVersion: Statement<[string], number>;
   readonly #installing = new Set<FeedKind>();
+  #bookedSlots: Statement<[], unknown>;
+  #slots: { key: string; slots: { day: string; slot: string; slot_capacity: number | null }[] } | null = null;
 
   constructor(
     private readonly db: Db,
@@ -104,6 +106,10 @@ export class FeedStore {
       .prepare<[string, string], string>('SELECT r.row FROM feed_meta m JOIN feed_rows r ON r.kind = m.kind AND r.version = m.rows_version WHERE m.kind = ? AND r.holder = ?')
       .pluck();
     this.#putMeta = db.prepare(`INSERT OR REPLACE INTO feed_meta (${cols}, rows_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    this.#bookedSlots = db.prepare(
+      `SELECT json_extract(r.row, '$.date') AS day, json_extract(r.row, '$.from') AS "from", json_extract(r.row, '$.to') AS "to", min(json_extract(r.row, '$.slot_capacity')) AS cap
+         FROM feed_meta m JOIN feed_rows r ON r.kind = m.kind AND r.version = m.rows_version WHERE m.kind = 'bookings' GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
+    );
     this.#rowsVersion = db.prepare<[string], number>('SELECT rows_version FROM feed_meta WHERE kind = ?').pluck();
     this.#checked = db.prepare('UPDATE feed_meta SET checked_at = ? WHERE kind = ? AND version = ?');
     // Rows of any version but the current one: a replaced version, or one a crash left half written.
@@ -234,6 +240,21 @@ export class FeedStore {
   /** The venue's salt for document holders, from any feed held (all kinds carry the same). */
   salt(): string | null {
     return this.#all.get()?.salt ?? null;
+  }
+
+  /**
+   * The booked slots of `days` (`YYYY-MM-DD`) in the held bookings, each with the smallest
+   * `slot_capacity` a booking of it names (null: none names one). Read once per version and days.
+   */
+  bookedSlots(days: readonly string[]): { day: string; slot: string; slot_capacity: number | null }[] {
+    const m = this.meta('bookings');
+    if (!m) return [];
+    const key = `${m.version}|${days.join(',')}`;
+    if (this.#slots?.key !== key) {
+      const rows = this.#bookedSlots.all() as { day: string; from: string; to: string; cap: number | null }[];
+      this.#slots = { key, slots: rows.filter((r) => days.includes(r.day)).map((r) => ({ day: r.day, slot: `${r.from}-${r.to}`, slot_capacity: r.cap })) };
+    }
+    return this.#slots.slots;
   }
 
   /** The rows of `kind` naming `holder`. */

@@ -1,6 +1,7 @@
 // The event as it crosses the wire from terminal to sync service, and its tamper-evident chain.
 import { hash } from 'node:crypto';
 import type { Sealed } from './seal.ts';
+import type { SlotReport } from './shares.ts';
 
 /** One queued event. `hash` chains it to the previous event of the same terminal. */
 export interface WireEvent {
@@ -108,4 +109,6 @@ export interface Heartbeat {
   sync_error?: string | null;
   /** The venue's data feeds held: version (null: needed, none yet) and seconds since the service confirmed it; absent from terminals before feeds. */
   feeds?: { kind: string; version: number | null; age_s: number | null }[];
+  /** Its own count of each booked slot of a venue whose capacity is shared (docs/feeds.md#capacity-shares); absent otherwise. */
+  slots?: SlotReport[];
 }

@@ -2,7 +2,7 @@
 // in flight; failures back off exponentially with full jitter and never lose or reorder what the
 // queue holds. Heartbeats run beside it on their own schedule (heartbeats.ts).
 import type { Logger } from 'pino';
-import type { Heartbeat } from '../protocol/index.ts';
+import type { Heartbeat, SlotShare } from '../protocol/index.ts';
 import type { Queue } from '../queue/index.ts';
 import { ServiceClient } from './client.ts';
 import { isPermanent, SyncError, syncMessage } from './errors.ts';
@@ -35,6 +35,10 @@ export interface SyncDeps {
   observeServerTime(ms: number): void;
   /** The terminal's health for a heartbeat; the engine adds `sync_error`. */
   heartbeat(): Heartbeat;
+  /** The service's shares of the slots a heartbeat reported (docs/feeds.md#capacity-shares). */
+  heartbeatAnswered?(shares: SlotShare[]): void;
+  /** A heartbeat got no answer. */
+  heartbeatUnanswered?(): void;
   /** Called with the code of every failed exchange (metrics). */
   onError?(code: string): void;
   /** How requests reach the service; default HTTP to `opts.url`. */
@@ -88,6 +92,8 @@ export class SyncEngine {
       intervalMs: opts.heartbeatMs,
       heartbeat: () => deps.heartbeat(),
       lastError: () => this.state.last_error,
+      answered: (shares) => deps.heartbeatAnswered?.(shares),
+      unanswered: () => deps.heartbeatUnanswered?.(),
     });
     this.state.acked_seq = deps.queue.ackedThrough;
   }

@@ -34,6 +34,8 @@ export interface AccessLookups {
   admitted(day: string, slot: string): number;
   /** Unix seconds of the holder's last admission, or null. */
   lastPassage(holder: string): number | null;
+  /** For a venue whose slots are shared (`capacity.shares`): people this terminal may have admitted into the slot, slack included; null without a share. */
+  share?(day: string, slot: string): number | null;
 }
 
 /** An admission to count, in the reading's transaction. */
@@ -384,7 +386,9 @@ function admission(venue: Venue, read: Read, look: PolicyLookups): { admit: Admi
   const last = a.lastPassage(holder);
   if (rule.anti_passback_s !== undefined && last !== null && look.now - last < rule.anti_passback_s) return { reason: 'anti_passback', body };
   const perSlot = Math.min(rule.capacity?.per_slot ?? Infinity, found.cap ?? Infinity);
-  if (found.slot && perSlot !== Infinity && a.admitted(day, found.slot) + found.n > perSlot) return { reason: 'slot_full', body };
+  // A shared slot (docs/feeds.md#capacity-shares): this terminal's count within the share the service granted it.
+  const limit = rule.capacity?.shares && perSlot !== Infinity && found.slot ? (a.share?.(day, found.slot) ?? 0) : perSlot;
+  if (found.slot && limit !== Infinity && a.admitted(day, found.slot) + found.n > limit) return { reason: 'slot_full', body };
   if (rule.capacity?.per_day !== undefined && a.admitted(day, '') + found.n > rule.capacity.per_day) return { reason: 'day_full', body };
   return { admit: { holder, day, slot: found.slot, n: found.n }, body };
 }

@@ -203,6 +203,17 @@ export const venueSchema = {
           properties: {
             per_slot: { type: 'integer', minimum: 1, description: 'People per booked slot.', examples: [30] },
             per_day: { type: 'integer', minimum: 1, description: 'People per day, whatever admitted them.', examples: [500] },
+            shares: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['slack'],
+              description:
+                'Share each booked slot among the venue\'s terminals (docs/feeds.md#capacity-shares): each terminal admits into a slot only within the share the sync service granted it (reported and rebalanced with every heartbeat), so gates deciding offline together never overfill it by more than `slack`. A terminal that has no share of a slot yet refuses it `slot_full`. Without `shares` each terminal counts the slot alone.',
+              examples: [{ slack: 2 }],
+              properties: {
+                slack: { type: 'integer', minimum: 0, maximum: 10000, description: 'People a slot may hold beyond its capacity, across all the venue\'s terminals (split among them by the service).', examples: [2] },
+              },
+            },
           },
         },
       },

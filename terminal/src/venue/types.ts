@@ -35,6 +35,11 @@ export type Access = {
     readonly per_slot?: number;
     /** People per day, whatever admitted them. */
     readonly per_day?: number;
+    /** Share each booked slot among the venue's terminals (docs/feeds.md#capacity-shares): each terminal admits into a slot only within the share the sync service granted it (reported and rebalanced with every heartbeat), so gates deciding offline together never overfill it by more than `slack`. A terminal that has no share of a slot yet refuses it `slot_full`. Without `shares` each terminal counts the slot alone. */
+    readonly shares?: {
+      /** People a slot may hold beyond its capacity, across all the venue's terminals (split among them by the service). */
+      readonly slack: number;
+    };
   };
 };
 
