@@ -43,8 +43,8 @@ export interface HeartbeatReply {
  * The service's rule for one terminal's share of a slot, from every terminal's last report of it
  * (`rows`, this one's included with its new count): an equal part of the slot's unused places on
  * top of its own count, but never more than the capacity that the other terminals do not hold (a
- * share granted to a terminal that has not reported since stays its own) and never less than what
- * it keeps. The slack is split evenly among the venue's terminals (`terminals`, sorted), the first
+ * share granted to a terminal that has not reported since stays its own, and so do places it
+ * admitted beyond it) and never less than what it keeps. The slack is split evenly among the venue's terminals (`terminals`, sorted), the first
  * ones taking the remainder.
  */
 export function grantShare(o: {
@@ -60,7 +60,8 @@ export function grantShare(o: {
   const held = others.reduce((s, r) => s + Math.max(r.share, r.admitted), 0);
   const free = Math.max(0, o.capacity - mine - others.reduce((s, r) => s + r.admitted, 0));
   const fair = mine + Math.ceil(free / (others.length + 1));
-  const share = Math.max(o.keep, mine, Math.min(o.capacity - held, fair));
+  // Not raised to its count: places it took from its slack stay slack, or it could take them again.
+  const share = Math.max(o.keep, Math.min(o.capacity - held, fair));
   const i = o.terminals.indexOf(o.me);
   const n = o.terminals.length;
   const slack = i < 0 || n === 0 ? 0 : Math.floor(o.slack / n) + (i < o.slack % n ? 1 : 0);
