@@ -57,6 +57,8 @@ export class Pipeline {
       admitted: (day, slot) => f.passages.admitted(day, slot),
       lastPassage: (holder) => f.passages.lastPassage(holder),
       share: (day, slot) => f.shares?.limit(day, slot) ?? null,
+      inside: (holder) => f.passages.inside(holder),
+      occupancy: () => f.passages.occupancy(),
     };
   }
 
@@ -78,6 +80,7 @@ export class Pipeline {
       trustAge: trustIssued === null ? null : now - trustIssued,
       lastSeen: (key) => deps.persons.lastSeen(key),
       access: this.access,
+      device: device.id,
     });
     const day = localDay(now);
     // A hall ticket with no number in hand is refused before anything is kept (docs/hall.md).
@@ -97,7 +100,7 @@ export class Pipeline {
         deps.persons.record(d.remember.person.key, d.remember.person.at, d.remember.person.at + within);
       }
       const admit = d.remember.admit;
-      if (admit) deps.feeds?.passages.admit(admit.holder, admit.day, admit.slot, admit.n, now);
+      if (admit) deps.feeds?.passages.admit(admit.holder, admit.day, admit.slot, admit.n, now, admit.direction);
       const effects: Effect[] = d.effects.map((e): Effect => {
         if (e.kind === 'ticket' && e.numbers === 'hall') {
           // held() was checked above, on this thread, with nothing in between: take() finds one.

@@ -309,3 +309,31 @@ test('a shared slot admits within the share the service granted plus this termin
   shares.unanswered();
   assert.equal(shares.limit(DAY, '10:00-11:00'), 8);
 });
+
+// ---- Entry and exit readers (docs/feeds.md#entry-and-exit-readers) ---------------------------
+
+test('with an exit reader, an entry needs the holder outside and an exit inside; the party goes in and out together and occupancy follows', async () => {
+  const paired: Venue = { ...museum, access: { ...museum.access!, exit_readers: ['scanner-2'] } };
+  await install('access', [{ holder: h('member') }]);
+  await install('bookings', [{ holder: h('booked'), date: DAY, from: '10:00', to: '11:00', party: 3 }]);
+  const look = { ...lookups(), inside: (x: string) => passages.inside(x), occupancy: () => passages.occupancy() };
+  let t = NOW;
+  const pass = (sub: string, device: string) => {
+    const d = decideVenue(paired, code, personal(sub), { now: (t += 1), skew: 120, trustAge: 60, lastSeen: () => null, access: look, device });
+    const a = d.remember.admit;
+    if (a) passages.admit(a.holder, a.day, a.slot, a.n, t, a.direction);
+    return d;
+  };
+  const out = pass('booked', 'scanner-2');
+  assert.deepEqual([out.accepted, out.reason, out.body.direction], [false, 'anti_passback', 'exit'], 'never entered: cannot leave');
+  const family = pass('booked', 'scanner-1');
+  assert.deepEqual([family.accepted, family.body.direction, family.body.party, family.body.occupancy], [true, 'entry', 3, 3]);
+  assert.equal(pass('booked', 'scanner-1').reason, 'anti_passback', 'inside already: a second entry is refused whatever the time');
+  assert.deepEqual([pass('member', 'scanner-1').body.occupancy, passages.occupancy()], [4, 4]);
+  const left = pass('booked', 'scanner-2');
+  assert.deepEqual([left.accepted, left.body.direction, left.body.party, left.body.occupancy], [true, 'exit', 3, 1], 'the party leaves together');
+  assert.equal(passages.admitted(DAY, '10:00-11:00'), 3, 'an exit is not an admission');
+  const back = pass('booked', 'scanner-1');
+  assert.deepEqual([back.accepted, back.body.occupancy], [true, 4], 'out, then in again');
+  assert.equal(passages.admitted(DAY, '10:00-11:00'), 6, 'each entry is an admission');
+});

@@ -186,6 +186,16 @@ export const venueSchema = {
           description: 'After a holder is admitted, the same holder is refused (`anti_passback`) for this many seconds. Absent: no anti-passback.',
           examples: [1800],
         },
+        exit_readers: {
+          type: 'array',
+          minItems: 1,
+          maxItems: 8,
+          uniqueItems: true,
+          items: { type: 'string', minLength: 1, maxLength: 64 },
+          description:
+            'Scanners (device ids of the terminal config) that read people out (docs/feeds.md#entry-and-exit-readers); every other scanner reads them in. An exit needs the holder inside (else `anti_passback`) and is not checked against the lists; an entry needs the holder outside (entered, then exited), in place of `anti_passback_s`. The terminal counts who is inside (`occupancy` in each passage event).',
+          examples: [['scanner-2']],
+        },
         early_s: {
           type: 'integer',
           minimum: 0,

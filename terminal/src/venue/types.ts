@@ -27,6 +27,8 @@ export type Access = {
   readonly max_feed_age_s?: number;
   /** After a holder is admitted, the same holder is refused (`anti_passback`) for this many seconds. Absent: no anti-passback. */
   readonly anti_passback_s?: number;
+  /** Scanners (device ids of the terminal config) that read people out (docs/feeds.md#entry-and-exit-readers); every other scanner reads them in. An exit needs the holder inside (else `anti_passback`) and is not checked against the lists; an entry needs the holder outside (entered, then exited), in place of `anti_passback_s`. The terminal counts who is inside (`occupancy` in each passage event). */
+  readonly exit_readers?: readonly string[];
   /** How long before a booked slot starts its holder may enter, seconds. Default: `0`. */
   readonly early_s?: number;
   /** People admitted, counted on this terminal (a group booking counts its `party`). A booking's slot holds the smaller of `per_slot` and the booking's `slot_capacity`; beyond it `slot_full`. Beyond `per_day` `day_full`. */
