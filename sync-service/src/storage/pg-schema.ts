@@ -120,7 +120,31 @@ export const MIGRATIONS: readonly string[] = [
     venue TEXT NOT NULL
   );
   `,
-  // 6: what each feed import changed from the version before (docs/feeds.md#deltas).
+  // 6: the hall's calling side (docs/hall.md): the tickets machines uploaded, the windows' steps.
+  `
+  CREATE TABLE hall_tickets (
+    hall TEXT NOT NULL,
+    day TEXT NOT NULL,
+    number TEXT NOT NULL,
+    category TEXT NOT NULL,
+    service TEXT NOT NULL,
+    priority TEXT,
+    taken_at BIGINT NOT NULL,
+    service_minutes DOUBLE PRECISION,
+    terminal_id TEXT NOT NULL,
+    seq BIGINT NOT NULL,
+    PRIMARY KEY (hall, day, number)
+  );
+  CREATE TABLE hall_steps (
+    hall TEXT NOT NULL,
+    day TEXT NOT NULL,
+    seq BIGINT NOT NULL,
+    at BIGINT NOT NULL,
+    step TEXT NOT NULL,
+    PRIMARY KEY (hall, day, seq)
+  );
+  `,
+  // 7: what each feed import changed from the version before (docs/feeds.md#deltas).
   `
   CREATE TABLE feed_changes (
     venue TEXT NOT NULL,
@@ -130,7 +154,7 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (venue, kind, version)
   );
   `,
-  // 7: each terminal's count and share of its venue's booked slots (docs/feeds.md#capacity-shares).
+  // 8: each terminal's count and share of its venue's booked slots (docs/feeds.md#capacity-shares).
   `
   CREATE TABLE slot_shares (
     venue TEXT NOT NULL,
