@@ -30,13 +30,16 @@ export class HallMachine {
     private readonly onOutput?: OutputListener,
   ) {}
 
-  /** Enrolls machine `n` (2, 3, …) on the stack's service (once per folder) and starts it. */
-  static async add(stack: Stack, n: number, opts: { kioskPort?: number; onOutput?: OutputListener } = {}): Promise<HallMachine> {
+  /**
+   * Enrolls machine `n` (2, 3, …) on the stack's service (once per folder) and starts it. With
+   * `venue`, it is bound to the stack's venue and pulls its feeds (a second gate of a museum).
+   */
+  static async add(stack: Stack, n: number, opts: { kioskPort?: number; onOutput?: OutputListener; venue?: boolean } = {}): Promise<HallMachine> {
     const statePath = join(stack.dir, `machine-${n}.json`);
     let code: string;
     if (existsSync(statePath)) code = (JSON.parse(readFileSync(statePath, 'utf8')) as { enrollment_code: string }).enrollment_code;
     else {
-      code = ((await stack.admin('POST', '/admin/terminals', { name: `ticket machine ${n}` })) as { enrollment_code: string }).enrollment_code;
+      code = ((await stack.admin('POST', '/admin/terminals', { name: `ticket machine ${n}`, ...(opts.venue ? { venue: stack.venueName } : {}) })) as { enrollment_code: string }).enrollment_code;
       writeFileSync(statePath, JSON.stringify({ enrollment_code: code }), { mode: 0o600 });
     }
     const config = JSON.parse(readFileSync(stack.terminalConfig, 'utf8')) as TerminalConfigFile;

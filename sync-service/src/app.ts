@@ -17,6 +17,7 @@ import {
   HEADER_TIME,
   MAX_REQUEST_AGE_MS,
   bodyHash,
+  chainChanges,
   checkFeedCsv,
   checkFeedRows,
   CONFIG_PUSH_FORMAT,
@@ -25,8 +26,12 @@ import {
   describeProblems,
   signConfigPush,
   type PushedConfig,
+  diffFeed,
   openSealed,
+  type FeedChange,
+  type FeedDelta,
   type FeedKind,
+  type FeedRow,
   signingInput,
   type Heartbeat,
   type Sealed,
@@ -45,7 +50,7 @@ import { guardSockets } from './sockets.ts';
 import { ALERT_DEFAULTS, fleetOverview, type AlertThresholds } from './fleet.ts';
 import { registerHallRoutes } from './hall-routes.ts';
 import { HOUR_MS } from './storage/activity.ts';
-import type { Storage, TerminalRecord } from './storage/types.ts';
+import type { FeedHead, Storage, TerminalRecord } from './storage/types.ts';
 
 export interface AppOptions {
   storage: Storage;
@@ -474,10 +479,21 @@ export function buildApp(opts: AppOptions): FastifyInstance {
     app.post(
       '/v1/heartbeat',
       // A heartbeat is a few hundred bytes; the cap keeps the stored status from becoming a dump.
-      { ...terminalRoute, bodyLimit: 64 * 1024, schema: { body: S.heartbeat, response: { 200: S.serverTime, ...S.errorReplies } } },
+      { ...terminalRoute, bodyLimit: 64 * 1024, schema: { body: S.heartbeat, response: { 200: S.heartbeatReply, ...S.errorReplies } } },
       async (req) => {
-        await storage.heartbeat(req.terminal!.id, req.body as Heartbeat, now());
-        return { server_time: now() };
+        const { slots, ...hb } = req.body as Heartbeat;
+        // Capacity shares (docs/feeds.md#capacity-shares): only yesterday, today and tomorrow in
+        // China time, so a stranger's key cannot open counts for any date; only for the venue
+        // the terminal is bound to.
+        const days = [-1, 0, 1].map((d) => new Date(now() + 8 * 3600_000 + d * 86_400_000).toISOString().slice(0, 10));
+        const bad = slots?.find((r) => !days.includes(r.day));
+        if (bad) throw new ServiceError('YSS_SYNC_INVALID_BODY', `slot day ${bad.day} is not within one day of the service's date ${days[1]} (Asia/Shanghai)`);
+        await storage.heartbeat(req.terminal!.id, hb, now());
+        if (!slots?.length) return { server_time: now() };
+        const venue = await storage.terminalVenue(req.terminal!.id);
+        if (!venue) return { server_time: now() };
+        const shares = await storage.shareSlots(venue, req.terminal!.id, slots, now());
+        return { server_time: now(), shares };
       },
     );
 
@@ -635,6 +651,25 @@ export function buildApp(opts: AppOptions): FastifyInstance {
     // Venue data feeds (docs/feeds.md): operators import, terminals of the venue pull snapshots.
     const venueSalt = (venue: string) => storage.venueSalt(venue, randomBytes(16).toString('base64url'), now());
 
+    // What an import changes from the newest version (docs/feeds.md#deltas), kept beside it so
+    // terminals holding that version get only the difference. None for a first import, or when
+    // it names so many holders that the snapshot is the cheaper thing to send.
+    const changeSinceHead = async (venue: string, kind: FeedKind, rows: readonly FeedRow[]) => {
+      const head = await storage.feedHead(venue, kind);
+      const before = head && (await storage.feedRows(venue, kind, head.version));
+      if (!head || before === null) return null;
+      const change = diffFeed(JSON.parse(before) as FeedRow[], rows);
+      return change && { base: head.version, json: JSON.stringify(change) };
+    };
+    // A delta from `since` to the head, or null when a link of the chain is gone or it grew too large.
+    const deltaText = async (venue: string, kind: FeedKind, since: number, head: FeedHead, salt: string) => {
+      const links = await storage.feedChanges(venue, kind, since, head.version);
+      const change = links && chainChanges(links.map((l) => JSON.parse(l) as FeedChange));
+      if (!change) return null;
+      const delta: FeedDelta = { format: 'yss-feed-delta/1', venue, kind, from: since, version: head.version, published_at: head.published_at, salt, rows_total: head.rows, ...change };
+      return JSON.stringify(delta);
+    };
+
     app.put(
       '/admin/terminals/:id/venue',
       { ...operatorRoute, schema: { params: S.idParams, body: S.terminalVenueBody, response: { 200: S.terminalVenueReply, ...S.errorReplies } } },
@@ -668,7 +703,7 @@ export function buildApp(opts: AppOptions): FastifyInstance {
         if (!r.ok) throw new ServiceError('YSS_SYNC_FEED_INVALID', `${r.count} problem${r.count === 1 ? '' : 's'}: ${describeProblems(r.problems, r.count)}`);
         await venueSalt(venue);
         const at = now();
-        const version = await storage.publishFeed(venue, kind, JSON.stringify(r.rows), r.rows.length, at);
+        const version = await storage.publishFeed(venue, kind, JSON.stringify(r.rows), r.rows.length, at, await changeSinceHead(venue, kind, r.rows));
         req.log.info({ venue, kind, version, rows: r.rows.length, operator: req.operator!.name }, 'feed published');
         return { venue, kind, version, rows: r.rows.length, published_at: at };
       },
@@ -678,7 +713,12 @@ export function buildApp(opts: AppOptions): FastifyInstance {
       '/v1/feeds/:kind',
       {
         ...terminalRoute,
-        schema: { params: S.feedKindParams, headers: { type: 'object', properties: { 'if-none-match': { type: 'string', maxLength: 128 } } }, response: { 200: S.feedSnapshot, 304: { type: 'null' }, ...S.errorReplies } },
+        schema: {
+          params: S.feedKindParams,
+          querystring: S.feedQuery,
+          headers: { type: 'object', properties: { 'if-none-match': { type: 'string', maxLength: 128 } } },
+          response: { 200: S.feedSnapshot, 304: { type: 'null' }, ...S.errorReplies },
+        },
       },
       async (req, reply) => {
         const { kind } = req.params as { kind: FeedKind };
@@ -689,9 +729,15 @@ export function buildApp(opts: AppOptions): FastifyInstance {
         const etag = `"f-${venue}-${kind}-${head.version}"`;
         void reply.header('etag', etag).header('cache-control', 'no-cache');
         if (req.headers['if-none-match'] === etag) return reply.status(304).send();
+        const salt = await venueSalt(venue);
+        const sinceText = (req.query as { since?: string }).since;
+        const since = sinceText === undefined ? null : Number(sinceText);
+        if (since !== null && since >= 1 && since < head.version) {
+          const delta = await deltaText(venue, kind, since, head, salt);
+          if (delta) return reply.type('application/json; charset=utf-8').send(delta);
+        }
         const rows = await storage.feedRows(venue, kind, head.version);
         if (rows === null) throw new ServiceError('YSS_SYNC_NOT_FOUND', `${kind} feed of venue ${venue}`);
-        const salt = await venueSalt(venue);
         // The stored rows are spliced in as stored: a 100,000-row feed is not parsed and serialized again.
         const text = `{"format":"yss-feed/1","venue":${JSON.stringify(venue)},"kind":${JSON.stringify(kind)},"version":${head.version},"published_at":${head.published_at},"salt":${JSON.stringify(salt)},"rows":${rows}}`;
         return reply.type('application/json; charset=utf-8').send(text);

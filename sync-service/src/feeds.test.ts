@@ -3,8 +3,9 @@
 // its snapshot, signed, with an ETag.
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, test } from 'node:test';
-import { holderOfCode, holderOfDocument, signRequest, type FeedSnapshot } from '../../terminal/src/protocol/index.ts';
-import { ADMIN_TOKEN, startTestService, WireClient, type TestService } from '../test/support.ts';
+import { FEED_DELTA_MAX_HOLDERS, holderOfCode, holderOfDocument, signRequest, type FeedDelta, type FeedSnapshot } from '../../terminal/src/protocol/index.ts';
+import { FEED_KEEP_CHANGES } from './storage/types.ts';
+import { ADMIN_TOKEN, heartbeatOf, startTestService, WireClient, type TestService } from '../test/support.ts';
 
 let svc: TestService;
 let t: WireClient;
@@ -26,8 +27,8 @@ async function importCsv(venue: string, kind: string, csv: string) {
   return { status: res.statusCode, json: JSON.parse(res.body) };
 }
 
-async function pull(kind: string, etag?: string) {
-  const path = `/v1/feeds/${kind}`;
+async function pull(kind: string, etag?: string, since?: number | string) {
+  const path = `/v1/feeds/${kind}${since === undefined ? '' : `?since=${since}`}`;
   const res = await svc.app.inject({ method: 'GET', url: path, headers: { ...signRequest(t.key, t.id, 'GET', path, '', Date.now()), ...(etag ? { 'if-none-match': etag } : {}) } });
   return { status: res.statusCode, body: res.body, etag: res.headers.etag as string | undefined };
 }
@@ -104,6 +105,34 @@ test('a terminal bound to the venue pulls the snapshot with an ETag; unchanged i
   assert.notEqual(second.etag, first.etag);
 });
 
+test('a terminal that says which version it holds gets only the holders changed since, chained over imports; a too-old version gets the snapshot', async () => {
+  await svc.admin('PUT', `/admin/terminals/${t.id}/venue`, { venue: 'museum-gate' });
+  const put = async (rows: unknown[]) => (await svc.admin('PUT', '/admin/venues/museum-gate/feeds/access', { rows })).json.version as number;
+  const H3 = holderOfCode('CN-44', 'u-3');
+  assert.equal(await put([{ holder: H1 }, { holder: H2, valid_until: '2026-12-31' }]), 1);
+  assert.equal(await put([{ holder: H1 }, { holder: H2, valid_until: '2027-12-31' }, { holder: H3 }]), 2);
+  const d = JSON.parse((await pull('access', undefined, 1)).body) as FeedDelta<'access'>;
+  assert.deepEqual([d.format, d.venue, d.kind, d.from, d.version, d.rows_total], ['yss-feed-delta/1', 'museum-gate', 'access', 1, 2, 3]);
+  assert.deepEqual(d.holders, [H2, H3], 'H1 is unchanged and not sent');
+  assert.deepEqual(d.rows, [{ holder: H2, valid_until: '2027-12-31' }, { holder: H3 }]);
+  assert.equal(d.salt, (await svc.admin('GET', '/admin/venues/museum-gate')).json.salt);
+
+  assert.equal(await put([{ holder: H2, valid_until: '2027-12-31' }, { holder: H3 }]), 3);
+  const chained = JSON.parse((await pull('access', undefined, 1)).body) as FeedDelta<'access'>;
+  assert.deepEqual([chained.from, chained.version, chained.rows_total, new Set(chained.holders)], [1, 3, 2, new Set([H1, H2, H3])], 'two imports chained: H1 removed, H2 changed, H3 added');
+  assert.deepEqual(chained.rows.map((r) => r.holder).sort(), [H2, H3].sort());
+  assert.equal((JSON.parse((await pull('access', undefined, 3)).body) as FeedSnapshot).format, 'yss-feed/1', 'holding the newest and no ETag: the snapshot');
+  assert.equal((await pull('access', undefined, 'x1')).status, 400, 'since must be a version number');
+
+  // A terminal further behind than the kept changes, and an import changing too many holders, get the snapshot.
+  for (let i = 0; i < FEED_KEEP_CHANGES; i++) await put([{ holder: holderOfCode('CN-44', `u-step-${i}`) }]);
+  const tooOld = JSON.parse((await pull('access', undefined, 1)).body) as FeedSnapshot;
+  assert.deepEqual([tooOld.format, tooOld.version], ['yss-feed/1', 3 + FEED_KEEP_CHANGES]);
+  assert.equal((JSON.parse((await pull('access', undefined, 3)).body) as FeedDelta).format, 'yss-feed-delta/1', 'exactly FEED_KEEP_CHANGES behind still chains');
+  const head = await put(Array.from({ length: FEED_DELTA_MAX_HOLDERS + 1 }, (_, i) => ({ holder: holderOfCode('CN-44', `u-many-${i}`) })));
+  assert.equal((JSON.parse((await pull('access', undefined, head - 1)).body) as FeedSnapshot).format, 'yss-feed/1', 'a change naming too many holders is sent whole');
+});
+
 test('feeds are refused to strangers: unsigned, and to an operator without a token', async () => {
   const res = await svc.app.inject({ method: 'GET', url: '/v1/feeds/access' });
   assert.equal(res.statusCode, 401);
@@ -118,4 +147,25 @@ test('a terminal created with a venue is bound to it', async () => {
   assert.equal(c.status, 200);
   assert.equal(await svc.storage.terminalVenue(c.json.terminal_id), 'campus-gate');
   assert.equal((await svc.admin('POST', '/admin/terminals', { name: 'x', venue: 'Not A Venue' })).status, 400);
+});
+
+test('a heartbeat reporting slots gets this terminal\'s shares for its venue; a day far from today is refused, an unbound terminal gets none', async () => {
+  const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+  const slot = (day: string, admitted = 0) => ({ day, slot: '10:00-11:00', capacity: 30, slack: 2, admitted, keep: 0 });
+  const unbound = await t.post('/v1/heartbeat', heartbeatOf({ slots: [slot(today)] }));
+  assert.equal(unbound.status, 200);
+  assert.equal(unbound.json.shares, undefined, 'bound to no venue: no shares');
+  await svc.admin('PUT', `/admin/terminals/${t.id}/venue`, { venue: 'museum-gate' });
+  const r = await t.post('/v1/heartbeat', heartbeatOf({ slots: [slot(today, 4)] }));
+  assert.equal(r.status, 200);
+  assert.deepEqual(r.json.shares, [{ day: today, slot: '10:00-11:00', share: 30, slack: 2 }], 'the only terminal of the venue: the whole slot and slack');
+  assert.equal(typeof r.json.server_time, 'number');
+  const stored = await svc.admin('GET', `/admin/terminals/${t.id}`);
+  assert.equal(stored.json.heartbeat.slots, undefined, 'the slots are not kept in the stored heartbeat');
+  const far = await t.post('/v1/heartbeat', heartbeatOf({ slots: [slot('2020-01-01')] }));
+  assert.equal(far.status, 400);
+  assert.match(far.json.message, /slot day 2020-01-01 is not within one day/);
+  const bad = await t.post('/v1/heartbeat', heartbeatOf({ slots: [{ ...slot(today), capacity: 0 }] }));
+  assert.equal(bad.status, 400);
+  assert.equal(bad.json.error, 'YSS_SYNC_INVALID_BODY');
 });

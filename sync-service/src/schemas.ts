@@ -141,10 +141,44 @@ export const heartbeat = {
         properties: { kind: { type: 'string', maxLength: 32 }, version: nullableInt, age_s: nullableInt },
       },
     },
+    slots: {
+      type: 'array',
+      maxItems: 64,
+      items: {
+        type: 'object',
+        required: ['day', 'slot', 'capacity', 'slack', 'admitted', 'keep'],
+        additionalProperties: false,
+        properties: {
+          day: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' },
+          slot: { type: 'string', pattern: '^([01]\\d|2[0-3]):[0-5]\\d-(([01]\\d|2[0-3]):[0-5]\\d|24:00)$' },
+          capacity: { type: 'integer', minimum: 1, maximum: 100_000 },
+          slack: { type: 'integer', minimum: 0, maximum: 10_000 },
+          admitted: { type: 'integer', minimum: 0, maximum: 1_000_000 },
+          keep: { type: 'integer', minimum: 0, maximum: 1_000_000 },
+        },
+      },
+    },
   },
 } as const;
 
 export const serverTime = { type: 'object', required: ['server_time'], properties: { server_time: { type: 'integer' } } } as const;
+
+/** The server's time and, for a heartbeat that reported slots, this terminal's share of each (docs/feeds.md#capacity-shares). */
+export const heartbeatReply = {
+  type: 'object',
+  required: ['server_time'],
+  properties: {
+    server_time: { type: 'integer' },
+    shares: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['day', 'slot', 'share', 'slack'],
+        properties: { day: { type: 'string' }, slot: { type: 'string' }, share: { type: 'integer' }, slack: { type: 'integer' } },
+      },
+    },
+  },
+} as const;
 
 export const info = {
   type: 'object',
@@ -229,7 +263,9 @@ export const venueFeedsReply = {
   required: ['venue', 'salt', 'feeds'],
   properties: { venue: { type: 'string' }, salt: { type: 'string' }, feeds: { type: 'array', items: feedHead } },
 } as const;
-/** A feed snapshot is sent as the JSON text it was built as (the stored rows are not parsed again). */
+/** `since`: the version the terminal holds, so the service can send a delta from it. */
+export const feedQuery = { type: 'object', additionalProperties: false, properties: { since: { type: 'string', pattern: '^(?:0|[1-9][0-9]{0,14})$' } } } as const;
+/** A feed snapshot or delta is sent as the JSON text it was built as (the stored rows are not parsed again). */
 export const feedSnapshot = { type: 'string' } as const;
 
 export const createTerminalReply = {

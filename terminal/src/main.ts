@@ -11,7 +11,7 @@ import { openDatabase } from './db/index.ts';
 import { CameraScanner, createDevice, DeviceRegistry, type AnyDevice } from './devices/index.ts';
 import { checkChain, describeStartError, UploadedMarkKeeper } from './data-guard.ts';
 import { lockDataDir } from './data-lock.ts';
-import { feedHealth, FeedStore, PassageStore, venueFeedKinds } from './feeds/index.ts';
+import { feedHealth, FeedStore, PassageStore, ShareStore, slotReports, venueFeedKinds } from './feeds/index.ts';
 import { createLogger } from './log.ts';
 import { Sealer } from './protocol/index.ts';
 import { HallNumbers, Queue, TicketCounter } from './queue/index.ts';
@@ -90,6 +90,7 @@ async function startLocked(config: Readonly<TerminalConfig>, opts: TerminalOptio
     : null;
   const feedStore = new FeedStore(db);
   const passages = new PassageStore(db);
+  const shares = venue.access?.capacity?.shares ? new ShareStore(db) : undefined;
   const feedKinds = venueFeedKinds(venue);
   const sealer = config.sync ? new Sealer(Buffer.from(config.sync.seal_key, 'base64url')) : null;
   const stays = venue.stay ? new StayStore(db) : undefined;
@@ -120,7 +121,7 @@ async function startLocked(config: Readonly<TerminalConfig>, opts: TerminalOptio
     queue,
     tickets,
     hallNumbers,
-    feeds: { store: feedStore, passages },
+    feeds: { store: feedStore, passages, shares },
     sealer,
     clock,
     skew: config.skew_s,
@@ -170,10 +171,11 @@ async function startLocked(config: Readonly<TerminalConfig>, opts: TerminalOptio
       feeds: {
         kinds: feedKinds,
         etag: (kind) => feedStore.meta(kind as never)?.etag ?? null,
+        version: (kind) => feedStore.meta(kind as never)?.version ?? null,
         install: async (kind, text, etag) => {
           const r = await feedStore.install(text, { venue: venue.name, etag, at: clock.wallMs() });
           if (r.status === 'refused') log.error({ kind, reason: r.reason }, 'venue feed from the service refused');
-          else if (r.status === 'installed') log.info({ kind, version: r.version, rows: r.rows }, 'venue feed installed');
+          else if (r.status === 'installed') log.info({ kind, version: r.version, rows: r.rows, via: r.via }, 'venue feed installed');
         },
         unchanged: (kind) => {
           const m = feedStore.meta(kind as never);
@@ -183,7 +185,12 @@ async function startLocked(config: Readonly<TerminalConfig>, opts: TerminalOptio
       ...(pushes && identity ? { config: { etag: () => pushes.etag(), receive: (jws: string) => pushes.receive(jws, { configKey: identity.configKey, terminalId: identity.terminalId }) } } : {}),
       observeServerTime: (ms) => clock.observe(Math.floor(ms / 1000), 'server'),
       onError: metrics.countSyncError,
-      heartbeat: () => heartbeatOf(health()),
+      heartbeat: () => {
+        const hb = heartbeatOf(health());
+        return shares ? { ...hb, slots: slotReports({ venue, feeds: feedStore, passages, shares, now: clock.now() }) } : hb;
+      },
+      heartbeatAnswered: (granted) => shares?.answered(granted),
+      heartbeatUnanswered: () => shares?.unanswered(),
       now: () => clock.wallMs(),
     });
   }

@@ -2,7 +2,8 @@
 // gate's relay and scanner on ptys. The operator imports bookings and the access list; the terminal
 // pulls them and decides offline: allowed, not on the list, slot full, anti-passback, a feed that
 // never arrived; a new version arriving while codes are scanned is seen whole or not at all; a
-// malformed import is refused with its row numbers and changes nothing.
+// small change to a large list arrives as a delta; a malformed import is refused with its row
+// numbers and changes nothing.
 import assert from 'node:assert/strict';
 import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -60,6 +61,7 @@ async function open(venue: Venue, feeds: Record<string, unknown[]>): Promise<Sit
 }
 
 async function close(site: Partial<Site> | undefined): Promise<void> {
+  for (const d of opened.splice(0)) d.close();
   if (!site) return;
   site.feed?.close();
   await site.relay?.port.close();
@@ -76,6 +78,14 @@ async function scan(site: Site, sub: string): Promise<VerdictMessage> {
   site.stack.scan(mintCode({ keys: site.stack.keysDir, sub }));
   return site.feed.nextVerdict(before, 15_000);
 }
+
+/** The terminal's own database, read only (closed when the site closes). */
+function db(site: Site): Database.Database {
+  const d = new Database(join(site.stack.dir, 'terminal-data', 'terminal.db'), { readonly: true, fileMustExist: true });
+  opened.push(d);
+  return d;
+}
+const opened: Database.Database[] = [];
 
 /** The body of the committed passage event of a verdict, from the terminal's own database. */
 function eventBody(site: Site, seq: number): Record<string, unknown> {
@@ -185,6 +195,20 @@ describe('a museum gate deciding from its feeds', () => {
     }
     assert.ok(sawOld >= 2 && sawNew >= 2, `decisions on both versions (old ${sawOld}, new ${sawNew})`);
     assert.equal((await health(site)).feeds.find((f) => f.kind === 'access')!.rows, 30_020);
+  });
+
+  test('a small change to the large list arrives as a delta: the two holders it names change, the 30,000 others stay filed where they were', async () => {
+    const held = (await health(site)).feeds.find((f) => f.kind === 'access')!;
+    const big = db(site).prepare('SELECT r.row FROM feed_rows r JOIN feed_meta m ON m.kind = r.kind AND m.rows_version = r.version WHERE r.kind = ? AND r.holder <> ? ORDER BY r.holder').pluck();
+    const rows = (big.all('access', holder('u-new-0')) as string[]).map((r) => JSON.parse(r) as { holder: string });
+    const v = await site.stack.importFeed('access', [...rows, { holder: holder('u-late') }]);
+    await waitFor(async () => (await health(site)).feeds.find((f) => f.kind === 'access')?.version === v, 15_000, 50, `access v${v}`);
+    const meta = db(site).prepare("SELECT version, rows_version, rows FROM feed_meta WHERE kind = 'access'").get() as { version: number; rows_version: number; rows: number };
+    assert.deepEqual(meta, { version: v, rows_version: held.version, rows: 30_020 }, 'applied in place over the held rows, not installed whole');
+    assert.equal((await scan(site, 'u-late')).accepted, true);
+    const gone = await scan(site, 'u-new-0');
+    assert.deepEqual([gone.accepted, gone.reason], [false, 'not_on_list']);
+    assert.deepEqual((eventBody(site, gone.seq).feeds as { access: number }).access, v);
   });
 });
 

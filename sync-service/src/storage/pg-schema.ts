@@ -155,13 +155,40 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (terminal_id, version)
   );
   `,
+  // 8: what each feed import changed from the version before (docs/feeds.md#deltas).
+  `
+  CREATE TABLE feed_changes (
+    venue TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    version BIGINT NOT NULL,
+    change_json TEXT NOT NULL,
+    PRIMARY KEY (venue, kind, version)
+  );
+  `,
+  // 9: each terminal's count and share of its venue's booked slots (docs/feeds.md#capacity-shares).
+  `
+  CREATE TABLE slot_shares (
+    venue TEXT NOT NULL,
+    day TEXT NOT NULL,
+    slot TEXT NOT NULL,
+    terminal_id TEXT NOT NULL,
+    admitted BIGINT NOT NULL,
+    share BIGINT NOT NULL,
+    capacity BIGINT NOT NULL,
+    slack BIGINT NOT NULL,
+    updated_at BIGINT NOT NULL,
+    PRIMARY KEY (venue, day, slot, terminal_id)
+  );
+  `,
 ];
 
-/** Advisory lock keys (arbitrary, fixed): one for migrations, one for partition changes, one for publishing trust lists, one for publishing feeds. */
+/** Advisory lock keys (arbitrary, fixed): one for migrations, one for partition changes, one for publishing trust lists, one for publishing feeds, one for capacity shares. */
 export const LOCK_MIGRATE = 0x7973_0001;
 export const LOCK_PARTITIONS = 0x7973_0002;
 export const LOCK_PUBLISH = 0x7973_0003;
 export const LOCK_FEEDS = 0x7973_0004;
+/** With the venue's hash as the second key: one venue's capacity shares are granted one report at a time. */
+export const LOCK_SHARES = 0x7973_0005;
 
 export async function migrate(client: pg.ClientBase): Promise<number> {
   await client.query('BEGIN');

@@ -11,12 +11,25 @@ import pg from 'pg';
 import copyStreams from 'pg-copy-streams';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { contentHashOfJson, eventHash, GENESIS_HASH, type Heartbeat, type WireEvent } from '../../../terminal/src/protocol/index.ts';
+import { contentHashOfJson, eventHash, GENESIS_HASH, grantShare, type Heartbeat, type SlotReport, type SlotShare, type WireEvent } from '../../../terminal/src/protocol/index.ts';
 import { ServiceError } from '../errors.ts';
-import { ensurePartitions, LOCK_FEEDS, LOCK_PUBLISH, migrate } from './pg-schema.ts';
+import { ensurePartitions, LOCK_FEEDS, LOCK_PUBLISH, LOCK_SHARES, migrate } from './pg-schema.ts';
 import { activityOf, TICKET_COLS, type HallTicket, type ResetRecord, type VenueHour } from './activity.ts';
 import { ALLOCATE_SQL, liveCount, RATE_HIT_SQL, RATE_READ_SQL, RATE_WINDOW_MAX_MS } from './rate-sql.ts';
-import { FEED_KEEP_VERSIONS, type ConfigHead, type FeedHead, type HallStepRecord, type IngestResult, type NumberBlock, type Storage, type StoredEvent, type TerminalRecord } from './types.ts';
+import {
+  FEED_KEEP_CHANGES,
+  FEED_KEEP_VERSIONS,
+  SHARE_KEEP_MS,
+  type ConfigHead,
+  type FeedChangeIn,
+  type FeedHead,
+  type HallStepRecord,
+  type IngestResult,
+  type NumberBlock,
+  type Storage,
+  type StoredEvent,
+  type TerminalRecord,
+} from './types.ts';
 
 export interface PgStorageOptions {
   /** libpq-style connection string, e.g. postgresql://yss@db-1:5432/yss. */
@@ -348,7 +361,7 @@ export class PgStorage implements Storage {
     return (await this.pool.query<{ salt: string }>('SELECT salt FROM venues WHERE name = $1', [venue])).rows[0]!.salt;
   }
 
-  async publishFeed(venue: string, kind: string, rowsJson: string, rows: number, now: number): Promise<number> {
+  async publishFeed(venue: string, kind: string, rowsJson: string, rows: number, now: number, change?: FeedChangeIn | null): Promise<number> {
     // Nodes importing at once are serialized: each import gets its own next version.
     return this.tx(async (c) => {
       await c.query('SELECT pg_advisory_xact_lock($1)', [LOCK_FEEDS]);
@@ -356,6 +369,8 @@ export class PgStorage implements Storage {
       const version = last + 1;
       await c.query('INSERT INTO feeds (venue, kind, version, row_count, rows_json, published_at) VALUES ($1, $2, $3, $4, $5, $6)', [venue, kind, version, rows, rowsJson, now]);
       await c.query('DELETE FROM feeds WHERE venue = $1 AND kind = $2 AND version <= $3', [venue, kind, version - FEED_KEEP_VERSIONS]);
+      if (change && change.base === version - 1) await c.query('INSERT INTO feed_changes (venue, kind, version, change_json) VALUES ($1, $2, $3, $4)', [venue, kind, version, change.json]);
+      await c.query('DELETE FROM feed_changes WHERE venue = $1 AND kind = $2 AND version <= $3', [venue, kind, version - FEED_KEEP_CHANGES]);
       return version;
     });
   }
@@ -368,6 +383,38 @@ export class PgStorage implements Storage {
   async feedRows(venue: string, kind: string, version: number): Promise<string | null> {
     const r = await this.pool.query<{ rows_json: string }>('SELECT rows_json FROM feeds WHERE venue = $1 AND kind = $2 AND version = $3', [venue, kind, version]);
     return r.rows[0]?.rows_json ?? null;
+  }
+
+  async feedChanges(venue: string, kind: string, from: number, to: number): Promise<string[] | null> {
+    const r = await this.pool.query<{ change_json: string }>('SELECT change_json FROM feed_changes WHERE venue = $1 AND kind = $2 AND version > $3 AND version <= $4 ORDER BY version', [venue, kind, from, to]);
+    return r.rows.length === to - from ? r.rows.map((c) => c.change_json) : null;
+  }
+
+  async shareSlots(venue: string, terminalId: string, reports: readonly SlotReport[], now: number): Promise<SlotShare[]> {
+    // One venue's grants are made one report at a time, whichever node takes them.
+    return this.tx(async (c) => {
+      await c.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [LOCK_SHARES, venue]);
+      const terminals = (await c.query<{ terminal_id: string }>('SELECT terminal_id FROM terminal_venues WHERE venue = $1 ORDER BY terminal_id', [venue])).rows.map((r) => r.terminal_id);
+      const out: SlotShare[] = [];
+      for (const r of reports) {
+        await c.query(
+          `INSERT INTO slot_shares (venue, day, slot, terminal_id, admitted, share, capacity, slack, updated_at) VALUES ($1, $2, $3, $4, $5, 0, $6, $7, $8)
+           ON CONFLICT (venue, day, slot, terminal_id) DO UPDATE SET admitted = excluded.admitted, capacity = excluded.capacity, slack = excluded.slack, updated_at = excluded.updated_at`,
+          [venue, r.day, r.slot, terminalId, r.admitted, r.capacity, r.slack, now],
+        );
+        const rows = (
+          await c.query<{ terminal_id: string; admitted: number; share: number; capacity: number; slack: number }>(
+            'SELECT terminal_id, admitted, share, capacity, slack FROM slot_shares WHERE venue = $1 AND day = $2 AND slot = $3',
+            [venue, r.day, r.slot],
+          )
+        ).rows;
+        const g = grantShare({ me: terminalId, keep: r.keep, rows, capacity: Math.min(...rows.map((x) => x.capacity)), slack: Math.min(...rows.map((x) => x.slack)), terminals });
+        await c.query('UPDATE slot_shares SET share = $1 WHERE venue = $2 AND day = $3 AND slot = $4 AND terminal_id = $5', [g.share, venue, r.day, r.slot, terminalId]);
+        out.push({ day: r.day, slot: r.slot, ...g });
+      }
+      await c.query('DELETE FROM slot_shares WHERE venue = $1 AND updated_at < $2', [venue, now - SHARE_KEEP_MS]);
+      return out;
+    });
   }
 
   async venueFeeds(venue: string): Promise<FeedHead[]> {

@@ -5,11 +5,24 @@
 import Database from 'better-sqlite3';
 import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
-import { contentHashOfJson, eventHash, GENESIS_HASH, type Heartbeat, type WireEvent } from '../../../terminal/src/protocol/index.ts';
+import { contentHashOfJson, eventHash, GENESIS_HASH, grantShare, type Heartbeat, type SlotReport, type SlotShare, type WireEvent } from '../../../terminal/src/protocol/index.ts';
 import { ServiceError } from '../errors.ts';
 import { activityOf, TICKET_COLS, type HallTicket, type ResetRecord, type VenueHour } from './activity.ts';
 import { ALLOCATE_SQL, liveCount, RATE_HIT_SQL, RATE_READ_SQL, RATE_WINDOW_MAX_MS } from './rate-sql.ts';
-import { FEED_KEEP_VERSIONS, type ConfigHead, type FeedHead, type HallStepRecord, type IngestResult, type NumberBlock, type Storage, type StoredEvent, type TerminalRecord } from './types.ts';
+import {
+  FEED_KEEP_CHANGES,
+  FEED_KEEP_VERSIONS,
+  SHARE_KEEP_MS,
+  type ConfigHead,
+  type FeedChangeIn,
+  type FeedHead,
+  type HallStepRecord,
+  type IngestResult,
+  type NumberBlock,
+  type Storage,
+  type StoredEvent,
+  type TerminalRecord,
+} from './types.ts';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS terminals (
@@ -115,6 +128,25 @@ CREATE TABLE IF NOT EXISTS feeds (
   published_at BIGINT NOT NULL,
   PRIMARY KEY (venue, kind, version)
 );
+CREATE TABLE IF NOT EXISTS feed_changes (
+  venue TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  version BIGINT NOT NULL,
+  change_json TEXT NOT NULL,
+  PRIMARY KEY (venue, kind, version)
+);
+CREATE TABLE IF NOT EXISTS slot_shares (
+  venue TEXT NOT NULL,
+  day TEXT NOT NULL,
+  slot TEXT NOT NULL,
+  terminal_id TEXT NOT NULL,
+  admitted BIGINT NOT NULL,
+  share BIGINT NOT NULL,
+  capacity BIGINT NOT NULL,
+  slack BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  PRIMARY KEY (venue, day, slot, terminal_id)
+);
 CREATE TABLE IF NOT EXISTS terminal_venues (
   terminal_id TEXT PRIMARY KEY,
   venue TEXT NOT NULL
@@ -191,12 +223,23 @@ export class SqliteStorage implements Storage {
       feedRows: d.prepare('SELECT rows_json FROM feeds WHERE venue = ? AND kind = ? AND version = ?').pluck(),
       feedInsert: d.prepare('INSERT INTO feeds (venue, kind, version, row_count, rows_json, published_at) VALUES (?, ?, ?, ?, ?, ?)'),
       feedPrune: d.prepare('DELETE FROM feeds WHERE venue = ? AND kind = ? AND version <= ?'),
+      changeInsert: d.prepare('INSERT INTO feed_changes (venue, kind, version, change_json) VALUES (?, ?, ?, ?)'),
+      changePrune: d.prepare('DELETE FROM feed_changes WHERE venue = ? AND kind = ? AND version <= ?'),
+      changes: d.prepare('SELECT change_json FROM feed_changes WHERE venue = ? AND kind = ? AND version > ? AND version <= ? ORDER BY version').pluck(),
       venueFeeds: d.prepare(
         'SELECT f.venue, f.kind, f.version, f.row_count AS rows, f.published_at FROM feeds f WHERE f.venue = ? AND f.version = (SELECT max(version) FROM feeds g WHERE g.venue = f.venue AND g.kind = f.kind) ORDER BY f.kind',
       ),
       feedHeads: d.prepare(
         'SELECT f.venue, f.kind, f.version, f.row_count AS rows, f.published_at FROM feeds f WHERE f.version = (SELECT max(version) FROM feeds g WHERE g.venue = f.venue AND g.kind = f.kind) ORDER BY f.venue, f.kind',
       ),
+      venueTerminals: d.prepare('SELECT terminal_id FROM terminal_venues WHERE venue = ? ORDER BY terminal_id').pluck(),
+      shareReport: d.prepare(
+        `INSERT INTO slot_shares (venue, day, slot, terminal_id, admitted, share, capacity, slack, updated_at) VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?)
+         ON CONFLICT (venue, day, slot, terminal_id) DO UPDATE SET admitted = excluded.admitted, capacity = excluded.capacity, slack = excluded.slack, updated_at = excluded.updated_at`,
+      ),
+      shareRows: d.prepare('SELECT terminal_id, admitted, share, capacity, slack FROM slot_shares WHERE venue = ? AND day = ? AND slot = ?'),
+      shareSet: d.prepare('UPDATE slot_shares SET share = ? WHERE venue = ? AND day = ? AND slot = ? AND terminal_id = ?'),
+      sharePrune: d.prepare('DELETE FROM slot_shares WHERE venue = ? AND updated_at < ?'),
       setVenue: d.prepare('INSERT INTO terminal_venues (terminal_id, venue) VALUES (?, ?) ON CONFLICT (terminal_id) DO UPDATE SET venue = excluded.venue'),
       venueOf: d.prepare('SELECT venue FROM terminal_venues WHERE terminal_id = ?').pluck(),
       configDoc: d.prepare('SELECT terminal_id, version, operator, published_at, jws FROM terminal_configs WHERE terminal_id = ? ORDER BY version DESC LIMIT 1'),
@@ -357,13 +400,15 @@ export class SqliteStorage implements Storage {
     return this.stmts.salt.get(venue) as string;
   }
 
-  async publishFeed(venue: string, kind: string, rowsJson: string, rows: number, now: number): Promise<number> {
+  async publishFeed(venue: string, kind: string, rowsJson: string, rows: number, now: number, change?: FeedChangeIn | null): Promise<number> {
     return this.db
       .transaction(() => {
         const head = this.stmts.feedHead.get(venue, kind) as FeedHead | undefined;
         const version = (head?.version ?? 0) + 1;
         this.stmts.feedInsert.run(venue, kind, version, rows, rowsJson, now);
         this.stmts.feedPrune.run(venue, kind, version - FEED_KEEP_VERSIONS);
+        if (change && change.base === version - 1) this.stmts.changeInsert.run(venue, kind, version, change.json);
+        this.stmts.changePrune.run(venue, kind, version - FEED_KEEP_CHANGES);
         return version;
       })
       .immediate();
@@ -375,6 +420,30 @@ export class SqliteStorage implements Storage {
 
   async feedRows(venue: string, kind: string, version: number): Promise<string | null> {
     return (this.stmts.feedRows.get(venue, kind, version) as string | undefined) ?? null;
+  }
+
+  async feedChanges(venue: string, kind: string, from: number, to: number): Promise<string[] | null> {
+    const changes = this.stmts.changes.all(venue, kind, from, to) as string[];
+    return changes.length === to - from ? changes : null;
+  }
+
+  async shareSlots(venue: string, terminalId: string, reports: readonly SlotReport[], now: number): Promise<SlotShare[]> {
+    return this.db
+      .transaction(() => {
+        const terminals = this.stmts.venueTerminals.all(venue) as string[];
+        const out: SlotShare[] = [];
+        for (const r of reports) {
+          this.stmts.shareReport.run(venue, r.day, r.slot, terminalId, r.admitted, r.capacity, r.slack, now);
+          const rows = this.stmts.shareRows.all(venue, r.day, r.slot) as { terminal_id: string; admitted: number; share: number; capacity: number; slack: number }[];
+          // Terminals of one venue run one venue file; should they disagree, the smaller figure holds.
+          const g = grantShare({ me: terminalId, keep: r.keep, rows, capacity: Math.min(...rows.map((x) => x.capacity)), slack: Math.min(...rows.map((x) => x.slack)), terminals });
+          this.stmts.shareSet.run(g.share, venue, r.day, r.slot, terminalId);
+          out.push({ day: r.day, slot: r.slot, ...g });
+        }
+        this.stmts.sharePrune.run(venue, now - SHARE_KEEP_MS);
+        return out;
+      })
+      .immediate();
   }
 
   async venueFeeds(venue: string): Promise<FeedHead[]> {

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { eventHash, GENESIS_HASH, type WireEvent } from '../../../terminal/src/protocol/index.ts';
-import { FEED_KEEP_VERSIONS, type Storage } from './types.ts';
+import { FEED_KEEP_CHANGES, FEED_KEEP_VERSIONS, type Storage } from './types.ts';
 
 function chain(n: number, from = 1, prev = GENESIS_HASH, shape: (seq: number) => Partial<WireEvent> = () => ({})): WireEvent[] {
   const out: WireEvent[] = [];
@@ -226,6 +226,40 @@ export function storageContract(engine: string, open: () => Promise<{ storage: S
     for (let i = 0; i < FEED_KEEP_VERSIONS; i++) await s.publishFeed('museum', 'access', `[${i}]`, 1, 20 + i);
     assert.equal(await s.feedRows('museum', 'access', 1), null, 'versions older than the kept ones are dropped');
     assert.equal(await s.feedRows('museum', 'access', 2 + FEED_KEEP_VERSIONS), `[${FEED_KEEP_VERSIONS - 1}]`);
+  });
+
+  withStorage('a feed keeps what each import changed from the version before, and chains them only when every link is kept', async (s) => {
+    assert.equal(await s.publishFeed('museum', 'access', '[]', 0, 1), 1);
+    assert.equal(await s.publishFeed('museum', 'access', '[1]', 1, 2, { base: 1, json: '{"c":2}' }), 2);
+    assert.equal(await s.publishFeed('museum', 'access', '[1,2]', 2, 3, { base: 2, json: '{"c":3}' }), 3);
+    assert.deepEqual(await s.feedChanges('museum', 'access', 1, 3), ['{"c":2}', '{"c":3}']);
+    assert.deepEqual(await s.feedChanges('museum', 'access', 2, 3), ['{"c":3}']);
+    assert.equal(await s.feedChanges('museum', 'access', 0, 3), null, 'version 1 was a first import: no change leads to it');
+    assert.equal(await s.feedChanges('campus', 'access', 1, 3), null, 'venues are apart');
+    assert.equal(await s.publishFeed('museum', 'access', '[3]', 1, 4, { base: 2, json: '{"c":"stale"}' }), 4, 'computed against 2, but 3 came in between');
+    assert.equal(await s.feedChanges('museum', 'access', 3, 4), null, 'a change against the wrong base is not kept');
+    for (let v = 5; v <= 5 + FEED_KEEP_CHANGES; v++) assert.equal(await s.publishFeed('museum', 'access', '[]', 0, v, { base: v - 1, json: `{"c":${v}}` }), v);
+    const head = 5 + FEED_KEEP_CHANGES;
+    assert.equal(await s.feedRows('museum', 'access', head - FEED_KEEP_VERSIONS), null, 'whole rows are kept for fewer versions');
+    assert.equal((await s.feedChanges('museum', 'access', head - FEED_KEEP_CHANGES, head))?.length, FEED_KEEP_CHANGES, 'changes are kept for FEED_KEEP_CHANGES versions');
+    assert.equal(await s.feedChanges('museum', 'access', head - FEED_KEEP_CHANGES - 1, head), null, 'an older one was dropped');
+  });
+
+  withStorage('capacity shares: an equal part of what is unused, never what another terminal holds, at least what is kept; slack split among the venue\'s terminals', async (s) => {
+    await s.setTerminalVenue('t-a', 'museum');
+    await s.setTerminalVenue('t-b', 'museum');
+    const at = (admitted: number, keep = 0) => [{ day: '2026-12-01', slot: '10:00-11:00', capacity: 10, slack: 3, admitted, keep }];
+    assert.deepEqual(await s.shareSlots('museum', 't-a', at(0), 1), [{ day: '2026-12-01', slot: '10:00-11:00', share: 10, slack: 2 }], 'alone so far: the whole slot; slack 3 over two terminals, the first takes the remainder');
+    assert.deepEqual(await s.shareSlots('museum', 't-b', at(0), 2), [{ day: '2026-12-01', slot: '10:00-11:00', share: 0, slack: 1 }], 't-a holds all 10 until it reports again');
+    assert.equal((await s.shareSlots('museum', 't-a', at(2, 6), 3))[0]!.share, 6, 'keeps 6 (2 + half its unused 8): 2 + ceil(8 / 2) = 6');
+    assert.equal((await s.shareSlots('museum', 't-b', at(0), 4))[0]!.share, 4, 'the 4 t-a no longer holds');
+    assert.equal((await s.shareSlots('museum', 't-a', at(6, 6), 5))[0]!.share, 6, 't-a filled its share; t-b holds the other 4');
+    assert.equal((await s.shareSlots('museum', 't-b', at(1, 1), 6))[0]!.share, 3, 'gives back what it does not need: 1 + ceil(3 unused / 2)');
+    assert.equal((await s.shareSlots('museum', 't-a', at(6, 6), 7))[0]!.share, 7, 'which t-a takes up: 6 + ceil(3 / 2) = 8, but t-b holds 3');
+    const both = await Promise.all(['t-a', 't-b'].map((t, i) => s.shareSlots('museum', t, at(t === 't-a' ? 6 : 1, 0), 8 + i)));
+    const shares = both.map((g) => g[0]!.share);
+    assert.ok(shares[0]! + shares[1]! <= 10, `reported at once, the grants never overlap (${shares.join(' + ')})`);
+    assert.deepEqual(await s.shareSlots('campus', 't-a', at(0), 9), [{ day: '2026-12-01', slot: '10:00-11:00', share: 10, slack: 0 }], 'another venue counts apart; t-a is not bound to it, so no slack');
   });
 
   withStorage('imports of one feed at once each get their own version', async (s) => {

@@ -4,7 +4,7 @@
 // BIGINT, TEXT, INSERT ... ON CONFLICT DO NOTHING, no SQLite-only functions. The only per-engine
 // part is how ingest serializes one terminal's batches (SQLite: BEGIN IMMEDIATE; PostgreSQL:
 // SELECT ... FOR UPDATE on the terminal's row). storage-contract.ts is the test every engine runs.
-import type { Heartbeat, WireEvent } from '../../../terminal/src/protocol/index.ts';
+import type { Heartbeat, SlotReport, SlotShare, WireEvent } from '../../../terminal/src/protocol/index.ts';
 import type { HallTicket, ResetRecord, VenueHour } from './activity.ts';
 
 export type { HallTicket, ResetRecord, VenueHour } from './activity.ts';
@@ -39,8 +39,19 @@ export interface FeedHead {
   published_at: number;
 }
 
-/** Versions of a feed kept beside the newest (for a later delta; today terminals get snapshots). */
+/** Versions of a feed whose whole rows are kept (the newest and two before it). */
 export const FEED_KEEP_VERSIONS = 3;
+/** Versions whose change from the version before is kept: a terminal up to this many imports behind gets a delta. */
+export const FEED_KEEP_CHANGES = 10;
+
+/** Slots no terminal reported for this long are dropped (a slot is a day's; three days keeps yesterday's for the fleet). */
+export const SHARE_KEEP_MS = 3 * 86_400_000;
+
+/** What an import changed from the version before it (`base`), as JSON text (`FeedChange`). */
+export interface FeedChangeIn {
+  base: number;
+  json: string;
+}
 
 /** One signed config push of one terminal (docs/config-push.md). */
 export interface ConfigHead {
@@ -115,13 +126,27 @@ export interface Storage {
   /**
    * Stores `rowsJson` (the JSON array of a validated import) as the feed's next version, atomically
    * (two nodes publishing at once get two versions), and drops versions older than the newest
-   * FEED_KEEP_VERSIONS. Returns the new version (1 for a first import).
+   * FEED_KEEP_VERSIONS. Returns the new version (1 for a first import). `change` (what the import
+   * changed from version `base`) is kept with it only when the new version is `base + 1` (another
+   * import in between makes it wrong), and changes older than FEED_KEEP_CHANGES versions are dropped.
    */
-  publishFeed(venue: string, kind: string, rowsJson: string, rows: number, now: number): Promise<number>;
+  publishFeed(venue: string, kind: string, rowsJson: string, rows: number, now: number, change?: FeedChangeIn | null): Promise<number>;
   /** The newest version of a feed, or null when none was imported. */
   feedHead(venue: string, kind: string): Promise<FeedHead | null>;
   /** The rows (JSON array text) of one stored version, or null when it is not kept. */
   feedRows(venue: string, kind: string, version: number): Promise<string | null>;
+  /**
+   * The changes (JSON text each) leading from version `from` to `to`: those of versions from + 1
+   * through `to`, in order; null when any of them is not kept (the caller sends a snapshot).
+   */
+  feedChanges(venue: string, kind: string, from: number, to: number): Promise<string[] | null>;
+  /**
+   * Records a terminal's counts of its venue's slots and grants it a share of each, atomically
+   * with every other terminal's grant (two terminals reporting at once through two nodes never
+   * share out the same places): the rule is `grantShare` (docs/feeds.md#capacity-shares), over
+   * the terminals bound to `venue`. Drops slots not reported for three days.
+   */
+  shareSlots(venue: string, terminalId: string, reports: readonly SlotReport[], now: number): Promise<SlotShare[]>;
   /** The newest version of each kind of a venue's feeds, by kind. */
   venueFeeds(venue: string): Promise<FeedHead[]>;
   /** The newest version of every venue's every feed, by venue and kind (the fleet page). */

@@ -12,7 +12,7 @@ import type { Sealer } from '../protocol/index.ts';
 import { ticketNumber, type HallNumbers, type Queue, type TicketCounter } from '../queue/index.ts';
 import { localDay, type Effect } from '../scenarios/index.ts';
 import type { Clock, ReplayStore, TrustStore } from '../trust/index.ts';
-import type { FeedStore, PassageStore } from '../feeds/index.ts';
+import type { FeedStore, PassageStore, ShareStore } from '../feeds/index.ts';
 import { decideVenue, refuseDecision, verifierAllowsReplay, VENUE_DEFAULTS, type AccessLookups, type PendingDetailsStore, type PersonSeenStore, type StayStore, type Venue } from '../venue/index.ts';
 
 export interface PipelineDeps {
@@ -28,7 +28,7 @@ export interface PipelineDeps {
   /** The hall's shared numbers (venue `numbers: hall`); null when the machine numbers its own. */
   hallNumbers?: HallNumbers | null;
   /** The venue's data feeds and what the gate counts from them (a venue with `access`). */
-  feeds?: { store: FeedStore; passages: PassageStore };
+  feeds?: { store: FeedStore; passages: PassageStore; shares?: ShareStore };
   /** Null when no sync service is configured: personal data is then not kept at all. */
   sealer: Sealer | null;
   /** Wall time stamps the reading; trusted time decides validity. */
@@ -56,6 +56,9 @@ export class Pipeline {
       rows: (kind, holder) => f.store.rows(kind, holder),
       admitted: (day, slot) => f.passages.admitted(day, slot),
       lastPassage: (holder) => f.passages.lastPassage(holder),
+      share: (day, slot) => f.shares?.limit(day, slot) ?? null,
+      inside: (holder) => f.passages.inside(holder),
+      occupancy: () => f.passages.occupancy(),
     };
   }
 
@@ -77,6 +80,7 @@ export class Pipeline {
       trustAge: trustIssued === null ? null : now - trustIssued,
       lastSeen: (key) => deps.persons.lastSeen(key),
       access: this.access,
+      device: device.id,
     });
     const day = localDay(now);
     // A hall ticket with no number in hand is refused before anything is kept (docs/hall.md).
@@ -96,7 +100,7 @@ export class Pipeline {
         deps.persons.record(d.remember.person.key, d.remember.person.at, d.remember.person.at + within);
       }
       const admit = d.remember.admit;
-      if (admit) deps.feeds?.passages.admit(admit.holder, admit.day, admit.slot, admit.n, now);
+      if (admit) deps.feeds?.passages.admit(admit.holder, admit.day, admit.slot, admit.n, now, admit.direction);
       const effects: Effect[] = d.effects.map((e): Effect => {
         if (e.kind === 'ticket' && e.numbers === 'hall') {
           // Who is ahead is read before this ticket counts among this machine's issued ones.

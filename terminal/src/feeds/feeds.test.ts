@@ -9,10 +9,11 @@ import { after, beforeEach, test } from 'node:test';
 import type { VerifyResult } from '../codes/index.ts';
 import { openDatabase, type Db } from '../db/index.ts';
 import type { Reading } from '../devices/index.ts';
-import { holderOfCode, holderOfDocument, type FeedKind, type FeedRows } from '../protocol/index.ts';
+import { chainChanges, diffFeed, holderOfCode, holderOfDocument, type FeedDelta, type FeedKind, type FeedRows } from '../protocol/index.ts';
 import { decideVenue, loadVenue, type AccessLookups, type Venue } from '../venue/index.ts';
 import { feedHealth } from './health.ts';
 import { PassageStore } from './passages.ts';
+import { ShareStore, slotReports } from './shares.ts';
 import { FeedStore } from './store.ts';
 
 const venues = join(import.meta.dirname, '..', '..', '..', 'fixtures', 'venues');
@@ -203,4 +204,136 @@ test('a failure half way leaves the old version in use, and the next install cle
   db.exec('DROP TRIGGER fail_third');
   assert.equal((await install('access', [{ holder: h('x') }], { version: 3 })).status, 'installed');
   assert.deepEqual(db.prepare('SELECT version, count(*) AS n FROM feed_rows GROUP BY version').all(), [{ version: 3, n: 1 }], 'the half-written v2 and the old v1 are cleared');
+});
+
+// ---- Deltas (docs/feeds.md#deltas) -----------------------------------------------------------
+
+function delta(o: Partial<FeedDelta> & Pick<FeedDelta, 'from' | 'version' | 'holders' | 'rows' | 'rows_total'>): string {
+  return JSON.stringify({ format: 'yss-feed-delta/1', venue: 'museum-gate', kind: 'access', published_at: NOW * 1000, salt: SALT, ...o });
+}
+const applyDelta = (text: string, at = NOW * 1000) => store.install(text, { venue: 'museum-gate', etag: '"d"', at });
+const visible = (...subs: string[]) => subs.map((s) => store.rows('access', h(s)).length);
+
+test('a delta replaces the rows of the holders it names, in place, and moves the version on', async () => {
+  await install('access', [{ holder: h('a') }, { holder: h('b') }, { holder: h('c'), valid_until: '2026-11-24' }]);
+  assert.equal(scan(campus, 'c').reason, 'access_expired');
+  const change = diffFeed(
+    [{ holder: h('a') }, { holder: h('b') }, { holder: h('c'), valid_until: '2026-11-24' }],
+    [{ holder: h('a') }, { holder: h('c'), valid_until: '2027-06-30' }, { holder: h('d') }, { holder: h('d'), days: [6] }],
+  )!;
+  assert.deepEqual(new Set(change.holders), new Set([h('b'), h('c'), h('d')]), 'a is unchanged and not named');
+  const r = await applyDelta(delta({ from: 1, version: 2, rows_total: 4, ...change }), (NOW + 5) * 1000);
+  assert.deepEqual(r, { status: 'installed', kind: 'access', version: 2, rows: 4, via: 'delta' });
+  assert.deepEqual(visible('a', 'b', 'c', 'd'), [1, 0, 1, 2]);
+  assert.equal(scan(campus, 'c').accepted, true, 'the renewed row decides');
+  assert.deepEqual(scan(campus, 'd').body.feeds, { access: 2 }, 'a decision names the version the delta made');
+  const m = store.meta('access')!;
+  assert.deepEqual([m.version, m.rows, m.checked_at, m.etag], [2, 4, (NOW + 5) * 1000, '"d"']);
+  // A chain of two changes as the service sends it to a terminal two versions behind, and a snapshot after it.
+  const chained = chainChanges([diffFeed([{ holder: h('a') }], [])!, diffFeed([], [{ holder: h('a') }, { holder: h('e') }])!])!;
+  assert.equal((await applyDelta(delta({ from: 2, version: 4, rows_total: 5, ...chained }))).status, 'installed');
+  assert.deepEqual(visible('a', 'e'), [1, 1], 'the later change of a wins');
+  assert.equal((await install('access', [{ holder: h('z') }], { version: 5 })).status, 'installed');
+  assert.deepEqual(visible('a', 'z'), [0, 1]);
+  assert.deepEqual(db.prepare('SELECT DISTINCT version FROM feed_rows').pluck().all(), [5], 'rows a delta left under the old version are swept with it');
+});
+
+test('a delta from another version, corrupt or out of order, is refused and the held version is left exactly as it was', async () => {
+  await install('access', [{ holder: h('a') }, { holder: h('b') }], { version: 3 });
+  const held = () => [store.meta('access')!.version, store.meta('access')!.rows, ...visible('a', 'b', 'c')];
+  const before = held();
+  const refused = async (text: string, why: RegExp) => {
+    const r = await applyDelta(text);
+    assert.equal(r.status, 'refused');
+    assert.match((r as { reason: string }).reason, why);
+    assert.deepEqual(held(), before, `held version untouched after: ${(r as { reason: string }).reason}`);
+  };
+  const add = { holders: [h('c')], rows: [{ holder: h('c') }] };
+  await refused(delta({ from: 4, version: 5, rows_total: 3, ...add }), /a delta from version 4, but version 3 is held/);
+  await refused(delta({ from: 2, version: 3, rows_total: 3, ...add }), /a delta from version 2, but version 3 is held/);
+  await refused(delta({ from: 3, version: 3, rows_total: 3, ...add }), /does not move on/);
+  // Made from something else than what is held: the count does not add up, and the transaction is rolled back.
+  await refused(delta({ from: 3, version: 4, rows_total: 2, holders: [h('a'), h('c')], rows: [{ holder: h('c') }] }).replace('"rows_total":2', '"rows_total":5'), /leaves 2 rows, not the 5/);
+  await refused(delta({ from: 3, version: 4, rows_total: 3, holders: [h('a')], rows: [{ holder: h('a') }, { holder: h('c') }] }), /row 2 names a holder the delta does not list/);
+  await refused(delta({ from: 3, version: 4, rows_total: 3, holders: [h('c')], rows: [{ holder: '440106199003071231' }] }), /row 1 holder: is a plain ID number/);
+  await refused(delta({ from: 3, version: 4, rows_total: 3, holders: ['not-a-hash'], rows: [] }), /distinct SHA-256 hashes/);
+  await refused(delta({ from: 3, version: 4, rows_total: 3, ...add, salt: 'another' }), /salt differs/);
+  await refused(delta({ from: 3, version: 4, rows_total: 3, ...add, venue: 'campus-gate' }), /delta of venue "campus-gate"/);
+  await refused(delta({ from: 3, version: 4, rows_total: 3, ...add, kind: 'bookings' }), /no bookings feed is held/);
+  assert.equal((await applyDelta(delta({ from: 3, version: 4, rows_total: 3, ...add }))).status, 'installed', 'the good one still applies');
+  assert.deepEqual(visible('a', 'b', 'c'), [1, 1, 1]);
+});
+
+test('a database from before deltas keeps its feeds: its rows are filed under the version they are', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'yss-feeds-old-'));
+  dirs.push(dir);
+  const old = openDatabase(dir);
+  old.exec(`CREATE TABLE feed_meta (kind TEXT PRIMARY KEY, venue TEXT NOT NULL, version INTEGER NOT NULL, rows INTEGER NOT NULL, published_at INTEGER NOT NULL, checked_at INTEGER NOT NULL, salt TEXT NOT NULL, etag TEXT);
+    CREATE TABLE feed_rows (kind TEXT NOT NULL, version INTEGER NOT NULL, holder TEXT NOT NULL, n INTEGER NOT NULL, row TEXT NOT NULL, PRIMARY KEY (kind, version, holder, n)) WITHOUT ROWID;
+    INSERT INTO feed_meta VALUES ('access', 'museum-gate', 7, 1, 0, 0, '${SALT}', NULL);
+    INSERT INTO feed_rows VALUES ('access', 7, '${h('a')}', 0, '{"holder":"${h('a')}"}');`);
+  const s = new FeedStore(old);
+  assert.equal(s.rows('access', h('a')).length, 1);
+  assert.equal((await s.install(delta({ from: 7, version: 8, rows_total: 2, holders: [h('b')], rows: [{ holder: h('b') }] }), { venue: 'museum-gate', etag: null, at: 0 })).status, 'installed');
+  assert.deepEqual([s.rows('access', h('a')).length, s.rows('access', h('b')).length, s.meta('access')!.version], [1, 1, 8]);
+});
+
+// ---- Capacity shares (docs/feeds.md#capacity-shares) -----------------------------------------
+
+test('a shared slot admits within the share the service granted plus this terminal\'s slack, and nobody without a share', async () => {
+  const shared: Venue = { ...museum, access: { ...museum.access!, capacity: { per_slot: 10, per_day: 500, shares: { slack: 2 } } } };
+  const shares = new ShareStore(db);
+  const look = { ...lookups(), share: (day: string, slot: string) => shares.limit(day, slot) };
+  const go = (sub: string) => {
+    const d = decideVenue(shared, code, personal(sub), { now: NOW, skew: 120, trustAge: 60, lastSeen: () => null, access: look });
+    if (d.remember.admit) passages.admit(d.remember.admit.holder, d.remember.admit.day, d.remember.admit.slot, d.remember.admit.n, NOW);
+    return d;
+  };
+  await install('access', []);
+  await install('bookings', Array.from({ length: 8 }, (_, i) => ({ holder: h(`p${i}`), date: DAY, from: '10:00', to: '11:00', party: 1 })));
+  assert.equal(go('p0').reason, 'slot_full', 'no share of the slot yet');
+  const report = () => slotReports({ venue: shared, feeds: store, passages, shares, now: NOW });
+  const first = report();
+  assert.deepEqual(first, [{ day: DAY, slot: '10:00-11:00', capacity: 10, slack: 2, admitted: 0, keep: 0 }]);
+  shares.answered([{ day: DAY, slot: '10:00-11:00', share: 3, slack: 1 }]);
+  assert.deepEqual(['p0', 'p1', 'p2', 'p3', 'p4'].map((s) => go(s).accepted), [true, true, true, true, false], 'share 3 and slack 1');
+  assert.equal(passages.admitted(DAY, '10:00-11:00'), 4);
+
+  shares.answered([{ day: DAY, slot: '10:00-11:00', share: 9, slack: 1 }]);
+  const [r] = report();
+  assert.deepEqual([r!.admitted, r!.keep], [4, 7], 'keeps its count and half its unused share (4 + ceil(5 / 2))');
+  assert.equal(shares.limit(DAY, '10:00-11:00'), 8, 'while the report is in flight it decides within what it keeps');
+  shares.unanswered();
+  assert.equal(shares.limit(DAY, '10:00-11:00'), 8, 'no answer: what it kept is its share now (the service may have granted the rest)');
+  assert.equal(report()[0]!.keep, 7, 'after an unanswered report it keeps its whole share: offline, it does not shrink further');
+  shares.unanswered();
+  assert.equal(shares.limit(DAY, '10:00-11:00'), 8);
+});
+
+// ---- Entry and exit readers (docs/feeds.md#entry-and-exit-readers) ---------------------------
+
+test('with an exit reader, an entry needs the holder outside and an exit inside; the party goes in and out together and occupancy follows', async () => {
+  const paired: Venue = { ...museum, access: { ...museum.access!, exit_readers: ['scanner-2'] } };
+  await install('access', [{ holder: h('member') }]);
+  await install('bookings', [{ holder: h('booked'), date: DAY, from: '10:00', to: '11:00', party: 3 }]);
+  const look = { ...lookups(), inside: (x: string) => passages.inside(x), occupancy: () => passages.occupancy() };
+  let t = NOW;
+  const pass = (sub: string, device: string) => {
+    const d = decideVenue(paired, code, personal(sub), { now: (t += 1), skew: 120, trustAge: 60, lastSeen: () => null, access: look, device });
+    const a = d.remember.admit;
+    if (a) passages.admit(a.holder, a.day, a.slot, a.n, t, a.direction);
+    return d;
+  };
+  const out = pass('booked', 'scanner-2');
+  assert.deepEqual([out.accepted, out.reason, out.body.direction], [false, 'anti_passback', 'exit'], 'never entered: cannot leave');
+  const family = pass('booked', 'scanner-1');
+  assert.deepEqual([family.accepted, family.body.direction, family.body.party, family.body.occupancy], [true, 'entry', 3, 3]);
+  assert.equal(pass('booked', 'scanner-1').reason, 'anti_passback', 'inside already: a second entry is refused whatever the time');
+  assert.deepEqual([pass('member', 'scanner-1').body.occupancy, passages.occupancy()], [4, 4]);
+  const left = pass('booked', 'scanner-2');
+  assert.deepEqual([left.accepted, left.body.direction, left.body.party, left.body.occupancy], [true, 'exit', 3, 1], 'the party leaves together');
+  assert.equal(passages.admitted(DAY, '10:00-11:00'), 3, 'an exit is not an admission');
+  const back = pass('booked', 'scanner-1');
+  assert.deepEqual([back.accepted, back.body.occupancy], [true, 4], 'out, then in again');
+  assert.equal(passages.admitted(DAY, '10:00-11:00'), 6, 'each entry is an admission');
 });

@@ -3,3 +3,4 @@
 export { FeedStore, type FeedInstall, type FeedMeta } from './store.ts';
 export { PassageStore, WHOLE_DAY } from './passages.ts';
 export { feedHealth, venueFeedKinds, type FeedHealth } from './health.ts';
+export { ShareStore, slotReports } from './shares.ts';

@@ -14,6 +14,10 @@ export class PassageStore {
   #pass: Statement<[string, number], unknown>;
   #pruneCounts: Statement<[string], unknown>;
   #prunePassages: Statement<[number], unknown>;
+  #inside: Statement<[string], number>;
+  #occupancy: Statement<[], number>;
+  #enter: Statement<[string, number, number], unknown>;
+  #leave: Statement<[string], unknown>;
 
   constructor(db: Db) {
     db.exec(`CREATE TABLE IF NOT EXISTS access_admitted (
@@ -26,7 +30,16 @@ export class PassageStore {
       holder TEXT PRIMARY KEY,
       at INTEGER NOT NULL
     ) WITHOUT ROWID;
-    CREATE INDEX IF NOT EXISTS access_passages_at ON access_passages (at)`);
+    CREATE INDEX IF NOT EXISTS access_passages_at ON access_passages (at);
+    CREATE TABLE IF NOT EXISTS access_inside (
+      holder TEXT PRIMARY KEY,
+      n INTEGER NOT NULL,
+      at INTEGER NOT NULL
+    ) WITHOUT ROWID`);
+    this.#inside = db.prepare<[string], number>('SELECT n FROM access_inside WHERE holder = ?').pluck();
+    this.#occupancy = db.prepare<[], number>('SELECT coalesce(sum(n), 0) FROM access_inside').pluck();
+    this.#enter = db.prepare('INSERT OR REPLACE INTO access_inside (holder, n, at) VALUES (?, ?, ?)');
+    this.#leave = db.prepare('DELETE FROM access_inside WHERE holder = ?');
     this.#count = db.prepare<[string, string], number>('SELECT n FROM access_admitted WHERE day = ? AND slot = ?').pluck();
     this.#add = db.prepare('INSERT INTO access_admitted (day, slot, n) VALUES (?, ?, ?) ON CONFLICT (day, slot) DO UPDATE SET n = n + excluded.n');
     this.#last = db.prepare<[string], number>('SELECT at FROM access_passages WHERE holder = ?').pluck();
@@ -45,11 +58,26 @@ export class PassageStore {
     return this.#last.get(holder) ?? null;
   }
 
-  /** Call inside the reading's transaction. */
-  admit(holder: string, day: string, slot: string | null, n: number, at: number): void {
+  /** Call inside the reading's transaction. An exit only lets the holder's party out; an entry (or a venue without exit readers) counts it in. */
+  admit(holder: string, day: string, slot: string | null, n: number, at: number, direction?: 'entry' | 'exit'): void {
+    if (direction === 'exit') {
+      this.#leave.run(holder);
+      return;
+    }
     this.#add.run(day, WHOLE_DAY, n);
     if (slot) this.#add.run(day, slot, n);
     this.#pass.run(holder, at);
+    if (direction === 'entry') this.#enter.run(holder, n, at);
+  }
+
+  /** People of the holder's party inside (entered through an entry reader and not out yet), or null. */
+  inside(holder: string): number | null {
+    return this.#inside.get(holder) ?? null;
+  }
+
+  /** People inside now. */
+  occupancy(): number {
+    return this.#occupancy.get() ?? 0;
   }
 
   /** Drops counts of days before `day` and passages before `before` (unix seconds). */

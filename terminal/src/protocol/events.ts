@@ -1,6 +1,7 @@
 // The event as it crosses the wire from terminal to sync service, and its tamper-evident chain.
 import { hash } from 'node:crypto';
 import type { Sealed } from './seal.ts';
+import type { SlotReport } from './shares.ts';
 
 /** One queued event. `hash` chains it to the previous event of the same terminal. */
 export interface WireEvent {
@@ -113,6 +114,8 @@ export interface Heartbeat {
    * push it refused or rolled back, with why (docs/config-push.md); absent from terminals before config pushes.
    */
   config?: { version: number | null; rejected: ConfigRejection | null };
+  /** Its own count of each booked slot of a venue whose capacity is shared (docs/feeds.md#capacity-shares); absent otherwise. */
+  slots?: SlotReport[];
 }
 
 /** A config push a terminal did not keep: refused when checked, or rolled back after it failed to start. */

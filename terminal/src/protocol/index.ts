@@ -4,3 +4,5 @@ export * from './request-signing.ts';
 export * from './seal.ts';
 export * from './feeds.ts';
 export * from './config-push.ts';
+export * from './feed-delta.ts';
+export * from './shares.ts';

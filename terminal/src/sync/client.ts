@@ -1,6 +1,6 @@
 // The service's routes as calls: enrollment, trust-list polls, heartbeats and uploads, signed
 // with the terminal's key at the service's time (learned from every reply).
-import { signRequest, type Heartbeat, type UploadReply } from '../protocol/index.ts';
+import { signRequest, type Heartbeat, type SlotShare, type UploadReply } from '../protocol/index.ts';
 import { SyncError, syncMessage, type SyncErrorCode } from './errors.ts';
 import type { Identity } from './identity.ts';
 import type { Transport, TransportResponse } from './transport.ts';
@@ -56,19 +56,28 @@ export class ServiceClient {
   /**
    * The venue's `kind` feed as JSON text, `unchanged` when it is the one of `etag`, or null when the
    * service has none for this terminal (no venue bound, nothing imported). Signed: feeds go only
-   * to the venue's own terminals.
+   * to the venue's own terminals. With `since` (the version held) the text may be a delta from it.
    */
-  async feed(kind: string, etag: string | null): Promise<{ text: string; etag: string | null } | 'unchanged' | null> {
-    const res = await this.signed('GET', `/v1/feeds/${kind}`, '', etag ? { 'if-none-match': etag } : {});
+  async feed(kind: string, etag: string | null, since: number | null = null): Promise<{ text: string; etag: string | null } | 'unchanged' | null> {
+    const res = await this.signed('GET', `/v1/feeds/${kind}${since === null ? '' : `?since=${since}`}`, '', etag ? { 'if-none-match': etag } : {});
     if (res.status === 304) return 'unchanged';
     if (res.status === 404) return null;
     if (res.status !== 200) throw errorFrom(res, 'YSS_SYNC_FEED');
     return { text: res.body, etag: res.headers.etag ?? null };
   }
 
-  async heartbeat(hb: Heartbeat): Promise<void> {
+  /** Sends a heartbeat; resolves with the shares the service granted of the slots it reported (none when it reported none). */
+  async heartbeat(hb: Heartbeat): Promise<SlotShare[]> {
     const res = await this.signed('POST', '/v1/heartbeat', JSON.stringify(hb));
     if (res.status !== 200) throw errorFrom(res, 'YSS_SYNC_HEARTBEAT');
+    const shares = field(parseJson(res.body), 'shares');
+    if (shares === undefined) return [];
+    const ok = (g: unknown): g is SlotShare => {
+      const o = g as SlotShare;
+      return typeof g === 'object' && g !== null && typeof o.day === 'string' && typeof o.slot === 'string' && Number.isSafeInteger(o.share) && o.share >= 0 && Number.isSafeInteger(o.slack) && o.slack >= 0;
+    };
+    if (!Array.isArray(shares) || !shares.every(ok)) throw new SyncError('YSS_SYNC_BAD_REPLY', syncMessage('YSS_SYNC_BAD_REPLY', 'heartbeat reply has malformed shares'), res.status);
+    return shares;
   }
 
   /** Uploads a batch (`{"events":[...]}`, already serialized) and returns the service's reply. */

@@ -2,7 +2,7 @@
 // in flight; failures back off exponentially with full jitter and never lose or reorder what the
 // queue holds. Heartbeats run beside it on their own schedule (heartbeats.ts).
 import type { Logger } from 'pino';
-import type { Heartbeat } from '../protocol/index.ts';
+import type { Heartbeat, SlotShare } from '../protocol/index.ts';
 import type { Queue } from '../queue/index.ts';
 import { ServiceClient } from './client.ts';
 import { isPermanent, SyncError, syncMessage } from './errors.ts';
@@ -21,11 +21,13 @@ export interface SyncDeps {
   installTrustList(jws: string): void;
   /**
    * The venue's data feeds to keep current, polled with the trust list (docs/feeds.md): `etag`
-   * of the one held, `install` of a new snapshot's text, `unchanged` when the service answered 304.
+   * of the one held, `version` held (the service may answer with a delta from it), `install` of
+   * a new snapshot's or delta's text, `unchanged` when the service answered 304.
    */
   feeds?: {
     kinds: readonly string[];
     etag(kind: string): string | null;
+    version?(kind: string): number | null;
     install(kind: string, text: string, etag: string | null): void | Promise<void>;
     unchanged(kind: string): void;
   };
@@ -41,6 +43,10 @@ export interface SyncDeps {
   observeServerTime(ms: number): void;
   /** The terminal's health for a heartbeat; the engine adds `sync_error`. */
   heartbeat(): Heartbeat;
+  /** The service's shares of the slots a heartbeat reported (docs/feeds.md#capacity-shares). */
+  heartbeatAnswered?(shares: SlotShare[]): void;
+  /** A heartbeat got no answer. */
+  heartbeatUnanswered?(): void;
   /** Called with the code of every failed exchange (metrics). */
   onError?(code: string): void;
   /** How requests reach the service; default HTTP to `opts.url`. */
@@ -94,6 +100,8 @@ export class SyncEngine {
       intervalMs: opts.heartbeatMs,
       heartbeat: () => deps.heartbeat(),
       lastError: () => this.state.last_error,
+      answered: (shares) => deps.heartbeatAnswered?.(shares),
+      unanswered: () => deps.heartbeatUnanswered?.(),
     });
     this.state.acked_seq = deps.queue.ackedThrough;
   }
@@ -214,7 +222,7 @@ export class SyncEngine {
 
   private async pollFeed(kind: string): Promise<void> {
     const feeds = this.deps.feeds!;
-    const feed = await this.client.feed(kind, feeds.etag(kind));
+    const feed = await this.client.feed(kind, feeds.etag(kind), feeds.version?.(kind) ?? null);
     if (feed === 'unchanged') feeds.unchanged(kind);
     else if (feed) await feeds.install(kind, feed.text, feed.etag);
   }

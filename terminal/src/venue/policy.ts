@@ -21,6 +21,8 @@ export interface PolicyLookups {
   lastSeen(personKey: string): number | null;
   /** The venue's data feeds and local counts, for a venue with `access`; absent: such a venue refuses `feed_too_old`. */
   access?: AccessLookups;
+  /** The device id the reading came from (an exit reader of `access.exit_readers`, or an entry). */
+  device?: string;
 }
 
 /** What the policy reads of the feeds a terminal holds (feeds/), all synchronous and local. */
@@ -34,6 +36,12 @@ export interface AccessLookups {
   admitted(day: string, slot: string): number;
   /** Unix seconds of the holder's last admission, or null. */
   lastPassage(holder: string): number | null;
+  /** People of the holder's party inside now (venue with `exit_readers`), or null when the holder is not inside. */
+  inside?(holder: string): number | null;
+  /** People inside now. */
+  occupancy?(): number;
+  /** For a venue whose slots are shared (`capacity.shares`): people this terminal may have admitted into the slot, slack included; null without a share. */
+  share?(day: string, slot: string): number | null;
 }
 
 /** An admission to count, in the reading's transaction. */
@@ -42,6 +50,8 @@ export interface Admission {
   day: string;
   slot: string | null;
   n: number;
+  /** Through an entry or an exit reader (venue `access.exit_readers`); absent: a venue without exit readers. */
+  direction?: 'entry' | 'exit';
 }
 
 /** Effects the venue names; the pipeline carries them out after the commit and records the outcome. */
@@ -352,6 +362,17 @@ function admission(venue: Venue, read: Read, look: PolicyLookups): { admit: Admi
   if (!holder) return { reason: 'not_on_list', body };
 
   const day = localDay(look.now);
+  // Entry and exit readers (docs/feeds.md#entry-and-exit-readers): an exit lets out whoever is inside.
+  const paired = rule.exit_readers !== undefined;
+  if (paired && rule.exit_readers!.includes(look.device ?? '')) {
+    body.direction = 'exit';
+    const n = a.inside?.(holder) ?? null;
+    if (n === null) return { reason: 'anti_passback', body };
+    body.party = n;
+    body.occupancy = (a.occupancy?.() ?? n) - n;
+    return { admit: { holder, day, slot: null, n, direction: 'exit' }, body };
+  }
+  if (paired) body.direction = 'entry';
   const { weekday, minute } = localWeekMinute(look.now);
   let why: Reason = 'not_on_list';
   let found: { list: FeedKind; slot: string | null; n: number; cap?: number } | null = null;
@@ -382,12 +403,19 @@ function admission(venue: Venue, read: Read, look: PolicyLookups): { admit: Admi
   body.party = found.n;
   if (found.slot) body.slot = found.slot;
 
-  const last = a.lastPassage(holder);
-  if (rule.anti_passback_s !== undefined && last !== null && look.now - last < rule.anti_passback_s) return { reason: 'anti_passback', body };
+  if (paired) {
+    if ((a.inside?.(holder) ?? null) !== null) return { reason: 'anti_passback', body };
+  } else {
+    const last = a.lastPassage(holder);
+    if (rule.anti_passback_s !== undefined && last !== null && look.now - last < rule.anti_passback_s) return { reason: 'anti_passback', body };
+  }
   const perSlot = Math.min(rule.capacity?.per_slot ?? Infinity, found.cap ?? Infinity);
-  if (found.slot && perSlot !== Infinity && a.admitted(day, found.slot) + found.n > perSlot) return { reason: 'slot_full', body };
+  // A shared slot (docs/feeds.md#capacity-shares): this terminal's count within the share the service granted it.
+  const limit = rule.capacity?.shares && perSlot !== Infinity && found.slot ? (a.share?.(day, found.slot) ?? 0) : perSlot;
+  if (found.slot && limit !== Infinity && a.admitted(day, found.slot) + found.n > limit) return { reason: 'slot_full', body };
   if (rule.capacity?.per_day !== undefined && a.admitted(day, '') + found.n > rule.capacity.per_day) return { reason: 'day_full', body };
-  return { admit: { holder, day, slot: found.slot, n: found.n }, body };
+  if (paired) body.occupancy = (a.occupancy?.() ?? 0) + found.n;
+  return { admit: { holder, day, slot: found.slot, n: found.n, ...(paired ? { direction: 'entry' as const } : {}) }, body };
 }
 
 function display(venue: Venue, read: Read): Display {

@@ -186,6 +186,16 @@ export const venueSchema = {
           description: 'After a holder is admitted, the same holder is refused (`anti_passback`) for this many seconds. Absent: no anti-passback.',
           examples: [1800],
         },
+        exit_readers: {
+          type: 'array',
+          minItems: 1,
+          maxItems: 8,
+          uniqueItems: true,
+          items: { type: 'string', minLength: 1, maxLength: 64 },
+          description:
+            'Scanners (device ids of the terminal config) that read people out (docs/feeds.md#entry-and-exit-readers); every other scanner reads them in. An exit needs the holder inside (else `anti_passback`) and is not checked against the lists; an entry needs the holder outside (entered, then exited), in place of `anti_passback_s`. The terminal counts who is inside (`occupancy` in each passage event).',
+          examples: [['scanner-2']],
+        },
         early_s: {
           type: 'integer',
           minimum: 0,
@@ -203,6 +213,17 @@ export const venueSchema = {
           properties: {
             per_slot: { type: 'integer', minimum: 1, description: 'People per booked slot.', examples: [30] },
             per_day: { type: 'integer', minimum: 1, description: 'People per day, whatever admitted them.', examples: [500] },
+            shares: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['slack'],
+              description:
+                'Share each booked slot among the venue\'s terminals (docs/feeds.md#capacity-shares): each terminal admits into a slot only within the share the sync service granted it (reported and rebalanced with every heartbeat), so gates deciding offline together never overfill it by more than `slack`. A terminal that has no share of a slot yet refuses it `slot_full`. Without `shares` each terminal counts the slot alone.',
+              examples: [{ slack: 2 }],
+              properties: {
+                slack: { type: 'integer', minimum: 0, maximum: 10000, description: 'People a slot may hold beyond its capacity, across all the venue\'s terminals (split among them by the service).', examples: [2] },
+              },
+            },
           },
         },
       },

@@ -27,6 +27,8 @@ export type Access = {
   readonly max_feed_age_s?: number;
   /** After a holder is admitted, the same holder is refused (`anti_passback`) for this many seconds. Absent: no anti-passback. */
   readonly anti_passback_s?: number;
+  /** Scanners (device ids of the terminal config) that read people out (docs/feeds.md#entry-and-exit-readers); every other scanner reads them in. An exit needs the holder inside (else `anti_passback`) and is not checked against the lists; an entry needs the holder outside (entered, then exited), in place of `anti_passback_s`. The terminal counts who is inside (`occupancy` in each passage event). */
+  readonly exit_readers?: readonly string[];
   /** How long before a booked slot starts its holder may enter, seconds. Default: `0`. */
   readonly early_s?: number;
   /** People admitted, counted on this terminal (a group booking counts its `party`). A booking's slot holds the smaller of `per_slot` and the booking's `slot_capacity`; beyond it `slot_full`. Beyond `per_day` `day_full`. */
@@ -35,6 +37,11 @@ export type Access = {
     readonly per_slot?: number;
     /** People per day, whatever admitted them. */
     readonly per_day?: number;
+    /** Share each booked slot among the venue's terminals (docs/feeds.md#capacity-shares): each terminal admits into a slot only within the share the sync service granted it (reported and rebalanced with every heartbeat), so gates deciding offline together never overfill it by more than `slack`. A terminal that has no share of a slot yet refuses it `slot_full`. Without `shares` each terminal counts the slot alone. */
+    readonly shares?: {
+      /** People a slot may hold beyond its capacity, across all the venue's terminals (split among them by the service). */
+      readonly slack: number;
+    };
   };
 };
 
