@@ -15,6 +15,7 @@ import { HallMachine } from './lib/hall-machine.ts';
 import { REPO, Stack } from './lib/stack.ts';
 import { loadShippedVenue, presentLines, venueDevices, VENUES_DIR } from './lib/venue-devices.ts';
 import { demoFeedLines, demoFeeds } from './lib/demo-feeds.ts';
+import { demoLibraryLines, ilsSwitch, startDemoIls } from './lib/demo-library.ts';
 
 // YSS_DEMO_DIR puts the demo's data elsewhere (the tests use it to try a second start).
 const DATA = process.env.YSS_DEMO_DIR ? resolve(process.env.YSS_DEMO_DIR) : join(REPO, 'data', 'demo');
@@ -111,6 +112,7 @@ async function stop(code = 0): Promise<never> {
     shell?.kill('SIGTERM');
     await second?.stop().catch((e: Error) => console.error(`ticket machine 2: ${e.message}`));
     await stack.stop();
+    await ils?.close();
     console.log('stopped; `npm start` again resumes from the same data.');
   })();
   await stopping;
@@ -119,7 +121,10 @@ async function stop(code = 0): Promise<never> {
 process.on('SIGINT', () => void stop(0));
 process.on('SIGTERM', () => void stop(0));
 
+let ils: Awaited<ReturnType<typeof startDemoIls>> = null;
 try {
+  // A library venue's ILS, when the file puts it on this machine; a taken port leaves it away (loans queue).
+  ils = await startDemoIls(venue).catch((e: Error) => (console.error(`library system (SIP2) not started: ${e.message}`), null));
   await stack.start();
   if (hallNumbered) second = await HallMachine.add(stack, 2, { kioskPort: secondKioskPort, onOutput });
 } catch (e) {
@@ -145,6 +150,7 @@ for (const id of Object.keys(stack.peers).filter((i) => venueDevices(venue).some
   const relay = await RelaySim.open(peer(id));
   relay.onEvent = (e) => console.log(`relay:  ${id} ${e.closed ? 'closed (gate opens)' : 'released'}`);
 }
+if (ils) ilsSwitch(ils);
 if (idcard || mrz) {
   createInterface({ input: process.stdin }).on('line', (line) => {
     const l = line.trim();
@@ -187,6 +193,7 @@ if (second) {
   console.log(`scan:   npm run -s issuer -- scan --port ${port}    (a personal code into machine 2's scanner)${idcard2 ? '; type "card 2" for its ID-card reader' : ''}`);
 }
 for (const l of demoFeedLines(venue)) console.log(l);
+for (const l of demoLibraryLines(venue, stack.scannerPeer, ils)) console.log(l);
 console.log(`staff: PIN ${stack.staffPin}    (made up for this demo; a terminal's PIN is api.staff_pin in its config)`);
 if (venue.stay) console.log('stays: the staff panel lists the guests today: their deadlines, a passport guest\'s visa and entry, check-out (docs/stays.md)');
 console.log(`fleet: ${new URL('/admin/', stack.serviceUrl).href} (operator token: admin_token in ${join(DATA, 'stack.json')})`);

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
-import { ApiServer, cameraRoute, createTerminalMetrics, kioskRoutes, stayRoutes, type EventMessage, type Health, type VerdictMessage } from './api/index.ts';
+import { ApiServer, cameraRoute, createTerminalMetrics, kioskRoutes, loanRoutes, stayRoutes, type EventMessage, type Health, type VerdictMessage } from './api/index.ts';
 import type { TerminalConfig } from './config/index.ts';
 import { Effects, healthOf, heartbeatOf, Pipeline, RecentVerdicts, recordRegistration, startTimers, StayDesk } from './daemon/index.ts';
 import { openDatabase } from './db/index.ts';
@@ -12,6 +12,7 @@ import { checkChain, describeStartError, UploadedMarkKeeper } from './data-guard
 import { lockDataDir } from './data-lock.ts';
 import { feedHealth, FeedStore, PassageStore, venueFeedKinds } from './feeds/index.ts';
 import { createLogger } from './log.ts';
+import { LoanDesk, LoanOutbox, Sip2Client } from './loans/index.ts';
 import { Sealer } from './protocol/index.ts';
 import { HallNumbers, Queue, TicketCounter } from './queue/index.ts';
 import { httpTransport, ServiceClient, SyncEngine, loadOrCreateIdentity, syncOptions } from './sync/index.ts';
@@ -130,8 +131,40 @@ async function startLocked(config: Readonly<TerminalConfig>, opts: TerminalOptio
     observeVerify: metrics.observeVerify,
   });
 
+  // A library terminal takes item barcodes between codes, in order (loans/desk.ts).
+  const ils = venue.loans?.ils;
+  const loanDesk = venue.loans
+    ? new LoanDesk({
+        venue: { ...venue, loans: venue.loans },
+        decide: (reading, dh, override) => pipeline.handle(reading, dh, override),
+        trust,
+        salt: () => feedStore.salt(),
+        queue,
+        sealer,
+        outbox: new LoanOutbox(db),
+        ils: ils
+          ? new Sip2Client({ host: ils.host, port: ils.port, institution: ils.institution, user: ils.user, password: ils.password, location: ils.location, terminalPassword: ils.terminal_password, timeoutMs: ils.timeout_ms ?? VENUE_DEFAULTS.ils_timeout_ms })
+          : null,
+        clock,
+        skew: config.skew_s,
+        log: log.child({ component: 'loans' }),
+        publish: (m) => {
+          if (m.type === 'verdict') recent.add(m);
+          publish(m);
+        },
+        afterCommit: (m, device) => {
+          sync?.poke();
+          effects.afterCommit(m, device);
+        },
+      })
+    : null;
+
   for (const d of devices.all) {
     d.on('reading', (reading, dh) => {
+      if (loanDesk) {
+        loanDesk.handle(reading, dh).catch((e: unknown) => log.error({ err: e, device: dh.id }, 'reading could not be committed; nothing was shown'));
+        return;
+      }
       try {
         pipeline.handle(reading, dh);
       } catch (e) {
@@ -191,7 +224,10 @@ async function startLocked(config: Readonly<TerminalConfig>, opts: TerminalOptio
       register: venue.actions.some((a) => a.do === 'collect-details')
         ? async (req) => (desk ? desk.register(req) : recordRegistration({ queue, clock, venue: venue.name, pending, committed: () => sync?.poke() }, req))
         : undefined,
-      more: (app, guards) => stayRoutes(app, guards, desk),
+      more: (app, guards) => {
+        stayRoutes(app, guards, desk);
+        loanRoutes(app, guards, loanDesk);
+      },
       feeds: () => {
         const t = trust.health(clock.now());
         const venueFeeds = feedHealth(feedStore, venue, clock.wallMs()).map((f) => ({ name: `feed:${f.kind}`, version: f.version, updated_at: f.checked_at }));
@@ -211,6 +247,7 @@ async function startLocked(config: Readonly<TerminalConfig>, opts: TerminalOptio
   }
   for (const d of devices.all) d.start();
   sync?.start();
+  loanDesk?.start();
   if (hallNumbers && config.sync && identity) {
     hallNumbers.start(
       new ServiceClient({ transport: httpTransport(config.sync.url, config.sync.timeout_ms), identity, now: () => clock.wallMs(), observeServerTime: (ms) => clock.observe(Math.floor(ms / 1000), 'server') }),
@@ -237,6 +274,7 @@ async function startLocked(config: Readonly<TerminalConfig>, opts: TerminalOptio
     health,
     stop: async () => {
       stopTimers();
+      await loanDesk?.stop();
       await hallNumbers?.stop();
       await Promise.allSettled(devices.all.map((d) => d.close()));
       await sync?.stop();

@@ -10,7 +10,7 @@ import type { DeviceHealth, Reading } from '../devices/index.ts';
 import { textRef } from '../log.ts';
 import type { Sealer } from '../protocol/index.ts';
 import { ticketNumber, type HallNumbers, type Queue, type TicketCounter } from '../queue/index.ts';
-import { localDay, type Effect } from '../scenarios/index.ts';
+import { localDay, type Effect, type Reason } from '../scenarios/index.ts';
 import type { Clock, ReplayStore, TrustStore } from '../trust/index.ts';
 import type { FeedStore, PassageStore } from '../feeds/index.ts';
 import { decideVenue, refuseDecision, verifierAllowsReplay, VENUE_DEFAULTS, type AccessLookups, type PendingDetailsStore, type PersonSeenStore, type StayStore, type Venue } from '../venue/index.ts';
@@ -59,7 +59,8 @@ export class Pipeline {
     };
   }
 
-  handle(reading: Reading, device: DeviceHealth): VerdictMessage {
+  /** `override`: a refusal another part found (a library's patron status) for a reading the venue would accept. */
+  handle(reading: Reading, device: DeviceHealth, override?: Reason): VerdictMessage {
     const { deps } = this;
     const { venue } = deps;
     const at = deps.clock.wallMs();
@@ -78,6 +79,7 @@ export class Pipeline {
       lastSeen: (key) => deps.persons.lastSeen(key),
       access: this.access,
     });
+    if (override && d.accepted) d = refuseDecision(venue, d, override);
     const day = localDay(now);
     // A hall ticket with no number in hand is refused before anything is kept (docs/hall.md).
     if (d.accepted && d.effects.some((e) => e.kind === 'ticket' && e.numbers === 'hall' && (!deps.hallNumbers || deps.hallNumbers.held(e.prefix, day) === 0))) {

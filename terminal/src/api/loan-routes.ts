@@ -1,0 +1,11 @@
+// A library terminal's routes (venue `loans`, docs/library.md): the kiosk reads the loan session
+// and presses finish; neither carries personal data (counts and times only).
+import type { FastifyInstance } from 'fastify';
+import type { LoanDesk } from '../loans/index.ts';
+import { fail, type RouteGuards } from './kiosk-routes.ts';
+
+export function loanRoutes(app: FastifyInstance, guards: RouteGuards, desk: LoanDesk | null): void {
+  const { sameOrigin } = guards;
+  app.get('/api/loans', { onRequest: sameOrigin }, async (_req, reply) => (desk ? desk.state() : fail(reply, 'YSS_API_NO_LOANS')));
+  app.post('/api/loans/finish', { onRequest: sameOrigin }, async (_req, reply) => (desk ? desk.finish() : fail(reply, 'YSS_API_NO_LOANS')));
+}
