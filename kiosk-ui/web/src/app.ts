@@ -1,12 +1,13 @@
 // The kiosk's state and the one render function. Messages from the daemon and taps on screen
 // both end in `render()`, which rebuilds the two regions (top bar, screen) from state.
-import type { EventMessage, Health, StaffOverview, StaysOverview, StayView, VerdictMessage } from '../../../terminal/src/api/messages.ts';
+import type { EventMessage, Health, LoanSessionMessage, StaffOverview, StaysOverview, StayView, VerdictMessage } from '../../../terminal/src/api/messages.ts';
 import type { Answer } from './api.ts';
 import { api } from './api.ts';
 import { connectEvents, type LinkState } from './events-client.ts';
 import { isLang, reasonKeys, t, type Lang, type MessageKey } from './i18n.ts';
 import { certificate } from './screens/certificate.ts';
 import { idle } from './screens/idle.ts';
+import { loanLine, loans } from './screens/loans.ts';
 import { DELETE_KEY } from './screens/keypad.ts';
 import { outOfService } from './screens/out-of-service.ts';
 import { pin } from './screens/pin.ts';
@@ -22,6 +23,7 @@ import type { Action, Ctx } from './view.ts';
 type Screen =
   | { kind: 'idle' }
   | { kind: 'result'; v: VerdictMessage; note?: Note }
+  | { kind: 'loans'; last: VerdictMessage }
   | { kind: 'ticket'; v: VerdictMessage }
   | { kind: 'certificate'; v: VerdictMessage }
   | ({ kind: 'registration'; v: VerdictMessage } & RegistrationState)
@@ -66,6 +68,8 @@ export class App {
   private link: LinkState = 'connecting';
   private health: Health | null = null;
   private screen: Screen = { kind: 'idle' };
+  /** The library loan session open on the daemon (venue `loans`), or null. */
+  private loanSession: LoanSessionMessage | null = null;
   private token: string | null = null;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private poll: ReturnType<typeof setInterval> | null = null;
@@ -113,6 +117,7 @@ export class App {
       devices.push(m.device);
       this.health = { ...this.health, devices };
     } else if (m.type === 'verdict') return this.onVerdict(m);
+    else if (m.type === 'loan-session') return this.onLoanSession(m);
     this.render();
   }
 
@@ -121,9 +126,32 @@ export class App {
     return this.o.resultMs ?? (this.health?.venue?.clear_after_s ?? 15) * 1000;
   }
 
+  /** A loan session opened (the reader's verdict is on screen), lent an item, or closed. */
+  private onLoanSession(m: LoanSessionMessage): void {
+    this.loanSession = m.open ? m : null;
+    const sc = this.screen;
+    if (m.open && (sc.kind === 'result' || sc.kind === 'loans')) {
+      this.screen = { kind: 'loans', last: sc.kind === 'result' ? sc.v : sc.last };
+      // The session holds the screen until the daemon closes it; this is only the fallback.
+      if (m.closes_at !== null) this.homeAfter(Math.max(0, m.closes_at - Date.now()) + 5000);
+    } else if (!m.open && sc.kind === 'loans') {
+      this.screen = { kind: 'idle' };
+    }
+    this.render();
+  }
+
   private onVerdict(v: VerdictMessage): void {
     // A scan never interrupts staff at work or a guest typing their room number.
     if (this.screen.kind === 'pin' || this.screen.kind === 'staff' || this.screen.kind === 'registration') return;
+    if (this.loanSession) {
+      this.screen = { kind: 'loans', last: v };
+      this.render();
+      this.sound.tone(v.accepted ? 'accept' : 'refuse');
+      if (this.elderly) this.speakVerdict(v);
+      this.main.dataset.tone = this.sound.last.tone;
+      return;
+    }
+    const loan = v.effects.find((e) => e.kind === 'loan');
     const tk = v.effects.find((e) => e.kind === 'ticket');
     const reg = v.effects.find((e) => e.kind === 'registration');
     // Personal data leaves the screen after resultMs (or at the next reading); elderly mode
@@ -132,6 +160,7 @@ export class App {
     const resultMs = this.resultMs();
     let hold = resultMs * (this.elderly && !personal ? 1.5 : 1);
     if (!v.accepted) this.screen = { kind: 'result', v };
+    else if (loan) this.screen = { kind: 'result', v, note: { key: loan.ils === 'queued' ? 'loans.offline' : 'loans.return.done' } };
     else if (tk) this.screen = { kind: 'ticket', v };
     else if (reg && reg.room === undefined) {
       this.screen = { kind: 'registration', v, field: 'room', room: '', guests: '', inHouse: reg.in_house };
@@ -215,6 +244,10 @@ export class App {
         return;
       case 'checkout-scan':
         if (sc.kind === 'registration') void this.checkoutScan(sc);
+        return;
+      case 'loans-finish':
+        // The daemon's loan-session message (closed) takes the screen home.
+        void api.finishLoans();
         return;
       case 'stay-details':
         if (sc.kind === 'staff') sc.form = { guest: a.guest, name: a.name, values: { visa_type: '', visa_no: '', entry_date: '', entry_port: '' } };
@@ -321,8 +354,12 @@ export class App {
     switch (sc.kind) {
       case 'idle':
         return inputsDown(this.health) ? outOfService(ctx) : idle(ctx);
-      case 'result':
-        return result(ctx, sc.v, sc.note);
+      case 'result': {
+        const loan = sc.v.effects.find((e) => e.kind === 'loan');
+        return loan && sc.v.accepted ? result(ctx, sc.v, sc.note, loanLine(ctx, loan)) : result(ctx, sc.v, sc.note);
+      }
+      case 'loans':
+        return this.loanSession ? loans(ctx, this.loanSession, sc.last) : result(ctx, sc.last);
       case 'ticket': {
         const tk = sc.v.effects.find((e) => e.kind === 'ticket');
         return tk ? ticket(ctx, sc.v, tk) : result(ctx, sc.v);
