@@ -16,6 +16,7 @@ import { REPO, Stack } from './lib/stack.ts';
 import { loadShippedVenue, presentLines, venueDevices, VENUES_DIR } from './lib/venue-devices.ts';
 import { demoFeedLines, demoFeeds } from './lib/demo-feeds.ts';
 import { demoLibraryLines, ilsSwitch, startDemoIls } from './lib/demo-library.ts';
+import { demoRoster, demoRosterLines } from './lib/demo-meeting.ts';
 
 // YSS_DEMO_DIR puts the demo's data elsewhere (the tests use it to try a second start).
 const DATA = process.env.YSS_DEMO_DIR ? resolve(process.env.YSS_DEMO_DIR) : join(REPO, 'data', 'demo');
@@ -98,7 +99,7 @@ const stack = new Stack({
   kioskPort: await freePort(7480, 'kiosk'),
   venue: venueName,
   devices: venueDevices(venue),
-  feeds: demoFeeds(venue),
+  feeds: { ...demoFeeds(venue), ...demoRoster(venue) },
   onOutput,
 });
 
@@ -194,6 +195,7 @@ if (second) {
 }
 for (const l of demoFeedLines(venue)) console.log(l);
 for (const l of demoLibraryLines(venue, stack.scannerPeer, ils)) console.log(l);
+for (const l of demoRosterLines(venue)) console.log(l);
 console.log(`staff: PIN ${stack.staffPin}    (made up for this demo; a terminal's PIN is api.staff_pin in its config)`);
 if (venue.stay) console.log('stays: the staff panel lists the guests today: their deadlines, a passport guest\'s visa and entry, check-out (docs/stays.md)');
 console.log(`fleet: ${new URL('/admin/', stack.serviceUrl).href} (operator token: admin_token in ${join(DATA, 'stack.json')})`);

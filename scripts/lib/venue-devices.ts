@@ -10,11 +10,16 @@ import { holderOfCode } from '../../terminal/src/protocol/index.ts';
 /** The holder of every accepted code the tests and screenshots mint, on the venues' access lists. */
 export const VISITOR = 'u-visitor-1';
 
-/** A venue's demo feeds for tests: the visitor and a campus student on its access list (docs/feeds.md). */
-export function feedsFor(v: Venue): Record<string, unknown[]> | undefined {
-  if (!v.access) return undefined;
+/**
+ * A venue's demo feeds for tests: the visitor and a campus student on its access list (docs/feeds.md);
+ * for a meeting, both on the roster of a meeting starting this minute (China time) of `nowS`.
+ */
+export function feedsFor(v: Venue, nowS = Math.floor(Date.now() / 1000)): Record<string, unknown[]> | undefined {
+  if (!v.access && !v.attendance) return undefined;
   const out: Record<string, unknown[]> = {};
-  for (const kind of v.access.lists) out[kind] = kind === 'access' ? [VISITOR, 'u-student-1'].map((sub) => ({ holder: holderOfCode('CN-44', sub) })) : [];
+  for (const kind of v.access?.lists ?? []) out[kind] = kind === 'access' ? [VISITOR, 'u-student-1'].map((sub) => ({ holder: holderOfCode('CN-44', sub) })) : [];
+  const startsAt = new Date((nowS + 8 * 3600) * 1000).toISOString().slice(0, 16);
+  if (v.attendance) out.roster = [VISITOR, 'u-student-1'].map((sub, i) => ({ holder: holderOfCode('CN-44', sub), meeting: 'board-meeting', starts_at: startsAt, name_masked: ['陈*文', '李*'][i] }));
   return out;
 }
 

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
-import { ApiServer, cameraRoute, createTerminalMetrics, kioskRoutes, loanRoutes, stayRoutes, type EventMessage, type Health, type VerdictMessage } from './api/index.ts';
+import { ApiServer, attendanceRoute, cameraRoute, createTerminalMetrics, kioskRoutes, loanRoutes, stayRoutes, type EventMessage, type Health, type VerdictMessage } from './api/index.ts';
 import type { TerminalConfig } from './config/index.ts';
 import { Effects, healthOf, heartbeatOf, Pipeline, RecentVerdicts, recordRegistration, startTimers, StayDesk } from './daemon/index.ts';
 import { openDatabase } from './db/index.ts';
@@ -18,7 +18,7 @@ import { HallNumbers, Queue, TicketCounter } from './queue/index.ts';
 import { httpTransport, ServiceClient, SyncEngine, loadOrCreateIdentity, syncOptions } from './sync/index.ts';
 import { localDay } from './scenarios/index.ts';
 import { parseRootArg, ReplayStore, TrustedClock, TrustStore, type ClockOptions } from './trust/index.ts';
-import { PendingDetailsStore, PersonSeenStore, StayStore, VENUE_DEFAULTS } from './venue/index.ts';
+import { AttendanceStore, attendanceWindow, PendingDetailsStore, PersonSeenStore, StayStore, VENUE_DEFAULTS } from './venue/index.ts';
 
 export const VERSION = '0.1.0';
 const UI_DIR = fileURLToPath(new URL('../../kiosk-ui/web/dist/', import.meta.url));
@@ -91,6 +91,7 @@ async function startLocked(config: Readonly<TerminalConfig>, opts: TerminalOptio
   const feedKinds = venueFeedKinds(venue);
   const sealer = config.sync ? new Sealer(Buffer.from(config.sync.seal_key, 'base64url')) : null;
   const stays = venue.stay ? new StayStore(db) : undefined;
+  const attendance = venue.attendance ? new AttendanceStore(db) : undefined;
   if (!sealer) log.warn('no sync service configured: personal data from readings is not kept');
   if (!config.api.staff_pin) log.warn('no staff PIN configured (api.staff_pin): the kiosk has no staff sign-in');
 
@@ -116,6 +117,7 @@ async function startLocked(config: Readonly<TerminalConfig>, opts: TerminalOptio
     tickets,
     hallNumbers,
     feeds: { store: feedStore, passages },
+    attendance,
     sealer,
     clock,
     skew: config.skew_s,
@@ -227,6 +229,7 @@ async function startLocked(config: Readonly<TerminalConfig>, opts: TerminalOptio
       more: (app, guards) => {
         stayRoutes(app, guards, desk);
         loanRoutes(app, guards, loanDesk);
+        attendanceRoute(app, guards, attendance ? () => attendance.summary(feedStore.allRows('roster'), clock.now(), attendanceWindow(venue)) : null);
       },
       feeds: () => {
         const t = trust.health(clock.now());
@@ -265,6 +268,7 @@ async function startLocked(config: Readonly<TerminalConfig>, opts: TerminalOptio
     persons.prune(now);
     pending.prune(now);
     stays?.prune(now);
+    attendance?.prune(now - 31 * 86_400);
     passages.prune(localDay(now), now - Math.max(venue.access?.anti_passback_s ?? 0, 86_400));
   } });
   log.info({ url, venue: venue.name, devices: devices.all.length }, 'listening');

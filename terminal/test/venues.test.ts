@@ -58,6 +58,7 @@ const REFUSALS: Record<string, { what: string; reason: string; codes(keys: strin
     ],
   },
   library: { what: 'a Beijing personal code', reason: 'issuer_not_accepted', codes: (keys, at) => [{ keys, at, issuer: 'CN-11' }] },
+  meeting: { what: 'a holder not on the roster', reason: 'not_on_roster', codes: (keys, at) => [{ keys, at, sub: 'u-not-invited' }] },
   'library-loans': { what: 'a Beijing personal code', reason: 'issuer_not_accepted', codes: (keys, at) => [{ keys, at, issuer: 'CN-11' }] },
 };
 
@@ -77,7 +78,7 @@ const venueNames = readdirSync(VENUES_DIR)
   .sort();
 
 test('the shipped venues are the ones docs/config.md lists', () => {
-  assert.deepEqual(venueNames, ['campus-gate', 'desk', 'hall', 'health-checkpoint', 'homestay', 'hospital', 'hotel', 'library', 'library-loans', 'museum-gate', 'window']);
+  assert.deepEqual(venueNames, ['campus-gate', 'desk', 'hall', 'health-checkpoint', 'homestay', 'hospital', 'hotel', 'library', 'library-loans', 'meeting', 'museum-gate', 'window']);
 });
 
 for (const name of venueNames) {

@@ -1,10 +1,11 @@
 // The kiosk's state and the one render function. Messages from the daemon and taps on screen
 // both end in `render()`, which rebuilds the two regions (top bar, screen) from state.
-import type { EventMessage, Health, LoanSessionMessage, StaffOverview, StaysOverview, StayView, VerdictMessage } from '../../../terminal/src/api/messages.ts';
+import type { AttendanceSummary, EventMessage, Health, LoanSessionMessage, StaffOverview, StaysOverview, StayView, VerdictMessage } from '../../../terminal/src/api/messages.ts';
 import type { Answer } from './api.ts';
 import { api } from './api.ts';
 import { connectEvents, type LinkState } from './events-client.ts';
 import { isLang, reasonKeys, t, type Lang, type MessageKey } from './i18n.ts';
+import { attendance } from './screens/attendance.ts';
 import { certificate } from './screens/certificate.ts';
 import { idle } from './screens/idle.ts';
 import { loanLine, loans } from './screens/loans.ts';
@@ -28,7 +29,7 @@ type Screen =
   | { kind: 'certificate'; v: VerdictMessage }
   | ({ kind: 'registration'; v: VerdictMessage } & RegistrationState)
   | { kind: 'pin'; pin: string; error?: Note }
-  | { kind: 'staff'; overview: StaffOverview; notice?: Note; stays?: StaysOverview | null; form?: DetailsForm | null };
+  | { kind: 'staff'; overview: StaffOverview; notice?: Note; stays?: StaysOverview | null; form?: DetailsForm | null; attendance?: AttendanceSummary | null };
 
 export interface AppOptions {
   root: HTMLElement;
@@ -152,6 +153,7 @@ export class App {
       return;
     }
     const loan = v.effects.find((e) => e.kind === 'loan');
+    const att = v.effects.find((e) => e.kind === 'attendance');
     const tk = v.effects.find((e) => e.kind === 'ticket');
     const reg = v.effects.find((e) => e.kind === 'registration');
     // Personal data leaves the screen after resultMs (or at the next reading); elderly mode
@@ -160,6 +162,7 @@ export class App {
     const resultMs = this.resultMs();
     let hold = resultMs * (this.elderly && !personal ? 1.5 : 1);
     if (!v.accepted) this.screen = { kind: 'result', v };
+    else if (att) this.screen = { kind: 'result', v, note: { key: att.status === 'already' ? 'attendance.already' : att.late ? 'attendance.late' : 'attendance.signed', vars: { time: att.at } } };
     else if (loan) this.screen = { kind: 'result', v, note: { key: loan.ils === 'queued' ? 'loans.offline' : 'loans.return.done' } };
     else if (tk) this.screen = { kind: 'ticket', v };
     else if (reg && reg.room === undefined) {
@@ -295,14 +298,15 @@ export class App {
 
   private async refreshStaff(notice?: Note): Promise<void> {
     if (!this.token) return;
-    const [r, st] = await Promise.all([api.overview(this.token), api.stays(this.token)]);
+    const [r, st, at] = await Promise.all([api.overview(this.token), api.stays(this.token), api.attendance(this.token)]);
     const sc = this.screen;
     if (sc.kind !== 'staff' && sc.kind !== 'pin') return;
     if (!r.ok) return this.dispatch({ type: 'home' });
     // A venue without stays answers 404 (YSS_API_NO_STAYS): the panel has no stays section.
     const staysNow = st.ok ? st.value : null;
     const form = sc.kind === 'staff' ? sc.form : null;
-    this.screen = { kind: 'staff', overview: r.value, notice: notice ?? (sc.kind === 'staff' ? sc.notice : undefined), stays: staysNow, form };
+    // Likewise a venue without attendance (YSS_API_NO_ATTENDANCE): no meetings section.
+    this.screen = { kind: 'staff', overview: r.value, notice: notice ?? (sc.kind === 'staff' ? sc.notice : undefined), stays: staysNow, form, attendance: at.ok ? at.value : null };
     // The clerk typing a guest's details is not interrupted by the poll; the next render shows the rest.
     if (form && !notice) return;
     this.render();
@@ -371,7 +375,7 @@ export class App {
       case 'pin':
         return pin(ctx, sc.pin.length, sc.error);
       case 'staff':
-        return staff(ctx, sc.overview, sc.notice, sc.stays ? stays(ctx, sc.stays, sc.form ?? null) : null);
+        return staff(ctx, sc.overview, sc.notice, sc.stays ? stays(ctx, sc.stays, sc.form ?? null) : sc.attendance ? attendance(ctx, sc.attendance) : null);
     }
   }
 

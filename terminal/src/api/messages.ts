@@ -10,6 +10,7 @@ import type { SyncHealth } from '../sync/index.ts';
 import type { TrustHealth } from '../trust/index.ts';
 import type { FeedHealth } from '../feeds/index.ts';
 import type { Localized, Words } from '../venue/index.ts';
+export type { AttendanceSummary, MeetingSummary } from '../venue/index.ts';
 
 export type { Degraded, FixedDegraded } from './degraded.ts';
 export type { DeviceHealth, DeviceRole, DeviceState } from '../devices/index.ts';

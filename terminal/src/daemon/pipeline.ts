@@ -13,7 +13,7 @@ import { ticketNumber, type HallNumbers, type Queue, type TicketCounter } from '
 import { localDay, type Effect, type Reason } from '../scenarios/index.ts';
 import type { Clock, ReplayStore, TrustStore } from '../trust/index.ts';
 import type { FeedStore, PassageStore } from '../feeds/index.ts';
-import { decideVenue, refuseDecision, verifierAllowsReplay, VENUE_DEFAULTS, type AccessLookups, type PendingDetailsStore, type PersonSeenStore, type StayStore, type Venue } from '../venue/index.ts';
+import { decideVenue, refuseDecision, verifierAllowsReplay, VENUE_DEFAULTS, type AccessLookups, type PendingDetailsStore, type PersonSeenStore, type StayStore, type Venue, type AttendanceStore } from '../venue/index.ts';
 
 export interface PipelineDeps {
   venue: Readonly<Venue>;
@@ -29,6 +29,8 @@ export interface PipelineDeps {
   hallNumbers?: HallNumbers | null;
   /** The venue's data feeds and what the gate counts from them (a venue with `access`). */
   feeds?: { store: FeedStore; passages: PassageStore };
+  /** Meeting sign-ins (a venue with `attendance`). */
+  attendance?: AttendanceStore;
   /** Null when no sync service is configured: personal data is then not kept at all. */
   sealer: Sealer | null;
   /** Wall time stamps the reading; trusted time decides validity. */
@@ -78,6 +80,7 @@ export class Pipeline {
       trustAge: trustIssued === null ? null : now - trustIssued,
       lastSeen: (key) => deps.persons.lastSeen(key),
       access: this.access,
+      attendance: deps.attendance,
     });
     if (override && d.accepted) d = refuseDecision(venue, d, override);
     const day = localDay(now);
@@ -99,6 +102,7 @@ export class Pipeline {
       }
       const admit = d.remember.admit;
       if (admit) deps.feeds?.passages.admit(admit.holder, admit.day, admit.slot, admit.n, now);
+      if (d.remember.signIn) deps.attendance?.record(d.remember.signIn);
       const effects: Effect[] = d.effects.map((e): Effect => {
         if (e.kind === 'ticket' && e.numbers === 'hall') {
           // held() was checked above, on this thread, with nothing in between: take() finds one.
@@ -112,6 +116,7 @@ export class Pipeline {
           return { kind: 'ticket', number: t.number, service: e.service, issued_today: t.issued_today, ...(e.priority ? { priority: e.priority } : {}) };
         }
         if (e.kind === 'gate') return { kind: 'gate', relay: e.relay, pulse_ms: e.pulse_ms };
+        if (e.kind === 'attendance') return e;
         return { kind: 'registration' };
       });
       const event = tx.append({

@@ -39,4 +39,6 @@ export type Effect =
    * is `done` when the library system recorded it, `queued` when it was away and the terminal will
    * send it later, `none` without a library system. `count`: items lent in this session so far.
    */
-  | { kind: 'loan'; op: 'checkout' | 'checkin'; item: string; ils: 'done' | 'queued' | 'none'; title?: string; due?: string; count?: number };
+  | { kind: 'loan'; op: 'checkout' | 'checkin'; item: string; ils: 'done' | 'queued' | 'none'; title?: string; due?: string; count?: number }
+  /** A meeting sign-in (venue `attendance`): `signed_in` by this scan, or `already` at `at` (`HH:MM`, China time) by an earlier one. */
+  | { kind: 'attendance'; meeting: string; status: 'signed_in' | 'already'; late: boolean; at: string };
