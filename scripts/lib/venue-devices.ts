@@ -23,6 +23,16 @@ export function feedsFor(v: Venue, nowS = Math.floor(Date.now() / 1000)): Record
   return out;
 }
 
+/**
+ * The venue as the every-venue tests drive it: open all week (the daemon judges hours by the real
+ * clock), and without a library system on a fixed port of this machine, which another process may
+ * hold (the ILS is tested on its own port in terminal/test/library-loans.test.ts).
+ */
+export function drivenVenue(v: Venue): Venue {
+  const { ils: _ils, ...loans } = v.loans ?? { mode: 'checkout' as const };
+  return { ...v, ...(v.hours ? { hours: [{ days: [1, 2, 3, 4, 5, 6, 7], from: '00:00', to: '24:00' }] } : {}), ...(v.loans ? { loans } : {}) };
+}
+
 export const VENUES_DIR = resolve(import.meta.dirname, '..', '..', 'fixtures', 'venues');
 
 /** `fixtures/venues/<name>.json`, validated; throws VenueError listing every problem. */
