@@ -157,3 +157,27 @@ describe('a return terminal (loans.mode checkin)', () => {
     assert.deepEqual([event?.sealed, event?.body.op], [null, 'checkin'], 'a return names nobody');
   });
 });
+
+describe('a loan session left alone', () => {
+  let s: Site;
+  before(async () => {
+    const ils = await new Sip2Server({ patrons: { [holderOfCode('CN-44', READER)]: {} }, items: items() }).listen();
+    const dir = mkdtempSync(join(tmpdir(), 'yss-loans-timeout-'));
+    // The shortest session the schema allows; the test waits for the daemon's word, not a sleep.
+    const venue = { ...shipped, hours: [{ days: [1, 2, 3, 4, 5, 6, 7], from: '00:00', to: '24:00' }], loans: { ...shipped.loans!, session_s: 10, ils: { ...shipped.loans!.ils!, port: ils.port } } };
+    const stack = await new Stack({ dir, venue }).start();
+    s = { dir, stack, ils, feed: await EventFeed.open(stack.kioskUrl) };
+  });
+  after(() => close(s));
+
+  test('closes session_s after its last reading, and a book scanned then is refused', async () => {
+    await scan(s, holderCode(s));
+    const lent = await scan(s, BOOK);
+    assert.equal(lent.accepted, true);
+    const closed = await waitFor(() => s.feed.messages.find((m): m is LoanSessionMessage => m.type === 'loan-session' && !m.open), 30_000, 100, 'the session to time out');
+    assert.deepEqual([closed.closed_by, closed.items], ['timeout', 1]);
+    assert.deepEqual([events(s, 'loan_session').at(-1)?.body.closed_by, events(s, 'loan_session').at(-1)?.body.items], ['timeout', 1]);
+    const late = await scan(s, BOOK2);
+    assert.deepEqual([late.accepted, late.reason], [false, 'loan_no_session']);
+  });
+});

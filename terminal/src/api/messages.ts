@@ -78,7 +78,7 @@ export interface HealthMessage {
 export interface LoanSessionMessage {
   type: 'loan-session';
   open: boolean;
-  /** Items lent in the session. */
+  /** Items lent in the session (when closed: in the session that closed). */
   items: number;
   max_items: number;
   /** The library system is away: loans are recorded and sent later. */

@@ -179,7 +179,8 @@ export class LoanDesk {
     deps.queue.commit((tx) =>
       tx.append({ type: 'loan_session', at: deps.clock.wallMs(), trusted_at: now * 1000, scenario: deps.venue.name, body: { venue: deps.venue.name, opened_seq: s.opened_seq, items: s.items.length, closed_by: by }, sealed: null }),
     );
-    const m = this.sessionMessage(by);
+    // The closing message says how many items the session lent.
+    const m = { ...this.sessionMessage(by), items: s.items.length };
     deps.publish(m);
     return m;
   }
