@@ -110,6 +110,9 @@ test('a reply is taken apart only when its code, fixed part, sequence and checks
   assert.match((parseReply(`${line('941')}`.replace('941', '940'), '94', 0) as { error: string }).error, /checksum/);
   assert.match((parseReply('96', '94', 0) as { error: string }).error, /asked for the message again \(96\)/);
   assert.match((parseReply(line('94\u0007'), '94', 0) as { error: string }).error, /control character/);
+  const named = parseReply(`24${' '.repeat(14)}001${sip2Date(AT)}AOX|AE张小明|BLQ|AY0AZ0000`, '24', 0);
+  assert.ok(!named.ok);
+  assert.doesNotMatch(named.error, /张小明/, 'a patron name in a broken reply stays out of the error (and the log)');
   const parsed = parseReply(line(`101YNN${sip2Date(AT)}AOGZLIB|AB123|AJ红楼梦|`), '10', 0);
   assert.ok(parsed.ok);
   assert.deepEqual(parsed.value.fields, { AO: 'GZLIB', AB: '123', AJ: '红楼梦' });

@@ -75,7 +75,9 @@ const FIXED: Record<string, number> = { '94': 1, '98': 34, '24': 35, '12': 22, '
  * the one expected, the fixed part is whole, AY echoes `seq`, AZ matches the bytes.
  */
 export function parseReply(line: string, expect: string, seq: number): Parsed<Sip2Reply> {
-  const shown = line.length > 80 ? `${JSON.stringify(line.slice(0, 80))}…` : JSON.stringify(line);
+  // An error names the reply, but never the patron's name (AE) the ILS may have put in it: errors are logged.
+  const safe = line.replace(/\|AE[^|]*/g, '|AE…');
+  const shown = safe.length > 80 ? `${JSON.stringify(safe.slice(0, 80))}…` : JSON.stringify(safe);
   // eslint-disable-next-line no-control-regex -- control characters are exactly what this refuses
   if (/[\x00-\x1f\x7f\ufffd]/.test(line)) return { ok: false, error: `reply ${shown} holds a control character or bytes that are not UTF-8` };
   const code = line.slice(0, 2);
