@@ -62,7 +62,7 @@ export function attendanceStep(
   feeds: AttendanceFeeds | undefined,
   seen: AttendanceLookups | undefined,
 ): AttendanceAnswer {
-  const rule = venue.attendance!;
+  const rule = venue.attendance ?? {};
   const f = feeds?.feed('roster') ?? null;
   const body: Record<string, unknown> = { feeds: { roster: f?.version ?? null } };
   if (!feeds || !seen || !f || (rule.max_feed_age_s !== undefined && f.age_s > rule.max_feed_age_s)) return { reason: 'feed_too_old', body };
