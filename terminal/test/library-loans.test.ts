@@ -14,7 +14,7 @@ import { mintCode } from '../../scripts/issuer/mint.ts';
 import { EventFeed, Stack, waitFor } from '../../scripts/lib/stack.ts';
 import { acceptedCode, loadShippedVenue } from '../../scripts/lib/venue-devices.ts';
 import { Sip2Server, type SimItem } from '../../scripts/sim/index.ts';
-import type { LoanSessionMessage, VerdictMessage } from '../src/api/index.ts';
+import type { Health, LoanSessionMessage, VerdictMessage } from '../src/api/index.ts';
 import { holderOfCode } from '../src/protocol/index.ts';
 
 const shipped = loadShippedVenue('library-loans');
@@ -128,6 +128,8 @@ describe('a loan kiosk with its library system on SIP2', () => {
     const state = await loans(s);
     assert.deepEqual([state.open, state.offline, state.queued], [true, true, 1]);
     assert.ok(s.feed.messages.some((m) => m.type === 'loan-session' && m.offline), 'the kiosk was told the library system is away');
+    const health = async () => ((await (await fetch(new URL('/api/health', s.stack.kioskUrl))).json()) as Health).degraded;
+    assert.ok((await health()).includes('ils_offline'), 'and the staff panel, through health');
 
     s.ils = await new Sip2Server({ port, patrons: { [holderOfCode('CN-44', READER)]: {} }, items: shelf }).listen();
     await waitFor(async () => (await loans(s)).queued === 0, 15_000, 100, 'the queued loan sent');
@@ -135,6 +137,7 @@ describe('a loan kiosk with its library system on SIP2', () => {
     assert.equal(s.ils.requests('11').at(-1)?.fixed[1], 'Y', 'sent with no block: it already happened');
     const sent = events(s, 'loan_ils').at(-1);
     assert.deepEqual([sent?.body.item, sent?.body.item_seq, sent?.body.ok], [BOOK2, v.seq, true]);
+    await waitFor(async () => !(await health()).includes('ils_offline'), 15_000, 100, 'ils_offline to clear');
   });
 });
 

@@ -69,6 +69,7 @@ export const DEGRADED = {
   queue_near_quota: true,
   queue_over_quota: true,
   hall_numbers_low: true,
+  ils_offline: true,
   hall_numbers_out: true,
 } as const satisfies Record<FixedDegraded, true>;
 

@@ -92,6 +92,11 @@ export class LoanDesk {
     return { ...this.sessionMessage(), queued: this.deps.outbox.size() };
   }
 
+  /** The library system is away, or loans still wait for it (health's `ils_offline`). */
+  ilsOffline(): boolean {
+    return this.deps.ils !== null && (this.ilsAway || this.deps.outbox.size() > 0);
+  }
+
   /** Queued loans sent again now (tests, and the retry loop). */
   retryNow(): Promise<number> {
     return this.serial(() => this.flush());
@@ -144,7 +149,7 @@ export class LoanDesk {
         if (!p.valid) override = 'patron_unknown';
         else if (p.blocked) override = 'ils_refused';
       } catch (e) {
-        this.away(e);
+        this.markAway(e);
         offline = true;
       }
     } else if (deps.ils && this.ilsAway) offline = true;
@@ -185,7 +190,7 @@ export class LoanDesk {
     return m;
   }
 
-  private away(e: unknown): void {
+  private markAway(e: unknown): void {
     this.ilsAway = true;
     this.deps.log.warn({ err: e instanceof Sip2Error ? e.message : e }, 'library system (ILS) unreachable: loans are queued');
   }
@@ -221,7 +226,7 @@ export class LoanDesk {
         ils = 'done';
         extra = { ...(r.title ? { title: r.title } : {}), ...('due' in r && r.due ? { due: r.due } : {}) };
       } catch (e) {
-        this.away(e);
+        this.markAway(e);
         ils = 'queued';
       }
     } else if (deps.ils) ils = 'queued';
@@ -277,7 +282,7 @@ export class LoanDesk {
         r = q.op === 'checkout' ? await ils.checkout(q.patron ?? '', q.item, q.at, true) : await ils.checkin(q.item, q.at, true);
       } catch (e) {
         deps.outbox.tried(q.id);
-        this.away(e);
+        this.markAway(e);
         return sent;
       }
       this.ilsAway = false;
