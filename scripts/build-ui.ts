@@ -16,6 +16,8 @@ const electron = join(root, 'kiosk-ui', 'electron');
 const electronDist = join(electron, 'dist');
 const admin = join(root, 'sync-service', 'admin');
 const adminDist = join(admin, 'dist');
+const hallPages = join(root, 'sync-service', 'hall');
+const hallDist = join(hallPages, 'dist');
 
 // Each build writes a private folder and swaps it in, so two builds at once (engineers and test
 // runs share a working tree) never see each other's half-written output.
@@ -106,6 +108,14 @@ async function buildAdmin(out: string): Promise<void> {
   copyFileSync(join(admin, 'index.html'), join(out, 'index.html'));
 }
 
+/** The hall's window page and display (served at /hall-window/ and /hall-display/, docs/hall.md). */
+async function buildHall(out: string): Promise<void> {
+  for (const page of ['window', 'display']) {
+    await bundlePage(join(hallPages, page, 'src'), join(out, page));
+    copyFileSync(join(hallPages, page, 'index.html'), join(out, page, 'index.html'));
+  }
+}
+
 const started = performance.now();
-await Promise.all([staged(webDist, buildWeb), staged(electronDist, buildElectron), staged(adminDist, buildAdmin)]);
+await Promise.all([staged(webDist, buildWeb), staged(electronDist, buildElectron), staged(adminDist, buildAdmin), staged(hallDist, buildHall)]);
 console.log(`UIs built in ${Math.round(performance.now() - started)} ms`);

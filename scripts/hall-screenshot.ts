@@ -26,11 +26,14 @@ try {
     { url: stack.kioskUrl, scan: (t: string) => stack.scan(t), code: mintCode({ keys: stack.keysDir, name: '王小红', subject: { birth_date: '1952-04-18' } }) },
     { url: second.url, scan: (t: string) => second.scan(t), code: mintCode({ keys: stack.keysDir, name: '陈大文', subject: { birth_date: '1990-01-01' } }) },
   ];
+  let since = 0;
   for (const [i, m] of machines.entries()) {
     await waitFor(async () => {
       const h = (await (await fetch(new URL('/api/health', m.url))).json()) as Health;
-      return Object.values(h.hall_numbers?.held ?? {}).every((n) => n > 0);
-    }, 30_000, 100, 'the first block of numbers');
+      // Numbers in hand, and an answer from the hall about who waits since the previous machine's ticket.
+      const asked = h.hall_numbers?.waiting_age_ms;
+      return Object.values(h.hall_numbers?.held ?? {}).every((n) => n > 0) && asked != null && Date.now() - asked > since;
+    }, 30_000, 100, 'the first block of numbers and the hall\'s waiting count');
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     await page.goto(`${m.url}?result_ms=600000`);
     const feed = await EventFeed.open(m.url);
@@ -39,6 +42,9 @@ try {
     await page.waitForSelector(`main section[data-seq="${v.seq}"]`);
     await page.screenshot({ path: join(REPO, 'docs', 'screenshots', `hall-machine-${i + 1}.png`) });
     console.log(`machine ${i + 1}: ${JSON.stringify(v.effects)}`);
+    // Machine 2's screen counts machine 1's visitor once the hall has their upload.
+    await waitFor(async () => ((await stack.admin('GET', '/hall/hall/state')) as { totals: { taken: number } }).totals.taken === i + 1, 30_000, 100, 'the ticket in the hall');
+    since = Date.now();
     feed.close();
     await page.close();
   }

@@ -192,6 +192,9 @@ if (second) {
   const port = rel.startsWith('..') ? second.scannerPeer : rel;
   console.log(`machine 2: a second ticket machine of the same hall, kiosk ${second.url}; one queue: numbers come from the sync service in blocks (docs/hall.md)`);
   console.log(`scan:   npm run -s issuer -- scan --port ${port}    (a personal code into machine 2's scanner)${idcard2 ? '; type "card 2" for its ID-card reader' : ''}`);
+  // The calling side (docs/hall.md): a clerk's window page and the wall display, on the hall's service.
+  console.log(`window: ${new URL(`/hall-window/?hall=${venue.name}&window=1`, stack.serviceUrl).href} (a clerk's page; sign in with the operator token below, which has the window role)`);
+  console.log(`display: ${new URL(`/hall-display/?hall=${venue.name}`, stack.serviceUrl).href} (the hall's wall screen: calls in large type, spoken where the browser can)`);
 }
 for (const l of demoFeedLines(venue)) console.log(l);
 for (const l of demoLibraryLines(venue, stack.scannerPeer, ils)) console.log(l);

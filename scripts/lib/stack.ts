@@ -88,9 +88,10 @@ export class Stack {
       : { admin_token: randomBytes(24).toString('base64url'), terminal_id: null, enrollment_code: null, seal_key: null };
     this.state.staff_pin ??= String(randomInt(0, 1_000_000)).padStart(6, '0');
     writeFileSync(statePath, JSON.stringify(this.state, null, 2), { mode: 0o600 });
-    // The demo's one operator may also unseal (the tests and the demo open what they sealed); the
-    // config holds only the token's hash, and is the operator's own file (0600).
-    const operator = { name: 'demo', token_sha256: createHash('sha256').update(this.state.admin_token).digest('hex'), roles: ['fleet', 'unseal'] };
+    // The demo's one operator may also unseal (the tests and the demo open what they sealed) and work
+    // a hall window (docs/hall.md); the config holds only the token's hash, and is the operator's
+    // own file (0600).
+    const operator = { name: 'demo', token_sha256: createHash('sha256').update(this.state.admin_token).digest('hex'), roles: ['fleet', 'unseal', 'window'] };
     writeFileSync(
       this.serviceConfig,
       JSON.stringify({ data_dir: 'service-data', host: '127.0.0.1', port: opts.servicePort ?? 0, operators: [operator] }, null, 2),

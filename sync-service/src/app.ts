@@ -38,6 +38,7 @@ import * as S from './schemas.ts';
 import { storageRateLimitStore } from './rate-limit-store.ts';
 import { guardSockets } from './sockets.ts';
 import { ALERT_DEFAULTS, fleetOverview, type AlertThresholds } from './fleet.ts';
+import { registerHallRoutes } from './hall-routes.ts';
 import { HOUR_MS } from './storage/activity.ts';
 import type { Storage, TerminalRecord } from './storage/types.ts';
 
@@ -499,6 +500,9 @@ export function buildApp(opts: AppOptions): FastifyInstance {
         return reply.type('application/jose').send(list.jws);
       },
     );
+
+    // The hall's calling side: window steps, the hall display and their pages (docs/hall.md).
+    registerHallRoutes(app, { storage, now, authenticateOperator, terminalRoute });
 
     // Operator routes.
     app.post(

@@ -54,7 +54,8 @@ export const DEFAULTS = {
   log_level: 'info',
 } as const;
 
-export type Role = 'fleet' | 'unseal';
+/** `fleet`: terminals and status; `unseal`: personal data; `window`: a hall window's calling steps (docs/hall.md). */
+export type Role = 'fleet' | 'unseal' | 'window';
 
 /** A named operator: the SHA-256 of their bearer token (the token itself is never stored) and roles. */
 export interface Operator {
@@ -109,7 +110,7 @@ const schema = {
         properties: {
           name: { type: 'string', pattern: '^[A-Za-z0-9._@-]{1,64}$' },
           token_sha256: { type: 'string', pattern: '^[0-9a-f]{64}$' },
-          roles: { type: 'array', minItems: 1, uniqueItems: true, items: { enum: ['fleet', 'unseal'] } },
+          roles: { type: 'array', minItems: 1, uniqueItems: true, items: { enum: ['fleet', 'unseal', 'window'] } },
         },
       },
     },

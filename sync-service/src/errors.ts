@@ -24,6 +24,7 @@ export const errors = {
   YSS_SYNC_TRUST_LIST_ROLLBACK: { status: 409, message: 'trust list sequence %s is not newer than the published %s' },
   YSS_SYNC_FEED_INVALID: { status: 400, message: 'feed refused, nothing stored: %s' },
   YSS_SYNC_FEED_NO_VENUE: { status: 404, message: 'terminal %s is bound to no venue, so it has no feeds' },
+  YSS_SYNC_HALL_STEP_REFUSED: { status: 409, message: 'window step refused: %s' },
   YSS_SYNC_NOT_FOUND: { status: 404, message: '%s not found' },
   YSS_SYNC_INTERNAL: { status: 500, message: 'internal error' },
 } as const;

@@ -366,3 +366,139 @@ export const numbersReply = {
   required: ['first', 'last', 'server_time'],
   properties: { first: { type: 'integer' }, last: { type: 'integer' }, server_time: { type: 'integer' } },
 } as const;
+
+// The hall's calling side (hall-routes.ts, docs/hall.md).
+const hallName = { type: 'string', pattern: '^[a-z][a-z0-9-]{0,39}$' } as const;
+const category = { type: 'string', pattern: '^[A-Z]{1,3}$' } as const;
+const ticketNumber = { type: 'string' } as const;
+
+export const hallParams = { type: 'object', required: ['hall'], properties: { hall: hallName } } as const;
+
+export const hallStepBody = {
+  type: 'object',
+  required: ['kind', 'window'],
+  additionalProperties: false,
+  properties: {
+    kind: { enum: ['call', 'recall', 'miss', 'pause', 'transfer', 'complete', 'evaluate'] },
+    window: { type: 'integer', minimum: 1, maximum: 999 },
+    categories: { type: 'array', maxItems: 26, uniqueItems: true, items: category },
+    to: category,
+    rating: { type: 'integer', minimum: 1, maximum: 5 },
+  },
+} as const;
+
+const hallCategory = {
+  type: 'object',
+  required: ['category', 'waiting', 'service_minutes', 'learned_from', 'open_windows', 'eta_minutes'],
+  properties: {
+    category: { type: 'string' },
+    waiting: { type: 'integer' },
+    service_minutes: { type: 'number' },
+    learned_from: { type: 'integer' },
+    open_windows: { type: 'integer' },
+    eta_minutes: { type: 'number' },
+  },
+} as const;
+
+export const hallState = {
+  type: 'object',
+  required: ['hall', 'day', 'seq', 'server_time', 'categories', 'windows', 'waiting', 'totals'],
+  properties: {
+    hall: { type: 'string' },
+    day: { type: 'string' },
+    seq: { type: 'integer' },
+    server_time: { type: 'integer' },
+    categories: { type: 'array', items: hallCategory },
+    windows: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['window', 'clerk', 'paused', 'categories', 'current', 'last_done'],
+        properties: {
+          window: { type: 'integer' },
+          clerk: { type: 'string' },
+          paused: { type: 'boolean' },
+          categories: { type: 'array', items: { type: 'string' } },
+          current: {
+            type: ['object', 'null'],
+            properties: { number: ticketNumber, category: { type: 'string' }, priority: { type: ['string', 'null'] }, calls: { type: 'integer' }, called_at: { type: 'integer' } },
+          },
+          last_done: { type: ['object', 'null'], properties: { number: ticketNumber, rated: { type: 'boolean' } } },
+        },
+      },
+    },
+    waiting: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['number', 'category', 'priority', 'taken_at', 'transferred_from', 'eta_minutes'],
+        properties: {
+          number: ticketNumber,
+          category: { type: 'string' },
+          priority: { type: ['string', 'null'] },
+          taken_at: { type: 'integer' },
+          transferred_from: { type: ['string', 'null'] },
+          eta_minutes: { type: 'number' },
+        },
+      },
+    },
+    totals: {
+      type: 'object',
+      required: ['taken', 'waiting', 'called', 'done', 'missed'],
+      properties: { taken: { type: 'integer' }, waiting: { type: 'integer' }, called: { type: 'integer' }, done: { type: 'integer' }, missed: { type: 'integer' } },
+    },
+  },
+} as const;
+
+export const hallStepReply = {
+  type: 'object',
+  required: ['seq', 'step', 'state'],
+  properties: {
+    seq: { type: 'integer' },
+    step: {
+      type: 'object',
+      required: ['kind', 'window'],
+      properties: { kind: { type: 'string' }, window: { type: 'integer' }, number: ticketNumber, to: { type: 'string' }, rating: { type: 'integer' } },
+    },
+    state: hallState,
+  },
+} as const;
+
+export const hallDisplay = {
+  type: 'object',
+  required: ['hall', 'day', 'seq', 'server_time', 'calls', 'categories'],
+  properties: {
+    hall: { type: 'string' },
+    day: { type: 'string' },
+    seq: { type: 'integer' },
+    server_time: { type: 'integer' },
+    calls: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['seq', 'at', 'number', 'window', 'recall'],
+        properties: { seq: { type: 'integer' }, at: { type: 'integer' }, number: ticketNumber, window: { type: 'integer' }, recall: { type: 'boolean' } },
+      },
+    },
+    categories: {
+      type: 'array',
+      items: { type: 'object', required: ['category', 'waiting', 'eta_minutes'], properties: { category: { type: 'string' }, waiting: { type: 'integer' }, eta_minutes: { type: 'number' } } },
+    },
+  },
+} as const;
+
+export const hallQuery = { type: 'object', required: ['hall'], additionalProperties: false, properties: { hall: hallName } } as const;
+
+export const queueWaiting = {
+  type: 'object',
+  required: ['hall', 'day', 'server_time', 'categories'],
+  properties: {
+    hall: { type: 'string' },
+    day: { type: 'string' },
+    server_time: { type: 'integer' },
+    categories: {
+      type: 'array',
+      items: { type: 'object', required: ['category', 'waiting', 'minutes_per_person'], properties: { category: { type: 'string' }, waiting: { type: 'integer' }, minutes_per_person: { type: 'number' } } },
+    },
+  },
+} as const;

@@ -10,6 +10,7 @@ import type { Browser, Page } from 'playwright-core';
 import { mintCode } from '../../scripts/issuer/mint.ts';
 import { REPO, Stack, waitFor } from '../../scripts/lib/stack.ts';
 import { axe, launch } from '../../kiosk-ui/web/test/browser.ts';
+import { ENROLLMENT_CODE } from '../src/enrollment-code.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'yss-admin-page-'));
 let stack: Stack;
@@ -54,7 +55,7 @@ test('signed in, the operator sees the terminal, its venue, the activity plot, t
   await page.click('#signin button[type=submit]');
   const row = page.locator('[data-terminal]').first();
   await row.waitFor();
-  assert.match((await page.textContent('#who')) ?? '', /demo \(fleet, unseal\)/);
+  assert.match((await page.textContent('#who')) ?? '', /demo \(fleet, unseal, window\)/);
   assert.equal(await row.locator('td').nth(0).textContent(), 'desk');
   assert.equal(await row.locator('td.state').textContent(), '在线');
   assert.match((await row.locator('td').nth(5).textContent()) ?? '', /scanner-1: connected/);
@@ -76,7 +77,7 @@ test('enrolling from the page shows the one-time code; the new terminal can be r
   await page.fill('#enroll-name', '二号窗口');
   await page.click('#h-enroll ~ form button[type=submit]');
   const code = (await page.waitForSelector('#enrollment-code')).textContent();
-  assert.match((await code) ?? '', /^[A-Za-z0-9_-]{20}$/);
+  assert.match((await code) ?? '', ENROLLMENT_CODE);
   const listed = (await stack.admin('GET', '/admin/terminals')).terminals.find((t: { name: string }) => t.name === '二号窗口');
   assert.equal(listed.status, 'pending');
 

@@ -27,11 +27,14 @@ export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 export const UNSEAL_TOKEN = 'test-unseal-token-0123456789';
 /** An operator with the unseal role only: no fleet state. */
 export const AUDITOR_TOKEN = 'test-auditor-token-0123456789';
+/** A hall clerk: the window role only (docs/hall.md). */
+export const WINDOW_TOKEN = 'test-window-token-0123456789';
 const tokenHash = (t: string) => createHash('sha256').update(t).digest('hex');
 export const TEST_OPERATORS: Operator[] = [
   { name: 'ops', token_sha256: tokenHash(ADMIN_TOKEN), roles: ['fleet'] },
   { name: 'dpo', token_sha256: tokenHash(UNSEAL_TOKEN), roles: ['fleet', 'unseal'] },
   { name: 'auditor', token_sha256: tokenHash(AUDITOR_TOKEN), roles: ['unseal'] },
+  { name: 'clerk-li', token_sha256: tokenHash(WINDOW_TOKEN), roles: ['window'] },
 ];
 
 export interface TestService {

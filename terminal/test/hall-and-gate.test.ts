@@ -62,10 +62,12 @@ describe('a service-hall ticket machine', () => {
     assert.equal(first.accepted, true);
     const day = (first.effects[0] as { id: string }).id.split('/')[1]!;
     assert.match(day, /^\d{4}-\d{2}-\d{2}$/);
-    assert.deepEqual(first.effects, [{ kind: 'ticket', number: 'A001', service: '社保业务', id: `hall/${day}/A001` }]);
+    // Who waits ahead comes from the hall when the machine has heard from it (the last test below).
+    const plain = (effects: VerdictMessage['effects']) => effects.map((e) => Object.fromEntries(Object.entries(e).filter(([k]) => k !== 'ahead' && k !== 'eta_minutes')));
+    assert.deepEqual(plain(first.effects), [{ kind: 'ticket', number: 'A001', service: '社保业务', service_minutes: 8, id: `hall/${day}/A001` }]);
     site.stack.scan(mintCode({ keys: site.stack.keysDir }));
     const second = await nextVerdict(site, first.seq);
-    assert.deepEqual(second.effects, [{ kind: 'ticket', number: 'A002', service: '社保业务', id: `hall/${day}/A002` }]);
+    assert.deepEqual(plain(second.effects), [{ kind: 'ticket', number: 'A002', service: '社保业务', service_minutes: 8, id: `hall/${day}/A002` }]);
     const tickets = await waitFor(() => (printer.tickets.length >= 2 ? printer.tickets : undefined), 10_000);
     assert.match(tickets[0]!, /A001/);
     assert.match(tickets[0]!, /社保业务/);
@@ -93,6 +95,64 @@ describe('a service-hall ticket machine', () => {
     const printed = await waitFor(() => printer.tickets.find((x) => x.includes(t.number)), 10_000);
     assert.match(printed, /长者优先/);
     assert.match(printed, /社保业务/);
+  });
+});
+
+describe('a ticket machine whose printer runs out of paper', () => {
+  let site: Site;
+  let printer: PrinterSim;
+  const lines: string[] = [];
+  before(async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'yss-site-'));
+    // The printer is asked for its status every 200 ms, as a real one answering DLE EOT is.
+    const stack = await new Stack({
+      dir,
+      venue: { ...loadShippedVenue('hall'), hours: undefined },
+      devices: [{ id: 'printer-1', role: 'printer', kind: 'escpos-printer', baud: 9600, status_poll_ms: 200 }],
+      onOutput: (source, line) => {
+        if (source === 'terminal') lines.push(line);
+      },
+    }).start();
+    printer = await PrinterSim.open(stack.peers['printer-1']!);
+    site = { dir, stack, feed: await EventFeed.open(stack.kioskUrl) };
+    await waitFor(async () => {
+      const h = (await (await fetch(new URL('/api/health', stack.kioskUrl))).json()) as Health;
+      return h.devices.every((d) => d.state === 'connected') && Object.values(h.hall_numbers?.held ?? {}).every((n) => n > 0);
+    }, 15_000, 50, 'every device to connect (and the first numbers)');
+  });
+  after(async () => {
+    await printer?.port.close();
+    await close(site);
+  });
+
+  test('the number is still issued and shown, nothing is printed, and staff see the printer in health until paper is back', async () => {
+    const health = async () => (await (await fetch(new URL('/api/health', site.stack.kioskUrl))).json()) as Health;
+    printer.paperOut = true;
+    const out = await waitFor(async () => {
+      const h = await health();
+      return h.degraded.includes('device_printer-1') ? h : undefined;
+    }, 10_000, 50, 'health to report the printer');
+    assert.deepEqual(out.devices.filter((d) => d.id === 'printer-1').map((d) => [d.state, d.detail]), [['error', 'paper_out']]);
+    const printedBefore = printer.tickets.length;
+    site.stack.scan(mintCode({ keys: site.stack.keysDir }));
+    const v = await nextVerdict(site, site.feed.lastSeq());
+    assert.equal(v.accepted, true, 'issued regardless of the printer');
+    const number = (v.effects[0] as { number: string }).number;
+    assert.match(number, /^A\d{3}$/);
+    await waitFor(() => lines.find((l) => l.includes('ticket not printed') && l.includes(number) && l.includes('paper_out')), 10_000, 20, 'the log to say the ticket was not printed');
+    assert.equal(printer.tickets.length, printedBefore, 'nothing reached the paper');
+    assert.ok((await health()).degraded.includes('device_printer-1'), 'staff still see it');
+    // Paper back: health clears and the next ticket prints.
+    printer.paperOut = false;
+    await waitFor(async () => !(await health()).degraded.includes('device_printer-1'), 10_000, 50, 'health to clear');
+    // Once the machine has heard from the hall who waits, the ticket prints it too (docs/hall.md).
+    await waitFor(async () => (await health()).hall_numbers?.waiting_age_ms != null, 15_000, 50, 'the hall to say who waits');
+    site.stack.scan(mintCode({ keys: site.stack.keysDir }));
+    const w = await nextVerdict(site, v.seq);
+    const next = w.effects[0] as { number: string; ahead?: number; eta_minutes?: number };
+    assert.equal(typeof next.ahead, 'number');
+    const paper = await waitFor(() => printer.tickets.find((x) => x.includes(next.number)), 10_000, 20, 'the next ticket on paper');
+    assert.ok(paper.includes(`前面等候 ${next.ahead} 人 · 约 ${next.eta_minutes} 分钟`), paper);
   });
 });
 

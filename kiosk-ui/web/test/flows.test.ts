@@ -47,6 +47,19 @@ describe('visitor screens', () => {
     await page.close();
   });
 
+  test('a hall ticket says how many wait ahead and about how long, or that the count is unavailable when the machine has not heard from the hall', async () => {
+    const page = await kiosk('result_ms=600000');
+    const known = verdict({ scenario: 'hall', effects: [{ kind: 'ticket', number: 'A031', service: '社保业务', ahead: 6, eta_minutes: 48, id: 'hall/2026-12-01/A031' }] });
+    daemon.push(known);
+    await page.waitForSelector(`section[data-screen="ticket"][data-seq="${known.seq}"]`);
+    assert.equal(await text(page, '[data-waiting="6"]'), '前面等候 6 人,预计约 48 分钟');
+    const offline = verdict({ scenario: 'hall', effects: [{ kind: 'ticket', number: 'A032', service: '社保业务', id: 'hall/2026-12-01/A032' }] });
+    daemon.push(offline);
+    await page.waitForSelector(`section[data-screen="ticket"][data-seq="${offline.seq}"]`);
+    assert.equal(await text(page, '[data-waiting="unknown"]'), '等候人数暂不可知,请留意叫号屏');
+    await page.close();
+  });
+
   test('a credential verdict shows the certificate type and validity, not an ID number', async () => {
     const page = await kiosk();
     await reach('certificate', page);

@@ -120,6 +120,30 @@ export const MIGRATIONS: readonly string[] = [
     venue TEXT NOT NULL
   );
   `,
+  // 6: the hall's calling side (docs/hall.md): the tickets machines uploaded, the windows' steps.
+  `
+  CREATE TABLE hall_tickets (
+    hall TEXT NOT NULL,
+    day TEXT NOT NULL,
+    number TEXT NOT NULL,
+    category TEXT NOT NULL,
+    service TEXT NOT NULL,
+    priority TEXT,
+    taken_at BIGINT NOT NULL,
+    service_minutes DOUBLE PRECISION,
+    terminal_id TEXT NOT NULL,
+    seq BIGINT NOT NULL,
+    PRIMARY KEY (hall, day, number)
+  );
+  CREATE TABLE hall_steps (
+    hall TEXT NOT NULL,
+    day TEXT NOT NULL,
+    seq BIGINT NOT NULL,
+    at BIGINT NOT NULL,
+    step TEXT NOT NULL,
+    PRIMARY KEY (hall, day, seq)
+  );
+  `,
 ];
 
 /** Advisory lock keys (arbitrary, fixed): one for migrations, one for partition changes, one for publishing trust lists, one for publishing feeds. */

@@ -14,9 +14,9 @@ import { pipeline } from 'node:stream/promises';
 import { contentHashOfJson, eventHash, GENESIS_HASH, type Heartbeat, type WireEvent } from '../../../terminal/src/protocol/index.ts';
 import { ServiceError } from '../errors.ts';
 import { ensurePartitions, LOCK_FEEDS, LOCK_PUBLISH, migrate } from './pg-schema.ts';
-import { activityOf, type ResetRecord, type VenueHour } from './activity.ts';
+import { activityOf, TICKET_COLS, type HallTicket, type ResetRecord, type VenueHour } from './activity.ts';
 import { ALLOCATE_SQL, liveCount, RATE_HIT_SQL, RATE_READ_SQL, RATE_WINDOW_MAX_MS } from './rate-sql.ts';
-import { FEED_KEEP_VERSIONS, type FeedHead, type IngestResult, type NumberBlock, type Storage, type StoredEvent, type TerminalRecord } from './types.ts';
+import { FEED_KEEP_VERSIONS, type FeedHead, type HallStepRecord, type IngestResult, type NumberBlock, type Storage, type StoredEvent, type TerminalRecord } from './types.ts';
 
 export interface PgStorageOptions {
   /** libpq-style connection string, e.g. postgresql://yss@db-1:5432/yss. */
@@ -245,7 +245,7 @@ export class PgStorage implements Storage {
 
   /** The fleet page's rollup, in the ingest's transaction (the terminal's row lock is held: no other writer of its rows). */
   private async addActivity(c: pg.PoolClient, terminalId: string, events: WireEvent[]): Promise<void> {
-    const { hours, resets } = activityOf(terminalId, events);
+    const { hours, resets, tickets } = activityOf(terminalId, events);
     await c.query(
       `INSERT INTO event_hours (terminal_id, venue, hour, count)
        SELECT $1::text, s.venue, s.hour, s.count FROM unnest($2::text[], $3::bigint[], $4::bigint[]) AS s(venue, hour, count)
@@ -255,6 +255,27 @@ export class PgStorage implements Storage {
     for (const r of resets) {
       await c.query('INSERT INTO terminal_resets (terminal_id, replaces, reason, at) VALUES ($1, $2, $3, $4) ON CONFLICT (terminal_id) DO NOTHING', [r.terminal_id, r.replaces, r.reason, r.at]);
     }
+    // A number is one ticket per hall and day: a second claim of it (a machine's bug) keeps the first.
+    for (const k of tickets) {
+      await c.query(
+        `INSERT INTO hall_tickets (${TICKET_COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING`,
+        [k.hall, k.day, k.number, k.category, k.service, k.priority, k.taken_at, k.service_minutes, k.terminal_id, k.seq],
+      );
+    }
+  }
+
+  async hallTickets(hall: string, day: string): Promise<HallTicket[]> {
+    return (await this.pool.query<HallTicket>(`SELECT ${TICKET_COLS} FROM hall_tickets WHERE hall = $1 AND day = $2 ORDER BY taken_at, number`, [hall, day])).rows;
+  }
+
+  async hallSteps(hall: string, day: string): Promise<HallStepRecord[]> {
+    const rows = (await this.pool.query<{ seq: number; at: number; step: string }>('SELECT seq, at, step FROM hall_steps WHERE hall = $1 AND day = $2 ORDER BY seq', [hall, day])).rows;
+    return rows.map((r) => ({ seq: r.seq, at: r.at, step: JSON.parse(r.step) as Record<string, unknown> }));
+  }
+
+  async appendHallStep(hall: string, day: string, seq: number, step: Record<string, unknown>, at: number): Promise<boolean> {
+    const r = await this.pool.query('INSERT INTO hall_steps (hall, day, seq, at, step) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING', [hall, day, seq, at, JSON.stringify(step)]);
+    return r.rowCount === 1;
   }
 
   async activity(since: number): Promise<VenueHour[]> {

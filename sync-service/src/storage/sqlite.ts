@@ -7,9 +7,9 @@ import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { contentHashOfJson, eventHash, GENESIS_HASH, type Heartbeat, type WireEvent } from '../../../terminal/src/protocol/index.ts';
 import { ServiceError } from '../errors.ts';
-import { activityOf, type ResetRecord, type VenueHour } from './activity.ts';
+import { activityOf, TICKET_COLS, type HallTicket, type ResetRecord, type VenueHour } from './activity.ts';
 import { ALLOCATE_SQL, liveCount, RATE_HIT_SQL, RATE_READ_SQL, RATE_WINDOW_MAX_MS } from './rate-sql.ts';
-import { FEED_KEEP_VERSIONS, type FeedHead, type IngestResult, type NumberBlock, type Storage, type StoredEvent, type TerminalRecord } from './types.ts';
+import { FEED_KEEP_VERSIONS, type FeedHead, type HallStepRecord, type IngestResult, type NumberBlock, type Storage, type StoredEvent, type TerminalRecord } from './types.ts';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS terminals (
@@ -74,6 +74,27 @@ CREATE TABLE IF NOT EXISTS hall_counters (
   last_terminal TEXT NOT NULL,
   updated_at BIGINT NOT NULL,
   PRIMARY KEY (hall, category, day)
+);
+CREATE TABLE IF NOT EXISTS hall_tickets (
+  hall TEXT NOT NULL,
+  day TEXT NOT NULL,
+  number TEXT NOT NULL,
+  category TEXT NOT NULL,
+  service TEXT NOT NULL,
+  priority TEXT,
+  taken_at BIGINT NOT NULL,
+  service_minutes DOUBLE PRECISION,
+  terminal_id TEXT NOT NULL,
+  seq BIGINT NOT NULL,
+  PRIMARY KEY (hall, day, number)
+);
+CREATE TABLE IF NOT EXISTS hall_steps (
+  hall TEXT NOT NULL,
+  day TEXT NOT NULL,
+  seq BIGINT NOT NULL,
+  at BIGINT NOT NULL,
+  step TEXT NOT NULL,
+  PRIMARY KEY (hall, day, seq)
 );
 CREATE TABLE IF NOT EXISTS trust_lists (
   sequence BIGINT PRIMARY KEY,
@@ -174,6 +195,12 @@ export class SqliteStorage implements Storage {
       activity: d.prepare('SELECT venue, hour, sum(count) AS count FROM event_hours WHERE hour >= ? GROUP BY venue, hour ORDER BY hour, venue'),
       resets: d.prepare('SELECT terminal_id, replaces, reason, at FROM terminal_resets ORDER BY at DESC, terminal_id'),
       pruneRates: d.prepare('DELETE FROM rate_limits WHERE window_start < ?'),
+      addTicket: d.prepare(
+        'INSERT INTO hall_tickets (hall, day, number, category, service, priority, taken_at, service_minutes, terminal_id, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
+      ),
+      hallTickets: d.prepare(`SELECT ${TICKET_COLS} FROM hall_tickets WHERE hall = ? AND day = ? ORDER BY taken_at, number`),
+      hallSteps: d.prepare('SELECT seq, at, step FROM hall_steps WHERE hall = ? AND day = ? ORDER BY seq'),
+      addStep: d.prepare('INSERT INTO hall_steps (hall, day, seq, at, step) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING'),
       allocate: d.prepare<Record<string, string | number>, number>(ALLOCATE_SQL.replace(/\$(\d)/g, (_, n: string) => `@p${n}`)).pluck(),
     };
     this.ingestTx = this.db.transaction((terminalId: string, events: WireEvent[], now: number, nonce?: { nonce: string; expiresAt: number }) => {
@@ -269,8 +296,10 @@ export class SqliteStorage implements Storage {
     }
     if (inserted) {
       this.stmts.setHead.run(head, headHash, now, terminalId);
-      const { hours, resets } = activityOf(terminalId, fresh);
+      const { hours, resets, tickets } = activityOf(terminalId, fresh);
       for (const h of hours) this.stmts.addHour.run(terminalId, h.venue, h.hour, h.count);
+      // A number is one ticket per hall and day: a second claim of it (a machine's bug) keeps the first.
+      for (const k of tickets) this.stmts.addTicket.run(k.hall, k.day, k.number, k.category, k.service, k.priority, k.taken_at, k.service_minutes, k.terminal_id, k.seq);
       for (const r of resets) this.stmts.addReset.run(r.terminal_id, r.replaces, r.reason, r.at);
     }
     return { acked_through: head, gap, inserted, duplicates };
@@ -369,6 +398,18 @@ export class SqliteStorage implements Storage {
     // One statement is one transaction, committed (WAL, synchronous=FULL) before the reply is sent.
     const next = this.stmts.allocate.get({ p1: hall, p2: category, p3: day, p4: count, p5: terminalId, p6: now })!;
     return { first: next - count, last: next - 1 };
+  }
+
+  async hallTickets(hall: string, day: string): Promise<HallTicket[]> {
+    return this.stmts.hallTickets.all(hall, day) as HallTicket[];
+  }
+
+  async hallSteps(hall: string, day: string): Promise<HallStepRecord[]> {
+    return (this.stmts.hallSteps.all(hall, day) as { seq: number; at: number; step: string }[]).map((r) => ({ seq: r.seq, at: r.at, step: JSON.parse(r.step) as Record<string, unknown> }));
+  }
+
+  async appendHallStep(hall: string, day: string, seq: number, step: Record<string, unknown>, at: number): Promise<boolean> {
+    return this.stmts.addStep.run(hall, day, seq, at, JSON.stringify(step)).changes === 1;
   }
 
   async close(): Promise<void> {

@@ -236,4 +236,40 @@ export function storageContract(engine: string, open: () => Promise<{ storage: S
     await s.setTerminalVenue('t-1', 'campus');
     assert.equal(await s.terminalVenue('t-1'), 'campus');
   });
+
+  withStorage('hall tickets come from uploaded ticket events, once per number; window steps take each sequence once', async (s) => {
+    await s.createTerminal('t-1', 'machine 1', 'h1', 1);
+    await s.createTerminal('t-2', 'machine 2', 'h2', 1);
+    const ticket = (id: string, number: string, extra: Record<string, unknown> = {}) => ({
+      type: 'ticket',
+      body: { accepted: true, effects: [{ kind: 'ticket', number, service: '社保业务', id: `hall/2026-12-01/${id}`, ...extra }] } as Record<string, unknown>,
+    });
+    const shapes: Partial<WireEvent>[] = [
+      ticket('A001', 'A001', { service_minutes: 8 }),
+      ticket('A002', 'A002', { priority: 'elderly' }),
+      { type: 'ticket', body: { accepted: false, reason: 'replayed', effects: [] } },
+      ticket('A003', 'A004'), // an id that does not name its own number is no ticket
+    ];
+    await s.ingest('t-1', chain(4, 1, GENESIS_HASH, (seq) => ({ ...shapes[seq - 1], trusted_at: 1000 + seq })), 10);
+    // Machine 2 claims A001 too (a bug): the hall keeps the first, and its A021 is taken.
+    await s.ingest('t-2', chain(2, 1, GENESIS_HASH, (seq) => ({ ...[ticket('A001', 'A001'), ticket('A021', 'A021')][seq - 1], trusted_at: 2000 + seq })), 11);
+    const got = await s.hallTickets('hall', '2026-12-01');
+    assert.deepEqual(
+      got.map((t) => [t.number, t.category, t.priority, t.service_minutes, t.terminal_id, t.seq, t.taken_at]),
+      [
+        ['A001', 'A', null, 8, 't-1', 1, 1001],
+        ['A002', 'A', 'elderly', null, 't-1', 2, 1002],
+        ['A021', 'A', null, null, 't-2', 2, 2002],
+      ],
+    );
+    assert.deepEqual(await s.hallTickets('hall', '2026-12-02'), [], 'days are apart');
+    assert.deepEqual(await s.hallTickets('other', '2026-12-01'), [], 'halls are apart');
+
+    assert.equal(await s.appendHallStep('hall', '2026-12-01', 1, { kind: 'call', window: 3, number: 'A002' }, 50), true);
+    const racing = await Promise.all(Array.from({ length: 10 }, (_, i) => s.appendHallStep('hall', '2026-12-01', 2, { kind: 'call', window: i, number: 'A001' }, 60)));
+    assert.equal(racing.filter(Boolean).length, 1, 'of ten windows writing step 2 at once, one is recorded');
+    assert.equal(await s.appendHallStep('hall', '2026-12-02', 1, { kind: 'pause', window: 1 }, 70), true, 'each day has its own sequence');
+    const steps = await s.hallSteps('hall', '2026-12-01');
+    assert.deepEqual(steps.map((r) => [r.seq, r.at, r.step.kind, r.step.number]), [[1, 50, 'call', 'A002'], [2, 60, 'call', 'A001']]);
+  });
 }

@@ -5,9 +5,9 @@
 // part is how ingest serializes one terminal's batches (SQLite: BEGIN IMMEDIATE; PostgreSQL:
 // SELECT ... FOR UPDATE on the terminal's row). storage-contract.ts is the test every engine runs.
 import type { Heartbeat, WireEvent } from '../../../terminal/src/protocol/index.ts';
-import type { ResetRecord, VenueHour } from './activity.ts';
+import type { HallTicket, ResetRecord, VenueHour } from './activity.ts';
 
-export type { ResetRecord, VenueHour } from './activity.ts';
+export type { HallTicket, ResetRecord, VenueHour } from './activity.ts';
 
 export interface TerminalRecord {
   id: string;
@@ -53,6 +53,17 @@ export interface IngestResult {
 export interface NumberBlock {
   first: number;
   last: number;
+}
+
+/**
+ * One step a window took on the hall's queue (docs/hall.md, "The calling side"), in the order the
+ * service recorded it: `seq` counts 1, 2, … per hall and day. `step` is the step as hall-queue.ts
+ * defines it (JSON); the storage keeps it whole.
+ */
+export interface HallStepRecord {
+  seq: number;
+  at: number;
+  step: Record<string, unknown>;
 }
 
 export interface Storage {
@@ -121,5 +132,16 @@ export interface Storage {
    * or several, get blocks that never overlap. Numbers start at 1 each day (docs/hall.md).
    */
   allocateNumbers(hall: string, category: string, day: string, count: number, terminalId: string, now: number): Promise<NumberBlock>;
+  /** The hall tickets of one hall and day that terminals uploaded, in the order they were taken. */
+  hallTickets(hall: string, day: string): Promise<HallTicket[]>;
+  /** The steps windows took on one hall's queue on one day, by sequence. */
+  hallSteps(hall: string, day: string): Promise<HallStepRecord[]>;
+  /**
+   * Records a step as number `seq` of the hall's day, durably; false (nothing stored) when another
+   * step already holds that number: the caller read the queue before someone else's step, and
+   * decides again from the new state. Two windows calling at once, on one node or several, never
+   * both get the same ticket.
+   */
+  appendHallStep(hall: string, day: string, seq: number, step: Record<string, unknown>, at: number): Promise<boolean>;
   close(): Promise<void>;
 }

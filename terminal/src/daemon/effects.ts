@@ -38,7 +38,7 @@ export class Effects {
           log.warn({ seq: m.seq }, 'ticket issued but no printer is configured');
           continue;
         }
-        void printer.print({ title: this.deps.title, number: e.number, lines: [e.service, ...(e.priority === 'elderly' ? ['长者优先'] : []), localDateTime(m.at)], ...(e.id ? { qr: e.id } : {}) }).then((r) => {
+        void printer.print({ title: this.deps.title, number: e.number, lines: [e.service, ...(e.priority === 'elderly' ? ['长者优先'] : []), ...(e.ahead !== undefined ? [`前面等候 ${e.ahead} 人 · 约 ${e.eta_minutes} 分钟`] : []), localDateTime(m.at)], ...(e.id ? { qr: e.id } : {}) }).then((r) => {
           // The number is still on screen and in the queue; the printer's state shows in health.
           if (!r.ok) log.error({ seq: m.seq, number: e.number, reason: r.reason }, 'ticket not printed');
         });

@@ -166,7 +166,7 @@ test('a hall ticket takes its number from the blocks in hand, and with none in h
   db.prepare('INSERT INTO hall_number_blocks (day, prefix, first, last) VALUES (?, ?, ?, ?), (?, ?, ?, ?)').run(localDay(NOW), 'A', 41, 42, localDay(NOW), 'A', 81, 100);
   const first = p.pipeline.handle(person(), scanner);
   assert.equal(first.accepted, true, 'the refusal remembered nobody: the same person takes a number');
-  assert.deepEqual(first.effects, [{ kind: 'ticket', number: 'A041', service: '社保业务', id: `hall/${localDay(NOW)}/A041` }], 'no count of earlier tickets: other machines hold the numbers below');
+  assert.deepEqual(first.effects, [{ kind: 'ticket', number: 'A041', service: '社保业务', service_minutes: 8, id: `hall/${localDay(NOW)}/A041` }], 'no count of earlier tickets: other machines hold the numbers below');
   const others = [1, 2].map((i) => p.pipeline.handle(code(yssCode(world, { sub: `u-other-${i}` })), scanner).effects[0]);
   assert.deepEqual(others.map((e) => (e as { number: string }).number), ['A042', 'A081'], 'one block after the other, in order');
   assert.equal(numbers.held('A', localDay(NOW)), 19);

@@ -105,11 +105,21 @@ export class Pipeline {
       if (d.remember.signIn) deps.attendance?.record(d.remember.signIn);
       const effects: Effect[] = d.effects.map((e): Effect => {
         if (e.kind === 'ticket' && e.numbers === 'hall') {
+          // Who is ahead is read before this ticket counts among this machine's issued ones.
+          const wait = deps.hallNumbers!.waitingFor(e.prefix, day);
           // held() was checked above, on this thread, with nothing in between: take() finds one.
           const n = deps.hallNumbers!.take(e.prefix, day);
           if (n === null) throw new Error(`no ${e.prefix} number in hand for a second ticket of one reading`);
           const number = ticketNumber(e.prefix, n);
-          return { kind: 'ticket', number, service: e.service, ...(e.priority ? { priority: e.priority } : {}), id: `${venue.name}/${day}/${number}` };
+          return {
+            kind: 'ticket',
+            number,
+            service: e.service,
+            ...(e.priority ? { priority: e.priority } : {}),
+            ...(e.service_minutes !== undefined ? { service_minutes: e.service_minutes } : {}),
+            ...(wait ? { ahead: wait.ahead, eta_minutes: wait.eta_minutes } : {}),
+            id: `${venue.name}/${day}/${number}`,
+          };
         }
         if (e.kind === 'ticket') {
           const t = deps.tickets.next(e.prefix, day);

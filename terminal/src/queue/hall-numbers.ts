@@ -10,7 +10,13 @@ import type { Db } from '../db/index.ts';
 /** Whoever hands out blocks: the sync service's POST /v1/queue/numbers. */
 export interface NumberSource {
   numbers(req: { hall: string; category: string; day: string; count: number }): Promise<{ first: number; last: number }>;
+  /** The hall's waiting count and minutes per person ahead, by category (GET /v1/queue/waiting). */
+  waiting?(hall: string): Promise<Map<string, { waiting: number; minutes_per_person: number }>>;
 }
+
+/** How often the machine asks the hall how many wait (ms), and how old an answer may be when a ticket is printed. */
+export const WAITING_EVERY_MS = 3000;
+export const WAITING_STALE_MS = 30_000;
 
 export interface HallNumbersOptions {
   /** The hall's key at the allocator (the venue's name). */
@@ -38,6 +44,8 @@ export interface HallNumbersHealth {
   capped: string[];
   /** The last refused or failed request, or null after a success. */
   last_error: string | null;
+  /** Milliseconds since the request of the hall's last answer about who waits; null before the first. */
+  waiting_age_ms: number | null;
 }
 
 export class HallNumbers {
@@ -56,6 +64,11 @@ export class HallNumbers {
   private announcedOut = false;
   /** `day|prefix` whose last block reached the daily cap: no more are asked for that day. */
   private readonly capped = new Set<string>();
+  /** The hall's last answer about who waits (monotonic ms), and tickets this machine issued since, by prefix. */
+  private waitingSeen: { at: number; day: string; categories: Map<string, { waiting: number; minutes_per_person: number }> } | null = null;
+  private readonly issuedSince = new Map<string, number>();
+  /** One question about who waits at a time. */
+  private waitingAsking = false;
 
   constructor(
     db: Db,
@@ -99,8 +112,43 @@ export class HallNumbers {
    */
   take(prefix: string, day: string): number | null {
     const n = this.takeTx(prefix, day);
+    if (n !== null) this.issuedSince.set(prefix, (this.issuedSince.get(prefix) ?? 0) + 1);
     if (this.held(prefix, day) < this.lowWater(prefix)) this.poke();
     return n;
+  }
+
+  /**
+   * Who is ahead of a ticket taken now in `prefix` and the estimated wait (docs/hall.md): the
+   * hall's last answer plus the tickets this machine issued since. Null when the hall has not
+   * answered within WAITING_STALE_MS (offline: the kiosk and the ticket then show no count).
+   */
+  waitingFor(prefix: string, day: string): { ahead: number; eta_minutes: number } | null {
+    const w = this.waitingSeen;
+    if (!w || w.day !== day || performance.now() - w.at > WAITING_STALE_MS) return null;
+    const c = w.categories.get(prefix) ?? { waiting: 0, minutes_per_person: 0 };
+    const ahead = c.waiting + (this.issuedSince.get(prefix) ?? 0);
+    return { ahead, eta_minutes: Math.round(ahead * c.minutes_per_person) };
+  }
+
+  /** Asks the hall who waits, when the last answer is older than WAITING_EVERY_MS; a failure keeps the old answer to age out. */
+  private async refreshWaiting(): Promise<void> {
+    const src = this.source;
+    if (!src?.waiting || this.waitingAsking || (this.waitingSeen && performance.now() - this.waitingSeen.at < WAITING_EVERY_MS)) return;
+    this.waitingAsking = true;
+    const day = this.opts.today();
+    // Aged from when it was asked: the answer counts every ticket the hall had by then.
+    const asked = performance.now();
+    const issued = new Map(this.issuedSince);
+    try {
+      const categories = await src.waiting(this.opts.hall);
+      this.waitingSeen = { at: asked, day, categories };
+      // Tickets issued while the question was out may or may not be in the answer: counted (once more at worst).
+      for (const [p, n] of issued) this.issuedSince.set(p, (this.issuedSince.get(p) ?? 0) - n);
+    } catch (e) {
+      this.opts.log.debug({ err: (e as Error).message }, 'hall waiting count not refreshed');
+    } finally {
+      this.waitingAsking = false;
+    }
   }
 
   health(): HallNumbersHealth {
@@ -110,6 +158,7 @@ export class HallNumbers {
       held: Object.fromEntries(this.opts.categories.map((c) => [c.prefix, this.held(c.prefix, day)])),
       capped: this.opts.categories.filter((c) => this.capped.has(`${day}|${c.prefix}`)).map((c) => c.prefix),
       last_error: this.lastError,
+      waiting_age_ms: this.waitingSeen ? Math.round(performance.now() - this.waitingSeen.at) : null,
     };
   }
 
@@ -142,7 +191,9 @@ export class HallNumbers {
       const day = this.opts.today();
       const need = this.opts.categories.find((c) => !this.capped.has(`${day}|${c.prefix}`) && this.held(c.prefix, day) < this.lowWater(c.prefix));
       if (!need) {
-        await this.sleep(this.opts.idleMs ?? 5000, true);
+        // Not awaited: a hall server that does not answer must not hold up the next block.
+        void this.refreshWaiting();
+        await this.sleep(Math.min(this.opts.idleMs ?? 5000, this.source?.waiting ? WAITING_EVERY_MS : Infinity), true);
         continue;
       }
       try {

@@ -27,6 +27,14 @@ export type Effect =
       issued_today?: number;
       /** Served ahead of the normal queue: `elderly` from the holder's age (venue `elderly_age`). */
       priority?: 'elderly';
+      /**
+       * Hall numbers: people waiting ahead in the hall when it was taken, and the estimated wait
+       * (minutes), from the hall's last answer; absent when the hall did not answer lately (docs/hall.md).
+       */
+      ahead?: number;
+      eta_minutes?: number;
+      /** The category's average service time (venue `service_minutes`): the hall's ETA until it learns its own (docs/hall.md). */
+      service_minutes?: number;
       /** The ticket's id in the whole hall, `<venue>/<day>/<number>` (hall numbers only): printed as a QR. */
       id?: string;
     }

@@ -81,6 +81,22 @@ export class ServiceClient {
     return { first: first as number, last: last as number };
   }
 
+  /** How many wait in each of the hall's categories, and the minutes per person ahead (docs/hall.md). */
+  async waiting(hall: string): Promise<Map<string, { waiting: number; minutes_per_person: number }>> {
+    const res = await this.signed('GET', `/v1/queue/waiting?hall=${encodeURIComponent(hall)}`, '');
+    if (res.status !== 200) throw errorFrom(res, 'YSS_SYNC_NUMBERS');
+    const cats = field(parseJson(res.body), 'categories');
+    const out = new Map<string, { waiting: number; minutes_per_person: number }>();
+    for (const c of Array.isArray(cats) ? (cats as Record<string, unknown>[]) : []) {
+      const waiting = c?.waiting;
+      const mpp = c?.minutes_per_person;
+      if (typeof c?.category === 'string' && Number.isSafeInteger(waiting) && (waiting as number) >= 0 && typeof mpp === 'number' && Number.isFinite(mpp) && mpp >= 0) {
+        out.set(c.category, { waiting: waiting as number, minutes_per_person: mpp });
+      }
+    }
+    return out;
+  }
+
   private async send(r: Parameters<Transport['request']>[0]): Promise<TransportResponse> {
     const res = await this.deps.transport.request(r);
     this.learnTime(res);

@@ -49,7 +49,7 @@ export interface Admission {
 
 /** Effects the venue names; the pipeline carries them out after the commit and records the outcome. */
 export type PlannedEffect =
-  | { kind: 'ticket'; prefix: string; service: string; numbers: 'machine' | 'hall'; daily_cap?: number; priority?: 'elderly' }
+  | { kind: 'ticket'; prefix: string; service: string; numbers: 'machine' | 'hall'; daily_cap?: number; priority?: 'elderly'; service_minutes?: number }
   | { kind: 'gate'; relay: string; pulse_ms: number }
   | { kind: 'collect-details'; fields: readonly ('room' | 'guests' | 'nights')[] }
   | Extract<AttendanceAnswer, { effect: unknown }>['effect'];
@@ -324,6 +324,7 @@ export function decideVenue(venue: Venue, reading: Reading, verdict: VerifyResul
             numbers: a.numbers ?? VENUE_DEFAULTS.numbers,
             ...(a.daily_cap !== undefined ? { daily_cap: a.daily_cap } : {}),
             ...(a.elderly_age !== undefined && ageOn(attrs.birth_date, look.now) >= a.elderly_age ? { priority: 'elderly' as const } : {}),
+            ...(a.service_minutes !== undefined ? { service_minutes: a.service_minutes } : {}),
           };
         case 'open-gate':
           return { kind: 'gate', relay: a.relay, pulse_ms: a.pulse_ms ?? VENUE_DEFAULTS.pulse_ms };

@@ -523,6 +523,14 @@ export const venueSchema = {
                 'Holders this old or older on the day, from the birth date on the card or code, get an `elderly` priority ticket (长者优先, printed and shown); the birth date itself is not kept. Absent: no age priority.',
               examples: [65],
             },
+            service_minutes: {
+              type: 'number',
+              exclusiveMinimum: 0,
+              maximum: 480,
+              description:
+                "With `numbers: hall`: the average minutes one service of this category takes at a window. The hall's estimated wait (waiting × service time ÷ open windows) uses it until the day's completed services teach the hall its own average (docs/hall.md, \"The calling side\"). Absent: 5 minutes.",
+              examples: [8],
+            },
           },
         },
         {

@@ -15,6 +15,12 @@ export function ticket(ctx: Ctx, v: VerdictMessage, tk: Ticket): HTMLElement {
     tk.priority === 'elderly' ? h('p', { class: 'ticket-priority', 'data-priority': 'elderly' }, t('ticket.priority_elderly')) : null,
     h('dl', { class: 'details' }, h('dt', {}, t('ticket.service')), h('dd', {}, tk.service)),
     tk.issued_today === undefined ? null : h('p', { class: 'lead' }, t('ticket.issued', { n: tk.issued_today })),
+    // A hall ticket (it has an id): who waits ahead and the estimated wait, when the hall answered lately (docs/hall.md).
+    tk.id === undefined
+      ? null
+      : tk.ahead === undefined
+        ? h('p', { class: 'lead', 'data-waiting': 'unknown' }, t('ticket.waiting_unknown'))
+        : h('p', { class: 'lead', 'data-waiting': String(tk.ahead) }, t('ticket.waiting', { n: tk.ahead, m: tk.eta_minutes ?? 0 })),
     h('p', { class: 'next' }, t('ticket.next')),
     doneButton(ctx),
   );

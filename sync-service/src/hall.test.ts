@@ -1,0 +1,195 @@
+// The hall's calling side (docs/hall.md, "The calling side") on the real service routes and a real
+// SQLite file, with an injected clock: two ticket machines (signed terminals taking number blocks
+// from the allocator and uploading ticket events) and three windows working through a simulated
+// morning. The truth (who waited how long) comes from the simulation; the ETA the service gave each
+// visitor when they took their ticket is compared with it.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { ADMIN_TOKEN, startTestService, WINDOW_TOKEN, WireClient, type TestService } from '../test/support.ts';
+import { hallDay } from './hall-routes.ts';
+
+/** 2026-12-01 08:30 in Asia/Shanghai. */
+const OPEN = Date.parse('2026-12-01T08:30:00+08:00');
+const MIN = 60_000;
+
+/** A seeded generator: the morning is the same every run. */
+function rng(seed: number) {
+  let x = seed >>> 0;
+  return () => {
+    x = (x + 0x6d2b79f5) >>> 0;
+    let t = x;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A ticket machine as the service sees it: blocks from the allocator, ticket events uploaded. */
+class Machine {
+  private block: { next: number; last: number } | null = null;
+  constructor(
+    readonly client: WireClient,
+    private readonly svc: TestService,
+  ) {}
+
+  async take(now: number, prefix: string, priority: 'elderly' | null): Promise<string> {
+    if (!this.block || this.block.next > this.block.last) {
+      const r = await this.client.post('/v1/queue/numbers', { hall: 'hall', category: prefix, day: hallDay(now), count: 20 }, { time: now });
+      assert.equal(r.status, 200, JSON.stringify(r.json));
+      this.block = { next: r.json.first, last: r.json.last };
+    }
+    const number = `${prefix}${String(this.block.next++).padStart(3, '0')}`;
+    const effect = { kind: 'ticket', number, service: '社保业务', service_minutes: 8, id: `hall/${hallDay(now)}/${number}`, ...(priority ? { priority } : {}) };
+    const [e] = this.client.events(1, { type: 'ticket', venue: 'hall', at: now, body: { accepted: true, reason: null, effects: [effect] } });
+    const up = await this.client.upload([e!], { time: now });
+    assert.equal(up.status, 200);
+    return number;
+  }
+}
+
+async function step(svc: TestService, body: Record<string, unknown>, token = WINDOW_TOKEN) {
+  const res = await svc.app.inject({ method: 'POST', url: '/hall/hall/steps', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, payload: JSON.stringify(body) });
+  return { status: res.statusCode, json: JSON.parse(res.body) };
+}
+
+test('a simulated morning: 240 visitors, two machines, three windows; priority, a transfer and missed calls; nobody called twice, nobody skipped, ETA against the truth', async (t) => {
+  let clock = OPEN;
+  const svc = await startTestService({ now: () => clock });
+  try {
+    const machines = [new Machine(await new WireClient(svc, () => clock).enroll('ticket machine 1'), svc), new Machine(await new WireClient(svc, () => clock).enroll('ticket machine 2'), svc)];
+    const random = rng(13);
+    const VISITORS = 240;
+    const WINDOWS = 3;
+    // Arrivals about one a minute, services about 2.6 minutes each at three windows: a queue that
+    // builds and drains, as a morning does.
+    const arrivals: { at: number; elderly: boolean }[] = [];
+    let at = OPEN;
+    for (let i = 0; i < VISITORS; i++) {
+      at += -Math.log(1 - random()) * 0.85 * MIN;
+      arrivals.push({ at: Math.round(at), elderly: random() < 0.12 });
+    }
+    const taken = new Map<string, { at: number; elderly: boolean; eta: number; ahead: number }>();
+    const calledAt = new Map<string, number>();
+    const calledTwice: string[] = [];
+    const passedOver: string[] = [];
+    const windows = Array.from({ length: WINDOWS }, (_, i) => ({ n: i + 1, busyUntil: OPEN, current: null as string | null, noShow: false }));
+    const transferred = new Set<string>();
+    let transfers = 0;
+    let missed = 0;
+    let next = 0;
+    while (next < arrivals.length || windows.some((w) => w.current)) {
+      // The next thing to happen: an arrival or a window finishing.
+      const free = windows.filter((w) => w.current).sort((a, b) => a.busyUntil - b.busyUntil)[0];
+      const arrival = arrivals[next];
+      if (arrival && (!free || arrival.at <= free.busyUntil)) {
+        clock = arrival.at;
+        const m = machines[next % 2]!;
+        const before = (await svc.app.inject({ method: 'GET', url: '/hall/hall/display' })).json() as { categories: { category: string; waiting: number; eta_minutes: number }[] };
+        const a = before.categories.find((c) => c.category === 'A');
+        const number = await m.take(clock, 'A', arrival.elderly ? 'elderly' : null);
+        taken.set(number, { at: clock, elderly: arrival.elderly, eta: a?.eta_minutes ?? 0, ahead: a?.waiting ?? 0 });
+        next++;
+      } else {
+        clock = free!.busyUntil;
+        const w = free!;
+        if (w.noShow) {
+          // Called twice (重呼) and nobody came: 过号.
+          assert.equal((await step(svc, { kind: 'recall', window: w.n })).status, 200);
+          assert.equal((await step(svc, { kind: 'miss', window: w.n })).status, 200);
+          missed++;
+        } else if (w.n === 3 && transfers === 0 && taken.size > 40) {
+          // One visitor at window 3 turns out to need 出入境 (category B): 流转, keeping their place rules.
+          const r = await step(svc, { kind: 'transfer', window: w.n, to: 'B' });
+          assert.equal(r.status, 200, JSON.stringify(r.json));
+          transferred.add(r.json.step.number);
+          transfers++;
+        } else {
+          assert.equal((await step(svc, { kind: 'complete', window: w.n })).status, 200);
+          if (random() < 0.5) assert.equal((await step(svc, { kind: 'evaluate', window: w.n, rating: 1 + Math.floor(random() * 5) })).status, 200);
+        }
+        w.current = null;
+      }
+      // Every idle window calls the next visitor (window 3 serves B as well).
+      for (const w of windows) {
+        if (w.current || w.busyUntil > clock) continue;
+        const state = (await svc.admin('GET', '/hall/hall/state', undefined, WINDOW_TOKEN)).json as { waiting: { number: string; category: string; priority: string | null }[] };
+        const cats = w.n === 3 ? ['A', 'B'] : ['A'];
+        const r = await step(svc, { kind: 'call', window: w.n, categories: cats });
+        if (r.status === 409) continue;
+        assert.equal(r.status, 200, JSON.stringify(r.json));
+        const number = r.json.step.number as string;
+        // The one called is the first in priority order among what this window serves.
+        const first = state.waiting.find((x) => cats.includes(x.category));
+        if (first?.number !== number) passedOver.push(`${first?.number} for ${number}`);
+        // A transferred ticket is called again in its new category: that is not a duplicate.
+        if (calledAt.has(number) && !transferred.has(number)) calledTwice.push(number);
+        if (!calledAt.has(number)) calledAt.set(number, clock);
+        w.current = number;
+        w.noShow = random() < 0.04;
+        w.busyUntil = clock + (w.noShow ? 2 * MIN : Math.max(0.5, -Math.log(1 - random()) * 2.6) * MIN);
+      }
+    }
+
+    const final = (await svc.admin('GET', '/hall/hall/state', undefined, WINDOW_TOKEN)).json;
+    assert.equal(final.totals.taken, VISITORS);
+    assert.equal(final.totals.waiting, 0, 'nobody left waiting');
+    assert.equal(final.totals.done + final.totals.missed, VISITORS);
+    assert.equal(final.totals.missed, missed);
+    assert.deepEqual(calledTwice, [], 'nobody called twice');
+    assert.deepEqual(passedOver, [], 'every call took the first in priority order');
+    assert.equal(transfers, 1);
+    // The elderly wait less than the others on average.
+    const waits = [...taken].map(([n, x]) => ({ ...x, wait: (calledAt.get(n)! - x.at) / MIN }));
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+    const elderly = mean(waits.filter((w) => w.elderly).map((w) => w.wait));
+    const others = mean(waits.filter((w) => !w.elderly).map((w) => w.wait));
+    assert.ok(elderly < others, `elderly wait ${elderly.toFixed(1)} min < others ${others.toFixed(1)} min`);
+    // ETA error against the truth, for the normal tickets (an elderly one jumps the queue its ETA counts).
+    const normal = waits.filter((w) => !w.elderly);
+    const mae = mean(normal.map((w) => Math.abs(w.eta - w.wait)));
+    const steps = (await svc.storage.hallSteps('hall', '2026-12-01')).length;
+    t.diagnostic(
+      `visitors ${VISITORS}, steps ${steps}, missed ${missed}, transfers ${transfers}; mean wait ${others.toFixed(1)} min (elderly ${elderly.toFixed(1)}); ETA mean absolute error ${mae.toFixed(1)} min over ${normal.length} normal tickets`,
+    );
+    assert.ok(mae < others, 'the ETA is closer to the truth than a guess of zero');
+  } finally {
+    await svc.close();
+  }
+});
+
+test('window steps need the window role, refuse what the queue does not allow with a specific error, and two windows calling at once get two people', async () => {
+  let clock = OPEN;
+  const svc = await startTestService({ now: () => clock });
+  try {
+    const m = new Machine(await new WireClient(svc, () => clock).enroll('ticket machine 1'), svc);
+    assert.equal((await step(svc, { kind: 'call', window: 1 }, ADMIN_TOKEN)).json.error, 'YSS_SYNC_ADMIN_FORBIDDEN', 'a fleet operator is no clerk');
+    const none = await step(svc, { kind: 'call', window: 1 });
+    assert.deepEqual([none.status, none.json.error, none.json.message], [409, 'YSS_SYNC_HALL_STEP_REFUSED', 'window step refused: nobody is waiting']);
+    assert.equal((await step(svc, { kind: 'call', window: 0 })).json.error, 'YSS_SYNC_INVALID_BODY');
+    assert.equal((await step(svc, { kind: 'transfer', window: 1 })).json.message, 'request body does not match the schema: a transfer names the category it moves the ticket to: "to"');
+    assert.equal((await step(svc, { kind: 'complete', window: 1 })).json.message, 'window step refused: window 1 has no ticket called');
+    const a = await m.take(clock, 'A', null);
+    clock += MIN;
+    const b = await m.take(clock, 'A', null);
+    clock += MIN;
+    const old = await m.take(clock, 'A', 'elderly');
+    const calls = await Promise.all([1, 2, 3].map((w) => step(svc, { kind: 'call', window: w })));
+    assert.deepEqual(calls.map((c) => c.status), [200, 200, 200]);
+    assert.deepEqual(calls.map((c) => c.json.step.number).sort(), [a, b, old].sort(), 'three windows at once: three different people');
+    assert.equal((await step(svc, { kind: 'call', window: 1 })).json.message, `window step refused: window 1 still has ${calls[0]!.json.step.number}: complete it, mark it missed or transfer it first`);
+    clock += 5 * MIN;
+    await step(svc, { kind: 'complete', window: 1 });
+    assert.equal((await step(svc, { kind: 'evaluate', window: 1, rating: 5 })).status, 200);
+    assert.match((await step(svc, { kind: 'evaluate', window: 1, rating: 4 })).json.message, /already evaluated/);
+    // The display: no sign-in, numbers and windows only, newest first.
+    const d = (await svc.app.inject({ method: 'GET', url: '/hall/hall/display' })).json();
+    assert.equal(d.calls.length, 3);
+    assert.deepEqual(Object.keys(d.calls[0]).sort(), ['at', 'number', 'recall', 'seq', 'window']);
+    assert.deepEqual(d.categories, [{ category: 'A', waiting: 0, eta_minutes: 0 }]);
+    assert.equal((await svc.app.inject({ method: 'GET', url: '/hall/Bad!/display' })).json().error, 'YSS_SYNC_INVALID_BODY');
+    // Every step is recorded, in sequence.
+    assert.deepEqual((await svc.storage.hallSteps('hall', '2026-12-01')).map((r) => r.seq), [1, 2, 3, 4, 5]);
+  } finally {
+    await svc.close();
+  }
+});
