@@ -15,6 +15,8 @@ import { HallMachine } from './lib/hall-machine.ts';
 import { REPO, Stack } from './lib/stack.ts';
 import { loadShippedVenue, presentLines, venueDevices, VENUES_DIR } from './lib/venue-devices.ts';
 import { demoFeedLines, demoFeeds } from './lib/demo-feeds.ts';
+import { demoLibraryLines, ilsSwitch, startDemoIls } from './lib/demo-library.ts';
+import { demoRoster, demoRosterLines } from './lib/demo-meeting.ts';
 
 // YSS_DEMO_DIR puts the demo's data elsewhere (the tests use it to try a second start).
 const DATA = process.env.YSS_DEMO_DIR ? resolve(process.env.YSS_DEMO_DIR) : join(REPO, 'data', 'demo');
@@ -97,7 +99,7 @@ const stack = new Stack({
   kioskPort: await freePort(7480, 'kiosk'),
   venue: venueName,
   devices: venueDevices(venue),
-  feeds: demoFeeds(venue),
+  feeds: { ...demoFeeds(venue), ...demoRoster(venue) },
   onOutput,
 });
 
@@ -111,6 +113,7 @@ async function stop(code = 0): Promise<never> {
     shell?.kill('SIGTERM');
     await second?.stop().catch((e: Error) => console.error(`ticket machine 2: ${e.message}`));
     await stack.stop();
+    await ils?.close();
     console.log('stopped; `npm start` again resumes from the same data.');
   })();
   await stopping;
@@ -119,7 +122,10 @@ async function stop(code = 0): Promise<never> {
 process.on('SIGINT', () => void stop(0));
 process.on('SIGTERM', () => void stop(0));
 
+let ils: Awaited<ReturnType<typeof startDemoIls>> = null;
 try {
+  // A library venue's ILS, when the file puts it on this machine; a taken port leaves it away (loans queue).
+  ils = await startDemoIls(venue).catch((e: Error) => (console.error(`library system (SIP2) not started: ${e.message}`), null));
   await stack.start();
   if (hallNumbered) second = await HallMachine.add(stack, 2, { kioskPort: secondKioskPort, onOutput });
 } catch (e) {
@@ -145,6 +151,7 @@ for (const id of Object.keys(stack.peers).filter((i) => venueDevices(venue).some
   const relay = await RelaySim.open(peer(id));
   relay.onEvent = (e) => console.log(`relay:  ${id} ${e.closed ? 'closed (gate opens)' : 'released'}`);
 }
+if (ils) ilsSwitch(ils);
 if (idcard || mrz) {
   createInterface({ input: process.stdin }).on('line', (line) => {
     const l = line.trim();
@@ -190,6 +197,8 @@ if (second) {
   console.log(`display: ${new URL(`/hall-display/?hall=${venue.name}`, stack.serviceUrl).href} (the hall's wall screen: calls in large type, spoken where the browser can)`);
 }
 for (const l of demoFeedLines(venue)) console.log(l);
+for (const l of demoLibraryLines(venue, stack.scannerPeer, ils)) console.log(l);
+for (const l of demoRosterLines(venue)) console.log(l);
 console.log(`staff: PIN ${stack.staffPin}    (made up for this demo; a terminal's PIN is api.staff_pin in its config)`);
 if (venue.stay) console.log('stays: the staff panel lists the guests today: their deadlines, a passport guest\'s visa and entry, check-out (docs/stays.md)');
 console.log(`fleet: ${new URL('/admin/', stack.serviceUrl).href} (operator token: admin_token in ${join(DATA, 'stack.json')})`);

@@ -10,12 +10,27 @@ import { holderOfCode } from '../../terminal/src/protocol/index.ts';
 /** The holder of every accepted code the tests and screenshots mint, on the venues' access lists. */
 export const VISITOR = 'u-visitor-1';
 
-/** A venue's demo feeds for tests: the visitor and a campus student on its access list (docs/feeds.md). */
-export function feedsFor(v: Venue): Record<string, unknown[]> | undefined {
-  if (!v.access) return undefined;
+/**
+ * A venue's demo feeds for tests: the visitor and a campus student on its access list (docs/feeds.md);
+ * for a meeting, both on the roster of a meeting starting this minute (China time) of `nowS`.
+ */
+export function feedsFor(v: Venue, nowS = Math.floor(Date.now() / 1000)): Record<string, unknown[]> | undefined {
+  if (!v.access && !v.attendance) return undefined;
   const out: Record<string, unknown[]> = {};
-  for (const kind of v.access.lists) out[kind] = kind === 'access' ? [VISITOR, 'u-student-1'].map((sub) => ({ holder: holderOfCode('CN-44', sub) })) : [];
+  for (const kind of v.access?.lists ?? []) out[kind] = kind === 'access' ? [VISITOR, 'u-student-1'].map((sub) => ({ holder: holderOfCode('CN-44', sub) })) : [];
+  const startsAt = new Date((nowS + 8 * 3600) * 1000).toISOString().slice(0, 16);
+  if (v.attendance) out.roster = [VISITOR, 'u-student-1'].map((sub, i) => ({ holder: holderOfCode('CN-44', sub), meeting: 'board-meeting', starts_at: startsAt, name_masked: ['陈*文', '李*'][i] }));
   return out;
+}
+
+/**
+ * The venue as the every-venue tests drive it: open all week (the daemon judges hours by the real
+ * clock), and without a library system on a fixed port of this machine, which another process may
+ * hold (the ILS is tested on its own port in terminal/test/library-loans.test.ts).
+ */
+export function drivenVenue(v: Venue): Venue {
+  const { ils: _ils, ...loans } = v.loans ?? { mode: 'checkout' as const };
+  return { ...v, ...(v.hours ? { hours: [{ days: [1, 2, 3, 4, 5, 6, 7], from: '00:00', to: '24:00' }] } : {}), ...(v.loans ? { loans } : {}) };
 }
 
 export const VENUES_DIR = resolve(import.meta.dirname, '..', '..', 'fixtures', 'venues');

@@ -13,3 +13,4 @@ export { SsiSim } from './ssi.ts';
 export { buildUsbFixtures, usbFixtureDir, writeUsbFixtures, type UsbFixture, type UsbInFixture } from './usb-fixtures.ts';
 export { buildSerialFixtures, serialFixtureDir, writeSerialFixtures, type SerialFixture } from './serial-fixtures.ts';
 export { fixtureDir, writeFixtures, buildFixtures, type HidFixture } from './hid-fixtures.ts';
+export { Sip2Server, type Sip2Fault, type Sip2Seen, type Sip2ServerOptions, type SimItem } from './sip2-server.ts';

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
-import { ApiServer, cameraRoute, createTerminalMetrics, kioskRoutes, stayRoutes, type EventMessage, type Health, type VerdictMessage } from './api/index.ts';
+import { ApiServer, attendanceRoute, cameraRoute, createTerminalMetrics, kioskRoutes, loanRoutes, stayRoutes, type EventMessage, type Health, type VerdictMessage } from './api/index.ts';
 import type { TerminalConfig } from './config/index.ts';
 import type { PushHooks } from './config-push/index.ts';
 import { Effects, healthOf, heartbeatOf, Pipeline, RecentVerdicts, recordRegistration, startTimers, StayDesk } from './daemon/index.ts';
@@ -13,12 +13,13 @@ import { checkChain, describeStartError, UploadedMarkKeeper } from './data-guard
 import { lockDataDir } from './data-lock.ts';
 import { feedHealth, FeedStore, PassageStore, ShareStore, slotReports, venueFeedKinds } from './feeds/index.ts';
 import { createLogger } from './log.ts';
+import { LoanDesk, LoanOutbox, Sip2Client } from './loans/index.ts';
 import { Sealer } from './protocol/index.ts';
 import { HallNumbers, Queue, TicketCounter } from './queue/index.ts';
 import { httpTransport, ServiceClient, SyncEngine, loadOrCreateIdentity, syncOptions } from './sync/index.ts';
 import { localDay } from './scenarios/index.ts';
 import { parseRootArg, ReplayStore, TrustedClock, TrustStore, type ClockOptions } from './trust/index.ts';
-import { PendingDetailsStore, PersonSeenStore, StayStore, VENUE_DEFAULTS } from './venue/index.ts';
+import { AttendanceStore, attendanceWindow, PendingDetailsStore, PersonSeenStore, StayStore, VENUE_DEFAULTS } from './venue/index.ts';
 
 export const VERSION = '0.1.0';
 const UI_DIR = fileURLToPath(new URL('../../kiosk-ui/web/dist/', import.meta.url));
@@ -94,6 +95,7 @@ async function startLocked(config: Readonly<TerminalConfig>, opts: TerminalOptio
   const feedKinds = venueFeedKinds(venue);
   const sealer = config.sync ? new Sealer(Buffer.from(config.sync.seal_key, 'base64url')) : null;
   const stays = venue.stay ? new StayStore(db) : undefined;
+  const attendance = venue.attendance ? new AttendanceStore(db) : undefined;
   if (!sealer) log.warn('no sync service configured: personal data from readings is not kept');
   if (!config.api.staff_pin) log.warn('no staff PIN configured (api.staff_pin): the kiosk has no staff sign-in');
 
@@ -105,7 +107,7 @@ async function startLocked(config: Readonly<TerminalConfig>, opts: TerminalOptio
   const identity = config.sync ? loadOrCreateIdentity(config.data_dir) : null;
   const pushes = opts.configPush;
   const health = () => {
-    const h = healthOf({ version: VERSION, venue, terminalId: () => identity?.terminalId ?? null, clock, trust, devices, queue, sync: () => sync?.health ?? null, hallNumbers, feeds: () => feedHealth(feedStore, venue, clock.wallMs()) });
+    const h = healthOf({ version: VERSION, venue, terminalId: () => identity?.terminalId ?? null, clock, trust, devices, queue, sync: () => sync?.health ?? null, hallNumbers, feeds: () => feedHealth(feedStore, venue, clock.wallMs()), ilsOffline: () => loanDesk?.ilsOffline() ?? false });
     return pushes ? { ...h, config: pushes.status() } : h;
   };
   const metrics = createTerminalMetrics(health);
@@ -122,6 +124,7 @@ async function startLocked(config: Readonly<TerminalConfig>, opts: TerminalOptio
     tickets,
     hallNumbers,
     feeds: { store: feedStore, passages, shares },
+    attendance,
     sealer,
     clock,
     skew: config.skew_s,
@@ -137,8 +140,40 @@ async function startLocked(config: Readonly<TerminalConfig>, opts: TerminalOptio
     observeVerify: metrics.observeVerify,
   });
 
+  // A library terminal takes item barcodes between codes, in order (loans/desk.ts).
+  const ils = venue.loans?.ils;
+  const loanDesk = venue.loans
+    ? new LoanDesk({
+        venue: { ...venue, loans: venue.loans },
+        decide: (reading, dh, override) => pipeline.handle(reading, dh, override),
+        trust,
+        salt: () => feedStore.salt(),
+        queue,
+        sealer,
+        outbox: new LoanOutbox(db),
+        ils: ils
+          ? new Sip2Client({ host: ils.host, port: ils.port, institution: ils.institution, user: ils.user, password: ils.password, location: ils.location, terminalPassword: ils.terminal_password, timeoutMs: ils.timeout_ms ?? VENUE_DEFAULTS.ils_timeout_ms })
+          : null,
+        clock,
+        skew: config.skew_s,
+        log: log.child({ component: 'loans' }),
+        publish: (m) => {
+          if (m.type === 'verdict') recent.add(m);
+          publish(m);
+        },
+        afterCommit: (m, device) => {
+          sync?.poke();
+          effects.afterCommit(m, device);
+        },
+      })
+    : null;
+
   for (const d of devices.all) {
     d.on('reading', (reading, dh) => {
+      if (loanDesk) {
+        loanDesk.handle(reading, dh).catch((e: unknown) => log.error({ err: e, device: dh.id }, 'reading could not be committed; nothing was shown'));
+        return;
+      }
       try {
         pipeline.handle(reading, dh);
       } catch (e) {
@@ -205,7 +240,11 @@ async function startLocked(config: Readonly<TerminalConfig>, opts: TerminalOptio
       register: venue.actions.some((a) => a.do === 'collect-details')
         ? async (req) => (desk ? desk.register(req) : recordRegistration({ queue, clock, venue: venue.name, pending, committed: () => sync?.poke() }, req))
         : undefined,
-      more: (app, guards) => stayRoutes(app, guards, desk),
+      more: (app, guards) => {
+        stayRoutes(app, guards, desk);
+        loanRoutes(app, guards, loanDesk);
+        attendanceRoute(app, guards, attendance ? () => attendance.summary(feedStore.allRows('roster'), clock.now(), attendanceWindow(venue)) : null);
+      },
       feeds: () => {
         const t = trust.health(clock.now());
         const venueFeeds = feedHealth(feedStore, venue, clock.wallMs()).map((f) => ({ name: `feed:${f.kind}`, version: f.version, updated_at: f.checked_at }));
@@ -225,6 +264,7 @@ async function startLocked(config: Readonly<TerminalConfig>, opts: TerminalOptio
   }
   for (const d of devices.all) d.start();
   sync?.start();
+  loanDesk?.start();
   if (hallNumbers && config.sync && identity) {
     hallNumbers.start(
       new ServiceClient({ transport: httpTransport(config.sync.url, config.sync.timeout_ms), identity, now: () => clock.wallMs(), observeServerTime: (ms) => clock.observe(Math.floor(ms / 1000), 'server') }),
@@ -242,6 +282,7 @@ async function startLocked(config: Readonly<TerminalConfig>, opts: TerminalOptio
     persons.prune(now);
     pending.prune(now);
     stays?.prune(now);
+    attendance?.prune(now - 31 * 86_400);
     passages.prune(localDay(now), now - Math.max(venue.access?.anti_passback_s ?? 0, 86_400));
   } });
   log.info({ url, venue: venue.name, devices: devices.all.length }, 'listening');
@@ -251,6 +292,7 @@ async function startLocked(config: Readonly<TerminalConfig>, opts: TerminalOptio
     health,
     stop: async () => {
       stopTimers();
+      await loanDesk?.stop();
       await hallNumbers?.stop();
       await Promise.allSettled(devices.all.map((d) => d.close()));
       await sync?.stop();

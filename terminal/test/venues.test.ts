@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { mintCode, type MintOptions } from '../../scripts/issuer/mint.ts';
 import { EventFeed, Stack, waitFor } from '../../scripts/lib/stack.ts';
-import { acceptedCode, feedsFor, loadShippedVenue, venueDevices, VENUES_DIR } from '../../scripts/lib/venue-devices.ts';
+import { acceptedCode, drivenVenue, feedsFor, loadShippedVenue, venueDevices, VENUES_DIR } from '../../scripts/lib/venue-devices.ts';
 import { IdCardSim, MrzSim, PrinterSim, RelaySim } from '../../scripts/sim/index.ts';
 import type { Health, VerdictMessage } from '../src/api/index.ts';
 
@@ -58,6 +58,8 @@ const REFUSALS: Record<string, { what: string; reason: string; codes(keys: strin
     ],
   },
   library: { what: 'a Beijing personal code', reason: 'issuer_not_accepted', codes: (keys, at) => [{ keys, at, issuer: 'CN-11' }] },
+  meeting: { what: 'a holder not on the roster', reason: 'not_on_roster', codes: (keys, at) => [{ keys, at, sub: 'u-not-invited' }] },
+  'library-loans': { what: 'a Beijing personal code', reason: 'issuer_not_accepted', codes: (keys, at) => [{ keys, at, issuer: 'CN-11' }] },
 };
 
 interface Site {
@@ -75,8 +77,8 @@ const venueNames = readdirSync(VENUES_DIR)
   .map((f) => f.slice(0, -5))
   .sort();
 
-test('the shipped venues are the ten docs/config.md lists', () => {
-  assert.deepEqual(venueNames, ['campus-gate', 'desk', 'hall', 'health-checkpoint', 'homestay', 'hospital', 'hotel', 'library', 'museum-gate', 'window']);
+test('the shipped venues are the ones docs/config.md lists', () => {
+  assert.deepEqual(venueNames, ['campus-gate', 'desk', 'hall', 'health-checkpoint', 'homestay', 'hospital', 'hotel', 'library', 'library-loans', 'meeting', 'museum-gate', 'window']);
 });
 
 for (const name of venueNames) {
@@ -86,7 +88,7 @@ for (const name of venueNames) {
 
     before(async () => {
       const dir = mkdtempSync(join(tmpdir(), `yss-venue-${name}-`));
-      const driven = venue.hours ? { ...venue, hours: [{ days: [1, 2, 3, 4, 5, 6, 7], from: '00:00', to: '24:00' }] } : name;
+      const driven = venue.hours || venue.loans ? drivenVenue(venue) : name;
       const stack = await new Stack({ dir, venue: driven, devices: venueDevices(venue, { statusPollMs: 0 }), feeds: feedsFor(venue) }).start();
       site = { dir, stack, feed: await EventFeed.open(stack.kioskUrl) };
       const peer = (id: string) => stack.peers[id]!;

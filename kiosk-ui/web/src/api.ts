@@ -1,9 +1,11 @@
 // The daemon's kiosk routes (terminal/src/api/kiosk-routes.ts), typed by the shared contract.
 import type {
   ActionResult,
+  AttendanceSummary,
   ApiError,
   CountConfirmRequest,
   ForeignDetailsRequest,
+  LoanSessionMessage,
   RegistrationRequest,
   StaffLoginResponse,
   StaffOverview,
@@ -33,7 +35,9 @@ export const api = {
   testTicket: (token: string) => call<ActionResult>('POST', '/api/staff/test-ticket', {}, token),
   register: (req: RegistrationRequest) => call<ActionResult>('POST', '/api/registration', req),
   checkoutScan: (seq: number) => call<StayView>('POST', '/api/checkout', { seq }),
+  finishLoans: () => call<LoanSessionMessage>('POST', '/api/loans/finish', {}),
   stays: (token: string) => call<StaysOverview>('GET', '/api/staff/stays', undefined, token),
+  attendance: (token: string) => call<AttendanceSummary>('GET', '/api/staff/attendance', undefined, token),
   details: (token: string, guest: number, body: ForeignDetailsRequest) => call<StayView>('POST', `/api/staff/guests/${guest}/details`, body, token),
   confirmCount: (token: string, stay: number, body: CountConfirmRequest) => call<StayView>('POST', `/api/staff/stays/${stay}/count`, body, token),
   checkoutGuest: (token: string, guest: number) => call<StayView>('POST', `/api/staff/guests/${guest}/checkout`, {}, token),

@@ -1,12 +1,14 @@
 // The kiosk's state and the one render function. Messages from the daemon and taps on screen
 // both end in `render()`, which rebuilds the two regions (top bar, screen) from state.
-import type { EventMessage, Health, StaffOverview, StaysOverview, StayView, VerdictMessage } from '../../../terminal/src/api/messages.ts';
+import type { AttendanceSummary, EventMessage, Health, LoanSessionMessage, StaffOverview, StaysOverview, StayView, VerdictMessage } from '../../../terminal/src/api/messages.ts';
 import type { Answer } from './api.ts';
 import { api } from './api.ts';
 import { connectEvents, type LinkState } from './events-client.ts';
 import { isLang, reasonKeys, t, type Lang, type MessageKey } from './i18n.ts';
+import { attendance } from './screens/attendance.ts';
 import { certificate } from './screens/certificate.ts';
 import { idle } from './screens/idle.ts';
+import { loanLine, loans } from './screens/loans.ts';
 import { DELETE_KEY } from './screens/keypad.ts';
 import { outOfService } from './screens/out-of-service.ts';
 import { pin } from './screens/pin.ts';
@@ -22,11 +24,12 @@ import type { Action, Ctx } from './view.ts';
 type Screen =
   | { kind: 'idle' }
   | { kind: 'result'; v: VerdictMessage; note?: Note }
+  | { kind: 'loans'; last: VerdictMessage }
   | { kind: 'ticket'; v: VerdictMessage }
   | { kind: 'certificate'; v: VerdictMessage }
   | ({ kind: 'registration'; v: VerdictMessage } & RegistrationState)
   | { kind: 'pin'; pin: string; error?: Note }
-  | { kind: 'staff'; overview: StaffOverview; notice?: Note; stays?: StaysOverview | null; form?: DetailsForm | null };
+  | { kind: 'staff'; overview: StaffOverview; notice?: Note; stays?: StaysOverview | null; form?: DetailsForm | null; attendance?: AttendanceSummary | null };
 
 export interface AppOptions {
   root: HTMLElement;
@@ -66,6 +69,8 @@ export class App {
   private link: LinkState = 'connecting';
   private health: Health | null = null;
   private screen: Screen = { kind: 'idle' };
+  /** The library loan session open on the daemon (venue `loans`), or null. */
+  private loanSession: LoanSessionMessage | null = null;
   private token: string | null = null;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private poll: ReturnType<typeof setInterval> | null = null;
@@ -113,6 +118,7 @@ export class App {
       devices.push(m.device);
       this.health = { ...this.health, devices };
     } else if (m.type === 'verdict') return this.onVerdict(m);
+    else if (m.type === 'loan-session') return this.onLoanSession(m);
     this.render();
   }
 
@@ -121,9 +127,33 @@ export class App {
     return this.o.resultMs ?? (this.health?.venue?.clear_after_s ?? 15) * 1000;
   }
 
+  /** A loan session opened (the reader's verdict is on screen), lent an item, or closed. */
+  private onLoanSession(m: LoanSessionMessage): void {
+    this.loanSession = m.open ? m : null;
+    const sc = this.screen;
+    if (m.open && (sc.kind === 'result' || sc.kind === 'loans')) {
+      this.screen = { kind: 'loans', last: sc.kind === 'result' ? sc.v : sc.last };
+      // The session holds the screen until the daemon closes it; this is only the fallback.
+      if (m.closes_at !== null) this.homeAfter(Math.max(0, m.closes_at - Date.now()) + 5000);
+    } else if (!m.open && sc.kind === 'loans') {
+      this.screen = { kind: 'idle' };
+    }
+    this.render();
+  }
+
   private onVerdict(v: VerdictMessage): void {
     // A scan never interrupts staff at work or a guest typing their room number.
     if (this.screen.kind === 'pin' || this.screen.kind === 'staff' || this.screen.kind === 'registration') return;
+    if (this.loanSession) {
+      this.screen = { kind: 'loans', last: v };
+      this.render();
+      this.sound.tone(v.accepted ? 'accept' : 'refuse');
+      if (this.elderly) this.speakVerdict(v);
+      this.main.dataset.tone = this.sound.last.tone;
+      return;
+    }
+    const loan = v.effects.find((e) => e.kind === 'loan');
+    const att = v.effects.find((e) => e.kind === 'attendance');
     const tk = v.effects.find((e) => e.kind === 'ticket');
     const reg = v.effects.find((e) => e.kind === 'registration');
     // Personal data leaves the screen after resultMs (or at the next reading); elderly mode
@@ -132,6 +162,8 @@ export class App {
     const resultMs = this.resultMs();
     let hold = resultMs * (this.elderly && !personal ? 1.5 : 1);
     if (!v.accepted) this.screen = { kind: 'result', v };
+    else if (att) this.screen = { kind: 'result', v, note: { key: att.status === 'already' ? 'attendance.already' : att.late ? 'attendance.late' : 'attendance.signed', vars: { time: att.at } } };
+    else if (loan) this.screen = { kind: 'result', v, note: { key: loan.ils === 'queued' ? 'loans.offline' : 'loans.return.done' } };
     else if (tk) this.screen = { kind: 'ticket', v };
     else if (reg && reg.room === undefined) {
       this.screen = { kind: 'registration', v, field: 'room', room: '', guests: '', inHouse: reg.in_house };
@@ -216,6 +248,10 @@ export class App {
       case 'checkout-scan':
         if (sc.kind === 'registration') void this.checkoutScan(sc);
         return;
+      case 'loans-finish':
+        // The daemon's loan-session message (closed) takes the screen home.
+        void api.finishLoans();
+        return;
       case 'stay-details':
         if (sc.kind === 'staff') sc.form = { guest: a.guest, name: a.name, values: { visa_type: '', visa_no: '', entry_date: '', entry_port: '' } };
         this.homeAfter(STAFF_IDLE_MS);
@@ -262,14 +298,15 @@ export class App {
 
   private async refreshStaff(notice?: Note): Promise<void> {
     if (!this.token) return;
-    const [r, st] = await Promise.all([api.overview(this.token), api.stays(this.token)]);
+    const [r, st, at] = await Promise.all([api.overview(this.token), api.stays(this.token), api.attendance(this.token)]);
     const sc = this.screen;
     if (sc.kind !== 'staff' && sc.kind !== 'pin') return;
     if (!r.ok) return this.dispatch({ type: 'home' });
     // A venue without stays answers 404 (YSS_API_NO_STAYS): the panel has no stays section.
     const staysNow = st.ok ? st.value : null;
     const form = sc.kind === 'staff' ? sc.form : null;
-    this.screen = { kind: 'staff', overview: r.value, notice: notice ?? (sc.kind === 'staff' ? sc.notice : undefined), stays: staysNow, form };
+    // Likewise a venue without attendance (YSS_API_NO_ATTENDANCE): no meetings section.
+    this.screen = { kind: 'staff', overview: r.value, notice: notice ?? (sc.kind === 'staff' ? sc.notice : undefined), stays: staysNow, form, attendance: at.ok ? at.value : null };
     // The clerk typing a guest's details is not interrupted by the poll; the next render shows the rest.
     if (form && !notice) return;
     this.render();
@@ -321,8 +358,12 @@ export class App {
     switch (sc.kind) {
       case 'idle':
         return inputsDown(this.health) ? outOfService(ctx) : idle(ctx);
-      case 'result':
-        return result(ctx, sc.v, sc.note);
+      case 'result': {
+        const loan = sc.v.effects.find((e) => e.kind === 'loan');
+        return loan && sc.v.accepted ? result(ctx, sc.v, sc.note, loanLine(ctx, loan)) : result(ctx, sc.v, sc.note);
+      }
+      case 'loans':
+        return this.loanSession ? loans(ctx, this.loanSession, sc.last) : result(ctx, sc.last);
       case 'ticket': {
         const tk = sc.v.effects.find((e) => e.kind === 'ticket');
         return tk ? ticket(ctx, sc.v, tk) : result(ctx, sc.v);
@@ -334,7 +375,7 @@ export class App {
       case 'pin':
         return pin(ctx, sc.pin.length, sc.error);
       case 'staff':
-        return staff(ctx, sc.overview, sc.notice, sc.stays ? stays(ctx, sc.stays, sc.form ?? null) : null);
+        return staff(ctx, sc.overview, sc.notice, sc.stays ? stays(ctx, sc.stays, sc.form ?? null) : sc.attendance ? attendance(ctx, sc.attendance) : null);
     }
   }
 

@@ -49,6 +49,13 @@ export const REASONS = {
   day_full: true,
   anti_passback: true,
   feed_too_old: true,
+  item_barcode_invalid: true,
+  loan_no_session: true,
+  loan_limit: true,
+  patron_unknown: true,
+  ils_refused: true,
+  not_on_roster: true,
+  meeting_not_open: true,
 } as const satisfies Record<Reason, true>;
 
 /** Every fixed degraded code, checked both ways by the compiler like REASONS; `device_<id>` and `feed_<kind>` are more. */
@@ -62,6 +69,7 @@ export const DEGRADED = {
   queue_near_quota: true,
   queue_over_quota: true,
   hall_numbers_low: true,
+  ils_offline: true,
   hall_numbers_out: true,
 } as const satisfies Record<FixedDegraded, true>;
 

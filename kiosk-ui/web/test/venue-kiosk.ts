@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { mintCode } from '../../../scripts/issuer/mint.ts';
 import { EventFeed, Stack, waitFor } from '../../../scripts/lib/stack.ts';
-import { acceptedCode, feedsFor, loadShippedVenue, venueDevices, VENUES_DIR } from '../../../scripts/lib/venue-devices.ts';
+import { acceptedCode, drivenVenue, feedsFor, loadShippedVenue, venueDevices, VENUES_DIR } from '../../../scripts/lib/venue-devices.ts';
 import { IdCardSim, PrinterSim, RelaySim } from '../../../scripts/sim/index.ts';
 import type { Health } from '../../../terminal/src/api/index.ts';
 import { axe, openKiosk, pageErrors } from './browser.ts';
@@ -56,7 +56,7 @@ export async function problems(shown: Shown): Promise<string[]> {
 export async function showVenue(browser: Browser, name: string, each: (shown: Shown) => Promise<void>): Promise<string[]> {
   const venue = loadShippedVenue(name);
   const dir = mkdtempSync(join(tmpdir(), `yss-venue-kiosk-${name}-`));
-  const driven = venue.hours ? { ...venue, hours: [{ days: [1, 2, 3, 4, 5, 6, 7], from: '00:00', to: '24:00' }] } : name;
+  const driven = venue.hours || venue.loans ? drivenVenue(venue) : name;
   const stack = new Stack({ dir, venue: driven, devices: venueDevices(venue, { statusPollMs: 0 }), feeds: feedsFor(venue) });
   const closers: (() => Promise<unknown>)[] = [];
   const errors: string[] = [];

@@ -18,6 +18,7 @@ export const DEGRADED_CODES = [
   'queue_over_quota',
   'hall_numbers_low',
   'hall_numbers_out',
+  'ils_offline',
 ] as const;
 
 /** A code of DEGRADED_CODES other than the per-device one. */

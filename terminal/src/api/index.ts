@@ -6,3 +6,4 @@ export { DEGRADED_CODES } from './degraded.ts';
 export { API_ERRORS, type ApiErrorCode } from './errors.ts';
 export { createTerminalMetrics, type TerminalMetrics } from './metrics.ts';
 export { stayRoutes } from './stay-routes.ts';
+export { attendanceRoute, loanRoutes } from './loan-routes.ts';

@@ -11,6 +11,7 @@ import type { TrustHealth } from '../trust/index.ts';
 import type { FeedHealth } from '../feeds/index.ts';
 import type { Localized, Words } from '../venue/index.ts';
 import type { ConfigRejection } from '../protocol/index.ts';
+export type { AttendanceSummary, MeetingSummary } from '../venue/index.ts';
 
 export type { Degraded, FixedDegraded } from './degraded.ts';
 export type { DeviceHealth, DeviceRole, DeviceState } from '../devices/index.ts';
@@ -76,8 +77,23 @@ export interface HealthMessage {
   health: Health;
 }
 
+/** A library loan session opened, changed or closed (venue `loans`, docs/library.md). */
+export interface LoanSessionMessage {
+  type: 'loan-session';
+  open: boolean;
+  /** Items lent in the session (when closed: in the session that closed). */
+  items: number;
+  max_items: number;
+  /** The library system is away: loans are recorded and sent later. */
+  offline: boolean;
+  /** Unix ms when the session closes unless another item is scanned; null when closed. */
+  closes_at: number | null;
+  /** Why it closed. */
+  closed_by?: 'timeout' | 'finish' | 'next-holder';
+}
+
 /** Every message on the `/api/events` WebSocket; the first one after connecting is `health`. */
-export type EventMessage = VerdictMessage | DeviceMessage | HealthMessage;
+export type EventMessage = VerdictMessage | DeviceMessage | HealthMessage | LoanSessionMessage;
 
 // Routes the kiosk UI calls besides health and events (terminal/src/api/kiosk-routes.ts).
 // Errors on these routes answer `{ error, message }` with an HTTP status (ApiError).

@@ -26,6 +26,8 @@ export interface HealthSources {
   hallNumbers?: HallNumbers | null;
   /** The venue's data feeds held; default none. */
   feeds?(): FeedHealth[];
+  /** A library terminal's ILS is away or loans wait for it (docs/library.md); default never. */
+  ilsOffline?(): boolean;
 }
 
 export function healthOf(s: HealthSources): Health {
@@ -47,6 +49,7 @@ export function healthOf(s: HealthSources): Health {
   const hall = s.hallNumbers?.health() ?? null;
   if (hall && Object.entries(hall.held).some(([prefix, n]) => n === 0 && !hall.capped.includes(prefix))) degraded.push('hall_numbers_out');
   else if (hall?.last_error) degraded.push('hall_numbers_low');
+  if (s.ilsOffline?.()) degraded.push('ils_offline');
   return {
     status: degraded.length ? 'degraded' : 'ok',
     degraded,

@@ -10,10 +10,10 @@ import type { DeviceHealth, Reading } from '../devices/index.ts';
 import { textRef } from '../log.ts';
 import type { Sealer } from '../protocol/index.ts';
 import { ticketNumber, type HallNumbers, type Queue, type TicketCounter } from '../queue/index.ts';
-import { localDay, type Effect } from '../scenarios/index.ts';
+import { localDay, type Effect, type Reason } from '../scenarios/index.ts';
 import type { Clock, ReplayStore, TrustStore } from '../trust/index.ts';
 import type { FeedStore, PassageStore, ShareStore } from '../feeds/index.ts';
-import { decideVenue, refuseDecision, verifierAllowsReplay, VENUE_DEFAULTS, type AccessLookups, type PendingDetailsStore, type PersonSeenStore, type StayStore, type Venue } from '../venue/index.ts';
+import { decideVenue, refuseDecision, verifierAllowsReplay, VENUE_DEFAULTS, type AccessLookups, type AttendanceStore, type PendingDetailsStore, type PersonSeenStore, type StayStore, type Venue } from '../venue/index.ts';
 
 export interface PipelineDeps {
   venue: Readonly<Venue>;
@@ -29,6 +29,8 @@ export interface PipelineDeps {
   hallNumbers?: HallNumbers | null;
   /** The venue's data feeds and what the gate counts from them (a venue with `access`). */
   feeds?: { store: FeedStore; passages: PassageStore; shares?: ShareStore };
+  /** Meeting sign-ins (a venue with `attendance`). */
+  attendance?: AttendanceStore;
   /** Null when no sync service is configured: personal data is then not kept at all. */
   sealer: Sealer | null;
   /** Wall time stamps the reading; trusted time decides validity. */
@@ -62,7 +64,8 @@ export class Pipeline {
     };
   }
 
-  handle(reading: Reading, device: DeviceHealth): VerdictMessage {
+  /** `override`: a refusal another part found (a library's patron status) for a reading the venue would accept. */
+  handle(reading: Reading, device: DeviceHealth, override?: Reason): VerdictMessage {
     const { deps } = this;
     const { venue } = deps;
     const at = deps.clock.wallMs();
@@ -81,7 +84,9 @@ export class Pipeline {
       lastSeen: (key) => deps.persons.lastSeen(key),
       access: this.access,
       device: device.id,
+      attendance: deps.attendance,
     });
+    if (override && d.accepted) d = refuseDecision(venue, d, override);
     const day = localDay(now);
     // A hall ticket with no number in hand is refused before anything is kept (docs/hall.md).
     if (d.accepted && d.effects.some((e) => e.kind === 'ticket' && e.numbers === 'hall' && (!deps.hallNumbers || deps.hallNumbers.held(e.prefix, day) === 0))) {
@@ -101,6 +106,7 @@ export class Pipeline {
       }
       const admit = d.remember.admit;
       if (admit) deps.feeds?.passages.admit(admit.holder, admit.day, admit.slot, admit.n, now, admit.direction);
+      if (d.remember.signIn) deps.attendance?.record(d.remember.signIn);
       const effects: Effect[] = d.effects.map((e): Effect => {
         if (e.kind === 'ticket' && e.numbers === 'hall') {
           // Who is ahead is read before this ticket counts among this machine's issued ones.
@@ -124,6 +130,7 @@ export class Pipeline {
           return { kind: 'ticket', number: t.number, service: e.service, issued_today: t.issued_today, ...(e.priority ? { priority: e.priority } : {}) };
         }
         if (e.kind === 'gate') return { kind: 'gate', relay: e.relay, pulse_ms: e.pulse_ms };
+        if (e.kind === 'attendance') return e;
         return { kind: 'registration' };
       });
       const event = tx.append({

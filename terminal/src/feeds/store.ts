@@ -261,4 +261,9 @@ export class FeedStore {
   rows<K extends FeedKind>(kind: K, holder: string): FeedRows[K][] {
     return this.#rows.all(kind, holder).map((r) => JSON.parse(r) as FeedRows[K]);
   }
+
+  /** Every row of `kind` at the current version, in holder order (a meeting's roster for its summary). */
+  allRows<K extends FeedKind>(kind: K): FeedRows[K][] {
+    return this.db.prepare<[string], string>('SELECT r.row FROM feed_meta m JOIN feed_rows r ON r.kind = m.kind AND r.version = m.version WHERE m.kind = ? ORDER BY r.holder, r.n').pluck().all(kind).map((r) => JSON.parse(r) as FeedRows[K]);
+  }
 }

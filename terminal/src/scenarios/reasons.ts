@@ -26,6 +26,15 @@ export const SCENARIO_REASONS = [
   'day_full',
   'anti_passback',
   'feed_too_old',
+  // Library loans (venue `loans`, docs/library.md).
+  'item_barcode_invalid',
+  'loan_no_session',
+  'loan_limit',
+  'patron_unknown',
+  'ils_refused',
+  // Meeting attendance (venue `attendance`, docs/meetings.md).
+  'not_on_roster',
+  'meeting_not_open',
 ] as const;
 
 export type ScenarioReason = (typeof SCENARIO_REASONS)[number];

@@ -41,4 +41,12 @@ export type Effect =
   /** A relay to pulse; what it actually did is recorded afterwards as a `gate` event. */
   | { kind: 'gate'; relay: string; pulse_ms: number }
   /** A keypad step follows; `in_house` when the reading's guest is already in a stay (check-out by scan). */
-  | { kind: 'registration'; room?: string; guests?: number; in_house?: { room: string; guest_id: number } };
+  | { kind: 'registration'; room?: string; guests?: number; in_house?: { room: string; guest_id: number } }
+  /**
+   * An item lent (`checkout`) or returned (`checkin`) at a library terminal (venue `loans`): `ils`
+   * is `done` when the library system recorded it, `queued` when it was away and the terminal will
+   * send it later, `none` without a library system. `count`: items lent in this session so far.
+   */
+  | { kind: 'loan'; op: 'checkout' | 'checkin'; item: string; ils: 'done' | 'queued' | 'none'; title?: string; due?: string; count?: number }
+  /** A meeting sign-in (venue `attendance`): `signed_in` by this scan, or `already` at `at` (`HH:MM`, China time) by an earlier one. */
+  | { kind: 'attendance'; meeting: string; status: 'signed_in' | 'already'; late: boolean; at: string };

@@ -9,3 +9,5 @@ export { PersonSeenStore, PendingDetailsStore, DETAILS_WAIT_S, type PendingDetai
 export { codeAttributes, cardAttributes, mrzAttributes, type Attributes } from './attributes.ts';
 export { StayStore, countSettled, COUNT_REASONS, READING_WAIT_S, type Stay, type StayGuest, type StayAnswer, type CountReason } from './stays.ts';
 export { guestCategory, type GuestCategory, type GuestRead } from './policy.ts';
+export { AttendanceStore, type AttendanceSummary, type MeetingSummary } from './attendance-store.ts';
+export { attendanceWindow, meetingStart, clockTime, type AttendanceLookups, type SignIn } from './attendance.ts';

@@ -10,6 +10,7 @@ import { VENUE_DEFAULTS } from './schema.ts';
 import { endOfLocalDay, localDay, localWeekMinute, type Display, type Reason, type Source } from '../scenarios/index.ts';
 import { holderOfCode, holderOfDocument, minuteOf, type FeedKind, type FeedRows } from '../protocol/index.ts';
 import type { Attribute, Venue, Words } from './types.ts';
+import { attendanceStep, type AttendanceAnswer, type AttendanceLookups, type SignIn } from './attendance.ts';
 
 export interface PolicyLookups {
   /** Trusted time, unix seconds. */
@@ -23,6 +24,8 @@ export interface PolicyLookups {
   access?: AccessLookups;
   /** The device id the reading came from (an exit reader of `access.exit_readers`, or an entry). */
   device?: string;
+  /** Sign-ins already recorded, for a venue with `attendance` (its roster comes through `access`). */
+  attendance?: AttendanceLookups;
 }
 
 /** What the policy reads of the feeds a terminal holds (feeds/), all synchronous and local. */
@@ -58,7 +61,8 @@ export interface Admission {
 export type PlannedEffect =
   | { kind: 'ticket'; prefix: string; service: string; numbers: 'machine' | 'hall'; daily_cap?: number; priority?: 'elderly'; service_minutes?: number }
   | { kind: 'gate'; relay: string; pulse_ms: number }
-  | { kind: 'collect-details'; fields: readonly ('room' | 'guests' | 'nights')[] };
+  | { kind: 'collect-details'; fields: readonly ('room' | 'guests' | 'nights')[] }
+  | Extract<AttendanceAnswer, { effect: unknown }>['effect'];
 
 /** A guest's category for the police report (venue `stay.deadlines_s`). */
 export type GuestCategory = 'domestic' | 'hmt' | 'foreign';
@@ -88,7 +92,7 @@ export interface PolicyDecision {
   /** Exactly the venue's `record.fields` the reading carried, to be sealed; null when none. */
   personal: Partial<Record<Attribute, string>> | null;
   /** What to remember when the decision is committed. */
-  remember: { cti: { cti: Uint8Array; until: number } | null; person: { key: string; at: number } | null; admit?: Admission };
+  remember: { cti: { cti: Uint8Array; until: number } | null; person: { key: string; at: number } | null; admit?: Admission; signIn?: SignIn };
   effects: PlannedEffect[];
   /** The venue's own words for this refusal, or null to use the kiosk's general ones. */
   words: Words | null;
@@ -287,6 +291,15 @@ export function decideVenue(venue: Venue, reading: Reading, verdict: VerifyResul
     d.body = { ...d.body, ...a.body };
   }
 
+  // 6b. Meeting attendance: on the roster of a meeting open now; the first scan signs in.
+  let signedIn: Extract<AttendanceAnswer, { effect: unknown }> | undefined;
+  if (venue.attendance) {
+    const a = attendanceStep(venue, { source: read.source, issuer: read.issuer, sub: read.sub, docNo: attrs.doc_no }, look.now, look.access, look.attendance);
+    if ('reason' in a) return refuse({ ...d, body: { ...d.body, ...a.body } }, a.reason);
+    signedIn = a;
+    d.body = { ...d.body, ...a.body };
+  }
+
   // 7. Replay: per code (the verifier's memory) or per person within a time.
   let replayed = read.source === 'YSS1' && d.replayed;
   const key = personKey(read.source, read.issuer, read.sub, attrs);
@@ -310,8 +323,8 @@ export function decideVenue(venue: Venue, reading: Reading, verdict: VerifyResul
     body: { ...d.body, replayed },
     display: display(venue, read),
     personal: Object.keys(kept).length ? kept : null,
-    remember: { cti, person: venue.replay.per === 'person' && key && !replayed ? { key, at: look.now } : null, ...(admit ? { admit } : {}) },
-    effects: venue.actions.map((a): PlannedEffect => {
+    remember: { cti, person: venue.replay.per === 'person' && key && !replayed ? { key, at: look.now } : null, ...(admit ? { admit } : {}), ...(signedIn?.signIn ? { signIn: signedIn.signIn } : {}) },
+    effects: [...(signedIn ? [signedIn.effect] : []), ...venue.actions.map((a): PlannedEffect => {
       switch (a.do) {
         case 'print-ticket':
           return {
@@ -328,7 +341,7 @@ export function decideVenue(venue: Venue, reading: Reading, verdict: VerifyResul
         case 'collect-details':
           return { kind: 'collect-details', fields: a.fields };
       }
-    }),
+    })],
     words: null,
     guest: guestRead(venue, read),
   };

@@ -18,6 +18,13 @@ export const VENUE_DEFAULTS = {
   stay_deadline_foreign_s: 24 * 3600, // 出境入境管理法 art. 39: within 24 h
   stay_alert_before_s: 2 * 3600,
   stay_nights: 1,
+  loan_session_s: 60, // a loan session closes a minute after its last reading unless finished sooner
+  loan_max_items: 30, // 广州通借通还: 30 items a reader
+  ils_timeout_ms: 3000, // a SIP2 reply (or connection) slower than this is an ILS away: the loan is queued
+  ils_retry_s: 30,
+  attendance_late_after_min: 5,
+  attendance_open_before_min: 60,
+  attendance_close_after_min: 240,
 } as const;
 
 export const venueSchema = {
@@ -105,6 +112,8 @@ export const venueSchema = {
       default: VENUE_DEFAULTS.clear_after_s,
     },
     stay: { $ref: '#/$defs/stayRule' },
+    loans: { $ref: '#/$defs/loans' },
+    attendance: { $ref: '#/$defs/attendance' },
     extensions: {
       type: 'object',
       description: 'Sections owned by later features (police reporting, hall queues, feeds), each under its own key and checked by its owner. The core ignores them.',
@@ -152,6 +161,7 @@ export const venueSchema = {
         'health_status', 'trust_list_too_old', 'not_a_code', 'id_number_invalid', 'document_expired',
         'input_not_accepted', 'identity_required', 'health_status_unknown', 'health_status_stale', 'outside_hours', 'numbers_unavailable', 'daily_cap_reached',
         'not_on_list', 'access_not_yet_valid', 'access_expired', 'wrong_slot', 'slot_full', 'day_full', 'anti_passback', 'feed_too_old',
+        'item_barcode_invalid', 'loan_no_session', 'loan_limit', 'patron_unknown', 'ils_refused', 'not_on_roster', 'meeting_not_open',
       ],
       description: 'A refusal reason (docs/verification.md and the venue reasons below).',
     },
@@ -292,6 +302,57 @@ export const venueSchema = {
           items: { type: 'string', minLength: 1 },
           description: 'For `credential`: the certificate types taken (`resident-id`, `driver-license`, ...); absent: any.',
           examples: [['resident-id', 'social-security-card']],
+        },
+      },
+    },
+    loans: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['mode'],
+      description:
+        'Library loans (docs/library.md): item barcodes (EAN-13, Code 128) read by the same scanner as codes. `checkout`: an accepted holder\'s code opens a loan session, each item scanned is a `loan` event, and the session closes after `session_s` without a reading or at the kiosk\'s finish button (`loan_no_session` for an item with no session open, `loan_limit`, `item_barcode_invalid`). `checkin`: every item scanned is a `return` event. With `ils`, the terminal is a SIP2 client of the library system; when the ILS is unreachable, loans and returns are queued and sent later.',
+      examples: [{ mode: 'checkout', session_s: 60, ils: { host: '10.0.0.5', port: 6001, institution: 'GZLIB', user: 'kiosk-3', password: 'secret', location: 'floor-1' } }],
+      properties: {
+        mode: { enum: ['checkout', 'checkin'], description: '`checkout`: a loan kiosk; `checkin`: a return terminal.', examples: ['checkout'] },
+        session_s: { type: 'integer', minimum: 10, maximum: 600, description: 'A loan session closes this long after its last reading, seconds.', default: VENUE_DEFAULTS.loan_session_s },
+        max_items: { type: 'integer', minimum: 1, maximum: 100, description: 'Items one session may lend; past it `loan_limit`.', default: VENUE_DEFAULTS.loan_max_items },
+        ils: { $ref: '#/$defs/ils' },
+      },
+    },
+    ils: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['host', 'port', 'institution', 'user', 'password', 'location'],
+      description:
+        'The library system (ILS) the terminal speaks SIP2 to: login (93), SC status (99), patron status (23) at a session\'s start, checkout (11), checkin (09). A patron is identified by the holder hash the feeds use (docs/feeds.md). Absent: loans are only recorded as events.',
+      examples: [{ host: '10.0.0.5', port: 6001, institution: 'GZLIB', user: 'kiosk-3', password: 'secret', location: 'floor-1' }],
+      properties: {
+        host: { type: 'string', minLength: 1, description: 'Host name or address of the ILS\'s SIP2 port.', examples: ['10.0.0.5'] },
+        port: { type: 'integer', minimum: 1, maximum: 65535, description: 'TCP port of its SIP2 service.', examples: [6001] },
+        institution: { type: 'string', minLength: 1, pattern: '^[^|]+$', description: 'Institution id (SIP2 AO).', examples: ['GZLIB'] },
+        user: { type: 'string', minLength: 1, pattern: '^[^|]+$', description: 'SIP2 login user id (CN).', examples: ['kiosk-3'] },
+        password: { type: 'string', pattern: '^[^|]*$', description: 'SIP2 login password (CO).', examples: ['secret'] },
+        location: { type: 'string', minLength: 1, pattern: '^[^|]+$', description: 'Location code (CP of the login, AP of a checkin).', examples: ['floor-1'] },
+        terminal_password: { type: 'string', pattern: '^[^|]*$', description: 'Terminal password (AC) where the ILS asks for one.', examples: [''] },
+        timeout_ms: { type: 'integer', minimum: 100, maximum: 30000, description: 'Longest wait for a connection or a reply, ms; past it the ILS counts as unreachable.', default: VENUE_DEFAULTS.ils_timeout_ms },
+        retry_s: { type: 'integer', minimum: 1, maximum: 3600, description: 'How often queued loans and returns are sent again while the ILS is away, seconds.', default: VENUE_DEFAULTS.ils_retry_s },
+      },
+    },
+    attendance: {
+      type: 'object',
+      additionalProperties: false,
+      description:
+        'Meeting attendance (会议扫码考勤, docs/meetings.md): a holder\'s code is looked up in the `roster` feed; the first scan for a meeting open now signs in (late after the row\'s `late_after_min`, else this default), a later one is answered with the time of the first. Refusals: `not_on_roster`, `meeting_not_open`, `feed_too_old`.',
+      examples: [{ late_after_min: 5, open_before_min: 60, close_after_min: 240, max_feed_age_s: 86400 }],
+      properties: {
+        late_after_min: { type: 'integer', minimum: 0, maximum: 600, description: 'Minutes after a meeting starts from which a sign-in is late, when its roster row does not say.', default: VENUE_DEFAULTS.attendance_late_after_min },
+        open_before_min: { type: 'integer', minimum: 0, maximum: 720, description: 'Minutes before a meeting starts that sign-in opens.', default: VENUE_DEFAULTS.attendance_open_before_min },
+        close_after_min: { type: 'integer', minimum: 1, maximum: 1440, description: 'Minutes after a meeting starts that sign-in closes.', default: VENUE_DEFAULTS.attendance_close_after_min },
+        max_feed_age_s: {
+          type: 'integer',
+          minimum: 60,
+          description: 'Refuse to decide (`feed_too_old`) when the roster was last confirmed current longer ago than this, seconds, or never arrived. Absent: only a missing roster refuses.',
+          examples: [86400],
         },
       },
     },

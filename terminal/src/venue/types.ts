@@ -17,7 +17,7 @@ export type Words = {
 };
 
 /** A refusal reason (docs/verification.md and the venue reasons below). */
-export type Reason = 'malformed' | 'unsupported_alg' | 'unknown_key' | 'alg_mismatch' | 'issuer_mismatch' | 'key_revoked' | 'key_not_valid' | 'type_not_allowed' | 'bad_signature' | 'not_yet_valid' | 'expired' | 'lifetime_too_long' | 'revoked' | 'replayed' | 'issuer_not_accepted' | 'authorization_required' | 'health_status' | 'trust_list_too_old' | 'not_a_code' | 'id_number_invalid' | 'document_expired' | 'input_not_accepted' | 'identity_required' | 'health_status_unknown' | 'health_status_stale' | 'outside_hours' | 'numbers_unavailable' | 'daily_cap_reached' | 'not_on_list' | 'access_not_yet_valid' | 'access_expired' | 'wrong_slot' | 'slot_full' | 'day_full' | 'anti_passback' | 'feed_too_old';
+export type Reason = 'malformed' | 'unsupported_alg' | 'unknown_key' | 'alg_mismatch' | 'issuer_mismatch' | 'key_revoked' | 'key_not_valid' | 'type_not_allowed' | 'bad_signature' | 'not_yet_valid' | 'expired' | 'lifetime_too_long' | 'revoked' | 'replayed' | 'issuer_not_accepted' | 'authorization_required' | 'health_status' | 'trust_list_too_old' | 'not_a_code' | 'id_number_invalid' | 'document_expired' | 'input_not_accepted' | 'identity_required' | 'health_status_unknown' | 'health_status_stale' | 'outside_hours' | 'numbers_unavailable' | 'daily_cap_reached' | 'not_on_list' | 'access_not_yet_valid' | 'access_expired' | 'wrong_slot' | 'slot_full' | 'day_full' | 'anti_passback' | 'feed_too_old' | 'item_barcode_invalid' | 'loan_no_session' | 'loan_limit' | 'patron_unknown' | 'ils_refused' | 'not_on_roster' | 'meeting_not_open';
 
 /** Who may pass, decided offline from the venue's data feeds (docs/feeds.md). A reading the rest of the policy accepts must also name a holder on one of `lists`, or it is refused (`not_on_list`, `access_not_yet_valid`, `access_expired`, `outside_hours`, `wrong_slot`); then anti-passback and capacity are checked (`anti_passback`, `slot_full`, `day_full`). */
 export type Access = {
@@ -69,6 +69,51 @@ export type CodeInput = {
   readonly issuers?: readonly string[];
   /** For `credential`: the certificate types taken (`resident-id`, `driver-license`, ...); absent: any. */
   readonly credential_types?: readonly string[];
+};
+
+/** Library loans (docs/library.md): item barcodes (EAN-13, Code 128) read by the same scanner as codes. `checkout`: an accepted holder's code opens a loan session, each item scanned is a `loan` event, and the session closes after `session_s` without a reading or at the kiosk's finish button (`loan_no_session` for an item with no session open, `loan_limit`, `item_barcode_invalid`). `checkin`: every item scanned is a `return` event. With `ils`, the terminal is a SIP2 client of the library system; when the ILS is unreachable, loans and returns are queued and sent later. */
+export type Loans = {
+  /** `checkout`: a loan kiosk; `checkin`: a return terminal. */
+  readonly mode: 'checkout' | 'checkin';
+  /** A loan session closes this long after its last reading, seconds. Default: `60`. */
+  readonly session_s?: number;
+  /** Items one session may lend; past it `loan_limit`. Default: `30`. */
+  readonly max_items?: number;
+  readonly ils?: Ils;
+};
+
+/** The library system (ILS) the terminal speaks SIP2 to: login (93), SC status (99), patron status (23) at a session's start, checkout (11), checkin (09). A patron is identified by the holder hash the feeds use (docs/feeds.md). Absent: loans are only recorded as events. */
+export type Ils = {
+  /** Host name or address of the ILS's SIP2 port. */
+  readonly host: string;
+  /** TCP port of its SIP2 service. */
+  readonly port: number;
+  /** Institution id (SIP2 AO). */
+  readonly institution: string;
+  /** SIP2 login user id (CN). */
+  readonly user: string;
+  /** SIP2 login password (CO). */
+  readonly password: string;
+  /** Location code (CP of the login, AP of a checkin). */
+  readonly location: string;
+  /** Terminal password (AC) where the ILS asks for one. */
+  readonly terminal_password?: string;
+  /** Longest wait for a connection or a reply, ms; past it the ILS counts as unreachable. Default: `3000`. */
+  readonly timeout_ms?: number;
+  /** How often queued loans and returns are sent again while the ILS is away, seconds. Default: `30`. */
+  readonly retry_s?: number;
+};
+
+/** Meeting attendance (会议扫码考勤, docs/meetings.md): a holder's code is looked up in the `roster` feed; the first scan for a meeting open now signs in (late after the row's `late_after_min`, else this default), a later one is answered with the time of the first. Refusals: `not_on_roster`, `meeting_not_open`, `feed_too_old`. */
+export type Attendance = {
+  /** Minutes after a meeting starts from which a sign-in is late, when its roster row does not say. Default: `5`. */
+  readonly late_after_min?: number;
+  /** Minutes before a meeting starts that sign-in opens. Default: `60`. */
+  readonly open_before_min?: number;
+  /** Minutes after a meeting starts that sign-in closes. Default: `240`. */
+  readonly close_after_min?: number;
+  /** Refuse to decide (`feed_too_old`) when the roster was last confirmed current longer ago than this, seconds, or never arrived. Absent: only a missing roster refuses. */
+  readonly max_feed_age_s?: number;
 };
 
 /** Registers guest by guest into stays (旅业登记): a stay is a room, an arrival day, an expected departure and its guests, exactly one the main guest (the first registered). Each accepted reading whose keypad details name a room joins that room's open stay, or opens one; the same guest again in the same room is flagged, not doubled. Needs a `collect-details` action asking at least the `room`. */
@@ -204,6 +249,8 @@ export type Venue = {
   /** Seconds a result with personal data stays on the screen; it also clears at the next reading. Default: `15`. */
   readonly clear_after_s?: number;
   readonly stay?: StayRule;
+  readonly loans?: Loans;
+  readonly attendance?: Attendance;
   /** Sections owned by later features (police reporting, hall queues, feeds), each under its own key and checked by its owner. The core ignores them. */
   readonly extensions?: { readonly [key: string]: unknown };
 };

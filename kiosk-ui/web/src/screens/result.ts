@@ -33,7 +33,8 @@ export function refusalWords(ctx: Ctx, v: VerdictMessage): { reason: string; nex
   return v.words ? { reason: v.words.reason[ctx.lang], next: v.words.next[ctx.lang] } : null;
 }
 
-export function result(ctx: Ctx, v: VerdictMessage, note?: Note): HTMLElement {
+/** `extra`: lines a venue adds under an accepted verdict (a returned book). */
+export function result(ctx: Ctx, v: VerdictMessage, note?: Note, extra?: HTMLElement): HTMLElement {
   const { t } = ctx;
   if (!v.accepted) {
     const k = reasonKeys(v.reason);
@@ -56,6 +57,7 @@ export function result(ctx: Ctx, v: VerdictMessage, note?: Note): HTMLElement {
     tick(),
     h('h1', {}, t('result.accepted')),
     details(ctx, v),
+    extra ?? null,
     v.replayed && h('p', { class: 'note' }, t('result.replayed')),
     note && h('p', { class: 'lead note', 'data-note': note.key }, t(note.key, note.vars)),
     gate ? h('p', { class: 'lead' }, t('gate.open')) : h('p', { class: 'lead' }, t('result.accepted.next')),

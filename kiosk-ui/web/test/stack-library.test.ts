@@ -1,0 +1,63 @@
+// The kiosk on the real daemon at a library loan kiosk (fixtures/venues/library-loans.json) with
+// the library system a real SIP2 server on loopback: the reader's code opens the session screen,
+// each book shows its title and due date and the count, the library system away is said in words,
+// and the finish button ends the session. Axe clean on the session screen.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { mintCode } from '../../../scripts/issuer/mint.ts';
+import { acceptedCode, loadShippedVenue } from '../../../scripts/lib/venue-devices.ts';
+import { Sip2Server } from '../../../scripts/sim/index.ts';
+import { holderOfCode } from '../../../terminal/src/protocol/index.ts';
+import { axe, launch, openKiosk, pageErrors } from './browser.ts';
+import { startKioskStack, type KioskStack } from './real-stack.ts';
+
+const shipped = loadShippedVenue('library-loans');
+let browser: Browser;
+let ks: KioskStack;
+let ils: Sip2Server;
+let page: Page;
+
+before(async () => {
+  ils = await new Sip2Server({
+    patrons: { [holderOfCode('CN-44', 'u-reader-2')]: {} },
+    items: { '9787020002207': { title: 'Dream of the Red Chamber', out: null }, '9787544253994': { title: 'To Live', out: null } },
+  }).listen();
+  const venue = { ...shipped, hours: [{ days: [1, 2, 3, 4, 5, 6, 7], from: '00:00', to: '24:00' }], loans: { ...shipped.loans!, ils: { ...shipped.loans!.ils!, port: ils.port, timeout_ms: 1000 } } };
+  const [b, k] = await Promise.allSettled([launch(), startKioskStack(venue)]);
+  if (b.status === 'fulfilled') browser = b.value;
+  if (k.status === 'fulfilled') ks = k.value;
+  if (b.status === 'rejected') throw b.reason;
+  if (k.status === 'rejected') throw k.reason;
+  page = await openKiosk(browser, `${ks.url}?lang=en&result_ms=600000`);
+  await page.waitForSelector('main[data-screen="idle"]');
+});
+after(async () => {
+  await browser?.close();
+  await ks?.close();
+  await ils?.close();
+});
+
+const text = async () => (await page.textContent('main')) ?? '';
+
+test('a loan session on screen: the code, two books (one while the library system is away), then finish', async () => {
+  ks.stack.scan(mintCode(acceptedCode(shipped, ks.stack.keysDir, Math.floor(Date.now() / 1000), 'u-reader-2')!));
+  await page.waitForSelector('section[data-screen="loans"] [data-items="0"]', { timeout: 15_000 });
+  assert.match(await text(), /Scan your books one by one[\s\S]*0 borrowed this time \(at most 30\)/);
+  assert.deepEqual(await axe(page), [], 'axe clean');
+
+  ks.stack.scan('9787020002207');
+  await page.waitForSelector('section[data-screen="loans"] [data-items="1"]', { timeout: 15_000 });
+  assert.match(await text(), /Borrowed[\s\S]*Dream of the Red Chamber[\s\S]*Due\d{4}-\d{2}-\d{2}[\s\S]*1 borrowed this time/);
+  assert.equal(await page.$('[data-offline]'), null, 'the library system answered');
+
+  await ils.close();
+  ks.stack.scan('9787544253994');
+  await page.waitForSelector('section[data-screen="loans"] [data-items="2"]', { timeout: 15_000 });
+  await page.waitForSelector('[data-offline]');
+  assert.match(await text(), /cannot be reached: your loans are recorded/);
+
+  await page.click('[data-action="loans-finish"]');
+  await page.waitForSelector('main[data-screen="idle"]', { timeout: 10_000 });
+  assert.deepEqual(pageErrors(page), []);
+});
