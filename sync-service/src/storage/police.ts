@@ -115,7 +115,8 @@ export const POLICE_SQL = {
   supersede: 'UPDATE police_reports SET superseded_by = $2 WHERE terminal_id = $1 AND seq = $3 AND stay_id = $4 AND guest_id = $5 AND superseded_by IS NULL',
   /** $1 terminal, $2 stay, $3 guest, $4 detail seq. */
   detail: "UPDATE police_reports SET detail_seq = $4, needs_details = 0 WHERE terminal_id = $1 AND stay_id = $2 AND guest_id = $3 AND kind = 'check_in'",
-  history: 'INSERT INTO police_history (terminal_id, seq, at, state, reason) VALUES ($1, $2, $3, $4, $5)',
+  /** $1 terminal, $2 seq, $3 at, $4 state, $5 reason; `n` numbers a report's steps (times can tie). */
+  history: 'INSERT INTO police_history (terminal_id, seq, n, at, state, reason) SELECT CAST($1 AS TEXT), CAST($2 AS BIGINT), (SELECT count(*) FROM police_history h WHERE h.terminal_id = $1 AND h.seq = $2), CAST($3 AS BIGINT), CAST($4 AS TEXT), CAST($5 AS TEXT)',
   /** $1 now, $2 limit. */
   due: `SELECT ${POLICE_COLS} FROM police_reports WHERE state IN ('pending', 'sent') AND next_attempt_at <= $1 AND needs_details = 0 ORDER BY next_attempt_at, terminal_id, seq LIMIT $2`,
   /** $1 terminal, $2 seq, $3 the next_attempt_at read, $4 lease end, $5 now. */
@@ -127,7 +128,7 @@ export const POLICE_SQL = {
   ofTerminal: `SELECT ${POLICE_COLS} FROM police_reports WHERE terminal_id = $1 AND at >= $2 ORDER BY seq DESC LIMIT $3`,
   /** $1 now, $2 limit: every report not accepted, not replaced by a correction, whose alert time passed. */
   alerts: `SELECT ${POLICE_COLS} FROM police_reports WHERE state <> 'accepted' AND superseded_by IS NULL AND alert_at <= $1 ORDER BY deadline_at, terminal_id, seq LIMIT $2`,
-  historyOf: 'SELECT at, state, reason FROM police_history WHERE terminal_id = $1 AND seq = $2 ORDER BY at, state',
+  historyOf: 'SELECT at, state, reason FROM police_history WHERE terminal_id = $1 AND seq = $2 ORDER BY n',
 } as const;
 
 /** The tables, in DDL both engines take: PostgreSQL migration 6 as released, so never edited (a change is a new migration). */
@@ -160,11 +161,12 @@ CREATE INDEX IF NOT EXISTS police_reports_guest ON police_reports (terminal_id, 
 CREATE TABLE IF NOT EXISTS police_history (
   terminal_id TEXT NOT NULL,
   seq BIGINT NOT NULL,
+  n BIGINT NOT NULL,
   at BIGINT NOT NULL,
   state TEXT NOT NULL,
-  reason TEXT
+  reason TEXT,
+  PRIMARY KEY (terminal_id, seq, n)
 );
-CREATE INDEX IF NOT EXISTS police_history_report ON police_history (terminal_id, seq);
 `;
 
 /** The parameters of POLICE_SQL.insert for a step's row. */
