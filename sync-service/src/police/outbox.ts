@@ -94,7 +94,7 @@ export class PoliceOutbox {
   private async send(r: PoliceReport): Promise<boolean> {
     const { storage, now, gateway, logger } = this.d;
     const id = reportId(r);
-    const [own, reading, detail] = await Promise.all([this.event(r.terminal_id, r.seq), this.event(r.terminal_id, r.of_seq), this.event(r.terminal_id, r.detail_seq)]);
+    const [own, reading, detail, fix] = await Promise.all([r.seq, r.of_seq, r.detail_seq, r.fix_seq].map((seq) => this.event(r.terminal_id, seq)));
     const opened: number[] = [];
     const unopened: number[] = [];
     const open = (e: StoredEvent | null): Record<string, unknown> | null => {
@@ -108,8 +108,8 @@ export class PoliceOutbox {
         return null;
       }
     };
-    // Later records override earlier ones: the reading, the foreign details, then a correction's own fields.
-    const fields = pickFields(open(reading), open(detail), r.kind === 'check_in' ? open(own) : null);
+    // Later records override earlier ones: the reading, the foreign details, then the guest's newest correction.
+    const fields = pickFields(open(reading!), open(detail!), open(fix!));
     // Recorded (and fsynced) before the opened fields leave: no audit line, no report.
     this.d.audit.append({
       at: now(),

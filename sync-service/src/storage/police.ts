@@ -28,6 +28,8 @@ export interface PoliceReport {
   needs_details: boolean;
   /** For a correction: the report it replaces (that report's seq). Its own sealed data holds the corrected fields. */
   corrects: number | null;
+  /** The newest correction (guest_fix) of the guest when this report was made, whose sealed fields override the reading's; its own seq for a correction. */
+  fix_seq: number | null;
   /** The correction that replaced this report, if any. */
   superseded_by: number | null;
   /** Event time (trusted, unix ms). */
@@ -49,7 +51,7 @@ export interface PoliceHistoryEntry {
 }
 
 export type PoliceStep =
-  | { op: 'report'; row: Omit<PoliceReport, 'detail_seq' | 'superseded_by' | 'state' | 'reason' | 'attempts' | 'updated_at'> }
+  | { op: 'report'; row: Omit<PoliceReport, 'detail_seq' | 'fix_seq' | 'superseded_by' | 'state' | 'reason' | 'attempts' | 'updated_at'> }
   | { op: 'detail'; stay_id: number; guest_id: number; seq: number };
 
 const id = (v: unknown): number | null => (Number.isSafeInteger(v) && (v as number) > 0 ? (v as number) : null);
@@ -99,7 +101,7 @@ export function policeStepsOf(terminalId: string, events: readonly WireEvent[]):
 
 /** Columns read back as a PoliceReport (needs_details is 0/1 in SQLite, a boolean in PostgreSQL). */
 export const POLICE_COLS =
-  'terminal_id, seq, venue, kind, stay_id, guest_id, of_seq, detail_seq, needs_details, corrects, superseded_by, at, deadline_at, alert_at, state, reason, attempts, next_attempt_at, updated_at';
+  'terminal_id, seq, venue, kind, stay_id, guest_id, of_seq, detail_seq, needs_details, corrects, fix_seq, superseded_by, at, deadline_at, alert_at, state, reason, attempts, next_attempt_at, updated_at';
 
 // Portable SQL with $n parameters (sqlite.ts names them @pN). One statement each, so each engine
 // runs it in the transaction it is in (ingest's, or its own).
@@ -108,7 +110,11 @@ export const POLICE_SQL = {
   insert: `INSERT INTO police_reports (${POLICE_COLS})
     SELECT CAST($1 AS TEXT), CAST($2 AS BIGINT), CAST($3 AS TEXT), CAST($4 AS TEXT), CAST($5 AS BIGINT), CAST($6 AS BIGINT), CAST($7 AS BIGINT),
       (SELECT max(p.detail_seq) FROM police_reports p WHERE p.terminal_id = $1 AND p.stay_id = $5 AND p.guest_id = $6 AND p.kind = 'check_in'),
-      CAST($8 AS SMALLINT), CAST($9 AS BIGINT), NULL, CAST($10 AS BIGINT), CAST($11 AS BIGINT), CAST($12 AS BIGINT), 'pending', NULL, 0, CAST($13 AS BIGINT), CAST($14 AS BIGINT)
+      CAST($8 AS SMALLINT), CAST($9 AS BIGINT),
+      CASE WHEN CAST($9 AS BIGINT) IS NULL
+        THEN (SELECT max(p.seq) FROM police_reports p WHERE p.terminal_id = $1 AND p.stay_id = $5 AND p.guest_id = $6 AND p.corrects IS NOT NULL)
+        ELSE CAST($2 AS BIGINT) END,
+      NULL, CAST($10 AS BIGINT), CAST($11 AS BIGINT), CAST($12 AS BIGINT), 'pending', NULL, 0, CAST($13 AS BIGINT), CAST($14 AS BIGINT)
     WHERE true
     ON CONFLICT DO NOTHING`,
   /** $1 terminal, $2 seq of the correction, $3 seq corrected, $4 stay, $5 guest. */
@@ -144,6 +150,7 @@ CREATE TABLE IF NOT EXISTS police_reports (
   detail_seq BIGINT,
   needs_details SMALLINT NOT NULL,
   corrects BIGINT,
+  fix_seq BIGINT,
   superseded_by BIGINT,
   at BIGINT NOT NULL,
   deadline_at BIGINT NOT NULL,

@@ -314,8 +314,11 @@ export function storageContract(engine: string, open: () => Promise<{ storage: S
     await s.ingest('t-1', fix, 30);
     const rows = await s.policeOfTerminal('t-1', 0, 10);
     const [newest, , old] = [rows[0]!, rows[1]!, rows.find((r) => r.seq === 4)!];
-    assert.deepEqual([newest.seq, newest.kind, newest.corrects, newest.detail_seq, newest.state], [6, 'check_in', 4, 5, 'pending']);
+    assert.deepEqual([newest.seq, newest.kind, newest.corrects, newest.detail_seq, newest.fix_seq, newest.state], [6, 'check_in', 4, 5, 6, 'pending']);
     assert.deepEqual([old.state, old.reason, old.superseded_by], ['rejected', 'doc_no_malformed', 6], 'the rejection stays in the history');
     assert.deepEqual((await s.policeAlerts(23 * 3_600_000, 10)).map((r) => r.seq), [2, 6]);
+    await s.ingest('t-1', chain(1, 7, fix[0]!.hash, () => ({ type: 'guest_out', scenario: 'hotel', trusted_at: 9500, at: 9500, body: { stay_id: 1, guest_id: 2, of_seq: 3 } })), 31);
+    const out = (await s.policeOfTerminal('t-1', 0, 1))[0]!;
+    assert.deepEqual([out.kind, out.fix_seq, out.detail_seq], ['check_out', 6, 5], 'a check-out reports the corrected record');
   });
 }
