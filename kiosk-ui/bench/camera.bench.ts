@@ -24,8 +24,8 @@ async function floorDecodeMs(): Promise<number> {
   for (let i = 0; i < 40; i++) {
     const y = frame({ text: null, label: 'floor', image: qrImage(`YSS1:FLOOR-${i}-${'X'.repeat(120)}`), size: 0.7, angle: 0, frames: 1 }, i);
     const rgba = new Uint8ClampedArray(W * H * 4);
-    for (let p = 0; p < y.length; p++) {
-      rgba.fill(y[p], p * 4, p * 4 + 3);
+    for (const [p, v] of y.entries()) {
+      rgba.fill(v, p * 4, p * 4 + 3);
       rgba[p * 4 + 3] = 255;
     }
     const t0 = performance.now();

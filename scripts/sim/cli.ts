@@ -39,8 +39,8 @@ const SAMPLE_CARD: SimCard = {
   valid_from: '20200101',
   valid_to: '20400101',
 };
-const TD3 = ['P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<', 'L898902C36UTO7408122F1204159ZE184226B<<<<<10'];
-const TD1 = ['I<UTOD231458907<<<<<<<<<<<<<<<', '7408122F1204159UTO<<<<<<<<<<<6', 'ERIKSSON<<ANNA<MARIA<<<<<<<<<<'];
+const TD3 = ['P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<', 'L898902C36UTO7408122F1204159ZE184226B<<<<<10'] as const;
+const TD1 = ['I<UTOD231458907<<<<<<<<<<<<<<<', '7408122F1204159UTO<<<<<<<<<<<6', 'ERIKSSON<<ANNA<MARIA<<<<<<<<<<'] as const;
 
 function lines(onLine: (l: string) => void): void {
   createInterface({ input: process.stdin }).on('line', (l) => onLine(l));
@@ -155,8 +155,8 @@ async function main(argv: string[]): Promise<number> {
       const sim = await RelaySim.open(pty.peer, baud);
       let seen = 0;
       setInterval(() => {
-        for (; seen < sim.events.length; seen++) {
-          const e = sim.events[seen];
+        for (const e of sim.events.slice(seen)) {
+          seen++;
           console.log(`${new Date(e.at).toISOString()} channel ${e.channel} ${e.closed ? 'CLOSED (gate opens)' : 'open'}`);
         }
       }, 50);

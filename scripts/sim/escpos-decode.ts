@@ -28,45 +28,47 @@ export function decodeEscPos(b: Buffer): Decoded {
     out.items.push({ kind: 'line', line: { text: iconv.decode(Buffer.from(text), 'gb18030'), align, width, height, bold } });
     text = [];
   };
+  // A byte past the end reads as 0, so a command cut short decodes as far as it goes.
+  const at = (k: number): number => b[k] ?? 0;
   for (let i = 0; i < b.length; ) {
-    const c = b[i];
+    const c = at(i);
     if (c === 0x0a) {
       flush();
       i++;
     } else if (c === 0x1b) {
-      const op = b[i + 1];
+      const op = at(i + 1);
       if (op === 0x40) {
         [align, width, height, bold] = ['left', 1, 1, false];
         i += 2;
       } else if (op === 0x61) {
-        align = (['left', 'center', 'right'] as const)[b[i + 2] % 0x30] ?? 'left';
+        align = (['left', 'center', 'right'] as const)[at(i + 2) % 0x30] ?? 'left';
         i += 3;
       } else if (op === 0x45) {
-        bold = (b[i + 2] & 1) === 1;
+        bold = (at(i + 2) & 1) === 1;
         i += 3;
       } else if (op === 0x64) {
-        out.items.push({ kind: 'feed', lines: b[i + 2] });
+        out.items.push({ kind: 'feed', lines: at(i + 2) });
         i += 3;
       } else {
         out.unknown.push(`1b ${op?.toString(16)}`);
         i += 2;
       }
     } else if (c === 0x1c) {
-      if (b[i + 1] === 0x26) out.chinese = true;
-      if (b[i + 1] === 0x2e) out.chinese = false;
+      if (at(i + 1) === 0x26) out.chinese = true;
+      if (at(i + 1) === 0x2e) out.chinese = false;
       i += 2;
     } else if (c === 0x1d) {
-      const op = b[i + 1];
+      const op = at(i + 1);
       if (op === 0x21) {
-        width = (b[i + 2] >> 4) + 1;
-        height = (b[i + 2] & 0x0f) + 1;
+        width = (at(i + 2) >> 4) + 1;
+        height = (at(i + 2) & 0x0f) + 1;
         i += 3;
       } else if (op === 0x56) {
         out.items.push({ kind: 'cut' });
-        i += b[i + 2] === 0x41 || b[i + 2] === 0x42 ? 4 : 3;
-      } else if (op === 0x28 && b[i + 2] === 0x6b) {
-        const len = b[i + 3] | (b[i + 4] << 8);
-        const fn = b[i + 6];
+        i += at(i + 2) === 0x41 || at(i + 2) === 0x42 ? 4 : 3;
+      } else if (op === 0x28 && at(i + 2) === 0x6b) {
+        const len = at(i + 3) | (at(i + 4) << 8);
+        const fn = at(i + 6);
         if (fn === 0x50) qrData = b.subarray(i + 8, i + 5 + len);
         if (fn === 0x51 && qrData) out.items.push({ kind: 'qr', data: qrData.toString('utf8') });
         i += 5 + len;
@@ -74,7 +76,7 @@ export function decodeEscPos(b: Buffer): Decoded {
         out.unknown.push(`1d ${op?.toString(16)}`);
         i += 2;
       }
-    } else if (c === 0x10 && b[i + 1] === 0x04) {
+    } else if (c === 0x10 && at(i + 1) === 0x04) {
       i += 3; // status queries print nothing
     } else {
       text.push(c);

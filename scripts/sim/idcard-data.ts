@@ -77,7 +77,7 @@ const LAYOUTS: Record<string, Layout> = {
 
 export function cardText(card: SimCard): Buffer {
   const text = Buffer.from(' '.repeat(128), 'utf16le');
-  for (const [offset, bytes, value] of LAYOUTS[card.type ?? '']) {
+  for (const [offset, bytes, value] of LAYOUTS[card.type ?? ''] ?? []) {
     const v = Buffer.from(value(card), 'utf16le');
     if (v.length > bytes) throw new Error(`field at ${offset} is ${v.length} bytes, room for ${bytes}`);
     v.copy(text, offset);

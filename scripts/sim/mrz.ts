@@ -9,7 +9,7 @@ export class MrzSim {
     return new MrzSim(await SimPort.open(peer, baud));
   }
 
-  send(lines: string[], style: 'plain' | '3m' = 'plain'): Promise<void> {
+  send(lines: readonly string[], style: 'plain' | '3m' = 'plain'): Promise<void> {
     if (style === 'plain') return this.port.write(lines.map((l) => `${l}\r\n`).join(''));
     const body = Buffer.from(`OU\x02${lines.map((l) => l.replace(/</g, '_')).join('\r')}\r\x03`, 'latin1');
     let bcc = 0;

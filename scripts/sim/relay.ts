@@ -26,11 +26,12 @@ export class RelaySim {
         if (this.#buf.length < at + 4) return;
         const f = this.#buf.subarray(at, at + 4);
         this.#buf = this.#buf.subarray(at + 4);
-        if (((f[0] + f[1] + f[2]) & 0xff) !== f[3] || f[2] > 1) {
+        const [head = 0, channel = 0, state = 0, sum = 0] = f;
+        if (((head + channel + state) & 0xff) !== sum || state > 1) {
           this.badFrames.push(f.toString('hex'));
           continue;
         }
-        const e = { channel: f[1], closed: f[2] === 1, at: Date.now() };
+        const e = { channel, closed: state === 1, at: Date.now() };
         this.events.push(e);
         this.onEvent?.(e);
       }

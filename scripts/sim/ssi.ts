@@ -22,11 +22,11 @@ export class SsiSim {
   private constructor(readonly port: SimPort) {
     port.onData((chunk) => {
       this.#buf = Buffer.concat([this.#buf, chunk]);
-      while (this.#buf.length >= 6 && this.#buf.length >= this.#buf[0] + 2) {
-        const len = this.#buf[0];
+      while (this.#buf.length >= 6 && this.#buf.length >= this.#buf.readUInt8(0) + 2) {
+        const len = this.#buf.readUInt8(0);
         const p = this.#buf.subarray(0, len + 2);
         this.#buf = this.#buf.subarray(len + 2);
-        const op = p[1];
+        const op = p.readUInt8(1);
         if (op === 0xd0) this.acks++;
         else if (op === 0xd1) {
           this.naks++;
@@ -52,7 +52,7 @@ export class SsiSim {
       this.#last = p;
       if (corruptFirst && i === 0) {
         const bad = Buffer.from(p);
-        bad[bad.length - 1] ^= 0xff;
+        bad.writeUInt8(bad.readUInt8(bad.length - 1) ^ 0xff, bad.length - 1);
         await this.port.write(bad);
       } else await this.port.write(p);
     }

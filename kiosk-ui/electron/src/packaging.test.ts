@@ -11,7 +11,7 @@ const dist = join(root, 'dist');
 test('the main bundle is CommonJS and leaves electron external', () => {
   const main = readFileSync(join(dist, 'main.cjs'), 'utf8');
   assert.match(main, /require\("electron"\)/);
-  const required = [...main.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]);
+  const required = [...main.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1] ?? '');
   assert.deepEqual([...new Set(required)].filter((r) => r !== 'electron' && !r.startsWith('node:') && r !== 'path'), []);
   assert.doesNotMatch(main, /^import /m);
 });

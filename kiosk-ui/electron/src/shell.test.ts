@@ -6,6 +6,7 @@ import { fakeElectron, fakeTimers, type FakeElectron } from '../test/fake-electr
 import { loadConfig } from './config.ts';
 import { CSP } from './csp.ts';
 import { startShell, type Shell } from './shell.ts';
+import { nth } from '../../../scripts/lib/nth.ts';
 
 const URL_ = 'http://127.0.0.1:8080/';
 const OOS = '/opt/yss-kiosk/dist/out-of-service.html';
@@ -23,8 +24,19 @@ async function boot(env: Record<string, string> = {}, lock = true) {
     unresponsiveMs: 5000,
   });
   await new Promise((r) => setImmediate(r)); // let whenReady() resolve
-  const w = electron.windows[0];
-  return { electron, timers, logs, shell, w, wc: w?.webContents };
+  // Read when a test takes them: the single-instance test opens no window at all.
+  return {
+    electron,
+    timers,
+    logs,
+    shell,
+    get w() {
+      return nth(electron.windows, 0);
+    },
+    get wc() {
+      return nth(electron.windows, 0).webContents;
+    },
+  };
 }
 
 const ask = (e: FakeElectron, permission: string, url: string) =>
@@ -32,9 +44,9 @@ const ask = (e: FakeElectron, permission: string, url: string) =>
 
 describe('kiosk shell: window and security checklist', () => {
   test('opens one full-screen kiosk window on the daemon page', async () => {
-    const { electron, wc } = await boot();
+    const { electron, w, wc } = await boot();
     assert.equal(electron.windows.length, 1);
-    const o = electron.windows[0].options;
+    const o = w.options;
     assert.equal(o.kiosk, true);
     assert.equal(o.fullscreen, true);
     assert.equal(o.frame, false);
@@ -42,7 +54,7 @@ describe('kiosk shell: window and security checklist', () => {
   });
 
   test('turns on context isolation and the sandbox and turns off node integration everywhere', async () => {
-    const p = (await boot()).electron.windows[0].options.webPreferences;
+    const p = (await boot()).w.options.webPreferences;
     assert.equal(p.contextIsolation, true);
     assert.equal(p.sandbox, true);
     assert.equal(p.nodeIntegration, false);
@@ -52,7 +64,7 @@ describe('kiosk shell: window and security checklist', () => {
   });
 
   test('keeps web security on and insecure content, experimental features and webviews off', async () => {
-    const p = (await boot()).electron.windows[0].options.webPreferences;
+    const p = (await boot()).w.options.webPreferences;
     assert.equal(p.webSecurity, true);
     assert.equal(p.allowRunningInsecureContent, false);
     assert.equal(p.experimentalFeatures, false);
@@ -126,8 +138,8 @@ describe('kiosk shell: window and security checklist', () => {
   });
 
   test('keeps DevTools off in production: disabled, closed if opened, shortcuts swallowed', async () => {
-    const { electron, wc } = await boot();
-    assert.equal(electron.windows[0].options.webPreferences.devTools, false);
+    const { w, wc } = await boot();
+    assert.equal(w.options.webPreferences.devTools, false);
     wc.emit('devtools-opened');
     assert.equal(wc.devToolsClosed, 1);
     assert.equal(wc.fire('before-input-event', { type: 'keyDown', key: 'F12' }), true);
@@ -135,7 +147,7 @@ describe('kiosk shell: window and security checklist', () => {
     assert.equal(wc.fire('before-input-event', { type: 'keyDown', key: 'ArrowLeft', alt: true }), true);
     assert.equal(wc.fire('before-input-event', { type: 'keyDown', key: '5' }), false);
     const dev = await boot({ YSS_KIOSK_DEVTOOLS: '1' });
-    assert.equal(dev.electron.windows[0].options.webPreferences.devTools, true);
+    assert.equal(dev.w.options.webPreferences.devTools, true);
     assert.equal(dev.wc.count('devtools-opened'), 0);
   });
 
@@ -144,9 +156,9 @@ describe('kiosk shell: window and security checklist', () => {
   });
 
   test('lets the page play tones without a tap', async () => {
-    const { electron } = await boot();
+    const { electron, w } = await boot();
     assert.deepEqual(electron.app.switches, [['autoplay-policy', 'no-user-gesture-required']]);
-    assert.equal(electron.windows[0].options.webPreferences.autoplayPolicy, 'no-user-gesture-required');
+    assert.equal(w.options.webPreferences.autoplayPolicy, 'no-user-gesture-required');
   });
 
   test('puts kiosk mode back when the window leaves full screen', async () => {

@@ -123,7 +123,7 @@ function sceneMark(img: ImageData, scale: number): number | null {
   for (let bit = 0; bit < 8; bit++) {
     const x = Math.floor((bit * 8 + 4) * scale);
     const y = Math.floor(4 * scale);
-    const v = img.data[(y * img.width + x) * 4];
+    const v = img.data[(y * img.width + x) * 4] ?? 255;
     if (v < 70) n |= 1 << bit;
     else if (v < 230) return null;
   }

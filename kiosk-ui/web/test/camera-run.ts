@@ -60,7 +60,7 @@ export async function cameraRun(dir: string, opts: { angles: number[]; sizes: nu
     }
   }
   for (const [i, d] of dccCodes(opts.dcc).entries()) {
-    const angle = opts.angles[i % opts.angles.length];
+    const angle = opts.angles[i % opts.angles.length] ?? 0;
     scenes.push({ text: d.text, label: `dcc angle ${angle}`, image: pngImage(d.png), size: 0.8, angle, frames: opts.frames });
     scenes.push({ text: null, label: 'gap', image: null, size: 0, angle: 0, frames: 3 });
   }

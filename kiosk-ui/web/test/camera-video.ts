@@ -47,8 +47,9 @@ export function pngImage(png: Buffer): Gray {
   const p = PNG.sync.read(png);
   const px = new Uint8Array(p.width * p.height);
   for (let i = 0; i < px.length; i++) {
-    const a = p.data[i * 4 + 3] / 255;
-    const g = 0.299 * p.data[i * 4] + 0.587 * p.data[i * 4 + 1] + 0.114 * p.data[i * 4 + 2];
+    const [r = 0, gr = 0, b = 0, al = 0] = p.data.subarray(i * 4, i * 4 + 4);
+    const a = al / 255;
+    const g = 0.299 * r + 0.587 * gr + 0.114 * b;
     px[i] = Math.round(g * a + 255 * (1 - a));
   }
   return { w: p.width, h: p.height, px };
@@ -70,7 +71,7 @@ export function frame(s: Scene, index: number): Uint8Array {
         const dy = fy - H / 2;
         const sx = Math.floor((dx * cos - dy * sin) * k + img.w / 2);
         const sy = Math.floor((dx * sin + dy * cos) * k + img.h / 2);
-        if (sx >= 0 && sy >= 0 && sx < img.w && sy < img.h) y[fy * W + fx] = img.px[sy * img.w + sx];
+        if (sx >= 0 && sy >= 0 && sx < img.w && sy < img.h) y[fy * W + fx] = img.px[sy * img.w + sx] ?? 255;
       }
     }
   }

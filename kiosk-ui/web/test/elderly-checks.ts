@@ -8,14 +8,14 @@ export async function elderlyProblems(page: Page): Promise<string[]> {
   return page.evaluate(() => {
     const problems: string[] = [];
     const rgb = (c: string) => (c.match(/[\d.]+/g) ?? []).map(Number);
-    const lum = ([r, g, b]: number[]) => {
+    const lum = ([r = 0, g = 0, b = 0]: number[]) => {
       const f = (v: number) => ((v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
       return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
     };
     const background = (el: Element | null): number[] => {
       for (; el; el = el.parentElement) {
         const c = rgb(getComputedStyle(el).backgroundColor);
-        if (c.length === 3 || (c.length === 4 && c[3] > 0)) return c.slice(0, 3);
+        if (c.length === 3 || (c.length === 4 && (c[3] ?? 0) > 0)) return c.slice(0, 3);
       }
       return [255, 255, 255];
     };

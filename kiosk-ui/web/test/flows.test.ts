@@ -5,6 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import { launch, openKiosk } from './browser.ts';
 import { baseHealth, startFakeDaemon, verdict, type FakeDaemon } from './fake-daemon.ts';
 import { SCREENS, tapKeys } from './screens.ts';
+import { nth } from '../../../scripts/lib/nth.ts';
 
 let browser: Browser;
 let daemon: FakeDaemon;
@@ -63,8 +64,7 @@ describe('visitor screens', () => {
     await page.click('[data-action="submit"]');
     await page.waitForSelector('[data-note="registration.done"]');
     assert.match(await text(page), /1208 房,2 人/);
-    const v = daemon.recent[0];
-    assert.deepEqual(daemon.registrations.at(-1), { seq: v.seq, room: '1208', guests: 2 });
+    assert.deepEqual(daemon.registrations.at(-1), { seq: daemon.recent[0]?.seq, room: '1208', guests: 2 });
     await page.close();
   });
 
@@ -97,7 +97,7 @@ describe('visitor screens', () => {
     await reach('out-of-service', page);
     assert.match(await text(page), /暫停服務/);
     assert.match(await text(page), /請聯絡工作人員/);
-    daemon.push({ type: 'device', device: { ...baseHealth().devices[0], state: 'connected' } });
+    daemon.push({ type: 'device', device: { ...nth(baseHealth().devices, 0), state: 'connected' } });
     await page.waitForSelector('main[data-screen="idle"]');
     await page.close();
   });
@@ -142,7 +142,7 @@ describe('language and elderly mode', () => {
   });
 
   test('the accept and refuse tones are shipped as different WAV files', async () => {
-    const [a, r] = await Promise.all(['accept', 'refuse'].map((n) => fetch(`${daemon.url}audio/${n}.wav`)));
+    const [a, r] = await Promise.all([fetch(`${daemon.url}audio/accept.wav`), fetch(`${daemon.url}audio/refuse.wav`)]);
     assert.equal(a.headers.get('content-type'), 'audio/wav');
     const [ab, rb] = await Promise.all([a.arrayBuffer(), r.arrayBuffer()]);
     assert.equal(Buffer.from(ab).subarray(0, 4).toString(), 'RIFF');

@@ -3,6 +3,7 @@
 import type { Page } from 'playwright-core';
 import type { Lang } from '../src/i18n.ts';
 import { baseHealth, STAFF_PIN, verdict, type FakeDaemon } from './fake-daemon.ts';
+import { nth } from '../../../scripts/lib/nth.ts';
 
 export interface ScreenCase {
   name: string;
@@ -72,7 +73,7 @@ export const SCREENS: ScreenCase[] = [
     screen: 'out-of-service',
     reach: async (page, d) => {
       const h = baseHealth({ status: 'degraded', degraded: ['device_scanner-1'] });
-      h.devices[0] = { ...h.devices[0], state: 'disconnected', detail: 'unplugged' };
+      h.devices[0] = { ...nth(h.devices, 0), state: 'disconnected', detail: 'unplugged' };
       d.push({ type: 'health', health: h });
       await page.waitForSelector('section[data-screen="out-of-service"]');
     },

@@ -56,8 +56,8 @@ describe('kiosk routes', () => {
     assert.equal(o.statusCode, 200);
     const body = o.json<StaffOverview>();
     assert.equal(body.health.trust.sequence, 7);
-    assert.equal(body.recent[0].seq, 5);
-    assert.deepEqual(body.recent[0].display, {});
+    assert.equal(body.recent[0]?.seq, 5);
+    assert.deepEqual(body.recent[0]?.display, {});
     assert.doesNotMatch(o.body, /张/);
   });
 

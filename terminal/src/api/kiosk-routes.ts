@@ -82,13 +82,13 @@ export function kioskRoutes(app: FastifyInstance, deps: KioskRouteDeps): void {
   };
   const staffOnly = async (req: FastifyRequest, reply: FastifyReply) => {
     if (foreignOrigin(req)) return fail(reply, 'YSS_API_FOREIGN_ORIGIN');
-    const m = /^Bearer ([A-Za-z0-9_-]{16,})$/.exec(req.headers.authorization ?? '');
-    const expires = m ? sessions.get(m[1]) : undefined;
-    if (!m || expires === undefined || expires <= now()) {
-      if (m) sessions.delete(m[1]);
+    const token = /^Bearer ([A-Za-z0-9_-]{16,})$/.exec(req.headers.authorization ?? '')?.[1];
+    const expires = token ? sessions.get(token) : undefined;
+    if (!token || expires === undefined || expires <= now()) {
+      if (token) sessions.delete(token);
       return fail(reply, 'YSS_API_UNAUTHORIZED');
     }
-    sessions.set(m[1], now() + sessionMs);
+    sessions.set(token, now() + sessionMs);
   };
 
   app.post<{ Body: unknown }>('/api/staff/login', { onRequest: sameOrigin }, async (req, reply) => {

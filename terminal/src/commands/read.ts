@@ -38,13 +38,14 @@ export async function main(args: string[]): Promise<number> {
   }
   const [what, path] = parsed.positionals;
   const v = parsed.values;
-  if (!what || !path || !KINDS[what] || parsed.positionals.length > 2) {
+  const kinds = what ? KINDS[what] : undefined;
+  if (!what || !path || !kinds?.[0] || parsed.positionals.length > 2) {
     console.error(USAGE);
     return 2;
   }
-  const kind = v.kind ?? (what === 'scanner' && path.includes('hidraw') ? 'hid-pos-scanner' : KINDS[what][0]);
-  if (!KINDS[what].includes(kind)) {
-    console.error(`--kind ${kind} cannot read ${what}; expected one of ${KINDS[what].join(', ')}`);
+  const kind = v.kind ?? (what === 'scanner' && path.includes('hidraw') ? 'hid-pos-scanner' : kinds[0]);
+  if (!kinds.includes(kind)) {
+    console.error(`--kind ${kind} cannot read ${what}; expected one of ${kinds.join(', ')}`);
     return 2;
   }
   const usb = /^usb:(?:port:(.+)|([^:]+):([^:]+))$/.exec(path);

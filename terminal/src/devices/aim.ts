@@ -44,7 +44,7 @@ export function splitAim(text: string): AimSplit {
 }
 
 export function symbologyOfAim(aim: string): string {
-  return MODIFIED[aim] ?? SYMBOLOGY[aim[1]] ?? 'unknown';
+  return MODIFIED[aim] ?? SYMBOLOGY[aim.charAt(1)] ?? 'unknown';
 }
 
 /** Honeywell's vendor code ids (HID POS byte 61, serial "Code ID" prefix). */

@@ -22,7 +22,9 @@ function children(pid: number): number[] {
   return r.stdout.split('\n').map((l) => Number(l.trim())).filter((n) => n > 0);
 }
 
-function alive(pid: number): boolean {
+/** Whether the process lives; no pid (a monitor that was never found) is not alive. */
+function alive(pid: number | undefined): boolean {
+  if (pid === undefined) return false;
   try {
     process.kill(pid, 0);
     return true;

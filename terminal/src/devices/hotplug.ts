@@ -15,7 +15,8 @@ export interface UdevEvent {
 /** Parses `UDEV  [1234.567] add      /devices/.../ttyACM0 (tty)`; null for anything else. */
 export function parseUdevLine(line: string): UdevEvent | null {
   const m = /^UDEV\s+\[[\d.]+\]\s+(\w+)\s+(\S+)\s+\(([\w-]+)\)\s*$/.exec(line);
-  return m ? { action: m[1], devpath: m[2], subsystem: m[3] } : null;
+  const [, action, devpath, subsystem] = m ?? [];
+  return action && devpath && subsystem ? { action, devpath, subsystem } : null;
 }
 
 export type Spawner = (cmd: string, args: string[]) => ChildProcess;

@@ -134,7 +134,8 @@ export class LineFramer {
       return;
     }
     if (this.#size === 0) return;
-    const frame = this.#chunks.length === 1 ? this.#chunks[0] : Buffer.concat(this.#chunks);
+    const [only] = this.#chunks;
+    const frame = only && this.#chunks.length === 1 ? only : Buffer.concat(this.#chunks);
     this.#chunks = [];
     this.#size = 0;
     this.#o.onFrame(frame);

@@ -185,22 +185,23 @@ function byUsb(c: DeviceConfig, seen: Seen, matched: boolean): Omit<ConfiguredCh
   const bus = onBus(c, seen);
   if (usbLinkOf(c)) {
     if (seen.usb === null) return { presence: 'missing', node: null, detail: 'cannot look', ...NO_BUS };
-    if (!bus.length) return { presence: 'missing', node: null, detail: 'not on the USB bus', cause: 'not plugged in, or the reader is switched to serial mode', fix: 'plug it in; `lsusb` should list it' };
-    const claimed = bus[0].drivers.filter((d) => d !== 'usbfs');
-    const node = bus[0].usbfs;
+    const u = bus[0];
+    if (!u) return { presence: 'missing', node: null, detail: 'not on the USB bus', cause: 'not plugged in, or the reader is switched to serial mode', fix: 'plug it in; `lsusb` should list it' };
+    const claimed = u.drivers.filter((d) => d !== 'usbfs');
+    const node = u.usbfs;
     if (node && existsSync(node) && !canOpen(node)) {
       return {
         presence: 'no_permission',
         node,
-        detail: `${bus[0].vid}:${bus[0].pid} at USB port ${bus[0].port}, ${node}`,
+        detail: `${u.vid}:${u.pid} at USB port ${u.port}, ${node}`,
         cause: `this user (uid ${process.getuid?.()}) cannot open ${node}`,
-        fix: `install terminal/udev/99-yss-edge.rules, with a line for ${bus[0].vid}:${bus[0].pid} if it is not listed, then udevadm control --reload-rules && udevadm trigger`,
+        fix: `install terminal/udev/99-yss-edge.rules, with a line for ${u.vid}:${u.pid} if it is not listed, then udevadm control --reload-rules && udevadm trigger`,
       };
     }
     return {
       presence: 'present',
-      node: `USB port ${bus[0].port}`,
-      detail: `${bus[0].vid}:${bus[0].pid} ${bus[0].product ?? ''} at USB port ${bus[0].port}`.trim(),
+      node: `USB port ${u.port}`,
+      detail: `${u.vid}:${u.pid} ${u.product ?? ''} at USB port ${u.port}`.trim(),
       cause: claimed.length ? `a kernel driver (${claimed.join(', ')}) holds it; the daemon detaches it when it claims the interface` : null,
       fix: null,
     };
@@ -210,9 +211,9 @@ function byUsb(c: DeviceConfig, seen: Seen, matched: boolean): Omit<ConfiguredCh
     return { presence: 'present', node: node.path, detail: `${node.path} (${c.vid}:${c.pid})`, cause: null, fix: null };
   }
   if (seen.usb === null) return { presence: 'missing', node: null, detail: 'not found', ...NO_BUS };
-  if (bus.length) {
+  const u = bus[0];
+  if (u) {
     const hid = c.kind === 'hid-pos-scanner' || c.kind === 'hid-keyboard-scanner';
-    const u = bus[0];
     return {
       presence: 'missing',
       node: null,

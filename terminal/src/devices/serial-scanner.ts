@@ -2,24 +2,23 @@
 // and AIM id, debounces repeats, and reports `code` readings. Code text never reaches the log.
 import type pino from 'pino';
 import { splitAim } from './aim.ts';
-import { BaseDevice } from './base-device.ts';
 import { DEFAULTS, type SerialScannerConfig } from './config.ts';
 import { Debounce } from './debounce.ts';
 import { LineFramer } from './line-framer.ts';
+import { LinkDevice, serialLink } from './link-device.ts';
 import { honeywellTrigger, newlandTrigger } from './scanner-commands.ts';
-import { SerialLink } from './serial-link.ts';
 import { decodeText, hexBytes } from './text-decode.ts';
+import type { LinkState } from './transport.ts';
 import type { ScannerDevice } from './types.ts';
 
-export class SerialScanner extends BaseDevice implements ScannerDevice {
+export class SerialScanner extends LinkDevice implements ScannerDevice {
   readonly #c: SerialScannerConfig;
-  readonly #link: SerialLink;
   readonly #framer: LineFramer;
   readonly #debounce: Debounce;
   #overflowLogged = false;
 
   constructor(c: SerialScannerConfig, log: pino.Logger, now: () => number = Date.now) {
-    super({ id: c.id, role: 'scanner', kind: c.kind, path: c.path ?? null }, log, now);
+    super({ id: c.id, role: 'scanner', kind: c.kind, path: c.path ?? null }, log, now, serialLink(c));
     this.#c = c;
     this.#debounce = new Debounce(c.debounce_ms ?? DEFAULTS.debounce_ms, now);
     this.#framer = new LineFramer({
@@ -35,42 +34,34 @@ export class SerialScanner extends BaseDevice implements ScannerDevice {
         this.log.warn({ why, bytes }, why === 'overflow' ? 'scanner frame too long, dropping until terminator' : 'partial frame timed out');
       },
     });
-    this.#link = new SerialLink({
-      locator: c,
-      baudRate: c.baud ?? DEFAULTS.baud,
-      reconnectMaxMs: c.reconnect_max_ms ?? DEFAULTS.reconnect_max_ms,
-      log: this.log,
-    });
-    this.#link.on('data', (chunk) => this.#framer.push(chunk));
-    this.#link.on('state', (state, detail, path) => {
-      if (state !== 'connected') this.#framer.reset();
-      this.setState(state, detail, path);
-    });
+  }
+
+  protected override onData(chunk: Buffer): void {
+    this.#framer.push(chunk);
+  }
+
+  protected override onLinkState(state: LinkState, detail: string | null, path: string | null): void {
+    if (state !== 'connected') this.#framer.reset();
+    this.setState(state, detail, path);
   }
 
   override get role(): 'scanner' {
     return 'scanner';
   }
 
-  start(): void {
-    this.#link.start();
-  }
-
-  async close(): Promise<void> {
+  protected override stopping(): void {
     this.#framer.reset();
-    await this.#link.close();
-    this.setState('disconnected', 'closed');
   }
 
   async acknowledge(accepted: boolean): Promise<boolean> {
     const bytes = hexBytes(accepted ? this.#c.accept_hex : this.#c.reject_hex);
-    return bytes ? this.#link.write(bytes) : false;
+    return bytes ? this.link.write(bytes) : false;
   }
 
   async trigger(on: boolean): Promise<boolean> {
     const t = this.#c.trigger ?? DEFAULTS.trigger;
     if (t === 'none') return false;
-    return this.#link.write(t === 'honeywell' ? honeywellTrigger(on) : newlandTrigger(on));
+    return this.link.write(t === 'honeywell' ? honeywellTrigger(on) : newlandTrigger(on));
   }
 
   #onFrame(frame: Buffer): void {

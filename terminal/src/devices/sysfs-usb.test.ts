@@ -45,9 +45,9 @@ test('lists each USB device with its port, ids, the nodes its drivers made and t
       ['1-4', '0400:c35a', '', ''],
     ],
   );
-  assert.equal(got?.[0].serial_number, 'ABC');
-  assert.equal(got?.[2].product, 'POS58 Printer');
-  assert.equal(got?.[3].usbfs, '/dev/bus/usb/001/007');
+  assert.equal(got?.[0]?.serial_number, 'ABC');
+  assert.equal(got?.[2]?.product, 'POS58 Printer');
+  assert.equal(got?.[3]?.usbfs, '/dev/bus/usb/001/007');
   assert.equal(got?.[0].usbfs, null);
 });
 

@@ -4,17 +4,15 @@
 // answer the real-time status command DLE EOT are polled for it (printer, offline cause, paper
 // sensor), shown in health; printers that do not answer are assumed ready (many cheap ones only print).
 import type pino from 'pino';
-import { BaseDevice } from '../base-device.ts';
 import { DEFAULTS, printerLinkOf, type EscPosPrinterConfig } from '../config.ts';
 import { NodeLink } from '../node-link.ts';
-import { SerialLink } from '../serial-link.ts';
-import type { Transport } from '../transport.ts';
+import { LinkDevice, serialLink } from '../link-device.ts';
+import type { LinkState } from '../transport.ts';
 import type { PrinterDevice, PrintResult, Ticket } from '../types.ts';
 import { cmd, parseStatus, ticketBytes, type PrinterStatus } from './encode.ts';
 
-export class EscPosPrinter extends BaseDevice implements PrinterDevice {
+export class EscPosPrinter extends LinkDevice implements PrinterDevice {
   readonly #c: EscPosPrinterConfig;
-  readonly #link: Transport;
   #chain: Promise<unknown> = Promise.resolve();
   #waiter: ((b: number | null) => void) | null = null;
   #poll: NodeJS.Timeout | null = null;
@@ -22,53 +20,47 @@ export class EscPosPrinter extends BaseDevice implements PrinterDevice {
   #answers = true;
 
   constructor(c: EscPosPrinterConfig, log: pino.Logger, now: () => number = Date.now) {
-    super({ id: c.id, role: 'printer', kind: c.kind, path: c.path ?? null }, log, now);
+    const node = printerLinkOf(c) === 'usblp' ? c.path : undefined;
+    const link = node ? (log: pino.Logger) => new NodeLink({ path: node, reconnectMaxMs: c.reconnect_max_ms ?? DEFAULTS.reconnect_max_ms, log }) : serialLink(c);
+    super({ id: c.id, role: 'printer', kind: c.kind, path: c.path ?? null }, log, now, link);
     this.#c = c;
-    const reconnectMaxMs = c.reconnect_max_ms ?? DEFAULTS.reconnect_max_ms;
-    this.#link =
-      printerLinkOf(c) === 'usblp' && c.path
-        ? new NodeLink({ path: c.path, reconnectMaxMs, log: this.log })
-        : new SerialLink({ locator: c, baudRate: c.baud ?? DEFAULTS.baud, reconnectMaxMs, log: this.log });
-    this.#link.on('data', (chunk) => {
-      const w = this.#waiter;
-      this.#waiter = null;
-      w?.(chunk[chunk.length - 1]);
-    });
-    this.#link.on('state', (state, detail, path) => {
-      if (state === 'connected') {
-        this.#status = null;
-        this.#answers = true;
-        this.setState('connected', null, path);
-        void this.#exclusive(() => this.#checkStatus());
-        this.#schedulePoll();
-      } else {
-        this.#stopPoll();
-        this.setState(state, detail, path);
-      }
-    });
+  }
+
+  /** A status byte answers the request #waiter stands for. */
+  protected override onData(chunk: Buffer): void {
+    const w = this.#waiter;
+    this.#waiter = null;
+    w?.(chunk.at(-1) ?? null);
+  }
+
+  protected override onLinkState(state: LinkState, detail: string | null, path: string | null): void {
+    if (state === 'connected') {
+      this.#status = null;
+      this.#answers = true;
+      this.setState('connected', null, path);
+      void this.#exclusive(() => this.#checkStatus());
+      this.#schedulePoll();
+    } else {
+      this.#stopPoll();
+      this.setState(state, detail, path);
+    }
   }
 
   override get role(): 'printer' {
     return 'printer';
   }
 
-  start(): void {
-    this.#link.start();
-  }
-
-  async close(): Promise<void> {
+  protected override stopping(): void {
     this.#stopPoll();
-    await this.#link.close();
-    this.setState('disconnected', 'closed');
   }
 
   print(ticket: Ticket): Promise<PrintResult> {
     return this.#exclusive(async (): Promise<PrintResult> => {
-      if (!this.#link.isOpen) return { ok: false, reason: 'offline' };
+      if (!this.link.isOpen) return { ok: false, reason: 'offline' };
       if (this.#status?.coverOpen) return { ok: false, reason: 'cover_open' };
       if (this.#status?.offline) return { ok: false, reason: 'offline' };
       if (this.#status?.paperOut) return { ok: false, reason: 'paper_out' };
-      const ok = await this.#link.write(ticketBytes(ticket, this.#c.columns ?? DEFAULTS.columns));
+      const ok = await this.link.write(ticketBytes(ticket, this.#c.columns ?? DEFAULTS.columns));
       this.log.info({ ok }, 'ticket printed');
       return ok ? { ok: true, reason: null } : { ok: false, reason: 'write_failed' };
     });
@@ -91,7 +83,7 @@ export class EscPosPrinter extends BaseDevice implements PrinterDevice {
         clearTimeout(timer);
         resolve(b);
       };
-      void this.#link.write(cmd.status(n)).then((ok) => {
+      void this.link.write(cmd.status(n)).then((ok) => {
         if (!ok && this.#waiter) {
           clearTimeout(timer);
           this.#waiter = null;
@@ -102,7 +94,7 @@ export class EscPosPrinter extends BaseDevice implements PrinterDevice {
   }
 
   async #checkStatus(): Promise<void> {
-    if (!this.#answers || !this.#link.isOpen) return;
+    if (!this.#answers || !this.link.isOpen) return;
     const printer = await this.#ask(1, 500);
     if (printer === null) {
       this.#answers = false;
@@ -114,7 +106,7 @@ export class EscPosPrinter extends BaseDevice implements PrinterDevice {
     const paper = (await this.#ask(4, 500)) ?? 0x12;
     const s = parseStatus(printer, paper, cause);
     this.#status = s;
-    if (!this.#link.isOpen) return;
+    if (!this.link.isOpen) return;
     if (s.coverOpen) this.setState('error', 'cover_open');
     else if (s.offline) this.setState('error', s.error ? 'offline (printer error)' : 'offline');
     else if (s.paperOut) this.setState('error', 'paper_out');

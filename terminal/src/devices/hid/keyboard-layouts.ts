@@ -17,7 +17,9 @@ function letters(map: (c: string) => string = (c) => c): Table {
 
 function row(usages: number[], plain: string, shift: string): Table {
   const t: Table = {};
-  usages.forEach((u, i) => (t[u] = [[...plain][i], [...shift][i]]));
+  const p = [...plain];
+  const s = [...shift];
+  usages.forEach((u, i) => (t[u] = [p[i] ?? '', s[i] ?? '']));
   return t;
 }
 

@@ -21,7 +21,7 @@ export class KeyboardDecoder {
   push(report: Buffer): string | null {
     const r = report.length === 9 ? report.subarray(1) : report;
     if (r.length < 8) return null;
-    const mods = r[0];
+    const mods = r.readUInt8(0);
     const keys = [...r.subarray(2, 8)].filter((k) => k > 3); // 0 none, 1-3 error codes (rollover overflow)
     let done: string | null = null;
     for (const k of keys) {

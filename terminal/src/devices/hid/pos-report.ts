@@ -19,7 +19,7 @@ const AIM_START = 0x5d; // ']'
 
 /** Guesses where the length byte is from the report's shape: the AIM id's `]` follows it. */
 export function detectOffset(r: Buffer): ReportOffset {
-  for (const o of [1, 0, 2] as const) if (r[o + 1] === AIM_START && r[o] <= 56) return o;
+  for (const o of [1, 0, 2] as const) if (r[o + 1] === AIM_START && (r[o] ?? 0xff) <= 56) return o;
   return r[0] === 0x02 ? 1 : 0;
 }
 
@@ -46,7 +46,7 @@ export class PosAssembler {
     }
     // The flag byte is the report's last; its position depends on the offset (63 with a report id).
     const flagAt = o + 62;
-    const more = report.length > flagAt && (report[flagAt] & 0x01) === 1;
+    const more = ((report[flagAt] ?? 0) & 0x01) === 1;
     if (more) return null;
     const vendorByte = report[o + 60];
     const scan: PosScan = {

@@ -6,11 +6,11 @@ const CHECK = '10X98765432';
 export function gb11643CheckDigit(first17: string): string | null {
   if (!/^\d{17}$/.test(first17)) return null;
   let sum = 0;
-  for (let i = 0; i < 17; i++) sum += Number(first17[i]) * WEIGHTS[i];
-  return CHECK[sum % 11];
+  WEIGHTS.forEach((w, i) => (sum += Number(first17.charAt(i)) * w));
+  return CHECK.charAt(sum % 11);
 }
 
 export function isValidIdNumber(id: string): boolean {
   if (id.length !== 18) return false;
-  return gb11643CheckDigit(id.slice(0, 17)) === id[17].toUpperCase();
+  return gb11643CheckDigit(id.slice(0, 17)) === id.charAt(17).toUpperCase();
 }

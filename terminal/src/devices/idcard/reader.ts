@@ -5,10 +5,9 @@
 // The WLT photo needs a vendor library to decode; it is kept as opaque bytes on a
 // non-enumerable `photo` property so that JSON output and logs never carry it.
 import type pino from 'pino';
-import { BaseDevice } from '../base-device.ts';
 import { DEFAULTS, type IdCardReaderConfig } from '../config.ts';
-import { SerialLink } from '../serial-link.ts';
-import type { Transport } from '../transport.ts';
+import { LinkDevice, serialLink } from '../link-device.ts';
+import type { LinkState } from '../transport.ts';
 import { nodeUsbBackend, type UsbBackend } from '../usb/backend.ts';
 import { describeUsbLocator, UsbLink } from '../usb/usb-link.ts';
 import { parseCardText, type IdCard } from './card-text.ts';
@@ -54,9 +53,8 @@ export interface ReaderDeps {
   usbBackend?: () => Promise<UsbBackend>;
 }
 
-export class Ga467Reader extends BaseDevice {
+export class Ga467Reader extends LinkDevice {
   readonly #c: IdCardReaderConfig;
-  readonly #link: Transport;
   readonly #usb: boolean;
   readonly #parser: Ga467Parser;
   #pending: { resolve: (r: Reply | null) => void; timer: NodeJS.Timeout } | null = null;
@@ -68,52 +66,58 @@ export class Ga467Reader extends BaseDevice {
   readonly #baud: number;
 
   constructor(c: IdCardReaderConfig, log: pino.Logger, now: () => number = Date.now, deps: ReaderDeps = {}) {
-    super({ id: c.id, role: 'idcard', kind: c.kind, path: c.link === 'usb' ? describeUsbLocator(c) : (c.path ?? null) }, log, now);
+    const baud = c.baud ?? DEFAULTS.idcard_baud;
+    const reconnectMaxMs = c.reconnect_max_ms ?? DEFAULTS.reconnect_max_ms;
+    const link =
+      c.link === 'usb'
+        ? (log: pino.Logger) =>
+            new UsbLink({
+              locator: c,
+              backend: deps.usbBackend ?? nodeUsbBackend,
+              interfaceNumber: c.usb_interface,
+              endpointIn: c.endpoint_in,
+              endpointOut: c.endpoint_out,
+              reconnectMaxMs,
+              log,
+            })
+        : serialLink(c, baud);
+    super({ id: c.id, role: 'idcard', kind: c.kind, path: c.link === 'usb' ? describeUsbLocator(c) : (c.path ?? null) }, log, now, link);
     this.#c = c;
     this.#usb = c.link === 'usb';
-    this.#baud = c.baud ?? DEFAULTS.idcard_baud;
+    this.#baud = baud;
     this.#parser = new Ga467Parser(
       (f) => this.#onFrame(f),
       (why, bytes) => this.log.debug({ why, bytes }, 'skipped bytes that are not a GA 467 frame'),
     );
-    const reconnectMaxMs = c.reconnect_max_ms ?? DEFAULTS.reconnect_max_ms;
-    this.#link = this.#usb
-      ? new UsbLink({
-          locator: c,
-          backend: deps.usbBackend ?? nodeUsbBackend,
-          interfaceNumber: c.usb_interface,
-          endpointIn: c.endpoint_in,
-          endpointOut: c.endpoint_out,
-          reconnectMaxMs,
-          log: this.log,
-        })
-      : new SerialLink({ locator: c, baudRate: this.#baud, reconnectMaxMs, log: this.log });
-    this.#link.on('data', (chunk) => this.#parser.push(chunk));
-    this.#link.on('state', (state, detail, path) => {
-      if (state === 'connected') {
-        this.setState('connecting', 'checking the SAM', path);
-        void this.#begin();
-        return;
-      }
-      this.#stopLoop();
-      this.setState(state, detail, path);
-    });
+  }
+
+  protected override onData(chunk: Buffer): void {
+    this.#parser.push(chunk);
+  }
+
+  /** Connected is not ready: the reader is `connecting` until its SAM answers. */
+  protected override onLinkState(state: LinkState, detail: string | null, path: string | null): void {
+    if (state === 'connected') {
+      this.setState('connecting', 'checking the SAM', path);
+      void this.#begin();
+      return;
+    }
+    this.#stopLoop();
+    this.setState(state, detail, path);
   }
 
   override get role(): 'idcard' {
     return 'idcard';
   }
 
-  start(): void {
+  override start(): void {
     this.#running = true;
-    this.#link.start();
+    super.start();
   }
 
-  async close(): Promise<void> {
+  protected override stopping(): void {
     this.#running = false;
     this.#stopLoop();
-    await this.#link.close();
-    this.setState('disconnected', 'closed');
   }
 
   /** Sends one request and waits for its reply; null on timeout or when the port is closed. */
@@ -127,7 +131,7 @@ export class Ga467Reader extends BaseDevice {
       }, timeoutMs);
       this.#pending = { resolve, timer };
     });
-    if (!(await this.#link.write(encodeRequest(cmd)))) {
+    if (!(await this.link.write(encodeRequest(cmd)))) {
       this.#settle(null);
     }
     return reply;
@@ -143,7 +147,7 @@ export class Ga467Reader extends BaseDevice {
 
   #onFrame(f: Ga467Frame): void {
     if (f.body.length < 3) return;
-    this.#settle({ sw3: f.body[2], data: f.body.subarray(3) });
+    this.#settle({ sw3: f.body.readUInt8(2), data: f.body.subarray(3) });
   }
 
   #stopLoop(): void {

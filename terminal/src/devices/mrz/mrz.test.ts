@@ -4,9 +4,9 @@ import { checkDigit, mrzLines, parseMrz } from './mrz.ts';
 
 const NOW = new Date('2026-11-23T00:00:00Z');
 // The ICAO 9303 part 4 specimen passport (Anna Maria Eriksson, Utopia).
-const TD3 = ['P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<', 'L898902C36UTO7408122F1204159ZE184226B<<<<<10'];
+const TD3 = ['P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<', 'L898902C36UTO7408122F1204159ZE184226B<<<<<10'] as const;
 // The ICAO 9303 part 5 specimen TD1 card.
-const TD1 = ['I<UTOD231458907<<<<<<<<<<<<<<<', '7408122F1204159UTO<<<<<<<<<<<6', 'ERIKSSON<<ANNA<MARIA<<<<<<<<<<'];
+const TD1 = ['I<UTOD231458907<<<<<<<<<<<<<<<', '7408122F1204159UTO<<<<<<<<<<<6', 'ERIKSSON<<ANNA<MARIA<<<<<<<<<<'] as const;
 
 test('computes the ICAO check digits of the specimen fields', () => {
   assert.equal(checkDigit('L898902C3'), 6);

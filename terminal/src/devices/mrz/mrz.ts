@@ -7,7 +7,7 @@ export function checkDigit(s: string): number {
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
     const v = c >= 48 && c <= 57 ? c - 48 : c >= 65 && c <= 90 ? c - 55 : 0;
-    sum += v * [7, 3, 1][i % 3];
+    sum += v * (i % 3 === 0 ? 7 : i % 3 === 1 ? 3 : 1);
   }
   return sum % 10;
 }
@@ -57,17 +57,17 @@ const NAMES = /^[A-Z<]+$/;
 const DATE = /^[0-9<]{6}$/;
 
 /** Parses 2 lines of 44 or 3 lines of 30; null when the lines are neither. */
-export function parseMrz(lines: string[], now: Date = new Date()): MrzFields | null {
+export function parseMrz(lines: readonly string[], now: Date = new Date()): MrzFields | null {
   if (!lines.every((l) => LINE.test(l))) return null;
   // Shape checks keep a stray line from another document (or lines out of order) from passing
   // as a zone: names are letters only, dates are digits.
   if (lines.length === 2 && lines.every((l) => l.length === 44)) {
-    const [l1, l2] = lines;
+    const [l1 = '', l2 = ''] = lines;
     if (!/^[A-Z]/.test(l1) || !NAMES.test(l1.slice(5)) || !DATE.test(l2.slice(13, 19)) || !DATE.test(l2.slice(21, 27))) return null;
     return td3(l1, l2, now);
   }
   if (lines.length === 3 && lines.every((l) => l.length === 30)) {
-    const [l1, l2, l3] = lines;
+    const [l1 = '', l2 = '', l3 = ''] = lines;
     if (!/^[A-Z]/.test(l1) || !DATE.test(l2.slice(0, 6)) || !DATE.test(l2.slice(8, 14)) || !NAMES.test(l3)) return null;
     return td1(l1, l2, l3, now);
   }
@@ -76,11 +76,11 @@ export function parseMrz(lines: string[], now: Date = new Date()): MrzFields | n
 
 function td3(l1: string, l2: string, now: Date): MrzFields {
   const c = {
-    document_number: checks(l2.slice(0, 9), l2[9]),
-    birth_date: checks(l2.slice(13, 19), l2[19]),
-    expiry_date: checks(l2.slice(21, 27), l2[27]),
-    optional: checks(l2.slice(28, 42), l2[42]),
-    composite: checks(l2.slice(0, 10) + l2.slice(13, 20) + l2.slice(21, 43), l2[43]),
+    document_number: checks(l2.slice(0, 9), l2.charAt(9)),
+    birth_date: checks(l2.slice(13, 19), l2.charAt(19)),
+    expiry_date: checks(l2.slice(21, 27), l2.charAt(27)),
+    optional: checks(l2.slice(28, 42), l2.charAt(42)),
+    composite: checks(l2.slice(0, 10) + l2.slice(13, 20) + l2.slice(21, 43), l2.charAt(43)),
   };
   return {
     format: 'TD3',
@@ -90,7 +90,7 @@ function td3(l1: string, l2: string, now: Date): MrzFields {
     document_number: clean(l2.slice(0, 9)),
     nationality: clean(l2.slice(10, 13)),
     birth_date: ymd(l2.slice(13, 19), 'birth', now),
-    sex: sex(l2[20]),
+    sex: sex(l2.charAt(20)),
     expiry_date: ymd(l2.slice(21, 27), 'expiry', now),
     optional: clean(l2.slice(28, 42)),
     checks: c,
@@ -100,11 +100,11 @@ function td3(l1: string, l2: string, now: Date): MrzFields {
 
 function td1(l1: string, l2: string, l3: string, now: Date): MrzFields {
   const c = {
-    document_number: checks(l1.slice(5, 14), l1[14]),
-    birth_date: checks(l2.slice(0, 6), l2[6]),
-    expiry_date: checks(l2.slice(8, 14), l2[14]),
+    document_number: checks(l1.slice(5, 14), l1.charAt(14)),
+    birth_date: checks(l2.slice(0, 6), l2.charAt(6)),
+    expiry_date: checks(l2.slice(8, 14), l2.charAt(14)),
     optional: true, // TD1 optional data has no check digit of its own
-    composite: checks(l1.slice(5, 30) + l2.slice(0, 7) + l2.slice(8, 15) + l2.slice(18, 29), l2[29]),
+    composite: checks(l1.slice(5, 30) + l2.slice(0, 7) + l2.slice(8, 15) + l2.slice(18, 29), l2.charAt(29)),
   };
   return {
     format: 'TD1',
@@ -114,7 +114,7 @@ function td1(l1: string, l2: string, l3: string, now: Date): MrzFields {
     document_number: clean(l1.slice(5, 14)),
     nationality: clean(l2.slice(15, 18)),
     birth_date: ymd(l2.slice(0, 6), 'birth', now),
-    sex: sex(l2[7]),
+    sex: sex(l2.charAt(7)),
     expiry_date: ymd(l2.slice(8, 14), 'expiry', now),
     optional: clean(l1.slice(15, 30) + l2.slice(18, 29)),
     checks: c,

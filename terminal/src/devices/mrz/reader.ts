@@ -2,15 +2,14 @@
 // zone and reports it as one `mrz` reading. Lines that do not complete a zone within
 // frame_timeout_ms of silence are dropped, so a half-swiped passport cannot join the next one.
 import type pino from 'pino';
-import { BaseDevice } from '../base-device.ts';
 import { DEFAULTS, type MrzReaderConfig } from '../config.ts';
 import { Debounce } from '../debounce.ts';
 import { LineFramer } from '../line-framer.ts';
-import { SerialLink } from '../serial-link.ts';
+import { LinkDevice, serialLink } from '../link-device.ts';
+import type { LinkState } from '../transport.ts';
 import { mrzLines, parseMrz } from './mrz.ts';
 
-export class MrzReader extends BaseDevice {
-  readonly #link: SerialLink;
+export class MrzReader extends LinkDevice {
   readonly #framer: LineFramer;
   readonly #debounce: Debounce;
   readonly #timeoutMs: number;
@@ -18,7 +17,7 @@ export class MrzReader extends BaseDevice {
   #timer: NodeJS.Timeout | null = null;
 
   constructor(c: MrzReaderConfig, log: pino.Logger, now: () => number = Date.now) {
-    super({ id: c.id, role: 'mrz', kind: c.kind, path: c.path ?? null }, log, now);
+    super({ id: c.id, role: 'mrz', kind: c.kind, path: c.path ?? null }, log, now, serialLink(c));
     this.#timeoutMs = c.frame_timeout_ms ?? DEFAULTS.mrz_frame_timeout_ms;
     this.#debounce = new Debounce(DEFAULTS.debounce_ms, now);
     this.#framer = new LineFramer({
@@ -28,26 +27,23 @@ export class MrzReader extends BaseDevice {
       onFrame: (f) => this.#onLine(f.toString('latin1')),
       onDrop: (why, bytes) => this.log.warn({ why, bytes }, 'MRZ input dropped'),
     });
-    this.#link = new SerialLink({ locator: c, baudRate: c.baud ?? DEFAULTS.baud, reconnectMaxMs: c.reconnect_max_ms ?? DEFAULTS.reconnect_max_ms, log: this.log });
-    this.#link.on('data', (chunk) => this.#framer.push(chunk));
-    this.#link.on('state', (state, detail, path) => {
-      if (state !== 'connected') this.#clear();
-      this.setState(state, detail, path);
-    });
+  }
+
+  protected override onData(chunk: Buffer): void {
+    this.#framer.push(chunk);
+  }
+
+  protected override onLinkState(state: LinkState, detail: string | null, path: string | null): void {
+    if (state !== 'connected') this.#clear();
+    this.setState(state, detail, path);
   }
 
   override get role(): 'mrz' {
     return 'mrz';
   }
 
-  start(): void {
-    this.#link.start();
-  }
-
-  async close(): Promise<void> {
+  protected override stopping(): void {
     this.#clear();
-    await this.#link.close();
-    this.setState('disconnected', 'closed');
   }
 
   #clear(): void {

@@ -1,47 +1,37 @@
 // A USB-serial relay board driving a gate or door strike. pulse() closes the contact for the
 // configured time and always opens it again, even if the caller forgets or the write fails.
 import type pino from 'pino';
-import { BaseDevice } from '../base-device.ts';
 import { DEFAULTS, type RelayConfig } from '../config.ts';
-import { SerialLink } from '../serial-link.ts';
+import { LinkDevice, serialLink } from '../link-device.ts';
 import { hexBytes } from '../text-decode.ts';
 import type { RelayDevice } from '../types.ts';
 import { lcusFrame } from './frames.ts';
 
-export class SerialRelay extends BaseDevice implements RelayDevice {
+export class SerialRelay extends LinkDevice implements RelayDevice {
   readonly #c: RelayConfig;
-  readonly #link: SerialLink;
   #pulse: NodeJS.Timeout | null = null;
   #release: (() => void) | null = null;
   #pulseDone: Promise<boolean> | null = null;
 
   constructor(c: RelayConfig, log: pino.Logger, now: () => number = Date.now) {
-    super({ id: c.id, role: 'relay', kind: c.kind, path: c.path ?? null }, log, now);
+    super({ id: c.id, role: 'relay', kind: c.kind, path: c.path ?? null }, log, now, serialLink(c));
     this.#c = c;
-    this.#link = new SerialLink({ locator: c, baudRate: c.baud ?? DEFAULTS.baud, reconnectMaxMs: c.reconnect_max_ms ?? DEFAULTS.reconnect_max_ms, log: this.log });
-    this.#link.on('state', (state, detail, path) => this.setState(state, detail, path));
   }
 
   override get role(): 'relay' {
     return 'relay';
   }
 
-  start(): void {
-    this.#link.start();
-  }
-
-  async close(): Promise<void> {
+  protected override async stopping(): Promise<void> {
     // A gate must not stay open because the daemon stopped mid-pulse.
     this.#release?.();
     if (this.#pulseDone) await this.#pulseDone;
-    await this.#link.close();
-    this.setState('disconnected', 'closed');
   }
 
   set(closed: boolean): Promise<boolean> {
     const c = this.#c;
     const bytes = (c.board ?? 'lcus') === 'custom' ? hexBytes(closed ? c.open_hex : c.close_hex)! : lcusFrame(c.channel ?? DEFAULTS.channel, closed);
-    return this.#link.write(bytes);
+    return this.link.write(bytes);
   }
 
   /** Closes the contact, then opens it after `ms`; resolves once it is open again. */

@@ -59,7 +59,7 @@ export class SsiParser {
     this.#last = t;
     this.#buf = this.#buf.length ? Buffer.concat([this.#buf, chunk]) : chunk;
     while (this.#buf.length > 0) {
-      const len = this.#buf[0];
+      const len = this.#buf.readUInt8(0);
       if (len < 4) {
         this.#buf = this.#buf.subarray(1);
         continue;
@@ -73,7 +73,7 @@ export class SsiParser {
         continue;
       }
       this.#buf = this.#buf.subarray(len + 2);
-      this.onPacket({ opcode: body[1], source: body[2], status: body[3], data: Buffer.from(body.subarray(4)) });
+      this.onPacket({ opcode: body.readUInt8(1), source: body.readUInt8(2), status: body.readUInt8(3), data: Buffer.from(body.subarray(4)) });
     }
   }
 

@@ -36,6 +36,24 @@ export async function withTimeout<T>(p: Promise<T>, ms: number, what: string): P
   }
 }
 
+/**
+ * Runs `check` until it passes or `ms` has gone by, then throws its last failure: for bytes that
+ * cross a pty on their own time (an ACK written after the reading was delivered), where a fixed
+ * sleep is a race a loaded machine loses.
+ */
+export async function eventually(check: () => Promise<void> | void, ms = 5000): Promise<void> {
+  const until = Date.now() + ms;
+  for (;;) {
+    try {
+      await check();
+      return;
+    } catch (e) {
+      if (Date.now() > until) throw e;
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 export async function nextReading(d: Device, ms = 5000): Promise<Reading> {
   const [r] = (await withTimeout(once(d as EventEmitter, 'reading'), ms, 'a reading')) as [Reading];
   return r;

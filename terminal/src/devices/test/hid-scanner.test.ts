@@ -11,6 +11,7 @@ import { HidScanner, MissingBackendError, type HidBackend, type HidHandle, type 
 import { fixtureDir, writeFixtures, type HidFixture } from '../../../../scripts/sim/hid-fixtures.ts';
 import { captureLog, untilState } from './helpers.ts';
 import type { Reading } from '../types.ts';
+import { nth } from '../../../../scripts/lib/nth.ts';
 
 class FakeHandle extends EventEmitter implements HidHandle {
   closed = false;
@@ -104,7 +105,7 @@ describe('HID scanner life', () => {
     assert.notEqual(usb.current, first);
     const fx = JSON.parse(readFileSync(join(fixtureDir(), 'pos-single.json'), 'utf8')) as HidFixture;
     const got = new Promise<Reading>((r) => scanner.once('reading', r));
-    usb.current.emit('data', Buffer.from(fx.reports[0], 'hex'));
+    usb.current.emit('data', Buffer.from(nth(fx.reports, 0), 'hex'));
     assert.equal(((await got) as { text: string }).text, 'YSS1:SHORT');
     await scanner.close();
   });
@@ -164,9 +165,9 @@ describe('HID scanner life', () => {
     await untilState(scanner, 'connected');
     const split = JSON.parse(readFileSync(join(fixtureDir(), 'pos-split-60.json'), 'utf8')) as HidFixture;
     const single = JSON.parse(readFileSync(join(fixtureDir(), 'pos-single.json'), 'utf8')) as HidFixture;
-    usb.current.emit('data', Buffer.from(split.reports[0], 'hex'));
+    usb.current.emit('data', Buffer.from(nth(split.reports, 0), 'hex'));
     await sleep(1200);
-    usb.current.emit('data', Buffer.from(single.reports[0], 'hex'));
+    usb.current.emit('data', Buffer.from(nth(single.reports, 0), 'hex'));
     assert.deepEqual(
       got.map((r) => (r as { text: string }).text),
       ['YSS1:SHORT'],

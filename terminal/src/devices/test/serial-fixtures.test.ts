@@ -11,6 +11,7 @@ import { SsiParser, type SsiPacket } from '../ssi/index.ts';
 import { createDevice } from '../index.ts';
 import { openPtyPair, serialFixtureDir, SimPort, writeSerialFixtures, type SerialFixture } from '../../../../scripts/sim/index.ts';
 import { captureLog, nextReading, tempDir } from './helpers.ts';
+import { nth } from '../../../../scripts/lib/nth.ts';
 
 const load = (name: string) => JSON.parse(readFileSync(join(serialFixtureDir(), `${name}.json`), 'utf8')) as SerialFixture;
 const bytes = (hex: string[]) => Buffer.concat(hex.map((h) => Buffer.from(h, 'hex')));
@@ -31,11 +32,11 @@ test('GA 467 fixture: our requests are byte-identical and the replies parse into
   const parser = new Ga467Parser((f) => frames.push(f));
   chunked(bytes(fx.device), (c) => parser.push(c));
   assert.deepEqual(
-    frames.map((f) => statusReason(f.body[2])),
+    frames.map((f) => statusReason(f.body.readUInt8(2))),
     ['ok', 'card_found', 'ok', 'ok'],
   );
-  assert.equal(Buffer.from(fx.device[3], 'hex').length, fx.expected.read_reply_bytes);
-  const { text, photo } = parseReadReply(frames[3].body.subarray(3), false);
+  assert.equal(Buffer.from(nth(fx.device, 3), 'hex').length, fx.expected.read_reply_bytes);
+  const { text, photo } = parseReadReply(nth(frames, 3).body.subarray(3), false);
   assert.equal(photo.length, 1024);
   const card = parseCardText(text);
   for (const k of ['id_number', 'name', 'sex', 'birth_date', 'id_number_valid'] as const) assert.equal(card[k], fx.expected[k], k);
@@ -45,7 +46,7 @@ test('GA 467 fixture: no card is find_failed', () => {
   const fx = load('ga467-no-card');
   const frames: Ga467Frame[] = [];
   new Ga467Parser((f) => frames.push(f)).push(bytes(fx.device));
-  assert.equal(statusReason(frames[0].body[2]), fx.expected.reason);
+  assert.equal(statusReason(nth(frames, 0).body.readUInt8(2)), fx.expected.reason);
 });
 
 test('SSI fixture: two packets join into the code', () => {
@@ -75,13 +76,13 @@ test('GA 467 fixture replayed to the reader adapter over a pty yields the card',
   // Answers each recorded request with the recorded reply; anything else (later polls) is "no card".
   let step = 0;
   let pending = Buffer.alloc(0);
-  const noCard = Buffer.from(load('ga467-no-card').device[0], 'hex');
+  const noCard = Buffer.from(nth(load('ga467-no-card').device, 0), 'hex');
   peer.onData((c) => {
     pending = Buffer.concat([pending, c]);
     while (pending.length >= 10) {
       const req = pending.subarray(0, 10).toString('hex');
       pending = pending.subarray(10);
-      void peer.write(step < fx.host.length && req === fx.host[step] ? Buffer.from(fx.device[step++], 'hex') : noCard);
+      void peer.write(step < fx.host.length && req === fx.host[step] ? Buffer.from(nth(fx.device, step++), 'hex') : noCard);
     }
   });
   const reader = createDevice({ id: 'idcard-r', role: 'idcard', kind: 'ga467-reader', path: pty.device, poll_ms: 50 }, captureLog().log);

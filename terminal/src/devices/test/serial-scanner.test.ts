@@ -9,7 +9,7 @@ import iconv from 'iconv-lite';
 import { validateDeviceConfig } from '../../config/index.ts';
 import { createDevice, udevMonitor, type BaudRate, type ScannerDevice, type SerialScannerConfig } from '../index.ts';
 import { openPtyPair, ScannerSim } from '../../../../scripts/sim/index.ts';
-import { captureLog, nextReading, tempDir, untilState } from './helpers.ts';
+import { captureLog, eventually, nextReading, tempDir, untilState } from './helpers.ts';
 import { hardwareTarget, showQr, simulatorTarget, suiteOptions, type Target } from './target.ts';
 
 const CODE = 'YSS1:6BFOXN*TS0BI$ZDFRH';
@@ -137,10 +137,11 @@ describe('serial scanner options on a pty pair', () => {
       assert.equal(((await got) as { text: string }).text, 'TRIGGERED');
       assert.equal(await scanner.acknowledge(true), true);
       assert.equal(await scanner.acknowledge(false), false, 'no reject bytes configured');
-      await sleep(50);
-      const sent = sim.port.all().toString('hex');
-      assert.ok(sent.includes('16540d'), 'trigger SYN T CR');
-      assert.ok(sent.endsWith('16070d'), 'accept beep bytes');
+      await eventually(() => {
+        const sent = sim.port.all().toString('hex');
+        assert.ok(sent.includes('16540d'), 'trigger SYN T CR');
+        assert.ok(sent.endsWith('16070d'), 'accept beep bytes');
+      });
     } finally {
       await scanner.close();
       await sim.close();

@@ -2,10 +2,9 @@
 // when YSS_TEST_SSI=/dev/ttyACM0 names one (scan the codes shown; unplug and replug when asked).
 import { test, describe, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { createDevice, type BaudRate, type ScannerDevice, type SsiScannerConfig } from '../index.ts';
 import { SsiSim } from '../../../../scripts/sim/index.ts';
-import { captureLog, nextReading, untilState } from './helpers.ts';
+import { captureLog, eventually, nextReading, untilState } from './helpers.ts';
 import { hardwareTarget, showQr, simulatorTarget, suiteOptions, type Target } from './target.ts';
 
 function contract(t: Target<SsiSim>): void {
@@ -25,8 +24,7 @@ function contract(t: Target<SsiSim>): void {
     const got = nextReading(scanner, t.humanMs);
     await t.act((sim) => sim.decode('YSS1:SSI-CODE'), await showQr('YSS1:SSI-CODE'));
     assert.deepEqual(await got, { kind: 'code', text: 'YSS1:SSI-CODE', symbology: 'qr', aim: null });
-    await sleep(50);
-    await t.act((sim) => assert.equal(sim.acks, 1), '');
+    await eventually(() => t.act((sim) => assert.equal(sim.acks, 1), ''));
   });
 
   test('a long code in several packets is joined, each packet ACKed', async () => {
@@ -34,8 +32,7 @@ function contract(t: Target<SsiSim>): void {
     const got = nextReading(scanner, t.humanMs);
     await t.act((sim) => sim.decode(long, 0x1c, 200), await showQr(long));
     assert.equal(((await got) as { text: string }).text, long);
-    await sleep(50);
-    await t.act((sim) => assert.equal(sim.acks, 4), '');
+    await eventually(() => t.act((sim) => assert.equal(sim.acks, 4), ''));
   });
 
   test('a corrupted packet is NAKed and the resent one is read', simOnly, async () => {
@@ -50,8 +47,7 @@ function contract(t: Target<SsiSim>): void {
     assert.equal(await scanner.acknowledge(false), true);
     assert.equal(await scanner.trigger(true), true);
     assert.equal(await scanner.trigger(false), true);
-    await sleep(50);
-    await t.act((sim) => assert.deepEqual(sim.commands, ['e6:00', 'e6:05', 'e4', 'e5']), 'you should have heard a high beep, a low beep, and seen the aimer on and off');
+    await eventually(() => t.act((sim) => assert.deepEqual(sim.commands, ['e6:00', 'e6:05', 'e4', 'e5']), 'you should have heard a high beep, a low beep, and seen the aimer on and off'));
   });
 
   test('unplug and replug are survived', async () => {

@@ -113,7 +113,8 @@ function wrap(d: NodeUsbDevice): UsbDeviceHandle {
       })),
     async open() {
       if (!d.opened) await d.open();
-      if (!d.configuration && d.configurations?.length) await d.selectConfiguration(d.configurations[0].configurationValue);
+      const first = d.configurations?.[0];
+      if (!d.configuration && first) await d.selectConfiguration(first.configurationValue);
     },
     async claim(n) {
       // A vendor-class reader has no kernel driver; a CDC or printer-class one would, and libusb
