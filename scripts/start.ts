@@ -12,6 +12,7 @@ import { parseArgs } from 'node:util';
 import { IdCardSim, MrzSim, passportLines, PrinterSim, RelaySim } from './sim/index.ts';
 import { DataFolderBusyError, lockDataDir } from '../terminal/src/data-lock.ts';
 import { HallMachine } from './lib/hall-machine.ts';
+import { startPoliceSim } from './lib/police-sim.ts';
 import { REPO, Stack } from './lib/stack.ts';
 import { loadShippedVenue, presentLines, venueDevices, VENUES_DIR } from './lib/venue-devices.ts';
 import { demoFeedLines, demoFeeds } from './lib/demo-feeds.ts';
@@ -92,6 +93,8 @@ const onOutput = (source: 'service' | 'terminal', line: string) => {
   }
 };
 let second: HallMachine | null = null;
+// A venue with stays reports its guests: to a simulated police gateway on this machine (docs/police.md).
+const police = venue.stay ? await startPoliceSim({ port: await freePort(7482, 'simulated police gateway') }) : null;
 
 const stack = new Stack({
   dir: DATA,
@@ -101,6 +104,7 @@ const stack = new Stack({
   devices: venueDevices(venue),
   feeds: { ...demoFeeds(venue), ...demoRoster(venue) },
   onOutput,
+  ...(police ? { police: { gateway: { kind: 'http', url: police.reportsUrl } } } : {}),
 });
 
 let shell: ChildProcess | null = null;
@@ -114,6 +118,7 @@ async function stop(code = 0): Promise<never> {
     await second?.stop().catch((e: Error) => console.error(`ticket machine 2: ${e.message}`));
     await stack.stop();
     await ils?.close();
+    await police?.close();
     console.log('stopped; `npm start` again resumes from the same data.');
   })();
   await stopping;
@@ -201,6 +206,7 @@ for (const l of demoLibraryLines(venue, stack.scannerPeer, ils)) console.log(l);
 for (const l of demoRosterLines(venue)) console.log(l);
 console.log(`staff: PIN ${stack.staffPin}    (made up for this demo; a terminal's PIN is api.staff_pin in its config)`);
 if (venue.stay) console.log('stays: the staff panel lists the guests today: their deadlines, a passport guest\'s visa and entry, check-out (docs/stays.md)');
+if (police) console.log(`police: a simulated police gateway takes the guests' reports at ${police.reportsUrl}; see what it got, or make it reject, stall or go down: curl ${police.controlUrl} (docs/police.md)`);
 console.log(`fleet: ${new URL('/admin/', stack.serviceUrl).href} (operator token: admin_token in ${join(DATA, 'stack.json')})`);
 console.log(`data:  ${DATA} (delete it to start over)`);
 console.log(`ready: kiosk ${stack.kioskUrl} sync-service ${stack.serviceUrl}`);

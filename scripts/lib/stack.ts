@@ -44,6 +44,8 @@ export interface StackOptions {
   devices?: StackDevice[];
   /** Venue data feeds to import for the venue before the terminal first starts (docs/feeds.md), by kind. */
   feeds?: Record<string, unknown[]>;
+  /** The service's `police` section (docs/police.md): where guest registrations are reported. */
+  police?: Record<string, unknown>;
 }
 
 interface StackState {
@@ -94,7 +96,7 @@ export class Stack {
     const operator = { name: 'demo', token_sha256: createHash('sha256').update(this.state.admin_token).digest('hex'), roles: ['fleet', 'unseal', 'window', 'config'] };
     writeFileSync(
       this.serviceConfig,
-      JSON.stringify({ data_dir: 'service-data', host: '127.0.0.1', port: opts.servicePort ?? 0, operators: [operator] }, null, 2),
+      JSON.stringify({ data_dir: 'service-data', host: '127.0.0.1', port: opts.servicePort ?? 0, operators: [operator], ...(opts.police ? { police: opts.police } : {}) }, null, 2),
       { mode: 0o600 },
     );
     chmodSync(this.serviceConfig, 0o600);

@@ -74,7 +74,15 @@ export interface AppOptions {
   sharedRateLimits?: boolean;
   /** When the fleet page raises an alert (config `alerts`). */
   alerts?: Partial<AlertThresholds>;
+  /** Called after an upload stored new events: the police outbox looks for due reports at once. */
+  afterIngest?: () => void;
 }
+
+/** A terminal reads the reports of its guests of the last days (3), at most this many (2,000). */
+export const POLICE_STATES_DAYS = 3;
+export const POLICE_STATES_MAX = 2000;
+/** The overdue list shows at most this many reports (soonest deadline first). */
+export const POLICE_ALERTS_MAX = 1000;
 
 /** Where `npm run build` puts the fleet page. */
 const ADMIN_DIST = join(import.meta.dirname, '..', 'admin', 'dist');
@@ -471,6 +479,7 @@ export function buildApp(opts: AppOptions): FastifyInstance {
       async (req): Promise<UploadReply> => {
         const { events } = req.body as UploadBody;
         const r = await storage.ingest(req.terminal!.id, events, now(), req.nonce);
+        if (r.inserted) opts.afterIngest?.();
         if (r.gap) req.log.warn({ terminal_id: req.terminal!.id, gap: r.gap }, 'gap in uploaded events');
         return { acked_through: r.acked_through, gap: r.gap, server_time: now() };
       },
@@ -805,6 +814,29 @@ export function buildApp(opts: AppOptions): FastifyInstance {
         return reply.type('application/jose').send(doc.jws);
       },
     );
+
+    // Police reports (docs/police.md): a terminal reads its guests' report states, operators the alerts.
+    app.get('/v1/police/states', { ...terminalRoute, schema: { response: { 200: S.policeStatesReply, ...S.errorReplies } } }, async (req) => {
+      const clock = now();
+      const reports = await storage.policeOfTerminal(req.terminal!.id, clock - POLICE_STATES_DAYS * 86_400_000, POLICE_STATES_MAX);
+      return { server_time: clock, reports };
+    });
+
+    app.get('/admin/police/overdue', { ...operatorRoute, schema: { querystring: S.policeOverdueQuery, response: { 200: S.policeOverdueReply, ...S.errorReplies } } }, async (req) => {
+      const clock = now();
+      const venue = (req.query as { venue?: string }).venue;
+      const reports = (await storage.policeAlerts(clock, POLICE_ALERTS_MAX))
+        .filter((r) => venue === undefined || r.venue === venue)
+        .map((r) => ({ ...r, id: `${r.terminal_id}/${r.seq}`, alert: clock >= r.deadline_at ? ('overdue' as const) : ('due_soon' as const) }));
+      return { now: clock, due_soon: reports.filter((r) => r.alert === 'due_soon').length, overdue: reports.filter((r) => r.alert === 'overdue').length, reports };
+    });
+
+    app.get('/admin/police/reports/:id/:seq', { ...operatorRoute, schema: { params: S.policeReportParams, response: { 200: S.policeHistoryReply, ...S.errorReplies } } }, async (req) => {
+      const { id, seq } = req.params as { id: string; seq: string };
+      const history = await storage.policeHistory(id, Number(seq));
+      if (!history.length) throw new ServiceError('YSS_SYNC_NOT_FOUND', `police report ${id}/${seq}`);
+      return { id: `${id}/${seq}`, history };
+    });
 
     app.put(
       '/admin/trust-list',

@@ -32,7 +32,9 @@ export class UnsealAudit {
     file = AUDIT_FILE,
   ) {
     const path = join(dataDir, file);
-    this.fd = openSync(path, 'a', 0o600);
+    // O_APPEND for writes, and readable: the last line's hash is read from it (a write-only fd
+    // cannot, and a restart on a non-empty chain failed with EBADF).
+    this.fd = openSync(path, 'a+', 0o600);
     this.prev = lastLineHash(this.fd);
   }
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ConfigError, LIMIT_DEFAULTS, parseServiceConfig, PG_POOL_SIZE } from './config.ts';
+import { ConfigError, LIMIT_DEFAULTS, parseServiceConfig, PG_POOL_SIZE, POLICE_TIMEOUT_MS } from './config.ts';
+import { OUTBOX_DEFAULTS } from './police/outbox.ts';
 
 const op = (name: string, roles = ['fleet']) => ({ name, token_sha256: 'a'.repeat(64), roles });
 
@@ -42,5 +43,28 @@ test('storage kind postgresql takes a connection string and a pool size with its
 test('a postgresql storage without a url, with a foreign url or an unknown key is refused', () => {
   for (const storage of [{ kind: 'postgresql' }, { kind: 'postgresql', url: 'mysql://db/yss' }, { kind: 'postgresql', url: 'postgresql://db/yss', poolsize: 3 }, { kind: 'mongodb' }]) {
     assert.throws(() => parseServiceConfig({ ...base, storage }, '/srv'), ConfigError, JSON.stringify(storage));
+  }
+});
+
+test('a police gateway is an http endpoint or a batch folder, with the outbox timing defaulted', () => {
+  const h = parseServiceConfig({ ...base, police: { gateway: { kind: 'http', url: 'https://lvye.example/reports' }, retry_max_ms: 60_000 } }, '/srv');
+  assert.deepEqual(h.police?.gateway, { kind: 'http', url: 'https://lvye.example/reports', timeout_ms: POLICE_TIMEOUT_MS });
+  assert.equal(h.police?.retry_max_ms, 60_000);
+  assert.equal(h.police?.lease_ms, OUTBOX_DEFAULTS.lease_ms);
+  const f = parseServiceConfig({ ...base, police: { gateway: { kind: 'file', dir: 'batches' } } }, '/srv');
+  assert.deepEqual(f.police?.gateway, { kind: 'file', dir: '/srv/batches' });
+  assert.equal(parseServiceConfig(base, '/srv').police, undefined, 'no gateway: reports wait in the outbox');
+});
+
+test('a police gateway with another scheme, no url, an unknown key or a zero retry is refused', () => {
+  for (const police of [
+    { gateway: { kind: 'http', url: 'ftp://lvye.example/' } },
+    { gateway: { kind: 'http' } },
+    { gateway: { kind: 'file', dir: 'b', url: 'http://x/' } },
+    { gateway: { kind: 'http', url: 'http://x/' }, retry_base_ms: 0 },
+    { gateway: { kind: 'http', url: 'http://x/' }, retries: 3 },
+    {},
+  ]) {
+    assert.throws(() => parseServiceConfig({ ...base, police }, '/srv'), ConfigError, JSON.stringify(police));
   }
 });

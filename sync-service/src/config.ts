@@ -3,6 +3,7 @@ import { Ajv } from 'ajv';
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { ALERT_DEFAULTS, type AlertThresholds } from './fleet.ts';
+import { OUTBOX_DEFAULTS, type OutboxTiming } from './police/outbox.ts';
 
 /**
  * Production limits (docs/security.md, "Sync service"). Tests shorten the timeouts through the
@@ -88,7 +89,17 @@ export interface ServiceConfig {
   storage: { kind: 'sqlite' } | { kind: 'postgresql'; url: string; pool_size: number };
   /** When the fleet page alerts (fleet.ts ALERT_DEFAULTS; docs/fleet.md). */
   alerts: AlertThresholds;
+  /** Where guest registrations are reported (docs/police.md); without it reports wait in the outbox. */
+  police?: PoliceConfig;
 }
+
+/** The police gateway and the outbox's timing (police/outbox.ts OUTBOX_DEFAULTS), ms. */
+export type PoliceConfig = OutboxTiming & {
+  gateway: { kind: 'http'; url: string; timeout_ms: number } | { kind: 'file'; dir: string };
+};
+
+/** An HTTP gateway that has not answered within this is retried later (10 s). */
+export const POLICE_TIMEOUT_MS = 10_000;
 
 const positive = { type: 'integer', minimum: 1 } as const;
 
@@ -128,6 +139,25 @@ const schema = {
       type: 'object',
       additionalProperties: false,
       properties: Object.fromEntries(Object.keys(ALERT_DEFAULTS).map((k) => [k, positive])),
+    },
+    police: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['gateway'],
+      properties: {
+        ...Object.fromEntries(Object.keys(OUTBOX_DEFAULTS).map((k) => [k, positive])),
+        gateway: {
+          oneOf: [
+            {
+              type: 'object',
+              additionalProperties: false,
+              required: ['kind', 'url'],
+              properties: { kind: { const: 'http' }, url: { type: 'string', pattern: '^https?://[^\\s]+$', maxLength: 2048 }, timeout_ms: positive },
+            },
+            { type: 'object', additionalProperties: false, required: ['kind', 'dir'], properties: { kind: { const: 'file' }, dir: { type: 'string', minLength: 1 } } },
+          ],
+        },
+      },
     },
     storage: {
       oneOf: [
@@ -182,6 +212,14 @@ export function parseServiceConfig(value: unknown, baseDir: string, file = '<inl
     storage,
     data_dir: resolve(baseDir, raw.data_dir),
   };
+  if (raw.police) {
+    const g = raw.police.gateway;
+    config.police = {
+      ...OUTBOX_DEFAULTS,
+      ...raw.police,
+      gateway: g.kind === 'http' ? { kind: 'http', url: g.url, timeout_ms: g.timeout_ms ?? POLICE_TIMEOUT_MS } : { kind: 'file', dir: resolve(baseDir, g.dir) },
+    };
+  }
   return Object.freeze(config);
 }
 

@@ -601,3 +601,70 @@ export const queueWaiting = {
     },
   },
 } as const;
+
+const policeState = { enum: ['pending', 'sent', 'accepted', 'rejected'] } as const;
+
+/** A guest record's police report as a terminal reads it (docs/police.md). */
+const policeStateOut = {
+  type: 'object',
+  required: ['seq', 'kind', 'stay_id', 'guest_id', 'state', 'reason', 'attempts', 'deadline_at', 'alert_at', 'corrects', 'superseded_by', 'updated_at'],
+  properties: {
+    seq: { type: 'integer' },
+    kind: { enum: ['check_in', 'check_out'] },
+    stay_id: { type: 'integer' },
+    guest_id: { type: 'integer' },
+    state: policeState,
+    reason: { type: ['string', 'null'] },
+    attempts: { type: 'integer' },
+    deadline_at: { type: 'integer' },
+    alert_at: { type: 'integer' },
+    corrects: nullableInt,
+    superseded_by: nullableInt,
+    updated_at: { type: 'integer' },
+  },
+} as const;
+
+export const policeStatesReply = {
+  type: 'object',
+  required: ['server_time', 'reports'],
+  properties: { server_time: { type: 'integer' }, reports: { type: 'array', items: policeStateOut } },
+} as const;
+
+export const policeOverdueQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { venue: { type: 'string', pattern: '^[a-z0-9][a-z0-9_-]{0,63}$' } },
+} as const;
+
+export const policeOverdueReply = {
+  type: 'object',
+  required: ['now', 'due_soon', 'overdue', 'reports'],
+  properties: {
+    now: { type: 'integer' },
+    due_soon: { type: 'integer' },
+    overdue: { type: 'integer' },
+    reports: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['id', 'terminal_id', 'venue', 'alert', ...policeStateOut.required],
+        properties: { id: { type: 'string' }, terminal_id: { type: 'string' }, venue: { type: 'string' }, alert: { enum: ['due_soon', 'overdue'] }, ...policeStateOut.properties },
+      },
+    },
+  },
+} as const;
+
+export const policeHistoryReply = {
+  type: 'object',
+  required: ['id', 'history'],
+  properties: {
+    id: { type: 'string' },
+    history: { type: 'array', items: { type: 'object', required: ['at', 'state', 'reason'], properties: { at: { type: 'integer' }, state: policeState, reason: { type: ['string', 'null'] } } } },
+  },
+} as const;
+
+export const policeReportParams = {
+  type: 'object',
+  required: ['id', 'seq'],
+  properties: { id: { type: 'string', minLength: 1, maxLength: 64 }, seq: { type: 'string', pattern: '^[1-9][0-9]{0,15}$' } },
+} as const;

@@ -12,6 +12,7 @@ import { UnsealAudit } from './audit.ts';
 import { configModeProblem, type ServiceConfig } from './config.ts';
 import { loadOrCreateConfigKey, loadOrCreateSealKeys } from './keys.ts';
 import { lockDataDir } from './lock.ts';
+import { policeGateway, PoliceOutbox } from './police/index.ts';
 import { PgStorage } from './storage/pg.ts';
 import { SqliteStorage } from './storage/sqlite.ts';
 import type { Storage } from './storage/types.ts';
@@ -45,7 +46,12 @@ export async function startServer(config: Readonly<ServiceConfig>, configFile?: 
     const sealKeys = loadOrCreateSealKeys(config.data_dir);
     const configKey = loadOrCreateConfigKey(config.data_dir);
     audit = new UnsealAudit(config.data_dir, shared ? `unseal-audit-${hostname()}-${process.pid}.jsonl` : undefined);
-    const app = buildApp({ storage, sealKeys, configKey, operators: config.operators, adminToken: config.admin_token, audit, logger, bodyLimit: config.body_limit, limits: config.limits, sharedRateLimits: shared, alerts: config.alerts });
+    // The police outbox sends from every node; a report is claimed by one of them at a time.
+    const outbox = config.police ? new PoliceOutbox({ storage, gateway: policeGateway(config.police.gateway), sealKeys, audit, logger: logger.child({ component: 'police' }), now: Date.now, timing: config.police }) : null;
+    const app = buildApp({
+      storage, sealKeys, configKey, operators: config.operators, adminToken: config.admin_token, audit, logger, bodyLimit: config.body_limit, limits: config.limits, sharedRateLimits: shared, alerts: config.alerts,
+      afterIngest: outbox ? () => void outbox.tick().catch((e: Error) => logger.error({ err: e }, 'police outbox pass failed')) : undefined,
+    });
     try {
       await app.listen({ host: config.host, port: config.port });
     } catch (e) {
@@ -58,11 +64,13 @@ export async function startServer(config: Readonly<ServiceConfig>, configFile?: 
     const addr = app.server.address();
     const port = typeof addr === 'object' && addr ? addr.port : config.port;
     const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}/`;
-    logger.info({ url, pid: process.pid, storage: config.storage.kind }, 'listening');
+    outbox?.start();
+    logger.info({ url, pid: process.pid, storage: config.storage.kind, police: config.police?.gateway.kind ?? null }, 'listening');
     const opened = { storage, audit };
     return {
       url,
       close: async () => {
+        await outbox?.stop();
         await app.close();
         await opened.storage.close();
         opened.audit.close();

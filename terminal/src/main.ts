@@ -16,7 +16,7 @@ import { createLogger } from './log.ts';
 import { LoanDesk, LoanOutbox, Sip2Client } from './loans/index.ts';
 import { Sealer } from './protocol/index.ts';
 import { HallNumbers, Queue, TicketCounter } from './queue/index.ts';
-import { httpTransport, ServiceClient, SyncEngine, loadOrCreateIdentity, syncOptions } from './sync/index.ts';
+import { httpTransport, PoliceStates, ServiceClient, SyncEngine, loadOrCreateIdentity, syncOptions } from './sync/index.ts';
 import { localDay } from './scenarios/index.ts';
 import { parseRootArg, ReplayStore, TrustedClock, TrustStore, type ClockOptions } from './trust/index.ts';
 import { AttendanceStore, attendanceWindow, PendingDetailsStore, PersonSeenStore, StayStore, VENUE_DEFAULTS } from './venue/index.ts';
@@ -230,7 +230,8 @@ async function startLocked(config: Readonly<TerminalConfig>, opts: TerminalOptio
     });
   }
 
-  const desk = stays ? new StayDesk({ venue, stays, pending, queue, clock, sealer, committed: () => sync?.poke() }) : null;
+  const police = sync ? new PoliceStates({ client: () => sync?.client ?? null, now: () => clock.wallMs(), log: log.child({ component: 'police' }) }) : undefined;
+  const desk = stays ? new StayDesk({ venue, stays, pending, queue, clock, sealer, committed: () => sync?.poke(), police }) : null;
   const routes = (app: Parameters<typeof kioskRoutes>[0]) =>
     kioskRoutes(app, {
       health,

@@ -15,7 +15,7 @@ import { pin } from './screens/pin.ts';
 import { registration, type RegistrationState } from './screens/registration.ts';
 import { refusalWords, result, type Note } from './screens/result.ts';
 import { staff } from './screens/staff.ts';
-import { stays, type DetailsForm } from './screens/stays.ts';
+import { DETAIL_FIELDS, stays, type DetailsForm } from './screens/stays.ts';
 import { ticket } from './screens/ticket.ts';
 import { topbar } from './screens/topbar.ts';
 import { Sound } from './sound.ts';
@@ -253,7 +253,14 @@ export class App {
         void api.finishLoans();
         return;
       case 'stay-details':
-        if (sc.kind === 'staff') sc.form = { guest: a.guest, name: a.name, values: { visa_type: '', visa_no: '', entry_date: '', entry_port: '' } };
+        if (sc.kind === 'staff') sc.form = { mode: 'details', guest: a.guest, name: a.name, fields: [...DETAIL_FIELDS], values: { visa_type: '', visa_no: '', entry_date: '', entry_port: '' } };
+        this.homeAfter(STAFF_IDLE_MS);
+        break;
+      case 'stay-correct':
+        if (sc.kind === 'staff') {
+          const fields = a.foreign ? (['doc_no', ...DETAIL_FIELDS] as const) : (['doc_no'] as const);
+          sc.form = { mode: 'correct', guest: a.guest, name: a.name, fields: [...fields], values: Object.fromEntries(fields.map((f) => [f, ''])) };
+        }
         this.homeAfter(STAFF_IDLE_MS);
         break;
       case 'stay-details-cancel':
@@ -261,8 +268,10 @@ export class App {
         break;
       case 'stay-details-save':
         if (sc.kind === 'staff' && sc.form && this.token) {
-          const { guest, values } = sc.form;
-          void this.staffAction(api.details(this.token, guest, values), true);
+          const { guest, values, mode } = sc.form;
+          // A correction sends only what the clerk typed; the rest of the record stays as read.
+          if (mode === 'correct') void this.staffAction(api.correct(this.token, guest, Object.fromEntries(Object.entries(values).filter(([, v]) => v.trim() !== ''))), true);
+          else void this.staffAction(api.details(this.token, guest, values as never), true);
         }
         return;
       case 'stay-count':

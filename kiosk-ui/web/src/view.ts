@@ -13,6 +13,7 @@ export type Action =
   | { type: 'checkout-scan' }
   | { type: 'loans-finish' }
   | { type: 'stay-details'; guest: number; name: string }
+  | { type: 'stay-correct'; guest: number; name: string; foreign: boolean }
   | { type: 'stay-details-save' }
   | { type: 'stay-details-cancel' }
   | { type: 'stay-count'; stay: number; reason: string }

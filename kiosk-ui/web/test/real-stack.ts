@@ -22,9 +22,10 @@ export interface KioskStack {
 }
 
 /** `venue`: a name in fixtures/venues/ (or a venue object). */
-export async function startKioskStack(venue: string | Record<string, unknown>): Promise<KioskStack> {
+/** `police`: the service's police section (docs/police.md), for a desk that shows report states. */
+export async function startKioskStack(venue: string | Record<string, unknown>, o: { police?: Record<string, unknown> } = {}): Promise<KioskStack> {
   const dir = mkdtempSync(join(tmpdir(), 'yss-kiosk-ui-'));
-  const stack = new Stack({ dir, venue, kioskPort: await freePort() });
+  const stack = new Stack({ dir, venue, kioskPort: await freePort(), police: o.police });
   await stack.start();
   return {
     stack,

@@ -14,6 +14,7 @@
 // terminal's backlog from before the first partition, a clock far ahead) go to events_default and
 // move into their month's partition when it is created.
 import type pg from 'pg';
+import { POLICE_DDL } from './police.ts';
 
 export const MIGRATIONS: readonly string[] = [
   // 1: the tables.
@@ -180,6 +181,8 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (venue, day, slot, terminal_id)
   );
   `,
+  // 10: the police outbox and its history (docs/police.md).
+  POLICE_DDL,
 ];
 
 /** Advisory lock keys (arbitrary, fixed): one for migrations, one for partition changes, one for publishing trust lists, one for publishing feeds, one for capacity shares. */

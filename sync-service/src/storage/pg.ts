@@ -15,6 +15,7 @@ import { contentHashOfJson, eventHash, GENESIS_HASH, grantShare, type Heartbeat,
 import { ServiceError } from '../errors.ts';
 import { ensurePartitions, LOCK_FEEDS, LOCK_PUBLISH, LOCK_SHARES, migrate } from './pg-schema.ts';
 import { activityOf, TICKET_COLS, type HallTicket, type ResetRecord, type VenueHour } from './activity.ts';
+import { insertParams, POLICE_SQL, policeStepsOf, toPoliceReport, type PoliceHistoryEntry, type PoliceReport, type PoliceState } from './police.ts';
 import { ALLOCATE_SQL, liveCount, RATE_HIT_SQL, RATE_READ_SQL, RATE_WINDOW_MAX_MS } from './rate-sql.ts';
 import {
   FEED_KEEP_CHANGES,
@@ -252,6 +253,7 @@ export class PgStorage implements Storage {
         await this.insertEvents(c, terminalId, fresh, now, head, headHash);
       }
       if (fresh.length) await this.addActivity(c, terminalId, fresh.map((r) => r.e));
+      if (fresh.length) await this.addPoliceSteps(c, terminalId, fresh.map((r) => r.e), now);
       return { acked_through: head, gap, inserted: fresh.length, duplicates };
     });
   }
@@ -289,6 +291,52 @@ export class PgStorage implements Storage {
   async appendHallStep(hall: string, day: string, seq: number, step: Record<string, unknown>, at: number): Promise<boolean> {
     const r = await this.pool.query('INSERT INTO hall_steps (hall, day, seq, at, step) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING', [hall, day, seq, at, JSON.stringify(step)]);
     return r.rowCount === 1;
+  }
+
+  /** The police outbox's rows of newly stored events, in the ingest's transaction (the terminal's row is locked). */
+  private async addPoliceSteps(c: pg.PoolClient, terminalId: string, fresh: WireEvent[], now: number): Promise<void> {
+    for (const step of policeStepsOf(terminalId, fresh)) {
+      if (step.op === 'detail') {
+        await c.query(POLICE_SQL.detail, [terminalId, step.stay_id, step.guest_id, step.seq]);
+        continue;
+      }
+      const r = step.row;
+      if ((await c.query(POLICE_SQL.insert, insertParams(r, now))).rowCount !== 1) continue;
+      await c.query(POLICE_SQL.history, [terminalId, r.seq, now, 'pending', null]);
+      if (r.corrects !== null) await c.query(POLICE_SQL.supersede, [terminalId, r.seq, r.corrects, r.stay_id, r.guest_id]);
+    }
+  }
+
+  async policeDue(now: number, limit: number): Promise<PoliceReport[]> {
+    return (await this.pool.query(POLICE_SQL.due, [now, limit])).rows.map(toPoliceReport);
+  }
+
+  async policeClaim(terminalId: string, seq: number, seen: number, leaseUntil: number, now: number): Promise<boolean> {
+    return this.tx(async (c) => {
+      if ((await c.query(POLICE_SQL.claim, [terminalId, seq, seen, leaseUntil, now])).rowCount !== 1) return false;
+      await c.query(POLICE_SQL.history, [terminalId, seq, now, 'sent', null]);
+      return true;
+    });
+  }
+
+  async policeSettle(terminalId: string, seq: number, to: { state: Exclude<PoliceState, 'sent'>; reason: string | null; next_attempt_at: number }, now: number): Promise<boolean> {
+    return this.tx(async (c) => {
+      if ((await c.query(POLICE_SQL.settle, [terminalId, seq, to.state, to.reason, to.next_attempt_at, now])).rowCount !== 1) return false;
+      await c.query(POLICE_SQL.history, [terminalId, seq, now, to.state, to.reason]);
+      return true;
+    });
+  }
+
+  async policeOfTerminal(terminalId: string, since: number, limit: number): Promise<PoliceReport[]> {
+    return (await this.pool.query(POLICE_SQL.ofTerminal, [terminalId, since, limit])).rows.map(toPoliceReport);
+  }
+
+  async policeAlerts(now: number, limit: number): Promise<PoliceReport[]> {
+    return (await this.pool.query(POLICE_SQL.alerts, [now, limit])).rows.map(toPoliceReport);
+  }
+
+  async policeHistory(terminalId: string, seq: number): Promise<PoliceHistoryEntry[]> {
+    return (await this.pool.query<PoliceHistoryEntry>(POLICE_SQL.historyOf, [terminalId, seq])).rows;
   }
 
   async activity(since: number): Promise<VenueHour[]> {

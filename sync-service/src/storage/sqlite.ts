@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { contentHashOfJson, eventHash, GENESIS_HASH, grantShare, type Heartbeat, type SlotReport, type SlotShare, type WireEvent } from '../../../terminal/src/protocol/index.ts';
 import { ServiceError } from '../errors.ts';
 import { activityOf, TICKET_COLS, type HallTicket, type ResetRecord, type VenueHour } from './activity.ts';
+import { insertParams, POLICE_DDL, POLICE_SQL, policeStepsOf, toPoliceReport, type PoliceHistoryEntry, type PoliceReport, type PoliceState } from './police.ts';
 import { ALLOCATE_SQL, liveCount, RATE_HIT_SQL, RATE_READ_SQL, RATE_WINDOW_MAX_MS } from './rate-sql.ts';
 import {
   FEED_KEEP_CHANGES,
@@ -197,6 +198,7 @@ export class SqliteStorage implements Storage {
     this.db.pragma('synchronous = FULL');
     this.db.pragma('journal_size_limit = 67108864');
     this.db.exec(SCHEMA);
+    this.db.exec(POLICE_DDL);
     const d = this.db;
     this.stmts = {
       createTerminal: d.prepare("INSERT INTO terminals (id, name, enrollment_code_hash, status, created_at, head_hash) VALUES (?, ?, ?, 'pending', ?, ?)"),
@@ -260,6 +262,7 @@ export class SqliteStorage implements Storage {
       hallTickets: d.prepare(`SELECT ${TICKET_COLS} FROM hall_tickets WHERE hall = ? AND day = ? ORDER BY taken_at, number`),
       hallSteps: d.prepare('SELECT seq, at, step FROM hall_steps WHERE hall = ? AND day = ? ORDER BY seq'),
       addStep: d.prepare('INSERT INTO hall_steps (hall, day, seq, at, step) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING'),
+      police: Object.fromEntries(Object.entries(POLICE_SQL).map(([k, sql]) => [k, d.prepare(named(sql))])) as Record<keyof typeof POLICE_SQL, Database.Statement>,
       allocate: d.prepare<Record<string, string | number>, number>(ALLOCATE_SQL.replace(/\$(\d)/g, (_, n: string) => `@p${n}`)).pluck(),
     };
     this.ingestTx = this.db.transaction((terminalId: string, events: WireEvent[], now: number, nonce?: { nonce: string; expiresAt: number }) => {
@@ -360,8 +363,24 @@ export class SqliteStorage implements Storage {
       // A number is one ticket per hall and day: a second claim of it (a machine's bug) keeps the first.
       for (const k of tickets) this.stmts.addTicket.run(k.hall, k.day, k.number, k.category, k.service, k.priority, k.taken_at, k.service_minutes, k.terminal_id, k.seq);
       for (const r of resets) this.stmts.addReset.run(r.terminal_id, r.replaces, r.reason, r.at);
+      this.addPoliceSteps(terminalId, fresh, now);
     }
     return { acked_through: head, gap, inserted, duplicates };
+  }
+
+  /** The police outbox's rows of newly stored events, in the ingest's transaction. */
+  private addPoliceSteps(terminalId: string, fresh: WireEvent[], now: number): void {
+    const p = this.stmts.police;
+    for (const step of policeStepsOf(terminalId, fresh)) {
+      if (step.op === 'detail') {
+        p.detail.run(params([terminalId, step.stay_id, step.guest_id, step.seq]));
+        continue;
+      }
+      const r = step.row;
+      if (p.insert.run(params(insertParams(r, now))).changes !== 1) continue;
+      p.history.run(params([terminalId, r.seq, now, 'pending', null]));
+      if (r.corrects !== null) p.supersede.run(params([terminalId, r.seq, r.corrects, r.stay_id, r.guest_id]));
+    }
   }
 
   async heartbeat(terminalId: string, data: Heartbeat, now: number): Promise<void> {
@@ -520,10 +539,50 @@ export class SqliteStorage implements Storage {
     return this.stmts.addStep.run(hall, day, seq, at, JSON.stringify(step)).changes === 1;
   }
 
+  async policeDue(now: number, limit: number): Promise<PoliceReport[]> {
+    return (this.stmts.police.due.all(params([now, limit])) as Record<string, unknown>[]).map(toPoliceReport);
+  }
+
+  async policeClaim(terminalId: string, seq: number, seen: number, leaseUntil: number, now: number): Promise<boolean> {
+    return this.db
+      .transaction(() => {
+        if (this.stmts.police.claim.run(params([terminalId, seq, seen, leaseUntil, now])).changes !== 1) return false;
+        this.stmts.police.history.run(params([terminalId, seq, now, 'sent', null]));
+        return true;
+      })
+      .immediate();
+  }
+
+  async policeSettle(terminalId: string, seq: number, to: { state: Exclude<PoliceState, 'sent'>; reason: string | null; next_attempt_at: number }, now: number): Promise<boolean> {
+    return this.db
+      .transaction(() => {
+        if (this.stmts.police.settle.run(params([terminalId, seq, to.state, to.reason, to.next_attempt_at, now])).changes !== 1) return false;
+        this.stmts.police.history.run(params([terminalId, seq, now, to.state, to.reason]));
+        return true;
+      })
+      .immediate();
+  }
+
+  async policeOfTerminal(terminalId: string, since: number, limit: number): Promise<PoliceReport[]> {
+    return (this.stmts.police.ofTerminal.all(params([terminalId, since, limit])) as Record<string, unknown>[]).map(toPoliceReport);
+  }
+
+  async policeAlerts(now: number, limit: number): Promise<PoliceReport[]> {
+    return (this.stmts.police.alerts.all(params([now, limit])) as Record<string, unknown>[]).map(toPoliceReport);
+  }
+
+  async policeHistory(terminalId: string, seq: number): Promise<PoliceHistoryEntry[]> {
+    return this.stmts.police.historyOf.all(params([terminalId, seq])) as PoliceHistoryEntry[];
+  }
+
   async close(): Promise<void> {
     this.db.close();
   }
 }
+
+/** Portable `$n` parameters as better-sqlite3's named ones. */
+const named = (sql: string) => sql.replace(/\$(\d+)/g, '@p$1');
+const params = (values: readonly (string | number | null)[]) => Object.fromEntries(values.map((v, i) => [`p${i + 1}`, v]));
 
 function toTerminal(r: TerminalRow): TerminalRecord {
   return { ...r, heartbeat: r.heartbeat ? (JSON.parse(r.heartbeat) as Heartbeat) : null };

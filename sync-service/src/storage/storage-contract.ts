@@ -360,4 +360,89 @@ export function storageContract(engine: string, open: () => Promise<{ storage: S
     const steps = await s.hallSteps('hall', '2026-12-01');
     assert.deepEqual(steps.map((r) => [r.seq, r.at, r.step.kind, r.step.number]), [[1, 50, 'call', 'A002'], [2, 60, 'call', 'A001']]);
   });
+
+  // The police outbox (docs/police.md): rows made by ingest, claimed by one worker, settled with history.
+  const guestEvents = (): WireEvent[] => {
+    const H = 3_600_000;
+    const bodies: [string, Record<string, unknown>][] = [
+      ['registration', { accepted: true }],
+      ['guest_in', { stay_id: 1, guest_id: 1, of_seq: 1, room: '301', main: true, category: 'domestic', needs_details: false, deadline_at: 2 * H, alert_at: 0 }],
+      ['registration', { accepted: true }],
+      ['guest_in', { stay_id: 1, guest_id: 2, of_seq: 3, room: '301', main: false, category: 'foreign', needs_details: true, deadline_at: 24 * H, alert_at: 22 * H }],
+      ['guest_detail', { stay_id: 1, guest_id: 2, of_seq: 3 }],
+      ['guest_out', { stay_id: 1, guest_id: 1, of_seq: 1 }],
+      ['guest_in', { stay_id: 'x', guest_id: 3 }],
+    ];
+    return chain(bodies.length, 1, GENESIS_HASH, (seq) => ({ type: bodies[seq - 1]![0], body: bodies[seq - 1]![1], scenario: 'hotel', trusted_at: seq * 1000, at: seq * 1000 }));
+  };
+
+  withStorage('police: each stored guest_in and guest_out gets one pending report, a resend none, a malformed one none', async (s) => {
+    await s.createTerminal('t-1', 'desk', 'h', 1);
+    const c = guestEvents();
+    await s.ingest('t-1', c.slice(0, 4), 10);
+    await s.ingest('t-1', c, 11);
+    await s.ingest('t-1', c, 12);
+    const rows = await s.policeOfTerminal('t-1', 0, 100);
+    assert.deepEqual(rows.map((r) => [r.seq, r.kind, r.guest_id, r.state]), [[6, 'check_out', 1, 'pending'], [4, 'check_in', 2, 'pending'], [2, 'check_in', 1, 'pending']]);
+    const foreign = rows.find((r) => r.seq === 4)!;
+    assert.equal(foreign.detail_seq, 5, 'the details event is tied to the guest');
+    assert.equal(foreign.needs_details, false);
+    assert.equal(foreign.deadline_at, 24 * 3_600_000);
+    assert.equal(rows.find((r) => r.seq === 6)!.deadline_at, 6000 + 24 * 3_600_000, 'a check-out gets the default deadline');
+    assert.deepEqual(await s.policeHistory('t-1', 2), [{ at: 10, state: 'pending', reason: null }]);
+  });
+
+  withStorage('police: a report waits for its foreign details, then is due; one of several workers claims it', async (s) => {
+    await s.createTerminal('t-1', 'desk', 'h', 1);
+    const c = guestEvents();
+    await s.ingest('t-1', c.slice(0, 4), 10);
+    assert.deepEqual((await s.policeDue(100_000, 10)).map((r) => r.seq), [2], 'the foreign guest waits for details');
+    await s.ingest('t-1', c.slice(4, 5), 11);
+    const due = await s.policeDue(100_000, 10);
+    assert.deepEqual(due.map((r) => r.seq), [2, 4]);
+    const claims = await Promise.all([0, 1, 2, 3].map(() => s.policeClaim('t-1', 2, due[0]!.next_attempt_at, 70_000, 20)));
+    assert.equal(claims.filter(Boolean).length, 1, 'exactly one claim wins');
+    assert.deepEqual((await s.policeDue(60_000, 10)).map((r) => r.seq), [4], 'a claimed report is leased');
+    assert.deepEqual((await s.policeDue(70_000, 10)).map((r) => [r.seq, r.state, r.attempts]), [[4, 'pending', 0], [2, 'sent', 1]], 'and due again when its lease passes (a crash mid-send)');
+  });
+
+  withStorage('police: outcomes settle a sent report only, keep history, and drive the alert list', async (s) => {
+    await s.createTerminal('t-1', 'desk', 'h', 1);
+    await s.ingest('t-1', guestEvents(), 10);
+    assert.equal(await s.policeSettle('t-1', 2, { state: 'accepted', reason: null, next_attempt_at: 0 }, 20), false, 'a pending report cannot be settled unsent');
+    assert.ok(await s.policeClaim('t-1', 2, 2000, 80_000, 20));
+    assert.ok(await s.policeSettle('t-1', 2, { state: 'pending', reason: 'gateway_unavailable', next_attempt_at: 50_000 }, 21));
+    assert.ok(await s.policeClaim('t-1', 2, 50_000, 110_000, 50_000));
+    assert.ok(await s.policeSettle('t-1', 2, { state: 'rejected', reason: 'doc_no_malformed', next_attempt_at: 0 }, 50_001));
+    assert.deepEqual(await s.policeHistory('t-1', 2), [
+      { at: 10, state: 'pending', reason: null },
+      { at: 20, state: 'sent', reason: null },
+      { at: 21, state: 'pending', reason: 'gateway_unavailable' },
+      { at: 50_000, state: 'sent', reason: null },
+      { at: 50_001, state: 'rejected', reason: 'doc_no_malformed' },
+    ]);
+    assert.deepEqual((await s.policeAlerts(3_000_000, 10)).map((r) => [r.seq, r.state]), [[2, 'rejected']], 'alerts: past alert_at and not accepted');
+    assert.deepEqual((await s.policeAlerts(23 * 3_600_000, 10)).map((r) => r.seq), [2, 4, 6], 'the check-out too, 22 h after it');
+    assert.ok(await s.policeClaim('t-1', 4, 4000, 80_000, 30));
+    assert.ok(await s.policeSettle('t-1', 4, { state: 'accepted', reason: null, next_attempt_at: 0 }, 31));
+    assert.deepEqual((await s.policeAlerts(23 * 3_600_000, 10)).map((r) => r.seq), [2, 6], 'an accepted report leaves the alerts');
+  });
+
+  withStorage('police: a correction is a new report that replaces the rejected one in the alerts and keeps its details', async (s) => {
+    await s.createTerminal('t-1', 'desk', 'h', 1);
+    const c = guestEvents();
+    await s.ingest('t-1', c.slice(0, 5), 10);
+    assert.ok(await s.policeClaim('t-1', 4, 4000, 80_000, 20));
+    assert.ok(await s.policeSettle('t-1', 4, { state: 'rejected', reason: 'doc_no_malformed', next_attempt_at: 0 }, 21));
+    const fix = chain(1, 6, c[4]!.hash, () => ({ type: 'guest_fix', scenario: 'hotel', trusted_at: 9000, at: 9000, body: { stay_id: 1, guest_id: 2, of_seq: 3, corrects: 4, deadline_at: 24 * 3_600_000, alert_at: 22 * 3_600_000 } }));
+    await s.ingest('t-1', fix, 30);
+    const rows = await s.policeOfTerminal('t-1', 0, 10);
+    const [newest, , old] = [rows[0]!, rows[1]!, rows.find((r) => r.seq === 4)!];
+    assert.deepEqual([newest.seq, newest.kind, newest.corrects, newest.detail_seq, newest.fix_seq, newest.state], [6, 'check_in', 4, 5, 6, 'pending']);
+    assert.deepEqual([old.state, old.reason, old.superseded_by], ['rejected', 'doc_no_malformed', 6], 'the rejection stays in the history');
+    assert.deepEqual((await s.policeAlerts(23 * 3_600_000, 10)).map((r) => r.seq), [2, 6]);
+    await s.ingest('t-1', chain(1, 7, fix[0]!.hash, () => ({ type: 'guest_out', scenario: 'hotel', trusted_at: 9500, at: 9500, body: { stay_id: 1, guest_id: 2, of_seq: 3 } })), 31);
+    const out = (await s.policeOfTerminal('t-1', 0, 1))[0]!;
+    assert.deepEqual([out.kind, out.fix_seq, out.detail_seq], ['check_out', 6, 5], 'a check-out reports the corrected record');
+  });
 }

@@ -6,8 +6,10 @@
 // SELECT ... FOR UPDATE on the terminal's row). storage-contract.ts is the test every engine runs.
 import type { Heartbeat, SlotReport, SlotShare, WireEvent } from '../../../terminal/src/protocol/index.ts';
 import type { HallTicket, ResetRecord, VenueHour } from './activity.ts';
+import type { PoliceHistoryEntry, PoliceReport, PoliceState } from './police.ts';
 
 export type { HallTicket, ResetRecord, VenueHour } from './activity.ts';
+export type { PoliceHistoryEntry, PoliceKind, PoliceReport, PoliceState } from './police.ts';
 
 export interface TerminalRecord {
   id: string;
@@ -190,5 +192,27 @@ export interface Storage {
    * both get the same ticket.
    */
   appendHallStep(hall: string, day: string, seq: number, step: Record<string, unknown>, at: number): Promise<boolean>;
+  /**
+   * Police reports (docs/police.md) whose next attempt is due at `now`, oldest first: pending ones,
+   * and sent ones whose lease passed (a crash mid-send). Reports still waiting for a foreign
+   * guest's details are not due.
+   */
+  policeDue(now: number, limit: number): Promise<PoliceReport[]>;
+  /**
+   * Takes a due report for one send: `sent`, one more attempt, leased until `leaseUntil`. False
+   * when another worker (another node) took it first, i.e. its next_attempt_at is no longer `seen`.
+   */
+  policeClaim(terminalId: string, seq: number, seen: number, leaseUntil: number, now: number): Promise<boolean>;
+  /**
+   * Records a sent report's outcome: accepted, rejected (with the gateway's reason), or pending
+   * again (the gateway did not answer) with its next attempt. False when the report is not `sent`.
+   */
+  policeSettle(terminalId: string, seq: number, to: { state: Exclude<PoliceState, 'sent'>; reason: string | null; next_attempt_at: number }, now: number): Promise<boolean>;
+  /** A terminal's reports of events from `since` (unix ms), newest first. */
+  policeOfTerminal(terminalId: string, since: number, limit: number): Promise<PoliceReport[]>;
+  /** Every venue's reports past their alert time and not accepted (corrected ones left out), soonest deadline first. */
+  policeAlerts(now: number, limit: number): Promise<PoliceReport[]>;
+  /** A report's states in order, each with its time and reason. */
+  policeHistory(terminalId: string, seq: number): Promise<PoliceHistoryEntry[]>;
   close(): Promise<void>;
 }

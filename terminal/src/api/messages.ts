@@ -175,6 +175,24 @@ export interface GuestView {
   /** Unix ms by which the registration must have reached the police (venue `stay.deadlines_s`). */
   deadline_at: number;
   alert: GuestAlert;
+  /** The guest's check-in report to the police, as last read from the service; null before it is known there. */
+  police: GuestPolice | null;
+  /** The check-out report, once the guest checked out and the service knows it. */
+  police_out: GuestPolice | null;
+}
+
+/**
+ * A police report's state as the desk shows it (docs/police.md): `pending` and `sent` are on their
+ * way, `rejected` carries the gateway's reason and can be corrected; `alert` is `due_soon` or
+ * `overdue` while it is not accepted past its alert time or deadline.
+ */
+export interface GuestPolice {
+  /** The report's event sequence (the one a correction names). */
+  seq: number;
+  state: 'pending' | 'sent' | 'accepted' | 'rejected';
+  reason: string | null;
+  deadline_at: number;
+  alert: 'due_soon' | 'overdue' | null;
 }
 
 export interface StayView {
@@ -196,7 +214,15 @@ export interface StaysOverview {
   now: number;
   stays: StayView[];
   alerts: { due_soon: number; overdue: number };
+  /** The guests' police reports: alerts and rejections, and when the states were read (null: never). */
+  police: { due_soon: number; overdue: number; rejected: number; read_at: number | null };
 }
+
+/**
+ * `POST /api/staff/guests/:id/correct`: the fields to correct in a rejected police report (those
+ * the venue records: name, doc_type, doc_no, and a foreign guest's details). Sealed to the service.
+ */
+export type CorrectionRequest = Partial<Record<'name' | 'doc_type' | 'doc_no' | 'visa_type' | 'visa_no' | 'entry_date' | 'entry_port', string>>;
 
 /** `POST /api/staff/guests/:id/details`: what a foreign passport's MRZ does not carry. */
 export interface ForeignDetailsRequest {

@@ -6,7 +6,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { DeskRefusal, StayDesk } from '../daemon/index.ts';
 import { COUNT_REASONS } from '../venue/index.ts';
 import { fail, type RouteGuards } from './kiosk-routes.ts';
-import type { CheckoutRequest, CountConfirmRequest, ForeignDetailsRequest, StayView } from './messages.ts';
+import type { CheckoutRequest, CorrectionRequest, CountConfirmRequest, ForeignDetailsRequest, StayView } from './messages.ts';
 
 const id = (s: string): number | null => (/^[1-9][0-9]{0,15}$/.test(s) && Number.isSafeInteger(Number(s)) ? Number(s) : null);
 const isObject = (b: unknown): b is Record<string, unknown> => typeof b === 'object' && b !== null && !Array.isArray(b);
@@ -30,6 +30,14 @@ export function stayRoutes(app: FastifyInstance, guards: RouteGuards, desk: Stay
       return fail(reply, 'YSS_API_BAD_REQUEST', {}, 'Expected { visa_type, visa_no, entry_date, entry_port } as strings');
     }
     return answer(reply, desk.foreignDetails(g, req.body as ForeignDetailsRequest));
+  });
+
+  app.post<{ Params: { id: string }; Body: unknown }>('/api/staff/guests/:id/correct', { onRequest: staffOnly }, async (req, reply) => {
+    if (!desk) return noStays(reply);
+    const g = id(req.params.id);
+    if (g === null) return fail(reply, 'YSS_API_STAY_NOT_FOUND', {}, `No guest ${req.params.id.slice(0, 20)}`);
+    if (!isObject(req.body) || Object.values(req.body).some((v) => typeof v !== 'string')) return fail(reply, 'YSS_API_BAD_REQUEST', {}, 'Expected an object of strings (the fields to correct)');
+    return answer(reply, desk.correct(g, req.body as CorrectionRequest));
   });
 
   app.post<{ Params: { id: string }; Body: unknown }>('/api/staff/stays/:id/count', { onRequest: staffOnly }, async (req, reply) => {

@@ -16,6 +16,7 @@ import { openSealed, Sealer } from '../protocol/index.ts';
 import { Queue, TicketCounter } from '../queue/index.ts';
 import { ReplayStore, TrustedClock, TrustStore } from '../trust/index.ts';
 import { loadVenue, PendingDetailsStore, PersonSeenStore, StayStore, type Venue } from '../venue/index.ts';
+import type { PoliceReportState } from '../sync/index.ts';
 import { Pipeline } from './pipeline.ts';
 import { StayDesk, type DeskRefusal } from './stays.ts';
 
@@ -50,6 +51,14 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+/** What the service last said about the guests' police reports (the read itself is tested end to end in terminal/test/hotel-police.test.ts). */
+let reports: PoliceReportState[] = [];
+const police = {
+  of: (stay: number, guest: number) => ({ check_in: reports.find((r) => r.stay_id === stay && r.guest_id === guest && r.kind === 'check_in') ?? null, check_out: null }),
+  refresh: async () => undefined,
+  readAt: null,
+};
+
 function build(venue: Readonly<Venue> = hotel) {
   const clock = TrustedClock.open(db, { wall: () => wall, monotonic: () => wall - NOW });
   const trust = TrustStore.open(db, [world.root.root], { clock });
@@ -74,7 +83,7 @@ function build(venue: Readonly<Venue> = hotel) {
     publish: () => undefined,
     afterCommit: () => undefined,
   });
-  const desk = new StayDesk({ venue, stays, pending, queue, clock, sealer, committed: () => undefined });
+  const desk = new StayDesk({ venue, stays, pending, queue, clock, sealer, committed: () => undefined, police });
   const read = (r: Reading) => pipeline.handle(r, reader);
   return { pipeline, desk, queue, stays, read };
 }
@@ -230,4 +239,31 @@ test('a registration without the head count the keypad asks for, or for a readin
   assert.equal(desk.register({ seq: 9999, room: '815', guests: 1 }).ok, false);
   assert.equal(queue.stats().last_seq, before);
   assert.equal(desk.register({ seq: a.seq, room: '815', guests: 1 }).ok, true, 'still waiting after the refusal');
+});
+
+test('the desk shows each guest\'s police report by the clock, and corrects a rejected one as a sealed guest_fix', () => {
+  const { desk, read, queue } = build();
+  const v = read(card('陈大文', '440106199001011234'));
+  const stay = desk.register({ seq: v.seq, room: '815', guests: 1 }).stay!;
+  const gin = events(queue).find((e) => e.type === 'guest_in')!;
+  const b = gin.body as { deadline_at: number; alert_at: number };
+  assert.equal(b.alert_at, gin.at, 'the hotel alerts 2 h before a 2 h deadline: at once');
+  const g = stay.guests[0]!;
+  assert.equal(desk.overview().stays[0]!.guests[0]!.police, null, 'not known at the service yet');
+  reports = [{ seq: gin.seq, kind: 'check_in', stay_id: stay.id, guest_id: g.id, state: 'pending', reason: null, deadline_at: b.deadline_at, alert_at: b.alert_at, superseded_by: null }];
+  assert.deepEqual(desk.overview().police, { due_soon: 1, overdue: 0, rejected: 0, read_at: null });
+  wall = b.deadline_at;
+  assert.equal(desk.overview().stays[0]!.guests[0]!.police!.alert, 'overdue');
+  assert.match((desk.correct(g.id, { doc_no: '440106199001011235' }) as DeskRefusal).message, /report is pending: only a rejected report is corrected/);
+  reports = [{ ...reports[0]!, state: 'rejected', reason: 'doc_no_not_found' }];
+  const o = desk.overview();
+  assert.deepEqual([o.stays[0]!.guests[0]!.police!.state, o.stays[0]!.guests[0]!.police!.reason, o.police.rejected], ['rejected', 'doc_no_not_found', 1]);
+  assert.match((desk.correct(g.id, { address: 'x' } as never) as DeskRefusal).message, /wrong or not asked: address/);
+  view(desk.correct(g.id, { doc_no: '440106199001011235' }));
+  const fix = events(queue).find((e) => e.type === 'guest_fix')!;
+  assert.deepEqual(fix.body, { stay_id: stay.id, guest_id: g.id, of_seq: v.seq, corrects: gin.seq, room: '815', arrival: stay.arrival, departure: stay.departure, head_count: 1, main: true, category: 'domestic', deadline_at: b.deadline_at, alert_at: b.alert_at });
+  assert.deepEqual(openSealed(fix.sealed!, service.secretKey), { doc_no: '440106199001011235' }, 'only what the clerk typed, sealed');
+  reports = [{ ...reports[0]!, seq: fix.seq, state: 'accepted', reason: null }];
+  assert.deepEqual(desk.overview().police, { due_soon: 0, overdue: 0, rejected: 0, read_at: null }, 'the alert clears once accepted');
+  reports = [];
 });

@@ -4,6 +4,8 @@
 // Every change commits with its event in one transaction (venue/stays.ts).
 import type {
   CheckoutRequest,
+  CorrectionRequest,
+  GuestPolice,
   CountConfirmRequest,
   ForeignDetailsRequest,
   GuestAlert,
@@ -14,6 +16,7 @@ import type {
   StayView,
 } from '../api/index.ts';
 import type { Sealer } from '../protocol/index.ts';
+import type { PoliceReportState } from '../sync/index.ts';
 import type { Queue } from '../queue/index.ts';
 import { localDay } from '../scenarios/index.ts';
 import type { Clock } from '../trust/index.ts';
@@ -28,6 +31,22 @@ export interface StayDeskDeps {
   /** Null without a sync service: foreign details are then refused (nothing would keep them). */
   sealer: Sealer | null;
   committed(): void;
+  /** The guests' police report states as last read from the service (sync/police.ts); none without a service. */
+  police?: {
+    of(stayId: number, guestId: number): { check_in: PoliceReportState | null; check_out: PoliceReportState | null };
+    refresh(): Promise<void>;
+    readAt: number | null;
+  };
+}
+
+/** The fields a clerk may correct in a rejected police report: the identity the venue records, and a foreign guest's details. */
+const CORRECTABLE = ['name', 'doc_type', 'doc_no'] as const;
+
+/** A report as the desk shows it at `nowMs`. */
+function policeView(r: PoliceReportState | null, nowMs: number): GuestPolice | null {
+  if (!r) return null;
+  const open = r.state !== 'accepted';
+  return { seq: r.seq, state: r.state, reason: r.reason, deadline_at: r.deadline_at, alert: open && nowMs >= r.deadline_at ? 'overdue' : open && nowMs >= r.alert_at ? 'due_soon' : null };
 }
 
 /** A refusal the routes turn into an API error. */
@@ -55,6 +74,10 @@ export class StayDesk {
     return d?.foreign ?? VENUE_DEFAULTS.stay_deadline_foreign_s;
   }
 
+  private alertBeforeS(): number {
+    return this.deps.venue.stay?.alert_before_s ?? VENUE_DEFAULTS.stay_alert_before_s;
+  }
+
   /** The stay as the desk sees it at wall time `nowMs`. */
   view(s: Stay, nowMs: number): StayView {
     const settled = countSettled(s);
@@ -63,7 +86,12 @@ export class StayDesk {
       const deadline = g.in_at + this.deadlineS(g.category) * 1000;
       const open = g.needs_details || !settled;
       const alert: GuestAlert = !open ? 'complete' : nowMs >= deadline ? 'overdue' : nowMs >= deadline - before ? 'due_soon' : 'incomplete';
-      return { id: g.id, name_masked: g.name_masked, category: g.category, main: g.main, in_at: g.in_at, out_at: g.out_at, needs_details: g.needs_details, deadline_at: deadline, alert };
+      const p = this.deps.police?.of(s.id, g.id);
+      return {
+        id: g.id, name_masked: g.name_masked, category: g.category, main: g.main, in_at: g.in_at, out_at: g.out_at, needs_details: g.needs_details, deadline_at: deadline, alert,
+        police: policeView(p?.check_in ?? null, nowMs),
+        police_out: policeView(p?.check_out ?? null, nowMs),
+      };
     });
     return {
       id: s.id,
@@ -83,7 +111,53 @@ export class StayDesk {
     const nowMs = this.deps.clock.wallMs();
     const stays = this.deps.stays.list(localDay(Math.floor(nowMs / 1000))).map((s) => this.view(s, nowMs));
     const all = stays.flatMap((s) => s.guests);
-    return { now: nowMs, stays, alerts: { due_soon: all.filter((g) => g.alert === 'due_soon').length, overdue: all.filter((g) => g.alert === 'overdue').length } };
+    const reports = all.flatMap((g) => [g.police, g.police_out]).filter((r): r is GuestPolice => r !== null);
+    // The desk looking is when the states matter: read them again (at most every 2 s), without waiting.
+    void this.deps.police?.refresh();
+    return {
+      now: nowMs,
+      stays,
+      alerts: { due_soon: all.filter((g) => g.alert === 'due_soon').length, overdue: all.filter((g) => g.alert === 'overdue').length },
+      police: {
+        due_soon: reports.filter((r) => r.alert === 'due_soon').length,
+        overdue: reports.filter((r) => r.alert === 'overdue').length,
+        rejected: reports.filter((r) => r.state === 'rejected').length,
+        read_at: this.deps.police?.readAt ?? null,
+      },
+    };
+  }
+
+  /**
+   * Corrects a guest whose check-in report the police rejected: the clerk's fields, sealed, in a
+   * `guest_fix` event naming the rejected report; the service reports it anew and keeps both.
+   */
+  correct(guestId: number, body: CorrectionRequest): StayView | DeskRefusal {
+    const { deps } = this;
+    const allowed: readonly string[] = [...CORRECTABLE.filter((f) => deps.venue.record.fields.includes(f as never)), ...(deps.venue.stay?.foreign_details ?? [])];
+    const keys = Object.keys(body);
+    const wrong = keys.filter((k) => !allowed.includes(k) || typeof body[k as keyof CorrectionRequest] !== 'string' || !(k === 'entry_date' ? DATE.test(body.entry_date!) : k === 'name' ? /^[\p{L} .·'-]{1,60}$/u.test(body.name!) : DETAIL_TEXT.test(body[k as keyof CorrectionRequest]!)));
+    if (!keys.length || wrong.length) return { error: 'YSS_API_BAD_REQUEST', message: `Expected one or more of ${allowed.join(', ')} (entry_date YYYY-MM-DD, the others 1-40 letters, digits or . - / ( ))${wrong.length ? `; wrong or not asked: ${wrong.join(', ')}` : ''}` };
+    if (!deps.sealer) return { error: 'YSS_API_STAY_CONFLICT', message: 'No sync service is configured: a correction cannot be kept sealed' };
+    const g = deps.stays.guest(guestId);
+    if (!g) return { error: 'YSS_API_STAY_NOT_FOUND', message: `No guest ${guestId}` };
+    const report = deps.police?.of(g.stay_id, g.id).check_in ?? null;
+    if (report?.state !== 'rejected') return { error: 'YSS_API_STAY_CONFLICT', message: `Guest ${guestId}'s police report is ${report ? report.state : 'not known yet'}: only a rejected report is corrected` };
+    const stay = deps.stays.stay(g.stay_id)!;
+    const sealed = deps.sealer.seal(Object.fromEntries(keys.map((k) => [k, body[k as keyof CorrectionRequest]])));
+    const at = deps.clock.wallMs();
+    const now = deps.clock.now();
+    deps.queue.commit((tx) =>
+      tx.append({
+        type: 'guest_fix',
+        at,
+        trusted_at: now * 1000,
+        scenario: deps.venue.name,
+        body: { stay_id: stay.id, guest_id: g.id, of_seq: g.of_seq, corrects: report.seq, room: stay.room, arrival: stay.arrival, departure: stay.departure, head_count: stay.head_count, main: g.main, category: g.category, deadline_at: report.deadline_at, alert_at: report.alert_at },
+        sealed,
+      }),
+    );
+    deps.committed();
+    return this.view(stay, at);
   }
 
   /** The keypad step at a venue with stays: the reading's guest joins the room's stay, or opens it. */
@@ -99,7 +173,7 @@ export class StayDesk {
       deps.pending.close(req.seq);
       const arrival = localDay(now);
       const departure = addDays(arrival, req.nights ?? deps.venue.stay?.nights ?? VENUE_DEFAULTS.stay_nights);
-      return deps.stays.checkIn(tx, { seq: req.seq, room: req.room, head_count: req.guests, arrival, departure, at, trustedAt: now * 1000, venue: deps.venue.name, deadlineS: (c) => this.deadlineS(c) });
+      return deps.stays.checkIn(tx, { seq: req.seq, room: req.room, head_count: req.guests, arrival, departure, at, trustedAt: now * 1000, venue: deps.venue.name, deadlineS: (c) => this.deadlineS(c), alertBeforeS: this.alertBeforeS() });
     });
     if (!answer) return { ok: false, detail: `no accepted check-in with sequence ${req.seq} is waiting for details` };
     if ('missing' in answer) return { ok: false, detail: `the keypad must also give ${answer.missing.join(', ')}` };

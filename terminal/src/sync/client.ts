@@ -66,6 +66,15 @@ export class ServiceClient {
     return { text: res.body, etag: res.headers.etag ?? null };
   }
 
+  /** This terminal's guests' police report states, newest first (docs/police.md). */
+  async policeStates(): Promise<PoliceReportState[]> {
+    const res = await this.signed('GET', '/v1/police/states', '');
+    if (res.status !== 200) throw errorFrom(res, 'YSS_SYNC_POLICE');
+    const reports = field(parseJson(res.body), 'reports');
+    if (!Array.isArray(reports)) throw new SyncError('YSS_SYNC_BAD_REPLY', syncMessage('YSS_SYNC_BAD_REPLY', 'police states reply has no reports'), res.status);
+    return reports.filter(isReportState);
+  }
+
   /** Sends a heartbeat; resolves with the shares the service granted of the slots it reported (none when it reported none). */
   async heartbeat(hb: Heartbeat): Promise<SlotShare[]> {
     const res = await this.signed('POST', '/v1/heartbeat', JSON.stringify(hb));
@@ -157,6 +166,31 @@ export class ServiceClient {
       this.deps.observeServerTime(t);
     }
   }
+}
+
+/** One report of a guest record, as `GET /v1/police/states` gives it. */
+export interface PoliceReportState {
+  seq: number;
+  kind: 'check_in' | 'check_out';
+  stay_id: number;
+  guest_id: number;
+  state: 'pending' | 'sent' | 'accepted' | 'rejected';
+  reason: string | null;
+  deadline_at: number;
+  alert_at: number;
+  superseded_by: number | null;
+}
+
+function isReportState(v: unknown): v is PoliceReportState {
+  const r = v as Record<string, unknown>;
+  return (
+    typeof v === 'object' && v !== null &&
+    [r.seq, r.stay_id, r.guest_id, r.deadline_at, r.alert_at].every(Number.isSafeInteger) &&
+    (r.kind === 'check_in' || r.kind === 'check_out') &&
+    ['pending', 'sent', 'accepted', 'rejected'].includes(r.state as string) &&
+    (r.reason === null || typeof r.reason === 'string') &&
+    (r.superseded_by === null || Number.isSafeInteger(r.superseded_by))
+  );
 }
 
 function parseJson(text: string): unknown {

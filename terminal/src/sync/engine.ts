@@ -76,7 +76,8 @@ export class SyncEngine {
   private loop: Promise<void> | null = null;
   private readonly now: () => number;
   private readonly random: () => number;
-  private readonly client: ServiceClient;
+  /** The service's routes, signed as this terminal (police states are read through it). */
+  readonly client: ServiceClient;
   private readonly uploader: Uploader;
   private readonly heartbeats: Heartbeats;
 

@@ -13,6 +13,7 @@ export const SYNC_ERRORS = {
   YSS_SYNC_NUMBERS: { message: 'the hall\'s number allocator refused a block with HTTP %s' },
   YSS_SYNC_FEED: { message: 'the venue feed poll was refused with HTTP %s' },
   YSS_SYNC_CONFIG: { message: 'the config poll was refused with HTTP %s' },
+  YSS_SYNC_POLICE: { message: 'the police report states poll was refused with HTTP %s' },
   YSS_SYNC_GAP: { message: 'the service needs events from %s but they were pruned here' },
 } as const;
 

@@ -1,7 +1,8 @@
 // Public surface of sync/: the uploader that carries the queue to the sync service, pulls trust
 // lists and sends heartbeats (docs/sync.md).
 export { SyncEngine, type SyncDeps } from './engine.ts';
-export { ServiceClient } from './client.ts';
+export { ServiceClient, type PoliceReportState } from './client.ts';
+export { PoliceStates, POLICE_MIN_INTERVAL_MS } from './police.ts';
 export { syncOptions, type SyncConfig, type SyncOptions } from './options.ts';
 export { SyncError, SYNC_ERRORS, type SyncErrorCode } from './errors.ts';
 export { httpTransport, type Transport, type TransportRequest, type TransportResponse } from './transport.ts';

@@ -199,6 +199,11 @@ export class StayStore {
     return g ? guestOf(g) : null;
   }
 
+  guest(id: number): StayGuest | null {
+    const g = this.#s.guest.get(id);
+    return g ? guestOf(g) : null;
+  }
+
   stay(id: number): Stay | null {
     const row = this.#s.stay.get(id);
     return row ? { ...row, guests: this.#s.guests.all(row.id).map(guestOf) } : null;
@@ -216,7 +221,7 @@ export class StayStore {
    */
   checkIn(
     tx: QueueTx,
-    r: { seq: number; room: string; head_count?: number; departure: string; arrival: string; at: number; trustedAt: number; venue: string; deadlineS: (c: GuestCategory) => number },
+    r: { seq: number; room: string; head_count?: number; departure: string; arrival: string; at: number; trustedAt: number; venue: string; deadlineS: (c: GuestCategory) => number; alertBeforeS: number },
   ): StayAnswer {
     const reading = this.#s.reading.get(r.seq, Math.floor(r.trustedAt / 1000));
     if (!reading) return { ok: false, why: 'unknown_reading' };
@@ -254,6 +259,8 @@ export class StayStore {
         needs_details: reading.needs_details === 1,
         // When the guest's registration must have reached the police (venue `stay.deadlines_s`), unix ms.
         deadline_at: r.at + r.deadlineS(reading.category) * 1000,
+        // When the service alerts if the police have not accepted it (venue `stay.alert_before_s`), unix ms.
+        alert_at: r.at + Math.max(0, r.deadlineS(reading.category) - r.alertBeforeS) * 1000,
       },
       sealed: null,
     });

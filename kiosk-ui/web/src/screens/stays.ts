@@ -10,11 +10,31 @@ export const COUNT_REASONS = ['child_without_document', 'guest_arriving_later', 
 export const DETAIL_FIELDS = ['visa_type', 'visa_no', 'entry_date', 'entry_port'] as const;
 export type DetailField = (typeof DETAIL_FIELDS)[number];
 
-/** The foreign-details form being filled, kept in state so a refresh does not lose what was typed. */
+/**
+ * The form being filled, kept in state so a refresh does not lose what was typed: a foreign
+ * guest's details, or the correction of a report the police rejected (docs/police.md).
+ */
 export interface DetailsForm {
+  mode: 'details' | 'correct';
   guest: number;
   name: string;
-  values: Record<DetailField, string>;
+  fields: ('doc_no' | DetailField)[];
+  values: Record<string, string>;
+}
+
+/** A police report's cell: its state, the gateway's reason for a rejection, and its alert. */
+function policeCell(ctx: Ctx, g: GuestView): HTMLElement {
+  const { t } = ctx;
+  const p = g.out_at !== null && g.police_out ? g.police_out : g.police;
+  if (!p) return h('td', { 'data-field': 'police', 'data-police': 'unknown' }, t('stays.police.unknown'));
+  const icon = p.state === 'accepted' ? '✓' : p.state === 'rejected' || p.alert ? '⚠' : '…';
+  return h(
+    'td',
+    { 'data-field': 'police', 'data-police': p.state, class: p.state === 'rejected' || p.alert === 'overdue' ? 'alert alert-overdue' : p.alert === 'due_soon' ? 'alert alert-due_soon' : '' },
+    `${icon} ${t(`stays.police.${p.state}`)}`,
+    p.state === 'rejected' && p.reason ? ` (${p.reason})` : '',
+    p.alert ? ` · ${t(`stays.alert.${p.alert}`)}` : '',
+  );
 }
 
 /** `HH:MM` on the day of `now`, `MM-DD HH:MM` on another day. */
@@ -35,9 +55,12 @@ function guestRow(ctx: Ctx, s: StayView, g: GuestView, now: number): HTMLElement
     h('td', {}, t(`stays.category.${g.category}`)),
     h('td', { class: `alert alert-${out ? 'out' : g.alert}` }, out ? t('stays.out') : `${g.alert === 'complete' ? '✓' : '⚠'} ${t(`stays.alert.${g.alert}`)}`),
     h('td', { 'data-field': 'deadline' }, when(g.deadline_at, now)),
+    policeCell(ctx, g),
     h(
       'td',
       {},
+      g.police?.state === 'rejected' &&
+        h('button', { type: 'button', class: 'btn', 'data-action': 'correct', onclick: () => dispatch({ type: 'stay-correct', guest: g.id, name: g.name_masked, foreign: g.category === 'foreign' }) }, t('stays.correct')),
       !out &&
         g.needs_details &&
         h('button', { type: 'button', class: 'btn', 'data-action': 'details', onclick: () => dispatch({ type: 'stay-details', guest: g.id, name: g.name_masked }) }, t('stays.addDetails')),
@@ -76,7 +99,7 @@ function stayBlock(ctx: Ctx, s: StayView, now: number): HTMLElement {
     h(
       'table',
       {},
-      h('thead', {}, h('tr', {}, [t('stays.guest'), t('stays.category'), t('stays.state'), t('stays.deadline'), t('stays.actions')].map((c) => h('th', { scope: 'col' }, c)))),
+      h('thead', {}, h('tr', {}, [t('stays.guest'), t('stays.category'), t('stays.state'), t('stays.deadline'), t('stays.police'), t('stays.actions')].map((c) => h('th', { scope: 'col' }, c)))),
       h('tbody', {}, s.guests.map((g) => guestRow(ctx, s, g, now))),
     ),
   );
@@ -88,14 +111,14 @@ function detailsForm(ctx: Ctx, f: DetailsForm): HTMLElement {
     'form',
     {
       class: 'stay-details',
-      'data-form': 'details',
+      'data-form': f.mode,
       onsubmit: (e: Event) => {
         e.preventDefault();
         dispatch({ type: 'stay-details-save' });
       },
     },
-    h('h3', {}, t('stays.details.title', { name: f.name })),
-    DETAIL_FIELDS.map((k) =>
+    h('h3', {}, t(f.mode === 'correct' ? 'stays.correct.title' : 'stays.details.title', { name: f.name })),
+    f.fields.map((k) =>
       h(
         'label',
         {},
@@ -129,6 +152,8 @@ export function stays(ctx: Ctx, o: StaysOverview, form: DetailsForm | null): HTM
     h('h2', {}, t('stays.title')),
     h('p', { class: `alert alert-${alarm}`, role: alarm === 'none' ? null : 'alert', 'data-field': 'alerts' }, `${alarm === 'none' ? '✓' : '⚠'} ${t('stays.alerts', { overdue: o.alerts.overdue, due: o.alerts.due_soon })}`),
     form && detailsForm(ctx, form),
+    (o.police.rejected > 0 || o.police.overdue > 0 || o.police.due_soon > 0) &&
+      h('p', { class: `alert alert-${o.police.rejected || o.police.overdue ? 'overdue' : 'due_soon'}`, role: 'alert', 'data-field': 'police-alerts' }, `⚠ ${t('stays.policeAlerts', { rejected: o.police.rejected, overdue: o.police.overdue, due: o.police.due_soon })}`),
     o.stays.length ? o.stays.map((s) => stayBlock(ctx, s, o.now)) : h('p', {}, t('stays.none')),
   );
 }
