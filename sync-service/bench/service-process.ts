@@ -7,10 +7,11 @@ import { spawnListening } from '../../scripts/lib/stack.ts';
 
 export const BENCH_TOKEN = 'bench-admin-token-0123456789';
 
-export async function startServiceProcess(): Promise<{ url: string; dir: string; admin<T>(method: string, path: string, body?: unknown): Promise<T>; stop(): Promise<void> }> {
+/** `limits` are merged into the service config's `limits` (docs/config.md). */
+export async function startServiceProcess(limits: Record<string, number> = {}): Promise<{ url: string; dir: string; admin<T>(method: string, path: string, body?: unknown): Promise<T>; stop(): Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), 'yss-bench-svc-'));
   const config = join(dir, 'service.json');
-  writeFileSync(config, JSON.stringify({ data_dir: join(dir, 'data'), host: '127.0.0.1', port: 0, admin_token: BENCH_TOKEN, log_level: 'info' }));
+  writeFileSync(config, JSON.stringify({ data_dir: join(dir, 'data'), host: '127.0.0.1', port: 0, admin_token: BENCH_TOKEN, log_level: 'info', limits }));
   const child = await spawnListening('sync-service/src/cli.ts', ['serve', '--config', config], 'service');
   return {
     url: child.url,
