@@ -4,8 +4,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { Stack } from '../../../scripts/lib/stack.ts';
+import { launch, openKiosk } from './browser.ts';
 
 export async function freePort(): Promise<number> {
   const srv = createServer();
@@ -21,8 +22,10 @@ export interface KioskStack {
   close(): Promise<void>;
 }
 
-/** `venue`: a name in fixtures/venues/ (or a venue object). */
-/** `police`: the service's police section (docs/police.md), for a desk that shows report states. */
+/**
+ * `venue`: a name in fixtures/venues/ (or a venue object). `police`: the service's police section
+ * (docs/police.md), for a desk that shows report states.
+ */
 export async function startKioskStack(venue: string | Record<string, unknown>, o: { police?: Record<string, unknown> } = {}): Promise<KioskStack> {
   const dir = mkdtempSync(join(tmpdir(), 'yss-kiosk-ui-'));
   const stack = new Stack({ dir, venue, kioskPort: await freePort(), police: o.police });
@@ -35,6 +38,35 @@ export async function startKioskStack(venue: string | Record<string, unknown>, o
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Chromium and the real stack, started together, with the kiosk page open at its idle screen:
+ * what every Chromium test on the real stack begins with. When any part fails to start, the parts
+ * that did are stopped before the error is thrown. `query` is the page's (English and verdicts
+ * held by default).
+ */
+export async function openKioskSession(
+  venue: string | Record<string, unknown>,
+  o: { police?: Record<string, unknown>; query?: string } = {},
+): Promise<{ browser: Browser; ks: KioskStack; page: Page }> {
+  const [b, k] = await Promise.allSettled([launch(), startKioskStack(venue, { police: o.police })]);
+  const stop = async () => {
+    if (b.status === 'fulfilled') await b.value.close().catch(() => undefined);
+    if (k.status === 'fulfilled') await k.value.close().catch(() => undefined);
+  };
+  if (b.status === 'rejected' || k.status === 'rejected') {
+    await stop();
+    throw b.status === 'rejected' ? b.reason : (k as PromiseRejectedResult).reason;
+  }
+  try {
+    const page = await openKiosk(b.value, `${k.value.url}?${o.query ?? 'lang=en&result_ms=600000'}`);
+    await page.waitForSelector('main[data-screen="idle"]');
+    return { browser: b.value, ks: k.value, page };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
 }
 
 /** Waits for the next verdict painted after `afterSeq` and returns its section's data-screen. */

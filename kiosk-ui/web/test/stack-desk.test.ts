@@ -5,8 +5,8 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { mintCode } from '../../../scripts/issuer/mint.ts';
 import { loadShippedVenue } from '../../../scripts/lib/venue-devices.ts';
-import { axe, launch, openKiosk, pageErrors } from './browser.ts';
-import { nextScreen, startKioskStack, type KioskStack } from './real-stack.ts';
+import { axe, pageErrors } from './browser.ts';
+import { nextScreen, openKioskSession, type KioskStack } from './real-stack.ts';
 import { tapKeys } from './screens.ts';
 
 let browser: Browser;
@@ -22,14 +22,7 @@ const notACode = () => `HELLO-NOT-A-CODE-${++junk}`;
 const hall = { ...loadShippedVenue('hall'), hours: [{ days: [1, 2, 3, 4, 5, 6, 7], from: '00:00', to: '24:00' }], replay: { per: 'code', on_replay: 'refuse' } };
 
 before(async () => {
-  // Both are started at once; if one fails, the other is still kept so after() can stop it.
-  const [b, k] = await Promise.allSettled([launch(), startKioskStack(hall)]);
-  if (b.status === 'fulfilled') browser = b.value;
-  if (k.status === 'fulfilled') ks = k.value;
-  if (b.status === 'rejected') throw b.reason;
-  if (k.status === 'rejected') throw k.reason;
-  page = await openKiosk(browser, `${ks.url}?result_ms=600000`);
-  await page.waitForSelector('main[data-screen="idle"]');
+  ({ browser, ks, page } = await openKioskSession(hall, { query: 'result_ms=600000' }));
 });
 after(async () => {
   await browser?.close();

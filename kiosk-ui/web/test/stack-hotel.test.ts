@@ -4,8 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { mintCode } from '../../../scripts/issuer/mint.ts';
-import { launch, openKiosk } from './browser.ts';
-import { nextScreen, startKioskStack, type KioskStack } from './real-stack.ts';
+import { nextScreen, openKioskSession, type KioskStack } from './real-stack.ts';
 import { tapKeys } from './screens.ts';
 
 let browser: Browser;
@@ -14,14 +13,7 @@ let page: Page;
 let seq = 0;
 
 before(async () => {
-  // Both are started at once; if one fails, the other is still kept so after() can stop it.
-  const [b, k] = await Promise.allSettled([launch(), startKioskStack('hotel')]);
-  if (b.status === 'fulfilled') browser = b.value;
-  if (k.status === 'fulfilled') ks = k.value;
-  if (b.status === 'rejected') throw b.reason;
-  if (k.status === 'rejected') throw k.reason;
-  page = await openKiosk(browser, `${ks.url}?lang=en&result_ms=600000`);
-  await page.waitForSelector('main[data-screen="idle"]');
+  ({ browser, ks, page } = await openKioskSession('hotel'));
 });
 after(async () => {
   await browser?.close();

@@ -9,8 +9,8 @@ import { mintCode } from '../../../scripts/issuer/mint.ts';
 import { acceptedCode, loadShippedVenue } from '../../../scripts/lib/venue-devices.ts';
 import { Sip2Server } from '../../../scripts/sim/index.ts';
 import { holderOfCode } from '../../../terminal/src/protocol/index.ts';
-import { axe, launch, openKiosk, pageErrors } from './browser.ts';
-import { startKioskStack, type KioskStack } from './real-stack.ts';
+import { axe, pageErrors } from './browser.ts';
+import { openKioskSession, type KioskStack } from './real-stack.ts';
 
 const shipped = loadShippedVenue('library-loans');
 let browser: Browser;
@@ -24,13 +24,7 @@ before(async () => {
     items: { '9787020002207': { title: 'Dream of the Red Chamber', out: null }, '9787544253994': { title: 'To Live', out: null } },
   }).listen();
   const venue = { ...shipped, hours: [{ days: [1, 2, 3, 4, 5, 6, 7], from: '00:00', to: '24:00' }], loans: { ...shipped.loans!, ils: { ...shipped.loans!.ils!, port: ils.port, timeout_ms: 1000 } } };
-  const [b, k] = await Promise.allSettled([launch(), startKioskStack(venue)]);
-  if (b.status === 'fulfilled') browser = b.value;
-  if (k.status === 'fulfilled') ks = k.value;
-  if (b.status === 'rejected') throw b.reason;
-  if (k.status === 'rejected') throw k.reason;
-  page = await openKiosk(browser, `${ks.url}?lang=en&result_ms=600000`);
-  await page.waitForSelector('main[data-screen="idle"]');
+  ({ browser, ks, page } = await openKioskSession(venue));
 });
 after(async () => {
   await browser?.close();

@@ -9,8 +9,8 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { mintCode } from '../../../scripts/issuer/mint.ts';
 import { startPoliceSim, type PoliceSim } from '../../../scripts/lib/police-sim.ts';
-import { axe, launch, openKiosk, pageErrors } from './browser.ts';
-import { startKioskStack, type KioskStack } from './real-stack.ts';
+import { axe, pageErrors } from './browser.ts';
+import { openKioskSession, type KioskStack } from './real-stack.ts';
 import { tapKeys } from './screens.ts';
 
 const SHOTS = join(import.meta.dirname, '..', '..', '..', 'docs', 'screenshots');
@@ -25,13 +25,7 @@ let sim: PoliceSim;
 
 before(async () => {
   sim = await startPoliceSim();
-  const [b, k] = await Promise.allSettled([launch(), startKioskStack('hotel', { police: { gateway: { kind: 'http', url: sim.reportsUrl, timeout_ms: 2000 }, poll_ms: 200, retry_base_ms: 300, retry_max_ms: 1000 } })]);
-  if (b.status === 'fulfilled') browser = b.value;
-  if (k.status === 'fulfilled') ks = k.value;
-  if (b.status === 'rejected') throw b.reason;
-  if (k.status === 'rejected') throw k.reason;
-  page = await openKiosk(browser, `${ks.url}?lang=en&result_ms=600000`);
-  await page.waitForSelector('main[data-screen="idle"]');
+  ({ browser, ks, page } = await openKioskSession('hotel', { police: { gateway: { kind: 'http', url: sim.reportsUrl, timeout_ms: 2000 }, poll_ms: 200, retry_base_ms: 300, retry_max_ms: 1000 } }));
 });
 after(async () => {
   await browser?.close();

@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { mintCode } from '../../../scripts/issuer/mint.ts';
-import { axe, launch, openKiosk, pageErrors } from './browser.ts';
-import { startKioskStack, type KioskStack } from './real-stack.ts';
+import { axe, pageErrors } from './browser.ts';
+import { openKioskSession, type KioskStack } from './real-stack.ts';
 import { tapKeys } from './screens.ts';
 
 const SHOTS = join(import.meta.dirname, '..', '..', '..', 'docs', 'screenshots');
@@ -24,13 +24,7 @@ let ks: KioskStack;
 let page: Page;
 
 before(async () => {
-  const [b, k] = await Promise.allSettled([launch(), startKioskStack('hotel')]);
-  if (b.status === 'fulfilled') browser = b.value;
-  if (k.status === 'fulfilled') ks = k.value;
-  if (b.status === 'rejected') throw b.reason;
-  if (k.status === 'rejected') throw k.reason;
-  page = await openKiosk(browser, `${ks.url}?lang=en&result_ms=600000`);
-  await page.waitForSelector('main[data-screen="idle"]');
+  ({ browser, ks, page } = await openKioskSession('hotel'));
 });
 after(async () => {
   await browser?.close();
