@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { openDatabase } from '../db/index.ts';
+import { glueValues } from './args.ts';
 import { parseRootArg, TrustedClock, TrustStore, type RootKey } from '../trust/index.ts';
 
 const USAGE = 'usage: terminal trust install --data <dir> --root <kid>:<x> [--root ...] <jws-file>';
@@ -19,7 +20,7 @@ export async function main(args: string[]): Promise<number> {
   let file: string;
   try {
     const { values, positionals } = parseArgs({
-      args: rest,
+      args: glueValues(rest, ['data', 'root']),
       allowPositionals: true,
       options: { data: { type: 'string' }, root: { type: 'string', multiple: true } },
     });

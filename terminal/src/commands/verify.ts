@@ -3,6 +3,7 @@
 // 1 otherwise, 2 usage. With `-`, codes come one per line on stdin, so thousands share one process.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { glueValues } from './args.ts';
 import { MAX_CODE_TEXT, verifyCode, type VerifyResult } from '../codes/index.ts';
 import { openTrustList, parseRootArg, type RootKey, type TrustIndex } from '../trust/index.ts';
 import { decideVenue, loadVenue, verifierAllowsReplay, VenueError, type Venue } from '../venue/index.ts';
@@ -24,7 +25,7 @@ function setup(args: string[]): Setup {
   let parsed;
   try {
     parsed = parseArgs({
-      args,
+      args: glueValues(args, ['trust-list', 'root', 'at', 'venue']),
       allowPositionals: true,
       options: {
         'trust-list': { type: 'string' },

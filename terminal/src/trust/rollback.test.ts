@@ -17,15 +17,24 @@ function relist(w: ReturnType<typeof makeWorld>, sequence: number): string {
 }
 
 /** The real `terminal trust install` command in its own process. */
-function trustInstall(dir: string, root: string, jws: string): { status: number | null; out: Record<string, unknown> } {
+function trustInstall(dir: string, root: string, jws: string): { status: number | null; out: Record<string, unknown>; stderr: string } {
   const file = join(dir, `list-${Math.random().toString(36).slice(2)}.jws`);
   writeFileSync(file, jws);
   const r = spawnSync(process.execPath, ['--import', 'tsx', join(repo, 'terminal', 'src', 'cli.ts'), 'trust', 'install', '--data', dir, '--root', root, file], {
     cwd: repo,
     encoding: 'utf8',
   });
-  return { status: r.status, out: JSON.parse(r.stdout.trim() || '{}') as Record<string, unknown> };
+  return { status: r.status, out: JSON.parse(r.stdout.trim() || '{}') as Record<string, unknown>, stderr: r.stderr };
 }
+
+test('a root whose kid begins with a dash is read as a root, not as an option', () => {
+  // base64url kids begin with "-" one time in 64; parseArgs alone refuses `--root -…` as ambiguous.
+  const w = makeWorld({ sequence: 1 });
+  const dashed = { kid: '-Ab3xYz09_Q', x: w.root.root.x };
+  const jws = signTrustList({ ...w.payload, sequence: 2 }, { kid: dashed.kid, secretKey: w.root.secretKey });
+  const r = trustInstall(mkdtempSync(join(tmpdir(), 'yss-rollback-')), `${dashed.kid}:${dashed.x}`, jws);
+  assert.deepEqual([r.status, r.out.status, r.out.sequence], [0, 'installed', 2], r.stderr);
+});
 
 test('a daemon pulling an older list cannot overwrite a newer one another process installed', () => {
   const w = makeWorld({ sequence: 5 });
@@ -54,7 +63,7 @@ test('a running daemon picks up a list installed by another process without a re
   daemon.install(w.jws);
   assert.deepEqual(daemon.refresh(), { status: 'unchanged', sequence: 1 });
 
-  trustInstall(dir, `${w.root.root.kid}:${w.root.root.x}`, relist(w, 4));
+  assert.equal(trustInstall(dir, `${w.root.root.kid}:${w.root.root.x}`, relist(w, 4)).status, 0);
   assert.equal(daemon.index?.sequence, 1);
   assert.deepEqual(daemon.refresh(), { status: 'loaded', sequence: 4 });
   assert.equal(daemon.index?.sequence, 4);
@@ -63,7 +72,8 @@ test('a running daemon picks up a list installed by another process without a re
   // A list the daemon's roots do not open is refused with the reason, and still counts for rollback.
   const other = makeRoot();
   const foreign = signTrustList({ ...w.payload, sequence: 9 }, { kid: other.root.kid, secretKey: other.secretKey });
-  trustInstall(dir, `${other.root.kid}:${other.root.x}`, foreign);
+  const usb = trustInstall(dir, `${other.root.kid}:${other.root.x}`, foreign);
+  assert.deepEqual([usb.status, usb.out.status], [0, 'installed'], usb.stderr);
   const r = daemon.refresh();
   assert.equal(r.status, 'refused');
   assert.equal(r.sequence, 9);
