@@ -55,7 +55,6 @@ afterEach(() => {
 let reports: PoliceReportState[] = [];
 const police = {
   of: (stay: number, guest: number) => ({ check_in: reports.find((r) => r.stay_id === stay && r.guest_id === guest && r.kind === 'check_in') ?? null, check_out: null }),
-  refresh: async () => undefined,
   readAt: null,
 };
 

@@ -34,7 +34,6 @@ export interface StayDeskDeps {
   /** The guests' police report states as last read from the service (sync/police.ts); none without a service. */
   police?: {
     of(stayId: number, guestId: number): { check_in: PoliceReportState | null; check_out: PoliceReportState | null };
-    refresh(): Promise<void>;
     readAt: number | null;
   };
 }
@@ -112,8 +111,6 @@ export class StayDesk {
     const stays = this.deps.stays.list(localDay(Math.floor(nowMs / 1000))).map((s) => this.view(s, nowMs));
     const all = stays.flatMap((s) => s.guests);
     const reports = all.flatMap((g) => [g.police, g.police_out]).filter((r): r is GuestPolice => r !== null);
-    // The desk looking is when the states matter: read them again (at most every 2 s), without waiting.
-    void this.deps.police?.refresh();
     return {
       now: nowMs,
       stays,
