@@ -207,6 +207,10 @@ export type Action = {
   readonly relay: string;
   /** How long the contact closes, ms. Default: `500`. */
   readonly pulse_ms?: number;
+  /** Id of a device with role `sensor` in the terminal config that sees people go through this gate (docs/feeds.md#grants-that-lapse). With it an admission is a grant: it counts (capacity, anti-passback) only once the sensor reports a passage within `grant_s`; a grant nobody uses lapses, is uncounted and queues a `grant_lapsed` event. Absent: every admission counts when the relay is told to open. */
+  readonly pass_sensor?: string;
+  /** With `pass_sensor`: how long a grant waits for the passage, seconds from the verdict. Absent: 5. */
+  readonly grant_s?: number;
 } | {
   /** The action. */
   readonly do: 'collect-details';
