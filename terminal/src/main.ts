@@ -151,7 +151,7 @@ async function startLocked(config: Readonly<TerminalConfig>, opts: TerminalOptio
   const loanDesk = venue.loans
     ? new LoanDesk({
         venue: { ...venue, loans: venue.loans },
-        decide: (reading, dh, override) => pipeline.handle(reading, dh, override),
+        decide: (reading, dh, override, show) => pipeline.handle(reading, dh, override, show),
         trust,
         salt: () => feedStore.salt(),
         queue,

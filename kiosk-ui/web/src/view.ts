@@ -12,6 +12,7 @@ export type Action =
   | { type: 'test-ticket' }
   | { type: 'checkout-scan' }
   | { type: 'loans-finish' }
+  | { type: 'loans-renew' }
   | { type: 'stay-details'; guest: number; name: string }
   | { type: 'stay-correct'; guest: number; name: string; foreign: boolean }
   | { type: 'stay-details-save' }

@@ -10,7 +10,7 @@ import type { DeviceHealth, Reading } from '../devices/index.ts';
 import { textRef } from '../log.ts';
 import type { Sealer } from '../protocol/index.ts';
 import { ticketNumber, type HallNumbers, type Queue, type TicketCounter } from '../queue/index.ts';
-import { localDay, type Effect, type Reason } from '../scenarios/index.ts';
+import { localDay, type Display, type Effect, type Reason } from '../scenarios/index.ts';
 import type { Clock, ReplayStore, TrustStore } from '../trust/index.ts';
 import type { FeedStore, GrantStore, PassageStore, ShareStore } from '../feeds/index.ts';
 import type { GateGrants } from './grants.ts';
@@ -67,8 +67,8 @@ export class Pipeline {
     };
   }
 
-  /** `override`: a refusal another part found (a library's patron status) for a reading the venue would accept. */
-  handle(reading: Reading, device: DeviceHealth, override?: Reason): VerdictMessage {
+  /** `override`: a refusal another part found (a library's patron status) for a reading the venue would accept; `show`: what that part adds to the screen (what a reader owes). */
+  handle(reading: Reading, device: DeviceHealth, override?: Reason, show?: Partial<Display>): VerdictMessage {
     const { deps } = this;
     const { venue } = deps;
     const at = deps.clock.wallMs();
@@ -90,6 +90,7 @@ export class Pipeline {
       attendance: deps.attendance,
     });
     if (override && d.accepted) d = refuseDecision(venue, d, override);
+    if (show) d = { ...d, display: { ...d.display, ...show } };
     const day = localDay(now);
     // A hall ticket with no number in hand is refused before anything is kept (docs/hall.md).
     if (d.accepted && d.effects.some((e) => e.kind === 'ticket' && e.numbers === 'hall' && (!deps.hallNumbers || deps.hallNumbers.held(e.prefix, day) === 0))) {

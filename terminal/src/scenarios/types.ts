@@ -11,6 +11,8 @@ export interface Display {
   holder_masked?: string;
   issuer_name?: string;
   valid_until?: string;
+  /** What a library reader owes, as the library system said (`¥12.50`; docs/library.md). */
+  owed?: string;
 }
 
 /** A side effect a decision produces, carried out once its event is committed. */
