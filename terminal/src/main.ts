@@ -154,6 +154,7 @@ async function startLocked(config: Readonly<TerminalConfig>, opts: TerminalOptio
         decide: (reading, dh, override, show) => pipeline.handle(reading, dh, override, show),
         trust,
         salt: () => feedStore.salt(),
+        patronOf: (holder) => feedStore.rows('patrons', holder)[0]?.patron ?? null,
         queue,
         sealer,
         outbox: new LoanOutbox(db),

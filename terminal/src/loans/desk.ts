@@ -29,6 +29,8 @@ export interface LoanDeskDeps {
   trust: TrustStore;
   /** The venue salt of the feeds, for a holder read from an ID card; null without one. */
   salt(): string | null;
+  /** With `loans.patron_id: feed`: the library's identifier for a holder from the `patrons` feed, or null. */
+  patronOf?(holder: string): string | null;
   queue: Queue;
   /** Seals who borrowed to the sync service; null without one (then nobody is recorded). */
   sealer: Sealer | null;
@@ -174,8 +176,18 @@ export class LoanDesk {
     };
   }
 
-  /** The holder's hash (docs/feeds.md) the ILS knows the patron by, from a verified code or an ID card. */
-  private patronOf(reading: Reading): string | null {
+  /**
+   * Who the ILS knows the reader as (docs/library.md#readers-by-code-or-id-card): the holder hash
+   * (docs/feeds.md) of a verified code or an ID card, or with `patron_id: feed` the identifier the
+   * `patrons` feed gives for it. `unknown`: a holder the feed does not list.
+   */
+  private patronOf(reading: Reading): string | null | 'unknown' {
+    const holder = this.holderOf(reading);
+    if (!holder || this.rule.patron_id !== 'feed') return holder;
+    return this.deps.patronOf?.(holder) ?? 'unknown';
+  }
+
+  private holderOf(reading: Reading): string | null {
     const { deps } = this;
     if (reading.kind === 'code') {
       const v = verifyCode(reading.text, deps.trust.index, { now: deps.clock.now(), skew: deps.skew });
@@ -192,7 +204,8 @@ export class LoanDesk {
   private async holder(reading: Reading, device: DeviceHealth): Promise<VerdictMessage> {
     const { deps } = this;
     if (this.rule.mode === 'checkin') return deps.decide(reading, device);
-    const patron = this.patronOf(reading);
+    const found = this.patronOf(reading);
+    const patron = found === 'unknown' ? null : found;
     let override: Reason | undefined;
     let offline = false;
     let account: PatronInformation | null = null;
@@ -211,7 +224,8 @@ export class LoanDesk {
         offline = true;
       }
     } else if (deps.ils && this.ilsAway) offline = true;
-    if (!patron) override = 'identity_required';
+    if (found === 'unknown') override = 'patron_unknown';
+    else if (!patron) override = 'identity_required';
     const owed = account ? owedText(account) : null;
     const m = deps.decide(reading, device, override, owed ? { owed } : undefined);
     if (!m.accepted || !patron) return m;

@@ -318,6 +318,12 @@ export const venueSchema = {
         session_s: { type: 'integer', minimum: 10, maximum: 600, description: 'A loan session closes this long after its last reading, seconds.', default: VENUE_DEFAULTS.loan_session_s },
         max_items: { type: 'integer', minimum: 1, maximum: 100, description: 'Items one session may lend; past it `loan_limit`.', default: VENUE_DEFAULTS.loan_max_items },
         ils: { $ref: '#/$defs/ils' },
+        patron_id: {
+          enum: ['holder', 'feed'],
+          description:
+            'How the library system knows a reader (docs/library.md#readers-by-code-or-id-card). `holder`: by the holder hash the feeds use (SHA-256 of `iss|sub` for a code; of the venue salt and the number for an ID card, which needs the salt a feed brings). `feed`: by the patron identifier (library card number) the venue\'s `patrons` feed gives for that holder; a reader not in it is refused `patron_unknown`. Absent: `holder`.',
+          examples: ['feed'],
+        },
       },
     },
     ils: {
