@@ -9,9 +9,11 @@ import type {
   LoanRenewal,
   LoanSessionMessage,
   RegistrationRequest,
+  SelfDetailsRequest,
   StaffLoginResponse,
   StaffOverview,
   StaysOverview,
+  StayRegistrationResult,
   StayView,
 } from '../../../terminal/src/api/messages.ts';
 
@@ -35,7 +37,8 @@ export const api = {
   logout: (token: string) => call<ActionResult>('POST', '/api/staff/logout', {}, token),
   overview: (token: string) => call<StaffOverview>('GET', '/api/staff/overview', undefined, token),
   testTicket: (token: string) => call<ActionResult>('POST', '/api/staff/test-ticket', {}, token),
-  register: (req: RegistrationRequest) => call<ActionResult>('POST', '/api/registration', req),
+  register: (req: RegistrationRequest) => call<StayRegistrationResult>('POST', '/api/registration', req),
+  selfDetails: (req: SelfDetailsRequest) => call<StayView>('POST', '/api/registration/details', req),
   checkoutScan: (seq: number) => call<StayView>('POST', '/api/checkout', { seq }),
   finishLoans: () => call<LoanSessionMessage>('POST', '/api/loans/finish', {}),
   renewLoans: () => call<LoanRenewal>('POST', '/api/loans/renew', {}),
