@@ -112,7 +112,13 @@ export function registerHallRoutes(
       hall,
       day,
       server_time: at,
-      categories: categories(s).map((c) => ({ category: c.category, waiting: c.waiting, minutes_per_person: c.service_minutes / Math.max(1, c.open_windows) })),
+      categories: categories(s).map((c) => ({
+        category: c.category,
+        waiting: c.waiting,
+        minutes_per_person: c.service_minutes / Math.max(1, c.open_windows),
+        // Appointment holders waiting in their slot, called before everyone: who is ahead of the next one (docs/hospital.md).
+        first: waitingOrder(s, [c.category]).filter((t) => t.priority === 'appointment').length,
+      })),
     };
   });
 

@@ -603,7 +603,7 @@ export const queueWaiting = {
     server_time: { type: 'integer' },
     categories: {
       type: 'array',
-      items: { type: 'object', required: ['category', 'waiting', 'minutes_per_person'], properties: { category: { type: 'string' }, waiting: { type: 'integer' }, minutes_per_person: { type: 'number' } } },
+      items: { type: 'object', required: ['category', 'waiting', 'minutes_per_person'], properties: { category: { type: 'string' }, waiting: { type: 'integer' }, minutes_per_person: { type: 'number' }, first: { type: 'integer' } } },
     },
   },
 } as const;
