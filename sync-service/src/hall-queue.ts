@@ -134,29 +134,28 @@ function slotStart(slot: string): number {
 function join(s: HallState, t: TicketState): void {
   t.status = 'waiting';
   const a = t.appointment;
-  if (a && a.late) place(s, t, a.late_rule, t.taken_at, 'late');
-  else if (a && a.first) {
+  if (a && a.late) return place(s, t, a.late_rule, t.taken_at, 'late');
+  t.placed = s.placed++;
+  // Each key ends with `placed`, so no two are equal and "between two tickets" always exists (two taken in one second).
+  if (a && a.first) {
     t.priority = 'appointment';
-    t.key = [RANK.appointment, slotStart(a.slot), ...(a.order === 'registration' ? [a.reg ?? Number.MAX_SAFE_INTEGER] : []), t.taken_at];
-    t.placed = s.placed++;
-  } else {
-    t.key = [RANK[t.priority === 'elderly' ? 'elderly' : 'normal'], t.taken_at];
-    t.placed = s.placed++;
-  }
+    t.key = [RANK.appointment, slotStart(a.slot), ...(a.order === 'registration' ? [a.reg ?? Number.MAX_SAFE_INTEGER] : []), t.taken_at, t.placed];
+  } else t.key = [RANK[t.priority === 'elderly' ? 'elderly' : 'normal'], t.taken_at, t.placed];
 }
 
 /** Places a ticket joining at `at` by a rule: as a normal ticket taken then, at the end of the session, or after the first `n` waiting in its category. */
 function place(s: HallState, t: TicketState, rule: PlacementRule, at: number, why: 'late' | 'requeued'): void {
   t.priority = null;
   t.placement = `${why}:${rule.place}${rule.place === 'insert_after' ? `:${rule.n}` : ''}`;
-  if (rule.place === 'end') t.key = [RANK.end, at];
-  else if (rule.place === 'normal') t.key = [RANK.normal, at];
+  const placed = s.placed++;
+  if (rule.place === 'end') t.key = [RANK.end, at, placed];
+  else if (rule.place === 'normal') t.key = [RANK.normal, at, placed];
   else {
     const ahead = waitingOrder(s, [t.category]).filter((o) => o !== t);
     const i = Math.min(rule.n, ahead.length) - 1;
     const after = ahead[i];
     const next = ahead[i + 1];
-    if (!after) t.key = [RANK.normal, at];
+    if (!after) t.key = [RANK.normal, at, placed];
     else {
       // Between `after` and the one behind it: `after`'s key and one element more, below the next's when that extends it.
       const base = after.key;
@@ -164,7 +163,7 @@ function place(s: HallState, t: TicketState, rule: PlacementRule, at: number, wh
       t.key = [...base, extendsBase ? next.key[base.length]! - 1 : 0];
     }
   }
-  t.placed = s.placed++;
+  t.placed = placed;
 }
 
 function windowOf(s: HallState, n: number, clerk: string): WindowState {
