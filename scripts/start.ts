@@ -18,6 +18,7 @@ import { loadShippedVenue, presentLines, venueDevices, VENUES_DIR } from './lib/
 import { demoFeedLines, demoFeeds } from './lib/demo-feeds.ts';
 import { demoLibraryLines, ilsSwitch, startDemoIls } from './lib/demo-library.ts';
 import { demoRoster, demoRosterLines } from './lib/demo-meeting.ts';
+import { demoAppointmentLines, demoAppointments } from './lib/demo-appointments.ts';
 
 // YSS_DEMO_DIR puts the demo's data elsewhere (the tests use it to try a second start).
 const DATA = process.env.YSS_DEMO_DIR ? resolve(process.env.YSS_DEMO_DIR) : join(REPO, 'data', 'demo');
@@ -102,7 +103,7 @@ const stack = new Stack({
   kioskPort: await freePort(7480, 'kiosk'),
   venue: venueName,
   devices: venueDevices(venue),
-  feeds: { ...demoFeeds(venue), ...demoRoster(venue) },
+  feeds: { ...demoFeeds(venue), ...demoRoster(venue), ...demoAppointments(venue) },
   onOutput,
   ...(police ? { police: { gateway: { kind: 'http', url: police.reportsUrl } } } : {}),
 });
@@ -132,6 +133,8 @@ try {
   // A library venue's ILS, when the file puts it on this machine; a taken port leaves it away (loans queue).
   ils = await startDemoIls(venue).catch((e: Error) => (console.error(`library system (SIP2) not started: ${e.message}`), null));
   await stack.start();
+  // The demo card's registration needs the venue's salt, made by the first import (docs/feeds.md).
+  if (venue.appointments) await stack.importFeed('appointments', demoAppointments(venue, undefined, await stack.venueSalt())!.appointments!);
   if (hallNumbered) second = await HallMachine.add(stack, 2, { kioskPort: secondKioskPort, onOutput });
 } catch (e) {
   console.error(`demo failed to start: ${(e as Error).message}`);
@@ -204,6 +207,7 @@ if (second) {
 for (const l of demoFeedLines(venue)) console.log(l);
 for (const l of demoLibraryLines(venue, stack.scannerPeer, ils)) console.log(l);
 for (const l of demoRosterLines(venue)) console.log(l);
+for (const l of demoAppointmentLines(venue)) console.log(l);
 console.log(`staff: PIN ${stack.staffPin}    (made up for this demo; a terminal's PIN is api.staff_pin in its config)`);
 if (venue.stay) console.log('stays: the staff panel lists the guests today: their deadlines, a passport guest\'s visa and entry, check-out (docs/stays.md)');
 if (police) console.log(`police: a simulated police gateway takes the guests' reports at ${police.reportsUrl}; see what it got, or make it reject, stall or go down: curl ${police.controlUrl} (docs/police.md)`);

@@ -15,10 +15,17 @@ export const VISITOR = 'u-visitor-1';
  * for a meeting, both on the roster of a meeting starting this minute (China time) of `nowS`.
  */
 export function feedsFor(v: Venue, nowS = Math.floor(Date.now() / 1000)): Record<string, unknown[]> | undefined {
-  if (!v.access && !v.attendance) return undefined;
+  if (!v.access && !v.attendance && !v.appointments) return undefined;
   const out: Record<string, unknown[]> = {};
   for (const kind of v.access?.lists ?? []) out[kind] = kind === 'access' ? [VISITOR, 'u-student-1'].map((sub) => ({ holder: holderOfCode('CN-44', sub) })) : [];
   const startsAt = new Date((nowS + 8 * 3600) * 1000).toISOString().slice(0, 16);
+  if (v.appointments) {
+    // The visitor has an appointment for the slot running now (from 10 minutes ago, for an hour), with the venue's first ticket's service.
+    const minute = Math.floor(((nowS + 8 * 3600) % 86_400) / 60);
+    const hhmm = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
+    const service = v.actions.find((a) => a.do === 'print-ticket')?.service ?? '';
+    out.appointments = [{ holder: holderOfCode('CN-44', VISITOR), date: startsAt.slice(0, 10), from: hhmm(Math.max(0, minute - 10)), to: hhmm(Math.min(24 * 60, Math.max(minute - 10, 0) + 60)), service, number: '1' }];
+  }
   if (v.attendance) out.roster = [VISITOR, 'u-student-1'].map((sub, i) => ({ holder: holderOfCode('CN-44', sub), meeting: 'board-meeting', starts_at: startsAt, name_masked: ['陈*文', '李*'][i] }));
   return out;
 }

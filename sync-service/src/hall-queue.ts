@@ -4,9 +4,10 @@
 // next sequence (storage.appendHallStep), so every step is an event and the state is never kept
 // anywhere but in them.
 import type { HallStepRecord, HallTicket } from './storage/types.ts';
+import type { Placement, PlacementRule } from './storage/activity.ts';
 
-/** What a window may do. `call` is 呼叫下一位, `recall` 重呼, `miss` 过号, `pause` 暂停, `transfer` 流转, `complete` 办理完成, `evaluate` 好差评. */
-export const STEP_KINDS = ['call', 'recall', 'miss', 'pause', 'transfer', 'complete', 'evaluate'] as const;
+/** What a window may do. `call` is 呼叫下一位, `recall` 重呼, `miss` 过号, `pause` 暂停, `transfer` 流转, `complete` 办理完成, `evaluate` 好差评, `requeue` 召回 (a missed ticket waits again, placed by its rule: docs/hospital.md). */
+export const STEP_KINDS = ['call', 'recall', 'miss', 'pause', 'transfer', 'complete', 'evaluate', 'requeue'] as const;
 export type StepKind = (typeof STEP_KINDS)[number];
 
 /** A recorded step. `number` is the ticket it concerns (none for a pause). */
@@ -22,8 +23,12 @@ export interface HallStep {
   rating?: number;
 }
 
-/** Priority levels, highest first: the elderly (from the ticket), then everyone else. */
-const RANK = { elderly: 0, normal: 1 } as const;
+/**
+ * Calling-order ranks, highest first: appointment holders in their slot when the venue ranks them
+ * first (预约永优先), the elderly, everyone else, then those placed at the end of the session (a
+ * late arrival or a missed call under the `end` rule).
+ */
+const RANK = { appointment: 0, elderly: 1, normal: 2, end: 3 } as const;
 
 /** Used when a category has neither completed services today nor a configured time (minutes). */
 export const DEFAULT_SERVICE_MINUTES = 5;
@@ -32,9 +37,18 @@ export interface TicketState {
   number: string;
   /** The category it waits in now: its prefix, or where a transfer moved it. */
   category: string;
-  priority: 'elderly' | null;
+  priority: 'elderly' | 'appointment' | null;
   taken_at: number;
-  status: 'waiting' | 'called' | 'done' | 'missed';
+  /** `pending` only inside the fold: uploaded, but not yet in the queue at the point the fold has reached. */
+  status: 'pending' | 'waiting' | 'called' | 'done' | 'missed';
+  /** Its place in the calling order, compared element by element (a shorter prefix first), then `placed`. */
+  key: number[];
+  /** The order in which tickets were placed (a tie-break for two placed after the same ticket). */
+  placed: number;
+  /** An appointment's sign-in: its slot, registration number, whether late, and its placement rules. */
+  appointment: Placement | null;
+  /** How it was placed when it last joined the queue: `late` and `requeued` name the rule used. */
+  placement: string | null;
   window: number | null;
   called_at: number | null;
   /** How many times it was called (重呼 counts). */
@@ -74,17 +88,82 @@ export interface HallState {
   configured: Map<string, number>;
   /** Per category: the durations (ms) of today's completed services. */
   durations: Map<string, number[]>;
+  /** Tickets placed so far (the next `placed`). */
+  placed: number;
 }
 
-/** Folds the day's tickets and steps (in sequence order) into the queue's state. */
+/**
+ * Folds the day's tickets and steps (in sequence order) into the queue's state. A ticket joins the
+ * queue when the fold reaches its time (its `taken_at` before the next step's time, or a step that
+ * names it): a ticket placed "after N waiting" needs who was waiting then.
+ */
 export function foldHall(tickets: readonly HallTicket[], steps: readonly HallStepRecord[]): HallState {
-  const s: HallState = { seq: 0, tickets: new Map(), windows: new Map(), calls: [], configured: new Map(), durations: new Map() };
+  const s: HallState = { seq: 0, tickets: new Map(), windows: new Map(), calls: [], configured: new Map(), durations: new Map(), placed: 0 };
   for (const t of tickets) {
-    s.tickets.set(t.number, { number: t.number, category: t.category, priority: t.priority, taken_at: t.taken_at, status: 'waiting', window: null, called_at: null, calls: 0, transferred_from: null, rating: null });
+    s.tickets.set(t.number, {
+      number: t.number, category: t.category, priority: t.priority, taken_at: t.taken_at, status: 'pending', key: [], placed: 0,
+      appointment: t.placement ?? null, placement: null, window: null, called_at: null, calls: 0, transferred_from: null, rating: null,
+    });
     if (t.service_minutes !== null) s.configured.set(t.category, t.service_minutes);
   }
-  for (const r of steps) applyStep(s, r.step as unknown as HallStep, r.seq, r.at);
+  const pending = [...s.tickets.values()].sort((a, b) => a.taken_at - b.taken_at || a.number.localeCompare(b.number));
+  let next = 0;
+  for (const r of steps) {
+    for (; next < pending.length && pending[next]!.taken_at <= r.at; next++) if (pending[next]!.status === 'pending') join(s, pending[next]!);
+    const named = (r.step as { number?: unknown }).number;
+    const t = typeof named === 'string' ? s.tickets.get(named) : undefined;
+    if (t?.status === 'pending') join(s, t); // a clock a little ahead on the machine: the step proves it was there
+    applyStep(s, r.step as unknown as HallStep, r.seq, r.at);
+  }
+  for (; next < pending.length; next++) if (pending[next]!.status === 'pending') join(s, pending[next]!);
   return s;
+}
+
+/** Compares two calling-order keys: element by element, a shorter prefix first, then who was placed first. */
+function before(a: TicketState, b: TicketState): number {
+  for (let i = 0; i < Math.min(a.key.length, b.key.length); i++) if (a.key[i] !== b.key[i]) return a.key[i]! - b.key[i]!;
+  return a.key.length - b.key.length || a.placed - b.placed || a.number.localeCompare(b.number);
+}
+
+/** Minutes of a `HH:MM` slot start. */
+function slotStart(slot: string): number {
+  return Number(slot.slice(0, 2)) * 60 + Number(slot.slice(3, 5));
+}
+
+/** A ticket joins the waiting queue (docs/hospital.md, "Calling order"). */
+function join(s: HallState, t: TicketState): void {
+  t.status = 'waiting';
+  const a = t.appointment;
+  if (a && a.late) return place(s, t, a.late_rule, t.taken_at, 'late');
+  t.placed = s.placed++;
+  // Each key ends with `placed`, so no two are equal and "between two tickets" always exists (two taken in one second).
+  if (a && a.first) {
+    t.priority = 'appointment';
+    t.key = [RANK.appointment, slotStart(a.slot), ...(a.order === 'registration' ? [a.reg ?? Number.MAX_SAFE_INTEGER] : []), t.taken_at, t.placed];
+  } else t.key = [RANK[t.priority === 'elderly' ? 'elderly' : 'normal'], t.taken_at, t.placed];
+}
+
+/** Places a ticket joining at `at` by a rule: as a normal ticket taken then, at the end of the session, or after the first `n` waiting in its category. */
+function place(s: HallState, t: TicketState, rule: PlacementRule, at: number, why: 'late' | 'requeued'): void {
+  t.priority = null;
+  t.placement = `${why}:${rule.place}${rule.place === 'insert_after' ? `:${rule.n}` : ''}`;
+  const placed = s.placed++;
+  if (rule.place === 'end') t.key = [RANK.end, at, placed];
+  else if (rule.place === 'normal') t.key = [RANK.normal, at, placed];
+  else {
+    const ahead = waitingOrder(s, [t.category]).filter((o) => o !== t);
+    const i = Math.min(rule.n, ahead.length) - 1;
+    const after = ahead[i];
+    const next = ahead[i + 1];
+    if (!after) t.key = [RANK.normal, at, placed];
+    else {
+      // Between `after` and the one behind it: `after`'s key and one element more, below the next's when that extends it.
+      const base = after.key;
+      const extendsBase = next !== undefined && next.key.length > base.length && base.every((k, j) => next.key[j] === k);
+      t.key = [...base, extendsBase ? next.key[base.length]! - 1 : 0];
+    }
+  }
+  t.placed = placed;
 }
 
 function windowOf(s: HallState, n: number, clerk: string): WindowState {
@@ -148,6 +227,14 @@ export function applyStep(s: HallState, step: HallStep, seq: number, at: number)
       if (!t || t.status !== 'done' || step.rating === undefined) return;
       t.rating = step.rating;
       return;
+    case 'requeue':
+      // 过号 then 召回: back in the queue by the ticket's own missed-call rule (an appointment's), else as if taken now.
+      if (!t || t.status !== 'missed') return;
+      t.status = 'waiting';
+      t.window = null;
+      t.called_at = null;
+      place(s, t, t.appointment?.missed_rule ?? { place: 'normal' }, at, 'requeued');
+      return;
   }
 }
 
@@ -155,7 +242,7 @@ export function applyStep(s: HallState, step: HallStep, seq: number, at: number)
 export function waitingOrder(s: HallState, categories: readonly string[] = []): TicketState[] {
   return [...s.tickets.values()]
     .filter((t) => t.status === 'waiting' && (categories.length === 0 || categories.includes(t.category)))
-    .sort((a, b) => RANK[a.priority ?? 'normal'] - RANK[b.priority ?? 'normal'] || a.taken_at - b.taken_at || a.number.localeCompare(b.number));
+    .sort(before);
 }
 
 /** Completed services of a category before the hall trusts their mean over the configured time. */
@@ -197,7 +284,7 @@ export function categories(s: HallState): CategoryState[] {
  */
 export function decideStep(
   s: HallState,
-  req: { kind: StepKind; window: number; clerk: string; categories?: string[]; to?: string; rating?: number },
+  req: { kind: StepKind; window: number; clerk: string; categories?: string[]; to?: string; rating?: number; number?: string },
 ): { step: HallStep } | { refused: string } {
   const w = s.windows.get(req.window);
   const base = { kind: req.kind, window: req.window, clerk: req.clerk };
@@ -217,6 +304,12 @@ export function decideStep(
       const t = s.tickets.get(w.last_done)!;
       if (t.rating !== null) return { refused: `${t.number} is already evaluated` };
       return { step: { ...base, number: t.number, rating: req.rating! } };
+    }
+    case 'requeue': {
+      const t = req.number === undefined ? undefined : s.tickets.get(req.number);
+      if (!t) return { refused: `${req.number ?? 'a ticket'} is not a ticket of today` };
+      if (t.status !== 'missed') return { refused: `${t.number} is ${t.status}, not missed: only a missed ticket is called back` };
+      return { step: { ...base, number: t.number } };
     }
     case 'transfer':
       if (!w?.current) return { refused: `window ${req.window} has no ticket to transfer` };

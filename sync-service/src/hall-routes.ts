@@ -44,7 +44,7 @@ export function registerHallRoutes(
       .map((t) => {
         const ahead = perCat.get(t.category) ?? 0;
         perCat.set(t.category, ahead + 1);
-        return { number: t.number, category: t.category, priority: t.priority, taken_at: t.taken_at, transferred_from: t.transferred_from, eta_minutes: round1(etaMinutes(s, t.category, ahead)) };
+        return { number: t.number, category: t.category, priority: t.priority, taken_at: t.taken_at, transferred_from: t.transferred_from, placement: t.placement, eta_minutes: round1(etaMinutes(s, t.category, ahead)) };
       })
       .slice(0, WAITING_SHOWN);
     return {
@@ -66,6 +66,8 @@ export function registerHallRoutes(
         };
       }),
       waiting,
+      // Missed tickets, newest number last: a clerk may call one back (召回, `requeue`).
+      missed: [...s.tickets.values()].filter((t) => t.status === 'missed').map((t) => ({ number: t.number, category: t.category, appointment: t.appointment !== null })).slice(-WAITING_SHOWN),
       totals: counts(s),
     };
   }
@@ -79,7 +81,8 @@ export function registerHallRoutes(
 
   app.post('/hall/:hall/steps', { ...windowRoute, bodyLimit: 4 * 1024, schema: { params: S.hallParams, body: S.hallStepBody, response: { 200: S.hallStepReply, ...S.errorReplies } } }, async (req) => {
     const { hall } = req.params as { hall: string };
-    const b = req.body as { kind: StepKind; window: number; categories?: string[]; to?: string; rating?: number };
+    const b = req.body as { kind: StepKind; window: number; categories?: string[]; to?: string; rating?: number; number?: string };
+    if (b.kind === 'requeue' && !b.number) throw new ServiceError('YSS_SYNC_INVALID_BODY', 'a call back (requeue) names the missed ticket: "number"');
     if (b.kind === 'transfer' && !b.to) throw new ServiceError('YSS_SYNC_INVALID_BODY', 'a transfer names the category it moves the ticket to: "to"');
     if (b.kind === 'evaluate' && b.rating === undefined) throw new ServiceError('YSS_SYNC_INVALID_BODY', 'an evaluation gives a "rating" from 1 to 5');
     const clerk = req.operator!.name;
@@ -109,7 +112,13 @@ export function registerHallRoutes(
       hall,
       day,
       server_time: at,
-      categories: categories(s).map((c) => ({ category: c.category, waiting: c.waiting, minutes_per_person: c.service_minutes / Math.max(1, c.open_windows) })),
+      categories: categories(s).map((c) => ({
+        category: c.category,
+        waiting: c.waiting,
+        minutes_per_person: c.service_minutes / Math.max(1, c.open_windows),
+        // Appointment holders waiting in their slot, called before everyone: who is ahead of the next one (docs/hospital.md).
+        first: waitingOrder(s, [c.category]).filter((t) => t.priority === 'appointment').length,
+      })),
     };
   });
 
@@ -166,7 +175,7 @@ function counts(s: HallState) {
   const c = { taken: 0, waiting: 0, called: 0, done: 0, missed: 0 };
   for (const t of s.tickets.values()) {
     c.taken++;
-    c[t.status]++;
+    if (t.status !== 'pending') c[t.status]++;
   }
   return c;
 }

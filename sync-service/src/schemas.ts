@@ -478,8 +478,9 @@ export const hallStepBody = {
   required: ['kind', 'window'],
   additionalProperties: false,
   properties: {
-    kind: { enum: ['call', 'recall', 'miss', 'pause', 'transfer', 'complete', 'evaluate'] },
+    kind: { enum: ['call', 'recall', 'miss', 'pause', 'transfer', 'complete', 'evaluate', 'requeue'] },
     window: { type: 'integer', minimum: 1, maximum: 999 },
+    number: { type: 'string', pattern: '^[A-Z]{1,3}[0-9]{1,6}$' },
     categories: { type: 'array', maxItems: 26, uniqueItems: true, items: category },
     to: category,
     rating: { type: 'integer', minimum: 1, maximum: 5 },
@@ -537,9 +538,14 @@ export const hallState = {
           priority: { type: ['string', 'null'] },
           taken_at: { type: 'integer' },
           transferred_from: { type: ['string', 'null'] },
+          placement: { type: ['string', 'null'] },
           eta_minutes: { type: 'number' },
         },
       },
+    },
+    missed: {
+      type: 'array',
+      items: { type: 'object', required: ['number', 'category', 'appointment'], properties: { number: ticketNumber, category: { type: 'string' }, appointment: { type: 'boolean' } } },
     },
     totals: {
       type: 'object',
@@ -597,7 +603,7 @@ export const queueWaiting = {
     server_time: { type: 'integer' },
     categories: {
       type: 'array',
-      items: { type: 'object', required: ['category', 'waiting', 'minutes_per_person'], properties: { category: { type: 'string' }, waiting: { type: 'integer' }, minutes_per_person: { type: 'number' } } },
+      items: { type: 'object', required: ['category', 'waiting', 'minutes_per_person'], properties: { category: { type: 'string' }, waiting: { type: 'integer' }, minutes_per_person: { type: 'number' }, first: { type: 'integer' } } },
     },
   },
 } as const;

@@ -19,7 +19,7 @@ import { HallNumbers, Queue, TicketCounter } from './queue/index.ts';
 import { httpTransport, PoliceStates, ServiceClient, SyncEngine, loadOrCreateIdentity, syncOptions } from './sync/index.ts';
 import { localDay } from './scenarios/index.ts';
 import { parseRootArg, ReplayStore, TrustedClock, TrustStore, type ClockOptions } from './trust/index.ts';
-import { AttendanceStore, attendanceWindow, PendingDetailsStore, PersonSeenStore, StayStore, VENUE_DEFAULTS } from './venue/index.ts';
+import { AppointmentStore, AttendanceStore, attendanceWindow, PendingDetailsStore, PersonSeenStore, StayStore, VENUE_DEFAULTS } from './venue/index.ts';
 
 export const VERSION = '0.1.0';
 const UI_DIR = fileURLToPath(new URL('../../kiosk-ui/web/dist/', import.meta.url));
@@ -96,6 +96,7 @@ async function startLocked(config: Readonly<TerminalConfig>, opts: TerminalOptio
   const sealer = config.sync ? new Sealer(Buffer.from(config.sync.seal_key, 'base64url')) : null;
   const stays = venue.stay ? new StayStore(db) : undefined;
   const attendance = venue.attendance ? new AttendanceStore(db) : undefined;
+  const appointments = venue.appointments ? new AppointmentStore(db) : undefined;
   if (!sealer) log.warn('no sync service configured: personal data from readings is not kept');
   if (!config.api.staff_pin) log.warn('no staff PIN configured (api.staff_pin): the kiosk has no staff sign-in');
 
@@ -119,7 +120,8 @@ async function startLocked(config: Readonly<TerminalConfig>, opts: TerminalOptio
   const gateGrants = grantStore
     ? new GateGrants({ grants: grantStore, passages, devices, queue, clock, venue: venue.name, log: log.child({ component: 'grants' }), committed: () => sync?.poke() })
     : null;
-  const effects = new Effects({ devices, venue: venue.name, title: config.name, queue, clock, log: log.child({ component: 'effects' }), committed: () => sync?.poke() });
+  const slip = venue.appointments && { ...(venue.appointments.slip_title ? { title: venue.appointments.slip_title } : {}), name: venue.appointments.slip_name ?? false };
+  const effects = new Effects({ devices, venue: venue.name, title: config.name, ...(slip ? { slip } : {}), queue, clock, log: log.child({ component: 'effects' }), committed: () => sync?.poke() });
   const pipeline = new Pipeline({
     venue,
     trust,
@@ -133,6 +135,7 @@ async function startLocked(config: Readonly<TerminalConfig>, opts: TerminalOptio
     feeds: { store: feedStore, passages, shares },
     ...(grantStore && gateGrants ? { grants: { store: grantStore, keeper: gateGrants } } : {}),
     attendance,
+    appointments,
     sealer,
     clock,
     skew: config.skew_s,
@@ -294,6 +297,7 @@ async function startLocked(config: Readonly<TerminalConfig>, opts: TerminalOptio
     pending.prune(now);
     stays?.prune(now);
     attendance?.prune(now - 31 * 86_400);
+    appointments?.prune(now - 2 * 86_400);
     passages.prune(localDay(now), now - Math.max(venue.access?.anti_passback_s ?? 0, 86_400));
   } });
   log.info({ url, venue: venue.name, devices: devices.all.length }, 'listening');

@@ -56,6 +56,9 @@ export const REASONS = {
   ils_refused: true,
   not_on_roster: true,
   meeting_not_open: true,
+  no_appointment: true,
+  too_early: true,
+  already_signed_in: true,
 } as const satisfies Record<Reason, true>;
 
 /** Every fixed degraded code, checked both ways by the compiler like REASONS; `device_<id>` and `feed_<kind>` are more. */

@@ -32,7 +32,9 @@ export interface HallTicket {
   number: string;
   category: string;
   service: string;
-  priority: 'elderly' | null;
+  priority: 'elderly' | 'appointment' | null;
+  /** An appointment's sign-in and how the hall places it (docs/hospital.md); null for a walk-in's ticket. */
+  placement: Placement | null;
   /** The terminal's trusted time of the ticket (unix ms). */
   taken_at: number;
   /** The category's configured average service time (minutes), when the venue names one. */
@@ -41,8 +43,54 @@ export interface HallTicket {
   seq: number;
 }
 
-/** The columns of a HallTicket row, in both engines. */
-export const TICKET_COLS = 'hall, day, number, category, service, priority, taken_at, service_minutes, terminal_id, seq';
+/** Where a late arrival or a missed call rejoins the queue: as a ticket taken then, at the end of the session, or after the first `n` waiting. */
+export type PlacementRule = { place: 'normal' } | { place: 'end' } | { place: 'insert_after'; n: number };
+
+/** What an appointment ticket carries for the calling order (the terminal's `appointment` effect field, venue `appointments`). */
+export interface Placement {
+  /** The booked slot, `HH:MM-HH:MM`. */
+  slot: string;
+  /** The registration number (挂号序号) from the feed, when it has one. */
+  reg?: number;
+  /** Signed in after the slot's end and its grace. */
+  late: boolean;
+  /** Appointment holders go ahead of everyone (预约永优先). */
+  first: boolean;
+  /** Among appointment holders: by registration number or by the time they signed in. */
+  order: 'registration' | 'sign_in';
+  late_rule: PlacementRule;
+  missed_rule: PlacementRule;
+}
+
+/** The columns of a HallTicket row, in both engines (`placement` is JSON text in storage). */
+export const TICKET_COLS = 'hall, day, number, category, service, priority, taken_at, service_minutes, terminal_id, seq, placement';
+
+const SLOT = /^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$|^([01]\d|2[0-3]):[0-5]\d-24:00$/;
+
+function ruleOf(x: unknown): PlacementRule | null {
+  if (typeof x !== 'object' || x === null) return null;
+  const r = x as { place?: unknown; n?: unknown };
+  if (r.place === 'normal' || r.place === 'end') return { place: r.place };
+  if (r.place === 'insert_after' && Number.isInteger(r.n) && (r.n as number) >= 1 && (r.n as number) <= 100) return { place: 'insert_after', n: r.n as number };
+  return null;
+}
+
+/** A terminal's `appointment` field checked as a stranger's: anything off and the ticket is placed as a walk-in's. */
+export function placementOf(x: unknown): Placement | null {
+  if (typeof x !== 'object' || x === null) return null;
+  const a = x as Record<string, unknown>;
+  const late = ruleOf(a.late_rule);
+  const missed = ruleOf(a.missed_rule);
+  if (typeof a.slot !== 'string' || !SLOT.test(a.slot) || typeof a.late !== 'boolean' || typeof a.first !== 'boolean' || !late || !missed) return null;
+  if (a.order !== 'registration' && a.order !== 'sign_in') return null;
+  const reg = Number.isInteger(a.reg) && (a.reg as number) >= 0 && (a.reg as number) < 1e6 ? (a.reg as number) : undefined;
+  return { slot: a.slot, ...(reg !== undefined ? { reg } : {}), late: a.late, first: a.first, order: a.order, late_rule: late, missed_rule: missed };
+}
+
+/** A stored row back to a HallTicket: `placement` from its JSON text. */
+export function ticketRow(r: Omit<HallTicket, 'placement'> & { placement: string | null }): HallTicket {
+  return { ...r, taken_at: Number(r.taken_at), seq: Number(r.seq), placement: r.placement ? placementOf(JSON.parse(r.placement)) : null };
+}
 
 const TICKET_ID = /^([a-z][a-z0-9-]{0,39})\/(\d{4}-\d{2}-\d{2})\/(([A-Z]{1,3})\d{1,6})$/;
 
@@ -62,7 +110,8 @@ function ticketsOf(terminalId: string, e: WireEvent): HallTicket[] {
       number: m[3]!,
       category: m[4]!,
       service: typeof x.service === 'string' ? x.service.slice(0, 64) : '',
-      priority: x.priority === 'elderly' ? 'elderly' : null,
+      priority: x.priority === 'elderly' || x.priority === 'appointment' ? x.priority : null,
+      placement: placementOf(x.appointment),
       taken_at: e.trusted_at,
       service_minutes: minutes,
       terminal_id: terminalId,

@@ -183,6 +183,8 @@ export const MIGRATIONS: readonly string[] = [
   `,
   // 10: the police outbox and its history (docs/police.md).
   POLICE_DDL,
+  // 11: an appointment ticket's placement in the calling order (docs/hospital.md), JSON.
+  'ALTER TABLE hall_tickets ADD COLUMN placement TEXT',
 ];
 
 /** Advisory lock keys (arbitrary, fixed): one for migrations, one for partition changes, one for publishing trust lists, one for publishing feeds, one for capacity shares. */

@@ -14,7 +14,7 @@ import { pipeline } from 'node:stream/promises';
 import { contentHashOfJson, eventHash, GENESIS_HASH, grantShare, type Heartbeat, type SlotReport, type SlotShare, type WireEvent } from '../../../terminal/src/protocol/index.ts';
 import { ServiceError } from '../errors.ts';
 import { ensurePartitions, LOCK_FEEDS, LOCK_PUBLISH, LOCK_SHARES, migrate } from './pg-schema.ts';
-import { activityOf, TICKET_COLS, type HallTicket, type ResetRecord, type VenueHour } from './activity.ts';
+import { activityOf, ticketRow, TICKET_COLS, type HallTicket, type ResetRecord, type VenueHour } from './activity.ts';
 import { insertParams, POLICE_SQL, policeStepsOf, toPoliceReport, type PoliceHistoryEntry, type PoliceReport, type PoliceState } from './police.ts';
 import { ALLOCATE_SQL, liveCount, RATE_HIT_SQL, RATE_READ_SQL, RATE_WINDOW_MAX_MS } from './rate-sql.ts';
 import {
@@ -273,14 +273,14 @@ export class PgStorage implements Storage {
     // A number is one ticket per hall and day: a second claim of it (a machine's bug) keeps the first.
     for (const k of tickets) {
       await c.query(
-        `INSERT INTO hall_tickets (${TICKET_COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING`,
-        [k.hall, k.day, k.number, k.category, k.service, k.priority, k.taken_at, k.service_minutes, k.terminal_id, k.seq],
+        `INSERT INTO hall_tickets (${TICKET_COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING`,
+        [k.hall, k.day, k.number, k.category, k.service, k.priority, k.taken_at, k.service_minutes, k.terminal_id, k.seq, k.placement ? JSON.stringify(k.placement) : null],
       );
     }
   }
 
   async hallTickets(hall: string, day: string): Promise<HallTicket[]> {
-    return (await this.pool.query<HallTicket>(`SELECT ${TICKET_COLS} FROM hall_tickets WHERE hall = $1 AND day = $2 ORDER BY taken_at, number`, [hall, day])).rows;
+    return (await this.pool.query<Parameters<typeof ticketRow>[0]>(`SELECT ${TICKET_COLS} FROM hall_tickets WHERE hall = $1 AND day = $2 ORDER BY taken_at, number`, [hall, day])).rows.map(ticketRow);
   }
 
   async hallSteps(hall: string, day: string): Promise<HallStepRecord[]> {

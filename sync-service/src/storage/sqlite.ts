@@ -7,7 +7,7 @@ import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { contentHashOfJson, eventHash, GENESIS_HASH, grantShare, type Heartbeat, type SlotReport, type SlotShare, type WireEvent } from '../../../terminal/src/protocol/index.ts';
 import { ServiceError } from '../errors.ts';
-import { activityOf, TICKET_COLS, type HallTicket, type ResetRecord, type VenueHour } from './activity.ts';
+import { activityOf, ticketRow, TICKET_COLS, type HallTicket, type ResetRecord, type VenueHour } from './activity.ts';
 import { insertParams, POLICE_DDL, POLICE_SQL, policeStepsOf, toPoliceReport, type PoliceHistoryEntry, type PoliceReport, type PoliceState } from './police.ts';
 import { ALLOCATE_SQL, liveCount, RATE_HIT_SQL, RATE_READ_SQL, RATE_WINDOW_MAX_MS } from './rate-sql.ts';
 import {
@@ -100,6 +100,7 @@ CREATE TABLE IF NOT EXISTS hall_tickets (
   service_minutes DOUBLE PRECISION,
   terminal_id TEXT NOT NULL,
   seq BIGINT NOT NULL,
+  placement TEXT,
   PRIMARY KEY (hall, day, number)
 );
 CREATE TABLE IF NOT EXISTS hall_steps (
@@ -198,6 +199,8 @@ export class SqliteStorage implements Storage {
     this.db.pragma('synchronous = FULL');
     this.db.pragma('journal_size_limit = 67108864');
     this.db.exec(SCHEMA);
+    // A database made before appointments (docs/hospital.md) gains the ticket's placement column.
+    if (!(this.db.prepare('PRAGMA table_info(hall_tickets)').all() as { name: string }[]).some((c) => c.name === 'placement')) this.db.exec('ALTER TABLE hall_tickets ADD COLUMN placement TEXT');
     this.db.exec(POLICE_DDL);
     const d = this.db;
     this.stmts = {
@@ -257,7 +260,7 @@ export class SqliteStorage implements Storage {
       resets: d.prepare('SELECT terminal_id, replaces, reason, at FROM terminal_resets ORDER BY at DESC, terminal_id'),
       pruneRates: d.prepare('DELETE FROM rate_limits WHERE window_start < ?'),
       addTicket: d.prepare(
-        'INSERT INTO hall_tickets (hall, day, number, category, service, priority, taken_at, service_minutes, terminal_id, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
+        `INSERT INTO hall_tickets (${TICKET_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
       ),
       hallTickets: d.prepare(`SELECT ${TICKET_COLS} FROM hall_tickets WHERE hall = ? AND day = ? ORDER BY taken_at, number`),
       hallSteps: d.prepare('SELECT seq, at, step FROM hall_steps WHERE hall = ? AND day = ? ORDER BY seq'),
@@ -361,7 +364,7 @@ export class SqliteStorage implements Storage {
       const { hours, resets, tickets } = activityOf(terminalId, fresh);
       for (const h of hours) this.stmts.addHour.run(terminalId, h.venue, h.hour, h.count);
       // A number is one ticket per hall and day: a second claim of it (a machine's bug) keeps the first.
-      for (const k of tickets) this.stmts.addTicket.run(k.hall, k.day, k.number, k.category, k.service, k.priority, k.taken_at, k.service_minutes, k.terminal_id, k.seq);
+      for (const k of tickets) this.stmts.addTicket.run(k.hall, k.day, k.number, k.category, k.service, k.priority, k.taken_at, k.service_minutes, k.terminal_id, k.seq, k.placement ? JSON.stringify(k.placement) : null);
       for (const r of resets) this.stmts.addReset.run(r.terminal_id, r.replaces, r.reason, r.at);
       this.addPoliceSteps(terminalId, fresh, now);
     }
@@ -528,7 +531,7 @@ export class SqliteStorage implements Storage {
   }
 
   async hallTickets(hall: string, day: string): Promise<HallTicket[]> {
-    return this.stmts.hallTickets.all(hall, day) as HallTicket[];
+    return (this.stmts.hallTickets.all(hall, day) as Parameters<typeof ticketRow>[0][]).map(ticketRow);
   }
 
   async hallSteps(hall: string, day: string): Promise<HallStepRecord[]> {

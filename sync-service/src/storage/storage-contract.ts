@@ -340,14 +340,21 @@ export function storageContract(engine: string, open: () => Promise<{ storage: S
     ];
     await s.ingest('t-1', chain(4, 1, GENESIS_HASH, (seq) => ({ ...shapes[seq - 1], trusted_at: 1000 + seq })), 10);
     // Machine 2 claims A001 too (a bug): the hall keeps the first, and its A021 is taken.
-    await s.ingest('t-2', chain(2, 1, GENESIS_HASH, (seq) => ({ ...[ticket('A001', 'A001'), ticket('A021', 'A021')][seq - 1], trusted_at: 2000 + seq })), 11);
+    // An appointment's sign-in carries its placement (docs/hospital.md); one a stranger mangled is placed as a walk-in's.
+    const placement = { slot: '09:00-10:00', reg: 7, late: false, first: true, order: 'registration', late_rule: { place: 'insert_after', n: 3 }, missed_rule: { place: 'end' } };
+    await s.ingest('t-2', chain(4, 1, GENESIS_HASH, (seq) => ({
+      ...[ticket('A001', 'A001'), ticket('A021', 'A021'), ticket('A022', 'A022', { priority: 'appointment', appointment: placement }), ticket('A023', 'A023', { appointment: { ...placement, late_rule: { place: 'insert_after', n: 0 } } })][seq - 1],
+      trusted_at: 2000 + seq,
+    })), 11);
     const got = await s.hallTickets('hall', '2026-12-01');
     assert.deepEqual(
-      got.map((t) => [t.number, t.category, t.priority, t.service_minutes, t.terminal_id, t.seq, t.taken_at]),
+      got.map((t) => [t.number, t.category, t.priority, t.service_minutes, t.terminal_id, t.seq, t.taken_at, t.placement]),
       [
-        ['A001', 'A', null, 8, 't-1', 1, 1001],
-        ['A002', 'A', 'elderly', null, 't-1', 2, 1002],
-        ['A021', 'A', null, null, 't-2', 2, 2002],
+        ['A001', 'A', null, 8, 't-1', 1, 1001, null],
+        ['A002', 'A', 'elderly', null, 't-1', 2, 1002, null],
+        ['A021', 'A', null, null, 't-2', 2, 2002, null],
+        ['A022', 'A', 'appointment', null, 't-2', 3, 2003, placement],
+        ['A023', 'A', null, null, 't-2', 4, 2004, null],
       ],
     );
     assert.deepEqual(await s.hallTickets('hall', '2026-12-02'), [], 'days are apart');

@@ -14,6 +14,8 @@ export interface EffectsDeps {
   venue: string;
   /** Venue name, printed at the top of tickets. */
   title: string;
+  /** What an appointment sign-in's ticket adds (venue `appointments.slip_title`, `.slip_name`): a hospital's 到诊单. */
+  slip?: { title?: string; name: boolean };
   queue: Queue;
   clock: Clock;
   log: Logger;
@@ -38,7 +40,18 @@ export class Effects {
           log.warn({ seq: m.seq }, 'ticket issued but no printer is configured');
           continue;
         }
-        void printer.print({ title: this.deps.title, number: e.number, lines: [e.service, ...(e.priority === 'elderly' ? ['长者优先'] : []), ...(e.ahead !== undefined ? [`前面等候 ${e.ahead} 人 · 约 ${e.eta_minutes} 分钟`] : []), localDateTime(m.at)], ...(e.id ? { qr: e.id } : {}) }).then((r) => {
+        const slip = e.appointment ? this.deps.slip : undefined;
+        const lines = [
+          ...(slip?.title ? [slip.title] : []),
+          e.service,
+          ...(e.appointment ? [`${e.appointment.late ? '迟到签到' : '预约签到'} ${e.appointment.slot}`] : []),
+          // Masked only (张*明): the full name never reaches the paper.
+          ...(slip?.name && m.display.name_masked ? [`姓名 ${m.display.name_masked}`] : []),
+          ...(e.priority === 'elderly' ? ['长者优先'] : []),
+          ...(e.ahead !== undefined ? [`前面等候 ${e.ahead} 人 · 约 ${e.eta_minutes} 分钟`] : []),
+          localDateTime(m.at),
+        ];
+        void printer.print({ title: this.deps.title, number: e.number, lines, ...(e.id ? { qr: e.id } : {}) }).then((r) => {
           // The number is still on screen and in the queue; the printer's state shows in health.
           if (!r.ok) log.error({ seq: m.seq, number: e.number, reason: r.reason }, 'ticket not printed');
         });

@@ -14,7 +14,7 @@ import { localDay, type Display, type Effect, type Reason } from '../scenarios/i
 import type { Clock, ReplayStore, TrustStore } from '../trust/index.ts';
 import type { FeedStore, GrantStore, PassageStore, ShareStore } from '../feeds/index.ts';
 import type { GateGrants } from './grants.ts';
-import { decideVenue, refuseDecision, verifierAllowsReplay, VENUE_DEFAULTS, type AccessLookups, type AttendanceStore, type PendingDetailsStore, type PersonSeenStore, type StayStore, type Venue } from '../venue/index.ts';
+import { decideVenue, refuseDecision, verifierAllowsReplay, VENUE_DEFAULTS, type AccessLookups, type AppointmentStore, type AttendanceStore, type PendingDetailsStore, type PersonSeenStore, type StayStore, type Venue } from '../venue/index.ts';
 
 export interface PipelineDeps {
   venue: Readonly<Venue>;
@@ -34,6 +34,8 @@ export interface PipelineDeps {
   grants?: { store: GrantStore; keeper: GateGrants };
   /** Meeting sign-ins (a venue with `attendance`). */
   attendance?: AttendanceStore;
+  /** Appointment sign-ins (a venue with `appointments`). */
+  appointments?: AppointmentStore;
   /** Null when no sync service is configured: personal data is then not kept at all. */
   sealer: Sealer | null;
   /** Wall time stamps the reading; trusted time decides validity. */
@@ -88,6 +90,7 @@ export class Pipeline {
       access: this.access,
       device: device.id,
       attendance: deps.attendance,
+      appointments: deps.appointments,
     });
     if (override && d.accepted) d = refuseDecision(venue, d, override);
     if (show) d = { ...d, display: { ...d.display, ...show } };
@@ -118,7 +121,7 @@ export class Pipeline {
       const effects: Effect[] = d.effects.map((e): Effect => {
         if (e.kind === 'ticket' && e.numbers === 'hall') {
           // Who is ahead is read before this ticket counts among this machine's issued ones.
-          const wait = deps.hallNumbers!.waitingFor(e.prefix, day);
+          const wait = deps.hallNumbers!.waitingFor(e.prefix, day, e.appointment);
           // held() was checked above, on this thread, with nothing in between: take() finds one.
           const n = deps.hallNumbers!.take(e.prefix, day);
           if (n === null) throw new Error(`no ${e.prefix} number in hand for a second ticket of one reading`);
@@ -128,6 +131,7 @@ export class Pipeline {
             number,
             service: e.service,
             ...(e.priority ? { priority: e.priority } : {}),
+            ...(e.appointment ? { appointment: e.appointment } : {}),
             ...(e.service_minutes !== undefined ? { service_minutes: e.service_minutes } : {}),
             ...(wait ? { ahead: wait.ahead, eta_minutes: wait.eta_minutes } : {}),
             id: `${venue.name}/${day}/${number}`,
@@ -135,7 +139,7 @@ export class Pipeline {
         }
         if (e.kind === 'ticket') {
           const t = deps.tickets.next(e.prefix, day);
-          return { kind: 'ticket', number: t.number, service: e.service, issued_today: t.issued_today, ...(e.priority ? { priority: e.priority } : {}) };
+          return { kind: 'ticket', number: t.number, service: e.service, issued_today: t.issued_today, ...(e.priority ? { priority: e.priority } : {}), ...(e.appointment ? { appointment: e.appointment } : {}) };
         }
         if (e.kind === 'gate') {
           if (!e.pass_sensor) return { kind: 'gate', relay: e.relay, pulse_ms: e.pulse_ms };
@@ -145,6 +149,8 @@ export class Pipeline {
         if (e.kind === 'attendance') return e;
         return { kind: 'registration' };
       });
+      // The sign-in is kept with the number its ticket got, in this transaction: a sign-in exists exactly when its ticket does.
+      if (d.remember.appointment) deps.appointments?.record(d.remember.appointment, effects.find((e) => e.kind === 'ticket')?.number ?? null);
       const event = tx.append({
         type: d.event_type,
         at,

@@ -20,13 +20,18 @@ export interface FeedHealth {
 
 /** The kinds a venue decides from, which the terminal keeps current. */
 export function venueFeedKinds(venue: Readonly<Venue>): FeedKind[] {
-  return [...(venue.access?.lists ?? []), ...(venue.attendance ? (['roster'] as const) : []), ...(venue.loans?.patron_id === 'feed' ? (['patrons'] as const) : [])];
+  return [
+    ...(venue.access?.lists ?? []),
+    ...(venue.attendance ? (['roster'] as const) : []),
+    ...(venue.loans?.patron_id === 'feed' ? (['patrons'] as const) : []),
+    ...(venue.appointments ? (['appointments'] as const) : []),
+  ];
 }
 
 /** Every feed held, and every one the venue needs even when missing. */
 export function feedHealth(store: FeedStore, venue: Readonly<Venue>, nowMs: number): FeedHealth[] {
   const needed = venueFeedKinds(venue);
-  const max = (kind: FeedKind) => (kind === 'roster' ? venue.attendance?.max_feed_age_s : venue.access?.max_feed_age_s);
+  const max = (kind: FeedKind) => (kind === 'roster' ? venue.attendance?.max_feed_age_s : kind === 'appointments' ? venue.appointments?.max_feed_age_s : venue.access?.max_feed_age_s);
   const out: FeedHealth[] = store.all().map((m) => {
     const age = Math.max(0, Math.floor((nowMs - m.checked_at) / 1000));
     return { kind: m.kind, version: m.version, rows: m.rows, published_at: m.published_at, checked_at: m.checked_at, age_s: age, stale: needed.includes(m.kind) && age > (max(m.kind) ?? Infinity) };

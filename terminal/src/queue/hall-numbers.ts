@@ -6,12 +6,13 @@
 // commit and its reply loses at most that one block (those numbers are skipped, never reused).
 import type { Logger } from 'pino';
 import type { Db } from '../db/index.ts';
+import type { AppointmentPlacement } from '../scenarios/index.ts';
 
 /** Whoever hands out blocks: the sync service's POST /v1/queue/numbers. */
 export interface NumberSource {
   numbers(req: { hall: string; category: string; day: string; count: number }): Promise<{ first: number; last: number }>;
   /** The hall's waiting count and minutes per person ahead, by category (GET /v1/queue/waiting). */
-  waiting?(hall: string): Promise<Map<string, { waiting: number; minutes_per_person: number }>>;
+  waiting?(hall: string): Promise<Map<string, { waiting: number; minutes_per_person: number; first?: number }>>;
 }
 
 /** How often the machine asks the hall how many wait (ms), and how old an answer may be when a ticket is printed. */
@@ -65,7 +66,7 @@ export class HallNumbers {
   /** `day|prefix` whose last block reached the daily cap: no more are asked for that day. */
   private readonly capped = new Set<string>();
   /** The hall's last answer about who waits (monotonic ms), and tickets this machine issued since, by prefix. */
-  private waitingSeen: { at: number; day: string; categories: Map<string, { waiting: number; minutes_per_person: number }> } | null = null;
+  private waitingSeen: { at: number; day: string; categories: Map<string, { waiting: number; minutes_per_person: number; first?: number }> } | null = null;
   private readonly issuedSince = new Map<string, number>();
   /** One question about who waits at a time. */
   private waitingAsking = false;
@@ -122,11 +123,16 @@ export class HallNumbers {
    * hall's last answer plus the tickets this machine issued since. Null when the hall has not
    * answered within WAITING_STALE_MS (offline: the kiosk and the ticket then show no count).
    */
-  waitingFor(prefix: string, day: string): { ahead: number; eta_minutes: number } | null {
+  waitingFor(prefix: string, day: string, appointment?: AppointmentPlacement): { ahead: number; eta_minutes: number } | null {
     const w = this.waitingSeen;
     if (!w || w.day !== day || performance.now() - w.at > WAITING_STALE_MS) return null;
     const c = w.categories.get(prefix) ?? { waiting: 0, minutes_per_person: 0 };
-    const ahead = c.waiting + (this.issuedSince.get(prefix) ?? 0);
+    const all = c.waiting + (this.issuedSince.get(prefix) ?? 0);
+    // An appointment's sign-in is placed by its rule (docs/hospital.md): in its slot, behind the
+    // appointment holders already waiting; late and `insert_after`, behind at most n.
+    let ahead = all;
+    if (appointment && !appointment.late && appointment.first) ahead = c.first ?? all;
+    else if (appointment?.late && appointment.late_rule.place === 'insert_after') ahead = Math.min(all, appointment.late_rule.n);
     return { ahead, eta_minutes: Math.round(ahead * c.minutes_per_person) };
   }
 

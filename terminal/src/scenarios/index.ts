@@ -2,5 +2,5 @@
 // venue's clock (local days, opening hours). The policy itself is data and
 // one pure function: terminal/src/venue/.
 export { VENUE_TIME_ZONE, localDay, endOfLocalDay, localDateTime, localWeekMinute } from './venue-time.ts';
-export type { Display, Effect, Source } from './types.ts';
+export type { AppointmentPlacement, Display, Effect, PlacementRule, Source } from './types.ts';
 export { SCENARIO_REASONS, type Reason, type ScenarioReason } from './reasons.ts';

@@ -35,6 +35,10 @@ export const SCENARIO_REASONS = [
   // Meeting attendance (venue `attendance`, docs/meetings.md).
   'not_on_roster',
   'meeting_not_open',
+  // Appointment sign-in (venue `appointments`, docs/hospital.md).
+  'no_appointment',
+  'too_early',
+  'already_signed_in',
 ] as const;
 
 export type ScenarioReason = (typeof SCENARIO_REASONS)[number];

@@ -15,6 +15,23 @@ export interface Display {
   owed?: string;
 }
 
+/** Where a ticket joins the queue (venue `appointments.late` and `.missed`). */
+export type PlacementRule = { place: 'normal' } | { place: 'end' } | { place: 'insert_after'; n: number };
+
+/** What an appointment ticket tells the hall's calling order (sync-service/src/storage/activity.ts reads it). */
+export interface AppointmentPlacement {
+  /** The booked slot, `HH:MM-HH:MM`. */
+  slot: string;
+  /** The feed's registration number, when it has digits (按挂号号序). */
+  reg?: number;
+  /** Signed in after the slot's end and the venue's grace. */
+  late: boolean;
+  first: boolean;
+  order: 'registration' | 'sign_in';
+  late_rule: PlacementRule;
+  missed_rule: PlacementRule;
+}
+
 /** A side effect a decision produces, carried out once its event is committed. */
 export type Effect =
   | {
@@ -27,8 +44,13 @@ export type Effect =
        * blocks, so the number says nothing about how many were issued before it.
        */
       issued_today?: number;
-      /** Served ahead of the normal queue: `elderly` from the holder's age (venue `elderly_age`). */
-      priority?: 'elderly';
+      /**
+       * Served ahead of the normal queue: `elderly` from the holder's age (venue `elderly_age`);
+       * `appointment`, an appointment holder signed in for their slot (venue `appointments.first`).
+       */
+      priority?: 'elderly' | 'appointment';
+      /** An appointment's sign-in (venue `appointments`, docs/hospital.md): how the hall places the ticket. */
+      appointment?: AppointmentPlacement;
       /**
        * Hall numbers: people waiting ahead in the hall when it was taken, and the estimated wait
        * (minutes), from the hall's last answer; absent when the hall did not answer lately (docs/hall.md).

@@ -116,16 +116,18 @@ export class ServiceClient {
   }
 
   /** How many wait in each of the hall's categories, and the minutes per person ahead (docs/hall.md). */
-  async waiting(hall: string): Promise<Map<string, { waiting: number; minutes_per_person: number }>> {
+  async waiting(hall: string): Promise<Map<string, { waiting: number; minutes_per_person: number; first?: number }>> {
     const res = await this.signed('GET', `/v1/queue/waiting?hall=${encodeURIComponent(hall)}`, '');
     if (res.status !== 200) throw errorFrom(res, 'YSS_SYNC_NUMBERS');
     const cats = field(parseJson(res.body), 'categories');
-    const out = new Map<string, { waiting: number; minutes_per_person: number }>();
+    const out = new Map<string, { waiting: number; minutes_per_person: number; first?: number }>();
     for (const c of Array.isArray(cats) ? (cats as Record<string, unknown>[]) : []) {
       const waiting = c?.waiting;
       const mpp = c?.minutes_per_person;
       if (typeof c?.category === 'string' && Number.isSafeInteger(waiting) && (waiting as number) >= 0 && typeof mpp === 'number' && Number.isFinite(mpp) && mpp >= 0) {
-        out.set(c.category, { waiting: waiting as number, minutes_per_person: mpp });
+        // `first`: of those, appointment holders called before everyone (docs/hospital.md); absent from an older service.
+        const first = Number.isSafeInteger(c.first) && (c.first as number) >= 0 && (c.first as number) <= (waiting as number) ? (c.first as number) : undefined;
+        out.set(c.category, { waiting: waiting as number, minutes_per_person: mpp, ...(first !== undefined ? { first } : {}) });
       }
     }
     return out;

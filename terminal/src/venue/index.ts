@@ -11,3 +11,5 @@ export { StayStore, countSettled, COUNT_REASONS, READING_WAIT_S, type Stay, type
 export { guestCategory, type GuestCategory, type GuestRead } from './policy.ts';
 export { AttendanceStore, type AttendanceSummary, type MeetingSummary } from './attendance-store.ts';
 export { attendanceWindow, meetingStart, clockTime, type AttendanceLookups, type SignIn } from './attendance.ts';
+export { AppointmentStore } from './appointment-store.ts';
+export { appointmentStep, signInOpens, registrationOrder, type AppointmentLookups, type AppointmentSignIn, type AppointmentSignedIn } from './appointments.ts';

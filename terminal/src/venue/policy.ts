@@ -7,10 +7,11 @@ import type { VerifyResult } from '../codes/index.ts';
 import type { Reading } from '../devices/index.ts';
 import { cardAttributes, codeAttributes, mrzAttributes, type Attributes } from './attributes.ts';
 import { VENUE_DEFAULTS } from './schema.ts';
-import { endOfLocalDay, localDay, localWeekMinute, type Display, type Reason, type Source } from '../scenarios/index.ts';
+import { endOfLocalDay, localDay, localWeekMinute, type AppointmentPlacement, type Display, type Reason, type Source } from '../scenarios/index.ts';
 import { holderOfCode, holderOfDocument, minuteOf, type FeedKind, type FeedRows } from '../protocol/index.ts';
 import type { Attribute, Venue, Words } from './types.ts';
 import { attendanceStep, type AttendanceAnswer, type AttendanceLookups, type SignIn } from './attendance.ts';
+import { appointmentStep, type AppointmentAnswer, type AppointmentLookups, type AppointmentSignIn } from './appointments.ts';
 
 export interface PolicyLookups {
   /** Trusted time, unix seconds. */
@@ -26,6 +27,8 @@ export interface PolicyLookups {
   device?: string;
   /** Sign-ins already recorded, for a venue with `attendance` (its roster comes through `access`). */
   attendance?: AttendanceLookups;
+  /** Today's appointment sign-ins, for a venue with `appointments` (its feed comes through `access`). */
+  appointments?: AppointmentLookups;
 }
 
 /** What the policy reads of the feeds a terminal holds (feeds/), all synchronous and local. */
@@ -59,7 +62,7 @@ export interface Admission {
 
 /** Effects the venue names; the pipeline carries them out after the commit and records the outcome. */
 export type PlannedEffect =
-  | { kind: 'ticket'; prefix: string; service: string; numbers: 'machine' | 'hall'; daily_cap?: number; priority?: 'elderly'; service_minutes?: number }
+  | { kind: 'ticket'; prefix: string; service: string; numbers: 'machine' | 'hall'; daily_cap?: number; priority?: 'elderly' | 'appointment'; service_minutes?: number; appointment?: AppointmentPlacement }
   | { kind: 'gate'; relay: string; pulse_ms: number; pass_sensor?: string; grant_s?: number }
   | { kind: 'collect-details'; fields: readonly ('room' | 'guests' | 'nights')[] }
   | Extract<AttendanceAnswer, { effect: unknown }>['effect'];
@@ -92,7 +95,7 @@ export interface PolicyDecision {
   /** Exactly the venue's `record.fields` the reading carried, to be sealed; null when none. */
   personal: Partial<Record<Attribute, string>> | null;
   /** What to remember when the decision is committed. */
-  remember: { cti: { cti: Uint8Array; until: number } | null; person: { key: string; at: number } | null; admit?: Admission; signIn?: SignIn };
+  remember: { cti: { cti: Uint8Array; until: number } | null; person: { key: string; at: number } | null; admit?: Admission; signIn?: SignIn; appointment?: AppointmentSignIn };
   effects: PlannedEffect[];
   /** The venue's own words for this refusal, or null to use the kiosk's general ones. */
   words: Words | null;
@@ -300,6 +303,19 @@ export function decideVenue(venue: Venue, reading: Reading, verdict: VerifyResul
     d.body = { ...d.body, ...a.body };
   }
 
+  // 6c. Appointment sign-in: today's appointment found in the feed, signed by the venue's rules.
+  let appt: Extract<AppointmentAnswer, { placement: unknown }> | undefined;
+  if (venue.appointments) {
+    const a = appointmentStep(venue, { source: read.source, issuer: read.issuer, sub: read.sub, docNo: attrs.doc_no }, look.now, look.access, look.appointments);
+    if ('reason' in a) {
+      const r = refuse({ ...d, body: { ...d.body, ...a.body } }, a.reason);
+      // The venue's own words win; else the step's, which name the time or the number (too early: come back at 08:30).
+      return a.words && !r.words ? { ...r, words: a.words } : r;
+    }
+    d.body = { ...d.body, ...a.body };
+    if ('placement' in a) appt = a;
+  }
+
   // 7. Replay: per code (the verifier's memory) or per person within a time.
   let replayed = read.source === 'YSS1' && d.replayed;
   const key = personKey(read.source, read.issuer, read.sub, attrs);
@@ -323,17 +339,22 @@ export function decideVenue(venue: Venue, reading: Reading, verdict: VerifyResul
     body: { ...d.body, replayed },
     display: display(venue, read),
     personal: Object.keys(kept).length ? kept : null,
-    remember: { cti, person: venue.replay.per === 'person' && key && !replayed ? { key, at: look.now } : null, ...(admit ? { admit } : {}), ...(signedIn?.signIn ? { signIn: signedIn.signIn } : {}) },
-    effects: [...(signedIn ? [signedIn.effect] : []), ...venue.actions.map((a): PlannedEffect => {
+    remember: { cti, person: venue.replay.per === 'person' && key && !replayed ? { key, at: look.now } : null, ...(admit ? { admit } : {}), ...(signedIn?.signIn ? { signIn: signedIn.signIn } : {}), ...(appt ? { appointment: appt.signIn } : {}) },
+    effects: [...(signedIn ? [signedIn.effect] : []), ...actionsFor(venue, appt?.service).map((a): PlannedEffect => {
       switch (a.do) {
         case 'print-ticket':
           return {
             kind: 'ticket',
             prefix: a.prefix,
-            service: a.service,
+            // A sign-in's ticket names the appointment's service (a hospital's department).
+            service: appt?.service ?? a.service,
             numbers: a.numbers ?? VENUE_DEFAULTS.numbers,
             ...(a.daily_cap !== undefined ? { daily_cap: a.daily_cap } : {}),
-            ...(a.elderly_age !== undefined && ageOn(attrs.birth_date, look.now) >= a.elderly_age ? { priority: 'elderly' as const } : {}),
+            ...(appt
+              ? { appointment: appt.placement, ...(appt.placement.first && !appt.placement.late ? { priority: 'appointment' as const } : {}) }
+              : a.elderly_age !== undefined && ageOn(attrs.birth_date, look.now) >= a.elderly_age
+                ? { priority: 'elderly' as const }
+                : {}),
             ...(a.service_minutes !== undefined ? { service_minutes: a.service_minutes } : {}),
           };
         case 'open-gate':
@@ -345,6 +366,18 @@ export function decideVenue(venue: Venue, reading: Reading, verdict: VerifyResul
     words: null,
     guest: guestRead(venue, read),
   };
+}
+
+/**
+ * The actions an accepted reading makes happen. A venue with `appointments` issues one ticket: that
+ * of the `print-ticket` action whose `service` is the appointment's (a hospital's department, or
+ * its pharmacy), else its first `print-ticket` action (a walk-in, or a service no action names).
+ */
+function actionsFor(venue: Venue, service: string | undefined): Venue['actions'] {
+  if (!venue.appointments) return venue.actions;
+  const tickets = venue.actions.filter((a) => a.do === 'print-ticket');
+  const chosen = tickets.find((a) => a.service === service) ?? tickets[0];
+  return venue.actions.filter((a) => a.do !== 'print-ticket' || a === chosen);
 }
 
 /**

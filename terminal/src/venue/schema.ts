@@ -26,6 +26,11 @@ export const VENUE_DEFAULTS = {
   attendance_late_after_min: 5,
   attendance_open_before_min: 60,
   attendance_close_after_min: 240,
+  appointment_early_sign_in: 'minutes',
+  appointment_early_min: 30, // 贺州 hall and most hospitals: sign in from half an hour before the slot
+  appointment_late_grace_min: 0,
+  appointment_order: 'sign_in',
+  appointment_walk_ins: 'ticket',
 } as const;
 
 export const venueSchema = {
@@ -115,6 +120,7 @@ export const venueSchema = {
     stay: { $ref: '#/$defs/stayRule' },
     loans: { $ref: '#/$defs/loans' },
     attendance: { $ref: '#/$defs/attendance' },
+    appointments: { $ref: '#/$defs/appointments' },
     extensions: {
       type: 'object',
       description: 'Sections owned by later features (police reporting, hall queues, feeds), each under its own key and checked by its owner. The core ignores them.',
@@ -134,6 +140,10 @@ export const venueSchema = {
     {
       if: { properties: { inputs: { properties: { codes: { contains: { properties: { type: { const: 'health' } } } } }, required: ['codes'] } }, required: ['inputs'] },
       then: { required: ['health'] },
+    },
+    {
+      if: { required: ['appointments'] },
+      then: { properties: { actions: { contains: { properties: { do: { const: 'print-ticket' } }, required: ['do'] } } } },
     },
   ],
   $defs: {
@@ -163,6 +173,7 @@ export const venueSchema = {
         'input_not_accepted', 'identity_required', 'health_status_unknown', 'health_status_stale', 'outside_hours', 'numbers_unavailable', 'daily_cap_reached',
         'not_on_list', 'access_not_yet_valid', 'access_expired', 'wrong_slot', 'slot_full', 'day_full', 'anti_passback', 'feed_too_old',
         'item_barcode_invalid', 'loan_no_session', 'loan_limit', 'patron_unknown', 'ils_refused', 'not_on_roster', 'meeting_not_open',
+        'no_appointment', 'too_early', 'already_signed_in',
       ],
       description: 'A refusal reason (docs/verification.md and the venue reasons below).',
     },
@@ -362,6 +373,57 @@ export const venueSchema = {
           examples: [86400],
         },
       },
+    },
+    appointments: {
+      type: 'object',
+      additionalProperties: false,
+      description:
+        'Appointment sign-in at a ticket machine or a hospital\'s sign-in kiosk (预约签到, docs/hospital.md): the holder\'s appointments for today are looked up offline in the `appointments` feed (the day\'s bookings, or a hospital\'s registrations from its HIS); signing in by these rules issues the venue\'s `print-ticket` ticket with the appointment\'s placement, which the hall\'s calling order honours. Refusals: `too_early` (with the time sign-in opens), `no_appointment`, `already_signed_in`, `feed_too_old`.',
+      examples: [{ early_sign_in: 'minutes', early_min: 30, late_grace_min: 10, late: { place: 'insert_after', n: 3 }, missed: { place: 'end' }, first: true, order: 'registration', walk_ins: 'refuse', one_per_day: true, max_feed_age_s: 86400, slip_title: '到诊单', slip_name: true }],
+      properties: {
+        early_sign_in: {
+          enum: ['forbidden', 'unlimited', 'minutes'],
+          description: 'How early a holder may sign in: `forbidden` (not before the slot starts), `unlimited` (any time that day), `minutes` (from `early_min` before the slot starts).',
+          default: VENUE_DEFAULTS.appointment_early_sign_in,
+        },
+        early_min: { type: 'integer', minimum: 0, maximum: 720, description: 'With `early_sign_in: minutes`: how many minutes before the slot sign-in opens.', default: VENUE_DEFAULTS.appointment_early_min },
+        late_grace_min: { type: 'integer', minimum: 0, maximum: 240, description: 'A holder signing in later than this many minutes after the slot ends is late (迟到) and placed by `late`.', default: VENUE_DEFAULTS.appointment_late_grace_min },
+        late: { $ref: '#/$defs/placementRule', description: 'Where a late arrival joins the queue. Default: `{"place":"end"}`.' },
+        missed: { $ref: '#/$defs/placementRule', description: 'Where an appointment holder whose number was missed (过号) joins again when a clerk calls them back (召回). Default: `{"place":"end"}`.' },
+        first: { type: 'boolean', description: 'Appointment holders in their slot are called before everyone else (预约永优先); `false`: they wait among walk-ins by the time they signed in (预约不优先).', default: true },
+        order: {
+          enum: ['registration', 'sign_in'],
+          description: 'With `first`: appointment holders of one slot are called by the feed\'s registration `number` (按挂号号序) or by when they signed in (按签到号序).',
+          default: VENUE_DEFAULTS.appointment_order,
+        },
+        walk_ins: {
+          enum: ['ticket', 'refuse'],
+          description: 'A holder with no appointment today: `ticket`, a normal ticket (a service hall); `refuse`, `no_appointment` (a hospital kiosk that only signs in registrations).',
+          default: VENUE_DEFAULTS.appointment_walk_ins,
+        },
+        one_per_day: { type: 'boolean', description: 'One booking per person per day: once signed in today, a holder\'s further sign-ins are `already_signed_in` even for another appointment; `false`: each appointment signs in once.', default: true },
+        max_feed_age_s: {
+          type: 'integer',
+          minimum: 60,
+          description: 'Refuse to decide (`feed_too_old`) when the appointments feed was last confirmed current longer ago than this, seconds, or never arrived. Absent: only a missing feed refuses.',
+          examples: [86400],
+        },
+        slip_title: { type: 'string', minLength: 1, maxLength: 16, description: 'Printed above the department on a sign-in\'s ticket (a hospital\'s 到诊单). Absent: the ticket as for a walk-in.', examples: ['到诊单'] },
+        slip_name: { type: 'boolean', description: 'The ticket of a sign-in also prints the holder\'s masked name (张*明), as a 到诊单 does.', default: false },
+      },
+    },
+    placementRule: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['place'],
+      description: 'Where a ticket joins the queue (venues.md §3): `normal`, as a ticket taken then; `end`, after everyone waiting in the session, even those who come later (上下午最后); `insert_after`, after the first `n` waiting (间隔插入 N 位).',
+      examples: [{ place: 'insert_after', n: 3 }],
+      properties: {
+        place: { enum: ['normal', 'end', 'insert_after'], description: 'The rule.' },
+        n: { type: 'integer', minimum: 1, maximum: 100, description: 'With `insert_after`: how many waiting go first.' },
+      },
+      if: { properties: { place: { const: 'insert_after' } } },
+      then: { required: ['n'] },
     },
     stayRule: {
       type: 'object',

@@ -17,7 +17,7 @@ export type Words = {
 };
 
 /** A refusal reason (docs/verification.md and the venue reasons below). */
-export type Reason = 'malformed' | 'unsupported_alg' | 'unknown_key' | 'alg_mismatch' | 'issuer_mismatch' | 'key_revoked' | 'key_not_valid' | 'type_not_allowed' | 'bad_signature' | 'not_yet_valid' | 'expired' | 'lifetime_too_long' | 'revoked' | 'replayed' | 'issuer_not_accepted' | 'authorization_required' | 'health_status' | 'trust_list_too_old' | 'not_a_code' | 'id_number_invalid' | 'document_expired' | 'input_not_accepted' | 'identity_required' | 'health_status_unknown' | 'health_status_stale' | 'outside_hours' | 'numbers_unavailable' | 'daily_cap_reached' | 'not_on_list' | 'access_not_yet_valid' | 'access_expired' | 'wrong_slot' | 'slot_full' | 'day_full' | 'anti_passback' | 'feed_too_old' | 'item_barcode_invalid' | 'loan_no_session' | 'loan_limit' | 'patron_unknown' | 'ils_refused' | 'not_on_roster' | 'meeting_not_open';
+export type Reason = 'malformed' | 'unsupported_alg' | 'unknown_key' | 'alg_mismatch' | 'issuer_mismatch' | 'key_revoked' | 'key_not_valid' | 'type_not_allowed' | 'bad_signature' | 'not_yet_valid' | 'expired' | 'lifetime_too_long' | 'revoked' | 'replayed' | 'issuer_not_accepted' | 'authorization_required' | 'health_status' | 'trust_list_too_old' | 'not_a_code' | 'id_number_invalid' | 'document_expired' | 'input_not_accepted' | 'identity_required' | 'health_status_unknown' | 'health_status_stale' | 'outside_hours' | 'numbers_unavailable' | 'daily_cap_reached' | 'not_on_list' | 'access_not_yet_valid' | 'access_expired' | 'wrong_slot' | 'slot_full' | 'day_full' | 'anti_passback' | 'feed_too_old' | 'item_barcode_invalid' | 'loan_no_session' | 'loan_limit' | 'patron_unknown' | 'ils_refused' | 'not_on_roster' | 'meeting_not_open' | 'no_appointment' | 'too_early' | 'already_signed_in';
 
 /** Who may pass, decided offline from the venue's data feeds (docs/feeds.md). A reading the rest of the policy accepts must also name a holder on one of `lists`, or it is refused (`not_on_list`, `access_not_yet_valid`, `access_expired`, `outside_hours`, `wrong_slot`); then anti-passback and capacity are checked (`anti_passback`, `slot_full`, `day_full`). */
 export type Access = {
@@ -116,6 +116,42 @@ export type Attendance = {
   readonly close_after_min?: number;
   /** Refuse to decide (`feed_too_old`) when the roster was last confirmed current longer ago than this, seconds, or never arrived. Absent: only a missing roster refuses. */
   readonly max_feed_age_s?: number;
+};
+
+/** Appointment sign-in at a ticket machine or a hospital's sign-in kiosk (预约签到, docs/hospital.md): the holder's appointments for today are looked up offline in the `appointments` feed (the day's bookings, or a hospital's registrations from its HIS); signing in by these rules issues the venue's `print-ticket` ticket with the appointment's placement, which the hall's calling order honours. Refusals: `too_early` (with the time sign-in opens), `no_appointment`, `already_signed_in`, `feed_too_old`. */
+export type Appointments = {
+  /** How early a holder may sign in: `forbidden` (not before the slot starts), `unlimited` (any time that day), `minutes` (from `early_min` before the slot starts). Default: `"minutes"`. */
+  readonly early_sign_in?: 'forbidden' | 'unlimited' | 'minutes';
+  /** With `early_sign_in: minutes`: how many minutes before the slot sign-in opens. Default: `30`. */
+  readonly early_min?: number;
+  /** A holder signing in later than this many minutes after the slot ends is late (迟到) and placed by `late`. Default: `0`. */
+  readonly late_grace_min?: number;
+  /** Where a late arrival joins the queue. Default: `{"place":"end"}`. */
+  readonly late?: PlacementRule;
+  /** Where an appointment holder whose number was missed (过号) joins again when a clerk calls them back (召回). Default: `{"place":"end"}`. */
+  readonly missed?: PlacementRule;
+  /** Appointment holders in their slot are called before everyone else (预约永优先); `false`: they wait among walk-ins by the time they signed in (预约不优先). Default: `true`. */
+  readonly first?: boolean;
+  /** With `first`: appointment holders of one slot are called by the feed's registration `number` (按挂号号序) or by when they signed in (按签到号序). Default: `"sign_in"`. */
+  readonly order?: 'registration' | 'sign_in';
+  /** A holder with no appointment today: `ticket`, a normal ticket (a service hall); `refuse`, `no_appointment` (a hospital kiosk that only signs in registrations). Default: `"ticket"`. */
+  readonly walk_ins?: 'ticket' | 'refuse';
+  /** One booking per person per day: once signed in today, a holder's further sign-ins are `already_signed_in` even for another appointment; `false`: each appointment signs in once. Default: `true`. */
+  readonly one_per_day?: boolean;
+  /** Refuse to decide (`feed_too_old`) when the appointments feed was last confirmed current longer ago than this, seconds, or never arrived. Absent: only a missing feed refuses. */
+  readonly max_feed_age_s?: number;
+  /** Printed above the department on a sign-in's ticket (a hospital's 到诊单). Absent: the ticket as for a walk-in. */
+  readonly slip_title?: string;
+  /** The ticket of a sign-in also prints the holder's masked name (张*明), as a 到诊单 does. Default: `false`. */
+  readonly slip_name?: boolean;
+};
+
+/** Where a ticket joins the queue (venues.md §3): `normal`, as a ticket taken then; `end`, after everyone waiting in the session, even those who come later (上下午最后); `insert_after`, after the first `n` waiting (间隔插入 N 位). */
+export type PlacementRule = {
+  /** The rule. */
+  readonly place: 'normal' | 'end' | 'insert_after';
+  /** With `insert_after`: how many waiting go first. */
+  readonly n?: number;
 };
 
 /** Registers guest by guest into stays (旅业登记): a stay is a room, an arrival day, an expected departure and its guests, exactly one the main guest (the first registered). Each accepted reading whose keypad details name a room joins that room's open stay, or opens one; the same guest again in the same room is flagged, not doubled. Needs a `collect-details` action asking at least the `room`. */
@@ -259,6 +295,7 @@ export type Venue = {
   readonly stay?: StayRule;
   readonly loans?: Loans;
   readonly attendance?: Attendance;
+  readonly appointments?: Appointments;
   /** Sections owned by later features (police reporting, hall queues, feeds), each under its own key and checked by its owner. The core ignores them. */
   readonly extensions?: { readonly [key: string]: unknown };
 };

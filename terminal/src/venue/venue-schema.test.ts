@@ -30,7 +30,7 @@ test('every shipped venue loads, is frozen, and is named as its file', () => {
   const files = readdirSync(venuesDir).filter((f) => f.endsWith('.json'));
   assert.deepEqual(
     files.map((f) => f.replace('.json', '')).sort(),
-    ['campus-gate', 'desk', 'hall', 'health-checkpoint', 'homestay', 'hospital', 'hotel', 'library', 'library-loans', 'meeting', 'museum-gate', 'window'],
+    ['campus-gate', 'desk', 'hall', 'hall-appointments', 'health-checkpoint', 'homestay', 'hospital', 'hotel', 'library', 'library-loans', 'meeting', 'museum-gate', 'window'],
   );
   for (const f of files) {
     const v = loadVenue(join(venuesDir, f));

@@ -20,7 +20,9 @@ interface State {
   seq: number;
   categories: { category: string; waiting: number; service_minutes: number; learned_from: number; open_windows: number; eta_minutes: number }[];
   windows: WindowInfo[];
-  waiting: { number: string; category: string; priority: string | null; taken_at: number; transferred_from: string | null; eta_minutes: number }[];
+  waiting: { number: string; category: string; priority: string | null; taken_at: number; transferred_from: string | null; placement?: string | null; eta_minutes: number }[];
+  /** Missed tickets a clerk may call back (召回, docs/hospital.md). */
+  missed?: { number: string; category: string; appointment: boolean }[];
   totals: { taken: number; waiting: number; called: number; done: number; missed: number };
 }
 
@@ -253,12 +255,31 @@ function windowView(s: State): HTMLElement[] {
   const lb = el('tbody');
   for (const w of s.waiting) {
     lb.append(
-      el('tr', {}, el('td', {}, w.number), el('td', {}, w.transferred_from ? `${w.category}(由 ${w.transferred_from} 流转)` : w.category), el('td', {}, w.priority === 'elderly' ? '长者优先' : ''), el('td', {}, `约 ${Math.round(w.eta_minutes)} 分钟`)),
+      el('tr', {}, el('td', {}, w.number), el('td', {}, w.transferred_from ? `${w.category}(由 ${w.transferred_from} 流转)` : w.category), el('td', {}, priorityText(w)), el('td', {}, `约 ${Math.round(w.eta_minutes)} 分钟`)),
     );
   }
   list.append(lb);
   out.push(el('section', { class: 'card wide', 'aria-labelledby': 'wait-title' }, el('h2', { id: 'wait-title' }, `等候中(${t.waiting} 人,按叫号顺序)`), list));
+
+  // 过号 then 召回: a missed ticket waits again, placed by its appointment's rule (docs/hospital.md).
+  const missed = s.missed ?? [];
+  if (missed.length) {
+    const ml = el('ul', { id: 'missed' });
+    for (const m of missed) ml.append(el('li', {}, `${m.number}(${m.category}${m.appointment ? ',预约' : ''}) `, button('召回', () => void act('requeue', { number: m.number }), { class: 'secondary', 'data-requeue': m.number }, busy)));
+    out.push(el('section', { class: 'card wide', 'aria-labelledby': 'missed-title' }, el('h2', { id: 'missed-title' }, `已过号(${missed.length})`), ml));
+  }
   return out;
+}
+
+/** What the waiting list says of a ticket's place: its priority, or how it was placed (late, called back). */
+function priorityText(w: State['waiting'][number]): string {
+  if (w.priority === 'elderly') return '长者优先';
+  if (w.priority === 'appointment') return '预约优先';
+  const p = w.placement ?? '';
+  const rule = p.endsWith(':end') ? '排在最后' : p.includes(':insert_after:') ? `插入第 ${p.split(':')[2]} 位后` : '正常排队';
+  if (p.startsWith('late:')) return `迟到 · ${rule}`;
+  if (p.startsWith('requeued:')) return `召回 · ${rule}`;
+  return '';
 }
 
 function render(): void {
