@@ -11,3 +11,6 @@ export { StayStore, countSettled, COUNT_REASONS, READING_WAIT_S, type Stay, type
 export { guestCategory, type GuestCategory, type GuestRead } from './policy.ts';
 export { AttendanceStore, type AttendanceSummary, type MeetingSummary } from './attendance-store.ts';
 export { attendanceWindow, meetingStart, clockTime, type AttendanceLookups, type SignIn } from './attendance.ts';
+export { ticketAction, ticketCategories, openIn, hoursText, hallPerson, type TicketAction } from './categories.ts';
+export type { TicketCategory } from './types.ts';
+export { ActiveTicketStore } from './active-tickets.ts';
