@@ -114,7 +114,10 @@ async function startLocked(config: Readonly<TerminalConfig>, opts: TerminalOptio
   const identity = config.sync ? loadOrCreateIdentity(config.data_dir) : null;
   const pushes = opts.configPush;
   const health = () => {
-    const h = healthOf({ version: VERSION, venue, terminalId: () => identity?.terminalId ?? null, clock, trust, devices, queue, sync: () => sync?.health ?? null, hallNumbers, feeds: () => feedHealth(feedStore, venue, clock.wallMs()), ilsOffline: () => loanDesk?.ilsOffline() ?? false, tickets: () => (ticketChoices && ticketChoices.categories().categories.length > 1 ? ticketChoices.categories() : null) });
+    const h = healthOf({ version: VERSION, venue, terminalId: () => identity?.terminalId ?? null, clock, trust, devices, queue, sync: () => sync?.health ?? null, hallNumbers, feeds: () => feedHealth(feedStore, venue, clock.wallMs()), ilsOffline: () => loanDesk?.ilsOffline() ?? false, tickets: () => {
+      const t = ticketChoices?.categories() ?? null;
+      return t && (t.categories.length > 1 || t.one_active) ? t : null;
+    } });
     return pushes ? { ...h, config: pushes.status() } : h;
   };
   const metrics = createTerminalMetrics(health);

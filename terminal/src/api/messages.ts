@@ -35,7 +35,7 @@ export interface Health {
     kind: 'desk' | 'kiosk' | 'gate';
     title: Localized;
     clear_after_s: number;
-    /** A ticket machine with more than one category (print-ticket `categories`): the kiosk's buttons, the default first, and what is picked now. */
+    /** A ticket machine with more than one category (print-ticket `categories`) or `one_active`: the kiosk's buttons, the default first, and what is picked now. */
     tickets?: TicketCategories;
   };
   devices: DeviceHealth[];
@@ -141,6 +141,8 @@ export interface TicketCategories {
   categories: { prefix: string; service: string; hours: string; open: boolean }[];
   /** The prefix picked for the next reading, or null (the first category then). */
   picked: string | null;
+  /** The venue keeps one active number per person per category (print-ticket `one_active`): staff may override it. */
+  one_active: boolean;
 }
 
 /** The answer to a category picked on the kiosk: it holds for the next reading until `until` (unix ms). */

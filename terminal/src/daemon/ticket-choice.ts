@@ -46,7 +46,7 @@ export function ticketDesk(venue: Venue, choice: TicketChoice, now: () => number
   return {
     categories: () => {
       const t = now();
-      return { categories: cats.map((c) => ({ prefix: c.prefix, service: c.service, hours: hoursText(c.hours), open: openIn(c.hours, t) })), picked: choice.peek().category };
+      return { categories: cats.map((c) => ({ prefix: c.prefix, service: c.service, hours: hoursText(c.hours), open: openIn(c.hours, t) })), picked: choice.peek().category, one_active: action.one_active === true };
     },
     pick: (prefix) => {
       const c = cats.find((x) => x.prefix === prefix);
