@@ -5,8 +5,8 @@
 // anywhere but in them.
 import type { HallStepRecord, HallTicket } from './storage/types.ts';
 
-/** What a window may do. `call` is 呼叫下一位, `recall` 重呼, `miss` 过号, `pause` 暂停, `transfer` 流转, `complete` 办理完成, `evaluate` 好差评. */
-export const STEP_KINDS = ['call', 'recall', 'miss', 'pause', 'transfer', 'complete', 'evaluate'] as const;
+/** What a window may do. `call` is 呼叫下一位, `recall` 重呼, `miss` 过号, `pause` 暂停, `transfer` 流转, `complete` 办理完成, `evaluate` 好差评, `mark` a waiting number's priority (军人, 残疾人, 孕妇 …). */
+export const STEP_KINDS = ['call', 'recall', 'miss', 'pause', 'transfer', 'complete', 'evaluate', 'mark'] as const;
 export type StepKind = (typeof STEP_KINDS)[number];
 
 /** A recorded step. `number` is the ticket it concerns (none for a pause). */
@@ -20,10 +20,12 @@ export interface HallStep {
   to?: string;
   /** `evaluate`: 1 (very dissatisfied) to 5 (very satisfied). */
   rating?: number;
+  /** `mark`: the priority the clerk gave the waiting number (军人, 残疾人, 孕妇 …). */
+  label?: string;
 }
 
-/** Priority levels, highest first: the elderly (from the ticket), then everyone else. */
-const RANK = { elderly: 0, normal: 1 } as const;
+/** Priority levels, highest first: the elderly (from the ticket) and numbers a clerk marked, then everyone else. */
+const RANK = { priority: 0, normal: 1 } as const;
 
 /** Used when a category has neither completed services today nor a configured time (minutes). */
 export const DEFAULT_SERVICE_MINUTES = 5;
@@ -41,6 +43,8 @@ export interface TicketState {
   calls: number;
   transferred_from: string | null;
   rating: number | null;
+  /** The priority a clerk marked (a `mark` step), or null. */
+  marked: string | null;
 }
 
 export interface WindowState {
@@ -80,7 +84,7 @@ export interface HallState {
 export function foldHall(tickets: readonly HallTicket[], steps: readonly HallStepRecord[]): HallState {
   const s: HallState = { seq: 0, tickets: new Map(), windows: new Map(), calls: [], configured: new Map(), durations: new Map() };
   for (const t of tickets) {
-    s.tickets.set(t.number, { number: t.number, category: t.category, priority: t.priority, taken_at: t.taken_at, status: 'waiting', window: null, called_at: null, calls: 0, transferred_from: null, rating: null });
+    s.tickets.set(t.number, { number: t.number, category: t.category, priority: t.priority, taken_at: t.taken_at, status: 'waiting', window: null, called_at: null, calls: 0, transferred_from: null, rating: null, marked: null });
     if (t.service_minutes !== null) s.configured.set(t.category, t.service_minutes);
   }
   for (const r of steps) applyStep(s, r.step as unknown as HallStep, r.seq, r.at);
@@ -148,6 +152,11 @@ export function applyStep(s: HallState, step: HallStep, seq: number, at: number)
       if (!t || t.status !== 'done' || step.rating === undefined) return;
       t.rating = step.rating;
       return;
+    case 'mark':
+      // Waiting only: a called ticket is at a window already, a finished one is gone.
+      if (!t || t.status !== 'waiting' || t.marked !== null || !step.label) return;
+      t.marked = step.label;
+      return;
   }
 }
 
@@ -155,7 +164,11 @@ export function applyStep(s: HallState, step: HallStep, seq: number, at: number)
 export function waitingOrder(s: HallState, categories: readonly string[] = []): TicketState[] {
   return [...s.tickets.values()]
     .filter((t) => t.status === 'waiting' && (categories.length === 0 || categories.includes(t.category)))
-    .sort((a, b) => RANK[a.priority ?? 'normal'] - RANK[b.priority ?? 'normal'] || a.taken_at - b.taken_at || a.number.localeCompare(b.number));
+    .sort((a, b) => RANK[rank(a)] - RANK[rank(b)] || a.taken_at - b.taken_at || a.number.localeCompare(b.number));
+}
+
+function rank(t: TicketState): keyof typeof RANK {
+  return t.priority === 'elderly' || t.marked !== null ? 'priority' : 'normal';
 }
 
 /** Completed services of a category before the hall trusts their mean over the configured time. */
@@ -197,7 +210,7 @@ export function categories(s: HallState): CategoryState[] {
  */
 export function decideStep(
   s: HallState,
-  req: { kind: StepKind; window: number; clerk: string; categories?: string[]; to?: string; rating?: number },
+  req: { kind: StepKind; window: number; clerk: string; categories?: string[]; to?: string; rating?: number; number?: string; label?: string },
 ): { step: HallStep } | { refused: string } {
   const w = s.windows.get(req.window);
   const base = { kind: req.kind, window: req.window, clerk: req.clerk };
@@ -217,6 +230,13 @@ export function decideStep(
       const t = s.tickets.get(w.last_done)!;
       if (t.rating !== null) return { refused: `${t.number} is already evaluated` };
       return { step: { ...base, number: t.number, rating: req.rating! } };
+    }
+    case 'mark': {
+      const t = req.number === undefined ? undefined : s.tickets.get(req.number);
+      if (!t) return { refused: `no ticket ${req.number} today` };
+      if (t.status !== 'waiting') return { refused: `${t.number} is not waiting (${t.status}): only a waiting number can be marked` };
+      if (t.marked !== null) return { refused: `${t.number} is already marked ${t.marked}` };
+      return { step: { ...base, number: t.number, label: req.label! } };
     }
     case 'transfer':
       if (!w?.current) return { refused: `window ${req.window} has no ticket to transfer` };
