@@ -110,7 +110,13 @@ export function registerHallRoutes(
       hall,
       day,
       server_time: at,
-      categories: categories(s).map((c) => ({ category: c.category, waiting: c.waiting, minutes_per_person: c.service_minutes / Math.max(1, c.open_windows) })),
+      categories: categories(s).map((c) => ({
+        category: c.category,
+        waiting: c.waiting,
+        minutes_per_person: c.service_minutes / Math.max(1, c.open_windows),
+        // Numbers no longer active (completed or missed): a machine's one-active-number record lets them go.
+        finished: [...s.tickets.values()].filter((t) => t.category === c.category && (t.status === 'done' || t.status === 'missed')).map((t) => t.number),
+      })),
     };
   });
 

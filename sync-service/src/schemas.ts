@@ -601,7 +601,11 @@ export const queueWaiting = {
     server_time: { type: 'integer' },
     categories: {
       type: 'array',
-      items: { type: 'object', required: ['category', 'waiting', 'minutes_per_person'], properties: { category: { type: 'string' }, waiting: { type: 'integer' }, minutes_per_person: { type: 'number' } } },
+      items: {
+        type: 'object',
+        required: ['category', 'waiting', 'minutes_per_person', 'finished'],
+        properties: { category: { type: 'string' }, waiting: { type: 'integer' }, minutes_per_person: { type: 'number' }, finished: { type: 'array', items: { type: 'string' } } },
+      },
     },
   },
 } as const;

@@ -87,7 +87,7 @@ async function startLocked(config: Readonly<TerminalConfig>, opts: TerminalOptio
   // The category a visitor taps on the kiosk, staff's override, and whom this machine gave a number today.
   const choice = new TicketChoice(() => clock.wallMs());
   const ticketChoices = ticketDesk(venue, choice, () => clock.now());
-  const active = venue.actions.some((a) => a.do === 'print-ticket' && a.one_active) ? new ActiveTicketStore(db) : undefined;
+  const active = venue.actions.some((a) => a.do === 'print-ticket' && a.one_active) ? new ActiveTicketStore(db, (day) => hallNumbers?.finished(day) ?? null) : undefined;
   active?.prune(localDay(clock.now()));
   if (hallCategories.length && !config.sync) {
     db.close();

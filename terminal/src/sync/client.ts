@@ -116,16 +116,17 @@ export class ServiceClient {
   }
 
   /** How many wait in each of the hall's categories, and the minutes per person ahead (docs/hall.md). */
-  async waiting(hall: string): Promise<Map<string, { waiting: number; minutes_per_person: number }>> {
+  async waiting(hall: string): Promise<Map<string, { waiting: number; minutes_per_person: number; finished?: string[] }>> {
     const res = await this.signed('GET', `/v1/queue/waiting?hall=${encodeURIComponent(hall)}`, '');
     if (res.status !== 200) throw errorFrom(res, 'YSS_SYNC_NUMBERS');
     const cats = field(parseJson(res.body), 'categories');
-    const out = new Map<string, { waiting: number; minutes_per_person: number }>();
+    const out = new Map<string, { waiting: number; minutes_per_person: number; finished?: string[] }>();
     for (const c of Array.isArray(cats) ? (cats as Record<string, unknown>[]) : []) {
       const waiting = c?.waiting;
       const mpp = c?.minutes_per_person;
       if (typeof c?.category === 'string' && Number.isSafeInteger(waiting) && (waiting as number) >= 0 && typeof mpp === 'number' && Number.isFinite(mpp) && mpp >= 0) {
-        out.set(c.category, { waiting: waiting as number, minutes_per_person: mpp });
+        const finished = Array.isArray(c.finished) ? (c.finished as unknown[]).filter((n): n is string => typeof n === 'string' && /^[A-Z]{1,3}\d{1,6}$/.test(n)) : undefined;
+        out.set(c.category, { waiting: waiting as number, minutes_per_person: mpp, ...(finished ? { finished } : {}) });
       }
     }
     return out;

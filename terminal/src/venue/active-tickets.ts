@@ -9,10 +9,11 @@ export class ActiveTicketStore {
   #get: Statement<[string, string, string], string>;
   #put: Statement<[string, string, string, string], unknown>;
   #prune: Statement<[string], unknown>;
-  /** Numbers the hall reported completed or missed, per day (they never become active again). */
-  private finished: { day: string; numbers: Set<string> } | null = null;
-
-  constructor(db: Db) {
+  /** `finished`: the day's numbers the hall last reported completed or missed (HallNumbers.finished), or null. */
+  constructor(
+    db: Db,
+    private readonly finished: (day: string) => ReadonlySet<string> | null = () => null,
+  ) {
     db.exec(`CREATE TABLE IF NOT EXISTS hall_active_tickets (
       day TEXT NOT NULL,
       category TEXT NOT NULL,
@@ -29,17 +30,12 @@ export class ActiveTicketStore {
   active(day: string, category: string, person: string): string | null {
     const n = this.#get.get(day, category, person) ?? null;
     if (n === null) return null;
-    return this.finished?.day === day && this.finished.numbers.has(n) ? null : n;
+    return this.finished(day)?.has(n) ? null : n;
   }
 
   /** Call inside the ticket's transaction. */
   record(day: string, category: string, person: string, number: string): void {
     this.#put.run(day, category, person, number);
-  }
-
-  /** What the hall answered: the day's numbers completed or missed. */
-  noteFinished(day: string, numbers: Iterable<string>): void {
-    this.finished = { day, numbers: new Set(numbers) };
   }
 
   /** Drops the records of days before `day`. */
