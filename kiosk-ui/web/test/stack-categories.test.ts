@@ -7,6 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
 import type { Browser, Page } from 'playwright-core';
 import { mintCode } from '../../../scripts/issuer/mint.ts';
+import { REPO } from '../../../scripts/lib/stack.ts';
 import { loadShippedVenue } from '../../../scripts/lib/venue-devices.ts';
 import { axe, pageErrors } from './browser.ts';
 import { nextScreen, openKioskSession, type KioskStack } from './real-stack.ts';
@@ -84,6 +85,7 @@ describe('kiosk categories on the real daemon (hall ticket machine)', () => {
     await page.click('[data-category="B"]');
     await page.waitForSelector('[data-category="B"][aria-pressed="true"]');
     assert.match((await page.textContent('.hint')) ?? '', /已选择:医保业务/);
+    if (process.env.YSS_SCREENSHOTS === '1') await page.screenshot({ path: join(REPO, 'docs', 'screenshots', 'hall-categories.png') });
     assert.equal(await scan(person('visitor-1')), 'ticket');
     assert.match((await page.textContent('.ticket-number')) ?? '', /^B\d+$/);
     assert.match((await page.textContent('main')) ?? '', /医保业务/);
