@@ -81,7 +81,7 @@ async function step(svc: TestService, body: Record<string, unknown>, token = WIN
   return { status: res.statusCode, json: JSON.parse(res.body) };
 }
 
-test('a simulated morning: 240 visitors, two machines, three windows; priority, a transfer, missed calls and the allocator killed and restarted; no number twice, nobody called twice, nobody skipped, ETA against the truth', async (t) => {
+test('a simulated morning: 240 visitors, two machines, three windows; elderly and clerk-marked priority, a transfer, missed calls and the allocator killed and restarted; no number twice, nobody called twice, nobody skipped, ETA against the truth', async (t) => {
   let clock = OPEN;
   // The service (the hall's allocator) over one SQLite file; mid-morning it is stopped and a new
   // one opens the same file, as a restart after a crash does. `live` is what the machines talk to.
@@ -113,6 +113,8 @@ test('a simulated morning: 240 visitors, two machines, three windows; priority, 
     // The allocator dies as visitor KILL_AT arrives (machine 2's block request committed, its reply
     // lost) and is back OUTAGE visitors later: meanwhile the machines issue from their blocks in
     // hand, keep their uploads, and no window can step.
+    const clerkMarks = rng(29);
+    const marked = new Set<string>();
     const KILL_AT = 120;
     const OUTAGE = 14;
     let down = false;
@@ -143,6 +145,12 @@ test('a simulated morning: 240 visitors, two machines, three windows; priority, 
         }
         taken.set(number, { at: clock, elderly: arrival.elderly, eta: before ? (a?.eta_minutes ?? 0) : NaN, ahead: a?.waiting ?? 0 });
         next++;
+        // About one visitor in 25 shows a clerk a 军人 or 残疾人 card while waiting: marked as a priority.
+        if (!down && !arrival.elderly && clerkMarks() < 0.04) {
+          const r = await step(svc, { kind: 'mark', window: 1, number, label: clerkMarks() < 0.5 ? '军人' : '残疾人' });
+          assert.equal(r.status, 200, JSON.stringify(r.json));
+          marked.add(number);
+        }
       } else {
         clock = free!.busyUntil;
         const w = free!;
@@ -206,17 +214,19 @@ test('a simulated morning: 240 visitors, two machines, three windows; priority, 
     const waits = [...taken].map(([n, x]) => ({ ...x, wait: (calledAt.get(n)! - x.at) / MIN }));
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
     const elderly = mean(waits.filter((w) => w.elderly).map((w) => w.wait));
-    const others = mean(waits.filter((w) => !w.elderly).map((w) => w.wait));
+    const priorityWait = mean([...taken].filter(([n]) => marked.has(n)).map(([n, x]) => (calledAt.get(n)! - x.at) / MIN));
+    const others = mean([...taken].filter(([n, x]) => !x.elderly && !marked.has(n)).map(([n, x]) => (calledAt.get(n)! - x.at) / MIN));
     assert.ok(elderly < others, `elderly wait ${elderly.toFixed(1)} min < others ${others.toFixed(1)} min`);
+    assert.ok(marked.size > 0 && priorityWait < others, `marked wait ${priorityWait.toFixed(1)} min < others ${others.toFixed(1)} min`);
     // ETA error against the truth, for the normal tickets (an elderly one jumps the queue its ETA counts).
-    const normal = waits.filter((w) => !w.elderly && !Number.isNaN(w.eta));
+    const normal = [...taken].filter(([n, x]) => !x.elderly && !marked.has(n) && !Number.isNaN(x.eta)).map(([n, x]) => ({ eta: x.eta, wait: (calledAt.get(n)! - x.at) / MIN }));
     const mae = mean(normal.map((w) => Math.abs(w.eta - w.wait)));
     const steps = (await svc.storage.hallSteps('hall', '2026-12-01')).length;
     t.diagnostic(
       `allocator killed at visitor ${KILL_AT} and back ${OUTAGE} visitors later: tickets ${issued.length}, duplicates ${duplicates}, allocated ${allocated}, held ${held}, skipped ${skipped} (bound ${BLOCK})`,
     );
     t.diagnostic(
-      `visitors ${VISITORS}, steps ${steps}, missed ${missed}, transfers ${transfers}; mean wait ${others.toFixed(1)} min (elderly ${elderly.toFixed(1)}); ETA mean absolute error ${mae.toFixed(1)} min over ${normal.length} normal tickets`,
+      `visitors ${VISITORS}, steps ${steps}, missed ${missed}, transfers ${transfers}; mean wait ${others.toFixed(1)} min (elderly ${elderly.toFixed(1)}, ${marked.size} marked by a clerk ${priorityWait.toFixed(1)}); ETA mean absolute error ${mae.toFixed(1)} min over ${normal.length} normal tickets`,
     );
     assert.ok(mae < others, 'the ETA is closer to the truth than a guess of zero');
   } finally {
