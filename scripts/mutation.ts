@@ -15,7 +15,6 @@ import { parseArgs } from 'node:util';
 
 const root = join(import.meta.dirname, '..');
 const resultsFile = join(root, 'docs', 'mutation', 'results.json');
-const reportFile = join(root, 'reports', 'mutation', 'mutation.json');
 const FOLDERS = ['terminal/src/codes', 'terminal/src/trust'];
 const SKIP_DIRS = new Set(['test', 'bench', 'fuzz']);
 // Issuer side, used by tests to build codes: not part of what a terminal decides.
@@ -121,14 +120,14 @@ function summarize(file: string, mutants: StrykerMutant[], minutes: number): Fil
 async function runOne(file: string): Promise<StrykerMutant[]> {
   const engine = join(root, 'node_modules', '@stryker-mutator', 'core', 'dist', 'src', 'stryker.js');
   const { Stryker } = (await import(pathToFileURL(engine).href)) as {
-    Stryker: new (options: Record<string, unknown>) => { runMutationTest(): Promise<unknown[]> };
+    Stryker: new (options: Record<string, unknown>) => { runMutationTest(): Promise<StrykerMutant[]> };
   };
-  process.env.STRYKER_MUTATE = file;
-  await new Stryker({ configFile: join(root, 'stryker.config.mjs') }).runMutationTest();
-  const report = JSON.parse(readFileSync(reportFile, 'utf8')) as { files: Record<string, { mutants: StrykerMutant[] }> };
-  const mutants = report.files[file]?.mutants;
-  if (!mutants) throw new Error(`Stryker's report has no result for ${file}`);
-  return mutants;
+  // The scope goes in as an option: the config file is an ES module, loaded once per process.
+  // A file with no mutants (types, re-exports) comes back as an empty list. Stryker's own
+  // positions are 0-based; its reports' (and editors') are 1-based.
+  const mutants = await new Stryker({ configFile: join(root, 'stryker.config.mjs'), mutate: [file] }).runMutationTest();
+  const oneBased = (p: { line: number; column: number }) => ({ line: p.line + 1, column: p.column + 1 });
+  return mutants.map((m) => ({ ...m, location: { start: oneBased(m.location.start), end: oneBased(m.location.end) } }));
 }
 
 function printReport(results: Results, files: string[]): void {
@@ -162,7 +161,10 @@ const { values } = parseArgs({
 const all = sourceFiles();
 const results = readResults();
 if (!values.report) {
-  const chosen = values.files?.split(',').map((f) => relative(root, join(root, f))) ?? all.filter((f) => results[f]?.sha256 !== sha256(f));
+  // Smallest first: a file's result is kept only once it is finished, so a budget then ends with
+  // the most files done.
+  const bySize = (a: string, b: string) => statSync(join(root, a)).size - statSync(join(root, b)).size;
+  const chosen = values.files?.split(',').map((f) => relative(root, join(root, f))) ?? all.filter((f) => results[f]?.sha256 !== sha256(f)).sort(bySize);
   const unknown = chosen.filter((f) => !all.includes(f));
   if (unknown.length) {
     console.error(`not in the mutation scope (${FOLDERS.join(', ')}): ${unknown.join(', ')}`);

@@ -13,6 +13,7 @@ export type Action =
   | { type: 'category'; prefix: string }
   | { type: 'ticket-override' }
   | { type: 'checkout-scan' }
+  | { type: 'guest-details-save' }
   | { type: 'loans-finish' }
   | { type: 'stay-details'; guest: number; name: string }
   | { type: 'stay-correct'; guest: number; name: string; foreign: boolean }
