@@ -6,8 +6,8 @@
 import type { HallStepRecord, HallTicket } from './storage/types.ts';
 import type { Placement, PlacementRule } from './storage/activity.ts';
 
-/** What a window may do. `call` is 呼叫下一位, `recall` 重呼, `miss` 过号, `pause` 暂停, `transfer` 流转, `complete` 办理完成, `evaluate` 好差评, `requeue` 召回 (a missed ticket waits again, placed by its rule: docs/hospital.md). */
-export const STEP_KINDS = ['call', 'recall', 'miss', 'pause', 'transfer', 'complete', 'evaluate', 'requeue'] as const;
+/** What a window may do. `call` is 呼叫下一位, `recall` 重呼, `miss` 过号, `pause` 暂停, `transfer` 流转, `complete` 办理完成, `evaluate` 好差评, `requeue` 召回 (a missed ticket waits again, placed by its rule: docs/hospital.md), `mark` a waiting number's priority (军人, 残疾人, 孕妇 …). */
+export const STEP_KINDS = ['call', 'recall', 'miss', 'pause', 'transfer', 'complete', 'evaluate', 'requeue', 'mark'] as const;
 export type StepKind = (typeof STEP_KINDS)[number];
 
 /** A recorded step. `number` is the ticket it concerns (none for a pause). */
@@ -21,12 +21,14 @@ export interface HallStep {
   to?: string;
   /** `evaluate`: 1 (very dissatisfied) to 5 (very satisfied). */
   rating?: number;
+  /** `mark`: the priority the clerk gave the waiting number (军人, 残疾人, 孕妇 …). */
+  label?: string;
 }
 
 /**
  * Calling-order ranks, highest first: appointment holders in their slot when the venue ranks them
- * first (预约永优先), the elderly, everyone else, then those placed at the end of the session (a
- * late arrival or a missed call under the `end` rule).
+ * first (预约永优先), the elderly and the numbers a clerk marked, everyone else, then those placed
+ * at the end of the session (a late arrival or a missed call under the `end` rule).
  */
 const RANK = { appointment: 0, elderly: 1, normal: 2, end: 3 } as const;
 
@@ -55,6 +57,8 @@ export interface TicketState {
   calls: number;
   transferred_from: string | null;
   rating: number | null;
+  /** The priority a clerk marked (a `mark` step), or null. */
+  marked: string | null;
 }
 
 export interface WindowState {
@@ -102,7 +106,7 @@ export function foldHall(tickets: readonly HallTicket[], steps: readonly HallSte
   for (const t of tickets) {
     s.tickets.set(t.number, {
       number: t.number, category: t.category, priority: t.priority, taken_at: t.taken_at, status: 'pending', key: [], placed: 0,
-      appointment: t.placement ?? null, placement: null, window: null, called_at: null, calls: 0, transferred_from: null, rating: null,
+      appointment: t.placement ?? null, placement: null, window: null, called_at: null, calls: 0, transferred_from: null, rating: null, marked: null,
     });
     if (t.service_minutes !== null) s.configured.set(t.category, t.service_minutes);
   }
@@ -235,6 +239,13 @@ export function applyStep(s: HallState, step: HallStep, seq: number, at: number)
       t.called_at = null;
       place(s, t, t.appointment?.missed_rule ?? { place: 'normal' }, at, 'requeued');
       return;
+    case 'mark':
+      // Waiting only: a called ticket is at a window already, a finished one is gone. A marked
+      // number is called with the elderly, by when it was taken; an appointment keeps its rank.
+      if (!t || t.status !== 'waiting' || t.marked !== null || !step.label) return;
+      t.marked = step.label;
+      if (t.key[0]! > RANK.elderly) t.key = [RANK.elderly, t.taken_at, t.placed];
+      return;
   }
 }
 
@@ -284,7 +295,7 @@ export function categories(s: HallState): CategoryState[] {
  */
 export function decideStep(
   s: HallState,
-  req: { kind: StepKind; window: number; clerk: string; categories?: string[]; to?: string; rating?: number; number?: string },
+  req: { kind: StepKind; window: number; clerk: string; categories?: string[]; to?: string; rating?: number; number?: string; label?: string },
 ): { step: HallStep } | { refused: string } {
   const w = s.windows.get(req.window);
   const base = { kind: req.kind, window: req.window, clerk: req.clerk };
@@ -310,6 +321,13 @@ export function decideStep(
       if (!t) return { refused: `${req.number ?? 'a ticket'} is not a ticket of today` };
       if (t.status !== 'missed') return { refused: `${t.number} is ${t.status}, not missed: only a missed ticket is called back` };
       return { step: { ...base, number: t.number } };
+    }
+    case 'mark': {
+      const t = req.number === undefined ? undefined : s.tickets.get(req.number);
+      if (!t) return { refused: `no ticket ${req.number} today` };
+      if (t.status !== 'waiting') return { refused: `${t.number} is not waiting (${t.status}): only a waiting number can be marked` };
+      if (t.marked !== null) return { refused: `${t.number} is already marked ${t.marked}` };
+      return { step: { ...base, number: t.number, label: req.label! } };
     }
     case 'transfer':
       if (!w?.current) return { refused: `window ${req.window} has no ticket to transfer` };

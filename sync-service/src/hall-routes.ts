@@ -44,7 +44,7 @@ export function registerHallRoutes(
       .map((t) => {
         const ahead = perCat.get(t.category) ?? 0;
         perCat.set(t.category, ahead + 1);
-        return { number: t.number, category: t.category, priority: t.priority, taken_at: t.taken_at, transferred_from: t.transferred_from, placement: t.placement, eta_minutes: round1(etaMinutes(s, t.category, ahead)) };
+        return { number: t.number, category: t.category, priority: t.priority, marked: t.marked, taken_at: t.taken_at, transferred_from: t.transferred_from, placement: t.placement, eta_minutes: round1(etaMinutes(s, t.category, ahead)) };
       })
       .slice(0, WAITING_SHOWN);
     return {
@@ -81,8 +81,9 @@ export function registerHallRoutes(
 
   app.post('/hall/:hall/steps', { ...windowRoute, bodyLimit: 4 * 1024, schema: { params: S.hallParams, body: S.hallStepBody, response: { 200: S.hallStepReply, ...S.errorReplies } } }, async (req) => {
     const { hall } = req.params as { hall: string };
-    const b = req.body as { kind: StepKind; window: number; categories?: string[]; to?: string; rating?: number; number?: string };
+    const b = req.body as { kind: StepKind; window: number; categories?: string[]; to?: string; rating?: number; number?: string; label?: string };
     if (b.kind === 'requeue' && !b.number) throw new ServiceError('YSS_SYNC_INVALID_BODY', 'a call back (requeue) names the missed ticket: "number"');
+    if (b.kind === 'mark' && (!b.number || !b.label)) throw new ServiceError('YSS_SYNC_INVALID_BODY', 'a mark names the waiting "number" and the priority "label" (军人, 残疾人, 孕妇 …)');
     if (b.kind === 'transfer' && !b.to) throw new ServiceError('YSS_SYNC_INVALID_BODY', 'a transfer names the category it moves the ticket to: "to"');
     if (b.kind === 'evaluate' && b.rating === undefined) throw new ServiceError('YSS_SYNC_INVALID_BODY', 'an evaluation gives a "rating" from 1 to 5');
     const clerk = req.operator!.name;
@@ -95,7 +96,7 @@ export function registerHallRoutes(
       const seq = s.seq + 1;
       if (!(await storage.appendHallStep(hall, day, seq, d.step as unknown as Record<string, unknown>, at))) continue;
       applyStep(s, d.step, seq, at);
-      req.log.info({ hall, day, seq, kind: d.step.kind, window: d.step.window, number: d.step.number, clerk }, 'hall step');
+      req.log.info({ hall, day, seq, kind: d.step.kind, window: d.step.window, number: d.step.number, label: d.step.label, clerk }, 'hall step');
       return { seq, step: stepOut(d.step), state: stateReply(hall, day, s, at) };
     }
     // Eight other windows' steps in between: the queue is busier than one decision can keep up with.
@@ -118,6 +119,8 @@ export function registerHallRoutes(
         minutes_per_person: c.service_minutes / Math.max(1, c.open_windows),
         // Appointment holders waiting in their slot, called before everyone: who is ahead of the next one (docs/hospital.md).
         first: waitingOrder(s, [c.category]).filter((t) => t.priority === 'appointment').length,
+        // Numbers no longer active (completed or missed): a machine's one-active-number record lets them go.
+        finished: [...s.tickets.values()].filter((t) => t.category === c.category && (t.status === 'done' || t.status === 'missed')).map((t) => t.number),
       })),
     };
   });
@@ -168,7 +171,7 @@ function round1(x: number): number {
 }
 
 function stepOut(s: HallStep) {
-  return { kind: s.kind, window: s.window, ...(s.number ? { number: s.number } : {}), ...(s.to ? { to: s.to } : {}), ...(s.rating ? { rating: s.rating } : {}) };
+  return { kind: s.kind, window: s.window, ...(s.number ? { number: s.number } : {}), ...(s.to ? { to: s.to } : {}), ...(s.rating ? { rating: s.rating } : {}), ...(s.label ? { label: s.label } : {}) };
 }
 
 function counts(s: HallState) {

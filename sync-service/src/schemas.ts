@@ -478,12 +478,14 @@ export const hallStepBody = {
   required: ['kind', 'window'],
   additionalProperties: false,
   properties: {
-    kind: { enum: ['call', 'recall', 'miss', 'pause', 'transfer', 'complete', 'evaluate', 'requeue'] },
+    kind: { enum: ['call', 'recall', 'miss', 'pause', 'transfer', 'complete', 'evaluate', 'requeue', 'mark'] },
     window: { type: 'integer', minimum: 1, maximum: 999 },
     number: { type: 'string', pattern: '^[A-Z]{1,3}[0-9]{1,6}$' },
     categories: { type: 'array', maxItems: 26, uniqueItems: true, items: category },
     to: category,
     rating: { type: 'integer', minimum: 1, maximum: 5 },
+    // A `mark`: the clerk's priority label for the waiting `number`, a short word without controls or markup.
+    label: { type: 'string', minLength: 1, maxLength: 8, pattern: '^[^\\u0000-\\u001f<>&"\']+$' },
   },
 } as const;
 
@@ -531,11 +533,12 @@ export const hallState = {
       type: 'array',
       items: {
         type: 'object',
-        required: ['number', 'category', 'priority', 'taken_at', 'transferred_from', 'eta_minutes'],
+        required: ['number', 'category', 'priority', 'marked', 'taken_at', 'transferred_from', 'eta_minutes'],
         properties: {
           number: ticketNumber,
           category: { type: 'string' },
           priority: { type: ['string', 'null'] },
+          marked: { type: ['string', 'null'] },
           taken_at: { type: 'integer' },
           transferred_from: { type: ['string', 'null'] },
           placement: { type: ['string', 'null'] },
@@ -563,7 +566,7 @@ export const hallStepReply = {
     step: {
       type: 'object',
       required: ['kind', 'window'],
-      properties: { kind: { type: 'string' }, window: { type: 'integer' }, number: ticketNumber, to: { type: 'string' }, rating: { type: 'integer' } },
+      properties: { kind: { type: 'string' }, window: { type: 'integer' }, number: ticketNumber, to: { type: 'string' }, rating: { type: 'integer' }, label: { type: 'string' } },
     },
     state: hallState,
   },
@@ -603,7 +606,17 @@ export const queueWaiting = {
     server_time: { type: 'integer' },
     categories: {
       type: 'array',
-      items: { type: 'object', required: ['category', 'waiting', 'minutes_per_person'], properties: { category: { type: 'string' }, waiting: { type: 'integer' }, minutes_per_person: { type: 'number' }, first: { type: 'integer' } } },
+      items: {
+        type: 'object',
+        required: ['category', 'waiting', 'minutes_per_person', 'finished'],
+        properties: {
+          category: { type: 'string' },
+          waiting: { type: 'integer' },
+          minutes_per_person: { type: 'number' },
+          first: { type: 'integer' },
+          finished: { type: 'array', items: { type: 'string' } },
+        },
+      },
     },
   },
 } as const;

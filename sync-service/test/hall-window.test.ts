@@ -20,7 +20,7 @@ const SHOTS = process.env.YSS_SCREENSHOTS === '1';
 
 interface HallState {
   totals: { taken: number; waiting: number; done: number; missed: number };
-  waiting: { number: string; category: string; priority: string | null }[];
+  waiting: { number: string; category: string; priority: string | null; marked: string | null }[];
   windows: { window: number; current: { number: string } | null }[];
 }
 
@@ -154,8 +154,17 @@ test('two ticket machines, two window pages and the hall display: calls in prior
     await click(w5, '#call');
     await w5.waitForFunction((n) => document.querySelector('#current')?.textContent === n, moved);
     await display.waitForFunction((n) => document.querySelector('#spoken')?.textContent === `请 ${n} 号到 5 号窗口`, moved);
-    // Window 3 takes the next A visitor; window 5 finishes.
+    // 标记优先: the clerk marks the last A visitor in line 孕妇; she is called next, ahead of those who came earlier.
+    const tail = (await state()).waiting.filter((w) => w.category === 'A').at(-1)!.number;
+    assert.notEqual(await head('A'), tail);
+    await w3.selectOption('#mark-label', '孕妇');
+    // Not click(): the marked row's button is gone once the page redraws, which is the point.
+    await w3.click(`[data-mark="${tail}"]:not([disabled])`);
+    await w3.waitForFunction(() => [...document.querySelectorAll('#waiting td')].some((td) => td.textContent === '孕妇优先'));
+    assert.deepEqual((await state()).waiting.filter((w) => w.marked).map((w) => [w.number, w.marked]), [[tail, '孕妇']]);
+    // Window 3 takes the next A visitor, the marked one; window 5 finishes.
     const third = await head('A');
+    assert.equal(third, tail);
     await click(w3, '#call');
     await w3.waitForFunction((n) => document.querySelector('#current')?.textContent === n, third);
     await click(w5, '#complete');

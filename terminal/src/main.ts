@@ -3,10 +3,10 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
-import { ApiServer, attendanceRoute, cameraRoute, createTerminalMetrics, kioskRoutes, loanRoutes, stayRoutes, type EventMessage, type Health, type VerdictMessage } from './api/index.ts';
+import { ApiServer, attendanceRoute, cameraRoute, createTerminalMetrics, kioskRoutes, loanRoutes, stayRoutes, ticketRoutes, type EventMessage, type Health, type VerdictMessage } from './api/index.ts';
 import type { TerminalConfig } from './config/index.ts';
 import type { PushHooks } from './config-push/index.ts';
-import { Effects, GateGrants, healthOf, heartbeatOf, Pipeline, RecentVerdicts, recordRegistration, startTimers, StayDesk } from './daemon/index.ts';
+import { Effects, GateGrants, healthOf, heartbeatOf, Pipeline, RecentVerdicts, recordRegistration, startTimers, StayDesk, TicketChoice, ticketDesk } from './daemon/index.ts';
 import { openDatabase } from './db/index.ts';
 import { CameraScanner, createDevice, DeviceRegistry, type AnyDevice } from './devices/index.ts';
 import { checkChain, describeStartError, UploadedMarkKeeper } from './data-guard.ts';
@@ -19,7 +19,7 @@ import { HallNumbers, Queue, TicketCounter } from './queue/index.ts';
 import { httpTransport, PoliceStates, ServiceClient, SyncEngine, loadOrCreateIdentity, syncOptions } from './sync/index.ts';
 import { localDay } from './scenarios/index.ts';
 import { parseRootArg, ReplayStore, TrustedClock, TrustStore, type ClockOptions } from './trust/index.ts';
-import { AppointmentStore, AttendanceStore, attendanceWindow, PendingDetailsStore, PersonSeenStore, StayStore, VENUE_DEFAULTS } from './venue/index.ts';
+import { ActiveTicketStore, AppointmentStore, AttendanceStore, attendanceWindow, PendingDetailsStore, PersonSeenStore, StayStore, ticketCategories, VENUE_DEFAULTS } from './venue/index.ts';
 
 export const VERSION = '0.1.0';
 const UI_DIR = fileURLToPath(new URL('../../kiosk-ui/web/dist/', import.meta.url));
@@ -81,7 +81,14 @@ async function startLocked(config: Readonly<TerminalConfig>, opts: TerminalOptio
   const pending = new PendingDetailsStore(db);
   const { venue } = config;
   // Tickets numbered by the hall's allocator (docs/hall.md): one block pool per prefix.
-  const hallCategories = venue.actions.flatMap((a) => (a.do === 'print-ticket' && a.numbers === 'hall' ? [{ prefix: a.prefix, block: a.block ?? VENUE_DEFAULTS.block, cap: a.daily_cap }] : []));
+  const hallCategories = venue.actions.flatMap((a) =>
+    a.do === 'print-ticket' && a.numbers === 'hall' ? ticketCategories(a).map((c) => ({ prefix: c.prefix, block: a.block ?? VENUE_DEFAULTS.block, cap: c.daily_cap })) : [],
+  );
+  // The category a visitor taps on the kiosk, staff's override, and whom this machine gave a number today.
+  const choice = new TicketChoice(() => clock.wallMs());
+  const ticketChoices = ticketDesk(venue, choice, () => clock.now());
+  const active = venue.actions.some((a) => a.do === 'print-ticket' && a.one_active) ? new ActiveTicketStore(db, (day) => hallNumbers?.finished(day) ?? null) : undefined;
+  active?.prune(localDay(clock.now()));
   if (hallCategories.length && !config.sync) {
     db.close();
     throw new Error(`venue ${venue.name} numbers its tickets by the hall (numbers: hall), which needs the hall's sync service: add a sync section to the terminal config`);
@@ -110,7 +117,10 @@ async function startLocked(config: Readonly<TerminalConfig>, opts: TerminalOptio
   const identity = config.sync ? loadOrCreateIdentity(config.data_dir) : null;
   const pushes = opts.configPush;
   const health = () => {
-    const h = healthOf({ version: VERSION, venue, terminalId: () => identity?.terminalId ?? null, clock, trust, devices, queue, sync: () => sync?.health ?? null, hallNumbers, feeds: () => feedHealth(feedStore, venue, clock.wallMs()), ilsOffline: () => loanDesk?.ilsOffline() ?? false });
+    const h = healthOf({ version: VERSION, venue, terminalId: () => identity?.terminalId ?? null, clock, trust, devices, queue, sync: () => sync?.health ?? null, hallNumbers, feeds: () => feedHealth(feedStore, venue, clock.wallMs()), ilsOffline: () => loanDesk?.ilsOffline() ?? false, tickets: () => {
+      const t = ticketChoices?.categories() ?? null;
+      return t && (t.categories.length > 1 || t.one_active) ? t : null;
+    } });
     return pushes ? { ...h, config: pushes.status() } : h;
   };
   const metrics = createTerminalMetrics(health);
@@ -136,6 +146,8 @@ async function startLocked(config: Readonly<TerminalConfig>, opts: TerminalOptio
     ...(grantStore && gateGrants ? { grants: { store: grantStore, keeper: gateGrants } } : {}),
     attendance,
     appointments,
+    choice,
+    active,
     sealer,
     clock,
     skew: config.skew_s,
@@ -256,6 +268,7 @@ async function startLocked(config: Readonly<TerminalConfig>, opts: TerminalOptio
       more: (app, guards) => {
         stayRoutes(app, guards, desk);
         loanRoutes(app, guards, loanDesk);
+        ticketRoutes(app, guards, ticketChoices);
         attendanceRoute(app, guards, attendance ? () => attendance.summary(feedStore.allRows('roster'), clock.now(), attendanceWindow(venue)) : null);
       },
       feeds: () => {

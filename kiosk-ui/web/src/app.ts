@@ -76,6 +76,8 @@ export class App {
   /** The library loan session open on the daemon (venue `loans`), or null. */
   private loanSession: LoanSessionMessage | null = null;
   private token: string | null = null;
+  /** The category the visitor tapped, held by the daemon for the next reading until `until`. */
+  private picked: { prefix: string; until: number } | null = null;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private poll: ReturnType<typeof setInterval> | null = null;
   private readonly header: HTMLElement;
@@ -146,6 +148,8 @@ export class App {
   }
 
   private onVerdict(v: VerdictMessage): void {
+    // The daemon used the pick for this reading, whatever its verdict.
+    this.picked = null;
     // A scan never interrupts staff at work or a guest typing their room number.
     if (this.screen.kind === 'pin' || this.screen.kind === 'staff' || this.screen.kind === 'registration' || this.screen.kind === 'guest-details') return;
     if (this.loanSession) {
@@ -248,6 +252,12 @@ export class App {
         return;
       case 'test-ticket':
         if (sc.kind === 'staff') void this.testTicket();
+        return;
+      case 'category':
+        if (sc.kind === 'idle') void this.pickCategory(a.prefix);
+        return;
+      case 'ticket-override':
+        if (sc.kind === 'staff' && this.token) void this.ticketOverride(this.token);
         return;
       case 'guest-details-save':
         if (sc.kind === 'guest-details') void this.saveGuestDetails(sc);
@@ -355,6 +365,29 @@ export class App {
     this.homeAfter(this.resultMs());
   }
 
+  private async pickCategory(prefix: string): Promise<void> {
+    const r = await api.pickCategory(prefix);
+    if (this.screen.kind !== 'idle') return;
+    // A category that closed meanwhile answers 409: the next health shows it greyed.
+    this.picked = r.ok ? { prefix: r.value.prefix, until: r.value.until } : null;
+    this.render();
+    if (this.picked) {
+      const until = this.picked.until;
+      setTimeout(() => {
+        if (this.picked?.until === until) {
+          this.picked = null;
+          this.render();
+        }
+      }, Math.max(0, until - Date.now()));
+    }
+  }
+
+  private async ticketOverride(token: string): Promise<void> {
+    this.homeAfter(STAFF_IDLE_MS);
+    const r = await api.ticketOverride(token);
+    await this.refreshStaff(r.ok ? { key: 'staff.override_done' } : { key: 'staff.override_failed', vars: { detail: r.error?.message ?? String(r.status) } });
+  }
+
   private async testTicket(): Promise<void> {
     if (!this.token) return;
     this.homeAfter(STAFF_IDLE_MS);
@@ -412,7 +445,7 @@ export class App {
     const sc = this.screen;
     switch (sc.kind) {
       case 'idle':
-        return inputsDown(this.health) ? outOfService(ctx) : idle(ctx);
+        return inputsDown(this.health) ? outOfService(ctx) : idle(ctx, this.categories(), this.picked?.prefix ?? null);
       case 'result': {
         const loan = sc.v.effects.find((e) => e.kind === 'loan');
         return loan && sc.v.accepted ? result(ctx, sc.v, sc.note, loanLine(ctx, loan)) : result(ctx, sc.v, sc.note);
@@ -432,8 +465,14 @@ export class App {
       case 'pin':
         return pin(ctx, sc.pin.length, sc.error);
       case 'staff':
-        return staff(ctx, sc.overview, sc.notice, sc.stays ? stays(ctx, sc.stays, sc.form ?? null) : sc.attendance ? attendance(ctx, sc.attendance) : null);
+        return staff(ctx, sc.overview, sc.notice, this.health?.venue?.tickets?.one_active === true, sc.stays ? stays(ctx, sc.stays, sc.form ?? null) : sc.attendance ? attendance(ctx, sc.attendance) : null);
     }
+  }
+
+  /** The category buttons: a ticket machine with more than one category. */
+  private categories() {
+    const t = this.health?.venue?.tickets;
+    return t && t.categories.length > 1 ? t : null;
   }
 
   private render(): void {

@@ -41,6 +41,8 @@ export const REASONS = {
   outside_hours: true,
   numbers_unavailable: true,
   daily_cap_reached: true,
+  category_closed: true,
+  already_in_queue: true,
   not_on_list: true,
   access_not_yet_valid: true,
   access_expired: true,

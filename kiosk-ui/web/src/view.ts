@@ -10,6 +10,8 @@ export type Action =
   | { type: 'field'; field: 'room' | 'guests' }
   | { type: 'submit' }
   | { type: 'test-ticket' }
+  | { type: 'category'; prefix: string }
+  | { type: 'ticket-override' }
   | { type: 'checkout-scan' }
   | { type: 'guest-details-save' }
   | { type: 'loans-finish' }

@@ -18,5 +18,7 @@ export const API_ERRORS = {
   YSS_API_NO_LOANS: { status: 404, message: 'This venue lends nothing (no "loans" section)' },
   YSS_API_NO_LOAN_SESSION: { status: 409, message: 'No loan session is open: the reader scans their code first' },
   YSS_API_NO_ATTENDANCE: { status: 404, message: 'This venue takes no attendance (no "attendance" section)' },
+  YSS_API_NO_TICKETS: { status: 404, message: 'This venue issues no tickets (no "print-ticket" action)' },
+  YSS_API_CATEGORY_CLOSED: { status: 409, message: 'This category issues no numbers now' },
 } as const;
 export type ApiErrorCode = keyof typeof API_ERRORS;

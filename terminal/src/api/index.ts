@@ -7,3 +7,4 @@ export { API_ERRORS, type ApiErrorCode } from './errors.ts';
 export { createTerminalMetrics, type TerminalMetrics } from './metrics.ts';
 export { stayRoutes } from './stay-routes.ts';
 export { attendanceRoute, loanRoutes } from './loan-routes.ts';
+export { ticketRoutes, type TicketDesk } from './ticket-routes.ts';

@@ -30,7 +30,14 @@ export interface Health {
   /** The venue's name (kept under this key, as in every event). */
   scenario: string;
   /** The venue as the kiosk needs it: what it is, and how long personal data may stay on screen. */
-  venue: { name: string; kind: 'desk' | 'kiosk' | 'gate'; title: Localized; clear_after_s: number };
+  venue: {
+    name: string;
+    kind: 'desk' | 'kiosk' | 'gate';
+    title: Localized;
+    clear_after_s: number;
+    /** A ticket machine with more than one category (print-ticket `categories`) or `one_active`: the kiosk's buttons, the default first, and what is picked now. */
+    tickets?: TicketCategories;
+  };
   devices: DeviceHealth[];
   trust: TrustHealth;
   /** The venue's data feeds held (docs/feeds.md); empty for a venue without any. */
@@ -141,6 +148,22 @@ export interface StaffOverview {
 }
 
 /** The answer of an action (test ticket, registration). */
+/** A ticket machine's categories as the kiosk offers them (docs/hall.md, "Categories"). */
+export interface TicketCategories {
+  categories: { prefix: string; service: string; hours: string; open: boolean }[];
+  /** The prefix picked for the next reading, or null (the first category then). */
+  picked: string | null;
+  /** The venue keeps one active number per person per category (print-ticket `one_active`): staff may override it. */
+  one_active: boolean;
+}
+
+/** The answer to a category picked on the kiosk: it holds for the next reading until `until` (unix ms). */
+export interface CategoryPicked {
+  prefix: string;
+  service: string;
+  until: number;
+}
+
 export interface ActionResult {
   ok: boolean;
   /** For staff: what happened, without personal data. */

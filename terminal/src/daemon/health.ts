@@ -1,6 +1,6 @@
 // The terminal's health, computed from its parts: what /api/health answers, the kiosk shows and
 // heartbeats carry. `degraded` lists stable codes (docs/api.md) so staff see why at a glance.
-import type { Degraded, Health } from '../api/index.ts';
+import type { Degraded, Health, TicketCategories } from '../api/index.ts';
 import type { DeviceRegistry } from '../devices/index.ts';
 import type { FeedHealth } from '../feeds/index.ts';
 import type { Heartbeat } from '../protocol/index.ts';
@@ -28,6 +28,8 @@ export interface HealthSources {
   feeds?(): FeedHealth[];
   /** A library terminal's ILS is away or loans wait for it (docs/library.md); default never. */
   ilsOffline?(): boolean;
+  /** A ticket machine's categories, when it has more than one (the kiosk's buttons). */
+  tickets?(): TicketCategories | null;
 }
 
 export function healthOf(s: HealthSources): Health {
@@ -50,13 +52,14 @@ export function healthOf(s: HealthSources): Health {
   if (hall && Object.entries(hall.held).some(([prefix, n]) => n === 0 && !hall.capped.includes(prefix))) degraded.push('hall_numbers_out');
   else if (hall?.last_error) degraded.push('hall_numbers_low');
   if (s.ilsOffline?.()) degraded.push('ils_offline');
+  const tickets = s.tickets?.() ?? null;
   return {
     status: degraded.length ? 'degraded' : 'ok',
     degraded,
     terminal_id: s.terminalId(),
     version: s.version,
     scenario: s.venue.name,
-    venue: { name: s.venue.name, kind: s.venue.kind, title: s.venue.title, clear_after_s: s.venue.clear_after_s ?? VENUE_DEFAULTS.clear_after_s },
+    venue: { name: s.venue.name, kind: s.venue.kind, title: s.venue.title, clear_after_s: s.venue.clear_after_s ?? VENUE_DEFAULTS.clear_after_s, ...(tickets ? { tickets } : {}) },
     devices,
     trust: t,
     feeds,

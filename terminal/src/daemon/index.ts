@@ -4,6 +4,7 @@ export { Pipeline, type PipelineDeps } from './pipeline.ts';
 export { healthOf, heartbeatOf, type HealthSources } from './health.ts';
 export { Effects, type EffectsDeps } from './effects.ts';
 export { recordRegistration, type RegistrationDeps } from './registration.ts';
+export { TicketChoice, ticketDesk, CHOICE_MS } from './ticket-choice.ts';
 export { RecentVerdicts } from './recent.ts';
 export { startTimers, type TimerDeps } from './timers.ts';
 export { StayDesk, addDays, type StayDeskDeps, type DeskRefusal } from './stays.ts';

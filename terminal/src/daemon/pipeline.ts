@@ -14,7 +14,8 @@ import { localDay, type Display, type Effect, type Reason } from '../scenarios/i
 import type { Clock, ReplayStore, TrustStore } from '../trust/index.ts';
 import type { FeedStore, GrantStore, PassageStore, ShareStore } from '../feeds/index.ts';
 import type { GateGrants } from './grants.ts';
-import { decideVenue, refuseDecision, verifierAllowsReplay, VENUE_DEFAULTS, type AccessLookups, type AppointmentStore, type AttendanceStore, type PendingDetailsStore, type PersonSeenStore, type StayStore, type Venue } from '../venue/index.ts';
+import type { TicketChoice } from './ticket-choice.ts';
+import { decideVenue, refuseDecision, verifierAllowsReplay, VENUE_DEFAULTS, type AccessLookups, type ActiveTicketStore, type AppointmentStore, type AttendanceStore, type PendingDetailsStore, type PersonSeenStore, type StayStore, type Venue } from '../venue/index.ts';
 
 export interface PipelineDeps {
   venue: Readonly<Venue>;
@@ -36,6 +37,10 @@ export interface PipelineDeps {
   attendance?: AttendanceStore;
   /** Appointment sign-ins (a venue with `appointments`). */
   appointments?: AppointmentStore;
+  /** A ticket machine's category picked on the kiosk and staff's one-time override (docs/hall.md, "Categories"). */
+  choice?: TicketChoice;
+  /** Whom this machine gave a number today, for print-ticket `one_active`. */
+  active?: ActiveTicketStore;
   /** Null when no sync service is configured: personal data is then not kept at all. */
   sealer: Sealer | null;
   /** Wall time stamps the reading; trusted time decides validity. */
@@ -82,6 +87,8 @@ export class Pipeline {
       deps.observeVerify?.(Number(process.hrtime.bigint() - started) / 1e9);
     }
     const trustIssued = deps.trust.index?.issuedAt ?? null;
+    const day = localDay(now);
+    const choice = deps.choice?.take() ?? { category: null, override: false };
     let d = decideVenue(venue, reading, verdict, {
       now,
       skew: deps.skew,
@@ -91,10 +98,12 @@ export class Pipeline {
       device: device.id,
       attendance: deps.attendance,
       appointments: deps.appointments,
+      category: choice.category,
+      staffOverride: choice.override,
+      activeTicket: (category, person) => deps.active?.active(day, category, person) ?? null,
     });
     if (override && d.accepted) d = refuseDecision(venue, d, override);
     if (show) d = { ...d, display: { ...d.display, ...show } };
-    const day = localDay(now);
     // A hall ticket with no number in hand is refused before anything is kept (docs/hall.md).
     if (d.accepted && d.effects.some((e) => e.kind === 'ticket' && e.numbers === 'hall' && (!deps.hallNumbers || deps.hallNumbers.held(e.prefix, day) === 0))) {
       d = refuseDecision(venue, d, 'numbers_unavailable');
@@ -126,6 +135,7 @@ export class Pipeline {
           const n = deps.hallNumbers!.take(e.prefix, day);
           if (n === null) throw new Error(`no ${e.prefix} number in hand for a second ticket of one reading`);
           const number = ticketNumber(e.prefix, n);
+          if (e.person) deps.active?.record(day, e.prefix, e.person, number);
           return {
             kind: 'ticket',
             number,
@@ -135,11 +145,21 @@ export class Pipeline {
             ...(e.service_minutes !== undefined ? { service_minutes: e.service_minutes } : {}),
             ...(wait ? { ahead: wait.ahead, eta_minutes: wait.eta_minutes } : {}),
             id: `${venue.name}/${day}/${number}`,
+            ...(e.override ? { override: e.override } : {}),
           };
         }
         if (e.kind === 'ticket') {
           const t = deps.tickets.next(e.prefix, day);
-          return { kind: 'ticket', number: t.number, service: e.service, issued_today: t.issued_today, ...(e.priority ? { priority: e.priority } : {}), ...(e.appointment ? { appointment: e.appointment } : {}) };
+          if (e.person) deps.active?.record(day, e.prefix, e.person, t.number);
+          return {
+            kind: 'ticket',
+            number: t.number,
+            service: e.service,
+            issued_today: t.issued_today,
+            ...(e.priority ? { priority: e.priority } : {}),
+            ...(e.appointment ? { appointment: e.appointment } : {}),
+            ...(e.override ? { override: e.override } : {}),
+          };
         }
         if (e.kind === 'gate') {
           if (!e.pass_sensor) return { kind: 'gate', relay: e.relay, pulse_ms: e.pulse_ms };

@@ -7,12 +7,13 @@
 import type { Logger } from 'pino';
 import type { Db } from '../db/index.ts';
 import type { AppointmentPlacement } from '../scenarios/index.ts';
+import type { WaitingCategory } from '../protocol/index.ts';
 
 /** Whoever hands out blocks: the sync service's POST /v1/queue/numbers. */
 export interface NumberSource {
   numbers(req: { hall: string; category: string; day: string; count: number }): Promise<{ first: number; last: number }>;
   /** The hall's waiting count and minutes per person ahead, by category (GET /v1/queue/waiting). */
-  waiting?(hall: string): Promise<Map<string, { waiting: number; minutes_per_person: number; first?: number }>>;
+  waiting?(hall: string): Promise<Map<string, WaitingCategory>>;
 }
 
 /** How often the machine asks the hall how many wait (ms), and how old an answer may be when a ticket is printed. */
@@ -66,7 +67,7 @@ export class HallNumbers {
   /** `day|prefix` whose last block reached the daily cap: no more are asked for that day. */
   private readonly capped = new Set<string>();
   /** The hall's last answer about who waits (monotonic ms), and tickets this machine issued since, by prefix. */
-  private waitingSeen: { at: number; day: string; categories: Map<string, { waiting: number; minutes_per_person: number; first?: number }> } | null = null;
+  private waitingSeen: { at: number; day: string; categories: Map<string, WaitingCategory> } | null = null;
   private readonly issuedSince = new Map<string, number>();
   /** One question about who waits at a time. */
   private waitingAsking = false;
@@ -134,6 +135,13 @@ export class HallNumbers {
     if (appointment && !appointment.late && appointment.first) ahead = c.first ?? all;
     else if (appointment?.late && appointment.late_rule.place === 'insert_after') ahead = Math.min(all, appointment.late_rule.n);
     return { ahead, eta_minutes: Math.round(ahead * c.minutes_per_person) };
+  }
+
+  /** The day's numbers the hall last reported completed or missed, or null when it has not answered that day. */
+  finished(day: string): ReadonlySet<string> | null {
+    const w = this.waitingSeen;
+    if (!w || w.day !== day) return null;
+    return new Set([...w.categories.values()].flatMap((c) => c.finished ?? []));
   }
 
   /** Asks the hall who waits, when the last answer is older than WAITING_EVERY_MS; a failure keeps the old answer to age out. */

@@ -17,6 +17,9 @@ export const SCENARIO_REASONS = [
   'outside_hours',
   'numbers_unavailable',
   'daily_cap_reached',
+  // Hall categories (print-ticket `categories`, `one_active`, docs/hall.md).
+  'category_closed',
+  'already_in_queue',
   // From the venue's data feeds (venue `access`, docs/feeds.md).
   'not_on_list',
   'access_not_yet_valid',

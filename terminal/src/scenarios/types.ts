@@ -61,6 +61,8 @@ export type Effect =
       service_minutes?: number;
       /** The ticket's id in the whole hall, `<venue>/<day>/<number>` (hall numbers only): printed as a QR. */
       id?: string;
+      /** Issued although the person had an active number in the category: staff overrode print-ticket `one_active`. */
+      override?: 'one_active';
     }
   /** A relay to pulse; what it actually did is recorded afterwards as a `gate` event. */
   | { kind: 'gate'; relay: string; pulse_ms: number; pass_sensor?: string; grant_s?: number; /** With a pass sensor: `waiting` for the passage, or `sensor_offline` (counted at once). */ grant?: 'waiting' | 'sensor_offline' }

@@ -1,6 +1,6 @@
 // The service's routes as calls: enrollment, trust-list polls, heartbeats and uploads, signed
 // with the terminal's key at the service's time (learned from every reply).
-import { signRequest, type Heartbeat, type SlotShare, type UploadReply } from '../protocol/index.ts';
+import { signRequest, type Heartbeat, type SlotShare, type UploadReply, type WaitingCategory } from '../protocol/index.ts';
 import { SyncError, syncMessage, type SyncErrorCode } from './errors.ts';
 import type { Identity } from './identity.ts';
 import type { Transport, TransportResponse } from './transport.ts';
@@ -116,18 +116,19 @@ export class ServiceClient {
   }
 
   /** How many wait in each of the hall's categories, and the minutes per person ahead (docs/hall.md). */
-  async waiting(hall: string): Promise<Map<string, { waiting: number; minutes_per_person: number; first?: number }>> {
+  async waiting(hall: string): Promise<Map<string, WaitingCategory>> {
     const res = await this.signed('GET', `/v1/queue/waiting?hall=${encodeURIComponent(hall)}`, '');
     if (res.status !== 200) throw errorFrom(res, 'YSS_SYNC_NUMBERS');
     const cats = field(parseJson(res.body), 'categories');
-    const out = new Map<string, { waiting: number; minutes_per_person: number; first?: number }>();
+    const out = new Map<string, WaitingCategory>();
     for (const c of Array.isArray(cats) ? (cats as Record<string, unknown>[]) : []) {
       const waiting = c?.waiting;
       const mpp = c?.minutes_per_person;
       if (typeof c?.category === 'string' && Number.isSafeInteger(waiting) && (waiting as number) >= 0 && typeof mpp === 'number' && Number.isFinite(mpp) && mpp >= 0) {
         // `first`: of those, appointment holders called before everyone (docs/hospital.md); absent from an older service.
         const first = Number.isSafeInteger(c.first) && (c.first as number) >= 0 && (c.first as number) <= (waiting as number) ? (c.first as number) : undefined;
-        out.set(c.category, { waiting: waiting as number, minutes_per_person: mpp, ...(first !== undefined ? { first } : {}) });
+        const finished = Array.isArray(c.finished) ? (c.finished as unknown[]).filter((n): n is string => typeof n === 'string' && /^[A-Z]{1,3}\d{1,6}$/.test(n)) : undefined;
+        out.set(c.category, { waiting: waiting as number, minutes_per_person: mpp, ...(first !== undefined ? { first } : {}), ...(finished ? { finished } : {}) });
       }
     }
     return out;

@@ -3,6 +3,7 @@
 // validator's own guard: no cast after validation.
 import { Ajv, type ErrorObject } from 'ajv';
 import { readFileSync } from 'node:fs';
+import { categoryProblems } from './categories.ts';
 import { venueSchema } from './schema.ts';
 import type { Venue } from './types.ts';
 
@@ -70,6 +71,7 @@ export function venueProblems(value: unknown, prefix = 'venue'): string[] {
   }
   const fromCodes = (value.inputs.codes ?? []).map((c) => c.type);
   if (value.scope && !fromCodes.includes('personal')) problems.push(`${prefix}.scope: only personal codes carry a scope, and the venue takes none`);
+  problems.push(...categoryProblems(value, prefix));
   return problems;
 }
 

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import type { VerifyResult } from '../codes/index.ts';
 import type { Reading } from '../devices/index.ts';
+import { hallPerson } from './categories.ts';
 import { loadVenue } from './load.ts';
 import type { Venue } from './types.ts';
 import { ageOn, decideVenue, isOpen, maskNumber, personKey, verifierAllowsReplay, type PolicyLookups } from './policy.ts';
@@ -163,7 +164,8 @@ test('a clerk\'s window shows the e-certificate masked, enforces its validity an
 });
 
 test('a hall prints a ticket; a gate names its relay; nothing is planned on a refusal', () => {
-  assert.deepEqual(decideVenue(venue('hall'), code, valid('personal'), look()).effects, [{ kind: 'ticket', prefix: 'A', service: '社保业务', numbers: 'hall', daily_cap: 500, service_minutes: 8 }]);
+  const person = hallPerson('hall', '2026-11-25', personKey('YSS1', 'CN-44', 'u1', {})!);
+  assert.deepEqual(decideVenue(venue('hall'), code, valid('personal'), look()).effects, [{ kind: 'ticket', prefix: 'A', service: '社保业务', numbers: 'hall', daily_cap: 500, service_minutes: 8, person }]);
   assert.deepEqual(decideVenue(venue('library'), code, valid('personal'), look()).effects, [{ kind: 'gate', relay: 'relay-1', pulse_ms: 500 }]);
   const refused = decideVenue(venue('library'), code, { ...valid('personal'), valid: false, reason: 'expired' }, look());
   assert.deepEqual([refused.reason, refused.effects, refused.personal], ['expired', [], null]);

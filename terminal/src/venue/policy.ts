@@ -10,6 +10,8 @@ import { VENUE_DEFAULTS } from './schema.ts';
 import { endOfLocalDay, localDay, localWeekMinute, type AppointmentPlacement, type Display, type Reason, type Source } from '../scenarios/index.ts';
 import { holderOfCode, holderOfDocument, minuteOf, type FeedKind, type FeedRows } from '../protocol/index.ts';
 import type { Attribute, Venue, Words } from './types.ts';
+import { hallPerson, hoursText, openIn, ticketAction, ticketCategories } from './categories.ts';
+import type { TicketCategory } from './types.ts';
 import { attendanceStep, type AttendanceAnswer, type AttendanceLookups, type SignIn } from './attendance.ts';
 import { appointmentStep, type AppointmentAnswer, type AppointmentLookups, type AppointmentSignIn } from './appointments.ts';
 
@@ -29,6 +31,12 @@ export interface PolicyLookups {
   attendance?: AttendanceLookups;
   /** Today's appointment sign-ins, for a venue with `appointments` (its feed comes through `access`). */
   appointments?: AppointmentLookups;
+  /** The ticket category (prefix) the visitor picked on the kiosk, or null: the default. */
+  category?: string | null;
+  /** For print-ticket `one_active`: the person's active number in the category today (hall token from categories.ts `hallPerson`), or null. */
+  activeTicket?(category: string, person: string): string | null;
+  /** Staff signed in on the kiosk let the next reading take a number despite `one_active`. */
+  staffOverride?: boolean;
 }
 
 /** What the policy reads of the feeds a terminal holds (feeds/), all synchronous and local. */
@@ -62,7 +70,7 @@ export interface Admission {
 
 /** Effects the venue names; the pipeline carries them out after the commit and records the outcome. */
 export type PlannedEffect =
-  | { kind: 'ticket'; prefix: string; service: string; numbers: 'machine' | 'hall'; daily_cap?: number; priority?: 'elderly' | 'appointment'; service_minutes?: number; appointment?: AppointmentPlacement }
+  | { kind: 'ticket'; prefix: string; service: string; numbers: 'machine' | 'hall'; daily_cap?: number; priority?: 'elderly' | 'appointment'; service_minutes?: number; appointment?: AppointmentPlacement; person?: string; override?: 'one_active' }
   | { kind: 'gate'; relay: string; pulse_ms: number; pass_sensor?: string; grant_s?: number }
   | { kind: 'collect-details'; fields: readonly ('room' | 'guests' | 'nights')[] }
   | Extract<AttendanceAnswer, { effect: unknown }>['effect'];
@@ -328,6 +336,23 @@ export function decideVenue(venue: Venue, reading: Reading, verdict: VerifyResul
     }
   }
 
+  // 8. The ticket's category (print-ticket `categories`): open now, and no active number of this person in it.
+  const ticket = ticketAction(venue);
+  let category: TicketCategory | null = null;
+  let person: string | undefined;
+  let override = false;
+  if (ticket) {
+    const cats = ticketCategories(ticket);
+    category = cats.find((c) => c.prefix === look.category) ?? cats[0]!;
+    if (!openIn(category.hours, look.now)) return refuse({ ...d, body: { ...d.body, category: category.prefix, hours: hoursText(category.hours) } }, 'category_closed');
+    if (ticket.one_active && key) {
+      person = hallPerson(venue.name, localDay(look.now), key);
+      const active = look.activeTicket?.(category.prefix, person) ?? null;
+      if (active !== null && !look.staffOverride) return refuse({ ...d, body: { ...d.body, category: category.prefix, active } }, 'already_in_queue');
+      override = active !== null;
+    }
+  }
+
   const v = verdict;
   const cti = reading.kind === 'code' && v && v.type === 'personal' && v.cti && !v.replayed && v.exp !== null ? { cti: v.cti, until: v.exp + look.skew } : null;
   const kept = Object.fromEntries(venue.record.fields.filter((f) => attrs[f] !== undefined).map((f) => [f, attrs[f]!]));
@@ -342,21 +367,27 @@ export function decideVenue(venue: Venue, reading: Reading, verdict: VerifyResul
     remember: { cti, person: venue.replay.per === 'person' && key && !replayed ? { key, at: look.now } : null, ...(admit ? { admit } : {}), ...(signedIn?.signIn ? { signIn: signedIn.signIn } : {}), ...(appt ? { appointment: appt.signIn } : {}) },
     effects: [...(signedIn ? [signedIn.effect] : []), ...actionsFor(venue, appt?.service).map((a): PlannedEffect => {
       switch (a.do) {
-        case 'print-ticket':
+        case 'print-ticket': {
+          // The first print-ticket action takes the picked category; any other keeps its own.
+          // A sign-in's ticket is its appointment's action's own, whatever was picked.
+          const c = a === ticket && category && !appt ? category : ticketCategories(a)[0]!;
           return {
             kind: 'ticket',
-            prefix: a.prefix,
+            prefix: c.prefix,
             // A sign-in's ticket names the appointment's service (a hospital's department).
-            service: appt?.service ?? a.service,
+            service: appt?.service ?? c.service,
             numbers: a.numbers ?? VENUE_DEFAULTS.numbers,
-            ...(a.daily_cap !== undefined ? { daily_cap: a.daily_cap } : {}),
+            ...(c.daily_cap !== undefined ? { daily_cap: c.daily_cap } : {}),
             ...(appt
               ? { appointment: appt.placement, ...(appt.placement.first && !appt.placement.late ? { priority: 'appointment' as const } : {}) }
               : a.elderly_age !== undefined && ageOn(attrs.birth_date, look.now) >= a.elderly_age
                 ? { priority: 'elderly' as const }
                 : {}),
-            ...(a.service_minutes !== undefined ? { service_minutes: a.service_minutes } : {}),
+            ...(c.service_minutes !== undefined ? { service_minutes: c.service_minutes } : {}),
+            ...(a === ticket && person ? { person } : {}),
+            ...(a === ticket && override ? { override: 'one_active' as const } : {}),
           };
+        }
         case 'open-gate':
           return { kind: 'gate', relay: a.relay, pulse_ms: a.pulse_ms ?? VENUE_DEFAULTS.pulse_ms, ...(a.pass_sensor ? { pass_sensor: a.pass_sensor, grant_s: a.grant_s ?? VENUE_DEFAULTS.grant_s } : {}) };
         case 'collect-details':

@@ -171,6 +171,7 @@ export const venueSchema = {
         'bad_signature', 'not_yet_valid', 'expired', 'lifetime_too_long', 'revoked', 'replayed', 'issuer_not_accepted', 'authorization_required',
         'health_status', 'trust_list_too_old', 'not_a_code', 'id_number_invalid', 'document_expired',
         'input_not_accepted', 'identity_required', 'health_status_unknown', 'health_status_stale', 'outside_hours', 'numbers_unavailable', 'daily_cap_reached',
+        'category_closed', 'already_in_queue',
         'not_on_list', 'access_not_yet_valid', 'access_expired', 'wrong_slot', 'slot_full', 'day_full', 'anti_passback', 'feed_too_old',
         'item_barcode_invalid', 'loan_no_session', 'loan_limit', 'patron_unknown', 'ils_refused', 'not_on_roster', 'meeting_not_open',
         'no_appointment', 'too_early', 'already_signed_in',
@@ -555,6 +556,25 @@ export const venueSchema = {
         },
       },
     },
+    ticketCategory: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['prefix', 'service'],
+      description: 'One more category of a ticket machine: its own prefix, sequence, hours, cap and service time.',
+      properties: {
+        prefix: { type: 'string', pattern: '^[A-Z]{1,3}$', description: 'Ticket prefix, 1–3 capital letters, unique among the categories.', examples: ['B'] },
+        service: { type: 'string', minLength: 1, description: 'The service shown on its button and printed under the number.', examples: ['医保业务'] },
+        hours: {
+          type: 'array',
+          minItems: 1,
+          items: { $ref: '#/$defs/openingWindow' },
+          description: 'When it issues numbers, China time; outside them its button is greyed with the hours and a reading for it is refused as `category_closed`. Absent: whenever the venue is open.',
+          examples: [[{ days: [1, 2, 3, 4, 5], from: '14:00', to: '17:00' }]],
+        },
+        daily_cap: { type: 'integer', minimum: 1, maximum: 9999, description: 'The most numbers of this prefix a day (`daily_cap_reached` past it). Absent: no cap.', examples: [100] },
+        service_minutes: { type: 'number', exclusiveMinimum: 0, maximum: 480, description: 'Average minutes of one service at a window, until the day\'s services teach the hall. Absent: 5 minutes.', examples: [6] },
+      },
+    },
     openingWindow: {
       type: 'object',
       additionalProperties: false,
@@ -625,6 +645,29 @@ export const venueSchema = {
               description:
                 "With `numbers: hall`: the average minutes one service of this category takes at a window. The hall's estimated wait (waiting × service time ÷ open windows) uses it until the day's completed services teach the hall its own average (docs/hall.md, \"The calling side\"). Absent: 5 minutes.",
               examples: [8],
+            },
+            hours: {
+              type: 'array',
+              minItems: 1,
+              items: { $ref: '#/$defs/openingWindow' },
+              description:
+                'When this category (the action\'s own `prefix`) issues numbers, China time. Outside every window the kiosk greys its button with the hours, and a reading for it is refused as `category_closed`. Absent: whenever the venue is open.',
+              examples: [[{ days: [1, 2, 3, 4, 5], from: '08:30', to: '12:00' }]],
+            },
+            categories: {
+              type: 'array',
+              minItems: 1,
+              maxItems: 12,
+              items: { $ref: '#/$defs/ticketCategory' },
+              description:
+                'More categories (业务类型) the visitor may pick on the kiosk before showing a code (docs/hall.md, "Categories"). The action\'s own `prefix`, `service`, `hours`, `daily_cap` and `service_minutes` are the first category and the default: a reading with nothing picked takes a number of it. `numbers`, `block`, `elderly_age` and `one_active` hold for all. Absent: one category.',
+              examples: [[{ prefix: 'B', service: '医保业务', service_minutes: 6 }]],
+            },
+            one_active: {
+              type: 'boolean',
+              description:
+                'One active number (issued, not yet completed or missed) per person per category per day: a second reading is refused as `already_in_queue` unless staff signed in on the kiosk override it for the next reading. Hall-wide with `numbers: hall` while the hall answers; otherwise from this machine\'s own tickets (docs/hall.md, "One active number per person").',
+              default: false,
             },
           },
         },

@@ -17,7 +17,7 @@ export type Words = {
 };
 
 /** A refusal reason (docs/verification.md and the venue reasons below). */
-export type Reason = 'malformed' | 'unsupported_alg' | 'unknown_key' | 'alg_mismatch' | 'issuer_mismatch' | 'key_revoked' | 'key_not_valid' | 'type_not_allowed' | 'bad_signature' | 'not_yet_valid' | 'expired' | 'lifetime_too_long' | 'revoked' | 'replayed' | 'issuer_not_accepted' | 'authorization_required' | 'health_status' | 'trust_list_too_old' | 'not_a_code' | 'id_number_invalid' | 'document_expired' | 'input_not_accepted' | 'identity_required' | 'health_status_unknown' | 'health_status_stale' | 'outside_hours' | 'numbers_unavailable' | 'daily_cap_reached' | 'not_on_list' | 'access_not_yet_valid' | 'access_expired' | 'wrong_slot' | 'slot_full' | 'day_full' | 'anti_passback' | 'feed_too_old' | 'item_barcode_invalid' | 'loan_no_session' | 'loan_limit' | 'patron_unknown' | 'ils_refused' | 'not_on_roster' | 'meeting_not_open' | 'no_appointment' | 'too_early' | 'already_signed_in';
+export type Reason = 'malformed' | 'unsupported_alg' | 'unknown_key' | 'alg_mismatch' | 'issuer_mismatch' | 'key_revoked' | 'key_not_valid' | 'type_not_allowed' | 'bad_signature' | 'not_yet_valid' | 'expired' | 'lifetime_too_long' | 'revoked' | 'replayed' | 'issuer_not_accepted' | 'authorization_required' | 'health_status' | 'trust_list_too_old' | 'not_a_code' | 'id_number_invalid' | 'document_expired' | 'input_not_accepted' | 'identity_required' | 'health_status_unknown' | 'health_status_stale' | 'outside_hours' | 'numbers_unavailable' | 'daily_cap_reached' | 'category_closed' | 'already_in_queue' | 'not_on_list' | 'access_not_yet_valid' | 'access_expired' | 'wrong_slot' | 'slot_full' | 'day_full' | 'anti_passback' | 'feed_too_old' | 'item_barcode_invalid' | 'loan_no_session' | 'loan_limit' | 'patron_unknown' | 'ils_refused' | 'not_on_roster' | 'meeting_not_open' | 'no_appointment' | 'too_early' | 'already_signed_in';
 
 /** Who may pass, decided offline from the venue's data feeds (docs/feeds.md). A reading the rest of the policy accepts must also name a holder on one of `lists`, or it is refused (`not_on_list`, `access_not_yet_valid`, `access_expired`, `outside_hours`, `wrong_slot`); then anti-passback and capacity are checked (`anti_passback`, `slot_full`, `day_full`). */
 export type Access = {
@@ -212,6 +212,20 @@ export type Recording = {
   readonly fields: readonly Attribute[];
 };
 
+/** One more category of a ticket machine: its own prefix, sequence, hours, cap and service time. */
+export type TicketCategory = {
+  /** Ticket prefix, 1–3 capital letters, unique among the categories. */
+  readonly prefix: string;
+  /** The service shown on its button and printed under the number. */
+  readonly service: string;
+  /** When it issues numbers, China time; outside them its button is greyed with the hours and a reading for it is refused as `category_closed`. Absent: whenever the venue is open. */
+  readonly hours?: readonly OpeningWindow[];
+  /** The most numbers of this prefix a day (`daily_cap_reached` past it). Absent: no cap. */
+  readonly daily_cap?: number;
+  /** Average minutes of one service at a window, until the day's services teach the hall. Absent: 5 minutes. */
+  readonly service_minutes?: number;
+};
+
 /** A daily opening window, China time. `to` after `from`; `to` is exclusive. */
 export type OpeningWindow = {
   /** ISO weekdays, 1 Monday to 7 Sunday. Default: `[1,2,3,4,5,6,7]`. */
@@ -240,6 +254,12 @@ export type Action = {
   readonly elderly_age?: number;
   /** With `numbers: hall`: the average minutes one service of this category takes at a window. The hall's estimated wait (waiting × service time ÷ open windows) uses it until the day's completed services teach the hall its own average (docs/hall.md, "The calling side"). Absent: 5 minutes. */
   readonly service_minutes?: number;
+  /** When this category (the action's own `prefix`) issues numbers, China time. Outside every window the kiosk greys its button with the hours, and a reading for it is refused as `category_closed`. Absent: whenever the venue is open. */
+  readonly hours?: readonly OpeningWindow[];
+  /** More categories (业务类型) the visitor may pick on the kiosk before showing a code (docs/hall.md, "Categories"). The action's own `prefix`, `service`, `hours`, `daily_cap` and `service_minutes` are the first category and the default: a reading with nothing picked takes a number of it. `numbers`, `block`, `elderly_age` and `one_active` hold for all. Absent: one category. */
+  readonly categories?: readonly TicketCategory[];
+  /** One active number (issued, not yet completed or missed) per person per category per day: a second reading is refused as `already_in_queue` unless staff signed in on the kiosk override it for the next reading. Hall-wide with `numbers: hall` while the hall answers; otherwise from this machine's own tickets (docs/hall.md, "One active number per person"). Default: `false`. */
+  readonly one_active?: boolean;
 } | {
   /** The action. */
   readonly do: 'open-gate';

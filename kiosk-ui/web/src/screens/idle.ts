@@ -1,14 +1,40 @@
+import type { TicketCategories } from '../../../../terminal/src/api/messages.ts';
 import { h } from '../dom.ts';
 import type { Ctx } from '../view.ts';
 import { scanIllustration } from './icons.ts';
 
-export function idle(ctx: Ctx): HTMLElement {
+/** The idle screen; a ticket machine with several categories asks for one first (docs/hall.md, "Categories"). */
+export function idle(ctx: Ctx, tickets?: TicketCategories | null, picked?: string | null): HTMLElement {
+  const chosen = tickets?.categories.find((c) => c.prefix === picked) ?? null;
   return h(
     'section',
     { class: 'screen screen-idle', 'data-screen': 'idle' },
     h('h1', {}, ctx.t('idle.title')),
-    h('p', { class: 'hint' }, ctx.t('idle.hint')),
-    scanIllustration(),
+    tickets ? categoryButtons(ctx, tickets, chosen?.prefix ?? null) : null,
+    h('p', { class: 'hint', 'data-hint': chosen ? 'picked' : tickets ? 'categories' : 'scan' }, chosen ? ctx.t('idle.category_picked', { service: chosen.service }) : tickets ? ctx.t('idle.categories') : ctx.t('idle.hint')),
+    tickets ? null : scanIllustration(),
     h('p', { class: 'scan-window-label' }, '↓ ', ctx.t('idle.arrow'), ' ↓'),
+  );
+}
+
+function categoryButtons(ctx: Ctx, tickets: TicketCategories, picked: string | null): HTMLElement {
+  return h(
+    'div',
+    { class: 'categories', role: 'group', 'aria-label': ctx.t('idle.categories') },
+    tickets.categories.map((c) =>
+      h(
+        'button',
+        {
+          type: 'button',
+          class: c.open ? 'btn category' : 'btn category category-closed',
+          'data-category': c.prefix,
+          'aria-pressed': c.prefix === picked ? 'true' : 'false',
+          disabled: !c.open,
+          onclick: () => ctx.dispatch({ type: 'category', prefix: c.prefix }),
+        },
+        h('span', { class: 'category-service' }, c.service),
+        h('span', { class: 'category-state' }, c.open ? ctx.t('idle.category_open') : ctx.t('idle.category_closed', { hours: c.hours })),
+      ),
+    ),
   );
 }

@@ -17,7 +17,7 @@ export function duration(ctx: Ctx, ms: number): string {
 const time = (ms: number) => new Date(ms).toTimeString().slice(0, 8);
 
 /** `extra`: the venue's own staff section (the desk's stays), shown above the terminal's state. */
-export function staff(ctx: Ctx, o: StaffOverview, notice?: Note, extra?: HTMLElement | null): HTMLElement {
+export function staff(ctx: Ctx, o: StaffOverview, notice?: Note, override = false, extra?: HTMLElement | null): HTMLElement {
   const { t, dispatch } = ctx;
   const hl = o.health;
   // Health timestamps are Unix ms except the trust list's, which are Unix seconds (daemon's TrustHealth).
@@ -39,6 +39,7 @@ export function staff(ctx: Ctx, o: StaffOverview, notice?: Note, extra?: HTMLEle
       { class: 'staff-head' },
       h('h1', {}, t('staff.title')),
       h('button', { type: 'button', class: 'btn', 'data-action': 'test-ticket', onclick: () => dispatch({ type: 'test-ticket' }) }, t('staff.testTicket')),
+      override ? h('button', { type: 'button', class: 'btn', 'data-action': 'ticket-override', onclick: () => dispatch({ type: 'ticket-override' }) }, t('staff.override')) : null,
       h('button', { type: 'button', class: 'btn btn-primary', 'data-action': 'close', onclick: () => dispatch({ type: 'home' }) }, t('staff.close')),
     ),
     notice && h('p', { class: 'notice', role: 'status', 'data-notice': notice.key }, t(notice.key, notice.vars)),

@@ -20,7 +20,7 @@ interface State {
   seq: number;
   categories: { category: string; waiting: number; service_minutes: number; learned_from: number; open_windows: number; eta_minutes: number }[];
   windows: WindowInfo[];
-  waiting: { number: string; category: string; priority: string | null; taken_at: number; transferred_from: string | null; placement?: string | null; eta_minutes: number }[];
+  waiting: { number: string; category: string; priority: string | null; marked: string | null; taken_at: number; transferred_from: string | null; placement?: string | null; eta_minutes: number }[];
   /** Missed tickets a clerk may call back (召回, docs/hospital.md). */
   missed?: { number: string; category: string; appointment: boolean }[];
   totals: { taken: number; waiting: number; called: number; done: number; missed: number };
@@ -39,6 +39,9 @@ let busy = false;
 let timer: ReturnType<typeof setTimeout> | null = null;
 let transferPick = '';
 let transferOther = '';
+/** The priorities a clerk may mark (`labels=` in the page's address, comma-separated). */
+const LABELS = (params.get('labels') ?? '军人,残疾人,孕妇').split(',').map((l) => l.trim()).filter((l) => l.length > 0 && l.length <= 8);
+let markLabel = LABELS[0] ?? '';
 
 const FACES: [number, string, string][] = [
   [1, '😠', '非常不满意'],
@@ -251,15 +254,25 @@ function windowView(s: State): HTMLElement[] {
   const t = s.totals;
   out.push(el('section', { class: 'card', 'aria-labelledby': 'cat-title' }, el('h2', { id: 'cat-title' }, `今日(${s.day}):取号 ${t.taken},办结 ${t.done},过号 ${t.missed}`), cats));
 
-  const list = el('table', { id: 'waiting' }, el('thead', {}, el('tr', {}, ...['号码', '类别', '优先', '预计等候'].map((h) => el('th', { scope: 'col' }, h)))));
+  const list = el('table', { id: 'waiting' }, el('thead', {}, el('tr', {}, ...['号码', '类别', '优先', '预计等候', '标记优先'].map((h) => el('th', { scope: 'col' }, h)))));
   const lb = el('tbody');
   for (const w of s.waiting) {
+    const mark = w.priority === 'elderly' || w.priority === 'appointment' || w.marked || !markLabel ? '' : button(`标记${markLabel}`, () => void act('mark', { number: w.number, label: markLabel }), { class: 'secondary', 'data-mark': w.number });
     lb.append(
-      el('tr', {}, el('td', {}, w.number), el('td', {}, w.transferred_from ? `${w.category}(由 ${w.transferred_from} 流转)` : w.category), el('td', {}, priorityText(w)), el('td', {}, `约 ${Math.round(w.eta_minutes)} 分钟`)),
+      el('tr', {}, el('td', {}, w.number), el('td', {}, w.transferred_from ? `${w.category}(由 ${w.transferred_from} 流转)` : w.category), el('td', {}, priorityText(w)), el('td', {}, `约 ${Math.round(w.eta_minutes)} 分钟`), el('td', {}, mark)),
     );
   }
   list.append(lb);
-  out.push(el('section', { class: 'card wide', 'aria-labelledby': 'wait-title' }, el('h2', { id: 'wait-title' }, `等候中(${t.waiting} 人,按叫号顺序)`), list));
+  // 标记优先: the clerk picks the priority once, then marks a waiting number with it.
+  const pick = el('select', { id: 'mark-label' });
+  for (const l of LABELS) pick.append(el('option', { value: l }, l));
+  pick.value = markLabel;
+  pick.addEventListener('change', () => {
+    markLabel = pick.value;
+    render();
+  });
+  const marking = LABELS.length ? el('p', { class: 'transfer' }, el('label', { for: 'mark-label' }, '标记的优先类别', pick)) : '';
+  out.push(el('section', { class: 'card wide', 'aria-labelledby': 'wait-title' }, el('h2', { id: 'wait-title' }, `等候中(${t.waiting} 人,按叫号顺序)`), marking, list));
 
   // 过号 then 召回: a missed ticket waits again, placed by its appointment's rule (docs/hospital.md).
   const missed = s.missed ?? [];
@@ -275,6 +288,7 @@ function windowView(s: State): HTMLElement[] {
 function priorityText(w: State['waiting'][number]): string {
   if (w.priority === 'elderly') return '长者优先';
   if (w.priority === 'appointment') return '预约优先';
+  if (w.marked) return `${w.marked}优先`;
   const p = w.placement ?? '';
   const rule = p.endsWith(':end') ? '排在最后' : p.includes(':insert_after:') ? `插入第 ${p.split(':')[2]} 位后` : '正常排队';
   if (p.startsWith('late:')) return `迟到 · ${rule}`;
