@@ -6,3 +6,4 @@ export * from './feeds.ts';
 export * from './config-push.ts';
 export * from './feed-delta.ts';
 export * from './shares.ts';
+export * from './pin-hash.ts';
