@@ -1,6 +1,6 @@
 // The simulated devices a venue needs, derived from the venue file alone: a scanner always, an
 // ID-card reader and an MRZ reader for the documents it takes, a ticket printer for print-ticket,
-// and each relay its open-gate actions name. Used by `npm start -- --venue` and the venue tests.
+// and each relay and pass sensor its open-gate actions name. Used by `npm start -- --venue` and the venue tests.
 import { join, resolve } from 'node:path';
 import { loadVenue, type Venue } from '../../terminal/src/venue/index.ts';
 import type { MintOptions } from '../issuer/mint.ts';
@@ -55,6 +55,8 @@ export function venueDevices(venue: Venue, o: { statusPollMs?: number } = {}): S
   const relays = new Set(venue.actions.flatMap((a) => (a.do === 'open-gate' ? [a.relay] : [])));
   let channel = 1;
   for (const id of relays) out.push({ id, role: 'relay', kind: 'serial-relay', baud: 9600, board: 'lcus', channel: channel++ });
+  const sensors = new Set(venue.actions.flatMap((a) => (a.do === 'open-gate' && a.pass_sensor ? [a.pass_sensor] : [])));
+  for (const id of sensors) out.push({ id, role: 'sensor', kind: 'serial-pass-sensor', baud: 9600 });
   return out;
 }
 

@@ -1,4 +1,4 @@
-// `npm run -s sim -- <scanner|ssi|idcard|mrz|printer|relay|hid-fixtures> [options]`
+// `npm run -s sim -- <scanner|ssi|idcard|mrz|printer|relay|sensor|hid-fixtures> [options]`
 // Starts a socat pty pair and speaks the device's protocol on one end; point the terminal (or
 // `npm run -s terminal -- read ...`) at the other end, printed on start. Ctrl-C stops it.
 import { readFileSync } from 'node:fs';
@@ -13,6 +13,7 @@ import type { SimCard } from './idcard-data.ts';
 import { MrzSim } from './mrz.ts';
 import { PrinterSim } from './printer.ts';
 import { RelaySim } from './relay.ts';
+import { PassSensorSim } from './pass-sensor.ts';
 import { ScannerSim } from './scanner.ts';
 import { SsiSim } from './ssi.ts';
 
@@ -22,6 +23,7 @@ const USAGE = `usage: npm run -s sim -- <kind> [--device PATH] [--baud N] [optio
   idcard  [--card card.json]                              stdin: "place" / "remove"; starts with the card placed
   mrz                                                      stdin: "td3", "td1", or raw MRZ lines (blank line sends)
   printer                                                  prints each ticket received, decoded; stdin: "paper-out", "paper-ok", "offline", "online", "cover-open", "cover-closed"
+  sensor                                                   a gate's pass sensor: Enter is someone walking through
   relay                                                    prints every relay change
   hid-fixtures [--check]                                   regenerates fixtures/hid (or checks them)
   serial-fixtures [--check]                                regenerates fixtures/serial (or checks them)
@@ -87,7 +89,7 @@ async function main(argv: string[]): Promise<number> {
     console.log(v.check ? `${dir} is current` : `wrote ${dir}`);
     return 0;
   }
-  if (!kind || !['scanner', 'ssi', 'idcard', 'mrz', 'printer', 'relay'].includes(kind)) {
+  if (!kind || !['scanner', 'ssi', 'idcard', 'mrz', 'printer', 'relay', 'sensor'].includes(kind)) {
     console.error(USAGE);
     return 2;
   }
@@ -149,6 +151,12 @@ async function main(argv: string[]): Promise<number> {
         if (t === 'cover-open') sim.coverOpen = true;
         if (t === 'cover-closed') sim.coverOpen = false;
       });
+      break;
+    }
+    case 'sensor': {
+      const sim = await PassSensorSim.open(pty.peer, { baud });
+      console.error('Enter: someone walks through the gate');
+      lines(() => void sim.pass());
       break;
     }
     case 'relay': {

@@ -14,3 +14,4 @@ export { buildUsbFixtures, usbFixtureDir, writeUsbFixtures, type UsbFixture, typ
 export { buildSerialFixtures, serialFixtureDir, writeSerialFixtures, type SerialFixture } from './serial-fixtures.ts';
 export { fixtureDir, writeFixtures, buildFixtures, type HidFixture } from './hid-fixtures.ts';
 export { Sip2Server, type Sip2Fault, type Sip2Seen, type Sip2ServerOptions, type SimItem } from './sip2-server.ts';
+export { PassSensorSim } from './pass-sensor.ts';

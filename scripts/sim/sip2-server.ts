@@ -1,5 +1,6 @@
 // A small library system (ILS) speaking SIP2 on loopback TCP, for the tests and the demo: login
-// (93/94), SC status (99/98), patron status (23/24), checkout (11/12), checkin (09/10), with error
+// (93/94), SC status (99/98), patron status (23/24), patron information (63/64: fees owed, items on
+// loan), checkout (11/12), renew (29/30), checkin (09/10), with error
 // detection (AY sequence, AZ checksum) checked on every request and written on every reply. Its
 // framing and checksum are written here from the protocol, not imported from the terminal's
 // client, so a mistake in one does not hide in both. Faults on demand: silence, garbage, a wrong
@@ -12,6 +13,8 @@ export interface SimItem {
   out: string | null;
   /** Not for loan (reference copies): a checkout is refused. */
   reference?: boolean;
+  /** Another reader is waiting for it: a renewal is refused. */
+  onHold?: boolean;
 }
 
 export type Sip2Fault = 'none' | 'silent' | 'garbage' | 'bad-checksum' | 'no-line-end' | 'wrong-sequence';
@@ -29,8 +32,8 @@ export interface Sip2ServerOptions {
   institution?: string;
   /** Login users and their passwords. */
   users?: Record<string, string>;
-  /** Patron identifiers the ILS knows; `blocked` ones have charge privileges denied. */
-  patrons?: Record<string, { blocked?: boolean }>;
+  /** Patron identifiers the ILS knows; `blocked` ones have charge privileges denied; `fees` is what they owe (`12.50`, CNY). */
+  patrons?: Record<string, { blocked?: boolean; fees?: string }>;
   items?: Record<string, SimItem>;
   /** Loan period, days (广州通借通还: 31). */
   loanDays?: number;
@@ -49,7 +52,7 @@ function date(unixS: number): string {
   return `${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 10)}    ${iso.slice(11, 13)}${iso.slice(14, 16)}${iso.slice(17, 19)}`;
 }
 
-const FIXED_IN: Record<string, number> = { '93': 2, '99': 8, '23': 21, '11': 38, '09': 37 };
+const FIXED_IN: Record<string, number> = { '93': 2, '99': 8, '23': 21, '63': 31, '11': 38, '29': 38, '09': 37 };
 
 export class Sip2Server {
   readonly seen: Sip2Seen[] = [];
@@ -158,6 +161,28 @@ export class Sip2Server {
         const p = this.o.patrons[f.AA ?? ''];
         const flags = (p?.blocked ? 'Y' : ' ').padEnd(14, ' ');
         return `24${flags}001${date(now)}${inst}AA${f.AA ?? ''}|AE|BL${p ? 'Y' : 'N'}|${p ? '' : 'AFPatron not found|'}`;
+      }
+      case '63': {
+        const p = this.o.patrons[f.AA ?? ''];
+        const flags = (p?.blocked ? 'Y' : ' ').padEnd(14, ' ');
+        const out = Object.entries(this.items).filter(([, it]) => p && it.out === f.AA).map(([id]) => id);
+        const count = (n: number) => String(n).padStart(4, '0');
+        // The summary's third position asks for the charged items' identifiers (AU), one field each.
+        const list = m.fixed[23] === 'Y' ? out.map((id) => `AU${id}|`).join('') : '';
+        const fees = p?.fees ? `BHCNY|BV${p.fees}|CC50.00|` : '';
+        return `64${flags}001${date(now)}${count(0)}${count(0)}${count(out.length)}${count(0)}${count(0)}${count(0)}${inst}AA${f.AA ?? ''}|AE|BL${p ? 'Y' : 'N'}|${fees}${list}${p ? '' : 'AFPatron not found|'}`;
+      }
+      case '29': {
+        const item = this.items[f.AB ?? ''];
+        const patron = this.o.patrons[f.AA ?? ''];
+        let why: string | null = null;
+        if (!patron) why = 'Patron not found';
+        else if (patron.blocked) why = 'Patron blocked';
+        else if (!item || item.out !== f.AA) why = 'Item not checked out to this patron';
+        else if (item.onHold) why = 'Reserved by another reader';
+        const head = `30${why ? 0 : 1}${why ? 'N' : 'Y'}NN${date(now)}${inst}AA${f.AA ?? ''}|AB${f.AB ?? ''}|AJ${item?.title ?? ''}|`;
+        if (why) return `${head}AH|AF${why}|`;
+        return `${head}AH${date(now + this.o.loanDays * 86_400).slice(0, 8)}|AFRenewed|`;
       }
       case '11': {
         const item = this.items[f.AB ?? ''];

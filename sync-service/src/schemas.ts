@@ -287,8 +287,8 @@ export const createTerminalBody = {
 } as const;
 
 export const venueParams = { type: 'object', required: ['venue'], properties: { venue: venueName } } as const;
-export const feedParams = { type: 'object', required: ['venue', 'kind'], properties: { venue: venueName, kind: { enum: ['access', 'bookings', 'roster', 'appointments'] } } } as const;
-export const feedKindParams = { type: 'object', required: ['kind'], properties: { kind: { enum: ['access', 'bookings', 'roster', 'appointments'] } } } as const;
+export const feedParams = { type: 'object', required: ['venue', 'kind'], properties: { venue: venueName, kind: { enum: ['access', 'bookings', 'roster', 'appointments', 'patrons'] } } } as const;
+export const feedKindParams = { type: 'object', required: ['kind'], properties: { kind: { enum: ['access', 'bookings', 'roster', 'appointments', 'patrons'] } } } as const;
 export const terminalVenueBody = { type: 'object', required: ['venue'], additionalProperties: false, properties: { venue: venueName } } as const;
 export const terminalVenueReply = { type: 'object', required: ['terminal_id', 'venue'], properties: { terminal_id: { type: 'string' }, venue: { type: 'string' } } } as const;
 

@@ -6,12 +6,12 @@ import type { Logger } from 'pino';
 import { ApiServer, attendanceRoute, cameraRoute, createTerminalMetrics, kioskRoutes, loanRoutes, stayRoutes, type EventMessage, type Health, type VerdictMessage } from './api/index.ts';
 import type { TerminalConfig } from './config/index.ts';
 import type { PushHooks } from './config-push/index.ts';
-import { Effects, healthOf, heartbeatOf, Pipeline, RecentVerdicts, recordRegistration, startTimers, StayDesk } from './daemon/index.ts';
+import { Effects, GateGrants, healthOf, heartbeatOf, Pipeline, RecentVerdicts, recordRegistration, startTimers, StayDesk } from './daemon/index.ts';
 import { openDatabase } from './db/index.ts';
 import { CameraScanner, createDevice, DeviceRegistry, type AnyDevice } from './devices/index.ts';
 import { checkChain, describeStartError, UploadedMarkKeeper } from './data-guard.ts';
 import { lockDataDir } from './data-lock.ts';
-import { feedHealth, FeedStore, PassageStore, ShareStore, slotReports, venueFeedKinds } from './feeds/index.ts';
+import { feedHealth, FeedStore, GrantStore, PassageStore, ShareStore, slotReports, venueFeedKinds } from './feeds/index.ts';
 import { createLogger } from './log.ts';
 import { LoanDesk, LoanOutbox, Sip2Client } from './loans/index.ts';
 import { Sealer } from './protocol/index.ts';
@@ -114,6 +114,11 @@ async function startLocked(config: Readonly<TerminalConfig>, opts: TerminalOptio
   };
   const metrics = createTerminalMetrics(health);
 
+  // A gate whose open-gate action names a pass sensor: admissions wait for the passage (docs/feeds.md#grants-that-lapse).
+  const grantStore = venue.actions.some((a) => a.do === 'open-gate' && a.pass_sensor) ? new GrantStore(db) : null;
+  const gateGrants = grantStore
+    ? new GateGrants({ grants: grantStore, passages, devices, queue, clock, venue: venue.name, log: log.child({ component: 'grants' }), committed: () => sync?.poke() })
+    : null;
   const effects = new Effects({ devices, venue: venue.name, title: config.name, queue, clock, log: log.child({ component: 'effects' }), committed: () => sync?.poke() });
   const pipeline = new Pipeline({
     venue,
@@ -126,6 +131,7 @@ async function startLocked(config: Readonly<TerminalConfig>, opts: TerminalOptio
     tickets,
     hallNumbers,
     feeds: { store: feedStore, passages, shares },
+    ...(grantStore && gateGrants ? { grants: { store: grantStore, keeper: gateGrants } } : {}),
     attendance,
     sealer,
     clock,
@@ -147,9 +153,10 @@ async function startLocked(config: Readonly<TerminalConfig>, opts: TerminalOptio
   const loanDesk = venue.loans
     ? new LoanDesk({
         venue: { ...venue, loans: venue.loans },
-        decide: (reading, dh, override) => pipeline.handle(reading, dh, override),
+        decide: (reading, dh, override, show) => pipeline.handle(reading, dh, override, show),
         trust,
         salt: () => feedStore.salt(),
+        patronOf: (holder) => feedStore.rows('patrons', holder)[0]?.patron ?? null,
         queue,
         sealer,
         outbox: new LoanOutbox(db),
@@ -266,6 +273,7 @@ async function startLocked(config: Readonly<TerminalConfig>, opts: TerminalOptio
     db.close();
     throw e;
   }
+  gateGrants?.start();
   for (const d of devices.all) d.start();
   sync?.start();
   loanDesk?.start();
@@ -296,6 +304,7 @@ async function startLocked(config: Readonly<TerminalConfig>, opts: TerminalOptio
     health,
     stop: async () => {
       stopTimers();
+      gateGrants?.stop();
       await loanDesk?.stop();
       await hallNumbers?.stop();
       await Promise.allSettled(devices.all.map((d) => d.close()));

@@ -3,7 +3,8 @@
 // server on loopback. A holder's code opens a session, books' barcodes on the same scanner are
 // loans the ILS records; a bad check digit, an item the ILS refuses, an unknown reader and an item
 // after finish are each answered in words; with the ILS away loans are recorded and queued, and
-// reach the ILS when it is back. A return terminal (loans.mode checkin) records returns.
+// reach the ILS when it is back. A return terminal (loans.mode checkin) records returns. A reader
+// who owes is told how much; one the ILS blocks is refused with it; books on loan are renewed.
 import assert from 'node:assert/strict';
 import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -14,7 +15,7 @@ import { mintCode } from '../../scripts/issuer/mint.ts';
 import { EventFeed, Stack, waitFor } from '../../scripts/lib/stack.ts';
 import { acceptedCode, loadShippedVenue } from '../../scripts/lib/venue-devices.ts';
 import { Sip2Server, type SimItem } from '../../scripts/sim/index.ts';
-import type { Health, LoanSessionMessage, VerdictMessage } from '../src/api/index.ts';
+import type { Health, LoanRenewal, LoanSessionMessage, VerdictMessage } from '../src/api/index.ts';
 import { holderOfCode } from '../src/protocol/index.ts';
 
 const shipped = loadShippedVenue('library-loans');
@@ -34,8 +35,8 @@ interface Site {
   ils: Sip2Server;
 }
 
-async function site(mode: 'checkout' | 'checkin', shelf: Record<string, SimItem>): Promise<Site> {
-  const ils = await new Sip2Server({ patrons: { [holderOfCode('CN-44', READER)]: {} }, items: shelf }).listen();
+async function site(mode: 'checkout' | 'checkin', shelf: Record<string, SimItem>, patrons: Record<string, { blocked?: boolean; fees?: string }> = { [holderOfCode('CN-44', READER)]: {} }): Promise<Site> {
+  const ils = await new Sip2Server({ patrons, items: shelf }).listen();
   const dir = mkdtempSync(join(tmpdir(), `yss-loans-${mode}-`));
   // Hours are widened (the daemon judges them by the real clock); the ILS is the one on loopback.
   const venue = { ...shipped, hours: [{ days: [1, 2, 3, 4, 5, 6, 7], from: '00:00', to: '24:00' }], loans: { ...shipped.loans!, mode, ils: { ...shipped.loans!.ils!, port: ils.port, timeout_ms: 1000, retry_s: 1 } } };
@@ -182,5 +183,50 @@ describe('a loan session left alone', () => {
     assert.deepEqual([events(s, 'loan_session').at(-1)?.body.closed_by, events(s, 'loan_session').at(-1)?.body.items], ['timeout', 1]);
     const late = await scan(s, BOOK2);
     assert.deepEqual([late.accepted, late.reason], [false, 'loan_no_session']);
+  });
+});
+
+describe('what a reader owes, and renewing the books they have', () => {
+  const OWING = 'u-reader-owing';
+  const BLOCKED = 'u-reader-blocked';
+  const HELD = '9787020024759';
+  let s: Site;
+  const shelf: Record<string, SimItem> = { ...items(), [BOOK2]: { title: 'To Live', out: holderOfCode('CN-44', OWING) }, [HELD]: { title: 'Fortress Besieged', out: holderOfCode('CN-44', OWING), onHold: true } };
+  before(async () => {
+    s = await site('checkout', shelf, { [holderOfCode('CN-44', OWING)]: { fees: '12.5' }, [holderOfCode('CN-44', BLOCKED)]: { blocked: true, fees: '62.00' } });
+  });
+  after(() => close(s));
+
+  test('a reader the ILS blocks is refused, and told what they owe', async () => {
+    const v = await scan(s, holderCode(s, BLOCKED));
+    assert.deepEqual([v.accepted, v.reason, v.display.owed], [false, 'ils_refused', '¥62.00']);
+    assert.equal((await loans(s)).open, false, 'no session: no checkout');
+    assert.equal(s.ils.requests('63').at(-1)?.fields.AA, holderOfCode('CN-44', BLOCKED), 'patron information asked');
+  });
+
+  test('a reader who owes opens a session that shows it; renew renews the books they had, and the ILS refuses one on hold', async () => {
+    const before = s.feed.messages.length;
+    const v = await scan(s, holderCode(s, OWING));
+    assert.deepEqual([v.accepted, v.display.owed], [true, '¥12.50']);
+    const opened = await waitFor(() => s.feed.messages.slice(before).find((m): m is LoanSessionMessage => m.type === 'loan-session' && m.open), 10_000, 20, 'the session message');
+    assert.deepEqual([opened.owed, opened.on_loan], ['¥12.50', 2]);
+    const r = await fetch(new URL('/api/loans/renew', s.stack.kioskUrl), { method: 'POST' });
+    assert.equal(r.status, 200);
+    const renewal = (await r.json()) as LoanRenewal;
+    assert.equal(renewal.ils, 'done');
+    assert.deepEqual(renewal.renewed.map((b) => [b.item, b.title]), [[BOOK2, 'To Live']]);
+    assert.match(renewal.renewed[0]!.due ?? '', /^\d{8}$/);
+    assert.deepEqual(renewal.refused, [{ item: HELD, title: 'Fortress Besieged', message: 'Reserved by another reader' }]);
+    assert.deepEqual(s.ils.requests('29').map((m) => m.fields.AB), [BOOK2, HELD]);
+    const renews = events(s, 'renew');
+    assert.deepEqual(renews.map((e) => [e.body.item, e.body.ok]), [[BOOK2, true], [HELD, false]]);
+    assert.ok(renews.every((e) => e.sealed !== null && !JSON.stringify(e.body).includes(holderOfCode('CN-44', OWING))), 'who renewed is sealed, not in the clear');
+  });
+
+  test('renew with no session open is refused in words', async () => {
+    await fetch(new URL('/api/loans/finish', s.stack.kioskUrl), { method: 'POST' });
+    const r = await fetch(new URL('/api/loans/renew', s.stack.kioskUrl), { method: 'POST' });
+    assert.equal(r.status, 409);
+    assert.equal(((await r.json()) as { error: string }).error, 'YSS_API_NO_LOAN_SESSION');
   });
 });

@@ -1,6 +1,6 @@
 // The kiosk's state and the one render function. Messages from the daemon and taps on screen
 // both end in `render()`, which rebuilds the two regions (top bar, screen) from state.
-import type { AttendanceSummary, EventMessage, Health, LoanSessionMessage, StaffOverview, StaysOverview, StayView, VerdictMessage } from '../../../terminal/src/api/messages.ts';
+import type { AttendanceSummary, EventMessage, Health, LoanRenewal, LoanSessionMessage, StaffOverview, StaysOverview, StayView, VerdictMessage } from '../../../terminal/src/api/messages.ts';
 import type { Answer } from './api.ts';
 import { api } from './api.ts';
 import { connectEvents, type LinkState } from './events-client.ts';
@@ -25,7 +25,7 @@ import type { Action, Ctx } from './view.ts';
 type Screen =
   | { kind: 'idle' }
   | { kind: 'result'; v: VerdictMessage; note?: Note }
-  | { kind: 'loans'; last: VerdictMessage }
+  | { kind: 'loans'; last: VerdictMessage; renewal?: LoanRenewal }
   | { kind: 'ticket'; v: VerdictMessage }
   | { kind: 'certificate'; v: VerdictMessage }
   | ({ kind: 'registration'; v: VerdictMessage } & RegistrationState)
@@ -259,6 +259,15 @@ export class App {
         // The daemon's loan-session message (closed) takes the screen home.
         void api.finishLoans();
         return;
+      case 'loans-renew':
+        void api.renewLoans().then((r) => {
+          const now = this.screen;
+          if (now.kind !== 'loans') return;
+          // A refusal of the request itself (the session closed meanwhile) is said like the ILS being away.
+          this.screen = { ...now, renewal: r.ok ? r.value : { ils: 'away', renewed: [], refused: [] } };
+          this.render();
+        });
+        return;
       case 'stay-details':
         if (sc.kind === 'staff') sc.form = { mode: 'details', guest: a.guest, name: a.name, fields: [...DETAIL_FIELDS], values: { visa_type: '', visa_no: '', entry_date: '', entry_port: '' } };
         this.homeAfter(STAFF_IDLE_MS);
@@ -409,7 +418,7 @@ export class App {
         return loan && sc.v.accepted ? result(ctx, sc.v, sc.note, loanLine(ctx, loan)) : result(ctx, sc.v, sc.note);
       }
       case 'loans':
-        return this.loanSession ? loans(ctx, this.loanSession, sc.last) : result(ctx, sc.last);
+        return this.loanSession ? loans(ctx, this.loanSession, sc.last, sc.renewal) : result(ctx, sc.last);
       case 'ticket': {
         const tk = sc.v.effects.find((e) => e.kind === 'ticket');
         return tk ? ticket(ctx, sc.v, tk) : result(ctx, sc.v);

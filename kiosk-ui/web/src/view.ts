@@ -13,6 +13,7 @@ export type Action =
   | { type: 'checkout-scan' }
   | { type: 'guest-details-save' }
   | { type: 'loans-finish' }
+  | { type: 'loans-renew' }
   | { type: 'stay-details'; guest: number; name: string }
   | { type: 'stay-correct'; guest: number; name: string; foreign: boolean }
   | { type: 'stay-details-save' }

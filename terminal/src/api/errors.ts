@@ -16,6 +16,7 @@ export const API_ERRORS = {
   YSS_API_STAY_NOT_FOUND: { status: 404, message: 'No such stay or guest' },
   YSS_API_STAY_CONFLICT: { status: 409, message: 'The stay is not in a state that allows this' },
   YSS_API_NO_LOANS: { status: 404, message: 'This venue lends nothing (no "loans" section)' },
+  YSS_API_NO_LOAN_SESSION: { status: 409, message: 'No loan session is open: the reader scans their code first' },
   YSS_API_NO_ATTENDANCE: { status: 404, message: 'This venue takes no attendance (no "attendance" section)' },
 } as const;
 export type ApiErrorCode = keyof typeof API_ERRORS;

@@ -88,8 +88,20 @@ export interface LoanSessionMessage {
   offline: boolean;
   /** Unix ms when the session closes unless another item is scanned; null when closed. */
   closes_at: number | null;
+  /** Items the reader had on loan when the session opened (the renew button renews them); absent when closed. */
+  on_loan?: number;
+  /** What the reader owes (`¥12.50`), null for nothing; absent when closed or without an ILS answer. */
+  owed?: string | null;
   /** Why it closed. */
   closed_by?: 'timeout' | 'finish' | 'next-holder';
+}
+
+/** What `POST /api/loans/renew` did: per item renewed (new due date) or refused (the library system's words). */
+export interface LoanRenewal {
+  /** `done`: the ILS answered each; `away`: it could not be reached (nothing more renewed); `refused`: the reader may not renew; `none`: no ILS configured. */
+  ils: 'done' | 'away' | 'refused' | 'none';
+  renewed: { item: string; title: string | null; due: string | null }[];
+  refused: { item: string; title: string | null; message: string | null }[];
 }
 
 /** Every message on the `/api/events` WebSocket; the first one after connecting is `health`. */

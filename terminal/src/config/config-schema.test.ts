@@ -38,7 +38,7 @@ test('docs/config.md gives every terminal config option and every device kind a 
   }
   for (const section of ['config', 'config.api', 'config.trust', 'config.sync', 'config.queue']) assert.ok(part.includes(`### \`${section}\``), section);
   const kinds = DEVICE_KINDS.map((k) => String(configSchema.$defs[k].properties.kind.const));
-  assert.equal(kinds.length, 9);
+  assert.equal(kinds.length, 10);
   for (const kind of kinds) assert.ok(part.includes(`### \`config.devices[] (kind: ${kind})\``), kind);
   assert.ok(rows.length > 100, `${rows.length} option rows`);
 });
@@ -88,7 +88,7 @@ test('devices are told apart by kind: each kind has its own keys, values and rol
     'config.devices[0].columns: unknown key for kind "serial-scanner"',
     'config.devices[1].columns: expected 16 to 96, got 200',
     'config.devices[2].role: expected "relay" (the role of kind "serial-relay"), got "scanner"',
-    'config.devices[3].kind: expected one of "serial-scanner", "zebra-ssi-scanner", "hid-pos-scanner", "hid-keyboard-scanner", "camera-scanner", "ga467-reader", "mrz-reader", "escpos-printer", "serial-relay", got "laser"',
+    'config.devices[3].kind: expected one of "serial-scanner", "zebra-ssi-scanner", "hid-pos-scanner", "hid-keyboard-scanner", "camera-scanner", "ga467-reader", "mrz-reader", "escpos-printer", "serial-relay", "serial-pass-sensor", got "laser"',
     'config.devices[4].id: expected lower-case letters, digits, - and _, got "Bad Id"',
     'config.devices[5]: expected an object, got null',
     'config.devices[6].frame_timeout_ms: expected 20 to 60000, got 5',

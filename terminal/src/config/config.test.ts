@@ -73,6 +73,17 @@ test('a gate must name a configured relay', () => {
   assert.ok(Object.isFrozen(ok.venue.actions), 'the venue is frozen with the config');
 });
 
+test('a gate\'s pass sensor must be a configured device with role sensor', () => {
+  const relay = { id: 'relay-1', role: 'relay', kind: 'serial-relay', path: '/dev/ttyUSB0' };
+  const actions = [{ do: 'open-gate', relay: 'relay-1', pass_sensor: 'sensor-1', grant_s: 6 }];
+  assert.throws(
+    () => parseConfig({ ...good, venue: { ...gate(), actions }, devices: [relay] }, '/tmp'),
+    (e: unknown) => e instanceof ConfigError && e.problems.some((p) => p.includes('config.venue.actions[0].pass_sensor: "sensor-1" is not the id of a device with role "sensor"')),
+  );
+  const ok = parseConfig({ ...good, venue: { ...gate(), actions }, devices: [relay, { id: 'sensor-1', role: 'sensor', kind: 'serial-pass-sensor', path: '/dev/ttyUSB1', channel: 2 }] }, '/tmp');
+  assert.deepEqual(ok.venue.actions, actions);
+});
+
 test('the daemon refuses to start on a bad config, printing the problems and no stack trace', () => {
   const dir = mkdtempSync(join(tmpdir(), 'yss-config-'));
   const file = join(dir, 'terminal.json');

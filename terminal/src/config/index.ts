@@ -66,6 +66,9 @@ export function parseConfig(value: unknown, baseDir: string, file = '<inline>'):
     if (a.do === 'open-gate' && !devices.some((d) => isObject(d) && d.id === a.relay && d.role === 'relay')) {
       problems.push(`config.venue.actions[${i}].relay: "${a.relay}" is not the id of a device with role "relay" in config.devices`);
     }
+    if (a.do === 'open-gate' && a.pass_sensor !== undefined && !devices.some((d) => isObject(d) && d.id === a.pass_sensor && d.role === 'sensor')) {
+      problems.push(`config.venue.actions[${i}].pass_sensor: "${a.pass_sensor}" is not the id of a device with role "sensor" in config.devices`);
+    }
   });
   // The guard runs again on the filled-in copy (a no-op check) so that `raw` is typed by it.
   if (problems.length || !venue || !validateConfigFile(raw)) throw new ConfigError(file, problems.length ? problems : ['config.venue: required']);

@@ -2,7 +2,7 @@
 // config-schema.test.ts fails when this file and the schema differ.
 
 /** One device, by its `kind`. */
-export type Device = SerialScanner | SsiScanner | HidPosScanner | HidKeyboardScanner | CameraScanner | IdcardReader | MrzReader | Printer | Relay;
+export type Device = SerialScanner | SsiScanner | HidPosScanner | HidKeyboardScanner | CameraScanner | IdcardReader | MrzReader | Printer | Relay | PassSensor;
 
 /** A serial or USB-CDC scanner sending one code per line. */
 export type SerialScanner = {
@@ -262,6 +262,30 @@ export type Relay = {
   readonly close_hex?: string;
   /** How long a pulse keeps the relay closed, ms (a venue's `open-gate` action may say otherwise). Default: `1000`. */
   readonly pulse_ms?: number;
+};
+
+/** A gate's pass sensor (beam, turnstile rotation contact, door contact) on a USB-serial I/O module sending `A1 ch state sum` frames; a venue's `open-gate` action names it as `pass_sensor` so a grant nobody uses lapses. */
+export type PassSensor = {
+  /** Configured id, unique per terminal; a venue's `open-gate` action names its relay by it. */
+  readonly id: string;
+  /** Always `sensor` for this kind. */
+  readonly role: 'sensor';
+  /** The adapter. */
+  readonly kind: 'serial-pass-sensor';
+  /** Exact device path: a node or a /dev/serial/by-id link. Give either `path` or `vid` + `pid`. */
+  readonly path?: string;
+  /** USB vendor id, found among the USB devices instead of a path. */
+  readonly vid?: string;
+  /** USB product id, with `vid`. */
+  readonly pid?: string;
+  /** USB serial number, with `vid` + `pid`, to tell two identical devices apart. */
+  readonly serial_number?: string;
+  /** Reconnect backoff ceiling, ms; the first retry waits 200 ms. Default: `5000`. */
+  readonly reconnect_max_ms?: number;
+  /** Serial speed (ignored by USB-CDC devices). Default 9600; 115200 for ID-card readers. */
+  readonly baud?: 1200 | 2400 | 4800 | 9600 | 19200 | 38400 | 57600 | 115200 | 230400;
+  /** The module's input the sensor is wired to, 1-based; frames of other inputs are ignored. Default: `1`. */
+  readonly channel?: number;
 };
 
 /** The terminal configuration file (`terminal.json`): where its data lives, its loopback API, trust roots, sync service, queue bounds, venue and devices. */

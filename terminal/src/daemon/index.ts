@@ -7,3 +7,4 @@ export { recordRegistration, type RegistrationDeps } from './registration.ts';
 export { RecentVerdicts } from './recent.ts';
 export { startTimers, type TimerDeps } from './timers.ts';
 export { StayDesk, addDays, type StayDeskDeps, type DeskRefusal } from './stays.ts';
+export { GateGrants, type GateGrantsDeps } from './grants.ts';

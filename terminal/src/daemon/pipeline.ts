@@ -10,9 +10,10 @@ import type { DeviceHealth, Reading } from '../devices/index.ts';
 import { textRef } from '../log.ts';
 import type { Sealer } from '../protocol/index.ts';
 import { ticketNumber, type HallNumbers, type Queue, type TicketCounter } from '../queue/index.ts';
-import { localDay, type Effect, type Reason } from '../scenarios/index.ts';
+import { localDay, type Display, type Effect, type Reason } from '../scenarios/index.ts';
 import type { Clock, ReplayStore, TrustStore } from '../trust/index.ts';
-import type { FeedStore, PassageStore, ShareStore } from '../feeds/index.ts';
+import type { FeedStore, GrantStore, PassageStore, ShareStore } from '../feeds/index.ts';
+import type { GateGrants } from './grants.ts';
 import { decideVenue, refuseDecision, verifierAllowsReplay, VENUE_DEFAULTS, type AccessLookups, type AttendanceStore, type PendingDetailsStore, type PersonSeenStore, type StayStore, type Venue } from '../venue/index.ts';
 
 export interface PipelineDeps {
@@ -29,6 +30,8 @@ export interface PipelineDeps {
   hallNumbers?: HallNumbers | null;
   /** The venue's data feeds and what the gate counts from them (a venue with `access`). */
   feeds?: { store: FeedStore; passages: PassageStore; shares?: ShareStore };
+  /** Grants waiting for a pass sensor (an `open-gate` action with `pass_sensor`; docs/feeds.md#grants-that-lapse). */
+  grants?: { store: GrantStore; keeper: GateGrants };
   /** Meeting sign-ins (a venue with `attendance`). */
   attendance?: AttendanceStore;
   /** Null when no sync service is configured: personal data is then not kept at all. */
@@ -64,8 +67,8 @@ export class Pipeline {
     };
   }
 
-  /** `override`: a refusal another part found (a library's patron status) for a reading the venue would accept. */
-  handle(reading: Reading, device: DeviceHealth, override?: Reason): VerdictMessage {
+  /** `override`: a refusal another part found (a library's patron status) for a reading the venue would accept; `show`: what that part adds to the screen (what a reader owes). */
+  handle(reading: Reading, device: DeviceHealth, override?: Reason, show?: Partial<Display>): VerdictMessage {
     const { deps } = this;
     const { venue } = deps;
     const at = deps.clock.wallMs();
@@ -87,6 +90,7 @@ export class Pipeline {
       attendance: deps.attendance,
     });
     if (override && d.accepted) d = refuseDecision(venue, d, override);
+    if (show) d = { ...d, display: { ...d.display, ...show } };
     const day = localDay(now);
     // A hall ticket with no number in hand is refused before anything is kept (docs/hall.md).
     if (d.accepted && d.effects.some((e) => e.kind === 'ticket' && e.numbers === 'hall' && (!deps.hallNumbers || deps.hallNumbers.held(e.prefix, day) === 0))) {
@@ -105,6 +109,10 @@ export class Pipeline {
         deps.persons.record(d.remember.person.key, d.remember.person.at, d.remember.person.at + within);
       }
       const admit = d.remember.admit;
+      // A gate with a pass sensor grants the passage; the sensor confirms it or it lapses (grants.ts).
+      const sensor = d.accepted ? d.effects.find((e) => e.kind === 'gate' && e.pass_sensor !== undefined) : undefined;
+      const sensed = sensor?.kind === 'gate' && sensor.pass_sensor && deps.grants?.keeper.sensing(sensor.pass_sensor) ? sensor : undefined;
+      const before = sensed && admit && deps.feeds ? deps.feeds.passages.before(admit.holder) : null;
       if (admit) deps.feeds?.passages.admit(admit.holder, admit.day, admit.slot, admit.n, now, admit.direction);
       if (d.remember.signIn) deps.attendance?.record(d.remember.signIn);
       const effects: Effect[] = d.effects.map((e): Effect => {
@@ -129,7 +137,11 @@ export class Pipeline {
           const t = deps.tickets.next(e.prefix, day);
           return { kind: 'ticket', number: t.number, service: e.service, issued_today: t.issued_today, ...(e.priority ? { priority: e.priority } : {}) };
         }
-        if (e.kind === 'gate') return { kind: 'gate', relay: e.relay, pulse_ms: e.pulse_ms };
+        if (e.kind === 'gate') {
+          if (!e.pass_sensor) return { kind: 'gate', relay: e.relay, pulse_ms: e.pulse_ms };
+          // A sensor that is not connected cannot confirm anything: the admission counts now, as at a gate without one.
+          return { kind: 'gate', relay: e.relay, pulse_ms: e.pulse_ms, pass_sensor: e.pass_sensor, grant_s: e.grant_s!, grant: sensed ? 'waiting' : 'sensor_offline' };
+        }
         if (e.kind === 'attendance') return e;
         return { kind: 'registration' };
       });
@@ -141,6 +153,20 @@ export class Pipeline {
         body: { ...d.body, accepted: d.accepted, reason: d.reason, device: device.id, effects },
         sealed: personal,
       });
+      if (sensed?.kind === 'gate' && deps.grants) {
+        deps.grants.store.open({
+          seq: event.seq,
+          sensor: sensed.pass_sensor!,
+          holder: admit && before ? admit.holder : '',
+          day: admit?.day ?? day,
+          slot: admit?.slot ?? null,
+          n: admit && before ? admit.n : 0,
+          ...(admit?.direction ? { direction: admit.direction } : {}),
+          at: now,
+          before: before ?? { at: null, inside: null },
+          expires_at: at + sensed.grant_s! * 1000,
+        });
+      }
       const details = d.effects.find((e) => e.kind === 'collect-details');
       if (details) deps.pending.open(event.seq, details.fields, now);
       if (d.guest && deps.stays) {
@@ -166,6 +192,7 @@ export class Pipeline {
         ...(d.words ? { words: d.words } : {}),
       };
     });
+    if (message.effects.some((e) => e.kind === 'gate' && e.grant === 'waiting')) deps.grants?.keeper.schedule();
     deps.publish(message);
     deps.afterCommit(message, device);
     deps.log.info(

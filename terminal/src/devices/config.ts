@@ -29,6 +29,7 @@ export type IdCardReaderConfig = Entry.IdcardReader;
 export type MrzReaderConfig = Entry.MrzReader;
 export type EscPosPrinterConfig = Entry.Printer;
 export type RelayConfig = Entry.Relay;
+export type PassSensorConfig = Entry.PassSensor;
 
 export type DeviceConfig =
   | SerialScannerConfig
@@ -39,7 +40,8 @@ export type DeviceConfig =
   | IdCardReaderConfig
   | MrzReaderConfig
   | EscPosPrinterConfig
-  | RelayConfig;
+  | RelayConfig
+  | PassSensorConfig;
 
 export type DeviceKind = DeviceConfig['kind'];
 
@@ -66,6 +68,7 @@ export const KIND_ROLE: Record<DeviceKind, DeviceConfig['role']> = {
   'mrz-reader': 'mrz',
   'escpos-printer': 'printer',
   'serial-relay': 'relay',
+  'serial-pass-sensor': 'sensor',
 };
 
 export const DEFAULTS = {

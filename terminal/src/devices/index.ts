@@ -12,6 +12,8 @@
 //   `offline` | `paper_out` | `write_failed`; it never rejects.
 // - relays (`role: 'relay'`, RelayDevice): `pulse(ms?)` closes the contact for ms (default the
 //   configured pulse_ms) then opens it; `set(closed)` holds it.
+// - pass sensors (`role: 'sensor'`, PassSensorDevice): emit `passage` (at, health) each time
+//   someone goes through the gate.
 import type pino from 'pino';
 import type { DeviceConfig } from './config.ts';
 import { Ga467Reader } from './idcard/index.ts';
@@ -19,6 +21,7 @@ import { EscPosPrinter } from './escpos/index.ts';
 import { HidScanner } from './hid/index.ts';
 import { MrzReader } from './mrz/index.ts';
 import { SerialRelay } from './relay/index.ts';
+import { SerialPassSensor } from './sensor/index.ts';
 import { SerialScanner } from './serial-scanner.ts';
 import { SsiScanner } from './ssi/index.ts';
 import { CameraScanner } from './camera/camera-scanner.ts';
@@ -36,10 +39,11 @@ export type {
   MrzReaderConfig,
   EscPosPrinterConfig,
   RelayConfig,
+  PassSensorConfig,
   Locator,
   BaudRate,
 } from './config.ts';
-export type { AnyDevice, Device, DeviceOfRole, ReaderDevice, DeviceEvents, DeviceHealth, DeviceRole, DeviceState, Reading, ScannerDevice, PrinterDevice, RelayDevice, Ticket, PrintResult } from './types.ts';
+export type { AnyDevice, Device, DeviceOfRole, ReaderDevice, DeviceEvents, DeviceHealth, DeviceRole, DeviceState, Reading, ScannerDevice, PrinterDevice, RelayDevice, PassSensorDevice, Ticket, PrintResult } from './types.ts';
 export { deviceRuleProblems } from './validate.ts';
 export { DEVICE_SCHEMAS } from './schema.ts';
 export { DEVICE_STATES, PRINT_FAILURES, type PrintFailure } from './errors.ts';
@@ -62,6 +66,8 @@ export function createDevice(config: DeviceConfig, log: pino.Logger, options: De
       return new EscPosPrinter(config, log);
     case 'serial-relay':
       return new SerialRelay(config, log);
+    case 'serial-pass-sensor':
+      return new SerialPassSensor(config, log);
     case 'hid-pos-scanner':
     case 'hid-keyboard-scanner':
       return new HidScanner(config, log);
@@ -78,3 +84,4 @@ export { UsbLink, matchesUsb, describeUsbLocator, type UsbLocator } from './usb/
 export { inventory, UDEV_RULES_FILE, type Inventory, type SerialEntry, type HidEntry, type BackendCheck } from './discovery.ts';
 export { udevMonitor, onDeviceArrival, parseUdevLine, type UdevEvent } from './hotplug.ts';
 export { DeviceRegistry } from './registry.ts';
+export { sensorFrame, SensorFramer, SENSOR_HEAD } from './sensor/index.ts';

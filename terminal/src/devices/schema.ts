@@ -166,5 +166,15 @@ export const DEVICE_SCHEMAS = {
     },
     { id: 'relay-1', role: 'relay', kind: 'serial-relay', path: '/dev/ttyUSB2' },
   ),
+  passSensor: device(
+    'serial-pass-sensor',
+    'sensor',
+    'A gate\'s pass sensor (beam, turnstile rotation contact, door contact) on a USB-serial I/O module sending `A1 ch state sum` frames; a venue\'s `open-gate` action names it as `pass_sensor` so a grant nobody uses lapses.',
+    {
+      ...SERIAL,
+      channel: int(1, 8, 'The module\'s input the sensor is wired to, 1-based; frames of other inputs are ignored.', DEVICE_DEFAULTS.channel),
+    },
+    { id: 'sensor-1', role: 'sensor', kind: 'serial-pass-sensor', path: '/dev/ttyUSB3' },
+  ),
 } as const;
 

@@ -3,7 +3,7 @@
 import type { EventEmitter } from 'node:events';
 import type { DEVICE_STATES, PrintFailure } from './errors.ts';
 
-export type DeviceRole = 'scanner' | 'idcard' | 'mrz' | 'printer' | 'relay';
+export type DeviceRole = 'scanner' | 'idcard' | 'mrz' | 'printer' | 'relay' | 'sensor';
 
 /** Where a device is in its life (UnifiedPOS: open → claim → enable; errors and unplug). */
 export type DeviceState = keyof typeof DEVICE_STATES;
@@ -32,6 +32,8 @@ export type Reading =
 export interface DeviceEvents {
   reading: [reading: Reading, device: DeviceHealth];
   status: [device: DeviceHealth];
+  /** A pass sensor saw someone go through, at unix ms. */
+  passage: [at: number, device: DeviceHealth];
 }
 
 export interface Device extends EventEmitter<DeviceEvents> {
@@ -87,8 +89,13 @@ export interface RelayDevice extends Device {
   set(closed: boolean): Promise<boolean>;
 }
 
+/** Pass sensors on gates: a `passage` event each time someone goes through (docs/hardware.md#pass-sensors). */
+export interface PassSensorDevice extends Device {
+  readonly role: 'sensor';
+}
+
 /** Every adapter, told apart by `role`: a switch on it needs no cast. */
-export type AnyDevice = ScannerDevice | ReaderDevice | PrinterDevice | RelayDevice;
+export type AnyDevice = ScannerDevice | ReaderDevice | PrinterDevice | RelayDevice | PassSensorDevice;
 
 /** The adapter type for each role. */
 export type DeviceOfRole<R extends DeviceRole> = Extract<AnyDevice, { readonly role: R }>;

@@ -20,7 +20,7 @@ export interface FeedHealth {
 
 /** The kinds a venue decides from, which the terminal keeps current. */
 export function venueFeedKinds(venue: Readonly<Venue>): FeedKind[] {
-  return [...(venue.access?.lists ?? []), ...(venue.attendance ? (['roster'] as const) : [])];
+  return [...(venue.access?.lists ?? []), ...(venue.attendance ? (['roster'] as const) : []), ...(venue.loans?.patron_id === 'feed' ? (['patrons'] as const) : [])];
 }
 
 /** Every feed held, and every one the venue needs even when missing. */

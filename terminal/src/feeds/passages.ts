@@ -7,6 +7,12 @@ import type { Db } from '../db/index.ts';
 /** Slot key of a whole day's count. */
 export const WHOLE_DAY = '';
 
+/** A holder's passage and place inside before an admission (PassageStore.before). */
+export interface PassageBefore {
+  at: number | null;
+  inside: { n: number; at: number } | null;
+}
+
 export class PassageStore {
   #count: Statement<[string, string], number>;
   #add: Statement<[string, string, number], unknown>;
@@ -18,6 +24,10 @@ export class PassageStore {
   #occupancy: Statement<[], number>;
   #enter: Statement<[string, number, number], unknown>;
   #leave: Statement<[string], unknown>;
+  #insideRow: Statement<[string], { n: number; at: number }>;
+  #unpass: Statement<[string, number], unknown>;
+  #repass: Statement<[number, string, number], unknown>;
+  #unenter: Statement<[string, number], unknown>;
 
   constructor(db: Db) {
     db.exec(`CREATE TABLE IF NOT EXISTS access_admitted (
@@ -40,6 +50,10 @@ export class PassageStore {
     this.#occupancy = db.prepare<[], number>('SELECT coalesce(sum(n), 0) FROM access_inside').pluck();
     this.#enter = db.prepare('INSERT OR REPLACE INTO access_inside (holder, n, at) VALUES (?, ?, ?)');
     this.#leave = db.prepare('DELETE FROM access_inside WHERE holder = ?');
+    this.#insideRow = db.prepare<[string], { n: number; at: number }>('SELECT n, at FROM access_inside WHERE holder = ?');
+    this.#unpass = db.prepare('DELETE FROM access_passages WHERE holder = ? AND at = ?');
+    this.#repass = db.prepare('UPDATE access_passages SET at = ? WHERE holder = ? AND at = ?');
+    this.#unenter = db.prepare('DELETE FROM access_inside WHERE holder = ? AND at = ?');
     this.#count = db.prepare<[string, string], number>('SELECT n FROM access_admitted WHERE day = ? AND slot = ?').pluck();
     this.#add = db.prepare('INSERT INTO access_admitted (day, slot, n) VALUES (?, ?, ?) ON CONFLICT (day, slot) DO UPDATE SET n = n + excluded.n');
     this.#last = db.prepare<[string], number>('SELECT at FROM access_passages WHERE holder = ?').pluck();
@@ -68,6 +82,30 @@ export class PassageStore {
     if (slot) this.#add.run(day, slot, n);
     this.#pass.run(holder, at);
     if (direction === 'entry') this.#enter.run(holder, n, at);
+  }
+
+  /** What an admission of `holder` would change, read before it: taking it back restores this (grants.ts). */
+  before(holder: string): PassageBefore {
+    const inside = this.#insideRow.get(holder);
+    return { at: this.lastPassage(holder), inside: inside ? { n: inside.n, at: inside.at } : null };
+  }
+
+  /**
+   * Takes back an admission made at `at` (unix seconds) that nobody walked through: its counts, and
+   * the holder's passage and place inside as they were `before` it. A later admission of the same
+   * holder (another `at`) is left as it is. Call inside a transaction.
+   */
+  undo(a: { holder: string; day: string; slot: string | null; n: number; direction?: 'entry' | 'exit' }, at: number, before: PassageBefore): void {
+    if (a.direction === 'exit') {
+      // The party did not leave: it is inside again, as recorded at its entry.
+      if (before.inside && this.inside(a.holder) === null) this.#enter.run(a.holder, before.inside.n, before.inside.at);
+      return;
+    }
+    this.#add.run(a.day, WHOLE_DAY, -a.n);
+    if (a.slot) this.#add.run(a.day, a.slot, -a.n);
+    if (before.at === null) this.#unpass.run(a.holder, at);
+    else this.#repass.run(before.at, a.holder, at);
+    if (a.direction === 'entry') this.#unenter.run(a.holder, at);
   }
 
   /** People of the holder's party inside (entered through an entry reader and not out yet), or null. */

@@ -7,27 +7,30 @@
 // timeout; when the ILS is away the item is recorded anyway and queued in the same transaction,
 // and sent again every `retry_s` with `no block` set.
 import type { Logger } from 'pino';
-import type { LoanSessionMessage, VerdictMessage } from '../api/index.ts';
+import type { LoanRenewal, LoanSessionMessage, VerdictMessage } from '../api/index.ts';
 import { familyOf, verifyCode } from '../codes/index.ts';
 import type { DeviceHealth, Reading } from '../devices/index.ts';
 import { holderOfCode, holderOfDocument, type Sealer } from '../protocol/index.ts';
 import type { Queue } from '../queue/index.ts';
-import type { Effect, Reason } from '../scenarios/index.ts';
+import type { Display, Effect, Reason } from '../scenarios/index.ts';
 import type { Clock, TrustStore } from '../trust/index.ts';
 import { cardAttributes, VENUE_DEFAULTS, type Venue } from '../venue/index.ts';
 import { itemBarcode } from './barcode.ts';
 import type { LoanOutbox } from './outbox.ts';
 import { Sip2Error, type Sip2Client } from './sip2-client.ts';
+import type { PatronInformation, RenewReply } from './sip2.ts';
 
 type Loans = NonNullable<Venue['loans']>;
 
 export interface LoanDeskDeps {
   venue: Readonly<Venue> & { loans: Loans };
-  /** The pipeline every other reading takes; `override` refuses an accepted reading for that reason. */
-  decide(reading: Reading, device: DeviceHealth, override?: Reason): VerdictMessage;
+  /** The pipeline every other reading takes; `override` refuses an accepted reading for that reason; `show` adds to what the kiosk shows. */
+  decide(reading: Reading, device: DeviceHealth, override?: Reason, show?: Partial<Display>): VerdictMessage;
   trust: TrustStore;
   /** The venue salt of the feeds, for a holder read from an ID card; null without one. */
   salt(): string | null;
+  /** With `loans.patron_id: feed`: the library's identifier for a holder from the `patrons` feed, or null. */
+  patronOf?(holder: string): string | null;
   queue: Queue;
   /** Seals who borrowed to the sync service; null without one (then nobody is recorded). */
   sealer: Sealer | null;
@@ -40,10 +43,24 @@ export interface LoanDeskDeps {
   afterCommit(m: VerdictMessage, device: DeviceHealth): void;
 }
 
+export type RenewOutcome = LoanRenewal;
+
+/** What a reader owes, for the screen: `¥12.50` in yuan (CNY or no currency given), else `12.50 HKD`; null for nothing owed. */
+export function owedText(a: Pick<PatronInformation, 'feeAmount' | 'currency'>): string | null {
+  if (a.feeAmount === null || Number(a.feeAmount) === 0) return null;
+  const amount = Number(a.feeAmount).toFixed(2);
+  return a.currency === null || a.currency === 'CNY' ? `¥${amount}` : `${amount} ${a.currency}`;
+}
+
 interface Session {
   patron: string;
   opened_seq: number;
   items: string[];
+  /** Items the patron already had on loan when the session opened, as the ILS listed them (63/64): what "renew" renews. */
+  onLoan: string[];
+  /** What the patron owes, as shown (`¥12.50`); null when nothing or unknown. */
+  owed: string | null;
+  renewalsDenied: boolean;
   offline: boolean;
   timer: ReturnType<typeof setTimeout>;
   closes_at: number;
@@ -87,6 +104,43 @@ export class LoanDesk {
     return this.serial(async () => this.close('finish'));
   }
 
+  /**
+   * The kiosk's renew button: renews (29/30) each item the open session's reader had on loan, one
+   * `renew` event each (who renewed sealed, like a loan). Null without an open session. A renewal
+   * needs the ILS's answer (the new due date), so none is queued while it is away.
+   */
+  renew(): Promise<RenewOutcome | null> {
+    return this.serial(async () => {
+      const { deps } = this;
+      const s = this.session;
+      if (!s || this.rule.mode !== 'checkout') return null;
+      this.touch();
+      if (!deps.ils || this.ilsAway) return { ils: deps.ils ? 'away' : 'none', renewed: [], refused: [] };
+      if (s.renewalsDenied) return { ils: 'refused', renewed: [], refused: s.onLoan.map((item) => ({ item, title: null, message: null })) };
+      const out: RenewOutcome = { ils: 'done', renewed: [], refused: [] };
+      for (const item of s.onLoan) {
+        let r: RenewReply;
+        try {
+          r = await deps.ils.renew(s.patron, item, deps.clock.now());
+        } catch (e) {
+          this.markAway(e);
+          out.ils = 'away';
+          break;
+        }
+        this.ilsAway = false;
+        if (r.ok) out.renewed.push({ item, title: r.title, due: r.due });
+        else out.refused.push({ item, title: r.title, message: r.screenMessage });
+        const at = deps.clock.wallMs();
+        const sealed = deps.sealer ? deps.sealer.seal({ patron: s.patron }) : null;
+        deps.queue.commit((tx) =>
+          tx.append({ type: 'renew', at, trusted_at: deps.clock.now() * 1000, scenario: deps.venue.name, body: { venue: deps.venue.name, item, ok: r.ok, due: r.due, ils_message: r.screenMessage, session_seq: s.opened_seq }, sealed }),
+        );
+      }
+      deps.log.info({ renewed: out.renewed.length, refused: out.refused.length, ils: out.ils }, 'renewals asked');
+      return out;
+    });
+  }
+
   /** What the kiosk and the staff panel show of the desk now. */
   state(): LoanSessionMessage & { queued: number } {
     return { ...this.sessionMessage(), queued: this.deps.outbox.size() };
@@ -117,12 +171,23 @@ export class LoanDesk {
       max_items: this.rule.max_items ?? VENUE_DEFAULTS.loan_max_items,
       offline: this.deps.ils !== null && (s?.offline ?? this.ilsAway),
       closes_at: s ? s.closes_at : null,
+      ...(s ? { on_loan: s.onLoan.length, owed: s.owed } : {}),
       ...(closedBy ? { closed_by: closedBy } : {}),
     };
   }
 
-  /** The holder's hash (docs/feeds.md) the ILS knows the patron by, from a verified code or an ID card. */
-  private patronOf(reading: Reading): string | null {
+  /**
+   * Who the ILS knows the reader as (docs/library.md#readers-by-code-or-id-card): the holder hash
+   * (docs/feeds.md) of a verified code or an ID card, or with `patron_id: feed` the identifier the
+   * `patrons` feed gives for it. `unknown`: a holder the feed does not list.
+   */
+  private patronOf(reading: Reading): string | null | 'unknown' {
+    const holder = this.holderOf(reading);
+    if (!holder || this.rule.patron_id !== 'feed') return holder;
+    return this.deps.patronOf?.(holder) ?? 'unknown';
+  }
+
+  private holderOf(reading: Reading): string | null {
     const { deps } = this;
     if (reading.kind === 'code') {
       const v = verifyCode(reading.text, deps.trust.index, { now: deps.clock.now(), skew: deps.skew });
@@ -139,25 +204,33 @@ export class LoanDesk {
   private async holder(reading: Reading, device: DeviceHealth): Promise<VerdictMessage> {
     const { deps } = this;
     if (this.rule.mode === 'checkin') return deps.decide(reading, device);
-    const patron = this.patronOf(reading);
+    const found = this.patronOf(reading);
+    const patron = found === 'unknown' ? null : found;
     let override: Reason | undefined;
     let offline = false;
+    let account: PatronInformation | null = null;
     if (patron && deps.ils && !this.ilsAway) {
       try {
         const p = await deps.ils.patronStatus(patron, deps.clock.now());
         this.ilsAway = false;
         if (!p.valid) override = 'patron_unknown';
-        else if (p.blocked) override = 'ils_refused';
+        else {
+          // What the reader owes and has on loan, shown whether the ILS blocks them or not.
+          account = await deps.ils.patronInformation(patron, deps.clock.now());
+          if (p.blocked || account.blocked) override = 'ils_refused';
+        }
       } catch (e) {
         this.markAway(e);
         offline = true;
       }
     } else if (deps.ils && this.ilsAway) offline = true;
-    if (!patron) override = 'identity_required';
-    const m = deps.decide(reading, device, override);
+    if (found === 'unknown') override = 'patron_unknown';
+    else if (!patron) override = 'identity_required';
+    const owed = account ? owedText(account) : null;
+    const m = deps.decide(reading, device, override, owed ? { owed } : undefined);
     if (!m.accepted || !patron) return m;
     if (this.session) this.close('next-holder');
-    this.session = { patron, opened_seq: m.seq, items: [], offline, timer: setTimeout(() => void 0, 0), closes_at: 0 };
+    this.session = { patron, opened_seq: m.seq, items: [], onLoan: account?.items ?? [], owed, renewalsDenied: account?.renewalsDenied ?? false, offline, timer: setTimeout(() => void 0, 0), closes_at: 0 };
     this.touch();
     deps.publish(this.sessionMessage());
     return m;

@@ -4,4 +4,4 @@ export { itemBarcode, ean13CheckDigit, ITEM_MAX, type ItemBarcode } from './barc
 export { sip2Checksum, sip2Frame, sip2Date, parseReply, request as sip2Request, reply as sip2Reply, SIP2_MAX_LINE } from './sip2.ts';
 export { Sip2Client, Sip2Error, type Sip2ClientOptions } from './sip2-client.ts';
 export { LoanOutbox, type QueuedLoan } from './outbox.ts';
-export { LoanDesk, type LoanDeskDeps } from './desk.ts';
+export { LoanDesk, owedText, type LoanDeskDeps, type RenewOutcome } from './desk.ts';

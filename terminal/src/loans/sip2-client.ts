@@ -4,7 +4,7 @@
 // failure closes the connection, so the next request starts clean, and is answered as a Sip2Error
 // in words, never a hang.
 import { Socket } from 'node:net';
-import { reply, request, SIP2_MAX_LINE, sip2Frame, type AcsStatus, type CheckinReply, type CheckoutReply, type Parsed, type PatronStatus } from './sip2.ts';
+import { reply, request, SIP2_MAX_LINE, sip2Frame, type AcsStatus, type CheckinReply, type CheckoutReply, type Parsed, type PatronInformation, type PatronStatus, type RenewReply } from './sip2.ts';
 
 export interface Sip2ClientOptions {
   host: string;
@@ -45,6 +45,16 @@ export class Sip2Client {
 
   patronStatus(patron: string, at: number): Promise<PatronStatus> {
     return this.run((s) => this.exchange(request.patronStatus({ ...this.base(at), patron }), reply.patronStatus, s));
+  }
+
+  /** Patron information (63/64): what the patron owes and has on loan. */
+  patronInformation(patron: string, at: number): Promise<PatronInformation> {
+    return this.run((s) => this.exchange(request.patronInformation({ ...this.base(at), patron }), reply.patronInformation, s));
+  }
+
+  /** Renew (29/30) one item the patron has. */
+  renew(patron: string, item: string, at: number): Promise<RenewReply> {
+    return this.run((s) => this.exchange(request.renew({ ...this.base(at), patron, item }), reply.renew, s));
   }
 
   checkout(patron: string, item: string, at: number, noBlock: boolean): Promise<CheckoutReply> {

@@ -7,7 +7,7 @@ import { after, before, test } from 'node:test';
 import { Sip2Server } from '../../../scripts/sim/index.ts';
 import { ean13CheckDigit, itemBarcode } from './barcode.ts';
 import { Sip2Client, Sip2Error, type Sip2ClientOptions } from './sip2-client.ts';
-import { parseReply, sip2Checksum, sip2Date, sip2Frame } from './sip2.ts';
+import { parseReply, reply as sip2Reply, sip2Checksum, sip2Date, sip2Frame } from './sip2.ts';
 
 const AT = Date.parse('2026-12-01T09:02:03+08:00') / 1000;
 const PATRON = 'a'.repeat(64);
@@ -17,8 +17,13 @@ const opts = (port: number, o: Partial<Sip2ClientOptions> = {}): Sip2ClientOptio
 before(async () => {
   ils = await new Sip2Server({
     now: () => AT,
-    patrons: { [PATRON]: {}, blocked: { blocked: true } },
-    items: { '9787020002207': { title: '红楼梦', out: null }, 'GZ0001234': { title: 'Reference atlas', out: null, reference: true } },
+    patrons: { [PATRON]: {}, blocked: { blocked: true, fees: '62.00' }, owing: { fees: '12.50' } },
+    items: {
+      '9787020002207': { title: '红楼梦', out: null },
+      'GZ0001234': { title: 'Reference atlas', out: null, reference: true },
+      '9787544253994': { title: '百年孤独', out: 'owing' },
+      '9787020024759': { title: '围城', out: 'owing', onHold: true },
+    },
   }).listen();
 });
 after(async () => {
@@ -62,6 +67,41 @@ test('logs in, reads the ACS status, a patron status, checks an item out and in 
   } finally {
     c.close();
   }
+});
+
+test('patron information says what is owed and lists the items on loan; renew extends one and the ILS may refuse another', async () => {
+  const c = new Sip2Client(opts(ils.port));
+  try {
+    const info = await c.patronInformation('owing', AT);
+    assert.deepEqual(info, { valid: true, blocked: false, renewalsDenied: false, overdue: 0, charged: 2, items: ['9787544253994', '9787020024759'], feeAmount: '12.50', currency: 'CNY', feeLimit: '50.00', screenMessage: null });
+    const req = ils.requests('63').at(-1)!;
+    assert.deepEqual([req.fixed.slice(0, 3), req.fixed.slice(3, 21), req.fixed.slice(21), req.fields.AA, req.fields.BP, req.fields.BQ], ['001', sip2Date(AT), '  Y       ', 'owing', '1', '50'], 'the charged items asked for, 1 to 50');
+    assert.deepEqual((await c.patronInformation('blocked', AT)).blocked, true);
+    assert.deepEqual(await c.patronInformation(PATRON, AT), { valid: true, blocked: false, renewalsDenied: false, overdue: 0, charged: 0, items: [], feeAmount: null, currency: null, feeLimit: null, screenMessage: null });
+    assert.equal((await c.patronInformation('nobody', AT)).valid, false);
+    assert.deepEqual(await c.renew('owing', '9787544253994', AT), { ok: true, title: '百年孤独', due: '20270101', screenMessage: 'Renewed' });
+    assert.deepEqual([ils.requests('29').at(-1)!.fixed, ils.requests('29').at(-1)!.fields.AB], [`NN${sip2Date(AT)}${' '.repeat(18)}`, '9787544253994']);
+    assert.deepEqual(await c.renew('owing', '9787020024759', AT), { ok: false, title: '围城', due: null, screenMessage: 'Reserved by another reader' });
+    assert.equal((await c.renew(PATRON, '9787544253994', AT)).ok, false, 'not this patron\'s item');
+  } finally {
+    c.close();
+  }
+});
+
+test('a patron information reply with a count, an amount or a currency that is not one is refused in words', () => {
+  const line = (fixedTail: string, vars: string) => sip2Frame(`64${' '.repeat(14)}001${sip2Date(AT)}${fixedTail}AOX|BLY|${vars}`, 0).slice(0, -1);
+  const ok = '0000000000020000' + '00000000';
+  const err = (l: string) => {
+    const r = sip2Reply.patronInformation(l, 0);
+    return r.ok ? null : r.error;
+  };
+  assert.equal(err(line(ok, 'BV12.50|BHCNY|')), null);
+  assert.equal(err(line('    ' + ok.slice(4), '')), null, 'a blank count is none');
+  assert.match(err(line('00x0' + ok.slice(4), ''))!, /hold items count is "00x0", expected 4 digits/);
+  assert.match(err(line(ok, 'BV12,50 yuan|'))!, /fee amount \(BV\) is "12,50 yuan", expected an amount like 12.50/);
+  assert.match(err(line(ok, 'BHrmb|'))!, /currency \(BH\) is "rmb", expected 3 capital letters/);
+  const renewed = sip2Reply.renew(sip2Frame(`30xNNN${sip2Date(AT)}AOX|`, 0).slice(0, -1), 0);
+  assert.deepEqual(renewed, { ok: false, error: '30 reply: renew ok is "x", expected one of 0 1' });
 });
 
 test('a wrong login, a closed port and each kind of broken reply is an error in words, within the timeout', async () => {
@@ -116,6 +156,9 @@ test('a reply is taken apart only when its code, fixed part, sequence and checks
   const parsed = parseReply(line(`101YNN${sip2Date(AT)}AOGZLIB|AB123|AJ红楼梦|`), '10', 0);
   assert.ok(parsed.ok);
   assert.deepEqual(parsed.value.fields, { AO: 'GZLIB', AB: '123', AJ: '红楼梦' });
+  const repeated = parseReply(line(`64${' '.repeat(59)}AUone|AUtwo|AOX|`), '64', 0);
+  assert.ok(repeated.ok);
+  assert.deepEqual([repeated.value.fields.AU, repeated.value.all.AU], ['one', ['one', 'two']], 'a repeated field: the first, and all in order');
 });
 
 test('item barcodes: EAN-13 with its check digit, Code 128 labels, and nothing else', () => {

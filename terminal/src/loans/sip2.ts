@@ -54,6 +54,12 @@ export const request = {
   /** `noBlock`: the loan already happened offline and the ILS must record it (store and forward). */
   checkout: (r: TransactionBase & { patron: string; item: string; noBlock: boolean }) =>
     `11N${r.noBlock ? 'Y' : 'N'}${sip2Date(r.at)}${' '.repeat(18)}${sip2Field('AO', r.institution)}${sip2Field('AA', r.patron)}${sip2Field('AB', r.item)}${sip2Field('AC', r.terminalPassword ?? '')}`,
+  /** Patron information with the charged (on loan) items listed: the summary's third position (charged items) is `Y`; items 1-50. */
+  patronInformation: (r: TransactionBase & { patron: string }) =>
+    `63001${sip2Date(r.at)}${'  Y       '}${sip2Field('AO', r.institution)}${sip2Field('AA', r.patron)}${sip2Field('AC', r.terminalPassword ?? '')}${sip2Field('AD', '')}${sip2Field('BP', '1')}${sip2Field('BQ', '50')}`,
+  /** Renew one item the patron has; no third party, blocks apply, no due date asked for. */
+  renew: (r: TransactionBase & { patron: string; item: string }) =>
+    `29NN${sip2Date(r.at)}${' '.repeat(18)}${sip2Field('AO', r.institution)}${sip2Field('AA', r.patron)}${sip2Field('AB', r.item)}${sip2Field('AC', r.terminalPassword ?? '')}`,
   checkin: (r: TransactionBase & { item: string; location: string; noBlock: boolean }) =>
     `09${r.noBlock ? 'Y' : 'N'}${sip2Date(r.at)}${sip2Date(r.at)}${sip2Field('AP', r.location)}${sip2Field('AO', r.institution)}${sip2Field('AB', r.item)}${sip2Field('AC', r.terminalPassword ?? '')}`,
 };
@@ -63,12 +69,14 @@ export interface Sip2Reply {
   code: string;
   fixed: string;
   fields: Record<string, string>;
+  /** Every value of each id, in order: the fields a reply may repeat (AU, the charged items). */
+  all: Record<string, string[]>;
 }
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
 
 /** Fixed-part lengths after the two-digit code, for the replies this client reads. */
-const FIXED: Record<string, number> = { '94': 1, '98': 34, '24': 35, '12': 22, '10': 22 };
+const FIXED: Record<string, number> = { '94': 1, '98': 34, '24': 35, '12': 22, '10': 22, '64': 59, '30': 22 };
 
 /**
  * Takes a reply line (without its CR) apart, checking what error detection promises: the code is
@@ -92,13 +100,15 @@ export function parseReply(line: string, expect: string, seq: number): Parsed<Si
   const body = line.slice(2, tail.index);
   if (body.length < n) return { ok: false, error: `reply ${shown}: the fixed part of a ${code} is ${n} characters, got ${body.length}` };
   const fields: Record<string, string> = {};
+  const all: Record<string, string[]> = {};
   for (const part of body.slice(n).split('|')) {
     if (part === '') continue;
     if (part.length < 2) return { ok: false, error: `reply ${shown}: field ${JSON.stringify(part)} has no two-letter id` };
     const id = part.slice(0, 2);
     if (!(id in fields)) fields[id] = part.slice(2);
+    (all[id] ??= []).push(part.slice(2));
   }
-  return { ok: true, value: { code, fixed: body.slice(0, n), fields } };
+  return { ok: true, value: { code, fixed: body.slice(0, n), fields, all } };
 }
 
 const yn = (c: string | undefined) => c === 'Y';
@@ -133,6 +143,37 @@ export interface CheckinReply {
   alert: boolean;
   screenMessage: string | null;
 }
+
+export interface PatronInformation {
+  /** The ILS knows the patron (BL). */
+  valid: boolean;
+  /** Charge privileges denied (patron status flag 1): no checkout. */
+  blocked: boolean;
+  /** Renewal privileges denied (flag 2). */
+  renewalsDenied: boolean;
+  /** Items the patron has on loan (the count in the fixed part). */
+  charged: number;
+  overdue: number;
+  /** The charged items' identifiers the ILS listed (AU), at most 50. */
+  items: string[];
+  /** What the patron owes, as the ILS wrote it (BV, e.g. `12.50`); null when it said nothing. */
+  feeAmount: string | null;
+  /** ISO 4217 currency (BH), e.g. `CNY`; null when not given. */
+  currency: string | null;
+  /** The amount past which the ILS blocks the patron (CC); null when not given. */
+  feeLimit: string | null;
+  screenMessage: string | null;
+}
+export interface RenewReply {
+  ok: boolean;
+  title: string | null;
+  /** The new due date as the ILS wrote it (AH). */
+  due: string | null;
+  screenMessage: string | null;
+}
+
+/** A SIP2 money amount: digits with at most one decimal point (BV, CC). */
+const AMOUNT = /^\d{1,9}(?:\.\d{1,4})?$/;
 
 function flag(fixed: string, at: number, name: string, allowed: string): Parsed<string> {
   const c = fixed[at] ?? '';
@@ -169,6 +210,45 @@ export const reply = {
       const ok = flag(r.fixed, 0, 'checkout ok', '01');
       if (!ok.ok) return { ok: false, error: `12 reply: ${ok.error}` };
       return { ok: true, value: { ok: ok.value === '1', title: r.fields.AJ ?? null, due: r.fields.AH ?? null, screenMessage: r.fields.AF ?? null } };
+    }),
+  patronInformation: (line: string, seq: number): Parsed<PatronInformation> =>
+    read(parseReply(line, '64', seq), (r) => {
+      const counts: number[] = [];
+      for (const [i, name] of ['hold items', 'overdue items', 'charged items', 'fine items', 'recall items', 'unavailable holds'].entries()) {
+        const text = r.fixed.slice(35 + i * 4, 39 + i * 4);
+        // An ILS may leave a count it does not keep blank.
+        if (!/^(?:\d{4}| {4})$/.test(text)) return { ok: false, error: `64 reply: ${name} count is ${JSON.stringify(text)}, expected 4 digits` };
+        counts.push(text.trim() === '' ? 0 : Number(text));
+      }
+      const bl = r.fields.BL;
+      if (bl !== undefined && bl !== 'Y' && bl !== 'N') return { ok: false, error: `64 reply: valid patron (BL) is ${JSON.stringify(bl)}, expected Y or N` };
+      for (const id of ['BV', 'CC'] as const) {
+        const v = r.fields[id];
+        if (v !== undefined && v !== '' && !AMOUNT.test(v)) return { ok: false, error: `64 reply: ${id === 'BV' ? 'fee amount (BV)' : 'fee limit (CC)'} is ${JSON.stringify(v.slice(0, 20))}, expected an amount like 12.50` };
+      }
+      const bh = r.fields.BH;
+      if (bh !== undefined && bh !== '' && !/^[A-Z]{3}$/.test(bh)) return { ok: false, error: `64 reply: currency (BH) is ${JSON.stringify(bh.slice(0, 20))}, expected 3 capital letters` };
+      return {
+        ok: true,
+        value: {
+          valid: bl === 'Y',
+          blocked: r.fixed[0] === 'Y',
+          renewalsDenied: r.fixed[1] === 'Y',
+          overdue: counts[1]!,
+          charged: counts[2]!,
+          items: (r.all.AU ?? []).filter((i) => i !== '').slice(0, 50),
+          feeAmount: r.fields.BV || null,
+          currency: bh || null,
+          feeLimit: r.fields.CC || null,
+          screenMessage: r.fields.AF ?? null,
+        },
+      };
+    }),
+  renew: (line: string, seq: number): Parsed<RenewReply> =>
+    read(parseReply(line, '30', seq), (r) => {
+      const ok = flag(r.fixed, 0, 'renew ok', '01');
+      if (!ok.ok) return { ok: false, error: `30 reply: ${ok.error}` };
+      return { ok: true, value: { ok: ok.value === '1', title: r.fields.AJ ?? null, due: r.fields.AH || null, screenMessage: r.fields.AF ?? null } };
     }),
   checkin: (line: string, seq: number): Parsed<CheckinReply> =>
     read(parseReply(line, '10', seq), (r) => {

@@ -6,7 +6,7 @@
 // holder by hash (holderOfCode, holderOfDocument), and a plain ID number is refused.
 import { createHash } from 'node:crypto';
 
-export const FEED_KINDS = ['access', 'bookings', 'roster', 'appointments'] as const;
+export const FEED_KINDS = ['access', 'bookings', 'roster', 'appointments', 'patrons'] as const;
 export type FeedKind = (typeof FEED_KINDS)[number];
 
 /** Most rows one feed may hold (a 100,000-entry access list fits with room). */
@@ -66,11 +66,19 @@ export interface AppointmentRow {
   number?: string;
 }
 
+/** A library reader: the holder hash and the identifier the library system knows them by (its card number). */
+export interface PatronRow {
+  holder: string;
+  /** The ILS's patron identifier (SIP2 `AA`), never an ID number. */
+  patron: string;
+}
+
 export interface FeedRows {
   access: AccessRow;
   bookings: BookingRow;
   roster: RosterRow;
   appointments: AppointmentRow;
+  patrons: PatronRow;
 }
 export type FeedRow = FeedRows[FeedKind];
 
@@ -170,6 +178,11 @@ const RULES: Record<FeedKind, KindRules> = {
     fields: { holder, date, from: time, to: time, service: text(64), number: text(16) },
     required: ['holder', 'date', 'from', 'to', 'service'],
     row: (r) => (minuteOf(r.to as string) <= minuteOf(r.from as string) ? ['to', 'is not after from'] : null),
+  },
+  patrons: {
+    // A SIP2 field value: no "|" (the field separator); text() already refuses line ends' kin and ID numbers.
+    fields: { holder, patron: (v) => (typeof v === 'string' && !/[|\r\n]/.test(v) ? text(32)(v) : 'expected text of 1 to 32 characters without "|" (never an ID number)') },
+    required: ['holder', 'patron'],
   },
 };
 

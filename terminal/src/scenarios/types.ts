@@ -11,6 +11,8 @@ export interface Display {
   holder_masked?: string;
   issuer_name?: string;
   valid_until?: string;
+  /** What a library reader owes, as the library system said (`¥12.50`; docs/library.md). */
+  owed?: string;
 }
 
 /** A side effect a decision produces, carried out once its event is committed. */
@@ -39,7 +41,7 @@ export type Effect =
       id?: string;
     }
   /** A relay to pulse; what it actually did is recorded afterwards as a `gate` event. */
-  | { kind: 'gate'; relay: string; pulse_ms: number }
+  | { kind: 'gate'; relay: string; pulse_ms: number; pass_sensor?: string; grant_s?: number; /** With a pass sensor: `waiting` for the passage, or `sensor_offline` (counted at once). */ grant?: 'waiting' | 'sensor_offline' }
   /** A keypad step follows; `in_house` when the reading's guest is already in a stay (check-out by scan). */
   | { kind: 'registration'; room?: string; guests?: number; in_house?: { room: string; guest_id: number } }
   /**

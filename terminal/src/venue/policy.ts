@@ -60,7 +60,7 @@ export interface Admission {
 /** Effects the venue names; the pipeline carries them out after the commit and records the outcome. */
 export type PlannedEffect =
   | { kind: 'ticket'; prefix: string; service: string; numbers: 'machine' | 'hall'; daily_cap?: number; priority?: 'elderly'; service_minutes?: number }
-  | { kind: 'gate'; relay: string; pulse_ms: number }
+  | { kind: 'gate'; relay: string; pulse_ms: number; pass_sensor?: string; grant_s?: number }
   | { kind: 'collect-details'; fields: readonly ('room' | 'guests' | 'nights')[] }
   | Extract<AttendanceAnswer, { effect: unknown }>['effect'];
 
@@ -337,7 +337,7 @@ export function decideVenue(venue: Venue, reading: Reading, verdict: VerifyResul
             ...(a.service_minutes !== undefined ? { service_minutes: a.service_minutes } : {}),
           };
         case 'open-gate':
-          return { kind: 'gate', relay: a.relay, pulse_ms: a.pulse_ms ?? VENUE_DEFAULTS.pulse_ms };
+          return { kind: 'gate', relay: a.relay, pulse_ms: a.pulse_ms ?? VENUE_DEFAULTS.pulse_ms, ...(a.pass_sensor ? { pass_sensor: a.pass_sensor, grant_s: a.grant_s ?? VENUE_DEFAULTS.grant_s } : {}) };
         case 'collect-details':
           return { kind: 'collect-details', fields: a.fields };
       }

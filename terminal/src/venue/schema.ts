@@ -11,6 +11,7 @@ export const VENUE_DEFAULTS = {
   replay_within_s: 300, // 5 min: a person passing the same gate twice within this is a replay
   clear_after_s: 15, // personal data leaves the screen after 15 s, or at the next reading
   pulse_ms: 500,
+  grant_s: 5, // a granted passage nobody walks through within 5 s lapses (with a pass_sensor)
   numbers: 'machine',
   block: 20,
   stay_deadline_domestic_s: 2 * 3600, // 实时: a domestic guest's registration reaches the police within 2 h
@@ -317,6 +318,12 @@ export const venueSchema = {
         session_s: { type: 'integer', minimum: 10, maximum: 600, description: 'A loan session closes this long after its last reading, seconds.', default: VENUE_DEFAULTS.loan_session_s },
         max_items: { type: 'integer', minimum: 1, maximum: 100, description: 'Items one session may lend; past it `loan_limit`.', default: VENUE_DEFAULTS.loan_max_items },
         ils: { $ref: '#/$defs/ils' },
+        patron_id: {
+          enum: ['holder', 'feed'],
+          description:
+            'How the library system knows a reader (docs/library.md#readers-by-code-or-id-card). `holder`: by the holder hash the feeds use (SHA-256 of `iss|sub` for a code; of the venue salt and the number for an ID card, which needs the salt a feed brings). `feed`: by the patron identifier (library card number) the venue\'s `patrons` feed gives for that holder; a reader not in it is refused `patron_unknown`. Absent: `holder`.',
+          examples: ['feed'],
+        },
       },
     },
     ils: {
@@ -568,6 +575,20 @@ export const venueSchema = {
             do: { const: 'open-gate', description: 'The action.' },
             relay: { type: 'string', minLength: 1, description: 'Id of a device with role `relay` in the terminal config.', examples: ['relay-1'] },
             pulse_ms: { type: 'integer', minimum: 50, maximum: 30000, description: 'How long the contact closes, ms.', default: VENUE_DEFAULTS.pulse_ms },
+            pass_sensor: {
+              type: 'string',
+              minLength: 1,
+              description:
+                'Id of a device with role `sensor` in the terminal config that sees people go through this gate (docs/feeds.md#grants-that-lapse). With it an admission is a grant: it counts (capacity, anti-passback) only once the sensor reports a passage within `grant_s`; a grant nobody uses lapses, is uncounted and queues a `grant_lapsed` event. Absent: every admission counts when the relay is told to open.',
+              examples: ['sensor-1'],
+            },
+            grant_s: {
+              type: 'integer',
+              minimum: 1,
+              maximum: 120,
+              description: `With \`pass_sensor\`: how long a grant waits for the passage, seconds from the verdict. Absent: ${VENUE_DEFAULTS.grant_s}.`,
+              examples: [8],
+            },
           },
         },
         {

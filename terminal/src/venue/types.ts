@@ -80,6 +80,8 @@ export type Loans = {
   /** Items one session may lend; past it `loan_limit`. Default: `30`. */
   readonly max_items?: number;
   readonly ils?: Ils;
+  /** How the library system knows a reader (docs/library.md#readers-by-code-or-id-card). `holder`: by the holder hash the feeds use (SHA-256 of `iss|sub` for a code; of the venue salt and the number for an ID card, which needs the salt a feed brings). `feed`: by the patron identifier (library card number) the venue's `patrons` feed gives for that holder; a reader not in it is refused `patron_unknown`. Absent: `holder`. */
+  readonly patron_id?: 'holder' | 'feed';
 };
 
 /** The library system (ILS) the terminal speaks SIP2 to: login (93), SC status (99), patron status (23) at a session's start, checkout (11), checkin (09). A patron is identified by the holder hash the feeds use (docs/feeds.md). Absent: loans are only recorded as events. */
@@ -209,6 +211,10 @@ export type Action = {
   readonly relay: string;
   /** How long the contact closes, ms. Default: `500`. */
   readonly pulse_ms?: number;
+  /** Id of a device with role `sensor` in the terminal config that sees people go through this gate (docs/feeds.md#grants-that-lapse). With it an admission is a grant: it counts (capacity, anti-passback) only once the sensor reports a passage within `grant_s`; a grant nobody uses lapses, is uncounted and queues a `grant_lapsed` event. Absent: every admission counts when the relay is told to open. */
+  readonly pass_sensor?: string;
+  /** With `pass_sensor`: how long a grant waits for the passage, seconds from the verdict. Absent: 5. */
+  readonly grant_s?: number;
 } | {
   /** The action. */
   readonly do: 'collect-details';

@@ -1,6 +1,6 @@
 // A library loan session (venue `loans`, docs/library.md): what the last scan did, how many items
 // are lent, whether the library system is away (loans recorded, sent later), and the finish button.
-import type { Effect, LoanSessionMessage, VerdictMessage } from '../../../../terminal/src/api/messages.ts';
+import type { Effect, LoanRenewal, LoanSessionMessage, VerdictMessage } from '../../../../terminal/src/api/messages.ts';
 import { h } from '../dom.ts';
 import { reasonKeys } from '../i18n.ts';
 import type { Ctx } from '../view.ts';
@@ -27,8 +27,25 @@ export function loanLine(ctx: Ctx, loan: Loan): HTMLElement {
   );
 }
 
-export function loans(ctx: Ctx, session: LoanSessionMessage, last: VerdictMessage): HTMLElement {
+/** What the renew button did, a line per book. */
+function renewalLines(ctx: Ctx, r: LoanRenewal): HTMLElement {
   const { t } = ctx;
+  if (r.ils !== 'done') return h('p', { class: 'note', 'data-renewal': r.ils }, t(r.ils === 'refused' ? 'loans.renew.denied' : 'loans.renew.away'));
+  return h(
+    'ul',
+    { class: 'details', 'data-renewal': 'done' },
+    r.renewed.map((b) => h('li', { 'data-item': b.item, 'data-renewed': '1' }, t('loans.renew.ok', { title: b.title ?? b.item, due: b.due ? dueDate(b.due) : '' }))),
+    r.refused.map((b) => h('li', { 'data-item': b.item, 'data-renewed': '0' }, t('loans.renew.refused', { title: b.title ?? b.item, why: b.message ?? '' }))),
+  );
+}
+
+export function loans(ctx: Ctx, session: LoanSessionMessage, last: VerdictMessage, renewal?: LoanRenewal): HTMLElement {
+  const { t } = ctx;
+  const owed = session.owed ? h('p', { class: 'lead note', 'data-owed': session.owed }, t('loans.owed', { amount: session.owed })) : null;
+  const renew = (session.on_loan ?? 0) > 0 && !renewal
+    ? h('button', { type: 'button', class: 'btn', 'data-action': 'loans-renew', onclick: () => ctx.dispatch({ type: 'loans-renew' }) }, t('loans.renew', { n: session.on_loan ?? 0 }))
+    : null;
+  const renewed = renewal ? renewalLines(ctx, renewal) : null;
   const loan = last.effects.find((e): e is Loan => e.kind === 'loan');
   const count = h('p', { class: 'lead', 'data-items': session.items }, t('loans.count', { n: session.items, max: session.max_items }));
   const offline = session.offline || loan?.ils === 'queued' ? h('p', { class: 'note', 'data-offline': '1' }, t('loans.offline')) : null;
@@ -44,7 +61,10 @@ export function loans(ctx: Ctx, session: LoanSessionMessage, last: VerdictMessag
       h('p', { class: 'lead reason', 'data-reason': last.reason ?? '' }, words?.reason ?? t(k.reason)),
       h('p', { class: 'next' }, h('strong', {}, t('result.next')), words?.next ?? t(k.next)),
       count,
+      owed,
       offline,
+      renewed,
+      renew,
       finish,
     );
   }
@@ -56,7 +76,10 @@ export function loans(ctx: Ctx, session: LoanSessionMessage, last: VerdictMessag
     loan ? loanLine(ctx, loan) : details(ctx, last),
     count,
     h('p', { class: 'next' }, t('loans.next')),
+    owed,
     offline,
+    renewed,
+    renew,
     finish,
   );
 }

@@ -47,6 +47,7 @@ export function result(ctx: Ctx, v: VerdictMessage, note?: Note, extra?: HTMLEle
       h('h1', {}, t('result.refused')),
       h('p', { class: 'lead reason', 'data-reason': v.reason ?? '' }, words?.reason ?? t(k.reason)),
       h('p', { class: 'next' }, h('strong', {}, t('result.next')), words?.next ?? t(k.next)),
+      v.display.owed ? h('p', { class: 'lead note', 'data-owed': v.display.owed }, t('loans.owed', { amount: v.display.owed })) : null,
       doneButton(ctx),
     );
   }
