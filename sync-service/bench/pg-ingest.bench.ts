@@ -1,7 +1,8 @@
 // Load test at province shape, scaled to one machine: thousands of simulated terminals against two
 // service nodes behind HAProxy on one PostgreSQL (a throwaway cluster, fsync on), all on loopback
 // and bounded in time. Each terminal uploads its chain in batches, heartbeats and polls the trust
-// list, as the daemon does. Beside it, the floor: PostgreSQL's own COPY of the same rows in the
+// list and its venue's access feed, as the daemon does (the feed fetched whole at its first poll,
+// before the timed run, then confirmed by ETag, 304, beside each trust poll). Beside it, the floor: PostgreSQL's own COPY of the same rows in the
 // same batch size, one transaction each, measured in the same run (before and after, averaged).
 //
 //   ingest_pg_events_per_s     events stored per second through HAProxy and the two nodes
@@ -12,6 +13,8 @@
 //                              as concurrent uploads do: the stricter floor
 //   pg_upload_p50_ms / p99     latency of an upload of BATCH events, client side
 //   pg_heartbeat_p50_ms / p99, pg_trust_poll_p50_ms / p99
+//   pg_feed_poll_p50_ms / p99  a terminal's signed feed poll answered 304 (its venue's version held)
+//   pg_feed_fetch_p50_ms / p99 its first poll: the snapshot of FEED_ROWS rows (before the run, 64 at once)
 //   pg_terminals               simulated terminals
 //   pg_bytes_per_event         disk per stored event, table and primary key, all partitions
 import http from 'node:http';
@@ -20,6 +23,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import nacl from 'tweetnacl';
+import { createHash } from 'node:crypto';
 import { ed25519PrivateKey, eventHash, GENESIS_HASH, Sealer, signRequest, type WireEvent } from '../../terminal/src/protocol/index.ts';
 import { percentile } from '../../scripts/lib/stats.ts';
 import { startHaproxy } from '../test/haproxy.ts';
@@ -35,6 +39,8 @@ const RUN_LIMIT_MS = 120_000;
 const HEARTBEAT_EVERY = 3; // uploads
 const TOKEN = 'bench-admin-token-0123456789';
 const PARALLEL_FLOOR = 16; // sessions: the two nodes' pools
+const VENUES = 20; // terminals spread over them, each venue with its own access feed
+const FEED_ROWS = 1000; // a venue's access list: about 70 KB as a snapshot
 
 function chain(n: number, sealer: Sealer, t0: number): WireEvent[] {
   const out: WireEvent[] = [];
@@ -72,15 +78,23 @@ export async function run(): Promise<Record<string, number>> {
       for (const n of nodes) await n.kill('SIGTERM');
     };
     const base = new URL(proxy.url);
-    const request = (method: string, path: string, body: string | undefined, headers: Record<string, string>) =>
-      new Promise<{ status: number; body: string }>((resolve, reject) => {
+    let keepAliveRetries = 0;
+    const request = (method: string, path: string, body: string | undefined, headers: Record<string, string>): Promise<{ status: number; body: string; etag?: string }> =>
+      new Promise((resolve, reject) => {
         const req = http.request(new URL(path, base), { method, agent, headers: body === undefined ? headers : { ...headers, 'content-length': Buffer.byteLength(body) } }, (res) => {
           let text = '';
           res.setEncoding('utf8');
           res.on('data', (d: string) => (text += d));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text, etag: typeof res.headers.etag === 'string' ? res.headers.etag : undefined }));
         });
-        req.on('error', reject);
+        req.on('error', (e: NodeJS.ErrnoException) => {
+          // A kept-alive socket the proxy closed as the request went out: nothing reached a node
+          // (so the signature's nonce is unspent), and the request goes again on a fresh socket.
+          if (req.reusedSocket && e.code === 'ECONNRESET') {
+            keepAliveRetries++;
+            request(method, path, body, headers).then(resolve, reject);
+          } else reject(new Error(`${method} ${path}: ${e.message} (${e.code ?? 'no code'}, reused socket: ${req.reusedSocket})`));
+        });
         req.end(body);
       });
     const admin = async <T,>(method: string, path: string, body?: unknown): Promise<T> => {
@@ -95,14 +109,21 @@ export async function run(): Promise<Record<string, number>> {
     const list = await request('PUT', '/admin/trust-list', `${b64({ alg: 'EdDSA' })}.${b64({ format: 'yss-trust-list/1', sequence: 1 })}.c2ln`, { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/jose' });
     if (list.status !== 200) throw new Error(`publish: ${list.status} ${list.body}`);
 
-    // Enrollment, IN_FLIGHT at a time.
-    const terminals: { id: string; key: ReturnType<typeof ed25519PrivateKey> }[] = [];
+    // Each venue's access feed: FEED_ROWS holders (hashes, as the import takes them).
+    const venueOf = (i: number) => `bench-v${i % VENUES}`;
+    for (let v = 0; v < VENUES; v++) {
+      const rows = Array.from({ length: FEED_ROWS }, (_, r) => ({ holder: createHash('sha256').update(`v${v}|u${r}`).digest('hex'), valid_until: '2099-12-31' }));
+      await admin('PUT', `/admin/venues/${venueOf(v)}/feeds/access`, { rows });
+    }
+
+    // Enrollment, IN_FLIGHT at a time, each terminal bound to a venue.
+    const terminals: { id: string; key: ReturnType<typeof ed25519PrivateKey>; feedEtag?: string }[] = [];
     for (let i = 0; i < TERMINALS; i += IN_FLIGHT) {
       terminals.push(
         ...(await Promise.all(
           Array.from({ length: Math.min(IN_FLIGHT, TERMINALS - i) }, async (_, k) => {
             const seed = nacl.randomBytes(32);
-            const t = await admin<{ enrollment_code: string }>('POST', '/admin/terminals', { name: `bench ${i + k}` });
+            const t = await admin<{ enrollment_code: string }>('POST', '/admin/terminals', { name: `bench ${i + k}`, venue: venueOf(i + k) });
             const e = await admin<{ terminal_id: string }>('POST', '/v1/enroll', { enrollment_code: t.enrollment_code, public_key: Buffer.from(nacl.sign.keyPair.fromSeed(seed).publicKey).toString('base64url') });
             return { id: e.terminal_id, key: ed25519PrivateKey(seed) };
           }),
@@ -110,13 +131,13 @@ export async function run(): Promise<Record<string, number>> {
       );
     }
     const heartbeat = JSON.stringify({ version: 'bench', status: 'ok', degraded: [], queue: { backlog: 10, oldest_unsent_age_s: 1, last_seq: BATCH * BATCHES, bytes: 1, max_bytes: 2, dropped_total: 0 }, devices: [], trust_sequence: 1, clock_drift_s: 0 });
-    const latency = { upload: [] as number[], heartbeat: [] as number[], trust: [] as number[] };
+    const latency = { upload: [] as number[], heartbeat: [] as number[], trust: [] as number[], feedFetch: [] as number[], feedPoll: [] as number[] };
     // At most IN_FLIGHT requests at once; a terminal waits for a slot before its clock starts, so
     // the latencies are the service's, not the load generator's queue.
     let free = IN_FLIGHT;
     let unavailable = 0;
     const waiting: (() => void)[] = [];
-    const timed = async (bucket: number[], fn: () => Promise<{ status: number; body: string }>, ok: number[]) => {
+    const timed = async (bucket: number[], fn: () => Promise<{ status: number; body: string; etag?: string }>, ok: number[]) => {
       if (free > 0) free--;
       else await new Promise<void>((r) => waiting.push(r));
       try {
@@ -132,6 +153,7 @@ export async function run(): Promise<Record<string, number>> {
         }
         bucket.push(Number(process.hrtime.bigint() - t) / 1e6);
         if (!ok.includes(r.status)) throw new Error(`HTTP ${r.status}: ${r.body.slice(0, 300)}`);
+        return r;
       } finally {
         const next = waiting.shift();
         if (next) next();
@@ -139,6 +161,20 @@ export async function run(): Promise<Record<string, number>> {
       }
     };
     const signed = (t: (typeof terminals)[number], path: string, body: string) => ({ 'content-type': 'application/json', ...signRequest(t.key, t.id, 'POST', path, body, Date.now()) });
+    // A feed poll as the daemon makes it: signed, with the ETag of the version it holds once it has one.
+    const pollFeed = async (t: (typeof terminals)[number]) => {
+      const path = '/v1/feeds/access';
+      const held = t.feedEtag;
+      const r = await timed(held ? latency.feedPoll : latency.feedFetch, () => request('GET', path, undefined, { ...signRequest(t.key, t.id, 'GET', path, '', Date.now()), ...(held ? { 'if-none-match': held } : {}) }), [held ? 304 : 200]);
+      if (!held) {
+        if (JSON.parse(r.body).rows.length !== FEED_ROWS) throw new Error(`${t.id}: a feed of ${JSON.parse(r.body).rows.length} rows`);
+        t.feedEtag = r.etag;
+      }
+    };
+
+    // Each terminal's first feed poll fetches the snapshot, before the timed run, as a daemon does
+    // at its first sync; every poll in the run is then the steady state: a signed 304.
+    for (let i = 0; i < terminals.length; i += IN_FLIGHT) await Promise.all(terminals.slice(i, i + IN_FLIGHT).map((t) => pollFeed(t)));
 
     const floorBefore = await pgCopyFloor(await cluster.createDatabase('floor'), events, BATCH, 100_000, 't-floor');
     const deadline = Date.now() + RUN_LIMIT_MS;
@@ -150,6 +186,7 @@ export async function run(): Promise<Record<string, number>> {
           if (b % HEARTBEAT_EVERY === 0) {
             await timed(latency.heartbeat, () => request('POST', '/v1/heartbeat', heartbeat, signed(t, '/v1/heartbeat', heartbeat)), [200]);
             await timed(latency.trust, () => request('GET', '/v1/trust-list', undefined, { 'if-none-match': '"tl-1"' }), [304]);
+            await pollFeed(t);
           }
         }
       }),
@@ -181,9 +218,14 @@ export async function run(): Promise<Record<string, number>> {
       pg_heartbeat_p99_ms: ms(percentile(latency.heartbeat, 99)),
       pg_trust_poll_p50_ms: ms(percentile(latency.trust, 50)),
       pg_trust_poll_p99_ms: ms(percentile(latency.trust, 99)),
-      pg_requests_per_s: Math.round((latency.upload.length + latency.heartbeat.length + latency.trust.length) / seconds),
+      pg_feed_poll_p50_ms: ms(percentile(latency.feedPoll, 50)),
+      pg_feed_poll_p99_ms: ms(percentile(latency.feedPoll, 99)),
+      pg_feed_fetch_p50_ms: ms(percentile(latency.feedFetch, 50)),
+      pg_feed_fetch_p99_ms: ms(percentile(latency.feedFetch, 99)),
+      pg_requests_per_s: Math.round((latency.upload.length + latency.heartbeat.length + latency.trust.length + latency.feedFetch.length + latency.feedPoll.length) / seconds),
       pg_terminals: terminals.length,
       pg_proxy_unavailable_retries: unavailable,
+      pg_keepalive_retries: keepAliveRetries,
       pg_bytes_per_event: Math.round(Number(size.rows[0]!.bytes) / stored),
     };
   } finally {

@@ -20,12 +20,7 @@ import {
   chainChanges,
   checkFeedCsv,
   checkFeedRows,
-  CONFIG_PUSH_FORMAT,
-  CONFIG_PUSH_MAX_BYTES,
-  configPushEtag,
   describeProblems,
-  signConfigPush,
-  type PushedConfig,
   diffFeed,
   openSealed,
   type FeedChange,
@@ -49,6 +44,7 @@ import { storageRateLimitStore } from './rate-limit-store.ts';
 import { guardSockets } from './sockets.ts';
 import { ALERT_DEFAULTS, fleetOverview, type AlertThresholds } from './fleet.ts';
 import { registerHallRoutes } from './hall-routes.ts';
+import { catchUpVenueConfig, registerConfigRoutes } from './config-routes.ts';
 import { HOUR_MS } from './storage/activity.ts';
 import type { FeedHead, Storage, TerminalRecord } from './storage/types.ts';
 
@@ -547,7 +543,11 @@ export function buildApp(opts: AppOptions): FastifyInstance {
         const code = enrollmentCode();
         await storage.createTerminal(id, name, sha256(code), now());
         const venue = (req.body as { venue?: string } | null)?.venue;
-        if (venue) await storage.setTerminalVenue(id, venue);
+        if (venue) {
+          await storage.setTerminalVenue(id, venue);
+          // Enrolled for a venue that has a config push: it starts with that push.
+          await catchUpVenueConfig(storage, configKey, id, now());
+        }
         return { terminal_id: id, enrollment_code: code, seal_key: Buffer.from(opts.sealKeys.publicKey).toString('base64url') };
       },
     );
@@ -642,8 +642,15 @@ export function buildApp(opts: AppOptions): FastifyInstance {
     }));
 
     app.get('/admin/overview', { ...operatorRoute, schema: { response: { 200: S.fleetOverview, ...S.errorReplies } } }, async () => {
-      const [terminals, trust, resets, configs, feeds] = await Promise.all([storage.listTerminals(), storage.trustList(), storage.resets(), storage.configHeads(), storage.feedHeads()]);
-      return fleetOverview(terminals, trust && { sequence: trust.sequence, published_at: trust.published_at }, resets, now(), { ...ALERT_DEFAULTS, ...opts.alerts }, { configs, feeds });
+      const [terminals, trust, resets, configs, feeds, venueConfigs] = await Promise.all([
+        storage.listTerminals(),
+        storage.trustList(),
+        storage.resets(),
+        storage.configHeads(),
+        storage.feedHeads(),
+        storage.venueConfigHeads(),
+      ]);
+      return fleetOverview(terminals, trust && { sequence: trust.sequence, published_at: trust.published_at }, resets, now(), { ...ALERT_DEFAULTS, ...opts.alerts }, { configs, feeds, venueConfigs });
     });
 
     app.get('/admin/activity', { ...operatorRoute, schema: { querystring: S.activityQuery, response: { 200: S.activityReply, ...S.errorReplies } } }, async (req) => {
@@ -687,7 +694,8 @@ export function buildApp(opts: AppOptions): FastifyInstance {
         const { venue } = req.body as { venue: string };
         if (!(await storage.getTerminal(id))) throw new ServiceError('YSS_SYNC_NOT_FOUND', `terminal ${id}`);
         await storage.setTerminalVenue(id, venue);
-        req.log.info({ terminal_id: id, venue }, 'terminal bound to a venue');
+        const caught = await catchUpVenueConfig(storage, configKey, id, now());
+        req.log.info({ terminal_id: id, venue, config_version: caught?.version }, 'terminal bound to a venue');
         return { terminal_id: id, venue };
       },
     );
@@ -753,67 +761,8 @@ export function buildApp(opts: AppOptions): FastifyInstance {
       },
     );
 
-    // Config pushes (docs/config-push.md): an operator with the `config` role pushes, the service
-    // signs with its config key, the terminal pulls, checks and applies or refuses.
-    app.put(
-      '/admin/terminals/:id/config',
-      { config: { auth: 'operator', role: 'config' }, onRequest: authenticateOperator, bodyLimit: CONFIG_PUSH_MAX_BYTES, schema: { params: S.idParams, body: S.configPushBody, response: { 200: S.configPushReply, ...S.errorReplies } } },
-      async (req) => {
-        const { id } = req.params as { id: string };
-        const change = checkPushedConfig(req.body);
-        const t = await storage.getTerminal(id);
-        if (!t || t.status === 'revoked') throw new ServiceError('YSS_SYNC_NOT_FOUND', `terminal ${id}${t ? ' (revoked)' : ''}`);
-        const at = now();
-        // Each document is whole (the terminal needs only the newest): the change laid over the
-        // push before it, a null taking a key back to the terminal's own config file.
-        const sign = (version: number, previous: string | null) => {
-          const merged: Record<string, unknown> = { ...(previous ? pushedConfigOf(previous) : {}), ...change };
-          for (const k of Object.keys(merged)) if (merged[k] === null) delete merged[k];
-          const config = merged as PushedConfig;
-          const jws = signConfigPush({ format: CONFIG_PUSH_FORMAT, terminal_id: id, version, issued_at: at, config }, configKey.privateKey, configKey.kid);
-          if (jws.length > CONFIG_PUSH_MAX_BYTES) throw new ServiceError('YSS_SYNC_CONFIG_INVALID', `the signed document would be ${jws.length} bytes, more than ${CONFIG_PUSH_MAX_BYTES}`);
-          return jws;
-        };
-        const version = await storage.publishConfig(id, req.operator!.name, at, sign);
-        // Which keys changed and who changed them; never the values (the PIN is a secret).
-        req.log.info({ terminal_id: id, version, keys: Object.keys(change), operator: req.operator!.name }, 'config pushed');
-        return { terminal_id: id, version, published_at: at };
-      },
-    );
-
-    app.get(
-      '/admin/terminals/:id/config',
-      { ...operatorRoute, schema: { params: S.idParams, response: { 200: S.terminalConfigReply, ...S.errorReplies } } },
-      async (req) => {
-        const { id } = req.params as { id: string };
-        const t = await storage.getTerminal(id);
-        if (!t) throw new ServiceError('YSS_SYNC_NOT_FOUND', `terminal ${id}`);
-        const doc = await storage.configDoc(id);
-        const pushed = doc ? pushedConfigOf(doc.jws) : null;
-        return {
-          terminal_id: id,
-          published: doc && pushed ? { version: doc.version, operator: doc.operator, published_at: doc.published_at, config: { ...pushed, ...(pushed.staff_pin === undefined ? {} : { staff_pin: pushed.staff_pin ? 'set' : 'none' }) } } : null,
-          applied: t.heartbeat?.config?.version ?? null,
-          rejected: t.heartbeat?.config?.rejected ?? null,
-        };
-      },
-    );
-
-    app.get(
-      '/v1/config',
-      {
-        ...terminalRoute,
-        schema: { headers: { type: 'object', properties: { 'if-none-match': { type: 'string', maxLength: 128 } } }, response: { 200: S.textReply, 304: { type: 'null' }, ...S.errorReplies } },
-      },
-      async (req, reply) => {
-        const doc = await storage.configDoc(req.terminal!.id);
-        if (!doc) throw new ServiceError('YSS_SYNC_NOT_FOUND', `config push for terminal ${req.terminal!.id}`);
-        const etag = configPushEtag(doc.version, doc.jws);
-        void reply.header('etag', etag).header('cache-control', 'no-cache');
-        if (req.headers['if-none-match'] === etag) return reply.status(304).send();
-        return reply.type('application/jose').send(doc.jws);
-      },
-    );
+    // Config pushes (docs/config-push.md), to one terminal or a venue's: config-routes.ts.
+    registerConfigRoutes(app, { storage, now, configKey, authenticateOperator, terminalRoute });
 
     // Police reports (docs/police.md): a terminal reads its guests' report states, operators the alerts.
     app.get('/v1/police/states', { ...terminalRoute, schema: { response: { 200: S.policeStatesReply, ...S.errorReplies } } }, async (req) => {
@@ -854,31 +803,6 @@ export function buildApp(opts: AppOptions): FastifyInstance {
   });
 
   return app;
-}
-
-/**
- * What a push may carry, checked before it is signed. The venue's meaning is checked by the
- * terminal against its own venue schema (the one its software version has), which reports a
- * refusal in its heartbeat; the service checks only the shape every version shares.
- */
-function checkPushedConfig(body: unknown): Record<string, unknown> {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new ServiceError('YSS_SYNC_CONFIG_INVALID', 'the body is not a JSON object');
-  const b = body as Record<string, unknown>;
-  const unknown = Object.keys(b).filter((k) => !['venue', 'staff_pin', 'trust_max_age_s'].includes(k));
-  if (unknown.length) throw new ServiceError('YSS_SYNC_CONFIG_INVALID', `unknown key ${JSON.stringify(unknown[0])}: a push may carry venue, staff_pin and trust_max_age_s`);
-  if (Object.keys(b).length === 0) throw new ServiceError('YSS_SYNC_CONFIG_INVALID', 'nothing to change: give venue, staff_pin or trust_max_age_s');
-  // null takes a key back to the terminal's own config file.
-  if (b.venue != null && (typeof b.venue !== 'object' || Array.isArray(b.venue))) throw new ServiceError('YSS_SYNC_CONFIG_INVALID', 'venue is not an object (a whole venue file, docs/config.md)');
-  if (b.staff_pin != null && (typeof b.staff_pin !== 'string' || !/^(?:[0-9]{4,12})?$/.test(b.staff_pin))) throw new ServiceError('YSS_SYNC_CONFIG_INVALID', 'staff_pin is not 4 to 12 digits (or empty for no staff sign-in)');
-  if (b.trust_max_age_s != null && !(Number.isSafeInteger(b.trust_max_age_s) && (b.trust_max_age_s as number) >= 60)) {
-    throw new ServiceError('YSS_SYNC_CONFIG_INVALID', 'trust_max_age_s is not an integer of at least 60 seconds');
-  }
-  return b;
-}
-
-/** The config a stored push document carries (the service's own signed document: read, not verified again). */
-function pushedConfigOf(jws: string): PushedConfig {
-  return (JSON.parse(Buffer.from(jws.split('.')[1]!, 'base64url').toString('utf8')) as { config: PushedConfig }).config;
 }
 
 /** The service only relays lists signed elsewhere; it checks the envelope and the sequence. */

@@ -3,7 +3,7 @@
 // fleet sees. The terminal's side, with a real daemon, is terminal/test/config-push.test.ts.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { configPushEtag, openConfigPush } from '../../terminal/src/protocol/index.ts';
+import { configPushEtag, openConfigPush, pinMatchesHash } from '../../terminal/src/protocol/index.ts';
 import { ADMIN_TOKEN, CONFIG_TOKEN, heartbeatOf, startTestService, WireClient, type TestService } from '../test/support.ts';
 
 let svc: TestService;
@@ -86,6 +86,12 @@ test('each push is the next version, whole (laid over the one before), signed fo
   assert.equal(view.json.published.operator, 'cfg');
   assert.equal(view.json.published.config.staff_pin, 'set');
   assert.ok(!JSON.stringify(view.json).includes('246802'));
+  // The terminal is sent the PIN's salted hash, never the digits; the database holds no digits either.
+  const served = openConfigPush((await get('/v1/config')).body, svc.configKey.publicKey);
+  assert.ok(served.ok);
+  assert.equal(served.payload.config.staff_pin, undefined);
+  assert.ok(await pinMatchesHash('246802', served.payload.config.staff_pin_hash!));
+  assert.ok(!Buffer.from((await svc.storage.configDoc(terminal.id))!.jws.split('.')[1]!, 'base64url').toString('utf8').includes('246802'));
 });
 
 test('the fleet overview shows each terminal\'s pushed and applied versions, a refused push as an alert, and every venue\'s feeds', async () => {

@@ -3,7 +3,7 @@
 // heartbeat, the published trust list, the chain resets). Pure: the routes pass the clock.
 import type { Heartbeat } from '../../terminal/src/protocol/index.ts';
 import type { ConfigRejection } from '../../terminal/src/protocol/index.ts';
-import type { ConfigHead, FeedHead, ResetRecord, TerminalRecord } from './storage/types.ts';
+import type { ConfigHead, FeedHead, ResetRecord, TerminalRecord, VenueConfigHead, VenueConfigTarget } from './storage/types.ts';
 
 /** When an operator is alerted (config `alerts`; docs/fleet.md). */
 export const ALERT_DEFAULTS = {
@@ -59,6 +59,21 @@ export interface FleetOverview {
   alerts: FleetAlert[];
   /** The newest version of every venue's every feed. */
   feeds: FeedHead[];
+  /** The newest config push of every venue that has one (docs/config-push.md). */
+  venue_configs: VenueConfigSummary[];
+}
+
+export interface VenueConfigSummary {
+  venue: string;
+  version: number;
+  operator: string;
+  published_at: number;
+  /** The keys the venue's pushes set (`staff_pin` for a PIN in either form). */
+  keys: string[];
+  /** Terminal documents that carry this push, those running it (or a newer one), those that refused it. */
+  terminals: number;
+  applied: number;
+  rejected: number;
 }
 
 const age = (ms: number) => {
@@ -72,7 +87,7 @@ export function fleetOverview(
   resets: readonly ResetRecord[],
   now: number,
   limits: AlertThresholds = ALERT_DEFAULTS,
-  extra: { configs?: readonly ConfigHead[]; feeds?: readonly FeedHead[] } = {},
+  extra: { configs?: readonly ConfigHead[]; feeds?: readonly FeedHead[]; venueConfigs?: readonly (VenueConfigHead & { targets: VenueConfigTarget[] })[] } = {},
 ): FleetOverview {
   const configs = new Map((extra.configs ?? []).map((c) => [c.terminal_id, c]));
   const alerts: FleetAlert[] = [];
@@ -137,5 +152,18 @@ export function fleetOverview(
       config: { published: pushed?.version ?? null, published_at: pushed?.published_at ?? null, applied: hb?.config?.version ?? null, rejected },
     };
   });
-  return { now, trust_list: trust, terminals, alerts, feeds: [...(extra.feeds ?? [])] };
+  const venue_configs = (extra.venueConfigs ?? []).map((v): VenueConfigSummary => {
+    const states = v.targets.map((x) => byId.get(x.terminal_id)?.heartbeat?.config ?? null);
+    return {
+      venue: v.venue,
+      version: v.version,
+      operator: v.operator,
+      published_at: v.published_at,
+      keys: [...new Set(Object.keys(JSON.parse(v.config) as object).map((k) => (k === 'staff_pin_hash' ? 'staff_pin' : k)))].sort(),
+      terminals: v.targets.length,
+      applied: v.targets.filter((x, i) => (states[i]?.version ?? 0) >= x.terminal_version).length,
+      rejected: v.targets.filter((x, i) => states[i]?.rejected?.version === x.terminal_version).length,
+    };
+  });
+  return { now, trust_list: trust, terminals, alerts, feeds: [...(extra.feeds ?? [])], venue_configs };
 }

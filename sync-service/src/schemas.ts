@@ -239,6 +239,46 @@ export const terminalConfigReply = {
   },
 } as const;
 
+/** A push to a venue: its version and each terminal's own version of it. */
+export const venueConfigPushReply = {
+  type: 'object',
+  required: ['venue', 'version', 'published_at', 'terminals'],
+  properties: {
+    venue: { type: 'string' },
+    version: { type: 'integer' },
+    published_at: { type: 'integer' },
+    terminals: { type: 'array', items: { type: 'object', required: ['terminal_id', 'version'], properties: { terminal_id: { type: 'string' }, version: { type: 'integer' } } } },
+  },
+} as const;
+
+/** A venue's newest push and where each terminal it reached stands. */
+export const venueConfigReply = {
+  type: 'object',
+  required: ['venue', 'published', 'terminals'],
+  properties: {
+    venue: { type: 'string' },
+    published: {
+      anyOf: [
+        { type: 'null' },
+        {
+          type: 'object',
+          required: ['version', 'operator', 'published_at', 'config'],
+          // As for a terminal: `config.staff_pin` is `set`, `none` or null, never digits or hash.
+          properties: { version: { type: 'integer' }, operator: { type: 'string' }, published_at: { type: 'integer' }, config: { type: 'object', additionalProperties: true } },
+        },
+      ],
+    },
+    terminals: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['terminal_id', 'version', 'applied', 'rejected'],
+        properties: { terminal_id: { type: 'string' }, version: { type: 'integer' }, applied: nullableInt, rejected: configRejected },
+      },
+    },
+  },
+} as const;
+
 /** A venue's name, as in its venue file (`name`). */
 export const venueName = { type: 'string', pattern: '^[a-z][a-z0-9-]{0,39}$' } as const;
 
@@ -379,9 +419,27 @@ const fleetTerminal = {
 
 export const fleetOverview = {
   type: 'object',
-  required: ['now', 'trust_list', 'terminals', 'alerts', 'feeds'],
+  required: ['now', 'trust_list', 'terminals', 'alerts', 'feeds', 'venue_configs'],
   properties: {
     now: { type: 'integer' },
+    // The newest config push of every venue that has one, and how far its terminals are.
+    venue_configs: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['venue', 'version', 'operator', 'published_at', 'keys', 'terminals', 'applied', 'rejected'],
+        properties: {
+          venue: { type: 'string' },
+          version: { type: 'integer' },
+          operator: { type: 'string' },
+          published_at: { type: 'integer' },
+          keys: { type: 'array', items: { type: 'string' } },
+          terminals: { type: 'integer' },
+          applied: { type: 'integer' },
+          rejected: { type: 'integer' },
+        },
+      },
+    },
     // The newest version of every venue's every feed.
     feeds: { type: 'array', items: feedHead },
     trust_list: { anyOf: [{ type: 'null' }, { type: 'object', required: ['sequence', 'published_at'], properties: { sequence: { type: 'integer' }, published_at: { type: 'integer' } } }] },

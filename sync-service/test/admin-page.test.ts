@@ -100,6 +100,20 @@ test('the page shows each venue\'s published feeds, and each terminal\'s config 
   assert.match(cell, /^v1已推送 v2拒绝 v2: YSS_CONFIG_PUSH_INVALID: config\.venue: must have required property/);
   assert.match((await page.locator('[data-alert="config_rejected"]').textContent()) ?? '', /配置未生效demo terminal: config 2 not applied/);
   await noViolations();
+  // One push to the whole venue (its one terminal here) answers it: the venue file back, a trust age bound.
+  assert.equal(await page.textContent('#h-venue-configs + p'), '尚未向任何场所推送配置。');
+  const pushed = await stack.admin('PUT', '/admin/venues/desk/config', { venue: null, trust_max_age_s: 604_800 });
+  assert.deepEqual(pushed.terminals, [{ terminal_id: terminalId, version: 3 }]);
+  await waitFor(async () => (await stack.admin('GET', `/admin/terminals/${terminalId}/config`)).applied === 3, 30_000, 200, 'the terminal to apply the venue\'s push as its config 3');
+  // Its refusal answered, and the restarted daemon's scanner back: no alert.
+  await waitFor(async () => (await stack.admin('GET', '/admin/overview')).alerts.length === 0, 20_000, 200, 'no alert once the venue\'s push runs');
+  await page.reload();
+  const venueRow = page.locator('[data-venue-config="desk"]');
+  await venueRow.waitFor();
+  const cells = await venueRow.locator('td').allTextContents();
+  assert.deepEqual([cells[0], cells[1], cells[2], cells[3], cells[5], cells[6]], ['desk', 'v1', 'trust_max_age_s, venue', 'demo', '1 / 1', '0']);
+  assert.match((await row.locator('td.config').textContent()) ?? '', /^v3拒绝 v2: /, 'running 3; the refusal of 2 stays as the last one');
+  await noViolations();
 });
 
 test('enrolling from the page shows the one-time code; the new terminal can be revoked there', async () => {

@@ -115,8 +115,9 @@ export class WireClient {
     this.sealer = new Sealer(svc.sealKeys.publicKey);
   }
 
-  async enroll(name = 'test terminal'): Promise<this> {
-    const t = await this.svc.admin('POST', '/admin/terminals', { name });
+  /** Enrolls through the operator route and /v1/enroll; `venue` binds it to a venue as the operator does. */
+  async enroll(name = 'test terminal', venue?: string): Promise<this> {
+    const t = await this.svc.admin('POST', '/admin/terminals', venue ? { name, venue } : { name });
     const res = await this.svc.app.inject({ method: 'POST', url: '/v1/enroll', payload: { enrollment_code: t.json.enrollment_code, public_key: this.publicKey } });
     if (res.statusCode !== 200) throw new Error(`enroll: ${res.body}`);
     this.id = (JSON.parse(res.body) as { terminal_id: string }).terminal_id;

@@ -105,7 +105,7 @@ async function startLocked(config: Readonly<TerminalConfig>, opts: TerminalOptio
   const attendance = venue.attendance ? new AttendanceStore(db) : undefined;
   const appointments = venue.appointments ? new AppointmentStore(db) : undefined;
   if (!sealer) log.warn('no sync service configured: personal data from readings is not kept');
-  if (!config.api.staff_pin) log.warn('no staff PIN configured (api.staff_pin): the kiosk has no staff sign-in');
+  if (!config.api.staff_pin && !config.api.staff_pin_hash) log.warn('no staff PIN configured (api.staff_pin or api.staff_pin_hash): the kiosk has no staff sign-in');
 
   const devices = new DeviceRegistry(opts.devices ?? config.devices.map((c) => createDevice(c, log.child({ component: 'device', device: c.id }))));
   const recent = new RecentVerdicts<VerdictMessage>();
@@ -261,6 +261,7 @@ async function startLocked(config: Readonly<TerminalConfig>, opts: TerminalOptio
       health,
       recent: () => recent.list(),
       staffPin: config.api.staff_pin,
+      staffPinHash: config.api.staff_pin_hash,
       printTestTicket: () => effects.printTestTicket(),
       register: venue.actions.some((a) => a.do === 'collect-details')
         ? async (req) => (desk ? desk.register(req) : recordRegistration({ queue, clock, venue: venue.name, pending, committed: () => sync?.poke() }, req))

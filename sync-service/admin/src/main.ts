@@ -74,6 +74,11 @@ const TEXT = {
     col_version: '版本',
     col_rows: '行数',
     col_published: '发布于',
+    venue_configs: '场所配置推送',
+    venue_configs_none: '尚未向任何场所推送配置。',
+    col_keys: '内容',
+    col_reached: '已生效 / 终端',
+    col_refused: '拒绝',
     police: '旅业上报期限',
     police_none: '没有临近期限或已逾期的旅业上报。',
     police_counts: '逾期 {overdue},临近期限 {due_soon}',
@@ -162,6 +167,11 @@ const TEXT = {
     col_version: 'Version',
     col_rows: 'Rows',
     col_published: 'Published',
+    venue_configs: 'Venue config pushes',
+    venue_configs_none: 'No config pushed to a venue yet.',
+    col_keys: 'Sets',
+    col_reached: 'Applied / terminals',
+    col_refused: 'Refused',
     police: 'Police report deadlines',
     police_none: 'No police report is near its deadline or overdue.',
     police_counts: '{overdue} overdue, {due_soon} due soon',
@@ -262,6 +272,16 @@ interface FeedHead {
   rows: number;
   published_at: number;
 }
+interface VenueConfig {
+  venue: string;
+  version: number;
+  operator: string;
+  published_at: number;
+  keys: string[];
+  terminals: number;
+  applied: number;
+  rejected: number;
+}
 interface Alert {
   kind: 'silent' | 'backlog' | 'trust_stale' | 'sync_error' | 'degraded' | 'reset' | 'config_rejected';
   terminal_id: string;
@@ -274,6 +294,7 @@ interface Overview {
   terminals: Terminal[];
   alerts: Alert[];
   feeds: FeedHead[];
+  venue_configs: VenueConfig[];
 }
 /** A report past its alert time and not accepted (`GET /admin/police/overdue`, docs/police.md). */
 interface PoliceAlert {
@@ -369,7 +390,7 @@ async function refresh(): Promise<void> {
       api<Audit>('GET', '/admin/audit?limit=50'),
     ]);
     const sections: HTMLElement[] = [];
-    if (overview && activity && police) sections.push(alertsCard(overview, police), policeCard(overview, police), terminalsCard(overview), activityCard(activity), trustCard(overview), feedsCard(overview), enrollCard());
+    if (overview && activity && police) sections.push(alertsCard(overview, police), policeCard(overview, police), terminalsCard(overview), activityCard(activity), trustCard(overview), feedsCard(overview), venueConfigsCard(overview), enrollCard());
     else sections.push(h('p', { class: 'card' }, t('forbidden_fleet')));
     sections.push(auditCard(audit), h('p', { class: 'muted', id: 'updated' }, t('updated', { time: time(overview?.now ?? Date.now()) })));
     main.replaceChildren(...sections);
@@ -476,6 +497,37 @@ function configCell(c: Terminal['config'], reported: boolean): HTMLElement {
   if (c.published != null && c.published !== c.applied) cell.append(h('div', { class: 'muted' }, t('config_pushed', { v: `v${c.published}` })));
   if (c.rejected) cell.append(h('div', { class: 'error', title: c.rejected.reason }, `${t('config_refused', { v: `v${c.rejected.version}` })}: ${c.rejected.reason}`));
   return cell;
+}
+
+/** Each venue's newest config push: what it sets, who pushed it, how many of its terminals run it or refused it. */
+function venueConfigsCard(o: Overview): HTMLElement {
+  const cols = ['col_venue', 'col_version', 'col_keys', 'col_operator', 'col_published', 'col_reached', 'col_refused'] as const;
+  const num = new Set<string>(['col_version', 'col_reached', 'col_refused']);
+  const body = o.venue_configs.length
+    ? h(
+        'table',
+        {},
+        h('thead', {}, h('tr', {}, ...cols.map((k) => h('th', { scope: 'col', ...(num.has(k) ? { class: 'num' } : {}) }, t(k))))),
+        h(
+          'tbody',
+          {},
+          ...o.venue_configs.map((v) =>
+            h(
+              'tr',
+              { 'data-venue-config': v.venue },
+              h('td', {}, v.venue),
+              h('td', { class: 'num' }, `v${v.version}`),
+              h('td', {}, v.keys.join(', ')),
+              h('td', {}, v.operator),
+              h('td', {}, t('ago', { age: age(o.now - v.published_at) })),
+              h('td', { class: 'num' }, `${v.applied} / ${v.terminals}`),
+              h('td', { class: v.rejected ? 'num error' : 'num' }, String(v.rejected)),
+            ),
+          ),
+        ),
+      )
+    : h('p', {}, t('venue_configs_none'));
+  return h('section', { class: 'card', 'aria-labelledby': 'h-venue-configs' }, h('h2', { id: 'h-venue-configs' }, t('venue_configs')), body);
 }
 
 function feedsCard(o: Overview): HTMLElement {

@@ -185,6 +185,25 @@ export const MIGRATIONS: readonly string[] = [
   POLICE_DDL,
   // 11: an appointment ticket's placement in the calling order (docs/hospital.md), JSON.
   'ALTER TABLE hall_tickets ADD COLUMN placement TEXT',
+  // 12: config pushes to every terminal of a venue, and which terminal documents carry them (docs/config-push.md).
+  `
+  CREATE TABLE venue_configs (
+    venue TEXT NOT NULL,
+    version BIGINT NOT NULL,
+    config TEXT NOT NULL,
+    operator TEXT NOT NULL,
+    published_at BIGINT NOT NULL,
+    PRIMARY KEY (venue, version)
+  );
+  CREATE TABLE venue_config_targets (
+    terminal_id TEXT NOT NULL,
+    terminal_version BIGINT NOT NULL,
+    venue TEXT NOT NULL,
+    venue_version BIGINT NOT NULL,
+    PRIMARY KEY (terminal_id, terminal_version)
+  );
+  CREATE INDEX venue_config_targets_venue ON venue_config_targets (venue, venue_version);
+  `,
 ];
 
 /** Advisory lock keys (arbitrary, fixed): one for migrations, one for partition changes, one for publishing trust lists, one for publishing feeds, one for capacity shares. */
@@ -194,6 +213,8 @@ export const LOCK_PUBLISH = 0x7973_0003;
 export const LOCK_FEEDS = 0x7973_0004;
 /** With the venue's hash as the second key: one venue's capacity shares are granted one report at a time. */
 export const LOCK_SHARES = 0x7973_0005;
+/** With the venue's hash as the second key: one venue's config pushes get their versions one at a time. */
+export const LOCK_VENUE_CONFIG = 0x7973_0006;
 
 export async function migrate(client: pg.ClientBase): Promise<number> {
   await client.query('BEGIN');

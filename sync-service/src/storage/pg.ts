@@ -13,7 +13,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { contentHashOfJson, eventHash, GENESIS_HASH, grantShare, type Heartbeat, type SlotReport, type SlotShare, type WireEvent } from '../../../terminal/src/protocol/index.ts';
 import { ServiceError } from '../errors.ts';
-import { ensurePartitions, LOCK_FEEDS, LOCK_PUBLISH, LOCK_SHARES, migrate } from './pg-schema.ts';
+import { ensurePartitions, LOCK_FEEDS, LOCK_PUBLISH, LOCK_SHARES, LOCK_VENUE_CONFIG, migrate } from './pg-schema.ts';
 import { activityOf, ticketRow, TICKET_COLS, type HallTicket, type ResetRecord, type VenueHour } from './activity.ts';
 import { insertParams, POLICE_SQL, policeStepsOf, toPoliceReport, type PoliceHistoryEntry, type PoliceReport, type PoliceState } from './police.ts';
 import { ALLOCATE_SQL, liveCount, RATE_HIT_SQL, RATE_READ_SQL, RATE_WINDOW_MAX_MS } from './rate-sql.ts';
@@ -30,6 +30,8 @@ import {
   type Storage,
   type StoredEvent,
   type TerminalRecord,
+  type VenueConfigHead,
+  type VenueConfigTarget,
 } from './types.ts';
 
 export interface PgStorageOptions {
@@ -490,6 +492,69 @@ export class PgStorage implements Storage {
       await c.query('INSERT INTO terminal_configs (terminal_id, version, jws, operator, published_at) VALUES ($1, $2, $3, $4, $5)', [terminalId, version, sign(version, head?.jws ?? null), operator, now]);
       return version;
     });
+  }
+
+  async publishVenueConfig(
+    venue: string,
+    operator: string,
+    now: number,
+    merge: (previous: string | null) => string,
+    sign: (terminalId: string, version: number, previous: string | null) => string,
+  ): Promise<{ version: number; terminals: VenueConfigTarget[] }> {
+    // The venue's lock orders its pushes; the terminals' row locks (taken in id order, as one
+    // terminal's push takes its one) order each terminal's versions against its own pushes.
+    return this.tx(async (c) => {
+      await c.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [LOCK_VENUE_CONFIG, venue]);
+      const head = (await c.query<{ version: string; config: string }>('SELECT version, config FROM venue_configs WHERE venue = $1 ORDER BY version DESC LIMIT 1', [venue])).rows[0];
+      const version = Number(head?.version ?? 0) + 1;
+      await c.query('INSERT INTO venue_configs (venue, version, config, operator, published_at) VALUES ($1, $2, $3, $4, $5)', [venue, version, merge(head?.config ?? null), operator, now]);
+      const ids = (
+        await c.query<{ id: string }>("SELECT t.id FROM terminal_venues v JOIN terminals t ON t.id = v.terminal_id WHERE v.venue = $1 AND t.status <> 'revoked' ORDER BY t.id FOR UPDATE OF t", [venue])
+      ).rows.map((r) => r.id);
+      const terminals: VenueConfigTarget[] = [];
+      for (const id of ids) {
+        const doc = (await c.query<{ version: string; jws: string }>('SELECT version, jws FROM terminal_configs WHERE terminal_id = $1 ORDER BY version DESC LIMIT 1', [id])).rows[0];
+        const v = Number(doc?.version ?? 0) + 1;
+        await c.query('INSERT INTO terminal_configs (terminal_id, version, jws, operator, published_at) VALUES ($1, $2, $3, $4, $5)', [id, v, sign(id, v, doc?.jws ?? null), operator, now]);
+        await c.query('INSERT INTO venue_config_targets (terminal_id, terminal_version, venue, venue_version) VALUES ($1, $2, $3, $4)', [id, v, venue, version]);
+        terminals.push({ terminal_id: id, terminal_version: v });
+      }
+      return { version, terminals };
+    });
+  }
+
+  async catchUpVenueConfig(terminalId: string, now: number, sign: (version: number, previous: string | null, venueConfig: string) => string): Promise<{ venue: string; venue_version: number; version: number } | null> {
+    return this.tx(async (c) => {
+      const t = (await c.query<{ status: string }>('SELECT status FROM terminals WHERE id = $1 FOR UPDATE', [terminalId])).rows[0];
+      if (!t || t.status === 'revoked') return null;
+      const venue = (await c.query<{ venue: string }>('SELECT venue FROM terminal_venues WHERE terminal_id = $1', [terminalId])).rows[0]?.venue;
+      if (!venue) return null;
+      const head = (await c.query<{ version: string; config: string; operator: string }>('SELECT version, config, operator FROM venue_configs WHERE venue = $1 ORDER BY version DESC LIMIT 1', [venue])).rows[0];
+      if (!head) return null;
+      const venueVersion = Number(head.version);
+      const newest = (await c.query<{ venue: string; venue_version: string }>('SELECT venue, venue_version FROM venue_config_targets WHERE terminal_id = $1 ORDER BY terminal_version DESC LIMIT 1', [terminalId])).rows[0];
+      if (newest && newest.venue === venue && Number(newest.venue_version) >= venueVersion) return null;
+      const doc = (await c.query<{ version: string; jws: string }>('SELECT version, jws FROM terminal_configs WHERE terminal_id = $1 ORDER BY version DESC LIMIT 1', [terminalId])).rows[0];
+      const version = Number(doc?.version ?? 0) + 1;
+      await c.query('INSERT INTO terminal_configs (terminal_id, version, jws, operator, published_at) VALUES ($1, $2, $3, $4, $5)', [terminalId, version, sign(version, doc?.jws ?? null, head.config), head.operator, now]);
+      await c.query('INSERT INTO venue_config_targets (terminal_id, terminal_version, venue, venue_version) VALUES ($1, $2, $3, $4)', [terminalId, version, venue, venueVersion]);
+      return { venue, venue_version: venueVersion, version };
+    });
+  }
+
+  async venueConfig(venue: string): Promise<VenueConfigHead | null> {
+    const r = await this.pool.query<VenueConfigHead>('SELECT venue, version, operator, published_at, config FROM venue_configs WHERE venue = $1 ORDER BY version DESC LIMIT 1', [venue]);
+    return r.rows[0] ?? null;
+  }
+
+  async venueConfigHeads(): Promise<(VenueConfigHead & { targets: VenueConfigTarget[] })[]> {
+    const heads = (await this.pool.query<VenueConfigHead>('SELECT DISTINCT ON (venue) venue, version, operator, published_at, config FROM venue_configs ORDER BY venue, version DESC')).rows;
+    const targets = (
+      await this.pool.query<VenueConfigTarget & { venue: string }>(
+        'SELECT g.venue, g.terminal_id, g.terminal_version FROM venue_config_targets g JOIN (SELECT venue, max(version) AS version FROM venue_configs GROUP BY venue) h ON h.venue = g.venue AND h.version = g.venue_version ORDER BY g.terminal_id',
+      )
+    ).rows;
+    return heads.map((h) => ({ ...h, targets: targets.filter((t) => t.venue === h.venue).map((t) => ({ terminal_id: t.terminal_id, terminal_version: t.terminal_version })) }));
   }
 
   async configDoc(terminalId: string): Promise<(ConfigHead & { jws: string }) | null> {

@@ -23,6 +23,8 @@ import {
   type Storage,
   type StoredEvent,
   type TerminalRecord,
+  type VenueConfigHead,
+  type VenueConfigTarget,
 } from './types.ts';
 
 const SCHEMA = `
@@ -161,6 +163,22 @@ CREATE TABLE IF NOT EXISTS terminal_configs (
   published_at BIGINT NOT NULL,
   PRIMARY KEY (terminal_id, version)
 );
+CREATE TABLE IF NOT EXISTS venue_configs (
+  venue TEXT NOT NULL,
+  version BIGINT NOT NULL,
+  config TEXT NOT NULL,
+  operator TEXT NOT NULL,
+  published_at BIGINT NOT NULL,
+  PRIMARY KEY (venue, version)
+);
+CREATE TABLE IF NOT EXISTS venue_config_targets (
+  terminal_id TEXT NOT NULL,
+  terminal_version BIGINT NOT NULL,
+  venue TEXT NOT NULL,
+  venue_version BIGINT NOT NULL,
+  PRIMARY KEY (terminal_id, terminal_version)
+);
+CREATE INDEX IF NOT EXISTS venue_config_targets_venue ON venue_config_targets (venue, venue_version);
 `;
 
 const TERMINAL_COLS = 'id, name, public_key, status, created_at, head_seq, head_hash, head_at, last_heartbeat_at, heartbeat';
@@ -252,6 +270,15 @@ export class SqliteStorage implements Storage {
       configHeads: d.prepare(
         'SELECT c.terminal_id, c.version, c.operator, c.published_at FROM terminal_configs c WHERE c.version = (SELECT max(version) FROM terminal_configs d WHERE d.terminal_id = c.terminal_id) ORDER BY c.terminal_id',
       ),
+      venueConfig: d.prepare('SELECT venue, version, operator, published_at, config FROM venue_configs WHERE venue = ? ORDER BY version DESC LIMIT 1'),
+      venueConfigInsert: d.prepare('INSERT INTO venue_configs (venue, version, config, operator, published_at) VALUES (?, ?, ?, ?, ?)'),
+      venueConfigHeads: d.prepare(
+        'SELECT c.venue, c.version, c.operator, c.published_at, c.config FROM venue_configs c WHERE c.version = (SELECT max(version) FROM venue_configs d WHERE d.venue = c.venue) ORDER BY c.venue',
+      ),
+      venueBound: d.prepare("SELECT t.id FROM terminal_venues v JOIN terminals t ON t.id = v.terminal_id WHERE v.venue = ? AND t.status <> 'revoked' ORDER BY t.id").pluck(),
+      targetInsert: d.prepare('INSERT INTO venue_config_targets (terminal_id, terminal_version, venue, venue_version) VALUES (?, ?, ?, ?)'),
+      targetNewest: d.prepare('SELECT venue, venue_version FROM venue_config_targets WHERE terminal_id = ? ORDER BY terminal_version DESC LIMIT 1'),
+      targetsOf: d.prepare('SELECT terminal_id, terminal_version FROM venue_config_targets WHERE venue = ? AND venue_version = ? ORDER BY terminal_id'),
       rateHit: d.prepare(RATE_HIT_SQL.replace(/\$(\d)/g, (_, n: string) => `@p${n}`)),
       rateRead: d.prepare(RATE_READ_SQL.replace('$1', '?')),
       addHour: d.prepare('INSERT INTO event_hours (terminal_id, venue, hour, count) VALUES (?, ?, ?, ?) ON CONFLICT (terminal_id, hour, venue) DO UPDATE SET count = event_hours.count + excluded.count'),
@@ -485,6 +512,58 @@ export class SqliteStorage implements Storage {
         return version;
       })
       .immediate();
+  }
+
+  async publishVenueConfig(
+    venue: string,
+    operator: string,
+    now: number,
+    merge: (previous: string | null) => string,
+    sign: (terminalId: string, version: number, previous: string | null) => string,
+  ): Promise<{ version: number; terminals: VenueConfigTarget[] }> {
+    return this.db
+      .transaction(() => {
+        const head = this.stmts.venueConfig.get(venue) as VenueConfigHead | undefined;
+        const version = (head?.version ?? 0) + 1;
+        this.stmts.venueConfigInsert.run(venue, version, merge(head?.config ?? null), operator, now);
+        const terminals: VenueConfigTarget[] = [];
+        for (const id of this.stmts.venueBound.all(venue) as string[]) {
+          const doc = this.stmts.configDoc.get(id) as { version: number; jws: string } | undefined;
+          const v = (doc?.version ?? 0) + 1;
+          this.stmts.configInsert.run(id, v, sign(id, v, doc?.jws ?? null), operator, now);
+          this.stmts.targetInsert.run(id, v, venue, version);
+          terminals.push({ terminal_id: id, terminal_version: v });
+        }
+        return { version, terminals };
+      })
+      .immediate();
+  }
+
+  async catchUpVenueConfig(terminalId: string, now: number, sign: (version: number, previous: string | null, venueConfig: string) => string): Promise<{ venue: string; venue_version: number; version: number } | null> {
+    return this.db
+      .transaction(() => {
+        const venue = this.stmts.venueOf.get(terminalId) as string | undefined;
+        const t = this.stmts.get.get(terminalId) as { status: string } | undefined;
+        if (!venue || !t || t.status === 'revoked') return null;
+        const head = this.stmts.venueConfig.get(venue) as VenueConfigHead | undefined;
+        if (!head) return null;
+        const newest = this.stmts.targetNewest.get(terminalId) as { venue: string; venue_version: number } | undefined;
+        if (newest && newest.venue === venue && newest.venue_version >= head.version) return null;
+        const doc = this.stmts.configDoc.get(terminalId) as { version: number; jws: string } | undefined;
+        const version = (doc?.version ?? 0) + 1;
+        this.stmts.configInsert.run(terminalId, version, sign(version, doc?.jws ?? null, head.config), head.operator, now);
+        this.stmts.targetInsert.run(terminalId, version, venue, head.version);
+        return { venue, venue_version: head.version, version };
+      })
+      .immediate();
+  }
+
+  async venueConfig(venue: string): Promise<VenueConfigHead | null> {
+    return (this.stmts.venueConfig.get(venue) as VenueConfigHead | undefined) ?? null;
+  }
+
+  async venueConfigHeads(): Promise<(VenueConfigHead & { targets: VenueConfigTarget[] })[]> {
+    return (this.stmts.venueConfigHeads.all() as VenueConfigHead[]).map((h) => ({ ...h, targets: this.stmts.targetsOf.all(h.venue, h.version) as VenueConfigTarget[] }));
   }
 
   async configDoc(terminalId: string): Promise<(ConfigHead & { jws: string }) | null> {

@@ -325,6 +325,95 @@ export function storageContract(engine: string, open: () => Promise<{ storage: S
     assert.equal((await s.configDoc('t-1'))!.jws, 'doc-8', 'each version holds the document signed for it');
   });
 
+  withStorage('a venue push is the venue\'s next version and the next version of each of its terminals, revoked ones and other venues\' left out', async (s) => {
+    for (const [id, venue] of [['t-1', 'hall-a'], ['t-2', 'hall-a'], ['t-3', 'hall-a'], ['t-4', 'gate-b']] as const) {
+      await s.createTerminal(id, id, `h-${id}`, 1);
+      await s.setTerminalVenue(id, venue);
+    }
+    await s.revokeTerminal('t-3');
+    await s.publishConfig('t-2', 'ops-li', 5, (v) => `t-2-own-${v}`);
+    assert.equal(await s.venueConfig('hall-a'), null);
+    const first = await s.publishVenueConfig(
+      'hall-a',
+      'ops-wang',
+      10,
+      (previous) => {
+        assert.equal(previous, null);
+        return '{"trust_max_age_s":600}';
+      },
+      (id, v, previous) => `${id}-v${v}-from-${previous ?? 'none'}`,
+    );
+    assert.deepEqual(first, { version: 1, terminals: [{ terminal_id: 't-1', terminal_version: 1 }, { terminal_id: 't-2', terminal_version: 2 }] });
+    assert.equal((await s.configDoc('t-2'))!.jws, 't-2-v2-from-t-2-own-1', 'a terminal\'s document is made from its own newest one');
+    assert.equal(await s.configDoc('t-3'), null, 'a revoked terminal gets nothing');
+    assert.equal(await s.configDoc('t-4'), null, 'another venue\'s terminal gets nothing');
+    const second = await s.publishVenueConfig(
+      'hall-a',
+      'ops-li',
+      20,
+      (previous) => {
+        assert.equal(previous, '{"trust_max_age_s":600}', 'the venue\'s config is made from its newest one before');
+        return '{"trust_max_age_s":900}';
+      },
+      (id, v) => `${id}-v${v}`,
+    );
+    assert.equal(second.version, 2);
+    assert.deepEqual(await s.venueConfig('hall-a'), { venue: 'hall-a', version: 2, operator: 'ops-li', published_at: 20, config: '{"trust_max_age_s":900}' });
+    assert.deepEqual(await s.venueConfigHeads(), [
+      { venue: 'hall-a', version: 2, operator: 'ops-li', published_at: 20, config: '{"trust_max_age_s":900}', targets: [{ terminal_id: 't-1', terminal_version: 2 }, { terminal_id: 't-2', terminal_version: 3 }] },
+    ]);
+    await assert.rejects(
+      s.publishVenueConfig('hall-a', 'op', 30, () => '{}', () => {
+        throw new Error('signing failed');
+      }),
+      /signing failed/,
+    );
+    assert.equal((await s.venueConfig('hall-a'))!.version, 2, 'a failed signing stores no venue version');
+    assert.equal((await s.configDoc('t-1'))!.version, 2, 'nor any terminal document');
+  });
+
+  withStorage('a terminal bound to a venue after its push catches up once, and again after moving away and back', async (s) => {
+    await s.createTerminal('t-1', 't-1', 'h1', 1);
+    await s.createTerminal('t-9', 't-9', 'h9', 1);
+    await s.setTerminalVenue('t-1', 'hall-a');
+    await s.publishVenueConfig('hall-a', 'ops-wang', 10, () => '{"staff_pin":""}', (id, v) => `${id}-v${v}`);
+    assert.equal(await s.catchUpVenueConfig('t-1', 11, () => 'never'), null, 'a terminal the push reached has it');
+    assert.equal(await s.catchUpVenueConfig('t-9', 11, () => 'never'), null, 'a terminal without a venue has nothing to catch up');
+    await s.setTerminalVenue('t-9', 'hall-a');
+    const sign = (v: number, previous: string | null, config: string) => `t-9-v${v}-${previous ?? 'none'}-${config}`;
+    assert.deepEqual(await s.catchUpVenueConfig('t-9', 12, sign), { venue: 'hall-a', venue_version: 1, version: 1 });
+    assert.deepEqual(await s.configDoc('t-9'), { terminal_id: 't-9', version: 1, operator: 'ops-wang', published_at: 12, jws: 't-9-v1-none-{"staff_pin":""}' });
+    assert.equal(await s.catchUpVenueConfig('t-9', 13, sign), null, 'once');
+    // Its own push after does not make it catch up again.
+    await s.publishConfig('t-9', 'ops-li', 14, (v) => `own-${v}`);
+    assert.equal(await s.catchUpVenueConfig('t-9', 15, sign), null);
+    // Moved to a venue with its own push, then back: it takes each venue's again.
+    await s.publishVenueConfig('gate-b', 'ops-li', 16, () => '{"trust_max_age_s":60}', () => 'not bound yet');
+    await s.setTerminalVenue('t-9', 'gate-b');
+    assert.deepEqual(await s.catchUpVenueConfig('t-9', 17, sign), { venue: 'gate-b', venue_version: 1, version: 3 });
+    await s.setTerminalVenue('t-9', 'hall-a');
+    assert.deepEqual(await s.catchUpVenueConfig('t-9', 18, sign), { venue: 'hall-a', venue_version: 1, version: 4 });
+    assert.equal((await s.venueConfigHeads()).find((h) => h.venue === 'hall-a')!.targets.length, 3, 't-1 at the push, t-9 twice by catching up');
+  });
+
+  withStorage('venue pushes at once each get their own version, and each terminal one version per push', async (s) => {
+    for (const id of ['t-1', 't-2']) {
+      await s.createTerminal(id, id, `h-${id}`, 1);
+      await s.setTerminalVenue(id, 'hall-a');
+    }
+    const results = await Promise.all(
+      Array.from({ length: 6 }, (_, i) =>
+        i % 2
+          ? s.publishConfig('t-1', `own-${i}`, i, (v) => `own-${v}`).then(() => null)
+          : s.publishVenueConfig('hall-a', `op-${i}`, i, (previous) => String(Number(previous ?? 0) + 1), (id, v) => `${id}-${v}`),
+      ),
+    );
+    assert.deepEqual(results.flatMap((r) => (r ? [r.version] : [])).sort(), [1, 2, 3]);
+    assert.equal((await s.venueConfig('hall-a'))!.config, '3', 'each venue version made from the one before');
+    assert.equal((await s.configDoc('t-1'))!.version, 6, 'three venue pushes and three of its own');
+    assert.equal((await s.configDoc('t-2'))!.version, 3);
+  });
+
   withStorage('hall tickets come from uploaded ticket events, once per number; window steps take each sequence once', async (s) => {
     await s.createTerminal('t-1', 'machine 1', 'h1', 1);
     await s.createTerminal('t-2', 'machine 2', 'h2', 1);

@@ -64,6 +64,23 @@ export interface ConfigHead {
   published_at: number;
 }
 
+/** One config push to every terminal of a venue (docs/config-push.md "A venue's terminals"). */
+export interface VenueConfigHead {
+  venue: string;
+  /** Counted per venue: 1, 2, 3, … */
+  version: number;
+  operator: string;
+  published_at: number;
+  /** The venue's pushes laid over each other, as JSON (a PushedConfig; a PIN only as its hash). */
+  config: string;
+}
+
+/** A terminal document that carries a venue push: the terminal's own version of it. */
+export interface VenueConfigTarget {
+  terminal_id: string;
+  terminal_version: number;
+}
+
 export interface IngestResult {
   acked_through: number;
   gap: { expected: number; got: number } | null;
@@ -164,6 +181,31 @@ export interface Storage {
   configDoc(terminalId: string): Promise<(ConfigHead & { jws: string }) | null>;
   /** The newest config push of every terminal that has one. */
   configHeads(): Promise<ConfigHead[]>;
+  /**
+   * Stores a venue push as the venue's next version and, in the same transaction, as the next
+   * version of every terminal bound to the venue and not revoked: `merge` makes the venue's config
+   * from its newest one before (null for a first), `sign` each terminal's document from that
+   * terminal's newest one. Serialized per venue and per terminal with publishConfig. Nothing is
+   * stored when either throws.
+   */
+  publishVenueConfig(
+    venue: string,
+    operator: string,
+    now: number,
+    merge: (previous: string | null) => string,
+    sign: (terminalId: string, version: number, previous: string | null) => string,
+  ): Promise<{ version: number; terminals: VenueConfigTarget[] }>;
+  /**
+   * Gives a terminal its venue's newest push when its newest venue-carrying document is not that
+   * one (bound after the push, moved from another venue, or bound while the push ran): its next
+   * version, signed by `sign` from its newest document and the venue's config. Null, storing
+   * nothing, when it has no venue, its venue no push, or it has the newest already.
+   */
+  catchUpVenueConfig(terminalId: string, now: number, sign: (version: number, previous: string | null, venueConfig: string) => string): Promise<{ venue: string; venue_version: number; version: number } | null>;
+  /** The venue's newest push, or null. */
+  venueConfig(venue: string): Promise<VenueConfigHead | null>;
+  /** The newest push of every venue that has one, with the terminal documents that carry it. */
+  venueConfigHeads(): Promise<(VenueConfigHead & { targets: VenueConfigTarget[] })[]>;
   /** Binds a terminal to the venue whose feeds it pulls (one venue per terminal). */
   setTerminalVenue(terminalId: string, venue: string): Promise<void>;
   terminalVenue(terminalId: string): Promise<string | null>;

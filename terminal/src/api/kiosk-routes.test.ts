@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import Fastify from 'fastify';
+import { hashPin } from '../protocol/index.ts';
 import { kioskRoutes, type KioskRouteDeps } from './kiosk-routes.ts';
 import type { ApiError, Health, StaffLoginResponse, StaffOverview, VerdictMessage } from './messages.ts';
 
@@ -118,6 +119,24 @@ describe('kiosk routes', () => {
     const r = await login('');
     assert.equal(r.statusCode, 403);
     assert.equal(r.json<ApiError>().error, 'YSS_API_STAFF_DISABLED');
+  });
+
+  test('a PIN configured as a hash signs in; a wrong one and the hash text itself do not', async () => {
+    // Cheap parameters: this is about the check, not the cost.
+    const hash = await hashPin('97531', { ln: 10, r: 8, p: 1 });
+    const { login } = setup({ staffPin: '', staffPinHash: hash });
+    assert.equal((await login('97531')).statusCode, 200);
+    const wrong = await login('97532');
+    assert.equal(wrong.statusCode, 401);
+    assert.equal(wrong.json<ApiError>().error, 'YSS_API_PIN_WRONG');
+    assert.equal((await login(hash.slice(0, 64))).statusCode, 401);
+  });
+
+  test('with both a PIN and a hash configured, either PIN signs in', async () => {
+    const { login } = setup({ staffPin: '2468', staffPinHash: await hashPin('8642', { ln: 10, r: 8, p: 1 }) });
+    assert.equal((await login('2468')).statusCode, 200);
+    assert.equal((await login('8642')).statusCode, 200);
+    assert.equal((await login('1357')).statusCode, 401);
   });
 
   test('requests from another origin are refused', async () => {

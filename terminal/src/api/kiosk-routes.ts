@@ -4,6 +4,7 @@
 // elsewhere on the kiosk cannot drive these routes.
 import { randomBytes, timingSafeEqual, createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { pinMatchesHash } from '../protocol/index.ts';
 import type {
   ActionResult,
   ApiError,
@@ -21,8 +22,10 @@ export interface KioskRouteDeps {
   health(): Health;
   /** Recent verdicts, newest first; the overview strips `display` before sending them. */
   recent(): VerdictMessage[];
-  /** Staff PIN (4 to 12 digits). An empty string (no PIN configured) disables staff sign-in. */
+  /** Staff PIN (4 to 12 digits). An empty string (no PIN configured) disables staff sign-in unless `staffPinHash` is set. */
   staffPin: string;
+  /** The staff PIN as an scrypt hash (api.staff_pin_hash); a PIN matching either this or `staffPin` signs in. Default: none. */
+  staffPinHash?: string | null;
   printTestTicket(): Promise<ActionResult>;
   /**
    * Records room and guest count against the committed, accepted check-in `seq`. Absent when the
@@ -60,6 +63,16 @@ function samePin(a: string, b: string): boolean {
   return timingSafeEqual(h(a), h(b));
 }
 
+/**
+ * The typed PIN against every PIN configured: the plain one and the hash, both always checked
+ * (no early return), so the time taken says nothing about which one matched.
+ */
+async function pinAccepted(pin: string, plain: string, hash: string | null): Promise<boolean> {
+  const byPlain = /^[0-9]{4,12}$/.test(plain) && samePin(pin, plain);
+  const byHash = hash !== null && (await pinMatchesHash(pin, hash));
+  return byPlain || byHash;
+}
+
 /** True when the request carries an Origin that is not the daemon's own (Host header). */
 function foreignOrigin(req: FastifyRequest): boolean {
   const origin = req.headers.origin;
@@ -92,13 +105,14 @@ export function kioskRoutes(app: FastifyInstance, deps: KioskRouteDeps): void {
   };
 
   app.post<{ Body: unknown }>('/api/staff/login', { onRequest: sameOrigin }, async (req, reply) => {
-    if (!/^[0-9]{4,12}$/.test(deps.staffPin)) return fail(reply, 'YSS_API_STAFF_DISABLED');
+    const pinHash = deps.staffPinHash ?? null;
+    if (!/^[0-9]{4,12}$/.test(deps.staffPin) && pinHash === null) return fail(reply, 'YSS_API_STAFF_DISABLED');
     const t = now();
     const client = guesses.check(guesses.clientOf(req.headers.cookie), t);
     if (!client.ok) return fail(reply, 'YSS_API_PIN_LOCKED', { retry_after_s: Math.ceil(client.retryAfterMs / 1000) });
     const pin = (req.body as { pin?: unknown } | null)?.pin;
     if (typeof pin !== 'string' || pin.length > 64) return fail(reply, 'YSS_API_BAD_REQUEST', {}, 'Expected a body { "pin": "<digits>" }');
-    if (!samePin(pin, deps.staffPin)) {
+    if (!(await pinAccepted(pin, deps.staffPin, pinHash))) {
       const wait = guesses.wrong(client.client, t);
       if (wait > 0) return fail(reply, 'YSS_API_PIN_LOCKED', { retry_after_s: Math.ceil(wait / 1000) }, 'The staff PIN is wrong; wait before trying again');
       return fail(reply, 'YSS_API_PIN_WRONG');

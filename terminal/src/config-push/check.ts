@@ -24,7 +24,9 @@ export function configWithPush(base: BaseConfig, pushed: PushedConfig, version: 
   const raw = structuredClone(base.raw);
   const where = `${base.file} with config push ${version}`;
   if (pushed.venue !== undefined) raw.venue = structuredClone(pushed.venue);
-  if (pushed.staff_pin !== undefined) raw.api = { ...(raw.api as object | undefined), staff_pin: pushed.staff_pin };
+  // A pushed PIN replaces the file's in both forms: the PIN it replaces must stop working.
+  if (pushed.staff_pin_hash !== undefined) raw.api = { ...(raw.api as object | undefined), staff_pin: '', staff_pin_hash: pushed.staff_pin_hash };
+  else if (pushed.staff_pin !== undefined) raw.api = { ...(raw.api as object | undefined), staff_pin: pushed.staff_pin, staff_pin_hash: null };
   if (pushed.trust_max_age_s !== undefined) {
     let venue = raw.venue;
     if (typeof venue === 'string') {
@@ -58,9 +60,11 @@ export function checkPush(jws: string, t: { configKey: string | null; terminalId
   }
 }
 
-/** Problems as reported (log, heartbeat): a PIN refused is named, never quoted. */
+/** Problems as reported (log, heartbeat): a PIN or its hash refused is named, never quoted. */
 export function withoutPin(problems: readonly string[]): string[] {
-  return problems.map((p) => (p.startsWith('config.api.staff_pin:') ? 'config.api.staff_pin: expected 4 to 12 digits' : p));
+  return problems.map((p) =>
+    p.startsWith('config.api.staff_pin:') ? 'config.api.staff_pin: expected 4 to 12 digits' : p.startsWith('config.api.staff_pin_hash:') ? 'config.api.staff_pin_hash: expected an scrypt hash a terminal can check' : p,
+  );
 }
 
 /** The version a document claims, read without believing it (for the report of a refusal only). */

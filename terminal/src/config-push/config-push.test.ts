@@ -7,9 +7,9 @@ import { test } from 'node:test';
 import nacl from 'tweetnacl';
 import { docTable } from '../../../scripts/lib/doc-table.ts';
 import { venueFile } from '../../../scripts/lib/venue-devices.ts';
-import { CONFIG_PUSH_FORMAT, ed25519PrivateKey, signConfigPush, type ConfigPushPayload, type PushedConfig } from '../protocol/index.ts';
+import { CONFIG_PUSH_FORMAT, ed25519PrivateKey, hashPin, signConfigPush, type ConfigPushPayload, type PushedConfig } from '../protocol/index.ts';
 import { parseVenue } from '../venue/index.ts';
-import { checkPush, CONFIG_PUSH_ERRORS, newNeeds, PushStore, venueNeeds, type BaseConfig } from './index.ts';
+import { checkPush, CONFIG_PUSH_ERRORS, configWithPush, newNeeds, PushStore, venueNeeds, type BaseConfig } from './index.ts';
 
 const DOC = join(import.meta.dirname, '../../../docs/terminal-errors.md');
 
@@ -53,6 +53,17 @@ test('a genuine newer push is laid over the config file: PIN, and the trust age 
   assert.equal(r.config.venue.name, 'desk');
   assert.equal(r.config.venue.trust_max_age_s, 86_400);
   assert.equal(r.config.data_dir, '/etc/yss/data', 'relative paths still start from the config file');
+});
+
+test('a pushed PIN hash replaces the file\'s PIN in both forms, and a pushed plain PIN clears a hash', async () => {
+  const hash = await hashPin('135790', { ln: 10, r: 8, p: 1 });
+  const r = check(doc({ staff_pin_hash: hash }));
+  assert.ok(r.ok);
+  assert.deepEqual([r.config.api.staff_pin, r.config.api.staff_pin_hash], ['', hash], 'the file\'s PIN 402252 no longer signs in');
+  const plain = configWithPush({ ...base, raw: { ...base.raw, api: { staff_pin_hash: hash } } }, { staff_pin: '246810' }, 4);
+  assert.deepEqual([plain.api.staff_pin, plain.api.staff_pin_hash], ['246810', null]);
+  const bad = check(doc({ staff_pin_hash: `$scrypt$ln=24,r=8,p=1$AAAAAAAAAAAAAAAAAAAAAA$${'A'.repeat(43)}` }));
+  assert.deepEqual(bad.ok ? null : [bad.reason, bad.held], ['YSS_CONFIG_PUSH_INVALID: config.api.staff_pin_hash: expected an scrypt hash a terminal can check', true]);
 });
 
 test('a push signed with another key, or not a config document, is refused and not held', () => {

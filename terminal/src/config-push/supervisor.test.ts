@@ -15,14 +15,15 @@ import type { TerminalConfig } from '../config/index.ts';
 import { startTerminal, type TerminalOptions } from '../main.ts';
 import { ConfigSupervisor, PushStore } from './index.ts';
 
-const FORCED = '000000';
+/** A trust age bound no other test pushes: the start fails for it (a pushed PIN is a hash, salted anew each time, so it cannot mark one). */
+const FORCED = 61;
 let dir: string;
 let svc: TestService;
 let setup: DaemonSetup;
 let terminalId: string;
 const log = pino({ level: 'silent' });
-/** The real start, except that a config whose PIN is FORCED fails as a taken port would. */
-const start = (c: Readonly<TerminalConfig>, o: TerminalOptions) => (c.api.staff_pin === FORCED ? Promise.reject(new Error('forced: port 7480 is already in use')) : startTerminal(c, o));
+/** The real start, except that a config whose trust age bound is FORCED fails as a taken port would. */
+const start = (c: Readonly<TerminalConfig>, o: TerminalOptions) => (c.venue.trust_max_age_s === FORCED ? Promise.reject(new Error('forced: port 7480 is already in use')) : startTerminal(c, o));
 /**
  * fetch, once more when the connection it reused from before a restart was closed under it (the
  * restarted daemon closed its sockets, as any server stopping does): nothing reached the daemon.
@@ -59,7 +60,7 @@ test('a push the daemon cannot start with is rolled back to the last good config
   try {
     const first = await sup.start();
     await waitFor(() => first.health().terminal_id, 20_000, 50, 'enrollment');
-    assert.equal((await svc.admin('PUT', `/admin/terminals/${terminalId}/config`, { staff_pin: FORCED }, CONFIG_TOKEN)).json.version, 1);
+    assert.equal((await svc.admin('PUT', `/admin/terminals/${terminalId}/config`, { trust_max_age_s: FORCED }, CONFIG_TOKEN)).json.version, 1);
     const refused = await waitFor(() => sup.current?.health().config?.rejected ?? null, 20_000, 50, 'the push to be rolled back');
     await sup.settled();
     assert.equal(refused.version, 1);
@@ -70,7 +71,7 @@ test('a push the daemon cannot start with is rolled back to the last good config
     assert.equal((await fetchAgain(new URL('/api/health', back.url))).status, 200);
     assert.equal(new PushStore(join(setup.dataDir)).read().pending, null);
 
-    assert.equal((await svc.admin('PUT', `/admin/terminals/${terminalId}/config`, { staff_pin: '135790' }, CONFIG_TOKEN)).json.version, 2);
+    assert.equal((await svc.admin('PUT', `/admin/terminals/${terminalId}/config`, { staff_pin: '135790', trust_max_age_s: null }, CONFIG_TOKEN)).json.version, 2);
     await waitFor(() => sup.current?.health().config?.version === 2, 20_000, 50, 'version 2 applied');
     await sup.settled();
     const login = await fetchAgain(new URL('/api/staff/login', sup.current!.url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ pin: '135790' }) });

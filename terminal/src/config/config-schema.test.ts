@@ -61,7 +61,7 @@ test('defaults are filled in without touching the caller\'s object, and the resu
   const before = structuredClone(input);
   const c = parseConfig(input, '/srv/terminal');
   assert.deepEqual(input, before);
-  assert.deepEqual(c.api, { host: '127.0.0.1', port: 7480, staff_pin: '' });
+  assert.deepEqual(c.api, { host: '127.0.0.1', port: 7480, staff_pin: '', staff_pin_hash: null });
   assert.deepEqual(c.queue, DEFAULTS.queue);
   assert.equal(c.name, 'terminal');
   assert.equal(c.skew_s, DEFAULTS.skew_s);
@@ -123,4 +123,12 @@ test('the rest of the file is checked in the same pass: types, ranges, null wher
     'config.devices: expected a list, got {}',
   ]);
   assert.equal(parseConfig({ data_dir: 'd', trust: { roots: [ROOT] }, venue: desk, sync: null }, '/x').sync, null, 'sync: null is no sync');
+});
+
+test('a staff PIN hash is refused when it is not an scrypt string, or asks for more than a terminal gives', () => {
+  const base = { data_dir: 'd', trust: { roots: [ROOT] }, venue: desk, sync: null };
+  const key = 'A'.repeat(43);
+  assert.deepEqual(problemsOf({ ...base, api: { staff_pin_hash: '482916' } }), ['config.api.staff_pin_hash: expected an scrypt hash "$scrypt$ln=<n>,r=<n>,p=<n>$<salt>$<key>", got "482916"']);
+  assert.deepEqual(problemsOf({ ...base, api: { staff_pin_hash: `$scrypt$ln=24,r=8,p=1$AAAAAAAAAAAAAAAAAAAAAA$${key}` } }), ['config.api.staff_pin_hash: ln=24 is outside 10 to 20']);
+  assert.equal(parseConfig({ ...base, api: { staff_pin_hash: `$scrypt$ln=15,r=8,p=1$AAAAAAAAAAAAAAAAAAAAAA$${key}` } }, '/x').api.staff_pin_hash?.slice(0, 21), '$scrypt$ln=15,r=8,p=1');
 });

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { deviceRuleProblems } from '../devices/index.ts';
 import { loadVenue, parseVenue, VenueError, type Venue } from '../venue/index.ts';
+import { parsePinHash } from '../protocol/index.ts';
 import { DEFAULTS } from './schema.ts';
 import type { Device, TerminalConfigFile } from './types.ts';
 import { describeErrors, validateConfigFile, validateDevice } from './validator.ts';
@@ -55,6 +56,11 @@ export function parseConfig(value: unknown, baseDir: string, file = '<inline>'):
   ids.forEach((id, i) => {
     if (typeof id === 'string' && ids.indexOf(id) !== i) problems.push(`config.devices[${i}].id: "${id}" is also the id of config.devices[${ids.indexOf(id)}]`);
   });
+  const pinHash = isObject(raw) && isObject(raw.api) ? raw.api.staff_pin_hash : undefined;
+  if (typeof pinHash === 'string' && validateConfigFile(raw)) {
+    const h = parsePinHash(pinHash);
+    if (typeof h === 'string') problems.push(`config.api.staff_pin_hash: ${h}`);
+  }
   const venue = venueOf(isObject(raw) ? raw.venue : undefined, baseDir, problems);
   venue?.actions.forEach((a, i) => {
     if (a.do === 'open-gate' && !devices.some((d) => isObject(d) && d.id === a.relay && d.role === 'relay')) {

@@ -9,6 +9,7 @@
 // Adding a device kind: add it to DEVICE_SCHEMAS in devices/schema.ts; `$defs.device` lists them all.
 // The venue (what the terminal does with a reading) has its own schema: terminal/src/venue.
 import { DEVICE_SCHEMAS } from '../devices/index.ts';
+import { PIN_HASH_PATTERN } from '../protocol/index.ts';
 
 /** `x-expected` words a pattern for people: "expected 4 hex digits, got "xyz"". */
 const text = (pattern: string, expected: string, description: string, example: string) =>
@@ -17,7 +18,7 @@ const text = (pattern: string, expected: string, description: string, example: s
 export const DEFAULTS = {
   name: 'terminal',
   // No staff PIN by default: a terminal without one has no staff sign-in (docs/security.md).
-  api: { host: '127.0.0.1', port: 0, staff_pin: '' },
+  api: { host: '127.0.0.1', port: 0, staff_pin: '', staff_pin_hash: null },
   sync: {
     batch_max_events: 2000,
     // 1 MiB; the uploader halves a batch after a timeout (down to 16 KiB) and grows it back on
@@ -71,6 +72,14 @@ export const configSchema = {
           description: 'The staff PIN, 4 to 12 digits; empty: the kiosk has no staff sign-in.',
           default: DEFAULTS.api.staff_pin,
           examples: ['482916'],
+        },
+        staff_pin_hash: {
+          type: ['string', 'null'],
+          pattern: PIN_HASH_PATTERN,
+          'x-expected': 'an scrypt hash "$scrypt$ln=<n>,r=<n>,p=<n>$<salt>$<key>"',
+          description: 'The staff PIN as a salted scrypt hash (what a config push carries, docs/config-push.md); sign-in accepts a PIN matching either this or `staff_pin`. null: none.',
+          default: DEFAULTS.api.staff_pin_hash,
+          examples: ['$scrypt$ln=15,r=8,p=1$YvTAFc3k2Ur2IWJ0SjbKcA$8nuDs3yv2y1wbM-Q5_TpQX4J_4IwaP7VMrT_mUh30Hs'],
         },
       },
     },

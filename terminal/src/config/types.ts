@@ -310,6 +310,8 @@ export type TerminalConfigFile = {
     readonly port: number;
     /** The staff PIN, 4 to 12 digits; empty: the kiosk has no staff sign-in. Default: `""`. */
     readonly staff_pin: string;
+    /** The staff PIN as a salted scrypt hash (what a config push carries, docs/config-push.md); sign-in accepts a PIN matching either this or `staff_pin`. null: none. Default: `null`. */
+    readonly staff_pin_hash: string | null;
   };
   /** Which trust lists the terminal believes (shared/spec/trust-list.md). */
   readonly trust: {

@@ -14,11 +14,16 @@ export const CONFIG_PUSH_MAX_BYTES = 64 * 1024;
 export interface PushedConfig {
   /** A whole venue object, checked by the terminal against its venue schema. */
   venue?: Record<string, unknown>;
-  /** The staff PIN (4 to 12 digits, or empty for no staff sign-in). */
+  /** The staff PIN (4 to 12 digits, or empty for no staff sign-in). Services since the PIN hash send `staff_pin_hash` instead, and `staff_pin` only empty. */
   staff_pin?: string;
+  /** The staff PIN as an scrypt hash (pin-hash.ts); replaces the terminal's own `staff_pin` and `staff_pin_hash`. */
+  staff_pin_hash?: string;
   /** Overrides the venue's `trust_max_age_s`, seconds. */
   trust_max_age_s?: number;
 }
+
+/** The keys a pushed config may hold. */
+export const PUSHED_KEYS = ['venue', 'staff_pin', 'staff_pin_hash', 'trust_max_age_s'] as const;
 
 export interface ConfigPushPayload {
   format: typeof CONFIG_PUSH_FORMAT;
@@ -71,7 +76,7 @@ export function openConfigPush(jws: string, key: KeyObject): OpenedConfigPush {
   if (!Number.isSafeInteger(payload.issued_at)) return malformed('the payload\'s issued_at is not an integer');
   const config = payload.config;
   if (typeof config !== 'object' || config === null || Array.isArray(config)) return malformed('the payload\'s config is not an object');
-  const unknown = Object.keys(config).filter((k) => !['venue', 'staff_pin', 'trust_max_age_s'].includes(k));
+  const unknown = Object.keys(config).filter((k) => !(PUSHED_KEYS as readonly string[]).includes(k));
   if (unknown.length) return malformed(`the payload's config has keys this terminal does not know: ${unknown.join(', ')}`);
   return { ok: true, payload: payload as unknown as ConfigPushPayload };
 }

@@ -7,3 +7,4 @@ export * from './config-push.ts';
 export * from './feed-delta.ts';
 export * from './shares.ts';
 export * from './queue-waiting.ts';
+export * from './pin-hash.ts';
