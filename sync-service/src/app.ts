@@ -51,6 +51,7 @@ import { ALERT_DEFAULTS, fleetOverview, type AlertThresholds } from './fleet.ts'
 import { registerHallRoutes } from './hall-routes.ts';
 import { HOUR_MS } from './storage/activity.ts';
 import type { FeedHead, Storage, TerminalRecord } from './storage/types.ts';
+import { VENUE_TIME_ZONE, venueDaysAround } from './venue-time.ts';
 
 export interface AppOptions {
   storage: Storage;
@@ -494,9 +495,9 @@ export function buildApp(opts: AppOptions): FastifyInstance {
         // Capacity shares (docs/feeds.md#capacity-shares): only yesterday, today and tomorrow in
         // China time, so a stranger's key cannot open counts for any date; only for the venue
         // the terminal is bound to.
-        const days = [-1, 0, 1].map((d) => new Date(now() + 8 * 3600_000 + d * 86_400_000).toISOString().slice(0, 10));
+        const days = venueDaysAround(now());
         const bad = slots?.find((r) => !days.includes(r.day));
-        if (bad) throw new ServiceError('YSS_SYNC_INVALID_BODY', `slot day ${bad.day} is not within one day of the service's date ${days[1]} (Asia/Shanghai)`);
+        if (bad) throw new ServiceError('YSS_SYNC_INVALID_BODY', `slot day ${bad.day} is not within one day of the service's date ${days[1]} (${VENUE_TIME_ZONE})`);
         await storage.heartbeat(req.terminal!.id, hb, now());
         if (!slots?.length) return { server_time: now() };
         const venue = await storage.terminalVenue(req.terminal!.id);
@@ -513,8 +514,8 @@ export function buildApp(opts: AppOptions): FastifyInstance {
       async (req) => {
         const b = req.body as { hall: string; category: string; day: string; count: number };
         // Only yesterday, today and tomorrow in China time: a stranger's key cannot open counters for any date.
-        const days = [-1, 0, 1].map((d) => new Date(now() + 8 * 3600_000 + d * 86_400_000).toISOString().slice(0, 10));
-        if (!days.includes(b.day)) throw new ServiceError('YSS_SYNC_INVALID_BODY', `day ${b.day} is not within one day of the service's date ${days[1]} (Asia/Shanghai)`);
+        const days = venueDaysAround(now());
+        if (!days.includes(b.day)) throw new ServiceError('YSS_SYNC_INVALID_BODY', `day ${b.day} is not within one day of the service's date ${days[1]} (${VENUE_TIME_ZONE})`);
         const block = await storage.allocateNumbers(b.hall, b.category, b.day, b.count, req.terminal!.id, now());
         req.log.debug({ terminal_id: req.terminal!.id, hall: b.hall, category: b.category, day: b.day, ...block }, 'queue numbers allocated');
         return { ...block, server_time: now() };

@@ -9,6 +9,7 @@ import { ServiceError } from './errors.ts';
 import { applyStep, categories, decideStep, etaMinutes, foldHall, waitingOrder, type HallState, type HallStep, type StepKind } from './hall-queue.ts';
 import * as S from './schemas.ts';
 import type { Storage } from './storage/types.ts';
+import { venueDay } from './venue-time.ts';
 
 /** Where `npm run build` puts the window page and the display (scripts/build-ui.ts). */
 const HALL_DIST = join(import.meta.dirname, '..', 'hall', 'dist');
@@ -19,10 +20,8 @@ export const DISPLAY_CALLS = 8;
 /** The window page lists this many of the waiting tickets. */
 const WAITING_SHOWN = 50;
 
-/** The local day (Asia/Shanghai) of a unix-ms instant: the hall's day, as the machines number it. */
-export function hallDay(ms: number): string {
-  return new Date(ms + 8 * 3600_000).toISOString().slice(0, 10);
-}
+/** The hall's day at a unix-ms instant, as the machines number it: the venues' local day. */
+export { venueDay as hallDay } from './venue-time.ts';
 
 export function registerHallRoutes(
   app: FastifyInstance,
@@ -73,7 +72,7 @@ export function registerHallRoutes(
   app.get('/hall/:hall/state', { ...windowRoute, schema: { params: S.hallParams, response: { 200: S.hallState, ...S.errorReplies } } }, async (req) => {
     const { hall } = req.params as { hall: string };
     const at = now();
-    const day = hallDay(at);
+    const day = venueDay(at);
     return stateReply(hall, day, await load(hall, day), at);
   });
 
@@ -85,7 +84,7 @@ export function registerHallRoutes(
     const clerk = req.operator!.name;
     for (let attempt = 0; attempt < STEP_TRIES; attempt++) {
       const at = now();
-      const day = hallDay(at);
+      const day = venueDay(at);
       const s = await load(hall, day);
       const d = decideStep(s, { ...b, clerk });
       if ('refused' in d) throw new ServiceError('YSS_SYNC_HALL_STEP_REFUSED', d.refused);
@@ -103,7 +102,7 @@ export function registerHallRoutes(
   app.get('/v1/queue/waiting', { ...o.terminalRoute, schema: { querystring: S.hallQuery, response: { 200: S.queueWaiting, ...S.errorReplies } } }, async (req) => {
     const { hall } = req.query as { hall: string };
     const at = now();
-    const day = hallDay(at);
+    const day = venueDay(at);
     const s = await load(hall, day);
     return {
       hall,
@@ -117,7 +116,7 @@ export function registerHallRoutes(
   app.get('/hall/:hall/display', { schema: { params: S.hallParams, response: { 200: S.hallDisplay, ...S.errorReplies } } }, async (req) => {
     const { hall } = req.params as { hall: string };
     const at = now();
-    const day = hallDay(at);
+    const day = venueDay(at);
     const s = await load(hall, day);
     return {
       hall,
