@@ -2,11 +2,11 @@
 // (operators with the `window` role), the hall display's one read-only route, and both pages.
 // Every step is decided on the day's folded queue and recorded with the next sequence; a step
 // that lost the race for that sequence to another window is decided again on the new state.
-import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
-import { readFileSync } from 'node:fs';
+import type { FastifyInstance, onRequestHookHandler } from 'fastify';
 import { join } from 'node:path';
 import { ServiceError } from './errors.ts';
 import { applyStep, categories, decideStep, etaMinutes, foldHall, waitingOrder, type HallState, type HallStep, type StepKind } from './hall-queue.ts';
+import { registerPage } from './pages.ts';
 import * as S from './schemas.ts';
 import type { Storage } from './storage/types.ts';
 import { venueDay } from './venue-time.ts';
@@ -128,29 +128,8 @@ export function registerHallRoutes(
     };
   });
 
-  const page = (dir: string, file: string, type: string) => async (_req: FastifyRequest, reply: FastifyReply) => {
-    let body: Buffer;
-    try {
-      body = readFileSync(join(HALL_DIST, dir, file));
-    } catch {
-      throw new ServiceError('YSS_SYNC_NOT_FOUND', `the hall's ${dir} page ${file} (run npm run build)`);
-    }
-    return reply
-      .type(type)
-      .header('cache-control', 'no-cache')
-      .header('x-content-type-options', 'nosniff')
-      .header('referrer-policy', 'no-referrer')
-      .header('content-security-policy', "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
-      .send(body);
-  };
-  const pageSchema = { schema: { response: { 200: S.textReply, ...S.errorReplies } } };
   // The pages sit beside the routes (/hall-window/, /hall-display/), not under /hall/:hall/, so that no hall name can shadow them.
-  for (const dir of ['window', 'display']) {
-    app.get(`/hall-${dir}`, { schema: { response: { 302: { type: 'null' } } } }, async (req, reply) => reply.redirect(`/hall-${dir}/${req.url.includes('?') ? req.url.slice(req.url.indexOf('?')) : ''}`));
-    app.get(`/hall-${dir}/`, pageSchema, page(dir, 'index.html', 'text/html; charset=utf-8'));
-    app.get(`/hall-${dir}/app.js`, pageSchema, page(dir, 'app.js', 'text/javascript; charset=utf-8'));
-    app.get(`/hall-${dir}/style.css`, pageSchema, page(dir, 'style.css', 'text/css; charset=utf-8'));
-  }
+  for (const dir of ['window', 'display']) registerPage(app, `/hall-${dir}`, join(HALL_DIST, dir), `the hall's ${dir} page`);
 }
 
 function round1(x: number): number {
