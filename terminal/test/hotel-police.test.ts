@@ -7,7 +7,7 @@
 // clock, and the kill mid-send, are proven on the service (sync-service/src/police/outbox.test.ts,
 // sync-service/test/police-process.test.ts).
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -16,7 +16,7 @@ import { mintCode } from '../../scripts/issuer/mint.ts';
 import { startPoliceSim, type PoliceSim } from '../../scripts/lib/police-sim.ts';
 import { IdCardSim, MrzSim } from '../../scripts/sim/index.ts';
 import { EventFeed, Stack, waitFor } from '../../scripts/lib/stack.ts';
-import { presentCard, DeskApi } from './support/desk.ts';
+import { closeHotelFront, DeskApi, openHotelFront, presentCard } from './support/desk.ts';
 import { dateIn, HER, HIM, passportZone } from './support/documents.ts';
 
 let dir: string;
@@ -51,30 +51,14 @@ const policeOf = (o: StaysOverview, name: string) => o.stays.flatMap((s) => s.gu
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'yss-hotel-police-'));
   sim = await startPoliceSim();
-  stack = new Stack({
-    dir,
-    venue: 'hotel',
-    devices: [
-      { id: 'idcard-1', role: 'idcard', kind: 'ga467-reader', baud: 115200, poll_ms: 100 },
-      { id: 'mrz-1', role: 'mrz', kind: 'mrz-reader', baud: 9600 },
-    ],
-    police: { gateway: { kind: 'http', url: sim.reportsUrl, timeout_ms: 2000 }, poll_ms: 200, retry_base_ms: 300, retry_max_ms: 1000 },
-  });
-  await stack.start();
-  idcard = await IdCardSim.open(stack.peers['idcard-1']!);
-  mrz = await MrzSim.open(stack.peers['mrz-1']!);
-  feed = await EventFeed.open(stack.kioskUrl);
+  ({ stack, idcard, mrz, feed } = await openHotelFront(dir, { police: { gateway: { kind: 'http', url: sim.reportsUrl, timeout_ms: 2000 }, poll_ms: 200, retry_base_ms: 300, retry_max_ms: 1000 } }));
   desk = new DeskApi(() => stack.kioskUrl);
   await desk.login(stack.staffPin);
 });
 
 after(async () => {
-  feed?.close();
-  await idcard?.port.close();
-  await mrz?.close();
-  await stack?.stop();
+  await closeHotelFront(dir, { stack, idcard, mrz, feed });
   await sim?.close();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 test('a couple with a child reach the police, each under their own document; the rejected one is shown at the desk with its reason', async () => {

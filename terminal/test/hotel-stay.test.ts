@@ -5,7 +5,7 @@
 // registration, and check-out by scan and by room. The service receives every step as an event,
 // the personal parts sealed.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -13,7 +13,7 @@ import type { StaysOverview, StayRegistrationResult, StayView } from '../src/api
 import { mintCode } from '../../scripts/issuer/mint.ts';
 import { IdCardSim, MrzSim } from '../../scripts/sim/index.ts';
 import { EventFeed, Stack, waitFor } from '../../scripts/lib/stack.ts';
-import { presentCard, DeskApi } from './support/desk.ts';
+import { closeHotelFront, DeskApi, openHotelFront, presentCard } from './support/desk.ts';
 import { dateIn, HER, HIM, passportZone } from './support/documents.ts';
 
 let dir: string;
@@ -25,28 +25,13 @@ let desk: DeskApi;
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'yss-hotel-stay-'));
-  stack = new Stack({
-    dir,
-    venue: 'hotel',
-    devices: [
-      { id: 'idcard-1', role: 'idcard', kind: 'ga467-reader', baud: 115200, poll_ms: 100 },
-      { id: 'mrz-1', role: 'mrz', kind: 'mrz-reader', baud: 9600 },
-    ],
-  });
-  await stack.start();
-  idcard = await IdCardSim.open(stack.peers['idcard-1']!);
-  mrz = await MrzSim.open(stack.peers['mrz-1']!);
-  feed = await EventFeed.open(stack.kioskUrl);
+  ({ stack, idcard, mrz, feed } = await openHotelFront(dir));
   desk = new DeskApi(() => stack.kioskUrl);
   await desk.login(stack.staffPin);
 });
 
 after(async () => {
-  feed?.close();
-  await idcard?.port.close();
-  await mrz?.close();
-  await stack?.stop();
-  rmSync(dir, { recursive: true, force: true });
+  await closeHotelFront(dir, { stack, idcard, mrz, feed });
 });
 
 let room815: StayView;

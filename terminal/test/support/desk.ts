@@ -1,9 +1,50 @@
-// The hotel tests' side of the front desk: the daemon's loopback API called as the staff panel
-// calls it (JSON, the staff token once logged in), and a card laid on the reader until the daemon
-// has answered it.
+// The hotel tests' front desk: the stack as a hotel runs it (an ID-card reader and an MRZ reader
+// on ptys, the kiosk's event feed), the daemon's loopback API called as the staff panel calls it
+// (JSON, the staff token once logged in), and a card laid on the reader until the daemon has
+// answered it.
+import { rmSync } from 'node:fs';
 import type { VerdictMessage } from '../../src/api/index.ts';
-import type { EventFeed } from '../../../scripts/lib/stack.ts';
-import type { IdCardSim, SimCard } from '../../../scripts/sim/index.ts';
+import { EventFeed, Stack, type StackOptions } from '../../../scripts/lib/stack.ts';
+import { IdCardSim, MrzSim, type SimCard } from '../../../scripts/sim/index.ts';
+
+export interface HotelFront {
+  stack: Stack;
+  idcard: IdCardSim;
+  mrz: MrzSim;
+  feed: EventFeed;
+}
+
+/** Starts the hotel venue in `dir` with its two readers (115200 and 9600 baud) and opens the kiosk's feed; `extra` adds to the stack's options. */
+export async function openHotelFront(dir: string, extra: Partial<StackOptions> = {}): Promise<HotelFront> {
+  const stack = new Stack({
+    dir,
+    venue: 'hotel',
+    devices: [
+      { id: 'idcard-1', role: 'idcard', kind: 'ga467-reader', baud: 115200, poll_ms: 100 },
+      { id: 'mrz-1', role: 'mrz', kind: 'mrz-reader', baud: 9600 },
+    ],
+    ...extra,
+  });
+  const f: Partial<HotelFront> = { stack };
+  try {
+    await stack.start();
+    f.idcard = await IdCardSim.open(stack.peers['idcard-1']!);
+    f.mrz = await MrzSim.open(stack.peers['mrz-1']!);
+    return { stack, idcard: f.idcard, mrz: f.mrz, feed: await EventFeed.open(stack.kioskUrl) };
+  } catch (e) {
+    await closeHotelFront(undefined, f);
+    throw e;
+  }
+}
+
+/** Closes what is open of a hotel front (the feed given is the current one: a test may have reopened it) and removes `dir`. */
+export async function closeHotelFront(dir: string | undefined, f: Partial<HotelFront>): Promise<void> {
+  f.feed?.close();
+  await f.idcard?.port.close();
+  await f.mrz?.close();
+  await f.stack?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+}
 
 export class DeskApi {
   #token: string | null = null;
