@@ -1,19 +1,24 @@
-// StrykerJS over the verifier (issue 9 §5): `npm run mutation`, outside `npm test` (it runs the
-// unit tests of codes/ and trust/ once per mutant, for a long time on two cores). The command
-// runner, because node:test has no Stryker plugin; coverage analysis is therefore off. Score and
-// the survivors' explanations: docs/verification.md.
+// StrykerJS over the verifier (issue 9 §5): `npm run mutation`, outside `npm test`. The TAP runner
+// runs each node:test file on its own (node:test prints TAP when its output is not a terminal), so
+// coverage is per test file: a mutant runs only the files that reach it, not the whole folder.
+// scripts/mutation.ts runs it one source file at a time and keeps each file's result in
+// docs/mutation/results.json. Score and the survivors' explanations: docs/verification.md.
 import { join } from 'node:path';
 
 // STRYKER_TESTS / STRYKER_MUTATE (space / comma separated) narrow a run, e.g. to one file's mutants.
-const tests = process.env.STRYKER_TESTS ?? ['terminal/src/codes/*.test.ts', 'terminal/src/codes/test/*.test.ts', 'terminal/src/trust/*.test.ts'].join(' ');
+const tests = process.env.STRYKER_TESTS?.split(' ') ?? ['terminal/src/codes/*.test.ts', 'terminal/src/codes/test/*.test.ts', 'terminal/src/trust/*.test.ts'];
 // The sandbox is a copy of the repository, so ../shared (the DCC vectors) is named absolutely.
-const shared = process.env.YSS_SHARED_DIR ?? join(import.meta.dirname, '..', 'shared');
+process.env.YSS_SHARED_DIR ??= join(import.meta.dirname, '..', 'shared');
 
 export default {
-  testRunner: 'command',
-  coverageAnalysis: 'off',
-  commandRunner: {
-    command: `YSS_SHARED_DIR=${shared} node --import tsx --test --test-concurrency=2 --test-reporter=dot ${tests}`,
+  testRunner: 'tap',
+  plugins: ['@stryker-mutator/tap-runner'],
+  coverageAnalysis: 'perTest',
+  tap: {
+    testFiles: tests,
+    // The hook first (Stryker's coverage collector), then tsx for the TypeScript sources.
+    nodeArgs: ['-r', '{{hookFile}}', '--import', 'tsx', '{{testFile}}'],
+    forceBail: true,
   },
   mutate: process.env.STRYKER_MUTATE?.split(',') ?? [
     'terminal/src/codes/**/*.ts',

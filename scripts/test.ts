@@ -48,7 +48,18 @@ const files = (selected.length ? selected.map((s) => join(root, s)) : roots.map(
 console.log(`\n== tests (${files.length} files)`);
 const r = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=2', '--test-timeout=600000', ...files],
+  [
+    '--import',
+    'tsx',
+    '--test',
+    '--test-reporter=spec',
+    '--test-reporter-destination=stdout',
+    `--test-reporter=${join(root, 'scripts', 'lib', 'slowest-files.mjs')}`,
+    '--test-reporter-destination=stdout',
+    '--test-concurrency=2',
+    '--test-timeout=600000',
+    ...files,
+  ],
   { cwd: root, stdio: 'inherit', env: { ...process.env, YSS_TEST: '1' } },
 );
 process.exit(r.status ?? 1);

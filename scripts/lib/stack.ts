@@ -199,6 +199,8 @@ export class Stack {
         enrollment_code: this.state.enrollment_code,
         seal_key: this.state.seal_key,
         interval_ms: 200,
+        // The desk's police report states move within seconds in the demo and tests.
+        police_poll_s: 1,
         ...this.opts.sync,
       },
       venue: venueOf(this.opts.venue ?? 'desk'),

@@ -103,6 +103,8 @@ async function startLocked(config: Readonly<TerminalConfig>, opts: TerminalOptio
   const recent = new RecentVerdicts<VerdictMessage>();
   let api: ApiServer | null = null;
   let sync: SyncEngine | null = null;
+  // A venue with stays shows its guests' police reports, read from the service by the sync engine.
+  const police = stays && config.sync ? new PoliceStates() : undefined;
   const publish = (m: EventMessage) => api?.broadcast(m);
   const identity = config.sync ? loadOrCreateIdentity(config.data_dir) : null;
   const pushes = opts.configPush;
@@ -218,6 +220,7 @@ async function startLocked(config: Readonly<TerminalConfig>, opts: TerminalOptio
         },
       },
       ...(pushes && identity ? { config: { etag: () => pushes.etag(), receive: (jws: string) => pushes.receive(jws, { configKey: identity.configKey, terminalId: identity.terminalId }) } } : {}),
+      police,
       observeServerTime: (ms) => clock.observe(Math.floor(ms / 1000), 'server'),
       onError: metrics.countSyncError,
       heartbeat: () => {
@@ -230,7 +233,6 @@ async function startLocked(config: Readonly<TerminalConfig>, opts: TerminalOptio
     });
   }
 
-  const police = sync ? new PoliceStates({ client: () => sync?.client ?? null, now: () => clock.wallMs(), log: log.child({ component: 'police' }) }) : undefined;
   const desk = stays ? new StayDesk({ venue, stays, pending, queue, clock, sealer, committed: () => sync?.poke(), police }) : null;
   const routes = (app: Parameters<typeof kioskRoutes>[0]) =>
     kioskRoutes(app, {

@@ -131,6 +131,20 @@ test('the gateway down: a foreign guest waits, the desk and the service alert, a
   assert.deepEqual(((await stack.admin('GET', '/admin/police/overdue')) as { reports: unknown[] }).reports, []);
 });
 
+test('a report settled at the gateway reaches the desk by the daemon\'s own poll, with nobody touching the terminal', async () => {
+  sim.setMode('stall');
+  await register(await present({ ...HIM, name: '黄大仙', id_number: '440106198507070019', valid_to: dateIn(10, true) }), '1301', 1);
+  const before = await deskUntil((o) => policeOf(o, '黄*仙') !== null && policeOf(o, '黄*仙') !== undefined && o.police.read_at !== null, 'the report known at the desk');
+  assert.notEqual(policeOf(before, '黄*仙')!.state, 'accepted');
+  const readAt = before.police.read_at!;
+  // From here nothing reaches the daemon but reads of the desk's list, which read nothing from the service.
+  sim.setMode('accept');
+  await waitFor(() => sim.state().accepted.some((r) => r.guest.doc_no === '440106198507070019') || undefined, 30_000, 100, 'the gateway accepts the stalled report');
+  const after = await deskUntil((o) => policeOf(o, '黄*仙')?.state === 'accepted', 'the acceptance at the desk');
+  assert.ok(after.police.read_at! > readAt, 'read again by the timer');
+  assert.equal(after.police.due_soon, 0, 'its alert cleared');
+});
+
 test('check-out of the room is reported guest by guest', async () => {
   const o = (await desk.call<StaysOverview>('GET', '/api/staff/stays')).body;
   const room = o.stays.find((s) => s.room === '815')!;

@@ -8,9 +8,11 @@ import type {
   ForeignDetailsRequest,
   LoanSessionMessage,
   RegistrationRequest,
+  SelfDetailsRequest,
   StaffLoginResponse,
   StaffOverview,
   StaysOverview,
+  StayRegistrationResult,
   StayView,
 } from '../../../terminal/src/api/messages.ts';
 
@@ -34,7 +36,8 @@ export const api = {
   logout: (token: string) => call<ActionResult>('POST', '/api/staff/logout', {}, token),
   overview: (token: string) => call<StaffOverview>('GET', '/api/staff/overview', undefined, token),
   testTicket: (token: string) => call<ActionResult>('POST', '/api/staff/test-ticket', {}, token),
-  register: (req: RegistrationRequest) => call<ActionResult>('POST', '/api/registration', req),
+  register: (req: RegistrationRequest) => call<StayRegistrationResult>('POST', '/api/registration', req),
+  selfDetails: (req: SelfDetailsRequest) => call<StayView>('POST', '/api/registration/details', req),
   checkoutScan: (seq: number) => call<StayView>('POST', '/api/checkout', { seq }),
   finishLoans: () => call<LoanSessionMessage>('POST', '/api/loans/finish', {}),
   stays: (token: string) => call<StaysOverview>('GET', '/api/staff/stays', undefined, token),

@@ -7,6 +7,7 @@ import { connectEvents, type LinkState } from './events-client.ts';
 import { isLang, reasonKeys, t, type Lang, type MessageKey } from './i18n.ts';
 import { attendance } from './screens/attendance.ts';
 import { certificate } from './screens/certificate.ts';
+import { checkGuestDetails, guestDetails, type GuestDetailsState } from './screens/guest-details.ts';
 import { idle } from './screens/idle.ts';
 import { loanLine, loans } from './screens/loans.ts';
 import { DELETE_KEY } from './screens/keypad.ts';
@@ -28,6 +29,7 @@ type Screen =
   | { kind: 'ticket'; v: VerdictMessage }
   | { kind: 'certificate'; v: VerdictMessage }
   | ({ kind: 'registration'; v: VerdictMessage } & RegistrationState)
+  | ({ kind: 'guest-details'; v: VerdictMessage } & GuestDetailsState)
   | { kind: 'pin'; pin: string; error?: Note }
   | { kind: 'staff'; overview: StaffOverview; notice?: Note; stays?: StaysOverview | null; form?: DetailsForm | null; attendance?: AttendanceSummary | null };
 
@@ -48,6 +50,8 @@ export interface AppOptions {
 const INPUT_ROLES = new Set(['scanner', 'idcard', 'mrz']);
 const STAFF_IDLE_MS = 120_000;
 const REGISTRATION_IDLE_MS = 60_000;
+/** A guest copying a visa by hand is slow: the details screen waits 5 min after each try. */
+const GUEST_DETAILS_IDLE_MS = 300_000;
 const PIN_MAX = 8;
 
 declare global {
@@ -143,7 +147,7 @@ export class App {
 
   private onVerdict(v: VerdictMessage): void {
     // A scan never interrupts staff at work or a guest typing their room number.
-    if (this.screen.kind === 'pin' || this.screen.kind === 'staff' || this.screen.kind === 'registration') return;
+    if (this.screen.kind === 'pin' || this.screen.kind === 'staff' || this.screen.kind === 'registration' || this.screen.kind === 'guest-details') return;
     if (this.loanSession) {
       this.screen = { kind: 'loans', last: v };
       this.render();
@@ -244,6 +248,9 @@ export class App {
         return;
       case 'test-ticket':
         if (sc.kind === 'staff') void this.testTicket();
+        return;
+      case 'guest-details-save':
+        if (sc.kind === 'guest-details') void this.saveGuestDetails(sc);
         return;
       case 'checkout-scan':
         if (sc.kind === 'registration') void this.checkoutScan(sc);
@@ -356,8 +363,38 @@ export class App {
     }
     const r = await api.register({ seq: sc.v.seq, room: sc.room, guests });
     if (this.screen !== sc) return;
+    // A self-service kiosk's foreign guest enters their visa and entry here (venue stay.self_details).
+    if (r.ok && r.value.ok && r.value.details_here?.length) {
+      const fields = r.value.details_here;
+      this.screen = { kind: 'guest-details', v: sc.v, seq: sc.v.seq, room: sc.room, fields, values: { visa_type: '', visa_no: '', entry_date: '', entry_port: '' }, errors: {} };
+      this.render();
+      return this.homeAfter(GUEST_DETAILS_IDLE_MS);
+    }
     const key: MessageKey = r.ok && r.value.ok ? 'registration.done' : 'registration.failed';
     this.screen = { kind: 'result', v: sc.v, note: { key, vars: { room: sc.room, guests } } };
+    this.render();
+    this.homeAfter(this.resultMs());
+  }
+
+  private async saveGuestDetails(sc: Extract<Screen, { kind: 'guest-details' }>): Promise<void> {
+    this.homeAfter(GUEST_DETAILS_IDLE_MS);
+    const d = new Date(Date.now());
+    const today = `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+    const { values, errors } = checkGuestDetails(sc.fields, sc.values, today);
+    sc.errors = errors;
+    sc.failed = undefined;
+    if (Object.keys(errors).length) {
+      this.render();
+      // The first field in error takes the focus, so a screen reader reads its message.
+      return this.main.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
+    }
+    const r = await api.selfDetails({ seq: sc.seq, ...Object.fromEntries(sc.fields.map((f) => [f, values[f]])) });
+    if (this.screen !== sc) return;
+    if (!r.ok) {
+      sc.failed = r.error?.message ?? String(r.status);
+      return this.render();
+    }
+    this.screen = { kind: 'result', v: sc.v, note: { key: 'guestDetails.saved', vars: { room: sc.room } } };
     this.render();
     this.homeAfter(this.resultMs());
   }
@@ -381,6 +418,8 @@ export class App {
         return certificate(ctx, sc.v);
       case 'registration':
         return registration(ctx, sc);
+      case 'guest-details':
+        return guestDetails(ctx, sc);
       case 'pin':
         return pin(ctx, sc.pin.length, sc.error);
       case 'staff':

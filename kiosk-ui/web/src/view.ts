@@ -11,6 +11,7 @@ export type Action =
   | { type: 'submit' }
   | { type: 'test-ticket' }
   | { type: 'checkout-scan' }
+  | { type: 'guest-details-save' }
   | { type: 'loans-finish' }
   | { type: 'stay-details'; guest: number; name: string }
   | { type: 'stay-correct'; guest: number; name: string; foreign: boolean }

@@ -5,7 +5,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { Stack } from '../../../scripts/lib/stack.ts';
+import { Stack, type StackDevice } from '../../../scripts/lib/stack.ts';
 import { launch, openKiosk } from './browser.ts';
 
 export async function freePort(): Promise<number> {
@@ -24,11 +24,11 @@ export interface KioskStack {
 
 /**
  * `venue`: a name in fixtures/venues/ (or a venue object). `police`: the service's police section
- * (docs/police.md), for a desk that shows report states.
+ * (docs/police.md), for a desk that shows report states. `devices`: more serial devices on ptys (an MRZ reader, …).
  */
-export async function startKioskStack(venue: string | Record<string, unknown>, o: { police?: Record<string, unknown> } = {}): Promise<KioskStack> {
+export async function startKioskStack(venue: string | Record<string, unknown>, o: { police?: Record<string, unknown>; devices?: StackDevice[] } = {}): Promise<KioskStack> {
   const dir = mkdtempSync(join(tmpdir(), 'yss-kiosk-ui-'));
-  const stack = new Stack({ dir, venue, kioskPort: await freePort(), police: o.police });
+  const stack = new Stack({ dir, venue, kioskPort: await freePort(), police: o.police, devices: o.devices });
   await stack.start();
   return {
     stack,
@@ -48,9 +48,9 @@ export async function startKioskStack(venue: string | Record<string, unknown>, o
  */
 export async function openKioskSession(
   venue: string | Record<string, unknown>,
-  o: { police?: Record<string, unknown>; query?: string } = {},
+  o: { police?: Record<string, unknown>; devices?: StackDevice[]; query?: string } = {},
 ): Promise<{ browser: Browser; ks: KioskStack; page: Page }> {
-  const [b, k] = await Promise.allSettled([launch(), startKioskStack(venue, { police: o.police })]);
+  const [b, k] = await Promise.allSettled([launch(), startKioskStack(venue, { police: o.police, devices: o.devices })]);
   const stop = async () => {
     if (b.status === 'fulfilled') await b.value.close().catch(() => undefined);
     if (k.status === 'fulfilled') await k.value.close().catch(() => undefined);

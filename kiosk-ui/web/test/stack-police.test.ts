@@ -1,8 +1,9 @@
 // The desk's police report states in Chromium against the real daemon, service and simulated
 // police gateway: one guest accepted, one rejected with the gateway's reason and corrected on the
 // panel, one pending while the gateway is down (alerting: the venue's 2 h alert for a 2 h
-// deadline), then accepted when it is back. With YSS_SCREENSHOTS=1, screenshots of the panel go to
-// docs/screenshots/desk-police-*.png.
+// deadline), then accepted when it is back; and a report left pending past its deadline, overdue
+// with the daemon's clock 3 h ahead (libfaketime, the daemon only). With YSS_SCREENSHOTS=1,
+// screenshots of the panel go to docs/screenshots/desk-police-*.png.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -13,6 +14,7 @@ import { axe, pageErrors } from './browser.ts';
 import { openKioskSession, type KioskStack } from './real-stack.ts';
 import { tapKeys } from './screens.ts';
 
+const FAKETIME = '/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1';
 const SHOTS = join(import.meta.dirname, '..', '..', '..', 'docs', 'screenshots');
 const shot = async (page: Page, name: string) => {
   if (process.env.YSS_SCREENSHOTS === '1') await page.screenshot({ path: join(SHOTS, name), fullPage: true });
@@ -45,6 +47,13 @@ async function checkIn(who: ReturnType<typeof guest>, room: string): Promise<voi
   await page.waitForSelector('[data-note="registration.done"]');
   await page.click('[data-action="done"]');
   await page.waitForSelector('main[data-screen="idle"]');
+}
+
+async function openStaff(): Promise<void> {
+  await page.click('[data-action="staff"]');
+  await tapKeys(page, ks.stack.staffPin);
+  await page.click('[data-action="submit"]');
+  await page.waitForSelector('section[data-section="stays"]');
 }
 
 /** The police cell of a room's guest, once it reads `state` (the panel refreshes every 5 s). */
@@ -88,6 +97,46 @@ describe('the desk shows each guest\'s police report', () => {
     await shot(page, 'desk-police-accepted-en.png');
     await page.click('[data-lang="zh-CN"]');
     assert.match((await page.textContent('[data-room="816"] [data-field="police"]')) ?? '', /已受理/);
+    assert.deepEqual(pageErrors(page), []);
+  });
+
+  test('a report still pending past its deadline is overdue at the desk beside the accepted ones, and clears once accepted', async () => {
+    await page.click('[data-action="close"]');
+    await page.waitForSelector('main[data-screen="idle"]');
+    sim.setMode('down');
+    await checkIn(guest('吴小莉', '440106199505050019'), '818');
+    // Only the daemon's wall clock moves, to an absolute start 3 h after the test's own clock (past
+    // the hotel's 2 h domestic deadline); the service and the gateway keep theirs.
+    const saved = { LD_PRELOAD: process.env.LD_PRELOAD, FAKETIME: process.env.FAKETIME, FAKETIME_DONT_FAKE_MONOTONIC: process.env.FAKETIME_DONT_FAKE_MONOTONIC };
+    const d = new Date(Date.now() + 3 * 3600_000);
+    const p2 = (n: number) => String(n).padStart(2, '0');
+    process.env.LD_PRELOAD = FAKETIME;
+    process.env.FAKETIME = `@${d.getFullYear()}-${p2(d.getMonth() + 1)}-${p2(d.getDate())} ${p2(d.getHours())}:${p2(d.getMinutes())}:${p2(d.getSeconds())}`;
+    process.env.FAKETIME_DONT_FAKE_MONOTONIC = '1';
+    try {
+      await ks.stack.stopTerminal();
+      await ks.stack.startTerminal();
+    } finally {
+      for (const [k, v] of Object.entries(saved)) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+    }
+    await page.waitForSelector('[data-badge="reconnecting"]', { state: 'detached', timeout: 15_000 });
+    await openStaff();
+    await page.click('[data-lang="en"]');
+    const overdue = await page.waitForSelector('[data-room="818"] [data-police="pending"], [data-room="818"] [data-police="sent"]', { timeout: 30_000 });
+    assert.match((await overdue.textContent()) ?? '', /· Overdue/);
+    await policeOf('815', 'accepted');
+    assert.match((await page.textContent('[data-field="police-alerts"]')) ?? '', /1 overdue/);
+    assert.deepEqual((await axe(page)).map((v) => `${v.id}: ${v.nodes.join(', ')}`), []);
+    await shot(page, 'desk-police-overdue-en.png');
+    await page.click('[data-lang="zh-CN"]');
+    assert.match((await page.textContent('[data-room="818"] [data-field="police"]')) ?? '', /已超时/);
+    await shot(page, 'desk-police-overdue-zh-CN.png');
+    sim.setMode('accept');
+    await policeOf('818', 'accepted');
+    await page.waitForSelector('[data-field="police-alerts"]', { state: 'detached', timeout: 10_000 });
     assert.deepEqual(pageErrors(page), []);
   });
 });

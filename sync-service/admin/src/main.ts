@@ -75,6 +75,24 @@ const TEXT = {
     col_version: '版本',
     col_rows: '行数',
     col_published: '发布于',
+    police: '旅业上报期限',
+    police_none: '没有临近期限或已逾期的旅业上报。',
+    police_counts: '逾期 {overdue},临近期限 {due_soon}',
+    kind_police_overdue: '旅业上报逾期',
+    kind_police_due_soon: '旅业上报临近期限',
+    police_overdue_detail: '{n} 条已过期限仍未被公安接收',
+    police_due_soon_detail: '{n} 条将在期限前未被接收',
+    col_report: '上报',
+    col_deadline: '期限',
+    col_alert: '告警',
+    report_check_in: '入住',
+    report_check_out: '退房',
+    police_state_pending: '等待发送',
+    police_state_sent: '已发送,未答复',
+    police_state_rejected: '被退回',
+    alert_overdue: '已逾期',
+    alert_due_soon: '临近期限',
+    deadline_in: '{age}后',
   },
   en: {
     title: 'yss-edge fleet',
@@ -145,6 +163,24 @@ const TEXT = {
     col_version: 'Version',
     col_rows: 'Rows',
     col_published: 'Published',
+    police: 'Police report deadlines',
+    police_none: 'No police report is near its deadline or overdue.',
+    police_counts: '{overdue} overdue, {due_soon} due soon',
+    kind_police_overdue: 'Police reports overdue',
+    kind_police_due_soon: 'Police reports due soon',
+    police_overdue_detail: '{n} past their deadline and not accepted by the police',
+    police_due_soon_detail: '{n} near their deadline and not accepted yet',
+    col_report: 'Report',
+    col_deadline: 'Deadline',
+    col_alert: 'Alert',
+    report_check_in: 'check-in',
+    report_check_out: 'check-out',
+    police_state_pending: 'waiting to send',
+    police_state_sent: 'sent, no answer yet',
+    police_state_rejected: 'rejected',
+    alert_overdue: 'overdue',
+    alert_due_soon: 'due soon',
+    deadline_in: 'in {age}',
   },
 } as const;
 
@@ -210,6 +246,23 @@ interface Overview {
   terminals: Terminal[];
   alerts: Alert[];
   feeds: FeedHead[];
+}
+/** A report past its alert time and not accepted (`GET /admin/police/overdue`, docs/police.md). */
+interface PoliceAlert {
+  id: string;
+  terminal_id: string;
+  venue: string;
+  kind: 'check_in' | 'check_out';
+  state: 'pending' | 'sent' | 'accepted' | 'rejected';
+  reason: string | null;
+  deadline_at: number;
+  alert: 'due_soon' | 'overdue';
+}
+interface PoliceOverdue {
+  now: number;
+  due_soon: number;
+  overdue: number;
+  reports: PoliceAlert[];
 }
 interface Activity {
   since: number;
@@ -281,13 +334,14 @@ async function refresh(): Promise<void> {
   if (!me) return;
   const fleet = me.roles.includes('fleet');
   try {
-    const [overview, activity, audit] = await Promise.all([
+    const [overview, activity, police, audit] = await Promise.all([
       fleet ? api<Overview>('GET', '/admin/overview') : null,
       fleet ? api<Activity>('GET', '/admin/activity?hours=24') : null,
+      fleet ? api<PoliceOverdue>('GET', '/admin/police/overdue') : null,
       api<Audit>('GET', '/admin/audit?limit=50'),
     ]);
     const sections: HTMLElement[] = [];
-    if (overview && activity) sections.push(alertsCard(overview), terminalsCard(overview), activityCard(activity), trustCard(overview), feedsCard(overview), enrollCard());
+    if (overview && activity && police) sections.push(alertsCard(overview, police), policeCard(overview, police), terminalsCard(overview), activityCard(activity), trustCard(overview), feedsCard(overview), enrollCard());
     else sections.push(h('p', { class: 'card' }, t('forbidden_fleet')));
     sections.push(auditCard(audit), h('p', { class: 'muted', id: 'updated' }, t('updated', { time: time(overview?.now ?? Date.now()) })));
     main.replaceChildren(...sections);
@@ -298,17 +352,49 @@ async function refresh(): Promise<void> {
   }
 }
 
-function alertsCard(o: Overview): HTMLElement {
-  const list = o.alerts.length
+function alertsCard(o: Overview, p: PoliceOverdue): HTMLElement {
+  // The police deadlines are one alert per kind here; the reports themselves are in their own card.
+  const police = (['overdue', 'due_soon'] as const)
+    .filter((k) => p[k] > 0)
+    .map((k) => h('li', { class: k === 'due_soon' ? 'warn' : '', 'data-alert': `police_${k}` }, h('span', { class: 'kind' }, t(`kind_police_${k}`)), h('a', { href: '#h-police' }, t(`police_${k}_detail`, { n: p[k] }))));
+  const items = [
+    ...police,
+    ...o.alerts.map((a) =>
+      h('li', { class: a.kind === 'degraded' || a.kind === 'trust_stale' ? 'warn' : '', 'data-alert': a.kind }, h('span', { class: 'kind' }, t(`kind_${a.kind}`)), a.detail, a.since ? h('span', { class: 'muted' }, ` · ${t('ago', { age: age(o.now - a.since) })}`) : null),
+    ),
+  ];
+  const list = items.length ? h('ul', { class: 'alerts' }, ...items) : h('p', {}, t('no_alerts'));
+  return h('section', { class: 'card', 'aria-labelledby': 'h-alerts' }, h('h2', { id: 'h-alerts' }, `${t('alerts')} (${items.length})`), list);
+}
+
+/** Every venue's reports past their alert time and not accepted, soonest deadline first (the route's order). */
+function policeCard(o: Overview, p: PoliceOverdue): HTMLElement {
+  const names = new Map(o.terminals.map((x) => [x.id, x.name]));
+  const body = p.reports.length
     ? h(
-        'ul',
-        { class: 'alerts' },
-        ...o.alerts.map((a) =>
-          h('li', { class: a.kind === 'degraded' || a.kind === 'trust_stale' ? 'warn' : '', 'data-alert': a.kind }, h('span', { class: 'kind' }, t(`kind_${a.kind}`)), a.detail, a.since ? h('span', { class: 'muted' }, ` · ${t('ago', { age: age(o.now - a.since) })}`) : null),
+        'table',
+        {},
+        h('thead', {}, h('tr', {}, ...(['col_venue', 'col_terminal', 'col_report', 'col_state', 'col_deadline', 'col_alert'] as const).map((k) => h('th', { scope: 'col' }, t(k))))),
+        h(
+          'tbody',
+          {},
+          ...p.reports.map((r) =>
+            h(
+              'tr',
+              { 'data-police': r.id, 'data-alert': r.alert },
+              h('td', {}, r.venue),
+              h('td', {}, names.get(r.terminal_id) ?? r.terminal_id),
+              h('td', {}, `${t(`report_${r.kind}`)} `, h('span', { class: 'muted' }, r.id)),
+              h('td', {}, r.state === 'accepted' ? '' : t(`police_state_${r.state}`), r.reason ? h('div', { class: 'muted' }, r.reason) : null),
+              h('td', {}, time(r.deadline_at), h('div', { class: 'muted' }, r.deadline_at > p.now ? t('deadline_in', { age: age(r.deadline_at - p.now) }) : t('ago', { age: age(p.now - r.deadline_at) }))),
+              h('td', { class: `state ${r.alert === 'overdue' ? 'silent' : 'pending'}` }, t(`alert_${r.alert}`)),
+            ),
+          ),
         ),
       )
-    : h('p', {}, t('no_alerts'));
-  return h('section', { class: 'card', 'aria-labelledby': 'h-alerts' }, h('h2', { id: 'h-alerts' }, `${t('alerts')} (${o.alerts.length})`), list);
+    : h('p', {}, t('police_none'));
+  const counts = p.reports.length ? ` (${t('police_counts', { overdue: p.overdue, due_soon: p.due_soon })})` : '';
+  return h('section', { class: 'card', id: 'police', 'aria-labelledby': 'h-police' }, h('h2', { id: 'h-police' }, `${t('police')}${counts}`), body);
 }
 
 function terminalsCard(o: Overview): HTMLElement {

@@ -151,6 +151,14 @@ export interface StayRegistrationResult extends ActionResult {
   stay?: StayView;
   /** The same guest was already in house in this room: flagged, not registered twice. */
   duplicate?: boolean;
+  /** The guest's foreign details are to be entered on this kiosk (venue `stay.self_details`): `POST /api/registration/details`. */
+  details_here?: readonly ('visa_type' | 'visa_no' | 'entry_date' | 'entry_port')[];
+}
+
+/** `POST /api/registration/details`: a guest alone at a self-service kiosk adds their own foreign details. */
+export interface SelfDetailsRequest extends ForeignDetailsRequest {
+  /** The reading the guest was registered from, just now. */
+  seq: number;
 }
 
 export type GuestCategory = 'domestic' | 'hmt' | 'foreign';

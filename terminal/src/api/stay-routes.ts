@@ -8,6 +8,8 @@ import { COUNT_REASONS } from '../venue/index.ts';
 import { fail, type RouteGuards } from './kiosk-routes.ts';
 import type { CheckoutRequest, CorrectionRequest, CountConfirmRequest, ForeignDetailsRequest, StayView } from './messages.ts';
 
+const SELF_DETAIL_KEYS = ['seq', 'visa_type', 'visa_no', 'entry_date', 'entry_port'];
+
 const id = (s: string): number | null => (/^[1-9][0-9]{0,15}$/.test(s) && Number.isSafeInteger(Number(s)) ? Number(s) : null);
 const isObject = (b: unknown): b is Record<string, unknown> => typeof b === 'object' && b !== null && !Array.isArray(b);
 
@@ -63,6 +65,17 @@ export function stayRoutes(app: FastifyInstance, guards: RouteGuards, desk: Stay
     const s = id(req.params.id);
     if (s === null) return fail(reply, 'YSS_API_STAY_NOT_FOUND', {}, `No stay ${req.params.id.slice(0, 20)}`);
     return answer(reply, desk.checkOut({ stay: s }));
+  });
+
+  // The self-service kiosk's guest adds their own foreign details (venue stay.self_details); the desk checks the reading is theirs.
+  app.post<{ Body: unknown }>('/api/registration/details', { onRequest: sameOrigin }, async (req, reply) => {
+    if (!desk) return noStays(reply);
+    const b = req.body;
+    const { seq, ...details } = isObject(b) ? b : {};
+    if (!isObject(b) || !Number.isSafeInteger(seq) || Object.keys(b).some((k) => !SELF_DETAIL_KEYS.includes(k)) || Object.values(details).some((v) => typeof v !== 'string')) {
+      return fail(reply, 'YSS_API_BAD_REQUEST', {}, 'Expected { seq: integer, visa_type, visa_no, entry_date, entry_port } with the details as strings');
+    }
+    return answer(reply, desk.selfDetails(seq as number, details as ForeignDetailsRequest));
   });
 
   app.post<{ Body: unknown }>('/api/checkout', { onRequest: sameOrigin }, async (req, reply) => {

@@ -28,6 +28,8 @@ export const DEFAULTS = {
     backoff_max_ms: 300_000, // 5 min, like Greengrass' "up to five minutes"
     trust_poll_s: 300,
     heartbeat_s: 60,
+    // The desk's police report states move within this without anyone touching the terminal.
+    police_poll_s: 15,
   },
   queue: {
     max_bytes: 512 * 1024 * 1024, // 512 MiB on disk before droppable events are dropped
@@ -113,6 +115,7 @@ export const configSchema = {
         backoff_max_ms: { type: 'integer', minimum: 100, maximum: 3_600_000, description: 'Longest wait between retries while the service is unreachable, ms.', default: DEFAULTS.sync.backoff_max_ms },
         trust_poll_s: { type: 'integer', minimum: 1, maximum: 86_400, description: 'How often to fetch a newer trust list, seconds.', default: DEFAULTS.sync.trust_poll_s },
         heartbeat_s: { type: 'integer', minimum: 1, maximum: 86_400, description: 'How often to tell the service the terminal is alive, seconds.', default: DEFAULTS.sync.heartbeat_s },
+        police_poll_s: { type: 'integer', minimum: 1, maximum: 3600, description: 'How often a venue with stays reads its guests\' police report states from the service, seconds (also soon after each upload; backing off while the service does not answer).', default: DEFAULTS.sync.police_poll_s },
       },
     },
     queue: {

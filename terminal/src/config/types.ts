@@ -316,6 +316,8 @@ export type TerminalConfigFile = {
     readonly trust_poll_s: number;
     /** How often to tell the service the terminal is alive, seconds. Default: `60`. */
     readonly heartbeat_s: number;
+    /** How often a venue with stays reads its guests' police report states from the service, seconds (also soon after each upload; backing off while the service does not answer). Default: `15`. */
+    readonly police_poll_s: number;
   } | null;
   /** The durable event queue in terminal.db. Default: `{}`. */
   readonly queue: {

@@ -21,6 +21,7 @@ import { Pipeline } from './pipeline.ts';
 import { StayDesk, type DeskRefusal } from './stays.ts';
 
 const hotel = loadVenue(join(import.meta.dirname, '..', '..', '..', 'fixtures', 'venues', 'hotel.json'));
+const homestay = loadVenue(join(import.meta.dirname, '..', '..', '..', 'fixtures', 'venues', 'homestay.json'));
 const reader: DeviceHealth = { id: 'idcard-1', role: 'idcard', kind: 'ga467-reader', state: 'connected', path: null, detail: null, last_reading_at: null };
 
 const card = (name: string, id: string, fields: Record<string, unknown> = {}): Reading => ({
@@ -55,7 +56,6 @@ afterEach(() => {
 let reports: PoliceReportState[] = [];
 const police = {
   of: (stay: number, guest: number) => ({ check_in: reports.find((r) => r.stay_id === stay && r.guest_id === guest && r.kind === 'check_in') ?? null, check_out: null }),
-  refresh: async () => undefined,
   readAt: null,
 };
 
@@ -169,6 +169,41 @@ test('a foreign guest by passport waits for the clerk\'s details; alerts rise be
   assert.deepEqual(openSealed(detail.sealed as never, service.secretKey), { visa_type: 'L', visa_no: 'V1234567', entry_date: '2026-11-28', entry_port: '深圳湾' });
   assert.ok(!JSON.stringify(detail.body).includes('V1234567'), 'the visa number travels sealed only');
   const twice = desk.foreignDetails(g.id, { visa_type: 'L', visa_no: 'V1234567', entry_date: '2026-11-28', entry_port: '深圳湾' });
+  assert.equal('error' in twice && twice.error, 'YSS_API_STAY_CONFLICT');
+});
+
+test('at a self-service homestay the guest of a reading just registered adds their own details; only that guest, only within 30 min, and never at the hotel', () => {
+  const details = { visa_type: 'L', visa_no: 'V1234567', entry_date: '2026-11-28', entry_port: '深圳湾' };
+  const atHotel = build();
+  const h = atHotel.read(passport());
+  const hr = atHotel.desk.register({ seq: h.seq, room: '1203', guests: 1 });
+  assert.equal(hr.details_here, undefined, 'the hotel\'s clerk adds them');
+  const refused = atHotel.desk.selfDetails(h.seq, details);
+  assert.match('error' in refused ? refused.message : '', /stay\.self_details is not set/);
+  db.close();
+  rmSync(dir, { recursive: true, force: true });
+  dir = mkdtempSync(join(tmpdir(), 'yss-stays-'));
+  db = openDatabase(dir);
+
+  const { desk, read, queue } = build(homestay);
+  const domestic = read(card('陈大文', '11010519491231002X'));
+  assert.equal(desk.register({ seq: domestic.seq, room: '2', guests: 1 }).details_here, undefined, 'a resident card needs no details');
+  const v = read(passport());
+  const r = desk.register({ seq: v.seq, room: '3', guests: 1 });
+  assert.deepEqual(r.details_here, ['visa_type', 'visa_no', 'entry_date', 'entry_port']);
+  const other = desk.selfDetails(domestic.seq, details);
+  assert.equal('error' in other && other.error, 'YSS_API_STAY_CONFLICT', 'another guest\'s reading adds nothing');
+  const wrong = desk.selfDetails(v.seq, { ...details, visa_no: 'V 1<' });
+  assert.match('error' in wrong ? wrong.message : '', /wrong: visa_no/);
+  wall = NOW + 31 * 60;
+  const late = desk.selfDetails(v.seq, details);
+  assert.match('error' in late ? late.message : '', /not a guest registered here in the last 30 minutes/);
+  wall = NOW + 29 * 60;
+  const done = view(desk.selfDetails(v.seq, details));
+  assert.equal(done.guests[0]!.needs_details, false);
+  const detail = events(queue).find((e) => e.type === 'guest_detail')!;
+  assert.deepEqual(openSealed(detail.sealed as never, service.secretKey), details);
+  const twice = desk.selfDetails(v.seq, details);
   assert.equal('error' in twice && twice.error, 'YSS_API_STAY_CONFLICT');
 });
 

@@ -34,7 +34,6 @@ export interface StayDeskDeps {
   /** The guests' police report states as last read from the service (sync/police.ts); none without a service. */
   police?: {
     of(stayId: number, guestId: number): { check_in: PoliceReportState | null; check_out: PoliceReportState | null };
-    refresh(): Promise<void>;
     readAt: number | null;
   };
 }
@@ -56,6 +55,8 @@ export interface DeskRefusal {
 }
 
 const DAY_MS = 86_400_000;
+/** How long after check-in a guest may still add their own details at the kiosk (30 min, like a reading waiting for the keypad). */
+const SELF_DETAILS_WINDOW_MS = 30 * 60_000;
 const DETAIL_TEXT = /^[\p{L}\p{N} .\-/()]{1,40}$/u;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -112,8 +113,6 @@ export class StayDesk {
     const stays = this.deps.stays.list(localDay(Math.floor(nowMs / 1000))).map((s) => this.view(s, nowMs));
     const all = stays.flatMap((s) => s.guests);
     const reports = all.flatMap((g) => [g.police, g.police_out]).filter((r): r is GuestPolice => r !== null);
-    // The desk looking is when the states matter: read them again (at most every 2 s), without waiting.
-    void this.deps.police?.refresh();
     return {
       now: nowMs,
       stays,
@@ -180,7 +179,10 @@ export class StayDesk {
     if (!answer.ok) return { ok: false, detail: `the reading ${req.seq} carries no document to register a guest by` };
     if (!answer.duplicate) deps.committed();
     const stay = this.view(answer.stay, at);
+    const asked = deps.venue.stay?.foreign_details ?? ['visa_type', 'visa_no', 'entry_date', 'entry_port'];
+    const here = deps.venue.stay?.self_details === true && !answer.duplicate && answer.guest.needs_details && asked.length > 0;
     return {
+      ...(here ? { details_here: asked } : {}),
       ok: true,
       detail: answer.duplicate
         ? `already in house in room ${stay.room}: flagged, not registered again`
@@ -216,6 +218,19 @@ export class StayDesk {
     if (!r.ok) return r.why === 'unknown_guest' ? { error: 'YSS_API_STAY_NOT_FOUND', message: `No guest ${guestId}` } : { error: 'YSS_API_STAY_CONFLICT', message: `Guest ${guestId} needs no foreign details` };
     deps.committed();
     return this.view(r.stay, at);
+  }
+
+  /**
+   * A guest alone at a self-service kiosk (venue `stay.self_details`) adds their own foreign
+   * details: only for the guest registered from the reading `seq`, in house, within
+   * SELF_DETAILS_WINDOW_MS of check-in. The same checks and sealing as the clerk's.
+   */
+  selfDetails(seq: number, body: ForeignDetailsRequest): StayView | DeskRefusal {
+    const { deps } = this;
+    if (deps.venue.stay?.self_details !== true) return { error: 'YSS_API_STAY_CONFLICT', message: `Venue ${deps.venue.name} takes foreign details at the staff screen only (stay.self_details is not set)` };
+    const g = deps.stays.guestOfReading(seq);
+    if (!g || deps.clock.wallMs() - g.in_at > SELF_DETAILS_WINDOW_MS) return { error: 'YSS_API_STAY_CONFLICT', message: `The reading ${seq} is not a guest registered here in the last 30 minutes (ask at the desk)` };
+    return this.foreignDetails(g.id, body);
   }
 
   confirmCount(stayId: number, body: CountConfirmRequest): StayView | DeskRefusal {

@@ -8,7 +8,8 @@ import { startTestService, type TestService } from '../../../sync-service/test/s
 import { verifyChain, type Heartbeat, type WireEvent } from '../protocol/index.ts';
 import { openDatabase, type Db } from '../db/index.ts';
 import { Queue } from '../queue/index.ts';
-import { httpTransport, SyncEngine, loadOrCreateIdentity, type SyncOptions, type Transport } from './index.ts';
+import { SyncError } from './errors.ts';
+import { httpTransport, PoliceStates, SyncEngine, loadOrCreateIdentity, type SyncOptions, type Transport } from './index.ts';
 
 let dir: string;
 let db: Db;
@@ -52,7 +53,7 @@ async function until<T>(f: () => T | Promise<T>, what: string, ms = 10_000): Pro
 async function makeEngine(
   url: string,
   o: Partial<SyncOptions> = {},
-  deps: { installed?: string[]; times?: number[]; heartbeat?: () => Heartbeat; transport?: Transport } = {},
+  deps: { installed?: string[]; times?: number[]; heartbeat?: () => Heartbeat; transport?: Transport; police?: PoliceStates; random?: () => number } = {},
 ): Promise<SyncEngine> {
   const code = o.enrollmentCode ?? (await svc.admin('POST', '/admin/terminals', { name: 'engine test' })).json.enrollment_code;
   const identity = loadOrCreateIdentity(dir);
@@ -67,6 +68,7 @@ async function makeEngine(
       backoffMaxMs: 200,
       trustPollMs: 60_000,
       heartbeatMs: 60_000,
+      policePollMs: 60_000,
       name: 'engine test',
       dataDir: dir,
       ...o,
@@ -78,6 +80,8 @@ async function makeEngine(
       installTrustList: (jws) => deps.installed?.push(jws),
       observeServerTime: (ms) => deps.times?.push(ms),
       transport: deps.transport,
+      police: deps.police,
+      random: deps.random,
       heartbeat: deps.heartbeat ?? (() => ({
         version: 'test',
         status: 'ok',
@@ -241,7 +245,7 @@ test('when the service holds less than it acknowledged, the engine resends from 
   append(3);
   const identity = loadOrCreateIdentity(dir);
   engine = new SyncEngine(
-    { url: `${svc.app.listeningOrigin}/`, enrollmentCode: null, batchMaxEvents: 50, batchMaxBytes: 65536, intervalMs: 20, timeoutMs: 2000, backoffMaxMs: 100, trustPollMs: 60_000, heartbeatMs: 60_000, name: 'x', dataDir: dir },
+    { url: `${svc.app.listeningOrigin}/`, enrollmentCode: null, batchMaxEvents: 50, batchMaxBytes: 65536, intervalMs: 20, timeoutMs: 2000, backoffMaxMs: 100, trustPollMs: 60_000, heartbeatMs: 60_000, policePollMs: 60_000, name: 'x', dataDir: dir },
     { queue, identity, log: silent, installTrustList: () => undefined, observeServerTime: () => undefined, heartbeat: () => ({ version: 't', status: 'ok', degraded: [], queue: queue.stats(), devices: [], trust_sequence: null, clock_drift_s: 0 }) },
   );
   engine.start();
@@ -325,4 +329,49 @@ test('after upload timeouts the batch shrinks until it fits the link, and everyt
     proxy.closeAllConnections();
     await new Promise((r) => proxy.close(r));
   }
+});
+
+/** A transport to the test service that records when the police states were asked for, and refuses them while `down`. */
+function policeWatch(url: string) {
+  const http = httpTransport(url, 2000);
+  const w = { down: false, at: [] as number[], transport: null as unknown as Transport };
+  w.transport = {
+    request: async (r) => {
+      if (r.path !== '/v1/police/states') return http.request(r);
+      w.at.push(Date.now());
+      if (w.down) throw new SyncError('YSS_SYNC_NETWORK', 'connection refused (test)');
+      return http.request(r);
+    },
+  };
+  return w;
+}
+
+test('the police report states are read on their own timer, backing off while the service does not answer them', async () => {
+  const url = await svc.listen();
+  const w = policeWatch(url);
+  w.down = true;
+  const police = new PoliceStates();
+  await makeEngine(url, { policePollMs: 300, backoffMaxMs: 4000 }, { transport: w.transport, police, random: () => 0 });
+  await until(() => w.at.length >= 4, 'three refused reads and the next', 15_000);
+  w.down = false;
+  const gaps = w.at.slice(1, 4).map((t, i) => t - w.at[i]!);
+  // With no jitter (random 0) the waits are half of 1 s, 2 s, 4 s: doubling, never the 300 ms interval.
+  assert.ok(gaps[0]! >= 450 && gaps[1]! >= 950 && gaps[2]! >= 1950, `backoff gaps ${gaps.join(', ')} ms`);
+  await until(() => police.readAt !== null, 'a read once the service answers', 10_000);
+  const n = w.at.length;
+  await until(() => w.at.length >= n + 2, 'the interval again after a success', 10_000);
+  const last = w.at.at(-1)! - w.at.at(-2)!;
+  assert.ok(last < 1900, `back to the 300 ms interval, not the backoff (${last} ms)`);
+});
+
+test('an upload that stored events has the police states read soon after, whatever the interval', async () => {
+  const url = await svc.listen();
+  const w = policeWatch(url);
+  const police = new PoliceStates();
+  await makeEngine(url, { policePollMs: 3_600_000 }, { transport: w.transport, police });
+  await until(() => police.readAt !== null && queue.ackedThrough === 0 && terminalId() !== null, 'the first read at start');
+  const reads = w.at.length;
+  append(2);
+  await until(() => queue.ackedThrough === 2, 'the events stored');
+  await until(() => w.at.length > reads, 'a read after the upload, not an hour later', 10_000);
 });

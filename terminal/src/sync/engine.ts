@@ -7,6 +7,7 @@ import type { Queue } from '../queue/index.ts';
 import { ServiceClient } from './client.ts';
 import { isPermanent, SyncError, syncMessage } from './errors.ts';
 import { Heartbeats } from './heartbeats.ts';
+import { PolicePoll, type PoliceStates } from './police.ts';
 import { saveTerminalId, type Identity } from './identity.ts';
 import type { SyncOptions } from './options.ts';
 import { httpTransport, type Transport } from './transport.ts';
@@ -39,6 +40,8 @@ export interface SyncDeps {
     etag(): string | null;
     receive(jws: string): void;
   };
+  /** Where the guests' police report states go (a venue with stays): read on their own timer, docs/police.md. */
+  police?: PoliceStates;
   /** Called with the service's clock (unix ms) from each reply. */
   observeServerTime(ms: number): void;
   /** The terminal's health for a heartbeat; the engine adds `sync_error`. */
@@ -80,6 +83,7 @@ export class SyncEngine {
   readonly client: ServiceClient;
   private readonly uploader: Uploader;
   private readonly heartbeats: Heartbeats;
+  private readonly police: PolicePoll | null;
 
   constructor(
     private readonly opts: SyncOptions,
@@ -104,6 +108,9 @@ export class SyncEngine {
       answered: (shares) => deps.heartbeatAnswered?.(shares),
       unanswered: () => deps.heartbeatUnanswered?.(),
     });
+    this.police = deps.police
+      ? new PolicePoll({ client: this.client, identity: deps.identity, states: deps.police, log: deps.log, intervalMs: opts.policePollMs, backoffMaxMs: opts.backoffMaxMs, now: this.now, random: this.random })
+      : null;
     this.state.acked_seq = deps.queue.ackedThrough;
   }
 
@@ -115,6 +122,7 @@ export class SyncEngine {
     if (this.loop) return;
     this.loop = this.run();
     this.heartbeats.start();
+    this.police?.start();
   }
 
   /** Wakes the loop soon (a new event was committed); pokes within POKE_COALESCE_MS share one wake-up. */
@@ -131,7 +139,7 @@ export class SyncEngine {
     if (this.pokeTimer) clearTimeout(this.pokeTimer);
     this.pokeTimer = null;
     this.wake?.();
-    await Promise.all([this.loop, this.heartbeats.stop()]);
+    await Promise.all([this.loop, this.heartbeats.stop(), this.police?.stop()]);
     this.uploader.writeAck();
   }
 
@@ -147,6 +155,8 @@ export class SyncEngine {
         }
         const { sent, more } = await this.uploader.uploadOnce();
         this.onSuccess(sent);
+        // Stored events may be guest records: their reports' states are read soon after.
+        if (sent) this.police?.nudge();
         if (more) delay = 0;
       } catch (e) {
         delay = this.onFailure(e);
@@ -219,6 +229,7 @@ export class SyncEngine {
     this.deps.identity.configKey = configKey;
     this.deps.log.info({ terminal_id: id }, 'enrolled with the sync service');
     this.heartbeats.nudge();
+    this.police?.nudge();
   }
 
   private async pollFeed(kind: string): Promise<void> {

@@ -10,6 +10,8 @@ export interface SyncOptions {
   backoffMaxMs: number;
   trustPollMs: number;
   heartbeatMs: number;
+  /** How often the guests' police report states are read, ms (a venue with stays). */
+  policePollMs: number;
   name: string;
   dataDir: string;
 }
@@ -25,6 +27,7 @@ export interface SyncConfig {
   backoff_max_ms: number;
   trust_poll_s: number;
   heartbeat_s: number;
+  police_poll_s: number;
 }
 
 /** SyncOptions from the config's units (seconds become milliseconds). */
@@ -39,6 +42,7 @@ export function syncOptions(s: SyncConfig, name: string, dataDir: string): SyncO
     backoffMaxMs: s.backoff_max_ms,
     trustPollMs: s.trust_poll_s * 1000,
     heartbeatMs: s.heartbeat_s * 1000,
+    policePollMs: s.police_poll_s * 1000,
     name,
     dataDir,
   };

@@ -370,6 +370,11 @@ export const venueSchema = {
           description: 'What the clerk adds on the staff screen for a guest registered from a foreign passport, which its MRZ does not carry (visa or permit type and number, entry date and port). Sealed to the service; empty: nothing is asked.',
           default: ['visa_type', 'visa_no', 'entry_date', 'entry_port'],
         },
+        self_details: {
+          type: 'boolean',
+          description: 'A guest alone at a self-service kiosk enters the `foreign_details` on the kiosk\'s own screen right after the keypad step (within 30 min of check-in, for the guest of that reading only); false: only the clerk adds them on the staff screen.',
+          default: false,
+        },
         deadlines_s: {
           type: 'object',
           additionalProperties: false,

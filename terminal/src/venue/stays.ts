@@ -108,6 +108,7 @@ export class StayStore {
     insertStay: Statement<[string, string, string, number, number], unknown>;
     guests: Statement<[number], GuestRow>;
     guest: Statement<[number], GuestRow>;
+    ofReading: Statement<[number], GuestRow>;
     inHouse: Statement<[string], GuestRow>;
     insertGuest: Statement<[number, number, string, string, string, number, number, number], unknown>;
     headCount: Statement<[number, number], unknown>;
@@ -167,6 +168,7 @@ export class StayStore {
       insertStay: db.prepare('INSERT INTO stay (room, arrival, departure, head_count, opened_at) VALUES (?, ?, ?, ?, ?)'),
       guests: db.prepare<[number], GuestRow>('SELECT * FROM stay_guest WHERE stay_id = ? ORDER BY id'),
       guest: db.prepare<[number], GuestRow>('SELECT * FROM stay_guest WHERE id = ?'),
+      ofReading: db.prepare<[number], GuestRow>('SELECT * FROM stay_guest WHERE of_seq = ? AND out_at IS NULL ORDER BY id DESC LIMIT 1'),
       inHouse: db.prepare<[string], GuestRow>('SELECT * FROM stay_guest WHERE guest_key = ? AND out_at IS NULL ORDER BY id DESC LIMIT 1'),
       insertGuest: db.prepare(
         'INSERT INTO stay_guest (stay_id, of_seq, guest_key, name_masked, category, is_main, needs_details, in_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
@@ -196,6 +198,12 @@ export class StayStore {
   inHouseOf(seq: number, now: number): StayGuest | null {
     const r = this.#s.reading.get(seq, now);
     const g = r ? this.#s.inHouse.get(r.guest_key) : undefined;
+    return g ? guestOf(g) : null;
+  }
+
+  /** The guest in house registered from the reading `seq` (the self-service kiosk's own guest). */
+  guestOfReading(seq: number): StayGuest | null {
+    const g = this.#s.ofReading.get(seq);
     return g ? guestOf(g) : null;
   }
 

@@ -120,6 +120,8 @@ export type Attendance = {
 export type StayRule = {
   /** What the clerk adds on the staff screen for a guest registered from a foreign passport, which its MRZ does not carry (visa or permit type and number, entry date and port). Sealed to the service; empty: nothing is asked. Default: `["visa_type","visa_no","entry_date","entry_port"]`. */
   readonly foreign_details?: readonly ('visa_type' | 'visa_no' | 'entry_date' | 'entry_port')[];
+  /** A guest alone at a self-service kiosk enters the `foreign_details` on the kiosk's own screen right after the keypad step (within 30 min of check-in, for the guest of that reading only); false: only the clerk adds them on the staff screen. Default: `false`. */
+  readonly self_details?: boolean;
   /** How long after check-in each guest's registration must have reached the police, by the guest's category (from the document: a resident card or a Chinese passport is `domestic`; an HK/Macau/Taiwan permit, card or passport is `hmt`; any other passport or a foreigner's card is `foreign`), seconds. */
   readonly deadlines_s?: {
     /** Domestic guests. Default: `7200`. */

@@ -38,6 +38,7 @@ export function startCore(o: { url: string; enrollmentCode: string; sealKey: Uin
       backoffMaxMs: 200,
       trustPollMs: 3_600_000,
       heartbeatMs: 1000,
+      policePollMs: 60_000,
       name: 'proof terminal',
       dataDir: dir,
       ...o.sync,
