@@ -133,7 +133,7 @@ test('the gateway down: a foreign guest waits, the desk and the service alert, a
 
 test('a report settled at the gateway reaches the desk by the daemon\'s own poll, with nobody touching the terminal', async () => {
   sim.setMode('stall');
-  await register(await present({ ...HIM, name: '黄大仙', id_number: '440106198507070019', valid_to: dateIn(10, true) }), '1301', 1);
+  await register(await presentCard(feed, idcard, { ...HIM, name: '黄大仙', id_number: '440106198507070019', valid_to: dateIn(10, true) }), '1301', 1);
   const before = await deskUntil((o) => policeOf(o, '黄*仙') !== null && policeOf(o, '黄*仙') !== undefined && o.police.read_at !== null, 'the report known at the desk');
   assert.notEqual(policeOf(before, '黄*仙')!.state, 'accepted');
   const readAt = before.police.read_at!;
