@@ -126,7 +126,7 @@ export const CHECKS: Record<string, Check> = {
     const r = verifyCode(c.PREFIX, null, { now: 0 });
     // No trust needed to decode: anything past step 2 decoded the whole chain.
     if (r.reason === 'malformed' || r.reason === 'unsupported_alg') return no(`chain does not decode (${r.reason})`);
-    return dccEqual((r.claims?.hcert as Record<string, unknown> | undefined)?.['1'], c.JSON) ? yes() : no('decoded payload differs from JSON');
+    return dccEqual((r.printed?.hcert as Record<string, unknown> | undefined)?.['1'], c.JSON) ? yes() : no('decoded payload differs from JSON');
   },
   VERIFY(c) {
     const text = coseText(c);
@@ -134,7 +134,7 @@ export const CHECKS: Record<string, Check> = {
     if (!text || !trust) return null;
     const iat = (() => {
       const r = verifyCode(text, trust, { now: 0 });
-      return typeof r.claims?.iat === 'number' ? r.claims.iat : 0;
+      return r.claims?.iat ?? 0;
     })();
     const r = verifyCode(text, trust, { now: iat });
     return r.reason !== null && SIGNATURE_STEPS.has(r.reason) ? no(r.reason) : yes(r.reason ?? 'valid');
@@ -154,7 +154,7 @@ export const CHECKS: Record<string, Check> = {
     if (!text || !trust) return null;
     // Usage is step 7; pin the clock inside the code's life so time reasons cannot mask it.
     const first = verifyCode(text, trust, { now: 0 });
-    const now = typeof first.claims?.iat === 'number' ? first.claims.iat : 0;
+    const now = first.claims?.iat ?? 0;
     const r = verifyCode(text, trust, { now });
     if (r.reason === 'malformed') return no('malformed');
     return r.reason === 'type_not_allowed' ? no('type_not_allowed') : yes(r.reason ?? 'valid');

@@ -3,9 +3,8 @@
 // what it returns (schemas.ts).
 import rateLimit from '@fastify/rate-limit';
 import underPressure from '@fastify/under-pressure';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { createHash, randomBytes, verify, type Hash, type KeyObject } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Transform, type Duplex, type Readable } from 'node:stream';
 import type { Logger } from 'pino';
@@ -45,8 +44,10 @@ import { guardSockets } from './sockets.ts';
 import { ALERT_DEFAULTS, fleetOverview, type AlertThresholds } from './fleet.ts';
 import { registerHallRoutes } from './hall-routes.ts';
 import { catchUpVenueConfig, registerConfigRoutes } from './config-routes.ts';
+import { registerPage } from './pages.ts';
 import { HOUR_MS } from './storage/activity.ts';
 import type { FeedHead, Storage, TerminalRecord } from './storage/types.ts';
+import { VENUE_TIME_ZONE, venueDaysAround } from './venue-time.ts';
 
 export interface AppOptions {
   storage: Storage;
@@ -490,9 +491,9 @@ export function buildApp(opts: AppOptions): FastifyInstance {
         // Capacity shares (docs/feeds.md#capacity-shares): only yesterday, today and tomorrow in
         // China time, so a stranger's key cannot open counts for any date; only for the venue
         // the terminal is bound to.
-        const days = [-1, 0, 1].map((d) => new Date(now() + 8 * 3600_000 + d * 86_400_000).toISOString().slice(0, 10));
+        const days = venueDaysAround(now());
         const bad = slots?.find((r) => !days.includes(r.day));
-        if (bad) throw new ServiceError('YSS_SYNC_INVALID_BODY', `slot day ${bad.day} is not within one day of the service's date ${days[1]} (Asia/Shanghai)`);
+        if (bad) throw new ServiceError('YSS_SYNC_INVALID_BODY', `slot day ${bad.day} is not within one day of the service's date ${days[1]} (${VENUE_TIME_ZONE})`);
         await storage.heartbeat(req.terminal!.id, hb, now());
         if (!slots?.length) return { server_time: now() };
         const venue = await storage.terminalVenue(req.terminal!.id);
@@ -509,8 +510,8 @@ export function buildApp(opts: AppOptions): FastifyInstance {
       async (req) => {
         const b = req.body as { hall: string; category: string; day: string; count: number };
         // Only yesterday, today and tomorrow in China time: a stranger's key cannot open counters for any date.
-        const days = [-1, 0, 1].map((d) => new Date(now() + 8 * 3600_000 + d * 86_400_000).toISOString().slice(0, 10));
-        if (!days.includes(b.day)) throw new ServiceError('YSS_SYNC_INVALID_BODY', `day ${b.day} is not within one day of the service's date ${days[1]} (Asia/Shanghai)`);
+        const days = venueDaysAround(now());
+        if (!days.includes(b.day)) throw new ServiceError('YSS_SYNC_INVALID_BODY', `day ${b.day} is not within one day of the service's date ${days[1]} (${VENUE_TIME_ZONE})`);
         const block = await storage.allocateNumbers(b.hall, b.category, b.day, b.count, req.terminal!.id, now());
         req.log.debug({ terminal_id: req.terminal!.id, hall: b.hall, category: b.category, day: b.day, ...block }, 'queue numbers allocated');
         return { ...block, server_time: now() };
@@ -615,26 +616,7 @@ export function buildApp(opts: AppOptions): FastifyInstance {
 
     // The fleet page (sync-service/admin, built by `npm run build`) and what it reads. The page
     // itself holds no data: it asks for the operator's token and reads the routes below with it.
-    const page = (file: string, type: string) => async (_req: FastifyRequest, reply: FastifyReply) => {
-      let body: Buffer;
-      try {
-        body = readFileSync(join(ADMIN_DIST, file));
-      } catch {
-        throw new ServiceError('YSS_SYNC_NOT_FOUND', `the fleet page's ${file} (run npm run build)`);
-      }
-      return reply
-        .type(type)
-        .header('cache-control', 'no-cache')
-        .header('x-content-type-options', 'nosniff')
-        .header('referrer-policy', 'no-referrer')
-        .header('content-security-policy', "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
-        .send(body);
-    };
-    const pageSchema = { schema: { response: { 200: S.textReply, ...S.errorReplies } } };
-    app.get('/admin', { schema: { response: { 302: { type: 'null' } } } }, async (_req, reply) => reply.redirect('/admin/'));
-    app.get('/admin/', pageSchema, page('index.html', 'text/html; charset=utf-8'));
-    app.get('/admin/app.js', pageSchema, page('app.js', 'text/javascript; charset=utf-8'));
-    app.get('/admin/style.css', pageSchema, page('style.css', 'text/css; charset=utf-8'));
+    registerPage(app, '/admin', ADMIN_DIST, 'the fleet page');
 
     app.get('/admin/me', { config: { auth: 'operator', role: 'any' }, onRequest: authenticateOperator, schema: { response: { 200: S.operatorMe, ...S.errorReplies } } }, async (req) => ({
       name: req.operator!.name,

@@ -2,13 +2,14 @@
 // (operators with the `window` role), the hall display's one read-only route, and both pages.
 // Every step is decided on the day's folded queue and recorded with the next sequence; a step
 // that lost the race for that sequence to another window is decided again on the new state.
-import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
-import { readFileSync } from 'node:fs';
+import type { FastifyInstance, onRequestHookHandler } from 'fastify';
 import { join } from 'node:path';
 import { ServiceError } from './errors.ts';
 import { applyStep, categories, decideStep, etaMinutes, foldHall, waitingOrder, type HallState, type HallStep, type StepKind } from './hall-queue.ts';
+import { registerPage } from './pages.ts';
 import * as S from './schemas.ts';
 import type { Storage } from './storage/types.ts';
+import { venueDay } from './venue-time.ts';
 
 /** Where `npm run build` puts the window page and the display (scripts/build-ui.ts). */
 const HALL_DIST = join(import.meta.dirname, '..', 'hall', 'dist');
@@ -19,10 +20,8 @@ export const DISPLAY_CALLS = 8;
 /** The window page lists this many of the waiting tickets. */
 const WAITING_SHOWN = 50;
 
-/** The local day (Asia/Shanghai) of a unix-ms instant: the hall's day, as the machines number it. */
-export function hallDay(ms: number): string {
-  return new Date(ms + 8 * 3600_000).toISOString().slice(0, 10);
-}
+/** The hall's day at a unix-ms instant, as the machines number it: the venues' local day. */
+export { venueDay as hallDay } from './venue-time.ts';
 
 export function registerHallRoutes(
   app: FastifyInstance,
@@ -75,7 +74,7 @@ export function registerHallRoutes(
   app.get('/hall/:hall/state', { ...windowRoute, schema: { params: S.hallParams, response: { 200: S.hallState, ...S.errorReplies } } }, async (req) => {
     const { hall } = req.params as { hall: string };
     const at = now();
-    const day = hallDay(at);
+    const day = venueDay(at);
     return stateReply(hall, day, await load(hall, day), at);
   });
 
@@ -89,7 +88,7 @@ export function registerHallRoutes(
     const clerk = req.operator!.name;
     for (let attempt = 0; attempt < STEP_TRIES; attempt++) {
       const at = now();
-      const day = hallDay(at);
+      const day = venueDay(at);
       const s = await load(hall, day);
       const d = decideStep(s, { ...b, clerk });
       if ('refused' in d) throw new ServiceError('YSS_SYNC_HALL_STEP_REFUSED', d.refused);
@@ -107,7 +106,7 @@ export function registerHallRoutes(
   app.get('/v1/queue/waiting', { ...o.terminalRoute, schema: { querystring: S.hallQuery, response: { 200: S.queueWaiting, ...S.errorReplies } } }, async (req) => {
     const { hall } = req.query as { hall: string };
     const at = now();
-    const day = hallDay(at);
+    const day = venueDay(at);
     const s = await load(hall, day);
     return {
       hall,
@@ -129,7 +128,7 @@ export function registerHallRoutes(
   app.get('/hall/:hall/display', { schema: { params: S.hallParams, response: { 200: S.hallDisplay, ...S.errorReplies } } }, async (req) => {
     const { hall } = req.params as { hall: string };
     const at = now();
-    const day = hallDay(at);
+    const day = venueDay(at);
     const s = await load(hall, day);
     return {
       hall,
@@ -141,29 +140,8 @@ export function registerHallRoutes(
     };
   });
 
-  const page = (dir: string, file: string, type: string) => async (_req: FastifyRequest, reply: FastifyReply) => {
-    let body: Buffer;
-    try {
-      body = readFileSync(join(HALL_DIST, dir, file));
-    } catch {
-      throw new ServiceError('YSS_SYNC_NOT_FOUND', `the hall's ${dir} page ${file} (run npm run build)`);
-    }
-    return reply
-      .type(type)
-      .header('cache-control', 'no-cache')
-      .header('x-content-type-options', 'nosniff')
-      .header('referrer-policy', 'no-referrer')
-      .header('content-security-policy', "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
-      .send(body);
-  };
-  const pageSchema = { schema: { response: { 200: S.textReply, ...S.errorReplies } } };
   // The pages sit beside the routes (/hall-window/, /hall-display/), not under /hall/:hall/, so that no hall name can shadow them.
-  for (const dir of ['window', 'display']) {
-    app.get(`/hall-${dir}`, { schema: { response: { 302: { type: 'null' } } } }, async (req, reply) => reply.redirect(`/hall-${dir}/${req.url.includes('?') ? req.url.slice(req.url.indexOf('?')) : ''}`));
-    app.get(`/hall-${dir}/`, pageSchema, page(dir, 'index.html', 'text/html; charset=utf-8'));
-    app.get(`/hall-${dir}/app.js`, pageSchema, page(dir, 'app.js', 'text/javascript; charset=utf-8'));
-    app.get(`/hall-${dir}/style.css`, pageSchema, page(dir, 'style.css', 'text/css; charset=utf-8'));
-  }
+  for (const dir of ['window', 'display']) registerPage(app, `/hall-${dir}`, join(HALL_DIST, dir), `the hall's ${dir} page`);
 }
 
 function round1(x: number): number {

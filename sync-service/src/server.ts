@@ -46,10 +46,12 @@ export async function startServer(config: Readonly<ServiceConfig>, configFile?: 
     const sealKeys = loadOrCreateSealKeys(config.data_dir);
     const configKey = loadOrCreateConfigKey(config.data_dir);
     audit = new UnsealAudit(config.data_dir, shared ? `unseal-audit-${hostname()}-${process.pid}.jsonl` : undefined);
+    // The service's one wall clock, unix ms: the routes and the police outbox read the same.
+    const now = Date.now;
     // The police outbox sends from every node; a report is claimed by one of them at a time.
-    const outbox = config.police ? new PoliceOutbox({ storage, gateway: policeGateway(config.police.gateway), sealKeys, audit, logger: logger.child({ component: 'police' }), now: Date.now, timing: config.police }) : null;
+    const outbox = config.police ? new PoliceOutbox({ storage, gateway: policeGateway(config.police.gateway), sealKeys, audit, logger: logger.child({ component: 'police' }), now, timing: config.police }) : null;
     const app = buildApp({
-      storage, sealKeys, configKey, operators: config.operators, adminToken: config.admin_token, audit, logger, bodyLimit: config.body_limit, limits: config.limits, sharedRateLimits: shared, alerts: config.alerts,
+      storage, now, sealKeys, configKey, operators: config.operators, adminToken: config.admin_token, audit, logger, bodyLimit: config.body_limit, limits: config.limits, sharedRateLimits: shared, alerts: config.alerts,
       afterIngest: outbox ? () => void outbox.tick().catch((e: Error) => logger.error({ err: e }, 'police outbox pass failed')) : undefined,
     });
     try {

@@ -41,6 +41,7 @@ export function checkChain(dataDir: string, queue: Queue): void {
 /**
  * Keeps the identity's uploaded mark up with the queue's acknowledgements: written when the
  * acknowledged sequence moved, at most every `everyMs` (each write is an fsync), and at stop.
+ * The spacing is read on the monotonic clock: an interval, not a time anyone records.
  */
 export class UploadedMarkKeeper {
   private recorded: number;
@@ -61,7 +62,7 @@ export class UploadedMarkKeeper {
   }
 
   /** Call often (once a second, from a timer); writes only when due, and never throws. */
-  tick(now = Date.now()): void {
+  tick(now = performance.now()): void {
     if (now - this.lastWrite < this.everyMs) return;
     try {
       this.flush(now);
@@ -89,7 +90,7 @@ export class UploadedMarkKeeper {
     }
   }
 
-  flush(now = Date.now()): void {
+  flush(now = performance.now()): void {
     const acked = this.queue.ackedThrough;
     if (acked <= this.recorded) return;
     const e = this.queue.after(acked - 1, 1)[0];

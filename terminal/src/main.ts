@@ -107,7 +107,7 @@ async function startLocked(config: Readonly<TerminalConfig>, opts: TerminalOptio
   if (!sealer) log.warn('no sync service configured: personal data from readings is not kept');
   if (!config.api.staff_pin && !config.api.staff_pin_hash) log.warn('no staff PIN configured (api.staff_pin or api.staff_pin_hash): the kiosk has no staff sign-in');
 
-  const devices = new DeviceRegistry(opts.devices ?? config.devices.map((c) => createDevice(c, log.child({ component: 'device', device: c.id }))));
+  const devices = new DeviceRegistry(opts.devices ?? config.devices.map((c) => createDevice(c, log.child({ component: 'device', device: c.id }), { now: () => clock.wallMs() })));
   const recent = new RecentVerdicts<VerdictMessage>();
   let api: ApiServer | null = null;
   let sync: SyncEngine | null = null;

@@ -3,13 +3,14 @@
 // verifier and the scenario; accepted registrations carry the guest's data sealed, and only the
 // service can open it.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { mintCode } from '../../scripts/issuer/mint.ts';
 import { IdCardSim, MrzSim } from '../../scripts/sim/index.ts';
 import { EventFeed, Stack, waitFor } from '../../scripts/lib/stack.ts';
+import { closeHotelFront, openHotelFront } from './support/desk.ts';
 import { dateIn, passportZone } from './support/documents.ts';
 
 let dir: string;
@@ -26,26 +27,11 @@ const ID_NUMBER = '11010519491231002X';
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'yss-hotel-'));
-  stack = new Stack({
-    dir,
-    venue: 'hotel',
-    devices: [
-      { id: 'idcard-1', role: 'idcard', kind: 'ga467-reader', baud: 115200, poll_ms: 100 },
-      { id: 'mrz-1', role: 'mrz', kind: 'mrz-reader', baud: 9600 },
-    ],
-  });
-  await stack.start();
-  idcard = await IdCardSim.open(stack.peers['idcard-1']!);
-  mrz = await MrzSim.open(stack.peers['mrz-1']!);
-  feed = await EventFeed.open(stack.kioskUrl);
+  ({ stack, idcard, mrz, feed } = await openHotelFront(dir));
 });
 
 after(async () => {
-  feed?.close();
-  await idcard?.port.close();
-  await mrz?.close();
-  await stack?.stop();
-  rmSync(dir, { recursive: true, force: true });
+  await closeHotelFront(dir, { stack, idcard, mrz, feed });
 });
 
 test('a code authorized for hotel check-in registers the guest; one without authorization asks for it', async () => {

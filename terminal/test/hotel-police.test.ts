@@ -7,7 +7,7 @@
 // clock, and the kill mid-send, are proven on the service (sync-service/src/police/outbox.test.ts,
 // sync-service/test/police-process.test.ts).
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -16,6 +16,7 @@ import { mintCode } from '../../scripts/issuer/mint.ts';
 import { startPoliceSim, type PoliceSim } from '../../scripts/lib/police-sim.ts';
 import { IdCardSim, MrzSim } from '../../scripts/sim/index.ts';
 import { EventFeed, Stack, waitFor } from '../../scripts/lib/stack.ts';
+import { closeHotelFront, DeskApi, openHotelFront, presentCard } from './support/desk.ts';
 import { dateIn, HER, HIM, passportZone } from './support/documents.ts';
 
 let dir: string;
@@ -24,31 +25,15 @@ let feed: EventFeed;
 let idcard: IdCardSim;
 let mrz: MrzSim;
 let sim: PoliceSim;
-let token: string;
+let desk: DeskApi;
 
 const CHILD_DOC = '440106201803070018';
 const HER_RIGHT = '440106199202020015';
 
-async function api<T>(method: string, path: string, body?: unknown, auth = true): Promise<{ status: number; body: T }> {
-  const res = await fetch(new URL(path, stack.kioskUrl), {
-    method,
-    headers: { ...(auth ? { authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json()) as T };
-}
-
-async function present(card: Record<string, unknown>): Promise<VerdictMessage> {
-  const seq = feed.lastSeq();
-  idcard.place(card as never);
-  const v = await feed.nextVerdict(seq);
-  idcard.remove();
-  return v;
-}
 
 async function register(v: VerdictMessage, room: string, guests: number): Promise<StayView> {
   assert.equal(v.accepted, true, String(v.reason));
-  const r = await api<StayRegistrationResult>('POST', '/api/registration', { seq: v.seq, room, guests }, false);
+  const r = await desk.call<StayRegistrationResult>('POST', '/api/registration', { seq: v.seq, room, guests }, false);
   assert.equal(r.body.ok, true, r.body.detail);
   return r.body.stay!;
 }
@@ -56,7 +41,7 @@ async function register(v: VerdictMessage, room: string, guests: number): Promis
 /** The desk's list until `ok` holds (the desk reads the service's states as it looks, at most every 2 s). */
 async function deskUntil(ok: (o: StaysOverview, guests: GuestView[]) => boolean, what: string): Promise<StaysOverview> {
   return waitFor(async () => {
-    const o = (await api<StaysOverview>('GET', '/api/staff/stays')).body;
+    const o = (await desk.call<StaysOverview>('GET', '/api/staff/stays')).body;
     return ok(o, o.stays.flatMap((s) => s.guests)) ? o : undefined;
   }, 30_000, 250, what);
 }
@@ -66,36 +51,20 @@ const policeOf = (o: StaysOverview, name: string) => o.stays.flatMap((s) => s.gu
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'yss-hotel-police-'));
   sim = await startPoliceSim();
-  stack = new Stack({
-    dir,
-    venue: 'hotel',
-    devices: [
-      { id: 'idcard-1', role: 'idcard', kind: 'ga467-reader', baud: 115200, poll_ms: 100 },
-      { id: 'mrz-1', role: 'mrz', kind: 'mrz-reader', baud: 9600 },
-    ],
-    police: { gateway: { kind: 'http', url: sim.reportsUrl, timeout_ms: 2000 }, poll_ms: 200, retry_base_ms: 300, retry_max_ms: 1000 },
-  });
-  await stack.start();
-  idcard = await IdCardSim.open(stack.peers['idcard-1']!);
-  mrz = await MrzSim.open(stack.peers['mrz-1']!);
-  feed = await EventFeed.open(stack.kioskUrl);
-  const r = await api<{ token: string }>('POST', '/api/staff/login', { pin: stack.staffPin }, false);
-  token = r.body.token;
+  ({ stack, idcard, mrz, feed } = await openHotelFront(dir, { police: { gateway: { kind: 'http', url: sim.reportsUrl, timeout_ms: 2000 }, poll_ms: 200, retry_base_ms: 300, retry_max_ms: 1000 } }));
+  desk = new DeskApi(() => stack.kioskUrl);
+  await desk.login(stack.staffPin);
 });
 
 after(async () => {
-  feed?.close();
-  await idcard?.port.close();
-  await mrz?.close();
-  await stack?.stop();
+  await closeHotelFront(dir, { stack, idcard, mrz, feed });
   await sim?.close();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 test('a couple with a child reach the police, each under their own document; the rejected one is shown at the desk with its reason', async () => {
   sim.reject(HER.id_number, 'doc_no_not_found');
-  await register(await present({ ...HIM, valid_to: dateIn(10, true) }), '815', 3);
-  await register(await present({ ...HER, valid_to: dateIn(10, true) }), '815', 3);
+  await register(await presentCard(feed, idcard, { ...HIM, valid_to: dateIn(10, true) }), '815', 3);
+  await register(await presentCard(feed, idcard, { ...HER, valid_to: dateIn(10, true) }), '815', 3);
   const seq = feed.lastSeq();
   stack.scan(mintCode({ keys: stack.keysDir, name: '陈小明', scope: ['hotel-checkin'], subject: { doc_type: 'CN-RIC', doc_no: CHILD_DOC } }));
   await register(await feed.nextVerdict(seq), '815', 3);
@@ -113,14 +82,14 @@ test('a couple with a child reach the police, each under their own document; the
 });
 
 test('the rejected guest is corrected at the desk and resent as a new report; the history keeps the rejection', async () => {
-  const o = (await api<StaysOverview>('GET', '/api/staff/stays')).body;
+  const o = (await desk.call<StaysOverview>('GET', '/api/staff/stays')).body;
   const her = o.stays.flatMap((s) => s.guests).find((g) => g.name_masked === '李*红')!;
-  const bad = await api<{ error: string; message: string }>('POST', `/api/staff/guests/${her.id}/correct`, { address: 'x' });
+  const bad = await desk.call<{ error: string; message: string }>('POST', `/api/staff/guests/${her.id}/correct`, { address: 'x' });
   assert.deepEqual([bad.status, bad.body.error], [400, 'YSS_API_BAD_REQUEST']);
   const him = o.stays.flatMap((s) => s.guests).find((g) => g.name_masked === '陈*文')!;
-  const accepted = await api<{ error: string }>('POST', `/api/staff/guests/${him.id}/correct`, { doc_no: HER_RIGHT });
+  const accepted = await desk.call<{ error: string }>('POST', `/api/staff/guests/${him.id}/correct`, { doc_no: HER_RIGHT });
   assert.deepEqual([accepted.status, accepted.body.error], [409, 'YSS_API_STAY_CONFLICT'], 'an accepted report is not corrected');
-  const fixed = await api<StayView>('POST', `/api/staff/guests/${her.id}/correct`, { doc_no: HER_RIGHT });
+  const fixed = await desk.call<StayView>('POST', `/api/staff/guests/${her.id}/correct`, { doc_no: HER_RIGHT });
   assert.equal(fixed.status, 200);
   const after = await deskUntil((x) => policeOf(x, '李*红')?.state === 'accepted', 'the correction accepted');
   assert.equal(after.police.rejected, 0);
@@ -133,9 +102,9 @@ test('the rejected guest is corrected at the desk and resent as a new report; th
 
 test('an expired card is refused and nothing is reported for it', async () => {
   const posts = sim.state().posts;
-  const v = await present({ ...HIM, name: '王小五', id_number: '110101198001010010', valid_to: dateIn(-1, true) });
+  const v = await presentCard(feed, idcard, { ...HIM, name: '王小五', id_number: '110101198001010010', valid_to: dateIn(-1, true) });
   assert.deepEqual([v.accepted, v.reason], [false, 'document_expired']);
-  assert.equal((await api<StayRegistrationResult>('POST', '/api/registration', { seq: v.seq, room: '816', guests: 1 }, false)).body.ok, false);
+  assert.equal((await desk.call<StayRegistrationResult>('POST', '/api/registration', { seq: v.seq, room: '816', guests: 1 }, false)).body.ok, false);
   assert.equal(sim.state().posts, posts);
 });
 
@@ -145,8 +114,8 @@ test('the gateway down: a foreign guest waits, the desk and the service alert, a
   await mrz.send(passportZone(dateIn(5)));
   const stay = await register(await feed.nextVerdict(seq), '1203', 1);
   const g = stay.guests[0]!;
-  assert.equal((await api<StayView>('POST', `/api/staff/guests/${g.id}/details`, { visa_type: 'L', visa_no: 'V1234567', entry_date: '2026-11-28', entry_port: '深圳湾' })).status, 200);
-  await register(await present({ ...HIM, name: '周大福', id_number: '440106199003071231', valid_to: dateIn(10, true) }), '1204', 1);
+  assert.equal((await desk.call<StayView>('POST', `/api/staff/guests/${g.id}/details`, { visa_type: 'L', visa_no: 'V1234567', entry_date: '2026-11-28', entry_port: '深圳湾' })).status, 200);
+  await register(await presentCard(feed, idcard, { ...HIM, name: '周大福', id_number: '440106199003071231', valid_to: dateIn(10, true) }), '1204', 1);
   // The domestic guest alerts at once (the venue's 2 h alert equals its 2 h deadline) until the police accept.
   const down = await deskUntil((o) => policeOf(o, '周*福')?.state === 'pending' && policeOf(o, 'foreign')?.state === 'pending', 'both reports known and pending');
   assert.equal(policeOf(down, '周*福')?.alert, 'due_soon');
@@ -164,7 +133,7 @@ test('the gateway down: a foreign guest waits, the desk and the service alert, a
 
 test('a report settled at the gateway reaches the desk by the daemon\'s own poll, with nobody touching the terminal', async () => {
   sim.setMode('stall');
-  await register(await present({ ...HIM, name: '黄大仙', id_number: '440106198507070019', valid_to: dateIn(10, true) }), '1301', 1);
+  await register(await presentCard(feed, idcard, { ...HIM, name: '黄大仙', id_number: '440106198507070019', valid_to: dateIn(10, true) }), '1301', 1);
   const before = await deskUntil((o) => policeOf(o, '黄*仙') !== null && policeOf(o, '黄*仙') !== undefined && o.police.read_at !== null, 'the report known at the desk');
   assert.notEqual(policeOf(before, '黄*仙')!.state, 'accepted');
   const readAt = before.police.read_at!;
@@ -177,9 +146,9 @@ test('a report settled at the gateway reaches the desk by the daemon\'s own poll
 });
 
 test('check-out of the room is reported guest by guest', async () => {
-  const o = (await api<StaysOverview>('GET', '/api/staff/stays')).body;
+  const o = (await desk.call<StaysOverview>('GET', '/api/staff/stays')).body;
   const room = o.stays.find((s) => s.room === '815')!;
-  assert.equal((await api<StayView>('POST', `/api/staff/stays/${room.id}/checkout`)).body.closed, true);
+  assert.equal((await desk.call<StayView>('POST', `/api/staff/stays/${room.id}/checkout`)).body.closed, true);
   await deskUntil((x) => x.stays.find((s) => s.id === room.id)!.guests.every((g) => g.police_out?.state === 'accepted'), 'three check-outs accepted');
   const outs = sim.state().accepted.filter((r) => r.kind === 'check_out');
   assert.deepEqual(outs.map((r) => r.guest.doc_no).sort(), [HIM.id_number, HER_RIGHT, CHILD_DOC].sort(), 'the corrected number for her');

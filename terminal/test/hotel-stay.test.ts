@@ -5,14 +5,15 @@
 // registration, and check-out by scan and by room. The service receives every step as an event,
 // the personal parts sealed.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import type { StaysOverview, StayRegistrationResult, StayView, VerdictMessage } from '../src/api/index.ts';
+import type { StaysOverview, StayRegistrationResult, StayView } from '../src/api/index.ts';
 import { mintCode } from '../../scripts/issuer/mint.ts';
 import { IdCardSim, MrzSim } from '../../scripts/sim/index.ts';
 import { EventFeed, Stack, waitFor } from '../../scripts/lib/stack.ts';
+import { closeHotelFront, DeskApi, openHotelFront, presentCard } from './support/desk.ts';
 import { dateIn, HER, HIM, passportZone } from './support/documents.ts';
 
 let dir: string;
@@ -20,70 +21,33 @@ let stack: Stack;
 let feed: EventFeed;
 let idcard: IdCardSim;
 let mrz: MrzSim;
-let token: string;
-
-async function api<T>(method: string, path: string, body?: unknown, auth = true): Promise<{ status: number; body: T }> {
-  const res = await fetch(new URL(path, stack.kioskUrl), {
-    method,
-    headers: { ...(auth ? { authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json()) as T };
-}
-
-async function present(card: Record<string, unknown>): Promise<VerdictMessage> {
-  const seq = feed.lastSeq();
-  idcard.place(card as never);
-  const v = await feed.nextVerdict(seq);
-  idcard.remove();
-  return v;
-}
-
-async function login(): Promise<void> {
-  const r = await api<{ token: string }>('POST', '/api/staff/login', { pin: stack.staffPin }, false);
-  assert.equal(r.status, 200);
-  token = r.body.token;
-}
+let desk: DeskApi;
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'yss-hotel-stay-'));
-  stack = new Stack({
-    dir,
-    venue: 'hotel',
-    devices: [
-      { id: 'idcard-1', role: 'idcard', kind: 'ga467-reader', baud: 115200, poll_ms: 100 },
-      { id: 'mrz-1', role: 'mrz', kind: 'mrz-reader', baud: 9600 },
-    ],
-  });
-  await stack.start();
-  idcard = await IdCardSim.open(stack.peers['idcard-1']!);
-  mrz = await MrzSim.open(stack.peers['mrz-1']!);
-  feed = await EventFeed.open(stack.kioskUrl);
-  await login();
+  ({ stack, idcard, mrz, feed } = await openHotelFront(dir));
+  desk = new DeskApi(() => stack.kioskUrl);
+  await desk.login(stack.staffPin);
 });
 
 after(async () => {
-  feed?.close();
-  await idcard?.port.close();
-  await mrz?.close();
-  await stack?.stop();
-  rmSync(dir, { recursive: true, force: true });
+  await closeHotelFront(dir, { stack, idcard, mrz, feed });
 });
 
 let room815: StayView;
 
 test('a couple with a child: two ID cards and a personal code make one stay of three, the first card the main guest', async () => {
-  const him = await present({ ...HIM, valid_to: dateIn(10, true) });
+  const him = await presentCard(feed, idcard, { ...HIM, valid_to: dateIn(10, true) });
   assert.equal(him.accepted, true, String(him.reason));
-  const r1 = await api<StayRegistrationResult>('POST', '/api/registration', { seq: him.seq, room: '815', guests: 3 }, false);
+  const r1 = await desk.call<StayRegistrationResult>('POST', '/api/registration', { seq: him.seq, room: '815', guests: 3 }, false);
   assert.equal(r1.body.ok, true, r1.body.detail);
-  const her = await present({ ...HER, valid_to: dateIn(10, true) });
-  assert.equal((await api<StayRegistrationResult>('POST', '/api/registration', { seq: her.seq, room: '815', guests: 3 }, false)).body.ok, true);
+  const her = await presentCard(feed, idcard, { ...HER, valid_to: dateIn(10, true) });
+  assert.equal((await desk.call<StayRegistrationResult>('POST', '/api/registration', { seq: her.seq, room: '815', guests: 3 }, false)).body.ok, true);
   const seq = feed.lastSeq();
   stack.scan(mintCode({ keys: stack.keysDir, name: '陈小明', scope: ['hotel-checkin'], subject: { doc_type: 'CN-RIC', doc_no: '110101201803070012' } }));
   const child = await feed.nextVerdict(seq);
   assert.equal(child.accepted, true, String(child.reason));
-  const r3 = await api<StayRegistrationResult>('POST', '/api/registration', { seq: child.seq, room: '815', guests: 3 }, false);
+  const r3 = await desk.call<StayRegistrationResult>('POST', '/api/registration', { seq: child.seq, room: '815', guests: 3 }, false);
   assert.equal(r3.body.ok, true, r3.body.detail);
   room815 = r3.body.stay!;
   assert.deepEqual(room815.guests.map((g) => [g.name_masked, g.main]), [['陈*文', true], ['李*红', false], ['陈*明', false]]);
@@ -91,17 +55,17 @@ test('a couple with a child: two ID cards and a personal code make one stay of t
 });
 
 test('an expired ID card is refused and registers nobody', async () => {
-  const v = await present({ ...HIM, name: '王小五', id_number: '110101198001010010', valid_to: dateIn(-1, true) });
+  const v = await presentCard(feed, idcard, { ...HIM, name: '王小五', id_number: '110101198001010010', valid_to: dateIn(-1, true) });
   assert.equal(v.accepted, false);
   assert.equal(v.reason, 'document_expired');
-  const r = await api<StayRegistrationResult>('POST', '/api/registration', { seq: v.seq, room: '816', guests: 1 }, false);
+  const r = await desk.call<StayRegistrationResult>('POST', '/api/registration', { seq: v.seq, room: '816', guests: 1 }, false);
   assert.equal(r.body.ok, false);
 });
 
 test('the same guest again in the same room is flagged, not doubled', async () => {
-  const again = await present({ ...HER, valid_to: dateIn(10, true) });
+  const again = await presentCard(feed, idcard, { ...HER, valid_to: dateIn(10, true) });
   assert.deepEqual(again.effects, [{ kind: 'registration', in_house: { room: '815', guest_id: room815.guests[1]!.id } }]);
-  const r = await api<StayRegistrationResult>('POST', '/api/registration', { seq: again.seq, room: '815', guests: 3 }, false);
+  const r = await desk.call<StayRegistrationResult>('POST', '/api/registration', { seq: again.seq, room: '815', guests: 3 }, false);
   assert.equal(r.body.duplicate, true);
   assert.equal(r.body.stay!.registered, 3);
 });
@@ -116,36 +80,36 @@ test('a foreign guest by passport: registered across a daemon restart, then the 
   await stack.stopTerminal('SIGKILL');
   await stack.startTerminal();
   feed = await EventFeed.open(stack.kioskUrl);
-  await login();
-  const r = await api<StayRegistrationResult>('POST', '/api/registration', { seq: v.seq, room: '1203', guests: 1 }, false);
+  await desk.login(stack.staffPin);
+  const r = await desk.call<StayRegistrationResult>('POST', '/api/registration', { seq: v.seq, room: '1203', guests: 1 }, false);
   assert.equal(r.body.ok, true, r.body.detail);
   const g = r.body.stay!.guests[0]!;
   assert.deepEqual([g.category, g.needs_details, g.alert], ['foreign', true, 'incomplete']);
   assert.match(g.name_masked, /^E\*+A$/, 'ERIKSSON ANNA MARIA, masked');
-  assert.equal((await api('GET', '/api/staff/stays', undefined, false)).status, 401, 'the desk list needs a staff session');
-  const bad = await api<{ error: string; message: string }>('POST', `/api/staff/guests/${g.id}/details`, { visa_type: 'L', visa_no: 'V1234567', entry_date: 'yesterday', entry_port: '深圳湾' });
+  assert.equal((await desk.call('GET', '/api/staff/stays', undefined, false)).status, 401, 'the desk list needs a staff session');
+  const bad = await desk.call<{ error: string; message: string }>('POST', `/api/staff/guests/${g.id}/details`, { visa_type: 'L', visa_no: 'V1234567', entry_date: 'yesterday', entry_port: '深圳湾' });
   assert.deepEqual([bad.status, bad.body.error], [400, 'YSS_API_BAD_REQUEST']);
   assert.match(bad.body.message, /wrong: entry_date/);
-  const missing = await api<{ error: string }>('POST', '/api/staff/guests/424242/details', { visa_type: 'L', visa_no: 'V1234567', entry_date: '2026-11-28', entry_port: '深圳湾' });
+  const missing = await desk.call<{ error: string }>('POST', '/api/staff/guests/424242/details', { visa_type: 'L', visa_no: 'V1234567', entry_date: '2026-11-28', entry_port: '深圳湾' });
   assert.deepEqual([missing.status, missing.body.error], [404, 'YSS_API_STAY_NOT_FOUND']);
-  const ok = await api<StayView>('POST', `/api/staff/guests/${g.id}/details`, { visa_type: 'L', visa_no: 'V1234567', entry_date: '2026-11-28', entry_port: '深圳湾' });
+  const ok = await desk.call<StayView>('POST', `/api/staff/guests/${g.id}/details`, { visa_type: 'L', visa_no: 'V1234567', entry_date: '2026-11-28', entry_port: '深圳湾' });
   assert.equal(ok.status, 200);
   assert.equal(ok.body.guests[0]!.alert, 'complete');
-  const list = await api<StaysOverview>('GET', '/api/staff/stays');
+  const list = await desk.call<StaysOverview>('GET', '/api/staff/stays');
   assert.deepEqual(list.body.stays.map((s) => [s.room, s.registered]), [['815', 3], ['1203', 1]]);
   assert.deepEqual(list.body.alerts, { due_soon: 0, overdue: 0 });
 });
 
 test('check-out: the guest by a scan, then one tap for the room; a head count confirmation on a settled stay is refused', async () => {
-  const scan = await present({ ...HIM, valid_to: dateIn(10, true) });
-  const out = await api<StayView>('POST', '/api/checkout', { seq: scan.seq }, false);
+  const scan = await presentCard(feed, idcard, { ...HIM, valid_to: dateIn(10, true) });
+  const out = await desk.call<StayView>('POST', '/api/checkout', { seq: scan.seq }, false);
   assert.equal(out.status, 200);
   assert.notEqual(out.body.guests[0]!.out_at, null);
-  const count = await api<{ error: string }>('POST', `/api/staff/stays/${room815.id}/count`, { reason: 'guest_left' });
+  const count = await desk.call<{ error: string }>('POST', `/api/staff/stays/${room815.id}/count`, { reason: 'guest_left' });
   assert.deepEqual([count.status, count.body.error], [409, 'YSS_API_STAY_CONFLICT']);
-  const room = await api<StayView>('POST', `/api/staff/stays/${room815.id}/checkout`);
+  const room = await desk.call<StayView>('POST', `/api/staff/stays/${room815.id}/checkout`);
   assert.equal(room.body.closed, true);
-  const again = await api<{ error: string }>('POST', `/api/staff/stays/${room815.id}/checkout`);
+  const again = await desk.call<{ error: string }>('POST', `/api/staff/stays/${room815.id}/checkout`);
   assert.deepEqual([again.status, again.body.error], [409, 'YSS_API_STAY_CONFLICT']);
 });
 

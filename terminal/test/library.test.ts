@@ -11,7 +11,7 @@ import { after, before, describe, test } from 'node:test';
 import { EventFeed, REPO, Stack, waitFor } from '../../scripts/lib/stack.ts';
 import { loadShippedVenue, venueDevices } from '../../scripts/lib/venue-devices.ts';
 import { IdCardSim, RelaySim } from '../../scripts/sim/index.ts';
-import type { VerifyResult } from '../src/codes/index.ts';
+import { verifiedYss } from '../src/codes/test/results.ts';
 import type { Reading } from '../src/devices/index.ts';
 import { decideVenue, type PolicyLookups } from '../src/venue/index.ts';
 
@@ -28,10 +28,7 @@ const passport: Reading = {
   lines: [],
   fields: { format: 'TD3', document_code: 'P', issuing_state: 'GBR', surname: 'SMITH', given_names: 'JOHN', document_number: '123456789', nationality: 'GBR', birth_date: '1980-02-02', sex: 'male', expiry_date: '2031-01-01', valid: true },
 };
-function signed(now: number, type: string, issuer = 'CN-44'): VerifyResult {
-  const cti = new Uint8Array(16).fill(3);
-  return { valid: true, reason: null, family: 'YSS1', issuer, type, claims: { iss: issuer, sub: 'u1', exp: now + 60, iat: now, yss: { v: 1, t: type } }, replayed: false, cti, exp: now + 60 };
-}
+const signed = (now: number, type: string, issuer = 'CN-44') => verifiedYss({ type, now, issuer, cti: new Uint8Array(16).fill(3) });
 
 test('the shipped library file admits CN-44 personal codes and ID cards from 08:00 to 21:00 China time, and nothing else', () => {
   const answer = (reading: Reading, iso: string, type = 'personal', issuer = 'CN-44') => {

@@ -1,6 +1,7 @@
 // The fleet page: served by the sync service at /admin/, reading the operator routes with the
 // operator's bearer token (kept in this tab's sessionStorage only). Everything shown comes from
 // terminals or operators and is set as text, never as HTML.
+import { apiClient, el, HttpError } from '../../page-common/http.ts';
 
 type Lang = 'zh-CN' | 'en';
 
@@ -201,12 +202,7 @@ function t(key: Key, vars: Record<string, string | number> = {}): string {
 }
 
 /** A DOM element with text children only. */
-function h(tag: string, attrs: Record<string, string> = {}, ...children: (Node | string | null)[]): HTMLElement {
-  const el = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
-  for (const c of children) if (c !== null) el.append(c);
-  return el;
-}
+const h = el;
 
 function age(ms: number): string {
   const s = Math.max(0, Math.round(ms / 1000));
@@ -216,33 +212,9 @@ function age(ms: number): string {
 
 const time = (ms: number) => new Date(ms).toLocaleString(lang, { hour12: false });
 
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
 let token = sessionStorage.getItem('yss-admin-token');
 
-async function api<T>(method: string, url: string, body?: unknown): Promise<T> {
-  let res: Response;
-  try {
-    res = await fetch(url, {
-      method,
-      headers: { authorization: `Bearer ${token ?? ''}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-  } catch {
-    throw new HttpError(0, 'UNREACHABLE', t('unreachable'));
-  }
-  const json = (await res.json().catch(() => null)) as ({ error?: string; message?: string } & T) | null;
-  if (!res.ok) throw new HttpError(res.status, json?.error ?? String(res.status), json?.message ?? res.statusText);
-  return json as T;
-}
+const api = apiClient(() => token, () => t('unreachable'));
 
 interface Me {
   name: string;

@@ -7,6 +7,7 @@ import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, re
 import { join } from 'node:path';
 import type { PoliceDocument } from './document.ts';
 import type { GatewayAnswer, PoliceGateway } from './gateway.ts';
+import { venueDay } from '../venue-time.ts';
 
 export const BATCH_FORMAT = 'yss-police-batch/1';
 const VENUE = /^[a-z0-9][a-z0-9_-]{0,63}$/;
@@ -18,8 +19,8 @@ export interface Batch {
   reports: PoliceDocument[];
 }
 
-/** The local day (China time) of an ISO instant. */
-export const chinaDay = (iso: string) => new Date(Date.parse(iso) + 8 * 3_600_000).toISOString().slice(0, 10);
+/** The venues' local day of an ISO instant. */
+export const chinaDay = (iso: string) => venueDay(Date.parse(iso));
 
 export class FileBatchGateway implements PoliceGateway {
   readonly kind = 'file';

@@ -1,19 +1,64 @@
 // CWT claim checks of codes.md §4 (YSS1) and §7 (HCERT), and their JSON form for output.
 import { CborFloat, Tagged } from './cbor.ts';
 
-export interface CheckedClaims {
+/** The disclosed attributes of `yss.subject` (codes.md §4); only text values are read. */
+export const SUBJECT_FIELDS = ['name', 'name_masked', 'doc_type', 'doc_no', 'birth_date', 'sex', 'nationality'] as const;
+export type SubjectField = (typeof SUBJECT_FIELDS)[number];
+/** The fields of `yss.credential` (codes.md §4); only text values are read. */
+export const CREDENTIAL_FIELDS = ['type', 'no', 'holder', 'issuer_name', 'valid_from', 'valid_until'] as const;
+export type CredentialField = (typeof CREDENTIAL_FIELDS)[number];
+
+/** `yss.health`: its status (null when absent or not text) and when it was set (null unless a finite number, as it prints). */
+export interface YssHealth {
+  status: string | null;
+  as_of: number | null;
+}
+
+/**
+ * A YSS1 code's claims, checked (codes.md §4). Every later step reads these fields, never the
+ * printed JSON; both come from the same decoded map, and a property test holds them equal.
+ */
+export interface YssClaims {
+  family: 'YSS1';
+  /** The decoded payload, for the printed form (claimsToJson) only. */
+  raw: Map<unknown, unknown>;
+  iss: string;
+  sub: string;
+  exp: number;
+  nbf: number | null;
+  iat: number;
+  cti: Uint8Array;
+  /** `yss.t`: any text here; the verifier refuses all but personal, health and credential (step 7). */
+  type: string;
+  /** `yss.scope`: scenarios the holder authorized; null when absent. */
+  scope: readonly string[] | null;
+  /** `yss.subject`; null when absent. */
+  subject: Readonly<Partial<Record<SubjectField, string>>> | null;
+  /** `yss.credential`; null when absent. */
+  credential: Readonly<Partial<Record<CredentialField, string>>> | null;
+  /** `yss.health`; null when absent. */
+  health: Readonly<YssHealth> | null;
+}
+
+/** An HCERT (EU DCC) code's claims (codes.md §7). Times may be floats; `iss` is the signer's word only. */
+export interface HcertClaims {
+  family: 'HC1';
+  /** The decoded payload, for the printed form (claimsToJson) only. */
   raw: Map<unknown, unknown>;
   iss: string | null;
+  /** A text `sub` claim the signer wrote (HCERT defines none); null otherwise. */
   sub: string | null;
-  exp: number | null;
+  exp: number;
   nbf: number | null;
   iat: number | null;
   cti: Uint8Array | null;
-  /** `yss.t` for YSS1; `hcert` for HC1. */
-  type: string | null;
-  /** HCERT: the certificate kind (`v`, `t` or `r`) when exactly one is present. */
-  hcertKind: string | null;
+  type: 'hcert';
+  /** The certificate kind (`v`, `t` or `r`) when exactly one is present. */
+  kind: 'v' | 't' | 'r' | null;
 }
+
+/** Checked claims by code family: what the verifier hands the venue policy. */
+export type Claims = YssClaims | HcertClaims;
 
 const ISS = 1;
 const SUB = 2;
@@ -47,8 +92,20 @@ function codePoints(s: string): number {
   return n;
 }
 
+const isTexts = (v: unknown): v is string[] => Array.isArray(v) && v.every((s) => typeof s === 'string');
+
+/** The text values of `keys` in a map: a number, map or byte string under one of them is not read. */
+function texts<K extends string>(m: Map<unknown, unknown>, keys: readonly K[]): Partial<Record<K, string>> {
+  const out: Partial<Record<K, string>> = {};
+  for (const k of keys) {
+    const v = m.get(k);
+    if (typeof v === 'string') out[k] = v;
+  }
+  return out;
+}
+
 /** Checks a YSS1 payload; null means `malformed`. */
-export function checkYssClaims(payload: unknown): CheckedClaims | null {
+export function checkYssClaims(payload: unknown): YssClaims | null {
   if (!(payload instanceof Map)) return null;
   const iss = payload.get(ISS);
   const sub = payload.get(SUB);
@@ -64,17 +121,34 @@ export function checkYssClaims(payload: unknown): CheckedClaims | null {
   if (!(yss instanceof Map) || yss.get('v') !== 1) return null;
   const t = yss.get('t');
   if (typeof t !== 'string') return null;
-  const scope = yss.get('scope');
-  if (scope !== undefined && !(Array.isArray(scope) && scope.every((s) => typeof s === 'string'))) return null;
-  for (const k of ['subject', 'health', 'credential']) {
-    const v = yss.get(k);
-    if (v !== undefined && !(v instanceof Map)) return null;
-  }
-  return { raw: payload, iss, sub, exp, nbf: nbf ?? null, iat, cti, type: t, hcertKind: null };
+  const scopeItem: unknown = yss.get('scope');
+  const scope = scopeItem === undefined ? null : isTexts(scopeItem) ? scopeItem : undefined;
+  if (scope === undefined) return null;
+  const subject = yss.get('subject');
+  const health = yss.get('health');
+  const credential = yss.get('credential');
+  for (const v of [subject, health, credential]) if (v !== undefined && !(v instanceof Map)) return null;
+  const h = health instanceof Map ? health : null;
+  const status = h?.get('status');
+  return {
+    family: 'YSS1',
+    raw: payload,
+    iss,
+    sub,
+    exp,
+    nbf: nbf ?? null,
+    iat,
+    cti,
+    type: t,
+    scope,
+    subject: subject instanceof Map ? texts(subject, SUBJECT_FIELDS) : null,
+    credential: credential instanceof Map ? texts(credential, CREDENTIAL_FIELDS) : null,
+    health: h && { status: typeof status === 'string' ? status : null, as_of: time(h.get('as_of')) ?? null },
+  };
 }
 
 /** Checks an HCERT payload; null means `malformed`. Times may be floats here (§4). */
-export function checkHcertClaims(payload: unknown): CheckedClaims | null {
+export function checkHcertClaims(payload: unknown): HcertClaims | null {
   if (!(payload instanceof Map)) return null;
   const iss = payload.get(ISS);
   const exp = time(payload.get(EXP));
@@ -88,17 +162,19 @@ export function checkHcertClaims(payload: unknown): CheckedClaims | null {
   if (!(hcert instanceof Map)) return null;
   const dgc = hcert.get(1);
   if (!(dgc instanceof Map)) return null;
-  const kinds = ['v', 't', 'r'].filter((k) => dgc.has(k));
+  const kinds = (['v', 't', 'r'] as const).filter((k) => dgc.has(k));
+  const sub = payload.get(SUB);
   return {
+    family: 'HC1',
     raw: payload,
     iss: iss ?? null,
-    sub: null,
+    sub: typeof sub === 'string' ? sub : null,
     exp,
     nbf,
     iat,
     cti: cti ?? null,
     type: 'hcert',
-    hcertKind: kinds.length === 1 ? kinds[0]! : null,
+    kind: kinds.length === 1 ? kinds[0]! : null,
   };
 }
 

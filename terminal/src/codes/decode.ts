@@ -4,7 +4,7 @@ import { base45Decode } from './base45.ts';
 import { CborFloat, cborDecodePayload } from './cbor.ts';
 import { parseCoseSign1, type CoseSign1 } from './cose.ts';
 import { unwrapCompressed } from './inflate.ts';
-import { checkHcertClaims, checkYssClaims, type CheckedClaims } from './claims.ts';
+import { checkHcertClaims, checkYssClaims, type Claims } from './claims.ts';
 
 export type Family = 'YSS1' | 'HC1';
 
@@ -28,12 +28,12 @@ export interface DecodedCode {
   cose: CoseSign1;
   alg: number;
   kid: Uint8Array;
-  claims: CheckedClaims;
+  claims: Claims;
 }
 
 export type DecodeOutcome =
   | { ok: true; code: DecodedCode }
-  | { ok: false; reason: 'malformed' | 'unsupported_alg'; family: Family | null; claims: CheckedClaims | null };
+  | { ok: false; reason: 'malformed' | 'unsupported_alg'; family: Family | null; claims: Claims | null };
 
 export function familyOf(text: string): Family | null {
   if (text.startsWith('YSS1:')) return 'YSS1';
@@ -44,7 +44,7 @@ export function familyOf(text: string): Family | null {
 /** Decodes the text of a scanned code up to (not including) the key lookup. */
 export function decodeCode(text: string): DecodeOutcome {
   const family = familyOf(text);
-  const fail = (reason: 'malformed' | 'unsupported_alg', claims: CheckedClaims | null = null): DecodeOutcome => ({
+  const fail = (reason: 'malformed' | 'unsupported_alg', claims: Claims | null = null): DecodeOutcome => ({
     ok: false,
     reason,
     family,

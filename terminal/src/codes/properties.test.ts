@@ -14,6 +14,8 @@ import {
   cborEncode,
   CborFloat,
   claimsToJson,
+  CREDENTIAL_FIELDS,
+  SUBJECT_FIELDS,
   parseCoseSign1,
   yssClaims,
 } from './index.ts';
@@ -234,5 +236,41 @@ test('the short-string UTF-8 reader equals TextDecoder (fatal) on any bytes', ()
       },
     ),
     { numRuns: 5000 },
+  );
+});
+
+test('the typed YSS1 claims the venue reads are the printed claims, narrowed: no field read that was not printed', () => {
+  // Any CBOR value the decoder takes may stand where the spec wants text or a time.
+  const value: fc.Arbitrary<unknown> = fc.oneof(
+    fc.string({ maxLength: 8 }),
+    fc.integer(),
+    fc.double({ noNaN: true, noDefaultInfinity: true }).filter((d) => !Number.isInteger(d)),
+    fc.boolean(),
+    fc.uint8Array({ maxLength: 4 }),
+    fc.bigInt({ min: 2n ** 60n, max: 2n ** 63n }),
+    fc.constant(new Map([['name', 'x']])),
+    fc.array(fc.string({ maxLength: 3 }), { maxLength: 2 }),
+  );
+  const map = (keys: string[]) => fc.option(fc.dictionary(fc.constantFrom(...keys, 'other', '__proto__'), value).map((o) => new Map(Object.entries(o))), { nil: undefined });
+  // The printed text of each field that was text in the code: JSON also prints byte strings
+  // (base64url) and big integers (decimal) as text, and a name is never either.
+  const text = (o: Record<string, unknown> | undefined, raw: Map<string, unknown> | undefined, keys: readonly string[]) =>
+    o === undefined || raw === undefined ? null : Object.fromEntries(keys.flatMap((k) => (typeof raw.get(k) === 'string' ? [[k, o[k]]] : [])));
+  fc.assert(
+    fc.property(map([...SUBJECT_FIELDS]), map([...CREDENTIAL_FIELDS]), map(['status', 'as_of']), (subject, credential, health) => {
+      const claims = yssClaims({ iss: 'CN-44', sub: 'u1', type: 'personal', iat: 1, exp: 2, cti: new Uint8Array(8) });
+      const yss = claims.get(-75000) as Record<string, unknown>;
+      Object.assign(yss, { ...(subject && { subject }), ...(credential && { credential }), ...(health && { health }) });
+      const checked = checkYssClaims(cborDecodePayload(cborEncode(claims), 'YSS1'));
+      assert.ok(checked);
+      const printed = JSON.parse(JSON.stringify(claimsToJson(checked.raw))) as { yss: Record<string, Record<string, unknown> | undefined> };
+      assert.deepEqual(checked.subject, text(printed.yss.subject, subject, SUBJECT_FIELDS));
+      assert.deepEqual(checked.credential, text(printed.yss.credential, credential, CREDENTIAL_FIELDS));
+      const h = printed.yss.health;
+      const asOf = h && Object.hasOwn(h, 'as_of') ? h.as_of : undefined;
+      const status = typeof health?.get('status') === 'string' ? h?.status : null;
+      assert.deepEqual(checked.health, h === undefined ? null : { status, as_of: typeof asOf === 'number' ? asOf : null });
+    }),
+    RUNS,
   );
 });

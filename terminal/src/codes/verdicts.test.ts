@@ -146,13 +146,15 @@ test('prints a "__proto__" key of the yss map as a key, so the claims printed ar
   });
   const r = verifyCode(code, w.index, at);
   assert.equal(r.valid, true);
-  const yss = r.claims!.yss as Record<string, unknown>;
+  const yss = r.printed!.yss as Record<string, unknown>;
   assert.equal(Object.getPrototypeOf(yss), Object.prototype);
   assert.equal(yss.scope, undefined);
   assert.ok(Object.hasOwn(yss, '__proto__'));
-  const printed = JSON.parse(JSON.stringify(r.claims)) as { yss: Record<string, unknown> };
+  const printed = JSON.parse(JSON.stringify(r.printed)) as { yss: Record<string, unknown> };
   assert.deepEqual(Object.keys(printed.yss).sort(), ['__proto__', 't', 'v']);
   assert.deepEqual(printed.yss.scope, undefined);
+  assert.equal(r.claims?.family, 'YSS1');
+  assert.deepEqual([r.claims.scope, r.claims.subject], [null, null], 'the typed claims hold no more than was printed');
   // The venue reads what was printed: no scope, so the hotel asks for authorization.
   const d = decideVenue(venue('hotel'), { kind: 'code', text: code, symbology: null, aim: null }, r, { now: NOW, skew: 120, trustAge: 0, lastSeen: () => null });
   assert.deepEqual([d.accepted, d.reason], [false, 'authorization_required']);

@@ -16,10 +16,15 @@ test('accepts a fresh personal code and names its claims', () => {
   assert.equal(r.family, 'YSS1');
   assert.equal(r.issuer, 'CN-44');
   assert.equal(r.type, 'personal');
-  assert.equal(r.claims?.sub, 'u-1234');
-  assert.deepEqual((r.claims?.yss as Record<string, unknown>).scope, ['hotel-checkin']);
-  assert.equal(typeof r.claims?.cti, 'string');
-  assert.equal(r.cti?.length, 16);
+  assert.equal(r.claims?.family, 'YSS1');
+  assert.equal(r.claims.sub, 'u-1234');
+  assert.deepEqual(r.claims.scope, ['hotel-checkin']);
+  assert.deepEqual(r.claims.subject, { name: '张小明', name_masked: '张*明' });
+  assert.equal(r.claims.cti.length, 16);
+  // Printed (codes.md §6): the same claims by name, the cti as base64url.
+  assert.equal(r.printed?.sub, 'u-1234');
+  assert.deepEqual((r.printed?.yss as Record<string, unknown>).scope, ['hotel-checkin']);
+  assert.equal(r.printed?.cti, Buffer.from(r.claims.cti).toString('base64url'));
   assert.equal(r.replayed, false);
 });
 

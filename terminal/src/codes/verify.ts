@@ -1,6 +1,6 @@
 // codes.md §5 in order. A pure function of (text, trust index, clock, replay memory).
 import { isRevoked, type TrustIndex, type TrustKey } from '../trust/index.ts';
-import { claimsToJson, type CheckedClaims } from './claims.ts';
+import { claimsToJson, type Claims } from './claims.ts';
 import { sigStructure } from './cose.ts';
 import { ALG_EDDSA, ALG_ES256, ALG_PS256, decodeCode, type DecodedCode, type Family } from './decode.ts';
 import type { VerifyReason } from './reasons.ts';
@@ -34,14 +34,21 @@ export interface VerifyResult {
   issuer: string | null;
   /**
    * The code's own `iss` claim: for HC1 a country the signer wrote, never checked (codes.md §5
-   * step 5), so never the issuer to trust. Always set by verifyCode.
+   * step 5), so never the issuer to trust.
    */
-  claimedIssuer?: string | null;
+  claimedIssuer: string | null;
   type: string | null;
-  claims: Record<string, unknown> | null;
+  /**
+   * The checked claims, typed by family (`claims.family` is YSS1 or HC1); null when decoding
+   * stopped before them. The venue, the library and the replay memory read these.
+   */
+  claims: Claims | null;
+  /**
+   * The same claims by name as `terminal verify` prints them (codes.md §6), built from the same
+   * decoded map on first read: a gate that only needs `valid` does not pay for it.
+   */
+  readonly printed: Record<string, unknown> | null;
   replayed: boolean;
-  cti: Uint8Array | null;
-  exp: number | null;
 }
 
 const ALG_NAMES: Record<number, string> = { [ALG_EDDSA]: 'EdDSA', [ALG_ES256]: 'ES256', [ALG_PS256]: 'PS256' };
@@ -81,13 +88,14 @@ export function verifyUnsafe(text: string, trust: TrustIndex | null, opts: Verif
   const skew = opts.skew ?? DEFAULT_SKEW;
   const start = Math.max(claims.iat ?? -Infinity, claims.nbf ?? -Infinity);
   if (start > opts.now + skew) return fail('not_yet_valid');
-  if (claims.exp !== null && claims.exp < opts.now - skew) return fail('expired');
-  if (code.family === 'YSS1') {
-    const limit = LIFETIME_LIMITS[claims.type!];
-    if (limit !== undefined && claims.exp! - claims.iat! > limit) return fail('lifetime_too_long');
+  if (claims.exp < opts.now - skew) return fail('expired');
+  if (claims.family === 'YSS1') {
+    const limit = LIFETIME_LIMITS[claims.type];
+    if (limit !== undefined && claims.exp - claims.iat > limit) return fail('lifetime_too_long');
   }
-  if (isRevoked(trust!, claims.cti, claims.iss, claims.sub)) return fail('revoked');
-  if (code.family === 'YSS1' && claims.type === 'personal' && opts.replay?.has(claims.cti!)) {
+  // Revocation by subject is an issuer's list of its own holders: an HC1 `sub` is no one's.
+  if (isRevoked(trust!, claims.cti, claims.iss, claims.family === 'YSS1' ? claims.sub : null)) return fail('revoked');
+  if (claims.family === 'YSS1' && claims.type === 'personal' && opts.replay?.has(claims.cti)) {
     const r = result(opts.allowReplay === true, opts.allowReplay ? null : 'replayed', code.family, claims, issuer);
     r.replayed = true;
     return r;
@@ -99,19 +107,19 @@ export function verifyUnsafe(text: string, trust: TrustIndex | null, opts: Verif
 function checkKey(code: DecodedCode, key: TrustKey, now: number): VerifyReason | null {
   const { claims } = code;
   if (ALG_NAMES[code.alg] !== key.alg || key.key === null) return 'alg_mismatch';
-  if (code.family === 'YSS1' && claims.iss !== key.issuer.id) return 'issuer_mismatch';
+  if (claims.family === 'YSS1' && claims.iss !== key.issuer.id) return 'issuer_mismatch';
   if (key.revoked) return 'key_revoked';
   // An HC1 code without iat is judged at the verification time: no path skips key validity.
   const signedAt = claims.iat ?? now;
   if (signedAt < key.notBefore || signedAt > key.notAfter) return 'key_not_valid';
-  if (code.family === 'YSS1') {
+  if (claims.family === 'YSS1') {
     // Only the three YSS1 types, only from an issuer listing the type, and never from a DCC
     // document signer (a key with HCERT usage signs certificates, not provincial codes).
-    const t = claims.type!;
+    const t = claims.type;
     if (!YSS_TYPES.includes(t) || !key.issuer.types.includes(t) || key.usage !== null) return 'type_not_allowed';
   } else {
     if (!key.issuer.types.includes('hcert')) return 'type_not_allowed';
-    if (key.usage !== null && (claims.hcertKind === null || !key.usage.includes(claims.hcertKind))) {
+    if (key.usage !== null && (claims.kind === null || !key.usage.includes(claims.kind))) {
       return 'type_not_allowed';
     }
   }
@@ -126,7 +134,7 @@ function result(
   valid: boolean,
   reason: VerifyReason | null,
   family: Family | null,
-  claims: CheckedClaims | null,
+  claims: Claims | null,
   issuer: string | null = null,
 ): VerifyResult {
   let json: Record<string, unknown> | null | undefined;
@@ -137,18 +145,13 @@ function result(
     issuer,
     claimedIssuer: claims?.iss ?? null,
     type: claims?.type ?? null,
-    // Built on first read: a gate that only needs `valid` does not pay for it. An own enumerable
-    // getter, so JSON.stringify and spreads still see a plain field.
-    get claims() {
+    claims,
+    // An own enumerable getter, so JSON.stringify and spreads still see a plain field.
+    get printed() {
       if (json === undefined) json = claims ? claimsToJson(claims.raw) : null;
       return json;
     },
-    set claims(v) {
-      json = v;
-    },
     replayed: false,
-    cti: claims?.cti ?? null,
-    exp: claims?.exp ?? null,
   };
 }
 

@@ -14,6 +14,7 @@ import { DataFolderBusyError, lockDataDir } from '../data-lock.ts';
 import { DB_FILE, openDatabase } from '../db/index.ts';
 import { Queue } from '../queue/index.ts';
 import { loadOrCreateIdentity, saveTerminalId } from '../sync/index.ts';
+import { TrustedClock } from '../trust/index.ts';
 
 const USAGE = 'usage: terminal reset --config <file> --enrollment-code <code> [--reason <text>]';
 
@@ -82,15 +83,18 @@ export async function main(args: string[]): Promise<number> {
       console.error(`enrollment refused or unreachable (${why}). The old files stay in ${aside}; run terminal reset again with a valid code.`);
       return 1;
     }
-    const terminalId = ((await res.json()) as { terminal_id: string }).terminal_id;
+    const reply = (await res.json()) as { terminal_id: string; server_time?: number };
+    const terminalId = reply.terminal_id;
     saveTerminalId(dir, terminalId);
 
     const db = openDatabase(dir);
     try {
       const queue = new Queue(db, { maxBytes: config.queue.max_bytes, droppableTypes: config.queue.droppable_types });
-      const now = Date.now();
+      // The daemon's clock on the new database, taught the service's time as the daemon would be.
+      const clock = TrustedClock.open(db);
+      if (typeof reply.server_time === 'number') clock.observe(Math.floor(reply.server_time / 1000), 'server');
       const body = { replaces: old.terminal_id, uploaded_through: old.uploaded_seq, reason: v.reason ?? null, moved_to: aside.slice(dir.length + 1) };
-      queue.commit((tx) => tx.append({ type: 'reset', at: now, trusted_at: now, scenario: config.venue.name, body, sealed: null }));
+      queue.commit((tx) => tx.append({ type: 'reset', at: clock.wallMs(), trusted_at: clock.now() * 1000, scenario: config.venue.name, body, sealed: null }));
     } finally {
       db.close();
     }

@@ -43,9 +43,11 @@ export async function main(args: string[]): Promise<number> {
   }
   const db = openDatabase(data);
   try {
-    const store = TrustStore.open(db, roots, { clock: TrustedClock.open(db) });
+    // The daemon's clock on the same database: a list just installed is never older than now.
+    const clock = TrustedClock.open(db);
+    const store = TrustStore.open(db, roots, { clock });
     const r = store.install(jws);
-    const health = store.health(Math.floor(Date.now() / 1000));
+    const health = store.health(clock.now());
     console.log(JSON.stringify({ status: r.status, reason: r.reason ?? null, sequence: r.sequence, stale: health.stale }));
     if (r.status === 'refused') {
       console.error(`trust list refused (${r.reason}): ${r.message}`);

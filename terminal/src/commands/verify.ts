@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { glueValues } from './args.ts';
 import { MAX_CODE_TEXT, verifyCode, type VerifyResult } from '../codes/index.ts';
-import { openTrustList, parseRootArg, type RootKey, type TrustIndex } from '../trust/index.ts';
+import { openTrustList, parseRootArg, wallClock, type RootKey, type TrustIndex } from '../trust/index.ts';
 import { decideVenue, loadVenue, verifierAllowsReplay, VenueError, type Venue } from '../venue/index.ts';
 
 const USAGE =
@@ -85,7 +85,7 @@ export async function main(args: string[]): Promise<number> {
     return 2;
   }
   // Clock safety without --at (codes.md §6): never earlier than the list's own issued_at.
-  const now = () => s.at ?? Math.max(Math.floor(Date.now() / 1000), s.index?.issuedAt ?? -Infinity);
+  const now = () => s.at ?? Math.max(wallClock.now(), s.index?.issuedAt ?? -Infinity);
   const check = (text: string): { line: string; valid: boolean } => {
     const t = now();
     const r = verifyCode(text, s.index, { now: t, skew: SKEW, allowReplay: s.venue ? verifierAllowsReplay(s.venue) : false });
@@ -97,9 +97,9 @@ export async function main(args: string[]): Promise<number> {
         reason: out.reason,
         family: r.family,
         issuer: r.issuer,
-        claimed_issuer: r.claimedIssuer ?? null,
+        claimed_issuer: r.claimedIssuer,
         type: r.type,
-        claims: r.claims,
+        claims: r.printed,
         replayed: r.replayed,
       }),
       valid: out.valid,

@@ -51,30 +51,33 @@ export { DEVICE_STATES, PRINT_FAILURES, type PrintFailure } from './errors.ts';
 export interface DeviceOptions {
   /** The USB edge for USB-linked devices (default: the `usb` package); tests give its mock twin. */
   usbBackend?: () => Promise<UsbBackend>;
+  /** The wall clock that stamps readings and state changes, unix ms; the daemon gives its one clock. Default Date.now. */
+  now?: () => number;
 }
 
 /** Builds the adapter for a config entry that the config schema accepted (config/index.ts). Does not open it. */
 export function createDevice(config: DeviceConfig, log: pino.Logger, options: DeviceOptions = {}): AnyDevice {
+  const now = options.now ?? Date.now;
   switch (config.kind) {
     case 'serial-scanner':
-      return new SerialScanner(config, log);
+      return new SerialScanner(config, log, now);
     case 'ga467-reader':
-      return new Ga467Reader(config, log, Date.now, { usbBackend: options.usbBackend });
+      return new Ga467Reader(config, log, now, { usbBackend: options.usbBackend });
     case 'mrz-reader':
-      return new MrzReader(config, log);
+      return new MrzReader(config, log, now);
     case 'escpos-printer':
-      return new EscPosPrinter(config, log);
+      return new EscPosPrinter(config, log, now);
     case 'serial-relay':
-      return new SerialRelay(config, log);
+      return new SerialRelay(config, log, now);
     case 'serial-pass-sensor':
       return new SerialPassSensor(config, log);
     case 'hid-pos-scanner':
     case 'hid-keyboard-scanner':
-      return new HidScanner(config, log);
+      return new HidScanner(config, log, undefined, now);
     case 'zebra-ssi-scanner':
-      return new SsiScanner(config, log);
+      return new SsiScanner(config, log, now);
     case 'camera-scanner':
-      return new CameraScanner(config, log);
+      return new CameraScanner(config, log, now);
   }
 }
 export { CameraScanner, MAX_CAMERA_TEXT, type CameraReport } from './camera/camera-scanner.ts';

@@ -71,7 +71,8 @@ export class NodeLink extends EventEmitter<LinkEvents> implements Transport {
     const run = async (): Promise<boolean> => {
       const fh = this.#fh;
       if (!fh) return false;
-      const deadline = Date.now() + (this.#o.writeTimeoutMs ?? 10_000);
+      // A timeout, so monotonic: setting the wall clock must neither cut a write short nor stretch it.
+      const deadline = performance.now() + (this.#o.writeTimeoutMs ?? 10_000);
       let at = 0;
       while (at < bytes.length) {
         if (this.#fh !== fh) return false;
@@ -80,7 +81,7 @@ export class NodeLink extends EventEmitter<LinkEvents> implements Transport {
           at += bytesWritten;
         } catch (e) {
           // A full buffer (the printer is busy) is EAGAIN on a non-blocking node: wait and go on.
-          if (errno(e) === 'EAGAIN' && Date.now() < deadline) {
+          if (errno(e) === 'EAGAIN' && performance.now() < deadline) {
             await new Promise((r) => setTimeout(r, 10));
             continue;
           }

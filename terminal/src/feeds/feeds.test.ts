@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, beforeEach, test } from 'node:test';
-import type { VerifyResult } from '../codes/index.ts';
+import { verifiedYss } from '../codes/test/results.ts';
 import { openDatabase, type Db } from '../db/index.ts';
 import type { Reading } from '../devices/index.ts';
 import { chainChanges, diffFeed, holderOfCode, holderOfDocument, type FeedDelta, type FeedKind, type FeedRows } from '../protocol/index.ts';
@@ -58,9 +58,7 @@ const lookups = (now = NOW): AccessLookups => ({
 });
 
 const code: Reading = { kind: 'code', text: 'YSS1:…', symbology: null, aim: null };
-function personal(sub: string): VerifyResult {
-  return { valid: true, reason: null, family: 'YSS1', issuer: 'CN-44', type: 'personal', claims: { iss: 'CN-44', sub, exp: NOW + 60, iat: NOW, yss: { v: 1, t: 'personal' } }, replayed: false, cti: new Uint8Array(16), exp: NOW + 60 };
-}
+const personal = (sub: string) => verifiedYss({ type: 'personal', now: NOW, sub });
 
 /** Decides and, when admitted, commits the admission as the pipeline does. */
 function scan(venue: Venue, sub: string, now = NOW) {

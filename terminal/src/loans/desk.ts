@@ -191,7 +191,8 @@ export class LoanDesk {
     const { deps } = this;
     if (reading.kind === 'code') {
       const v = verifyCode(reading.text, deps.trust.index, { now: deps.clock.now(), skew: deps.skew });
-      return v.valid && v.issuer && typeof v.claims?.sub === 'string' ? holderOfCode(v.issuer, v.claims.sub) : null;
+      const sub = v.claims?.sub ?? null;
+      return v.valid && v.issuer && sub !== null ? holderOfCode(v.issuer, sub) : null;
     }
     if (reading.kind === 'idcard') {
       const no = cardAttributes(reading.card).doc_no;

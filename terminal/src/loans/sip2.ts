@@ -3,6 +3,7 @@
 // `XXvalue|`; with error detection on, `AY<n>AZ<4 hex>` closes it: AY a sequence digit the reply
 // echoes, AZ the 16-bit two's complement of the sum of every byte before it. The parser never
 // throws on a reply: it answers a problem in words (name the field, the value, what was expected).
+import { localIso } from '../scenarios/index.ts';
 
 /** Longest reply line taken from an ILS, bytes; a longer one is an error, not a buffer that grows. */
 export const SIP2_MAX_LINE = 4096;
@@ -20,11 +21,10 @@ export function sip2Frame(body: string, seq: number): string {
   return `${head}${sip2Checksum(head)}\r`;
 }
 
-/** `YYYYMMDD    HHMMSS` in China time (UTC+8), as the venue's clocks read; SIP2's 18-character date. */
+/** `YYYYMMDD    HHMMSS` at the venue (scenarios/venue-time.ts), as its clocks read; SIP2's 18-character date. */
 export function sip2Date(unixS: number): string {
-  const d = new Date((unixS + 8 * 3600) * 1000);
-  const p = (n: number, w = 2) => String(n).padStart(w, '0');
-  return `${p(d.getUTCFullYear(), 4)}${p(d.getUTCMonth() + 1)}${p(d.getUTCDate())}    ${p(d.getUTCHours())}${p(d.getUTCMinutes())}${p(d.getUTCSeconds())}`;
+  const t = localIso(unixS);
+  return `${t.slice(0, 4)}${t.slice(5, 7)}${t.slice(8, 10)}    ${t.slice(11, 13)}${t.slice(14, 16)}${t.slice(17, 19)}`;
 }
 
 /** A variable field's value may hold neither the field separator nor a line end. */

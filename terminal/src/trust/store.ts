@@ -2,7 +2,7 @@
 // transaction before the in-memory index is swapped, so a power cut leaves either the old list or
 // the new one, and a reader holding `index` never sees a mix.
 import type { Db } from '../db/index.ts';
-import type { TrustedClock } from './clock.ts';
+import { wallClock, type TrustedClock } from './clock.ts';
 import { openTrustList } from './open.ts';
 import type { RootKey, TrustIndex } from './types.ts';
 
@@ -101,7 +101,7 @@ export class TrustStore {
              ON CONFLICT (id) DO UPDATE SET sequence = excluded.sequence, jws = excluded.jws, installed_at = excluded.installed_at
              WHERE excluded.sequence > trust_list.sequence`,
           )
-          .run(next.sequence, jws, Math.floor((this.#clock?.wallMs() ?? Date.now()) / 1000));
+          .run(next.sequence, jws, Math.floor((this.#clock ?? wallClock).wallMs() / 1000));
         if (written.changes !== 1) throw new Error(`trust list sequence ${next.sequence} was not written`);
         return null;
       })

@@ -5,7 +5,8 @@ import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db/index.ts';
 import type { RosterRow } from '../protocol/index.ts';
 import { localDay } from '../scenarios/index.ts';
-import { meetingStart, type SignedIn, type SignIn } from './attendance.ts';
+import { fromLocal } from '../scenarios/index.ts';
+import type { SignedIn, SignIn } from './attendance.ts';
 
 /** Most names listed per group in a summary; the counts are always whole. */
 export const SUMMARY_NAMES = 200;
@@ -70,7 +71,7 @@ export class AttendanceStore {
     const signed = new Map(this.#all.all().map((r) => [`${r.meeting}\u0000${r.holder}`, r.late === 1]));
     const byMeeting = new Map<string, MeetingSummary>();
     for (const r of roster) {
-      const start = meetingStart(r.starts_at);
+      const start = fromLocal(r.starts_at);
       if (localDay(start) !== day && !(nowS >= start - window.before_s && nowS < start + window.after_s)) continue;
       const m = byMeeting.get(r.meeting) ?? { meeting: r.meeting, starts_at: r.starts_at, expected: 0, present: 0, late: 0, absent: 0, names: { present: [], late: [], absent: [] } };
       byMeeting.set(r.meeting, m);

@@ -5,7 +5,7 @@
 // everything it reads comes through the lookups, and the sign-in is recorded by the pipeline in
 // the reading's own transaction.
 import { holderOfCode, holderOfDocument, type RosterRow } from '../protocol/index.ts';
-import type { Reason, Source } from '../scenarios/index.ts';
+import { fromLocal, localClock, type Reason, type Source } from '../scenarios/index.ts';
 import { VENUE_DEFAULTS } from './schema.ts';
 import type { Venue } from './types.ts';
 
@@ -35,16 +35,6 @@ export interface AttendanceFeeds {
   rows(kind: 'roster', holder: string): RosterRow[];
 }
 
-/** Unix seconds of a roster `starts_at` (`YYYY-MM-DDTHH:MM`, China time). */
-export function meetingStart(startsAt: string): number {
-  return Date.parse(`${startsAt}:00+08:00`) / 1000;
-}
-
-/** `HH:MM` in China time. */
-export function clockTime(unixS: number): string {
-  return new Date((unixS + 8 * 3600) * 1000).toISOString().slice(11, 16);
-}
-
 export function holderOfRead(source: Source, issuer: string | null, sub: string | null, docNo: string | undefined, salt: string | null): string | null {
   if ((source === 'YSS1' || source === 'HC1') && issuer && sub) return holderOfCode(issuer, sub);
   if ((source === 'idcard' || source === 'mrz') && docNo && salt) return holderOfDocument(salt, docNo);
@@ -71,7 +61,7 @@ export function attendanceStep(
   if (!holder || !rows.length) return { reason: 'not_on_roster', body };
   const { before_s: before, after_s: afterS } = attendanceWindow(venue);
   const open = rows
-    .map((r) => ({ r, start: meetingStart(r.starts_at) }))
+    .map((r) => ({ r, start: fromLocal(r.starts_at) }))
     .filter(({ start }) => now >= start - before && now < start + afterS)
     .sort((a, b) => Math.abs(a.start - now) - Math.abs(b.start - now))[0];
   if (!open) return { reason: 'meeting_not_open', body };
@@ -79,12 +69,12 @@ export function attendanceStep(
   body.meeting = r.meeting;
   const first = seen.signedIn(r.meeting, holder);
   if (first) {
-    return { body: { ...body, first: false, late: first.late }, effect: { kind: 'attendance', meeting: r.meeting, status: 'already', late: first.late, at: clockTime(first.at) }, signIn: null };
+    return { body: { ...body, first: false, late: first.late }, effect: { kind: 'attendance', meeting: r.meeting, status: 'already', late: first.late, at: localClock(first.at) }, signIn: null };
   }
   const late = now >= start + (r.late_after_min ?? rule.late_after_min ?? VENUE_DEFAULTS.attendance_late_after_min) * 60;
   return {
     body: { ...body, first: true, late },
-    effect: { kind: 'attendance', meeting: r.meeting, status: 'signed_in', late, at: clockTime(now) },
+    effect: { kind: 'attendance', meeting: r.meeting, status: 'signed_in', late, at: localClock(now) },
     signIn: { meeting: r.meeting, holder, at: now, late, name_masked: r.name_masked ?? null },
   };
 }

@@ -1,6 +1,6 @@
 // Every input as one set of holder attributes with the same names (docs/config.md "Attributes by
 // input"), so that a venue's requirements and records name fields once, whatever was shown.
-import type { VerifyResult } from '../codes/index.ts';
+import type { YssClaims } from '../codes/index.ts';
 import type { Attribute } from './types.ts';
 
 export type Attributes = Partial<Record<Attribute, string>>;
@@ -13,24 +13,25 @@ const DOC_TYPE_OF_CARD: Record<string, string> = {
 };
 const SEX: Record<string, string> = { male: 'M', female: 'F', M: 'M', F: 'F' };
 
+/** `table[key]` for the table's own keys only: `constructor` or `toString` read from a code or a card is no value. */
+const own = (table: Record<string, string>, key: unknown): string | undefined => (typeof key === 'string' && Object.hasOwn(table, key) ? table[key] : undefined);
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() !== '' ? v : undefined);
 
 function clean(a: Record<string, string | undefined>): Attributes {
   return Object.fromEntries(Object.entries(a).filter(([, v]) => v !== undefined)) as Attributes;
 }
 
-/** Attributes a valid signed code discloses: its subject, its credential, and the holder's scope. */
-export function codeAttributes(v: VerifyResult): Attributes {
-  const yss = (v.claims?.yss ?? {}) as Record<string, unknown>;
-  const s = (yss.subject && typeof yss.subject === 'object' ? yss.subject : {}) as Record<string, unknown>;
-  const c = (yss.credential && typeof yss.credential === 'object' ? yss.credential : {}) as Record<string, unknown>;
-  const scope = Array.isArray(yss.scope) ? yss.scope.filter((x): x is string => typeof x === 'string') : [];
+/** Attributes a valid YSS1 code discloses: its subject, its credential, and the holder's scope. */
+export function codeAttributes(claims: YssClaims): Attributes {
+  const s = claims.subject ?? {};
+  const c = claims.credential ?? {};
+  const scope = claims.scope ?? [];
   return clean({
     name: str(s.name),
     doc_type: str(s.doc_type),
     doc_no: str(s.doc_no),
     birth_date: str(s.birth_date),
-    sex: SEX[String(s.sex)],
+    sex: own(SEX, s.sex),
     nationality: str(s.nationality),
     credential_type: str(c.type),
     credential_no: str(c.no),
@@ -46,10 +47,10 @@ export function codeAttributes(v: VerifyResult): Attributes {
 export function cardAttributes(card: Record<string, unknown>): Attributes {
   return clean({
     name: str(card.name) ?? str(card.name_en),
-    doc_type: DOC_TYPE_OF_CARD[String(card.card_type)],
+    doc_type: own(DOC_TYPE_OF_CARD, card.card_type),
     doc_no: str(card.id_number),
     birth_date: str(card.birth_date),
-    sex: SEX[String(card.sex)],
+    sex: own(SEX, card.sex),
     nationality: str(card.nationality),
     address: str(card.address),
     ethnicity: str(card.nation),
@@ -68,7 +69,7 @@ export function mrzAttributes(f: Record<string, unknown>): Attributes {
     doc_type: code.startsWith('P') ? 'PASSPORT' : code ? `MRZ-${code}` : undefined,
     doc_no: str(f.document_number),
     birth_date: str(f.birth_date),
-    sex: SEX[String(f.sex)],
+    sex: own(SEX, f.sex),
     nationality: str(f.nationality),
     authority: str(f.issuing_state),
     valid_until: str(f.expiry_date),

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { VerifyResult } from '../codes/index.ts';
+import { verifiedYss } from '../codes/test/results.ts';
 import type { Reading } from '../devices/index.ts';
 import { hallPerson, hoursText, ticketCategories } from './categories.ts';
 import { loadVenue, venueProblems } from './load.ts';
@@ -16,17 +17,7 @@ const WED_14 = WED_10 + 4 * 3600;
 const SAT_10 = WED_10 + 3 * 86_400;
 const look = (over: Partial<PolicyLookups> = {}): PolicyLookups => ({ now: WED_10, skew: 120, trustAge: 3600, lastSeen: () => null, ...over });
 const code: Reading = { kind: 'code', text: 'YSS1:…', symbology: null, aim: null };
-const personal = (sub: string, now = WED_10): VerifyResult => ({
-  valid: true,
-  reason: null,
-  family: 'YSS1',
-  issuer: 'CN-44',
-  type: 'personal',
-  claims: { iss: 'CN-44', sub, exp: now + 60, iat: now, yss: { v: 1, t: 'personal', subject: { name_masked: '王*' } } },
-  replayed: false,
-  cti: new Uint8Array(16).fill(3),
-  exp: now + 60,
-});
+const personal = (sub: string, now = WED_10): VerifyResult => verifiedYss({ type: 'personal', sub, now, subject: { name_masked: '王*' }, cti: new Uint8Array(16).fill(3) });
 const ticketOf = (d: ReturnType<typeof decideVenue>) => d.effects.find((e) => e.kind === 'ticket');
 
 test('a reading with nothing picked takes the default category, a picked one its own prefix, service and cap', () => {

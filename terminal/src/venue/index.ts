@@ -10,7 +10,7 @@ export { codeAttributes, cardAttributes, mrzAttributes, type Attributes } from '
 export { StayStore, countSettled, COUNT_REASONS, READING_WAIT_S, type Stay, type StayGuest, type StayAnswer, type CountReason } from './stays.ts';
 export { guestCategory, type GuestCategory, type GuestRead } from './policy.ts';
 export { AttendanceStore, type AttendanceSummary, type MeetingSummary } from './attendance-store.ts';
-export { attendanceWindow, meetingStart, clockTime, type AttendanceLookups, type SignIn } from './attendance.ts';
+export { attendanceWindow, type AttendanceLookups, type SignIn } from './attendance.ts';
 export { AppointmentStore } from './appointment-store.ts';
 export { appointmentStep, signInOpens, registrationOrder, type AppointmentLookups, type AppointmentSignIn, type AppointmentSignedIn } from './appointments.ts';
 export { ticketAction, ticketCategories, openIn, hoursText, hallPerson, type TicketAction } from './categories.ts';

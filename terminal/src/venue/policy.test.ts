@@ -2,9 +2,10 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import type { VerifyResult } from '../codes/index.ts';
+import { notACode, refusedAs, verifiedYss, type VerifiedYss } from '../codes/test/results.ts';
 import type { Reading } from '../devices/index.ts';
 import { hallPerson } from './categories.ts';
+import { cardAttributes } from './attributes.ts';
 import { loadVenue } from './load.ts';
 import type { Venue } from './types.ts';
 import { ageOn, decideVenue, isOpen, maskNumber, personKey, verifierAllowsReplay, type PolicyLookups } from './policy.ts';
@@ -17,19 +18,7 @@ const look = (over: Partial<PolicyLookups> = {}): PolicyLookups => ({ now: NOW, 
 const code: Reading = { kind: 'code', text: 'YSS1:…', symbology: null, aim: null };
 const cti = new Uint8Array(16).fill(7);
 
-function valid(type: string, yss: Record<string, unknown> = {}, issuer = 'CN-44', sub = 'u1'): VerifyResult {
-  return {
-    valid: true,
-    reason: null,
-    family: 'YSS1',
-    issuer,
-    type,
-    claims: { iss: issuer, sub, exp: NOW + 60, iat: NOW, yss: { v: 1, t: type, ...yss } },
-    replayed: false,
-    cti,
-    exp: NOW + 60,
-  };
-}
+const valid = (type: string, yss: Partial<VerifiedYss> = {}, issuer = 'CN-44', sub = 'u1') => verifiedYss({ type, now: NOW, issuer, sub, cti, ...yss });
 const guest = { scope: ['hotel-checkin'], subject: { name: '李四', name_masked: '李*', doc_type: 'CN-RIC', doc_no: '11010519491231002X', birth_date: '1949-12-31' } };
 const card = (fields: Record<string, unknown> = {}): Reading => ({
   kind: 'idcard',
@@ -98,7 +87,7 @@ test('inputs apply to ID cards and MRZ too: a venue that does not list them refu
 
 test('a health checkpoint passes green from Guangdong and Macau and refuses other statuses, no status and stale ones', () => {
   const hc = venue('health-checkpoint');
-  const health = (h: Record<string, unknown>, iss = 'CN-44') => valid('health', { health: h }, iss);
+  const health = (h: { status?: string; as_of: number }, iss = 'CN-44') => valid('health', { health: h }, iss);
   const green = decideVenue(hc, code, health({ status: 'green', as_of: NOW - 600 }), look());
   assert.equal(green.accepted, true);
   assert.deepEqual(green.effects, [{ kind: 'gate', relay: 'relay-1', pulse_ms: 500 }]);
@@ -122,7 +111,7 @@ test('replay per person: a second fresh code of the same holder is refused withi
   const key = first.remember.person!.key;
   assert.equal(key, personKey('YSS1', 'CN-44', 'u-9', {}));
   const seen = new Map([[key, NOW]]);
-  const again = decideVenue(gate, code, { ...valid('personal', {}, 'CN-44', 'u-9'), cti: new Uint8Array(16).fill(9) }, look({ now: NOW + 30, lastSeen: (k) => seen.get(k) ?? null }));
+  const again = decideVenue(gate, code, valid('personal', { cti: new Uint8Array(16).fill(9) }, 'CN-44', 'u-9'), look({ now: NOW + 30, lastSeen: (k) => seen.get(k) ?? null }));
   assert.deepEqual([again.accepted, again.reason, again.replayed], [false, 'replayed', true]);
   assert.equal(decideVenue(gate, code, valid('personal', {}, 'CN-44', 'u-10'), look({ now: NOW + 30, lastSeen: (k) => seen.get(k) ?? null })).accepted, true, 'another person passes');
   assert.equal(decideVenue(gate, code, valid('personal', {}, 'CN-44', 'u-9'), look({ now: NOW + 61, lastSeen: (k) => seen.get(k) ?? null })).accepted, true);
@@ -152,14 +141,18 @@ test('opening hours, China time, by weekday', () => {
 
 test('a clerk\'s window shows the e-certificate masked, enforces its validity and records the holder\'s authorization', () => {
   const w = venue('window');
-  const cert = (c: Record<string, unknown>) => valid('credential', { scope: ['window'], credential: { type: 'social-security-card', no: '440106199001011234', holder: '张小明', issuer_name: '广东省人力资源和社会保障厅', valid_from: '2020-01-01', valid_until: '2030-01-01', ...c } });
+  const full: Record<string, string> = { type: 'social-security-card', no: '440106199001011234', holder: '张小明', issuer_name: '广东省人力资源和社会保障厅', valid_from: '2020-01-01', valid_until: '2030-01-01' };
+  const cert = (c: Record<string, string | null>) => {
+    const credential = Object.fromEntries(Object.entries({ ...full, ...c }).filter((e): e is [string, string] => e[1] !== null));
+    return valid('credential', { scope: ['window'], credential });
+  };
   const d = decideVenue(w, code, cert({}), look());
   assert.equal(d.accepted, true);
   assert.deepEqual(d.display, { credential_type: 'social-security-card', credential_no_masked: '4401**********1234', holder_masked: '张*明', issuer_name: '广东省人力资源和社会保障厅', valid_until: '2030-01-01' });
   assert.deepEqual(d.personal, { credential_type: 'social-security-card', credential_no: '440106199001011234', holder: '张小明', issuer_name: '广东省人力资源和社会保障厅', valid_from: '2020-01-01', valid_until: '2030-01-01', scope: 'window' });
   assert.equal(decideVenue(w, code, cert({ valid_until: '2025-01-01' }), look()).reason, 'document_expired');
   assert.equal(decideVenue(w, code, cert({ valid_from: '2027-01-01' }), look()).reason, 'not_yet_valid');
-  assert.equal(decideVenue(w, code, cert({ no: undefined }), look()).reason, 'identity_required');
+  assert.equal(decideVenue(w, code, cert({ no: null }), look()).reason, 'identity_required');
   assert.equal(maskNumber('12345678'), '********');
 });
 
@@ -167,10 +160,9 @@ test('a hall prints a ticket; a gate names its relay; nothing is planned on a re
   const person = hallPerson('hall', '2026-11-25', personKey('YSS1', 'CN-44', 'u1', {})!);
   assert.deepEqual(decideVenue(venue('hall'), code, valid('personal'), look()).effects, [{ kind: 'ticket', prefix: 'A', service: '社保业务', numbers: 'hall', daily_cap: 500, service_minutes: 8, person }]);
   assert.deepEqual(decideVenue(venue('library'), code, valid('personal'), look()).effects, [{ kind: 'gate', relay: 'relay-1', pulse_ms: 500 }]);
-  const refused = decideVenue(venue('library'), code, { ...valid('personal'), valid: false, reason: 'expired' }, look());
+  const refused = decideVenue(venue('library'), code, refusedAs(valid('personal'), 'expired'), look());
   assert.deepEqual([refused.reason, refused.effects, refused.personal], ['expired', [], null]);
-  const notCode: VerifyResult = { valid: false, reason: 'malformed', family: null, issuer: null, type: null, claims: null, replayed: false, cti: null, exp: null };
-  assert.equal(decideVenue(venue('desk'), code, notCode, look()).reason, 'not_a_code');
+  assert.equal(decideVenue(venue('desk'), code, notACode(), look()).reason, 'not_a_code');
   assert.equal(decideVenue({ ...venue('desk'), trust_max_age_s: 600 }, code, valid('personal'), look()).reason, 'trust_list_too_old');
 });
 
@@ -196,4 +188,11 @@ test('a hall ticket is elderly priority from the venue\'s age on, from a card or
   assert.equal(ticket(decideVenue(hall, card({ birth_date: '1961-11-26' }), null, look())).priority, undefined, 'one day short of 65');
   assert.equal(ticket(decideVenue(hall, code, valid('personal', { subject: { birth_date: '1950-01-01' } }), look())).priority, 'elderly');
   assert.equal(ticket(decideVenue(hall, code, valid('personal'), look())).priority, undefined, 'no birth date disclosed: normal');
+});
+
+test('a card or code whose sex or card type names an Object member (constructor, toString) carries no such attribute', () => {
+  assert.deepEqual(cardAttributes({ card_type: 'toString', sex: 'constructor', id_number: '1' }), { doc_no: '1' });
+  const d = decideVenue(venue('hotel'), code, valid('personal', { ...guest, subject: { ...guest.subject, sex: '__proto__' } }), look());
+  assert.equal(d.accepted, true);
+  assert.equal(typeof d.personal?.sex, 'undefined');
 });

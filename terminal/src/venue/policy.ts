@@ -3,7 +3,7 @@
 // a venue's name: everything it does is read from the venue value. Checks run in the order
 // docs/config.md gives ("How a reading is decided"); the first failing one answers.
 import { createHash } from 'node:crypto';
-import type { VerifyResult } from '../codes/index.ts';
+import type { VerifyResult, YssHealth } from '../codes/index.ts';
 import type { Reading } from '../devices/index.ts';
 import { cardAttributes, codeAttributes, mrzAttributes, type Attributes } from './attributes.ts';
 import { VENUE_DEFAULTS } from './schema.ts';
@@ -194,7 +194,7 @@ interface Read {
   code_type: string | null;
   sub: string | null;
   attrs: Attributes;
-  health: { status?: unknown; as_of?: unknown } | null;
+  health: Readonly<YssHealth> | null;
   /** A code's own `subject.name_masked`, shown when the full name was not disclosed. */
   nameMasked?: string;
   body: Record<string, unknown>;
@@ -228,22 +228,22 @@ export function decideVenue(venue: Venue, reading: Reading, verdict: VerifyResul
   if (reading.kind === 'code') {
     const v = verdict;
     if (!v) return refuse(base, 'not_a_code'); // the daemon verifies every code first; nothing to judge without it
-    const yss = (v.claims?.yss ?? {}) as Record<string, unknown>;
     const d = { ...base, source: (v.family ?? 'other') as Source, issuer: v.issuer, code_type: v.type, replayed: v.replayed };
     d.body = { ...base.body, family: v.family, issuer: v.issuer, type: v.type, replayed: v.replayed };
+    const claims = v.claims;
     if (!v.family) return refuse(d, 'not_a_code');
-    if (!v.valid) return refuse(d, v.reason ?? 'malformed');
+    if (!v.valid || claims === null) return refuse(d, v.reason ?? 'malformed');
     const entries = (venue.inputs.codes ?? []).filter((c) => c.type === v.type);
     if (!entries.length) return refuse(d, 'type_not_allowed');
     if (!entries.some((c) => !c.issuers || c.issuers.includes(v.issuer ?? ''))) return refuse(d, 'issuer_not_accepted');
-    const attrs = codeAttributes(v);
+    const yss = claims.family === 'YSS1' ? claims : null;
+    const attrs = yss ? codeAttributes(yss) : {};
     const credentialOk = (c: (typeof entries)[number]) => !c.credential_types || c.credential_types.includes(attrs.credential_type ?? '');
     if (!entries.some((c) => (!c.issuers || c.issuers.includes(v.issuer ?? '')) && credentialOk(c))) return refuse(d, 'type_not_allowed');
     if (venue.trust_max_age_s !== undefined && (look.trustAge === null || look.trustAge > venue.trust_max_age_s)) return refuse(d, 'trust_list_too_old');
-    const health = yss.health && typeof yss.health === 'object' ? (yss.health as Read['health']) : v.type === 'health' ? {} : null;
-    const subject = (yss.subject ?? {}) as { name_masked?: unknown };
-    const nameMasked = typeof subject.name_masked === 'string' ? subject.name_masked : undefined;
-    read = { source: d.source, issuer: v.issuer, code_type: v.type, sub: typeof v.claims?.sub === 'string' ? v.claims.sub : null, attrs, health, nameMasked, body: d.body };
+    // A health code that carries no health map has an unknown status, never none to judge.
+    const health = yss?.health ?? (v.type === 'health' ? { status: null, as_of: null } : null);
+    read = { source: d.source, issuer: v.issuer, code_type: v.type, sub: claims.sub, attrs, health, nameMasked: yss?.subject?.name_masked, body: d.body };
     base.source = d.source;
     base.issuer = d.issuer;
     base.code_type = d.code_type;
@@ -353,8 +353,9 @@ export function decideVenue(venue: Venue, reading: Reading, verdict: VerifyResul
     }
   }
 
-  const v = verdict;
-  const cti = reading.kind === 'code' && v && v.type === 'personal' && v.cti && !v.replayed && v.exp !== null ? { cti: v.cti, until: v.exp + look.skew } : null;
+  // Only a personal code's cti is remembered (codes.md §5 step 13), until it expires.
+  const claims = verdict?.claims;
+  const cti = reading.kind === 'code' && claims?.family === 'YSS1' && claims.type === 'personal' && !verdict?.replayed ? { cti: claims.cti, until: claims.exp + look.skew } : null;
   const kept = Object.fromEntries(venue.record.fields.filter((f) => attrs[f] !== undefined).map((f) => [f, attrs[f]!]));
   return {
     ...d,

@@ -3,8 +3,7 @@
 // `window` role (kept in this tab's sessionStorage only). It reads GET /hall/:hall/state every
 // two seconds and sends each clerk's step to POST /hall/:hall/steps; what the service answers is
 // what the page shows. Everything shown is set as text, never as HTML.
-
-export {};
+import { apiClient, el, HttpError } from '../../../page-common/http.ts';
 
 interface WindowInfo {
   window: number;
@@ -51,38 +50,7 @@ const FACES: [number, string, string][] = [
   [5, '😄', '非常满意'],
 ];
 
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-async function api<T>(method: string, url: string, body?: unknown): Promise<T> {
-  let res: Response;
-  try {
-    res = await fetch(url, {
-      method,
-      headers: { authorization: `Bearer ${token ?? ''}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-  } catch {
-    throw new HttpError(0, 'UNREACHABLE', '无法连接叫号服务(大厅服务器)。');
-  }
-  const json = (await res.json().catch(() => null)) as ({ error?: string; message?: string } & T) | null;
-  if (!res.ok) throw new HttpError(res.status, json?.error ?? String(res.status), json?.message ?? res.statusText);
-  return json as T;
-}
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
-  e.append(...children);
-  return e;
-}
+const api = apiClient(() => token, () => '无法连接叫号服务(大厅服务器)。');
 
 function button(label: string, onClick: () => void, attrs: Record<string, string> = {}, disabled = false): HTMLButtonElement {
   const b = el('button', { type: 'button', ...attrs }, label);
