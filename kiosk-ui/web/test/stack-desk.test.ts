@@ -38,6 +38,20 @@ async function scan(code: string): Promise<string> {
 const personal = (o: { at?: number; ttl?: number } = {}) => mintCode({ keys: ks.stack.keysDir, type: 'personal', name: '王小红', ...o });
 /** axe on the real daemon's screens too (the full matrix runs in accessibility.test.ts). */
 const noViolations = async (enhanced = false) => assert.deepEqual((await axe(page, enhanced)).map((v) => `${v.id}: ${v.nodes.join(', ')}`), []);
+/** Waits for `selector`; a timeout says which screen and error the kiosk shows instead. */
+const see = async (selector: string, timeout = 30_000) => {
+  try {
+    await page.waitForSelector(selector, { timeout });
+  } catch (e) {
+    const state = await page.evaluate(() => ({
+      screen: document.querySelector('main')?.getAttribute('data-screen'),
+      section: document.querySelector('section[data-screen]')?.getAttribute('data-screen'),
+      error: document.querySelector('[data-error]')?.getAttribute('data-error'),
+      text: document.querySelector('main')?.textContent?.slice(0, 200),
+    }));
+    throw new Error(`${(e as Error).message.split('\n')[0]}; the kiosk shows ${JSON.stringify(state)}`, { cause: e });
+  }
+};
 const home = async () => {
   await page.click('[data-action="done"], [data-action="close"], [data-action="cancel"]');
   await page.waitForSelector('main[data-screen="idle"]');
@@ -82,10 +96,10 @@ describe('kiosk on the real daemon (ticket machine)', () => {
     await page.click('[data-action="staff"]');
     await tapKeys(page, '9999');
     await page.click('[data-action="submit"]');
-    await page.waitForSelector('[data-error="pin.wrong"]');
+    await see('[data-error="pin.wrong"]');
     await tapKeys(page, ks.stack.staffPin);
     await page.click('[data-action="submit"]');
-    await page.waitForSelector('section[data-screen="staff"]');
+    await see('section[data-screen="staff"]');
     assert.equal(await page.textContent('[data-field="trust-sequence"]'), '1');
     assert.match((await page.textContent('[data-field="backlog"]')) ?? '', /^\d+$/);
     assert.match((await page.textContent('main')) ?? '', /scanner-1/);
@@ -100,7 +114,7 @@ describe('kiosk on the real daemon (ticket machine)', () => {
 
   test('unplugging the scanner shows out of service, and plugging it back recovers', async () => {
     await ks.stack.unplugScanner();
-    await page.waitForSelector('section[data-screen="out-of-service"]', { timeout: 15_000 });
+    await see('section[data-screen="out-of-service"]', 15_000);
     await noViolations();
     await ks.stack.replugScanner();
     await page.waitForSelector('main[data-screen="idle"]', { timeout: 20_000 });
