@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { Heartbeat, SlotShare } from '../protocol/index.ts';
 import type { ServiceClient } from './client.ts';
 import type { Identity } from './identity.ts';
+import { TimerLoop } from './timer-loop.ts';
 
 export interface HeartbeatDeps {
   client: ServiceClient;
@@ -20,18 +21,11 @@ export interface HeartbeatDeps {
   unanswered?(): void;
 }
 
-export class Heartbeats {
-  private timer: NodeJS.Timeout | null = null;
-  private inFlight: Promise<void> | null = null;
-  private stopped = true;
+export class Heartbeats extends TimerLoop {
   private lastFailure: string | null = null;
 
-  constructor(private readonly deps: HeartbeatDeps) {}
-
-  start(): void {
-    if (!this.stopped) return;
-    this.stopped = false;
-    this.schedule(0);
+  constructor(private readonly deps: HeartbeatDeps) {
+    super();
   }
 
   /** Sends one now when none is in flight (after enrollment, so the service sees the terminal at once). */
@@ -39,23 +33,9 @@ export class Heartbeats {
     if (!this.stopped && !this.inFlight) this.schedule(0);
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    await this.inFlight;
-  }
-
-  private schedule(ms: number): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      this.inFlight = this.beat().finally(() => {
-        this.inFlight = null;
-        if (!this.stopped) this.schedule(this.deps.intervalMs);
-      });
-    }, ms);
-    this.timer.unref();
+  protected async run(): Promise<number> {
+    await this.beat();
+    return this.deps.intervalMs;
   }
 
   private async beat(): Promise<void> {

@@ -6,6 +6,7 @@
 import type { Logger } from 'pino';
 import type { PoliceReportState, ServiceClient } from './client.ts';
 import type { Identity } from './identity.ts';
+import { TimerLoop } from './timer-loop.ts';
 
 export class PoliceStates {
   private byGuest = new Map<string, { check_in: PoliceReportState | null; check_out: PoliceReportState | null }>();
@@ -50,19 +51,12 @@ export interface PolicePollDeps {
 }
 
 /** One read at a time on a timer: every intervalMs while the service answers, backing off with jitter while it does not. */
-export class PolicePoll {
-  private timer: NodeJS.Timeout | null = null;
-  private inFlight: Promise<void> | null = null;
-  private stopped = true;
+export class PolicePoll extends TimerLoop {
   private failures = 0;
   private lastAt = -Infinity;
 
-  constructor(private readonly d: PolicePollDeps) {}
-
-  start(): void {
-    if (!this.stopped) return;
-    this.stopped = false;
-    this.schedule(0);
+  constructor(private readonly d: PolicePollDeps) {
+    super();
   }
 
   /** Reads soon (events were stored at the service), unless a read is in flight, ran within POLICE_MIN_INTERVAL_MS, or the poll is backing off. */
@@ -71,27 +65,8 @@ export class PolicePoll {
     this.schedule(Math.max(0, this.lastAt + POLICE_MIN_INTERVAL_MS - this.d.now()));
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    await this.inFlight;
-  }
-
-  private schedule(ms: number): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      this.inFlight = this.read().then((next) => {
-        this.inFlight = null;
-        if (!this.stopped) this.schedule(next);
-      });
-    }, ms);
-    this.timer.unref();
-  }
-
   /** One read; answers how long to wait before the next. */
-  private async read(): Promise<number> {
+  protected async run(): Promise<number> {
     if (!this.d.identity.terminalId) return this.d.intervalMs; // enrollment is the upload loop's job
     this.lastAt = this.d.now();
     try {
