@@ -6,7 +6,7 @@ export { decodeCode, familyOf, MAX_CODE_TEXT, ALG_EDDSA, ALG_ES256, ALG_PS256, t
 export { base45Encode, base45Decode } from './base45.ts';
 export { cborEncode, cborDecode, cborDecodeHeader, cborDecodePayload, cborTag, Tagged, CborFloat, CborError, CBOR_MAX_DEPTH, CBOR_MAX_ITEMS, CBOR_MAX_MAP_ENTRIES } from './cbor.ts';
 export { parseCoseSign1, sigStructure, type CoseSign1 } from './cose.ts';
-export { unwrapCompressed, compress, INFLATE_LIMIT } from './inflate.ts';
+export { unwrapCompressed, INFLATE_LIMIT } from './inflate.ts';
 export { claimsToJson, SUBJECT_FIELDS, CREDENTIAL_FIELDS, type Claims, type YssClaims, type HcertClaims, type YssHealth, type SubjectField, type CredentialField } from './claims.ts';
 export { verifySignature } from './signature.ts';
 export {
@@ -15,6 +15,7 @@ export {
   yssClaims,
   ed25519Signer,
   mintYss1,
+  compress,
   type CoseParts,
   type YssClaimsInput,
   type MintYssOptions,
