@@ -6,7 +6,7 @@ import { createPublicKey } from 'node:crypto';
 import nacl from 'tweetnacl';
 import { ALG_EDDSA, ALG_ES256, ALG_PS256, base45Decode, base45Encode, sigStructure, verifyCode, verifySignature } from './index.ts';
 import { openTrustList, signTrustList, type TrustIndex } from '../trust/index.ts';
-import { makeWorld, NOW, hcertCode, type World } from './test/helpers.ts';
+import { makeWorld, NOW, es256Signer, hcertCode, type World } from './test/helpers.ts';
 
 const w = makeWorld();
 const at = { now: NOW };
@@ -87,7 +87,17 @@ test('a signature of the wrong length is refused for each alg', () => {
   const key = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: w.gd.x }, format: 'jwk' });
   const data = new Uint8Array([1]);
   const sig = nacl.sign.detached(data, w.gd.secretKey);
-  assert.equal(verifySignature(ALG_EDDSA, key, data, Uint8Array.from([...sig, 0])), false);
+  assert.equal(verifySignature(ALG_EDDSA, key, data, sig), true);
+  for (const bad of [Uint8Array.from([...sig, 0]), sig.subarray(0, 63), new Uint8Array(0)]) {
+    assert.equal(verifySignature(ALG_EDDSA, key, data, bad), false, `EdDSA, ${bad.length} bytes`);
+  }
+  // ES256 is r ‖ s, 2 × 32 bytes: a leading or trailing zero byte, or one byte short, is refused.
+  const ec = createPublicKey(w.hc.privateKey);
+  const es = es256Signer(w.hc.privateKey)(data);
+  assert.equal(verifySignature(ALG_ES256, ec, data, es), true);
+  for (const bad of [Uint8Array.from([0, ...es]), Uint8Array.from([...es, 0]), es.subarray(0, 63), new Uint8Array(128)]) {
+    assert.equal(verifySignature(ALG_ES256, ec, data, bad), false, `ES256, ${bad.length} bytes`);
+  }
   assert.equal(verifySignature(-1, key, data, sig), false);
   // node:crypto throws for an Ed25519 key under ECDSA options: still exactly false, never a throw.
   assert.equal(verifySignature(ALG_ES256, key, data, sig), false);
