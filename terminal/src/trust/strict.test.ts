@@ -112,3 +112,15 @@ test('refuses a root argument whose key is not canonical base64url', () => {
   const other = x.slice(0, -1) + ALPHABET[ALPHABET.indexOf(x.at(-1)!) | 1];
   assert.throws(() => parseRootArg(`${kid}:${other}`), /canonical/);
 });
+
+test('refuses a root argument with an empty kid or a kid outside base64url, naming which part is wrong', () => {
+  const { kid, x } = w.root.root;
+  // The colon first: an empty kid is a missing part, not a kid with bad characters.
+  assert.throws(() => parseRootArg(`:${x}`), /^Error: root ":.*" should be "<kid>:<x>"/);
+  assert.throws(() => parseRootArg(x), /should be "<kid>:<x>"/);
+  for (const bad of [`${kid}=`, `${kid.slice(0, 3)}+${kid.slice(4)}`, `${kid.slice(0, 3)}/`, `${kid} `, `é${kid}`]) {
+    assert.throws(() => parseRootArg(`${bad}:${x}`), (e: Error) => e.message === `root kid "${bad}" should be base64url without padding`, bad);
+  }
+  // Any base64url text is a kid (the pinned kid is a name, not bytes of a fixed length).
+  assert.deepEqual(parseRootArg(`a-_9:${x}`), { kid: 'a-_9', x });
+});
