@@ -3,13 +3,16 @@
 // docs/mutation/results.json with the hash of the source it was measured on; the next run skips
 // files whose source is unchanged and goes on with the rest. `--budget-min N` stops starting new
 // files after N minutes; `--files a.ts,b.ts` runs those (even if unchanged); `--report` only prints.
+// `--together N` gives N files to each Stryker run: every run starts with one pass of all the test
+// files (minutes on a loaded machine), so small files are cheaper together; a file's `minutes` is
+// then its share of the run by mutant count, and all of the run's files are kept when it ends.
 //
 // StrykerJS 10's CLI refuses Node < 22 at import time, and this project runs on Node 20
 // (package.json engines), so this starts its engine directly; the engine itself runs on Node 20.
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 
@@ -46,6 +49,7 @@ interface FileResult {
 type Results = Record<string, FileResult>;
 
 interface StrykerMutant {
+  fileName: string;
   mutatorName: string;
   replacement: string;
   status: string;
@@ -117,14 +121,14 @@ function summarize(file: string, mutants: StrykerMutant[], minutes: number): Fil
   };
 }
 
-async function runOne(file: string): Promise<StrykerMutant[]> {
+async function runFiles(files: string[]): Promise<StrykerMutant[]> {
   const engine = join(root, 'node_modules', '@stryker-mutator', 'core', 'dist', 'src', 'stryker.js');
   const { Stryker } = (await import(pathToFileURL(engine).href)) as {
     Stryker: new (options: Record<string, unknown>) => { runMutationTest(): Promise<StrykerMutant[]> };
   };
   // The scope goes in as an option: the config file is an ES module, loaded once per process.
   // A file with no mutants (types, re-exports) comes back as an empty list. Positions are 1-based.
-  return new Stryker({ configFile: join(root, 'stryker.config.mjs'), mutate: [file] }).runMutationTest();
+  return new Stryker({ configFile: join(root, 'stryker.config.mjs'), mutate: files }).runMutationTest();
 }
 
 function printReport(results: Results, files: string[]): void {
@@ -153,7 +157,7 @@ function printReport(results: Results, files: string[]): void {
 
 const { values } = parseArgs({
   args: process.argv.slice(2),
-  options: { files: { type: 'string' }, 'budget-min': { type: 'string' }, report: { type: 'boolean' } },
+  options: { files: { type: 'string' }, 'budget-min': { type: 'string' }, together: { type: 'string' }, report: { type: 'boolean' } },
 });
 const all = sourceFiles();
 const results = readResults();
@@ -172,16 +176,30 @@ if (!values.report) {
     console.error(`--budget-min wants a positive number of minutes, got "${values['budget-min']}"`);
     process.exit(2);
   }
+  const together = values.together === undefined ? 1 : Number(values.together);
+  if (!Number.isSafeInteger(together) || together < 1) {
+    console.error(`--together wants a whole number of files of at least 1, got "${values.together}"`);
+    process.exit(2);
+  }
   const started = Date.now();
-  for (const file of chosen) {
+  for (let at = 0; at < chosen.length; at += together) {
     if ((Date.now() - started) / 60_000 >= budgetMin) {
-      console.log(`budget of ${budgetMin} min spent; ${chosen.length - chosen.indexOf(file)} files left for the next run`);
+      console.log(`budget of ${budgetMin} min spent; ${chosen.length - at} files left for the next run`);
       break;
     }
+    const batch = chosen.slice(at, at + together);
     const t0 = Date.now();
-    console.log(`\n== ${file}`);
-    const mutants = await runOne(file);
-    results[file] = summarize(file, mutants, (Date.now() - t0) / 60_000);
+    console.log(`\n== ${batch.join(', ')}`);
+    const mutants = await runFiles(batch);
+    const minutes = (Date.now() - t0) / 60_000;
+    const fileOf = (m: StrykerMutant) => relative(root, resolve(root, m.fileName));
+    const stray = mutants.filter((m) => !batch.includes(fileOf(m)));
+    if (stray.length) throw new Error(`Stryker reported mutants of ${stray[0]!.fileName}, not one of ${batch.join(', ')}`);
+    const of = (file: string) => mutants.filter((m) => fileOf(m) === file);
+    for (const file of batch) {
+      const own = of(file);
+      results[file] = summarize(file, own, batch.length === 1 || mutants.length === 0 ? minutes / batch.length : (minutes * own.length) / mutants.length);
+    }
     mkdirSync(join(root, 'docs', 'mutation'), { recursive: true });
     const ordered = Object.fromEntries(Object.entries(results).sort(([a], [b]) => a.localeCompare(b)));
     writeFileSync(resultsFile, `${JSON.stringify(ordered, null, 2)}\n`);
