@@ -124,3 +124,11 @@ test('refuses a root argument with an empty kid or a kid outside base64url, nami
   // Any base64url text is a kid (the pinned kid is a name, not bytes of a fixed length).
   assert.deepEqual(parseRootArg(`a-_9:${x}`), { kid: 'a-_9', x });
 });
+
+test('refuses a trust-list signature a byte short, a byte long or empty', () => {
+  const [h, p, s] = w.jws.split('.') as [string, string, string];
+  const sig = Buffer.from(s, 'base64url');
+  for (const bad of [sig.subarray(0, 63), Buffer.concat([sig, Buffer.of(0)]), Buffer.alloc(0)]) {
+    assert.equal(open(`${h}.${p}.${bad.toString('base64url')}`), 'bad_signature', `${bad.length} bytes`);
+  }
+});
