@@ -153,3 +153,30 @@ test('decodes no code text longer than a QR code can hold', () => {
   assert.equal(verdict(ok + '0'.repeat(MAX_CODE_TEXT)), 'malformed');
   assert.equal(verifyCode('HC1:' + '0'.repeat(10 * 1024 * 1024), w.index, at).reason, 'malformed');
 });
+
+test('decodes a code of exactly the QR limit and refuses one character more', () => {
+  // An uncompressed HC1 code is "HC1:" + base45 of its COSE bytes, 1.5 characters a byte: a text
+  // claim pads it to the length wanted (4,296 is 4 + 4,292, a whole number of base45 groups).
+  const hc1 = (pad: number) => {
+    const claims = new Map<number, unknown>([
+      [1, 'AT'],
+      [4, NOW + 86_400],
+      [6, NOW - 86_400],
+      [-260, new Map([[1, { ver: '1.3.0', nam: { fn: 'Muster', gn: 'Erika' }, dob: '1964-08-12', v: [{ tg: '840539006' }] }]])],
+      [99, 'x'.repeat(pad)],
+    ]);
+    const cose = buildCoseSign1({
+      protectedHeader: new Map<number, unknown>([[1, ALG_ES256], [4, w.hc.kid]]),
+      payload: cborEncode(claims),
+      sign: es256Signer(w.hc.privateKey),
+    });
+    return encodeCodeText('HC1', cose, false);
+  };
+  const base = hc1(1000).length;
+  const exact = hc1(1000 + ((MAX_CODE_TEXT - base) / 3) * 2);
+  assert.equal(exact.length, MAX_CODE_TEXT);
+  assert.equal(verdict(exact), 'valid');
+  const over = hc1(1000 + ((MAX_CODE_TEXT - base) / 3) * 2 + 1);
+  assert.equal(over.length, MAX_CODE_TEXT + 1);
+  assert.equal(verdict(over), 'malformed');
+});
