@@ -1,7 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, existsSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dscKeyEntry, hcertIssuerEntry, indexFromDocument } from './index.ts';
 
@@ -33,6 +35,27 @@ test('reads the HCERT usage OIDs, including the deployed 0.1847 spelling', () =>
   assert.equal(dscKeyEntry(cert('CO15')).usage, undefined);
 });
 
+/** A self-signed Ed25519 certificate made by openssl, with these extended key usages if any. */
+function ed25519Cert(eku?: string): Buffer {
+  const dir = mkdtempSync(join(tmpdir(), 'dsc-'));
+  try {
+    const out = join(dir, 'c.der');
+    const args = ['req', '-x509', '-newkey', 'ed25519', '-keyout', join(dir, 'k.pem'), '-nodes', '-out', out, '-outform', 'DER', '-days', '1', '-subj', '/CN=DSC'];
+    execFileSync('openssl', eku ? [...args, '-addext', `extendedKeyUsage=${eku}`] : args, { stdio: 'pipe' });
+    return readFileSync(out);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test('maps an Ed25519 key to EdDSA, reads the 1847 spelling of v and r, and skips usages that are not HCERT', () => {
+  const e = dscKeyEntry(ed25519Cert('serverAuth,1.3.6.1.4.1.1847.2021.1.2,1.3.6.1.4.1.1847.2021.1.3'));
+  assert.equal(e.alg, 'EdDSA');
+  assert.deepEqual(e.usage, ['r', 'v']);
+  assert.deepEqual(dscKeyEntry(ed25519Cert('serverAuth')).usage, undefined, 'no HCERT usage: every kind');
+  assert.deepEqual(dscKeyEntry(ed25519Cert()).usage, undefined, 'no extended key usage at all: every kind');
+});
+
 test('takes validity from the certificate, to the second', () => {
   const e = dscKeyEntry(cert('CO3'));
   assert.equal(e.not_before, Date.UTC(2021, 4, 3, 18) / 1000);
@@ -45,4 +68,8 @@ test('builds an hcert issuer that the trust index accepts', () => {
   assert.equal(index.keysByKid.size, 2);
   const keys = [...index.keysByKid.values()].flat();
   assert.ok(keys.every((k) => k.key !== null && k.issuer.types.includes('hcert')));
+  // The issuer id accept_issuers names by default, and a name in every kiosk language.
+  const entry = hcertIssuerEntry([]) as { id: string; names: Record<string, string> };
+  assert.equal(entry.id, 'DCC');
+  for (const lang of ['zh-CN', 'zh-HK', 'en']) assert.ok((entry.names[lang] ?? '').length > 0, lang);
 });

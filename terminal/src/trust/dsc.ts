@@ -43,7 +43,7 @@ export function dscKeyEntry(der: Uint8Array, opts: { ignoreValidity?: boolean; i
     not_before: opts.ignoreValidity ? Number.MIN_SAFE_INTEGER : Math.floor(Date.parse(cert.validFrom) / 1000),
     not_after: opts.ignoreValidity ? Number.MAX_SAFE_INTEGER : Math.floor(Date.parse(cert.validTo) / 1000),
   };
-  const usage = [...new Set((cert.keyUsage ?? []).map((oid) => USAGE_OIDS[oid]).filter((u) => u !== undefined))];
+  const usage = [...new Set(cert.keyUsage?.flatMap((oid) => USAGE_OIDS[oid] ?? []) ?? [])];
   // No HCERT OID at all (no extension, or only other purposes) means valid for every kind:
   // the HCERT spec restricts only through these OIDs.
   if (usage.length > 0 && !opts.ignoreUsage) entry.usage = usage.sort();
