@@ -28,6 +28,19 @@ test('stays within its bound by forgetting the entries that expire first', () =>
   assert.equal(store.has(cti(0)), false);
 });
 
+test('recording the same cti again counts it once and evicts nothing', () => {
+  // A replayed code accepted by policy (allowReplay) is recorded again: its one row must stay.
+  const store = new ReplayStore(openDatabase(dataDir()), { maxEntries: 3 });
+  store.record(cti(1), 1000);
+  store.record(cti(2), 1001);
+  for (let i = 0; i < 5; i++) store.record(cti(2), 1002 + i);
+  assert.equal(store.size, 2);
+  assert.deepEqual([store.has(cti(1)), store.has(cti(2))], [true, true]);
+  store.record(cti(3), 1010);
+  assert.equal(store.size, 3);
+  assert.deepEqual([1, 2, 3].map((n) => store.has(cti(n))), [true, true, true], 'exactly at the bound: all kept');
+});
+
 test('prunes entries whose codes can no longer be valid', () => {
   const store = new ReplayStore(openDatabase(dataDir()));
   store.record(cti(1), 100);

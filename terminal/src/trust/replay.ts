@@ -13,7 +13,8 @@ export class ReplayStore {
   #evict: Statement<[number], unknown>;
   #prune: Statement<[number], unknown>;
   #max: number;
-  #size: number;
+  /** Rows at most: each record counts one, though recording a known cti adds no row. Saves a count per record. */
+  #upper: number;
 
   constructor(db: Db, opts: { maxEntries?: number } = {}) {
     this.#max = opts.maxEntries ?? DEFAULT_REPLAY_ENTRIES;
@@ -33,7 +34,7 @@ export class ReplayStore {
       'DELETE FROM replay_cti WHERE cti IN (SELECT cti FROM replay_cti ORDER BY keep_until LIMIT ?)',
     );
     this.#prune = db.prepare('DELETE FROM replay_cti WHERE keep_until < ?');
-    this.#size = this.#count.get()!.n;
+    this.#upper = this.#count.get()!.n;
   }
 
   has(cti: Uint8Array): boolean {
@@ -43,12 +44,12 @@ export class ReplayStore {
   /** Remembers `cti` until `keepUntil` (unix seconds: the code's exp plus the skew). */
   record(cti: Uint8Array, keepUntil: number): void {
     this.#upsert.run(cti, keepUntil);
-    this.#size++;
-    if (this.#size > this.#max) {
-      this.#size = this.#count.get()!.n;
-      if (this.#size > this.#max) {
-        this.#evict.run(this.#size - this.#max);
-        this.#size = this.#max;
+    this.#upper++;
+    if (this.#upper > this.#max) {
+      this.#upper = this.#count.get()!.n;
+      if (this.#upper > this.#max) {
+        this.#evict.run(this.#upper - this.#max);
+        this.#upper = this.#max;
       }
     }
   }
@@ -56,11 +57,12 @@ export class ReplayStore {
   /** Forgets entries whose codes have expired at `now`; returns how many went. */
   prune(now: number): number {
     const n = this.#prune.run(now).changes;
-    this.#size = this.#count.get()!.n;
+    this.#upper = this.#count.get()!.n;
     return n;
   }
 
+  /** Remembered cti values, counted. */
   get size(): number {
-    return this.#size;
+    return this.#count.get()!.n;
   }
 }
