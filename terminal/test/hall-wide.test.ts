@@ -4,8 +4,8 @@
 // and SQLite). A person who took a number at machine 1 is refused at machine 2; once a window
 // completes it they may take one again there. With the allocator down, each machine falls back on
 // its own check: the same person takes a number at both, and when the hall is back the second
-// ticket is in the queue, kept and flagged for the clerk. The window page's priority labels are
-// the venue file's.
+// ticket is in the queue, kept and flagged for the clerk. One booking per person per day holds
+// across the machines too (docs/hospital.md). The window page's priority labels are the venue file's.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,7 +16,8 @@ import { mintCode } from '../../scripts/issuer/mint.ts';
 import { HallMachine } from '../../scripts/lib/hall-machine.ts';
 import { EventFeed, Stack, waitFor } from '../../scripts/lib/stack.ts';
 import { loadShippedVenue } from '../../scripts/lib/venue-devices.ts';
-import type { VerdictMessage } from '../src/api/index.ts';
+import type { Health, VerdictMessage } from '../src/api/index.ts';
+import { holderOfCode } from '../src/protocol/index.ts';
 
 interface Waiting {
   number: string;
@@ -29,27 +30,45 @@ interface HallState {
   waiting: Waiting[];
 }
 
+/** Minute of the local (China) day now; near midnight it waits for the new day, so a slot around it fits in one day. */
+async function dayMinute(): Promise<number> {
+  const m = () => Math.floor(((Date.now() / 1000 + 8 * 3600) % 86_400) / 60);
+  while (m() < 5 || m() > 24 * 60 - 20) await new Promise((r) => setTimeout(r, 30_000));
+  return m();
+}
+const hhmm = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
+const today = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+
 const ticketOf = (v: VerdictMessage) => (v.effects.find((e) => e.kind === 'ticket') as { number: string } | undefined)?.number;
 
-test('one active number per person across two ticket machines: refused at the other machine while active, free once completed; issued at both while the allocator is down, then kept and flagged', { timeout: 240_000 }, async () => {
+test('one active number per person and one booking a day across two ticket machines: refused at the other machine while active, free once completed; issued at both while the allocator is down, then kept and flagged', { timeout: 240_000 }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'yss-hallwide-'));
-  const hall = loadShippedVenue('hall');
-  // Hours widened: the rule is tested at any hour the suite runs. Replay per code: the per-person
+  // The hall that takes bookings (walk-ins get normal tickets), with one active number per person.
+  // Hours widened: the rules are tested at any hour the suite runs. Replay per code: the per-person
   // replay rule (您刚刚已取号, two minutes at one machine) would answer a person's second scan first.
-  const venue = { ...hall, hours: undefined, replay: { per: 'code', on_replay: 'refuse' } };
-  const stack = new Stack({ dir, venue, servicePort: await freePort(), sync: { interval_ms: 100, backoff_max_ms: 300, timeout_ms: 2000 } });
+  const hall = loadShippedVenue('hall-appointments');
+  const venue = { ...hall, hours: undefined, replay: { per: 'code', on_replay: 'refuse' }, actions: hall.actions.map((a) => ({ ...a, one_active: true })) };
+  // B booked a slot running now.
+  const now = await dayMinute();
+  const booking = { holder: holderOfCode('CN-44', 'u-hallwide-b'), date: today(), from: hhmm(now - 4), to: hhmm(now + 16), service: '社保业务' };
+  const stack = new Stack({ dir, venue, feeds: { appointments: [booking] }, servicePort: await freePort(), sync: { interval_ms: 100, backoff_max_ms: 300, timeout_ms: 2000 } });
   let second: HallMachine | null = null;
   const feeds: EventFeed[] = [];
   try {
     await stack.start();
-    second = await HallMachine.add(stack, 2);
+    second = await HallMachine.add(stack, 2, { venue: true });
     const machines = [
       { url: stack.kioskUrl, scan: (x: string) => stack.scan(x) },
       { url: second.url, scan: (x: string) => second!.scan(x) },
     ];
     for (const m of machines) feeds.push(await EventFeed.open(m.url));
-    const health = async (i: number) => (await (await fetch(new URL('/api/health', machines[i]!.url))).json()) as { hall_numbers?: { held: Record<string, number>; waiting_age_ms: number | null } };
-    for (const i of [0, 1]) await waitFor(async () => ((await health(i)).hall_numbers?.held.A ?? 0) > 0, 30_000, 100, `machine ${i + 1} to hold numbers`);
+    const health = async (i: number) => (await (await fetch(new URL('/api/health', machines[i]!.url))).json()) as Health;
+    for (const i of [0, 1]) {
+      await waitFor(async () => {
+        const h = await health(i);
+        return (h.hall_numbers?.held.A ?? 0) > 0 && h.feeds.some((f) => f.kind === 'appointments');
+      }, 60_000, 100, `machine ${i + 1} to hold numbers and the day's appointments`);
+    }
     /** Scans at machine i and returns what its kiosk showed. */
     const present = async (i: number, code: string): Promise<VerdictMessage> => {
       const before = feeds[i]!.lastSeq();
@@ -67,7 +86,7 @@ test('one active number per person across two ticket machines: refused at the ot
         100,
         `machine ${i + 1} to ask the hall after ${since}`,
       );
-    const state = async () => (await stack.admin('GET', '/hall/hall/state')) as HallState;
+    const state = async () => (await stack.admin('GET', `/hall/${stack.venueName}/state`)) as HallState;
     const taken = (n: number) => waitFor(async () => (await state()).totals.taken === n, 60_000, 100, `${n} tickets in the hall`);
 
     // X takes a number at machine 1; once the hall has it and machine 2 has asked, machine 2 refuses X.
@@ -85,15 +104,25 @@ test('one active number per person across two ticket machines: refused at the ot
     await taken(2);
 
     // A window calls and completes X's number (办理完成): X is no longer active anywhere in the hall.
-    const called = (await stack.admin('POST', '/hall/hall/steps', { kind: 'call', window: 1, categories: ['A'] })) as { step: { number: string } };
+    const called = (await stack.admin('POST', `/hall/${stack.venueName}/steps`, { kind: 'call', window: 1, categories: ['A'] })) as { step: { number: string } };
     assert.equal(called.step.number, xNumber);
-    await stack.admin('POST', '/hall/hall/steps', { kind: 'complete', window: 1 });
+    await stack.admin('POST', `/hall/${stack.venueName}/steps`, { kind: 'complete', window: 1 });
     await askedSince(1, Date.now());
     const again = await present(1, mintCode({ keys: stack.keysDir, sub: 'u-hallwide-x' }));
     assert.equal(again.accepted, true, `X at machine 2 after ${xNumber} was completed: ${again.reason}`);
     await taken(3);
     // The venue file's priority labels reached the hall with the tickets: what the window page offers.
     assert.deepEqual((await state()).labels, ['军人', '残疾人', '孕妇']);
+
+    // B signs in for the booking at machine 1; machine 2 then refuses a second sign-in, naming the first.
+    const signIn = await present(0, mintCode({ keys: stack.keysDir, sub: 'u-hallwide-b' }));
+    assert.equal(signIn.accepted, true, `B signs in at machine 1: ${signIn.reason}`);
+    const bNumber = ticketOf(signIn)!;
+    await taken(4);
+    await askedSince(1, Date.now());
+    const twice = await present(1, mintCode({ keys: stack.keysDir, sub: 'u-hallwide-b' }));
+    assert.deepEqual([twice.accepted, twice.reason], [false, 'already_signed_in']);
+    assert.match(twice.words?.reason['zh-CN'] ?? '', new RegExp(`号码 ${bNumber}$`), 'the refusal names the number of the sign-in at machine 1');
 
     // The allocator is down: each machine issues from its block on its own check, so Y gets a number at both.
     await stack.stopService();
@@ -104,7 +133,7 @@ test('one active number per person across two ticket machines: refused at the ot
 
     // Back: both tickets reach the queue; the one taken later is flagged as Y's second, and neither is lost.
     await stack.startService();
-    await taken(5);
+    await taken(6);
     const waiting = (await state()).waiting;
     const ys = yNumbers.map((n) => waiting.find((w) => w.number === n));
     assert.ok(ys.every(Boolean), `both of Y's tickets wait: ${yNumbers.join(', ')}`);
