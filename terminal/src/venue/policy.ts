@@ -327,7 +327,8 @@ export function decideVenue(venue: Venue, reading: Reading, verdict: VerifyResul
   // The person's key (a hash of the code's issuer and subject, or of the document) and their token
   // in this hall today (a hash of it with the hall and the day): what the hall-wide rules compare.
   const key = personKey(read.source, read.issuer, read.sub, attrs);
-  const hallToken = key ? hallPerson(venue.name, localDay(look.now), key) : undefined;
+  const hallWide = venue.appointments !== undefined || venue.actions.some((a) => a.do === 'print-ticket' && a.one_active);
+  const hallToken = key && hallWide ? hallPerson(venue.name, localDay(look.now), key) : undefined;
 
   // 6c. Appointment sign-in: today's appointment found in the feed, signed by the venue's rules.
   let appt: Extract<AppointmentAnswer, { placement: unknown }> | undefined;
