@@ -5,7 +5,8 @@
 // - codes/ reaches no I/O and no part but trust's in-memory index;
 // - scenarios/ touches no devices (their types are fine) and no disk;
 // - the kiosk imports only the API's types (terminal/src/api/messages.ts, `import type`);
-// - the service imports only the wire protocol (terminal/src/protocol/index.ts).
+// - the service imports only the wire protocol (terminal/src/protocol/index.ts);
+// - the service's pages (admin/, hall/, page-common/) take the service's types only (`import type`).
 // Tests, test helpers and benchmarks may reach further; the rule checks production files.
 import { dirname, relative, resolve } from 'node:path';
 
@@ -56,6 +57,9 @@ export function check(file, spec, names, isType) {
     if (target !== 'terminal/src/api/messages.ts') return `the kiosk imports only the API's types (terminal/src/api/messages.ts), not ${target}`;
     if (!isType) return 'the kiosk imports the API with `import type` only: nothing of the daemon may end up in its bundle';
     return null;
+  }
+  if (/^sync-service\/(admin|hall|page-common)\//.test(rel) && target?.startsWith('sync-service/src/')) {
+    return isType ? null : `a service page imports the service's types only (\`import type\`): nothing of the server may end up in its bundle, not ${target}`;
   }
   if (rel.startsWith('sync-service/') && target?.startsWith('terminal/')) {
     return target === 'terminal/src/protocol/index.ts' ? null : `the service imports only the wire protocol (terminal/src/protocol/index.ts), not ${target}`;
