@@ -11,10 +11,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { axe, launch } from '../../kiosk-ui/web/test/browser.ts';
 import { freePort } from '../../kiosk-ui/web/test/real-stack.ts';
 import { mintCode } from '../../scripts/issuer/mint.ts';
 import { HallMachine } from '../../scripts/lib/hall-machine.ts';
-import { EventFeed, Stack, waitFor } from '../../scripts/lib/stack.ts';
+import { EventFeed, REPO, Stack, waitFor } from '../../scripts/lib/stack.ts';
 import { loadShippedVenue } from '../../scripts/lib/venue-devices.ts';
 import type { Health, VerdictMessage } from '../src/api/index.ts';
 import { holderOfCode } from '../src/protocol/index.ts';
@@ -141,6 +142,26 @@ test('one active number per person and one booking a day across two ticket machi
     assert.equal(earlier!.duplicate_of, null);
     assert.deepEqual(later!.duplicate_of, { number: earlier!.number, rule: 'one_active' });
     assert.equal(waiting.filter((w) => w.duplicate_of).length, 1, 'nobody else is flagged');
+
+    // The clerk sees it: the window page (Chromium) marks the later ticket as Y's second, and offers the venue's labels.
+    const browser = await launch();
+    try {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, reducedMotion: 'reduce' });
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      await page.goto(`${stack.serviceUrl}hall-window/?hall=${stack.venueName}&window=2`);
+      await page.fill('#token', stack.adminToken);
+      await page.fill('#serves', 'A');
+      await page.click('form#signin button[type=submit]');
+      const flag = await page.waitForSelector(`#waiting tr.duplicate[data-duplicate="${earlier!.number}"]`);
+      assert.equal(await flag.$eval('td', (td) => td.textContent), `${later!.number} 重复取号(已有 ${earlier!.number})`);
+      assert.deepEqual(await page.$$eval('#mark-label option', (os) => os.map((o) => o.textContent)), ['军人', '残疾人', '孕妇']);
+      assert.deepEqual(await axe(page), []);
+      assert.deepEqual(errors, []);
+      if (process.env.YSS_SCREENSHOTS === '1') await page.screenshot({ path: join(REPO, 'docs', 'screenshots', 'hall-duplicate.png'), fullPage: true });
+    } finally {
+      await browser.close();
+    }
 
     // And the machines hear of it: machine 1 refuses Y now, whichever machine Y's tickets came from.
     await askedSince(0, Date.now());
