@@ -1,7 +1,7 @@
 // Scan to event: from the last byte written into the scanner's pty to the verdict arriving on
 // /api/events, durable commit included, over real processes. Two floors, measured in the same
 // run on the same codes, interleaved with the daemon's scans: the bytes over the same kind of pty
-// read by serialport in-process (`floor`), and that read plus verifying the code plus one durable
+// read in-process by serialport as the daemon reads them (`floor`), and that read plus verifying the code plus one durable
 // commit of an event-sized row in a FULL-synchronous WAL database on the same disk
 // (`commit_floor`): what no daemon can go below. `npm run bench -- scan-to-event` runs it alone.
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
@@ -12,6 +12,7 @@ import WebSocket from 'ws';
 import type { EventMessage } from '../src/api/messages.ts';
 import { verifyCode } from '../src/codes/index.ts';
 import { openDatabase } from '../src/db/index.ts';
+import { mainThreadReadBinding } from '../src/devices/serial-read.ts';
 import { openTrustList, type TrustIndex } from '../src/trust/index.ts';
 import { mintCode } from '../../scripts/issuer/mint.ts';
 import { openPtyPair } from '../../scripts/lib/pty.ts';
@@ -43,7 +44,9 @@ function verifyAndCommit(dir: string, index: TrustIndex): { work: (text: string)
 /** A pty pair read by serialport in this process: each scan written into it resolves once its line is read and `work` has run. */
 async function ptyFloor(dir: string, name: string, work: FloorWork = null): Promise<{ scan(code: string): Promise<number>; close(): Promise<void> }> {
   const pair = await openPtyPair(join(dir, `${name}-a`), join(dir, `${name}-b`));
-  const port = new SerialPort({ path: pair.device, baudRate: 9600 });
+  // The daemon's own way of reading a tty (devices/serial-read.ts): a floor read any slower would not be a floor.
+  const options = { path: pair.device, baudRate: 9600, binding: mainThreadReadBinding };
+  const port = new SerialPort(options);
   await new Promise((r) => port.once('open', r));
   const fd = openSync(pair.peer, 'w');
   let buf = '';
