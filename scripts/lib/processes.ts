@@ -51,7 +51,9 @@ export interface Child {
 
 /** Spawns a TypeScript entry point and resolves once it logs `"msg":"listening"` with its url. */
 export async function spawnListening(entry: string, args: string[], source: 'service' | 'terminal', onOutput?: OutputListener, timeoutMs = 30_000): Promise<Child> {
-  const child = track(spawn(process.execPath, [...entryArgs(entry), ...args], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] }));
+  // `npm run bench -- --cpu-prof`: each child writes a V8 CPU profile there when it exits.
+  const prof = process.env.YSS_CPU_PROF_DIR ? ['--cpu-prof', '--cpu-prof-dir', process.env.YSS_CPU_PROF_DIR] : [];
+  const child = track(spawn(process.execPath, [...prof, ...entryArgs(entry), ...args], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] }));
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
   let output = '';
   return await new Promise<Child>((resolveChild, reject) => {
