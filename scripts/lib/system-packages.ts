@@ -16,6 +16,7 @@ const onPath = (cmd: string) => () => spawnSync('sh', ['-c', `command -v ${cmd}`
 
 export const systemPackages: SystemPackage[] = [
   { name: 'socat', usedBy: 'pseudo-terminal serial devices', present: onPath('socat') },
+  { name: 'openssl', usedBy: 'X.509 certificates made for the DSC tests (trust/dsc.test.ts)', present: onPath('openssl') },
   { name: 'chromium', usedBy: 'kiosk UI tests (playwright-core)', present: () => existsSync('/usr/bin/chromium') },
   {
     name: 'fonts-wqy-microhei',
