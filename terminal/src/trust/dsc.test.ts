@@ -48,10 +48,11 @@ function ed25519Cert(eku?: string): Buffer {
   }
 }
 
-test('maps an Ed25519 key to EdDSA, reads the 1847 spelling of v and r, and skips usages that are not HCERT', () => {
+test('maps an Ed25519 key to EdDSA, reads the 1847 spelling of t, v and r, and skips usages that are not HCERT', () => {
   const e = dscKeyEntry(ed25519Cert('serverAuth,1.3.6.1.4.1.1847.2021.1.2,1.3.6.1.4.1.1847.2021.1.3'));
   assert.equal(e.alg, 'EdDSA');
   assert.deepEqual(e.usage, ['r', 'v']);
+  assert.deepEqual(dscKeyEntry(ed25519Cert('1.3.6.1.4.1.1847.2021.1.1')).usage, ['t']);
   assert.deepEqual(dscKeyEntry(ed25519Cert('serverAuth')).usage, undefined, 'no HCERT usage: every kind');
   assert.deepEqual(dscKeyEntry(ed25519Cert()).usage, undefined, 'no extended key usage at all: every kind');
 });
