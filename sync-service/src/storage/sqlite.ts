@@ -195,10 +195,24 @@ interface EventRow extends Omit<StoredEvent, 'body' | 'sealed' | 'droppable' | '
   tombstone: string | null;
 }
 
+/** An upload waiting for its group's commit, and then its outcome. */
+interface WaitingIngest {
+  terminalId: string;
+  events: WireEvent[];
+  now: number;
+  nonce?: { nonce: string; expiresAt: number };
+  resolve(r: IngestResult): void;
+  reject(e: unknown): void;
+  result?: IngestResult;
+  error?: unknown;
+}
+
 export class SqliteStorage implements Storage {
   private readonly db: Database.Database;
   private readonly stmts;
-  private readonly ingestTx;
+  private readonly groupTx;
+  /** Uploads waiting for the next group commit. */
+  private waiting: WaitingIngest[] = [];
   private lastNoncePrune = 0;
   private lastRatePrune = 0;
 
@@ -295,10 +309,43 @@ export class SqliteStorage implements Storage {
       police: Object.fromEntries(Object.entries(POLICE_SQL).map(([k, sql]) => [k, d.prepare(named(sql))])) as Record<keyof typeof POLICE_SQL, Database.Statement>,
       allocate: d.prepare<Record<string, string | number>, number>(ALLOCATE_SQL.replace(/\$(\d)/g, (_, n: string) => `@p${n}`)).pluck(),
     };
-    this.ingestTx = this.db.transaction((terminalId: string, events: WireEvent[], now: number, nonce?: { nonce: string; expiresAt: number }) => {
-      if (nonce && this.stmts.useNonce.run(terminalId, nonce.nonce, nonce.expiresAt).changes !== 1) throw new ServiceError('YSS_SYNC_REPLAYED_NONCE', nonce.nonce);
-      return this.ingestIn(terminalId, events, now);
+    // Inside groupTx this is a SAVEPOINT: an upload that fails undoes only its own writes.
+    const ingestOne = this.db.transaction((u: WaitingIngest) => {
+      if (u.nonce && this.stmts.useNonce.run(u.terminalId, u.nonce.nonce, u.nonce.expiresAt).changes !== 1) throw new ServiceError('YSS_SYNC_REPLAYED_NONCE', u.nonce.nonce);
+      return this.ingestIn(u.terminalId, u.events, u.now);
     });
+    this.groupTx = this.db.transaction((group: WaitingIngest[]) => {
+      for (const u of group) {
+        try {
+          u.result = ingestOne(u);
+        } catch (e) {
+          // An error SQLite answered by rolling back the whole transaction (disk full, I/O)
+          // fails every upload of the group: none of them is stored.
+          if (!this.db.inTransaction) throw e;
+          u.error = e;
+        }
+      }
+    });
+  }
+
+  /**
+   * Group commit: the uploads that arrive within one turn of the event loop are stored in one
+   * transaction, each in its own savepoint, and acknowledged after its one commit (fsync). The
+   * commit blocks this thread, so one per upload held every other request for an fsync each.
+   */
+  private flushIngests(): void {
+    const group = this.waiting;
+    this.waiting = [];
+    try {
+      this.groupTx.immediate(group);
+    } catch (e) {
+      for (const u of group) u.reject(e);
+      return;
+    }
+    for (const u of group) {
+      if (u.result) u.resolve(u.result);
+      else u.reject(u.error);
+    }
   }
 
   async createTerminal(id: string, name: string, codeHash: string, now: number): Promise<void> {
@@ -349,7 +396,9 @@ export class SqliteStorage implements Storage {
 
   async ingest(terminalId: string, events: WireEvent[], now: number, nonce?: { nonce: string; expiresAt: number }): Promise<IngestResult> {
     this.pruneNonces(now);
-    return this.ingestTx.immediate(terminalId, events, now, nonce);
+    return new Promise<IngestResult>((resolve, reject) => {
+      if (this.waiting.push({ terminalId, events, now, nonce, resolve, reject }) === 1) setImmediate(() => this.flushIngests());
+    });
   }
 
   private ingestIn(terminalId: string, events: WireEvent[], now: number): IngestResult {
@@ -658,6 +707,7 @@ export class SqliteStorage implements Storage {
   }
 
   async close(): Promise<void> {
+    if (this.waiting.length > 0) this.flushIngests();
     this.db.close();
   }
 }
