@@ -1,6 +1,7 @@
 // Uploads the queue in batches and records what the service confirmed. Never loses or reorders
 // what the queue holds: a batch is resent until acknowledged, and the service deduplicates.
 import type { Logger } from 'pino';
+import { bodyHash } from '../protocol/index.ts';
 import type { Queue } from '../queue/index.ts';
 import type { ServiceClient } from './client.ts';
 import { SyncError } from './errors.ts';
@@ -34,6 +35,13 @@ export class Uploader {
   private batchBytes: number;
   private uploadsSinceTimeout = 0;
   private lastAckWrite = 0;
+  /**
+   * The batch after the one in flight, built (read, serialized, hashed) while the service stored
+   * that one, so that a drain keeps both sides busy instead of taking turns. Used only by the
+   * next upload and only if it starts where this one does (the one in flight was acknowledged
+   * whole); anything else (an error, a gap, a shorter ack) throws it away.
+   */
+  private prepared: Batch | null = null;
 
   constructor(private readonly deps: UploaderDeps) {
     this.batchBytes = deps.batchMaxBytes;
@@ -53,15 +61,25 @@ export class Uploader {
   /** Uploads one batch; `sent` is false when nothing was waiting, `more` when more is. */
   async uploadOnce(): Promise<{ sent: boolean; more: boolean }> {
     const { queue } = this.deps;
-    const batch = this.batch(this.resumeFrom ?? this.ackedSeq);
+    const from = this.resumeFrom ?? this.ackedSeq;
+    const batch = this.prepared?.from === from ? this.prepared : this.batch(from);
+    this.prepared = null;
     if (batch.count === 0) {
       this.writeAck();
       return { sent: false, more: false };
     }
     let reply;
     try {
-      reply = await this.deps.client.upload(batch.body);
+      const sending = this.deps.client.upload(batch.body, batch.hash);
+      sending.catch(() => undefined); // awaited below; not unhandled while the next batch is built
+      if (batch.last < queue.lastSequence) {
+        // One turn of the event loop first: the request's bytes go out before this thread is busy.
+        await new Promise((resolve) => setImmediate(resolve));
+        this.prepared = this.batch(batch.last);
+      }
+      reply = await sending;
     } catch (e) {
+      this.prepared = null;
       if (e instanceof SyncError && e.code === 'YSS_SYNC_TIMEOUT') {
         this.batchBytes = Math.max(MIN_BATCH_BYTES, Math.floor(this.batchBytes / 2));
         this.uploadsSinceTimeout = 0;
@@ -93,15 +111,29 @@ export class Uploader {
   }
 
   /** The next batch after `from`, capped by count and bytes (at least one event). */
-  private batch(from: number): { count: number; body: string } {
+  private batch(from: number): Batch {
     const events = this.deps.queue.outgoing(from, this.deps.batchMaxEvents);
     const parts: string[] = [];
     let bytes = 12;
+    let last = from;
     for (const e of events) {
       bytes += e.json.length + 1;
       if (parts.length > 0 && bytes > this.batchBytes) break;
       parts.push(e.json);
+      last = e.seq;
     }
-    return { count: parts.length, body: `{"events":[${parts.join(',')}]}` };
+    const body = `{"events":[${parts.join(',')}]}`;
+    return { from, last, count: parts.length, body, hash: parts.length ? bodyHash(body) : '' };
   }
+}
+
+interface Batch {
+  /** The sequence the batch follows. */
+  from: number;
+  /** Its last event's sequence (`from` when empty). */
+  last: number;
+  count: number;
+  body: string;
+  /** bodyHash(body), what the request signature covers. */
+  hash: string;
 }
