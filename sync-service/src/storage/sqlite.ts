@@ -9,6 +9,7 @@ import { contentHashOfJson, eventHash, GENESIS_HASH, grantShare, type Heartbeat,
 import { ServiceError } from '../errors.ts';
 import { activityOf, ticketRow, TICKET_COLS, type HallTicket, type ResetRecord, type VenueHour } from './activity.ts';
 import { insertParams, POLICE_DDL, POLICE_SQL, policeStepsOf, toPoliceReport, type PoliceHistoryEntry, type PoliceReport, type PoliceState } from './police.ts';
+import { rowJson } from './row-json.ts';
 import { ALLOCATE_SQL, liveCount, RATE_HIT_SQL, RATE_READ_SQL, RATE_WINDOW_MAX_MS } from './rate-sql.ts';
 import {
   FEED_KEEP_CHANGES,
@@ -412,9 +413,7 @@ export class SqliteStorage implements Storage {
     const fresh: WireEvent[] = [];
     for (const e of events) {
       if (e.tombstone !== undefined && !e.droppable) throw new ServiceError('YSS_SYNC_CHAIN_BROKEN', e.seq, 'tombstone of an event that was not droppable');
-      // Serialized once: for the content hash and for the row.
-      const body = JSON.stringify(e.body);
-      const sealed = e.sealed ? JSON.stringify(e.sealed) : null;
+      const { body, sealed } = rowJson(e);
       if (eventHash(e, e.tombstone ?? contentHashOfJson(body, sealed)) !== e.hash) throw new ServiceError('YSS_SYNC_CHAIN_BROKEN', e.seq, 'hash does not match its content');
       if (e.seq <= head) {
         const stored = this.stmts.eventHashAt.get(terminalId, e.seq) as string | undefined;
