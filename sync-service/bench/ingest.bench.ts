@@ -65,7 +65,7 @@ export async function run(): Promise<Record<string, number>> {
     // Every terminal uploads the same chain (each under its own id): bodies are built once.
     const bodies = Array.from({ length: BATCHES }, (_, b) => JSON.stringify({ events: events.slice(b * BATCH, (b + 1) * BATCH) }));
     const url = new URL('/v1/events', svc.url);
-    const post = (body: string, headers: Record<string, string>) =>
+    const post = (body: string, headers: Record<string, string>): Promise<{ status: number; text: string }> =>
       new Promise<{ status: number; text: string }>((resolve, reject) => {
         const req = http.request(url, { method: 'POST', agent, headers: { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
           let text = '';
@@ -73,7 +73,12 @@ export async function run(): Promise<Record<string, number>> {
           res.on('data', (d: string) => (text += d));
           res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
         });
-        req.on('error', reject);
+        req.on('error', (e: NodeJS.ErrnoException) => {
+          // A kept-alive socket the service closed (idle past its keep-alive while this terminal
+          // waited out a 503) as the request went out: nothing was received, so it goes again.
+          if (req.reusedSocket && e.code === 'ECONNRESET') post(body, headers).then(resolve, reject);
+          else reject(e);
+        });
         req.end(body);
       });
     // The floor is measured before and after the run and averaged: neighbours' load drifts.

@@ -196,6 +196,13 @@ interface EventRow extends Omit<StoredEvent, 'body' | 'sealed' | 'droppable' | '
   tombstone: string | null;
 }
 
+/**
+ * Most events stored in one group commit (unless one upload alone has more): a group is one
+ * synchronous stretch of this thread, and under it no request is read and no reply is sent. As
+ * many as a terminal's largest default upload.
+ */
+const GROUP_MAX_EVENTS = 2000;
+
 /** An upload waiting for its group's commit, and then its outcome. */
 interface WaitingIngest {
   terminalId: string;
@@ -335,8 +342,13 @@ export class SqliteStorage implements Storage {
    * commit blocks this thread, so one per upload held every other request for an fsync each.
    */
   private flushIngests(): void {
-    const group = this.waiting;
-    this.waiting = [];
+    if (this.waiting.length === 0) return;
+    let events = 0;
+    let n = 0;
+    while (n < this.waiting.length && (n === 0 || events + this.waiting[n]!.events.length <= GROUP_MAX_EVENTS)) events += this.waiting[n++]!.events.length;
+    const group = this.waiting.splice(0, n);
+    // The rest after the replies of this group have had their turn of the loop.
+    if (this.waiting.length > 0) setImmediate(() => this.flushIngests());
     try {
       this.groupTx.immediate(group);
     } catch (e) {
@@ -706,7 +718,7 @@ export class SqliteStorage implements Storage {
   }
 
   async close(): Promise<void> {
-    if (this.waiting.length > 0) this.flushIngests();
+    while (this.waiting.length > 0) this.flushIngests();
     this.db.close();
   }
 }
