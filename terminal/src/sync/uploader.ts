@@ -72,11 +72,14 @@ export class Uploader {
     try {
       const sending = this.deps.client.upload(batch.body, batch.hash);
       sending.catch(() => undefined); // awaited below; not unhandled while the next batch is built
-      if (batch.last < queue.lastSequence) {
-        // One turn of the event loop first: the request's bytes go out before this thread is busy.
-        await new Promise((resolve) => setImmediate(resolve));
-        this.prepared = this.batch(batch.last);
-      }
+      // While the service stores this batch: the previous reply's ack and the next batch. One
+      // turn of the event loop first, so that the request's bytes go out before this thread is busy.
+      await new Promise((resolve) => setImmediate(resolve));
+      // The ack is written at most once a second while uploads follow each other, and at the
+      // loop's next idle turn (uploadOnce with nothing to send) otherwise: an fsync per upload
+      // would land between scans, and one after each reply would hold the next upload back.
+      if (this.deps.now() - this.lastAckWrite >= ACK_WRITE_MS) this.writeAck();
+      if (batch.last < queue.lastSequence) this.prepared = this.batch(batch.last);
       reply = await sending;
     } catch (e) {
       this.prepared = null;
@@ -92,10 +95,6 @@ export class Uploader {
       throw SyncError.of('YSS_SYNC_BAD_REPLY', `service acknowledged ${reply.acked_through} but the queue ends at ${queue.lastSequence}`);
     }
     this.confirmed = reply.acked_through;
-    // Caught up or not, the ack is written at most once a second while uploads follow each other,
-    // and at the loop's next idle turn (uploadOnce with nothing to send) otherwise: an fsync per
-    // upload would land between scans.
-    if (this.deps.now() - this.lastAckWrite >= ACK_WRITE_MS) this.writeAck();
     this.resumeFrom = null;
     if (reply.gap) {
       // The service holds less than we thought it acknowledged (restored from a backup, say):
