@@ -2,12 +2,13 @@
 // (operators with the `window` role), the hall display's one read-only route, and both pages.
 // Every step is decided on the day's folded queue and recorded with the next sequence; a step
 // that lost the race for that sequence to another window is decided again on the new state.
-import type { FastifyInstance, onRequestHookHandler } from 'fastify';
+import type { onRequestHookHandler } from 'fastify';
 import { join } from 'node:path';
 import { ServiceError } from './errors.ts';
-import { applyStep, categories, decideStep, etaMinutes, foldHall, waitingOrder, type HallState, type HallStep, type StepKind } from './hall-queue.ts';
+import { applyStep, categories, decideStep, etaMinutes, foldHall, waitingOrder, type HallState, type HallStep } from './hall-queue.ts';
 import { registerPage } from './pages.ts';
 import * as S from './schemas.ts';
+import type { ServiceApp } from './typed-app.ts';
 import type { Storage } from './storage/types.ts';
 import { venueDay } from './venue-time.ts';
 
@@ -24,7 +25,7 @@ const WAITING_SHOWN = 50;
 export { venueDay as hallDay } from './venue-time.ts';
 
 export function registerHallRoutes(
-  app: FastifyInstance,
+  app: ServiceApp,
   o: { storage: Storage; now: () => number; authenticateOperator: onRequestHookHandler; terminalRoute: Record<string, unknown> },
 ): void {
   const { storage, now } = o;
@@ -72,15 +73,15 @@ export function registerHallRoutes(
   }
 
   app.get('/hall/:hall/state', { ...windowRoute, schema: { params: S.hallParams, response: { 200: S.hallState, ...S.errorReplies } } }, async (req) => {
-    const { hall } = req.params as { hall: string };
+    const { hall } = req.params;
     const at = now();
     const day = venueDay(at);
     return stateReply(hall, day, await load(hall, day), at);
   });
 
   app.post('/hall/:hall/steps', { ...windowRoute, bodyLimit: 4 * 1024, schema: { params: S.hallParams, body: S.hallStepBody, response: { 200: S.hallStepReply, ...S.errorReplies } } }, async (req) => {
-    const { hall } = req.params as { hall: string };
-    const b = req.body as { kind: StepKind; window: number; categories?: string[]; to?: string; rating?: number; number?: string; label?: string };
+    const { hall } = req.params;
+    const b = req.body;
     if (b.kind === 'requeue' && !b.number) throw new ServiceError('YSS_SYNC_INVALID_BODY', 'a call back (requeue) names the missed ticket: "number"');
     if (b.kind === 'mark' && (!b.number || !b.label)) throw new ServiceError('YSS_SYNC_INVALID_BODY', 'a mark names the waiting "number" and the priority "label" (军人, 残疾人, 孕妇 …)');
     if (b.kind === 'transfer' && !b.to) throw new ServiceError('YSS_SYNC_INVALID_BODY', 'a transfer names the category it moves the ticket to: "to"');
@@ -104,7 +105,7 @@ export function registerHallRoutes(
 
   // What a ticket machine prints under the number: how many wait, and minutes per person ahead.
   app.get('/v1/queue/waiting', { ...o.terminalRoute, schema: { querystring: S.hallQuery, response: { 200: S.queueWaiting, ...S.errorReplies } } }, async (req) => {
-    const { hall } = req.query as { hall: string };
+    const { hall } = req.query;
     const at = now();
     const day = venueDay(at);
     const s = await load(hall, day);
@@ -126,7 +127,7 @@ export function registerHallRoutes(
 
   // The hall display reads numbers and windows only: nothing personal, so no sign-in (a wall screen has no keyboard).
   app.get('/hall/:hall/display', { schema: { params: S.hallParams, response: { 200: S.hallDisplay, ...S.errorReplies } } }, async (req) => {
-    const { hall } = req.params as { hall: string };
+    const { hall } = req.params;
     const at = now();
     const day = venueDay(at);
     const s = await load(hall, day);

@@ -1,5 +1,7 @@
 // JSON schemas for every route's input and output. fastify validates requests with them and
 // serializes replies with them, so a reply can never carry a field the schema does not name.
+import type { FromSchema } from 'json-schema-to-ts';
+
 export const errorReply = {
   type: 'object',
   required: ['error', 'message'],
@@ -745,3 +747,9 @@ export const policeReportParams = {
   required: ['id', 'seq'],
   properties: { id: { type: 'string', minLength: 1, maxLength: 64 }, seq: { type: 'string', pattern: '^[1-9][0-9]{0,15}$' } },
 } as const;
+
+// Replies the service's pages read, typed from their schemas (the fleet page imports these types only).
+export type OperatorMeReply = FromSchema<typeof operatorMe>;
+export type ActivityReply = FromSchema<typeof activityReply>;
+export type AuditReply = FromSchema<typeof auditReply>;
+export type PoliceOverdueReply = FromSchema<typeof policeOverdueReply>;
