@@ -40,9 +40,9 @@ export interface MorningOptions {
   log?: (line: string) => void;
 }
 
-type Kind = 'walk-in' | 'appointment' | 'late' | 'elderly' | 'card' | 'card-elderly';
+export type Kind = 'walk-in' | 'appointment' | 'late' | 'elderly' | 'card' | 'card-elderly';
 
-interface Visitor {
+export interface Visitor {
   i: number;
   kind: Kind;
   machine: 0 | 1;
@@ -141,7 +141,8 @@ export function morningVenue(): Venue {
   } as Venue;
 }
 
-function visitors(o: MorningOptions): Visitor[] {
+/** The seeded morning: who arrives when, at which machine, and what each needs. */
+export function morningVisitors(o: Pick<MorningOptions, 'visitors' | 'arrivalMs' | 'serviceMs' | 'seed'>): Visitor[] {
   const r = rng(o.seed ?? 13);
   let at = 0;
   const out: Visitor[] = [];
@@ -258,7 +259,7 @@ export async function runMorning(o: MorningOptions): Promise<MorningReport> {
   const log = o.log ?? (() => undefined);
   const started = Date.now();
   const venue = morningVenue();
-  const vs = visitors(o);
+  const vs = morningVisitors(o);
   const stack = new Stack({
     dir: o.dir,
     venue: venue as unknown as Record<string, unknown>,

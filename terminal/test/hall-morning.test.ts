@@ -17,7 +17,7 @@ test('the morning\'s resident ID numbers carry a valid check character', () => {
 test('a short morning on real parts: no duplicate, skipped within a block per machine, everyone served or missed, nobody called twice', { timeout: 600_000 }, async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'yss-morning-'));
   try {
-    const r = await runMorning({ dir, visitors: 12, arrivalMs: 700, serviceMs: 500, killAt: 6, downMs: 1000, seed: 7 });
+    const r = await runMorning({ dir, visitors: 12, arrivalMs: 700, serviceMs: 500, killAt: 6, downMs: 1000, seed: 13 });
     for (const line of morningLines(r)) t.diagnostic(line);
     assert.equal(r.duplicates, 0, 'no number issued twice');
     assert.ok(r.skipped >= 0 && r.skipped <= r.skippedBound, `skipped ${r.skipped}, bound ${r.skippedBound}`);
@@ -28,6 +28,8 @@ test('a short morning on real parts: no duplicate, skipped within a block per ma
     // Every ticket was called at least once; each call ended in a completion, a miss or a transfer.
     assert.ok(r.steps.call >= r.tickets, `${r.steps.call} calls for ${r.tickets} tickets`);
     assert.equal(r.steps.call, r.steps.complete + r.steps.miss + r.steps.transfer);
+    // Seed 13's dozen: an elderly card, an appointment, a late one, a no-show (重呼, 过号) and one for B (流转).
+    assert.deepEqual([r.steps.miss, r.steps.recall, r.steps.transfer], [1, 1, 1]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
