@@ -3,12 +3,16 @@
 // of metric → number; `npm run bench -- <filter>` runs only the files whose path contains it.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 
 const root = join(import.meta.dirname, '..');
 const args = process.argv.slice(2);
 const json = args.includes('--json');
-const filters = args.filter((a) => a !== '--json');
+// `--cpu-prof[=dir]`: every process a bench starts (the daemon, the service) writes a V8 CPU
+// profile into dir (default bench-profiles/) when it stops; open them in Chrome's DevTools.
+const profArg = args.find((a) => a === '--cpu-prof' || a.startsWith('--cpu-prof='));
+if (profArg) process.env.YSS_CPU_PROF_DIR = resolve(profArg.includes('=') ? profArg.slice('--cpu-prof='.length) : 'bench-profiles');
+const filters = args.filter((a) => a !== '--json' && a !== profArg);
 
 function find(dir: string, out: string[] = []): string[] {
   for (const name of readdirSync(dir)) {
@@ -44,7 +48,7 @@ for (const file of files) {
   }
   const metrics = JSON.parse(line.slice('@@RESULT '.length)) as Record<string, number>;
   Object.assign(results, metrics);
-  if (!json) for (const [k, v] of Object.entries(metrics)) console.log(`${k.padEnd(34)} ${v}`);
+  if (!json) for (const [k, v] of Object.entries(metrics)) console.log(`${k.padEnd(42)} ${v}`);
 }
 if (json) console.log(JSON.stringify(results));
 process.exit(failed ? 1 : 0);

@@ -1,8 +1,9 @@
 // `npm test`: system packages, UI bundle, type-check, lint, then every *.test.ts under node:test.
 // `npm test -- <file|dir> ...` runs only those tests (no type-check or lint): the inner loop.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, rmSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { buildEntryBundles } from './lib/entry.ts';
 import { ensurePackages } from './lib/system-packages.ts';
 
 const root = join(import.meta.dirname, '..');
@@ -45,6 +46,9 @@ const files = (selected.length ? selected.map((s) => join(root, s)) : roots.map(
   .flatMap((p) => (statSync(p).isDirectory() ? findTests(p) : [p]))
   .map((f) => relative(root, f))
   .sort();
+// The daemons, services and CLIs the tests start run from bundles built once here (scripts/lib/entry.ts).
+const bundles = join(root, 'node_modules', '.cache', `yss-entries-${process.pid}`);
+const bundleEnv = await buildEntryBundles(bundles);
 console.log(`\n== tests (${files.length} files)`);
 const r = spawnSync(
   process.execPath,
@@ -60,6 +64,7 @@ const r = spawnSync(
     '--test-timeout=600000',
     ...files,
   ],
-  { cwd: root, stdio: 'inherit', env: { ...process.env, YSS_TEST: '1' } },
+  { cwd: root, stdio: 'inherit', env: { ...process.env, ...bundleEnv, YSS_TEST: '1' } },
 );
+rmSync(bundles, { recursive: true, force: true });
 process.exit(r.status ?? 1);

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { entryArgs } from '../lib/entry.ts';
 
 const repo = join(import.meta.dirname, '..', '..');
 // CI always checks out shared/ beside the repository: a missing copy fails, never skips.
@@ -11,7 +12,7 @@ const data = join(process.env.YSS_SHARED_DIR ?? join(repo, '..', 'shared'), 'dcc
 
 test('passes the EU DCC test vectors, known issues aside', () => {
   assert.ok(existsSync(data), `no DCC test data at ${data}: check out shared/ beside the repository`);
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(repo, 'scripts', 'dcc-conformance.ts'), data], {
+  const r = spawnSync(process.execPath, [...entryArgs('scripts/dcc-conformance.ts'), data], {
     cwd: repo,
     encoding: 'utf8',
     timeout: 300_000,
@@ -28,7 +29,7 @@ test('passes the EU DCC test vectors, known issues aside', () => {
 });
 
 test('reports a usage error for a missing directory', () => {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(repo, 'scripts', 'dcc-conformance.ts'), join(repo, 'no-such-dir')], {
+  const r = spawnSync(process.execPath, [...entryArgs('scripts/dcc-conformance.ts'), join(repo, 'no-such-dir')], {
     cwd: repo,
     encoding: 'utf8',
   });

@@ -5,11 +5,12 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { entryArgs } from '../lib/entry.ts';
 
 const repo = join(import.meta.dirname, '..', '..');
 
 function run(script: string, args: string[], input?: string) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(repo, script), ...args], { cwd: repo, encoding: 'utf8', input });
+  const r = spawnSync(process.execPath, [...entryArgs(script), ...args], { cwd: repo, encoding: 'utf8', input });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 const issuer = (...args: string[]) => run('scripts/issuer/cli.ts', args);

@@ -35,6 +35,11 @@ export interface PoliceSim {
   close(): Promise<void>;
 }
 
+/** The service's `police` section reporting to `sim`, polled and retried fast enough for a test (docs/police.md). */
+export function policeConfigFor(sim: PoliceSim): Record<string, unknown> {
+  return { gateway: { kind: 'http', url: sim.reportsUrl, timeout_ms: 2000 }, poll_ms: 200, retry_base_ms: 300, retry_max_ms: 1000 };
+}
+
 /** GB 11643-1999 check digit of an 18-character resident identity number. */
 export function ricValid(n: string): boolean {
   if (!/^\d{17}[\dX]$/.test(n)) return false;

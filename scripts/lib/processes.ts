@@ -3,6 +3,7 @@
 // error in a bench, a test runner giving up) is killed, so nothing outlives the run that made it.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
+import { entryArgs } from './entry.ts';
 
 export const REPO = resolve(import.meta.dirname, '../..');
 
@@ -19,11 +20,22 @@ export function track(child: ChildProcess): ChildProcess {
   if (!hooked) {
     hooked = true;
     // 'exit' handlers must be synchronous: a signal is all that can be sent now.
-    process.once('exit', () => {
-      for (const c of live) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
-    });
+    process.once('exit', killLive);
+    // A signal ends a process without 'exit' (the test runner's SIGTERM to a file over its time, a
+    // Ctrl-C in a bench): the children go first, then the signal takes its usual course, unless
+    // the program handles it itself.
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+      process.once(signal, () => {
+        killLive();
+        if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+      });
+    }
   }
   return child;
+}
+
+function killLive(): void {
+  for (const c of live) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
 }
 
 /** Children started here and still running (for tests that check nothing leaked). */
@@ -39,7 +51,9 @@ export interface Child {
 
 /** Spawns a TypeScript entry point and resolves once it logs `"msg":"listening"` with its url. */
 export async function spawnListening(entry: string, args: string[], source: 'service' | 'terminal', onOutput?: OutputListener, timeoutMs = 30_000): Promise<Child> {
-  const child = track(spawn(process.execPath, ['--import', 'tsx', entry, ...args], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] }));
+  // `npm run bench -- --cpu-prof`: each child writes a V8 CPU profile there when it exits.
+  const prof = process.env.YSS_CPU_PROF_DIR ? ['--cpu-prof', '--cpu-prof-dir', process.env.YSS_CPU_PROF_DIR] : [];
+  const child = track(spawn(process.execPath, [...prof, ...entryArgs(entry), ...args], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] }));
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
   let output = '';
   return await new Promise<Child>((resolveChild, reject) => {

@@ -39,21 +39,41 @@ test('a stack whose terminal cannot start stops the service and the pty it had s
   }
 });
 
+/** Runs abandon-stack.ts (`wait`: until `kill` is sent) and returns its exit and the pids it printed. */
+async function abandon(dir: string, kill?: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null; err: string; pids: number[] }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'test/abandon-stack.ts'), dir, ...(kill ? ['--wait'] : [])], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (b: Buffer) => {
+    out += b.toString();
+    if (kill && out.includes(']\n')) child.kill(kill);
+  });
+  child.stderr.on('data', (b: Buffer) => (err += b.toString()));
+  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((r) => child.once('exit', (c, s) => r([c, s])));
+  const pids = JSON.parse(out.trim().split('\n').at(-1) ?? '[]') as number[];
+  assert.equal(pids.length, 3, `service, terminal and socat pids: ${out}${err}`);
+  assert.ok(pids.every((p) => Number.isInteger(p)));
+  return { code, signal, err, pids };
+}
+
 test('a process that dies of an error with a stack up leaves none of its processes running', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'yss-stack-abandon-'));
   try {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'test/abandon-stack.ts'), dir], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (b: Buffer) => (out += b.toString()));
-    child.stderr.on('data', (b: Buffer) => (err += b.toString()));
-    const code = await new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
+    const { code, err, pids } = await abandon(dir);
     assert.notEqual(code, 0, 'the script failed');
     assert.match(err, /the benchmark failed midway/);
-    const pids = JSON.parse(out.trim().split('\n').at(-1) ?? '[]') as number[];
-    assert.equal(pids.length, 3, `service, terminal and socat pids: ${out}`);
-    assert.ok(pids.every((p) => Number.isInteger(p)));
     await waitFor(() => pids.every((p) => !alive(p)), 5000, 50, 'the abandoned processes to be gone');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a process killed by SIGTERM with a stack up takes its processes with it, and still dies of the signal', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'yss-stack-abandon-'));
+  try {
+    const { signal, pids } = await abandon(dir, 'SIGTERM');
+    assert.equal(signal, 'SIGTERM');
+    await waitFor(() => pids.every((p) => !alive(p)), 5000, 50, 'the processes of the killed one to be gone');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -5,7 +5,8 @@
 // - codes/ reaches no I/O and no part but trust's in-memory index;
 // - scenarios/ touches no devices (their types are fine) and no disk;
 // - the kiosk imports only the API's types (terminal/src/api/messages.ts, `import type`);
-// - the service imports only the wire protocol (terminal/src/protocol/index.ts).
+// - the service imports only the wire protocol (terminal/src/protocol/index.ts);
+// - the service's pages (admin/, hall/, page-common/) take the service's types only (`import type`).
 // Tests, test helpers and benchmarks may reach further; the rule checks production files.
 import { dirname, relative, resolve } from 'node:path';
 
@@ -57,6 +58,9 @@ export function check(file, spec, names, isType) {
     if (!isType) return 'the kiosk imports the API with `import type` only: nothing of the daemon may end up in its bundle';
     return null;
   }
+  if (/^sync-service\/(admin|hall|page-common)\//.test(rel) && target?.startsWith('sync-service/src/')) {
+    return isType ? null : `a service page imports the service's types only (\`import type\`): nothing of the server may end up in its bundle, not ${target}`;
+  }
   if (rel.startsWith('sync-service/') && target?.startsWith('terminal/')) {
     return target === 'terminal/src/protocol/index.ts' ? null : `the service imports only the wire protocol (terminal/src/protocol/index.ts), not ${target}`;
   }
@@ -75,6 +79,8 @@ export function check(file, spec, names, isType) {
     if (to === 'devices' && !isType) return 'scenarios/ touch no devices: import only their types (`import type`)';
     if (to === 'db' || to === 'queue') return `scenarios/ touch no disk: they may not import ${target}`;
   }
+  // commands/ holds the CLI's entry points, which cli.ts loads one at a time: an index.ts would load them all.
+  if (rel === 'terminal/src/cli.ts' && to === 'commands') return null;
   if (to !== null && to !== '' && to !== from && target !== `terminal/src/${to}/index.ts`) {
     return `import ${to}/ through its index.ts, not its internal file ${target}`;
   }

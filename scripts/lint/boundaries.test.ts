@@ -25,7 +25,9 @@ const violations: [string, string, string, RegExp][] = [
   ['the kiosk imports only the API types', 'kiosk-ui/web/src/screens/new.ts', "import type { Queue } from '../../../../terminal/src/queue/index.ts';\nexport type Q = Queue;", /only the API's types/],
   ['the kiosk imports the API as types only', 'kiosk-ui/web/src/screens/new.ts', "import { type Health } from '../../../../terminal/src/api/messages.ts';\nimport * as m from '../../../../terminal/src/api/messages.ts';\nexport type H = Health;\nvoid m;", /`import type` only/],
   ['the service imports only the wire protocol', 'sync-service/src/new.ts', "import { Queue } from '../../terminal/src/queue/index.ts';\nvoid Queue;", /only the wire protocol/],
+  ['a service page takes the service as types only', 'sync-service/admin/src/new.ts', "import { fleetOverview } from '../../src/fleet.ts';\nvoid fleetOverview;", /service's types only/],
   ['a part is imported through its index.ts', 'terminal/src/api/new.ts', "import { Queue } from '../queue/queue.ts';\nvoid Queue;", /import queue\/ through its index.ts/],
+  ['only cli.ts loads commands/ file by file', 'terminal/src/daemon/new.ts', "export const load = () => import('../commands/run.ts');", /import commands\/ through its index.ts/],
   ['main.ts too imports parts through their index.ts', 'terminal/src/new-main.ts', "import { Pipeline } from './daemon/pipeline.ts';\nvoid Pipeline;", /import daemon\/ through its index.ts/],
 ];
 
@@ -43,6 +45,7 @@ test('passes the imports the boundaries allow', async () => {
     ['terminal/src/scenarios/policy.ts', "import type { Reading } from '../devices/index.ts';\nimport type { VerifyResult } from '../codes/index.ts';\nexport type R = [Reading, VerifyResult];"],
     ['kiosk-ui/web/src/screens/new.ts', "import type { Health } from '../../../../terminal/src/api/messages.ts';\nexport type H = Health;"],
     ['sync-service/src/new.ts', "import { verifyChain } from '../../terminal/src/protocol/index.ts';\nvoid verifyChain;"],
+    ['sync-service/admin/src/new.ts', "import type { FleetOverview } from '../../src/fleet.ts';\nexport type O = FleetOverview;"],
     ['terminal/src/api/new.ts', "import { Queue } from '../queue/index.ts';\nimport { ApiServer } from './server.ts';\nvoid Queue; void ApiServer;"],
     // Tests and their helpers may reach further.
     ['terminal/src/codes/lookup.test.ts', "import { TrustStore } from '../trust/store.ts';\nimport { readFileSync } from 'node:fs';\nvoid TrustStore; void readFileSync;"],

@@ -9,11 +9,12 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pino from 'pino';
 import { createDevice, type PrinterDevice } from '../../terminal/src/devices/index.ts';
+import { entryArgs } from '../lib/entry.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 
 function startSim(args: string[]): { child: ChildProcess; out: () => string } {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/sim/cli.ts', ...args], { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...entryArgs('scripts/sim/cli.ts'), ...args], { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (b: Buffer) => (out += b));
   child.stderr!.on('data', (b: Buffer) => (out += b));

@@ -27,9 +27,7 @@ import {
   type FeedKind,
   type FeedRow,
   signingInput,
-  type Heartbeat,
   type Sealed,
-  type UploadBody,
   type UploadReply,
 } from '../../terminal/src/protocol/index.ts';
 import type { UnsealAudit } from './audit.ts';
@@ -47,6 +45,7 @@ import { catchUpVenueConfig, registerConfigRoutes } from './config-routes.ts';
 import { registerPage } from './pages.ts';
 import { HOUR_MS } from './storage/activity.ts';
 import type { FeedHead, Storage, TerminalRecord } from './storage/types.ts';
+import type { SchemaRequestTypes, ServiceApp } from './typed-app.ts';
 import { VENUE_TIME_ZONE, venueDaysAround } from './venue-time.ts';
 
 export interface AppOptions {
@@ -136,7 +135,7 @@ const UNPACED_BODY = 1024 * 1024;
 /** Marks a signed route's body as not parsed yet: it is parsed after the signature verifies. */
 const UNPARSED = Symbol('unparsed');
 
-export function buildApp(opts: AppOptions): FastifyInstance {
+export function buildApp(opts: AppOptions): ServiceApp {
   const now = opts.now ?? Date.now;
   const configKey = opts.configKey ?? ephemeralConfigKey();
   const metrics = createMetrics(opts.storage, now);
@@ -165,7 +164,7 @@ export function buildApp(opts: AppOptions): FastifyInstance {
       if (socket.writable) socket.write(`HTTP/1.1 ${timeout ? '408 Request Timeout' : '400 Bad Request'}\r\ncontent-type: application/json; charset=utf-8\r\nconnection: close\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
       socket.destroy();
     },
-  }) as unknown as FastifyInstance;
+  }).withTypeProvider<SchemaRequestTypes>() as unknown as ServiceApp;
   /** Connections refused by node before a request existed, by code, for the refusal summary. */
   let clientErrors: Record<string, number> = {};
   const keyCache = new Map<string, KeyObject>();
@@ -315,7 +314,7 @@ export function buildApp(opts: AppOptions): FastifyInstance {
   });
   void app.register(rateLimit, { global: false, ...(opts.sharedRateLimits ? { store: storageRateLimitStore(storage, now) } : {}) });
 
-  void app.register(async (app) => {
+  void app.register(async (app: ServiceApp) => {
     const window = limits.auth_failure_window_s * 1000;
     byAddress = app.createRateLimit({ max: limits.auth_failures_per_address, timeWindow: window, keyGenerator: (req) => `a ${req.ip}` });
     byTerminal = app.createRateLimit({ max: limits.auth_failures_per_terminal, timeWindow: window, keyGenerator: (req) => `t ${String(req.headers[HEADER_TERMINAL]).slice(0, 64)}` });
@@ -462,7 +461,7 @@ export function buildApp(opts: AppOptions): FastifyInstance {
       '/v1/enroll',
       { config: { auth: 'enroll' }, onRequest: rateLimited, bodyLimit: limits.unauthenticated_body_limit, schema: { body: S.enrollBody, response: { 200: S.enrollReply, ...S.errorReplies } } },
       async (req) => {
-      const body = req.body as { enrollment_code: string; public_key: string };
+      const body = req.body;
       const t = await storage.enroll(sha256(body.enrollment_code), body.public_key, now());
       if (!t) throw new ServiceError('YSS_SYNC_ENROLLMENT_INVALID');
       req.log.info({ terminal_id: t.id }, 'terminal enrolled');
@@ -474,7 +473,7 @@ export function buildApp(opts: AppOptions): FastifyInstance {
       '/v1/events',
       { ...terminalRoute, schema: { body: S.uploadBody, response: { 200: S.uploadReply, ...S.errorReplies } } },
       async (req): Promise<UploadReply> => {
-        const { events } = req.body as UploadBody;
+        const { events } = req.body;
         const r = await storage.ingest(req.terminal!.id, events, now(), req.nonce);
         if (r.inserted) opts.afterIngest?.();
         if (r.gap) req.log.warn({ terminal_id: req.terminal!.id, gap: r.gap }, 'gap in uploaded events');
@@ -487,7 +486,7 @@ export function buildApp(opts: AppOptions): FastifyInstance {
       // A heartbeat is a few hundred bytes; the cap keeps the stored status from becoming a dump.
       { ...terminalRoute, bodyLimit: 64 * 1024, schema: { body: S.heartbeat, response: { 200: S.heartbeatReply, ...S.errorReplies } } },
       async (req) => {
-        const { slots, ...hb } = req.body as Heartbeat;
+        const { slots, ...hb } = req.body;
         // Capacity shares (docs/feeds.md#capacity-shares): only yesterday, today and tomorrow in
         // China time, so a stranger's key cannot open counts for any date; only for the venue
         // the terminal is bound to.
@@ -508,7 +507,7 @@ export function buildApp(opts: AppOptions): FastifyInstance {
       '/v1/queue/numbers',
       { ...terminalRoute, bodyLimit: 4 * 1024, schema: { body: S.numbersBody, response: { 200: S.numbersReply, ...S.errorReplies } } },
       async (req) => {
-        const b = req.body as { hall: string; category: string; day: string; count: number };
+        const b = req.body;
         // Only yesterday, today and tomorrow in China time: a stranger's key cannot open counters for any date.
         const days = venueDaysAround(now());
         if (!days.includes(b.day)) throw new ServiceError('YSS_SYNC_INVALID_BODY', `day ${b.day} is not within one day of the service's date ${days[1]} (${VENUE_TIME_ZONE})`);
@@ -539,11 +538,11 @@ export function buildApp(opts: AppOptions): FastifyInstance {
       '/admin/terminals',
       { ...operatorRoute, schema: { body: S.createTerminalBody, response: { 200: S.createTerminalReply, ...S.errorReplies } } },
       async (req) => {
-        const name = (req.body as { name?: string } | null)?.name ?? 'terminal';
+        const name = req.body?.name ?? 'terminal';
         const id = `t-${randomBytes(6).toString('hex')}`;
         const code = enrollmentCode();
         await storage.createTerminal(id, name, sha256(code), now());
-        const venue = (req.body as { venue?: string } | null)?.venue;
+        const venue = req.body?.venue;
         if (venue) {
           await storage.setTerminalVenue(id, venue);
           // Enrolled for a venue that has a config push: it starts with that push.
@@ -561,7 +560,7 @@ export function buildApp(opts: AppOptions): FastifyInstance {
       '/admin/terminals/:id',
       { ...operatorRoute, schema: { params: S.idParams, response: { 200: S.terminalStatus, ...S.errorReplies } } },
       async (req) => {
-        const { id } = req.params as { id: string };
+        const { id } = req.params;
         const t = await storage.getTerminal(id);
         if (!t) throw new ServiceError('YSS_SYNC_NOT_FOUND', `terminal ${id}`);
         return status(t);
@@ -572,7 +571,7 @@ export function buildApp(opts: AppOptions): FastifyInstance {
       '/admin/terminals/:id/revoke',
       { ...operatorRoute, schema: { params: S.idParams, response: { 200: S.revokeReply, ...S.errorReplies } } },
       async (req) => {
-        const { id } = req.params as { id: string };
+        const { id } = req.params;
         if (!(await storage.revokeTerminal(id))) throw new ServiceError('YSS_SYNC_NOT_FOUND', `terminal ${id}`);
         req.log.info({ terminal_id: id }, 'terminal revoked');
         return { terminal_id: id, status: 'revoked' };
@@ -583,8 +582,8 @@ export function buildApp(opts: AppOptions): FastifyInstance {
       '/admin/terminals/:id/events',
       { ...operatorRoute, schema: { params: S.idParams, querystring: S.eventsQuery, response: { 200: S.eventsReply, ...S.errorReplies } } },
       async (req) => {
-        const { id } = req.params as { id: string };
-        const q = req.query as { after?: string; limit?: string; open?: string; purpose?: string };
+        const { id } = req.params;
+        const q = req.query;
         const after = Number(q.after ?? 0);
         const limit = Math.max(1, Math.min(Number(q.limit ?? 1000), 10_000));
         const events = await storage.events(id, after, limit);
@@ -636,14 +635,14 @@ export function buildApp(opts: AppOptions): FastifyInstance {
     });
 
     app.get('/admin/activity', { ...operatorRoute, schema: { querystring: S.activityQuery, response: { 200: S.activityReply, ...S.errorReplies } } }, async (req) => {
-      const hours = Number((req.query as { hours?: string }).hours ?? 24);
+      const hours = Number(req.query.hours ?? 24);
       const since = Math.floor(now() / HOUR_MS) * HOUR_MS - (hours - 1) * HOUR_MS;
       return { since, hour_ms: HOUR_MS, hours: await storage.activity(since) };
     });
 
     app.get('/admin/audit', { config: { auth: 'operator', role: 'any' }, onRequest: authenticateOperator, schema: { querystring: S.auditQuery, response: { 200: S.auditReply, ...S.errorReplies } } }, async (req) => {
       if (!opts.audit) throw new ServiceError('YSS_SYNC_NOT_FOUND', 'unseal audit');
-      return opts.audit.read(Number((req.query as { limit?: string }).limit ?? 100));
+      return opts.audit.read(Number(req.query.limit ?? 100));
     });
 
     // Venue data feeds (docs/feeds.md): operators import, terminals of the venue pull snapshots.
@@ -672,8 +671,8 @@ export function buildApp(opts: AppOptions): FastifyInstance {
       '/admin/terminals/:id/venue',
       { ...operatorRoute, schema: { params: S.idParams, body: S.terminalVenueBody, response: { 200: S.terminalVenueReply, ...S.errorReplies } } },
       async (req) => {
-        const { id } = req.params as { id: string };
-        const { venue } = req.body as { venue: string };
+        const { id } = req.params;
+        const { venue } = req.body;
         if (!(await storage.getTerminal(id))) throw new ServiceError('YSS_SYNC_NOT_FOUND', `terminal ${id}`);
         await storage.setTerminalVenue(id, venue);
         const caught = await catchUpVenueConfig(storage, configKey, id, now());
@@ -686,7 +685,7 @@ export function buildApp(opts: AppOptions): FastifyInstance {
       '/admin/venues/:venue',
       { ...operatorRoute, schema: { params: S.venueParams, response: { 200: S.venueFeedsReply, ...S.errorReplies } } },
       async (req) => {
-        const { venue } = req.params as { venue: string };
+        const { venue } = req.params;
         return { venue, salt: await venueSalt(venue), feeds: await storage.venueFeeds(venue) };
       },
     );
@@ -695,10 +694,12 @@ export function buildApp(opts: AppOptions): FastifyInstance {
       '/admin/venues/:venue/feeds/:kind',
       { ...operatorRoute, schema: { params: S.feedParams, response: { 200: S.feedPublished, ...S.errorReplies } } },
       async (req) => {
-        const { venue, kind } = req.params as { venue: string; kind: FeedKind };
+        const { venue, kind } = req.params;
         const csv = String(req.headers['content-type'] ?? '').startsWith('text/csv');
-        if (csv && typeof req.body !== 'string') throw new ServiceError('YSS_SYNC_FEED_INVALID', 'empty CSV');
-        const r = csv ? checkFeedCsv(kind, req.body as string) : checkFeedRows(kind, req.body);
+        // No body schema: a CSV arrives as text, JSON rows as parsed by the JSON parser.
+        const body = req.body;
+        if (csv && typeof body !== 'string') throw new ServiceError('YSS_SYNC_FEED_INVALID', 'empty CSV');
+        const r = csv && typeof body === 'string' ? checkFeedCsv(kind, body) : checkFeedRows(kind, body);
         if (!r.ok) throw new ServiceError('YSS_SYNC_FEED_INVALID', `${r.count} problem${r.count === 1 ? '' : 's'}: ${describeProblems(r.problems, r.count)}`);
         await venueSalt(venue);
         const at = now();
@@ -720,7 +721,7 @@ export function buildApp(opts: AppOptions): FastifyInstance {
         },
       },
       async (req, reply) => {
-        const { kind } = req.params as { kind: FeedKind };
+        const { kind } = req.params;
         const venue = await storage.terminalVenue(req.terminal!.id);
         if (!venue) throw new ServiceError('YSS_SYNC_FEED_NO_VENUE', req.terminal!.id);
         const head = await storage.feedHead(venue, kind);
@@ -729,7 +730,7 @@ export function buildApp(opts: AppOptions): FastifyInstance {
         void reply.header('etag', etag).header('cache-control', 'no-cache');
         if (req.headers['if-none-match'] === etag) return reply.status(304).send();
         const salt = await venueSalt(venue);
-        const sinceText = (req.query as { since?: string }).since;
+        const sinceText = req.query.since;
         const since = sinceText === undefined ? null : Number(sinceText);
         if (since !== null && since >= 1 && since < head.version) {
           const delta = await deltaText(venue, kind, since, head, salt);
@@ -755,7 +756,7 @@ export function buildApp(opts: AppOptions): FastifyInstance {
 
     app.get('/admin/police/overdue', { ...operatorRoute, schema: { querystring: S.policeOverdueQuery, response: { 200: S.policeOverdueReply, ...S.errorReplies } } }, async (req) => {
       const clock = now();
-      const venue = (req.query as { venue?: string }).venue;
+      const venue = req.query.venue;
       const reports = (await storage.policeAlerts(clock, POLICE_ALERTS_MAX))
         .filter((r) => venue === undefined || r.venue === venue)
         .map((r) => ({ ...r, id: `${r.terminal_id}/${r.seq}`, alert: clock >= r.deadline_at ? ('overdue' as const) : ('due_soon' as const) }));
@@ -763,7 +764,7 @@ export function buildApp(opts: AppOptions): FastifyInstance {
     });
 
     app.get('/admin/police/reports/:id/:seq', { ...operatorRoute, schema: { params: S.policeReportParams, response: { 200: S.policeHistoryReply, ...S.errorReplies } } }, async (req) => {
-      const { id, seq } = req.params as { id: string; seq: string };
+      const { id, seq } = req.params;
       const history = await storage.policeHistory(id, Number(seq));
       if (!history.length) throw new ServiceError('YSS_SYNC_NOT_FOUND', `police report ${id}/${seq}`);
       return { id: `${id}/${seq}`, history };

@@ -6,7 +6,7 @@
 // so a terminal still checks and rolls back exactly one signed document addressed to it, as for a
 // push of its own. A terminal bound to the venue later (enrolled for it, or moved to it) is given
 // the venue's config when it is bound and again, should that have raced a push, at its next pull.
-import type { FastifyInstance, onRequestHookHandler } from 'fastify';
+import type { onRequestHookHandler } from 'fastify';
 import {
   CONFIG_PUSH_FORMAT,
   CONFIG_PUSH_MAX_BYTES,
@@ -18,6 +18,7 @@ import {
 import { ServiceError } from './errors.ts';
 import type { ConfigKey } from './keys.ts';
 import * as S from './schemas.ts';
+import type { ServiceApp } from './typed-app.ts';
 import type { Storage } from './storage/types.ts';
 
 /** What an operator may send: the PIN as digits (hashed here, never stored), not as a hash. */
@@ -96,7 +97,7 @@ export async function catchUpVenueConfig(storage: Storage, configKey: ConfigKey,
 }
 
 export function registerConfigRoutes(
-  app: FastifyInstance,
+  app: ServiceApp,
   o: { storage: Storage; now: () => number; configKey: ConfigKey; authenticateOperator: onRequestHookHandler; terminalRoute: Record<string, unknown> },
 ): void {
   const { storage, now, configKey } = o;
@@ -104,7 +105,7 @@ export function registerConfigRoutes(
   const configRoute = { config: { auth: 'operator' as const, role: 'config' as const }, onRequest: o.authenticateOperator, bodyLimit: CONFIG_PUSH_MAX_BYTES };
 
   app.put('/admin/terminals/:id/config', { ...configRoute, schema: { params: S.idParams, body: S.configPushBody, response: { 200: S.configPushReply, ...S.errorReplies } } }, async (req) => {
-    const { id } = req.params as { id: string };
+    const { id } = req.params;
     const asked = checkPushedConfig(req.body);
     const t = await storage.getTerminal(id);
     if (!t || t.status === 'revoked') throw new ServiceError('YSS_SYNC_NOT_FOUND', `terminal ${id}${t ? ' (revoked)' : ''}`);
@@ -119,7 +120,7 @@ export function registerConfigRoutes(
   });
 
   app.get('/admin/terminals/:id/config', { ...operatorRoute, schema: { params: S.idParams, response: { 200: S.terminalConfigReply, ...S.errorReplies } } }, async (req) => {
-    const { id } = req.params as { id: string };
+    const { id } = req.params;
     const t = await storage.getTerminal(id);
     if (!t) throw new ServiceError('YSS_SYNC_NOT_FOUND', `terminal ${id}`);
     const doc = await storage.configDoc(id);
@@ -132,7 +133,7 @@ export function registerConfigRoutes(
   });
 
   app.put('/admin/venues/:venue/config', { ...configRoute, schema: { params: S.venueParams, body: S.configPushBody, response: { 200: S.venueConfigPushReply, ...S.errorReplies } } }, async (req) => {
-    const { venue } = req.params as { venue: string };
+    const { venue } = req.params;
     const asked = checkPushedConfig(req.body);
     const change = await sealedChange(asked);
     const at = now();
@@ -149,7 +150,7 @@ export function registerConfigRoutes(
   });
 
   app.get('/admin/venues/:venue/config', { ...operatorRoute, schema: { params: S.venueParams, response: { 200: S.venueConfigReply, ...S.errorReplies } } }, async (req) => {
-    const { venue } = req.params as { venue: string };
+    const { venue } = req.params;
     const [head] = (await storage.venueConfigHeads()).filter((h) => h.venue === venue);
     if (!head) return { venue, published: null, terminals: [] };
     const terminals = await Promise.all(

@@ -2,12 +2,13 @@
 // (operators with the `window` role), the hall display's one read-only route, and both pages.
 // Every step is decided on the day's folded queue and recorded with the next sequence; a step
 // that lost the race for that sequence to another window is decided again on the new state.
-import type { FastifyInstance, onRequestHookHandler } from 'fastify';
+import type { onRequestHookHandler } from 'fastify';
 import { join } from 'node:path';
 import { ServiceError } from './errors.ts';
-import { applyStep, categories, decideStep, etaMinutes, foldHall, waitingOrder, type HallState, type HallStep, type StepKind } from './hall-queue.ts';
+import { activePersons, applyStep, categories, decideStep, etaMinutes, foldHall, signedInPersons, waitingOrder, type HallState, type HallStep } from './hall-queue.ts';
 import { registerPage } from './pages.ts';
 import * as S from './schemas.ts';
+import type { ServiceApp } from './typed-app.ts';
 import type { Storage } from './storage/types.ts';
 import { venueDay } from './venue-time.ts';
 
@@ -24,7 +25,7 @@ const WAITING_SHOWN = 50;
 export { venueDay as hallDay } from './venue-time.ts';
 
 export function registerHallRoutes(
-  app: FastifyInstance,
+  app: ServiceApp,
   o: { storage: Storage; now: () => number; authenticateOperator: onRequestHookHandler; terminalRoute: Record<string, unknown> },
 ): void {
   const { storage, now } = o;
@@ -43,7 +44,12 @@ export function registerHallRoutes(
       .map((t) => {
         const ahead = perCat.get(t.category) ?? 0;
         perCat.set(t.category, ahead + 1);
-        return { number: t.number, category: t.category, priority: t.priority, marked: t.marked, taken_at: t.taken_at, transferred_from: t.transferred_from, placement: t.placement, eta_minutes: round1(etaMinutes(s, t.category, ahead)) };
+        return {
+          number: t.number, category: t.category, priority: t.priority, marked: t.marked, taken_at: t.taken_at, transferred_from: t.transferred_from, placement: t.placement,
+          // The person's other number when the hall's rules would have refused this one (issued offline): never the person.
+          duplicate_of: t.duplicate && { number: t.duplicate.of, rule: t.duplicate.rule },
+          eta_minutes: round1(etaMinutes(s, t.category, ahead)),
+        };
       })
       .slice(0, WAITING_SHOWN);
     return {
@@ -51,6 +57,8 @@ export function registerHallRoutes(
       day,
       seq: s.seq,
       server_time: at,
+      // The venue file's priority labels (print-ticket `priority_labels`), as the day's tickets carried them; null when none did.
+      labels: s.labels,
       categories: cats.map((c) => ({ ...c, service_minutes: round1(c.service_minutes), eta_minutes: round1(c.eta_minutes) })),
       windows: windows.map((w) => {
         const t = w.current ? s.tickets.get(w.current)! : null;
@@ -72,15 +80,15 @@ export function registerHallRoutes(
   }
 
   app.get('/hall/:hall/state', { ...windowRoute, schema: { params: S.hallParams, response: { 200: S.hallState, ...S.errorReplies } } }, async (req) => {
-    const { hall } = req.params as { hall: string };
+    const { hall } = req.params;
     const at = now();
     const day = venueDay(at);
     return stateReply(hall, day, await load(hall, day), at);
   });
 
   app.post('/hall/:hall/steps', { ...windowRoute, bodyLimit: 4 * 1024, schema: { params: S.hallParams, body: S.hallStepBody, response: { 200: S.hallStepReply, ...S.errorReplies } } }, async (req) => {
-    const { hall } = req.params as { hall: string };
-    const b = req.body as { kind: StepKind; window: number; categories?: string[]; to?: string; rating?: number; number?: string; label?: string };
+    const { hall } = req.params;
+    const b = req.body;
     if (b.kind === 'requeue' && !b.number) throw new ServiceError('YSS_SYNC_INVALID_BODY', 'a call back (requeue) names the missed ticket: "number"');
     if (b.kind === 'mark' && (!b.number || !b.label)) throw new ServiceError('YSS_SYNC_INVALID_BODY', 'a mark names the waiting "number" and the priority "label" (军人, 残疾人, 孕妇 …)');
     if (b.kind === 'transfer' && !b.to) throw new ServiceError('YSS_SYNC_INVALID_BODY', 'a transfer names the category it moves the ticket to: "to"');
@@ -104,7 +112,7 @@ export function registerHallRoutes(
 
   // What a ticket machine prints under the number: how many wait, and minutes per person ahead.
   app.get('/v1/queue/waiting', { ...o.terminalRoute, schema: { querystring: S.hallQuery, response: { 200: S.queueWaiting, ...S.errorReplies } } }, async (req) => {
-    const { hall } = req.query as { hall: string };
+    const { hall } = req.query;
     const at = now();
     const day = venueDay(at);
     const s = await load(hall, day);
@@ -120,13 +128,16 @@ export function registerHallRoutes(
         first: waitingOrder(s, [c.category]).filter((t) => t.priority === 'appointment').length,
         // Numbers no longer active (completed or missed): a machine's one-active-number record lets them go.
         finished: [...s.tickets.values()].filter((t) => t.category === c.category && (t.status === 'done' || t.status === 'missed')).map((t) => t.number),
+        // The hall-wide rules (docs/hall.md): whose number is active here, and who signed in for an appointment today, by the person's token of the day.
+        active: activePersons(s, c.category),
+        signed_in: signedInPersons(s, c.category),
       })),
     };
   });
 
   // The hall display reads numbers and windows only: nothing personal, so no sign-in (a wall screen has no keyboard).
   app.get('/hall/:hall/display', { schema: { params: S.hallParams, response: { 200: S.hallDisplay, ...S.errorReplies } } }, async (req) => {
-    const { hall } = req.params as { hall: string };
+    const { hall } = req.params;
     const at = now();
     const day = venueDay(at);
     const s = await load(hall, day);

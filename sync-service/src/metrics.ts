@@ -4,10 +4,11 @@
 // wrapping the storage. What is read at scrape time: the fleet as the heartbeats describe it,
 // aggregated (never one series per terminal: a province has 100,000 of them). The alert rules
 // that read these are sync-service/alerts.yml.
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { ServiceError } from './errors.ts';
 import * as S from './schemas.ts';
+import type { ServiceApp } from './typed-app.ts';
 import type { Storage } from './storage/types.ts';
 
 /** A terminal whose last heartbeat is older than this counts as silent. */
@@ -111,7 +112,7 @@ function trustListIssuedAt(jws: string, fallback: number): number {
 
 /** Request latency and error codes for every route, and GET /metrics for operators with the fleet role. */
 /** `fleetReader`: whether an Authorization header names an operator with the fleet role. */
-export function registerMetrics(app: FastifyInstance, metrics: ServiceMetrics, fleetReader: (authorization: string) => boolean): void {
+export function registerMetrics(app: ServiceApp, metrics: ServiceMetrics, fleetReader: (authorization: string) => boolean): void {
   const { registry } = metrics;
   const requestSeconds = new Histogram({
     name: 'yss_sync_request_seconds',

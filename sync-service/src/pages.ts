@@ -1,11 +1,12 @@
 // The service's own web pages (the fleet page, the hall's window page and display): each a folder
 // that `npm run build` fills with index.html, app.js and style.css (scripts/build-ui.ts), sent with
 // one set of headers. A page holds no data: it reads the service's routes with its user's token.
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ServiceError } from './errors.ts';
 import * as S from './schemas.ts';
+import type { ServiceApp } from './typed-app.ts';
 
 /** Only the page's own files, no inline script or style, no framing, no form posted elsewhere. */
 export const PAGE_CSP = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
@@ -39,7 +40,7 @@ export function sendPage(dist: string, file: string, type: string, what: string)
  * A page at `path` (`/admin`): `path/` its HTML, `path/app.js` and `path/style.css`, and `path`
  * without the slash redirected to it with its query (a hall page's `?hall=`).
  */
-export function registerPage(app: FastifyInstance, path: string, dist: string, what: string): void {
+export function registerPage(app: ServiceApp, path: string, dist: string, what: string): void {
   app.get(path, { schema: { response: { 302: { type: 'null' } } } }, async (req, reply) => reply.redirect(`${path}/${req.url.includes('?') ? req.url.slice(req.url.indexOf('?')) : ''}`));
   const schema = { schema: { response: { 200: S.textReply, ...S.errorReplies } } };
   for (const [name, file, type] of FILES) app.get(`${path}/${name}`, schema, sendPage(dist, file, type, what));

@@ -1,5 +1,7 @@
 // JSON schemas for every route's input and output. fastify validates requests with them and
 // serializes replies with them, so a reply can never carry a field the schema does not name.
+import type { FromSchema } from 'json-schema-to-ts';
+
 export const errorReply = {
   type: 'object',
   required: ['error', 'message'],
@@ -568,6 +570,7 @@ export const hallState = {
     day: { type: 'string' },
     seq: { type: 'integer' },
     server_time: { type: 'integer' },
+    labels: { type: ['array', 'null'], items: { type: 'string' } },
     categories: { type: 'array', items: hallCategory },
     windows: {
       type: 'array',
@@ -600,6 +603,7 @@ export const hallState = {
           taken_at: { type: 'integer' },
           transferred_from: { type: ['string', 'null'] },
           placement: { type: ['string', 'null'] },
+          duplicate_of: { type: ['object', 'null'], required: ['number', 'rule'], properties: { number: ticketNumber, rule: { type: 'string' } } },
           eta_minutes: { type: 'number' },
         },
       },
@@ -673,6 +677,11 @@ export const queueWaiting = {
           minutes_per_person: { type: 'number' },
           first: { type: 'integer' },
           finished: { type: 'array', items: { type: 'string' } },
+          active: { type: 'array', items: { type: 'object', required: ['person', 'number'], properties: { person: { type: 'string' }, number: ticketNumber } } },
+          signed_in: {
+            type: 'array',
+            items: { type: 'object', required: ['person', 'number', 'at'], properties: { person: { type: 'string' }, number: ticketNumber, at: { type: 'integer' } } },
+          },
         },
       },
     },
@@ -745,3 +754,9 @@ export const policeReportParams = {
   required: ['id', 'seq'],
   properties: { id: { type: 'string', minLength: 1, maxLength: 64 }, seq: { type: 'string', pattern: '^[1-9][0-9]{0,15}$' } },
 } as const;
+
+// Replies the service's pages read, typed from their schemas (the fleet page imports these types only).
+export type OperatorMeReply = FromSchema<typeof operatorMe>;
+export type ActivityReply = FromSchema<typeof activityReply>;
+export type AuditReply = FromSchema<typeof auditReply>;
+export type PoliceOverdueReply = FromSchema<typeof policeOverdueReply>;

@@ -11,23 +11,18 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { mintCode } from '../../scripts/issuer/mint.ts';
-import { startPoliceSim, type PoliceSim } from '../../scripts/lib/police-sim.ts';
+import { restartAhead } from '../../scripts/lib/faketime.ts';
+import { policeConfigFor, startPoliceSim, type PoliceSim } from '../../scripts/lib/police-sim.ts';
 import { EventFeed, REPO, Stack, waitFor } from '../../scripts/lib/stack.ts';
 import { axe, launch } from '../../kiosk-ui/web/test/browser.ts';
 import { freePort } from '../../kiosk-ui/web/test/real-stack.ts';
+import type { PoliceOverdueReply } from '../src/schemas.ts';
 
-const FAKETIME = '/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1';
 const dir = mkdtempSync(join(tmpdir(), 'yss-admin-police-'));
 let stack: Stack;
 let sim: PoliceSim;
 let browser: Browser;
 let page: Page;
-
-interface Overdue {
-  due_soon: number;
-  overdue: number;
-  reports: { id: string; alert: string; state: string; venue: string }[];
-}
 
 before(async () => {
   sim = await startPoliceSim({ mode: 'down' });
@@ -36,7 +31,7 @@ before(async () => {
     venue: 'hotel',
     // A fixed port: the service is restarted at the same address with its clock moved.
     servicePort: await freePort(),
-    police: { gateway: { kind: 'http', url: sim.reportsUrl, timeout_ms: 2000 }, poll_ms: 200, retry_base_ms: 300, retry_max_ms: 1000 },
+    police: policeConfigFor(sim),
   });
   const [b, s] = await Promise.allSettled([launch(), stack.start()]);
   if (b.status === 'fulfilled') browser = b.value;
@@ -64,7 +59,7 @@ after(async () => {
 });
 
 const noViolations = async () => assert.deepEqual((await axe(page)).map((v) => `${v.id}: ${v.nodes.join(', ')}`), []);
-const overdue = () => stack.admin('GET', '/admin/police/overdue') as Promise<Overdue>;
+const overdue = () => stack.admin('GET', '/admin/police/overdue') as Promise<PoliceOverdueReply>;
 async function shot(name: string): Promise<void> {
   if (process.env.YSS_SCREENSHOTS !== '1') return;
   mkdirSync(join(REPO, 'docs', 'screenshots'), { recursive: true });
@@ -93,22 +88,8 @@ test('a report the gateway has not taken is listed as due soon, with its venue a
 });
 
 test('with the service\'s clock past the deadline the report is overdue, on its row and in the alerts', async () => {
-  // Only the service's wall clock moves (libfaketime, an absolute start 3 h after the test's own clock).
-  const saved = { LD_PRELOAD: process.env.LD_PRELOAD, FAKETIME: process.env.FAKETIME, FAKETIME_DONT_FAKE_MONOTONIC: process.env.FAKETIME_DONT_FAKE_MONOTONIC };
-  const d = new Date(Date.now() + 3 * 3600_000);
-  const p2 = (n: number) => String(n).padStart(2, '0');
-  process.env.LD_PRELOAD = FAKETIME;
-  process.env.FAKETIME = `@${d.getFullYear()}-${p2(d.getMonth() + 1)}-${p2(d.getDate())} ${p2(d.getHours())}:${p2(d.getMinutes())}:${p2(d.getSeconds())}`;
-  process.env.FAKETIME_DONT_FAKE_MONOTONIC = '1';
-  try {
-    await stack.stopService();
-    await stack.startService();
-  } finally {
-    for (const [k, v] of Object.entries(saved)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-  }
+  // Only the service's wall clock moves, 3 h ahead (libfaketime); the daemon and the gateway keep theirs.
+  await restartAhead(stack, 'service', 3 * 3600_000);
   const o = await waitFor(async () => {
     const x = await overdue();
     return x.overdue === 1 ? x : undefined;

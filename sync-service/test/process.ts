@@ -10,6 +10,7 @@ import nacl from 'tweetnacl';
 import { REPO, spawnListening, type Child } from '../../scripts/lib/stack.ts';
 import { ed25519PrivateKey, signRequest } from '../../terminal/src/protocol/index.ts';
 import type { Limits } from '../src/config.ts';
+import { entryArgs } from '../../scripts/lib/entry.ts';
 
 export const PROCESS_TOKEN = 'process-test-operator-token-0123456789';
 
@@ -60,7 +61,7 @@ export async function startProcess(o: { limits?: Partial<Limits>; dir?: string; 
 /** Runs the service CLI to completion (a start that is expected to fail): exit code and stderr. */
 export function runToExit(args: string[]): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolveRun) => {
-    const p = spawn(process.execPath, ['--import', 'tsx', 'sync-service/src/cli.ts', ...args], { cwd: REPO, stdio: ['ignore', 'ignore', 'pipe'] });
+    const p = spawn(process.execPath, [...entryArgs('sync-service/src/cli.ts'), ...args], { cwd: REPO, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     p.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
     p.once('exit', (code) => resolveRun({ code, stderr }));

@@ -14,6 +14,7 @@ import { eventHash, GENESIS_HASH, type WireEvent } from '../../terminal/src/prot
 import { PgStorage } from '../src/storage/pg.ts';
 import { ensurePartitions, monthStart, partitionName } from '../src/storage/pg-schema.ts';
 import { PG_BIN, startPgCluster, type PgCluster } from './pg-cluster.ts';
+import { entryArgs } from '../../scripts/lib/entry.ts';
 
 let cluster: PgCluster;
 let dir: string;
@@ -37,7 +38,7 @@ function chainAt(times: number[]): WireEvent[] {
 
 function cli(args: string[]): Promise<{ code: number | null; lines: Record<string, unknown>[]; stderr: string }> {
   return new Promise((resolve) => {
-    const p = spawn(process.execPath, ['--import', 'tsx', 'sync-service/src/cli.ts', 'retention', ...args], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = spawn(process.execPath, [...entryArgs('sync-service/src/cli.ts'), 'retention', ...args], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let stderr = '';
     p.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));

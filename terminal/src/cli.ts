@@ -1,15 +1,18 @@
 // `npm run -s terminal -- <command> ...`. Each command lives in commands/<name>.ts and exports
 // `main(args: string[]): Promise<number>` (the exit status); it is loaded only when asked for, so
-// `verify` never pays for serialport and `run` never for the conformance data.
+// `verify` never pays for serialport and `run` never for the conformance data. The imports are
+// written out (not computed from the name) so that a bundler sees exactly these six.
 export {};
 
-const commands: Record<string, { file: string; summary: string }> = {
-  run: { file: 'run', summary: 'run --config <file>            the terminal daemon' },
-  reset: { file: 'reset', summary: 'reset --config <file> --enrollment-code <code> [--reason <text>]   start a new chain (docs/security.md)' },
-  verify: { file: 'verify', summary: 'verify --trust-list <jws> --root <kid>:<x> [--at s] [--venue file] <code|->' },
-  trust: { file: 'trust', summary: 'trust install --data <dir> --root <kid>:<x> <jws-file>' },
-  read: { file: 'read', summary: 'read <scanner|idcard|mrz> <path> [--baud N] [--count N]' },
-  devices: { file: 'devices', summary: 'devices [--config <file>]     list HID and serial devices' },
+type Command = { load: () => Promise<{ main: (args: string[]) => Promise<number> }>; summary: string };
+
+const commands: Record<string, Command> = {
+  run: { load: () => import('./commands/run.ts'), summary: 'run --config <file>            the terminal daemon' },
+  reset: { load: () => import('./commands/reset.ts'), summary: 'reset --config <file> --enrollment-code <code> [--reason <text>]   start a new chain (docs/security.md)' },
+  verify: { load: () => import('./commands/verify.ts'), summary: 'verify --trust-list <jws> --root <kid>:<x> [--at s] [--venue file] <code|->' },
+  trust: { load: () => import('./commands/trust.ts'), summary: 'trust install --data <dir> --root <kid>:<x> <jws-file>' },
+  read: { load: () => import('./commands/read.ts'), summary: 'read <scanner|idcard|mrz> <path> [--baud N] [--count N]' },
+  devices: { load: () => import('./commands/devices.ts'), summary: 'devices [--config <file>]     list HID and serial devices' },
 };
 
 function usage(): string {
@@ -22,5 +25,4 @@ if (!command) {
   console.error(name ? `unknown command "${name}"\n${usage()}` : usage());
   process.exit(2);
 }
-const mod = (await import(`./commands/${command.file}.ts`)) as { main: (args: string[]) => Promise<number> };
-process.exitCode = await mod.main(args);
+process.exitCode = await (await command.load()).main(args);

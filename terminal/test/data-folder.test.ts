@@ -14,6 +14,7 @@ import { lockDataDir } from '../src/data-lock.ts';
 import { DB_FILE } from '../src/db/index.ts';
 import { REPO, Stack, waitFor, type Child } from '../../scripts/lib/stack.ts';
 import { runTerminal, startDaemon, stopDaemon, writeDaemonConfig } from './support/daemon.ts';
+import { entryArgs } from '../../scripts/lib/entry.ts';
 
 let dir: string;
 before(() => {
@@ -70,7 +71,7 @@ describe('one process per data folder', () => {
     const demo = join(dir, 'demo');
     const held = lockDataDir(demo, 'demo.lock', 'the demo data folder');
     try {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], { cwd: REPO, env: { ...process.env, YSS_DEMO_DIR: demo }, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [...entryArgs('scripts/start.ts')], { cwd: REPO, env: { ...process.env, YSS_DEMO_DIR: demo }, stdio: ['ignore', 'pipe', 'pipe'] });
       let out = '';
       child.stdout.on('data', (d) => (out += String(d)));
       child.stderr.on('data', (d) => (out += String(d)));

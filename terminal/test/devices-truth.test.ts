@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { REPO, Stack, waitFor } from '../../scripts/lib/stack.ts';
+import { entryArgs } from '../../scripts/lib/entry.ts';
 
 type Health = { devices: { id: string; state: string }[] };
 type Check = { id: string; presence: string; cause: string | null; fix: string | null };
@@ -18,7 +19,7 @@ let stack: Stack;
 
 const health = async () => (await (await fetch(new URL('/api/health', stack.kioskUrl))).json()) as Health;
 function devices(): Check[] {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'terminal/src/cli.ts', 'devices', '--config', stack.terminalConfig, '--json'], { cwd: REPO, encoding: 'utf8', timeout: 60_000 });
+  const r = spawnSync(process.execPath, [...entryArgs('terminal/src/cli.ts'), 'devices', '--config', stack.terminalConfig, '--json'], { cwd: REPO, encoding: 'utf8', timeout: 60_000 });
   assert.equal(r.status, 0, r.stderr);
   return (JSON.parse(r.stdout) as { configured: Check[] }).configured;
 }

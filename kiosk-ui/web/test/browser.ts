@@ -58,7 +58,8 @@ export interface AxeViolation {
 
 /** Runs axe-core (WCAG 2.x A/AA + best practice; AAA contrast too when `enhanced`). */
 export async function axe(page: Page, enhanced = false): Promise<AxeViolation[]> {
-  await page.evaluate(axeSource);
+  // Half a megabyte of script: injected once per document, not once per check.
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(axeSource);
   return page.evaluate(async (enh) => {
     const w = window as unknown as { axe: { run(ctx: Document, o: object): Promise<{ violations: { id: string; help: string; nodes: { target: string[] }[] }[] }> } };
     const r = await w.axe.run(document, { rules: { 'color-contrast-enhanced': { enabled: enh } }, resultTypes: ['violations'] });

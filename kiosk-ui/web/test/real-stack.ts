@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { after, before } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { Stack, type StackDevice } from '../../../scripts/lib/stack.ts';
 import { launch, openKiosk } from './browser.ts';
@@ -67,6 +68,55 @@ export async function openKioskSession(
     await stop();
     throw e;
   }
+}
+
+/** A test file's kiosk on the real stack (kioskSuite): what its tests read and do. */
+export interface KioskSuite {
+  readonly browser: Browser;
+  readonly ks: KioskStack;
+  readonly page: Page;
+  /** The newest verdict's sequence: `scan` waits for one after it (a test that saw a verdict some other way sets it). */
+  seq: number;
+  /** Writes `code` into the scanner's pty and returns the data-screen of the verdict it led to. */
+  scan(code: string): Promise<string>;
+}
+
+/**
+ * One kiosk session for a whole test file (openKioskSession's arguments): opened before its first
+ * test, closed after its last, so every test of the file shares one stack and one Chromium.
+ */
+export function kioskSuite(venue: string | Record<string, unknown>, o: Parameters<typeof openKioskSession>[1] = {}): KioskSuite {
+  let session: Awaited<ReturnType<typeof openKioskSession>> | undefined;
+  const open = () => {
+    if (!session) throw new Error('the kiosk session is not open: read it inside a test or a hook after kioskSuite()');
+    return session;
+  };
+  before(async () => {
+    session = await openKioskSession(venue, o);
+  });
+  after(async () => {
+    await session?.browser.close();
+    await session?.ks.close();
+  });
+  const suite: KioskSuite = {
+    get browser() {
+      return open().browser;
+    },
+    get ks() {
+      return open().ks;
+    },
+    get page() {
+      return open().page;
+    },
+    seq: 0,
+    async scan(code: string): Promise<string> {
+      open().ks.stack.scan(code);
+      const r = await nextScreen(open().page, suite.seq);
+      suite.seq = r.seq;
+      return r.screen;
+    },
+  };
+  return suite;
 }
 
 /** Waits for the next verdict painted after `afterSeq` and returns its section's data-screen. */

@@ -3,20 +3,14 @@
 // with its hours, one active number per person per category, and staff's override (docs/hall.md).
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import Database from 'better-sqlite3';
-import type { Browser, Page } from 'playwright-core';
 import { mintCode } from '../../../scripts/issuer/mint.ts';
 import { REPO } from '../../../scripts/lib/stack.ts';
 import { loadShippedVenue } from '../../../scripts/lib/venue-devices.ts';
 import { axe, pageErrors } from './browser.ts';
-import { nextScreen, openKioskSession, type KioskStack } from './real-stack.ts';
+import { kioskSuite } from './real-stack.ts';
 import { tapKeys } from './screens.ts';
-
-let browser: Browser;
-let ks: KioskStack;
-let page: Page;
-let seq = 0;
 
 // Today's ISO weekday in China time, from the clock: C is open only tomorrow, so it is closed all
 // of today whatever the hour; the hall itself is open all week.
@@ -32,28 +26,16 @@ const hall = {
   actions: [{ ...action, categories: [action.categories[0], { ...action.categories[1], hours: [{ days: [tomorrow], from: '09:00', to: '12:00' }] }] }],
 };
 
-before(async () => {
-  ({ browser, ks, page } = await openKioskSession(hall, { query: 'lang=zh-CN&result_ms=600000' }));
-});
-after(async () => {
-  await browser?.close();
-  await ks?.close();
-});
-
-async function scan(code: string): Promise<string> {
-  ks.stack.scan(code);
-  const r = await nextScreen(page, seq);
-  seq = r.seq;
-  return r.screen;
-}
-const person = (sub: string) => mintCode({ keys: ks.stack.keysDir, type: 'personal', name: '王小红', sub });
+const kiosk = kioskSuite(hall, { query: 'lang=zh-CN&result_ms=600000' });
+const { scan } = kiosk;
+const person = (sub: string) => mintCode({ keys: kiosk.ks.stack.keysDir, type: 'personal', name: '王小红', sub });
 const home = async () => {
-  await page.click('[data-action="done"], [data-action="close"], [data-action="cancel"]');
-  await page.waitForSelector('main[data-screen="idle"]');
+  await kiosk.page.click('[data-action="done"], [data-action="close"], [data-action="cancel"]');
+  await kiosk.page.waitForSelector('main[data-screen="idle"]');
 };
 /** The ticket effects the daemon committed, from its own SQLite (read-only, beside the running daemon). */
 function committedTickets(): Record<string, unknown>[] {
-  const db = new Database(join(ks.stack.dir, 'terminal-data', 'terminal.db'), { readonly: true, fileMustExist: true });
+  const db = new Database(join(kiosk.ks.stack.dir, 'terminal-data', 'terminal.db'), { readonly: true, fileMustExist: true });
   try {
     const rows = db.prepare<[], { body: string }>("SELECT body FROM events WHERE type = 'ticket' ORDER BY seq").all();
     return rows.flatMap((r) => (JSON.parse(r.body) as { effects?: Record<string, unknown>[] }).effects ?? []).filter((e) => e.kind === 'ticket');
@@ -64,80 +46,80 @@ function committedTickets(): Record<string, unknown>[] {
 
 describe('kiosk categories on the real daemon (hall ticket machine)', () => {
   test('the idle screen offers each category as a large button; a closed one is greyed with its hours', async () => {
-    await page.waitForSelector('[data-category="C"]');
-    const buttons = await page.$$eval('[data-category]', (els) =>
+    await kiosk.page.waitForSelector('[data-category="C"]');
+    const buttons = await kiosk.page.$$eval('[data-category]', (els) =>
       els.map((e) => ({ prefix: (e as HTMLElement).dataset.category, disabled: (e as HTMLButtonElement).disabled, text: e.textContent, h: e.getBoundingClientRect().height, w: e.getBoundingClientRect().width })),
     );
     assert.deepEqual(buttons.map((b) => [b.prefix, b.disabled]), [['A', false], ['B', false], ['C', true]]);
     assert.match(buttons[2]!.text!, /不动产登记办理时间 周.+ 09:00–12:00/);
     assert.match(buttons[0]!.text!, /社保业务可取号/);
     for (const b of buttons) assert.ok(b.h >= 60 && b.w >= 60, `${b.prefix} is ${b.w}×${b.h}px`);
-    assert.equal(await page.getAttribute('.hint', 'data-hint'), 'categories');
-    assert.deepEqual((await axe(page)).map((v) => v.id), []);
-    await page.click('[data-action="elderly"]');
-    const tall = await page.$eval('[data-category="A"]', (e) => e.getBoundingClientRect().height);
+    assert.equal(await kiosk.page.getAttribute('.hint', 'data-hint'), 'categories');
+    assert.deepEqual((await axe(kiosk.page)).map((v) => v.id), []);
+    await kiosk.page.click('[data-action="elderly"]');
+    const tall = await kiosk.page.$eval('[data-category="A"]', (e) => e.getBoundingClientRect().height);
     assert.ok(tall >= 72, `elderly category button is ${tall}px high`);
-    assert.deepEqual((await axe(page, true)).map((v) => v.id), []);
-    await page.click('[data-action="elderly"]');
+    assert.deepEqual((await axe(kiosk.page, true)).map((v) => v.id), []);
+    await kiosk.page.click('[data-action="elderly"]');
   });
 
   test('a tapped category takes the next reading: its prefix and service on the ticket', async () => {
-    await page.click('[data-category="B"]');
-    await page.waitForSelector('[data-category="B"][aria-pressed="true"]');
-    assert.match((await page.textContent('.hint')) ?? '', /已选择:医保业务/);
-    if (process.env.YSS_SCREENSHOTS === '1') await page.screenshot({ path: join(REPO, 'docs', 'screenshots', 'hall-categories.png') });
+    await kiosk.page.click('[data-category="B"]');
+    await kiosk.page.waitForSelector('[data-category="B"][aria-pressed="true"]');
+    assert.match((await kiosk.page.textContent('.hint')) ?? '', /已选择:医保业务/);
+    if (process.env.YSS_SCREENSHOTS === '1') await kiosk.page.screenshot({ path: join(REPO, 'docs', 'screenshots', 'hall-categories.png') });
     assert.equal(await scan(person('visitor-1')), 'ticket');
-    assert.match((await page.textContent('.ticket-number')) ?? '', /^B\d+$/);
-    assert.match((await page.textContent('main')) ?? '', /医保业务/);
+    assert.match((await kiosk.page.textContent('.ticket-number')) ?? '', /^B\d+$/);
+    assert.match((await kiosk.page.textContent('main')) ?? '', /医保业务/);
     await home();
-    assert.equal(await page.getAttribute('[data-category="B"]', 'aria-pressed'), 'false', 'the pick held for one reading only');
+    assert.equal(await kiosk.page.getAttribute('[data-category="B"]', 'aria-pressed'), 'false', 'the pick held for one reading only');
     assert.equal(await scan(person('visitor-2')), 'ticket');
-    assert.match((await page.textContent('.ticket-number')) ?? '', /^A\d+$/, 'nothing picked: the default category');
+    assert.match((await kiosk.page.textContent('.ticket-number')) ?? '', /^A\d+$/, 'nothing picked: the default category');
     await home();
   });
 
   test('the same person again in the same category is refused in words; another category is free', async () => {
-    await page.click('[data-category="B"]');
-    await page.waitForSelector('[data-category="B"][aria-pressed="true"]');
+    await kiosk.page.click('[data-category="B"]');
+    await kiosk.page.waitForSelector('[data-category="B"][aria-pressed="true"]');
     assert.equal(await scan(person('visitor-1')), 'refused');
-    assert.equal(await page.getAttribute('.reason', 'data-reason'), 'already_in_queue');
-    assert.equal(await page.textContent('.reason'), '您已有该业务的号,尚未办理');
+    assert.equal(await kiosk.page.getAttribute('.reason', 'data-reason'), 'already_in_queue');
+    assert.equal(await kiosk.page.textContent('.reason'), '您已有该业务的号,尚未办理');
     await home();
     assert.equal(await scan(person('visitor-1')), 'ticket', 'A is another category');
     await home();
   });
 
   test('staff signed in with the PIN let the next reading take another number, and the event records it', async () => {
-    await page.click('[data-action="staff"]');
-    await tapKeys(page, ks.stack.staffPin);
-    await page.click('[data-action="submit"]');
-    await page.waitForSelector('section[data-screen="staff"]');
-    await page.click('[data-action="ticket-override"]');
-    await page.waitForSelector('[data-notice="staff.override_done"]');
+    await kiosk.page.click('[data-action="staff"]');
+    await tapKeys(kiosk.page, kiosk.ks.stack.staffPin);
+    await kiosk.page.click('[data-action="submit"]');
+    await kiosk.page.waitForSelector('section[data-screen="staff"]');
+    await kiosk.page.click('[data-action="ticket-override"]');
+    await kiosk.page.waitForSelector('[data-notice="staff.override_done"]');
     await home();
-    await page.click('[data-category="B"]');
-    await page.waitForSelector('[data-category="B"][aria-pressed="true"]');
+    await kiosk.page.click('[data-category="B"]');
+    await kiosk.page.waitForSelector('[data-category="B"][aria-pressed="true"]');
     assert.equal(await scan(person('visitor-1')), 'ticket');
     await home();
     const tickets = committedTickets();
     assert.deepEqual(tickets.map((t) => [String(t.number).charAt(0), t.override ?? null]), [['B', null], ['A', null], ['A', null], ['B', 'one_active']]);
     // Once only: the same person once more is refused again.
-    await page.click('[data-category="B"]');
-    await page.waitForSelector('[data-category="B"][aria-pressed="true"]');
+    await kiosk.page.click('[data-category="B"]');
+    await kiosk.page.waitForSelector('[data-category="B"][aria-pressed="true"]');
     assert.equal(await scan(person('visitor-1')), 'refused');
     await home();
   });
 
   test('a closed category cannot be picked: the daemon refuses it with its hours', async () => {
-    const r = await page.evaluate(async () => {
+    const r = await kiosk.page.evaluate(async () => {
       const res = await fetch('/api/category', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ prefix: 'C' }) });
       return { status: res.status, body: (await res.json()) as { error: string; message: string } };
     });
     assert.equal(r.status, 409);
     assert.equal(r.body.error, 'YSS_API_CATEGORY_CLOSED');
     assert.match(r.body.message, /09:00–12:00/);
-    const bad = await page.evaluate(async () => (await fetch('/api/category', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ prefix: 'Q' }) })).json());
+    const bad = await kiosk.page.evaluate(async () => (await fetch('/api/category', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ prefix: 'Q' }) })).json());
     assert.match((bad as { message: string }).message, /expected one of A, B, C/);
-    assert.deepEqual(pageErrors(page), []);
+    assert.deepEqual(pageErrors(kiosk.page), []);
   });
 });

@@ -9,12 +9,12 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { mintCode } from '../../../scripts/issuer/mint.ts';
-import { startPoliceSim, type PoliceSim } from '../../../scripts/lib/police-sim.ts';
+import { restartAhead } from '../../../scripts/lib/faketime.ts';
+import { policeConfigFor, startPoliceSim, type PoliceSim } from '../../../scripts/lib/police-sim.ts';
 import { axe, pageErrors } from './browser.ts';
 import { openKioskSession, type KioskStack } from './real-stack.ts';
 import { tapKeys } from './screens.ts';
 
-const FAKETIME = '/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1';
 const SHOTS = join(import.meta.dirname, '..', '..', '..', 'docs', 'screenshots');
 const shot = async (page: Page, name: string) => {
   if (process.env.YSS_SCREENSHOTS === '1') await page.screenshot({ path: join(SHOTS, name), fullPage: true });
@@ -27,7 +27,7 @@ let sim: PoliceSim;
 
 before(async () => {
   sim = await startPoliceSim();
-  ({ browser, ks, page } = await openKioskSession('hotel', { police: { gateway: { kind: 'http', url: sim.reportsUrl, timeout_ms: 2000 }, poll_ms: 200, retry_base_ms: 300, retry_max_ms: 1000 } }));
+  ({ browser, ks, page } = await openKioskSession('hotel', { police: policeConfigFor(sim) }));
 });
 after(async () => {
   await browser?.close();
@@ -105,23 +105,9 @@ describe('the desk shows each guest\'s police report', () => {
     await page.waitForSelector('main[data-screen="idle"]');
     sim.setMode('down');
     await checkIn(guest('吴小莉', '440106199505050019'), '818');
-    // Only the daemon's wall clock moves, to an absolute start 3 h after the test's own clock (past
-    // the hotel's 2 h domestic deadline); the service and the gateway keep theirs.
-    const saved = { LD_PRELOAD: process.env.LD_PRELOAD, FAKETIME: process.env.FAKETIME, FAKETIME_DONT_FAKE_MONOTONIC: process.env.FAKETIME_DONT_FAKE_MONOTONIC };
-    const d = new Date(Date.now() + 3 * 3600_000);
-    const p2 = (n: number) => String(n).padStart(2, '0');
-    process.env.LD_PRELOAD = FAKETIME;
-    process.env.FAKETIME = `@${d.getFullYear()}-${p2(d.getMonth() + 1)}-${p2(d.getDate())} ${p2(d.getHours())}:${p2(d.getMinutes())}:${p2(d.getSeconds())}`;
-    process.env.FAKETIME_DONT_FAKE_MONOTONIC = '1';
-    try {
-      await ks.stack.stopTerminal();
-      await ks.stack.startTerminal();
-    } finally {
-      for (const [k, v] of Object.entries(saved)) {
-        if (v === undefined) delete process.env[k];
-        else process.env[k] = v;
-      }
-    }
+    // Only the daemon's wall clock moves, 3 h ahead (past the hotel's 2 h domestic deadline); the
+    // service and the gateway keep theirs.
+    await restartAhead(ks.stack, 'terminal', 3 * 3600_000);
     await page.waitForSelector('[data-badge="reconnecting"]', { state: 'detached', timeout: 15_000 });
     await openStaff();
     await page.click('[data-lang="en"]');

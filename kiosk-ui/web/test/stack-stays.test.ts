@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { mintCode } from '../../../scripts/issuer/mint.ts';
+import { restartAhead } from '../../../scripts/lib/faketime.ts';
 import { axe, pageErrors } from './browser.ts';
 import { openKioskSession, type KioskStack } from './real-stack.ts';
 import { tapKeys } from './screens.ts';
@@ -17,7 +18,6 @@ const SHOTS = join(import.meta.dirname, '..', '..', '..', 'docs', 'screenshots')
 const shot = async (page: Page, name: string) => {
   if (process.env.YSS_SCREENSHOTS === '1') await page.screenshot({ path: join(SHOTS, name), fullPage: true });
 };
-const FAKETIME = '/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1';
 
 let browser: Browser;
 let ks: KioskStack;
@@ -112,25 +112,8 @@ describe('the desk\'s guests today on the real daemon', () => {
 
   test('a day later by the daemon\'s clock, a registration left incomplete is overdue on the panel', async () => {
     await checkIn({ ...ANNA, subject: { ...ANNA.subject, doc_no: 'X1234567' }, name: 'JOHN SMITH' }, '901', '1');
-    // Only the daemon's wall clock moves (libfaketime); its monotonic clock and the test's stay as
-    // they are. The start is absolute, 25 h after this test's own clock, so it also holds when the
-    // whole suite runs under faketime (a relative offset would count from the real time).
-    const saved = { LD_PRELOAD: process.env.LD_PRELOAD, FAKETIME: process.env.FAKETIME, FAKETIME_DONT_FAKE_MONOTONIC: process.env.FAKETIME_DONT_FAKE_MONOTONIC };
-    const d = new Date(Date.now() + 25 * 3600_000);
-    const p2 = (n: number) => String(n).padStart(2, '0');
-    process.env.LD_PRELOAD = FAKETIME;
-    // libfaketime reads an absolute start in local time, as the daemon's own clock is.
-    process.env.FAKETIME = `@${d.getFullYear()}-${p2(d.getMonth() + 1)}-${p2(d.getDate())} ${p2(d.getHours())}:${p2(d.getMinutes())}:${p2(d.getSeconds())}`;
-    process.env.FAKETIME_DONT_FAKE_MONOTONIC = '1';
-    try {
-      await ks.stack.stopTerminal();
-      await ks.stack.startTerminal();
-    } finally {
-      for (const [k, v] of Object.entries(saved)) {
-        if (v === undefined) delete process.env[k];
-        else process.env[k] = v;
-      }
-    }
+    // Only the daemon's wall clock moves, 25 h ahead (libfaketime); the test's and the service's stay.
+    await restartAhead(ks.stack, 'terminal', 25 * 3600_000);
     await page.waitForSelector('[data-badge="reconnecting"]', { state: 'detached', timeout: 15_000 });
     await openStaff();
     assert.equal(await page.getAttribute('[data-section="stays"]', 'data-alerts'), 'overdue');

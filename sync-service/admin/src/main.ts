@@ -2,6 +2,11 @@
 // operator's bearer token (kept in this tab's sessionStorage only). Everything shown comes from
 // terminals or operators and is set as text, never as HTML.
 import { apiClient, el, HttpError } from '../../page-common/http.ts';
+// What the page reads is typed by the service itself, imported as types only (nothing of the
+// service reaches the bundle): the overview as fleet.ts builds it, the other replies as their
+// response schemas let them through.
+import type { FleetOverview, FleetTerminal } from '../../src/fleet.ts';
+import type { ActivityReply, AuditReply, OperatorMeReply, PoliceOverdueReply } from '../../src/schemas.ts';
 
 type Lang = 'zh-CN' | 'en';
 
@@ -216,87 +221,8 @@ let token = sessionStorage.getItem('yss-admin-token');
 
 const api = apiClient(() => token, () => t('unreachable'));
 
-interface Me {
-  name: string;
-  roles: string[];
-}
-interface Terminal {
-  id: string;
-  name: string;
-  status: 'pending' | 'active' | 'revoked';
-  venue: string | null;
-  online: boolean;
-  last_heartbeat_at: number | null;
-  backlog: number | null;
-  oldest_unsent_age_s: number | null;
-  trust_sequence: number | null;
-  devices: { id: string; role: string; state: string }[];
-  sync_error: string | null;
-  replaces: string | null;
-  /** What the terminal's heartbeat says of its feeds (passed through by the service). */
-  feeds: unknown;
-  config: { published: number | null; published_at: number | null; applied: number | null; rejected: { version: number; reason: string; at: number } | null };
-}
-interface FeedHead {
-  venue: string;
-  kind: string;
-  version: number;
-  rows: number;
-  published_at: number;
-}
-interface VenueConfig {
-  venue: string;
-  version: number;
-  operator: string;
-  published_at: number;
-  keys: string[];
-  terminals: number;
-  applied: number;
-  rejected: number;
-}
-interface Alert {
-  kind: 'silent' | 'backlog' | 'trust_stale' | 'sync_error' | 'degraded' | 'reset' | 'config_rejected';
-  terminal_id: string;
-  detail: string;
-  since: number | null;
-}
-interface Overview {
-  now: number;
-  trust_list: { sequence: number; published_at: number } | null;
-  terminals: Terminal[];
-  alerts: Alert[];
-  feeds: FeedHead[];
-  venue_configs: VenueConfig[];
-}
-/** A report past its alert time and not accepted (`GET /admin/police/overdue`, docs/police.md). */
-interface PoliceAlert {
-  id: string;
-  terminal_id: string;
-  venue: string;
-  kind: 'check_in' | 'check_out';
-  state: 'pending' | 'sent' | 'accepted' | 'rejected';
-  reason: string | null;
-  deadline_at: number;
-  alert: 'due_soon' | 'overdue';
-}
-interface PoliceOverdue {
-  now: number;
-  due_soon: number;
-  overdue: number;
-  reports: PoliceAlert[];
-}
-interface Activity {
-  since: number;
-  hour_ms: number;
-  hours: { venue: string; hour: number; count: number }[];
-}
-interface Audit {
-  chains: { file: string; ok: boolean; records: number; broken_at?: number }[];
-  records: { at: number; operator: string; terminal_id: string; seqs: number[]; unopened: number[]; purpose: string }[];
-}
-
 const main = document.getElementById('main')!;
-let me: Me | null = null;
+let me: OperatorMeReply | null = null;
 let timer: number | undefined;
 
 function applyStaticText(): void {
@@ -328,7 +254,7 @@ function signInForm(message?: string): HTMLElement {
 
 async function start(): Promise<void> {
   try {
-    me = await api<Me>('GET', '/admin/me');
+    me = await api<OperatorMeReply>('GET', '/admin/me');
   } catch (e) {
     const err = e as HttpError;
     token = null;
@@ -356,10 +282,10 @@ async function refresh(): Promise<void> {
   const fleet = me.roles.includes('fleet');
   try {
     const [overview, activity, police, audit] = await Promise.all([
-      fleet ? api<Overview>('GET', '/admin/overview') : null,
-      fleet ? api<Activity>('GET', '/admin/activity?hours=24') : null,
-      fleet ? api<PoliceOverdue>('GET', '/admin/police/overdue') : null,
-      api<Audit>('GET', '/admin/audit?limit=50'),
+      fleet ? api<FleetOverview>('GET', '/admin/overview') : null,
+      fleet ? api<ActivityReply>('GET', '/admin/activity?hours=24') : null,
+      fleet ? api<PoliceOverdueReply>('GET', '/admin/police/overdue') : null,
+      api<AuditReply>('GET', '/admin/audit?limit=50'),
     ]);
     const sections: HTMLElement[] = [];
     if (overview && activity && police) sections.push(alertsCard(overview, police), policeCard(overview, police), terminalsCard(overview), activityCard(activity), trustCard(overview), feedsCard(overview), venueConfigsCard(overview), enrollCard());
@@ -373,7 +299,7 @@ async function refresh(): Promise<void> {
   }
 }
 
-function alertsCard(o: Overview, p: PoliceOverdue): HTMLElement {
+function alertsCard(o: FleetOverview, p: PoliceOverdueReply): HTMLElement {
   // The police deadlines are one alert per kind here; the reports themselves are in their own card.
   const police = (['overdue', 'due_soon'] as const)
     .filter((k) => p[k] > 0)
@@ -389,7 +315,7 @@ function alertsCard(o: Overview, p: PoliceOverdue): HTMLElement {
 }
 
 /** Every venue's reports past their alert time and not accepted, soonest deadline first (the route's order). */
-function policeCard(o: Overview, p: PoliceOverdue): HTMLElement {
+function policeCard(o: FleetOverview, p: PoliceOverdueReply): HTMLElement {
   const names = new Map(o.terminals.map((x) => [x.id, x.name]));
   const body = p.reports.length
     ? h(
@@ -418,7 +344,7 @@ function policeCard(o: Overview, p: PoliceOverdue): HTMLElement {
   return h('section', { class: 'card', id: 'police', 'aria-labelledby': 'h-police' }, h('h2', { id: 'h-police' }, `${t('police')}${counts}`), body);
 }
 
-function terminalsCard(o: Overview): HTMLElement {
+function terminalsCard(o: FleetOverview): HTMLElement {
   const head = h(
     'tr',
     {},
@@ -463,7 +389,7 @@ function terminalFeeds(feeds: unknown): string {
 }
 
 /** The config version a terminal runs, the newest pushed when it is another, and the last push it refused. */
-function configCell(c: Terminal['config'], reported: boolean): HTMLElement {
+function configCell(c: FleetTerminal['config'], reported: boolean): HTMLElement {
   // Before its first heartbeat a terminal has said nothing of what it runs.
   const cell = h('td', { class: 'config' }, c.applied != null ? `v${c.applied}` : reported ? t('config_file') : '—');
   if (c.published != null && c.published !== c.applied) cell.append(h('div', { class: 'muted' }, t('config_pushed', { v: `v${c.published}` })));
@@ -472,7 +398,7 @@ function configCell(c: Terminal['config'], reported: boolean): HTMLElement {
 }
 
 /** Each venue's newest config push: what it sets, who pushed it, how many of its terminals run it or refused it. */
-function venueConfigsCard(o: Overview): HTMLElement {
+function venueConfigsCard(o: FleetOverview): HTMLElement {
   const cols = ['col_venue', 'col_version', 'col_keys', 'col_operator', 'col_published', 'col_reached', 'col_refused'] as const;
   const num = new Set<string>(['col_version', 'col_reached', 'col_refused']);
   const body = o.venue_configs.length
@@ -502,7 +428,7 @@ function venueConfigsCard(o: Overview): HTMLElement {
   return h('section', { class: 'card', 'aria-labelledby': 'h-venue-configs' }, h('h2', { id: 'h-venue-configs' }, t('venue_configs')), body);
 }
 
-function feedsCard(o: Overview): HTMLElement {
+function feedsCard(o: FleetOverview): HTMLElement {
   const body = o.feeds.length
     ? h(
         'table',
@@ -531,7 +457,7 @@ function svg(tag: string, attrs: Record<string, string | number>, text?: string)
   return el;
 }
 
-function activityCard(a: Activity): HTMLElement {
+function activityCard(a: ActivityReply): HTMLElement {
   const card = h('section', { class: 'card', 'aria-labelledby': 'h-activity' }, h('h2', { id: 'h-activity' }, t('activity')));
   if (!a.hours.length) {
     card.append(h('p', {}, t('no_activity')));
@@ -581,7 +507,7 @@ function activityCard(a: Activity): HTMLElement {
   return card;
 }
 
-function trustCard(o: Overview): HTMLElement {
+function trustCard(o: FleetOverview): HTMLElement {
   const line = o.trust_list ? t('trust_line', { seq: o.trust_list.sequence, age: age(o.now - o.trust_list.published_at) }) : t('trust_none');
   return h('section', { class: 'card', 'aria-labelledby': 'h-trust' }, h('h2', { id: 'h-trust' }, t('trust')), h('p', {}, line));
 }
@@ -603,7 +529,7 @@ function enrollCard(): HTMLElement {
   return h('section', { class: 'card', 'aria-labelledby': 'h-enroll' }, h('h2', { id: 'h-enroll' }, t('enroll')), form, result);
 }
 
-function auditCard(a: Audit): HTMLElement {
+function auditCard(a: AuditReply): HTMLElement {
   const chains = h('ul', {}, ...a.chains.map((c) => (c.ok ? h('li', {}, t('audit_chain_ok', { file: c.file, n: c.records })) : h('li', { class: 'chain-broken' }, t('audit_chain_broken', { file: c.file, line: c.broken_at ?? 0 })))));
   const body = a.records.length
     ? h(

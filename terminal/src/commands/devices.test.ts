@@ -5,9 +5,10 @@ import { existsSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openPtyPair } from '../../../scripts/sim/index.ts';
+import { entryArgs } from '../../../scripts/lib/entry.ts';
 
 const root = join(import.meta.dirname, '..', '..', '..');
-const run = (args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'terminal/src/cli.ts', 'devices', ...args], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+const run = (args: string[]) => spawnSync(process.execPath, [...entryArgs('terminal/src/cli.ts'), 'devices', ...args], { cwd: root, encoding: 'utf8', timeout: 60_000 });
 
 test('devices runs here and reports every backend, with a fix for each missing one', () => {
   const r = run(['--json']);

@@ -8,11 +8,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { IdCardSim, MrzSim, openPtyPair, ScannerSim } from '../../../scripts/sim/index.ts';
+import { entryArgs } from '../../../scripts/lib/entry.ts';
 
 const root = join(import.meta.dirname, '..', '..', '..');
 
 function runRead(args: string[]): { done: Promise<{ code: number | null; stdout: string; stderr: string }>; stderr: () => string } {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'terminal/src/cli.ts', 'read', ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...entryArgs('terminal/src/cli.ts'), 'read', ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (b: Buffer) => (stdout += b));

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { ALG_EDDSA, buildCoseSign1, cborEncode, encodeCodeText, yssClaims } from '../codes/index.ts';
 import { makeWorld, NOW, yssCode } from '../codes/test/helpers.ts';
+import { entryArgs } from '../../../scripts/lib/entry.ts';
 
 const repo = join(import.meta.dirname, '..', '..', '..');
 const w = makeWorld();
@@ -19,7 +20,7 @@ writeFileSync(list, w.jws);
 const base = ['--trust-list', list, '--root', `${w.root.root.kid}:${w.root.root.x}`, '--at', String(NOW)];
 
 function verify(args: string[], input?: string | Buffer, node: string[] = []) {
-  const r = spawnSync(process.execPath, [...node, '--import', 'tsx', join(repo, 'terminal', 'src', 'cli.ts'), 'verify', ...base, ...args], {
+  const r = spawnSync(process.execPath, [...node, ...entryArgs('terminal/src/cli.ts'), 'verify', ...base, ...args], {
     cwd: repo,
     input,
     encoding: 'utf8',

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { ConfigError, parseConfig } from './index.ts';
+import { entryArgs } from '../../../scripts/lib/entry.ts';
 
 const ROOT = `kid1:${'A'.repeat(43)}`;
 const VENUES = join(import.meta.dirname, '..', '..', '..', 'fixtures', 'venues');
@@ -88,7 +89,7 @@ test('the daemon refuses to start on a bad config, printing the problems and no 
   const dir = mkdtempSync(join(tmpdir(), 'yss-config-'));
   const file = join(dir, 'terminal.json');
   writeFileSync(file, JSON.stringify({ ...good, venue: 'no-such-venue.json' }));
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'terminal/src/cli.ts', 'run', '--config', file], { encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [...entryArgs('terminal/src/cli.ts'), 'run', '--config', file], { encoding: 'utf8' });
   assert.equal(r.status, 1);
   assert.match(r.stderr, /invalid configuration .*terminal\.json/);
   assert.match(r.stderr, /config\.venue \(.*no-such-venue\.json\): cannot read the file/);

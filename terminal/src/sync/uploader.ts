@@ -50,13 +50,17 @@ export class Uploader {
     this.lastAckWrite = this.deps.now();
   }
 
-  /** Uploads one batch; `sent` is false when nothing was waiting, `more` when more is. */
-  async uploadOnce(): Promise<{ sent: boolean; more: boolean }> {
+  /**
+   * Uploads one batch; `sent` is false when nothing was waiting, `more` when more is, `backlog`
+   * when more was already waiting beyond this batch's cap (as opposed to committed meanwhile).
+   */
+  async uploadOnce(): Promise<{ sent: boolean; more: boolean; backlog: boolean }> {
     const { queue } = this.deps;
+    const headAtBatch = queue.lastSequence;
     const batch = this.batch(this.resumeFrom ?? this.ackedSeq);
     if (batch.count === 0) {
       this.writeAck();
-      return { sent: false, more: false };
+      return { sent: false, more: false, backlog: false };
     }
     let reply;
     try {
@@ -89,19 +93,21 @@ export class Uploader {
         throw SyncError.of('YSS_SYNC_GAP', reply.gap.expected);
       }
     }
-    return { sent: true, more: this.resumeFrom !== null || reply.acked_through < queue.lastSequence };
+    return { sent: true, more: this.resumeFrom !== null || reply.acked_through < queue.lastSequence, backlog: this.resumeFrom !== null || batch.last < headAtBatch };
   }
 
   /** The next batch after `from`, capped by count and bytes (at least one event). */
-  private batch(from: number): { count: number; body: string } {
+  private batch(from: number): { count: number; last: number; body: string } {
     const events = this.deps.queue.outgoing(from, this.deps.batchMaxEvents);
     const parts: string[] = [];
     let bytes = 12;
+    let last = from;
     for (const e of events) {
       bytes += e.json.length + 1;
       if (parts.length > 0 && bytes > this.batchBytes) break;
       parts.push(e.json);
+      last = e.seq;
     }
-    return { count: parts.length, body: `{"events":[${parts.join(',')}]}` };
+    return { count: parts.length, last, body: `{"events":[${parts.join(',')}]}` };
   }
 }

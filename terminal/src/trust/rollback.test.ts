@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { openDatabase } from '../db/index.ts';
 import { signTrustList, TrustStore } from './index.ts';
 import { makeRoot, makeWorld } from '../codes/test/helpers.ts';
+import { entryArgs } from '../../../scripts/lib/entry.ts';
 
 const repo = join(import.meta.dirname, '..', '..', '..');
 
@@ -20,7 +21,7 @@ function relist(w: ReturnType<typeof makeWorld>, sequence: number): string {
 function trustInstall(dir: string, root: string, jws: string): { status: number | null; out: Record<string, unknown>; stderr: string } {
   const file = join(dir, `list-${Math.random().toString(36).slice(2)}.jws`);
   writeFileSync(file, jws);
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(repo, 'terminal', 'src', 'cli.ts'), 'trust', 'install', '--data', dir, '--root', root, file], {
+  const r = spawnSync(process.execPath, [...entryArgs('terminal/src/cli.ts'), 'trust', 'install', '--data', dir, '--root', root, file], {
     cwd: repo,
     encoding: 'utf8',
   });

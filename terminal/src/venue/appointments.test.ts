@@ -74,6 +74,18 @@ test('one booking per person per day: a second sign-in is refused with the first
   assert.ok('reason' in again && again.reason === 'already_signed_in');
 });
 
+test('one booking per person per day, hall-wide: a sign-in the hall reports from another machine refuses this one, by the person\'s token; not when one a day is off', () => {
+  const rows = [row('09:00', '10:00'), row('14:00', '15:00')];
+  const token = 'tok-aaaaaaaaaaaaaaaaaaa';
+  const hall = { signedIn: () => [], hallSignedIn: (day: string, person: string) => (day === DAY && person === token ? { number: 'A007', at: at('08:50') * 1000 } : null) };
+  const r = appointmentStep(venue({}), { ...code, person: token }, at('14:00'), feeds(rows), hall);
+  assert.ok('reason' in r && r.reason === 'already_signed_in');
+  assert.equal(r.words?.reason['zh-CN'], '您今天已于 08:50 签到,号码 A007');
+  assert.equal(r.body.hall_wide, true);
+  assert.ok('placement' in appointmentStep(venue({}), { ...code, person: 'someone-elseaaaaaaaaaa' }, at('14:00'), feeds(rows), hall), 'another person');
+  assert.ok('placement' in appointmentStep(venue({ one_per_day: false }), { ...code, person: token }, at('14:00'), feeds(rows), hall), 'a hospital lets a patient sign in per registration');
+});
+
 test('no appointment today: a walk-in ticket, or no_appointment; another day\'s appointment does not count', () => {
   const rows = [row('09:00', '10:00', { date: '2026-12-02' })];
   const walkIn = appointmentStep(venue({}), code, at('09:00'), feeds(rows), seen());

@@ -24,6 +24,12 @@ export interface AppointmentSignedIn {
 /** What the step reads besides the feed: today's sign-ins of a holder. */
 export interface AppointmentLookups {
   signedIn(day: string, holder: string): AppointmentSignedIn[];
+  /**
+   * The person's sign-in of the day at any machine of the hall, as the hall last said (by the
+   * person's token of the day; docs/hall.md, "One booking per person per day"), or null.
+   * `at`: unix ms.
+   */
+  hallSignedIn?(day: string, person: string): { number: string; at: number } | null;
 }
 
 /** A sign-in to record with the reading's event (and its ticket number, once taken). */
@@ -91,7 +97,7 @@ function already(number: string | null, at: string): Words {
 
 export function appointmentStep(
   venue: Venue,
-  who: { source: Source; issuer: string | null; sub: string | null; docNo: string | undefined },
+  who: { source: Source; issuer: string | null; sub: string | null; docNo: string | undefined; /** The person's token in the hall today (policy.ts `hallPerson`), for the hall-wide one-a-day rule. */ person?: string | undefined },
   now: number,
   feeds: AppointmentFeeds | undefined,
   seen: AppointmentLookups | undefined,
@@ -114,6 +120,9 @@ export function appointmentStep(
   const done = seen.signedIn(day, holder);
   const clock = (t: number) => hhmm(localWeekMinute(t).minute);
   if ((rule.one_per_day ?? true) && done.length) return { reason: 'already_signed_in', body, words: already(done[0]!.number, clock(done[0]!.at)) };
+  // Signed in at another machine of the hall: the hall's list says so (one booking per person per day, hall-wide).
+  const elsewhere = (rule.one_per_day ?? true) && who.person ? (seen.hallSignedIn?.(day, who.person) ?? null) : null;
+  if (elsewhere) return { reason: 'already_signed_in', body: { ...body, hall_wide: true }, words: already(elsewhere.number, clock(Math.floor(elsewhere.at / 1000))) };
   const open = rows.filter((r) => !done.some((d) => d.slot === `${r.from}-${r.to}` && d.service === r.service));
   if (!open.length) return { reason: 'already_signed_in', body, words: already(done[0]!.number, clock(done[0]!.at)) };
   const { minute } = localWeekMinute(now);

@@ -68,9 +68,16 @@ export interface Admission {
   direction?: 'entry' | 'exit';
 }
 
+/**
+ * The hall-wide rules a ticket is issued under (docs/hall.md): one active number per person per
+ * category (print-ticket `one_active`), one booking per person per day (`appointments.one_per_day`).
+ * A ticket under one carries the person's token of the day (`person`) to the hall.
+ */
+export type HallRule = 'one_active' | 'one_per_day';
+
 /** Effects the venue names; the pipeline carries them out after the commit and records the outcome. */
 export type PlannedEffect =
-  | { kind: 'ticket'; prefix: string; service: string; numbers: 'machine' | 'hall'; daily_cap?: number; priority?: 'elderly' | 'appointment'; service_minutes?: number; appointment?: AppointmentPlacement; person?: string; override?: 'one_active' }
+  | { kind: 'ticket'; prefix: string; service: string; numbers: 'machine' | 'hall'; daily_cap?: number; priority?: 'elderly' | 'appointment'; service_minutes?: number; appointment?: AppointmentPlacement; person?: string; rules?: HallRule[]; labels?: readonly string[]; override?: 'one_active' }
   | { kind: 'gate'; relay: string; pulse_ms: number; pass_sensor?: string; grant_s?: number }
   | { kind: 'collect-details'; fields: readonly ('room' | 'guests' | 'nights')[] }
   | Extract<AttendanceAnswer, { effect: unknown }>['effect'];
@@ -205,6 +212,12 @@ export function refuseDecision(venue: Venue, d: PolicyDecision, reason: Reason):
   return { ...d, accepted: false, reason, personal: null, remember: { cti: null, person: null }, effects: [], words: venue.refusals?.[reason] ?? null };
 }
 
+/** The person's token and the hall-wide rules a ticket falls under, or nothing when none. */
+function hallRules(oneActive: boolean, onePerDay: boolean, person: string | undefined): { person?: string; rules?: HallRule[] } {
+  const rules: HallRule[] = [...(oneActive ? ['one_active' as const] : []), ...(onePerDay ? ['one_per_day' as const] : [])];
+  return rules.length && person ? { person, rules } : {};
+}
+
 export function decideVenue(venue: Venue, reading: Reading, verdict: VerifyResult | null, look: PolicyLookups): PolicyDecision {
   const base: PolicyDecision = {
     accepted: false,
@@ -311,12 +324,18 @@ export function decideVenue(venue: Venue, reading: Reading, verdict: VerifyResul
     d.body = { ...d.body, ...a.body };
   }
 
+  // The person's key (a hash of the code's issuer and subject, or of the document) and their token
+  // in this hall today (a hash of it with the hall and the day): what the hall-wide rules compare.
+  const key = personKey(read.source, read.issuer, read.sub, attrs);
+  const hallWide = venue.appointments !== undefined || venue.actions.some((a) => a.do === 'print-ticket' && a.one_active);
+  const hallToken = key && hallWide ? hallPerson(venue.name, localDay(look.now), key) : undefined;
+
   // 6c. Appointment sign-in: today's appointment found in the feed, signed by the venue's rules.
   let appt: Extract<AppointmentAnswer, { placement: unknown }> | undefined;
   // A walk-in's department picked on the kiosk (`walk_ins: pick`): its action's ticket, its hours already checked.
   let department: string | undefined;
   if (venue.appointments) {
-    const a = appointmentStep(venue, { source: read.source, issuer: read.issuer, sub: read.sub, docNo: attrs.doc_no }, look.now, look.access, look.appointments, look.category ?? null);
+    const a = appointmentStep(venue, { source: read.source, issuer: read.issuer, sub: read.sub, docNo: attrs.doc_no, person: hallToken }, look.now, look.access, look.appointments, look.category ?? null);
     if ('reason' in a) {
       const r = refuse({ ...d, body: { ...d.body, ...a.body } }, a.reason);
       // The venue's own words win; else the step's, which name the time or the number (too early: come back at 08:30).
@@ -329,7 +348,6 @@ export function decideVenue(venue: Venue, reading: Reading, verdict: VerifyResul
 
   // 7. Replay: per code (the verifier's memory) or per person within a time.
   let replayed = read.source === 'YSS1' && d.replayed;
-  const key = personKey(read.source, read.issuer, read.sub, attrs);
   if (venue.replay.per === 'person' && key) {
     const last = look.lastSeen(key);
     const within = venue.replay.within_s ?? VENUE_DEFAULTS.replay_within_s;
@@ -348,8 +366,8 @@ export function decideVenue(venue: Venue, reading: Reading, verdict: VerifyResul
     const cats = ticketCategories(ticket);
     category = cats.find((c) => c.prefix === look.category) ?? cats[0]!;
     if (!openIn(category.hours, look.now)) return refuse({ ...d, body: { ...d.body, category: category.prefix, hours: hoursText(category.hours) } }, 'category_closed');
-    if (ticket.one_active && key) {
-      person = hallPerson(venue.name, localDay(look.now), key);
+    if (ticket.one_active && hallToken) {
+      person = hallToken;
       const active = look.activeTicket?.(category.prefix, person) ?? null;
       if (active !== null && !look.staffOverride) return refuse({ ...d, body: { ...d.body, category: category.prefix, active } }, 'already_in_queue');
       override = active !== null;
@@ -388,7 +406,8 @@ export function decideVenue(venue: Venue, reading: Reading, verdict: VerifyResul
                 ? { priority: 'elderly' as const }
                 : {}),
             ...(c.service_minutes !== undefined ? { service_minutes: c.service_minutes } : {}),
-            ...(a === ticket && person ? { person } : {}),
+            ...hallRules(a === ticket && person !== undefined, appt !== undefined && (venue.appointments?.one_per_day ?? true) && hallToken !== undefined, hallToken),
+            ...(a.priority_labels ? { labels: a.priority_labels } : {}),
             ...(a === ticket && override ? { override: 'one_active' as const } : {}),
           };
         }

@@ -679,6 +679,16 @@ export const venueSchema = {
                 'One active number (issued, not yet completed or missed) per person per category per day: a second reading is refused as `already_in_queue` unless staff signed in on the kiosk override it for the next reading. Hall-wide with `numbers: hall` while the hall answers; otherwise from this machine\'s own tickets (docs/hall.md, "One active number per person").',
               default: false,
             },
+            priority_labels: {
+              type: 'array',
+              minItems: 1,
+              maxItems: 12,
+              uniqueItems: true,
+              items: { type: 'string', minLength: 1, maxLength: 8, pattern: '^[^\\u0000-\\u001f<>&"\']+$' },
+              description:
+                'With `numbers: hall`: the priorities a clerk may mark a waiting number with on the window page (军人, 残疾人, 孕妇 …; docs/hall.md, "Clerk-marked priority"). They travel to the hall with the tickets; the service refuses a mark naming another. Absent: the window page offers no mark.',
+              examples: [['军人', '残疾人', '孕妇']],
+            },
           },
         },
         {

@@ -262,6 +262,8 @@ export type Action = {
   readonly categories?: readonly TicketCategory[];
   /** One active number (issued, not yet completed or missed) per person per category per day: a second reading is refused as `already_in_queue` unless staff signed in on the kiosk override it for the next reading. Hall-wide with `numbers: hall` while the hall answers; otherwise from this machine's own tickets (docs/hall.md, "One active number per person"). Default: `false`. */
   readonly one_active?: boolean;
+  /** With `numbers: hall`: the priorities a clerk may mark a waiting number with on the window page (军人, 残疾人, 孕妇 …; docs/hall.md, "Clerk-marked priority"). They travel to the hall with the tickets; the service refuses a mark naming another. Absent: the window page offers no mark. */
+  readonly priority_labels?: readonly string[];
 } | {
   /** The action. */
   readonly do: 'open-gate';

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { keygen } from '../../../scripts/issuer/keys.ts';
 import { REPO, spawnListening, type Child } from '../../../scripts/lib/stack.ts';
 import { venueFile } from '../../../scripts/lib/venue-devices.ts';
+import { entryArgs } from '../../../scripts/lib/entry.ts';
 
 export interface DaemonSetup {
   dir: string;
@@ -31,7 +32,7 @@ export function startDaemon(setup: DaemonSetup, onOutput?: (line: string) => voi
 /** Runs `terminal <args>` to its end (for starts that must fail, and one-shot commands). */
 export function runTerminal(args: string[], timeoutMs = 30_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'terminal/src/cli.ts', ...args], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...entryArgs('terminal/src/cli.ts'), ...args], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += String(d)));
