@@ -2,26 +2,22 @@
 // time, so they do not share the two cores). `npm run -s bench -- --json` prints one JSON object
 // of metric → number; `npm run bench -- <filter>` runs only the benches named so (`ingest`,
 // `drain`, `pg-ingest`: the file name before `.bench.ts`) or, for a filter that names none, the
-// files whose path contains it. `--cpu-prof <dir>` writes V8 CPU profiles of each bench process
+// files whose path contains it. `--cpu-prof[=dir]` writes V8 CPU profiles of each bench process
 // and of every service or terminal process it starts to <dir>/<bench>/{bench,service,terminal}/;
-// `npx tsx scripts/profile-summary.ts <folder>` reads them.
+// `npx tsx scripts/profile-parts.ts <folder>` sorts them into a request's parts.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { CPU_PROF_ENV } from './lib/processes.ts';
 
 const root = join(import.meta.dirname, '..');
-let parsed;
-try {
-  parsed = parseArgs({ args: process.argv.slice(2), allowPositionals: true, options: { json: { type: 'boolean' }, 'cpu-prof': { type: 'string' } } });
-} catch (e) {
-  console.error(`${(e as Error).message}\nusage: npm run bench -- [--json] [--cpu-prof <dir>] [bench name or path part …]`);
-  process.exit(2);
-}
-const json = parsed.values.json ?? false;
-const profileDir = parsed.values['cpu-prof'] === undefined ? null : resolve(parsed.values['cpu-prof']);
-const filters = parsed.positionals;
+const args = process.argv.slice(2);
+const json = args.includes('--json');
+// `--cpu-prof[=dir]`: the bench process and every process it starts (the daemon, the service)
+// write V8 CPU profiles into dir (default bench-profiles/), per bench, when they stop.
+const profArg = args.find((a) => a === '--cpu-prof' || a.startsWith('--cpu-prof='));
+const profileDir = profArg ? resolve(profArg.includes('=') ? profArg.slice('--cpu-prof='.length) : 'bench-profiles') : null;
+const filters = args.filter((a) => a !== '--json' && a !== profArg);
 const stem = (f: string) => basename(f).replace(/\.bench\.ts$/, '');
 
 function find(dir: string, out: string[] = []): string[] {
@@ -64,8 +60,8 @@ for (const file of files) {
   }
   const metrics = JSON.parse(line.slice('@@RESULT '.length)) as Record<string, number>;
   Object.assign(results, metrics);
-  if (!json) for (const [k, v] of Object.entries(metrics)) console.log(`${k.padEnd(34)} ${v}`);
+  if (!json) for (const [k, v] of Object.entries(metrics)) console.log(`${k.padEnd(42)} ${v}`);
 }
 if (json) console.log(JSON.stringify(results));
-if (profileDir) console.error(`CPU profiles in ${profileDir}: npx tsx scripts/profile-summary.ts ${relative(process.cwd(), profileDir) || '.'}/<bench>/service`);
+if (profileDir) console.error(`CPU profiles in ${profileDir}: npx tsx scripts/profile-parts.ts ${relative(process.cwd(), profileDir) || '.'}/<bench>/service`);
 process.exit(failed ? 1 : 0);

@@ -52,14 +52,14 @@ export interface Child {
 
 /**
  * Where children write V8 CPU profiles, one folder per `source` under it: set by `npm run bench --
- * --cpu-prof <dir>` for the benches it runs. Node refuses `--cpu-prof` in NODE_OPTIONS, so the
+ * --cpu-prof[=dir]` for the benches it runs. Node refuses `--cpu-prof` in NODE_OPTIONS, so the
  * spawner passes it itself. A profile is written when the child exits by itself or on SIGTERM/SIGINT
  * (the service and daemon exit cleanly on both), not on SIGKILL.
  */
 export const CPU_PROF_ENV = 'YSS_CPU_PROF_DIR';
 
 /**
- * Marks a bench's timed run for scripts/profile-summary.ts (window.json beside the profiles), in
+ * Marks a bench's timed run for scripts/profile-parts.ts (window.json beside the profiles), in
  * µs of the monotonic clock that V8's profiles and process.hrtime share; nothing without profiling.
  */
 export function markProfileWindow(startNs: bigint, endNs: bigint): void {

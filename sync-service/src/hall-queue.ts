@@ -4,7 +4,7 @@
 // next sequence (storage.appendHallStep), so every step is an event and the state is never kept
 // anywhere but in them.
 import type { HallStepRecord, HallTicket } from './storage/types.ts';
-import type { Placement, PlacementRule } from './storage/activity.ts';
+import type { HallRule, Placement, PlacementRule } from './storage/activity.ts';
 
 /** What a window may do. `call` is 呼叫下一位, `recall` 重呼, `miss` 过号, `pause` 暂停, `transfer` 流转, `complete` 办理完成, `evaluate` 好差评, `requeue` 召回 (a missed ticket waits again, placed by its rule: docs/hospital.md), `mark` a waiting number's priority (军人, 残疾人, 孕妇 …). */
 export const STEP_KINDS = ['call', 'recall', 'miss', 'pause', 'transfer', 'complete', 'evaluate', 'requeue', 'mark'] as const;
@@ -59,6 +59,17 @@ export interface TicketState {
   rating: number | null;
   /** The priority a clerk marked (a `mark` step), or null. */
   marked: string | null;
+  /** The person's token of the day under a hall-wide rule (never shown), the rules, and whether staff overrode `one_active`. */
+  person: string | null;
+  rules: HallRule[];
+  override: boolean;
+  /**
+   * A second ticket the hall's rules would have refused: the person already held `of` (active in
+   * the category, or an appointment sign-in that day) when this one was taken, and no staff
+   * override was recorded. A machine that could not hear from the hall issued it on its own check
+   * (docs/hall.md); it stays in the queue, flagged for the clerk.
+   */
+  duplicate: { of: string; rule: HallRule } | null;
 }
 
 export interface WindowState {
@@ -94,6 +105,8 @@ export interface HallState {
   durations: Map<string, number[]>;
   /** Tickets placed so far (the next `placed`). */
   placed: number;
+  /** The priority labels a clerk may mark, from the venue file as the newest ticket carrying them had them; null when none did. */
+  labels: string[] | null;
 }
 
 /**
@@ -102,13 +115,16 @@ export interface HallState {
  * names it): a ticket placed "after N waiting" needs who was waiting then.
  */
 export function foldHall(tickets: readonly HallTicket[], steps: readonly HallStepRecord[]): HallState {
-  const s: HallState = { seq: 0, tickets: new Map(), windows: new Map(), calls: [], configured: new Map(), durations: new Map(), placed: 0 };
+  const s: HallState = { seq: 0, tickets: new Map(), windows: new Map(), calls: [], configured: new Map(), durations: new Map(), placed: 0, labels: null };
+  let labelsAt = -Infinity;
   for (const t of tickets) {
     s.tickets.set(t.number, {
       number: t.number, category: t.category, priority: t.priority, taken_at: t.taken_at, status: 'pending', key: [], placed: 0,
       appointment: t.placement ?? null, placement: null, window: null, called_at: null, calls: 0, transferred_from: null, rating: null, marked: null,
+      person: t.person ?? null, rules: t.rules ?? [], override: t.override ?? false, duplicate: null,
     });
     if (t.service_minutes !== null) s.configured.set(t.category, t.service_minutes);
+    if (t.labels && t.taken_at >= labelsAt) [s.labels, labelsAt] = [t.labels, t.taken_at];
   }
   const pending = [...s.tickets.values()].sort((a, b) => a.taken_at - b.taken_at || a.number.localeCompare(b.number));
   let next = 0;
@@ -134,8 +150,31 @@ function slotStart(slot: string): number {
   return Number(slot.slice(0, 2)) * 60 + Number(slot.slice(3, 5));
 }
 
+/** True while a ticket holds its person's place in its category: waiting or at a window (not done, not missed). */
+export function isActive(t: TicketState): boolean {
+  return t.status === 'waiting' || t.status === 'called';
+}
+
+/**
+ * The hall-wide rules at the moment a ticket joins (docs/hall.md): the person's other ticket
+ * active in the same category (`one_active`, unless staff overrode it), or their earlier
+ * appointment sign-in of the day (`one_per_day`). The fold reaches tickets in the order they were
+ * taken, so the first one taken keeps its place and the later one is flagged, whichever machine
+ * uploaded first.
+ */
+function duplicateOf(s: HallState, t: TicketState): TicketState['duplicate'] {
+  if (!t.person) return null;
+  for (const o of s.tickets.values()) {
+    if (o === t || o.person !== t.person || o.status === 'pending') continue;
+    if (t.rules.includes('one_active') && !t.override && o.rules.includes('one_active') && o.category === t.category && isActive(o)) return { of: o.number, rule: 'one_active' };
+    if (t.rules.includes('one_per_day') && t.appointment && o.rules.includes('one_per_day') && o.appointment) return { of: o.number, rule: 'one_per_day' };
+  }
+  return null;
+}
+
 /** A ticket joins the waiting queue (docs/hospital.md, "Calling order"). */
 function join(s: HallState, t: TicketState): void {
+  t.duplicate = duplicateOf(s, t);
   t.status = 'waiting';
   const a = t.appointment;
   if (a && a.late) return place(s, t, a.late_rule, t.taken_at, 'late');
@@ -256,6 +295,18 @@ export function waitingOrder(s: HallState, categories: readonly string[] = []): 
     .sort(before);
 }
 
+/** Per category, the person tokens of tickets active under `one_active`: what a ticket machine refuses a second number for (GET /v1/queue/waiting). */
+export function activePersons(s: HallState, category: string): { person: string; number: string }[] {
+  return [...s.tickets.values()].filter((t) => t.person && t.category === category && t.rules.includes('one_active') && isActive(t)).map((t) => ({ person: t.person!, number: t.number }));
+}
+
+/** Per category, the day's appointment sign-ins under `one_per_day`, whatever became of them: one booking per person per day. */
+export function signedInPersons(s: HallState, category: string): { person: string; number: string; at: number }[] {
+  return [...s.tickets.values()]
+    .filter((t) => t.person && t.category === category && t.appointment && t.rules.includes('one_per_day') && t.status !== 'pending')
+    .map((t) => ({ person: t.person!, number: t.number, at: t.taken_at }));
+}
+
 /** Completed services of a category before the hall trusts their mean over the configured time. */
 export const LEARN_AFTER = 3;
 
@@ -327,6 +378,8 @@ export function decideStep(
       if (!t) return { refused: `no ticket ${req.number} today` };
       if (t.status !== 'waiting') return { refused: `${t.number} is not waiting (${t.status}): only a waiting number can be marked` };
       if (t.marked !== null) return { refused: `${t.number} is already marked ${t.marked}` };
+      // The venue file names the labels (print-ticket `priority_labels`); a hall whose machines named none takes any.
+      if (s.labels && !s.labels.includes(req.label!)) return { refused: `"${req.label}" is not one of the hall's priority labels (${s.labels.join(', ')})` };
       return { step: { ...base, number: t.number, label: req.label! } };
     }
     case 'transfer':

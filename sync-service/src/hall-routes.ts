@@ -5,7 +5,7 @@
 import type { onRequestHookHandler } from 'fastify';
 import { join } from 'node:path';
 import { ServiceError } from './errors.ts';
-import { applyStep, categories, decideStep, etaMinutes, foldHall, waitingOrder, type HallState, type HallStep } from './hall-queue.ts';
+import { activePersons, applyStep, categories, decideStep, etaMinutes, foldHall, signedInPersons, waitingOrder, type HallState, type HallStep } from './hall-queue.ts';
 import { registerPage } from './pages.ts';
 import * as S from './schemas.ts';
 import type { ServiceApp } from './typed-app.ts';
@@ -44,7 +44,12 @@ export function registerHallRoutes(
       .map((t) => {
         const ahead = perCat.get(t.category) ?? 0;
         perCat.set(t.category, ahead + 1);
-        return { number: t.number, category: t.category, priority: t.priority, marked: t.marked, taken_at: t.taken_at, transferred_from: t.transferred_from, placement: t.placement, eta_minutes: round1(etaMinutes(s, t.category, ahead)) };
+        return {
+          number: t.number, category: t.category, priority: t.priority, marked: t.marked, taken_at: t.taken_at, transferred_from: t.transferred_from, placement: t.placement,
+          // The person's other number when the hall's rules would have refused this one (issued offline): never the person.
+          duplicate_of: t.duplicate && { number: t.duplicate.of, rule: t.duplicate.rule },
+          eta_minutes: round1(etaMinutes(s, t.category, ahead)),
+        };
       })
       .slice(0, WAITING_SHOWN);
     return {
@@ -52,6 +57,8 @@ export function registerHallRoutes(
       day,
       seq: s.seq,
       server_time: at,
+      // The venue file's priority labels (print-ticket `priority_labels`), as the day's tickets carried them; null when none did.
+      labels: s.labels,
       categories: cats.map((c) => ({ ...c, service_minutes: round1(c.service_minutes), eta_minutes: round1(c.eta_minutes) })),
       windows: windows.map((w) => {
         const t = w.current ? s.tickets.get(w.current)! : null;
@@ -121,6 +128,9 @@ export function registerHallRoutes(
         first: waitingOrder(s, [c.category]).filter((t) => t.priority === 'appointment').length,
         // Numbers no longer active (completed or missed): a machine's one-active-number record lets them go.
         finished: [...s.tickets.values()].filter((t) => t.category === c.category && (t.status === 'done' || t.status === 'missed')).map((t) => t.number),
+        // The hall-wide rules (docs/hall.md): whose number is active here, and who signed in for an appointment today, by the person's token of the day.
+        active: activePersons(s, c.category),
+        signed_in: signedInPersons(s, c.category),
       })),
     };
   });

@@ -570,6 +570,7 @@ export const hallState = {
     day: { type: 'string' },
     seq: { type: 'integer' },
     server_time: { type: 'integer' },
+    labels: { type: ['array', 'null'], items: { type: 'string' } },
     categories: { type: 'array', items: hallCategory },
     windows: {
       type: 'array',
@@ -602,6 +603,7 @@ export const hallState = {
           taken_at: { type: 'integer' },
           transferred_from: { type: ['string', 'null'] },
           placement: { type: ['string', 'null'] },
+          duplicate_of: { type: ['object', 'null'], required: ['number', 'rule'], properties: { number: ticketNumber, rule: { type: 'string' } } },
           eta_minutes: { type: 'number' },
         },
       },
@@ -675,6 +677,11 @@ export const queueWaiting = {
           minutes_per_person: { type: 'number' },
           first: { type: 'integer' },
           finished: { type: 'array', items: { type: 'string' } },
+          active: { type: 'array', items: { type: 'object', required: ['person', 'number'], properties: { person: { type: 'string' }, number: ticketNumber } } },
+          signed_in: {
+            type: 'array',
+            items: { type: 'object', required: ['person', 'number', 'at'], properties: { person: { type: 'string' }, number: ticketNumber, at: { type: 'integer' } } },
+          },
         },
       },
     },

@@ -13,6 +13,7 @@ import { keygen } from '../../scripts/issuer/keys.ts';
 import { signedTrustList } from '../../scripts/issuer/trust-list.ts';
 import { openPtyPair } from '../../scripts/lib/pty.ts';
 import { percentile } from '../../scripts/lib/stats.ts';
+import { venueFile } from '../../scripts/lib/venue-devices.ts';
 import { waitFor } from '../../scripts/lib/wait.ts';
 import { ApiServer, type EventMessage } from '../src/api/index.ts';
 import { parseConfig } from '../src/config/index.ts';
@@ -56,7 +57,7 @@ const cfg = parseConfig(
     api: { host: '127.0.0.1', port: 0 },
     trust: { roots: [`${root.kid}:${root.x}`], file: 'trust.jws' },
     ...(svc && t ? { sync: { url: svc.url, enrollment_code: t.enrollment_code, seal_key: t.seal_key, interval_ms: 200 } } : {}),
-    scenario: { id: 'verify' },
+    venue: venueFile('desk'),
     devices: [{ id: 'scanner-1', role: 'scanner', kind: 'serial-scanner', path: join(dir, 'dev/scanner'), baud: 9600, framing: 'cr' }],
   },
   dir,

@@ -22,9 +22,15 @@ export interface ResetRecord {
   at: number;
 }
 
+/** The hall-wide rules a ticket was issued under (docs/hall.md, "One active number per person"; docs/hospital.md). */
+export const HALL_RULES = ['one_active', 'one_per_day'] as const;
+export type HallRule = (typeof HALL_RULES)[number];
+
 /**
  * A hall ticket a terminal uploaded (docs/hall.md): the calling side's input. Nothing personal:
- * the number, its category (the number's prefix), the service, the priority flag and when.
+ * the number, its category (the number's prefix), the service, the priority flag and when; for a
+ * hall-wide rule, the person's token of the day (a hash keyed with the hall and the day, never the
+ * code or the document number).
  */
 export interface HallTicket {
   hall: string;
@@ -41,6 +47,14 @@ export interface HallTicket {
   service_minutes: number | null;
   terminal_id: string;
   seq: number;
+  /** The person's token for the day (22 characters), when the ticket falls under a hall-wide rule; else null. */
+  person: string | null;
+  /** The hall-wide rules the machine issued it under: one active number per person per category, one booking per person per day. */
+  rules: HallRule[];
+  /** Staff overrode `one_active` on the machine for this ticket. */
+  override: boolean;
+  /** The venue's priority labels a clerk may mark (print-ticket `priority_labels`), as the machine had them; null when it named none. */
+  labels: string[] | null;
 }
 
 /** Where a late arrival or a missed call rejoins the queue: as a ticket taken then, at the end of the session, or after the first `n` waiting. */
@@ -62,8 +76,27 @@ export interface Placement {
   missed_rule: PlacementRule;
 }
 
-/** The columns of a HallTicket row, in both engines (`placement` is JSON text in storage). */
-export const TICKET_COLS = 'hall, day, number, category, service, priority, taken_at, service_minutes, terminal_id, seq, placement';
+/** The columns of a HallTicket row, in both engines (`placement` and `labels` are JSON text in storage, `rules` comma-separated, `override` its rule or null). */
+export const TICKET_COLS = 'hall, day, number, category, service, priority, taken_at, service_minutes, terminal_id, seq, placement, person, rules, override, labels';
+
+/** A HallTicket as the values of TICKET_COLS, in order. */
+export function ticketValues(k: HallTicket): (string | number | null)[] {
+  return [k.hall, k.day, k.number, k.category, k.service, k.priority, k.taken_at, k.service_minutes, k.terminal_id, k.seq, k.placement ? JSON.stringify(k.placement) : null, k.person, k.rules.length ? k.rules.join(',') : null, k.override ? 'one_active' : null, k.labels ? JSON.stringify(k.labels) : null];
+}
+
+const PERSON = /^[A-Za-z0-9_-]{22}$/;
+/** A priority label as the window page shows it: a short word without controls or markup (the `mark` step's own rule). */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what this refuses
+export const LABEL = /^[^\u0000-\u001f<>&"']{1,8}$/;
+/** The most priority labels a venue names. */
+export const MAX_LABELS = 12;
+
+/** A terminal's `labels` checked as a stranger's: a list of distinct short labels, else none. */
+export function labelsOf(x: unknown): string[] | null {
+  if (!Array.isArray(x) || x.length === 0 || x.length > MAX_LABELS) return null;
+  if (!x.every((l): l is string => typeof l === 'string' && LABEL.test(l)) || new Set(x).size !== x.length) return null;
+  return x;
+}
 
 const SLOT = /^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$|^([01]\d|2[0-3]):[0-5]\d-24:00$/;
 
@@ -87,9 +120,17 @@ export function placementOf(x: unknown): Placement | null {
   return { slot: a.slot, ...(reg !== undefined ? { reg } : {}), late: a.late, first: a.first, order: a.order, late_rule: late, missed_rule: missed };
 }
 
-/** A stored row back to a HallTicket: `placement` from its JSON text. */
-export function ticketRow(r: Omit<HallTicket, 'placement'> & { placement: string | null }): HallTicket {
-  return { ...r, taken_at: Number(r.taken_at), seq: Number(r.seq), placement: r.placement ? placementOf(JSON.parse(r.placement)) : null };
+/** A stored row back to a HallTicket: `placement` and `labels` from their JSON text. */
+export function ticketRow(r: Omit<HallTicket, 'placement' | 'rules' | 'override' | 'labels'> & { placement: string | null; rules: string | null; override: string | null; labels: string | null }): HallTicket {
+  return {
+    ...r,
+    taken_at: Number(r.taken_at),
+    seq: Number(r.seq),
+    placement: r.placement ? placementOf(JSON.parse(r.placement)) : null,
+    rules: r.rules ? (r.rules.split(',') as HallRule[]) : [],
+    override: r.override === 'one_active',
+    labels: r.labels ? labelsOf(JSON.parse(r.labels)) : null,
+  };
 }
 
 const TICKET_ID = /^([a-z][a-z0-9-]{0,39})\/(\d{4}-\d{2}-\d{2})\/(([A-Z]{1,3})\d{1,6})$/;
@@ -104,6 +145,9 @@ function ticketsOf(terminalId: string, e: WireEvent): HallTicket[] {
     const m = TICKET_ID.exec(x.id);
     if (!m || m[3] !== x.number) continue;
     const minutes = typeof x.service_minutes === 'number' && x.service_minutes > 0 && x.service_minutes <= 480 ? x.service_minutes : null;
+    // A hall-wide rule needs the person's token; a malformed token or rule list is no rule (the ticket still counts).
+    const person = typeof x.person === 'string' && PERSON.test(x.person) ? x.person : null;
+    const rules = person && Array.isArray(x.rules) ? HALL_RULES.filter((r) => (x.rules as unknown[]).includes(r)) : [];
     out.push({
       hall: m[1]!,
       day: m[2]!,
@@ -116,6 +160,10 @@ function ticketsOf(terminalId: string, e: WireEvent): HallTicket[] {
       service_minutes: minutes,
       terminal_id: terminalId,
       seq: e.seq,
+      person: rules.length ? person : null,
+      rules,
+      override: x.override === 'one_active',
+      labels: labelsOf(x.labels),
     });
   }
   return out;

@@ -204,6 +204,8 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX venue_config_targets_venue ON venue_config_targets (venue, venue_version);
   `,
+  // 13: the hall-wide rules (docs/hall.md): a ticket's person token of the day, its rules, a staff override, the venue's priority labels.
+  'ALTER TABLE hall_tickets ADD COLUMN person TEXT, ADD COLUMN rules TEXT, ADD COLUMN override TEXT, ADD COLUMN labels TEXT',
 ];
 
 /** Advisory lock keys (arbitrary, fixed): one for migrations, one for partition changes, one for publishing trust lists, one for publishing feeds, one for capacity shares. */

@@ -14,7 +14,7 @@ import { pipeline } from 'node:stream/promises';
 import { contentHashOfJson, eventHash, GENESIS_HASH, grantShare, type Heartbeat, type SlotReport, type SlotShare, type WireEvent } from '../../../terminal/src/protocol/index.ts';
 import { ServiceError } from '../errors.ts';
 import { ensurePartitions, LOCK_FEEDS, LOCK_PUBLISH, LOCK_SHARES, LOCK_VENUE_CONFIG, migrate } from './pg-schema.ts';
-import { activityOf, ticketRow, TICKET_COLS, type HallTicket, type ResetRecord, type VenueHour } from './activity.ts';
+import { activityOf, ticketRow, ticketValues, TICKET_COLS, type HallTicket, type ResetRecord, type VenueHour } from './activity.ts';
 import { insertParams, POLICE_SQL, policeStepsOf, toPoliceReport, type PoliceHistoryEntry, type PoliceReport, type PoliceState } from './police.ts';
 import { rowJson } from './row-json.ts';
 import { ALLOCATE_SQL, liveCount, RATE_HIT_SQL, RATE_READ_SQL, RATE_WINDOW_MAX_MS } from './rate-sql.ts';
@@ -281,8 +281,8 @@ export class PgStorage implements Storage {
     // A number is one ticket per hall and day: a second claim of it (a machine's bug) keeps the first.
     for (const k of tickets) {
       await c.query(
-        `INSERT INTO hall_tickets (${TICKET_COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING`,
-        [k.hall, k.day, k.number, k.category, k.service, k.priority, k.taken_at, k.service_minutes, k.terminal_id, k.seq, k.placement ? JSON.stringify(k.placement) : null],
+        `INSERT INTO hall_tickets (${TICKET_COLS}) VALUES (${TICKET_COLS.split(',').map((_, i) => `$${i + 1}`).join(', ')}) ON CONFLICT DO NOTHING`,
+        ticketValues(k),
       );
     }
   }

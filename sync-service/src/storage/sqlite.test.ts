@@ -35,19 +35,19 @@ test('the service database is WAL with synchronous=FULL and survives a reopen', 
   }
 });
 
-test('a database made before appointments gains the hall tickets\' placement column on open, and keeps its tickets', async () => {
+test('a database made before appointments and the hall-wide rules gains the hall tickets\' placement, person, rules, override and labels columns on open, and keeps its tickets', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'yss-store-'));
   try {
     const s = new SqliteStorage(dir);
     const db = (s as unknown as { db: { exec(sql: string): void; prepare(sql: string): { all(): { name: string }[] } } }).db;
     // The table as it was: drop the column the way a database of an older release lacks it.
     db.exec("INSERT INTO hall_tickets (hall, day, number, category, service, priority, taken_at, service_minutes, terminal_id, seq) VALUES ('hall', '2026-12-01', 'A001', 'A', '社保业务', NULL, 1, NULL, 't-1', 1)");
-    db.exec('ALTER TABLE hall_tickets DROP COLUMN placement');
-    assert.ok(!db.prepare('PRAGMA table_info(hall_tickets)').all().some((c) => c.name === 'placement'));
+    for (const c of ['placement', 'person', 'rules', 'override', 'labels']) db.exec(`ALTER TABLE hall_tickets DROP COLUMN ${c}`);
+    assert.ok(!db.prepare('PRAGMA table_info(hall_tickets)').all().some((c) => c.name === 'placement' || c.name === 'person'));
     await s.close();
     const again = new SqliteStorage(dir);
     const tickets = await again.hallTickets('hall', '2026-12-01');
-    assert.deepEqual(tickets.map((t) => [t.number, t.placement]), [['A001', null]]);
+    assert.deepEqual(tickets.map((t) => [t.number, t.placement, t.person, t.rules, t.override, t.labels]), [['A001', null, null, [], false, null]]);
     await again.close();
   } finally {
     rmSync(dir, { recursive: true, force: true });

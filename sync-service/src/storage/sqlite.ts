@@ -7,7 +7,7 @@ import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { contentHashOfJson, eventHash, GENESIS_HASH, grantShare, type Heartbeat, type SlotReport, type SlotShare, type WireEvent } from '../../../terminal/src/protocol/index.ts';
 import { ServiceError } from '../errors.ts';
-import { activityOf, ticketRow, TICKET_COLS, type HallTicket, type ResetRecord, type VenueHour } from './activity.ts';
+import { activityOf, ticketRow, ticketValues, TICKET_COLS, type HallTicket, type ResetRecord, type VenueHour } from './activity.ts';
 import { insertParams, POLICE_DDL, POLICE_SQL, policeStepsOf, toPoliceReport, type PoliceHistoryEntry, type PoliceReport, type PoliceState } from './police.ts';
 import { rowJson } from './row-json.ts';
 import { ALLOCATE_SQL, liveCount, RATE_HIT_SQL, RATE_READ_SQL, RATE_WINDOW_MAX_MS } from './rate-sql.ts';
@@ -104,6 +104,10 @@ CREATE TABLE IF NOT EXISTS hall_tickets (
   terminal_id TEXT NOT NULL,
   seq BIGINT NOT NULL,
   placement TEXT,
+  person TEXT,
+  rules TEXT,
+  override TEXT,
+  labels TEXT,
   PRIMARY KEY (hall, day, number)
 );
 CREATE TABLE IF NOT EXISTS hall_steps (
@@ -239,8 +243,10 @@ export class SqliteStorage implements Storage {
     this.db.pragma('synchronous = FULL');
     this.db.pragma('journal_size_limit = 67108864');
     this.db.exec(SCHEMA);
-    // A database made before appointments (docs/hospital.md) gains the ticket's placement column.
-    if (!(this.db.prepare('PRAGMA table_info(hall_tickets)').all() as { name: string }[]).some((c) => c.name === 'placement')) this.db.exec('ALTER TABLE hall_tickets ADD COLUMN placement TEXT');
+    // A database made before appointments (docs/hospital.md) gains the ticket's placement column, one
+    // made before the hall-wide rules (docs/hall.md) the person's token, the rules, the override and the labels.
+    const cols = new Set((this.db.prepare('PRAGMA table_info(hall_tickets)').all() as { name: string }[]).map((c) => c.name));
+    for (const c of ['placement', 'person', 'rules', 'override', 'labels']) if (!cols.has(c)) this.db.exec(`ALTER TABLE hall_tickets ADD COLUMN ${c} TEXT`);
     this.db.exec(POLICE_DDL);
     const d = this.db;
     this.stmts = {
@@ -309,7 +315,7 @@ export class SqliteStorage implements Storage {
       resets: d.prepare('SELECT terminal_id, replaces, reason, at FROM terminal_resets ORDER BY at DESC, terminal_id'),
       pruneRates: d.prepare('DELETE FROM rate_limits WHERE window_start < ?'),
       addTicket: d.prepare(
-        `INSERT INTO hall_tickets (${TICKET_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+        `INSERT INTO hall_tickets (${TICKET_COLS}) VALUES (${TICKET_COLS.split(',').map(() => '?').join(', ')}) ON CONFLICT DO NOTHING`,
       ),
       hallTickets: d.prepare(`SELECT ${TICKET_COLS} FROM hall_tickets WHERE hall = ? AND day = ? ORDER BY taken_at, number`),
       hallSteps: d.prepare('SELECT seq, at, step FROM hall_steps WHERE hall = ? AND day = ? ORDER BY seq'),
@@ -451,7 +457,7 @@ export class SqliteStorage implements Storage {
       const { hours, resets, tickets } = activityOf(terminalId, fresh);
       for (const h of hours) this.stmts.addHour.run(terminalId, h.venue, h.hour, h.count);
       // A number is one ticket per hall and day: a second claim of it (a machine's bug) keeps the first.
-      for (const k of tickets) this.stmts.addTicket.run(k.hall, k.day, k.number, k.category, k.service, k.priority, k.taken_at, k.service_minutes, k.terminal_id, k.seq, k.placement ? JSON.stringify(k.placement) : null);
+      for (const k of tickets) this.stmts.addTicket.run(...ticketValues(k));
       for (const r of resets) this.stmts.addReset.run(r.terminal_id, r.replaces, r.reason, r.at);
       this.addPoliceSteps(terminalId, fresh, now);
     }

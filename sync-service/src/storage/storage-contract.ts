@@ -478,6 +478,36 @@ export function storageContract(engine: string, open: () => Promise<{ storage: S
     assert.deepEqual(steps.map((r) => [r.seq, r.at, r.step.kind, r.step.number]), [[1, 50, 'call', 'A002'], [2, 60, 'call', 'A001']]);
   });
 
+  withStorage("hall tickets keep the person's token of the day, the hall-wide rules, a staff override and the venue's priority labels; a stranger's malformed ones are dropped", async (s) => {
+    await s.createTerminal('t-1', 'machine 1', 'h1', 1);
+    const person = 'Zx9_-abcdefghijklmnopq';
+    const labels = ['军人', '残疾人', '孕妇'];
+    const effects: Record<string, unknown>[] = [
+      { person, rules: ['one_active'], labels },
+      { person, rules: ['one_active', 'one_per_day'], override: 'one_active' },
+      // Malformed: a token that is no token (the rule then has nobody to hold), an unknown rule, labels with markup or repeated.
+      { person: '440106199003071231', rules: ['one_active'], labels: ['<b>', '军人'] },
+      { person, rules: ['every_day'], labels: ['军人', '军人'] },
+      { rules: ['one_active'], override: 'yes', labels: [] },
+    ];
+    await s.ingest('t-1', chain(effects.length, 1, GENESIS_HASH, (seq) => ({
+      type: 'ticket',
+      trusted_at: 3000 + seq,
+      body: { accepted: true, effects: [{ kind: 'ticket', number: `B00${seq}`, service: '医保业务', id: `hall/2026-12-01/B00${seq}`, ...effects[seq - 1] }] },
+    })), 12);
+    const got = await s.hallTickets('hall', '2026-12-01');
+    assert.deepEqual(
+      got.map((t) => [t.number, t.person, t.rules, t.override, t.labels]),
+      [
+        ['B001', person, ['one_active'], false, labels],
+        ['B002', person, ['one_active', 'one_per_day'], true, null],
+        ['B003', null, [], false, null],
+        ['B004', null, [], false, null],
+        ['B005', null, [], false, null],
+      ],
+    );
+  });
+
   // The police outbox (docs/police.md): rows made by ingest, claimed by one worker, settled with history.
   const guestEvents = (): WireEvent[] => {
     const H = 3_600_000;

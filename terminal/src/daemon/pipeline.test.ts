@@ -16,7 +16,7 @@ import { localDay } from '../scenarios/index.ts';
 import { ReplayStore, TrustedClock, TrustStore } from '../trust/index.ts';
 import { FeedStore, PassageStore } from '../feeds/index.ts';
 import { holderOfCode } from '../protocol/index.ts';
-import { loadVenue, PendingDetailsStore, PersonSeenStore, type Venue } from '../venue/index.ts';
+import { hallPerson, loadVenue, PendingDetailsStore, personKey, PersonSeenStore, type Venue } from '../venue/index.ts';
 import { Pipeline } from './pipeline.ts';
 
 const venue = (name: string) => loadVenue(join(import.meta.dirname, '..', '..', '..', 'fixtures', 'venues', `${name}.json`));
@@ -171,6 +171,42 @@ test('a hall ticket takes its number from the blocks in hand, and with none in h
   assert.deepEqual(others.map((e) => (e as { number: string }).number), ['A042', 'A081'], 'one block after the other, in order');
   assert.equal(numbers.held('A', localDay(NOW)), 19);
   assert.equal(numbers.health().held.A, 19);
+});
+
+test("one active number per person, hall-wide: the hall's list refuses whom another machine gave a number; the event carries the person's token and the labels to the hall, the kiosk sees neither", async () => {
+  const { hours: _hours, ...hall } = venue('hall');
+  const day = localDay(NOW);
+  const numbers = new HallNumbers(db, { hall: 'hall', categories: [{ prefix: 'A', block: 20 }], today: () => day, log: pino({ level: 'silent' }), idleMs: 10 });
+  const p = build(hall, numbers);
+  db.prepare('INSERT INTO hall_number_blocks (day, prefix, first, last) VALUES (?, ?, ?, ?)').run(day, 'A', 41, 60);
+  const token = (sub: string) => hallPerson('hall', day, personKey('YSS1', 'CN-44', sub, {})!);
+  // The hall says machine 2's A021 is u-elsewhere's, active (GET /v1/queue/waiting, here in process).
+  const source = {
+    numbers: () => Promise.reject(new Error('not asked: numbers are in hand')),
+    waiting: () => Promise.resolve(new Map([['A', { waiting: 1, minutes_per_person: 8, finished: [], active: [{ person: token('u-elsewhere'), number: 'A021' }] }]])),
+  };
+  numbers.start(source);
+  try {
+    for (let i = 0; i < 500 && numbers.hallActive(day, 'A', token('u-elsewhere')) === null; i++) await new Promise((r) => setTimeout(r, 10));
+    const refused = p.pipeline.handle(code(yssCode(world, { sub: 'u-elsewhere' })), scanner);
+    assert.deepEqual([refused.accepted, refused.reason, refused.effects], [false, 'already_in_queue', []]);
+    const stored = db.prepare('SELECT body FROM events WHERE seq = ?').pluck().get(refused.seq) as string;
+    assert.equal((JSON.parse(stored) as { active: string }).active, 'A021', 'the refusal names the number held at the other machine');
+
+    const taken = p.pipeline.handle(code(yssCode(world, { sub: 'u-here' })), scanner);
+    assert.equal(taken.accepted, true);
+    const shown = taken.effects[0] as Record<string, unknown>;
+    assert.deepEqual([shown.number, shown.person, shown.rules, shown.labels], ['A041', undefined, undefined, undefined], 'the kiosk gets no token');
+    const event = JSON.parse(db.prepare('SELECT body FROM events WHERE seq = ?').pluck().get(taken.seq) as string) as { effects: Record<string, unknown>[] };
+    assert.deepEqual(
+      [event.effects[0]!.number, event.effects[0]!.person, event.effects[0]!.rules, event.effects[0]!.labels],
+      ['A041', token('u-here'), ['one_active'], ['军人', '残疾人', '孕妇']],
+      "the hall's copy: the token of the day (never the subject), the rule, the venue's labels",
+    );
+    assert.ok(!JSON.stringify(event).includes('u-here'));
+  } finally {
+    await numbers.stop();
+  }
 });
 
 test('a daily cap holds for the hall: a number past it is never issued, by this machine or any', () => {

@@ -97,10 +97,14 @@ export class Pipeline {
       access: this.access,
       device: device.id,
       attendance: deps.attendance,
-      appointments: deps.appointments,
+      appointments: deps.appointments && {
+        signedIn: (d, holder) => deps.appointments!.signedIn(d, holder),
+        hallSignedIn: (d, person) => deps.hallNumbers?.hallSignedIn(d, person) ?? null,
+      },
       category: choice.category,
       staffOverride: choice.override,
-      activeTicket: (category, person) => deps.active?.active(day, category, person) ?? null,
+      // This machine's own record first (it knows its tickets at once), then the hall's list (every machine's, as last heard).
+      activeTicket: (category, person) => deps.active?.active(day, category, person) ?? deps.hallNumbers?.hallActive(day, category, person) ?? null,
     });
     if (override && d.accepted) d = refuseDecision(venue, d, override);
     if (show) d = { ...d, display: { ...d.display, ...show } };
@@ -127,6 +131,9 @@ export class Pipeline {
       const before = sensed && admit && deps.feeds ? deps.feeds.passages.before(admit.holder) : null;
       if (admit) deps.feeds?.passages.admit(admit.holder, admit.day, admit.slot, admit.n, now, admit.direction);
       if (d.remember.signIn) deps.attendance?.record(d.remember.signIn);
+      // What only the hall reads (the event's ticket effect, not the kiosk's): the person's token of
+      // the day under a hall-wide rule, and the venue's priority labels for the window page.
+      const forHall = new Map<Effect, Record<string, unknown>>();
       const effects: Effect[] = d.effects.map((e): Effect => {
         if (e.kind === 'ticket' && e.numbers === 'hall') {
           // Who is ahead is read before this ticket counts among this machine's issued ones.
@@ -135,8 +142,8 @@ export class Pipeline {
           const n = deps.hallNumbers!.take(e.prefix, day);
           if (n === null) throw new Error(`no ${e.prefix} number in hand for a second ticket of one reading`);
           const number = ticketNumber(e.prefix, n);
-          if (e.person) deps.active?.record(day, e.prefix, e.person, number);
-          return {
+          if (e.person && e.rules?.includes('one_active')) deps.active?.record(day, e.prefix, e.person, number);
+          const ticket: Effect = {
             kind: 'ticket',
             number,
             service: e.service,
@@ -147,10 +154,12 @@ export class Pipeline {
             id: `${venue.name}/${day}/${number}`,
             ...(e.override ? { override: e.override } : {}),
           };
+          forHall.set(ticket, { ...(e.person && e.rules ? { person: e.person, rules: e.rules } : {}), ...(e.labels ? { labels: e.labels } : {}) });
+          return ticket;
         }
         if (e.kind === 'ticket') {
           const t = deps.tickets.next(e.prefix, day);
-          if (e.person) deps.active?.record(day, e.prefix, e.person, t.number);
+          if (e.person && e.rules?.includes('one_active')) deps.active?.record(day, e.prefix, e.person, t.number);
           return {
             kind: 'ticket',
             number: t.number,
@@ -176,7 +185,7 @@ export class Pipeline {
         at,
         trusted_at: now * 1000,
         scenario: venue.name,
-        body: { ...d.body, accepted: d.accepted, reason: d.reason, device: device.id, effects },
+        body: { ...d.body, accepted: d.accepted, reason: d.reason, device: device.id, effects: effects.map((e) => ({ ...e, ...forHall.get(e) })) },
         sealed: personal,
       });
       if (sensed?.kind === 'gate' && deps.grants) {

@@ -10,6 +10,7 @@ import type pino from 'pino';
 import { DEFAULTS, type Locator } from './config.ts';
 import { onDeviceArrival } from './hotplug.ts';
 import { explainSerialOpenError, resolveSerialPath } from './locate.ts';
+import { mainThreadReadBinding } from './serial-read.ts';
 import type { LinkEvents, LinkState, Transport } from './transport.ts';
 
 /** How often an open port's device node is checked for, ms. */
@@ -107,7 +108,9 @@ export class SerialLink extends EventEmitter<LinkEvents> implements Transport {
     if (!path) return this.#retry('disconnected', `no device at ${describe(this.#o.locator)}`, null);
     let port: SerialPort;
     try {
-      port = new SerialPort({ path, baudRate: this.#o.baudRate, autoOpen: false });
+      // Reads on the main thread (serial-read.ts): a scan's bytes reach the framer without a thread-pool round trip.
+      const options = { path, baudRate: this.#o.baudRate, autoOpen: false, binding: mainThreadReadBinding };
+      port = new SerialPort(options);
     } catch (e) {
       // serialport throws synchronously on options it rejects; that must not escape a timer.
       return this.#retry('error', `cannot open ${path}: ${(e as Error).message}`, path);

@@ -9,4 +9,8 @@ export interface WaitingCategory {
   first?: number;
   /** Numbers completed or missed today: a machine's one-active-number record lets them go. */
   finished?: string[];
+  /** Tickets active in the category under `one_active`, by the person's token of the day: a second is refused at any machine (docs/hall.md). */
+  active?: { person: string; number: string }[];
+  /** Appointment sign-ins of the day under `one_per_day`, by the person's token; `at` unix ms (docs/hospital.md). */
+  signed_in?: { person: string; number: string; at: number }[];
 }

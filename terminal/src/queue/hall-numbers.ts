@@ -144,6 +144,29 @@ export class HallNumbers {
     return new Set([...w.categories.values()].flatMap((c) => c.finished ?? []));
   }
 
+  /**
+   * The person's number active in `prefix` at any machine of the hall (one active number per
+   * person, hall-wide), as the hall last said that day, or null. The last answer is used however
+   * old: offline, the machine keeps refusing whom the hall last knew as waiting (staff may
+   * override), as it does for its own tickets; tickets issued elsewhere since are not in it.
+   */
+  hallActive(day: string, prefix: string, person: string): string | null {
+    const w = this.waitingSeen;
+    if (!w || w.day !== day) return null;
+    return w.categories.get(prefix)?.active?.find((a) => a.person === person)?.number ?? null;
+  }
+
+  /** The person's appointment sign-in of the day at any machine of the hall, as the hall last said, or null (`at` unix ms). */
+  hallSignedIn(day: string, person: string): { number: string; at: number } | null {
+    const w = this.waitingSeen;
+    if (!w || w.day !== day) return null;
+    for (const c of w.categories.values()) {
+      const s = c.signed_in?.find((x) => x.person === person);
+      if (s) return { number: s.number, at: s.at };
+    }
+    return null;
+  }
+
   /** Asks the hall who waits, when the last answer is older than WAITING_EVERY_MS; a failure keeps the old answer to age out. */
   private async refreshWaiting(): Promise<void> {
     const src = this.source;

@@ -117,6 +117,23 @@ test('acknowledging moves ackedThrough and the backlog, and reports the oldest u
   assert.equal(s.last_seq, 5);
 });
 
+test('an ack commits without its own fsync but leaves events at synchronous=FULL, and both survive a reopen', () => {
+  const q = new Queue(db);
+  for (let i = 0; i < 3; i++) appendIn(q, ev());
+  q.ack(2, 10_000);
+  // The ack ran at NORMAL (no fsync of its own); the connection is back at FULL for what follows.
+  assert.equal(db.pragma('synchronous', { simple: true }), 2);
+  appendIn(q, ev());
+  // Inside a transaction the level cannot change: the ack just joins it.
+  q.commit(() => q.ack(3, 11_000));
+  assert.equal(db.pragma('synchronous', { simple: true }), 2);
+  db.close();
+  db = openDatabase(dir);
+  const again = new Queue(db);
+  assert.equal(again.ackedThrough, 3);
+  assert.equal(again.lastSequence, 4);
+});
+
 test('pruning deletes only acknowledged events past retention and keeps the chain head across a reopen', () => {
   const q = new Queue(db);
   for (let i = 0; i < 4; i++) appendIn(q, ev());

@@ -85,7 +85,7 @@ export class Queue {
   private readonly appender: QueueTx = { append: (e) => this.append(e) };
 
   constructor(
-    db: Db,
+    private readonly db: Db,
     opts: QueueOptions = {},
   ) {
     this.maxBytes = opts.maxBytes ?? Number.MAX_SAFE_INTEGER;
@@ -259,9 +259,23 @@ export class Queue {
     }));
   }
 
-  /** Marks 1..seq acknowledged by the service. */
+  /**
+   * Marks 1..seq acknowledged by the service. A lost ack costs only a resend the service
+   * deduplicates, so it commits without an fsync of its own (synchronous=NORMAL for this one
+   * statement): the next event's FULL commit syncs the WAL, and the ack with it. Events keep FULL.
+   */
   ack(seq: number, now = this.wallMs()): void {
-    this.stmts.ack.run(now, seq);
+    if (this.db.inTransaction) {
+      this.stmts.ack.run(now, seq);
+      return;
+    }
+    const level = this.db.pragma('synchronous', { simple: true }) as number;
+    this.db.pragma('synchronous = NORMAL');
+    try {
+      this.stmts.ack.run(now, seq);
+    } finally {
+      this.db.pragma(`synchronous = ${level}`);
+    }
   }
 
   /** Sequence acknowledged so far (everything below the oldest unacknowledged event). */

@@ -131,7 +131,20 @@ export class ServiceClient {
         // `first`: of those, appointment holders called before everyone (docs/hospital.md); absent from an older service.
         const first = Number.isSafeInteger(c.first) && (c.first as number) >= 0 && (c.first as number) <= (waiting as number) ? (c.first as number) : undefined;
         const finished = Array.isArray(c.finished) ? (c.finished as unknown[]).filter((n): n is string => typeof n === 'string' && /^[A-Z]{1,3}\d{1,6}$/.test(n)) : undefined;
-        out.set(c.category, { waiting: waiting as number, minutes_per_person: mpp, ...(first !== undefined ? { first } : {}), ...(finished ? { finished } : {}) });
+        // The hall-wide rules' lists (absent from an older service); an entry that is not a token and a number is dropped.
+        const person = (x: Record<string, unknown>) => typeof x?.person === 'string' && /^[A-Za-z0-9_-]{22}$/.test(x.person) && typeof x.number === 'string' && /^[A-Z]{1,3}\d{1,6}$/.test(x.number);
+        const active = Array.isArray(c.active) ? (c.active as Record<string, unknown>[]).filter(person).map((x) => ({ person: x.person as string, number: x.number as string })) : undefined;
+        const signedIn = Array.isArray(c.signed_in)
+          ? (c.signed_in as Record<string, unknown>[]).filter((x) => person(x) && Number.isSafeInteger(x.at)).map((x) => ({ person: x.person as string, number: x.number as string, at: x.at as number }))
+          : undefined;
+        out.set(c.category, {
+          waiting: waiting as number,
+          minutes_per_person: mpp,
+          ...(first !== undefined ? { first } : {}),
+          ...(finished ? { finished } : {}),
+          ...(active ? { active } : {}),
+          ...(signedIn ? { signed_in: signedIn } : {}),
+        });
       }
     }
     return out;

@@ -411,3 +411,42 @@ test('an upload that stored events has the police states read soon after, whatev
   await until(() => queue.ackedThrough === 2, 'the events stored');
   await until(() => w.at.length > reads, 'a read after the upload, not an hour later', 10_000);
 });
+
+test('while readings keep coming the engine waits for their pause, and under a steady stream uploads at most once per longest wait', async () => {
+  const uploads: number[] = [];
+  const ingest = svc.storage.ingest.bind(svc.storage);
+  svc.storage.ingest = (id: string, events: WireEvent[], now: number) => {
+    uploads.push(performance.now());
+    return ingest(id, events, now);
+  };
+  // Only pokes wake the loop: its interval is longer than the test.
+  const e = await makeEngine(await svc.listen(), { intervalMs: 60_000, uploadQuietMs: 150, uploadMaxWaitMs: 600 });
+  await until(() => e.health.last_success_at !== null || terminalId() !== null, 'enrolled');
+  // A steady stream: a commit every 10 ms for 1.5 s, each poking the engine as the pipeline does.
+  const start = performance.now();
+  let n = 0;
+  while (performance.now() - start < 1500) {
+    append(1);
+    n++;
+    e.poke();
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  const during = uploads.filter((t) => t >= start).length;
+  // The old loop uploaded 50 ms after each upload while commits kept coming (21 uploads here).
+  assert.ok(during <= Math.ceil(1500 / 600) + 2, `${during} uploads during a 1.5 s stream with a 600 ms longest wait`);
+  // The pause comes: everything goes up within the quiet time (plus the upload itself).
+  const paused = performance.now();
+  await until(() => queue.ackedThrough === n || engine!.health.acked_seq === n, 'the stream acknowledged after its pause', 5000);
+  assert.ok(uploads.at(-1)! - paused >= 0, 'the last upload came after the pause');
+});
+
+test('a single reading goes up after the quiet time, without waiting for the interval', async () => {
+  const e = await makeEngine(await svc.listen(), { intervalMs: 60_000, uploadQuietMs: 50, uploadMaxWaitMs: 1000 });
+  await until(() => terminalId() !== null, 'enrolled');
+  await new Promise((r) => setTimeout(r, 100)); // the loop is asleep on its 60 s interval
+  append(1);
+  const t0 = performance.now();
+  e.poke();
+  await until(() => e.health.acked_seq === 1, 'uploaded', 5000);
+  assert.ok(performance.now() - t0 >= 50, 'not before the quiet time');
+});

@@ -62,17 +62,24 @@ export interface SyncDeps {
 /** First backoff step, ms; doubled per consecutive failure up to backoffMaxMs. */
 const BACKOFF_BASE_MS = 500;
 /**
- * How long a poke waits before waking the loop, ms. Events committed in a burst then go up in one
- * batch, and the upload's work on this thread (signing, HTTP, the ack's fsync) does not land
- * between one scan and the next; an event still reaches the service within this of its commit.
+ * Quiet after the last commit before its events go up, ms. Events committed in a burst then go up
+ * in one batch, and the upload's work on this thread (signing, HTTP, the service's reply) does not
+ * land between one scan and the next: while readings keep coming it waits for a pause.
  */
-const POKE_COALESCE_MS = 50;
+const UPLOAD_QUIET_MS = 50;
+/** Longest a committed event waits for that pause, ms: under a steady stream it goes up anyway. */
+const UPLOAD_MAX_WAIT_MS = 1000;
 
 export class SyncEngine {
   private state: SyncHealth = { state: 'idle', last_success_at: null, last_error: null, acked_seq: 0 };
   private stopped = false;
   private wake: (() => void) | null = null;
   private pokeTimer: NodeJS.Timeout | null = null;
+  /** Monotonic ms of the last commit (poke) and of the first one not yet in a batch; null when none waits. */
+  private lastPoke = 0;
+  private firstUnsentPoke: number | null = null;
+  private readonly quietMs: number;
+  private readonly maxWaitMs: number;
   private failures = 0;
   private trustEtag: string | null = null;
   private nextTrustPoll = 0;
@@ -90,6 +97,8 @@ export class SyncEngine {
     private readonly deps: SyncDeps,
   ) {
     this.now = deps.now ?? Date.now;
+    this.quietMs = opts.uploadQuietMs ?? UPLOAD_QUIET_MS;
+    this.maxWaitMs = opts.uploadMaxWaitMs ?? UPLOAD_MAX_WAIT_MS;
     this.random = deps.random ?? Math.random;
     this.client = new ServiceClient({
       transport: deps.transport ?? httpTransport(opts.url, opts.timeoutMs),
@@ -125,13 +134,30 @@ export class SyncEngine {
     this.police?.start();
   }
 
-  /** Wakes the loop soon (a new event was committed); pokes within POKE_COALESCE_MS share one wake-up. */
+  /**
+   * A new event was committed: the loop uploads it once commits have paused for UPLOAD_QUIET_MS,
+   * or UPLOAD_MAX_WAIT_MS after the first event waiting, whichever comes first.
+   */
   poke(): void {
-    if (this.pokeTimer || !this.wake) return;
+    this.lastPoke = performance.now();
+    this.firstUnsentPoke ??= this.lastPoke;
+    // While an upload runs, the loop looks at the pokes when it is done.
+    if (this.wake) this.armPoke();
+  }
+
+  /** Monotonic ms at which the events poked so far are due to go up; null when none waits. */
+  private uploadDue(): number | null {
+    return this.firstUnsentPoke === null ? null : Math.min(this.lastPoke + this.quietMs, this.firstUnsentPoke + this.maxWaitMs);
+  }
+
+  private armPoke(): void {
+    const due = this.uploadDue();
+    if (due === null) return;
+    if (this.pokeTimer) clearTimeout(this.pokeTimer);
     this.pokeTimer = setTimeout(() => {
       this.pokeTimer = null;
       this.wake?.();
-    }, POKE_COALESCE_MS);
+    }, Math.max(0, due - performance.now()));
   }
 
   async stop(): Promise<void> {
@@ -153,11 +179,19 @@ export class SyncEngine {
           for (const kind of this.deps.feeds?.kinds ?? []) await this.aside(`${kind} feed poll`, () => this.pollFeed(kind));
           if (this.deps.config) await this.aside('config poll', () => this.pollConfig());
         }
-        const { sent, more } = await this.uploader.uploadOnce();
+        // Readings are still coming (the interval woke the loop mid-burst): wait for their pause.
+        const due = this.uploadDue();
+        if (due !== null && due > performance.now()) {
+          await this.sleep(due - performance.now());
+          continue;
+        }
+        this.firstUnsentPoke = null;
+        const { sent, more, backlog } = await this.uploader.uploadOnce();
         this.onSuccess(sent);
         // Stored events may be guest records: their reports' states are read soon after.
         if (sent) this.police?.nudge();
-        if (more) delay = 0;
+        // A backlog goes up batch after batch; events committed during the upload wait for a pause like any.
+        if (more) delay = backlog ? 0 : Math.max(0, (this.uploadDue() ?? 0) - performance.now());
       } catch (e) {
         delay = this.onFailure(e);
       }

@@ -14,6 +14,10 @@ export interface SyncOptions {
   policePollMs: number;
   name: string;
   dataDir: string;
+  /** Quiet after the last commit before its events go up, ms (default 50; not in the config file). */
+  uploadQuietMs?: number;
+  /** Longest a committed event waits for that quiet, ms (default 1000; not in the config file). */
+  uploadMaxWaitMs?: number;
 }
 
 /** The sync section of the terminal config, with defaults applied (config/schema.ts). */

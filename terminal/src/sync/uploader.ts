@@ -58,15 +58,18 @@ export class Uploader {
     this.lastAckWrite = this.deps.now();
   }
 
-  /** Uploads one batch; `sent` is false when nothing was waiting, `more` when more is. */
-  async uploadOnce(): Promise<{ sent: boolean; more: boolean }> {
+  /**
+   * Uploads one batch; `sent` is false when nothing was waiting, `more` when more is, `backlog`
+   * when more was already waiting beyond this batch's cap (as opposed to committed meanwhile).
+   */
+  async uploadOnce(): Promise<{ sent: boolean; more: boolean; backlog: boolean }> {
     const { queue } = this.deps;
     const from = this.resumeFrom ?? this.ackedSeq;
     const batch = this.prepared?.from === from ? this.prepared : this.batch(from);
     this.prepared = null;
     if (batch.count === 0) {
       this.writeAck();
-      return { sent: false, more: false };
+      return { sent: false, more: false, backlog: false };
     }
     let reply;
     try {
@@ -106,11 +109,12 @@ export class Uploader {
         throw SyncError.of('YSS_SYNC_GAP', reply.gap.expected);
       }
     }
-    return { sent: true, more: this.resumeFrom !== null || reply.acked_through < queue.lastSequence };
+    return { sent: true, more: this.resumeFrom !== null || reply.acked_through < queue.lastSequence, backlog: this.resumeFrom !== null || batch.last < batch.head };
   }
 
   /** The next batch after `from`, capped by count and bytes (at least one event). */
   private batch(from: number): Batch {
+    const head = this.deps.queue.lastSequence;
     const events = this.deps.queue.outgoing(from, this.deps.batchMaxEvents);
     const parts: string[] = [];
     let bytes = 12;
@@ -122,7 +126,7 @@ export class Uploader {
       last = e.seq;
     }
     const body = `{"events":[${parts.join(',')}]}`;
-    return { from, last, count: parts.length, body, hash: parts.length ? bodyHash(body) : '' };
+    return { from, last, head, count: parts.length, body, hash: parts.length ? bodyHash(body) : '' };
   }
 }
 
@@ -131,6 +135,8 @@ interface Batch {
   from: number;
   /** Its last event's sequence (`from` when empty). */
   last: number;
+  /** The queue's last sequence when the batch was read: beyond `last`, events were already waiting. */
+  head: number;
   count: number;
   body: string;
   /** bodyHash(body), what the request signature covers. */

@@ -74,12 +74,43 @@ test('one booking per person per day: a second sign-in is refused with the first
   assert.ok('reason' in again && again.reason === 'already_signed_in');
 });
 
+test('one booking per person per day, hall-wide: a sign-in the hall reports from another machine refuses this one, by the person\'s token; not when one a day is off', () => {
+  const rows = [row('09:00', '10:00'), row('14:00', '15:00')];
+  const token = 'tok-aaaaaaaaaaaaaaaaaaa';
+  const hall = { signedIn: () => [], hallSignedIn: (day: string, person: string) => (day === DAY && person === token ? { number: 'A007', at: at('08:50') * 1000 } : null) };
+  const r = appointmentStep(venue({}), { ...code, person: token }, at('14:00'), feeds(rows), hall);
+  assert.ok('reason' in r && r.reason === 'already_signed_in');
+  assert.equal(r.words?.reason['zh-CN'], '您今天已于 08:50 签到,号码 A007');
+  assert.equal(r.body.hall_wide, true);
+  assert.ok('placement' in appointmentStep(venue({}), { ...code, person: 'someone-elseaaaaaaaaaa' }, at('14:00'), feeds(rows), hall), 'another person');
+  assert.ok('placement' in appointmentStep(venue({ one_per_day: false }), { ...code, person: token }, at('14:00'), feeds(rows), hall), 'a hospital lets a patient sign in per registration');
+});
+
 test('no appointment today: a walk-in ticket, or no_appointment; another day\'s appointment does not count', () => {
   const rows = [row('09:00', '10:00', { date: '2026-12-02' })];
   const walkIn = appointmentStep(venue({}), code, at('09:00'), feeds(rows), seen());
   assert.ok('walkIn' in walkIn);
   const refused = appointmentStep(venue({ walk_ins: 'refuse' }), code, at('09:00'), feeds(rows), seen());
   assert.ok('reason' in refused && refused.reason === 'no_appointment');
+});
+
+test('walk_ins pick: no registration asks for a department; the one tapped takes a walk-in ticket; a closed or unlisted one does not', () => {
+  const dept = (service: string, prefix: string, hours?: { from: string; to: string }[]) => ({ do: 'print-ticket', prefix, service, numbers: 'hall', ...(hours ? { hours } : {}) });
+  const v = { ...venue({ walk_ins: 'pick', departments: ['儿科', '内科'] }), actions: [dept('内科', 'N'), dept('儿科', 'E', [{ from: '08:00', to: '12:00' }]), dept('取药', 'Y')] } as Venue;
+  const none = appointmentStep(v, code, at('09:00'), feeds([]), seen());
+  assert.ok('reason' in none && none.reason === 'department_needed');
+  assert.deepEqual(none.body.departments, ['E', 'N'], 'the departments in the venue\'s order, the pharmacy not among them');
+  const picked = appointmentStep(v, code, at('09:00'), feeds([]), seen(), 'N');
+  assert.ok('walkIn' in picked && picked.service === '内科');
+  assert.ok('walkIn' in appointmentStep(v, card, at('11:59'), feeds([]), seen(), 'E'));
+  const closed = appointmentStep(v, code, at('12:00'), feeds([]), seen(), 'E');
+  assert.ok('reason' in closed && closed.reason === 'category_closed');
+  assert.equal(closed.body.hours, '08:00–12:00');
+  const pharmacy = appointmentStep(v, code, at('09:00'), feeds([]), seen(), 'Y');
+  assert.ok('reason' in pharmacy && pharmacy.reason === 'department_needed', 'the pharmacy is not a department to walk in to');
+  // A registration found wins over whatever was tapped.
+  const reg = appointmentStep(v, code, at('09:00'), feeds([row('09:00', '10:00', { service: '儿科' })]), seen(), 'N');
+  assert.ok('placement' in reg && reg.service === '儿科');
 });
 
 test('a feed never received, or older than max_feed_age_s, is feed_too_old: nobody is decided on it', () => {

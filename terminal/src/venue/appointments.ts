@@ -7,6 +7,7 @@
 import { minuteOf, type AppointmentRow } from '../protocol/index.ts';
 import { localDay, localWeekMinute, type AppointmentPlacement, type PlacementRule, type Reason, type Source } from '../scenarios/index.ts';
 import { holderOfRead } from './attendance.ts';
+import { departments, hoursText, openIn } from './categories.ts';
 import { VENUE_DEFAULTS } from './schema.ts';
 import type { Venue, Words } from './types.ts';
 
@@ -23,6 +24,12 @@ export interface AppointmentSignedIn {
 /** What the step reads besides the feed: today's sign-ins of a holder. */
 export interface AppointmentLookups {
   signedIn(day: string, holder: string): AppointmentSignedIn[];
+  /**
+   * The person's sign-in of the day at any machine of the hall, as the hall last said (by the
+   * person's token of the day; docs/hall.md, "One booking per person per day"), or null.
+   * `at`: unix ms.
+   */
+  hallSignedIn?(day: string, person: string): { number: string; at: number } | null;
 }
 
 /** A sign-in to record with the reading's event (and its ticket number, once taken). */
@@ -42,8 +49,8 @@ export interface AppointmentFeeds {
 
 export type AppointmentAnswer =
   | { reason: Reason; body: Record<string, unknown>; words?: Words }
-  /** No appointment today and the venue gives walk-ins a normal ticket. */
-  | { walkIn: true; body: Record<string, unknown> }
+  /** No appointment today and the venue gives walk-ins a normal ticket; `service`: the department picked (`walk_ins: pick`). */
+  | { walkIn: true; body: Record<string, unknown>; service?: string }
   | { body: Record<string, unknown>; placement: AppointmentPlacement; service: string; signIn: AppointmentSignIn };
 
 const DEFAULT_RULE: PlacementRule = { place: 'end' };
@@ -90,10 +97,12 @@ function already(number: string | null, at: string): Words {
 
 export function appointmentStep(
   venue: Venue,
-  who: { source: Source; issuer: string | null; sub: string | null; docNo: string | undefined },
+  who: { source: Source; issuer: string | null; sub: string | null; docNo: string | undefined; /** The person's token in the hall today (policy.ts `hallPerson`), for the hall-wide one-a-day rule. */ person?: string | undefined },
   now: number,
   feeds: AppointmentFeeds | undefined,
   seen: AppointmentLookups | undefined,
+  /** The prefix tapped on the kiosk for this reading (`walk_ins: pick`), or null. */
+  picked: string | null = null,
 ): AppointmentAnswer {
   const rule = venue.appointments ?? {};
   const f = feeds?.feed('appointments') ?? null;
@@ -103,12 +112,17 @@ export function appointmentStep(
   const holder = holderOfRead(who.source, who.issuer, who.sub, who.docNo, feeds.salt());
   const rows = holder ? feeds.rows('appointments', holder).filter((r) => r.date === day) : [];
   if (!holder || !rows.length) {
-    if ((rule.walk_ins ?? VENUE_DEFAULTS.appointment_walk_ins) === 'ticket') return { walkIn: true, body: { ...body, appointment: null } };
+    const walkIns = rule.walk_ins ?? VENUE_DEFAULTS.appointment_walk_ins;
+    if (walkIns === 'ticket') return { walkIn: true, body: { ...body, appointment: null } };
+    if (walkIns === 'pick') return pickedDepartment(venue, picked, now, body);
     return { reason: 'no_appointment', body };
   }
   const done = seen.signedIn(day, holder);
   const clock = (t: number) => hhmm(localWeekMinute(t).minute);
   if ((rule.one_per_day ?? true) && done.length) return { reason: 'already_signed_in', body, words: already(done[0]!.number, clock(done[0]!.at)) };
+  // Signed in at another machine of the hall: the hall's list says so (one booking per person per day, hall-wide).
+  const elsewhere = (rule.one_per_day ?? true) && who.person ? (seen.hallSignedIn?.(day, who.person) ?? null) : null;
+  if (elsewhere) return { reason: 'already_signed_in', body: { ...body, hall_wide: true }, words: already(elsewhere.number, clock(Math.floor(elsewhere.at / 1000))) };
   const open = rows.filter((r) => !done.some((d) => d.slot === `${r.from}-${r.to}` && d.service === r.service));
   if (!open.length) return { reason: 'already_signed_in', body, words: already(done[0]!.number, clock(done[0]!.at)) };
   const { minute } = localWeekMinute(now);
@@ -140,4 +154,17 @@ export function appointmentStep(
     service: pick.r.service,
     signIn: { day, holder, slot, service: pick.r.service, at: now },
   };
+}
+
+/**
+ * `walk_ins: pick` with no registration found: the department tapped for this reading takes a
+ * walk-in ticket (queued by the venue's rules: behind the registrations in their slot when they
+ * go first); none tapped, the kiosk is asked to offer the departments (`department_needed`); one
+ * closed since it was tapped is `category_closed` with its hours.
+ */
+function pickedDepartment(venue: Venue, picked: string | null, now: number, body: Record<string, unknown>): AppointmentAnswer {
+  const dept = departments(venue).find((c) => c.prefix === picked);
+  if (!dept) return { reason: 'department_needed', body: { ...body, departments: departments(venue).map((c) => c.prefix) } };
+  if (!openIn(dept.hours, now)) return { reason: 'category_closed', body: { ...body, category: dept.prefix, hours: hoursText(dept.hours) } };
+  return { walkIn: true, body: { ...body, appointment: null, department: dept.service }, service: dept.service };
 }

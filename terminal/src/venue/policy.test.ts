@@ -158,7 +158,7 @@ test('a clerk\'s window shows the e-certificate masked, enforces its validity an
 
 test('a hall prints a ticket; a gate names its relay; nothing is planned on a refusal', () => {
   const person = hallPerson('hall', '2026-11-25', personKey('YSS1', 'CN-44', 'u1', {})!);
-  assert.deepEqual(decideVenue(venue('hall'), code, valid('personal'), look()).effects, [{ kind: 'ticket', prefix: 'A', service: '社保业务', numbers: 'hall', daily_cap: 500, service_minutes: 8, person }]);
+  assert.deepEqual(decideVenue(venue('hall'), code, valid('personal'), look()).effects, [{ kind: 'ticket', prefix: 'A', service: '社保业务', numbers: 'hall', daily_cap: 500, service_minutes: 8, person, rules: ['one_active'], labels: ['军人', '残疾人', '孕妇'] }]);
   assert.deepEqual(decideVenue(venue('library'), code, valid('personal'), look()).effects, [{ kind: 'gate', relay: 'relay-1', pulse_ms: 500 }]);
   const refused = decideVenue(venue('library'), code, refusedAs(valid('personal'), 'expired'), look());
   assert.deepEqual([refused.reason, refused.effects, refused.personal], ['expired', [], null]);

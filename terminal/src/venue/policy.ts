@@ -68,9 +68,16 @@ export interface Admission {
   direction?: 'entry' | 'exit';
 }
 
+/**
+ * The hall-wide rules a ticket is issued under (docs/hall.md): one active number per person per
+ * category (print-ticket `one_active`), one booking per person per day (`appointments.one_per_day`).
+ * A ticket under one carries the person's token of the day (`person`) to the hall.
+ */
+export type HallRule = 'one_active' | 'one_per_day';
+
 /** Effects the venue names; the pipeline carries them out after the commit and records the outcome. */
 export type PlannedEffect =
-  | { kind: 'ticket'; prefix: string; service: string; numbers: 'machine' | 'hall'; daily_cap?: number; priority?: 'elderly' | 'appointment'; service_minutes?: number; appointment?: AppointmentPlacement; person?: string; override?: 'one_active' }
+  | { kind: 'ticket'; prefix: string; service: string; numbers: 'machine' | 'hall'; daily_cap?: number; priority?: 'elderly' | 'appointment'; service_minutes?: number; appointment?: AppointmentPlacement; person?: string; rules?: HallRule[]; labels?: readonly string[]; override?: 'one_active' }
   | { kind: 'gate'; relay: string; pulse_ms: number; pass_sensor?: string; grant_s?: number }
   | { kind: 'collect-details'; fields: readonly ('room' | 'guests' | 'nights')[] }
   | Extract<AttendanceAnswer, { effect: unknown }>['effect'];
@@ -205,6 +212,12 @@ export function refuseDecision(venue: Venue, d: PolicyDecision, reason: Reason):
   return { ...d, accepted: false, reason, personal: null, remember: { cti: null, person: null }, effects: [], words: venue.refusals?.[reason] ?? null };
 }
 
+/** The person's token and the hall-wide rules a ticket falls under, or nothing when none. */
+function hallRules(oneActive: boolean, onePerDay: boolean, person: string | undefined): { person?: string; rules?: HallRule[] } {
+  const rules: HallRule[] = [...(oneActive ? ['one_active' as const] : []), ...(onePerDay ? ['one_per_day' as const] : [])];
+  return rules.length && person ? { person, rules } : {};
+}
+
 export function decideVenue(venue: Venue, reading: Reading, verdict: VerifyResult | null, look: PolicyLookups): PolicyDecision {
   const base: PolicyDecision = {
     accepted: false,
@@ -311,10 +324,18 @@ export function decideVenue(venue: Venue, reading: Reading, verdict: VerifyResul
     d.body = { ...d.body, ...a.body };
   }
 
+  // The person's key (a hash of the code's issuer and subject, or of the document) and their token
+  // in this hall today (a hash of it with the hall and the day): what the hall-wide rules compare.
+  const key = personKey(read.source, read.issuer, read.sub, attrs);
+  const hallWide = venue.appointments !== undefined || venue.actions.some((a) => a.do === 'print-ticket' && a.one_active);
+  const hallToken = key && hallWide ? hallPerson(venue.name, localDay(look.now), key) : undefined;
+
   // 6c. Appointment sign-in: today's appointment found in the feed, signed by the venue's rules.
   let appt: Extract<AppointmentAnswer, { placement: unknown }> | undefined;
+  // A walk-in's department picked on the kiosk (`walk_ins: pick`): its action's ticket, its hours already checked.
+  let department: string | undefined;
   if (venue.appointments) {
-    const a = appointmentStep(venue, { source: read.source, issuer: read.issuer, sub: read.sub, docNo: attrs.doc_no }, look.now, look.access, look.appointments);
+    const a = appointmentStep(venue, { source: read.source, issuer: read.issuer, sub: read.sub, docNo: attrs.doc_no, person: hallToken }, look.now, look.access, look.appointments, look.category ?? null);
     if ('reason' in a) {
       const r = refuse({ ...d, body: { ...d.body, ...a.body } }, a.reason);
       // The venue's own words win; else the step's, which name the time or the number (too early: come back at 08:30).
@@ -322,11 +343,11 @@ export function decideVenue(venue: Venue, reading: Reading, verdict: VerifyResul
     }
     d.body = { ...d.body, ...a.body };
     if ('placement' in a) appt = a;
+    else if (a.service) department = a.service;
   }
 
   // 7. Replay: per code (the verifier's memory) or per person within a time.
   let replayed = read.source === 'YSS1' && d.replayed;
-  const key = personKey(read.source, read.issuer, read.sub, attrs);
   if (venue.replay.per === 'person' && key) {
     const last = look.lastSeen(key);
     const within = venue.replay.within_s ?? VENUE_DEFAULTS.replay_within_s;
@@ -341,12 +362,12 @@ export function decideVenue(venue: Venue, reading: Reading, verdict: VerifyResul
   let category: TicketCategory | null = null;
   let person: string | undefined;
   let override = false;
-  if (ticket) {
+  if (ticket && !department) {
     const cats = ticketCategories(ticket);
     category = cats.find((c) => c.prefix === look.category) ?? cats[0]!;
     if (!openIn(category.hours, look.now)) return refuse({ ...d, body: { ...d.body, category: category.prefix, hours: hoursText(category.hours) } }, 'category_closed');
-    if (ticket.one_active && key) {
-      person = hallPerson(venue.name, localDay(look.now), key);
+    if (ticket.one_active && hallToken) {
+      person = hallToken;
       const active = look.activeTicket?.(category.prefix, person) ?? null;
       if (active !== null && !look.staffOverride) return refuse({ ...d, body: { ...d.body, category: category.prefix, active } }, 'already_in_queue');
       override = active !== null;
@@ -366,12 +387,12 @@ export function decideVenue(venue: Venue, reading: Reading, verdict: VerifyResul
     display: display(venue, read),
     personal: Object.keys(kept).length ? kept : null,
     remember: { cti, person: venue.replay.per === 'person' && key && !replayed ? { key, at: look.now } : null, ...(admit ? { admit } : {}), ...(signedIn?.signIn ? { signIn: signedIn.signIn } : {}), ...(appt ? { appointment: appt.signIn } : {}) },
-    effects: [...(signedIn ? [signedIn.effect] : []), ...actionsFor(venue, appt?.service).map((a): PlannedEffect => {
+    effects: [...(signedIn ? [signedIn.effect] : []), ...actionsFor(venue, appt?.service ?? department).map((a): PlannedEffect => {
       switch (a.do) {
         case 'print-ticket': {
           // The first print-ticket action takes the picked category; any other keeps its own.
           // A sign-in's ticket is its appointment's action's own, whatever was picked.
-          const c = a === ticket && category && !appt ? category : ticketCategories(a)[0]!;
+          const c = a === ticket && category && !appt && !department ? category : ticketCategories(a)[0]!;
           return {
             kind: 'ticket',
             prefix: c.prefix,
@@ -385,7 +406,8 @@ export function decideVenue(venue: Venue, reading: Reading, verdict: VerifyResul
                 ? { priority: 'elderly' as const }
                 : {}),
             ...(c.service_minutes !== undefined ? { service_minutes: c.service_minutes } : {}),
-            ...(a === ticket && person ? { person } : {}),
+            ...hallRules(a === ticket && person !== undefined, appt !== undefined && (venue.appointments?.one_per_day ?? true) && hallToken !== undefined, hallToken),
+            ...(a.priority_labels ? { labels: a.priority_labels } : {}),
             ...(a === ticket && override ? { override: 'one_active' as const } : {}),
           };
         }

@@ -19,7 +19,20 @@ interface State {
   seq: number;
   categories: { category: string; waiting: number; service_minutes: number; learned_from: number; open_windows: number; eta_minutes: number }[];
   windows: WindowInfo[];
-  waiting: { number: string; category: string; priority: string | null; marked: string | null; taken_at: number; transferred_from: string | null; placement?: string | null; eta_minutes: number }[];
+  waiting: {
+    number: string;
+    category: string;
+    priority: string | null;
+    marked: string | null;
+    taken_at: number;
+    transferred_from: string | null;
+    placement?: string | null;
+    /** The person's other number when the hall's rules would have refused this one (a machine issued it offline). */
+    duplicate_of?: { number: string; rule: string } | null;
+    eta_minutes: number;
+  }[];
+  /** The priorities a clerk may mark: the venue file's `priority_labels`, as the day's tickets carried them; null when none did. */
+  labels?: string[] | null;
   /** Missed tickets a clerk may call back (召回, docs/hospital.md). */
   missed?: { number: string; category: string; appointment: boolean }[];
   totals: { taken: number; waiting: number; called: number; done: number; missed: number };
@@ -38,9 +51,8 @@ let busy = false;
 let timer: ReturnType<typeof setTimeout> | null = null;
 let transferPick = '';
 let transferOther = '';
-/** The priorities a clerk may mark (`labels=` in the page's address, comma-separated). */
-const LABELS = (params.get('labels') ?? '军人,残疾人,孕妇').split(',').map((l) => l.trim()).filter((l) => l.length > 0 && l.length <= 8);
-let markLabel = LABELS[0] ?? '';
+/** The priority picked for 标记优先, one of the hall's labels (the venue file's, served with the state). */
+let markLabel = '';
 
 const FACES: [number, string, string][] = [
   [1, '😠', '非常不满意'],
@@ -222,24 +234,26 @@ function windowView(s: State): HTMLElement[] {
   const t = s.totals;
   out.push(el('section', { class: 'card', 'aria-labelledby': 'cat-title' }, el('h2', { id: 'cat-title' }, `今日(${s.day}):取号 ${t.taken},办结 ${t.done},过号 ${t.missed}`), cats));
 
+  const labels = s.labels ?? [];
+  if (!labels.includes(markLabel)) markLabel = labels[0] ?? '';
   const list = el('table', { id: 'waiting' }, el('thead', {}, el('tr', {}, ...['号码', '类别', '优先', '预计等候', '标记优先'].map((h) => el('th', { scope: 'col' }, h)))));
   const lb = el('tbody');
   for (const w of s.waiting) {
     const mark = w.priority === 'elderly' || w.priority === 'appointment' || w.marked || !markLabel ? '' : button(`标记${markLabel}`, () => void act('mark', { number: w.number, label: markLabel }), { class: 'secondary', 'data-mark': w.number });
     lb.append(
-      el('tr', {}, el('td', {}, w.number), el('td', {}, w.transferred_from ? `${w.category}(由 ${w.transferred_from} 流转)` : w.category), el('td', {}, priorityText(w)), el('td', {}, `约 ${Math.round(w.eta_minutes)} 分钟`), el('td', {}, mark)),
+      el('tr', w.duplicate_of ? { class: 'duplicate', 'data-duplicate': w.duplicate_of.number } : {}, el('td', {}, w.number, w.duplicate_of ? el('span', { class: 'flag' }, ` ${duplicateText(w.duplicate_of)}`) : ''), el('td', {}, w.transferred_from ? `${w.category}(由 ${w.transferred_from} 流转)` : w.category), el('td', {}, priorityText(w)), el('td', {}, `约 ${Math.round(w.eta_minutes)} 分钟`), el('td', {}, mark)),
     );
   }
   list.append(lb);
   // 标记优先: the clerk picks the priority once, then marks a waiting number with it.
   const pick = el('select', { id: 'mark-label' });
-  for (const l of LABELS) pick.append(el('option', { value: l }, l));
+  for (const l of labels) pick.append(el('option', { value: l }, l));
   pick.value = markLabel;
   pick.addEventListener('change', () => {
     markLabel = pick.value;
     render();
   });
-  const marking = LABELS.length ? el('p', { class: 'transfer' }, el('label', { for: 'mark-label' }, '标记的优先类别', pick)) : '';
+  const marking = labels.length ? el('p', { class: 'transfer' }, el('label', { for: 'mark-label' }, '标记的优先类别', pick)) : '';
   out.push(el('section', { class: 'card wide', 'aria-labelledby': 'wait-title' }, el('h2', { id: 'wait-title' }, `等候中(${t.waiting} 人,按叫号顺序)`), marking, list));
 
   // 过号 then 召回: a missed ticket waits again, placed by its appointment's rule (docs/hospital.md).
@@ -250,6 +264,11 @@ function windowView(s: State): HTMLElement[] {
     out.push(el('section', { class: 'card wide', 'aria-labelledby': 'missed-title' }, el('h2', { id: 'missed-title' }, `已过号(${missed.length})`), ml));
   }
   return out;
+}
+
+/** Why a ticket is flagged: the person already had another number the hall's rules allow only once (issued by a machine that could not ask the hall). */
+function duplicateText(d: { number: string; rule: string }): string {
+  return d.rule === 'one_per_day' ? `重复签到(已有 ${d.number})` : `重复取号(已有 ${d.number})`;
 }
 
 /** What the waiting list says of a ticket's place: its priority, or how it was placed (late, called back). */
