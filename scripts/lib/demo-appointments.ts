@@ -42,7 +42,7 @@ export function demoAppointmentLines(venue: Venue): string[] {
     `  late:         ${scan(DEMO_PATIENTS.late)}    (placed by the venue's late rule)`,
   ];
   if (venue.actions.some((a) => a.do === 'print-ticket' && a.service === '取药')) lines.push(`  pharmacy:     ${scan(DEMO_PATIENTS.prescription)}    (a paid prescription: the 取药 queue)`);
-  lines.push(`  no booking:   ${scan(DEMO_PATIENTS.stranger)}    (${venue.appointments.walk_ins === 'refuse' ? 'refused: no registration today' : 'a normal ticket'})`);
+  lines.push(`  no booking:   ${scan(DEMO_PATIENTS.stranger)}    (${{ refuse: 'refused: no registration today', pick: 'the kiosk offers the departments: tap one, then scan again for a walk-in number', ticket: 'a normal ticket' }[venue.appointments.walk_ins ?? 'ticket']})`);
   if (venue.inputs.idcard) lines.push('  ID card:      type "card": its registration was imported once the venue\'s salt existed');
   return lines;
 }

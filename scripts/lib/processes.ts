@@ -2,7 +2,8 @@
 // Every child is tracked, and whatever is still running when this process exits (an uncaught
 // error in a bench, a test runner giving up) is killed, so nothing outlives the run that made it.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { resolve } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { entryArgs } from './entry.ts';
 
 export const REPO = resolve(import.meta.dirname, '../..');
@@ -49,11 +50,31 @@ export interface Child {
   exited: Promise<number | null>;
 }
 
+/**
+ * Where children write V8 CPU profiles, one folder per `source` under it: set by `npm run bench --
+ * --cpu-prof[=dir]` for the benches it runs. Node refuses `--cpu-prof` in NODE_OPTIONS, so the
+ * spawner passes it itself. A profile is written when the child exits by itself or on SIGTERM/SIGINT
+ * (the service and daemon exit cleanly on both), not on SIGKILL.
+ */
+export const CPU_PROF_ENV = 'YSS_CPU_PROF_DIR';
+
+/**
+ * Marks a bench's timed run for scripts/profile-parts.ts (window.json beside the profiles), in
+ * µs of the monotonic clock that V8's profiles and process.hrtime share; nothing without profiling.
+ */
+export function markProfileWindow(startNs: bigint, endNs: bigint): void {
+  const dir = process.env[CPU_PROF_ENV];
+  if (dir) writeFileSync(join(dir, 'window.json'), `${JSON.stringify({ start_us: Number(startNs / 1000n), end_us: Number(endNs / 1000n) })}\n`);
+}
+
+function profileArgs(source: string): string[] {
+  const dir = process.env[CPU_PROF_ENV];
+  return dir ? ['--cpu-prof', `--cpu-prof-dir=${resolve(dir, source)}`] : [];
+}
+
 /** Spawns a TypeScript entry point and resolves once it logs `"msg":"listening"` with its url. */
 export async function spawnListening(entry: string, args: string[], source: 'service' | 'terminal', onOutput?: OutputListener, timeoutMs = 30_000): Promise<Child> {
-  // `npm run bench -- --cpu-prof`: each child writes a V8 CPU profile there when it exits.
-  const prof = process.env.YSS_CPU_PROF_DIR ? ['--cpu-prof', '--cpu-prof-dir', process.env.YSS_CPU_PROF_DIR] : [];
-  const child = track(spawn(process.execPath, [...prof, ...entryArgs(entry), ...args], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] }));
+  const child = track(spawn(process.execPath, [...profileArgs(source), ...entryArgs(entry), ...args], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] }));
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
   let output = '';
   return await new Promise<Child>((resolveChild, reject) => {

@@ -25,6 +25,7 @@ import pg from 'pg';
 import nacl from 'tweetnacl';
 import { createHash } from 'node:crypto';
 import { ed25519PrivateKey, eventHash, GENESIS_HASH, Sealer, signRequest, type WireEvent } from '../../terminal/src/protocol/index.ts';
+import { markProfileWindow } from '../../scripts/lib/processes.ts';
 import { percentile } from '../../scripts/lib/stats.ts';
 import { startHaproxy } from '../test/haproxy.ts';
 import { serviceNodes } from '../test/nodes.ts';
@@ -191,7 +192,9 @@ export async function run(): Promise<Record<string, number>> {
         }
       }),
     );
-    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const ended = process.hrtime.bigint();
+    markProfileWindow(started, ended);
+    const seconds = Number(ended - started) / 1e9;
     const floorAfter = await pgCopyFloor(await cluster.createDatabase('floor'), events, BATCH, 100_000, 't-floor');
     const parallelFloor = await pgCopyFloor(await cluster.createDatabase('floor'), events, BATCH, 100_000, 't-floor', PARALLEL_FLOOR);
     const stored = (await admin<{ terminals: { head_seq: number }[] }>('GET', '/admin/terminals')).terminals.reduce((n, x) => n + x.head_seq, 0);

@@ -135,6 +135,15 @@ const UNPACED_BODY = 1024 * 1024;
 /** Marks a signed route's body as not parsed yet: it is parsed after the signature verifies. */
 const UNPARSED = Symbol('unparsed');
 
+/** A verified body, parsed once (its own function so that a CPU profile shows what JSON.parse costs). */
+function parseSignedBody(raw: Buffer): unknown {
+  try {
+    return raw.length === 0 ? null : JSON.parse(raw.toString('utf8'));
+  } catch {
+    throw new ServiceError('YSS_SYNC_INVALID_BODY', 'not valid JSON');
+  }
+}
+
 export function buildApp(opts: AppOptions): ServiceApp {
   const now = opts.now ?? Date.now;
   const configKey = opts.configKey ?? ephemeralConfigKey();
@@ -377,11 +386,7 @@ export function buildApp(opts: AppOptions): ServiceApp {
       // Uploads record the nonce inside their ingest transaction; other routes here.
       if (req.routeOptions.url === '/v1/events') req.nonce = { nonce, expiresAt: time + MAX_REQUEST_AGE_MS };
       else if (!(await storage.useNonce(id, nonce, time + MAX_REQUEST_AGE_MS, now()))) throw new ServiceError('YSS_SYNC_REPLAYED_NONCE', nonce);
-      try {
-        req.body = raw.length === 0 ? null : JSON.parse(raw.toString('utf8'));
-      } catch {
-        throw new ServiceError('YSS_SYNC_INVALID_BODY', 'not valid JSON');
-      }
+      req.body = parseSignedBody(raw);
     }
 
     /** Operator routes: the bearer token names the operator; checked before the body is read. */

@@ -119,7 +119,7 @@ async function startLocked(config: Readonly<TerminalConfig>, opts: TerminalOptio
   const health = () => {
     const h = healthOf({ version: VERSION, venue, terminalId: () => identity?.terminalId ?? null, clock, trust, devices, queue, sync: () => sync?.health ?? null, hallNumbers, feeds: () => feedHealth(feedStore, venue, clock.wallMs()), ilsOffline: () => loanDesk?.ilsOffline() ?? false, tickets: () => {
       const t = ticketChoices?.categories() ?? null;
-      return t && (t.categories.length > 1 || t.one_active) ? t : null;
+      return t && (t.categories.length > 1 || t.one_active || t.departments) ? t : null;
     } });
     return pushes ? { ...h, config: pushes.status() } : h;
   };

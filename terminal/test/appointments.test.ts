@@ -16,10 +16,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { mintCode } from '../../scripts/issuer/mint.ts';
-import { EventFeed, Stack, waitFor } from '../../scripts/lib/stack.ts';
+import { EventFeed, REPO, Stack, waitFor } from '../../scripts/lib/stack.ts';
 import { acceptedCode, drivenVenue, loadShippedVenue, venueDevices } from '../../scripts/lib/venue-devices.ts';
 import { IdCardSim, PrinterSim } from '../../scripts/sim/index.ts';
-import { launch } from '../../kiosk-ui/web/test/browser.ts';
+import { axe, launch, openKiosk, pageErrors } from '../../kiosk-ui/web/test/browser.ts';
 import type { Health, VerdictMessage } from '../src/api/index.ts';
 import { holderOfCode, holderOfDocument } from '../src/protocol/index.ts';
 import type { Venue } from '../src/venue/index.ts';
@@ -204,7 +204,10 @@ describe('a service hall that takes bookings, on the real daemon and service', (
 });
 
 describe('a hospital sign-in kiosk, on the real daemon and service', () => {
-  const venue = loadShippedVenue('hospital') as Venue;
+  const shipped = loadShippedVenue('hospital') as Venue;
+  // 儿科 opens only on tomorrow's weekday (from the clock): closed all of today whatever the hour, so the kiosk greys it.
+  const tomorrow = ((new Date(Date.now() + 8 * 3600_000).getUTCDay() + 6) % 7) + 2;
+  const venue: Venue = { ...shipped, actions: shipped.actions.map((a) => (a.do === 'print-ticket' && a.service === '儿科' ? { ...a, hours: [{ days: [tomorrow > 7 ? 1 : tomorrow], from: '08:00', to: '12:00' }] } : a)) };
   let site: Site;
   let now: number;
 
@@ -216,13 +219,14 @@ describe('a hospital sign-in kiosk, on the real daemon and service', () => {
         ? [
             { holder: holderOfDocument(salt, CARD.id_number), date: d, from: hhmm(now - 1), to: hhmm(now + 15), service: '儿科', number: '7' },
             { holder: holder('u-patient'), date: d, from: hhmm(now - 1), to: hhmm(now + 15), service: '取药' },
+            { holder: holder('u-internal'), date: d, from: hhmm(now - 1), to: hhmm(now + 15), service: '内科', number: '3' },
           ]
         : [],
     );
   });
   after(() => close(site));
 
-  test('a registration found from the ID card prints a 到诊单 with the masked name; a paid prescription queues at the pharmacy; no registration is refused', async () => {
+  test('a registration found from the ID card prints a 到诊单 with the masked name; a paid prescription queues at the pharmacy; no registration picks a department on the kiosk', async () => {
     const v = await card(site);
     assert.equal(v.accepted, true, `refused as ${v.reason}`);
     const t = ticketOf(v)!;
@@ -238,11 +242,44 @@ describe('a hospital sign-in kiosk, on the real daemon and service', () => {
     assert.equal(pharmacy.accepted, true, `refused as ${pharmacy.reason}`);
     assert.match(ticketOf(pharmacy)!.number, /^Y\d{3}$/, 'the pharmacy queue, at its own windows');
 
-    const stranger = await scan('u-no-registration');
-    assert.deepEqual([stranger.accepted, stranger.reason, stranger.words?.reason['zh-CN']], [false, 'no_appointment', '今天没有找到您的挂号']);
+    // No registration: the kiosk (Chromium) offers the departments; 儿科 is greyed with its hours.
+    const browser = await launch();
+    let walkIn: VerdictMessage;
+    try {
+      const page = await openKiosk(browser, `${site.stack.kioskUrl}?lang=zh-CN&result_ms=600000`);
+      await page.waitForSelector('main[data-screen="idle"]');
+      assert.equal(await page.$('[data-category]'), null, 'no department asked before a reading');
+      const stranger = await scan('u-no-registration');
+      assert.deepEqual([stranger.accepted, stranger.reason, stranger.words?.reason['zh-CN']], [false, 'department_needed', '今天没有找到您的挂号']);
+      assert.deepEqual(stranger.effects, []);
+      await page.waitForSelector('[data-category="N"]');
+      const buttons = await page.$$eval('[data-category]', (els) => els.map((e) => [(e as HTMLElement).dataset.category, (e as HTMLButtonElement).disabled, e.textContent]));
+      assert.deepEqual(buttons.map((b) => b.slice(0, 2)), [['N', false], ['E', true]], 'the departments of the venue file, the pharmacy not among them');
+      assert.match(String(buttons[1]![2]), /儿科办理时间 周.+ 08:00–12:00/);
+      assert.equal(await page.getAttribute('.hint', 'data-hint'), 'departments');
+      assert.deepEqual((await axe(page)).map((x) => x.id), []);
+      await page.click('[data-category="N"]');
+      await page.waitForSelector('[data-category="N"][aria-pressed="true"]');
+      assert.match((await page.textContent('.hint')) ?? '', /已选择:内科。请再出示一次/);
+      if (process.env.YSS_SCREENSHOTS === '1') await page.screenshot({ path: join(REPO, 'docs', 'screenshots', 'hospital-departments.png') });
+      walkIn = await scan('u-no-registration');
+      assert.equal(walkIn.accepted, true, `refused as ${walkIn.reason}`);
+      await page.waitForSelector('main[data-screen="ticket"]');
+      assert.equal(await page.textContent('.ticket-number'), ticketOf(walkIn)!.number);
+      assert.deepEqual(pageErrors(page), []);
+    } finally {
+      await browser.close();
+    }
+    assert.deepEqual([ticketOf(walkIn)!.service, ticketOf(walkIn)!.priority, ticketOf(walkIn)!.appointment], ['内科', undefined, undefined]);
+    assert.match(ticketOf(walkIn)!.number, /^N\d{3}$/);
+    // A registration signing in after the walk-in is called before it (appointments first).
+    const internal = await scan('u-internal');
+    assert.equal(ticketOf(internal)?.priority, 'appointment');
 
     // The hall's state for the hospital: each department a category; the display shows numbers only.
-    await waitFor(async () => (await hall(site, 'GET', '/state')).json.waiting?.length === 2, 20_000, 100, 'both tickets in the queue');
+    await waitFor(async () => (await hall(site, 'GET', '/state')).json.waiting?.length === 4, 20_000, 100, 'the four tickets in the queue');
+    const inN = ((await hall(site, 'GET', '/state')).json.waiting ?? []).map((w) => w.number).filter((n) => n.startsWith('N'));
+    assert.deepEqual(inN, [ticketOf(internal)!.number, ticketOf(walkIn)!.number]);
     const display = await (await fetch(new URL(`/hall/${site.stack.venueName}/display`, site.stack.serviceUrl))).text();
     assert.ok(!display.includes('王'), 'no name on the public display');
   });

@@ -50,6 +50,8 @@ export interface AppOptions {
 const INPUT_ROLES = new Set(['scanner', 'idcard', 'mrz']);
 const STAFF_IDLE_MS = 120_000;
 const REGISTRATION_IDLE_MS = 60_000;
+/** How long the departments stay offered after `department_needed` (the daemon holds a pick as long: CHOICE_MS). */
+const DEPARTMENT_MS = 60_000;
 /** A guest copying a visa by hand is slow: the details screen waits 5 min after each try. */
 const GUEST_DETAILS_IDLE_MS = 300_000;
 const PIN_MAX = 8;
@@ -78,6 +80,8 @@ export class App {
   private token: string | null = null;
   /** The category the visitor tapped, held by the daemon for the next reading until `until`. */
   private picked: { prefix: string; until: number } | null = null;
+  /** A hospital's kiosk asks for a department after a reading found no registration (`department_needed`), until then (ms). */
+  private askDepartment = 0;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private poll: ReturnType<typeof setInterval> | null = null;
   private readonly header: HTMLElement;
@@ -169,7 +173,13 @@ export class App {
     const personal = Object.keys(v.display).some((k) => k === 'name_masked' || k === 'holder_masked' || k === 'credential_no_masked');
     const resultMs = this.resultMs();
     let hold = resultMs * (this.elderly && !personal ? 1.5 : 1);
-    if (!v.accepted) this.screen = { kind: 'result', v };
+    this.askDepartment = 0;
+    if (!v.accepted && v.reason === 'department_needed') {
+      // No registration: the departments to pick from, on the idle screen the next reading starts from.
+      this.askDepartment = Date.now() + DEPARTMENT_MS;
+      this.screen = { kind: 'idle' };
+      hold = DEPARTMENT_MS;
+    } else if (!v.accepted) this.screen = { kind: 'result', v };
     else if (att) this.screen = { kind: 'result', v, note: { key: att.status === 'already' ? 'attendance.already' : att.late ? 'attendance.late' : 'attendance.signed', vars: { time: att.at } } };
     else if (loan) this.screen = { kind: 'result', v, note: { key: loan.ils === 'queued' ? 'loans.offline' : 'loans.return.done' } };
     else if (tk) this.screen = { kind: 'ticket', v };
@@ -222,6 +232,7 @@ export class App {
         this.timer = null;
         if (sc.kind === 'staff' && this.token) void api.logout(this.token);
         this.token = null;
+        this.askDepartment = 0;
         if (this.poll) clearInterval(this.poll);
         this.poll = null;
         this.screen = { kind: 'idle' };
@@ -370,6 +381,11 @@ export class App {
     if (this.screen.kind !== 'idle') return;
     // A category that closed meanwhile answers 409: the next health shows it greyed.
     this.picked = r.ok ? { prefix: r.value.prefix, until: r.value.until } : null;
+    // A department picked stays on screen as long as the daemon holds it.
+    if (this.picked && this.askDepartment) {
+      this.askDepartment = this.picked.until;
+      this.homeAfter(Math.max(0, this.picked.until - Date.now()));
+    }
     this.render();
     if (this.picked) {
       const until = this.picked.until;
@@ -472,6 +488,7 @@ export class App {
   /** The category buttons: a ticket machine with more than one category. */
   private categories() {
     const t = this.health?.venue?.tickets;
+    if (t?.departments) return this.askDepartment > Date.now() ? t : null;
     return t && t.categories.length > 1 ? t : null;
   }
 

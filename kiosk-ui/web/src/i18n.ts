@@ -61,6 +61,7 @@ export const REASONS = {
   no_appointment: true,
   too_early: true,
   already_signed_in: true,
+  department_needed: true,
 } as const satisfies Record<Reason, true>;
 
 /** Every fixed degraded code, checked both ways by the compiler like REASONS; `device_<id>` and `feed_<kind>` are more. */

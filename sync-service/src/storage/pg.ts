@@ -16,6 +16,7 @@ import { ServiceError } from '../errors.ts';
 import { ensurePartitions, LOCK_FEEDS, LOCK_PUBLISH, LOCK_SHARES, LOCK_VENUE_CONFIG, migrate } from './pg-schema.ts';
 import { activityOf, ticketRow, ticketValues, TICKET_COLS, type HallTicket, type ResetRecord, type VenueHour } from './activity.ts';
 import { insertParams, POLICE_SQL, policeStepsOf, toPoliceReport, type PoliceHistoryEntry, type PoliceReport, type PoliceState } from './police.ts';
+import { rowJson } from './row-json.ts';
 import { ALLOCATE_SQL, liveCount, RATE_HIT_SQL, RATE_READ_SQL, RATE_WINDOW_MAX_MS } from './rate-sql.ts';
 import {
   FEED_KEEP_CHANGES,
@@ -58,14 +59,24 @@ const types = {
 
 const TERMINAL_COLS = 'id, name, public_key, status, created_at, head_seq, head_hash, head_at, last_heartbeat_at, heartbeat';
 const EVENT_COLS = 'terminal_id, seq, type, at, trusted_at, scenario, droppable, body, sealed, prev_hash, hash, tombstone, received_at';
-// New events and the moved head in one statement (one round trip): the terminal id and the
-// receive time once, the columns as arrays.
+/** The fleet page's hourly counts of new events: `t` the terminal, `v`, `h`, `n` the venue, hour and count arrays. */
+const addHours = (t: string, v: string, h: string, n: string) => `INSERT INTO event_hours (terminal_id, venue, hour, count)
+       SELECT ${t}::text, s.venue, s.hour, s.count FROM unnest(${v}::text[], ${h}::bigint[], ${n}::bigint[]) AS s(venue, hour, count)
+       ON CONFLICT (terminal_id, hour, venue) DO UPDATE SET count = event_hours.count + EXCLUDED.count`;
+const ADD_HOURS = addHours('$1', '$2', '$3', '$4');
+
+/**
+ * New events, their hourly counts and the moved head in one statement (one round trip): $1 the
+ * terminal and $2 the receive time once, $3..$13 the event columns as arrays, $14/$15 the new
+ * head, $16..$18 the hours.
+ */
 const INSERT_EVENTS_AND_HEAD = `WITH ins AS (
     INSERT INTO events (${EVENT_COLS})
     SELECT $1::text, s.seq, s.type, s.at, s.trusted_at, s.scenario, s.droppable, s.body, s.sealed, s.prev_hash, s.hash, s.tombstone, $2::bigint
       FROM unnest($3::bigint[], $4::text[], $5::bigint[], $6::bigint[], $7::text[], $8::boolean[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[])
         AS s(seq, type, at, trusted_at, scenario, droppable, body, sealed, prev_hash, hash, tombstone)
-    ON CONFLICT DO NOTHING)
+    ON CONFLICT DO NOTHING),
+  hours AS (${addHours('$1', '$16', '$17', '$18')})
   UPDATE terminals SET head_seq = $14, head_hash = $15, head_at = $2 WHERE id = $1`;
 
 interface Row {
@@ -200,8 +211,7 @@ export class PgStorage implements Storage {
     // Content checks need no database: do them before taking the terminal's lock.
     const rows: Row[] = events.map((e) => {
       if (e.tombstone !== undefined && !e.droppable) throw new ServiceError('YSS_SYNC_CHAIN_BROKEN', e.seq, 'tombstone of an event that was not droppable');
-      const body = JSON.stringify(e.body);
-      const sealed = e.sealed ? JSON.stringify(e.sealed) : null;
+      const { body, sealed } = rowJson(e);
       if (eventHash(e, e.tombstone ?? contentHashOfJson(body, sealed)) !== e.hash) throw new ServiceError('YSS_SYNC_CHAIN_BROKEN', e.seq, 'hash does not match its content');
       return { e, body, sealed };
     });
@@ -248,27 +258,23 @@ export class PgStorage implements Storage {
         head = e.seq;
         headHash = e.hash;
       }
+      const activity = activityOf(terminalId, fresh.map((r) => r.e));
+      const hours = [activity.hours.map((h) => h.venue), activity.hours.map((h) => h.hour), activity.hours.map((h) => h.count)];
       if (fresh.length >= this.copyFrom) {
         await this.copyEvents(c, terminalId, fresh, now);
         await c.query('UPDATE terminals SET head_seq = $1, head_hash = $2, head_at = $3 WHERE id = $4', [head, headHash, now, terminalId]);
+        await c.query(ADD_HOURS, [terminalId, ...hours]);
       } else if (fresh.length) {
-        await this.insertEvents(c, terminalId, fresh, now, head, headHash);
+        await this.insertEvents(c, terminalId, fresh, now, head, headHash, hours);
       }
-      if (fresh.length) await this.addActivity(c, terminalId, fresh.map((r) => r.e));
+      if (fresh.length) await this.addActivity(c, activity);
       if (fresh.length) await this.addPoliceSteps(c, terminalId, fresh.map((r) => r.e), now);
       return { acked_through: head, gap, inserted: fresh.length, duplicates };
     });
   }
 
   /** The fleet page's rollup, in the ingest's transaction (the terminal's row lock is held: no other writer of its rows). */
-  private async addActivity(c: pg.PoolClient, terminalId: string, events: WireEvent[]): Promise<void> {
-    const { hours, resets, tickets } = activityOf(terminalId, events);
-    await c.query(
-      `INSERT INTO event_hours (terminal_id, venue, hour, count)
-       SELECT $1::text, s.venue, s.hour, s.count FROM unnest($2::text[], $3::bigint[], $4::bigint[]) AS s(venue, hour, count)
-       ON CONFLICT (terminal_id, hour, venue) DO UPDATE SET count = event_hours.count + EXCLUDED.count`,
-      [terminalId, hours.map((h) => h.venue), hours.map((h) => h.hour), hours.map((h) => h.count)],
-    );
+  private async addActivity(c: pg.PoolClient, { resets, tickets }: ReturnType<typeof activityOf>): Promise<void> {
     for (const r of resets) {
       await c.query('INSERT INTO terminal_resets (terminal_id, replaces, reason, at) VALUES ($1, $2, $3, $4) ON CONFLICT (terminal_id) DO NOTHING', [r.terminal_id, r.replaces, r.reason, r.at]);
     }
@@ -349,13 +355,13 @@ export class PgStorage implements Storage {
     return (await this.pool.query<ResetRecord>('SELECT terminal_id, replaces, reason, at FROM terminal_resets ORDER BY at DESC, terminal_id')).rows;
   }
 
-  private async insertEvents(c: pg.PoolClient, terminalId: string, rows: Row[], now: number, head: number, headHash: string): Promise<void> {
+  private async insertEvents(c: pg.PoolClient, terminalId: string, rows: Row[], now: number, head: number, headHash: string, hours: unknown[][]): Promise<void> {
     const cols: unknown[][] = Array.from({ length: 11 }, () => new Array(rows.length));
     rows.forEach(({ e, body, sealed }, i) => {
       const v = [e.seq, e.type, e.at, e.trusted_at, e.scenario, e.droppable, body, sealed, e.prev_hash, e.hash, e.tombstone ?? null];
       for (let k = 0; k < 11; k++) cols[k]![i] = v[k];
     });
-    await c.query(INSERT_EVENTS_AND_HEAD, [terminalId, now, ...cols, head, headHash]);
+    await c.query(INSERT_EVENTS_AND_HEAD, [terminalId, now, ...cols, head, headHash, ...hours]);
   }
 
   /** COPY cannot skip conflicts: it is used only for rows above the head read under the lock, which cannot exist yet. */

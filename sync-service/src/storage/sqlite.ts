@@ -9,6 +9,7 @@ import { contentHashOfJson, eventHash, GENESIS_HASH, grantShare, type Heartbeat,
 import { ServiceError } from '../errors.ts';
 import { activityOf, ticketRow, ticketValues, TICKET_COLS, type HallTicket, type ResetRecord, type VenueHour } from './activity.ts';
 import { insertParams, POLICE_DDL, POLICE_SQL, policeStepsOf, toPoliceReport, type PoliceHistoryEntry, type PoliceReport, type PoliceState } from './police.ts';
+import { rowJson } from './row-json.ts';
 import { ALLOCATE_SQL, liveCount, RATE_HIT_SQL, RATE_READ_SQL, RATE_WINDOW_MAX_MS } from './rate-sql.ts';
 import {
   FEED_KEEP_CHANGES,
@@ -199,10 +200,31 @@ interface EventRow extends Omit<StoredEvent, 'body' | 'sealed' | 'droppable' | '
   tombstone: string | null;
 }
 
+/**
+ * Most events stored in one group commit (unless one upload alone has more): a group is one
+ * synchronous stretch of this thread, and under it no request is read and no reply is sent. As
+ * many as a terminal's largest default upload.
+ */
+const GROUP_MAX_EVENTS = 2000;
+
+/** An upload waiting for its group's commit, and then its outcome. */
+interface WaitingIngest {
+  terminalId: string;
+  events: WireEvent[];
+  now: number;
+  nonce?: { nonce: string; expiresAt: number };
+  resolve(r: IngestResult): void;
+  reject(e: unknown): void;
+  result?: IngestResult;
+  error?: unknown;
+}
+
 export class SqliteStorage implements Storage {
   private readonly db: Database.Database;
   private readonly stmts;
-  private readonly ingestTx;
+  private readonly groupTx;
+  /** Uploads waiting for the next group commit. */
+  private waiting: WaitingIngest[] = [];
   private lastNoncePrune = 0;
   private lastRatePrune = 0;
 
@@ -301,10 +323,48 @@ export class SqliteStorage implements Storage {
       police: Object.fromEntries(Object.entries(POLICE_SQL).map(([k, sql]) => [k, d.prepare(named(sql))])) as Record<keyof typeof POLICE_SQL, Database.Statement>,
       allocate: d.prepare<Record<string, string | number>, number>(ALLOCATE_SQL.replace(/\$(\d)/g, (_, n: string) => `@p${n}`)).pluck(),
     };
-    this.ingestTx = this.db.transaction((terminalId: string, events: WireEvent[], now: number, nonce?: { nonce: string; expiresAt: number }) => {
-      if (nonce && this.stmts.useNonce.run(terminalId, nonce.nonce, nonce.expiresAt).changes !== 1) throw new ServiceError('YSS_SYNC_REPLAYED_NONCE', nonce.nonce);
-      return this.ingestIn(terminalId, events, now);
+    // Inside groupTx this is a SAVEPOINT: an upload that fails undoes only its own writes.
+    const ingestOne = this.db.transaction((u: WaitingIngest) => {
+      if (u.nonce && this.stmts.useNonce.run(u.terminalId, u.nonce.nonce, u.nonce.expiresAt).changes !== 1) throw new ServiceError('YSS_SYNC_REPLAYED_NONCE', u.nonce.nonce);
+      return this.ingestIn(u.terminalId, u.events, u.now);
     });
+    this.groupTx = this.db.transaction((group: WaitingIngest[]) => {
+      for (const u of group) {
+        try {
+          u.result = ingestOne(u);
+        } catch (e) {
+          // An error SQLite answered by rolling back the whole transaction (disk full, I/O)
+          // fails every upload of the group: none of them is stored.
+          if (!this.db.inTransaction) throw e;
+          u.error = e;
+        }
+      }
+    });
+  }
+
+  /**
+   * Group commit: the uploads that arrive within one turn of the event loop are stored in one
+   * transaction, each in its own savepoint, and acknowledged after its one commit (fsync). The
+   * commit blocks this thread, so one per upload held every other request for an fsync each.
+   */
+  private flushIngests(): void {
+    if (this.waiting.length === 0) return;
+    let events = 0;
+    let n = 0;
+    while (n < this.waiting.length && (n === 0 || events + this.waiting[n]!.events.length <= GROUP_MAX_EVENTS)) events += this.waiting[n++]!.events.length;
+    const group = this.waiting.splice(0, n);
+    // The rest after the replies of this group have had their turn of the loop.
+    if (this.waiting.length > 0) setImmediate(() => this.flushIngests());
+    try {
+      this.groupTx.immediate(group);
+    } catch (e) {
+      for (const u of group) u.reject(e);
+      return;
+    }
+    for (const u of group) {
+      if (u.result) u.resolve(u.result);
+      else u.reject(u.error);
+    }
   }
 
   async createTerminal(id: string, name: string, codeHash: string, now: number): Promise<void> {
@@ -355,7 +415,9 @@ export class SqliteStorage implements Storage {
 
   async ingest(terminalId: string, events: WireEvent[], now: number, nonce?: { nonce: string; expiresAt: number }): Promise<IngestResult> {
     this.pruneNonces(now);
-    return this.ingestTx.immediate(terminalId, events, now, nonce);
+    return new Promise<IngestResult>((resolve, reject) => {
+      if (this.waiting.push({ terminalId, events, now, nonce, resolve, reject }) === 1) setImmediate(() => this.flushIngests());
+    });
   }
 
   private ingestIn(terminalId: string, events: WireEvent[], now: number): IngestResult {
@@ -369,9 +431,7 @@ export class SqliteStorage implements Storage {
     const fresh: WireEvent[] = [];
     for (const e of events) {
       if (e.tombstone !== undefined && !e.droppable) throw new ServiceError('YSS_SYNC_CHAIN_BROKEN', e.seq, 'tombstone of an event that was not droppable');
-      // Serialized once: for the content hash and for the row.
-      const body = JSON.stringify(e.body);
-      const sealed = e.sealed ? JSON.stringify(e.sealed) : null;
+      const { body, sealed } = rowJson(e);
       if (eventHash(e, e.tombstone ?? contentHashOfJson(body, sealed)) !== e.hash) throw new ServiceError('YSS_SYNC_CHAIN_BROKEN', e.seq, 'hash does not match its content');
       if (e.seq <= head) {
         const stored = this.stmts.eventHashAt.get(terminalId, e.seq) as string | undefined;
@@ -664,6 +724,7 @@ export class SqliteStorage implements Storage {
   }
 
   async close(): Promise<void> {
+    while (this.waiting.length > 0) this.flushIngests();
     this.db.close();
   }
 }

@@ -124,6 +124,27 @@ export function storageContract(engine: string, open: () => Promise<{ storage: S
     assert.equal(await s.countEvents('t-1'), 40);
   });
 
+  withStorage('uploads stored together fail alone: a broken chain or a replayed nonce stores nothing of its own and keeps the others', async (s) => {
+    for (const id of ['t-1', 't-2', 't-3', 't-4']) await s.createTerminal(id, 'desk', `h-${id}`, 1);
+    await s.ingest('t-4', chain(1), 1, { nonce: 'used', expiresAt: 100 });
+    // Its first two events are good and written before the third is refused: they go with it.
+    const broken = [...chain(2), ...chain(1, 3, 'f'.repeat(64))];
+    const r = await Promise.allSettled([
+      s.ingest('t-1', chain(5), 2, { nonce: 'a', expiresAt: 100 }),
+      s.ingest('t-2', broken, 2, { nonce: 'b', expiresAt: 100 }),
+      s.ingest('t-4', chain(2, 2, chain(1)[0]!.hash), 2, { nonce: 'used', expiresAt: 100 }),
+      s.ingest('t-3', chain(4), 2, { nonce: 'c', expiresAt: 100 }),
+      s.ingest('t-1', chain(2, 6, chain(5)[4]!.hash), 2, { nonce: 'd', expiresAt: 100 }),
+    ]);
+    assert.deepEqual(r.map((x) => x.status), ['fulfilled', 'rejected', 'rejected', 'fulfilled', 'fulfilled']);
+    assert.match(String((r[1] as PromiseRejectedResult).reason), /prev_hash/);
+    assert.match(String((r[2] as PromiseRejectedResult).reason), /already used/);
+    assert.deepEqual((r[4] as PromiseFulfilledResult<unknown>).value, { acked_through: 7, gap: null, inserted: 2, duplicates: 0 });
+    assert.deepEqual([await s.countEvents('t-1'), await s.countEvents('t-2'), await s.countEvents('t-3'), await s.countEvents('t-4')], [7, 0, 4, 1]);
+    // The failed uploads' nonces were not spent with them: the same requests, mended, are taken.
+    assert.equal((await s.ingest('t-2', chain(3), 3, { nonce: 'b', expiresAt: 100 })).inserted, 3);
+  });
+
   withStorage('a nonce used concurrently is accepted once', async (s) => {
     await s.createTerminal('t-1', 'desk', 'h', 1);
     const c = chain(1);

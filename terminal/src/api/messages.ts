@@ -155,6 +155,8 @@ export interface TicketCategories {
   picked: string | null;
   /** The venue keeps one active number per person per category (print-ticket `one_active`): staff may override it. */
   one_active: boolean;
+  /** A hospital's departments (appointments `walk_ins: pick`): offered only once a reading found no registration (`department_needed`), not before every reading. */
+  departments?: true;
 }
 
 /** The answer to a category picked on the kiosk: it holds for the next reading until `until` (unix ms). */

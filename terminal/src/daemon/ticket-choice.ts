@@ -2,7 +2,7 @@
 // category the visitor tapped, and a staff override of `one_active`. Both hold for the next
 // reading only, and only for a minute: the next person at the machine starts from the default.
 import type { TicketCategories, TicketDesk } from '../api/index.ts';
-import { hoursText, openIn, ticketAction, ticketCategories, type Venue } from '../venue/index.ts';
+import { departments, hoursText, openIn, ticketAction, ticketCategories, type Venue } from '../venue/index.ts';
 
 export const CHOICE_MS = 60_000;
 
@@ -42,11 +42,18 @@ export class TicketChoice {
 export function ticketDesk(venue: Venue, choice: TicketChoice, now: () => number): (TicketDesk & { categories(): TicketCategories }) | null {
   const action = ticketAction(venue);
   if (!action) return null;
-  const cats = ticketCategories(action);
+  // A hospital whose walk-ins pick a department offers its departments (each print-ticket action's own category) instead.
+  const depts = departments(venue);
+  const cats = depts.length ? depts : ticketCategories(action);
   return {
     categories: () => {
       const t = now();
-      return { categories: cats.map((c) => ({ prefix: c.prefix, service: c.service, hours: hoursText(c.hours), open: openIn(c.hours, t) })), picked: choice.peek().category, one_active: action.one_active === true };
+      return {
+        categories: cats.map((c) => ({ prefix: c.prefix, service: c.service, hours: hoursText(c.hours), open: openIn(c.hours, t) })),
+        picked: choice.peek().category,
+        one_active: action.one_active === true,
+        ...(depts.length ? { departments: true as const } : {}),
+      };
     },
     pick: (prefix) => {
       const c = cats.find((x) => x.prefix === prefix);

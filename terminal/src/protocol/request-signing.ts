@@ -47,8 +47,13 @@ export function signRequest(
   body: string | Buffer,
   time: number,
 ): Record<string, string> {
+  return signRequestHashed(key, terminalId, method, target, bodyHash(body), time);
+}
+
+/** signRequest for a body whose bodyHash() was taken ahead (a batch built while another was in flight). */
+export function signRequestHashed(key: KeyObject, terminalId: string, method: string, target: string, hash: string, time: number): Record<string, string> {
   const nonce = randomBytes(NONCE_BYTES).toString('base64url');
-  const sig = sign(null, signingInput(method, target, time, nonce, bodyHash(body)), key).toString('base64url');
+  const sig = sign(null, signingInput(method, target, time, nonce, hash), key).toString('base64url');
   return { [HEADER_TERMINAL]: terminalId, [HEADER_TIME]: String(time), [HEADER_NONCE]: nonce, [HEADER_SIGNATURE]: sig };
 }
 

@@ -42,6 +42,7 @@ export const SCENARIO_REASONS = [
   'no_appointment',
   'too_early',
   'already_signed_in',
+  'department_needed',
 ] as const;
 
 export type ScenarioReason = (typeof SCENARIO_REASONS)[number];

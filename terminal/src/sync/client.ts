@@ -1,6 +1,6 @@
 // The service's routes as calls: enrollment, trust-list polls, heartbeats and uploads, signed
 // with the terminal's key at the service's time (learned from every reply).
-import { signRequest, type Heartbeat, type SlotShare, type UploadReply, type WaitingCategory } from '../protocol/index.ts';
+import { bodyHash, signRequestHashed, type Heartbeat, type SlotShare, type UploadReply, type WaitingCategory } from '../protocol/index.ts';
 import { SyncError, syncMessage, type SyncErrorCode } from './errors.ts';
 import type { Identity } from './identity.ts';
 import type { Transport, TransportResponse } from './transport.ts';
@@ -89,9 +89,12 @@ export class ServiceClient {
     return shares;
   }
 
-  /** Uploads a batch (`{"events":[...]}`, already serialized) and returns the service's reply. */
-  async upload(body: string): Promise<Pick<UploadReply, 'acked_through' | 'gap'>> {
-    const res = await this.signed('POST', '/v1/events', body);
+  /**
+   * Uploads a batch (`{"events":[...]}`, already serialized) and returns the service's reply;
+   * `hash` is the body's bodyHash() when it was taken ahead.
+   */
+  async upload(body: string, hash?: string): Promise<Pick<UploadReply, 'acked_through' | 'gap'>> {
+    const res = await this.signed('POST', '/v1/events', body, {}, hash);
     if (res.status !== 200) throw errorFrom(res, 'YSS_SYNC_UPLOAD');
     const reply = parseJson(res.body);
     const acked = field(reply, 'acked_through');
@@ -158,7 +161,7 @@ export class ServiceClient {
    * and `target` the exact request target (path and any query): the transport sends it as given,
    * never with a query appended after signing, because the service verifies the query too.
    */
-  private async signed(method: 'GET' | 'POST', target: string, body: string, headers: Record<string, string> = {}): Promise<TransportResponse> {
+  private async signed(method: 'GET' | 'POST', target: string, body: string, headers: Record<string, string> = {}, hash = bodyHash(body)): Promise<TransportResponse> {
     const id = this.deps.identity.terminalId;
     if (!id) throw SyncError.of('YSS_SYNC_NOT_ENROLLED', 'no terminal id yet');
     const attempt = () =>
@@ -166,7 +169,7 @@ export class ServiceClient {
         method,
         path: target,
         ...(method === 'POST' ? { body } : {}),
-        headers: { ...(method === 'POST' ? { 'content-type': 'application/json' } : {}), ...headers, ...signRequest(this.deps.identity.privateKey, id, method, target, body, this.deps.now() + this.clockOffsetMs) },
+        headers: { ...(method === 'POST' ? { 'content-type': 'application/json' } : {}), ...headers, ...signRequestHashed(this.deps.identity.privateKey, id, method, target, hash, this.deps.now() + this.clockOffsetMs) },
       });
     const res = await attempt();
     // Our offset was wrong; learnTime has just corrected it. Retry once with the service's time.

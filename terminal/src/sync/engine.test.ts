@@ -118,6 +118,42 @@ test('the engine enrolls with its one-time code, keeps the id, and uploads the w
   assert.equal(engine!.health.acked_seq, 230);
 });
 
+test('the next batch is read while one is in flight, and thrown away when the service acknowledges less than was sent', async () => {
+  const url = await svc.listen();
+  const real = httpTransport(url, 2000);
+  const sent: number[] = [];
+  let inFlight = false;
+  const readInFlight: number[] = [];
+  const outgoing = queue.outgoing.bind(queue);
+  queue.outgoing = (after, limit) => {
+    if (inFlight) readInFlight.push(after);
+    return outgoing(after, limit);
+  };
+  const transport: Transport = {
+    async request(r) {
+      if (r.path !== '/v1/events') return real.request(r);
+      sent.push((JSON.parse(r.body!) as { events: WireEvent[] }).events[0]!.seq);
+      inFlight = true;
+      try {
+        const res = await real.request(r);
+        // The second upload's reply claims 10 fewer events than it carried (as a service holding
+        // less would): the batch read ahead from its end must not be the next one sent.
+        if (sent.length !== 2) return res;
+        const reply = JSON.parse(res.body) as { acked_through: number };
+        return { ...res, body: JSON.stringify({ ...reply, acked_through: reply.acked_through - 10 }) };
+      } finally {
+        inFlight = false;
+      }
+    },
+  };
+  append(230);
+  await makeEngine(url, {}, { transport });
+  await until(() => queue.ackedThrough === 230, 'all events acknowledged');
+  assert.deepEqual(readInFlight.slice(0, 2), [50, 100], 'batches 2 and 3 read while 1 and 2 were in flight');
+  assert.deepEqual(sent, [1, 51, 91, 141, 191], 'after the short ack the upload starts where the service said');
+  assert.equal(await svc.storage.countEvents(terminalId()!), 230);
+});
+
 test('a batch is also capped by bytes', async () => {
   const sizes: number[] = [];
   const ingest = svc.storage.ingest.bind(svc.storage);

@@ -1,6 +1,7 @@
 // Uploads the queue in batches and records what the service confirmed. Never loses or reorders
 // what the queue holds: a batch is resent until acknowledged, and the service deduplicates.
 import type { Logger } from 'pino';
+import { bodyHash } from '../protocol/index.ts';
 import type { Queue } from '../queue/index.ts';
 import type { ServiceClient } from './client.ts';
 import { SyncError } from './errors.ts';
@@ -34,6 +35,13 @@ export class Uploader {
   private batchBytes: number;
   private uploadsSinceTimeout = 0;
   private lastAckWrite = 0;
+  /**
+   * The batch after the one in flight, built (read, serialized, hashed) while the service stored
+   * that one, so that a drain keeps both sides busy instead of taking turns. Used only by the
+   * next upload and only if it starts where this one does (the one in flight was acknowledged
+   * whole); anything else (an error, a gap, a shorter ack) throws it away.
+   */
+  private prepared: Batch | null = null;
 
   constructor(private readonly deps: UploaderDeps) {
     this.batchBytes = deps.batchMaxBytes;
@@ -56,16 +64,28 @@ export class Uploader {
    */
   async uploadOnce(): Promise<{ sent: boolean; more: boolean; backlog: boolean }> {
     const { queue } = this.deps;
-    const headAtBatch = queue.lastSequence;
-    const batch = this.batch(this.resumeFrom ?? this.ackedSeq);
+    const from = this.resumeFrom ?? this.ackedSeq;
+    const batch = this.prepared?.from === from ? this.prepared : this.batch(from);
+    this.prepared = null;
     if (batch.count === 0) {
       this.writeAck();
       return { sent: false, more: false, backlog: false };
     }
     let reply;
     try {
-      reply = await this.deps.client.upload(batch.body);
+      const sending = this.deps.client.upload(batch.body, batch.hash);
+      sending.catch(() => undefined); // awaited below; not unhandled while the next batch is built
+      // While the service stores this batch: the previous reply's ack and the next batch. One
+      // turn of the event loop first, so that the request's bytes go out before this thread is busy.
+      await new Promise((resolve) => setImmediate(resolve));
+      // The ack is written at most once a second while uploads follow each other, and at the
+      // loop's next idle turn (uploadOnce with nothing to send) otherwise: an fsync per upload
+      // would land between scans, and one after each reply would hold the next upload back.
+      if (this.deps.now() - this.lastAckWrite >= ACK_WRITE_MS) this.writeAck();
+      if (batch.last < queue.lastSequence) this.prepared = this.batch(batch.last);
+      reply = await sending;
     } catch (e) {
+      this.prepared = null;
       if (e instanceof SyncError && e.code === 'YSS_SYNC_TIMEOUT') {
         this.batchBytes = Math.max(MIN_BATCH_BYTES, Math.floor(this.batchBytes / 2));
         this.uploadsSinceTimeout = 0;
@@ -78,10 +98,6 @@ export class Uploader {
       throw SyncError.of('YSS_SYNC_BAD_REPLY', `service acknowledged ${reply.acked_through} but the queue ends at ${queue.lastSequence}`);
     }
     this.confirmed = reply.acked_through;
-    // Caught up or not, the ack is written at most once a second while uploads follow each other,
-    // and at the loop's next idle turn (uploadOnce with nothing to send) otherwise: an fsync per
-    // upload would land between scans.
-    if (this.deps.now() - this.lastAckWrite >= ACK_WRITE_MS) this.writeAck();
     this.resumeFrom = null;
     if (reply.gap) {
       // The service holds less than we thought it acknowledged (restored from a backup, say):
@@ -93,11 +109,12 @@ export class Uploader {
         throw SyncError.of('YSS_SYNC_GAP', reply.gap.expected);
       }
     }
-    return { sent: true, more: this.resumeFrom !== null || reply.acked_through < queue.lastSequence, backlog: this.resumeFrom !== null || batch.last < headAtBatch };
+    return { sent: true, more: this.resumeFrom !== null || reply.acked_through < queue.lastSequence, backlog: this.resumeFrom !== null || batch.last < batch.head };
   }
 
   /** The next batch after `from`, capped by count and bytes (at least one event). */
-  private batch(from: number): { count: number; last: number; body: string } {
+  private batch(from: number): Batch {
+    const head = this.deps.queue.lastSequence;
     const events = this.deps.queue.outgoing(from, this.deps.batchMaxEvents);
     const parts: string[] = [];
     let bytes = 12;
@@ -108,6 +125,20 @@ export class Uploader {
       parts.push(e.json);
       last = e.seq;
     }
-    return { count: parts.length, last, body: `{"events":[${parts.join(',')}]}` };
+    const body = `{"events":[${parts.join(',')}]}`;
+    return { from, last, head, count: parts.length, body, hash: parts.length ? bodyHash(body) : '' };
   }
+}
+
+interface Batch {
+  /** The sequence the batch follows. */
+  from: number;
+  /** Its last event's sequence (`from` when empty). */
+  last: number;
+  /** The queue's last sequence when the batch was read: beyond `last`, events were already waiting. */
+  head: number;
+  count: number;
+  body: string;
+  /** bodyHash(body), what the request signature covers. */
+  hash: string;
 }

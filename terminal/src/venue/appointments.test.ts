@@ -94,6 +94,25 @@ test('no appointment today: a walk-in ticket, or no_appointment; another day\'s 
   assert.ok('reason' in refused && refused.reason === 'no_appointment');
 });
 
+test('walk_ins pick: no registration asks for a department; the one tapped takes a walk-in ticket; a closed or unlisted one does not', () => {
+  const dept = (service: string, prefix: string, hours?: { from: string; to: string }[]) => ({ do: 'print-ticket', prefix, service, numbers: 'hall', ...(hours ? { hours } : {}) });
+  const v = { ...venue({ walk_ins: 'pick', departments: ['儿科', '内科'] }), actions: [dept('内科', 'N'), dept('儿科', 'E', [{ from: '08:00', to: '12:00' }]), dept('取药', 'Y')] } as Venue;
+  const none = appointmentStep(v, code, at('09:00'), feeds([]), seen());
+  assert.ok('reason' in none && none.reason === 'department_needed');
+  assert.deepEqual(none.body.departments, ['E', 'N'], 'the departments in the venue\'s order, the pharmacy not among them');
+  const picked = appointmentStep(v, code, at('09:00'), feeds([]), seen(), 'N');
+  assert.ok('walkIn' in picked && picked.service === '内科');
+  assert.ok('walkIn' in appointmentStep(v, card, at('11:59'), feeds([]), seen(), 'E'));
+  const closed = appointmentStep(v, code, at('12:00'), feeds([]), seen(), 'E');
+  assert.ok('reason' in closed && closed.reason === 'category_closed');
+  assert.equal(closed.body.hours, '08:00–12:00');
+  const pharmacy = appointmentStep(v, code, at('09:00'), feeds([]), seen(), 'Y');
+  assert.ok('reason' in pharmacy && pharmacy.reason === 'department_needed', 'the pharmacy is not a department to walk in to');
+  // A registration found wins over whatever was tapped.
+  const reg = appointmentStep(v, code, at('09:00'), feeds([row('09:00', '10:00', { service: '儿科' })]), seen(), 'N');
+  assert.ok('placement' in reg && reg.service === '儿科');
+});
+
 test('a feed never received, or older than max_feed_age_s, is feed_too_old: nobody is decided on it', () => {
   const rows = [row('09:00', '10:00')];
   const none = { feed: () => null, salt: () => null, rows: () => [] };

@@ -7,6 +7,7 @@
 import { minuteOf, type AppointmentRow } from '../protocol/index.ts';
 import { localDay, localWeekMinute, type AppointmentPlacement, type PlacementRule, type Reason, type Source } from '../scenarios/index.ts';
 import { holderOfRead } from './attendance.ts';
+import { departments, hoursText, openIn } from './categories.ts';
 import { VENUE_DEFAULTS } from './schema.ts';
 import type { Venue, Words } from './types.ts';
 
@@ -48,8 +49,8 @@ export interface AppointmentFeeds {
 
 export type AppointmentAnswer =
   | { reason: Reason; body: Record<string, unknown>; words?: Words }
-  /** No appointment today and the venue gives walk-ins a normal ticket. */
-  | { walkIn: true; body: Record<string, unknown> }
+  /** No appointment today and the venue gives walk-ins a normal ticket; `service`: the department picked (`walk_ins: pick`). */
+  | { walkIn: true; body: Record<string, unknown>; service?: string }
   | { body: Record<string, unknown>; placement: AppointmentPlacement; service: string; signIn: AppointmentSignIn };
 
 const DEFAULT_RULE: PlacementRule = { place: 'end' };
@@ -100,6 +101,8 @@ export function appointmentStep(
   now: number,
   feeds: AppointmentFeeds | undefined,
   seen: AppointmentLookups | undefined,
+  /** The prefix tapped on the kiosk for this reading (`walk_ins: pick`), or null. */
+  picked: string | null = null,
 ): AppointmentAnswer {
   const rule = venue.appointments ?? {};
   const f = feeds?.feed('appointments') ?? null;
@@ -109,7 +112,9 @@ export function appointmentStep(
   const holder = holderOfRead(who.source, who.issuer, who.sub, who.docNo, feeds.salt());
   const rows = holder ? feeds.rows('appointments', holder).filter((r) => r.date === day) : [];
   if (!holder || !rows.length) {
-    if ((rule.walk_ins ?? VENUE_DEFAULTS.appointment_walk_ins) === 'ticket') return { walkIn: true, body: { ...body, appointment: null } };
+    const walkIns = rule.walk_ins ?? VENUE_DEFAULTS.appointment_walk_ins;
+    if (walkIns === 'ticket') return { walkIn: true, body: { ...body, appointment: null } };
+    if (walkIns === 'pick') return pickedDepartment(venue, picked, now, body);
     return { reason: 'no_appointment', body };
   }
   const done = seen.signedIn(day, holder);
@@ -149,4 +154,17 @@ export function appointmentStep(
     service: pick.r.service,
     signIn: { day, holder, slot, service: pick.r.service, at: now },
   };
+}
+
+/**
+ * `walk_ins: pick` with no registration found: the department tapped for this reading takes a
+ * walk-in ticket (queued by the venue's rules: behind the registrations in their slot when they
+ * go first); none tapped, the kiosk is asked to offer the departments (`department_needed`); one
+ * closed since it was tapped is `category_closed` with its hours.
+ */
+function pickedDepartment(venue: Venue, picked: string | null, now: number, body: Record<string, unknown>): AppointmentAnswer {
+  const dept = departments(venue).find((c) => c.prefix === picked);
+  if (!dept) return { reason: 'department_needed', body: { ...body, departments: departments(venue).map((c) => c.prefix) } };
+  if (!openIn(dept.hours, now)) return { reason: 'category_closed', body: { ...body, category: dept.prefix, hours: hoursText(dept.hours) } };
+  return { walkIn: true, body: { ...body, appointment: null, department: dept.service }, service: dept.service };
 }

@@ -82,3 +82,14 @@ test('a venue file with a category prefix twice, or hours ending before they sta
   extra.actions[0]!.categories[0]!.colour = 'red';
   assert.equal(venueProblems(extra).length, 1);
 });
+
+test('a hospital\'s departments must name its print-ticket actions, and are read only with walk_ins pick', () => {
+  const hospital = loadVenue(join(import.meta.dirname, '..', '..', '..', 'fixtures', 'venues', 'hospital.json'));
+  assert.deepEqual(venueProblems(hospital), []);
+  const bad = structuredClone(hospital) as unknown as { appointments: { departments: string[]; walk_ins: string } };
+  bad.appointments.departments = ['内科', '眼科'];
+  assert.deepEqual(venueProblems(bad), ['venue.appointments.departments[1]: "眼科" is no print-ticket action\'s service; expected one of 内科, 儿科, 取药']);
+  bad.appointments.departments = ['内科'];
+  bad.appointments.walk_ins = 'refuse';
+  assert.deepEqual(venueProblems(bad), ['venue.appointments.departments: only read with walk_ins "pick" (it is "refuse")']);
+});

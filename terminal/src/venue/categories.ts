@@ -25,6 +25,19 @@ export function ticketAction(venue: Venue): TicketAction | null {
   return venue.actions.find((a): a is TicketAction => a.do === 'print-ticket') ?? null;
 }
 
+/**
+ * The departments a walk-in picks at a venue with `appointments.walk_ins: pick` (a hospital,
+ * docs/hospital.md): the print-ticket actions named by `appointments.departments` in that order,
+ * else every one; each offered as its own first category (prefix, service, hours). Empty otherwise.
+ */
+export function departments(venue: Venue): TicketCategory[] {
+  if (venue.appointments?.walk_ins !== 'pick') return [];
+  const tickets = venue.actions.filter((a): a is TicketAction => a.do === 'print-ticket');
+  const named = venue.appointments.departments;
+  const chosen = named ? named.flatMap((s) => tickets.filter((a) => a.service === s)) : tickets;
+  return chosen.map((a) => ticketCategories(a)[0]!);
+}
+
 const minutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3));
 
 /** True when `now` (unix seconds) falls in one of the windows, or there are none. */
@@ -60,6 +73,12 @@ export function categoryProblems(venue: Venue, prefix: string): string[] {
       });
     });
   });
+  const named = venue.appointments?.departments ?? [];
+  const services = venue.actions.flatMap((a) => (a.do === 'print-ticket' ? [a.service] : []));
+  named.forEach((s, i) => {
+    if (!services.includes(s)) out.push(`${prefix}.appointments.departments[${i}]: "${s}" is no print-ticket action's service; expected one of ${services.join(', ')}`);
+  });
+  if (named.length && venue.appointments?.walk_ins !== 'pick') out.push(`${prefix}.appointments.departments: only read with walk_ins "pick" (it is "${venue.appointments?.walk_ins ?? 'ticket'}")`);
   return out;
 }
 

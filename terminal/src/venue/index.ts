@@ -13,6 +13,6 @@ export { AttendanceStore, type AttendanceSummary, type MeetingSummary } from './
 export { attendanceWindow, type AttendanceLookups, type SignIn } from './attendance.ts';
 export { AppointmentStore } from './appointment-store.ts';
 export { appointmentStep, signInOpens, registrationOrder, type AppointmentLookups, type AppointmentSignIn, type AppointmentSignedIn } from './appointments.ts';
-export { ticketAction, ticketCategories, openIn, hoursText, hallPerson, type TicketAction } from './categories.ts';
+export { ticketAction, ticketCategories, departments, openIn, hoursText, hallPerson, type TicketAction } from './categories.ts';
 export type { TicketCategory } from './types.ts';
 export { ActiveTicketStore } from './active-tickets.ts';

@@ -332,8 +332,10 @@ export function decideVenue(venue: Venue, reading: Reading, verdict: VerifyResul
 
   // 6c. Appointment sign-in: today's appointment found in the feed, signed by the venue's rules.
   let appt: Extract<AppointmentAnswer, { placement: unknown }> | undefined;
+  // A walk-in's department picked on the kiosk (`walk_ins: pick`): its action's ticket, its hours already checked.
+  let department: string | undefined;
   if (venue.appointments) {
-    const a = appointmentStep(venue, { source: read.source, issuer: read.issuer, sub: read.sub, docNo: attrs.doc_no, person: hallToken }, look.now, look.access, look.appointments);
+    const a = appointmentStep(venue, { source: read.source, issuer: read.issuer, sub: read.sub, docNo: attrs.doc_no, person: hallToken }, look.now, look.access, look.appointments, look.category ?? null);
     if ('reason' in a) {
       const r = refuse({ ...d, body: { ...d.body, ...a.body } }, a.reason);
       // The venue's own words win; else the step's, which name the time or the number (too early: come back at 08:30).
@@ -341,6 +343,7 @@ export function decideVenue(venue: Venue, reading: Reading, verdict: VerifyResul
     }
     d.body = { ...d.body, ...a.body };
     if ('placement' in a) appt = a;
+    else if (a.service) department = a.service;
   }
 
   // 7. Replay: per code (the verifier's memory) or per person within a time.
@@ -359,7 +362,7 @@ export function decideVenue(venue: Venue, reading: Reading, verdict: VerifyResul
   let category: TicketCategory | null = null;
   let person: string | undefined;
   let override = false;
-  if (ticket) {
+  if (ticket && !department) {
     const cats = ticketCategories(ticket);
     category = cats.find((c) => c.prefix === look.category) ?? cats[0]!;
     if (!openIn(category.hours, look.now)) return refuse({ ...d, body: { ...d.body, category: category.prefix, hours: hoursText(category.hours) } }, 'category_closed');
@@ -384,12 +387,12 @@ export function decideVenue(venue: Venue, reading: Reading, verdict: VerifyResul
     display: display(venue, read),
     personal: Object.keys(kept).length ? kept : null,
     remember: { cti, person: venue.replay.per === 'person' && key && !replayed ? { key, at: look.now } : null, ...(admit ? { admit } : {}), ...(signedIn?.signIn ? { signIn: signedIn.signIn } : {}), ...(appt ? { appointment: appt.signIn } : {}) },
-    effects: [...(signedIn ? [signedIn.effect] : []), ...actionsFor(venue, appt?.service).map((a): PlannedEffect => {
+    effects: [...(signedIn ? [signedIn.effect] : []), ...actionsFor(venue, appt?.service ?? department).map((a): PlannedEffect => {
       switch (a.do) {
         case 'print-ticket': {
           // The first print-ticket action takes the picked category; any other keeps its own.
           // A sign-in's ticket is its appointment's action's own, whatever was picked.
-          const c = a === ticket && category && !appt ? category : ticketCategories(a)[0]!;
+          const c = a === ticket && category && !appt && !department ? category : ticketCategories(a)[0]!;
           return {
             kind: 'ticket',
             prefix: c.prefix,

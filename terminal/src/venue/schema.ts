@@ -174,7 +174,7 @@ export const venueSchema = {
         'category_closed', 'already_in_queue',
         'not_on_list', 'access_not_yet_valid', 'access_expired', 'wrong_slot', 'slot_full', 'day_full', 'anti_passback', 'feed_too_old',
         'item_barcode_invalid', 'loan_no_session', 'loan_limit', 'patron_unknown', 'ils_refused', 'not_on_roster', 'meeting_not_open',
-        'no_appointment', 'too_early', 'already_signed_in',
+        'no_appointment', 'too_early', 'already_signed_in', 'department_needed',
       ],
       description: 'A refusal reason (docs/verification.md and the venue reasons below).',
     },
@@ -379,7 +379,7 @@ export const venueSchema = {
       type: 'object',
       additionalProperties: false,
       description:
-        'Appointment sign-in at a ticket machine or a hospital\'s sign-in kiosk (预约签到, docs/hospital.md): the holder\'s appointments for today are looked up offline in the `appointments` feed (the day\'s bookings, or a hospital\'s registrations from its HIS); signing in by these rules issues the venue\'s `print-ticket` ticket with the appointment\'s placement, which the hall\'s calling order honours. Refusals: `too_early` (with the time sign-in opens), `no_appointment`, `already_signed_in`, `feed_too_old`.',
+        'Appointment sign-in at a ticket machine or a hospital\'s sign-in kiosk (预约签到, docs/hospital.md): the holder\'s appointments for today are looked up offline in the `appointments` feed (the day\'s bookings, or a hospital\'s registrations from its HIS); signing in by these rules issues the venue\'s `print-ticket` ticket with the appointment\'s placement, which the hall\'s calling order honours. Refusals: `too_early` (with the time sign-in opens), `no_appointment`, `department_needed`, `already_signed_in`, `feed_too_old`.',
       examples: [{ early_sign_in: 'minutes', early_min: 30, late_grace_min: 10, late: { place: 'insert_after', n: 3 }, missed: { place: 'end' }, first: true, order: 'registration', walk_ins: 'refuse', one_per_day: true, max_feed_age_s: 86400, slip_title: '到诊单', slip_name: true }],
       properties: {
         early_sign_in: {
@@ -398,9 +398,19 @@ export const venueSchema = {
           default: VENUE_DEFAULTS.appointment_order,
         },
         walk_ins: {
-          enum: ['ticket', 'refuse'],
-          description: 'A holder with no appointment today: `ticket`, a normal ticket (a service hall); `refuse`, `no_appointment` (a hospital kiosk that only signs in registrations).',
+          enum: ['ticket', 'refuse', 'pick'],
+          description:
+            'A holder with no appointment today: `ticket`, a normal ticket (a service hall); `refuse`, `no_appointment` (a hospital kiosk that only signs in registrations); `pick`, the kiosk asks for a department (`department_needed`) and the next reading within a minute takes a walk-in ticket of the department tapped, queued behind the appointments by the rules (a hospital taking patients registered elsewhere).',
           default: VENUE_DEFAULTS.appointment_walk_ins,
+        },
+        departments: {
+          type: 'array',
+          minItems: 1,
+          uniqueItems: true,
+          items: { type: 'string', minLength: 1, maxLength: 32 },
+          description:
+            'With `walk_ins: pick`: the `service`s of the `print-ticket` actions a walk-in may pick, in the order the kiosk shows them (a department outside its action\'s `hours` is greyed with its hours). Absent: every `print-ticket` action.',
+          examples: [['内科', '儿科']],
         },
         one_per_day: { type: 'boolean', description: 'One booking per person per day: once signed in today, a holder\'s further sign-ins are `already_signed_in` even for another appointment; `false`: each appointment signs in once.', default: true },
         max_feed_age_s: {

@@ -17,7 +17,7 @@ export type Words = {
 };
 
 /** A refusal reason (docs/verification.md and the venue reasons below). */
-export type Reason = 'malformed' | 'unsupported_alg' | 'unknown_key' | 'alg_mismatch' | 'issuer_mismatch' | 'key_revoked' | 'key_not_valid' | 'type_not_allowed' | 'bad_signature' | 'not_yet_valid' | 'expired' | 'lifetime_too_long' | 'revoked' | 'replayed' | 'issuer_not_accepted' | 'authorization_required' | 'health_status' | 'trust_list_too_old' | 'not_a_code' | 'id_number_invalid' | 'document_expired' | 'input_not_accepted' | 'identity_required' | 'health_status_unknown' | 'health_status_stale' | 'outside_hours' | 'numbers_unavailable' | 'daily_cap_reached' | 'category_closed' | 'already_in_queue' | 'not_on_list' | 'access_not_yet_valid' | 'access_expired' | 'wrong_slot' | 'slot_full' | 'day_full' | 'anti_passback' | 'feed_too_old' | 'item_barcode_invalid' | 'loan_no_session' | 'loan_limit' | 'patron_unknown' | 'ils_refused' | 'not_on_roster' | 'meeting_not_open' | 'no_appointment' | 'too_early' | 'already_signed_in';
+export type Reason = 'malformed' | 'unsupported_alg' | 'unknown_key' | 'alg_mismatch' | 'issuer_mismatch' | 'key_revoked' | 'key_not_valid' | 'type_not_allowed' | 'bad_signature' | 'not_yet_valid' | 'expired' | 'lifetime_too_long' | 'revoked' | 'replayed' | 'issuer_not_accepted' | 'authorization_required' | 'health_status' | 'trust_list_too_old' | 'not_a_code' | 'id_number_invalid' | 'document_expired' | 'input_not_accepted' | 'identity_required' | 'health_status_unknown' | 'health_status_stale' | 'outside_hours' | 'numbers_unavailable' | 'daily_cap_reached' | 'category_closed' | 'already_in_queue' | 'not_on_list' | 'access_not_yet_valid' | 'access_expired' | 'wrong_slot' | 'slot_full' | 'day_full' | 'anti_passback' | 'feed_too_old' | 'item_barcode_invalid' | 'loan_no_session' | 'loan_limit' | 'patron_unknown' | 'ils_refused' | 'not_on_roster' | 'meeting_not_open' | 'no_appointment' | 'too_early' | 'already_signed_in' | 'department_needed';
 
 /** Who may pass, decided offline from the venue's data feeds (docs/feeds.md). A reading the rest of the policy accepts must also name a holder on one of `lists`, or it is refused (`not_on_list`, `access_not_yet_valid`, `access_expired`, `outside_hours`, `wrong_slot`); then anti-passback and capacity are checked (`anti_passback`, `slot_full`, `day_full`). */
 export type Access = {
@@ -118,7 +118,7 @@ export type Attendance = {
   readonly max_feed_age_s?: number;
 };
 
-/** Appointment sign-in at a ticket machine or a hospital's sign-in kiosk (预约签到, docs/hospital.md): the holder's appointments for today are looked up offline in the `appointments` feed (the day's bookings, or a hospital's registrations from its HIS); signing in by these rules issues the venue's `print-ticket` ticket with the appointment's placement, which the hall's calling order honours. Refusals: `too_early` (with the time sign-in opens), `no_appointment`, `already_signed_in`, `feed_too_old`. */
+/** Appointment sign-in at a ticket machine or a hospital's sign-in kiosk (预约签到, docs/hospital.md): the holder's appointments for today are looked up offline in the `appointments` feed (the day's bookings, or a hospital's registrations from its HIS); signing in by these rules issues the venue's `print-ticket` ticket with the appointment's placement, which the hall's calling order honours. Refusals: `too_early` (with the time sign-in opens), `no_appointment`, `department_needed`, `already_signed_in`, `feed_too_old`. */
 export type Appointments = {
   /** How early a holder may sign in: `forbidden` (not before the slot starts), `unlimited` (any time that day), `minutes` (from `early_min` before the slot starts). Default: `"minutes"`. */
   readonly early_sign_in?: 'forbidden' | 'unlimited' | 'minutes';
@@ -134,8 +134,10 @@ export type Appointments = {
   readonly first?: boolean;
   /** With `first`: appointment holders of one slot are called by the feed's registration `number` (按挂号号序) or by when they signed in (按签到号序). Default: `"sign_in"`. */
   readonly order?: 'registration' | 'sign_in';
-  /** A holder with no appointment today: `ticket`, a normal ticket (a service hall); `refuse`, `no_appointment` (a hospital kiosk that only signs in registrations). Default: `"ticket"`. */
-  readonly walk_ins?: 'ticket' | 'refuse';
+  /** A holder with no appointment today: `ticket`, a normal ticket (a service hall); `refuse`, `no_appointment` (a hospital kiosk that only signs in registrations); `pick`, the kiosk asks for a department (`department_needed`) and the next reading within a minute takes a walk-in ticket of the department tapped, queued behind the appointments by the rules (a hospital taking patients registered elsewhere). Default: `"ticket"`. */
+  readonly walk_ins?: 'ticket' | 'refuse' | 'pick';
+  /** With `walk_ins: pick`: the `service`s of the `print-ticket` actions a walk-in may pick, in the order the kiosk shows them (a department outside its action's `hours` is greyed with its hours). Absent: every `print-ticket` action. */
+  readonly departments?: readonly string[];
   /** One booking per person per day: once signed in today, a holder's further sign-ins are `already_signed_in` even for another appointment; `false`: each appointment signs in once. Default: `true`. */
   readonly one_per_day?: boolean;
   /** Refuse to decide (`feed_too_old`) when the appointments feed was last confirmed current longer ago than this, seconds, or never arrived. Absent: only a missing feed refuses. */

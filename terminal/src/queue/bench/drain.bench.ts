@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
+import { markProfileWindow } from '../../../../scripts/lib/processes.ts';
 import { startServiceProcess } from '../../../../sync-service/bench/service-process.ts';
 import { sqliteFloor } from '../../../../sync-service/bench/sqlite-floor.ts';
 import { DEFAULTS } from '../../config/schema.ts';
@@ -53,7 +54,9 @@ export async function run(): Promise<Record<string, number>> {
     const started = process.hrtime.bigint();
     engine.start();
     while (queue.ackedThrough < BACKLOG) await new Promise((r) => setTimeout(r, 5));
-    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const ended = process.hrtime.bigint();
+    markProfileWindow(started, ended);
+    const seconds = Number(ended - started) / 1e9;
     await engine.stop();
     db.close();
     const drain = Math.round(BACKLOG / seconds);
