@@ -132,3 +132,22 @@ test('refuses a trust-list signature a byte short, a byte long or empty', () => 
     assert.equal(open(`${h}.${p}.${bad.toString('base64url')}`), 'bad_signature', `${bad.length} bytes`);
   }
 });
+
+test('says which part of the envelope is wrong: part count, header shape, header text', () => {
+  const why = (jws: string) => {
+    const r = openTrustList(jws, [w.root.root]);
+    return r.ok ? 'ok' : `${r.reason}: ${r.message}`;
+  };
+  const p = b64u(JSON.stringify(w.payload));
+  assert.match(why(w.jws.split('.').slice(0, 2).join('.')), /^malformed: .*three base64url parts/);
+  assert.match(why(`${w.jws}.${p}`), /^malformed: .*three base64url parts/);
+  for (const h of ['null', '[]', '"x"', '1']) assert.match(why(rawJws(b64u(h), p)), /^malformed: trust list header is not a JSON object/, h);
+  // A header that is not UTF-8 (0xFF inside a JSON string) is refused, not read with U+FFFD.
+  const latin = Buffer.from([...Buffer.from('{"alg":"EdDSA","kid":"'), 0xff, ...Buffer.from('"}')]).toString('base64url');
+  assert.match(why(rawJws(latin, p)), /^malformed: trust list header is not base64url JSON/);
+  assert.match(why(`${w.jws.split('.')[0]}.${p}.${'A'.repeat(5)}`), /^malformed: .*canonical base64url/);
+  assert.match(why(rawJws(header({ typ: 'JWT' }), p)), /^malformed: trust list typ is "JWT"/);
+  assert.match(why(rawJws(header({ crit: [] }), p)), /^malformed: trust list header has "crit"/);
+  assert.match(why(rawJws(header({ alg: 'none' }), p)), /^bad_signature: trust list alg is "none"/);
+  assert.match(why(rawJws(header(), p, makeRoot())), new RegExp(`^bad_signature: trust list signature does not verify with root ${w.root.root.kid}`));
+});
