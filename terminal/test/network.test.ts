@@ -29,7 +29,9 @@ test('through a faulty network every committed event is stored exactly once, cha
     url: proxyUrl,
     enrollmentCode: enrollment.json.enrollment_code,
     sealKey: svc.sealKeys.publicKey,
-    sync: { batchMaxEvents: 25, timeoutMs: 400, backoffMaxMs: 100 },
+    // Each commit goes up at once, as many requests as the scans make: the proof needs every fault
+    // to fly, and with the daemon's wait for a pause (about one upload a second) some rarely did.
+    sync: { batchMaxEvents: 25, timeoutMs: 400, backoffMaxMs: 100, uploadQuietMs: 0, uploadMaxWaitMs: 0 },
   });
   core.engine.start();
   const pushed = new Map<number, string>();
