@@ -20,8 +20,10 @@ import { mintCode } from '../issuer/mint.ts';
 import { IdCardSim, PrinterSim } from '../sim/index.ts';
 import type { SimCard } from '../sim/idcard-data.ts';
 import { HallMachine } from './hall-machine.ts';
+import { hhmm, localDate, localMinute, minuteWithRoom } from './local-day.ts';
 import { EventFeed, Stack, waitFor } from './stack.ts';
 import { loadShippedVenue, venueDevices } from './venue-devices.ts';
+import { seededRandom } from './seeded-random.ts';
 
 export interface MorningOptions {
   /** Folder for the stack's state (a fresh temp dir per run). */
@@ -87,17 +89,6 @@ export interface MorningReport {
   seconds: number;
 }
 
-/** A seeded generator: the morning is the same every run. */
-function rng(seed: number) {
-  let x = seed >>> 0;
-  return () => {
-    x = (x + 0x6d2b79f5) >>> 0;
-    let t = x;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A resident ID number with its GB 11643 check character (ISO 7064 MOD 11-2), written from the standard. */
 export function idNumber(region: string, birth: string, serial: number): string {
@@ -122,9 +113,6 @@ function card(v: Visitor): SimCard {
   };
 }
 
-const hhmm = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
-const localMinute = (ms: number) => Math.floor(((ms / 1000 + 8 * 3600) % 86_400) / 60);
-const localDay = (ms: number) => new Date(ms + 8 * 3600_000).toISOString().slice(0, 10);
 
 /** The hall of the morning: the shipped hall that takes bookings, open all day, with a second category to transfer to. */
 export function morningVenue(): Venue {
@@ -143,7 +131,7 @@ export function morningVenue(): Venue {
 
 /** The seeded morning: who arrives when, at which machine, and what each needs. */
 export function morningVisitors(o: Pick<MorningOptions, 'visitors' | 'arrivalMs' | 'serviceMs' | 'seed'>): Visitor[] {
-  const r = rng(o.seed ?? 13);
+  const r = seededRandom(o.seed ?? 13);
   let at = 0;
   const out: Visitor[] = [];
   for (let i = 0; i < o.visitors; i++) {
@@ -168,13 +156,13 @@ export function morningVisitors(o: Pick<MorningOptions, 'visitors' | 'arrivalMs'
 /** The day's appointments: on-time holders' slots run around the morning; late holders' slot ended before it. */
 function appointmentRows(vs: Visitor[], now: number): Record<string, unknown>[] {
   const m = localMinute(now);
-  const day = localDay(now);
+  const day = localDate(now);
   return vs
     .filter((v) => v.kind === 'appointment' || v.kind === 'late')
     .map((v) => ({
       holder: holderOfCode('CN-44', v.sub),
       date: day,
-      ...(v.kind === 'late' ? { from: hhmm(m - 4), to: hhmm(m - 2) } : { from: hhmm(m - 1), to: hhmm(m + 60) }),
+      ...(v.kind === 'late' ? { from: hhmm(m - 4), to: hhmm(m - 2) } : { from: hhmm(m - 1), to: hhmm(Math.min(m + 60, 1440)) }),
       service: '社保业务',
     }));
 }
@@ -260,6 +248,9 @@ export async function runMorning(o: MorningOptions): Promise<MorningReport> {
   const started = Date.now();
   const venue = morningVenue();
   const vs = morningVisitors(o);
+  // The morning's slots and numbers belong to one local day: near midnight, wait for the next one
+  // (its length: the arrivals, the windows' work after them, and the stack's start).
+  await minuteWithRoom(5, Math.ceil((o.visitors * (o.arrivalMs + o.serviceMs)) / 60_000) + 5);
   const stack = new Stack({
     dir: o.dir,
     venue: venue as unknown as Record<string, unknown>,
@@ -303,7 +294,6 @@ export async function runMorning(o: MorningOptions): Promise<MorningReport> {
     const refused: Record<string, number> = {};
     const firstEta = new Map<string, { at: number; eta: number; learned: boolean }>();
     const calls: { number: string; at: number; window: number }[] = [];
-    const steps = { call: 0, recall: 0, miss: 0, transfer: 0, complete: 0, evaluate: 0 };
     const shots: string[] = [];
     const t0 = Date.now();
 
@@ -413,7 +403,6 @@ export async function runMorning(o: MorningOptions): Promise<MorningReport> {
               continue;
             }
             idle = 0;
-            steps.call++;
             calls.push({ number: r.number, at: Date.now(), window });
             await page.waitForFunction((n) => document.querySelector('#current')?.textContent === n, r.number, { timeout: 20_000 });
             continue;
@@ -423,22 +412,16 @@ export async function runMorning(o: MorningOptions): Promise<MorningReport> {
             if (!called.has(number)) {
               called.add(number);
               await sleep(300);
-              if ((await press(page, '#recall')).status === 200) steps.recall++;
+              await press(page, '#recall');
               await sleep(300);
             }
-            if ((await press(page, '#miss')).status === 200) steps.miss++;
+            await press(page, '#miss');
           } else if (who?.v.needsB && !transferred.has(number)) {
             await page.fill('#to-other', 'B');
-            if ((await press(page, '#transfer')).status === 200) {
-              steps.transfer++;
-              transferred.add(number);
-            }
+            if ((await press(page, '#transfer')).status === 200) transferred.add(number);
           } else {
             await sleep(who?.v.serviceMs ?? o.serviceMs);
-            if ((await press(page, '#complete')).status === 200) {
-              steps.complete++;
-              if (who?.v.evaluates && (await press(page, `.faces button[data-rating="${3 + (who.v.i % 3)}"]`)).status === 200) steps.evaluate++;
-            }
+            if ((await press(page, '#complete')).status === 200 && who?.v.evaluates) await press(page, `.faces button[data-rating="${3 + (who.v.i % 3)}"]`);
           }
           await page.waitForFunction((n) => document.querySelector('#current')?.textContent !== n, number, { timeout: 20_000 }).catch(() => undefined);
         } catch (e) {
@@ -471,6 +454,14 @@ export async function runMorning(o: MorningOptions): Promise<MorningReport> {
     const duplicates = numbers.length - new Set(numbers).size;
     const svc = new Database(join(stack.dir, 'service-data', 'sync-service.db'), { readonly: true, fileMustExist: true });
     const allocated = (svc.prepare("SELECT next - 1 FROM hall_counters WHERE hall = 'hall-appointments' AND category = 'A'").pluck().get() as number) ?? 0;
+    // The steps as the hall recorded them, not as the clerks counted their clicks: a click whose
+    // answer died with the allocator (after its commit) took effect all the same.
+    const steps = { call: 0, recall: 0, miss: 0, transfer: 0, complete: 0, evaluate: 0 };
+    for (const json of svc.prepare("SELECT step FROM hall_steps WHERE hall = 'hall-appointments'").pluck().all() as string[]) {
+      const step = JSON.parse(json) as { kind: string; number?: string };
+      if (step.kind in steps) steps[step.kind as keyof typeof steps]++;
+      if (step.kind === 'transfer' && step.number) transferred.add(step.number);
+    }
     svc.close();
     const inHand = rigs.reduce((s, m) => s + held(m.dataDir), 0);
 

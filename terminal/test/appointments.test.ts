@@ -23,6 +23,7 @@ import { axe, launch, openKiosk, pageErrors } from '../../kiosk-ui/web/test/brow
 import type { Health, VerdictMessage } from '../src/api/index.ts';
 import { holderOfCode, holderOfDocument } from '../src/protocol/index.ts';
 import type { Venue } from '../src/venue/index.ts';
+import { hhmm, localDate, minuteWithRoom } from '../../scripts/lib/local-day.ts';
 
 const CARD = {
   name: '王小红',
@@ -36,15 +37,6 @@ const CARD = {
   valid_to: '20400101',
 };
 
-/** Minute of the local (China) day now. Slots span at most 4 minutes before and 16 after it. */
-async function dayMinute(): Promise<number> {
-  const m = () => Math.floor(((Date.now() / 1000 + 8 * 3600) % 86_400) / 60);
-  // The slots below must fit in one local day: near midnight, wait for the new day's first minutes to pass.
-  while (m() < 5 || m() > 24 * 60 - 20) await new Promise((r) => setTimeout(r, 30_000));
-  return m();
-}
-const hhmm = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
-const today = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
 const holder = (sub: string) => holderOfCode('CN-44', sub);
 
 interface Site {
@@ -125,8 +117,8 @@ describe('a service hall that takes bookings, on the real daemon and service', (
   let now: number;
 
   before(async () => {
-    now = await dayMinute();
-    const d = today();
+    now = await minuteWithRoom(5, 20);
+    const d = localDate();
     const row = (h: string, from: number, to: number, service = '社保业务') => ({ holder: h, date: d, from: hhmm(from), to: hhmm(to), service });
     site = await open('hall-appointments', venue, (salt) => [
       row(holder('u-early'), now + 5, now + 15),
@@ -212,8 +204,8 @@ describe('a hospital sign-in kiosk, on the real daemon and service', () => {
   let now: number;
 
   before(async () => {
-    now = await dayMinute();
-    const d = today();
+    now = await minuteWithRoom(5, 20);
+    const d = localDate();
     site = await open('hospital', venue, (salt) =>
       salt
         ? [

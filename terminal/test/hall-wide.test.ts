@@ -19,6 +19,7 @@ import { EventFeed, REPO, Stack, waitFor } from '../../scripts/lib/stack.ts';
 import { loadShippedVenue } from '../../scripts/lib/venue-devices.ts';
 import type { Health, VerdictMessage } from '../src/api/index.ts';
 import { holderOfCode } from '../src/protocol/index.ts';
+import { hhmm, localDate, minuteWithRoom } from '../../scripts/lib/local-day.ts';
 
 interface Waiting {
   number: string;
@@ -31,14 +32,6 @@ interface HallState {
   waiting: Waiting[];
 }
 
-/** Minute of the local (China) day now; near midnight it waits for the new day, so a slot around it fits in one day. */
-async function dayMinute(): Promise<number> {
-  const m = () => Math.floor(((Date.now() / 1000 + 8 * 3600) % 86_400) / 60);
-  while (m() < 5 || m() > 24 * 60 - 20) await new Promise((r) => setTimeout(r, 30_000));
-  return m();
-}
-const hhmm = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
-const today = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
 
 const ticketOf = (v: VerdictMessage) => (v.effects.find((e) => e.kind === 'ticket') as { number: string } | undefined)?.number;
 
@@ -50,8 +43,8 @@ test('one active number per person and one booking a day across two ticket machi
   const hall = loadShippedVenue('hall-appointments');
   const venue = { ...hall, hours: undefined, replay: { per: 'code', on_replay: 'refuse' }, actions: hall.actions.map((a) => ({ ...a, one_active: true })) };
   // B booked a slot running now.
-  const now = await dayMinute();
-  const booking = { holder: holderOfCode('CN-44', 'u-hallwide-b'), date: today(), from: hhmm(now - 4), to: hhmm(now + 16), service: '社保业务' };
+  const now = await minuteWithRoom(5, 20);
+  const booking = { holder: holderOfCode('CN-44', 'u-hallwide-b'), date: localDate(), from: hhmm(now - 4), to: hhmm(now + 16), service: '社保业务' };
   const stack = new Stack({ dir, venue, feeds: { appointments: [booking] }, servicePort: await freePort(), sync: { interval_ms: 100, backoff_max_ms: 300, timeout_ms: 2000 } });
   let second: HallMachine | null = null;
   const feeds: EventFeed[] = [];
