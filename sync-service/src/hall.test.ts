@@ -11,22 +11,12 @@ import { join } from 'node:path';
 import type { WireEvent } from '../../terminal/src/protocol/index.ts';
 import { ADMIN_TOKEN, startTestService, WINDOW_TOKEN, WireClient, type TestService } from '../test/support.ts';
 import { hallDay } from './hall-routes.ts';
+import { seededRandom } from '../../scripts/lib/seeded-random.ts';
 
 /** 2026-12-01 08:30 in Asia/Shanghai. */
 const OPEN = Date.parse('2026-12-01T08:30:00+08:00');
 const MIN = 60_000;
 
-/** A seeded generator: the morning is the same every run. */
-function rng(seed: number) {
-  let x = seed >>> 0;
-  return () => {
-    x = (x + 0x6d2b79f5) >>> 0;
-    let t = x;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Numbers a machine asks for at a time (venue `block`); it asks again when fewer than half are left. */
 const BLOCK = 20;
@@ -90,7 +80,7 @@ test('a simulated morning: 240 visitors, two machines, three windows; elderly an
   const live = { get app() { return svc.app; }, get sealKeys() { return svc.sealKeys; }, admin: (...a: Parameters<TestService['admin']>) => svc.admin(...a) };
   try {
     const machines = [new Machine(await new WireClient(live, () => clock).enroll('ticket machine 1')), new Machine(await new WireClient(live, () => clock).enroll('ticket machine 2'))];
-    const random = rng(13);
+    const random = seededRandom(13);
     const VISITORS = 240;
     const WINDOWS = 3;
     // Arrivals about one a minute, services about 2.6 minutes each at three windows: a queue that
@@ -113,7 +103,7 @@ test('a simulated morning: 240 visitors, two machines, three windows; elderly an
     // The allocator dies as visitor KILL_AT arrives (machine 2's block request committed, its reply
     // lost) and is back OUTAGE visitors later: meanwhile the machines issue from their blocks in
     // hand, keep their uploads, and no window can step.
-    const clerkMarks = rng(29);
+    const clerkMarks = seededRandom(29);
     const marked = new Set<string>();
     const KILL_AT = 120;
     const OUTAGE = 14;
