@@ -11,6 +11,8 @@ export class PrinterSim {
   coverOpen = false;
   /** Never answer status queries. */
   silent = false;
+  /** Leave this many of the next status queries unanswered (a reply lost or too late), then answer again. */
+  skipAnswers = 0;
   readonly tickets: string[] = [];
   #pending: Buffer[] = [];
   #listeners: ((ticket: string) => void)[] = [];
@@ -41,6 +43,10 @@ export class PrinterSim {
     // Status queries are answered at once, as real printers do even mid-job.
     for (let i = chunk.indexOf(Buffer.from([0x10, 0x04])); i >= 0 && i + 2 < chunk.length; i = chunk.indexOf(Buffer.from([0x10, 0x04]), i + 3)) {
       if (this.silent) continue;
+      if (this.skipAnswers > 0) {
+        this.skipAnswers--;
+        continue;
+      }
       const n = chunk[i + 2];
       // Epson's fixed bits (1 and 4) in every reply; an open cover takes the printer offline.
       const byte =

@@ -18,6 +18,8 @@ export class EscPosPrinter extends LinkDevice implements PrinterDevice {
   #poll: NodeJS.Timeout | null = null;
   #status: PrinterStatus | null = null;
   #answers = true;
+  /** The printer has answered a status query since it connected: a missed answer is then late, not absent. */
+  #answered = false;
 
   constructor(c: EscPosPrinterConfig, log: pino.Logger, now: () => number = Date.now) {
     const node = printerLinkOf(c) === 'usblp' ? c.path : undefined;
@@ -37,6 +39,7 @@ export class EscPosPrinter extends LinkDevice implements PrinterDevice {
     if (state === 'connected') {
       this.#status = null;
       this.#answers = true;
+      this.#answered = false;
       this.setState('connected', null, path);
       void this.#exclusive(() => this.#checkStatus());
       this.#schedulePoll();
@@ -97,10 +100,14 @@ export class EscPosPrinter extends LinkDevice implements PrinterDevice {
     if (!this.#answers || !this.link.isOpen) return;
     const printer = await this.#ask(1, 500);
     if (printer === null) {
+      // One that answered before was only slow this time (a loaded machine, a busy printer): ask
+      // again at the next poll. Written off for good, its paper-out would never be seen.
+      if (this.#answered) return;
       this.#answers = false;
       this.log.info('printer does not answer status queries; assuming ready');
       return;
     }
+    this.#answered = true;
     // The offline cause is asked only when the printer says it is offline.
     const cause = printer & 0x08 ? ((await this.#ask(2, 500)) ?? 0x12) : 0x12;
     const paper = (await this.#ask(4, 500)) ?? 0x12;

@@ -59,6 +59,21 @@ function contract(t: Target<PrinterSim>, link?: 'usblp'): void {
     assert.equal((await printer.print(TICKET)).ok, true);
   });
 
+  test('a status answer lost once does not end the polling: paper-out after it still shows', simOnly, async () => {
+    await t.act((sim) => void (sim.skipAnswers = 1), '');
+    await t.act(async (sim) => {
+      const deadline = Date.now() + 3000;
+      while (sim.skipAnswers > 0 && Date.now() < deadline) await sleep(20);
+      assert.equal(sim.skipAnswers, 0, 'the printer was asked and left one query unanswered');
+    }, '');
+    await sleep(700);
+    await t.act((sim) => void (sim.paperOut = true), '');
+    const h = await untilState(printer, 'error', 3000);
+    assert.equal(h.detail, 'paper_out');
+    await t.act((sim) => void (sim.paperOut = false), '');
+    await untilState(printer, 'connected', 3000);
+  });
+
   test('an open cover shows in health from the real-time status and print() refuses with cover_open', async () => {
     await t.act((sim) => void (sim.coverOpen = true), 'open the printer\'s cover');
     const h = await untilState(printer, 'error', t.humanMs);
