@@ -2,7 +2,7 @@
 // and hour (the rollup each ingest adds to, in its own transaction, so it never disagrees with the
 // events), and the chain resets terminals reported. Keyed per terminal so that two terminals'
 // uploads never wait on one counter row; the page sums over terminals.
-import type { WireEvent } from '../../../terminal/src/protocol/index.ts';
+import type { AppointmentPlacement, PlacementRule, WireEvent } from '../../../terminal/src/protocol/index.ts';
 
 export const HOUR_MS = 3_600_000;
 
@@ -57,24 +57,9 @@ export interface HallTicket {
   labels: string[] | null;
 }
 
-/** Where a late arrival or a missed call rejoins the queue: as a ticket taken then, at the end of the session, or after the first `n` waiting. */
-export type PlacementRule = { place: 'normal' } | { place: 'end' } | { place: 'insert_after'; n: number };
-
-/** What an appointment ticket carries for the calling order (the terminal's `appointment` effect field, venue `appointments`). */
-export interface Placement {
-  /** The booked slot, `HH:MM-HH:MM`. */
-  slot: string;
-  /** The registration number (挂号序号) from the feed, when it has one. */
-  reg?: number;
-  /** Signed in after the slot's end and its grace. */
-  late: boolean;
-  /** Appointment holders go ahead of everyone (预约永优先). */
-  first: boolean;
-  /** Among appointment holders: by registration number or by the time they signed in. */
-  order: 'registration' | 'sign_in';
-  late_rule: PlacementRule;
-  missed_rule: PlacementRule;
-}
+/** What an appointment ticket carries for the calling order: the terminal's `appointment` effect field, as the wire protocol defines it. */
+export type Placement = AppointmentPlacement;
+export type { PlacementRule };
 
 /** The columns of a HallTicket row, in both engines (`placement` and `labels` are JSON text in storage, `rules` comma-separated, `override` its rule or null). */
 export const TICKET_COLS = 'hall, day, number, category, service, priority, taken_at, service_minutes, terminal_id, seq, placement, person, rules, override, labels';

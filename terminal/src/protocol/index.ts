@@ -8,3 +8,4 @@ export * from './feed-delta.ts';
 export * from './shares.ts';
 export * from './queue-waiting.ts';
 export * from './pin-hash.ts';
+export * from './hall-placement.ts';

@@ -1,3 +1,7 @@
+// The appointment's place in the hall's calling order is wire data: the allocator reads it too.
+import type { AppointmentPlacement } from '../protocol/index.ts';
+export type { AppointmentPlacement, PlacementRule } from '../protocol/index.ts';
+
 /** What was read: a signed code family, or an ID card / MRZ. */
 export type Source = 'YSS1' | 'HC1' | 'idcard' | 'mrz' | 'other';
 
@@ -13,23 +17,6 @@ export interface Display {
   valid_until?: string;
   /** What a library reader owes, as the library system said (`¥12.50`; docs/library.md). */
   owed?: string;
-}
-
-/** Where a ticket joins the queue (venue `appointments.late` and `.missed`). */
-export type PlacementRule = { place: 'normal' } | { place: 'end' } | { place: 'insert_after'; n: number };
-
-/** What an appointment ticket tells the hall's calling order (sync-service/src/storage/activity.ts reads it). */
-export interface AppointmentPlacement {
-  /** The booked slot, `HH:MM-HH:MM`. */
-  slot: string;
-  /** The feed's registration number, when it has digits (按挂号号序). */
-  reg?: number;
-  /** Signed in after the slot's end and the venue's grace. */
-  late: boolean;
-  first: boolean;
-  order: 'registration' | 'sign_in';
-  late_rule: PlacementRule;
-  missed_rule: PlacementRule;
 }
 
 /** A side effect a decision produces, carried out once its event is committed. */
