@@ -20,13 +20,30 @@ export function feedsFor(v: Venue, nowS = Math.floor(Date.now() / 1000)): Record
   for (const kind of v.access?.lists ?? []) out[kind] = kind === 'access' ? [VISITOR, 'u-student-1'].map((sub) => ({ holder: holderOfCode('CN-44', sub) })) : [];
   const startsAt = new Date((nowS + 8 * 3600) * 1000).toISOString().slice(0, 16);
   if (v.appointments) {
-    // The visitor has an appointment for the slot running now (from 10 minutes ago, for an hour), with the venue's first ticket's service.
-    const minute = Math.floor(((nowS + 8 * 3600) % 86_400) / 60);
-    const hhmm = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
+    // The visitor has an appointment for the hour from 10 minutes ago, with the venue's first
+    // ticket's service. Slots are written in the venue's local day, so an hour across midnight is
+    // two rows, one each side: a test that starts at 23:59 and scans at 00:01 still finds it.
     const service = v.actions.find((a) => a.do === 'print-ticket')?.service ?? '';
-    out.appointments = [{ holder: holderOfCode('CN-44', VISITOR), date: startsAt.slice(0, 10), from: hhmm(Math.max(0, minute - 10)), to: hhmm(Math.min(24 * 60, Math.max(minute - 10, 0) + 60)), service, number: '1' }];
+    out.appointments = localSlots(nowS - 600, nowS + 3000).map((s) => ({ holder: holderOfCode('CN-44', VISITOR), ...s, service, number: '1' }));
   }
   if (v.attendance) out.roster = [VISITOR, 'u-student-1'].map((sub, i) => ({ holder: holderOfCode('CN-44', sub), meeting: 'board-meeting', starts_at: startsAt, name_masked: ['陈*文', '李*'][i] }));
+  return out;
+}
+
+/** The slots (`date`, `from`, `to` in China time) covering unix seconds [fromS, toS), split at local midnight. */
+export function localSlots(fromS: number, toS: number): { date: string; from: string; to: string }[] {
+  const hhmm = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
+  const out: { date: string; from: string; to: string }[] = [];
+  for (let s = fromS; s < toS; ) {
+    const local = s + 8 * 3600;
+    const dayEnd = (Math.floor(local / 86_400) + 1) * 86_400 - 8 * 3600;
+    const end = Math.min(toS, dayEnd);
+    const date = new Date(local * 1000).toISOString().slice(0, 10);
+    const from = Math.floor((local % 86_400) / 60);
+    const to = end === dayEnd ? 24 * 60 : Math.ceil(((end + 8 * 3600) % 86_400) / 60);
+    out.push({ date, from: hhmm(from), to: hhmm(to) });
+    s = end;
+  }
   return out;
 }
 
