@@ -1,6 +1,7 @@
 // A process of the stack restarted with its wall clock ahead of the test's: libfaketime preloaded
 // into that process only (the test, the browser and the other processes keep their clocks), for
-// the tests of deadlines that only pass hours later (a report overdue, a registration left open).
+// the tests of deadlines that only pass hours later (a report overdue, a registration left open),
+// and for the hall tests that need room in the venue's day (scripts/lib/local-day.ts `aheadForRoom`).
 import type { Stack } from './stack.ts';
 
 /** libfaketime as Debian's `faketime` package installs it. */
@@ -14,8 +15,10 @@ const p2 = (n: number) => String(n).padStart(2, '0');
  * keep their pace). The start is absolute and in local time, as libfaketime reads it: it also
  * holds when the whole suite runs under faketime, where a relative offset would count from the
  * real time. The environment is restored before this returns, whether `start` failed or not.
+ * With `aheadMs` 0 nothing is preloaded: the processes keep the real clock.
  */
 export async function withClockAhead<T>(aheadMs: number, start: () => Promise<T>): Promise<T> {
+  if (aheadMs === 0) return await start();
   const keys = ['LD_PRELOAD', 'FAKETIME', 'FAKETIME_DONT_FAKE_MONOTONIC'] as const;
   const saved = keys.map((k) => [k, process.env[k]] as const);
   const d = new Date(Date.now() + aheadMs);

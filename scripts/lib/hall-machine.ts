@@ -4,6 +4,7 @@
 // these sharing one queue. Its enrollment is kept in the stack's folder, so a demo restarts it.
 import { closeSync, existsSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { withClockAhead } from './faketime.ts';
 import { spawnListening, stopChild, type Child, type OutputListener } from './processes.ts';
 import { openPtyPair, type PtyPair } from './pty.ts';
 import type { Stack } from './stack.ts';
@@ -28,6 +29,8 @@ export class HallMachine {
     readonly dataDir: string,
     private readonly ptys: PtyPair[],
     private readonly onOutput?: OutputListener,
+    /** The stack's `clockAheadMs`: this daemon's clock runs as far ahead as the service's. */
+    private readonly clockAheadMs = 0,
   ) {}
 
   /**
@@ -68,7 +71,7 @@ export class HallMachine {
       devices,
     };
     writeFileSync(file, JSON.stringify(mine, null, 2), { mode: 0o600 });
-    const m = new HallMachine(n, file, join(stack.dir, mine.data_dir), ptys, opts.onOutput);
+    const m = new HallMachine(n, file, join(stack.dir, mine.data_dir), ptys, opts.onOutput, stack.opts.clockAheadMs ?? 0);
     Object.assign(m.peers, peers);
     await m.start();
     return m;
@@ -84,7 +87,7 @@ export class HallMachine {
   }
 
   async start(): Promise<void> {
-    this.child = await spawnListening('terminal/src/cli.ts', ['run', '--config', this.config], 'terminal', this.onOutput);
+    this.child = await withClockAhead(this.clockAheadMs, () => spawnListening('terminal/src/cli.ts', ['run', '--config', this.config], 'terminal', this.onOutput));
   }
 
   async stopDaemon(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {

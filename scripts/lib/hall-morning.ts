@@ -20,7 +20,7 @@ import { mintCode } from '../issuer/mint.ts';
 import { IdCardSim, PrinterSim } from '../sim/index.ts';
 import type { SimCard } from '../sim/idcard-data.ts';
 import { HallMachine } from './hall-machine.ts';
-import { hhmm, localDate, localMinute, minuteWithRoom } from './local-day.ts';
+import { aheadForRoom, hhmm, localDate, localMinute } from './local-day.ts';
 import { EventFeed, Stack, waitFor } from './stack.ts';
 import { loadShippedVenue, venueDevices } from './venue-devices.ts';
 import { seededRandom } from './seeded-random.ts';
@@ -248,15 +248,17 @@ export async function runMorning(o: MorningOptions): Promise<MorningReport> {
   const started = Date.now();
   const venue = morningVenue();
   const vs = morningVisitors(o);
-  // The morning's slots and numbers belong to one local day: near midnight, wait for the next one
-  // (its length: the arrivals, the windows' work after them, and the stack's start).
-  await minuteWithRoom(5, Math.ceil((o.visitors * (o.arrivalMs + o.serviceMs)) / 60_000) + 5);
+  // The morning's slots and numbers belong to one local day (its length: the arrivals, the windows'
+  // work after them, and the stack's start): near midnight, the service's and the machines' clocks
+  // run in the next one (libfaketime), and the codes are minted on their clock.
+  const ahead = aheadForRoom(5, Math.ceil((o.visitors * (o.arrivalMs + o.serviceMs)) / 60_000) + 5);
   const stack = new Stack({
+    clockAheadMs: ahead,
     dir: o.dir,
     venue: venue as unknown as Record<string, unknown>,
     servicePort: await freePort(),
     devices: venueDevices(venue, { statusPollMs: 0 }),
-    feeds: { appointments: appointmentRows(vs, Date.now()) },
+    feeds: { appointments: appointmentRows(vs, Date.now() + ahead) },
     sync: { interval_ms: 100, backoff_max_ms: 300, timeout_ms: 2000, trust_poll_s: 1 },
   });
   let second: HallMachine | null = null;
@@ -326,7 +328,7 @@ export async function runMorning(o: MorningOptions): Promise<MorningReport> {
           m.idcard.remove();
         }
       }
-      m.scan(mintCode({ keys: stack.keysDir, sub: v.sub, subject: { birth_date: v.kind === 'elderly' ? '1950-03-01' : '1990-01-01' } }));
+      m.scan(mintCode({ keys: stack.keysDir, at: Math.floor((Date.now() + ahead) / 1000), sub: v.sub, subject: { birth_date: v.kind === 'elderly' ? '1950-03-01' : '1990-01-01' } }));
       return m.feed.nextVerdict(before, 20_000);
     };
 

@@ -1,7 +1,7 @@
 // The venue's day as the hall tests and the simulated morning drive it: appointment slots a few
 // minutes around now, written as the venue's wall clock (`HH:MM`), must fall inside one local day,
-// so near midnight they wait for room instead of failing (or passing) by the hour they run at.
-import { setTimeout as sleep } from 'node:timers/promises';
+// so near midnight the stack's processes run with their clock moved to the next local day's start
+// (libfaketime, scripts/lib/faketime.ts) instead of the test failing (or passing) by the hour it runs at.
 import { localDay, localWeekMinute } from '../../terminal/src/scenarios/index.ts';
 
 /** Minute of the venue's day (0 … 1439) at unix milliseconds `ms`. */
@@ -14,14 +14,15 @@ export const localDate = (ms = Date.now()): string => localDay(Math.floor(ms / 1
 export const hhmm = (m: number): string => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
 
 /**
- * The minute of the venue's day now, once it is at least `before` minutes after midnight and
- * `after` minutes before the next: slots from now − before to now + after then fit in one day.
- * Near midnight this waits, at most before + after minutes.
+ * How far ahead of the real clock (ms) a stack's clock must run for slots from its now − `before`
+ * to its now + `after` minutes to fit in one venue day: 0 while the real now has that room, else
+ * the distance to half a minute into minute `before` of the day (at most before + after minutes,
+ * the wait this replaces). The test derives its slots from `ms + ahead` and starts the service and
+ * daemons with their clocks that far ahead (Stack's `clockAheadMs`).
  */
-export async function minuteWithRoom(before: number, after: number): Promise<number> {
-  for (;;) {
-    const m = localMinute();
-    if (m >= before && m <= 1440 - after) return m;
-    await sleep(15_000);
-  }
+export function aheadForRoom(before: number, after: number, ms = Date.now()): number {
+  const m = localMinute(ms);
+  if (m >= before && m <= 1440 - after) return 0;
+  const target = m < before ? before : 1440 + before;
+  return (target - m) * 60_000 - (ms % 60_000) + 30_000;
 }

@@ -8,6 +8,7 @@ import type { DeviceConfig } from '../../terminal/src/devices/index.ts';
 import type { SyncConfig } from '../../terminal/src/sync/index.ts';
 import { keygen, type RootFile } from '../issuer/keys.ts';
 import { signedTrustList } from '../issuer/trust-list.ts';
+import { withClockAhead } from './faketime.ts';
 import { spawnListening, stopChild, type Child, type OutputListener } from './processes.ts';
 import { openPtyPair, type PtyPair } from './pty.ts';
 import { venueFile } from './venue-devices.ts';
@@ -46,6 +47,11 @@ export interface StackOptions {
   feeds?: Record<string, unknown[]>;
   /** The service's `police` section (docs/police.md): where guest registrations are reported. */
   police?: Record<string, unknown>;
+  /**
+   * The service's and every daemon's wall clock runs this far ahead of the test's (libfaketime,
+   * scripts/lib/faketime.ts), at every start and restart; 0 or absent: the real clock.
+   */
+  clockAheadMs?: number;
 }
 
 interface StackState {
@@ -144,7 +150,7 @@ export class Stack {
   }
 
   async startService(): Promise<void> {
-    this.service = await spawnListening('sync-service/src/cli.ts', ['serve', '--config', this.serviceConfig], 'service', this.opts.onOutput);
+    this.service = await withClockAhead(this.opts.clockAheadMs ?? 0, () => spawnListening('sync-service/src/cli.ts', ['serve', '--config', this.serviceConfig], 'service', this.opts.onOutput));
   }
 
   async stopService(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
@@ -227,7 +233,7 @@ export class Stack {
 
   async startTerminal(): Promise<void> {
     this.writeTerminalConfig();
-    this.terminal = await spawnListening('terminal/src/cli.ts', ['run', '--config', this.terminalConfig], 'terminal', this.opts.onOutput);
+    this.terminal = await withClockAhead(this.opts.clockAheadMs ?? 0, () => spawnListening('terminal/src/cli.ts', ['run', '--config', this.terminalConfig], 'terminal', this.opts.onOutput));
   }
 
   async stopTerminal(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {

@@ -9,7 +9,8 @@
 // queues at the pharmacy, and someone with no registration is refused in words. The clerk's call
 // back (召回) is clicked on the window page in Chromium (run `npx tsx scripts/build-ui.ts` first, as
 // npm test does).
-// Slots are derived from the clock at the start of the test (minutes around now), never from the hour.
+// Slots are derived from the clock at the start of the test (minutes around now), never from the hour;
+// near local midnight the service and the daemon run with their clocks in the next day (libfaketime).
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,7 +24,7 @@ import { axe, launch, openKiosk, pageErrors } from '../../kiosk-ui/web/test/brow
 import type { Health, VerdictMessage } from '../src/api/index.ts';
 import { holderOfCode, holderOfDocument } from '../src/protocol/index.ts';
 import type { Venue } from '../src/venue/index.ts';
-import { hhmm, localDate, minuteWithRoom } from '../../scripts/lib/local-day.ts';
+import { aheadForRoom, hhmm, localDate, localMinute } from '../../scripts/lib/local-day.ts';
 
 const CARD = {
   name: '王小红',
@@ -41,15 +42,17 @@ const holder = (sub: string) => holderOfCode('CN-44', sub);
 
 interface Site {
   dir: string;
+  /** How far the stack's clock runs ahead of the test's (scripts/lib/local-day.ts `aheadForRoom`). */
+  ahead: number;
   stack: Stack;
   feed: EventFeed;
   idcard: IdCardSim;
   printer: PrinterSim;
 }
 
-async function open(name: string, venue: Venue, rows: (salt: string | null) => Record<string, unknown>[]): Promise<Site> {
+async function open(name: string, venue: Venue, ahead: number, rows: (salt: string | null) => Record<string, unknown>[]): Promise<Site> {
   const dir = mkdtempSync(join(tmpdir(), `yss-${name}-`));
-  const stack = await new Stack({ dir, venue: venue as unknown as Record<string, unknown>, devices: venueDevices(venue, { statusPollMs: 0 }), feeds: { appointments: rows(null) }, sync: { trust_poll_s: 1, interval_ms: 100 } }).start();
+  const stack = await new Stack({ dir, venue: venue as unknown as Record<string, unknown>, devices: venueDevices(venue, { statusPollMs: 0 }), feeds: { appointments: rows(null) }, sync: { trust_poll_s: 1, interval_ms: 100 }, clockAheadMs: ahead }).start();
   // The venue's salt exists from the first import: the ID card's registration comes in the second version.
   const version = await stack.importFeed('appointments', rows(await stack.venueSalt()));
   const feed = await EventFeed.open(stack.kioskUrl);
@@ -64,7 +67,7 @@ async function open(name: string, venue: Venue, rows: (salt: string | null) => R
     50,
     'the devices, the first numbers and the second appointments version',
   );
-  return { dir, stack, feed, idcard, printer };
+  return { dir, ahead, stack, feed, idcard, printer };
 }
 
 async function close(site: Site | undefined): Promise<void> {
@@ -79,7 +82,7 @@ async function close(site: Site | undefined): Promise<void> {
 function scanner(site: Site, venue: Venue) {
   return (sub: string): Promise<VerdictMessage> => {
     const before = site.feed.lastSeq();
-    site.stack.scan(mintCode(acceptedCode(venue, site.stack.keysDir, Math.floor(Date.now() / 1000), sub)!));
+    site.stack.scan(mintCode(acceptedCode(venue, site.stack.keysDir, Math.floor((Date.now() + site.ahead) / 1000), sub)!));
     return site.feed.nextVerdict(before, 15_000);
   };
 }
@@ -117,10 +120,11 @@ describe('a service hall that takes bookings, on the real daemon and service', (
   let now: number;
 
   before(async () => {
-    now = await minuteWithRoom(5, 20);
-    const d = localDate();
+    const ahead = aheadForRoom(5, 20);
+    now = localMinute(Date.now() + ahead);
+    const d = localDate(Date.now() + ahead);
     const row = (h: string, from: number, to: number, service = '社保业务') => ({ holder: h, date: d, from: hhmm(from), to: hhmm(to), service });
-    site = await open('hall-appointments', venue, (salt) => [
+    site = await open('hall-appointments', venue, ahead, (salt) => [
       row(holder('u-early'), now + 5, now + 15),
       row(holder('u-on-time'), now - 1, now + 15),
       row(holder('u-on-time'), now, now + 16, '出入境'), // a second booking the same day
@@ -197,16 +201,18 @@ describe('a service hall that takes bookings, on the real daemon and service', (
 
 describe('a hospital sign-in kiosk, on the real daemon and service', () => {
   const shipped = loadShippedVenue('hospital') as Venue;
-  // 儿科 opens only on tomorrow's weekday (from the clock): closed all of today whatever the hour, so the kiosk greys it.
-  const tomorrow = ((new Date(Date.now() + 8 * 3600_000).getUTCDay() + 6) % 7) + 2;
-  const venue: Venue = { ...shipped, actions: shipped.actions.map((a) => (a.do === 'print-ticket' && a.service === '儿科' ? { ...a, hours: [{ days: [tomorrow > 7 ? 1 : tomorrow], from: '08:00', to: '12:00' }] } : a)) };
+  let venue: Venue;
   let site: Site;
   let now: number;
 
   before(async () => {
-    now = await minuteWithRoom(5, 20);
-    const d = localDate();
-    site = await open('hospital', venue, (salt) =>
+    const ahead = aheadForRoom(5, 20);
+    // 儿科 opens only on tomorrow's weekday (from the stack's clock): closed all of today whatever the hour, so the kiosk greys it.
+    const tomorrow = ((new Date(Date.now() + ahead + 8 * 3600_000).getUTCDay() + 6) % 7) + 2;
+    venue = { ...shipped, actions: shipped.actions.map((a) => (a.do === 'print-ticket' && a.service === '儿科' ? { ...a, hours: [{ days: [tomorrow > 7 ? 1 : tomorrow], from: '08:00', to: '12:00' }] } : a)) };
+    now = localMinute(Date.now() + ahead);
+    const d = localDate(Date.now() + ahead);
+    site = await open('hospital', venue, ahead, (salt) =>
       salt
         ? [
             { holder: holderOfDocument(salt, CARD.id_number), date: d, from: hhmm(now - 1), to: hhmm(now + 15), service: '儿科', number: '7' },

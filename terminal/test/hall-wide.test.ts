@@ -19,7 +19,7 @@ import { EventFeed, REPO, Stack, waitFor } from '../../scripts/lib/stack.ts';
 import { loadShippedVenue } from '../../scripts/lib/venue-devices.ts';
 import type { Health, VerdictMessage } from '../src/api/index.ts';
 import { holderOfCode } from '../src/protocol/index.ts';
-import { hhmm, localDate, minuteWithRoom } from '../../scripts/lib/local-day.ts';
+import { aheadForRoom, hhmm, localDate, localMinute } from '../../scripts/lib/local-day.ts';
 
 interface Waiting {
   number: string;
@@ -42,10 +42,13 @@ test('one active number per person and one booking a day across two ticket machi
   // replay rule (您刚刚已取号, two minutes at one machine) would answer a person's second scan first.
   const hall = loadShippedVenue('hall-appointments');
   const venue = { ...hall, hours: undefined, replay: { per: 'code', on_replay: 'refuse' }, actions: hall.actions.map((a) => ({ ...a, one_active: true })) };
-  // B booked a slot running now.
-  const now = await minuteWithRoom(5, 20);
-  const booking = { holder: holderOfCode('CN-44', 'u-hallwide-b'), date: localDate(), from: hhmm(now - 4), to: hhmm(now + 16), service: '社保业务' };
-  const stack = new Stack({ dir, venue, feeds: { appointments: [booking] }, servicePort: await freePort(), sync: { interval_ms: 100, backoff_max_ms: 300, timeout_ms: 2000 } });
+  // B booked a slot running now. Near local midnight the service's and the machines' clocks run
+  // ahead into the next day (libfaketime), and the codes are minted on their clock.
+  const ahead = aheadForRoom(5, 20);
+  const now = localMinute(Date.now() + ahead);
+  const booking = { holder: holderOfCode('CN-44', 'u-hallwide-b'), date: localDate(Date.now() + ahead), from: hhmm(now - 4), to: hhmm(now + 16), service: '社保业务' };
+  const stack = new Stack({ dir, venue, feeds: { appointments: [booking] }, servicePort: await freePort(), sync: { interval_ms: 100, backoff_max_ms: 300, timeout_ms: 2000 }, clockAheadMs: ahead });
+  const code = (sub: string) => mintCode({ keys: stack.keysDir, sub, at: Math.floor((Date.now() + ahead) / 1000) });
   let second: HallMachine | null = null;
   const feeds: EventFeed[] = [];
   try {
@@ -84,16 +87,16 @@ test('one active number per person and one booking a day across two ticket machi
     const taken = (n: number) => waitFor(async () => (await state()).totals.taken === n, 60_000, 100, `${n} tickets in the hall`);
 
     // X takes a number at machine 1; once the hall has it and machine 2 has asked, machine 2 refuses X.
-    const x = mintCode({ keys: stack.keysDir, sub: 'u-hallwide-x' });
+    const x = code('u-hallwide-x');
     const first = await present(0, x);
     assert.equal(first.accepted, true, `X at machine 1: ${first.reason}`);
     const xNumber = ticketOf(first)!;
     await taken(1);
     await askedSince(1, Date.now());
-    const refused = await present(1, mintCode({ keys: stack.keysDir, sub: 'u-hallwide-x' }));
+    const refused = await present(1, code('u-hallwide-x'));
     assert.deepEqual([refused.accepted, refused.reason], [false, 'already_in_queue'], `X at machine 2 holds ${xNumber} from machine 1`);
     assert.equal(ticketOf(refused), undefined);
-    const other = await present(1, mintCode({ keys: stack.keysDir, sub: 'u-hallwide-z' }));
+    const other = await present(1, code('u-hallwide-z'));
     assert.equal(other.accepted, true, 'someone else takes a number at machine 2');
     await taken(2);
 
@@ -102,26 +105,26 @@ test('one active number per person and one booking a day across two ticket machi
     assert.equal(called.step.number, xNumber);
     await stack.admin('POST', `/hall/${stack.venueName}/steps`, { kind: 'complete', window: 1 });
     await askedSince(1, Date.now());
-    const again = await present(1, mintCode({ keys: stack.keysDir, sub: 'u-hallwide-x' }));
+    const again = await present(1, code('u-hallwide-x'));
     assert.equal(again.accepted, true, `X at machine 2 after ${xNumber} was completed: ${again.reason}`);
     await taken(3);
     // The venue file's priority labels reached the hall with the tickets: what the window page offers.
     assert.deepEqual((await state()).labels, ['军人', '残疾人', '孕妇']);
 
     // B signs in for the booking at machine 1; machine 2 then refuses a second sign-in, naming the first.
-    const signIn = await present(0, mintCode({ keys: stack.keysDir, sub: 'u-hallwide-b' }));
+    const signIn = await present(0, code('u-hallwide-b'));
     assert.equal(signIn.accepted, true, `B signs in at machine 1: ${signIn.reason}`);
     const bNumber = ticketOf(signIn)!;
     await taken(4);
     await askedSince(1, Date.now());
-    const twice = await present(1, mintCode({ keys: stack.keysDir, sub: 'u-hallwide-b' }));
+    const twice = await present(1, code('u-hallwide-b'));
     assert.deepEqual([twice.accepted, twice.reason], [false, 'already_signed_in']);
     assert.match(twice.words?.reason['zh-CN'] ?? '', new RegExp(`号码 ${bNumber}$`), 'the refusal names the number of the sign-in at machine 1');
 
     // The allocator is down: each machine issues from its block on its own check, so Y gets a number at both.
     await stack.stopService();
-    const y = await present(0, mintCode({ keys: stack.keysDir, sub: 'u-hallwide-y' }));
-    const y2 = await present(1, mintCode({ keys: stack.keysDir, sub: 'u-hallwide-y' }));
+    const y = await present(0, code('u-hallwide-y'));
+    const y2 = await present(1, code('u-hallwide-y'));
     assert.deepEqual([y.accepted, y2.accepted], [true, true], `offline, each machine checks only its own tickets: ${y.reason} ${y2.reason}`);
     const yNumbers = [ticketOf(y)!, ticketOf(y2)!];
 
@@ -158,7 +161,7 @@ test('one active number per person and one booking a day across two ticket machi
 
     // And the machines hear of it: machine 1 refuses Y now, whichever machine Y's tickets came from.
     await askedSince(0, Date.now());
-    const third = await present(0, mintCode({ keys: stack.keysDir, sub: 'u-hallwide-y' }));
+    const third = await present(0, code('u-hallwide-y'));
     assert.deepEqual([third.accepted, third.reason], [false, 'already_in_queue']);
   } finally {
     for (const f of feeds) f.close();
