@@ -2,11 +2,25 @@
 // Sealer and SyncEngine, committing a registration every few milliseconds and reporting each one
 // on stdout only after its transaction committed, the way the daemon pushes a verdict to the
 // kiosk. `drain` mode commits nothing and reports when the service has acknowledged everything.
-//   node --import tsx crash-terminal.ts '{"dir":…,"url":…,"enrollmentCode":…,"sealKey":…,"mode":"scan"|"drain"}'
-import { writeSync } from 'node:fs';
+// It touches nothing until a line arrives on stdin: the proof starts the next process while the
+// current one runs (node's start and the bundle's load, most of a start), and lets it open the
+// queue only once the current one is dead, so exactly one process ever holds the queue.
+//   node --import tsx crash-terminal.ts '{"dir":…,"url":…,"enrollmentCode":…,"sealKey":…,"mode":"scan"|"drain"}' <<< go
+import { once } from 'node:events';
+import { mkdtempSync, rmSync, writeSync } from 'node:fs';
 import { startCore } from './harness.ts';
 
 const args = JSON.parse(process.argv[2]!) as { dir: string; url: string; enrollmentCode: string; sealKey: string; mode: 'scan' | 'drain' };
+// A process's first core costs most of a start (the SQLite binding, the first statements and key
+// operations): one on a throwaway folder beside the queue's (a process killed before its go leaves
+// it to the proof's cleanup) while waiting, so that the go opens the queue warm.
+const scratch = mkdtempSync(`${args.dir}-warm-`);
+const warm = startCore({ dir: scratch, url: args.url, enrollmentCode: 'warm-up', sealKey: Buffer.from(args.sealKey, 'base64url') });
+warm.commit({ name: '王五', doc_no: '440101197001010056' });
+await warm.close();
+rmSync(scratch, { recursive: true, force: true });
+await once(process.stdin, 'data');
+process.stdin.pause();
 const core = startCore({
   dir: args.dir,
   url: args.url,
