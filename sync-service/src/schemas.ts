@@ -369,6 +369,8 @@ export const eventsReply = {
           ...wireEvent.properties,
           terminal_id: { type: 'string' },
           received_at: { type: 'integer' },
+          // The content hash as uploaded, once the service removed a past day's hall person tokens from the body (docs/hall.md).
+          redacted: hex64,
           sealed: { type: ['object', 'null'], additionalProperties: true },
           personal: { type: 'object', additionalProperties: true },
           seal_error: errorReply,
