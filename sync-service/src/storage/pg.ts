@@ -303,26 +303,7 @@ export class PgStorage implements Storage {
   }
 
   async sweepHallTokens(beforeDay: string, limit: number, now: number): Promise<SweepCount> {
-    return this.tx(async (c) => {
-      // SKIP LOCKED: a node sweeping at the same time takes other tickets instead of waiting for these.
-      const tickets = (
-        await c.query<UnsweptTicket>(`SELECT ${UNSWEPT_COLS} FROM hall_tickets WHERE swept_at IS NULL AND day < $1 ORDER BY day, hall, number LIMIT $2 FOR UPDATE SKIP LOCKED`, [beforeDay, limit])
-      ).rows;
-      const count = { tickets: 0, events: 0 };
-      for (const t of tickets) {
-        // trusted_at (the ticket's taken_at) names the event's partition: one index probe, no scan of every month.
-        const key = [t.terminal_id, t.seq, t.taken_at];
-        const row = (await c.query<{ body: string; sealed: string | null; redacted: string | null }>('SELECT body, sealed, redacted FROM events WHERE terminal_id = $1 AND seq = $2 AND trusted_at = $3', key)).rows[0];
-        const r = row ? redactedBody(row) : null;
-        if (r) {
-          await c.query('UPDATE events SET body = $4, redacted = $5 WHERE terminal_id = $1 AND seq = $2 AND trusted_at = $3', [...key, r.body, r.redacted]);
-          count.events++;
-        }
-        await c.query('UPDATE hall_tickets SET person = NULL, swept_at = $4 WHERE hall = $1 AND day = $2 AND number = $3', [t.hall, t.day, t.number, now]);
-        count.tickets++;
-      }
-      return count;
-    });
+    return this.tx((c) => pgSweepHallTokens(c, beforeDay, limit, now));
   }
 
   /** The police outbox's rows of newly stored events, in the ingest's transaction (the terminal's row is locked). */
@@ -634,4 +615,26 @@ export class PgStorage implements Storage {
     await this.upkeep?.catch(() => undefined);
     await this.pool.end();
   }
+}
+
+/** Storage.sweepHallTokens on a connection inside a transaction: the service's sweep, and the retention job's before it detaches a month. */
+export async function pgSweepHallTokens(c: pg.ClientBase, beforeDay: string, limit: number, now: number): Promise<SweepCount> {
+  // SKIP LOCKED: a node sweeping at the same time takes other tickets instead of waiting for these.
+  const tickets = (
+    await c.query<UnsweptTicket>(`SELECT ${UNSWEPT_COLS} FROM hall_tickets WHERE swept_at IS NULL AND day < $1 ORDER BY day, hall, number LIMIT $2 FOR UPDATE SKIP LOCKED`, [beforeDay, limit])
+  ).rows;
+  const count = { tickets: 0, events: 0 };
+  for (const t of tickets) {
+    // trusted_at (the ticket's taken_at) names the event's partition: one index probe, no scan of every month.
+    const key = [t.terminal_id, t.seq, t.taken_at];
+    const row = (await c.query<{ body: string; sealed: string | null; redacted: string | null }>('SELECT body, sealed, redacted FROM events WHERE terminal_id = $1 AND seq = $2 AND trusted_at = $3', key)).rows[0];
+    const r = row ? redactedBody(row) : null;
+    if (r) {
+      await c.query('UPDATE events SET body = $4, redacted = $5 WHERE terminal_id = $1 AND seq = $2 AND trusted_at = $3', [...key, r.body, r.redacted]);
+      count.events++;
+    }
+    await c.query('UPDATE hall_tickets SET person = NULL, swept_at = $4 WHERE hall = $1 AND day = $2 AND number = $3', [t.hall, t.day, t.number, now]);
+    count.tickets++;
+  }
+  return count;
 }
