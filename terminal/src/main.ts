@@ -312,6 +312,8 @@ async function startLocked(config: Readonly<TerminalConfig>, opts: TerminalOptio
     stays?.prune(now);
     attendance?.prune(now - 31 * 86_400);
     appointments?.prune(now - 2 * 86_400);
+    // Whom this machine gave a number: yesterday's tokens go at the first maintenance after midnight, not only at a restart.
+    active?.prune(localDay(now));
     passages.prune(localDay(now), now - Math.max(venue.access?.anti_passback_s ?? 0, 86_400));
   } });
   log.info({ url, venue: venue.name, devices: devices.all.length }, 'listening');
