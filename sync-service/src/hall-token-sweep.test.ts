@@ -1,15 +1,22 @@
 // The sweep of a past day's person tokens (docs/hall.md, "A token does not outlive its day") on
 // the real routes and a real SQLite file with an injected clock: a signed ticket machine uploads
 // tickets under one_active late in the evening, local midnight passes, and the hall's answers,
-// the stored tickets and the stored events no longer hold the day's tokens.
+// the stored tickets and the stored events no longer hold the day's tokens. Then the real service
+// process: started on a database holding a past day's token, it sweeps it at start.
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
-import { eventHash, signRequest } from '../../terminal/src/protocol/index.ts';
+import { eventHash, GENESIS_HASH, signRequest } from '../../terminal/src/protocol/index.ts';
+import { startProcess } from '../test/process.ts';
 import { startTestService, WireClient } from '../test/support.ts';
 import { foldHall } from './hall-queue.ts';
 import { hallDay } from './hall-routes.ts';
 import { HallTokenSweep } from './hall-token-sweep.ts';
+import { SqliteStorage } from './storage/sqlite.ts';
 import type { StoredEvent } from './storage/types.ts';
+import { venueDay } from './venue-time.ts';
 
 const MIN = 60_000;
 const EVENING = Date.parse('2026-12-01T23:40:00+08:00');
@@ -90,5 +97,46 @@ test("past days' person tokens leave the hall's answers, its tickets and the sto
   } finally {
     await sweep.stop();
     await svc.close();
+  }
+});
+
+test("the service process sweeps a past day's tokens at start and logs the count", async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'yss-sweep-'));
+  try {
+    // A database as a service left it: two days ago (by the real clock) a machine uploaded a ticket with a token.
+    const taken = Date.now() - 2 * 86_400_000;
+    const day = venueDay(taken);
+    const before = new SqliteStorage(join(dir, 'data'));
+    await before.createTerminal('t-1', 'ticket machine 1', 'h', taken);
+    const e0 = { seq: 1, type: 'ticket', at: taken, trusted_at: taken, scenario: 'hall', droppable: false, sealed: null, prev_hash: GENESIS_HASH,
+      body: { accepted: true, effects: [{ kind: 'ticket', number: 'A001', service: '社保业务', id: `hall/${day}/A001`, person: P1, rules: ['one_active'] }] } };
+    await before.ingest('t-1', [{ ...e0, hash: eventHash(e0) }], taken);
+    await before.close();
+
+    let sawLine: (line: Record<string, unknown>) => void;
+    const swept = new Promise<Record<string, unknown>>((r) => (sawLine = r));
+    const svc = await startProcess({ dir, onOutput: (line) => {
+      if (line.includes('hall person tokens')) sawLine(JSON.parse(line) as Record<string, unknown>);
+    } });
+    try {
+      let timer: NodeJS.Timeout | undefined;
+      const log = await Promise.race([swept, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('no sweep line within 30 s of listening')), 30_000)))]).finally(() => clearTimeout(timer));
+      assert.equal(log.component, 'hall-tokens');
+      assert.deepEqual([log.tickets, log.events, log.more], [1, 1, false]);
+      assert.ok(!JSON.stringify(log).includes(P1), 'the log names no token');
+    } finally {
+      await svc.stop();
+    }
+    const after = new SqliteStorage(join(dir, 'data'));
+    try {
+      assert.equal((await after.hallTickets('hall', day))[0]!.person, null);
+      const [e] = await after.events('t-1', 0, 1);
+      assert.ok(!JSON.stringify(e!.body).includes(P1));
+      assert.equal(eventHash(e!, e!.redacted), e!.hash);
+    } finally {
+      await after.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });
