@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { mintCode } from '../../scripts/issuer/mint.ts';
 import { HallMachine } from '../../scripts/lib/hall-machine.ts';
-import { localDate, minuteWithRoom } from '../../scripts/lib/local-day.ts';
+import { aheadForRoom, localDate } from '../../scripts/lib/local-day.ts';
 import { EventFeed, Stack, waitFor } from '../../scripts/lib/stack.ts';
 import { loadShippedVenue, venueDevices } from '../../scripts/lib/venue-devices.ts';
 import { RelaySim } from '../../scripts/sim/index.ts';
@@ -29,9 +29,10 @@ const museum: Venue = {
   hours: [{ days: [1, 2, 3, 4, 5, 6, 7], from: '00:00', to: '24:00' }],
   access: { ...shipped.access!, capacity: { per_slot: CAPACITY, per_day: 500, shares: { slack: SLACK } } },
 };
-// The bookings and shares are the venue's day's: a run that would cross its midnight waits for the next day first.
-await minuteWithRoom(0, 10);
-const DAY = localDate();
+// The bookings and shares are the venue's day's: a run that would cross its midnight runs the
+// service and the gates with their clocks in the next day (libfaketime), and mints on that clock.
+const AHEAD = aheadForRoom(0, 10);
+const DAY = localDate(Date.now() + AHEAD);
 const SLOT = '00:00-24:00';
 const visitors = Array.from({ length: 16 }, (_, i) => `u-visitor-${i}`);
 
@@ -63,7 +64,7 @@ function share(g: Gate): { share: number; slack: number; keep: number | null; an
 
 async function scan(g: Gate, sub: string): Promise<VerdictMessage> {
   const before = g.feed.lastSeq();
-  g.scan(mintCode({ keys: stack.keysDir, sub }));
+  g.scan(mintCode({ keys: stack.keysDir, sub, at: Math.floor((Date.now() + AHEAD) / 1000) }));
   return g.feed.nextVerdict(before, 15_000);
 }
 
@@ -74,7 +75,7 @@ async function health(g: Gate): Promise<Health> {
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'yss-shares-'));
   const bookings = visitors.map((v) => ({ holder: holderOfCode('CN-44', v), date: DAY, from: '00:00', to: '24:00', party: 1 }));
-  stack = await new Stack({ dir, venue: museum, devices: venueDevices(museum, { statusPollMs: 0 }), feeds: { bookings, access: [] }, sync: { trust_poll_s: 1, heartbeat_s: 1 } }).start();
+  stack = await new Stack({ dir, venue: museum, devices: venueDevices(museum, { statusPollMs: 0 }), feeds: { bookings, access: [] }, sync: { trust_poll_s: 1, heartbeat_s: 1 }, clockAheadMs: AHEAD }).start();
   machine = await HallMachine.add(stack, 2, { venue: true });
   relays.push(await RelaySim.open(stack.peers['relay-1']!), await RelaySim.open(machine.peers['relay-1']!));
   gates = [
