@@ -12,12 +12,17 @@ export const AJV_OPTIONS = { allErrors: false, removeAdditional: false, coerceTy
 /** What @fastify/ajv-compiler adds beneath AJV_OPTIONS, so that ajv here words errors as fastify's does. */
 const FASTIFY_AJV_DEFAULTS = { useDefaults: true, addUsedSchema: false } as const;
 
-const REQUIRED = new Set(['seq', 'type', 'at', 'trusted_at', 'scenario', 'droppable', 'body', 'sealed', 'prev_hash', 'hash']);
+/** The event's required keys: every one is checked below, and `tombstone` is the one optional key. */
+const REQUIRED_KEYS = uploadBody.properties.events.items.required.length;
 const MAX_EVENTS = uploadBody.properties.events.maxItems;
 const MIN_EVENTS = uploadBody.properties.events.minItems;
 
+/**
+ * A plain object as JSON.parse makes it. Its own keys are then counted, not enumerated one by
+ * one: with every required key checked present, a count that matches leaves no room for another.
+ */
 function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
+  return typeof v === 'object' && v !== null && Object.getPrototypeOf(v) === Object.prototype;
 }
 
 /** 64 lower-case hex digits (the schema's `^[0-9a-f]{64}$`). */
@@ -44,28 +49,19 @@ const isTime = (v: unknown) => Number.isInteger(v) && (v as number) >= 0 && (v a
 
 function isSealed(v: unknown): boolean {
   if (v === null) return true;
-  if (!isObject(v)) return false;
-  let keys = 0;
-  for (const k in v) {
-    if (k !== 'epk' && k !== 'n' && k !== 'c') return false;
-    keys++;
-  }
   // ajv counts minLength in code points: 32 UTF-16 units are at least 16 of them, so a shorter
   // ciphertext is left to ajv.
-  return keys === 3 && isB64url(v.epk, 43) && isB64url(v.n, 32) && typeof v.c === 'string' && v.c.length >= 32 && v.c.length <= 1_000_000;
+  return (
+    isObject(v) && Object.keys(v).length === 3 &&
+    isB64url(v.epk, 43) && isB64url(v.n, 32) && typeof v.c === 'string' && v.c.length >= 32 && v.c.length <= 1_000_000
+  );
 }
 
 function isEvent(e: unknown): boolean {
   if (!isObject(e)) return false;
-  let keys = 0;
-  for (const k in e) {
-    if (k === 'tombstone') {
-      if (!isHex64(e.tombstone)) return false;
-    } else if (REQUIRED.has(k)) keys++;
-    else return false;
-  }
+  const keys = Object.keys(e).length;
+  if (keys !== REQUIRED_KEYS && !(keys === REQUIRED_KEYS + 1 && isHex64(e.tombstone))) return false;
   return (
-    keys === REQUIRED.size &&
     Number.isSafeInteger(e.seq) && (e.seq as number) >= 1 &&
     // Lengths in UTF-16 units: within the limits, the count in code points is too.
     typeof e.type === 'string' && e.type.length >= 1 && e.type.length <= 64 &&
@@ -80,8 +76,7 @@ function isEvent(e: unknown): boolean {
 
 /** True only for a body `uploadBody` accepts; false means "not sure", never "invalid". */
 export function isPlainUpload(body: unknown): boolean {
-  if (!isObject(body)) return false;
-  for (const k in body) if (k !== 'events') return false;
+  if (!isObject(body) || Object.keys(body).length !== 1) return false;
   const events = body.events;
   if (!Array.isArray(events) || events.length < MIN_EVENTS || events.length > MAX_EVENTS) return false;
   for (const e of events) if (!isEvent(e)) return false;
