@@ -44,7 +44,6 @@ import { ALERT_DEFAULTS, fleetOverview, type AlertThresholds } from './fleet.ts'
 import { registerHallRoutes } from './hall-routes.ts';
 import { catchUpVenueConfig, registerConfigRoutes } from './config-routes.ts';
 import { registerPage } from './pages.ts';
-import { AJV_OPTIONS, uploadValidatorCompiler } from './upload-validator.ts';
 import { HOUR_MS } from './storage/activity.ts';
 import type { FeedHead, Storage, TerminalRecord } from './storage/types.ts';
 import type { SchemaRequestTypes, ServiceApp } from './typed-app.ts';
@@ -165,7 +164,7 @@ export function buildApp(opts: AppOptions): ServiceApp {
     keepAliveTimeout: limits.keep_alive_timeout_ms,
     connectionTimeout: limits.idle_timeout_ms,
     http: { headersTimeout: Math.min(limits.headers_timeout_ms, limits.request_timeout_ms), connectionsCheckingInterval: Math.max(100, Math.min(1000, limits.headers_timeout_ms / 4)) },
-    ajv: { customOptions: AJV_OPTIONS },
+    ajv: { customOptions: { allErrors: false, removeAdditional: false, coerceTypes: false } },
     // Errors node finds before fastify sees a request (timeouts, malformed HTTP) get the catalog shape too.
     clientErrorHandler(err: NodeJS.ErrnoException, socket: Duplex) {
       if (err.code === 'ECONNRESET' || socket.destroyed) return;
@@ -482,7 +481,7 @@ export function buildApp(opts: AppOptions): ServiceApp {
 
     app.post(
       '/v1/events',
-      { ...terminalRoute, validatorCompiler: uploadValidatorCompiler(), schema: { body: S.uploadBody, response: { 200: S.uploadReply, ...S.errorReplies } } },
+      { ...terminalRoute, schema: { body: S.uploadBody, response: { 200: S.uploadReply, ...S.errorReplies } } },
       async (req): Promise<UploadReply> => {
         const { events } = req.body;
         const r = await storage.ingest(req.terminal!.id, events, now(), req.nonce);
