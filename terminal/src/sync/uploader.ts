@@ -10,6 +10,8 @@ import { SyncError } from './errors.ts';
 const MIN_BATCH_BYTES = 16 * 1024;
 /** Successful uploads after which a shrunk batch cap grows by half again. */
 const REGROW_AFTER = 8;
+/** Longest the confirmed ack stays only in memory while draining, ms. */
+const ACK_WRITE_MS = 1000;
 
 export interface UploaderDeps {
   queue: Queue;
@@ -24,14 +26,15 @@ export class Uploader {
   /** Set after the service reported a gap: upload from here instead of the local ack mark. */
   private resumeFrom: number | null = null;
   /**
-   * What the service confirmed, ahead of what is written to the queue: the ack is written while
-   * the next upload is in flight, so it never holds an upload back; losing one in a crash only
+   * What the service confirmed, ahead of what is written to the queue. Writing acks lazily (at
+   * most once a second while draining) saves an fsync per batch; losing one in a crash only
    * means resending events the service then deduplicates.
    */
   private confirmed = 0;
   /** Current batch byte cap: batchMaxBytes, halved after each upload timeout, regrown slowly. */
   private batchBytes: number;
   private uploadsSinceTimeout = 0;
+  private lastAckWrite = 0;
   /**
    * The batch after the one in flight, built (read, serialized, hashed) while the service stored
    * that one, so that a drain keeps both sides busy instead of taking turns. Used only by the
@@ -52,6 +55,7 @@ export class Uploader {
   /** Writes what the service confirmed to the queue (backlog and quota then count it). */
   writeAck(): void {
     if (this.confirmed > this.deps.queue.ackedThrough) this.deps.queue.ack(this.confirmed, this.deps.now());
+    this.lastAckWrite = this.deps.now();
   }
 
   /**
@@ -74,11 +78,10 @@ export class Uploader {
       // While the service stores this batch: the previous reply's ack and the next batch. One
       // turn of the event loop first, so that the request's bytes go out before this thread is busy.
       await new Promise((resolve) => setImmediate(resolve));
-      // The previous reply's ack is written now, while the service works: it has no fsync of its
-      // own (Queue.ack), and its UPDATE grows with the events it marks, so a drain writes one
-      // batch's worth each time. Written once a second, it marked some 30,000 rows in one go,
-      // longer than the service took to store a batch, and the service waited for the next.
-      this.writeAck();
+      // The ack is written at most once a second while uploads follow each other, and at the
+      // loop's next idle turn (uploadOnce with nothing to send) otherwise: an fsync per upload
+      // would land between scans, and one after each reply would hold the next upload back.
+      if (this.deps.now() - this.lastAckWrite >= ACK_WRITE_MS) this.writeAck();
       if (batch.last < queue.lastSequence) this.prepared = this.batch(batch.last);
       reply = await sending;
     } catch (e) {
