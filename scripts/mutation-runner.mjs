@@ -22,8 +22,8 @@ export function orderTestFiles(testFiles, timeMs, killsBySource, source) {
 }
 
 // The initial run happens in one worker; the others, and a worker Stryker starts again after a
-// timeout, read its times from the sandbox (their working directory).
-const TIMES_FILE = join(process.cwd(), '.stryker-test-times.json');
+// timeout, read its times from the sandbox (their working directory once they run tests).
+const timesFile = () => join(process.cwd(), '.stryker-test-times.json');
 
 class OrderedTapRunner {
   static inject = tokens(commonTokens.injector);
@@ -52,7 +52,7 @@ class OrderedTapRunner {
   async dryRun(options) {
     const result = await this.#inner.dryRun(options);
     for (const test of result.tests ?? []) this.#timeMs.set(test.id, test.timeSpentMs);
-    writeFileSync(TIMES_FILE, JSON.stringify(Object.fromEntries(this.#timeMs)));
+    writeFileSync(timesFile(), JSON.stringify(Object.fromEntries(this.#timeMs)));
     return result;
   }
 
@@ -60,7 +60,7 @@ class OrderedTapRunner {
     const source = options.activeMutant.fileName;
     if (this.#timeMs.size === 0) {
       try {
-        this.#timeMs = new Map(Object.entries(JSON.parse(readFileSync(TIMES_FILE, 'utf8'))));
+        this.#timeMs = new Map(Object.entries(JSON.parse(readFileSync(timesFile(), 'utf8'))));
       } catch {
         // No initial run in this sandbox (Stryker always makes one): name order.
       }
