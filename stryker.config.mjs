@@ -11,8 +11,10 @@ const tests = process.env.STRYKER_TESTS?.split(' ') ?? ['terminal/src/codes/*.te
 process.env.YSS_SHARED_DIR ??= join(import.meta.dirname, '..', 'shared');
 
 export default {
-  testRunner: 'tap',
-  plugins: ['@stryker-mutator/tap-runner'],
+  // The TAP runner with a mutant's test files ordered cheapest / most killing first
+  // (scripts/mutation-runner.mjs); it reads the `tap` options.
+  testRunner: 'tap-ordered',
+  plugins: ['@stryker-mutator/tap-runner', join(import.meta.dirname, 'scripts', 'mutation-runner.mjs')],
   coverageAnalysis: 'perTest',
   tap: {
     testFiles: tests,

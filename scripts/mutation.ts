@@ -196,6 +196,8 @@ if (!values.report) {
     const stray = mutants.filter((m) => !batch.includes(fileOf(m)));
     if (stray.length) throw new Error(`Stryker reported mutants of ${stray[0]!.fileName}, not one of ${batch.join(', ')}`);
     const of = (file: string) => mutants.filter((m) => fileOf(m) === file);
+    // Read again before writing: another run (other files, in parallel) may have kept its results.
+    Object.assign(results, readResults());
     for (const file of batch) {
       const own = of(file);
       results[file] = summarize(file, own, batch.length === 1 || mutants.length === 0 ? minutes / batch.length : (minutes * own.length) / mutants.length);

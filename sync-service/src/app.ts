@@ -4,6 +4,7 @@
 import rateLimit from '@fastify/rate-limit';
 import underPressure from '@fastify/under-pressure';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import { isAscii } from 'node:buffer';
 import { createHash, randomBytes, verify, type Hash, type KeyObject } from 'node:crypto';
 import { join } from 'node:path';
 import { Transform, type Duplex, type Readable } from 'node:stream';
@@ -135,10 +136,14 @@ const UNPACED_BODY = 1024 * 1024;
 /** Marks a signed route's body as not parsed yet: it is parsed after the signature verifies. */
 const UNPARSED = Symbol('unparsed');
 
-/** A verified body, parsed once (its own function so that a CPU profile shows what JSON.parse costs). */
+/**
+ * A verified body, parsed once (its own function so that a CPU profile shows what JSON.parse costs).
+ * A body of ASCII bytes (what terminals send: personal data is sealed, so base64) is the same text
+ * read as Latin-1, which node decodes some fifty times faster than UTF-8 for a megabyte.
+ */
 function parseSignedBody(raw: Buffer): unknown {
   try {
-    return raw.length === 0 ? null : JSON.parse(raw.toString('utf8'));
+    return raw.length === 0 ? null : JSON.parse(isAscii(raw) ? raw.toString('latin1') : raw.toString('utf8'));
   } catch {
     throw new ServiceError('YSS_SYNC_INVALID_BODY', 'not valid JSON');
   }

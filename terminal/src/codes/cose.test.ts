@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseCoseSign1, parseCoseSign1Generic } from './cose.ts';
+import { parseCommonShape, parseCoseSign1, parseCoseSign1Generic, readSmallHeader } from './cose.ts';
 import { base45Decode, unwrapCompressed } from './index.ts';
 import { hcertCode, makeWorld, yssCode } from './test/helpers.ts';
 
@@ -42,4 +42,87 @@ test('a protected header with a repeated label is refused on both paths', async 
   const obj = cborEncode([prot, new Map(), new Uint8Array(3), new Uint8Array(64)]);
   assert.equal(parseCoseSign1(obj), null);
   assert.equal(parseCoseSign1Generic(obj), null);
+});
+
+// The hand readers must do the reading themselves: one that gave up on everything (undefined,
+// then cborg) would pass every comparison above. Objects are built here byte by byte.
+const head = (major: number, n: number): number[] =>
+  n < 24 ? [major | n] : n < 0x100 ? [major | 24, n] : [major | 25, n >> 8, n & 0xff];
+const bstr = (b: Uint8Array): number[] => [...head(0x40, b.length), ...b];
+const bytes = (n: number, fill = 7) => new Uint8Array(n).fill(fill);
+const sign1 = (prot: Uint8Array, payload: Uint8Array, sig: Uint8Array, tags: number[] = []) =>
+  Uint8Array.from([...tags.flatMap((t) => (t === 61 ? [0xd8, 0x3d] : [0xd2])), 0x84, ...bstr(prot), 0xa0, ...bstr(payload), ...bstr(sig)]);
+
+test('the hand reader reads the common shape itself: every tag form, every length form, an empty header', () => {
+  const prot = Uint8Array.from([0xa2, 0x01, 0x27, 0x04, 0x48, 1, 2, 3, 4, 5, 6, 7, 8]);
+  for (const tags of [[], [18], [61, 18]]) {
+    for (const [p, n] of [[prot, 0], [new Uint8Array(0), 23], [prot, 24], [prot, 255], [prot, 256], [prot, 4000]] as const) {
+      const obj = sign1(p, bytes(n), bytes(64, 9), tags);
+      const fast = parseCommonShape(obj);
+      assert.ok(fast, `tags ${tags}, payload of ${n}`);
+      assert.deepEqual(plain(fast), plain(parseCoseSign1Generic(obj)), `tags ${tags}, payload of ${n}`);
+    }
+  }
+  for (const s of seeds.slice(0, 4)) assert.ok(parseCommonShape(s), 'the real codes take the hand path');
+  // A kid in the unprotected map is not the common shape: cborg reads it.
+  assert.equal(parseCommonShape(seeds[4]!), undefined);
+  assert.ok(parseCoseSign1(seeds[4]!));
+});
+
+test('the hand reader leaves to cborg what it does not read, and never accepts it itself', () => {
+  const ok = sign1(new Uint8Array(0), bytes(10), bytes(64));
+  const cases: [string, Uint8Array][] = [
+    ['tag 61 without 18', Uint8Array.from([0xd8, 0x3d, ...ok])],
+    ['a 5-array', Uint8Array.from([0x85, ...ok.subarray(1), 0x40])],
+    ['one byte more', Uint8Array.from([...ok, 0])],
+    ['one byte less', ok.subarray(0, ok.length - 1)],
+    ['a text payload', Uint8Array.from([0x84, 0x40, 0xa0, 0x61, 0x41, ...bstr(bytes(64))])],
+    ['a payload length past the end', Uint8Array.from([0x84, 0x40, 0xa0, 0x58])],
+    ['a two-byte length past the end', Uint8Array.from([0x84, 0x40, 0xa0, 0x59, 0x01])],
+    ['a protected header that is no map', sign1(Uint8Array.from([0x01]), bytes(3), bytes(64))],
+    ['nothing after the array head', Uint8Array.from([0x84])],
+  ];
+  for (const [name, obj] of cases) {
+    assert.equal(parseCommonShape(obj), undefined, name);
+    assert.deepEqual(plain(parseCoseSign1(obj)), plain(parseCoseSign1Generic(obj)), name);
+  }
+});
+
+test('the small-header reader reads alg and kid itself, and only the shapes it knows', async () => {
+  const { cborDecodeHeader } = await import('./cbor.ts');
+  const readable = [
+    [0xa0],
+    [0xa1, 0x01, 0x27], // alg -8
+    [0xa1, 0x01, 0x26], // alg -7
+    [0xa1, 0x01, 0x38, 0x24], // alg -37
+    [0xa1, 0x01, 0x37], // -24, the last one-byte negative
+    [0xa1, 0x37, 0x17], // label -24, value 23
+    [0xa2, 0x01, 0x27, 0x04, 0x48, 1, 2, 3, 4, 5, 6, 7, 8],
+    [0xa1, 0x04, 0x57, ...bytes(23)],
+    [0xa1, 0x04, 0x40],
+    [0xa5, 0x00, 0x00, 0x01, 0x01, 0x02, 0x02, 0x03, 0x03, 0x04, 0x04],
+  ];
+  for (const h of readable) {
+    const b = Uint8Array.from(h);
+    const m = readSmallHeader(b);
+    assert.ok(m, JSON.stringify(h));
+    assert.deepEqual(m, cborDecodeHeader(b), JSON.stringify(h));
+  }
+  const unread = [
+    [0x9f],
+    [0xa6, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5], // six entries
+    [0xa1, 0x18, 0x18, 0x01], // label 24
+    [0xa1, 0x38, 0x18, 0x01], // label -25
+    [0xa1, 0x01, 0x18, 0x18], // value 24
+    [0xa1, 0x01, 0x39, 0x01, 0x00], // value -257
+    [0xa1, 0x04, 0x58, 0x01, 0x00], // a byte string with a length byte
+    [0xa1, 0x61, 0x41, 0x01], // a text label
+    [0xa2, 0x01, 0x27, 0x01, 0x26], // a repeated label
+    [0xa1, 0x01], // no value
+    [0xa1], // no entry
+    [0xa1, 0x01, 0x38], // a negative without its byte
+    [0xa1, 0x04, 0x42, 0x01], // a byte string past the end
+    [0xa1, 0x01, 0x27, 0x00], // a byte after the map
+  ];
+  for (const h of unread) assert.equal(readSmallHeader(Uint8Array.from(h)), undefined, JSON.stringify(h));
 });

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, test } from 'node:test';
-import { GENESIS_HASH, verifyChain, type WireEvent } from '../protocol/index.ts';
+import { eventHash, GENESIS_HASH, verifyChain, type WireEvent } from '../protocol/index.ts';
 import Database from 'better-sqlite3';
 import { DB_FILE, openDatabase, type Db } from '../db/index.ts';
 import { Queue, type NewEvent } from './index.ts';
@@ -191,8 +191,11 @@ test('outgoing() serializes exactly the events after() returns', () => {
   const q = new Queue(db);
   appendIn(q, ev('registration', { accepted: true, note: 'quote " and 汉字' }));
   appendIn(q, { ...ev('device'), sealed: { epk: 'a'.repeat(43), n: 'b'.repeat(32), c: 'xyz' } });
+  // SQLite writes the text (json_quote): every character JSON must escape, in the header's strings too.
+  appendIn(q, { ...ev('tab\there "quoted" back\\slash\n汉字 \u0001\u001f\u007f\u2028'), scenario: 'line\rfeed\f\b/' });
   const parsed = q.outgoing(0, 10).map((o) => JSON.parse(o.json) as WireEvent);
   assert.deepEqual(parsed, q.after(0, 10));
+  assert.deepEqual(parsed.map((e) => eventHash(e)), parsed.map((e) => e.hash), 'each hashes to its hash');
 });
 
 test('at the quota, acknowledged events go first, then droppable ones become tombstones, oldest first', () => {

@@ -70,6 +70,16 @@ interface Row {
   tombstone: string | null;
 }
 
+/**
+ * A row as WireEvent JSON, in SQL. The numbers are stored as integers and print as JavaScript
+ * prints them; json_quote may escape a character otherwise than JSON.stringify, which changes no
+ * value (the service parses the text, and the hashes are over values, not this text).
+ */
+const OUTGOING_JSON = `'{"seq":' || seq || ',"type":' || json_quote(type) || ',"at":' || at || ',"trusted_at":' || trusted_at ||
+  ',"scenario":' || json_quote(scenario) || ',"droppable":' || (CASE droppable WHEN 1 THEN 'true' ELSE 'false' END) ||
+  ',"body":' || body || ',"sealed":' || coalesce(sealed, 'null') || ',"prev_hash":"' || prev_hash || '","hash":"' || hash || '"' ||
+  (CASE WHEN coalesce(tombstone, '') = '' THEN '' ELSE ',"tombstone":"' || tombstone || '"' END) || '}'`;
+
 /** Bytes a row costs beyond its content: header columns, index entry, page slack. */
 const ROW_OVERHEAD = 200;
 const DEFAULT_DROPPABLE = ['device', 'telemetry'];
@@ -131,6 +141,7 @@ export class Queue {
          VALUES (@seq, @type, @at, @trusted_at, @scenario, @body, @sealed, @prev_hash, @hash, @droppable, @size)`,
       ),
       selectFrom: db.prepare<[number, number], Row>(`SELECT ${cols} FROM events WHERE seq > ? ORDER BY seq LIMIT ?`),
+      outgoing: db.prepare<[number, number], OutgoingEvent>(`SELECT seq, ${OUTGOING_JSON} AS json FROM events WHERE seq > ? ORDER BY seq LIMIT ?`),
       ack: db.prepare('INSERT INTO acks (seq, at) VALUES (?, ?) ON CONFLICT(seq) DO NOTHING'),
       oldestUnsent: db.prepare<[number], number | null>('SELECT min(at) FROM events WHERE seq > ?').pluck(),
       prunedThrough: db.prepare<[number], number | null>('SELECT max(seq) FROM acks WHERE at < ?').pluck(),
@@ -273,15 +284,11 @@ export class Queue {
   /**
    * The same events as after(), serialized as WireEvent JSON straight from the stored columns
    * (body and sealed are stored as JSON already), so a batch is built without parsing them.
+   * SQLite writes each event's text itself (OUTGOING_JSON): one string a row crosses into
+   * JavaScript instead of eleven values and a template, half of a drain's reading time.
    */
   outgoing(afterSeq: number, limit: number): OutgoingEvent[] {
-    return this.stmts.selectFrom.all(afterSeq, limit).map((r) => ({
-      seq: r.seq,
-      json:
-        `{"seq":${r.seq},"type":${JSON.stringify(r.type)},"at":${r.at},"trusted_at":${r.trusted_at},"scenario":${JSON.stringify(r.scenario)},` +
-        `"droppable":${r.droppable === 1},"body":${r.body},"sealed":${r.sealed ?? 'null'},"prev_hash":"${r.prev_hash}","hash":"${r.hash}"` +
-        `${r.tombstone ? `,"tombstone":"${r.tombstone}"` : ''}}`,
-    }));
+    return this.stmts.outgoing.all(afterSeq, limit);
   }
 
   /**

@@ -90,10 +90,10 @@ export class ServiceClient {
   }
 
   /**
-   * Uploads a batch (`{"events":[...]}`, already serialized) and returns the service's reply;
-   * `hash` is the body's bodyHash() when it was taken ahead.
+   * Uploads a batch (`{"events":[...]}`, already serialized: the text or its UTF-8 bytes) and
+   * returns the service's reply; `hash` is the body's bodyHash() when it was taken ahead.
    */
-  async upload(body: string, hash?: string): Promise<Pick<UploadReply, 'acked_through' | 'gap'>> {
+  async upload(body: string | Buffer, hash?: string): Promise<Pick<UploadReply, 'acked_through' | 'gap'>> {
     const res = await this.signed('POST', '/v1/events', body, {}, hash);
     if (res.status !== 200) throw errorFrom(res, 'YSS_SYNC_UPLOAD');
     const reply = parseJson(res.body);
@@ -157,11 +157,11 @@ export class ServiceClient {
   }
 
   /**
-   * Sends a signed request; `body` is the exact JSON text the signature covers (empty for a GET)
+   * Sends a signed request; `body` is the exact JSON text (or its UTF-8 bytes) the signature covers (empty for a GET)
    * and `target` the exact request target (path and any query): the transport sends it as given,
    * never with a query appended after signing, because the service verifies the query too.
    */
-  private async signed(method: 'GET' | 'POST', target: string, body: string, headers: Record<string, string> = {}, hash = bodyHash(body)): Promise<TransportResponse> {
+  private async signed(method: 'GET' | 'POST', target: string, body: string | Buffer, headers: Record<string, string> = {}, hash = bodyHash(body)): Promise<TransportResponse> {
     const id = this.deps.identity.terminalId;
     if (!id) throw SyncError.of('YSS_SYNC_NOT_ENROLLED', 'no terminal id yet');
     const attempt = () =>

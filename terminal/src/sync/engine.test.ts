@@ -132,7 +132,7 @@ test('the next batch is read while one is in flight, and thrown away when the se
   const transport: Transport = {
     async request(r) {
       if (r.path !== '/v1/events') return real.request(r);
-      sent.push((JSON.parse(r.body!) as { events: WireEvent[] }).events[0]!.seq);
+      sent.push((JSON.parse(String(r.body)) as { events: WireEvent[] }).events[0]!.seq);
       inFlight = true;
       try {
         const res = await real.request(r);

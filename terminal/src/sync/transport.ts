@@ -1,13 +1,13 @@
-// How the uploader reaches the service: one request at a time, text in and text out, so the
-// signature covers exactly the bytes sent. The HTTP transport is axios; tests may inject another.
+// How the uploader reaches the service: one request at a time, text or bytes in and text out, so
+// the signature covers exactly the bytes sent. The HTTP transport is axios; tests may inject another.
 import axios from 'axios';
 import { SyncError, syncMessage } from './errors.ts';
 
 export interface TransportRequest {
   method: 'GET' | 'POST';
   path: string;
-  /** Exact body text; absent for GET. */
-  body?: string;
+  /** Exact body, text or its UTF-8 bytes (sent as they are); absent for GET. */
+  body?: string | Buffer;
   headers?: Record<string, string>;
 }
 

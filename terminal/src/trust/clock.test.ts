@@ -3,8 +3,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import { openDatabase } from '../db/index.ts';
-import { TrustedClock, TrustStore } from './index.ts';
+import { TrustedClock, TrustStore, wallClock } from './index.ts';
 import { makeWorld, NOW } from '../codes/test/helpers.ts';
 
 /** A hand-settable wall clock and a monotonic clock that only moves when told. */
@@ -113,4 +114,26 @@ test('learns the installed list issued_at again when the store opens', () => {
   assert.equal(clock.status().floor, null);
   TrustStore.open(db2, [w.root.root], { clock });
   assert.equal(clock.status().floor, w.index.issuedAt);
+});
+
+test('the plain wall clock reads the machine clock: milliseconds as they are, seconds whole', () => {
+  const before = Date.now();
+  const ms = wallClock.wallMs();
+  const s = wallClock.now();
+  const after = Date.now();
+  assert.ok(ms >= before && ms <= after, `wallMs ${ms} within [${before}, ${after}]`);
+  assert.ok(Number.isInteger(s) && s >= Math.floor(before / 1000) && s <= Math.floor(after / 1000), `now ${s} is whole seconds of [${before}, ${after}] ms`);
+});
+
+test('a clock without injected sources reads the machine wall clock, in seconds', async () => {
+  const before = Date.now() / 1000;
+  const clock = TrustedClock.open(openDatabase(dataDir()));
+  // Some time between the two readings, so that a monotonic clock in other units would drift.
+  await delay(100);
+  const s = clock.status();
+  const after = Date.now() / 1000;
+  assert.ok(s.wall >= before && s.wall <= after, `wall ${s.wall} within [${before}, ${after}]`);
+  assert.ok(s.now >= Math.floor(before) && s.now <= Math.floor(after));
+  assert.equal(s.untrusted, false, 'the monotonic default runs in seconds too: no drift between the two');
+  assert.ok(Math.abs(clock.wallMs() - Date.now()) < 5_000);
 });

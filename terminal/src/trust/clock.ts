@@ -136,7 +136,7 @@ export class TrustedClock implements Clock {
     const drift = wall - estimate;
     const untrusted = Math.abs(drift) > this.#tolerance;
     let t = untrusted ? estimate : wall;
-    let source: ClockStatus['source'] = untrusted ? this.#anchor.source : this.#anchor.source;
+    let source: ClockStatus['source'] = this.#anchor.source;
     if (this.#floor !== null && t < this.#floor) {
       t = this.#floor;
       source = 'floor';

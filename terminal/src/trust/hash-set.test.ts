@@ -45,3 +45,29 @@ test('accepts only canonical 43-character base64url of 32 bytes', () => {
   assert.equal(isHash32(s.slice(0, 42) + 'B'), false);
   assert.equal(isHash32(42), false);
 });
+
+test('a character outside ASCII is never part of a hash, wherever it stands', () => {
+  const s = h('x');
+  for (const c of ['é', 'Ā', '\u{80}', '\u{ff}']) {
+    assert.equal(isHash32(c + s.slice(1)), false, `${JSON.stringify(c)} first`);
+    assert.equal(isHash32(s.slice(0, 20) + c + s.slice(21)), false, `${JSON.stringify(c)} inside`);
+  }
+});
+
+test('looks up only whole hashes: a prefix, an extension or the empty text of an entry is not in the set', () => {
+  const x = h('x');
+  const set = new HashSet32([x, h('y')]);
+  for (const probe of [x.slice(0, 42), `${x}A`, `${x}${x}`, '', 'é'.repeat(43)]) assert.equal(set.has(probe), false, probe);
+  assert.equal(set.has(x), true);
+});
+
+test('builds nothing past the first bad entry, and reports nothing when there is none', () => {
+  const [a, c] = [h('a'), h('c')];
+  const bad = { index: -1 };
+  const set = new HashSet32([a, 'not a hash', c], bad);
+  assert.equal(bad.index, 1);
+  assert.equal(set.has(c), false);
+  const good = { index: -1 };
+  assert.equal(new HashSet32([a, c], good).size, 2);
+  assert.equal(good.index, -1);
+});

@@ -78,8 +78,8 @@ export class HashSet32 implements HashLookup {
     return this.#size;
   }
 
+  /** Any string may be asked (a wrong length or character only makes the probe miss). */
   has(hash: string): boolean {
-    if (hash.length !== HASH_LENGTH) return false;
     const table = this.#table;
     const mask = this.#mask;
     const tag = bits30(hash, 5);

@@ -95,3 +95,29 @@ test('agrees with JSON.parse on thousands of mutated payloads', () => {
   }
   assert.ok(scanned > 200, `the scan took only ${scanned} payloads`);
 });
+
+test('takes any JSON whitespace and any kind of value around the arrays it indexes', () => {
+  const cti = Array.from({ length: 30 }, (_, i) => h(`c${i}`));
+  const sub = Array.from({ length: 10 }, (_, i) => h(`s${i}`));
+  const probes = [...cti.slice(0, 5), ...sub.slice(0, 5), h('absent')];
+  // Every one of JSON's four whitespace characters, between every two tokens.
+  const ws = ' \t\r\n';
+  const spaced = (doc: unknown) =>
+    JSON.stringify(doc)
+      .split(/(?<=[{}[\],:])|(?=[{}[\],:])/)
+      .join(ws);
+  // (No delimiter inside the string: the spacing would put control characters into it.)
+  const values = { n: -1.5e3, t: true, f: false, z: null, s: 'a"b\\', o: { a: [[], {}, [1, [2]]] } };
+  assertSameAsParse(spaced({ ...base, revoked: { cti, sub } }), probes);
+  assertSameAsParse(spaced({ ...values, ...base, revoked: { ...values, cti, ...values, sub } }), probes);
+  assertSameAsParse(`${ws}${spaced({ ...base, revoked: { sub, cti: [] } })}${ws}`, probes);
+  assertSameAsParse(JSON.stringify({ ...base, revoked: { cti: [cti[0]] } }), probes);
+});
+
+test('leaves to JSON.parse what is not plain JSON of an object', () => {
+  for (const text of ['{}', ' {} ', '{"a":[1}', '{"a":1]', '{"a" 1}', '{"a":1,}', '{"revoked":{"cti":[] "sub":[]}}', '{"revoked":{}}x', '{"revoked":{"a":1,"a":2}}'])
+    assert.equal(scanPayload(bytes(text), 0), null, text);
+  // Two hashes without a comma between them, or a hash then a brace.
+  assert.equal(scanPayload(bytes(`{"revoked":{"cti":["${h('a')}" "${h('b')}"]}}`), 0), null);
+  assert.equal(scanPayload(bytes(`{"revoked":{"cti":["${h('a')}"}}`), 0), null);
+});
