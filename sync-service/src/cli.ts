@@ -79,7 +79,7 @@ async function retention(args: string[]): Promise<number> {
     }
     const report = await runRetention({ url: config.storage.url, keepMonths: Number(v['keep-months']), dumpDir: v.dump ?? null, dryRun: v['dry-run'] === true, pgDump: v['pg-dump'] });
     for (const m of report.months) console.log(JSON.stringify({ ...m, from: new Date(m.from).toISOString().slice(0, 7), dry_run: v['dry-run'] === true }));
-    console.log(JSON.stringify({ before: new Date(report.before).toISOString(), months: report.months.length, dropped: report.months.filter((m) => m.dropped).length, default_rows_before: report.default_rows_before }));
+    console.log(JSON.stringify({ before: new Date(report.before).toISOString(), months: report.months.length, dropped: report.months.filter((m) => m.dropped).length, default_rows_before: report.default_rows_before, hall_tickets_swept: report.hall_tickets_swept }));
     return 0;
   } catch (e) {
     console.error(`sync-service retention: ${e instanceof ConfigError || e instanceof RetentionError ? e.message : `failed: ${(e as Error).message}`}`);

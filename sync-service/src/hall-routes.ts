@@ -36,7 +36,8 @@ export function registerHallRoutes(
     return foldHall(tickets, steps);
   }
 
-  function stateReply(hall: string, day: string, s: HallState, at: number) {
+  // Typed from the reply schema the window page also imports: a reply that drifts from it fails tsc here and there.
+  function stateReply(hall: string, day: string, s: HallState, at: number): S.HallStateReply {
     const cats = categories(s);
     const windows = [...s.windows.values()].sort((a, b) => a.window - b.window);
     const perCat = new Map<string, number>();
@@ -141,7 +142,7 @@ export function registerHallRoutes(
     const at = now();
     const day = venueDay(at);
     const s = await load(hall, day);
-    return {
+    const reply: S.HallDisplayReply = {
       hall,
       day,
       seq: s.seq,
@@ -149,6 +150,7 @@ export function registerHallRoutes(
       calls: s.calls.slice(0, DISPLAY_CALLS),
       categories: categories(s).map((c) => ({ category: c.category, waiting: c.waiting, eta_minutes: round1(c.eta_minutes) })),
     };
+    return reply;
   });
 
   // The pages sit beside the routes (/hall-window/, /hall-display/), not under /hall/:hall/, so that no hall name can shadow them.

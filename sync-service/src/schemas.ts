@@ -369,6 +369,8 @@ export const eventsReply = {
           ...wireEvent.properties,
           terminal_id: { type: 'string' },
           received_at: { type: 'integer' },
+          // The content hash as uploaded, once the service removed a past day's hall person tokens from the body (docs/hall.md).
+          redacted: hex64,
           sealed: { type: ['object', 'null'], additionalProperties: true },
           personal: { type: 'object', additionalProperties: true },
           seal_error: errorReply,
@@ -584,9 +586,10 @@ export const hallState = {
           categories: { type: 'array', items: { type: 'string' } },
           current: {
             type: ['object', 'null'],
+            required: ['number', 'category', 'priority', 'calls', 'called_at'],
             properties: { number: ticketNumber, category: { type: 'string' }, priority: { type: ['string', 'null'] }, calls: { type: 'integer' }, called_at: { type: 'integer' } },
           },
-          last_done: { type: ['object', 'null'], properties: { number: ticketNumber, rated: { type: 'boolean' } } },
+          last_done: { type: ['object', 'null'], required: ['number', 'rated'], properties: { number: ticketNumber, rated: { type: 'boolean' } } },
         },
       },
     },
@@ -760,3 +763,18 @@ export type OperatorMeReply = FromSchema<typeof operatorMe>;
 export type ActivityReply = FromSchema<typeof activityReply>;
 export type AuditReply = FromSchema<typeof auditReply>;
 export type PoliceOverdueReply = FromSchema<typeof policeOverdueReply>;
+
+/**
+ * A schema's type without the `[x: string]: unknown` that json-schema-to-ts gives an object whose
+ * schema leaves additional properties open: with it, a page reading a field the reply no longer
+ * has gets `unknown` (which a template string takes) instead of a type error.
+ */
+export type Closed<T> = T extends readonly (infer U)[]
+  ? Closed<U>[]
+  : T extends object
+    ? { [K in keyof T as string extends K ? never : number extends K ? never : K]: Closed<T[K]> }
+    : T;
+export type HallStateReply = Closed<FromSchema<typeof hallState>>;
+export type HallStepReply = Closed<FromSchema<typeof hallStepReply>>;
+export type HallStepRequest = FromSchema<typeof hallStepBody>;
+export type HallDisplayReply = Closed<FromSchema<typeof hallDisplay>>;

@@ -8,6 +8,7 @@ import { chmodSync, mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import pino from 'pino';
 import { buildApp } from './app.ts';
+import { HallTokenSweep } from './hall-token-sweep.ts';
 import { UnsealAudit } from './audit.ts';
 import { configModeProblem, type ServiceConfig } from './config.ts';
 import { loadOrCreateConfigKey, loadOrCreateSealKeys } from './keys.ts';
@@ -67,12 +68,16 @@ export async function startServer(config: Readonly<ServiceConfig>, configFile?: 
     const port = typeof addr === 'object' && addr ? addr.port : config.port;
     const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}/`;
     outbox?.start();
+    // A hall's person tokens of past days leave the database (docs/hall.md): at start, then hourly.
+    const sweep = new HallTokenSweep({ storage, now, logger: logger.child({ component: 'hall-tokens' }) });
+    sweep.start();
     logger.info({ url, pid: process.pid, storage: config.storage.kind, police: config.police?.gateway.kind ?? null }, 'listening');
     const opened = { storage, audit };
     return {
       url,
       close: async () => {
         await outbox?.stop();
+        await sweep.stop();
         await app.close();
         await opened.storage.close();
         opened.audit.close();

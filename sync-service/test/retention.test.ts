@@ -13,6 +13,7 @@ import { REPO } from '../../scripts/lib/stack.ts';
 import { eventHash, GENESIS_HASH, type WireEvent } from '../../terminal/src/protocol/index.ts';
 import { PgStorage } from '../src/storage/pg.ts';
 import { ensurePartitions, monthStart, partitionName } from '../src/storage/pg-schema.ts';
+import { venueDay } from '../src/venue-time.ts';
 import { PG_BIN, startPgCluster, type PgCluster } from './pg-cluster.ts';
 import { entryArgs } from '../../scripts/lib/entry.ts';
 
@@ -27,10 +28,15 @@ after(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
+/** A hall ticket's person token of its day (docs/hall.md): swept before any month is dumped. */
+const TOKEN = 'Tk1_-abcdefghijklmnopq';
+
+/** Events at `times`; the second is a hall ticket taken under one_active, with the person's token. */
 function chainAt(times: number[]): WireEvent[] {
   let prev = GENESIS_HASH;
   return times.map((t, i) => {
-    const e = { seq: i + 1, type: 'registration', at: t, trusted_at: t, scenario: 'hotel-checkin', droppable: false, body: { i }, sealed: null, prev_hash: prev };
+    const ticket = { accepted: true, effects: [{ kind: 'ticket', number: 'A001', service: '社保业务', id: `hall/${venueDay(t)}/A001`, person: TOKEN, rules: ['one_active'] }] };
+    const e = { seq: i + 1, type: i === 1 ? 'ticket' : 'registration', at: t, trusted_at: t, scenario: 'hotel-checkin', droppable: false, body: i === 1 ? ticket : { i }, sealed: null, prev_hash: prev };
     prev = eventHash(e);
     return { ...e, hash: prev };
   });
@@ -99,6 +105,8 @@ test('a dry run lists the months that would go and drops nothing', async () => {
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(r.lines.slice(0, -1).map((l) => [l.partition, l.rows, l.dropped]), [[partitionName(old[0]), 2, false], [partitionName(old[1]), 1, false]]);
     assert.equal((await storage.events('t-1', 0, 10)).length, 5, 'nothing dropped');
+    assert.equal(r.lines.at(-1)!.hall_tickets_swept, 1, "the past day's token it would sweep");
+    assert.equal((await storage.hallTickets('hall', venueDay(old[0] + 2 * 86_400_000)))[0]!.person, TOKEN, 'nothing swept');
   } finally {
     await storage.close();
   }
@@ -112,7 +120,7 @@ test('drops the months before those kept after dumping each, and the dump restor
     assert.equal(r.code, 0, r.stderr);
     const months = r.lines.slice(0, -1);
     assert.deepEqual(months.map((l) => [l.partition, l.rows, l.dropped]), [[partitionName(old[0]), 2, true], [partitionName(old[1]), 1, true]]);
-    assert.deepEqual(r.lines.at(-1), { before: new Date(monthStart(Date.now(), -3)).toISOString(), months: 2, dropped: 2, default_rows_before: 0 });
+    assert.deepEqual(r.lines.at(-1), { before: new Date(monthStart(Date.now(), -3)).toISOString(), months: 2, dropped: 2, default_rows_before: 0, hall_tickets_swept: 1 });
     assert.deepEqual((await storage.events('t-1', 0, 10)).map((e) => e.seq), [4, 5], 'last month and this one stay');
     // The dump is real: restored into another database, it holds the month's rows.
     const file = join(dumps, `${partitionName(old[0])}.dump`);
@@ -122,8 +130,10 @@ test('drops the months before those kept after dumping each, and the dump restor
     let err = '';
     restore.stderr.setEncoding('utf8').on('data', (c: string) => (err += c));
     assert.equal(await new Promise((res) => restore.once('exit', res)), 0, err);
-    const rows = await query<{ seq: string }>(target, `SELECT seq FROM ${partitionName(old[0])} ORDER BY seq`);
+    const rows = await query<{ seq: string; body: string; redacted: string | null }>(target, `SELECT seq, body, redacted FROM ${partitionName(old[0])} ORDER BY seq`);
     assert.deepEqual(rows.map((x) => Number(x.seq)), [1, 2]);
+    // The ticket's token was swept before the month was detached: the cold copy holds none.
+    assert.ok(!rows[1]!.body.includes(TOKEN) && rows[1]!.redacted !== null, rows[1]!.body);
   } finally {
     await storage.close();
   }

@@ -7,7 +7,7 @@ import { ApiServer, attendanceRoute, cameraRoute, createTerminalMetrics, kioskRo
 import type { TerminalConfig } from './config/index.ts';
 import type { PushHooks } from './config-push/index.ts';
 import { Effects, GateGrants, healthOf, heartbeatOf, Pipeline, RecentVerdicts, recordRegistration, startTimers, StayDesk, TicketChoice, ticketDesk } from './daemon/index.ts';
-import { openDatabase } from './db/index.ts';
+import { IdleCheckpoints, openDatabase } from './db/index.ts';
 import { CameraScanner, createDevice, DeviceRegistry, type AnyDevice } from './devices/index.ts';
 import { checkChain, describeStartError, UploadedMarkKeeper } from './data-guard.ts';
 import { lockDataDir } from './data-lock.ts';
@@ -312,8 +312,13 @@ async function startLocked(config: Readonly<TerminalConfig>, opts: TerminalOptio
     stays?.prune(now);
     attendance?.prune(now - 31 * 86_400);
     appointments?.prune(now - 2 * 86_400);
+    // Whom this machine gave a number: yesterday's tokens go at the first maintenance after midnight, not only at a restart.
+    active?.prune(localDay(now));
     passages.prune(localDay(now), now - Math.max(venue.access?.anti_passback_s ?? 0, 86_400));
   } });
+  // The WAL is checkpointed when readings pause, not inside a scan's commit (db/checkpoints.ts).
+  const checkpoints = new IdleCheckpoints(db, { onError: (e) => log.warn({ err: e }, 'WAL checkpoint failed') });
+  checkpoints.start();
   log.info({ url, venue: venue.name, devices: devices.all.length }, 'listening');
 
   return {
@@ -328,6 +333,7 @@ async function startLocked(config: Readonly<TerminalConfig>, opts: TerminalOptio
       await sync?.stop();
       marks?.stop();
       await api?.close();
+      checkpoints.stop();
       db.close();
     },
   };

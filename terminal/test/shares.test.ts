@@ -11,12 +11,12 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { mintCode } from '../../scripts/issuer/mint.ts';
 import { HallMachine } from '../../scripts/lib/hall-machine.ts';
+import { localDate, minuteWithRoom } from '../../scripts/lib/local-day.ts';
 import { EventFeed, Stack, waitFor } from '../../scripts/lib/stack.ts';
 import { loadShippedVenue, venueDevices } from '../../scripts/lib/venue-devices.ts';
 import { RelaySim } from '../../scripts/sim/index.ts';
 import type { Health, VerdictMessage } from '../src/api/index.ts';
 import { holderOfCode } from '../src/protocol/index.ts';
-import { localDay } from '../src/scenarios/index.ts';
 import type { Venue } from '../src/venue/index.ts';
 
 const CAPACITY = 6;
@@ -29,7 +29,9 @@ const museum: Venue = {
   hours: [{ days: [1, 2, 3, 4, 5, 6, 7], from: '00:00', to: '24:00' }],
   access: { ...shipped.access!, capacity: { per_slot: CAPACITY, per_day: 500, shares: { slack: SLACK } } },
 };
-const DAY = localDay(Math.floor(Date.now() / 1000));
+// The bookings and shares are the venue's day's: a run that would cross its midnight waits for the next day first.
+await minuteWithRoom(0, 10);
+const DAY = localDate();
 const SLOT = '00:00-24:00';
 const visitors = Array.from({ length: 16 }, (_, i) => `u-visitor-${i}`);
 

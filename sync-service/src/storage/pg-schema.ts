@@ -206,6 +206,13 @@ export const MIGRATIONS: readonly string[] = [
   `,
   // 13: the hall-wide rules (docs/hall.md): a ticket's person token of the day, its rules, a staff override, the venue's priority labels.
   'ALTER TABLE hall_tickets ADD COLUMN person TEXT, ADD COLUMN rules TEXT, ADD COLUMN override TEXT, ADD COLUMN labels TEXT',
+  // 14: a past day's person tokens are swept (docs/hall.md): when each ticket was, the tickets not swept yet (an index of about one day),
+  // and the content hash an event had as uploaded once its body lost a token (nullable, no default: no rewrite of the partitions).
+  `
+  ALTER TABLE hall_tickets ADD COLUMN swept_at BIGINT;
+  CREATE INDEX hall_tickets_unswept ON hall_tickets (day) WHERE swept_at IS NULL;
+  ALTER TABLE events ADD COLUMN redacted TEXT;
+  `,
 ];
 
 /** Advisory lock keys (arbitrary, fixed): one for migrations, one for partition changes, one for publishing trust lists, one for publishing feeds, one for capacity shares. */

@@ -15,6 +15,7 @@ import { contentHashOfJson, eventHash, GENESIS_HASH, grantShare, type Heartbeat,
 import { ServiceError } from '../errors.ts';
 import { ensurePartitions, LOCK_FEEDS, LOCK_PUBLISH, LOCK_SHARES, LOCK_VENUE_CONFIG, migrate } from './pg-schema.ts';
 import { activityOf, ticketRow, ticketValues, TICKET_COLS, type HallTicket, type ResetRecord, type VenueHour } from './activity.ts';
+import { redactedBody, UNSWEPT_COLS, type SweepCount, type UnsweptTicket } from './hall-token-redaction.ts';
 import { insertParams, POLICE_SQL, policeStepsOf, toPoliceReport, type PoliceHistoryEntry, type PoliceReport, type PoliceState } from './police.ts';
 import { rowJson } from './row-json.ts';
 import { ALLOCATE_SQL, liveCount, RATE_HIT_SQL, RATE_READ_SQL, RATE_WINDOW_MAX_MS } from './rate-sql.ts';
@@ -301,6 +302,10 @@ export class PgStorage implements Storage {
     return r.rowCount === 1;
   }
 
+  async sweepHallTokens(beforeDay: string, limit: number, now: number): Promise<SweepCount> {
+    return this.tx((c) => pgSweepHallTokens(c, beforeDay, limit, now));
+  }
+
   /** The police outbox's rows of newly stored events, in the ingest's transaction (the terminal's row is locked). */
   private async addPoliceSteps(c: pg.PoolClient, terminalId: string, fresh: WireEvent[], now: number): Promise<void> {
     for (const step of policeStepsOf(terminalId, fresh)) {
@@ -379,14 +384,15 @@ export class PgStorage implements Storage {
   }
 
   async events(terminalId: string, afterSeq: number, limit: number): Promise<StoredEvent[]> {
-    const r = await this.pool.query<Omit<StoredEvent, 'body' | 'sealed' | 'tombstone'> & { body: string; sealed: string | null; tombstone: string | null }>(
-      `SELECT ${EVENT_COLS} FROM events WHERE terminal_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
+    const r = await this.pool.query<Omit<StoredEvent, 'body' | 'sealed' | 'tombstone' | 'redacted'> & { body: string; sealed: string | null; tombstone: string | null; redacted: string | null }>(
+      `SELECT ${EVENT_COLS}, redacted FROM events WHERE terminal_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
       [terminalId, afterSeq, limit],
     );
     return r.rows.map((row) => {
-      const { tombstone, ...rest } = row;
+      const { tombstone, redacted, ...rest } = row;
       const e: StoredEvent = { ...rest, body: JSON.parse(row.body) as Record<string, unknown>, sealed: row.sealed ? JSON.parse(row.sealed) : null };
       if (tombstone) e.tombstone = tombstone;
+      if (redacted) e.redacted = redacted;
       return e;
     });
   }
@@ -609,4 +615,26 @@ export class PgStorage implements Storage {
     await this.upkeep?.catch(() => undefined);
     await this.pool.end();
   }
+}
+
+/** Storage.sweepHallTokens on a connection inside a transaction: the service's sweep, and the retention job's before it detaches a month. */
+export async function pgSweepHallTokens(c: pg.ClientBase, beforeDay: string, limit: number, now: number): Promise<SweepCount> {
+  // SKIP LOCKED: a node sweeping at the same time takes other tickets instead of waiting for these.
+  const tickets = (
+    await c.query<UnsweptTicket>(`SELECT ${UNSWEPT_COLS} FROM hall_tickets WHERE swept_at IS NULL AND day < $1 ORDER BY day, hall, number LIMIT $2 FOR UPDATE SKIP LOCKED`, [beforeDay, limit])
+  ).rows;
+  const count = { tickets: 0, events: 0 };
+  for (const t of tickets) {
+    // trusted_at (the ticket's taken_at) names the event's partition: one index probe, no scan of every month.
+    const key = [t.terminal_id, t.seq, t.taken_at];
+    const row = (await c.query<{ body: string; sealed: string | null; redacted: string | null }>('SELECT body, sealed, redacted FROM events WHERE terminal_id = $1 AND seq = $2 AND trusted_at = $3', key)).rows[0];
+    const r = row ? redactedBody(row) : null;
+    if (r) {
+      await c.query('UPDATE events SET body = $4, redacted = $5 WHERE terminal_id = $1 AND seq = $2 AND trusted_at = $3', [...key, r.body, r.redacted]);
+      count.events++;
+    }
+    await c.query('UPDATE hall_tickets SET person = NULL, swept_at = $4 WHERE hall = $1 AND day = $2 AND number = $3', [t.hall, t.day, t.number, now]);
+    count.tickets++;
+  }
+  return count;
 }

@@ -2,6 +2,10 @@
 // ended before the months kept are detached, dumped with pg_dump, the dump checked with pg_restore,
 // and only then dropped.
 //
+// First, the hall's person tokens of past days are swept (docs/hall.md, "A token does not outlive
+// its day"), as the service does every hour: a month's dump then holds none, even of a ticket the
+// service had not swept yet.
+//
 // Detaching first is what makes the dump whole: an event of that month that arrives late (a
 // terminal's offline backlog) can no longer land in the table being dumped; it goes to
 // events_default and stays online. A run killed between two steps leaves the month detached, and
@@ -10,6 +14,8 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import pg from 'pg';
+import { venueDay } from '../venue-time.ts';
+import { pgSweepHallTokens } from './pg.ts';
 import { LOCK_PARTITIONS, monthStart, partitionName } from './pg-schema.ts';
 
 export interface RetentionOptions {
@@ -41,7 +47,12 @@ export interface RetentionReport {
   months: RetentionMonth[];
   /** Rows older than `before` still in events_default (late backlog of months already gone): kept. */
   default_rows_before: number;
+  /** Hall tickets of past days whose person token was swept before anything was detached (in a dry run: that would be). */
+  hall_tickets_swept: number;
 }
+
+/** Tickets swept per transaction by the retention job. */
+const SWEEP_BATCH = 500;
 
 export class RetentionError extends Error {}
 
@@ -50,10 +61,12 @@ const PARTITION_NAME = /^events_y(\d{4})m(\d{2})$/;
 /** Runs the job: see the file's first comment. Throws RetentionError naming the step and month that failed. */
 export async function runRetention(o: RetentionOptions): Promise<RetentionReport> {
   if (!Number.isSafeInteger(o.keepMonths) || o.keepMonths < 1) throw new RetentionError(`keep-months is ${o.keepMonths}, expected a whole number of months, 1 or more`);
-  const before = monthStart((o.now ?? Date.now)(), -o.keepMonths);
+  const now = (o.now ?? Date.now)();
+  const before = monthStart(now, -o.keepMonths);
   const client = new pg.Client({ connectionString: o.url });
   await client.connect();
   try {
+    const swept = await sweepTokens(client, venueDay(now), now, o.dryRun);
     const candidates = await monthsBefore(client, before);
     const months: RetentionMonth[] = [];
     for (const c of candidates) {
@@ -79,9 +92,31 @@ export async function runRetention(o: RetentionOptions): Promise<RetentionReport
       month.dropped = true;
     }
     const left = await client.query<{ n: string }>('SELECT count(*) AS n FROM events_default WHERE trusted_at < $1', [before]);
-    return { before, months, default_rows_before: Number(left.rows[0]!.n) };
+    return { before, months, default_rows_before: Number(left.rows[0]!.n), hall_tickets_swept: swept };
   } finally {
     await client.end();
+  }
+}
+
+/** Sweeps every past day's hall tokens, a bounded transaction at a time; a dry run counts them. */
+async function sweepTokens(client: pg.Client, today: string, now: number, dryRun: boolean): Promise<number> {
+  try {
+    if (dryRun) return Number((await client.query<{ n: string }>('SELECT count(*) AS n FROM hall_tickets WHERE swept_at IS NULL AND day < $1', [today])).rows[0]!.n);
+    let swept = 0;
+    for (;;) {
+      await client.query('BEGIN');
+      try {
+        const c = await pgSweepHallTokens(client, today, SWEEP_BATCH, now);
+        await client.query('COMMIT');
+        swept += c.tickets;
+        if (c.tickets < SWEEP_BATCH) return swept;
+      } catch (e) {
+        await client.query('ROLLBACK');
+        throw e;
+      }
+    }
+  } catch (e) {
+    throw new RetentionError(`sweeping the hall's person tokens of past days, nothing detached: ${(e as Error).message}`);
   }
 }
 

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { contentHashOfJson, eventHash, GENESIS_HASH, grantShare, type Heartbeat, type SlotReport, type SlotShare, type WireEvent } from '../../../terminal/src/protocol/index.ts';
 import { ServiceError } from '../errors.ts';
 import { activityOf, ticketRow, ticketValues, TICKET_COLS, type HallTicket, type ResetRecord, type VenueHour } from './activity.ts';
+import { redactedBody, UNSWEPT_COLS, type SweepCount, type UnsweptTicket } from './hall-token-redaction.ts';
 import { insertParams, POLICE_DDL, POLICE_SQL, policeStepsOf, toPoliceReport, type PoliceHistoryEntry, type PoliceReport, type PoliceState } from './police.ts';
 import { rowJson } from './row-json.ts';
 import { ALLOCATE_SQL, liveCount, RATE_HIT_SQL, RATE_READ_SQL, RATE_WINDOW_MAX_MS } from './rate-sql.ts';
@@ -56,6 +57,7 @@ CREATE TABLE IF NOT EXISTS events (
   hash TEXT NOT NULL,
   tombstone TEXT,
   received_at BIGINT NOT NULL,
+  redacted TEXT,
   PRIMARY KEY (terminal_id, seq)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS nonces (
@@ -108,6 +110,7 @@ CREATE TABLE IF NOT EXISTS hall_tickets (
   rules TEXT,
   override TEXT,
   labels TEXT,
+  swept_at BIGINT,
   PRIMARY KEY (hall, day, number)
 );
 CREATE TABLE IF NOT EXISTS hall_steps (
@@ -193,11 +196,12 @@ interface TerminalRow extends Omit<TerminalRecord, 'heartbeat'> {
   heartbeat: string | null;
 }
 
-interface EventRow extends Omit<StoredEvent, 'body' | 'sealed' | 'droppable' | 'tombstone'> {
+interface EventRow extends Omit<StoredEvent, 'body' | 'sealed' | 'droppable' | 'tombstone' | 'redacted'> {
   body: string;
   sealed: string | null;
   droppable: number;
   tombstone: string | null;
+  redacted: string | null;
 }
 
 /**
@@ -247,6 +251,12 @@ export class SqliteStorage implements Storage {
     // made before the hall-wide rules (docs/hall.md) the person's token, the rules, the override and the labels.
     const cols = new Set((this.db.prepare('PRAGMA table_info(hall_tickets)').all() as { name: string }[]).map((c) => c.name));
     for (const c of ['placement', 'person', 'rules', 'override', 'labels']) if (!cols.has(c)) this.db.exec(`ALTER TABLE hall_tickets ADD COLUMN ${c} TEXT`);
+    // One made before past days' tokens were swept (docs/hall.md) gains when each ticket was swept, and each event the hash it was uploaded with.
+    if (!cols.has('swept_at')) this.db.exec('ALTER TABLE hall_tickets ADD COLUMN swept_at BIGINT');
+    const eventCols = new Set((this.db.prepare('PRAGMA table_info(events)').all() as { name: string }[]).map((c) => c.name));
+    if (!eventCols.has('redacted')) this.db.exec('ALTER TABLE events ADD COLUMN redacted TEXT');
+    // Only the tickets not swept yet: today's, and a late upload of a past day's (the sweep's bounded read).
+    this.db.exec('CREATE INDEX IF NOT EXISTS hall_tickets_unswept ON hall_tickets (day) WHERE swept_at IS NULL');
     this.db.exec(POLICE_DDL);
     const d = this.db;
     this.stmts = {
@@ -263,7 +273,7 @@ export class SqliteStorage implements Storage {
       eventHashAt: d.prepare('SELECT hash FROM events WHERE terminal_id = ? AND seq = ?').pluck(),
       setHead: d.prepare('UPDATE terminals SET head_seq = ?, head_hash = ?, head_at = ? WHERE id = ?'),
       heartbeat: d.prepare('UPDATE terminals SET last_heartbeat_at = ?, heartbeat = ? WHERE id = ?'),
-      events: d.prepare(`SELECT ${EVENT_COLS} FROM events WHERE terminal_id = ? AND seq > ? ORDER BY seq LIMIT ?`),
+      events: d.prepare(`SELECT ${EVENT_COLS}, redacted FROM events WHERE terminal_id = ? AND seq > ? ORDER BY seq LIMIT ?`),
       count: d.prepare('SELECT count(*) FROM events').pluck(),
       countFor: d.prepare('SELECT count(*) FROM events WHERE terminal_id = ?').pluck(),
       publish: d.prepare('INSERT INTO trust_lists (sequence, jws, published_at) VALUES (?, ?, ?)'),
@@ -320,6 +330,10 @@ export class SqliteStorage implements Storage {
       hallTickets: d.prepare(`SELECT ${TICKET_COLS} FROM hall_tickets WHERE hall = ? AND day = ? ORDER BY taken_at, number`),
       hallSteps: d.prepare('SELECT seq, at, step FROM hall_steps WHERE hall = ? AND day = ? ORDER BY seq'),
       addStep: d.prepare('INSERT INTO hall_steps (hall, day, seq, at, step) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING'),
+      unswept: d.prepare(`SELECT ${UNSWEPT_COLS} FROM hall_tickets WHERE swept_at IS NULL AND day < ? ORDER BY day, hall, number LIMIT ?`),
+      sweepTicket: d.prepare('UPDATE hall_tickets SET person = NULL, swept_at = ? WHERE hall = ? AND day = ? AND number = ?'),
+      eventContent: d.prepare('SELECT body, sealed, redacted FROM events WHERE terminal_id = ? AND seq = ?'),
+      redactEvent: d.prepare('UPDATE events SET body = ?, redacted = ? WHERE terminal_id = ? AND seq = ?'),
       police: Object.fromEntries(Object.entries(POLICE_SQL).map(([k, sql]) => [k, d.prepare(named(sql))])) as Record<keyof typeof POLICE_SQL, Database.Statement>,
       allocate: d.prepare<Record<string, string | number>, number>(ALLOCATE_SQL.replace(/\$(\d)/g, (_, n: string) => `@p${n}`)).pluck(),
     };
@@ -485,9 +499,10 @@ export class SqliteStorage implements Storage {
 
   async events(terminalId: string, afterSeq: number, limit: number): Promise<StoredEvent[]> {
     return (this.stmts.events.all(terminalId, afterSeq, limit) as EventRow[]).map((r) => {
-      const { tombstone, ...rest } = r;
+      const { tombstone, redacted, ...rest } = r;
       const e: StoredEvent = { ...rest, droppable: r.droppable === 1, body: JSON.parse(r.body) as Record<string, unknown>, sealed: r.sealed ? JSON.parse(r.sealed) : null };
       if (tombstone) e.tombstone = tombstone;
+      if (redacted) e.redacted = redacted;
       return e;
     });
   }
@@ -685,6 +700,25 @@ export class SqliteStorage implements Storage {
 
   async appendHallStep(hall: string, day: string, seq: number, step: Record<string, unknown>, at: number): Promise<boolean> {
     return this.stmts.addStep.run(hall, day, seq, at, JSON.stringify(step)).changes === 1;
+  }
+
+  async sweepHallTokens(beforeDay: string, limit: number, now: number): Promise<SweepCount> {
+    return this.db
+      .transaction(() => {
+        const count = { tickets: 0, events: 0 };
+        for (const t of this.stmts.unswept.all(beforeDay, limit) as UnsweptTicket[]) {
+          const row = this.stmts.eventContent.get(t.terminal_id, t.seq) as { body: string; sealed: string | null; redacted: string | null } | undefined;
+          const r = row ? redactedBody(row) : null;
+          if (r) {
+            this.stmts.redactEvent.run(r.body, r.redacted, t.terminal_id, t.seq);
+            count.events++;
+          }
+          this.stmts.sweepTicket.run(now, t.hall, t.day, t.number);
+          count.tickets++;
+        }
+        return count;
+      })
+      .immediate();
   }
 
   async policeDue(now: number, limit: number): Promise<PoliceReport[]> {

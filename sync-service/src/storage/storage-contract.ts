@@ -508,6 +508,50 @@ export function storageContract(engine: string, open: () => Promise<{ storage: S
     );
   });
 
+  withStorage("a past day's person tokens are swept from the hall's tickets and the events that carried them, oldest day first, once, and the chain still checks", async (s) => {
+    await s.createTerminal('t-1', 'machine 1', 'h1', 1);
+    const person = (k: number) => `Zx9_-abcdefghijklmnop${k}`;
+    const ticket = (day: string, number: string, extra: Record<string, unknown>) => ({ type: 'ticket', body: { accepted: true, effects: [{ kind: 'ticket', number, service: '社保业务', id: `hall/${day}/${number}`, ...extra }] } });
+    const specs: Partial<WireEvent>[] = [
+      ticket('2026-11-30', 'A001', { person: person(1), rules: ['one_active'] }),
+      ticket('2026-11-30', 'A002', {}), // a walk-in under no hall-wide rule: no token to remove
+      ticket('2026-12-01', 'A001', { person: person(2), rules: ['one_active'] }), // today's: kept
+      { type: 'verdict', body: { accepted: true, person: 'not a ticket' } },
+      ticket('2026-11-29', 'A001', { person: person(3), rules: ['one_active', 'one_per_day'] }),
+    ];
+    const c = chain(specs.length, 1, GENESIS_HASH, (seq) => ({ trusted_at: 5000 + seq, ...specs[seq - 1] }));
+    await s.ingest('t-1', c, 10);
+    assert.deepEqual(await s.sweepHallTokens('2026-12-01', 2, 20), { tickets: 2, events: 2 }, 'bounded by the limit, the oldest day first (11-29 A001, then 11-30 A001)');
+    assert.equal((await s.hallTickets('hall', '2026-11-29'))[0]!.person, null);
+    // Two sweeps at once (two nodes): each ticket is swept by one of them.
+    const both = await Promise.all([s.sweepHallTokens('2026-12-01', 1, 21), s.sweepHallTokens('2026-12-01', 1, 21)]);
+    assert.deepEqual([both[0].tickets + both[1].tickets, both[0].events + both[1].events], [1, 0], 'the one ticket left (A002, no token in its event), swept once');
+    assert.deepEqual(await s.sweepHallTokens('2026-12-01', 100, 22), { tickets: 0, events: 0 }, 'idempotent: nothing left before today');
+
+    const day = async (d: string) => (await s.hallTickets('hall', d)).map((t) => [t.number, t.person, t.rules]);
+    assert.deepEqual(await day('2026-11-30'), [['A001', null, ['one_active']], ['A002', null, []]], 'the token is gone, the rule it was issued under stays');
+    assert.deepEqual(await day('2026-12-01'), [['A001', person(2), ['one_active']]], "today's token stays");
+    const stored = await s.events('t-1', 0, 10);
+    assert.deepEqual(stored.map((e) => e.redacted !== undefined), [true, false, false, false, true], 'only the bodies that held a past token were rewritten');
+    for (const e of stored) {
+      assert.equal(eventHash(e, e.redacted), e.hash, `event ${e.seq} checks with the content hash it was uploaded with`);
+      const text = JSON.stringify(e.body);
+      if (e.seq === 1 || e.seq === 5) assert.ok(!text.includes('Zx9_'), `event ${e.seq} no longer holds the token`);
+    }
+    assert.deepEqual((stored[0]!.body.effects as Record<string, unknown>[])[0], { kind: 'ticket', number: 'A001', service: '社保业务', id: 'hall/2026-11-30/A001', rules: ['one_active'] });
+    assert.equal((stored[3]!.body as { person?: string }).person, 'not a ticket', "a non-ticket event's fields are not the sweep's");
+    // The machine resends what it uploaded (a lost reply): still duplicates, the chain unbroken, the token not back.
+    assert.deepEqual(await s.ingest('t-1', c, 30), { acked_through: 5, gap: null, inserted: 0, duplicates: 5 });
+    assert.equal((await s.hallTickets('hall', '2026-11-29'))[0]!.person, null);
+
+    // A machine that was offline uploads a past day's ticket after the sweep: the next sweep takes it.
+    const late = chain(1, 6, c[4]!.hash, () => ({ trusted_at: 6000, ...ticket('2026-11-30', 'A003', { person: person(4), rules: ['one_active'] }) }));
+    await s.ingest('t-1', late, 40);
+    assert.equal((await s.hallTickets('hall', '2026-11-30'))[2]!.person, person(4));
+    assert.deepEqual(await s.sweepHallTokens('2026-12-01', 100, 50), { tickets: 1, events: 1 });
+    assert.equal((await s.hallTickets('hall', '2026-11-30'))[2]!.person, null);
+  });
+
   // The police outbox (docs/police.md): rows made by ingest, claimed by one worker, settled with history.
   const guestEvents = (): WireEvent[] => {
     const H = 3_600_000;

@@ -6,9 +6,11 @@
 // SELECT ... FOR UPDATE on the terminal's row). storage-contract.ts is the test every engine runs.
 import type { Heartbeat, SlotReport, SlotShare, WireEvent } from '../../../terminal/src/protocol/index.ts';
 import type { HallTicket, ResetRecord, VenueHour } from './activity.ts';
+import type { SweepCount } from './hall-token-redaction.ts';
 import type { PoliceHistoryEntry, PoliceReport, PoliceState } from './police.ts';
 
 export type { HallTicket, ResetRecord, VenueHour } from './activity.ts';
+export type { SweepCount } from './hall-token-redaction.ts';
 export type { PoliceHistoryEntry, PoliceKind, PoliceReport, PoliceState } from './police.ts';
 
 export interface TerminalRecord {
@@ -29,6 +31,11 @@ export interface TerminalRecord {
 export interface StoredEvent extends WireEvent {
   terminal_id: string;
   received_at: number;
+  /**
+   * The content hash the event had as uploaded, when the service has since removed a past day's
+   * hall person tokens from its body (docs/hall.md): the chain checks with eventHash(e, e.redacted).
+   */
+  redacted?: string;
 }
 
 /** One published version of a venue's feed, without its rows. */
@@ -234,6 +241,15 @@ export interface Storage {
    * both get the same ticket.
    */
   appendHallStep(hall: string, day: string, seq: number, step: Record<string, unknown>, at: number): Promise<boolean>;
+  /**
+   * Removes the person's token (docs/hall.md, "A token does not outlive its day") from at most
+   * `limit` hall tickets of days before `beforeDay` not swept yet, oldest day first: the row's
+   * `person`, and every `person` of the ticket effects in the event that carried it (that event
+   * keeps its content hash as uploaded in `redacted`). Marks them swept at `now`, in one
+   * transaction. Idempotent: a swept ticket is never visited again. Two nodes sweeping at once
+   * take different tickets.
+   */
+  sweepHallTokens(beforeDay: string, limit: number, now: number): Promise<SweepCount>;
   /**
    * Police reports (docs/police.md) whose next attempt is due at `now`, oldest first: pending ones,
    * and sent ones whose lease passed (a crash mid-send). Reports still waiting for a foreign

@@ -149,6 +149,36 @@ test('pruning deletes only acknowledged events past retention and keeps the chai
   assert.equal(fifth.prev_hash, head.hash);
 });
 
+test('an ack writes the same two rows whether it covers one event or two hundred', () => {
+  const q = new Queue(db);
+  for (let i = 0; i < 201; i++) appendIn(q, ev());
+  const changes = () => db.prepare<[], number>('SELECT total_changes()').pluck().get()!;
+  let before = changes();
+  q.ack(1, 1000);
+  assert.equal(changes() - before, 2);
+  before = changes();
+  q.ack(201, 2000);
+  assert.equal(changes() - before, 2);
+  assert.equal(q.stats().backlog, 0);
+});
+
+test('a database whose acks were flags on the rows keeps what was acknowledged and when, and loses the index', () => {
+  const q = new Queue(db);
+  for (let i = 0; i < 5; i++) appendIn(q, { ...ev(), at: 1000 * i });
+  // As the queue kept acks before the mark: acked_at per row, and a partial index of the others.
+  db.exec("DELETE FROM acks; DELETE FROM queue_state WHERE key = 'acked_seq'; CREATE INDEX events_unacked ON events (seq) WHERE acked_at IS NULL");
+  db.exec('UPDATE events SET acked_at = 10000 WHERE seq <= 2; UPDATE events SET acked_at = 20000 WHERE seq = 3');
+  const again = new Queue(db);
+  assert.equal(again.ackedThrough, 3);
+  assert.equal(again.stats(30_000).backlog, 2);
+  assert.equal(again.stats(30_000).oldest_unsent_age_s, 27);
+  assert.equal(db.prepare("SELECT count(*) FROM sqlite_master WHERE name = 'events_unacked'").pluck().get(), 0);
+  // Retention still counts from each event's own ack time.
+  assert.equal(again.prune(60_000, 75_000), 2);
+  assert.equal(again.prune(60_000, 85_000), 1);
+  assert.deepEqual(again.after(0, 10).map((e) => e.seq), [4, 5]);
+});
+
 test('unacknowledged events are never pruned', () => {
   const q = new Queue(db);
   for (let i = 0; i < 3; i++) appendIn(q, ev());

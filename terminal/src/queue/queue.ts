@@ -1,7 +1,9 @@
 // The durable outbox. Events are appended only inside commit(fn), one IMMEDIATE transaction that
 // also holds the caller's other writes (replay record, ticket number); each gets the next sequence
 // number and the hash of its predecessor, and stays until the service acknowledges
-// it and the retention period has passed. Under the disk quota, droppable events lose their
+// it and the retention period has passed. The service acknowledges a prefix (1..seq), so what it
+// holds is one mark, not a flag per row: an ack writes two rows whatever it covers, and a scan's
+// commit keeps no index of the unacknowledged. Under the disk quota, droppable events lose their
 // content but keep their place and hash (a tombstone), so the sequence stays gap-free.
 import { contentHash, eventHash, GENESIS_HASH, type Sealed, type WireEvent } from '../protocol/index.ts';
 import type { Db } from '../db/index.ts';
@@ -77,6 +79,8 @@ export class Queue {
   private lastHash = GENESIS_HASH;
   private bytes = 0;
   private droppedTotal = 0;
+  /** Events 1..ackedSeq are acknowledged by the service (queue_state `acked_seq`). */
+  private ackedSeq = 0;
   readonly maxBytes: number;
   private readonly droppableTypes: Set<string>;
   private readonly wallMs: () => number;
@@ -104,13 +108,16 @@ export class Queue {
         hash TEXT NOT NULL,
         droppable INTEGER NOT NULL DEFAULT 0,
         size INTEGER NOT NULL,
+        -- Unused since the ack mark (acks, queue_state acked_seq); older databases are read once into it.
         acked_at INTEGER,
         tombstone TEXT
       );
-      CREATE INDEX IF NOT EXISTS events_unacked ON events (seq) WHERE acked_at IS NULL;
       CREATE INDEX IF NOT EXISTS events_droppable ON events (seq) WHERE droppable = 1 AND tombstone IS NULL;
       CREATE TABLE IF NOT EXISTS queue_state (key TEXT PRIMARY KEY, value NOT NULL);
+      -- One row per ack write: up to which sequence the service held the events, and since when (retention counts from it).
+      CREATE TABLE IF NOT EXISTS acks (seq INTEGER PRIMARY KEY, at INTEGER NOT NULL);
     `);
+    this.adoptRowAcks();
     const cols = ['seq', 'type', 'at', 'trusted_at', 'scenario', 'droppable', 'body', 'sealed', 'prev_hash', 'hash', 'tombstone'].join(', ');
     // Row types are given where each statement is prepared (pluck()ed ones return the one column),
     // so reading a row needs no cast.
@@ -124,12 +131,13 @@ export class Queue {
          VALUES (@seq, @type, @at, @trusted_at, @scenario, @body, @sealed, @prev_hash, @hash, @droppable, @size)`,
       ),
       selectFrom: db.prepare<[number, number], Row>(`SELECT ${cols} FROM events WHERE seq > ? ORDER BY seq LIMIT ?`),
-      ack: db.prepare('UPDATE events SET acked_at = ? WHERE seq <= ? AND acked_at IS NULL'),
-      backlog: db.prepare<[], { n: number; oldest: number | null }>('SELECT count(*) AS n, min(at) AS oldest FROM events WHERE acked_at IS NULL'),
-      oldestUnacked: db.prepare<[], number | null>('SELECT min(seq) FROM events WHERE acked_at IS NULL').pluck(),
-      prune: db.prepare('DELETE FROM events WHERE acked_at IS NOT NULL AND acked_at < ?'),
-      ackedOldest: db.prepare<[number], { seq: number; size: number }>('SELECT seq, size FROM events WHERE acked_at IS NOT NULL ORDER BY seq LIMIT ?'),
-      droppable: db.prepare<[number], { seq: number; body: string; sealed: string | null; size: number }>('SELECT seq, body, sealed, size FROM events WHERE droppable = 1 AND tombstone IS NULL AND acked_at IS NULL ORDER BY seq LIMIT ?'),
+      ack: db.prepare('INSERT INTO acks (seq, at) VALUES (?, ?) ON CONFLICT(seq) DO NOTHING'),
+      oldestUnsent: db.prepare<[number], number | null>('SELECT min(at) FROM events WHERE seq > ?').pluck(),
+      prunedThrough: db.prepare<[number], number | null>('SELECT max(seq) FROM acks WHERE at < ?').pluck(),
+      prune: db.prepare('DELETE FROM events WHERE seq <= ?'),
+      pruneAcks: db.prepare('DELETE FROM acks WHERE seq <= ?'),
+      ackedOldest: db.prepare<[number, number], { seq: number; size: number }>('SELECT seq, size FROM events WHERE seq <= ? ORDER BY seq LIMIT ?'),
+      droppable: db.prepare<[number, number], { seq: number; body: string; sealed: string | null; size: number }>('SELECT seq, body, sealed, size FROM events WHERE droppable = 1 AND tombstone IS NULL AND seq > ? ORDER BY seq LIMIT ?'),
       deleteSeq: db.prepare('DELETE FROM events WHERE seq = ?'),
       tombstone: db.prepare("UPDATE events SET body = '{}', sealed = NULL, tombstone = ?, size = ? WHERE seq = ?"),
     };
@@ -159,6 +167,23 @@ export class Queue {
     this.lastHash = last?.hash ?? String(this.stmts.state.get('head_hash') ?? GENESIS_HASH);
     this.bytes = this.stmts.bytes.get() ?? 0;
     this.droppedTotal = Number(this.stmts.state.get('dropped_total') ?? 0);
+    this.ackedSeq = Number(this.stmts.state.get('acked_seq') ?? 0);
+  }
+
+  /**
+   * A database from before the ack mark flagged each acknowledged row (acked_at) and indexed the
+   * others: its acknowledged prefix becomes the mark, each ack time a row of `acks`, and the index goes.
+   */
+  private adoptRowAcks(): void {
+    if (this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'events_unacked'").get() === undefined) return;
+    this.db.transaction(() => {
+      const firstUnacked = this.db.prepare<[], number | null>('SELECT min(seq) FROM events WHERE acked_at IS NULL').pluck().get();
+      const last = this.db.prepare<[], number | null>('SELECT max(seq) FROM events').pluck().get() ?? Number(this.db.prepare<[string], number | string>('SELECT value FROM queue_state WHERE key = ?').pluck().get('head_seq') ?? 0);
+      const acked = firstUnacked == null ? last : firstUnacked - 1;
+      this.db.prepare('INSERT OR IGNORE INTO acks (seq, at) SELECT max(seq), acked_at FROM events WHERE acked_at IS NOT NULL AND seq <= ? GROUP BY acked_at').run(acked);
+      this.db.prepare("INSERT INTO queue_state (key, value) VALUES ('acked_seq', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value").run(acked);
+      this.db.exec('DROP INDEX events_unacked');
+    }).immediate();
   }
 
   private append(e: NewEvent): WireEvent {
@@ -186,7 +211,7 @@ export class Queue {
     const enough = () => this.bytes + need <= this.maxBytes;
     let headSaved = false;
     while (!enough()) {
-      const rows = this.stmts.ackedOldest.all(64);
+      const rows = this.stmts.ackedOldest.all(this.ackedSeq, 64);
       if (rows.length === 0) break;
       if (!headSaved) {
         this.saveHead();
@@ -200,7 +225,7 @@ export class Queue {
     }
     let dropped = 0;
     while (!enough()) {
-      const rows = this.stmts.droppable.all(64);
+      const rows = this.stmts.droppable.all(this.ackedSeq, 64);
       if (rows.length === 0) break;
       for (const r of rows) {
         const content = contentHash(JSON.parse(r.body) as Record<string, unknown>, r.sealed ? (JSON.parse(r.sealed) as Sealed) : null);
@@ -260,35 +285,43 @@ export class Queue {
   }
 
   /**
-   * Marks 1..seq acknowledged by the service. A lost ack costs only a resend the service
+   * Marks 1..seq acknowledged by the service: two rows (the mark and the time of this ack, for
+   * retention) however many events it covers. A lost ack costs only a resend the service
    * deduplicates, so it commits without an fsync of its own (synchronous=NORMAL for this one
-   * statement): the next event's FULL commit syncs the WAL, and the ack with it. Events keep FULL.
+   * transaction): the next event's FULL commit syncs the WAL, and the ack with it. Events keep FULL.
    */
   ack(seq: number, now = this.wallMs()): void {
+    const to = Math.min(seq, this.lastSeq);
+    if (to <= this.ackedSeq) return;
+    const write = () => {
+      this.stmts.ack.run(to, now);
+      this.stmts.setState.run('acked_seq', to);
+    };
     if (this.db.inTransaction) {
-      this.stmts.ack.run(now, seq);
+      write();
+      this.ackedSeq = to;
       return;
     }
     const level = this.db.pragma('synchronous', { simple: true }) as number;
     this.db.pragma('synchronous = NORMAL');
     try {
-      this.stmts.ack.run(now, seq);
+      this.db.transaction(write)();
+      this.ackedSeq = to;
     } finally {
       this.db.pragma(`synchronous = ${level}`);
     }
   }
 
-  /** Sequence acknowledged so far (everything below the oldest unacknowledged event). */
+  /** Sequence acknowledged so far. */
   get ackedThrough(): number {
-    const oldest = this.stmts.oldestUnacked.get();
-    return oldest == null ? this.lastSeq : oldest - 1;
+    return this.ackedSeq;
   }
 
   stats(now = this.wallMs()): QueueStats {
-    const r = this.stmts.backlog.get() ?? { n: 0, oldest: null };
+    const oldest = this.ackedSeq < this.lastSeq ? this.stmts.oldestUnsent.get(this.ackedSeq) : null;
     return {
-      backlog: r.n,
-      oldest_unsent_age_s: r.oldest == null ? null : Math.max(0, Math.round((now - r.oldest) / 1000)),
+      backlog: this.lastSeq - this.ackedSeq,
+      oldest_unsent_age_s: oldest == null ? null : Math.max(0, Math.round((now - oldest) / 1000)),
       last_seq: this.lastSeq,
       bytes: this.bytes,
       max_bytes: this.maxBytes,
@@ -300,8 +333,11 @@ export class Queue {
   /** Deletes acknowledged events older than the retention period; keeps the chain head. */
   prune(retentionMs: number, now = this.wallMs()): number {
     return this.commit(() => {
+      const through = this.stmts.prunedThrough.get(now - retentionMs);
+      if (through == null) return 0;
       this.saveHead();
-      const n = this.stmts.prune.run(now - retentionMs).changes;
+      const n = this.stmts.prune.run(through).changes;
+      this.stmts.pruneAcks.run(through);
       if (n) this.bytes = this.stmts.bytes.get() ?? 0;
       return n;
     });

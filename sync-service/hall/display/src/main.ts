@@ -3,20 +3,12 @@
 // windows only, no sign-in) and shows the newest call in large type, the recent calls and the
 // waiting count with its estimated wait per category. A new call is spoken ("请 A012 号到 3 号窗口")
 // through the browser's speechSynthesis where it has one, and always written to an aria-live line.
+import type { HallDisplayReply } from '../../../src/schemas.ts';
 
-interface Call {
-  seq: number;
-  at: number;
-  number: string;
-  window: number;
-  recall: boolean;
-}
-interface Display {
-  hall: string;
-  seq: number;
-  calls: Call[];
-  categories: { category: string; waiting: number; eta_minutes: number }[];
-}
+// The service's own reply type, from the route schema it serializes with (a type only: nothing of
+// the server reaches this bundle): a changed reply fails tsc here.
+type Display = HallDisplayReply;
+type Call = Display['calls'][number];
 
 const POLL_MS = 1000;
 const hall = new URLSearchParams(location.search).get('hall') ?? 'hall';

@@ -4,39 +4,11 @@
 // two seconds and sends each clerk's step to POST /hall/:hall/steps; what the service answers is
 // what the page shows. Everything shown is set as text, never as HTML.
 import { apiClient, el, HttpError } from '../../../page-common/http.ts';
+import type { HallStateReply, HallStepReply, HallStepRequest } from '../../../src/schemas.ts';
 
-interface WindowInfo {
-  window: number;
-  clerk: string;
-  paused: boolean;
-  categories: string[];
-  current: { number: string; category: string; priority: string | null; calls: number; called_at: number } | null;
-  last_done: { number: string; rated: boolean } | null;
-}
-interface State {
-  hall: string;
-  day: string;
-  seq: number;
-  categories: { category: string; waiting: number; service_minutes: number; learned_from: number; open_windows: number; eta_minutes: number }[];
-  windows: WindowInfo[];
-  waiting: {
-    number: string;
-    category: string;
-    priority: string | null;
-    marked: string | null;
-    taken_at: number;
-    transferred_from: string | null;
-    placement?: string | null;
-    /** The person's other number when the hall's rules would have refused this one (a machine issued it offline). */
-    duplicate_of?: { number: string; rule: string } | null;
-    eta_minutes: number;
-  }[];
-  /** The priorities a clerk may mark: the venue file's `priority_labels`, as the day's tickets carried them; null when none did. */
-  labels?: string[] | null;
-  /** Missed tickets a clerk may call back (召回, docs/hospital.md). */
-  missed?: { number: string; category: string; appointment: boolean }[];
-  totals: { taken: number; waiting: number; called: number; done: number; missed: number };
-}
+// The service's own reply and request types, from the route schemas it validates and serializes
+// with (types only: nothing of the server reaches this bundle): a changed reply fails tsc here.
+type State = HallStateReply;
 
 const POLL_MS = 2000;
 const params = new URLSearchParams(location.search);
@@ -158,13 +130,13 @@ function shown(s: State | null): string {
   return JSON.stringify(s && { ...s, server_time: undefined });
 }
 
-async function act(kind: string, extra: Record<string, unknown> = {}): Promise<void> {
+async function act(kind: HallStepRequest['kind'], extra: Omit<HallStepRequest, 'kind' | 'window'> = {}): Promise<void> {
   busy = true;
   render();
   try {
-    const body: Record<string, unknown> = { kind, window: windowNo, ...extra };
+    const body: HallStepRequest = { kind, window: windowNo, ...extra };
     if (kind === 'call' && servesList().length) body.categories = servesList();
-    const r = await api<{ seq: number; state: State }>('POST', `/hall/${encodeURIComponent(hall)}/steps`, body);
+    const r = await api<HallStepReply>('POST', `/hall/${encodeURIComponent(hall)}/steps`, body);
     state = r.state;
     error = '';
   } catch (e) {
