@@ -137,13 +137,7 @@ export class Stack {
         headers: { authorization: `Bearer ${this.adminToken}`, ...(body === undefined ? {} : { 'content-type': contentType }) },
         body: body === undefined ? undefined : contentType === 'application/json' ? JSON.stringify(body) : String(body),
       });
-    let res = await send();
-    // A service shedding load (503, on a loaded machine) says when to come back; setup waits for it, a few times.
-    for (let tries = 1; res.status === 503 && tries <= 5; tries++) {
-      await res.body?.cancel();
-      await new Promise((r) => setTimeout(r, Math.min(5, Number(res.headers.get('retry-after')) || 1) * 1000));
-      res = await send();
-    }
+    const res = await untilServed(send);
     const text = await res.text();
     if (!res.ok) throw new Error(`${method} ${path}: HTTP ${res.status} ${text}`);
     return text ? JSON.parse(text) : null;
@@ -159,7 +153,7 @@ export class Stack {
 
   /** Publishes a freshly signed trust list with the next sequence (first run: 1). */
   async publishTrustList(sequence?: number): Promise<number> {
-    const current = await fetch(new URL('/v1/trust-list', this.serviceUrl));
+    const current = await untilServed(() => fetch(new URL('/v1/trust-list', this.serviceUrl)));
     const seq = sequence ?? (current.status === 200 ? JSON.parse(Buffer.from((await current.text()).split('.')[1]!, 'base64url').toString()).sequence + 1 : 1);
     const jws = signedTrustList(this.keysDir, { sequence: seq });
     writeFileSync(join(this.dir, 'trust-list.jws'), `${jws}\n`);
@@ -274,7 +268,11 @@ export class Stack {
   async start(): Promise<this> {
     try {
       await this.startService();
-      if ((await fetch(new URL('/v1/trust-list', this.serviceUrl))).status === 404) await this.publishTrustList(1);
+      // A 503 here is the service shedding load, not "no list yet": the terminal needs the file.
+      const list = await untilServed(() => fetch(new URL('/v1/trust-list', this.serviceUrl)));
+      await list.body?.cancel();
+      if (list.status === 404) await this.publishTrustList(1);
+      else if (list.status !== 200) throw new Error(`GET /v1/trust-list: HTTP ${list.status}, neither a list nor none`);
       await this.enroll();
       for (const [kind, rows] of Object.entries(this.opts.feeds ?? {})) await this.importFeed(kind, rows);
       await this.openScanner();
@@ -311,6 +309,17 @@ export class Stack {
     for (const id of Object.keys(this.peers)) delete this.peers[id];
     if (failures.length) throw failures[0];
   }
+}
+
+/** `send()`, again while the service sheds load (503, on a loaded machine) and says when to come back: setup waits for it, a few times. */
+async function untilServed(send: () => Promise<Response>): Promise<Response> {
+  let res = await send();
+  for (let tries = 1; res.status === 503 && tries <= 5; tries++) {
+    await res.body?.cancel();
+    await new Promise((r) => setTimeout(r, Math.min(5, Number(res.headers.get('retry-after')) || 1) * 1000));
+    res = await send();
+  }
+  return res;
 }
 
 function venueOf(v: string | Record<string, unknown>): string | Record<string, unknown> {

@@ -30,13 +30,23 @@ export function launch(): Promise<Browser> {
 
 /** A kiosk-sized page (1280×800) on `url`, waiting until the first screen is drawn and the events socket is open. */
 export async function openKiosk(browser: Browser, url: string): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, reducedMotion: 'reduce' });
+  return loadKiosk(await kioskPage(browser), url);
+}
+
+/** A blank page that collects the kiosk's errors, at `viewport` (a kiosk's 1280×800 by default). */
+export async function kioskPage(browser: Browser, viewport = { width: 1280, height: 800 }): Promise<Page> {
+  const page = await browser.newPage({ viewport, reducedMotion: 'reduce' });
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   page.on('console', (m) => {
     if (m.type() === 'error' && !/WebSocket|ERR_CONNECTION_REFUSED|Failed to load resource/.test(m.text())) errors.push(m.text());
   });
   (page as Page & { kioskErrors: string[] }).kioskErrors = errors;
+  return page;
+}
+
+/** Opens the kiosk at `url` in `page` (from kioskPage) and waits until its first screen is drawn and its events socket is open. */
+export async function loadKiosk(page: Page, url: string): Promise<Page> {
   await page.goto(url);
   await page.waitForSelector('main[data-screen]');
   // Connected: the daemon holds this page's socket, so a message pushed now reaches it.
@@ -56,10 +66,14 @@ export interface AxeViolation {
   nodes: string[];
 }
 
+/** Puts axe-core into the page's document, once per document: half a megabyte of script, which a caller may load while it waits for something else. */
+export async function loadAxe(page: Page): Promise<void> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(axeSource);
+}
+
 /** Runs axe-core (WCAG 2.x A/AA + best practice; AAA contrast too when `enhanced`). */
 export async function axe(page: Page, enhanced = false): Promise<AxeViolation[]> {
-  // Half a megabyte of script: injected once per document, not once per check.
-  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(axeSource);
+  await loadAxe(page);
   return page.evaluate(async (enh) => {
     const w = window as unknown as { axe: { run(ctx: Document, o: object): Promise<{ violations: { id: string; help: string; nodes: { target: string[] }[] }[] }> } };
     const r = await w.axe.run(document, { rules: { 'color-contrast-enhanced': { enabled: enh } }, resultTypes: ['violations'] });

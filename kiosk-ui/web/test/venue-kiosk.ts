@@ -11,7 +11,7 @@ import { EventFeed, Stack, waitFor } from '../../../scripts/lib/stack.ts';
 import { acceptedCode, drivenVenue, feedsFor, loadShippedVenue, venueDevices, VENUES_DIR } from '../../../scripts/lib/venue-devices.ts';
 import { IdCardSim, PrinterSim, RelaySim } from '../../../scripts/sim/index.ts';
 import type { Health } from '../../../terminal/src/api/index.ts';
-import { axe, openKiosk, pageErrors } from './browser.ts';
+import { axe, kioskPage, loadAxe, loadKiosk, pageErrors } from './browser.ts';
 import { measure, VIEWPORTS } from './screens.ts';
 
 export const VENUE_NAMES = readdirSync(VENUES_DIR)
@@ -52,6 +52,10 @@ export async function problems(shown: Shown): Promise<string[]> {
  * Runs `name` on the real stack and calls `each` for every orientation, once with a reading the
  * venue takes and once with one it refuses. Hours are widened (the daemon judges them by the real
  * clock; the shipped hours are tested in terminal/test/library.test.ts and policy.test.ts).
+ *
+ * Nothing waits but on what it needs: the three pages are made while the stack starts and load the
+ * kiosk and axe while the devices connect, and each verdict is checked on the three pages at once
+ * (three renderers; a page's checks read only that page), so `each` may run for several at once.
  */
 export async function showVenue(browser: Browser, name: string, each: (shown: Shown) => Promise<void>): Promise<string[]> {
   const venue = loadShippedVenue(name);
@@ -60,8 +64,18 @@ export async function showVenue(browser: Browser, name: string, each: (shown: Sh
   const stack = new Stack({ dir, venue: driven, devices: venueDevices(venue, { statusPollMs: 0 }), feeds: feedsFor(venue) });
   const closers: (() => Promise<unknown>)[] = [];
   const errors: string[] = [];
+  // Settled before any step can fail, so that the finally below closes every page made.
+  const making = Promise.allSettled(VIEWPORTS.map((o) => kioskPage(browser, { width: o.width, height: o.height })));
   try {
     await stack.start();
+    const pages = (await making).map((p, k): [Orientation, Page] => {
+      if (p.status === 'rejected') throw p.reason;
+      return [VIEWPORTS[k]!, p.value];
+    });
+    // The kiosk's first screen, and axe for the checks, while the devices connect.
+    const loading = Promise.all(pages.map(async ([, page]) => loadAxe(await loadKiosk(page, `${stack.kioskUrl}?result_ms=600000`))));
+    // Not left unhandled while the devices are waited for; awaited below.
+    loading.catch(() => undefined);
     const feed = await EventFeed.open(stack.kioskUrl);
     closers.push(async () => feed.close());
     const idcard = stack.peers['idcard-1'] ? await IdCardSim.open(stack.peers['idcard-1']) : null;
@@ -80,26 +94,23 @@ export async function showVenue(browser: Browser, name: string, each: (shown: Sh
       // A hall machine also waits for its first numbers, a venue deciding from feeds for its feeds.
       return h.devices.every((d) => d.state === 'connected') && Object.values(h.hall_numbers?.held ?? {}).every((n) => n > 0) && h.feeds.every((f) => f.version !== null);
     }, 20_000, 50, 'every device to connect (and the first numbers, and the feeds)');
+    await loading;
 
-    const pages: [Orientation, Page][] = [];
-    for (const o of VIEWPORTS) {
-      const page = await openKiosk(browser, `${stack.kioskUrl}?result_ms=600000`);
-      await page.setViewportSize({ width: o.width, height: o.height });
-      pages.push([o, page]);
-    }
     const show = async (verdict: Shown['verdict'], present: () => void) => {
       const before = feed.lastSeq();
       present();
       const v = await feed.nextVerdict(before, 15_000);
       if ((verdict === 'accepted') !== v.accepted) throw new Error(`${name}: expected ${verdict}, got ${v.accepted ? 'accepted' : v.reason}`);
-      for (const [orientation, page] of pages) {
-        // A verdict's section carries its seq; the registration keypad (a desk's collect-details) does not.
-        const section = await page.waitForSelector(`main section[data-seq="${v.seq}"], main section[data-screen="registration"]`);
-        const screen = (await section.getAttribute('data-screen')) ?? '?';
-        await each({ venue: name, orientation, verdict, page, screen });
-        // The keypad holds the screen against the next scan (a guest typing): leave it.
-        if (screen === 'registration') await page.click('[data-action="cancel"]');
-      }
+      await Promise.all(
+        pages.map(async ([orientation, page]) => {
+          // A verdict's section carries its seq; the registration keypad (a desk's collect-details) does not.
+          const section = await page.waitForSelector(`main section[data-seq="${v.seq}"], main section[data-screen="registration"]`);
+          const screen = (await section.getAttribute('data-screen')) ?? '?';
+          await each({ venue: name, orientation, verdict, page, screen });
+          // The keypad holds the screen against the next scan (a guest typing): leave it.
+          if (screen === 'registration') await page.click('[data-action="cancel"]');
+        }),
+      );
     };
     const now = Math.floor(Date.now() / 1000);
     const mint = acceptedCode(venue, stack.keysDir, now);
@@ -110,9 +121,9 @@ export async function showVenue(browser: Browser, name: string, each: (shown: Sh
     // Expired a day ago: every venue refuses it, in its own words where its file gives them.
     await show('refused', () => stack.scan(mintCode({ ...(mint ?? { keys: stack.keysDir }), at: now - 2 * 86400, ttl: 3600 })));
     for (const [o, page] of pages) errors.push(...pageErrors(page).map((e) => `${name} ${o.name}: page error ${e}`));
-    for (const [, page] of pages) await page.close();
   } finally {
     for (const close of closers.reverse()) await close().catch(() => undefined);
+    for (const p of await making) if (p.status === 'fulfilled') await p.value.close().catch(() => undefined);
     await stack.stop();
     rmSync(dir, { recursive: true, force: true });
   }

@@ -106,13 +106,28 @@ function signOut(): void {
 
 async function refresh(): Promise<void> {
   if (timer) clearTimeout(timer);
+  let next = state;
+  let nextError = error;
   try {
-    state = await api<State>('GET', `/hall/${encodeURIComponent(hall)}/state`);
+    const polled = await api<State>('GET', `/hall/${encodeURIComponent(hall)}/state`);
+    // A poll sent before a step's answer arrived can come back after it: the older state is not shown.
+    if (!state || polled.day !== state.day || polled.seq >= state.seq) next = polled;
   } catch (e) {
-    error = (e as Error).message;
+    nextError = (e as Error).message;
   }
-  render();
+  if (!token) return; // signed out while the poll was on its way
+  // The page is redrawn only when what it shows changed: a redraw replaces the buttons, and a
+  // click pressed on one and released on its replacement is no click (the clerk's 重呼 was lost).
+  const changed = nextError !== error || (next !== state && shown(next) !== shown(state));
+  state = next;
+  error = nextError;
+  if (changed) render();
   if (token) timer = setTimeout(() => void refresh(), POLL_MS);
+}
+
+/** What the page draws from a state: everything but the service's clock. */
+function shown(s: State | null): string {
+  return JSON.stringify(s && { ...s, server_time: undefined });
 }
 
 async function act(kind: HallStepRequest['kind'], extra: Omit<HallStepRequest, 'kind' | 'window'> = {}): Promise<void> {
@@ -261,7 +276,16 @@ function render(): void {
     main.replaceChildren(signinView());
     return;
   }
+  // A redraw keeps where the clerk was typing (or which button had the keyboard).
+  const focused = document.activeElement;
+  const input = focused instanceof HTMLInputElement ? focused : null;
+  const selection = input && input.type !== 'number' ? ([input.selectionStart, input.selectionEnd] as const) : null;
   main.replaceChildren(...windowView(state));
+  const again = focused?.id ? document.getElementById(focused.id) : null;
+  if (again && again !== focused) {
+    again.focus();
+    if (selection && again instanceof HTMLInputElement) again.setSelectionRange(selection[0], selection[1]);
+  }
 }
 
 if (token) void signIn();
