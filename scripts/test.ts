@@ -60,7 +60,7 @@ const r = spawnSync(
     '--test-reporter-destination=stdout',
     `--test-reporter=${join(root, 'scripts', 'lib', 'slowest-files.mjs')}`,
     '--test-reporter-destination=stdout',
-    '--test-concurrency=2',
+    '--test-concurrency=3',
     '--test-timeout=600000',
     ...files,
   ],
