@@ -6,6 +6,8 @@ import { loadVenue, type Venue } from '../../terminal/src/venue/index.ts';
 import type { MintOptions } from '../issuer/mint.ts';
 import type { StackDevice } from './stack.ts';
 import { holderOfCode } from '../../terminal/src/protocol/index.ts';
+import { endOfLocalDay, localDay, localIso, localWeekMinute } from '../../terminal/src/scenarios/index.ts';
+import { hhmm } from './local-day.ts';
 
 /** The holder of every accepted code the tests and screenshots mint, on the venues' access lists. */
 export const VISITOR = 'u-visitor-1';
@@ -18,7 +20,7 @@ export function feedsFor(v: Venue, nowS = Math.floor(Date.now() / 1000)): Record
   if (!v.access && !v.attendance && !v.appointments) return undefined;
   const out: Record<string, unknown[]> = {};
   for (const kind of v.access?.lists ?? []) out[kind] = kind === 'access' ? [VISITOR, 'u-student-1'].map((sub) => ({ holder: holderOfCode('CN-44', sub) })) : [];
-  const startsAt = new Date((nowS + 8 * 3600) * 1000).toISOString().slice(0, 16);
+  const startsAt = localIso(nowS).slice(0, 16);
   if (v.appointments) {
     // The visitor has an appointment for the hour from 10 minutes ago, with the venue's first
     // ticket's service. Slots are written in the venue's local day, so an hour across midnight is
@@ -30,18 +32,16 @@ export function feedsFor(v: Venue, nowS = Math.floor(Date.now() / 1000)): Record
   return out;
 }
 
-/** The slots (`date`, `from`, `to` in China time) covering unix seconds [fromS, toS), split at local midnight. */
+/** The slots (`date`, `from`, `to` at the venue) covering unix seconds [fromS, toS), split at local midnight. */
 export function localSlots(fromS: number, toS: number): { date: string; from: string; to: string }[] {
-  const hhmm = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
   const out: { date: string; from: string; to: string }[] = [];
   for (let s = fromS; s < toS; ) {
-    const local = s + 8 * 3600;
-    const dayEnd = (Math.floor(local / 86_400) + 1) * 86_400 - 8 * 3600;
+    const date = localDay(s);
+    const dayEnd = endOfLocalDay(date) + 1;
     const end = Math.min(toS, dayEnd);
-    const date = new Date(local * 1000).toISOString().slice(0, 10);
-    const from = Math.floor((local % 86_400) / 60);
-    const to = end === dayEnd ? 24 * 60 : Math.ceil(((end + 8 * 3600) % 86_400) / 60);
-    out.push({ date, from: hhmm(from), to: hhmm(to) });
+    // The end widened to a whole minute (the zone's offset is whole minutes); a day's last slot ends at 24:00.
+    const to = end === dayEnd ? 24 * 60 : localWeekMinute(end).minute + (end % 60 ? 1 : 0);
+    out.push({ date, from: hhmm(localWeekMinute(s).minute), to: hhmm(to) });
     s = end;
   }
   return out;
