@@ -65,3 +65,16 @@ test('hashes that share their first characters each get a slot', () => {
   assert.equal(set.size, 40);
   assert.ok(near.every((x) => set.has(x)));
 });
+
+test('a hash at the very start of the buffer is a key like any other, and its repeat at the very end is the same key', () => {
+  // Offset 0 is a real key, not an empty slot (-1); the comparison stops at the hash's last byte,
+  // whatever follows each copy (a comma after the first, the buffer's end after the second).
+  const x = h('first');
+  const buf = Buffer.from(`${x},${x}`, 'latin1');
+  const set = new ByteHashSet(buf, 2);
+  set.add(0);
+  set.add(HASH_LENGTH + 1);
+  assert.equal(set.size, 1, 'the repeat is the same key');
+  assert.equal(set.has(x), true);
+  assert.equal(set.has(h('other')), false);
+});

@@ -30,6 +30,7 @@ test('follows the wall clock when nothing contradicts it', () => {
   assert.equal(s.now, NOW + 30);
   assert.equal(s.untrusted, false);
   assert.equal(s.jumps, 0);
+  assert.equal(s.source, 'boot', 'nothing but the wall clock heard since start');
 });
 
 test('never goes below the newest trusted time, across a restart', () => {
@@ -135,5 +136,55 @@ test('a clock without injected sources reads the machine wall clock, in seconds'
   assert.ok(s.wall >= before && s.wall <= after, `wall ${s.wall} within [${before}, ${after}]`);
   assert.ok(s.now >= Math.floor(before) && s.now <= Math.floor(after));
   assert.equal(s.untrusted, false, 'the monotonic default runs in seconds too: no drift between the two');
+  assert.ok(Number.isFinite(s.drift) && Math.abs(s.drift) < 1, `drift ${s.drift} s between the default wall and monotonic clocks`);
   assert.ok(Math.abs(clock.wallMs() - Date.now()) < 5_000);
+});
+
+test('the service is the default source: it re-anchors; a trust list only raises the floor', () => {
+  const f = fakeClocks(NOW);
+  const clock = TrustedClock.open(openDatabase(dataDir()), f.opts);
+  clock.observe(NOW - 50, 'trust-list');
+  let s = clock.status();
+  assert.deepEqual([s.now, s.source, s.floor], [NOW, 'boot', NOW - 50], 'a list issued 50 s ago does not re-anchor');
+  clock.observe(NOW + 100, 'trust-list');
+  s = clock.status();
+  assert.deepEqual([s.now, s.source, s.floor], [NOW + 100, 'floor', NOW + 100], 'a list from 100 s ahead: the wall is trusted but below the floor');
+  clock.observe(NOW + 600);
+  s = clock.status();
+  assert.deepEqual([s.now, s.source, s.floor], [NOW + 600, 'server', NOW + 600]);
+});
+
+test('the floor only rises, and what it holds survives a restart', () => {
+  const dir = dataDir();
+  const f = fakeClocks(NOW);
+  const db = openDatabase(dir);
+  const clock = TrustedClock.open(db, f.opts);
+  clock.observe(NOW + 100, 'trust-list');
+  clock.observe(NOW + 50, 'trust-list');
+  assert.equal(clock.status().floor, NOW + 100, 'an older list does not lower it');
+  clock.observe(NOW + 100.9, 'trust-list');
+  assert.equal(clock.status().floor, NOW + 100, 'whole seconds, rounded down');
+  db.close();
+  assert.equal(TrustedClock.open(openDatabase(dir), f.opts).status().floor, NOW + 100);
+});
+
+test('a time that is no number is ignored', () => {
+  const f = fakeClocks(NOW);
+  const clock = TrustedClock.open(openDatabase(dataDir()), f.opts);
+  for (const t of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) clock.observe(t);
+  const s = clock.status();
+  assert.deepEqual([s.now, s.source, s.floor, s.drift], [NOW, 'boot', null, 0]);
+});
+
+test('a step or drift of exactly the tolerance is still slew, one beyond it is not', () => {
+  const f = fakeClocks(NOW);
+  const clock = TrustedClock.open(openDatabase(dataDir()), { ...f.opts, tolerance: 60 });
+  f.c.wall += 60;
+  let s = clock.status();
+  assert.deepEqual([s.now, s.untrusted, s.jumps], [NOW + 60, false, 0]);
+  f.c.wall += 1;
+  s = clock.status();
+  assert.deepEqual([s.now, s.untrusted, s.jumps], [NOW, true, 0], 'drift 61 s: untrusted, though the step was 1 s');
+  f.c.wall += 61;
+  assert.equal(clock.status().jumps, 1);
 });
