@@ -57,8 +57,19 @@ describe('kiosk categories on the real daemon (hall ticket machine)', () => {
     assert.equal(await kiosk.page.getAttribute('.hint', 'data-hint'), 'categories');
     assert.deepEqual((await axe(kiosk.page)).map((v) => v.id), []);
     await kiosk.page.click('[data-action="elderly"]');
-    const tall = await kiosk.page.$eval('[data-category="A"]', (e) => e.getBoundingClientRect().height);
-    assert.ok(tall >= 72, `elderly category button is ${tall}px high`);
+    // Measured once 长辈版 is on; a CI run once read 0 px here, so a short one says what it saw.
+    await kiosk.page.waitForSelector('body.elderly [data-category="A"]');
+    const tall = await kiosk.page
+      .waitForFunction(() => (document.querySelector('[data-category="A"]')?.getBoundingClientRect().height ?? 0) >= 72, null, { timeout: 5000 })
+      .then(() => null)
+      .catch(() =>
+        kiosk.page.$eval('[data-category="A"]', (e) => {
+          const chain: string[] = [];
+          for (let n: Element | null = e; n; n = n.parentElement) chain.push(`${n.tagName.toLowerCase()}.${n.className}:${getComputedStyle(n).display}:${Math.round(n.getBoundingClientRect().height)}`);
+          return `${e.getBoundingClientRect().height}px high; connected ${e.isConnected}; ${chain.join(' < ')}`;
+        }),
+      );
+    assert.equal(tall, null, `elderly category button is ${tall}`);
     assert.deepEqual((await axe(kiosk.page, true)).map((v) => v.id), []);
     await kiosk.page.click('[data-action="elderly"]');
   });

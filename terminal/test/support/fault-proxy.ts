@@ -16,6 +16,9 @@ export interface FaultProxyOptions {
   /** Sees every byte a client sends, per connection (for capturing requests). */
   tap?: (connection: number, chunk: Buffer) => void;
   random?: () => number;
+  /** Faults that happen whatever the dice say, by the number of the draw (1 is the first client
+   * chunk): a proof that asserts a fault happened cannot then fail on an unlucky run. */
+  script?: Record<number, Fault>;
 }
 
 export class FaultProxy {
@@ -28,6 +31,7 @@ export class FaultProxy {
   down = false;
   readonly counts: Record<Fault | 'pass', number> = { drop: 0, reset_mid_body: 0, http500: 0, timeout: 0, delay: 0, lose_reply: 0, pass: 0 };
   private readonly random: () => number;
+  private draws = 0;
 
   constructor(private readonly opts: FaultProxyOptions = {}) {
     this.target = opts.target ?? null;
@@ -47,6 +51,8 @@ export class FaultProxy {
   }
 
   private draw(): Fault | 'pass' {
+    const scripted = this.opts.script?.[++this.draws];
+    if (scripted && (this.rates[scripted] ?? 0) > 0) return scripted;
     let x = this.random();
     for (const f of FAULTS) {
       const p = this.rates[f] ?? 0;
