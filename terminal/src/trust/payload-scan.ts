@@ -2,6 +2,13 @@
 // index their hashes in place, and JSON.parse the rest with those two arrays emptied. Anything
 // unusual (escapes in keys or hashes, duplicate keys, not an object) returns null and the caller
 // parses the whole payload the ordinary way, so results never differ, only speed.
+//
+// The final JSON.parse checks the syntax of everything the scan does not index: up to the first
+// error in the text, the scan reads exactly what JSON.parse reads, and the two cut arrays are
+// valid JSON, so the shortened text fails wherever the whole one would. The scan checks syntax
+// itself only where reading on could index an array or report a bad hash (a ScanError) that
+// JSON.parse would never have reached. Past the end of the buffer `buf[p]` is undefined, which
+// is no byte any check looks for.
 import { ByteHashSet, HASH_LENGTH, isHash32At } from './byte-hash-set.ts';
 
 export class ScanError extends Error {
@@ -44,14 +51,19 @@ export function scanPayload(buf: Uint8Array, minBytes = MIN_SCAN_BYTES): Scanned
   }
 }
 
+/**
+ * The most hashes an array can hold that starts at `from` in a buffer of `length` bytes: each
+ * entry takes at least 45 of them (43 characters and two quotes). It sizes a list's table, so it
+ * has room for every entry and never fills past half, without a second pass to count them.
+ */
+export function maxHashes(length: number, from: number): number {
+  return Math.ceil((length - from) / (HASH_LENGTH + 2));
+}
+
 function scan(buf: Uint8Array): Scanned {
   let p = 0;
   const ws = () => {
-    while (p < buf.length) {
-      const c = buf[p]!;
-      if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) p++;
-      else break;
-    }
+    for (let c = buf[p]; c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09; c = buf[++p]);
   };
   const expect = (c: number) => {
     ws();
@@ -63,28 +75,24 @@ function scan(buf: Uint8Array): Scanned {
     ws();
     if (buf[p] !== QUOTE) throw new Bail();
     const start = ++p;
-    while (p < buf.length && buf[p] !== QUOTE) {
-      if (buf[p] === BACKSLASH) throw new Bail();
-      p++;
-    }
-    if (p >= buf.length) throw new Bail();
+    for (let c = buf[p]; c !== QUOTE; c = buf[++p]) if (c === BACKSLASH || c === undefined) throw new Bail();
     return Buffer.from(buf.buffer, buf.byteOffset + start, p++ - start).toString('latin1');
   };
   const skipString = () => {
     p++;
-    while (p < buf.length) {
-      const c = buf[p++]!;
+    for (;;) {
+      const c = buf[p++];
+      if (c === QUOTE) return;
       if (c === BACKSLASH) p++;
-      else if (c === QUOTE) return;
+      else if (c === undefined) throw new Bail();
     }
-    throw new Bail();
   };
+  /** Skips the value at p (whitespace before it already skipped). */
   const skipValue = () => {
-    ws();
     let depth = 0;
     do {
-      if (p >= buf.length) throw new Bail();
-      const c = buf[p]!;
+      const c = buf[p];
+      if (c === undefined) throw new Bail();
       if (c === QUOTE) skipString();
       else if (c === LBRACE || c === LBRACKET) {
         depth++;
@@ -95,22 +103,14 @@ function scan(buf: Uint8Array): Scanned {
         if (depth < 0) throw new Bail();
       } else if (depth === 0) {
         // A number or a literal: up to the next delimiter.
-        while (p < buf.length && buf[p] !== COMMA && buf[p] !== RBRACE && buf[p] !== RBRACKET) p++;
+        for (let d: number | undefined = c; d !== undefined && d !== COMMA && d !== RBRACE && d !== RBRACKET; d = buf[++p]);
         return;
       } else p++;
     } while (depth > 0);
   };
-  /** Indexes an array of hashes in place; returns its set. */
-  const hashArray = (where: string): ByteHashSet => {
-    ws();
-    if (buf[p] !== LBRACKET) throw new Bail();
-    const start = p;
-    // An upper bound on entries sizes the table (each entry takes at least 45 bytes), so it never
-    // fills past half.
-    const set = new ByteHashSet(buf, Math.ceil((buf.length - start) / (HASH_LENGTH + 2)));
-    return fillHashes(set, where, start);
-  };
-  const fillHashes = (set: ByteHashSet, where: string, start: number): ByteHashSet => {
+  /** Indexes the array of hashes whose `[` is at `start` in place; returns its set. */
+  const hashArray = (where: string, start: number): ByteHashSet => {
+    const set = new ByteHashSet(buf, maxHashes(buf.length, start));
     p = start + 1;
     ws();
     if (buf[p] === RBRACKET) {
@@ -123,7 +123,7 @@ function scan(buf: Uint8Array): Scanned {
       const at = p + 1;
       if (!isHash32At(buf, at) || buf[at + HASH_LENGTH] !== QUOTE) {
         // An escape could still spell a valid hash: let JSON.parse decide.
-        for (let i = at; i < buf.length && buf[i] !== QUOTE; i++) if (buf[i] === BACKSLASH) throw new Bail();
+        for (let i = at, c = buf[i]; c !== QUOTE && c !== undefined; c = buf[++i]) if (c === BACKSLASH) throw new Bail();
         throw new ScanError(where, n);
       }
       set.add(at);
@@ -142,8 +142,6 @@ function scan(buf: Uint8Array): Scanned {
   let sub: ByteHashSet | null = null;
   const seen = new Set<string>();
   expect(LBRACE);
-  ws();
-  if (buf[p] === RBRACE) throw new Bail();
   for (;;) {
     const k = key();
     if (seen.has(k)) throw new Bail();
@@ -163,29 +161,25 @@ function scan(buf: Uint8Array): Scanned {
           ws();
           if ((rk === 'cti' || rk === 'sub') && buf[p] === LBRACKET) {
             const from = p;
-            const set = hashArray(`revoked.${rk}`);
+            const set = hashArray(`revoked.${rk}`, from);
             cut.push([from, p]);
             if (rk === 'cti') cti = set;
             else sub = set;
           } else skipValue();
           ws();
-          if (buf[p] === COMMA) p++;
-          else if (buf[p] === RBRACE) break;
-          else throw new Bail();
+          if (buf[p] !== COMMA) break;
+          p++;
         }
       }
+      // Nothing after this object can be indexed (a second `revoked` is a duplicate), so what
+      // stands here instead of its brace is left to JSON.parse.
       p++;
-    } else {
-      skipValue();
-    }
+    } else skipValue();
     ws();
-    if (buf[p] === COMMA) p++;
-    else if (buf[p] === RBRACE) break;
-    else throw new Bail();
+    // The object's closing brace, and anything after it, are JSON.parse's to check.
+    if (buf[p] !== COMMA) break;
+    p++;
   }
-  p++;
-  ws();
-  if (p !== buf.length) throw new Bail();
 
   // The document without the two big arrays (each replaced by []), parsed by JSON.parse.
   let text = '';
