@@ -71,3 +71,15 @@ test('builds nothing past the first bad entry, and reports nothing when there is
   assert.equal(new HashSet32([a, c], good).size, 2);
   assert.equal(good.index, -1);
 });
+
+test('a value that is not a string is no hash, whatever its length', () => {
+  for (const v of [Array.from({ length: 43 }, () => 'A'), { length: 43 }, null, undefined, 43]) assert.equal(isHash32(v), false, JSON.stringify(v));
+});
+
+test('builds up to the first bad entry when no one asks which it was', () => {
+  const [a, c] = [h('a'), h('c')];
+  const set = new HashSet32([a, ['not a hash'], c]);
+  assert.equal(set.size, 1);
+  assert.equal(set.has(a), true);
+  assert.equal(set.has(c), false);
+});

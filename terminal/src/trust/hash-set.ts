@@ -12,10 +12,8 @@ const HASH_LENGTH = 43;
 /** True when `s` is base64url (no padding) of exactly 32 bytes, canonical in its last character. */
 export function isHash32(s: unknown): s is string {
   if (typeof s !== 'string' || s.length !== HASH_LENGTH) return false;
-  for (let i = 0; i < HASH_LENGTH; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 128 || VALUE[c]! < 0) return false;
-  }
+  // VALUE is undefined for a character of 128 or more, and `undefined >= 0` is false.
+  for (let i = 0; i < HASH_LENGTH; i++) if (!(VALUE[s.charCodeAt(i)]! >= 0)) return false;
   // 43 characters carry 258 bits; the last 2 must be zero.
   return (VALUE[s.charCodeAt(HASH_LENGTH - 1)]! & 3) === 0;
 }
