@@ -147,6 +147,8 @@ test('reads maps with integer and text keys, definite and indefinite, and refuse
   assert.deepEqual(cborDecodeHeader(hex('bfff')), new Map());
   assert.deepEqual(cborDecodeHeader(hex('a1 1b001fffffffffffff 00')), new Map([[Number.MAX_SAFE_INTEGER, 0]]));
   refuses('a101', 'declared length 1 exceeds the input at byte 1');
+  refuses('bf', 'unexpected end at byte 1');
+  refuses('bf0102', 'unexpected end at byte 3');
   refuses('a2010203', 'declared length 2 exceeds the input at byte 1');
   refuses('a14000', 'map key of major type 2: only integer and text keys are allowed at byte 1');
   refuses('a18000', 'map key of major type 4: only integer and text keys are allowed at byte 1');
@@ -235,6 +237,8 @@ test('takes tags 61 and 18 around the COSE object only', () => {
   refuses('d83dd83dd280', 'tag 61 not allowed here at byte 4', cborDecode);
   refuses('81d83dd280', 'tag 61 not allowed here at byte 3', cborDecode);
   refuses('d2d83dd280', 'tag 61 not allowed here at byte 3', cborDecode);
+  refuses('d83d81d280', 'tag 18 not allowed here at byte 4', cborDecode);
+  refuses('d83dd2d280', 'tag 18 not allowed here at byte 4', cborDecode);
   refuses('c100', 'tag 1 not allowed here at byte 1', cborDecode);
   refuses('d280', 'tag 18 not allowed here at byte 1');
   refuses('d83d80', 'tag 61 not allowed here at byte 2');
