@@ -267,3 +267,20 @@ test('takes an HCERT kid from the protected header even when the unprotected one
   const wrongProt = new Map<number, unknown>([[1, ALG_ES256], [4, randomBytes(8)]]);
   assert.equal(verifyCode(build(wrongProt, new Map([[4, w.hc.kid]])), w.index, at).reason, 'unknown_key');
 });
+
+test('reports malformed, never an exception, when a bug throws inside verification', () => {
+  // A trust index whose lookup throws stands for any bug past decoding: the scan still ends in a verdict.
+  const broken = { ...w.index, keysByKid: { get: () => { throw new Error('a bug'); } } } as unknown as typeof w.index;
+  const r = verifyCode(yssCode(w), broken, at);
+  assert.deepEqual([r.valid, r.reason, r.family, r.claims, r.printed], [false, 'malformed', null, null, null]);
+});
+
+test('names no issuer, type or claims for a code that stopped before its claims, and prints its claims once', () => {
+  const none = verifyCode('HELLO', w.index, at);
+  assert.deepEqual([none.issuer, none.claimedIssuer, none.type, none.claims, none.printed, none.replayed], [null, null, null, null, null, false]);
+  const r = verifyCode(yssCode(w), w.index, at);
+  assert.equal(r.claimedIssuer, 'CN-44');
+  // Built on first read and kept: a second reader gets the same object, not a second copy.
+  assert.ok(r.printed !== null && r.printed === r.printed);
+  assert.deepEqual(JSON.parse(JSON.stringify(r)).printed, JSON.parse(JSON.stringify(r.printed)));
+});
