@@ -173,7 +173,8 @@ test('reports replayed for a personal code already accepted, or flags it when re
   const cti = randomBytes(16);
   const seen = { has: (c: Uint8Array) => Buffer.from(c).equals(cti) };
   const code = yssCode(w, { cti });
-  assert.equal(verifyCode(code, w.index, { now: NOW, replay: seen }).reason, 'replayed');
+  const replayed = verifyCode(code, w.index, { now: NOW, replay: seen });
+  assert.deepEqual([replayed.valid, replayed.reason, replayed.replayed], [false, 'replayed', true]);
   const allowed = verifyCode(code, w.index, { now: NOW, replay: seen, allowReplay: true });
   assert.deepEqual([allowed.valid, allowed.reason, allowed.replayed], [true, null, true]);
   const health = yssCode(w, { cti, type: 'health', exp: NOW + 600 });
@@ -283,4 +284,17 @@ test('names no issuer, type or claims for a code that stopped before its claims,
   // Built on first read and kept: a second reader gets the same object, not a second copy.
   assert.ok(r.printed !== null && r.printed === r.printed);
   assert.deepEqual(JSON.parse(JSON.stringify(r)).printed, JSON.parse(JSON.stringify(r.printed)));
+});
+
+test('never revokes an HC1 code by its sub: a subject list names an issuer\'s own holders', () => {
+  const rw = makeWorld({ revoked: { sub: [hash('AT|u-1234'), hash('CN-44|u-1234')] } });
+  const claims = new Map<number, unknown>([[1, 'AT'], [2, 'u-1234'], [4, NOW + 1000], [6, NOW - 100], [-260, new Map([[1, { v: [{}] }]])]]);
+  const code = encodeCodeText(
+    'HC1',
+    buildCoseSign1({ protectedHeader: new Map<number, unknown>([[1, ALG_ES256], [4, rw.hc.kid]]), payload: cborEncode(claims), sign: es256Signer(rw.hc.privateKey) }),
+  );
+  const r = verifyCode(code, rw.index, at);
+  assert.deepEqual([r.valid, r.claims?.family === 'HC1' && r.claims.sub], [true, 'u-1234']);
+  // The same subject in a YSS1 code is revoked: the list is read, and holds both.
+  assert.equal(verifyCode(yssCode(rw, { sub: 'u-1234' }), rw.index, at).reason, 'revoked');
 });
