@@ -85,6 +85,18 @@ test('a YSS1 payload gives exactly the fields it carried, and keeps the decoded 
   });
 });
 
+test('reads every field of yss.subject and yss.credential that codes.md §4 names, and no other', () => {
+  // The names written out here, not taken from SUBJECT_FIELDS: a name lost from that list would
+  // go unread on both sides of a comparison with it.
+  const subject = ['name', 'name_masked', 'doc_type', 'doc_no', 'birth_date', 'sex', 'nationality'];
+  const credential = ['type', 'no', 'holder', 'issuer_name', 'valid_from', 'valid_until'];
+  const all = [...new Set([...subject, ...credential, 'status', 'other', ''])];
+  const texts = map(all.map((k) => [k, `<${k}>`]));
+  const c = checkYssClaims(yss({}, { subject: texts, credential: texts }));
+  assert.deepEqual(c?.subject, Object.fromEntries(subject.map((k) => [k, `<${k}>`])));
+  assert.deepEqual(c?.credential, Object.fromEntries(credential.map((k) => [k, `<${k}>`])));
+});
+
 test('a YSS1 payload without its optional parts gives null for each, and empty parts stay empty', () => {
   assert.deepEqual(fields(checkYssClaims(yss())), {
     family: 'YSS1',
