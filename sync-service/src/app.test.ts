@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
+import { Readable } from 'node:stream';
 import { afterEach, beforeEach, test } from 'node:test';
 import { HEADER_NONCE, HEADER_SIGNATURE, HEADER_TERMINAL, HEADER_TIME } from '../../terminal/src/protocol/index.ts';
 import { buildApp } from './app.ts';
-import { heartbeatOf, startTestService, UNSEAL_TOKEN, WireClient, type TestService } from '../test/support.ts';
+import { ADMIN_TOKEN, heartbeatOf, startTestService, UNSEAL_TOKEN, WireClient, type TestService } from '../test/support.ts';
 
 let svc: TestService;
 let a: WireClient;
@@ -185,6 +186,28 @@ test('a heartbeat missing a required field is refused by its schema', async () =
   const r = await a.post('/v1/heartbeat', partial);
   assert.equal(r.status, 400);
   assert.equal(r.json.error, 'YSS_SYNC_INVALID_BODY');
+});
+
+test('a JSON body in chunks, ASCII first and then a character cut between two chunks, reads whole', async () => {
+  const name = `desk ${'x'.repeat(40)} 前台终端一号`;
+  const bytes = Buffer.from(JSON.stringify({ name }));
+  const cut = bytes.indexOf(Buffer.from('台')) + 1;
+  const r = await svc.app.inject({
+    method: 'POST',
+    url: '/admin/terminals',
+    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+    payload: Readable.from([bytes.subarray(0, 20), bytes.subarray(20, cut), bytes.subarray(cut)], { objectMode: false }),
+  });
+  assert.equal(r.statusCode, 200, r.body);
+  const list = await svc.admin('GET', '/admin/terminals');
+  assert.ok(list.json.terminals.some((t: { name: string }) => t.name === name), 'the name as sent');
+});
+
+test('a JSON body past its route limit is refused at the chunk that crosses it, with no content-length to go by', async () => {
+  const chunks = Array.from({ length: 10 }, () => Buffer.from(' '.repeat(1000)));
+  const r = await svc.app.inject({ method: 'POST', url: '/v1/enroll', headers: { 'content-type': 'application/json' }, payload: Readable.from(chunks, { objectMode: false }) });
+  assert.equal(r.statusCode, 413);
+  assert.equal(JSON.parse(r.body).error, 'YSS_SYNC_BODY_TOO_LARGE');
 });
 
 test('an oversized heartbeat is refused before it is stored', async () => {

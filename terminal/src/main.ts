@@ -305,7 +305,10 @@ async function startLocked(config: Readonly<TerminalConfig>, opts: TerminalOptio
     if (r.status === 'loaded') log.info({ sequence: r.sequence }, 'trust list installed by another process now in use');
     else if (r.status === 'refused') log.error({ sequence: r.sequence, reason: r.reason, message: r.message }, 'trust list installed by another process refused');
   };
-  const stopTimers = startTimers({ health, publish, queue, db, retentionMs: config.queue.retention_s * 1000, refreshTrust, log, prune: () => {
+  // The WAL is checkpointed when readings pause, not inside a scan's commit (db/checkpoints.ts);
+  // the five-minute upkeep waits for a pause the same way.
+  const checkpoints = new IdleCheckpoints(db, { onError: (e) => log.warn({ err: e }, 'WAL checkpoint failed') });
+  const stopTimers = startTimers({ health, publish, queue, db, retentionMs: config.queue.retention_s * 1000, refreshTrust, log, quietMs: () => checkpoints.quietMs(), prune: () => {
     const now = clock.now();
     persons.prune(now);
     pending.prune(now);
@@ -316,8 +319,6 @@ async function startLocked(config: Readonly<TerminalConfig>, opts: TerminalOptio
     active?.prune(localDay(now));
     passages.prune(localDay(now), now - Math.max(venue.access?.anti_passback_s ?? 0, 86_400));
   } });
-  // The WAL is checkpointed when readings pause, not inside a scan's commit (db/checkpoints.ts).
-  const checkpoints = new IdleCheckpoints(db, { onError: (e) => log.warn({ err: e }, 'WAL checkpoint failed') });
   checkpoints.start();
   log.info({ url, venue: venue.name, devices: devices.all.length }, 'listening');
 

@@ -109,8 +109,8 @@ class Reader {
       case 1: {
         const n = this.arg(ai);
         if (n < 0) this.fail('indefinite-length integer');
+        // arg() gives Infinity for every 64-bit argument from 2^53 up, and the exact number below.
         if (n === Infinity) return major === 0 ? this.bigArg() : -1n - this.bigArg();
-        if (n > Number.MAX_SAFE_INTEGER) return major === 0 ? BigInt(n) : -1n - BigInt(n);
         return major === 0 ? n : -1 - n;
       }
       case 2:
@@ -229,26 +229,33 @@ class Reader {
   map(ai: number, depth: number): Map<string | number, unknown> {
     if (depth > CBOR_MAX_DEPTH) this.fail(`nesting deeper than ${CBOR_MAX_DEPTH}`);
     const n = this.arg(ai);
-    const len = n >= 0 ? this.length(n, 2) : -1;
-    if (len > CBOR_MAX_MAP_ENTRIES) this.fail(`map of ${len} entries, more than ${CBOR_MAX_MAP_ENTRIES}`);
     const out = new Map<string | number, unknown>();
-    for (let i = 0; len < 0 || i < len; i++) {
-      if (len < 0 && this.b[this.p] === 0xff) {
+    if (n >= 0) {
+      const len = this.length(n, 2);
+      if (len > CBOR_MAX_MAP_ENTRIES) this.fail(`map of ${len} entries, more than ${CBOR_MAX_MAP_ENTRIES}`);
+      for (let i = 0; i < len; i++) this.entry(out, depth);
+      return out;
+    }
+    for (;;) {
+      if (this.b[this.p] === 0xff) {
         this.p++;
-        break;
+        return out;
       }
       if (out.size >= CBOR_MAX_MAP_ENTRIES) this.fail(`map of more than ${CBOR_MAX_MAP_ENTRIES} entries`);
-      const key = this.key();
-      if (out.has(key)) this.fail(`duplicate map key ${JSON.stringify(key)}`);
-      out.set(key, this.item(depth));
+      this.entry(out, depth);
     }
-    return out;
+  }
+
+  entry(out: Map<string | number, unknown>, depth: number): void {
+    const key = this.key();
+    if (out.has(key)) this.fail(`duplicate map key ${JSON.stringify(key)}`);
+    out.set(key, this.item(depth));
   }
 
   /** Map keys are integers or text (COSE labels, CWT claims, DGC fields); anything else is refused before a map sees it. */
   key(): string | number {
-    const h = this.b[this.p];
-    const major = h === undefined ? -1 : h >> 5;
+    // Past the end reads as major type 0, whose item() then fails as an unexpected end.
+    const major = this.b[this.p]! >> 5;
     if (major === 0 || major === 1) {
       const k = this.item(0);
       if (typeof k !== 'number') this.fail('integer map key beyond 2^53');
@@ -266,13 +273,10 @@ class Reader {
       if (tag === 0 ? typeof v !== 'string' : typeof v !== 'number' && !(v instanceof CborFloat)) this.fail(`tag ${tag} on the wrong type`);
       return v;
     }
-    // cose: only the top item may be tagged, 61 then 18 or 18 alone (depth 1 is the first tag).
-    if (this.tags === 'cose' && tag === 18 && this.tagged === depth - 1) {
-      this.tagged = -2;
-      return new Tagged(18, this.item(depth));
-    }
-    if (this.tags === 'cose' && tag === 61 && this.tagged === 0 && depth === 1) {
-      this.tagged = 1;
+    // cose: only the top item may be tagged, 61 then 18 or 18 alone; depth 1 is the top item's first tag.
+    if (this.tags === 'cose' && tag === 18 && depth === (this.after61 ? 2 : 1)) return new Tagged(18, this.item(depth));
+    if (this.tags === 'cose' && tag === 61 && depth === 1) {
+      this.after61 = true;
       const inner = this.item(depth);
       if (!(inner instanceof Tagged)) this.fail('tag 61 not followed by tag 18');
       return new Tagged(61, inner);
@@ -280,8 +284,8 @@ class Reader {
     return this.fail(`tag ${tag} not allowed here`);
   }
 
-  /** 0 before any tag, 1 after a top-level 61, -2 once 18 was used. */
-  tagged = 0;
+  /** The top item is tag 61 (so 18 may follow it, one level down). */
+  after61 = false;
 
   simple(ai: number): unknown {
     switch (ai) {

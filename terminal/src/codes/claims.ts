@@ -1,5 +1,5 @@
 // CWT claim checks of codes.md §4 (YSS1) and §7 (HCERT), and their JSON form for output.
-import { CborFloat, Tagged } from './cbor.ts';
+import { CborFloat } from './cbor.ts';
 
 /** The disclosed attributes of `yss.subject` (codes.md §4); only text values are read. */
 export const SUBJECT_FIELDS = ['name', 'name_masked', 'doc_type', 'doc_no', 'birth_date', 'sex', 'nationality'] as const;
@@ -71,13 +71,14 @@ const HCERT = -260;
 
 const MAX_SUB_LENGTH = 64;
 
-// Floats decode as CborFloat, so `4.0` is never an integer here.
-const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v);
+// Floats decode as CborFloat, so `4.0` is never an integer here (and isSafeInteger is false for
+// anything but a number).
+const isInt = (v: unknown): v is number => Number.isSafeInteger(v);
 /** An HCERT time: an integer or a finite float (codes.md §4); null when absent, undefined when mistyped. */
 function time(v: unknown): number | null | undefined {
   if (v === undefined) return null;
   const n = v instanceof CborFloat ? v.value : v;
-  return typeof n === 'number' && Number.isFinite(n) ? n : undefined;
+  return Number.isFinite(n) ? (n as number) : undefined;
 }
 
 /** Length in characters (code points), as codes.md counts them, not UTF-16 units. */
@@ -85,8 +86,9 @@ function codePoints(s: string): number {
   let n = 0;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    // A high surrogate followed by a low one is one character (the decoder only yields valid pairs).
-    if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) i++;
+    // A high surrogate and the low one after it are one character (the decoder yields valid pairs
+    // only; a high surrogate that ended the text would be counted once all the same).
+    if (c >= 0xd800 && c <= 0xdbff) i++;
     n++;
   }
   return n;
@@ -201,7 +203,8 @@ export function claimsToJson(raw: Map<unknown, unknown>): Record<string, unknown
 }
 
 const SPARSE = '4294967294';
-const isArrayIndex = (k: string): boolean => /^(0|[1-9]\d{0,9})$/.test(k) && Number(k) < 4294967295;
+/** An array index as ECMAScript defines it: the text of a uint32 other than 2^32 − 1. */
+const isArrayIndex = (k: string): boolean => String(Number(k) >>> 0) === k && k !== '4294967295';
 
 function toJson(v: unknown): unknown {
   if (v instanceof Uint8Array) return Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64url');
@@ -227,7 +230,7 @@ function toJson(v: unknown): unknown {
   }
   if (Array.isArray(v)) return v.map(toJson);
   if (v instanceof CborFloat) return v.value;
-  if (v instanceof Tagged) return toJson(v.value);
+  // No Tagged: the payload decoder unwraps tags 0 and 1 and refuses every other.
   if (typeof v === 'bigint') return v.toString();
   return v;
 }

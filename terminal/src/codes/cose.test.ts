@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseCommonShape, parseCoseSign1, parseCoseSign1Generic, readSmallHeader } from './cose.ts';
+import { parseCommonShape, parseCoseSign1, parseCoseSign1Generic, readSmallHeader, sigStructure } from './cose.ts';
 import { base45Decode, unwrapCompressed } from './index.ts';
 import { hcertCode, makeWorld, yssCode } from './test/helpers.ts';
 
@@ -81,11 +81,54 @@ test('the hand reader leaves to cborg what it does not read, and never accepts i
     ['a two-byte length past the end', Uint8Array.from([0x84, 0x40, 0xa0, 0x59, 0x01])],
     ['a protected header that is no map', sign1(Uint8Array.from([0x01]), bytes(3), bytes(64))],
     ['nothing after the array head', Uint8Array.from([0x84])],
+    // Read as a byte string's head, a text head would take the next two bytes as a length of 1.
+    ['a text payload of two bytes', Uint8Array.from([0x84, 0x40, 0xa0, 0x62, 0x00, 0x01, 0xee, 0x40])],
+    // An empty map where the protected bstr belongs, then what reads as a map, payload and signature.
+    ['a map in place of the protected bytes', Uint8Array.from([0x84, 0xa0, 0x40, 0x40])],
   ];
   for (const [name, obj] of cases) {
     assert.equal(parseCommonShape(obj), undefined, name);
-    assert.deepEqual(plain(parseCoseSign1(obj)), plain(parseCoseSign1Generic(obj)), name);
+    // None of them is a COSE_Sign1 at all: each path must refuse it on its own, not just agree.
+    assert.equal(parseCoseSign1(obj), null, name);
+    assert.equal(parseCoseSign1Generic(obj), null, name);
   }
+});
+
+test('the hand reader reads a protected header the small reader leaves, through cborg, without giving up', async () => {
+  const { cborEncode } = await import('./cbor.ts');
+  const headers = [
+    new Map<number, unknown>([[1, -7], [4, bytes(32)]]), // a 32-byte kid: a length byte
+    new Map<number, unknown>([[1, -7], [2, 0], [3, 0], [5, 0], [6, 0], [7, 0]]), // six labels
+  ];
+  for (const h of headers) {
+    const prot = cborEncode(h);
+    assert.equal(readSmallHeader(prot), undefined);
+    const fast = parseCommonShape(sign1(prot, bytes(40), bytes(64)));
+    assert.ok(fast);
+    assert.deepEqual(fast.protectedHeader, h);
+  }
+});
+
+test('the generic reader refuses what is no COSE_Sign1 even where cborg reads it', () => {
+  const cases: [string, number[]][] = [
+    ['a 5-array', [0x85, 0x40, 0xa0, 0x40, 0x40, 0x40]],
+    ['a 3-array', [0x83, 0x40, 0xa0, 0x40]],
+    ['a map', [0xa1, 0x01, 0x40]],
+    ['a byte string of four bytes', [0x44, 0x40, 0xa0, 0x40, 0x40]],
+    ['an empty text string as the protected header', [0x84, 0x60, 0xa0, 0x40, 0x40]],
+    ['an array as the unprotected header', [0x84, 0x40, 0x80, 0x40, 0x40]],
+    ['a text payload', [0x84, 0x40, 0xa0, 0x60, 0x40]],
+    ['a text signature', [0x84, 0x40, 0xa0, 0x40, 0x60]],
+    ['a protected header that is an integer', [0x84, 0x41, 0x01, 0xa0, 0x40, 0x40]],
+    ['a protected header that is an array', [0x84, 0x41, 0x80, 0xa0, 0x40, 0x40]],
+  ];
+  for (const [name, b] of cases) {
+    assert.equal(parseCoseSign1Generic(Uint8Array.from(b)), null, name);
+    assert.equal(parseCoseSign1(Uint8Array.from(b)), null, name);
+  }
+  // The same object with an unprotected map is one, and the map is what the generic reader gives.
+  const one = parseCoseSign1Generic(Uint8Array.from([0x84, 0x40, 0xa1, 0x04, 0x41, 0x09, 0x40, 0x40]));
+  assert.deepEqual(one?.unprotectedHeader, new Map([[4, Uint8Array.of(9)]]));
 });
 
 test('the small-header reader reads alg and kid itself, and only the shapes it knows', async () => {
@@ -97,6 +140,8 @@ test('the small-header reader reads alg and kid itself, and only the shapes it k
     [0xa1, 0x01, 0x38, 0x24], // alg -37
     [0xa1, 0x01, 0x37], // -24, the last one-byte negative
     [0xa1, 0x37, 0x17], // label -24, value 23
+    [0xa1, 0x17, 0x01], // label 23, the last one-byte label
+    [0xa1, 0x20, 0x20], // label -1, value -1, the first one-byte negatives
     [0xa2, 0x01, 0x27, 0x04, 0x48, 1, 2, 3, 4, 5, 6, 7, 8],
     [0xa1, 0x04, 0x57, ...bytes(23)],
     [0xa1, 0x04, 0x40],
@@ -123,6 +168,23 @@ test('the small-header reader reads alg and kid itself, and only the shapes it k
     [0xa1, 0x01, 0x38], // a negative without its byte
     [0xa1, 0x04, 0x42, 0x01], // a byte string past the end
     [0xa1, 0x01, 0x27, 0x00], // a byte after the map
+    // A reader that took 0x18 for a small negative label or value, or 0x58 for a short byte
+    // string, would read each of these to its end as another map (the first two cborg reads).
+    [0xa1, 0x18, 0x38, 0x01], // label 56 (0x18 0x38), value 1: not {7: -2}
+    [0xa1, 0x04, 0x58, 0x17, ...bytes(23)], // a 23-byte kid with a length byte: not 24 bytes
+    [0xa1, 0x01, 0x18], // a one-byte value without its byte: not {1: 7}
   ];
   for (const h of unread) assert.equal(readSmallHeader(Uint8Array.from(h)), undefined, JSON.stringify(h));
+});
+
+test('the signed structure is the CBOR encoding of ["Signature1", protected, h\'\', payload] at every length form', async () => {
+  // mint.ts signs with the same sigStructure, so a wrong head would sign and verify alike: the
+  // check is against cborg's encoder. 23/24, 255/256 and 65535/65536 are where a head grows.
+  const { cborEncode } = await import('./cbor.ts');
+  for (const n of [0, 1, 23, 24, 255, 256, 65_535, 65_536]) {
+    const prot = bytes(Math.min(n, 300), 3);
+    const payload = bytes(n, 5);
+    const ours = sigStructure(prot, payload);
+    assert.deepEqual(Buffer.from(ours), Buffer.from(cborEncode(['Signature1', prot, new Uint8Array(0), payload])), `length ${n}`);
+  }
 });

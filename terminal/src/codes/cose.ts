@@ -36,23 +36,25 @@ export function parseCommonShape(b: Uint8Array): CoseSign1 | undefined {
     p++;
   }
   if (b[p++] !== 0x84) return undefined;
+  // Past the end, b[i] is undefined: as a head it matches no case below; as a length byte it
+  // makes `len` NaN (0x58) or leaves `p` past the end (0x59, where `undefined << 8 | undefined`
+  // is 0), and the one length check refuses both, NaN included.
   const bstr = (): Uint8Array | undefined => {
-    const h = b[p];
+    const h = b[p]!;
     let len: number;
-    if (h === undefined) return undefined;
     if (h >= 0x40 && h <= 0x57) {
       len = h - 0x40;
       p += 1;
-    } else if (h === 0x58 && p + 1 < b.length) {
+    } else if (h === 0x58) {
       len = b[p + 1]!;
       p += 2;
-    } else if (h === 0x59 && p + 2 < b.length) {
+    } else if (h === 0x59) {
       len = (b[p + 1]! << 8) | b[p + 2]!;
       p += 3;
     } else {
       return undefined;
     }
-    if (p + len > b.length) return undefined;
+    if (!(p + len <= b.length)) return undefined;
     // A plain Uint8Array view, as cborg gives (the input is often a Buffer).
     const out = new Uint8Array(b.buffer, b.byteOffset + p, len);
     p += len;
@@ -91,19 +93,19 @@ export function readSmallHeader(b: Uint8Array): Map<unknown, unknown> | undefine
   if (head < 0xa0 || head > 0xa5) return undefined;
   const m = new Map<unknown, unknown>();
   let p = 1;
+  // A byte read past the end is undefined, which matches no case below (a label or value: refused
+  // there) or gives NaN and leaves `p` past the end (the byte after 0x38: refused at the end).
   for (let n = head - 0xa0; n > 0; n--) {
-    const k = b[p++];
+    const k = b[p++]!;
     let key: number;
-    if (k === undefined) return undefined;
     if (k <= 0x17) key = k;
     else if (k >= 0x20 && k <= 0x37) key = -1 - (k - 0x20);
     else return undefined;
     if (m.has(key)) return undefined;
-    const v = b[p++];
-    if (v === undefined) return undefined;
+    const v = b[p++]!;
     if (v <= 0x17) m.set(key, v);
     else if (v >= 0x20 && v <= 0x37) m.set(key, -1 - (v - 0x20));
-    else if (v === 0x38 && p < b.length) m.set(key, -1 - b[p++]!);
+    else if (v === 0x38) m.set(key, -1 - b[p++]!);
     else if (v >= 0x40 && v <= 0x57) {
       const len = v - 0x40;
       if (p + len > b.length) return undefined;
@@ -122,13 +124,12 @@ export function parseCoseSign1Generic(bytes: Uint8Array): CoseSign1 | null {
   } catch {
     return null;
   }
+  // cborDecode allows tag 61 then 18, or 18 alone, around the top item and nowhere else, so the
+  // tags are [], [18] or [61, 18] here (codes.md §2).
   const tags: number[] = [];
   while (item instanceof Tagged) {
     tags.push(item.tag);
     item = item.value;
-  }
-  if (!(tags.length === 0 || (tags.length === 1 && tags[0] === 18) || (tags.length === 2 && tags[0] === 61 && tags[1] === 18))) {
-    return null;
   }
   if (!Array.isArray(item) || item.length !== 4) return null;
   const [prot, unprot, payload, signature] = item as unknown[];

@@ -173,7 +173,8 @@ test('reports replayed for a personal code already accepted, or flags it when re
   const cti = randomBytes(16);
   const seen = { has: (c: Uint8Array) => Buffer.from(c).equals(cti) };
   const code = yssCode(w, { cti });
-  assert.equal(verifyCode(code, w.index, { now: NOW, replay: seen }).reason, 'replayed');
+  const replayed = verifyCode(code, w.index, { now: NOW, replay: seen });
+  assert.deepEqual([replayed.valid, replayed.reason, replayed.replayed], [false, 'replayed', true]);
   const allowed = verifyCode(code, w.index, { now: NOW, replay: seen, allowReplay: true });
   assert.deepEqual([allowed.valid, allowed.reason, allowed.replayed], [true, null, true]);
   const health = yssCode(w, { cti, type: 'health', exp: NOW + 600 });
@@ -266,4 +267,34 @@ test('takes an HCERT kid from the protected header even when the unprotected one
   assert.equal(verifyCode(build(prot, new Map([[4, randomBytes(8)]])), w.index, at).valid, true);
   const wrongProt = new Map<number, unknown>([[1, ALG_ES256], [4, randomBytes(8)]]);
   assert.equal(verifyCode(build(wrongProt, new Map([[4, w.hc.kid]])), w.index, at).reason, 'unknown_key');
+});
+
+test('reports malformed, never an exception, when a bug throws inside verification', () => {
+  // A trust index whose lookup throws stands for any bug past decoding: the scan still ends in a verdict.
+  const broken = { ...w.index, keysByKid: { get: () => { throw new Error('a bug'); } } } as unknown as typeof w.index;
+  const r = verifyCode(yssCode(w), broken, at);
+  assert.deepEqual([r.valid, r.reason, r.family, r.claims, r.printed], [false, 'malformed', null, null, null]);
+});
+
+test('names no issuer, type or claims for a code that stopped before its claims, and prints its claims once', () => {
+  const none = verifyCode('HELLO', w.index, at);
+  assert.deepEqual([none.issuer, none.claimedIssuer, none.type, none.claims, none.printed, none.replayed], [null, null, null, null, null, false]);
+  const r = verifyCode(yssCode(w), w.index, at);
+  assert.equal(r.claimedIssuer, 'CN-44');
+  // Built on first read and kept: a second reader gets the same object, not a second copy.
+  assert.ok(r.printed !== null && r.printed === r.printed);
+  assert.deepEqual(JSON.parse(JSON.stringify(r)).printed, JSON.parse(JSON.stringify(r.printed)));
+});
+
+test('never revokes an HC1 code by its sub: a subject list names an issuer\'s own holders', () => {
+  const rw = makeWorld({ revoked: { sub: [hash('AT|u-1234'), hash('CN-44|u-1234')] } });
+  const claims = new Map<number, unknown>([[1, 'AT'], [2, 'u-1234'], [4, NOW + 1000], [6, NOW - 100], [-260, new Map([[1, { v: [{}] }]])]]);
+  const code = encodeCodeText(
+    'HC1',
+    buildCoseSign1({ protectedHeader: new Map<number, unknown>([[1, ALG_ES256], [4, rw.hc.kid]]), payload: cborEncode(claims), sign: es256Signer(rw.hc.privateKey) }),
+  );
+  const r = verifyCode(code, rw.index, at);
+  assert.deepEqual([r.valid, r.claims?.family === 'HC1' && r.claims.sub], [true, 'u-1234']);
+  // The same subject in a YSS1 code is revoked: the list is read, and holds both.
+  assert.equal(verifyCode(yssCode(rw, { sub: 'u-1234' }), rw.index, at).reason, 'revoked');
 });

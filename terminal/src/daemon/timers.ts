@@ -1,5 +1,5 @@
-// The daemon's periodic work: pushing health to the kiosk when it changes, queue upkeep, and
-// picking up a trust list another process installed.
+// The daemon's periodic work: pushing health to the kiosk when it changes, queue upkeep (when
+// readings pause), and picking up a trust list another process installed.
 import type { Logger } from 'pino';
 import type { EventMessage, Health } from '../api/index.ts';
 import type { Db } from '../db/index.ts';
@@ -11,6 +11,10 @@ const HEALTH_PUSH_MS = 1000;
 const MAINTENANCE_MS = 5 * 60_000;
 /** How often the trust store looks for a list another process installed, ms. */
 const TRUST_REFRESH_MS = 5000;
+/** Maintenance waits for this pause in writes (a TRUNCATE checkpoint in a stream of scans would hold a verdict), ms, */
+const MAINTENANCE_QUIET_MS = 1000;
+/** but never longer than this, so a stream that never pauses still gets its upkeep, ms. */
+const MAINTENANCE_DEFER_MAX_MS = 60_000;
 
 export interface TimerDeps {
   health(): Health;
@@ -23,6 +27,53 @@ export interface TimerDeps {
   log: Logger;
   /** More upkeep on the same schedule (venue stores forgetting what no longer matters). */
   prune?(): void;
+  /** Milliseconds since the database was last written; maintenance waits for a pause. None: it never waits. */
+  quietMs?(): number;
+}
+
+export interface WhenQuietOptions {
+  /** Milliseconds since the last write. */
+  quietMs(): number;
+  /** The pause to wait for, and the longest wait for it, ms. */
+  pauseMs: number;
+  maxDeferMs: number;
+  /** How often to look again while writes go on, ms. Default 250. */
+  pollMs?: number;
+  /** Monotonic milliseconds; default performance.now. */
+  now?: () => number;
+}
+
+/**
+ * `run`, deferred until writes pause for `pauseMs` or `maxDeferMs` has passed since the first ask.
+ * Asks while one is deferred join it. The returned `cancel` drops a deferred run.
+ */
+export function whenQuiet(run: () => void, o: WhenQuietOptions): { ask(): void; cancel(): void } {
+  const now = o.now ?? (() => performance.now());
+  let since: number | null = null;
+  let timer: NodeJS.Timeout | null = null;
+  const look = () => {
+    timer = null;
+    if (since === null) return;
+    if (o.quietMs() < o.pauseMs && now() - since < o.maxDeferMs) {
+      timer = setTimeout(look, o.pollMs ?? 250);
+      timer.unref();
+      return;
+    }
+    since = null;
+    run();
+  };
+  return {
+    ask() {
+      if (since !== null) return;
+      since = now();
+      look();
+    },
+    cancel() {
+      if (timer) clearTimeout(timer);
+      timer = null;
+      since = null;
+    },
+  };
 }
 
 /** Starts the timers; the returned function stops them. */
@@ -45,6 +96,7 @@ export function startTimers(deps: TimerDeps): () => void {
       deps.log.warn({ err: e }, 'queue maintenance failed');
     }
   };
+  const upkeep = whenQuiet(maintain, { quietMs: deps.quietMs ?? (() => Infinity), pauseMs: MAINTENANCE_QUIET_MS, maxDeferMs: MAINTENANCE_DEFER_MAX_MS });
   const refresh = () => {
     try {
       deps.refreshTrust();
@@ -52,9 +104,10 @@ export function startTimers(deps: TimerDeps): () => void {
       deps.log.warn({ err: e }, 'trust list refresh failed');
     }
   };
-  const timers = [setInterval(pushHealth, HEALTH_PUSH_MS), setInterval(maintain, MAINTENANCE_MS), setInterval(refresh, TRUST_REFRESH_MS)];
+  const timers = [setInterval(pushHealth, HEALTH_PUSH_MS), setInterval(() => upkeep.ask(), MAINTENANCE_MS), setInterval(refresh, TRUST_REFRESH_MS)];
   for (const t of timers) t.unref();
   return () => {
     for (const t of timers) clearInterval(t);
+    upkeep.cancel();
   };
 }

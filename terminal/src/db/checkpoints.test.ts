@@ -97,6 +97,21 @@ test('events committed before any checkpoint survive a power cut: the files as t
   }
 });
 
+test('quietMs() is the time since the last write it saw, a look or a checkpoint in between changing nothing', () => {
+  const q = new Queue(db);
+  const cp = new IdleCheckpoints(db, { idleMs: 1000, now });
+  clock += 400;
+  assert.equal(cp.quietMs(), 400, 'no write since it was made');
+  q.commit((tx) => tx.append(ev(1)));
+  clock += 300;
+  assert.equal(cp.quietMs(), 0, 'the write is first seen now');
+  clock += 700;
+  assert.equal(cp.quietMs(), 700);
+  clock += 300;
+  assert.equal(cp.tick(), 'checkpointed');
+  assert.equal(cp.quietMs(), 1000, 'a checkpoint is not a write');
+});
+
 test('stop() gives the connection SQLite\'s own checkpoints back', () => {
   const cp = new IdleCheckpoints(db, { now });
   assert.equal(db.pragma('wal_autocheckpoint', { simple: true }), 0);

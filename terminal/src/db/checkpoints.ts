@@ -59,13 +59,7 @@ export class IdleCheckpoints {
 
   /** One look: counts what was written since the last, and checkpoints when writes paused or the WAL grew past the bound. */
   tick(): CheckpointTick {
-    const total = this.totalChanges.get() ?? 0;
-    const now = this.now();
-    if (total !== this.seen) {
-      this.pending += total - this.seen;
-      this.seen = total;
-      this.lastWrite = now;
-    }
+    const now = this.observe();
     if (this.pending === 0) return 'clean';
     const forced = this.pending >= this.maxChanges;
     if (!forced && now - this.lastWrite < this.idleMs) return 'writing';
@@ -77,6 +71,23 @@ export class IdleCheckpoints {
     if (forced) this.counts.forced++;
     else this.counts.idle++;
     return 'checkpointed';
+  }
+
+  /** Milliseconds since the connection last wrote (as far as the looks so far and this one saw). */
+  quietMs(): number {
+    return this.observe() - this.lastWrite;
+  }
+
+  /** Counts the rows written since the last look; returns the time of this one. */
+  private observe(): number {
+    const total = this.totalChanges.get() ?? 0;
+    const now = this.now();
+    if (total !== this.seen) {
+      this.pending += total - this.seen;
+      this.seen = total;
+      this.lastWrite = now;
+    }
+    return now;
   }
 
   start(): void {

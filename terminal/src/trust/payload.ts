@@ -26,7 +26,7 @@ export function buildIndex(payload: Uint8Array): TrustIndex {
   if (scanned) return indexFromDocument(scanned.doc, { cti: scanned.cti, sub: scanned.sub });
   let doc: unknown;
   try {
-    doc = JSON.parse(Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength).toString('utf8'));
+    doc = JSON.parse(Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength).toString());
   } catch {
     throw new PayloadError('trust list payload is not JSON');
   }
@@ -85,22 +85,7 @@ function buildKey(k: unknown, issuer: TrustIssuer, revokedKids: Set<string>, whe
   if (!isObject(k)) throw new PayloadError(`${where} should be an object`);
   if (typeof k.alg !== 'string') throw new PayloadError(`${where}.alg should be a string`);
   const kid = kidBytes(k.kid, `${where}.kid`);
-  let material: KeyObject;
-  try {
-    if (typeof k.x === 'string') {
-      if (fromBase64url(k.x, 32) === null) throw new PayloadError(`${where}.x should be canonical base64url of a 32-byte key`);
-      material = ed25519KeyObject(k.x);
-    } else if (typeof k.spki === 'string') {
-      const der = fromBase64(k.spki);
-      if (der === null) throw new PayloadError(`${where}.spki should be canonical base64 with padding`);
-      material = createPublicKey({ key: der, format: 'der', type: 'spki' });
-    } else {
-      throw new PayloadError(`${where} should have "x" or "spki"`);
-    }
-  } catch (e) {
-    if (e instanceof PayloadError) throw e;
-    throw new PayloadError(`${where} key material does not parse as ${typeof k.x === 'string' ? 'a raw Ed25519 key' : 'DER SPKI'}`);
-  }
+  const material = keyMaterial(k, where);
   const usage = k.usage === undefined ? null : Object.freeze(strings(k.usage, `${where}.usage`));
   return Object.freeze({
     kid,
@@ -114,18 +99,34 @@ function buildKey(k: unknown, issuer: TrustIssuer, revokedKids: Set<string>, whe
   });
 }
 
+/** A key's `x` (raw Ed25519) or, without one, its `spki` (DER). */
+function keyMaterial(k: Record<string, unknown>, where: string): KeyObject {
+  if (typeof k.x === 'string') {
+    if (fromBase64url(k.x, 32) === null) throw new PayloadError(`${where}.x should be canonical base64url of a 32-byte key`);
+    // node takes any 32 bytes as an Ed25519 key (it does not check the point); one off the curve verifies nothing.
+    return ed25519KeyObject(k.x);
+  }
+  if (typeof k.spki !== 'string') throw new PayloadError(`${where} should have "x" or "spki"`);
+  const der = fromBase64(k.spki);
+  if (der === null) throw new PayloadError(`${where}.spki should be canonical base64 with padding`);
+  try {
+    return createPublicKey({ key: der, format: 'der', type: 'spki' });
+  } catch {
+    throw new PayloadError(`${where} key material does not parse as DER SPKI`);
+  }
+}
+
 /** The key's material must be what its alg signs with (codes.md §3: no algorithm confusion). */
 export function fits(alg: string, key: KeyObject): boolean {
+  // Every asymmetric key has its details; only EC keys name a curve, and RSA and DSA keys have a modulus.
+  const { namedCurve, modulusLength = 0 } = key.asymmetricKeyDetails!;
   switch (alg) {
     case 'EdDSA':
       return key.asymmetricKeyType === 'ed25519';
     case 'ES256':
-      return key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1';
+      return namedCurve === 'prime256v1';
     case 'PS256':
-      return (
-        (key.asymmetricKeyType === 'rsa' || key.asymmetricKeyType === 'rsa-pss') &&
-        (key.asymmetricKeyDetails?.modulusLength ?? 0) >= 2048
-      );
+      return (key.asymmetricKeyType === 'rsa' || key.asymmetricKeyType === 'rsa-pss') && modulusLength >= 2048;
     default:
       return false;
   }
@@ -138,11 +139,11 @@ function kidBytes(v: unknown, where: string): Buffer {
 }
 
 function hashSet(v: unknown, where: string): HashSet32 {
-  if (v === undefined) return new HashSet32([]);
-  if (!Array.isArray(v)) throw new PayloadError(`${where} should be an array`);
+  const list = v === undefined ? [] : v;
+  if (!Array.isArray(list)) throw new PayloadError(`${where} should be an array`);
   const bad = { index: -1 };
-  const set = new HashSet32(v, bad);
-  if (bad.index >= 0) throw new PayloadError(`${where}[${bad.index}] should be base64url of a 32-byte SHA-256 hash`);
+  const set = new HashSet32(list, bad);
+  if (bad.index !== -1) throw new PayloadError(`${where}[${bad.index}] should be base64url of a 32-byte SHA-256 hash`);
   return set;
 }
 
@@ -153,8 +154,9 @@ function strings(v: unknown, where: string): string[] {
 }
 
 function int(v: unknown, where: string): number {
-  if (typeof v !== 'number' || !Number.isSafeInteger(v)) throw new PayloadError(`${where} should be an integer, got ${JSON.stringify(v)}`);
-  return v;
+  // False for anything but a number, too.
+  if (!Number.isSafeInteger(v)) throw new PayloadError(`${where} should be an integer, got ${JSON.stringify(v)}`);
+  return v as number;
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

@@ -4,7 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase } from '../db/index.ts';
-import { TrustStore, signTrustList, openTrustList, parseRootArg } from './index.ts';
+import { TrustStore, TrustedClock, signTrustList, openTrustList, parseRootArg } from './index.ts';
 import { makeRoot, makeWorld, NOW } from '../codes/test/helpers.ts';
 
 const dataDir = () => mkdtempSync(join(tmpdir(), 'yss-trust-'));
@@ -12,6 +12,9 @@ const dataDir = () => mkdtempSync(join(tmpdir(), 'yss-trust-'));
 function relist(w: ReturnType<typeof makeWorld>, changes: Record<string, unknown>): string {
   return signTrustList({ ...w.payload, ...changes }, { kid: w.root.root.kid, secretKey: w.root.secretKey });
 }
+
+// One world for the newer tests (a world makes an RSA key); each list is re-signed from it.
+const one = makeWorld({ sequence: 5 });
 
 test('installs a signed list and keeps it across a reopen of the database', () => {
   const w = makeWorld({ sequence: 5 });
@@ -55,6 +58,59 @@ test('refuses a list signed by an unpinned root or with a broken signature, keep
   assert.equal(store.index?.sequence, 2);
 });
 
+test('reports each refusal whole: status, reason, a message naming the sequences, the sequence kept', () => {
+  const w = one;
+  const store = TrustStore.open(openDatabase(dataDir()), [w.root.root]);
+  const none = store.install('not a jws');
+  assert.deepEqual({ ...none, message: undefined }, { status: 'refused', reason: 'malformed', message: undefined, sequence: null });
+  assert.ok(none.message);
+  store.install(w.jws);
+  assert.deepEqual(store.install(relist(w, { sequence: 4 })), {
+    status: 'refused',
+    reason: 'rollback',
+    message: 'trust list sequence 4 is older than the installed 5',
+    sequence: 5,
+  });
+  assert.deepEqual(store.install(w.jws), { status: 'already_installed', sequence: 5 });
+});
+
+test('records when a list was installed, in unix seconds of its clock', () => {
+  const w = one;
+  const db = openDatabase(dataDir());
+  const wall = w.index.issuedAt + 1234.75;
+  const clock = TrustedClock.open(db, { wall: () => wall });
+  TrustStore.open(db, [w.root.root], { clock }).install(w.jws);
+  const row = db.prepare('SELECT sequence, installed_at FROM trust_list').get();
+  assert.deepEqual({ ...(row as object) }, { sequence: 5, installed_at: Math.floor(wall) });
+});
+
+test('writes the floor a list gives the clock as coming from the trust list, on install and on open', () => {
+  const w = one;
+  const dir = dataDir();
+  const db = openDatabase(dir);
+  const clockRow = (d: typeof db) => ({ ...(d.prepare('SELECT floor, source FROM trust_clock').get() as object) });
+  const clock = TrustedClock.open(db, { wall: () => w.index.issuedAt - 100_000 });
+  TrustStore.open(db, [w.root.root], { clock }).install(w.jws);
+  assert.deepEqual(clockRow(db), { floor: w.index.issuedAt, source: 'trust-list' });
+  // A floor lost (a database from before the clock): the store gives it back when it opens.
+  db.exec('DELETE FROM trust_clock');
+  db.close();
+  const db2 = openDatabase(dir);
+  TrustStore.open(db2, [w.root.root], { clock: TrustedClock.open(db2, { wall: () => w.index.issuedAt - 100_000 }) });
+  assert.deepEqual(clockRow(db2), { floor: w.index.issuedAt, source: 'trust-list' });
+});
+
+test('picks up a list of sequence 0 that another process stored while it had none', () => {
+  const w = one;
+  const dir = dataDir();
+  const daemon = TrustStore.open(openDatabase(dir), [w.root.root]);
+  assert.deepEqual(daemon.refresh(), { status: 'unchanged', sequence: null });
+  assert.equal(TrustStore.open(openDatabase(dir), [w.root.root]).install(relist(w, { sequence: 0 })).status, 'installed');
+  assert.deepEqual(daemon.refresh(), { status: 'loaded', sequence: 0 });
+  assert.equal(daemon.index?.sequence, 0);
+  assert.deepEqual(daemon.refresh(), { status: 'unchanged', sequence: 0 });
+});
+
 test('refuses an unknown format and a revocation entry that is not a 32-byte hash as malformed', () => {
   const w = makeWorld();
   assert.deepEqual(openTrustList(relist(w, { format: 'yss-trust-list/2' }), [w.root.root]).ok, false);
@@ -75,6 +131,15 @@ test('installs a newer list past its expiry and reports itself stale', () => {
   assert.equal(store.install(expired).status, 'installed');
   assert.deepEqual(store.health(NOW), { sequence: 3, issued_at: NOW - 100, expires_at: NOW - 10, stale: true });
   assert.equal(store.health(NOW - 20).stale, false);
+  // Stale past expires_at: at that second the list still holds.
+  assert.equal(store.health(NOW - 10).stale, false);
+  assert.equal(store.health(NOW - 9).stale, true);
+});
+
+test('reports itself stale, with nothing to show, before any list is installed', () => {
+  const w = one;
+  const store = TrustStore.open(openDatabase(dataDir()), [w.root.root]);
+  assert.deepEqual(store.health(NOW), { sequence: null, issued_at: null, expires_at: null, stale: true });
 });
 
 test('keeps anti-rollback when the stored list no longer opens under the pinned roots', () => {

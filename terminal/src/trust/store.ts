@@ -83,9 +83,10 @@ export class TrustStore {
 
   /**
    * Installs a list if it verifies and is newer; the clock is not consulted (trust-list.md §3).
-   * The sequence is compared with the stored row, not with memory, and the row is written only
-   * if still older, in one IMMEDIATE transaction: another process (`trust install` from a USB
-   * stick) installing meanwhile cannot be rolled back by this one.
+   * The sequence is compared by the database, not with memory: the row is written only over an
+   * older one (or none), and when it is not, the stored sequence is read in the same IMMEDIATE
+   * transaction. Another process (`trust install` from a USB stick) installing meanwhile cannot
+   * be rolled back by this one.
    */
   install(jws: string): InstallResult {
     const opened = openTrustList(jws, this.#roots);
@@ -93,8 +94,6 @@ export class TrustStore {
     const next = opened.index;
     const stored = this.#db
       .transaction((): number | null => {
-        const row = this.#db.prepare('SELECT sequence FROM trust_list WHERE id = 1').get() as { sequence: number } | undefined;
-        if (row && next.sequence <= row.sequence) return row.sequence;
         const written = this.#db
           .prepare(
             `INSERT INTO trust_list (id, sequence, jws, installed_at) VALUES (1, ?, ?, ?)
@@ -102,8 +101,9 @@ export class TrustStore {
              WHERE excluded.sequence > trust_list.sequence`,
           )
           .run(next.sequence, jws, Math.floor((this.#clock ?? wallClock).wallMs() / 1000));
-        if (written.changes !== 1) throw new Error(`trust list sequence ${next.sequence} was not written`);
-        return null;
+        if (written.changes === 1) return null;
+        // Not written: a row of this sequence or a newer one is there.
+        return (this.#db.prepare('SELECT sequence FROM trust_list WHERE id = 1').get() as { sequence: number }).sequence;
       })
       .immediate();
     if (stored !== null) {
