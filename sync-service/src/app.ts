@@ -3,7 +3,7 @@
 // what it returns (schemas.ts).
 import rateLimit from '@fastify/rate-limit';
 import underPressure from '@fastify/under-pressure';
-import Fastify, { errorCodes, type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { isAscii } from 'node:buffer';
 import { createHash, randomBytes, verify, type Hash, type KeyObject } from 'node:crypto';
 import { join } from 'node:path';
@@ -89,8 +89,7 @@ type Auth = 'terminal' | 'operator' | 'enroll';
 
 declare module 'fastify' {
   interface FastifyRequest {
-    /** The body as received, decoded (readText); a signed route parses it after its signature verifies. */
-    bodyText?: string;
+    rawBody?: Buffer;
     /** A signed route's body hash, fed as the body arrives. */
     bodyHash?: Hash;
     terminal?: TerminalRecord;
@@ -137,67 +136,17 @@ const UNPACED_BODY = 1024 * 1024;
 /** Marks a signed route's body as not parsed yet: it is parsed after the signature verifies. */
 const UNPARSED = Symbol('unparsed');
 
-/** A verified body, parsed once (its own function so that a CPU profile shows what JSON.parse costs). */
-function parseSignedBody(text: string): unknown {
+/**
+ * A verified body, parsed once (its own function so that a CPU profile shows what JSON.parse costs).
+ * A body of ASCII bytes (what terminals send: personal data is sealed, so base64) is the same text
+ * read as Latin-1, which node decodes some fifty times faster than UTF-8 for a megabyte.
+ */
+function parseSignedBody(raw: Buffer): unknown {
   try {
-    return text === '' ? null : JSON.parse(text);
+    return raw.length === 0 ? null : JSON.parse(isAscii(raw) ? raw.toString('latin1') : raw.toString('utf8'));
   } catch {
     throw new ServiceError('YSS_SYNC_INVALID_BODY', 'not valid JSON');
   }
-}
-
-/** The bytes of a body of several chunks are joined here, not in a new Buffer each time (readText). */
-let joinArea = Buffer.allocUnsafeSlow(256 * 1024);
-/** Bodies up to this size are joined in `joinArea`, which then stays this large at most. */
-const JOIN_AREA_MAX = 4 * 1024 * 1024;
-
-/**
- * A request body as text, within `limit` bytes and the declared content-length (as fastify's own
- * reader checks them). Not in one new Buffer of the whole body first, as fastify's reader does:
- * a Buffer over 128 KiB is a fresh mmap from malloc, and on this machine its page faults cost
- * twenty times the copy (1.5 ms for an upload of 200 KB, docs/scale.md, "Ingest"). The chunks
- * are joined in one area kept for it, and decoded from there in one go: a body of ASCII bytes
- * (what terminals send: personal data is sealed, so base64) as Latin-1, the same text, which node
- * decodes many times faster than UTF-8; any other as UTF-8.
- */
-function readText(req: FastifyRequest, payload: Readable, limit: number, done: (err: Error | null, text?: string) => void): void {
-  const declared = Number(req.headers['content-length']);
-  if (declared > limit) return done(new errorCodes.FST_ERR_CTP_BODY_TOO_LARGE());
-  const chunks: Buffer[] = [];
-  let received = 0;
-  const stop = () => {
-    payload.removeListener('data', onData);
-    payload.removeListener('end', onEnd);
-    payload.removeListener('error', onEnd);
-  };
-  function onData(chunk: Buffer) {
-    received += chunk.length;
-    if (received > limit) {
-      stop();
-      return done(new errorCodes.FST_ERR_CTP_BODY_TOO_LARGE());
-    }
-    chunks.push(chunk);
-  }
-  function onEnd(err?: Error & { statusCode?: number }) {
-    stop();
-    if (err) {
-      if (!(typeof err.statusCode === 'number' && err.statusCode >= 400)) err.statusCode = 400;
-      return done(err);
-    }
-    if (!Number.isNaN(declared) && received !== declared) return done(new errorCodes.FST_ERR_CTP_INVALID_CONTENT_LENGTH());
-    let bytes = chunks.length === 1 ? chunks[0]! : null;
-    if (!bytes) {
-      if (received > joinArea.length && received <= JOIN_AREA_MAX) joinArea = Buffer.allocUnsafeSlow(Math.min(JOIN_AREA_MAX, 2 ** Math.ceil(Math.log2(received))));
-      const into = received <= joinArea.length ? joinArea : Buffer.allocUnsafeSlow(received);
-      let at = 0;
-      for (const c of chunks) at += c.copy(into, at);
-      bytes = into.subarray(0, received);
-    }
-    done(null, bytes.toString(isAscii(bytes) ? 'latin1' : 'utf8'));
-  }
-  payload.on('data', onData);
-  payload.on('end', onEnd);
-  payload.on('error', onEnd);
 }
 
 export function buildApp(opts: AppOptions): ServiceApp {
@@ -303,24 +252,20 @@ export function buildApp(opts: AppOptions): ServiceApp {
     reply.raw.once('finish', release).once('close', release);
   });
 
-  // The signature covers the body's hash, taken from the bytes as they arrive (hashWhileReceiving).
-  // A signed route's body is parsed only after its signature verifies (authenticateTerminal); a
-  // stranger's bytes are hashed, never parsed. JSON bodies are read as text chunk by chunk (readText).
-  app.addContentTypeParser('application/json', (req, payload, done) => {
-    readText(req, payload, req.routeOptions.bodyLimit ?? bodyLimit, (err, text) => {
-      if (err) return done(err, undefined);
-      req.bodyText = text;
-      if (req.routeOptions.config.auth === 'terminal') return done(null, UNPARSED);
-      try {
-        done(null, text === '' ? null : JSON.parse(text!));
-      } catch {
-        done(new ServiceError('YSS_SYNC_INVALID_BODY', 'not valid JSON'), undefined);
-      }
-    });
+  // Keep the exact bytes: the signature covers the body's hash. A signed route's body is parsed
+  // only after its signature verifies (authenticateTerminal); a stranger's bytes are hashed, never parsed.
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (req, body, done) => {
+    req.rawBody = body as Buffer;
+    if (req.routeOptions.config.auth === 'terminal') return done(null, UNPARSED);
+    try {
+      done(null, (body as Buffer).length === 0 ? null : JSON.parse((body as Buffer).toString('utf8')));
+    } catch {
+      done(new ServiceError('YSS_SYNC_INVALID_BODY', 'not valid JSON'), undefined);
+    }
   });
-  app.addContentTypeParser(['text/plain', 'application/jose', 'text/csv'], { parseAs: 'string' }, (req, body, done) => {
-    req.bodyText = body as string;
-    done(null, req.routeOptions.config.auth === 'terminal' ? UNPARSED : body);
+  app.addContentTypeParser(['text/plain', 'application/jose', 'text/csv'], { parseAs: 'buffer' }, (req, body, done) => {
+    req.rawBody = body as Buffer;
+    done(null, req.routeOptions.config.auth === 'terminal' ? UNPARSED : (body as Buffer).toString('utf8'));
   });
 
   app.addHook('onSend', async (_req, reply) => {
@@ -436,9 +381,9 @@ export function buildApp(opts: AppOptions): ServiceApp {
         key = keyCache.get(t.public_key) ?? ed25519PublicKey(Buffer.from(t.public_key, 'base64url'));
         keyCache.set(t.public_key, key);
       }
+      const raw = req.rawBody ?? Buffer.alloc(0);
       const sig = Buffer.from(req.headers[HEADER_SIGNATURE] as string, 'base64url');
-      // Hashed as it arrived (hashWhileReceiving, the signed routes' preParsing); no body, the hash of none.
-      const hash = req.bodyHash?.digest('base64url') ?? bodyHash(Buffer.alloc(0));
+      const hash = req.bodyHash?.digest('base64url') ?? bodyHash(raw);
       if (sig.length !== 64 || !verify(null, signingInput(req.method, req.url, time, nonce, hash), key, sig)) throw new ServiceError('YSS_SYNC_BAD_SIGNATURE', id);
       if (t!.status === 'revoked') throw new ServiceError('YSS_SYNC_TERMINAL_REVOKED', id);
       req.terminal = t!;
@@ -446,7 +391,7 @@ export function buildApp(opts: AppOptions): ServiceApp {
       // Uploads record the nonce inside their ingest transaction; other routes here.
       if (req.routeOptions.url === '/v1/events') req.nonce = { nonce, expiresAt: time + MAX_REQUEST_AGE_MS };
       else if (!(await storage.useNonce(id, nonce, time + MAX_REQUEST_AGE_MS, now()))) throw new ServiceError('YSS_SYNC_REPLAYED_NONCE', nonce);
-      req.body = parseSignedBody(req.bodyText ?? '');
+      req.body = parseSignedBody(raw);
     }
 
     /** Operator routes: the bearer token names the operator; checked before the body is read. */
