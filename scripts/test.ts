@@ -28,22 +28,6 @@ function step(title: string, cmd: string, args: string[]): void {
   }
 }
 
-// The longest files (the run's "slowest test files", 2026-12-01) start first: node runs three at
-// a time in this order, and a long file started late is the tail of the whole run.
-const LONGEST = [
-  'terminal/test/crash.test.ts',
-  'kiosk-ui/web/test/venue-layout-1.test.ts',
-  'kiosk-ui/web/test/venue-layout-2.test.ts',
-  'scripts/issuer/cli.test.ts',
-  'kiosk-ui/web/test/accessibility.test.ts',
-  'terminal/test/venues.test.ts',
-  'terminal/test/hall-morning.test.ts',
-  'kiosk-ui/web/test/stack-police.test.ts',
-  'kiosk-ui/web/test/layout.test.ts',
-  'kiosk-ui/web/test/camera.test.ts',
-];
-const first = (f: string) => (LONGEST.includes(f) ? LONGEST.indexOf(f) : LONGEST.length);
-
 const selected = process.argv.slice(2);
 const pkgs = ensurePackages((l) => console.log(l));
 if (!pkgs.ok) {
@@ -61,7 +45,7 @@ if (selected.length === 0) {
 const files = (selected.length ? selected.map((s) => join(root, s)) : roots.map((r) => join(root, r)))
   .flatMap((p) => (statSync(p).isDirectory() ? findTests(p) : [p]))
   .map((f) => relative(root, f))
-  .sort((a, b) => first(a) - first(b) || (a < b ? -1 : a > b ? 1 : 0));
+  .sort();
 // The daemons, services and CLIs the tests start run from bundles built once here (scripts/lib/entry.ts).
 const bundles = join(root, 'node_modules', '.cache', `yss-entries-${process.pid}`);
 const bundleEnv = await buildEntryBundles(bundles);
