@@ -11,6 +11,11 @@ import type { LinkState } from '../transport.ts';
 import type { PrinterDevice, PrintResult, Ticket } from '../types.ts';
 import { cmd, parseStatus, ticketBytes, type PrinterStatus } from './encode.ts';
 
+/** Unanswered status queries in a row before a printer that never answered is assumed not to. */
+const WRITE_OFF_MISSES = 3;
+/** How often a printer assumed not to answer is asked again, ms. */
+const ASK_AGAIN_MS = 60_000;
+
 export class EscPosPrinter extends LinkDevice implements PrinterDevice {
   readonly #c: EscPosPrinterConfig;
   #chain: Promise<unknown> = Promise.resolve();
@@ -20,6 +25,10 @@ export class EscPosPrinter extends LinkDevice implements PrinterDevice {
   #answers = true;
   /** The printer has answered a status query since it connected: a missed answer is then late, not absent. */
   #answered = false;
+  /** Status queries in a row left unanswered by a printer that has not answered one yet. */
+  #misses = 0;
+  /** When a printer taken for one that does not answer is asked again. */
+  #askAgainAt = 0;
 
   constructor(c: EscPosPrinterConfig, log: pino.Logger, now: () => number = Date.now) {
     const node = printerLinkOf(c) === 'usblp' ? c.path : undefined;
@@ -40,6 +49,7 @@ export class EscPosPrinter extends LinkDevice implements PrinterDevice {
       this.#status = null;
       this.#answers = true;
       this.#answered = false;
+      this.#misses = 0;
       this.setState('connected', null, path);
       void this.#exclusive(() => this.#checkStatus());
       this.#schedulePoll();
@@ -97,17 +107,25 @@ export class EscPosPrinter extends LinkDevice implements PrinterDevice {
   }
 
   async #checkStatus(): Promise<void> {
-    if (!this.#answers || !this.link.isOpen) return;
+    if (!this.link.isOpen || (!this.#answers && this.now() < this.#askAgainAt)) return;
     const printer = await this.#ask(1, 500);
     if (printer === null) {
       // One that answered before was only slow this time (a loaded machine, a busy printer): ask
       // again at the next poll. Written off for good, its paper-out would never be seen.
       if (this.#answered) return;
+      // One that has not answered yet may be warming up, or the machine busy: it is taken for a
+      // printer that does not answer only after several misses in a row, and even then asked
+      // again now and then, so a late first answer cannot hide its paper-out for the whole run.
+      if (++this.#misses < WRITE_OFF_MISSES) return;
+      if (this.#answers) this.log.info({ ask_again_s: ASK_AGAIN_MS / 1000 }, 'printer does not answer status queries; assuming ready');
       this.#answers = false;
-      this.log.info('printer does not answer status queries; assuming ready');
+      this.#askAgainAt = this.now() + ASK_AGAIN_MS;
       return;
     }
+    if (!this.#answers) this.log.info('printer answers status queries now');
+    this.#answers = true;
     this.#answered = true;
+    this.#misses = 0;
     // The offline cause is asked only when the printer says it is offline.
     const cause = printer & 0x08 ? ((await this.#ask(2, 500)) ?? 0x12) : 0x12;
     const paper = (await this.#ask(4, 500)) ?? 0x12;

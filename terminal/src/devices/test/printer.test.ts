@@ -112,6 +112,58 @@ describe('ESC/POS printer contract on the hardware', suiteOptions(hardware, 'YSS
   if (hardware) contract(hardware);
 });
 
+describe('ESC/POS printer whose first status answers are lost', () => {
+  test('is not taken for one that never answers: its paper-out still shows', async () => {
+    const dir = tempDir();
+    const pty = await openPtyPair(join(dir, 'ttyP'), join(dir, 'ttyS'));
+    const sim = await PrinterSim.open(pty.peer);
+    // A printer warming up, or a machine too busy to read its answer in time, at the first two asks.
+    sim.skipAnswers = 2;
+    const printer = createDevice({ id: 'p', role: 'printer', kind: 'escpos-printer', path: pty.device, status_poll_ms: 100 }, captureLog().log) as PrinterDevice;
+    try {
+      printer.start();
+      await untilState(printer, 'connected');
+      const deadline = Date.now() + 5000;
+      while (sim.skipAnswers > 0 && Date.now() < deadline) await sleep(20);
+      assert.equal(sim.skipAnswers, 0, 'the first two queries went unanswered');
+      sim.paperOut = true;
+      assert.equal((await untilState(printer, 'error', 5000)).detail, 'paper_out');
+    } finally {
+      await printer.close();
+      await sim.close();
+      await pty.close();
+    }
+  });
+
+  test('one that does not answer is assumed ready after three misses, asked again a minute later, and heard when it answers', async () => {
+    const dir = tempDir();
+    const pty = await openPtyPair(join(dir, 'ttyP'), join(dir, 'ttyS'));
+    const sim = await PrinterSim.open(pty.peer);
+    sim.silent = true;
+    let clock = 1_000_000;
+    const { log, lines } = captureLog();
+    const printer = createDevice({ id: 'p', role: 'printer', kind: 'escpos-printer', path: pty.device, status_poll_ms: 50 }, log, { now: () => clock }) as PrinterDevice;
+    const said = (text: string) => lines.filter((l) => l.includes(text)).length;
+    try {
+      printer.start();
+      await untilState(printer, 'connected');
+      for (const end = Date.now() + 10_000; said('does not answer status queries') === 0 && Date.now() < end; ) await sleep(20);
+      assert.equal(said('does not answer status queries'), 1, 'written off once');
+      sim.silent = false;
+      sim.paperOut = true;
+      await sleep(600);
+      assert.equal(printer.health.state, 'connected', 'not asked again within the minute');
+      clock += 60_000;
+      assert.equal((await untilState(printer, 'error', 5000)).detail, 'paper_out');
+      assert.equal(said('printer answers status queries now'), 1);
+    } finally {
+      await printer.close();
+      await sim.close();
+      await pty.close();
+    }
+  });
+});
+
 describe('ESC/POS printer that never answers status queries', () => {
   test('is assumed ready and prints', async () => {
     const dir = tempDir();
