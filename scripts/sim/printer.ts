@@ -4,6 +4,8 @@ import { decodeEscPos, renderText } from './escpos-decode.ts';
 import { SimPort } from './sim-port.ts';
 
 const CUT = Buffer.from([0x1d, 0x56]);
+const QUERY = Buffer.from([0x10, 0x04]);
+const EMPTY = Buffer.alloc(0);
 
 export class PrinterSim {
   paperOut = false;
@@ -15,6 +17,7 @@ export class PrinterSim {
   skipAnswers = 0;
   readonly tickets: string[] = [];
   #pending: Buffer[] = [];
+  #carry: Buffer = EMPTY;
   #listeners: ((ticket: string) => void)[] = [];
 
   private constructor(readonly port: SimPort) {
@@ -40,14 +43,17 @@ export class PrinterSim {
   }
 
   #onData(chunk: Buffer): void {
-    // Status queries are answered at once, as real printers do even mid-job.
-    for (let i = chunk.indexOf(Buffer.from([0x10, 0x04])); i >= 0 && i + 2 < chunk.length; i = chunk.indexOf(Buffer.from([0x10, 0x04]), i + 3)) {
+    // Status queries are answered at once, as real printers do even mid-job; a query split between
+    // two reads (a loaded pty) is whole with the bytes carried from the last one.
+    const data = this.#carry.length > 0 ? Buffer.concat([this.#carry, chunk]) : chunk;
+    this.#carry = data.at(-1) === 0x10 ? data.subarray(-1) : data.at(-2) === 0x10 && data.at(-1) === 0x04 ? data.subarray(-2) : EMPTY;
+    for (let i = data.indexOf(QUERY); i >= 0 && i + 2 < data.length; i = data.indexOf(QUERY, i + 3)) {
       if (this.silent) continue;
       if (this.skipAnswers > 0) {
         this.skipAnswers--;
         continue;
       }
-      const n = chunk[i + 2];
+      const n = data[i + 2];
       // Epson's fixed bits (1 and 4) in every reply; an open cover takes the printer offline.
       const byte =
         n === 1
