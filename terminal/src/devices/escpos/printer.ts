@@ -22,10 +22,9 @@ export class EscPosPrinter extends LinkDevice implements PrinterDevice {
   #waiter: ((b: number | null) => void) | null = null;
   #poll: NodeJS.Timeout | null = null;
   #status: PrinterStatus | null = null;
-  #answers = true;
   /** The printer has answered a status query since it connected: a missed answer is then late, not absent. */
   #answered = false;
-  /** Status queries in a row left unanswered by a printer that has not answered one yet. */
+  /** Status queries in a row left unanswered by a printer that has not answered one yet; at WRITE_OFF_MISSES it is taken for one that does not answer. */
   #misses = 0;
   /** When a printer taken for one that does not answer is asked again. */
   #askAgainAt = 0;
@@ -47,7 +46,6 @@ export class EscPosPrinter extends LinkDevice implements PrinterDevice {
   protected override onLinkState(state: LinkState, detail: string | null, path: string | null): void {
     if (state === 'connected') {
       this.#status = null;
-      this.#answers = true;
       this.#answered = false;
       this.#misses = 0;
       this.setState('connected', null, path);
@@ -107,7 +105,8 @@ export class EscPosPrinter extends LinkDevice implements PrinterDevice {
   }
 
   async #checkStatus(): Promise<void> {
-    if (!this.link.isOpen || (!this.#answers && this.now() < this.#askAgainAt)) return;
+    const writtenOff = this.#misses >= WRITE_OFF_MISSES;
+    if (!this.link.isOpen || (writtenOff && this.now() < this.#askAgainAt)) return;
     const printer = await this.#ask(1, 500);
     if (printer === null) {
       // One that answered before was only slow this time (a loaded machine, a busy printer): ask
@@ -117,13 +116,11 @@ export class EscPosPrinter extends LinkDevice implements PrinterDevice {
       // printer that does not answer only after several misses in a row, and even then asked
       // again now and then, so a late first answer cannot hide its paper-out for the whole run.
       if (++this.#misses < WRITE_OFF_MISSES) return;
-      if (this.#answers) this.log.info({ ask_again_s: ASK_AGAIN_MS / 1000 }, 'printer does not answer status queries; assuming ready');
-      this.#answers = false;
+      if (!writtenOff) this.log.info({ ask_again_s: ASK_AGAIN_MS / 1000 }, 'printer does not answer status queries; assuming ready');
       this.#askAgainAt = this.now() + ASK_AGAIN_MS;
       return;
     }
-    if (!this.#answers) this.log.info('printer answers status queries now');
-    this.#answers = true;
+    if (writtenOff) this.log.info('printer answers status queries now');
     this.#answered = true;
     this.#misses = 0;
     // The offline cause is asked only when the printer says it is offline.
