@@ -11,7 +11,7 @@ import { SerialPort } from 'serialport';
 import WebSocket from 'ws';
 import type { EventMessage } from '../src/api/messages.ts';
 import { verifyCode } from '../src/codes/index.ts';
-import { openDatabase } from '../src/db/index.ts';
+import { openDatabase, reserveWal } from '../src/db/index.ts';
 import { mainThreadReadBinding } from '../src/devices/serial-read.ts';
 import { openTrustList, type TrustIndex } from '../src/trust/index.ts';
 import { mintCode } from '../../scripts/issuer/mint.ts';
@@ -28,6 +28,8 @@ type FloorWork = ((text: string) => void) | null;
 function verifyAndCommit(dir: string, index: TrustIndex): { work: (text: string) => void; close(): void } {
   const db = openDatabase(join(dir, 'floor-db'));
   db.exec('CREATE TABLE events (seq INTEGER PRIMARY KEY, body TEXT NOT NULL)');
+  // As the daemon keeps its own (main.ts): a commit overwrites the WAL rather than growing it.
+  reserveWal(db);
   const insert = db.prepare('INSERT INTO events (body) VALUES (?)');
   const commit = db.transaction((body: string) => insert.run(body));
   return {

@@ -6,7 +6,32 @@
 // once enough rows were written since the last checkpoint. Durability does not depend on any of
 // this: a commit is durable when its WAL frames are synced (synchronous = FULL); a checkpoint only
 // copies what is already durable into the database file.
+import { statSync } from 'node:fs';
 import type { Db } from './database.ts';
+
+/** The WAL kept allocated by `reserveWal`: about 2,000 pages, the frames of some 500 scans between checkpoints. */
+export const WAL_RESERVE_BYTES = 8 << 20;
+
+/**
+ * Makes the WAL file at least `bytes` long, its blocks written, then checkpoints, so that later
+ * commits overwrite the WAL from its start instead of growing it. A commit that grows the file
+ * makes its fsync allocate blocks and log the inode in the file system's journal, behind every
+ * other process's fsync on the disk; one that overwrites flushes its data alone (docs/scan-path.md).
+ * SQLite keeps the file at its size: a checkpoint restarts the WAL in place, and only a WAL past
+ * journal_size_limit or a TRUNCATE checkpoint shrinks it, so the daemon checkpoints PASSIVE only.
+ * The space is two commits: the rows that fill it, then the drop that frees their pages for the
+ * database's later rows. Returns whether it wrote anything.
+ */
+export function reserveWal(db: Db, bytes = WAL_RESERVE_BYTES): boolean {
+  const size = statSync(`${db.name}-wal`, { throwIfNoEntry: false })?.size ?? 0;
+  if (size >= bytes) return false;
+  // Two transactions, not one: in one, SQLite would not write the pages the drop frees.
+  db.exec('CREATE TABLE IF NOT EXISTS wal_reserve (b BLOB)');
+  db.prepare('INSERT INTO wal_reserve (b) VALUES (zeroblob(?))').run(bytes - size);
+  db.exec('DROP TABLE wal_reserve');
+  db.pragma('wal_checkpoint(PASSIVE)');
+  return true;
+}
 
 export interface CheckpointOptions {
   /** Quiet time after the last write before the WAL is checkpointed, ms. Default 1000. */
