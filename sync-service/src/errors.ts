@@ -27,6 +27,7 @@ export const errors = {
   YSS_SYNC_HALL_STEP_REFUSED: { status: 409, message: 'window step refused: %s' },
   YSS_SYNC_CONFIG_INVALID: { status: 400, message: 'config push refused, nothing stored: %s' },
   YSS_SYNC_NOT_FOUND: { status: 404, message: '%s not found' },
+  YSS_SYNC_STORAGE_FAILED: { status: 503, message: 'storage failed (%s): nothing more is acknowledged until the service restarts' },
   YSS_SYNC_INTERNAL: { status: 500, message: 'internal error' },
 } as const;
 

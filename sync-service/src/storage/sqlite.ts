@@ -3,7 +3,7 @@
 // WITHOUT ROWID (one B-tree keyed by terminal and sequence, not a rowid tree plus an index): a
 // SQLite storage detail of this engine's DDL, not of the queries.
 import Database from 'better-sqlite3';
-import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
+import { chmodSync, closeSync, fsync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { contentHashOfJson, eventHash, GENESIS_HASH, grantShare, type Heartbeat, type SlotReport, type SlotShare, type WireEvent } from '../../../terminal/src/protocol/index.ts';
 import { ServiceError } from '../errors.ts';
@@ -229,6 +229,13 @@ export class SqliteStorage implements Storage {
   private readonly groupTx;
   /** Uploads waiting for the next group commit. */
   private waiting: WaitingIngest[] = [];
+  /** The WAL file, opened once for syncing group commits off this thread (`syncWal`). */
+  private readonly walFd: number;
+  /** Uploads committed, waiting for the next WAL sync; and whether one is in flight. */
+  private unsynced: WaitingIngest[] = [];
+  private syncing = false;
+  /** A WAL sync that failed: nothing is acknowledged after it (the service must restart). */
+  private syncFailure: Error | null = null;
   private lastNoncePrune = 0;
   private lastRatePrune = 0;
 
@@ -258,6 +265,9 @@ export class SqliteStorage implements Storage {
     // Only the tickets not swept yet: today's, and a late upload of a past day's (the sweep's bounded read).
     this.db.exec('CREATE INDEX IF NOT EXISTS hall_tickets_unswept ON hall_tickets (day) WHERE swept_at IS NULL');
     this.db.exec(POLICE_DDL);
+    // Never closed before the database: closing any descriptor of a file drops the process's
+    // POSIX locks on it, and SQLite's are the process's.
+    this.walFd = openSync(`${file}-wal`, 'r');
     const d = this.db;
     this.stmts = {
       createTerminal: d.prepare("INSERT INTO terminals (id, name, enrollment_code_hash, status, created_at, head_hash) VALUES (?, ?, ?, 'pending', ?, ?)"),
@@ -358,8 +368,9 @@ export class SqliteStorage implements Storage {
 
   /**
    * Group commit: the uploads that arrive within one turn of the event loop are stored in one
-   * transaction, each in its own savepoint, and acknowledged after its one commit (fsync). The
-   * commit blocks this thread, so one per upload held every other request for an fsync each.
+   * transaction, each in its own savepoint, and acknowledged once that commit is on disk. A commit
+   * blocks this thread, so one per upload held every other request for an fsync each; and the
+   * fsync is made in the thread pool (`syncWal`), not by the commit.
    */
   private flushIngests(): void {
     if (this.waiting.length === 0) return;
@@ -369,16 +380,45 @@ export class SqliteStorage implements Storage {
     const group = this.waiting.splice(0, n);
     // The rest after the replies of this group have had their turn of the loop.
     if (this.waiting.length > 0) setImmediate(() => this.flushIngests());
+    if (this.syncFailure) {
+      for (const u of group) u.reject(this.syncFailure);
+      return;
+    }
+    // Committed at NORMAL (the WAL written, not synced) and acknowledged after syncWal: the fsync
+    // that FULL would make here blocked this thread; in the thread pool, the next uploads are
+    // read, checked and committed meanwhile.
+    this.db.pragma('synchronous = NORMAL');
     try {
       this.groupTx.immediate(group);
     } catch (e) {
       for (const u of group) u.reject(e);
       return;
+    } finally {
+      this.db.pragma('synchronous = FULL');
     }
-    for (const u of group) {
-      if (u.result) u.resolve(u.result);
-      else u.reject(u.error);
-    }
+    this.unsynced.push(...group);
+    this.syncWal();
+  }
+
+  /**
+   * Settles the uploads committed so far after an fsync of the WAL that starts after their commit:
+   * one sync in flight at a time, every upload committed meanwhile settled by the next.
+   */
+  private syncWal(): void {
+    if (this.syncing || this.unsynced.length === 0) return;
+    const batch = this.unsynced;
+    this.unsynced = [];
+    this.syncing = true;
+    fsync(this.walFd, (err) => {
+      this.syncing = false;
+      if (err) this.syncFailure ??= new ServiceError('YSS_SYNC_STORAGE_FAILED', `fsync of the WAL: ${err.message}`);
+      for (const u of batch) {
+        if (this.syncFailure) u.reject(this.syncFailure);
+        else if (u.result) u.resolve(u.result);
+        else u.reject(u.error);
+      }
+      this.syncWal();
+    });
   }
 
   async createTerminal(id: string, name: string, codeHash: string, now: number): Promise<void> {
@@ -759,7 +799,9 @@ export class SqliteStorage implements Storage {
 
   async close(): Promise<void> {
     while (this.waiting.length > 0) this.flushIngests();
+    while (this.syncing) await new Promise((r) => setImmediate(r));
     this.db.close();
+    closeSync(this.walFd);
   }
 }
 
