@@ -153,8 +153,11 @@ export class Stack {
 
   /** Publishes a freshly signed trust list with the next sequence (first run: 1). */
   async publishTrustList(sequence?: number): Promise<number> {
-    const current = await untilServed(() => fetch(new URL('/v1/trust-list', this.serviceUrl)));
-    const seq = sequence ?? (current.status === 200 ? JSON.parse(Buffer.from((await current.text()).split('.')[1]!, 'base64url').toString()).sequence + 1 : 1);
+    const next = async () => {
+      const current = await untilServed(() => fetch(new URL('/v1/trust-list', this.serviceUrl)));
+      return current.status === 200 ? JSON.parse(Buffer.from((await current.text()).split('.')[1]!, 'base64url').toString()).sequence + 1 : 1;
+    };
+    const seq = sequence ?? (await next());
     const jws = signedTrustList(this.keysDir, { sequence: seq });
     writeFileSync(join(this.dir, 'trust-list.jws'), `${jws}\n`);
     await this.admin('PUT', '/admin/trust-list', jws, 'application/jose');
@@ -263,9 +266,11 @@ export class Stack {
   /**
    * Everything up: service, trust list, enrollment, pty scanner, terminal. If any step fails,
    * whatever was already started is stopped before the error is thrown: the caller holds no
-   * stack to stop.
+   * stack to stop. The ptys need nothing from the service: socat makes them while it starts.
    */
   async start(): Promise<this> {
+    const ptys = this.openScanner();
+    ptys.catch(() => undefined);
     try {
       await this.startService();
       // A 503 here is the service shedding load, not "no list yet": the terminal needs the file.
@@ -275,10 +280,12 @@ export class Stack {
       else if (list.status !== 200) throw new Error(`GET /v1/trust-list: HTTP ${list.status}, neither a list nor none`);
       await this.enroll();
       for (const [kind, rows] of Object.entries(this.opts.feeds ?? {})) await this.importFeed(kind, rows);
-      await this.openScanner();
+      await ptys;
       await this.startTerminal();
       return this;
     } catch (e) {
+      // Whatever socat made is closed by stop() below, once it is made.
+      await ptys.catch(() => undefined);
       await this.stop().catch(() => undefined);
       throw e;
     }
