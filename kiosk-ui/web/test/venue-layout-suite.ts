@@ -7,17 +7,20 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { launch } from './browser.ts';
-import { problems, showVenue, VENUE_NAMES } from './venue-kiosk.ts';
+import { OrientationPages, problems, showVenue, VENUE_NAMES } from './venue-kiosk.ts';
 
 /** The tests for shard `i` (from 0) of `n`: every venue is in exactly one shard. */
 export function venueLayoutSuite(i: number, n: number): void {
   let browser: Browser;
+  let pages: OrientationPages;
   const names = VENUE_NAMES.filter((_, k) => k % n === i);
 
   before(async () => {
     browser = await launch();
+    pages = new OrientationPages(browser);
   });
   after(async () => {
+    await pages?.close();
     await browser?.close();
   });
 
@@ -30,7 +33,7 @@ export function venueLayoutSuite(i: number, n: number): void {
     test(`${name}: portrait 1080x1920, landscape 1920x1080 and tablet 1280x800, accepted and refused: readable from 1.5 m, axe clean`, async () => {
       const failures: string[] = [];
       let shown = 0;
-      const errors = await showVenue(browser, name, async (s) => {
+      const errors = await showVenue(pages, name, async (s) => {
         shown++;
         failures.push(...(await problems(s)));
       });
