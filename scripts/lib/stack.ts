@@ -52,6 +52,13 @@ export interface StackOptions {
    * scripts/lib/faketime.ts), at every start and restart; 0 or absent: the real clock.
    */
   clockAheadMs?: number;
+  /**
+   * A started stack (`serve()` or `start()`) whose sync service, issuer keys and operator this
+   * stack's terminal uses instead of starting a service of its own: several terminals, each
+   * enrolled at its own venue, on one service, as a fleet is. Its trust list is copied in as the
+   * terminal's file. Stopping this stack leaves that service running.
+   */
+  service?: Stack;
 }
 
 interface StackState {
@@ -83,8 +90,8 @@ export class Stack {
   constructor(readonly opts: StackOptions) {
     const dir = resolve(opts.dir);
     mkdirSync(dir, { recursive: true });
-    this.keysDir = join(dir, 'issuer');
-    this.root = keygen(this.keysDir).root;
+    this.keysDir = opts.service?.keysDir ?? join(dir, 'issuer');
+    this.root = opts.service?.root ?? keygen(this.keysDir).root;
     this.rootArg = `${this.root.kid}:${this.root.x}`;
     this.scannerDevice = join(dir, 'dev', 'scanner');
     this.scannerPeer = join(dir, 'dev', 'scanner-sim');
@@ -95,6 +102,7 @@ export class Stack {
       ? (JSON.parse(readFileSync(statePath, 'utf8')) as StackState)
       : { admin_token: randomBytes(24).toString('base64url'), terminal_id: null, enrollment_code: null, seal_key: null };
     this.state.staff_pin ??= String(randomInt(0, 1_000_000)).padStart(6, '0');
+    if (opts.service) this.state.admin_token = opts.service.adminToken;
     writeFileSync(statePath, JSON.stringify(this.state, null, 2), { mode: 0o600 });
     // The demo's one operator may also unseal (the tests and the demo open what they sealed), work
     // a hall window (docs/hall.md) and push configs (docs/config-push.md); the config holds only
@@ -122,7 +130,7 @@ export class Stack {
   }
 
   get serviceUrl(): string {
-    return this.service?.url ?? '';
+    return this.opts.service?.serviceUrl ?? this.service?.url ?? '';
   }
 
   get kioskUrl(): string {
@@ -272,12 +280,8 @@ export class Stack {
     const ptys = this.openScanner();
     ptys.catch(() => undefined);
     try {
-      await this.startService();
-      // A 503 here is the service shedding load, not "no list yet": the terminal needs the file.
-      const list = await untilServed(() => fetch(new URL('/v1/trust-list', this.serviceUrl)));
-      await list.body?.cancel();
-      if (list.status === 404) await this.publishTrustList(1);
-      else if (list.status !== 200) throw new Error(`GET /v1/trust-list: HTTP ${list.status}, neither a list nor none`);
+      if (this.opts.service) writeFileSync(join(this.dir, 'trust-list.jws'), readFileSync(join(this.opts.service.dir, 'trust-list.jws')));
+      else await this.serveOnly();
       await this.enroll();
       for (const [kind, rows] of Object.entries(this.opts.feeds ?? {})) await this.importFeed(kind, rows);
       await ptys;
@@ -289,6 +293,29 @@ export class Stack {
       await this.stop().catch(() => undefined);
       throw e;
     }
+  }
+
+  /**
+   * The service alone, with a trust list published: for the stacks whose terminals share it (the
+   * `service` option). Stopped by stop(); if it fails to start, nothing is left running.
+   */
+  async serve(): Promise<this> {
+    try {
+      await this.serveOnly();
+      return this;
+    } catch (e) {
+      await this.stop().catch(() => undefined);
+      throw e;
+    }
+  }
+
+  private async serveOnly(): Promise<void> {
+    await this.startService();
+    // A 503 here is the service shedding load, not "no list yet": the terminal needs the file.
+    const list = await untilServed(() => fetch(new URL('/v1/trust-list', this.serviceUrl)));
+    await list.body?.cancel();
+    if (list.status === 404) await this.publishTrustList(1);
+    else if (list.status !== 200) throw new Error(`GET /v1/trust-list: HTTP ${list.status}, neither a list nor none`);
   }
 
   /** Stops everything that runs, each part even when another fails to stop; throws the first failure. */
