@@ -2,7 +2,7 @@
 // daemon, and a serial scanner simulated on a pty pair. `npm start`, the end-to-end tests and the
 // benchmarks all bring the system up through this one path, as real processes.
 import { createHash, randomBytes, randomInt } from 'node:crypto';
-import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { DeviceConfig } from '../../terminal/src/devices/index.ts';
 import type { SyncConfig } from '../../terminal/src/sync/index.ts';
@@ -52,6 +52,13 @@ export interface StackOptions {
    * scripts/lib/faketime.ts), at every start and restart; 0 or absent: the real clock.
    */
   clockAheadMs?: number;
+  /**
+   * Another stack whose service this one uses, with its issuer keys, trust list and operator
+   * token: one more terminal of the same site (venues.test.ts runs every venue's terminal against
+   * one service). This stack never starts, restarts or stops that service; `servicePort`,
+   * `police` and `clockAheadMs` for the service are the other stack's.
+   */
+  serviceOf?: Stack;
 }
 
 interface StackState {
@@ -83,8 +90,9 @@ export class Stack {
   constructor(readonly opts: StackOptions) {
     const dir = resolve(opts.dir);
     mkdirSync(dir, { recursive: true });
-    this.keysDir = join(dir, 'issuer');
-    this.root = keygen(this.keysDir).root;
+    const host = opts.serviceOf;
+    this.keysDir = host?.keysDir ?? join(dir, 'issuer');
+    this.root = host?.root ?? keygen(this.keysDir).root;
     this.rootArg = `${this.root.kid}:${this.root.x}`;
     this.scannerDevice = join(dir, 'dev', 'scanner');
     this.scannerPeer = join(dir, 'dev', 'scanner-sim');
@@ -93,7 +101,7 @@ export class Stack {
     const statePath = join(dir, 'stack.json');
     this.state = existsSync(statePath)
       ? (JSON.parse(readFileSync(statePath, 'utf8')) as StackState)
-      : { admin_token: randomBytes(24).toString('base64url'), terminal_id: null, enrollment_code: null, seal_key: null };
+      : { admin_token: host?.adminToken ?? randomBytes(24).toString('base64url'), terminal_id: null, enrollment_code: null, seal_key: null };
     this.state.staff_pin ??= String(randomInt(0, 1_000_000)).padStart(6, '0');
     writeFileSync(statePath, JSON.stringify(this.state, null, 2), { mode: 0o600 });
     // The demo's one operator may also unseal (the tests and the demo open what they sealed), work
@@ -122,7 +130,7 @@ export class Stack {
   }
 
   get serviceUrl(): string {
-    return this.service?.url ?? '';
+    return this.opts.serviceOf?.serviceUrl ?? this.service?.url ?? '';
   }
 
   get kioskUrl(): string {
@@ -143,7 +151,9 @@ export class Stack {
     return text ? JSON.parse(text) : null;
   }
 
+  /** Starts this stack's service; nothing for a stack that uses another's (`serviceOf`). */
   async startService(): Promise<void> {
+    if (this.opts.serviceOf) return;
     this.service = await withClockAhead(this.opts.clockAheadMs ?? 0, () => spawnListening('sync-service/src/cli.ts', ['serve', '--config', this.serviceConfig], 'service', this.opts.onOutput));
   }
 
@@ -273,6 +283,9 @@ export class Stack {
       await list.body?.cancel();
       if (list.status === 404) await this.publishTrustList(1);
       else if (list.status !== 200) throw new Error(`GET /v1/trust-list: HTTP ${list.status}, neither a list nor none`);
+      // A terminal of another stack's service starts from that stack's list file, as its own would.
+      const hostList = this.opts.serviceOf && join(this.opts.serviceOf.dir, 'trust-list.jws');
+      if (hostList && existsSync(hostList)) copyFileSync(hostList, join(this.dir, 'trust-list.jws'));
       await this.enroll();
       for (const [kind, rows] of Object.entries(this.opts.feeds ?? {})) await this.importFeed(kind, rows);
       await this.openScanner();
