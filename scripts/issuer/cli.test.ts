@@ -1,8 +1,9 @@
 // The demo issuer and the terminal's verify / trust commands, end to end. Each case calls the
 // command in-process as its process would (runIssuer, the terminal command's main), with buffers
 // for its stdout and stderr: the same argument parsing, output and exit status, without a node
-// start per case. The last tests start the real processes (through entryArgs: the suite's bundles,
-// or tsx) for what only a process shows, and check that they answer byte for byte as in-process.
+// start per case. Real processes (through entryArgs: the suite's bundles, or tsx) answer what only
+// a process shows: `verify -` reading its stdin, and the last test, a table of commands whose
+// processes must answer byte for byte as the in-process calls, with the exit status expected.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
