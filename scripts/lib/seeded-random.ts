@@ -1,5 +1,5 @@
-// A seeded generator (mulberry32) for simulations that must be the same every run: the same
-// seed, the same visitors, clicks and marks.
+// A seeded generator (mulberry32) for simulations and fuzzing that must be the same every run: the same
+// seed, the same visitors, clicks and marks, the same crafted codes.
 
 /** Numbers in [0, 1), the same sequence for the same seed. */
 export function seededRandom(seed: number): () => number {

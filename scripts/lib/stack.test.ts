@@ -1,6 +1,5 @@
 // Whatever starts processes stops them on every path: a stack whose start fails midway stops
-// what it already started, and a process that dies with a stack up takes its children with it; a
-// stack on another's service (the venue layout suite's) uses it and leaves it running.
+// what it already started, and a process that dies with a stack up takes its children with it.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -78,42 +77,4 @@ test('a process killed by SIGTERM with a stack up takes its processes with it, a
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-});
-
-test('a stack on another stack\'s service enrols its terminal there, with that service\'s trust list, and stopping it leaves the service running', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'yss-stack-shared-'));
-  const site = new Stack({ dir: join(dir, 'site') });
-  const kiosk = new Stack({ dir: join(dir, 'kiosk'), venue: 'meeting', service: site });
-  try {
-    await site.serve();
-    assert.equal(site.terminal, null, 'serve() starts the service alone');
-    await kiosk.start();
-    assert.equal(kiosk.service, null, 'no service of its own');
-    assert.equal(kiosk.serviceUrl, site.serviceUrl);
-    assert.equal(kiosk.keysDir, site.keysDir, 'codes minted with the site\'s issuer keys');
-    const health = await waitFor(
-      async () => {
-        const h = (await (await fetch(new URL('/api/health', kiosk.kioskUrl))).json()) as { sync: { last_success_at: number | null }; trust: { sequence: number | null } };
-        return h.sync.last_success_at !== null && h;
-      },
-      20_000,
-      50,
-      'the terminal to reach the shared service',
-    );
-    assert.equal(health.trust.sequence, 1, 'the site\'s trust list');
-    const fleet = (await site.admin('GET', '/admin/terminals')) as { terminals: unknown[] };
-    assert.equal(fleet.terminals.length, 1, 'the terminal is enrolled on the site\'s service');
-    const servicePid = site.service?.process.pid;
-    await kiosk.stop();
-    assert.equal(alive(kiosk.terminal?.process.pid), false, 'its terminal stopped');
-    assert.equal(alive(servicePid), true, 'the shared service still runs');
-    const list = await fetch(new URL('/v1/trust-list', site.serviceUrl));
-    await list.body?.cancel();
-    assert.equal(list.status, 200);
-  } finally {
-    await kiosk.stop();
-    await site.stop();
-    rmSync(dir, { recursive: true, force: true });
-  }
-  assert.deepEqual(liveChildren(), [], 'no child of this process is left running');
 });

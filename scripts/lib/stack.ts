@@ -2,7 +2,7 @@
 // daemon, and a serial scanner simulated on a pty pair. `npm start`, the end-to-end tests and the
 // benchmarks all bring the system up through this one path, as real processes.
 import { createHash, randomBytes, randomInt } from 'node:crypto';
-import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { DeviceConfig } from '../../terminal/src/devices/index.ts';
 import type { SyncConfig } from '../../terminal/src/sync/index.ts';
@@ -53,12 +53,12 @@ export interface StackOptions {
    */
   clockAheadMs?: number;
   /**
-   * A started stack (`serve()` or `start()`) whose sync service, issuer keys and operator this
-   * stack's terminal uses instead of starting a service of its own: several terminals, each
-   * enrolled at its own venue, on one service, as a fleet is. Its trust list is copied in as the
-   * terminal's file. Stopping this stack leaves that service running.
+   * Another stack whose service this one uses, with its issuer keys, trust list and operator
+   * token: one more terminal of the same site (venues.test.ts runs every venue's terminal against
+   * one service). This stack never starts, restarts or stops that service; `servicePort`,
+   * `police` and `clockAheadMs` for the service are the other stack's.
    */
-  service?: Stack;
+  serviceOf?: Stack;
 }
 
 interface StackState {
@@ -90,8 +90,9 @@ export class Stack {
   constructor(readonly opts: StackOptions) {
     const dir = resolve(opts.dir);
     mkdirSync(dir, { recursive: true });
-    this.keysDir = opts.service?.keysDir ?? join(dir, 'issuer');
-    this.root = opts.service?.root ?? keygen(this.keysDir).root;
+    const host = opts.serviceOf;
+    this.keysDir = host?.keysDir ?? join(dir, 'issuer');
+    this.root = host?.root ?? keygen(this.keysDir).root;
     this.rootArg = `${this.root.kid}:${this.root.x}`;
     this.scannerDevice = join(dir, 'dev', 'scanner');
     this.scannerPeer = join(dir, 'dev', 'scanner-sim');
@@ -100,9 +101,8 @@ export class Stack {
     const statePath = join(dir, 'stack.json');
     this.state = existsSync(statePath)
       ? (JSON.parse(readFileSync(statePath, 'utf8')) as StackState)
-      : { admin_token: randomBytes(24).toString('base64url'), terminal_id: null, enrollment_code: null, seal_key: null };
+      : { admin_token: host?.adminToken ?? randomBytes(24).toString('base64url'), terminal_id: null, enrollment_code: null, seal_key: null };
     this.state.staff_pin ??= String(randomInt(0, 1_000_000)).padStart(6, '0');
-    if (opts.service) this.state.admin_token = opts.service.adminToken;
     writeFileSync(statePath, JSON.stringify(this.state, null, 2), { mode: 0o600 });
     // The demo's one operator may also unseal (the tests and the demo open what they sealed), work
     // a hall window (docs/hall.md) and push configs (docs/config-push.md); the config holds only
@@ -130,7 +130,7 @@ export class Stack {
   }
 
   get serviceUrl(): string {
-    return this.opts.service?.serviceUrl ?? this.service?.url ?? '';
+    return this.opts.serviceOf?.serviceUrl ?? this.service?.url ?? '';
   }
 
   get kioskUrl(): string {
@@ -151,7 +151,9 @@ export class Stack {
     return text ? JSON.parse(text) : null;
   }
 
+  /** Starts this stack's service; nothing for a stack that uses another's (`serviceOf`). */
   async startService(): Promise<void> {
+    if (this.opts.serviceOf) return;
     this.service = await withClockAhead(this.opts.clockAheadMs ?? 0, () => spawnListening('sync-service/src/cli.ts', ['serve', '--config', this.serviceConfig], 'service', this.opts.onOutput));
   }
 
@@ -280,8 +282,15 @@ export class Stack {
     const ptys = this.openScanner();
     ptys.catch(() => undefined);
     try {
-      if (this.opts.service) writeFileSync(join(this.dir, 'trust-list.jws'), readFileSync(join(this.opts.service.dir, 'trust-list.jws')));
-      else await this.serveOnly();
+      await this.startService();
+      // A 503 here is the service shedding load, not "no list yet": the terminal needs the file.
+      const list = await untilServed(() => fetch(new URL('/v1/trust-list', this.serviceUrl)));
+      await list.body?.cancel();
+      if (list.status === 404) await this.publishTrustList(1);
+      else if (list.status !== 200) throw new Error(`GET /v1/trust-list: HTTP ${list.status}, neither a list nor none`);
+      // A terminal of another stack's service starts from that stack's list file, as its own would.
+      const hostList = this.opts.serviceOf && join(this.opts.serviceOf.dir, 'trust-list.jws');
+      if (hostList && existsSync(hostList)) copyFileSync(hostList, join(this.dir, 'trust-list.jws'));
       await this.enroll();
       for (const [kind, rows] of Object.entries(this.opts.feeds ?? {})) await this.importFeed(kind, rows);
       await ptys;
@@ -293,29 +302,6 @@ export class Stack {
       await this.stop().catch(() => undefined);
       throw e;
     }
-  }
-
-  /**
-   * The service alone, with a trust list published: for the stacks whose terminals share it (the
-   * `service` option). Stopped by stop(); if it fails to start, nothing is left running.
-   */
-  async serve(): Promise<this> {
-    try {
-      await this.serveOnly();
-      return this;
-    } catch (e) {
-      await this.stop().catch(() => undefined);
-      throw e;
-    }
-  }
-
-  private async serveOnly(): Promise<void> {
-    await this.startService();
-    // A 503 here is the service shedding load, not "no list yet": the terminal needs the file.
-    const list = await untilServed(() => fetch(new URL('/v1/trust-list', this.serviceUrl)));
-    await list.body?.cancel();
-    if (list.status === 404) await this.publishTrustList(1);
-    else if (list.status !== 200) throw new Error(`GET /v1/trust-list: HTTP ${list.status}, neither a list nor none`);
   }
 
   /** Stops everything that runs, each part even when another fails to stop; throws the first failure. */

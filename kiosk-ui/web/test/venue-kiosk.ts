@@ -97,7 +97,7 @@ export async function problems(shown: Shown): Promise<string[]> {
 }
 
 /**
- * Runs `name` on the real stack (its own sync service, or `service`'s: see StackOptions.service) and calls `each` for every orientation, once with a reading the
+ * Runs `name` on the real stack (its own sync service, or `service`'s: StackOptions.serviceOf) and calls `each` for every orientation, once with a reading the
  * venue takes and once with one it refuses. Hours are widened (the daemon judges them by the real
  * clock; the shipped hours are tested in terminal/test/library.test.ts and policy.test.ts).
  *
@@ -110,7 +110,7 @@ export async function showVenue(orientationPages: OrientationPages, name: string
   const venue = loadShippedVenue(name);
   const dir = mkdtempSync(join(tmpdir(), `yss-venue-kiosk-${name}-`));
   const driven = venue.hours || venue.loans ? drivenVenue(venue) : name;
-  const stack = new Stack({ dir, venue: driven, devices: venueDevices(venue, { statusPollMs: 0 }), feeds: feedsFor(venue), service });
+  const stack = new Stack({ dir, venue: driven, devices: venueDevices(venue, { statusPollMs: 0 }), feeds: feedsFor(venue), serviceOf: service });
   const closers: (() => Promise<unknown>)[] = [];
   const errors: string[] = [];
   // Settled before any step can fail, so that the finally below leaves every page made.

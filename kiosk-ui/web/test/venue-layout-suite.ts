@@ -23,9 +23,13 @@ export function venueLayoutSuite(i: number, n: number): void {
 
   const dir = mkdtempSync(join(tmpdir(), 'yss-venue-layout-service-'));
   const service = new Stack({ dir });
+  const serve = async () => {
+    await service.startService();
+    await service.publishTrustList(1);
+  };
 
   before(async () => {
-    const [b, s] = await Promise.allSettled([launch(), service.serve()]);
+    const [b, s] = await Promise.allSettled([launch(), serve()]);
     if (b.status === 'fulfilled') browser = b.value;
     if (b.status === 'rejected' || s.status === 'rejected') throw b.status === 'rejected' ? b.reason : (s as PromiseRejectedResult).reason;
     pages = new OrientationPages(browser);

@@ -7,11 +7,11 @@ import type { Queue } from '../queue/index.ts';
 
 /** How often health is recomputed for the kiosk, ms. */
 const HEALTH_PUSH_MS = 1000;
-/** How often acknowledged events past retention are pruned and the WAL truncated, ms. */
+/** How often acknowledged events past retention are pruned and the WAL checkpointed, ms. */
 const MAINTENANCE_MS = 5 * 60_000;
 /** How often the trust store looks for a list another process installed, ms. */
 const TRUST_REFRESH_MS = 5000;
-/** Maintenance waits for this pause in writes (a TRUNCATE checkpoint in a stream of scans would hold a verdict), ms, */
+/** Maintenance waits for this pause in writes (its deletes and checkpoint in a stream of scans would hold a verdict), ms, */
 const MAINTENANCE_QUIET_MS = 1000;
 /** but never longer than this, so a stream that never pauses still gets its upkeep, ms. */
 const MAINTENANCE_DEFER_MAX_MS = 60_000;
@@ -91,7 +91,8 @@ export function startTimers(deps: TimerDeps): () => void {
     try {
       deps.queue.prune(deps.retentionMs);
       deps.prune?.();
-      deps.db.pragma('wal_checkpoint(TRUNCATE)');
+      // PASSIVE, not TRUNCATE: the WAL keeps the size reserveWal gave it (db/checkpoints.ts).
+      deps.db.pragma('wal_checkpoint(PASSIVE)');
     } catch (e) {
       deps.log.warn({ err: e }, 'queue maintenance failed');
     }

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, test } from 'node:test';
 import Database from 'better-sqlite3';
 import { Queue, type NewEvent } from '../queue/index.ts';
-import { DB_FILE, IdleCheckpoints, openDatabase, type Db } from './index.ts';
+import { DB_FILE, IdleCheckpoints, openDatabase, reserveWal, type Db } from './index.ts';
 
 let dir: string;
 let db: Db;
@@ -118,4 +118,54 @@ test('stop() gives the connection SQLite\'s own checkpoints back', () => {
   cp.start();
   cp.stop();
   assert.equal(db.pragma('wal_autocheckpoint', { simple: true }), 1000);
+});
+
+test('reserveWal makes the WAL file its size once; commits then overwrite it in place, across checkpoints, where without it they grow it', () => {
+  const q = new Queue(db);
+  const stream = (from: number) => {
+    for (let i = from; i < from + 40; i++) q.commit((tx) => tx.append(ev(i)));
+  };
+  // Without: the same commits make the file longer.
+  const bare = size(walFile());
+  stream(0);
+  assert.ok(size(walFile()) > bare, `the WAL grew from ${bare} bytes without a reservation`);
+
+  assert.equal(reserveWal(db, 1 << 20), true);
+  const reserved = size(walFile());
+  assert.ok(reserved >= 1 << 20, `WAL ${reserved} bytes after the reservation`);
+  assert.equal(reserveWal(db, 1 << 20), false, 'a WAL already that long is left alone');
+  const cp = new IdleCheckpoints(db, { idleMs: 1000, now });
+  for (let round = 1; round <= 3; round++) {
+    stream(round * 100);
+    assert.equal(size(walFile()), reserved, `round ${round}: the commits overwrote the WAL`);
+    assert.equal(cp.tick(), 'writing');
+    clock += 1000;
+    assert.equal(cp.tick(), 'checkpointed');
+  }
+  // What the reservation wrote is gone; what the queue wrote is all there.
+  assert.equal(db.prepare("SELECT count(*) FROM sqlite_master WHERE name = 'wal_reserve'").pluck().get(), 0);
+  assert.equal(db.prepare('SELECT count(*) FROM events').pluck().get(), 160);
+});
+
+test('a reservation cut short by a crash (its rows committed, not yet dropped) is finished by the next one', () => {
+  db.exec('CREATE TABLE wal_reserve (b BLOB)');
+  db.prepare('INSERT INTO wal_reserve (b) VALUES (zeroblob(1000))').run();
+  assert.equal(reserveWal(db, 1 << 20), true);
+  assert.equal(db.prepare("SELECT count(*) FROM sqlite_master WHERE name = 'wal_reserve'").pluck().get(), 0);
+  assert.ok(size(walFile()) >= 1 << 20);
+});
+
+test('given reserveWalBytes, the reservation waits for the first pause in writes, is made once, and is not taken for a write', () => {
+  const q = new Queue(db);
+  const cp = new IdleCheckpoints(db, { idleMs: 1000, reserveWalBytes: 1 << 20, now });
+  q.commit((tx) => tx.append(ev(1)));
+  assert.equal(cp.tick(), 'writing');
+  assert.ok(size(walFile()) < 1 << 20, 'nothing reserved while writing');
+  clock += 1000;
+  assert.equal(cp.tick(), 'reserved');
+  assert.ok(size(walFile()) >= 1 << 20);
+  assert.equal(cp.quietMs(), 1000, 'the reservation is not a write');
+  assert.equal(cp.tick(), 'checkpointed', 'the queue\'s row is checkpointed as before');
+  assert.equal(cp.tick(), 'clean');
+  assert.equal(db.prepare('SELECT count(*) FROM events').pluck().get(), 1);
 });

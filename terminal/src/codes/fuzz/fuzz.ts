@@ -9,6 +9,7 @@ import { VERIFY_REASONS } from '../reasons.ts';
 import { verifyUnsafe } from '../verify.ts';
 import { hcertCode, makeWorld, NOW, yssCode, type World } from '../test/helpers.ts';
 import { worstCases } from '../bench/worst-case.ts';
+import { seededRandom } from '../../../../scripts/lib/seeded-random.ts';
 
 export interface FuzzReport {
   inputs: number;
@@ -21,18 +22,6 @@ export interface FuzzReport {
 }
 
 const REASONS = new Set<string>(VERIFY_REASONS);
-
-/** mulberry32: small, fast, and reproducible from a seed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Gen = (r: () => number, w: World, seeds: string[]) => string;
 
@@ -132,7 +121,7 @@ function decodeLoose(b45: string): Uint8Array {
 
 /** Runs generators round-robin until `ms` have passed (and at least `minInputs` ran). */
 export function fuzz(opts: { ms: number; seed?: number; minInputs?: number }): FuzzReport {
-  const r = rng(opts.seed ?? 1);
+  const r = seededRandom(opts.seed ?? 1);
   const w = makeWorld();
   const seeds = [yssCode(w), yssCode(w, { tags: [61, 18] }), hcertCode(w), hcertCode(w, { key: w.hcRsa }), hcertCode(w, { kidWhere: 'unprotected' })];
   const report: FuzzReport = { inputs: 0, maxMs: 0, slowest: '', reasons: {}, failures: [] };
