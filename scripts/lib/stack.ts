@@ -2,7 +2,7 @@
 // daemon, and a serial scanner simulated on a pty pair. `npm start`, the end-to-end tests and the
 // benchmarks all bring the system up through this one path, as real processes.
 import { createHash, randomBytes, randomInt } from 'node:crypto';
-import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { DeviceConfig } from '../../terminal/src/devices/index.ts';
 import type { SyncConfig } from '../../terminal/src/sync/index.ts';
@@ -52,6 +52,13 @@ export interface StackOptions {
    * scripts/lib/faketime.ts), at every start and restart; 0 or absent: the real clock.
    */
   clockAheadMs?: number;
+  /**
+   * Another stack whose service this one uses, with its issuer keys, trust list and operator
+   * token: one more terminal of the same site (venues.test.ts runs every venue's terminal against
+   * one service). This stack never starts, restarts or stops that service; `servicePort`,
+   * `police` and `clockAheadMs` for the service are the other stack's.
+   */
+  serviceOf?: Stack;
 }
 
 interface StackState {
@@ -83,8 +90,9 @@ export class Stack {
   constructor(readonly opts: StackOptions) {
     const dir = resolve(opts.dir);
     mkdirSync(dir, { recursive: true });
-    this.keysDir = join(dir, 'issuer');
-    this.root = keygen(this.keysDir).root;
+    const host = opts.serviceOf;
+    this.keysDir = host?.keysDir ?? join(dir, 'issuer');
+    this.root = host?.root ?? keygen(this.keysDir).root;
     this.rootArg = `${this.root.kid}:${this.root.x}`;
     this.scannerDevice = join(dir, 'dev', 'scanner');
     this.scannerPeer = join(dir, 'dev', 'scanner-sim');
@@ -93,7 +101,7 @@ export class Stack {
     const statePath = join(dir, 'stack.json');
     this.state = existsSync(statePath)
       ? (JSON.parse(readFileSync(statePath, 'utf8')) as StackState)
-      : { admin_token: randomBytes(24).toString('base64url'), terminal_id: null, enrollment_code: null, seal_key: null };
+      : { admin_token: host?.adminToken ?? randomBytes(24).toString('base64url'), terminal_id: null, enrollment_code: null, seal_key: null };
     this.state.staff_pin ??= String(randomInt(0, 1_000_000)).padStart(6, '0');
     writeFileSync(statePath, JSON.stringify(this.state, null, 2), { mode: 0o600 });
     // The demo's one operator may also unseal (the tests and the demo open what they sealed), work
@@ -122,7 +130,7 @@ export class Stack {
   }
 
   get serviceUrl(): string {
-    return this.service?.url ?? '';
+    return this.opts.serviceOf?.serviceUrl ?? this.service?.url ?? '';
   }
 
   get kioskUrl(): string {
@@ -143,7 +151,9 @@ export class Stack {
     return text ? JSON.parse(text) : null;
   }
 
+  /** Starts this stack's service; nothing for a stack that uses another's (`serviceOf`). */
   async startService(): Promise<void> {
+    if (this.opts.serviceOf) return;
     this.service = await withClockAhead(this.opts.clockAheadMs ?? 0, () => spawnListening('sync-service/src/cli.ts', ['serve', '--config', this.serviceConfig], 'service', this.opts.onOutput));
   }
 
@@ -153,8 +163,11 @@ export class Stack {
 
   /** Publishes a freshly signed trust list with the next sequence (first run: 1). */
   async publishTrustList(sequence?: number): Promise<number> {
-    const current = await untilServed(() => fetch(new URL('/v1/trust-list', this.serviceUrl)));
-    const seq = sequence ?? (current.status === 200 ? JSON.parse(Buffer.from((await current.text()).split('.')[1]!, 'base64url').toString()).sequence + 1 : 1);
+    const next = async () => {
+      const current = await untilServed(() => fetch(new URL('/v1/trust-list', this.serviceUrl)));
+      return current.status === 200 ? JSON.parse(Buffer.from((await current.text()).split('.')[1]!, 'base64url').toString()).sequence + 1 : 1;
+    };
+    const seq = sequence ?? (await next());
     const jws = signedTrustList(this.keysDir, { sequence: seq });
     writeFileSync(join(this.dir, 'trust-list.jws'), `${jws}\n`);
     await this.admin('PUT', '/admin/trust-list', jws, 'application/jose');
@@ -263,9 +276,11 @@ export class Stack {
   /**
    * Everything up: service, trust list, enrollment, pty scanner, terminal. If any step fails,
    * whatever was already started is stopped before the error is thrown: the caller holds no
-   * stack to stop.
+   * stack to stop. The ptys need nothing from the service: socat makes them while it starts.
    */
   async start(): Promise<this> {
+    const ptys = this.openScanner();
+    ptys.catch(() => undefined);
     try {
       await this.startService();
       // A 503 here is the service shedding load, not "no list yet": the terminal needs the file.
@@ -273,12 +288,17 @@ export class Stack {
       await list.body?.cancel();
       if (list.status === 404) await this.publishTrustList(1);
       else if (list.status !== 200) throw new Error(`GET /v1/trust-list: HTTP ${list.status}, neither a list nor none`);
+      // A terminal of another stack's service starts from that stack's list file, as its own would.
+      const hostList = this.opts.serviceOf && join(this.opts.serviceOf.dir, 'trust-list.jws');
+      if (hostList && existsSync(hostList)) copyFileSync(hostList, join(this.dir, 'trust-list.jws'));
       await this.enroll();
       for (const [kind, rows] of Object.entries(this.opts.feeds ?? {})) await this.importFeed(kind, rows);
-      await this.openScanner();
+      await ptys;
       await this.startTerminal();
       return this;
     } catch (e) {
+      // Whatever socat made is closed by stop() below, once it is made.
+      await ptys.catch(() => undefined);
       await this.stop().catch(() => undefined);
       throw e;
     }

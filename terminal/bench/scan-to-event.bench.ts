@@ -4,19 +4,19 @@
 // read in-process by serialport as the daemon reads them (`floor`), and that read plus verifying the code plus one durable
 // commit of an event-sized row in a FULL-synchronous WAL database on the same disk
 // (`commit_floor`): what no daemon can go below. `npm run bench -- scan-to-event` runs it alone.
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SerialPort } from 'serialport';
 import WebSocket from 'ws';
 import type { EventMessage } from '../src/api/messages.ts';
 import { verifyCode } from '../src/codes/index.ts';
-import { openDatabase, reserveWal } from '../src/db/index.ts';
+import { DB_FILE, openDatabase, reserveWal, WAL_RESERVE_BYTES } from '../src/db/index.ts';
 import { mainThreadReadBinding } from '../src/devices/serial-read.ts';
 import { openTrustList, type TrustIndex } from '../src/trust/index.ts';
 import { mintCode } from '../../scripts/issuer/mint.ts';
 import { openPtyPair } from '../../scripts/lib/pty.ts';
-import { Stack } from '../../scripts/lib/stack.ts';
+import { Stack, waitFor } from '../../scripts/lib/stack.ts';
 import { percentile } from '../../scripts/lib/stats.ts';
 
 const SCANS = 300;
@@ -83,6 +83,9 @@ export async function run(): Promise<Record<string, number>> {
   const stack = await new Stack({ dir }).start();
   const open: { close(): Promise<void> | void }[] = [];
   try {
+    // The daemon as it runs after its first pause in writes, its WAL reserved (db/checkpoints.ts).
+    const wal = join(stack.dir, 'terminal-data', `${DB_FILE}-wal`);
+    await waitFor(() => (statSync(wal, { throwIfNoEntry: false })?.size ?? 0) >= WAL_RESERVE_BYTES, 15_000, 50, "the daemon's WAL reservation");
     const codes = Array.from({ length: SCANS + WARMUP }, () => mintCode({ keys: stack.keysDir, type: 'personal', ttl: 300 }));
     const ws = new WebSocket(new URL('/api/events', stack.kioskUrl.replace(/^http/, 'ws')));
     open.push({ close: () => ws.close() });

@@ -7,7 +7,7 @@ import { ApiServer, attendanceRoute, cameraRoute, createTerminalMetrics, kioskRo
 import type { TerminalConfig } from './config/index.ts';
 import type { PushHooks } from './config-push/index.ts';
 import { Effects, GateGrants, healthOf, heartbeatOf, Pipeline, RecentVerdicts, recordRegistration, startTimers, StayDesk, TicketChoice, ticketDesk } from './daemon/index.ts';
-import { IdleCheckpoints, openDatabase, reserveWal } from './db/index.ts';
+import { IdleCheckpoints, openDatabase, WAL_RESERVE_BYTES } from './db/index.ts';
 import { CameraScanner, createDevice, DeviceRegistry, type AnyDevice } from './devices/index.ts';
 import { checkChain, describeStartError, UploadedMarkKeeper } from './data-guard.ts';
 import { lockDataDir } from './data-lock.ts';
@@ -306,10 +306,9 @@ async function startLocked(config: Readonly<TerminalConfig>, opts: TerminalOptio
     else if (r.status === 'refused') log.error({ sequence: r.sequence, reason: r.reason, message: r.message }, 'trust list installed by another process refused');
   };
   // The WAL is checkpointed when readings pause, not inside a scan's commit (db/checkpoints.ts);
-  // the five-minute upkeep waits for a pause the same way. Its file is kept allocated, so that a
-  // scan's commit overwrites it rather than growing it.
-  reserveWal(db);
-  const checkpoints = new IdleCheckpoints(db, { onError: (e) => log.warn({ err: e }, 'WAL checkpoint failed') });
+  // the five-minute upkeep waits for a pause the same way. Its file is kept allocated from the
+  // first pause on, so that a scan's commit overwrites it rather than growing it.
+  const checkpoints = new IdleCheckpoints(db, { reserveWalBytes: WAL_RESERVE_BYTES, onError: (e) => log.warn({ err: e }, 'WAL checkpoint failed') });
   const stopTimers = startTimers({ health, publish, queue, db, retentionMs: config.queue.retention_s * 1000, refreshTrust, log, quietMs: () => checkpoints.quietMs(), prune: () => {
     const now = clock.now();
     persons.prune(now);

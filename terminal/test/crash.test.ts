@@ -108,10 +108,12 @@ test(`the service holds exactly what the terminal showed after ${KILLS} SIGKILLs
     let serviceKills = 0;
     let restarting: Promise<void> | null = null;
     let startMs = 0;
+    let loadedAtGo = 0;
     // The next process loads while the current one runs; it opens the queue only after the kill.
     next = runTerminal(bundle, { ...args, mode: 'scan' });
     for (let k = 1; k <= KILLS; k++) {
       const run = next;
+      if (run.lines.includes('loaded')) loadedAtGo++;
       const t0 = performance.now();
       const startedAt = await run.go();
       startMs += performance.now() - t0;
@@ -152,7 +154,7 @@ test(`the service holds exactly what the terminal showed after ${KILLS} SIGKILLs
     assert.ok(last >= Math.max(...pushed.keys()));
     assertExactlyOnce(stored, last, pushed);
     assert.equal(serviceKills, Math.floor(KILLS / SERVICE_KILL_EVERY));
-    t.diagnostic(`${KILLS} terminal kills, ${serviceKills} service kills, ${pushed.size} events shown, ${last} committed, all stored once; a start took ${(startMs / KILLS).toFixed(0)} ms on average`);
+    t.diagnostic(`${KILLS} terminal kills, ${serviceKills} service kills, ${pushed.size} events shown, ${last} committed, all stored once; a start took ${(startMs / KILLS).toFixed(0)} ms on average, ${loadedAtGo} processes had loaded before their go`);
   } finally {
     await next?.kill();
     if (service) await killService().catch(() => undefined);

@@ -1,6 +1,8 @@
 // Every venue file in fixtures/venues/, end to end: loaded and validated, run by the real daemon
 // with the simulated devices it needs (derived from the file alone, as `npm start -- --venue`
-// does), and driven over real serial bytes: a reading it takes, and one it refuses. Opening hours
+// does), and driven over real serial bytes: a reading it takes, and one it refuses. The venues'
+// terminals are enrolled on one real sync-service process, started once for the file (a service
+// serves many terminals and venues; a start per venue cost a CPU second each). Opening hours
 // are widened to the whole week so that every path runs whatever the time of day; a last test
 // runs one venue with hours that exclude today (derived from the clock) and expects `outside_hours`.
 import assert from 'node:assert/strict';
@@ -73,6 +75,21 @@ interface Site {
   relay?: RelaySim;
 }
 
+/** The one service every venue's terminal syncs with: issuer keys, trust list, no terminal of its own. */
+let host: Stack;
+const hostDir = mkdtempSync(join(tmpdir(), 'yss-venues-service-'));
+
+before(async () => {
+  host = new Stack({ dir: hostDir });
+  await host.startService();
+  await host.publishTrustList(1);
+});
+
+after(async () => {
+  await host?.stop();
+  rmSync(hostDir, { recursive: true, force: true });
+});
+
 const venueNames = readdirSync(VENUES_DIR)
   .filter((f) => f.endsWith('.json'))
   .map((f) => f.slice(0, -5))
@@ -90,7 +107,7 @@ for (const name of venueNames) {
     before(async () => {
       const dir = mkdtempSync(join(tmpdir(), `yss-venue-${name}-`));
       const driven = venue.hours || venue.loans ? drivenVenue(venue) : name;
-      const stack = await new Stack({ dir, venue: driven, devices: venueDevices(venue, { statusPollMs: 0 }), feeds: feedsFor(venue) }).start();
+      const stack = await new Stack({ dir, venue: driven, devices: venueDevices(venue, { statusPollMs: 0 }), feeds: feedsFor(venue), serviceOf: host }).start();
       site = { dir, stack, feed: await EventFeed.open(stack.kioskUrl) };
       const peer = (id: string) => stack.peers[id]!;
       if (venue.inputs.idcard) site.idcard = await IdCardSim.open(peer('idcard-1'));
@@ -206,7 +223,7 @@ test('a venue outside its opening hours refuses with outside_hours, judged by th
   const today = ((new Date(Date.now() + 8 * 3600_000).getUTCDay() + 6) % 7) + 1;
   const days = [1, 2, 3, 4, 5, 6, 7].filter((d) => d !== today && d !== (today % 7) + 1);
   const dir = mkdtempSync(join(tmpdir(), 'yss-venue-closed-'));
-  const stack = await new Stack({ dir, venue: { ...venue, hours: [{ days, from: '00:00', to: '24:00' }] }, devices: venueDevices(venue, { statusPollMs: 0 }) }).start();
+  const stack = await new Stack({ dir, venue: { ...venue, hours: [{ days, from: '00:00', to: '24:00' }] }, devices: venueDevices(venue, { statusPollMs: 0 }), serviceOf: host }).start();
   const feed = await EventFeed.open(stack.kioskUrl);
   try {
     const before = feed.lastSeq();

@@ -2,16 +2,18 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { axe, launch, openKiosk, pageErrors } from './browser.ts';
+import { axe, KioskPages, launch, pageErrors } from './browser.ts';
 import { elderlyProblems } from './elderly-checks.ts';
 import { startFakeDaemon, type FakeDaemon } from './fake-daemon.ts';
 import { home, MODES, SCREENS, setMode } from './screens.ts';
 
 let browser: Browser;
 let daemon: FakeDaemon;
+let pages: KioskPages;
 
 before(async () => {
   [browser, daemon] = await Promise.all([launch(), startFakeDaemon()]);
+  pages = new KioskPages(browser);
 });
 after(async () => {
   await browser?.close();
@@ -20,7 +22,7 @@ after(async () => {
 
 for (const mode of MODES) {
   test(`every screen in ${mode.label} has no axe violations${mode.elderly ? ' and meets the elder-mode numbers' : ''}`, async () => {
-    const page = await openKiosk(browser, `${daemon.url}?result_ms=600000`);
+    const page = await pages.open(`${daemon.url}?result_ms=600000`);
     await daemon.waitForClients(1);
     await setMode(page, mode);
     const failures: string[] = [];
@@ -34,6 +36,6 @@ for (const mode of MODES) {
     await home(page, daemon);
     assert.deepEqual(failures, []);
     assert.deepEqual(pageErrors(page), []);
-    await page.close();
+    await pages.release(page);
   });
 }

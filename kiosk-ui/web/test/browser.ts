@@ -54,6 +54,45 @@ export async function loadKiosk(page: Page, url: string): Promise<Page> {
   return page;
 }
 
+/**
+ * Kiosk pages for the tests of one file, a page kept for the next test once a test is done with
+ * it: a new page is a new browser context and renderer process, about as much as the test's own
+ * work on a loaded machine, where a kept page only loads the next kiosk document (a fresh one, from
+ * the daemon). `release` leaves nothing for the next test: the kiosk's localStorage and
+ * sessionStorage (language, elder mode) and the cookies are cleared and the page goes blank;
+ * `open` empties its error list. A test that adds routes, listeners or scripts to its page closes
+ * it rather than releasing it; a test that fails leaves its page out of the pool.
+ */
+export class KioskPages {
+  private readonly idle: Page[] = [];
+
+  constructor(private readonly browser: Browser) {}
+
+  /** openKiosk's page, at `viewport` (a kiosk's 1280×800 by default), a kept one when there is one of that size. */
+  async open(url: string, viewport = { width: 1280, height: 800 }): Promise<Page> {
+    const i = this.idle.findIndex((p) => p.viewportSize()?.width === viewport.width && p.viewportSize()?.height === viewport.height);
+    const page = i >= 0 ? this.idle.splice(i, 1)[0]! : await kioskPage(this.browser, viewport);
+    pageErrors(page).length = 0;
+    return loadKiosk(page, url);
+  }
+
+  /** Done with `page`: cleared, blank, and kept for the next `open`; closed instead if it cannot be cleared. */
+  async release(page: Page): Promise<void> {
+    if (page.isClosed()) return;
+    try {
+      await page.evaluate(() => {
+        localStorage.clear();
+        sessionStorage.clear();
+      });
+      await page.context().clearCookies();
+      await page.goto('about:blank');
+      this.idle.push(page);
+    } catch {
+      await page.close().catch(() => undefined);
+    }
+  }
+}
+
 export function pageErrors(page: Page): string[] {
   return (page as Page & { kioskErrors?: string[] }).kioskErrors ?? [];
 }

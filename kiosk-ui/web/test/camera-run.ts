@@ -93,8 +93,22 @@ export async function cameraRun(dir: string, opts: { angles: number[]; sizes: nu
       .waitForSelector('.camera-hint:not([hidden])', { timeout: 15_000 })
       .then(() => true)
       .catch(() => false);
-    // One pass of the video, plus time for the last verdicts to be painted.
-    await page.waitForTimeout((total / FPS) * 1000);
+    // One pass of the video: until its blank tail is on camera and the decode that was running
+    // then has finished (decodes run one after another: two more started), so that every code
+    // scene has been shown and read. Bounded by the whole video's length, the old fixed wait.
+    const tail = scenes.length - 1;
+    await page
+      .waitForFunction(
+        (t) => {
+          const cam = window.yssCamera as (typeof window.yssCamera & { tailFrames?: number }) | undefined;
+          if (!cam || cam.sceneFirst[t] === undefined) return false;
+          cam.tailFrames ??= cam.frames;
+          return cam.frames >= cam.tailFrames + 2;
+        },
+        tail,
+        { timeout: (total / FPS) * 1000, polling: 100 },
+      )
+      .catch(() => {});
     // A loaded machine may still be answering the last posts: wait for every verdict to be painted.
     await page
       .waitForFunction(() => (window.yssPaints?.length ?? 0) >= (window.yssCamera?.posts.length ?? 0), undefined, { timeout: 20_000 })

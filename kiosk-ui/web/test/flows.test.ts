@@ -2,16 +2,18 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { launch, openKiosk } from './browser.ts';
+import { KioskPages, launch } from './browser.ts';
 import { baseHealth, startFakeDaemon, verdict, type FakeDaemon } from './fake-daemon.ts';
 import { SCREENS, tapKeys } from './screens.ts';
 import { nth } from '../../../scripts/lib/nth.ts';
 
 let browser: Browser;
 let daemon: FakeDaemon;
+let pages: KioskPages;
 
 before(async () => {
   [browser, daemon] = await Promise.all([launch(), startFakeDaemon()]);
+  pages = new KioskPages(browser);
 });
 after(async () => {
   await browser?.close();
@@ -19,7 +21,7 @@ after(async () => {
 });
 
 async function kiosk(query = 'result_ms=600000'): Promise<Page> {
-  const page = await openKiosk(browser, `${daemon.url}?${query}`);
+  const page = await pages.open(`${daemon.url}?${query}`);
   await daemon.waitForClients(1);
   return page;
 }
@@ -32,7 +34,7 @@ describe('visitor screens', () => {
     await reach('ticket', page);
     assert.equal(await text(page, '.ticket-number'), 'A027');
     assert.match(await text(page), /Tickets issued before yours today: 26/);
-    await page.close();
+    await pages.release(page);
   });
 
   test('an elderly holder\'s ticket says it is served first; a normal one says nothing of priority', async () => {
@@ -44,7 +46,7 @@ describe('visitor screens', () => {
     await page.waitForSelector(`section[data-screen="ticket"][data-seq="${v.seq}"]`);
     assert.equal(await text(page, '.ticket-priority'), '长者优先');
     assert.doesNotMatch(await text(page), /今日此前已发/, 'a hall number comes with no count of earlier tickets, and none is made up');
-    await page.close();
+    await pages.release(page);
   });
 
   test('a hall ticket says how many wait ahead and about how long, or that the count is unavailable when the machine has not heard from the hall', async () => {
@@ -57,7 +59,7 @@ describe('visitor screens', () => {
     daemon.push(offline);
     await page.waitForSelector(`section[data-screen="ticket"][data-seq="${offline.seq}"]`);
     assert.equal(await text(page, '[data-waiting="unknown"]'), '等候人数暂不可知,请留意叫号屏');
-    await page.close();
+    await pages.release(page);
   });
 
   test('a credential verdict shows the certificate type and validity, not an ID number', async () => {
@@ -67,7 +69,7 @@ describe('visitor screens', () => {
     assert.match(t, /居住证/);
     assert.match(t, /有效期至2027-06-30/);
     assert.match(t, /李\*华/);
-    await page.close();
+    await pages.release(page);
   });
 
   test('a hotel check-in takes room and guests on the keypad and sends them to the daemon', async () => {
@@ -78,7 +80,7 @@ describe('visitor screens', () => {
     await page.waitForSelector('[data-note="registration.done"]');
     assert.match(await text(page), /1208 房,2 人/);
     assert.deepEqual(daemon.registrations.at(-1), { seq: daemon.recent[0]?.seq, room: '1208', guests: 2 });
-    await page.close();
+    await pages.release(page);
   });
 
   test('a check-in without a guest count is not sent and says what is missing', async () => {
@@ -93,7 +95,7 @@ describe('visitor screens', () => {
     await page.waitForSelector('.error');
     assert.match(await text(page, '.error'), /1 to 9 guests/);
     assert.equal(daemon.registrations.length, before);
-    await page.close();
+    await pages.release(page);
   });
 
   test('a scan does not interrupt a guest typing a room number', async () => {
@@ -102,7 +104,7 @@ describe('visitor screens', () => {
     daemon.push(verdict({ accepted: false, reason: 'expired' }));
     await page.waitForTimeout(300);
     assert.equal(await page.getAttribute('main', 'data-screen'), 'registration');
-    await page.close();
+    await pages.release(page);
   });
 
   test('an unplugged scanner shows out of service, and plugging it back returns to idle', async () => {
@@ -112,7 +114,7 @@ describe('visitor screens', () => {
     assert.match(await text(page), /請聯絡工作人員/);
     daemon.push({ type: 'device', device: { ...nth(baseHealth().devices, 0), state: 'connected' } });
     await page.waitForSelector('main[data-screen="idle"]');
-    await page.close();
+    await pages.release(page);
   });
 });
 
@@ -129,7 +131,7 @@ describe('language and elderly mode', () => {
     await page.reload();
     await page.waitForSelector('main[data-screen="idle"]');
     assert.equal(await text(page, 'h1'), 'Please show your code');
-    await page.close();
+    await pages.release(page);
   });
 
   test('elderly mode is one tap away, enlarges the text and speaks the verdict', async () => {
@@ -151,7 +153,7 @@ describe('language and elderly mode', () => {
     assert.equal(Buffer.from(await clip.arrayBuffer()).subarray(8, 12).toString(), 'WAVE');
     await page.reload();
     await page.waitForSelector('body.elderly');
-    await page.close();
+    await pages.release(page);
   });
 
   test('the accept and refuse tones are shipped as different WAV files', async () => {
@@ -172,7 +174,7 @@ describe('staff panel', () => {
     await page.waitForSelector('[data-error="pin.wrong"]');
     assert.equal(await page.getAttribute('main', 'data-screen'), 'pin');
     assert.equal(await page.getAttribute('.pin-dots', 'data-digits'), '0');
-    await page.close();
+    await pages.release(page);
   });
 
   test('the right PIN opens the panel with devices, backlog, sync and trust list, and prints a test ticket', async () => {
@@ -195,6 +197,6 @@ describe('staff panel', () => {
     assert.equal(daemon.testTickets, before + 1);
     await page.click('[data-action="close"]');
     await page.waitForSelector('main[data-screen="idle"]');
-    await page.close();
+    await pages.release(page);
   });
 });

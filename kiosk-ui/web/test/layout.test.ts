@@ -4,8 +4,8 @@
 // scrolled away; axe-clean. Personal data clears itself after 15 s and at the next reading.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { axe, launch, pageErrors } from './browser.ts';
+import type { Browser } from 'playwright-core';
+import { axe, KioskPages, launch, pageErrors } from './browser.ts';
 import { elderlyProblems } from './elderly-checks.ts';
 import { startFakeDaemon, verdict, type FakeDaemon } from './fake-daemon.ts';
 import { home, measure, setMode, SCREENS, VIEWPORTS } from './screens.ts';
@@ -14,30 +14,22 @@ const VERDICT_SCREENS = SCREENS.filter((s) => ['accepted', 'refused', 'ticket', 
 
 let browser: Browser;
 let daemon: FakeDaemon;
+let pages: KioskPages;
 
 before(async () => {
   [browser, daemon] = await Promise.all([launch(), startFakeDaemon()]);
+  pages = new KioskPages(browser);
 });
 after(async () => {
   await browser?.close();
   await daemon?.stop();
 });
 
-async function open(viewport: { width: number; height: number }, query = 'result_ms=600000'): Promise<Page> {
-  const page = await browser.newPage({ viewport, reducedMotion: 'reduce' });
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  (page as Page & { kioskErrors: string[] }).kioskErrors = errors;
-  await page.goto(`${daemon.url}?${query}`);
-  await page.waitForSelector('main[data-screen]');
-  await page.waitForSelector('[data-badge="reconnecting"]', { state: 'detached' });
-  return page;
-}
 
 for (const vp of VIEWPORTS) {
   for (const elderly of [false, true]) {
     test(`${vp.name} ${vp.width}x${vp.height}${elderly ? ', elderly mode' : ''}: every verdict fills the screen, readable from 1.5 m, axe clean`, async () => {
-      const page = await open(vp);
+      const page = await pages.open(`${daemon.url}?result_ms=600000`, { width: vp.width, height: vp.height });
       await daemon.waitForClients(1);
       await setMode(page, { lang: 'zh-CN', elderly, label: '' });
       const failures: string[] = [];
@@ -54,7 +46,7 @@ for (const vp of VIEWPORTS) {
       }
       assert.deepEqual(failures, []);
       assert.deepEqual(pageErrors(page), []);
-      await page.close();
+      await pages.release(page);
     });
   }
 }

@@ -2,14 +2,16 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { launch, openKiosk, pageErrors } from './browser.ts';
+import { KioskPages, launch, pageErrors } from './browser.ts';
 import { baseHealth, startFakeDaemon, verdict, type FakeDaemon } from './fake-daemon.ts';
 
 let browser: Browser;
 let daemon: FakeDaemon;
+let pages: KioskPages;
 
 before(async () => {
   [browser, daemon] = await Promise.all([launch(), startFakeDaemon()]);
+  pages = new KioskPages(browser);
 });
 after(async () => {
   await browser?.close();
@@ -18,17 +20,17 @@ after(async () => {
 
 describe('kiosk renderer', () => {
   test('shows the idle prompt in Simplified Chinese once the daemon has sent its health', async () => {
-    const page = await openKiosk(browser, daemon.url);
+    const page = await pages.open(daemon.url);
     await page.waitForSelector('main[data-screen="idle"]');
     assert.equal(await page.textContent('main h1'), '请出示粤省事码');
     assert.equal(await page.getAttribute('html', 'lang'), 'zh-CN');
     await page.waitForSelector('[data-badge="reconnecting"]', { state: 'detached' });
     assert.deepEqual(pageErrors(page), []);
-    await page.close();
+    await pages.release(page);
   });
 
   test('shows an accepted verdict with the masked name and health in words', async () => {
-    const page = await openKiosk(browser, `${daemon.url}?lang=en`);
+    const page = await pages.open(`${daemon.url}?lang=en`);
     await daemon.waitForClients(1);
     const v = verdict();
     daemon.push(v);
@@ -38,12 +40,12 @@ describe('kiosk renderer', () => {
     assert.match(text ?? '', /张\*明/);
     assert.match(text ?? '', /Green/);
     assert.equal(await page.getAttribute('main', 'data-tone'), 'accept');
-    await page.close();
+    await pages.release(page);
   });
 
   test('shows a refused verdict with the reason and what to do next, then returns to idle', async () => {
     // Long enough to read the screen on a loaded machine, short enough to see it go.
-    const page = await openKiosk(browser, `${daemon.url}?result_ms=2500`);
+    const page = await pages.open(`${daemon.url}?result_ms=2500`);
     await daemon.waitForClients(1);
     const v = verdict({ accepted: false, reason: 'expired', display: {} });
     daemon.push(v);
@@ -52,11 +54,11 @@ describe('kiosk renderer', () => {
     assert.match((await page.textContent('.next')) ?? '', /刷新/);
     assert.equal(await page.getAttribute('main', 'data-tone'), 'refuse');
     await page.waitForSelector('main[data-screen="idle"]', { timeout: 10_000 });
-    await page.close();
+    await pages.release(page);
   });
 
   test('says it is reconnecting while the daemon is down and recovers by itself', async () => {
-    const page = await openKiosk(browser, daemon.url);
+    const page = await pages.open(daemon.url);
     await page.waitForSelector('[data-badge="reconnecting"]', { state: 'detached' });
     await daemon.stop();
     await page.waitForSelector('[data-badge="reconnecting"]', { timeout: 5000 });
@@ -65,17 +67,17 @@ describe('kiosk renderer', () => {
     const v = verdict({ accepted: false, reason: 'bad_signature' });
     daemon.push(v);
     await page.waitForSelector(`section[data-seq="${v.seq}"]`);
-    await page.close();
+    await pages.release(page);
   });
 
   test('shows the offline badge while the terminal cannot reach the sync service', async () => {
-    const page = await openKiosk(browser, `${daemon.url}?lang=en`);
+    const page = await pages.open(`${daemon.url}?lang=en`);
     await daemon.waitForClients(1);
     daemon.push({ type: 'health', health: baseHealth({ sync: { state: 'offline', last_success_at: null, last_error: 'ECONNREFUSED', acked_seq: 0 } }) });
     await page.waitForSelector('[data-badge="offline"]');
     assert.match((await page.textContent('[data-badge="offline"]')) ?? '', /still checked/);
     daemon.push({ type: 'health', health: baseHealth() });
     await page.waitForSelector('[data-badge="offline"]', { state: 'detached' });
-    await page.close();
+    await pages.release(page);
   });
 });

@@ -7,7 +7,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { launch } from './browser.ts';
-import { problems, showVenue, VENUE_NAMES } from './venue-kiosk.ts';
+import { OrientationPages, problems, showVenue, VENUE_NAMES } from './venue-kiosk.ts';
 
 const out = join(import.meta.dirname, '..', '..', '..', 'docs', 'screenshots', 'venues');
 mkdirSync(out, { recursive: true });
@@ -18,12 +18,13 @@ if (unknown.length) {
   process.exit(2);
 }
 const browser = await launch();
+const pages = new OrientationPages(browser);
 const failures: string[] = [];
 let written = 0;
 try {
   for (const name of names) {
     failures.push(
-      ...(await showVenue(browser, name, async (s) => {
+      ...(await showVenue(pages, name, async (s) => {
         const found = await problems(s);
         failures.push(...found);
         if (s.verdict !== 'accepted' || found.length) return;

@@ -2,6 +2,9 @@
 // service, daemon, the simulated devices the venue file asks for) run from fixtures/venues/<name>,
 // one Chromium page per orientation on it, a reading the venue takes and one it refuses. Used by
 // venue-layout-suite.ts (the readability numbers and axe) and take-venue-screenshots.ts.
+// The three pages are made once and load each venue's kiosk in turn (a fresh document on the
+// venue's own daemon each time): a new page is a new browser context and renderer process, which
+// cost more CPU than a venue's checks.
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,6 +36,51 @@ export interface Shown {
 
 
 
+/**
+ * One kiosk page per orientation, kept from venue to venue. A page that was closed (or crashed)
+ * is made again the next time; a venue always gets three pages with no errors collected yet.
+ */
+export class OrientationPages {
+  private made: Promise<Page>[] = [];
+
+  constructor(private readonly browser: Browser) {}
+
+  /** The three pages, made on first use (or again, a page that closed); each page's error list emptied. */
+  async get(): Promise<[Orientation, Page][]> {
+    const pages = await Promise.all(
+      VIEWPORTS.map(async (o, k) => {
+        const old = await this.made[k]?.catch(() => null);
+        if (!old || old.isClosed()) this.made[k] = kioskPage(this.browser, { width: o.width, height: o.height });
+        const page = await this.made[k]!;
+        pageErrors(page).length = 0;
+        return [o, page] as [Orientation, Page];
+      }),
+    );
+    return pages;
+  }
+
+  /**
+   * Leaves the venue: its preferences (the kiosk keeps language and mode in localStorage, per
+   * origin, and a later daemon may get the same port) are cleared, and the pages go blank so that
+   * none keeps reconnecting to a daemon that is stopping.
+   */
+  async leave(): Promise<void> {
+    await Promise.all(
+      this.made.map(async (made) => {
+        const page = await made.catch(() => null);
+        if (!page || page.isClosed()) return;
+        await page.evaluate(() => localStorage.clear()).catch(() => undefined);
+        await page.goto('about:blank').catch(() => page.close());
+      }),
+    );
+  }
+
+  async close(): Promise<void> {
+    for (const made of this.made) await (await made.catch(() => null))?.close().catch(() => undefined);
+    this.made = [];
+  }
+}
+
 /** Issue 11's numbers for a verdict: headline ≥ 6 % of the screen height, verdict area ≥ 40 %; nothing below the fold; axe clean. */
 export async function problems(shown: Shown): Promise<string[]> {
   const at = `${shown.venue} ${shown.orientation.name} ${shown.verdict} (${shown.screen})`;
@@ -49,29 +97,28 @@ export async function problems(shown: Shown): Promise<string[]> {
 }
 
 /**
- * Runs `name` on the real stack and calls `each` for every orientation, once with a reading the
+ * Runs `name` on the real stack (its own sync service, or `service`'s: StackOptions.serviceOf) and calls `each` for every orientation, once with a reading the
  * venue takes and once with one it refuses. Hours are widened (the daemon judges them by the real
  * clock; the shipped hours are tested in terminal/test/library.test.ts and policy.test.ts).
  *
- * Nothing waits but on what it needs: the three pages are made while the stack starts and load the
- * kiosk and axe while the devices connect, and each verdict is checked on the three pages at once
- * (three renderers; a page's checks read only that page), so `each` may run for several at once.
+ * Nothing waits but on what it needs: the three pages (from `pages`, made while the stack starts
+ * the first time) load the kiosk and axe while the devices connect, and each verdict is checked on
+ * the three pages at once (three renderers; a page's checks read only that page), so `each` may
+ * run for several at once.
  */
-export async function showVenue(browser: Browser, name: string, each: (shown: Shown) => Promise<void>): Promise<string[]> {
+export async function showVenue(orientationPages: OrientationPages, name: string, each: (shown: Shown) => Promise<void>, service?: Stack): Promise<string[]> {
   const venue = loadShippedVenue(name);
   const dir = mkdtempSync(join(tmpdir(), `yss-venue-kiosk-${name}-`));
   const driven = venue.hours || venue.loans ? drivenVenue(venue) : name;
-  const stack = new Stack({ dir, venue: driven, devices: venueDevices(venue, { statusPollMs: 0 }), feeds: feedsFor(venue) });
+  const stack = new Stack({ dir, venue: driven, devices: venueDevices(venue, { statusPollMs: 0 }), feeds: feedsFor(venue), serviceOf: service });
   const closers: (() => Promise<unknown>)[] = [];
   const errors: string[] = [];
-  // Settled before any step can fail, so that the finally below closes every page made.
-  const making = Promise.allSettled(VIEWPORTS.map((o) => kioskPage(browser, { width: o.width, height: o.height })));
+  // Settled before any step can fail, so that the finally below leaves every page made.
+  const making = orientationPages.get();
+  making.catch(() => undefined);
   try {
     await stack.start();
-    const pages = (await making).map((p, k): [Orientation, Page] => {
-      if (p.status === 'rejected') throw p.reason;
-      return [VIEWPORTS[k]!, p.value];
-    });
+    const pages = await making;
     // The kiosk's first screen, and axe for the checks, while the devices connect.
     const loading = Promise.all(pages.map(async ([, page]) => loadAxe(await loadKiosk(page, `${stack.kioskUrl}?result_ms=600000`))));
     // Not left unhandled while the devices are waited for; awaited below.
@@ -123,7 +170,8 @@ export async function showVenue(browser: Browser, name: string, each: (shown: Sh
     for (const [o, page] of pages) errors.push(...pageErrors(page).map((e) => `${name} ${o.name}: page error ${e}`));
   } finally {
     for (const close of closers.reverse()) await close().catch(() => undefined);
-    for (const p of await making) if (p.status === 'fulfilled') await p.value.close().catch(() => undefined);
+    await making.catch(() => undefined);
+    await orientationPages.leave();
     await stack.stop();
     rmSync(dir, { recursive: true, force: true });
   }

@@ -5,14 +5,15 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { openDatabase } from '../db/index.ts';
 import { glueValues } from './args.ts';
+import { processIo, type CommandIo } from './io.ts';
 import { parseRootArg, TrustedClock, TrustStore, type RootKey } from '../trust/index.ts';
 
 const USAGE = 'usage: terminal trust install --data <dir> --root <kid>:<x> [--root ...] <jws-file>';
 
-export async function main(args: string[]): Promise<number> {
+export async function main(args: string[], io: CommandIo = processIo): Promise<number> {
   const [sub, ...rest] = args;
   if (sub !== 'install') {
-    console.error(`${sub ? `unknown trust command "${sub}"` : 'missing trust command'}\n${USAGE}`);
+    io.err(`${sub ? `unknown trust command "${sub}"` : 'missing trust command'}\n${USAGE}\n`);
     return 2;
   }
   let data: string | undefined;
@@ -31,14 +32,14 @@ export async function main(args: string[]): Promise<number> {
     if (positionals.length !== 1) throw new Error('give exactly one <jws-file>');
     file = positionals[0]!;
   } catch (e) {
-    console.error(`${(e as Error).message}\n${USAGE}`);
+    io.err(`${(e as Error).message}\n${USAGE}\n`);
     return 2;
   }
   let jws: string;
   try {
     jws = readFileSync(file, 'utf8').trim();
   } catch (e) {
-    console.error(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n${USAGE}`);
+    io.err(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n${USAGE}\n`);
     return 2;
   }
   const db = openDatabase(data);
@@ -48,9 +49,9 @@ export async function main(args: string[]): Promise<number> {
     const store = TrustStore.open(db, roots, { clock });
     const r = store.install(jws);
     const health = store.health(clock.now());
-    console.log(JSON.stringify({ status: r.status, reason: r.reason ?? null, sequence: r.sequence, stale: health.stale }));
+    await io.out(`${JSON.stringify({ status: r.status, reason: r.reason ?? null, sequence: r.sequence, stale: health.stale })}\n`);
     if (r.status === 'refused') {
-      console.error(`trust list refused (${r.reason}): ${r.message}`);
+      io.err(`trust list refused (${r.reason}): ${r.message}\n`);
       return 1;
     }
     return 0;

@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { glueValues } from './args.ts';
+import { processIo, type CommandIo } from './io.ts';
 import { MAX_CODE_TEXT, verifyCode, type VerifyResult } from '../codes/index.ts';
 import { openTrustList, parseRootArg, wallClock, type RootKey, type TrustIndex } from '../trust/index.ts';
 import { decideVenue, loadVenue, verifierAllowsReplay, VenueError, type Venue } from '../venue/index.ts';
@@ -21,7 +22,7 @@ interface Setup {
   input: string;
 }
 
-function setup(args: string[]): Setup {
+function setup(args: string[], io: CommandIo): Setup {
   let parsed;
   try {
     parsed = parseArgs({
@@ -71,26 +72,28 @@ function setup(args: string[]): Setup {
   const opened = openTrustList(jws, roots);
   let index: TrustIndex | null = null;
   if (opened.ok) index = opened.index;
-  else console.error(`trust list refused (${opened.reason}): ${opened.message}; every signed code will be unknown_key`);
+  else io.err(`trust list refused (${opened.reason}): ${opened.message}; every signed code will be unknown_key\n`);
   return { index, at, venue, input: positionals[0]! };
 }
 
-export async function main(args: string[]): Promise<number> {
+export async function main(args: string[], io: CommandIo = processIo): Promise<number> {
   let s: Setup;
   try {
-    s = setup(args);
+    s = setup(args, io);
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
-    console.error(`${e.message}\n${USAGE}`);
+    io.err(`${e.message}\n${USAGE}\n`);
     return 2;
   }
+  /** Persons seen in this run (per-person replay across the codes of one stdin stream). */
+  const seen = new Map<string, number>();
   // Clock safety without --at (codes.md §6): never earlier than the list's own issued_at.
   const now = () => s.at ?? Math.max(wallClock.now(), s.index?.issuedAt ?? -Infinity);
   const check = (text: string): { line: string; valid: boolean } => {
     const t = now();
     const r = verifyCode(text, s.index, { now: t, skew: SKEW, allowReplay: s.venue ? verifierAllowsReplay(s.venue) : false });
     // Venue checks come after the verifier's (codes.md §5), so a failed code keeps its own reason.
-    const out = s.venue && r.valid ? applyVenue(s.venue, text, r, t, s.index) : r;
+    const out = s.venue && r.valid ? applyVenue(s.venue, text, r, t, s.index, seen) : r;
     return {
       line: JSON.stringify({
         valid: out.valid,
@@ -107,28 +110,25 @@ export async function main(args: string[]): Promise<number> {
   };
   if (s.input !== '-') {
     const { line, valid } = check(s.input);
-    process.stdout.write(line + '\n');
+    await io.out(line + '\n');
     return valid ? 0 : 1;
   }
   let allValid = true;
   let out = '';
-  for await (const text of stdinLines()) {
+  for await (const text of inputLines(io.input())) {
     const r = check(text);
     allValid &&= r.valid;
     out += r.line + '\n';
     if (out.length > 65_536) {
-      await write(out);
+      await io.out(out);
       out = '';
     }
   }
-  await write(out);
+  await io.out(out);
   return allValid ? 0 : 1;
 }
 
-/** Persons seen in this run (per-person replay across the codes of one stdin stream). */
-const seen = new Map<string, number>();
-
-function applyVenue(venue: Venue, text: string, r: VerifyResult, now: number, index: TrustIndex | null) {
+function applyVenue(venue: Venue, text: string, r: VerifyResult, now: number, index: TrustIndex | null, seen: Map<string, number>) {
   const d = decideVenue(venue, { kind: 'code', text, symbology: null, aim: null }, r, {
     now,
     skew: SKEW,
@@ -151,11 +151,11 @@ const MAX_LINE_BYTES = MAX_CODE_TEXT * 4 + 8;
  * chunk is scanned once, from where the last line ended, and a line never holds more than
  * MAX_LINE_BYTES: linear time, bounded memory, whatever the input.
  */
-async function* stdinLines(): AsyncGenerator<string> {
+async function* inputLines(input: AsyncIterable<Buffer>): AsyncGenerator<string> {
   let parts: Buffer[] = [];
   let kept = 0;
   let open = false;
-  for await (const chunk of process.stdin as AsyncIterable<Buffer>) {
+  for await (const chunk of input) {
     let start = 0;
     for (;;) {
       const nl = chunk.indexOf(0x0a, start);
@@ -180,8 +180,4 @@ async function* stdinLines(): AsyncGenerator<string> {
 
 function stripCr(line: string): string {
   return line.endsWith('\r') ? line.slice(0, -1) : line;
-}
-
-function write(s: string): Promise<void> {
-  return new Promise((resolve, reject) => (s ? process.stdout.write(s, (e) => (e ? reject(e) : resolve())) : resolve()));
 }

@@ -154,3 +154,18 @@ test('a reservation cut short by a crash (its rows committed, not yet dropped) i
   assert.equal(db.prepare("SELECT count(*) FROM sqlite_master WHERE name = 'wal_reserve'").pluck().get(), 0);
   assert.ok(size(walFile()) >= 1 << 20);
 });
+
+test('given reserveWalBytes, the reservation waits for the first pause in writes, is made once, and is not taken for a write', () => {
+  const q = new Queue(db);
+  const cp = new IdleCheckpoints(db, { idleMs: 1000, reserveWalBytes: 1 << 20, now });
+  q.commit((tx) => tx.append(ev(1)));
+  assert.equal(cp.tick(), 'writing');
+  assert.ok(size(walFile()) < 1 << 20, 'nothing reserved while writing');
+  clock += 1000;
+  assert.equal(cp.tick(), 'reserved');
+  assert.ok(size(walFile()) >= 1 << 20);
+  assert.equal(cp.quietMs(), 1000, 'the reservation is not a write');
+  assert.equal(cp.tick(), 'checkpointed', 'the queue\'s row is checkpointed as before');
+  assert.equal(cp.tick(), 'clean');
+  assert.equal(db.prepare('SELECT count(*) FROM events').pluck().get(), 1);
+});

@@ -19,6 +19,8 @@ const warm = startCore({ dir: scratch, url: args.url, enrollmentCode: 'warm-up',
 warm.commit({ name: '王五', doc_no: '440101197001010056' });
 await warm.close();
 rmSync(scratch, { recursive: true, force: true });
+// Ready for its go: the proof counts the processes that got there before it needed them.
+writeSync(1, 'loaded\n');
 await once(process.stdin, 'data');
 process.stdin.pause();
 const core = startCore({
