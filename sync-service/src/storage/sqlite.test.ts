@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { eventHash, GENESIS_HASH, type WireEvent } from '../../../terminal/src/protocol/index.ts';
 import { SqliteStorage } from './sqlite.ts';
 import { storageContract } from './storage-contract.ts';
 
@@ -50,6 +51,100 @@ test('a database made before appointments and the hall-wide rules gains the hall
     assert.deepEqual(tickets.map((t) => [t.number, t.placement, t.person, t.rules, t.override, t.labels]), [['A001', null, null, [], false, null]]);
     await again.close();
   } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+function chainOf(n: number, from = 1, prev = GENESIS_HASH): WireEvent[] {
+  const out: WireEvent[] = [];
+  for (let seq = from; seq < from + n; seq++) {
+    const e = { seq, type: 'verdict', at: seq, trusted_at: seq, scenario: 'verify', droppable: false, body: { seq }, sealed: null, prev_hash: prev };
+    prev = eventHash(e);
+    out.push({ ...e, hash: prev });
+  }
+  return out;
+}
+
+/** A storage whose WAL syncs wait for the test: `syncs` holds each sync asked for, to finish with `done(err)`. */
+function heldSyncs(dir: string) {
+  const syncs: { fd: number; done(err: NodeJS.ErrnoException | null): void }[] = [];
+  const storage = new SqliteStorage(dir, { fsync: (fd, done) => syncs.push({ fd, done }) });
+  return { storage, syncs };
+}
+
+const settledYet = async (p: Promise<unknown>) => {
+  let settled = false;
+  p.then(() => (settled = true), () => (settled = true));
+  for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+  return settled;
+};
+
+test('an upload is acknowledged only after a WAL sync that began after its commit; uploads committed during a sync share the next one', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'yss-store-'));
+  const { storage, syncs } = heldSyncs(dir);
+  try {
+    await storage.createTerminal('t-1', 'desk', 'h', 1);
+    await storage.createTerminal('t-2', 'desk', 'h2', 1);
+    const c = chainOf(4);
+    const first = storage.ingest('t-1', c.slice(0, 2), 10);
+    assert.equal(await settledYet(first), false, 'committed, not acknowledged before the sync');
+    assert.equal(syncs.length, 1);
+    assert.equal(await storage.countEvents('t-1'), 2, 'the commit came before the sync');
+    // Two more uploads committed while the first sync is in flight: no second sync starts yet.
+    const second = storage.ingest('t-1', c.slice(2), 11);
+    const other = storage.ingest('t-2', chainOf(3), 11);
+    assert.equal(await settledYet(second), false);
+    assert.equal(syncs.length, 1, 'one sync in flight at a time');
+    syncs[0]!.done(null);
+    assert.deepEqual(await first, { acked_through: 2, gap: null, inserted: 2, duplicates: 0 });
+    assert.equal(await settledYet(second), false, 'the first sync began before the second commit');
+    assert.equal(syncs.length, 2, 'the next sync starts when the first ends');
+    syncs[1]!.done(null);
+    assert.deepEqual(await second, { acked_through: 4, gap: null, inserted: 2, duplicates: 0 });
+    assert.equal((await other).acked_through, 3);
+    assert.equal(syncs.length, 2, 'both shared it');
+  } finally {
+    for (const s of syncs) s.done(null);
+    await storage.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a failed WAL sync fails its uploads and every later one, with a code that says the service must restart', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'yss-store-'));
+  const { storage, syncs } = heldSyncs(dir);
+  try {
+    await storage.createTerminal('t-1', 'desk', 'h', 1);
+    const c = chainOf(3);
+    const first = storage.ingest('t-1', c.slice(0, 1), 10);
+    await settledYet(first);
+    syncs[0]!.done(Object.assign(new Error('EIO: i/o error, fsync'), { code: 'EIO' }));
+    await assert.rejects(first, (e: Error & { code?: string; status?: number }) => e.code === 'YSS_SYNC_STORAGE_FAILED' && e.status === 503 && /fsync of the WAL: EIO/.test(e.message));
+    await assert.rejects(storage.ingest('t-1', c.slice(1), 11), { code: 'YSS_SYNC_STORAGE_FAILED' });
+    assert.equal(syncs.length, 1, 'nothing more is committed to be acknowledged');
+    assert.equal(await storage.countEvents('t-1'), 1);
+  } finally {
+    await storage.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('close() waits for the WAL sync in flight, then the acknowledged events are there on reopen', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'yss-store-'));
+  const { storage, syncs } = heldSyncs(dir);
+  await storage.createTerminal('t-1', 'desk', 'h', 1);
+  const acked = storage.ingest('t-1', chainOf(2), 10);
+  await settledYet(acked);
+  const closing = storage.close();
+  assert.equal(await settledYet(closing), false, 'close waits for the sync');
+  syncs[0]!.done(null);
+  await closing;
+  assert.equal((await acked).acked_through, 2);
+  const again = new SqliteStorage(dir);
+  try {
+    assert.equal(await again.countEvents('t-1'), 2);
+  } finally {
+    await again.close();
     rmSync(dir, { recursive: true, force: true });
   }
 });

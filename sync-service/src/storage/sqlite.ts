@@ -243,7 +243,11 @@ export class SqliteStorage implements Storage {
     return join(dataDir, 'sync-service.db');
   }
 
-  constructor(dataDir: string) {
+  /** `fsync`: how the WAL is synced before uploads are acknowledged (tests give their own); node's by default. */
+  constructor(
+    dataDir: string,
+    private readonly opts: { fsync?: (fd: number, done: (err: NodeJS.ErrnoException | null) => void) => void } = {},
+  ) {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     // Created 0600 before SQLite opens it; SQLite gives its -wal and -shm the same mode.
     const file = SqliteStorage.file(dataDir);
@@ -409,7 +413,7 @@ export class SqliteStorage implements Storage {
     const batch = this.unsynced;
     this.unsynced = [];
     this.syncing = true;
-    fsync(this.walFd, (err) => {
+    (this.opts.fsync ?? fsync)(this.walFd, (err) => {
       this.syncing = false;
       if (err) this.syncFailure ??= new ServiceError('YSS_SYNC_STORAGE_FAILED', `fsync of the WAL: ${err.message}`);
       for (const u of batch) {
