@@ -129,7 +129,31 @@ export class App {
       this.health = { ...this.health, devices };
     } else if (m.type === 'verdict') return this.onVerdict(m);
     else if (m.type === 'loan-session') return this.onLoanSession(m);
-    this.render();
+    this.renderHealth();
+  }
+
+  /**
+   * A health or device message. Of the screens, only the idle screen (out of service, the category
+   * buttons) and the staff panel read health; the others are left as they are, and the idle screen
+   * and the top bar are rebuilt only if they now show something else. Rebuilding a region replaces
+   * the button under a finger: a tap whose press and release land on different elements is lost
+   * (the daemon pushes health whenever it changes), and a screen reader reads the screen again.
+   */
+  private renderHealth(): void {
+    const kind = this.screen.kind;
+    const ctx = this.ctx();
+    if (kind === 'staff' || (kind === 'idle' && markup([this.view(ctx)]) !== this.main.innerHTML)) return this.render();
+    this.renderTopbar(ctx);
+  }
+
+  /** The top bar, rebuilt only if it shows something else (see renderHealth). */
+  private renderTopbar(ctx: Ctx): void {
+    const bar = topbar(ctx, this.topbarState());
+    if (markup(bar) !== this.header.innerHTML) this.header.replaceChildren(...bar);
+  }
+
+  private topbarState() {
+    return { reconnecting: this.link !== 'open', offline: this.link === 'open' && this.health?.sync.state === 'offline' };
   }
 
   /** How long a result stays: the page's `result_ms`, else the venue's `clear_after_s`. */
@@ -499,9 +523,7 @@ export class App {
     root.lang = this.lang;
     document.title = ctx.t('app.title');
     document.body.classList.toggle('elderly', this.elderly);
-    this.header.replaceChildren(
-      ...topbar(ctx, { reconnecting: this.link !== 'open', offline: this.link === 'open' && this.health?.sync.state === 'offline' }),
-    );
+    this.renderTopbar(ctx);
     const view = this.view(ctx);
     this.main.replaceChildren(view);
     this.main.dataset.screen = view.dataset.screen;
@@ -511,4 +533,9 @@ export class App {
     // Keypad taps rebuild the screen; keep keyboard focus on the same key.
     if (focused) this.main.querySelector<HTMLElement>(`[data-focus="${focused}"]`)?.focus();
   }
+}
+
+/** The markup of `nodes`, as the region holding them reads it back (`innerHTML`). */
+function markup(nodes: Element[]): string {
+  return nodes.map((n) => n.outerHTML).join('');
 }

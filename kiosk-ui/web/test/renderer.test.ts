@@ -80,4 +80,34 @@ describe('kiosk renderer', () => {
     await page.waitForSelector('[data-badge="offline"]', { state: 'detached' });
     await pages.release(page);
   });
+
+  test('a health push leaves a verdict on show as it is (the button under a finger stays the same element) and changes only what it shows', async () => {
+    const page = await pages.open(`${daemon.url}?lang=en`);
+    await daemon.waitForClients(1);
+    const v = verdict();
+    daemon.push(v);
+    await page.waitForSelector(`section[data-screen="accepted"][data-seq="${v.seq}"]`);
+    const kept = () => page.evaluate(() => (window as unknown as { kept: Element[] }).kept.map((e) => e.isConnected));
+    await page.evaluate(() => ((window as unknown as { kept: Element[] }).kept = [document.querySelector('[data-action="done"]')!, document.querySelector('[data-action="staff"]')!]));
+    // Health that changes nothing on screen (an age, a backlog), then health the top bar shows.
+    daemon.push({ type: 'health', health: baseHealth({ queue: { ...baseHealth().queue, backlog: 9 } }) });
+    daemon.push({ type: 'health', health: baseHealth({ sync: { ...baseHealth().sync, state: 'offline' } }) });
+    await page.waitForSelector('[data-badge="offline"]');
+    assert.deepEqual(await kept(), [true, false], 'the verdict kept, the top bar rebuilt for its new badge');
+    await page.click('[data-action="done"]');
+    await page.waitForSelector('main[data-screen="idle"]');
+
+    // The idle screen: kept while health leaves it as it is, rebuilt when it must say something else.
+    await page.evaluate(() => ((window as unknown as { kept: Element[] }).kept = [document.querySelector('main > *')!, document.querySelector('[data-action="staff"]')!]));
+    daemon.push({ type: 'health', health: baseHealth({ sync: { ...baseHealth().sync, state: 'offline' }, queue: { ...baseHealth().queue, backlog: 10 } }) });
+    daemon.push({ type: 'health', health: baseHealth({ sync: { ...baseHealth().sync, state: 'offline' }, devices: [{ ...baseHealth().devices[0]!, state: 'disconnected' }] }) });
+    await page.waitForSelector('main[data-screen="out-of-service"]');
+    const [idleKept, staffKept] = await kept();
+    assert.equal(idleKept, false, 'out of service replaced the idle screen');
+    assert.equal(staffKept, true, 'the top bar did not change, so it was not rebuilt');
+    daemon.push({ type: 'health', health: baseHealth() });
+    await page.waitForSelector('main[data-screen="idle"]');
+    assert.deepEqual(pageErrors(page), []);
+    await pages.release(page);
+  });
 });
