@@ -142,7 +142,9 @@ export class App {
   private renderHealth(): void {
     const kind = this.screen.kind;
     const ctx = this.ctx();
-    if (kind === 'staff' || (kind === 'idle' && markup([this.view(ctx)]) !== this.main.innerHTML)) return this.render();
+    if (kind === 'staff') return this.render();
+    const view = kind === 'idle' ? this.view(ctx) : null;
+    if (view && markup([view]) !== this.main.innerHTML) return this.render(view);
     this.renderTopbar(ctx);
   }
 
@@ -516,7 +518,8 @@ export class App {
     return t && t.categories.length > 1 ? t : null;
   }
 
-  private render(): void {
+  /** Both regions from state; `built`: the screen's view, when the caller has just built it. */
+  private render(built?: HTMLElement): void {
     const ctx = this.ctx();
     const focused = (document.activeElement as HTMLElement | null)?.dataset?.focus;
     const root = document.documentElement;
@@ -524,7 +527,7 @@ export class App {
     document.title = ctx.t('app.title');
     document.body.classList.toggle('elderly', this.elderly);
     this.renderTopbar(ctx);
-    const view = this.view(ctx);
+    const view = built ?? this.view(ctx);
     this.main.replaceChildren(view);
     this.main.dataset.screen = view.dataset.screen;
     this.main.dataset.tone = this.sound.last.tone;
