@@ -120,8 +120,8 @@ export function ticketRow(r: Omit<HallTicket, 'placement' | 'rules' | 'override'
 
 const TICKET_ID = /^([a-z][a-z0-9-]{0,39})\/(\d{4}-\d{2}-\d{2})\/(([A-Z]{1,3})\d{1,6})$/;
 
-/** The hall tickets among a batch: accepted readings whose ticket effect has a hall id. */
-function ticketsOf(terminalId: string, e: WireEvent): HallTicket[] {
+/** The hall tickets an event takes: an accepted reading's ticket effects that have a hall id. */
+export function ticketsOf(terminalId: string, e: WireEvent): HallTicket[] {
   const b = e.body as { accepted?: unknown; effects?: unknown };
   if (b.accepted !== true || !Array.isArray(b.effects)) return [];
   const out: HallTicket[] = [];
@@ -154,27 +154,43 @@ function ticketsOf(terminalId: string, e: WireEvent): HallTicket[] {
   return out;
 }
 
+/** Counts events per (venue, hour), in the order the pairs first appear. */
+export class HourCounts {
+  private readonly byKey = new Map<string, VenueHour>();
+  add(venue: string, trustedAt: number): void {
+    const hour = Math.floor(trustedAt / HOUR_MS) * HOUR_MS;
+    const key = `${venue}\u0000${hour}`;
+    const row = this.byKey.get(key);
+    if (row) row.count++;
+    else this.byKey.set(key, { venue, hour, count: 1 });
+  }
+  rows(): VenueHour[] {
+    return [...this.byKey.values()];
+  }
+}
+
+/** The chain reset an event records, if it is a `reset` event. */
+export function resetOf(terminalId: string, e: WireEvent): ResetRecord | null {
+  if (e.type !== 'reset') return null;
+  const b = e.body as { replaces?: unknown; reason?: unknown };
+  return {
+    terminal_id: terminalId,
+    replaces: typeof b.replaces === 'string' ? b.replaces.slice(0, 64) : null,
+    reason: typeof b.reason === 'string' ? b.reason.slice(0, 200) : null,
+    at: e.trusted_at,
+  };
+}
+
 /** The rows a batch of newly stored events adds: counts per (venue, hour), its resets and its hall tickets. */
 export function activityOf(terminalId: string, events: readonly WireEvent[]): { hours: VenueHour[]; resets: ResetRecord[]; tickets: HallTicket[] } {
-  const byKey = new Map<string, VenueHour>();
+  const hours = new HourCounts();
   const resets: ResetRecord[] = [];
   const tickets: HallTicket[] = [];
   for (const e of events) {
     tickets.push(...ticketsOf(terminalId, e));
-    const hour = Math.floor(e.trusted_at / HOUR_MS) * HOUR_MS;
-    const key = `${e.scenario}\u0000${hour}`;
-    const row = byKey.get(key);
-    if (row) row.count++;
-    else byKey.set(key, { venue: e.scenario, hour, count: 1 });
-    if (e.type === 'reset') {
-      const b = e.body as { replaces?: unknown; reason?: unknown };
-      resets.push({
-        terminal_id: terminalId,
-        replaces: typeof b.replaces === 'string' ? b.replaces.slice(0, 64) : null,
-        reason: typeof b.reason === 'string' ? b.reason.slice(0, 200) : null,
-        at: e.trusted_at,
-      });
-    }
+    hours.add(e.scenario, e.trusted_at);
+    const r = resetOf(terminalId, e);
+    if (r) resets.push(r);
   }
-  return { hours: [...byKey.values()], resets, tickets };
+  return { hours: hours.rows(), resets, tickets };
 }

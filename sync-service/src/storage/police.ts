@@ -64,39 +64,42 @@ const time = (v: unknown): number | null => (Number.isSafeInteger(v) && (v as nu
 export function policeStepsOf(terminalId: string, events: readonly WireEvent[]): PoliceStep[] {
   const steps: PoliceStep[] = [];
   for (const e of events) {
-    if (e.type !== 'guest_in' && e.type !== 'guest_out' && e.type !== 'guest_fix' && e.type !== 'guest_detail') continue;
-    const b = e.body as Record<string, unknown>;
-    const stay = id(b.stay_id);
-    const guest = id(b.guest_id);
-    const of = id(b.of_seq);
-    if (stay === null || guest === null || of === null) continue;
-    if (e.type === 'guest_detail') {
-      steps.push({ op: 'detail', stay_id: stay, guest_id: guest, seq: e.seq });
-      continue;
-    }
-    const at = e.trusted_at;
-    const deadline = time(b.deadline_at) ?? at + (e.type === 'guest_out' ? POLICE_CHECKOUT_DEADLINE_MS : 0);
-    const alert = Math.min(time(b.alert_at) ?? deadline - POLICE_ALERT_BEFORE_MS, deadline);
-    steps.push({
-      op: 'report',
-      row: {
-        terminal_id: terminalId,
-        seq: e.seq,
-        venue: e.scenario,
-        kind: e.type === 'guest_out' ? 'check_out' : 'check_in',
-        stay_id: stay,
-        guest_id: guest,
-        of_seq: of,
-        needs_details: e.type === 'guest_in' && b.needs_details === true,
-        corrects: e.type === 'guest_fix' ? id(b.corrects) : null,
-        at,
-        deadline_at: deadline,
-        alert_at: alert,
-        next_attempt_at: at,
-      },
-    });
+    const step = policeStepOf(terminalId, e);
+    if (step) steps.push(step);
   }
   return steps;
+}
+
+/** The outbox step of one event, if it is a guest event with its ids. */
+export function policeStepOf(terminalId: string, e: WireEvent): PoliceStep | null {
+  if (e.type !== 'guest_in' && e.type !== 'guest_out' && e.type !== 'guest_fix' && e.type !== 'guest_detail') return null;
+  const b = e.body as Record<string, unknown>;
+  const stay = id(b.stay_id);
+  const guest = id(b.guest_id);
+  const of = id(b.of_seq);
+  if (stay === null || guest === null || of === null) return null;
+  if (e.type === 'guest_detail') return { op: 'detail', stay_id: stay, guest_id: guest, seq: e.seq };
+  const at = e.trusted_at;
+  const deadline = time(b.deadline_at) ?? at + (e.type === 'guest_out' ? POLICE_CHECKOUT_DEADLINE_MS : 0);
+  const alert = Math.min(time(b.alert_at) ?? deadline - POLICE_ALERT_BEFORE_MS, deadline);
+  return {
+    op: 'report',
+    row: {
+      terminal_id: terminalId,
+      seq: e.seq,
+      venue: e.scenario,
+      kind: e.type === 'guest_out' ? 'check_out' : 'check_in',
+      stay_id: stay,
+      guest_id: guest,
+      of_seq: of,
+      needs_details: e.type === 'guest_in' && b.needs_details === true,
+      corrects: e.type === 'guest_fix' ? id(b.corrects) : null,
+      at,
+      deadline_at: deadline,
+      alert_at: alert,
+      next_attempt_at: at,
+    },
+  };
 }
 
 /** Columns read back as a PoliceReport (needs_details is 0/1 in SQLite, a boolean in PostgreSQL). */

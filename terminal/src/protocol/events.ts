@@ -52,7 +52,12 @@ export function contentHashOfJson(bodyJson: string, sealedJson: string | null): 
  * separately lets a tombstone keep its place in the chain without its content.
  */
 export function eventHash(e: Omit<WireEvent, 'hash'>, content = e.tombstone ?? contentHash(e.body, e.sealed)): string {
-  return sha256(JSON.stringify(['yss-ev-v1', e.seq, e.type, e.at, e.trusted_at, e.scenario, e.droppable, content, e.prev_hash]));
+  return headerHash(e.seq, e.type, e.at, e.trusted_at, e.scenario, e.droppable, content, e.prev_hash);
+}
+
+/** eventHash() from the header's fields one by one (a store that holds them as its row's values). */
+export function headerHash(seq: number, type: string, at: number, trustedAt: number, scenario: string, droppable: boolean, content: string, prevHash: string): string {
+  return sha256(JSON.stringify(['yss-ev-v1', seq, type, at, trustedAt, scenario, droppable, content, prevHash]));
 }
 
 /**
