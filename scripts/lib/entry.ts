@@ -22,6 +22,8 @@ export const BUNDLED_ENTRIES = [
   'scripts/issuer/cli.ts',
   'scripts/sim/cli.ts',
   'scripts/dcc-conformance.ts',
+  // Not a program of its own: the service's writer thread, which the service's bundle starts.
+  'sync-service/src/storage/sqlite-writer-thread.ts',
 ] as const;
 
 function bundleName(entry: string): string {
@@ -73,6 +75,8 @@ export async function buildEntryBundles(outdir: string): Promise<Record<string, 
     outExtension: { '.js': '.mjs' },
     packages: 'external',
     plugins: [keepModulePaths],
+    // The service's bundle starts its writer thread from the writer's bundle (sync-service/src/storage/sqlite-writer.ts).
+    define: { YSS_WRITER_BUNDLE: JSON.stringify(resolve(outdir, `${bundleName('sync-service/src/storage/sqlite-writer-thread.ts')}.mjs`)) },
     logLevel: 'error',
   });
   return { [ENV]: outdir };

@@ -35,6 +35,8 @@ export type ErrorCode = keyof typeof errors;
 
 export class ServiceError extends Error {
   readonly status: number;
+  /** What filled the message's blanks: with the code, the error again (across a thread, say). */
+  readonly args: (string | number)[];
   constructor(
     readonly code: ErrorCode,
     ...args: (string | number)[]
@@ -42,5 +44,6 @@ export class ServiceError extends Error {
     let i = 0;
     super(errors[code].message.replace(/%s/g, () => String(args[i++] ?? '')));
     this.status = errors[code].status;
+    this.args = args;
   }
 }

@@ -97,7 +97,10 @@ export async function openStorage(config: Readonly<ServiceConfig>): Promise<Stor
   if (s.kind === 'postgresql') return PgStorage.open({ url: s.url, poolSize: s.pool_size });
   const dataDir = config.data_dir;
   try {
-    return new SqliteStorage(dataDir);
+    const storage = new SqliteStorage(dataDir, { writer: 'thread' });
+    // The first upload does not wait for the thread to start.
+    storage.startWriter();
+    return storage;
   } catch (e) {
     const code = String((e as { code?: string }).code);
     if (/SQLITE_(CORRUPT|NOTADB)/.test(code)) {

@@ -4,20 +4,23 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { eventHash, GENESIS_HASH, type WireEvent } from '../../../terminal/src/protocol/index.ts';
+import { ServiceError } from '../errors.ts';
 import { SqliteStorage } from './sqlite.ts';
 import { storageContract } from './storage-contract.ts';
 
-storageContract('sqlite', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'yss-store-'));
-  const storage = new SqliteStorage(dir);
-  return {
-    storage,
-    cleanup: async () => {
-      await storage.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-});
+for (const writer of ['inline', 'thread'] as const) {
+  storageContract(`sqlite (${writer} writer)`, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'yss-store-'));
+    const storage = new SqliteStorage(dir, { writer });
+    return {
+      storage,
+      cleanup: async () => {
+        await storage.close();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  });
+}
 
 test('the service database is WAL with synchronous=FULL and survives a reopen', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'yss-store-'));
@@ -145,6 +148,60 @@ test('close() waits for the WAL sync in flight, then the acknowledged events are
     assert.equal(await again.countEvents('t-1'), 2);
   } finally {
     await again.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the writer thread: an upload handed over just before close() is stored and acknowledged; its errors arrive as the catalog errors they were', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'yss-store-'));
+  try {
+    const storage = new SqliteStorage(dir, { writer: 'thread' });
+    await storage.createTerminal('t-1', 'desk', 'h', 1);
+    const c = chainOf(3);
+    const broken = [{ ...c[0]!, body: { seq: 99 } }];
+    await assert.rejects(storage.ingest('t-1', broken, 10), (e: Error & { code?: string; status?: number }) => {
+      assert.ok(e instanceof ServiceError);
+      assert.equal(e.code, 'YSS_SYNC_CHAIN_BROKEN');
+      assert.equal(e.status, 422);
+      assert.equal(e.message, 'event 1: hash does not match its content');
+      return true;
+    });
+    await assert.rejects(storage.ingest('t-nobody', c, 10), { code: 'YSS_SYNC_TERMINAL_UNKNOWN', message: 'no enrolled terminal has id t-nobody' });
+    const acked = storage.ingest('t-1', c, 11, { nonce: 'n'.repeat(22), expiresAt: 1e13 });
+    await storage.close();
+    assert.deepEqual(await acked, { acked_through: 3, gap: null, inserted: 3, duplicates: 0 });
+    const again = new SqliteStorage(dir, { writer: 'thread' });
+    try {
+      assert.equal(await again.countEvents('t-1'), 3);
+      // The nonce went in with the events, in the writer's transaction.
+      assert.equal(await again.useNonce('t-1', 'n'.repeat(22), 1e13, 12), false);
+      await assert.rejects(again.ingest('t-1', chainOf(1, 4, c[2]!.hash), 12, { nonce: 'n'.repeat(22), expiresAt: 1e13 }), { code: 'YSS_SYNC_REPLAYED_NONCE' });
+    } finally {
+      await again.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the writer thread: when it dies, the uploads waiting for it and every later one fail with a code that says the service must restart', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'yss-store-'));
+  const storage = new SqliteStorage(dir, { writer: 'thread' });
+  try {
+    await storage.createTerminal('t-1', 'desk', 'h', 1);
+    const c = chainOf(2);
+    assert.equal((await storage.ingest('t-1', c.slice(0, 1), 10)).acked_through, 1);
+    const worker = (storage as unknown as { writer: { worker: { terminate(): Promise<number> } } }).writer.worker;
+    const waiting = storage.ingest('t-1', c.slice(1), 11);
+    await worker.terminate();
+    const dead = (e: Error & { code?: string; status?: number }) => e.code === 'YSS_SYNC_STORAGE_FAILED' && e.status === 503 && /the writer thread: it exited with code 1/.test(e.message);
+    // Either it was stored before the thread ended (and its reply lost with it) or not at all: never half.
+    const settled = await waiting.then(() => 'stored', (e: Error) => (dead(e) ? 'failed' : e.message));
+    assert.ok(settled === 'stored' || settled === 'failed', settled);
+    await assert.rejects(storage.ingest('t-1', c.slice(1), 12), dead);
+    assert.ok([1, 2].includes(await storage.countEvents('t-1')));
+  } finally {
+    await storage.close();
     rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -4,14 +4,15 @@
 // B-tree keyed by terminal and sequence, not a rowid tree plus an index): a SQLite storage detail
 // of this engine's DDL, not of the queries.
 import Database from 'better-sqlite3';
-import { chmodSync, closeSync, fsync, mkdirSync, openSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
-import { contentHashOfJson, eventHash, GENESIS_HASH, grantShare, type Heartbeat, type SlotReport, type SlotShare, type WireEvent } from '../../../terminal/src/protocol/index.ts';
+import { GENESIS_HASH, grantShare, type Heartbeat, type SlotReport, type SlotShare, type WireEvent } from '../../../terminal/src/protocol/index.ts';
 import { ServiceError } from '../errors.ts';
-import { activityOf, ticketRow, ticketValues, TICKET_COLS, type HallTicket, type ResetRecord, type VenueHour } from './activity.ts';
+import { ticketRow, TICKET_COLS, type HallTicket, type ResetRecord, type VenueHour } from './activity.ts';
 import { redactedBody, UNSWEPT_COLS, type SweepCount, type UnsweptTicket } from './hall-token-redaction.ts';
-import { insertParams, POLICE_DDL, POLICE_SQL, policeStepsOf, toPoliceReport, type PoliceHistoryEntry, type PoliceReport, type PoliceState } from './police.ts';
-import { rowJson } from './row-json.ts';
+import { POLICE_DDL, POLICE_SQL, toPoliceReport, type PoliceHistoryEntry, type PoliceReport, type PoliceState } from './police.ts';
+import { EVENT_COLS, IngestWriter, named, params, prepareEvents, type Fsync } from './sqlite-ingest.ts';
+import { WriterThread } from './sqlite-writer.ts';
 import { ALLOCATE_SQL, liveCount, RATE_HIT_SQL, RATE_READ_SQL, RATE_WINDOW_MAX_MS } from './rate-sql.ts';
 import {
   FEED_KEEP_CHANGES,
@@ -190,8 +191,10 @@ CREATE TABLE IF NOT EXISTS venue_config_targets (
 CREATE INDEX IF NOT EXISTS venue_config_targets_venue ON venue_config_targets (venue, venue_version);
 `;
 
+/** How long a write waits for the other connection's (the writer thread's) transaction, ms. */
+const BUSY_TIMEOUT_MS = 5000;
+
 const TERMINAL_COLS = 'id, name, public_key, status, created_at, head_seq, head_hash, head_at, last_heartbeat_at, heartbeat';
-const EVENT_COLS = 'terminal_id, seq, type, at, trusted_at, scenario, droppable, body, sealed, prev_hash, hash, tombstone, received_at';
 
 interface TerminalRow extends Omit<TerminalRecord, 'heartbeat'> {
   heartbeat: string | null;
@@ -205,38 +208,12 @@ interface EventRow extends Omit<StoredEvent, 'body' | 'sealed' | 'droppable' | '
   redacted: string | null;
 }
 
-/**
- * Most events stored in one group commit (unless one upload alone has more): a group is one
- * synchronous stretch of this thread, and under it no request is read and no reply is sent. As
- * many as a terminal's largest default upload.
- */
-const GROUP_MAX_EVENTS = 2000;
-
-/** An upload waiting for its group's commit, and then its outcome. */
-interface WaitingIngest {
-  terminalId: string;
-  events: WireEvent[];
-  now: number;
-  nonce?: { nonce: string; expiresAt: number };
-  resolve(r: IngestResult): void;
-  reject(e: unknown): void;
-  result?: IngestResult;
-  error?: unknown;
-}
-
 export class SqliteStorage implements Storage {
   private readonly db: Database.Database;
   private readonly stmts;
-  private readonly groupTx;
-  /** Uploads waiting for the next group commit. */
-  private waiting: WaitingIngest[] = [];
-  /** The WAL file, opened once for syncing group commits off this thread (`syncWal`). */
-  private readonly walFd: number;
-  /** Uploads committed, waiting for the next WAL sync; and whether one is in flight. */
-  private unsynced: WaitingIngest[] = [];
-  private syncing = false;
-  /** A WAL sync that failed: nothing is acknowledged after it (the service must restart). */
-  private syncFailure: Error | null = null;
+  private readonly file: string;
+  /** What stores uploads (sqlite-ingest.ts), from the first upload or `startWriter()`: the writer thread, or this connection. */
+  private writer: IngestWriter | WriterThread | null = null;
   private lastNoncePrune = 0;
   private lastRatePrune = 0;
 
@@ -244,17 +221,21 @@ export class SqliteStorage implements Storage {
     return join(dataDir, 'sync-service.db');
   }
 
-  /** `fsync`: how the WAL is synced before uploads are acknowledged (tests give their own); node's by default. */
+  /**
+   * `writer`: where uploads are stored: 'thread' (what the service runs) or 'inline', on this
+   * connection and thread (the default: a test's in-process storage starts no thread).
+   * `fsync`: how an inline writer syncs the WAL before uploads are acknowledged (tests hold it by hand).
+   */
   constructor(
     dataDir: string,
-    private readonly opts: { fsync?: (fd: number, done: (err: NodeJS.ErrnoException | null) => void) => void } = {},
+    private readonly opts: { writer?: 'thread' | 'inline'; fsync?: Fsync } = {},
   ) {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     // Created 0600 before SQLite opens it; SQLite gives its -wal and -shm the same mode.
-    const file = SqliteStorage.file(dataDir);
+    const file = (this.file = SqliteStorage.file(dataDir));
     closeSync(openSync(file, 'a', 0o600));
     chmodSync(file, 0o600);
-    this.db = new Database(file, { timeout: 5000 });
+    this.db = new Database(file, { timeout: BUSY_TIMEOUT_MS });
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');
     this.db.pragma('journal_size_limit = 67108864');
@@ -270,9 +251,6 @@ export class SqliteStorage implements Storage {
     // Only the tickets not swept yet: today's, and a late upload of a past day's (the sweep's bounded read).
     this.db.exec('CREATE INDEX IF NOT EXISTS hall_tickets_unswept ON hall_tickets (day) WHERE swept_at IS NULL');
     this.db.exec(POLICE_DDL);
-    // Never closed before the database: closing any descriptor of a file drops the process's
-    // POSIX locks on it, and SQLite's are the process's.
-    this.walFd = openSync(`${file}-wal`, 'r');
     const d = this.db;
     this.stmts = {
       createTerminal: d.prepare("INSERT INTO terminals (id, name, enrollment_code_hash, status, created_at, head_hash) VALUES (?, ?, ?, 'pending', ?, ?)"),
@@ -283,10 +261,6 @@ export class SqliteStorage implements Storage {
       revoke: d.prepare("UPDATE terminals SET status = 'revoked', enrollment_code_hash = NULL WHERE id = ?"),
       useNonce: d.prepare('INSERT INTO nonces (terminal_id, nonce, expires_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING'),
       pruneNonces: d.prepare('DELETE FROM nonces WHERE expires_at < ?'),
-      head: d.prepare('SELECT head_seq, head_hash FROM terminals WHERE id = ?'),
-      insertEvent: d.prepare(`INSERT INTO events (${EVENT_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-      eventHashAt: d.prepare('SELECT hash FROM events WHERE terminal_id = ? AND seq = ?').pluck(),
-      setHead: d.prepare('UPDATE terminals SET head_seq = ?, head_hash = ?, head_at = ? WHERE id = ?'),
       heartbeat: d.prepare('UPDATE terminals SET last_heartbeat_at = ?, heartbeat = ? WHERE id = ?'),
       events: d.prepare(`SELECT ${EVENT_COLS}, redacted FROM events WHERE terminal_id = ? AND seq > ? ORDER BY seq LIMIT ?`),
       count: d.prepare('SELECT count(*) FROM events').pluck(),
@@ -334,14 +308,9 @@ export class SqliteStorage implements Storage {
       targetsOf: d.prepare('SELECT terminal_id, terminal_version FROM venue_config_targets WHERE venue = ? AND venue_version = ? ORDER BY terminal_id'),
       rateHit: d.prepare(RATE_HIT_SQL.replace(/\$(\d)/g, (_, n: string) => `@p${n}`)),
       rateRead: d.prepare(RATE_READ_SQL.replace('$1', '?')),
-      addHour: d.prepare('INSERT INTO event_hours (terminal_id, venue, hour, count) VALUES (?, ?, ?, ?) ON CONFLICT (terminal_id, hour, venue) DO UPDATE SET count = event_hours.count + excluded.count'),
-      addReset: d.prepare('INSERT INTO terminal_resets (terminal_id, replaces, reason, at) VALUES (?, ?, ?, ?) ON CONFLICT (terminal_id) DO NOTHING'),
       activity: d.prepare('SELECT venue, hour, sum(count) AS count FROM event_hours WHERE hour >= ? GROUP BY venue, hour ORDER BY hour, venue'),
       resets: d.prepare('SELECT terminal_id, replaces, reason, at FROM terminal_resets ORDER BY at DESC, terminal_id'),
       pruneRates: d.prepare('DELETE FROM rate_limits WHERE window_start < ?'),
-      addTicket: d.prepare(
-        `INSERT INTO hall_tickets (${TICKET_COLS}) VALUES (${TICKET_COLS.split(',').map(() => '?').join(', ')}) ON CONFLICT DO NOTHING`,
-      ),
       hallTickets: d.prepare(`SELECT ${TICKET_COLS} FROM hall_tickets WHERE hall = ? AND day = ? ORDER BY taken_at, number`),
       hallSteps: d.prepare('SELECT seq, at, step FROM hall_steps WHERE hall = ? AND day = ? ORDER BY seq'),
       addStep: d.prepare('INSERT INTO hall_steps (hall, day, seq, at, step) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING'),
@@ -352,78 +321,11 @@ export class SqliteStorage implements Storage {
       police: Object.fromEntries(Object.entries(POLICE_SQL).map(([k, sql]) => [k, d.prepare(named(sql))])) as Record<keyof typeof POLICE_SQL, Database.Statement>,
       allocate: d.prepare<Record<string, string | number>, number>(ALLOCATE_SQL.replace(/\$(\d)/g, (_, n: string) => `@p${n}`)).pluck(),
     };
-    // Inside groupTx this is a SAVEPOINT: an upload that fails undoes only its own writes.
-    const ingestOne = this.db.transaction((u: WaitingIngest) => {
-      if (u.nonce && this.stmts.useNonce.run(u.terminalId, u.nonce.nonce, u.nonce.expiresAt).changes !== 1) throw new ServiceError('YSS_SYNC_REPLAYED_NONCE', u.nonce.nonce);
-      return this.ingestIn(u.terminalId, u.events, u.now);
-    });
-    this.groupTx = this.db.transaction((group: WaitingIngest[]) => {
-      for (const u of group) {
-        try {
-          u.result = ingestOne(u);
-        } catch (e) {
-          // An error SQLite answered by rolling back the whole transaction (disk full, I/O)
-          // fails every upload of the group: none of them is stored.
-          if (!this.db.inTransaction) throw e;
-          u.error = e;
-        }
-      }
-    });
   }
 
-  /**
-   * Group commit: the uploads that arrive within one turn of the event loop are stored in one
-   * transaction, each in its own savepoint, and acknowledged once that commit is on disk. A commit
-   * blocks this thread, so one per upload held every other request for an fsync each; and the
-   * fsync is made in the thread pool (`syncWal`), not by the commit.
-   */
-  private flushIngests(): void {
-    if (this.waiting.length === 0) return;
-    let events = 0;
-    let n = 0;
-    while (n < this.waiting.length && (n === 0 || events + this.waiting[n]!.events.length <= GROUP_MAX_EVENTS)) events += this.waiting[n++]!.events.length;
-    const group = this.waiting.splice(0, n);
-    // The rest after the replies of this group have had their turn of the loop.
-    if (this.waiting.length > 0) setImmediate(() => this.flushIngests());
-    if (this.syncFailure) {
-      for (const u of group) u.reject(this.syncFailure);
-      return;
-    }
-    // Committed at NORMAL (the WAL written, not synced) and acknowledged after syncWal: the fsync
-    // that FULL would make here blocked this thread; in the thread pool, the next uploads are
-    // read, checked and committed meanwhile.
-    this.db.pragma('synchronous = NORMAL');
-    try {
-      this.groupTx.immediate(group);
-    } catch (e) {
-      for (const u of group) u.reject(e);
-      return;
-    } finally {
-      this.db.pragma('synchronous = FULL');
-    }
-    this.unsynced.push(...group);
-    this.syncWal();
-  }
-
-  /**
-   * Settles the uploads committed so far after an fsync of the WAL that starts after their commit:
-   * one sync in flight at a time, every upload committed meanwhile settled by the next.
-   */
-  private syncWal(): void {
-    if (this.syncing || this.unsynced.length === 0) return;
-    const batch = this.unsynced;
-    this.unsynced = [];
-    this.syncing = true;
-    (this.opts.fsync ?? fsync)(this.walFd, (err) => {
-      this.syncing = false;
-      if (err) this.syncFailure ??= new ServiceError('YSS_SYNC_STORAGE_FAILED', `fsync of the WAL: ${err.message}`);
-      for (const u of batch) {
-        if (this.syncFailure) u.reject(this.syncFailure);
-        else if (u.result) u.resolve(u.result);
-        else u.reject(u.error);
-      }
-      this.syncWal();
-    });
+  /** Starts the writer thread now (the service does, as it starts), not at the first upload. */
+  startWriter(): void {
+    if (this.opts.writer === 'thread') this.writer ??= new WriterThread(this.file, BUSY_TIMEOUT_MS);
   }
 
   async createTerminal(id: string, name: string, codeHash: string, now: number): Promise<void> {
@@ -474,68 +376,8 @@ export class SqliteStorage implements Storage {
 
   async ingest(terminalId: string, events: WireEvent[], now: number, nonce?: { nonce: string; expiresAt: number }): Promise<IngestResult> {
     this.pruneNonces(now);
-    return new Promise<IngestResult>((resolve, reject) => {
-      if (this.waiting.push({ terminalId, events, now, nonce, resolve, reject }) === 1) setImmediate(() => this.flushIngests());
-    });
-  }
-
-  private ingestIn(terminalId: string, events: WireEvent[], now: number): IngestResult {
-    const t = this.stmts.head.get(terminalId) as { head_seq: number; head_hash: string } | undefined;
-    if (!t) throw new ServiceError('YSS_SYNC_TERMINAL_UNKNOWN', terminalId);
-    let head = t.head_seq;
-    let headHash = t.head_hash;
-    let inserted = 0;
-    let duplicates = 0;
-    let gap: IngestResult['gap'] = null;
-    const fresh: WireEvent[] = [];
-    for (const e of events) {
-      if (e.tombstone !== undefined && !e.droppable) throw new ServiceError('YSS_SYNC_CHAIN_BROKEN', e.seq, 'tombstone of an event that was not droppable');
-      const { body, sealed } = rowJson(e);
-      if (eventHash(e, e.tombstone ?? contentHashOfJson(body, sealed)) !== e.hash) throw new ServiceError('YSS_SYNC_CHAIN_BROKEN', e.seq, 'hash does not match its content');
-      if (e.seq <= head) {
-        const stored = this.stmts.eventHashAt.get(terminalId, e.seq) as string | undefined;
-        if (stored !== undefined && stored !== e.hash) throw new ServiceError('YSS_SYNC_CHAIN_BROKEN', e.seq, 'differs from the event already stored with this sequence');
-        duplicates++;
-        continue;
-      }
-      if (e.seq !== head + 1) {
-        gap = { expected: head + 1, got: e.seq };
-        break;
-      }
-      if (e.prev_hash !== headHash) throw new ServiceError('YSS_SYNC_CHAIN_BROKEN', e.seq, 'prev_hash does not match the previous event');
-      this.stmts.insertEvent.run(
-        terminalId, e.seq, e.type, e.at, e.trusted_at, e.scenario, e.droppable ? 1 : 0, body, sealed, e.prev_hash, e.hash, e.tombstone ?? null, now,
-      );
-      head = e.seq;
-      headHash = e.hash;
-      inserted++;
-      fresh.push(e);
-    }
-    if (inserted) {
-      this.stmts.setHead.run(head, headHash, now, terminalId);
-      const { hours, resets, tickets } = activityOf(terminalId, fresh);
-      for (const h of hours) this.stmts.addHour.run(terminalId, h.venue, h.hour, h.count);
-      // A number is one ticket per hall and day: a second claim of it (a machine's bug) keeps the first.
-      for (const k of tickets) this.stmts.addTicket.run(...ticketValues(k));
-      for (const r of resets) this.stmts.addReset.run(r.terminal_id, r.replaces, r.reason, r.at);
-      this.addPoliceSteps(terminalId, fresh, now);
-    }
-    return { acked_through: head, gap, inserted, duplicates };
-  }
-
-  /** The police outbox's rows of newly stored events, in the ingest's transaction. */
-  private addPoliceSteps(terminalId: string, fresh: WireEvent[], now: number): void {
-    const p = this.stmts.police;
-    for (const step of policeStepsOf(terminalId, fresh)) {
-      if (step.op === 'detail') {
-        p.detail.run(params([terminalId, step.stay_id, step.guest_id, step.seq]));
-        continue;
-      }
-      const r = step.row;
-      if (p.insert.run(params(insertParams(r, now))).changes !== 1) continue;
-      p.history.run(params([terminalId, r.seq, now, 'pending', null]));
-      if (r.corrects !== null) p.supersede.run(params([terminalId, r.seq, r.corrects, r.stay_id, r.guest_id]));
-    }
+    this.writer ??= this.opts.writer === 'thread' ? new WriterThread(this.file, BUSY_TIMEOUT_MS) : new IngestWriter(this.db, this.file, this.opts.fsync);
+    return this.writer.ingest({ terminalId, events: prepareEvents(terminalId, events), now, nonce });
   }
 
   async heartbeat(terminalId: string, data: Heartbeat, now: number): Promise<void> {
@@ -803,16 +645,14 @@ export class SqliteStorage implements Storage {
   }
 
   async close(): Promise<void> {
-    while (this.waiting.length > 0) this.flushIngests();
-    while (this.syncing) await new Promise((r) => setImmediate(r));
+    const w = this.writer;
+    if (w instanceof WriterThread) await w.close();
+    else await w?.settle();
     this.db.close();
-    closeSync(this.walFd);
+    if (w instanceof IngestWriter) w.closeWal();
   }
 }
 
-/** Portable `$n` parameters as better-sqlite3's named ones. */
-const named = (sql: string) => sql.replace(/\$(\d+)/g, '@p$1');
-const params = (values: readonly (string | number | null)[]) => Object.fromEntries(values.map((v, i) => [`p${i + 1}`, v]));
 
 function toTerminal(r: TerminalRow): TerminalRecord {
   return { ...r, heartbeat: r.heartbeat ? (JSON.parse(r.heartbeat) as Heartbeat) : null };

@@ -1,0 +1,30 @@
+// The writer thread's program (started by sqlite-writer.ts): its own connection to the service's
+// database, storing the uploads the service's thread hands it, group by group.
+import Database from 'better-sqlite3';
+import { parentPort, workerData } from 'node:worker_threads';
+import { IngestWriter } from './sqlite-ingest.ts';
+import { toWire, type FromWriter, type ToWriter, type WriterData } from './sqlite-writer.ts';
+
+const port = parentPort!;
+const { file, busyTimeoutMs } = workerData as WriterData;
+const db = new Database(file, { timeout: busyTimeoutMs });
+db.pragma('journal_size_limit = 67108864');
+const writer = new IngestWriter(db, file);
+const send = (m: FromWriter) => port.postMessage(m);
+
+port.on('message', (m: ToWriter) => {
+  if (m.op === 'ingest') {
+    writer.ingest(m.upload).then(
+      (result) => send({ op: 'stored', id: m.id, result }),
+      (e: unknown) => send({ op: 'failed', id: m.id, error: toWire(e) }),
+    );
+    return;
+  }
+  // Close: what was handed over is committed and synced first, then the connection closes
+  // (and only then the WAL's descriptor, see IngestWriter).
+  void writer.settle().then(() => {
+    db.close();
+    writer.closeWal();
+    port.close();
+  });
+});
