@@ -44,6 +44,8 @@ export const RULES: { part: string; test(f: Frame): boolean }[] = [
   { part: "terminal: the queue's ack (a commit, fsync)", test: (f) => f.url.includes('queue/queue') && f.functionName === 'ack' },
   { part: 'terminal: reading the queue (rows to event JSON)', test: (f) => f.url.includes('queue/queue') },
   { part: 'terminal: joining a batch', test: (f) => f.url.includes('sync/uploader') },
+  { part: 'hand-over to the writer thread (rows copied)', test: (f) => f.url === 'node:internal/worker' || (f.functionName === 'postMessage' && f.url === '') },
+  { part: 'rows prepared for the writer (tickets, resets, police)', test: (f) => f.url.includes('storage/activity') || f.url.includes('storage/police') || f.functionName === 'prepareEvents' },
   { part: 'SQLite statements (insert, head, nonce)', test: (f) => f.url.includes('storage/sqlite') || f.url.includes('better-sqlite3') },
   { part: 'PostgreSQL client and protocol', test: (f) => f.url.includes('storage/pg') || /node_modules\/(pg|pg-protocol|pg-pool|pg-copy-streams)\//.test(f.url) },
   { part: 'reply serialization', test: (f) => f.url.includes('fast-json-stringify') },

@@ -1,8 +1,8 @@
-// The embedded store: one SQLite file, WAL + synchronous=FULL (uploads' group commits synced
-// before their replies, in the thread pool), so an acknowledged event survives a power cut. Dedup
-// is the primary key (terminal_id, seq): no time window. The events table is WITHOUT ROWID (one
-// B-tree keyed by terminal and sequence, not a rowid tree plus an index): a SQLite storage detail
-// of this engine's DDL, not of the queries.
+// The embedded store: one SQLite file, WAL + synchronous=FULL (uploads' group commits, made in
+// the writer thread of sqlite-writer.ts, synced before their replies), so an acknowledged event
+// survives a power cut. Dedup is the primary key (terminal_id, seq): no time window. The events
+// table is WITHOUT ROWID (one B-tree keyed by terminal and sequence, not a rowid tree plus an
+// index): a SQLite storage detail of this engine's DDL, not of the queries.
 import Database from 'better-sqlite3';
 import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
