@@ -1,6 +1,6 @@
 // The uploader's loop: enroll once, poll the trust list and the venue's feeds, upload the queue. One request of a kind
-// in flight; failures back off exponentially with full jitter and never lose or reorder what the
-// queue holds. Heartbeats run beside it on their own schedule (heartbeats.ts).
+// in flight, but for two uploads while a backlog drains (uploader.ts); failures back off
+// exponentially with full jitter and never lose or reorder what the queue holds. Heartbeats run beside it on their own schedule (heartbeats.ts).
 import type { Logger } from 'pino';
 import type { Heartbeat, SlotShare } from '../protocol/index.ts';
 import type { Queue } from '../queue/index.ts';
@@ -166,6 +166,7 @@ export class SyncEngine {
     this.pokeTimer = null;
     this.wake?.();
     await Promise.all([this.loop, this.heartbeats.stop(), this.police?.stop()]);
+    await this.uploader.settle();
     this.uploader.writeAck();
   }
 
@@ -180,8 +181,9 @@ export class SyncEngine {
           if (this.deps.config) await this.aside('config poll', () => this.pollConfig());
         }
         // Readings are still coming (the interval woke the loop mid-burst): wait for their pause.
+        // Not while an upload sent ahead waits for its reply: a backlog drains without pauses.
         const due = this.uploadDue();
-        if (due !== null && due > performance.now()) {
+        if (due !== null && due > performance.now() && !this.uploader.pending) {
           await this.sleep(due - performance.now());
           continue;
         }

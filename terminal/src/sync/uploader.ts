@@ -1,7 +1,7 @@
 // Uploads the queue in batches and records what the service confirmed. Never loses or reorders
 // what the queue holds: a batch is resent until acknowledged, and the service deduplicates.
 import type { Logger } from 'pino';
-import { bodyHash } from '../protocol/index.ts';
+import { bodyHash, type UploadReply } from '../protocol/index.ts';
 import type { Queue } from '../queue/index.ts';
 import type { ServiceClient } from './client.ts';
 import { SyncError } from './errors.ts';
@@ -12,6 +12,11 @@ const MIN_BATCH_BYTES = 16 * 1024;
 const REGROW_AFTER = 8;
 /** Longest the confirmed ack stays only in memory while draining, ms. */
 const ACK_WRITE_MS = 1000;
+/**
+ * Uploads in flight while a backlog drains: with two, the service's thread receives and parses one
+ * while its writer thread stores the other (docs/scale.md, "Two uploads in flight"); one otherwise.
+ */
+const UPLOADS_IN_FLIGHT = 2;
 
 export interface UploaderDeps {
   queue: Queue;
@@ -36,12 +41,17 @@ export class Uploader {
   private uploadsSinceTimeout = 0;
   private lastAckWrite = 0;
   /**
-   * The batch after the one in flight, built (read, serialized, hashed) while the service stored
-   * that one, so that a drain keeps both sides busy instead of taking turns. Used only by the
-   * next upload and only if it starts where this one does (the one in flight was acknowledged
-   * whole); anything else (an error, a gap, a shorter ack) throws it away.
+   * The batch after the ones in flight, built (read, serialized, hashed) while the service stores
+   * them, so that a drain keeps both sides busy instead of taking turns. Used only by an upload
+   * that starts where it does; anything else (an error, a gap, a shorter ack) throws it away.
    */
   private prepared: Batch | null = null;
+  /**
+   * The second upload of a draining backlog, sent before the reply to the one before it: the
+   * next call of uploadOnce waits for its reply. It assumes the one before is acknowledged whole;
+   * anything else drops it (`dropAhead`).
+   */
+  private ahead: Upload | null = null;
 
   constructor(private readonly deps: UploaderDeps) {
     this.batchBytes = deps.batchMaxBytes;
@@ -52,64 +62,137 @@ export class Uploader {
     return Math.max(this.deps.queue.ackedThrough, this.confirmed);
   }
 
+  /** True while an upload sent ahead waits for its reply: the next uploadOnce takes it, without sleeping first. */
+  get pending(): boolean {
+    return this.ahead !== null;
+  }
+
   /** Writes what the service confirmed to the queue (backlog and quota then count it). */
   writeAck(): void {
     if (this.confirmed > this.deps.queue.ackedThrough) this.deps.queue.ack(this.confirmed, this.deps.now());
     this.lastAckWrite = this.deps.now();
   }
 
+  /** Waits for an upload sent ahead and keeps what its reply acknowledged (the engine stops). */
+  async settle(): Promise<void> {
+    await this.dropAhead();
+  }
+
   /**
    * Uploads one batch; `sent` is false when nothing was waiting, `more` when more is, `backlog`
    * when more was already waiting beyond this batch's cap (as opposed to committed meanwhile).
+   * While a backlog drains, the batch after this one goes up as soon as this one has gone out
+   * (UPLOADS_IN_FLIGHT): the service parses the second while its writer stores the first.
    */
   async uploadOnce(): Promise<{ sent: boolean; more: boolean; backlog: boolean }> {
     const { queue } = this.deps;
-    const from = this.resumeFrom ?? this.ackedSeq;
-    const batch = this.prepared?.from === from ? this.prepared : this.batch(from);
-    this.prepared = null;
-    if (batch.count === 0) {
-      this.writeAck();
-      return { sent: false, more: false, backlog: false };
-    }
-    let reply;
-    try {
-      const sending = this.deps.client.upload(batch.body, batch.hash);
-      sending.catch(() => undefined); // awaited below; not unhandled while the next batch is built
-      // While the service stores this batch: the previous reply's ack and the next batch. One
-      // turn of the event loop first, so that the request's bytes go out before this thread is busy.
-      await new Promise((resolve) => setImmediate(resolve));
-      // The ack is written at most once a second while uploads follow each other, and at the
-      // loop's next idle turn (uploadOnce with nothing to send) otherwise: an fsync per upload
-      // would land between scans, and one after each reply would hold the next upload back.
-      if (this.deps.now() - this.lastAckWrite >= ACK_WRITE_MS) this.writeAck();
-      if (batch.last < queue.lastSequence) this.prepared = this.batch(batch.last);
-      reply = await sending;
-    } catch (e) {
+    let current = this.ahead;
+    this.ahead = null;
+    if (!current) {
+      const from = this.resumeFrom ?? this.ackedSeq;
+      const batch = this.prepared?.from === from ? this.prepared : this.batch(from);
       this.prepared = null;
-      if (e instanceof SyncError && e.code === 'YSS_SYNC_TIMEOUT') {
+      if (batch.count === 0) {
+        this.writeAck();
+        return { sent: false, more: false, backlog: false };
+      }
+      current = this.send(batch, false);
+    }
+    // One turn of the event loop first, so that the request's bytes go out before this thread is busy.
+    await turn();
+    // The ack is written at most once a second while uploads follow each other, and at the
+    // loop's next idle turn (uploadOnce with nothing to send) otherwise: an fsync per upload
+    // would land between scans, and one after each reply would hold the next upload back.
+    if (this.deps.now() - this.lastAckWrite >= ACK_WRITE_MS) this.writeAck();
+    // A backlog (events beyond this batch's cap were waiting when it was read): the next batch
+    // goes up now. Not for events committed meanwhile: those wait for a pause in the readings.
+    // Not after a reply already read that does not acknowledge this batch whole (a gap, an error).
+    if (UPLOADS_IN_FLIGHT > 1 && current.batch.last < current.batch.head && (!current.settled || wholly(current.settled, current.batch))) {
+      const next = this.prepared?.from === current.batch.last ? this.prepared : this.batch(current.batch.last);
+      this.prepared = null;
+      if (next.count > 0) {
+        this.ahead = this.send(next, true);
+        await turn();
+      }
+    }
+    // While the service stores what is in flight: the batch after it.
+    const tail = this.ahead?.batch ?? current.batch;
+    if (tail.last < queue.lastSequence) this.prepared = this.batch(tail.last);
+    const outcome = await current.outcome;
+    if (!outcome.ok) {
+      const dropped = await this.dropAhead();
+      this.prepared = null;
+      if (isTimeout(outcome.error) || (dropped && !dropped.ok && isTimeout(dropped.error))) {
         this.batchBytes = Math.max(MIN_BATCH_BYTES, Math.floor(this.batchBytes / 2));
         this.uploadsSinceTimeout = 0;
       }
-      throw e;
+      throw outcome.error;
     }
+    const reply = outcome.reply;
     // Grow back only after a run of successes, so a link with a hard limit times out rarely.
     if (++this.uploadsSinceTimeout % REGROW_AFTER === 0) this.batchBytes = Math.min(this.deps.batchMaxBytes, Math.ceil(this.batchBytes * 1.5));
     if (reply.acked_through > queue.lastSequence) {
+      await this.dropAhead(false);
       throw SyncError.of('YSS_SYNC_BAD_REPLY', `service acknowledged ${reply.acked_through} but the queue ends at ${queue.lastSequence}`);
     }
-    this.confirmed = reply.acked_through;
-    this.resumeFrom = null;
+    if (reply.gap && current.behind) {
+      // Sent while the upload before it was in flight, it reached the service first (two
+      // sockets): nothing of it was stored. Expected, not an error; the upload before it has
+      // been answered by now, so the next one starts from the highest acknowledgement.
+      this.confirmed = Math.max(this.confirmed, reply.acked_through);
+      await this.dropAhead();
+      this.prepared = null;
+      return { sent: true, more: true, backlog: true };
+    }
     if (reply.gap) {
       // The service holds less than we thought it acknowledged (restored from a backup, say):
       // resend from where it stands, as far as retention still has the events.
+      // Nothing else was in flight before this upload; what was sent after it starts past the gap.
+      await this.dropAhead(false);
+      this.confirmed = reply.acked_through;
       this.deps.log.error({ gap: reply.gap }, "service reported a gap in this terminal's events; resending from its head");
       this.resumeFrom = reply.acked_through;
       if (queue.after(reply.acked_through, 1)[0]?.seq !== reply.acked_through + 1) {
         this.resumeFrom = null;
         throw SyncError.of('YSS_SYNC_GAP', reply.gap.expected);
       }
+      return { sent: true, more: true, backlog: true };
     }
-    return { sent: true, more: this.resumeFrom !== null || reply.acked_through < queue.lastSequence, backlog: this.resumeFrom !== null || batch.last < batch.head };
+    // Replies may be read in another order than the service wrote them: an acknowledgement
+    // never moves back (the service never holds less than it said without reporting a gap).
+    this.confirmed = Math.max(this.confirmed, reply.acked_through);
+    this.resumeFrom = null;
+    // The upload ahead starts after this one's last event: if the service holds less, it is lost.
+    if (reply.acked_through < current.batch.last) await this.dropAhead();
+    const more = this.ahead !== null || this.confirmed < queue.lastSequence;
+    return { sent: true, more, backlog: this.ahead !== null || current.batch.last < current.batch.head };
+  }
+
+  /** Sends `batch`; `behind` when the upload before it is still in flight. Never rejects: the outcome says. */
+  private send(batch: Batch, behind: boolean): Upload {
+    const upload: Upload = { batch, behind, outcome: null as unknown as Promise<Outcome>, settled: null };
+    upload.outcome = this.deps.client.upload(batch.body, batch.hash).then(
+      (reply) => (upload.settled = { ok: true as const, reply }),
+      (error: unknown) => (upload.settled = { ok: false as const, error }),
+    );
+    return upload;
+  }
+
+  /**
+   * Forgets the upload sent ahead once its reply is in (or its request failed): the next upload
+   * starts from what the service acknowledged. A plain acknowledgement in that reply still counts
+   * (`keepAck`), as the highest of all; a gap or an error in it is the consequence of the one
+   * before it and says nothing new.
+   */
+  private async dropAhead(keepAck = true): Promise<Outcome | null> {
+    const ahead = this.ahead;
+    this.ahead = null;
+    if (!ahead) return null;
+    const outcome = await ahead.outcome;
+    if (keepAck && outcome.ok && !outcome.reply.gap && outcome.reply.acked_through <= this.deps.queue.lastSequence) {
+      this.confirmed = Math.max(this.confirmed, outcome.reply.acked_through);
+    }
+    return outcome;
   }
 
   /**
@@ -146,6 +229,25 @@ export class Uploader {
 
 const BODY_OPEN = '{"events":[';
 const BODY_CLOSE = ']}';
+
+/** One turn of the event loop. */
+const turn = () => new Promise((resolve) => setImmediate(resolve));
+
+const isTimeout = (e: unknown) => e instanceof SyncError && e.code === 'YSS_SYNC_TIMEOUT';
+
+type Outcome = { ok: true; reply: Pick<UploadReply, 'acked_through' | 'gap'> } | { ok: false; error: unknown };
+
+interface Upload {
+  batch: Batch;
+  /** Sent while the upload before it was in flight: a gap in its reply means it arrived first. */
+  behind: boolean;
+  outcome: Promise<Outcome>;
+  /** The outcome once it is in. */
+  settled: Outcome | null;
+}
+
+/** Whether `o` is a reply that acknowledges `batch` whole, without a gap. */
+const wholly = (o: Outcome, batch: Batch) => o.ok && !o.reply.gap && o.reply.acked_through >= batch.last;
 
 interface Batch {
   /** The sequence the batch follows. */
