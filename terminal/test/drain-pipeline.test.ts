@@ -15,7 +15,7 @@ import { startServiceProcess } from '../../sync-service/bench/service-process.ts
 import { openDatabase } from '../src/db/index.ts';
 import { Sealer, type WireEvent } from '../src/protocol/index.ts';
 import { Queue } from '../src/queue/index.ts';
-import { loadOrCreateIdentity, SyncEngine } from '../src/sync/index.ts';
+import { loadOrCreateIdentity, SyncEngine, type SyncOptions } from '../src/sync/index.ts';
 import { assertExactlyOnce } from './support/harness.ts';
 
 type Service = Awaited<ReturnType<typeof startServiceProcess>>;
@@ -160,7 +160,7 @@ interface Drain {
 }
 
 /** A new terminal enrolled on the file's service through its own proxy, with `backlog` events queued before its engine starts. */
-async function startDrain(backlog: number, plan: Map<number, Action> = new Map()): Promise<Drain> {
+async function startDrain(backlog: number, plan: Map<number, Action> = new Map(), sync: Partial<SyncOptions> = {}): Promise<Drain> {
   const t = await svc.admin<{ terminal_id: string; enrollment_code: string; seal_key: string }>('POST', '/admin/terminals', { name: 'drain pipeline' });
   const proxy = new UploadProxy(new URL(svc.url), plan);
   const url = await proxy.listen();
@@ -211,6 +211,7 @@ async function startDrain(backlog: number, plan: Map<number, Action> = new Map()
       dataDir: dir,
       uploadQuietMs: 0,
       uploadMaxWaitMs: 0,
+      ...sync,
     },
     {
       queue,
@@ -273,6 +274,16 @@ test('a backlog drains with two uploads at the service at once, each event store
     }
     assert.equal(d.proxy.mostAtService, 1, 'one upload at a time without a backlog');
     assert.equal(d.engine.health.acked_seq, 3005);
+  } finally {
+    await d.close();
+  }
+});
+
+test('with uploadsInFlight 1 (the setting to compare with) a backlog goes up one upload at a time', async () => {
+  const d = await startDrain(1000, new Map(), { uploadsInFlight: 1 });
+  try {
+    await d.drained();
+    assert.equal(d.proxy.mostAtService, 1);
   } finally {
     await d.close();
   }

@@ -69,6 +69,11 @@ const BACKOFF_BASE_MS = 500;
 const UPLOAD_QUIET_MS = 50;
 /** Longest a committed event waits for that pause, ms: under a steady stream it goes up anyway. */
 const UPLOAD_MAX_WAIT_MS = 1000;
+/**
+ * Uploads in flight while a backlog drains: with two, the service's thread receives and parses one
+ * while its writer thread stores the other (docs/scale.md, "Two uploads in flight").
+ */
+const UPLOADS_IN_FLIGHT = 2;
 
 export class SyncEngine {
   private state: SyncHealth = { state: 'idle', last_success_at: null, last_error: null, acked_seq: 0 };
@@ -106,7 +111,7 @@ export class SyncEngine {
       now: this.now,
       observeServerTime: (ms) => deps.observeServerTime(ms),
     });
-    this.uploader = new Uploader({ queue: deps.queue, client: this.client, log: deps.log, now: this.now, batchMaxEvents: opts.batchMaxEvents, batchMaxBytes: opts.batchMaxBytes });
+    this.uploader = new Uploader({ queue: deps.queue, client: this.client, log: deps.log, now: this.now, batchMaxEvents: opts.batchMaxEvents, batchMaxBytes: opts.batchMaxBytes, uploadsInFlight: opts.uploadsInFlight ?? UPLOADS_IN_FLIGHT });
     this.heartbeats = new Heartbeats({
       client: this.client,
       identity: deps.identity,

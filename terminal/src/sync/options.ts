@@ -18,6 +18,8 @@ export interface SyncOptions {
   uploadQuietMs?: number;
   /** Longest a committed event waits for that quiet, ms (default 1000; not in the config file). */
   uploadMaxWaitMs?: number;
+  /** Uploads in flight while a backlog drains, 1 or 2 (default 2; not in the config file: 1 is for comparing). */
+  uploadsInFlight?: 1 | 2;
 }
 
 /** The sync section of the terminal config, with defaults applied (config/schema.ts). */

@@ -12,11 +12,6 @@ const MIN_BATCH_BYTES = 16 * 1024;
 const REGROW_AFTER = 8;
 /** Longest the confirmed ack stays only in memory while draining, ms. */
 const ACK_WRITE_MS = 1000;
-/**
- * Uploads in flight while a backlog drains: with two, the service's thread receives and parses one
- * while its writer thread stores the other (docs/scale.md, "Two uploads in flight"); one otherwise.
- */
-const UPLOADS_IN_FLIGHT = 2;
 
 export interface UploaderDeps {
   queue: Queue;
@@ -25,6 +20,8 @@ export interface UploaderDeps {
   now(): number;
   batchMaxEvents: number;
   batchMaxBytes: number;
+  /** Uploads in flight while a backlog drains: 2, or 1 for none sent ahead. */
+  uploadsInFlight: 1 | 2;
 }
 
 export class Uploader {
@@ -82,7 +79,7 @@ export class Uploader {
    * Uploads one batch; `sent` is false when nothing was waiting, `more` when more is, `backlog`
    * when more was already waiting beyond this batch's cap (as opposed to committed meanwhile).
    * While a backlog drains, the batch after this one goes up as soon as this one has gone out
-   * (UPLOADS_IN_FLIGHT): the service parses the second while its writer stores the first.
+   * (`uploadsInFlight`): the service parses the second while its writer stores the first.
    */
   async uploadOnce(): Promise<{ sent: boolean; more: boolean; backlog: boolean }> {
     const { queue } = this.deps;
@@ -107,7 +104,7 @@ export class Uploader {
     // A backlog (events beyond this batch's cap were waiting when it was read): the next batch
     // goes up now. Not for events committed meanwhile: those wait for a pause in the readings.
     // Not after a reply already read that does not acknowledge this batch whole (a gap, an error).
-    if (UPLOADS_IN_FLIGHT > 1 && current.batch.last < current.batch.head && (!current.settled || wholly(current.settled, current.batch))) {
+    if (this.deps.uploadsInFlight > 1 && current.batch.last < current.batch.head && (!current.settled || wholly(current.settled, current.batch))) {
       const next = this.prepared?.from === current.batch.last ? this.prepared : this.batch(current.batch.last);
       this.prepared = null;
       if (next.count > 0) {
