@@ -101,20 +101,22 @@ export class Uploader {
     // loop's next idle turn (uploadOnce with nothing to send) otherwise: an fsync per upload
     // would land between scans, and one after each reply would hold the next upload back.
     if (this.deps.now() - this.lastAckWrite >= ACK_WRITE_MS) this.writeAck();
-    // A backlog (events beyond this batch's cap were waiting when it was read): the next batch
-    // goes up now. Not for events committed meanwhile: those wait for a pause in the readings.
+    // A backlog (beyond this batch and the next, events were waiting when they were read): the
+    // next batch goes up now. Not the last of a backlog, nor what a stream of readings adds up to
+    // in a wait for their pause: those go up one at a time, after a reply, as they always did.
     // Not after a reply already read that does not acknowledge this batch whole (a gap, an error).
     if (this.deps.uploadsInFlight > 1 && current.batch.last < current.batch.head && (!current.settled || wholly(current.settled, current.batch))) {
       const next = this.prepared?.from === current.batch.last ? this.prepared : this.batch(current.batch.last);
-      this.prepared = null;
-      if (next.count > 0) {
+      this.prepared = next;
+      if (next.last < next.head) {
+        this.prepared = null;
         this.ahead = this.send(next, true);
         await turn();
       }
     }
     // While the service stores what is in flight: the batch after it.
     const tail = this.ahead?.batch ?? current.batch;
-    if (tail.last < queue.lastSequence) this.prepared = this.batch(tail.last);
+    if (tail.last < queue.lastSequence && this.prepared?.from !== tail.last) this.prepared = this.batch(tail.last);
     const outcome = await current.outcome;
     if (!outcome.ok) {
       const dropped = await this.dropAhead();
