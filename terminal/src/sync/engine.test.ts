@@ -156,6 +156,17 @@ test('the next batches are read and sent while one is in flight, and dropped whe
   assert.equal(await svc.storage.countEvents(terminalId()!), 230);
 });
 
+test('the last upload of a backlog writes its ack to the queue at once; a single reading\'s waits for the loop\'s next idle turn', async () => {
+  append(230);
+  // The loop's idle turn is a minute away: only the end of the backlog can write the ack in time.
+  const e = await makeEngine(await svc.listen(), { intervalMs: 60_000 });
+  await until(() => queue.ackedThrough === 230, 'the drained backlog acknowledged on disk', 5000);
+  append(1);
+  e.poke();
+  await until(() => e.health.acked_seq === 231, 'the single reading acknowledged by the service');
+  assert.equal(queue.ackedThrough, 230, 'its ack only in memory until the next idle turn');
+});
+
 test('a batch is also capped by bytes', async () => {
   const sizes: number[] = [];
   const ingest = svc.storage.ingest.bind(svc.storage);
