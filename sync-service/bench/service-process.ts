@@ -8,7 +8,7 @@ import { spawnListening } from '../../scripts/lib/stack.ts';
 export const BENCH_TOKEN = 'bench-admin-token-0123456789';
 
 /** `limits` are merged into the service config's `limits` (docs/config.md). */
-export async function startServiceProcess(limits: Record<string, number> = {}): Promise<{ url: string; dir: string; admin<T>(method: string, path: string, body?: unknown): Promise<T>; stop(): Promise<void> }> {
+export async function startServiceProcess(limits: Record<string, number> = {}): Promise<{ url: string; dir: string; pid: number; admin<T>(method: string, path: string, body?: unknown): Promise<T>; stop(): Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), 'yss-bench-svc-'));
   const config = join(dir, 'service.json');
   writeFileSync(config, JSON.stringify({ data_dir: join(dir, 'data'), host: '127.0.0.1', port: 0, admin_token: BENCH_TOKEN, log_level: 'info', limits }));
@@ -16,6 +16,7 @@ export async function startServiceProcess(limits: Record<string, number> = {}): 
   return {
     url: child.url,
     dir,
+    pid: child.process.pid!,
     async admin<T>(method: string, path: string, body?: unknown): Promise<T> {
       const res = await fetch(new URL(path, child.url), {
         method,
