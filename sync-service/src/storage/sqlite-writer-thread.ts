@@ -12,9 +12,16 @@ db.pragma('journal_size_limit = 67108864');
 const writer = new IngestWriter(db, file);
 const send = (m: FromWriter) => port.postMessage(m);
 
+/** The write a message asks for. */
+function write(m: Exclude<ToWriter, { op: 'close' }>): Promise<unknown> {
+  if (m.op === 'ingest') return writer.ingest(m.upload);
+  if (m.op === 'nonce') return writer.useNonce(m.terminalId, m.nonce, m.expiresAt);
+  return writer.heartbeat(m.terminalId, m.json, m.now);
+}
+
 port.on('message', (m: ToWriter) => {
-  if (m.op === 'ingest') {
-    writer.ingest(m.upload).then(
+  if (m.op !== 'close') {
+    write(m).then(
       (result) => send({ op: 'stored', id: m.id, result }),
       (e: unknown) => send({ op: 'failed', id: m.id, error: toWire(e) }),
     );

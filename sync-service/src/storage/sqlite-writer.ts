@@ -12,8 +12,12 @@ export interface WriterData {
   busyTimeoutMs: number;
 }
 
-export type ToWriter = { op: 'ingest'; id: number; upload: IngestRequest } | { op: 'close' };
-export type FromWriter = { op: 'stored'; id: number; result: IngestResult } | { op: 'failed'; id: number; error: WireError };
+export type ToWriter =
+  | { op: 'ingest'; id: number; upload: IngestRequest }
+  | { op: 'nonce'; id: number; terminalId: string; nonce: string; expiresAt: number }
+  | { op: 'heartbeat'; id: number; terminalId: string; json: string; now: number }
+  | { op: 'close' };
+export type FromWriter = { op: 'stored'; id: number; result: unknown } | { op: 'failed'; id: number; error: WireError };
 
 /** An error as it crosses to the service's thread: a catalog error by its code and blanks. */
 type WireError = { code: ErrorCode; args: (string | number)[] } | { message: string; name: string; code?: string };
@@ -47,7 +51,7 @@ function startWorker(data: WriterData): Worker {
 export class WriterThread {
   private readonly worker: Worker;
   private nextId = 1;
-  private readonly pending = new Map<number, { resolve(r: IngestResult): void; reject(e: unknown): void }>();
+  private readonly pending = new Map<number, { resolve(r: unknown): void; reject(e: unknown): void }>();
   /** Why nothing more can be stored: the thread failed or ended. */
   private failure: Error | null = null;
   private closing = false;
@@ -76,12 +80,24 @@ export class WriterThread {
   }
 
   ingest(upload: IngestRequest): Promise<IngestResult> {
+    return this.send<IngestResult>((id) => ({ op: 'ingest', id, upload }));
+  }
+
+  useNonce(terminalId: string, nonce: string, expiresAt: number): Promise<boolean> {
+    return this.send<boolean>((id) => ({ op: 'nonce', id, terminalId, nonce, expiresAt }));
+  }
+
+  heartbeat(terminalId: string, json: string, now: number): Promise<void> {
+    return this.send<void>((id) => ({ op: 'heartbeat', id, terminalId, json, now }));
+  }
+
+  private send<T>(message: (id: number) => ToWriter): Promise<T> {
     if (this.failure) return Promise.reject(this.failure);
     const id = this.nextId++;
     if (this.pending.size === 0) this.worker.ref();
-    return new Promise<IngestResult>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      this.worker.postMessage({ op: 'ingest', id, upload } satisfies ToWriter);
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (r: unknown) => void, reject });
+      this.worker.postMessage(message(id));
     });
   }
 
