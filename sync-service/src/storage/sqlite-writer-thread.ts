@@ -1,5 +1,6 @@
 // The writer thread's program (started by sqlite-writer.ts): its own connection to the service's
-// database, storing the uploads the service's thread hands it, group by group.
+// database, making the writes the service's thread hands it (uploads, nonces, heartbeats) in
+// group commits.
 import Database from 'better-sqlite3';
 import { parentPort, workerData } from 'node:worker_threads';
 import { IngestWriter } from './sqlite-ingest.ts';

@@ -1,7 +1,8 @@
-// The service's side of the SQLite writer thread. Uploads are handed to a thread of their own
-// (sqlite-writer-thread.ts) with its own connection: parsing, checking and answering requests on
-// the service's thread then overlap with inserting and committing on the other core, where the
-// two used to take turns (docs/scale.md, "The fifth pass").
+// The service's side of the SQLite writer thread. Uploads, and the nonces and heartbeats between
+// them, are handed to a thread of their own (sqlite-writer-thread.ts) with its own connection:
+// parsing, checking and answering requests on the service's thread then overlap with inserting
+// and committing on the other core, where the two used to take turns (docs/scale.md, "The fifth
+// pass").
 import { Worker } from 'node:worker_threads';
 import { ServiceError, type ErrorCode } from '../errors.ts';
 import type { IngestRequest } from './sqlite-ingest.ts';
@@ -60,7 +61,7 @@ export class WriterThread {
 
   constructor(file: string, busyTimeoutMs: number) {
     this.worker = startWorker({ file, busyTimeoutMs });
-    // The thread keeps the process alive only while an upload waits for it.
+    // The thread keeps the process alive only while a write waits for it.
     this.worker.unref();
     this.worker.on('message', (m: FromWriter) => {
       const p = this.pending.get(m.id);
@@ -103,7 +104,7 @@ export class WriterThread {
 
   /** Waits until what was handed over is stored and synced, and the thread has closed its connection. */
   async close(): Promise<void> {
-    if (this.closing) return;
+    if (this.closing) return this.ended;
     this.closing = true;
     this.worker.ref();
     this.worker.postMessage({ op: 'close' } satisfies ToWriter);
