@@ -1,5 +1,6 @@
-// How the SQLite engine stores uploads: group commits of whole uploads, acknowledged after the
-// WAL is synced. It runs on its own connection in a writer thread (sqlite-writer.ts), so that the
+// How the SQLite engine stores uploads, and the nonce and heartbeat writes every terminal makes
+// between them: group commits, each write in its own savepoint, acknowledged after the WAL is
+// synced. It runs on its own connection in a writer thread (sqlite-writer.ts), so that the
 // service's thread reads, checks and answers requests while SQLite inserts and commits; or, for
 // tests that hold the sync by hand, on the storage's own connection.
 import type Database from 'better-sqlite3';
@@ -69,11 +70,15 @@ export interface IngestRequest {
   nonce?: { nonce: string; expiresAt: number };
 }
 
-/** An upload waiting for its group's commit, and then its outcome. */
-interface WaitingIngest extends IngestRequest {
-  resolve(r: IngestResult): void;
+/** A write waiting for its group's commit, and then its outcome. */
+interface Waiting {
+  /** Events it stores (0 for a nonce or a heartbeat): what a group's size counts. */
+  events: number;
+  run(): unknown;
+  resolve(r: unknown): void;
   reject(e: unknown): void;
-  result?: IngestResult;
+  done?: boolean;
+  result?: unknown;
   error?: unknown;
 }
 
@@ -86,17 +91,17 @@ export const params = (values: readonly (string | number | null)[]) => Object.fr
 export class IngestWriter {
   private readonly stmts;
   private readonly groupTx;
-  /** Uploads waiting for the next group commit. */
-  private waiting: WaitingIngest[] = [];
+  /** Writes waiting for the next group commit. */
+  private waiting: Waiting[] = [];
   /** The WAL file, opened once for syncing group commits (`syncWal`). */
   private readonly walFd: number;
-  /** Uploads committed, waiting for the next WAL sync; and whether one is in flight. */
-  private unsynced: WaitingIngest[] = [];
+  /** Writes committed, waiting for the next WAL sync; and whether one is in flight. */
+  private unsynced: Waiting[] = [];
   private syncing = false;
   /** A WAL sync that failed: nothing is acknowledged after it (the service must restart). */
   private syncFailure: Error | null = null;
 
-  /** `db` is open on `file`, in WAL mode; `fsync` syncs the WAL before uploads are acknowledged (node's by default). */
+  /** `db` is open on `file`, in WAL mode; `fsync` syncs the WAL before writes are acknowledged (node's by default). */
   constructor(
     private readonly db: Database.Database,
     file: string,
@@ -105,6 +110,7 @@ export class IngestWriter {
     const d = db;
     this.stmts = {
       useNonce: d.prepare('INSERT INTO nonces (terminal_id, nonce, expires_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING'),
+      heartbeat: d.prepare('UPDATE terminals SET last_heartbeat_at = ?, heartbeat = ? WHERE id = ?'),
       head: d.prepare('SELECT head_seq, head_hash FROM terminals WHERE id = ?'),
       insertEvent: d.prepare(`INSERT INTO events (${EVENT_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       eventHashAt: d.prepare('SELECT hash FROM events WHERE terminal_id = ? AND seq = ?').pluck(),
@@ -117,18 +123,16 @@ export class IngestWriter {
       policeHistory: d.prepare(named(POLICE_SQL.history)),
       policeSupersede: d.prepare(named(POLICE_SQL.supersede)),
     };
-    // Inside groupTx this is a SAVEPOINT: an upload that fails undoes only its own writes.
-    const ingestOne = db.transaction((u: WaitingIngest) => {
-      if (u.nonce && this.stmts.useNonce.run(u.terminalId, u.nonce.nonce, u.nonce.expiresAt).changes !== 1) throw new ServiceError('YSS_SYNC_REPLAYED_NONCE', u.nonce.nonce);
-      return this.ingestIn(u.terminalId, u.events, u.now);
-    });
-    this.groupTx = db.transaction((group: WaitingIngest[]) => {
+    // Inside groupTx this is a SAVEPOINT: a write that fails undoes only its own.
+    const one = db.transaction((w: Waiting) => w.run());
+    this.groupTx = db.transaction((group: Waiting[]) => {
       for (const u of group) {
         try {
-          u.result = ingestOne(u);
+          u.result = one(u);
+          u.done = true;
         } catch (e) {
           // An error SQLite answered by rolling back the whole transaction (disk full, I/O)
-          // fails every upload of the group: none of them is stored.
+          // fails every write of the group: none of them is stored.
           if (!db.inTransaction) throw e;
           u.error = e;
         }
@@ -139,10 +143,27 @@ export class IngestWriter {
     this.walFd = openSync(`${file}-wal`, 'r');
   }
 
-  /** Stores an upload with the others that arrive in the same turn of this thread's loop; settles once synced. */
+  /** Stores an upload with the other writes that arrive in the same turn of this thread's loop; settles once synced. */
   ingest(u: IngestRequest): Promise<IngestResult> {
-    return new Promise<IngestResult>((resolve, reject) => {
-      if (this.waiting.push({ ...u, resolve, reject }) === 1) setImmediate(() => this.flush());
+    return this.enqueue(u.events.length, () => {
+      if (u.nonce && this.stmts.useNonce.run(u.terminalId, u.nonce.nonce, u.nonce.expiresAt).changes !== 1) throw new ServiceError('YSS_SYNC_REPLAYED_NONCE', u.nonce.nonce);
+      return this.ingestIn(u.terminalId, u.events, u.now);
+    });
+  }
+
+  /** Records a request's nonce; false when the terminal used it before. */
+  useNonce(terminalId: string, nonce: string, expiresAt: number): Promise<boolean> {
+    return this.enqueue(0, () => this.stmts.useNonce.run(terminalId, nonce, expiresAt).changes === 1);
+  }
+
+  /** A terminal's heartbeat (`json`: its report, serialized). */
+  heartbeat(terminalId: string, json: string, now: number): Promise<void> {
+    return this.enqueue(0, () => void this.stmts.heartbeat.run(now, json, terminalId));
+  }
+
+  private enqueue<T>(events: number, run: () => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      if (this.waiting.push({ events, run, resolve: resolve as (r: unknown) => void, reject }) === 1) setImmediate(() => this.flush());
     });
   }
 
@@ -158,16 +179,16 @@ export class IngestWriter {
   }
 
   /**
-   * Group commit: the uploads that arrive within one turn of the event loop are stored in one
+   * Group commit: the writes that arrive within one turn of the event loop are made in one
    * transaction, each in its own savepoint, and acknowledged once that commit is on disk. A commit
-   * blocks this thread, so one per upload would hold every other upload for an fsync each; and
+   * blocks this thread, so one per write would hold every other write for an fsync each; and
    * the fsync is made in the thread pool (`syncWal`), not by the commit.
    */
   private flush(): void {
     if (this.waiting.length === 0) return;
     let events = 0;
     let n = 0;
-    while (n < this.waiting.length && (n === 0 || events + this.waiting[n]!.events.length <= GROUP_MAX_EVENTS)) events += this.waiting[n++]!.events.length;
+    while (n < this.waiting.length && (n === 0 || events + this.waiting[n]!.events <= GROUP_MAX_EVENTS)) events += this.waiting[n++]!.events;
     const group = this.waiting.splice(0, n);
     // The rest after the replies of this group have had their turn of the loop.
     if (this.waiting.length > 0) setImmediate(() => this.flush());
@@ -192,8 +213,8 @@ export class IngestWriter {
   }
 
   /**
-   * Settles the uploads committed so far after an fsync of the WAL that starts after their commit:
-   * one sync in flight at a time, every upload committed meanwhile settled by the next.
+   * Settles the writes committed so far after an fsync of the WAL that starts after their commit:
+   * one sync in flight at a time, every write committed meanwhile settled by the next.
    */
   private syncWal(): void {
     if (this.syncing || this.unsynced.length === 0) return;
@@ -205,7 +226,7 @@ export class IngestWriter {
       if (err) this.syncFailure ??= new ServiceError('YSS_SYNC_STORAGE_FAILED', `fsync of the WAL: ${err.message}`);
       for (const u of batch) {
         if (this.syncFailure) u.reject(this.syncFailure);
-        else if (u.result) u.resolve(u.result);
+        else if (u.done) u.resolve(u.result);
         else u.reject(u.error);
       }
       this.syncWal();

@@ -1,5 +1,6 @@
 // The writer thread's program (started by sqlite-writer.ts): its own connection to the service's
-// database, storing the uploads the service's thread hands it, group by group.
+// database, making the writes the service's thread hands it (uploads, nonces, heartbeats) in
+// group commits.
 import Database from 'better-sqlite3';
 import { parentPort, workerData } from 'node:worker_threads';
 import { IngestWriter } from './sqlite-ingest.ts';
@@ -12,9 +13,16 @@ db.pragma('journal_size_limit = 67108864');
 const writer = new IngestWriter(db, file);
 const send = (m: FromWriter) => port.postMessage(m);
 
+/** The write a message asks for. */
+function write(m: Exclude<ToWriter, { op: 'close' }>): Promise<unknown> {
+  if (m.op === 'ingest') return writer.ingest(m.upload);
+  if (m.op === 'nonce') return writer.useNonce(m.terminalId, m.nonce, m.expiresAt);
+  return writer.heartbeat(m.terminalId, m.json, m.now);
+}
+
 port.on('message', (m: ToWriter) => {
-  if (m.op === 'ingest') {
-    writer.ingest(m.upload).then(
+  if (m.op !== 'close') {
+    write(m).then(
       (result) => send({ op: 'stored', id: m.id, result }),
       (e: unknown) => send({ op: 'failed', id: m.id, error: toWire(e) }),
     );

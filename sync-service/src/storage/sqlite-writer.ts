@@ -1,7 +1,8 @@
-// The service's side of the SQLite writer thread. Uploads are handed to a thread of their own
-// (sqlite-writer-thread.ts) with its own connection: parsing, checking and answering requests on
-// the service's thread then overlap with inserting and committing on the other core, where the
-// two used to take turns (docs/scale.md, "The fifth pass").
+// The service's side of the SQLite writer thread. Uploads, and the nonces and heartbeats between
+// them, are handed to a thread of their own (sqlite-writer-thread.ts) with its own connection:
+// parsing, checking and answering requests on the service's thread then overlap with inserting
+// and committing on the other core, where the two used to take turns (docs/scale.md, "The fifth
+// pass").
 import { Worker } from 'node:worker_threads';
 import { ServiceError, type ErrorCode } from '../errors.ts';
 import type { IngestRequest } from './sqlite-ingest.ts';
@@ -12,8 +13,12 @@ export interface WriterData {
   busyTimeoutMs: number;
 }
 
-export type ToWriter = { op: 'ingest'; id: number; upload: IngestRequest } | { op: 'close' };
-export type FromWriter = { op: 'stored'; id: number; result: IngestResult } | { op: 'failed'; id: number; error: WireError };
+export type ToWriter =
+  | { op: 'ingest'; id: number; upload: IngestRequest }
+  | { op: 'nonce'; id: number; terminalId: string; nonce: string; expiresAt: number }
+  | { op: 'heartbeat'; id: number; terminalId: string; json: string; now: number }
+  | { op: 'close' };
+export type FromWriter = { op: 'stored'; id: number; result: unknown } | { op: 'failed'; id: number; error: WireError };
 
 /** An error as it crosses to the service's thread: a catalog error by its code and blanks. */
 type WireError = { code: ErrorCode; args: (string | number)[] } | { message: string; name: string; code?: string };
@@ -47,7 +52,7 @@ function startWorker(data: WriterData): Worker {
 export class WriterThread {
   private readonly worker: Worker;
   private nextId = 1;
-  private readonly pending = new Map<number, { resolve(r: IngestResult): void; reject(e: unknown): void }>();
+  private readonly pending = new Map<number, { resolve(r: unknown): void; reject(e: unknown): void }>();
   /** Why nothing more can be stored: the thread failed or ended. */
   private failure: Error | null = null;
   private closing = false;
@@ -56,7 +61,7 @@ export class WriterThread {
 
   constructor(file: string, busyTimeoutMs: number) {
     this.worker = startWorker({ file, busyTimeoutMs });
-    // The thread keeps the process alive only while an upload waits for it.
+    // The thread keeps the process alive only while a write waits for it.
     this.worker.unref();
     this.worker.on('message', (m: FromWriter) => {
       const p = this.pending.get(m.id);
@@ -76,18 +81,30 @@ export class WriterThread {
   }
 
   ingest(upload: IngestRequest): Promise<IngestResult> {
+    return this.send<IngestResult>((id) => ({ op: 'ingest', id, upload }));
+  }
+
+  useNonce(terminalId: string, nonce: string, expiresAt: number): Promise<boolean> {
+    return this.send<boolean>((id) => ({ op: 'nonce', id, terminalId, nonce, expiresAt }));
+  }
+
+  heartbeat(terminalId: string, json: string, now: number): Promise<void> {
+    return this.send<void>((id) => ({ op: 'heartbeat', id, terminalId, json, now }));
+  }
+
+  private send<T>(message: (id: number) => ToWriter): Promise<T> {
     if (this.failure) return Promise.reject(this.failure);
     const id = this.nextId++;
     if (this.pending.size === 0) this.worker.ref();
-    return new Promise<IngestResult>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      this.worker.postMessage({ op: 'ingest', id, upload } satisfies ToWriter);
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (r: unknown) => void, reject });
+      this.worker.postMessage(message(id));
     });
   }
 
   /** Waits until what was handed over is stored and synced, and the thread has closed its connection. */
   async close(): Promise<void> {
-    if (this.closing) return;
+    if (this.closing) return this.ended;
     this.closing = true;
     this.worker.ref();
     this.worker.postMessage({ op: 'close' } satisfies ToWriter);

@@ -113,6 +113,34 @@ test('an upload is acknowledged only after a WAL sync that began after its commi
   }
 });
 
+test('a nonce and a heartbeat are written by the writer, in the group commit of their turn, and acknowledged after its WAL sync', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'yss-store-'));
+  const { storage, syncs } = heldSyncs(dir);
+  try {
+    await storage.createTerminal('t-1', 'desk', 'h', 1);
+    const hb = { version: '1', status: 'ok' as const, degraded: [], queue: { backlog: 0, oldest_unsent_age_s: null, last_seq: 1, bytes: 0, max_bytes: 1, dropped_total: 0 }, devices: [], trust_sequence: null, clock_drift_s: 0 };
+    const nonce = storage.useNonce('t-1', 'n'.repeat(22), 1e13, 10);
+    const beat = storage.heartbeat('t-1', hb, 10);
+    const upload = storage.ingest('t-1', chainOf(1), 10);
+    assert.equal(await settledYet(Promise.all([nonce, beat, upload])), false, 'not acknowledged before the sync');
+    assert.equal(syncs.length, 1, 'the three in one commit, one sync');
+    assert.equal((await storage.getTerminal('t-1'))!.last_heartbeat_at, 10, 'committed before the sync');
+    syncs[0]!.done(null);
+    assert.equal(await nonce, true);
+    await beat;
+    assert.equal((await upload).acked_through, 1);
+    // The same nonce again is refused, in the next commit.
+    const again = storage.useNonce('t-1', 'n'.repeat(22), 1e13, 11);
+    await settledYet(again);
+    syncs[1]!.done(null);
+    assert.equal(await again, false);
+  } finally {
+    for (const s of syncs) s.done(null);
+    await storage.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('a failed WAL sync fails its uploads and every later one, with a code that says the service must restart', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'yss-store-'));
   const { storage, syncs } = heldSyncs(dir);

@@ -259,9 +259,7 @@ export class SqliteStorage implements Storage {
       get: d.prepare(`SELECT ${TERMINAL_COLS} FROM terminals WHERE id = ?`),
       list: d.prepare(`SELECT ${TERMINAL_COLS} FROM terminals ORDER BY created_at, id`),
       revoke: d.prepare("UPDATE terminals SET status = 'revoked', enrollment_code_hash = NULL WHERE id = ?"),
-      useNonce: d.prepare('INSERT INTO nonces (terminal_id, nonce, expires_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING'),
       pruneNonces: d.prepare('DELETE FROM nonces WHERE expires_at < ?'),
-      heartbeat: d.prepare('UPDATE terminals SET last_heartbeat_at = ?, heartbeat = ? WHERE id = ?'),
       events: d.prepare(`SELECT ${EVENT_COLS}, redacted FROM events WHERE terminal_id = ? AND seq > ? ORDER BY seq LIMIT ?`),
       count: d.prepare('SELECT count(*) FROM events').pluck(),
       countFor: d.prepare('SELECT count(*) FROM events WHERE terminal_id = ?').pluck(),
@@ -325,7 +323,7 @@ export class SqliteStorage implements Storage {
 
   /** Starts the writer thread now (the service does, as it starts), not at the first upload. */
   startWriter(): void {
-    if (this.opts.writer === 'thread') this.writer ??= new WriterThread(this.file, BUSY_TIMEOUT_MS);
+    if (this.opts.writer === 'thread') this.startedWriter();
   }
 
   async createTerminal(id: string, name: string, codeHash: string, now: number): Promise<void> {
@@ -369,19 +367,26 @@ export class SqliteStorage implements Storage {
     }
   }
 
+  // Uploads, and the nonce and heartbeat writes every terminal makes between them, go to the
+  // writer (sqlite-ingest.ts): on its own thread, a write here would wait for the writer's
+  // transaction, and this thread with it.
+
   async useNonce(terminalId: string, nonce: string, expiresAt: number, now: number): Promise<boolean> {
     this.pruneNonces(now);
-    return this.stmts.useNonce.run(terminalId, nonce, expiresAt).changes === 1;
+    return this.startedWriter().useNonce(terminalId, nonce, expiresAt);
   }
 
   async ingest(terminalId: string, events: WireEvent[], now: number, nonce?: { nonce: string; expiresAt: number }): Promise<IngestResult> {
     this.pruneNonces(now);
-    this.writer ??= this.opts.writer === 'thread' ? new WriterThread(this.file, BUSY_TIMEOUT_MS) : new IngestWriter(this.db, this.file, this.opts.fsync);
-    return this.writer.ingest({ terminalId, events: prepareEvents(terminalId, events), now, nonce });
+    return this.startedWriter().ingest({ terminalId, events: prepareEvents(terminalId, events), now, nonce });
   }
 
   async heartbeat(terminalId: string, data: Heartbeat, now: number): Promise<void> {
-    this.stmts.heartbeat.run(now, JSON.stringify(data), terminalId);
+    return this.startedWriter().heartbeat(terminalId, JSON.stringify(data), now);
+  }
+
+  private startedWriter(): IngestWriter | WriterThread {
+    return (this.writer ??= this.opts.writer === 'thread' ? new WriterThread(this.file, BUSY_TIMEOUT_MS) : new IngestWriter(this.db, this.file, this.opts.fsync));
   }
 
   async events(terminalId: string, afterSeq: number, limit: number): Promise<StoredEvent[]> {
