@@ -5,13 +5,8 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pino from 'pino';
 import { startServiceProcess } from '../../../../sync-service/bench/service-process.ts';
-import { DEFAULTS } from '../../config/schema.ts';
-import { Sealer } from '../../protocol/index.ts';
-import { loadOrCreateIdentity, SyncEngine, syncOptions } from '../../sync/index.ts';
-import { openDatabase } from '../../db/index.ts';
-import { Queue } from '../index.ts';
+import { backlogTerminal } from './backlog.ts';
 
 const events = Number(process.argv[2] ?? 100_000);
 const pairs = Number(process.argv[3] ?? 4);
@@ -27,35 +22,7 @@ function serviceCpu(): number {
 async function drain(inFlight: 1 | 2): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'yss-drain-in-flight-'));
   const t = await svc.admin<{ enrollment_code: string; seal_key: string }>('POST', '/admin/terminals', { name: 'drain in flight' });
-  const db = openDatabase(dir);
-  const queue = new Queue(db);
-  const sealer = new Sealer(Buffer.from(t.seal_key, 'base64url'));
-  // The drain bench's events: a tenth device events, a third with sealed personal data.
-  for (let k = 0; k < events; k += 1000) {
-    queue.commit((tx) => {
-      for (let i = k; i < Math.min(events, k + 1000); i++) {
-        tx.append({
-          type: i % 10 === 0 ? 'device' : 'registration',
-          at: Date.now(),
-          trusted_at: Date.now(),
-          scenario: 'hotel-checkin',
-          body: { family: 'YSS1', issuer: 'CN-44', type: 'personal', reason: null, replayed: false, accepted: true, device: 'scanner-1', effects: [{ kind: 'registration' }] },
-          sealed: i % 3 === 0 ? sealer.seal({ name: '张三', doc_no: `4401011990${String(i).padStart(8, '0')}` }) : null,
-        });
-      }
-    });
-  }
-  const engine = new SyncEngine(
-    { ...syncOptions({ ...DEFAULTS.sync, url: svc.url, enrollment_code: t.enrollment_code }, 'drain in flight', dir), uploadsInFlight: inFlight },
-    {
-      queue,
-      identity: loadOrCreateIdentity(dir),
-      log: pino({ level: 'silent' }),
-      installTrustList: () => undefined,
-      observeServerTime: () => undefined,
-      heartbeat: () => ({ version: 'bench', status: 'ok', degraded: [], queue: queue.stats(), devices: [], trust_sequence: null, clock_drift_s: 0 }),
-    },
-  );
+  const { db, queue, engine } = backlogTerminal({ dir, url: svc.url, enrollmentCode: t.enrollment_code, sealKey: t.seal_key, events, name: 'drain in flight', uploadsInFlight: inFlight });
   const cpu = process.cpuUsage();
   const svcCpu = serviceCpu();
   const started = process.hrtime.bigint();
