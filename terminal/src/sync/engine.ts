@@ -1,6 +1,7 @@
-// The uploader's loop: enroll once, poll the trust list and the venue's feeds, upload the queue. One request of a kind
-// in flight, but for two uploads while a backlog drains (uploader.ts); failures back off
-// exponentially with full jitter and never lose or reorder what the queue holds. Heartbeats run beside it on their own schedule (heartbeats.ts).
+// The uploader's loop: enroll once, poll the trust list and the venue's feeds, upload the queue.
+// One request of a kind in flight, but for two uploads while a backlog drains (uploader.ts);
+// failures back off exponentially with full jitter and never lose or reorder what the queue
+// holds. Heartbeats run beside it on their own schedule (heartbeats.ts).
 import type { Logger } from 'pino';
 import type { Heartbeat, SlotShare } from '../protocol/index.ts';
 import type { Queue } from '../queue/index.ts';
