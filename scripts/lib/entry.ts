@@ -32,13 +32,17 @@ function bundleName(entry: string): string {
 
 /** The arguments for `node` that run `entry` (a path relative to the repository, or absolute). */
 export function entryArgs(entry: string): string[] {
+  const bundle = entryBundle(entry);
+  return bundle ? [bundle] : ['--import', 'tsx', join(REPO, isAbsolute(entry) ? relative(REPO, entry) : entry)];
+}
+
+/** The bundle of `entry` this run built, if it is one of BUNDLED_ENTRIES and the run built them. */
+export function entryBundle(entry: string): string | null {
   const rel = isAbsolute(entry) ? relative(REPO, entry) : entry;
   const dir = process.env[ENV];
-  if (dir && (BUNDLED_ENTRIES as readonly string[]).includes(rel)) {
-    const bundle = join(dir, `${bundleName(rel)}.mjs`);
-    if (existsSync(bundle)) return [bundle];
-  }
-  return ['--import', 'tsx', join(REPO, rel)];
+  if (!dir || !(BUNDLED_ENTRIES as readonly string[]).includes(rel)) return null;
+  const bundle = join(dir, `${bundleName(rel)}.mjs`);
+  return existsSync(bundle) ? bundle : null;
 }
 
 // A bundle runs from another folder than its sources, so whatever a module finds relative to

@@ -43,7 +43,8 @@ function fromWire(w: WireError): Error {
  */
 declare const YSS_WRITER_BUNDLE: string | undefined;
 
-function startWorker(data: WriterData): Worker {
+function startWorker(data: WriterData, program: string | null): Worker {
+  if (program) return new Worker(program, { workerData: data });
   if (typeof YSS_WRITER_BUNDLE === 'string') return new Worker(YSS_WRITER_BUNDLE, { workerData: data });
   const boot = `import { register } from ${JSON.stringify(import.meta.resolve('tsx/esm/api'))}; register(); await import(${JSON.stringify(new URL('./sqlite-writer-thread.ts', import.meta.url).href)});`;
   return new Worker(new URL(`data:text/javascript,${encodeURIComponent(boot)}`), { workerData: data });
@@ -59,8 +60,9 @@ export class WriterThread {
   /** Settles when the thread has ended, for whatever reason. */
   private readonly ended: Promise<void>;
 
-  constructor(file: string, busyTimeoutMs: number) {
-    this.worker = startWorker({ file, busyTimeoutMs });
+  /** `program`: the thread's program as a bundle (an in-process test gives the suite's); else as above. */
+  constructor(file: string, busyTimeoutMs: number, program: string | null = null) {
+    this.worker = startWorker({ file, busyTimeoutMs }, program);
     // The thread keeps the process alive only while a write waits for it.
     this.worker.unref();
     this.worker.on('message', (m: FromWriter) => {

@@ -5,13 +5,18 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { eventHash, GENESIS_HASH, type WireEvent } from '../../../terminal/src/protocol/index.ts';
 import { ServiceError } from '../errors.ts';
+import { entryBundle } from '../../../scripts/lib/entry.ts';
 import { SqliteStorage } from './sqlite.ts';
 import { storageContract } from './storage-contract.ts';
+
+// The contract's thread writers start from the writer's bundle when the suite built one (a tenth
+// of tsx's start); the tests of the thread itself below start it as the service does under tsx.
+const writerProgram = entryBundle('sync-service/src/storage/sqlite-writer-thread.ts');
 
 for (const writer of ['inline', 'thread'] as const) {
   storageContract(`sqlite (${writer} writer)`, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'yss-store-'));
-    const storage = new SqliteStorage(dir, { writer });
+    const storage = new SqliteStorage(dir, { writer, writerProgram });
     return {
       storage,
       cleanup: async () => {

@@ -225,10 +225,12 @@ export class SqliteStorage implements Storage {
    * `writer`: where uploads are stored: 'thread' (what the service runs) or 'inline', on this
    * connection and thread (the default: a test's in-process storage starts no thread).
    * `fsync`: how an inline writer syncs the WAL before uploads are acknowledged (tests hold it by hand).
+   * `writerProgram`: the writer thread's program as a bundle (tests give the suite's, which starts
+   * in a fraction of the time tsx takes); by default the service's own (sqlite-writer.ts).
    */
   constructor(
     dataDir: string,
-    private readonly opts: { writer?: 'thread' | 'inline'; fsync?: Fsync } = {},
+    private readonly opts: { writer?: 'thread' | 'inline'; fsync?: Fsync; writerProgram?: string | null } = {},
   ) {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     // Created 0600 before SQLite opens it; SQLite gives its -wal and -shm the same mode.
@@ -386,7 +388,7 @@ export class SqliteStorage implements Storage {
   }
 
   private startedWriter(): IngestWriter | WriterThread {
-    return (this.writer ??= this.opts.writer === 'thread' ? new WriterThread(this.file, BUSY_TIMEOUT_MS) : new IngestWriter(this.db, this.file, this.opts.fsync));
+    return (this.writer ??= this.opts.writer === 'thread' ? new WriterThread(this.file, BUSY_TIMEOUT_MS, this.opts.writerProgram) : new IngestWriter(this.db, this.file, this.opts.fsync));
   }
 
   async events(terminalId: string, afterSeq: number, limit: number): Promise<StoredEvent[]> {
