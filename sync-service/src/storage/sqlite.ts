@@ -212,7 +212,7 @@ export class SqliteStorage implements Storage {
   private readonly db: Database.Database;
   private readonly stmts;
   private readonly file: string;
-  /** What stores uploads (sqlite-ingest.ts), from the first upload or `startWriter()`: the writer thread, or this connection. */
+  /** What writes uploads, nonces and heartbeats (sqlite-ingest.ts), from the first of them or `startWriter()`: the writer thread, or this connection. */
   private writer: IngestWriter | WriterThread | null = null;
   private lastNoncePrune = 0;
   private lastRatePrune = 0;
@@ -222,9 +222,10 @@ export class SqliteStorage implements Storage {
   }
 
   /**
-   * `writer`: where uploads are stored: 'thread' (what the service runs) or 'inline', on this
-   * connection and thread (the default: a test's in-process storage starts no thread).
-   * `fsync`: how an inline writer syncs the WAL before uploads are acknowledged (tests hold it by hand).
+   * `writer`: where uploads, nonces and heartbeats are written: 'thread' (what the service runs)
+   * or 'inline', on this connection and thread (the default: a test's in-process storage starts
+   * no thread).
+   * `fsync`: how an inline writer syncs the WAL before those writes are acknowledged (tests hold it by hand).
    * `writerProgram`: the writer thread's program as a bundle (tests give the suite's, which starts
    * in a fraction of the time tsx takes); by default the service's own (sqlite-writer.ts).
    */
@@ -659,7 +660,6 @@ export class SqliteStorage implements Storage {
     if (w instanceof IngestWriter) w.closeWal();
   }
 }
-
 
 function toTerminal(r: TerminalRow): TerminalRecord {
   return { ...r, heartbeat: r.heartbeat ? (JSON.parse(r.heartbeat) as Heartbeat) : null };
