@@ -7,13 +7,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { entryArgs } from '../lib/entry.ts';
 import { runIssuer } from './run.ts';
 import { main as trustMain } from '../../terminal/src/commands/trust.ts';
 import { main as verifyMain } from '../../terminal/src/commands/verify.ts';
+import { tempDir } from '../lib/temp-dir.ts';
 
 const repo = join(import.meta.dirname, '..', '..');
 
@@ -62,7 +62,7 @@ async function terminal(args: string[], input?: string): Promise<Ran> {
   return { status, ...r };
 }
 
-const dir = mkdtempSync(join(tmpdir(), 'yss-issuer-'));
+const dir = tempDir('yss-issuer-');
 const keys = join(dir, 'keys');
 const list = join(dir, 'list.jws');
 let root = '';

@@ -2,14 +2,14 @@
 // what it already started, and a process that dies with a stack up takes its children with it.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { liveChildren } from './processes.ts';
 import { Stack } from './stack.ts';
 import { waitFor } from './wait.ts';
+import { tempDir } from './temp-dir.ts';
 
 const alive = (pid: number | undefined) => {
   if (pid === undefined) return false;
@@ -22,7 +22,7 @@ const alive = (pid: number | undefined) => {
 };
 
 test('a stack whose terminal cannot start stops the service and the pty it had started, then throws', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'yss-stack-fail-'));
+  const dir = tempDir('yss-stack-fail-');
   const taken = createServer();
   await new Promise<void>((r) => taken.listen(0, '127.0.0.1', r));
   try {
@@ -57,7 +57,7 @@ async function abandon(dir: string, kill?: NodeJS.Signals): Promise<{ code: numb
 }
 
 test('a process that dies of an error with a stack up leaves none of its processes running', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'yss-stack-abandon-'));
+  const dir = tempDir('yss-stack-abandon-');
   try {
     const { code, err, pids } = await abandon(dir);
     assert.notEqual(code, 0, 'the script failed');
@@ -69,7 +69,7 @@ test('a process that dies of an error with a stack up leaves none of its process
 });
 
 test('a process killed by SIGTERM with a stack up takes its processes with it, and still dies of the signal', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'yss-stack-abandon-'));
+  const dir = tempDir('yss-stack-abandon-');
   try {
     const { signal, pids } = await abandon(dir, 'SIGTERM');
     assert.equal(signal, 'SIGTERM');

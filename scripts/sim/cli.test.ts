@@ -3,13 +3,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pino from 'pino';
 import { createDevice, type PrinterDevice } from '../../terminal/src/devices/index.ts';
 import { entryArgs } from '../lib/entry.ts';
+import { tempDir } from '../lib/temp-dir.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 
@@ -37,7 +37,7 @@ async function stop(child: ChildProcess): Promise<void> {
 }
 
 test('the printer simulator prints what the terminal sends as decoded text', async () => {
-  const device = join(mkdtempSync(join(tmpdir(), 'yss-simcli-')), 'printer');
+  const device = join(tempDir('yss-simcli-'), 'printer');
   const sim = startSim(['printer', '--device', device]);
   const printer = createDevice({ id: 'p', role: 'printer', kind: 'escpos-printer', path: device }, pino({ level: 'silent' })) as PrinterDevice;
   try {
@@ -54,7 +54,7 @@ test('the printer simulator prints what the terminal sends as decoded text', asy
 });
 
 test('the scanner simulator scans each line typed on its stdin', async () => {
-  const device = join(mkdtempSync(join(tmpdir(), 'yss-simcli-')), 'scanner');
+  const device = join(tempDir('yss-simcli-'), 'scanner');
   const sim = startSim(['scanner', '--device', device, '--aim', ']Q1']);
   const scanner = createDevice({ id: 's', role: 'scanner', kind: 'serial-scanner', path: device }, pino({ level: 'silent' }));
   try {

@@ -1,15 +1,15 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { openPtyPair } from '../lib/pty.ts';
 import { PrinterSim } from './printer.ts';
 import { SimPort } from './sim-port.ts';
+import { tempDir } from '../lib/temp-dir.ts';
 
 test('the printer simulator answers a DLE EOT query split between two reads, once', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'yss-printer-sim-'));
+  const dir = tempDir('yss-printer-sim-');
   const pty = await openPtyPair(join(dir, 'host'), join(dir, 'sim'));
   const sim = await PrinterSim.open(pty.peer);
   const host = await SimPort.open(pty.device, 9600);

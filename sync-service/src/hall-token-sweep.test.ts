@@ -4,8 +4,7 @@
 // the stored tickets and the stored events no longer hold the day's tokens. Then the real service
 // process: started on a database holding a past day's token, it sweeps it at start.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { eventHash, GENESIS_HASH, signRequest } from '../../terminal/src/protocol/index.ts';
@@ -17,6 +16,7 @@ import { HallTokenSweep } from './hall-token-sweep.ts';
 import { SqliteStorage } from './storage/sqlite.ts';
 import type { StoredEvent } from './storage/types.ts';
 import { venueDay } from './venue-time.ts';
+import { tempDir } from '../../scripts/lib/temp-dir.ts';
 
 const MIN = 60_000;
 const EVENING = Date.parse('2026-12-01T23:40:00+08:00');
@@ -101,7 +101,7 @@ test("past days' person tokens leave the hall's answers, its tickets and the sto
 });
 
 test("the service process sweeps a past day's tokens at start and logs the count", async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'yss-sweep-'));
+  const dir = tempDir('yss-sweep-');
   try {
     // A database as a service left it: two days ago (by the real clock) a machine uploaded a ticket with a token.
     const taken = Date.now() - 2 * 86_400_000;

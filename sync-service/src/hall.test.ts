@@ -5,13 +5,12 @@
 // visitor when they took their ticket is compared with it.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import type { WireEvent } from '../../terminal/src/protocol/index.ts';
 import { ADMIN_TOKEN, startTestService, WINDOW_TOKEN, WireClient, type TestService } from '../test/support.ts';
 import { hallDay } from './hall-routes.ts';
 import { seededRandom } from '../../scripts/lib/seeded-random.ts';
+import { tempDir } from '../../scripts/lib/temp-dir.ts';
 
 /** 2026-12-01 08:30 in Asia/Shanghai. */
 const OPEN = Date.parse('2026-12-01T08:30:00+08:00');
@@ -75,7 +74,7 @@ test('a simulated morning: 240 visitors, two machines, three windows; elderly an
   let clock = OPEN;
   // The service (the hall's allocator) over one SQLite file; mid-morning it is stopped and a new
   // one opens the same file, as a restart after a crash does. `live` is what the machines talk to.
-  const dir = mkdtempSync(join(tmpdir(), 'yss-hall-morning-'));
+  const dir = tempDir('yss-hall-morning-');
   let svc = await startTestService({ dir, now: () => clock });
   const live = { get app() { return svc.app; }, get sealKeys() { return svc.sealKeys; }, admin: (...a: Parameters<TestService['admin']>) => svc.admin(...a) };
   try {

@@ -3,12 +3,11 @@
 import rateLimit from '@fastify/rate-limit';
 import Fastify from 'fastify';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { test } from 'node:test';
 import { storageRateLimitStore } from './rate-limit-store.ts';
 import { SqliteStorage } from './storage/sqlite.ts';
+import { tempDir } from '../../scripts/lib/temp-dir.ts';
 
 async function node(storage: SqliteStorage) {
   const app = Fastify();
@@ -20,7 +19,7 @@ async function node(storage: SqliteStorage) {
 }
 
 test('two nodes on one database share one rate limit, counted per route', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'yss-rl-'));
+  const dir = tempDir('yss-rl-');
   const stores = [new SqliteStorage(dir), new SqliteStorage(dir)];
   const [a, b] = await Promise.all(stores.map(node));
   try {

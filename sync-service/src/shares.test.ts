@@ -5,21 +5,20 @@
 // never arrived, gates going offline and back. After every step the slot holds no more than its
 // capacity and the slack; at the end, all online, the gates fill it.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { after, test } from 'node:test';
 import { openDatabase } from '../../terminal/src/db/index.ts';
 import { ShareStore } from '../../terminal/src/feeds/index.ts';
 import { grantShare } from '../../terminal/src/protocol/index.ts';
 import { SqliteStorage } from './storage/sqlite.ts';
+import { tempDir } from '../../scripts/lib/temp-dir.ts';
 
 const dirs: string[] = [];
 after(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 const tmp = () => {
-  const d = mkdtempSync(join(tmpdir(), 'yss-shares-'));
+  const d = tempDir('yss-shares-');
   dirs.push(d);
   return d;
 };

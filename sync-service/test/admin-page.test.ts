@@ -2,8 +2,7 @@
 // uploads and sends heartbeats: sign-in, what an operator sees, enrollment and revocation from the
 // page, and axe. `YSS_SCREENSHOTS=1` also writes docs/screenshots/admin-fleet-*.png.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
@@ -11,8 +10,9 @@ import { mintCode } from '../../scripts/issuer/mint.ts';
 import { REPO, Stack, waitFor } from '../../scripts/lib/stack.ts';
 import { axe, launch } from '../../kiosk-ui/web/test/browser.ts';
 import { ENROLLMENT_CODE } from '../src/enrollment-code.ts';
+import { tempDir } from '../../scripts/lib/temp-dir.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'yss-admin-page-'));
+const dir = tempDir('yss-admin-page-');
 let stack: Stack;
 let browser: Browser;
 let page: Page;

@@ -5,8 +5,7 @@
 // alert clears. axe on each view. `YSS_SCREENSHOTS=1` also writes
 // docs/screenshots/admin-police-*.png.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
@@ -17,8 +16,9 @@ import { EventFeed, REPO, Stack, waitFor } from '../../scripts/lib/stack.ts';
 import { axe, launch } from '../../kiosk-ui/web/test/browser.ts';
 import { freePort } from '../../kiosk-ui/web/test/real-stack.ts';
 import type { PoliceOverdueReply } from '../src/schemas.ts';
+import { tempDir } from '../../scripts/lib/temp-dir.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'yss-admin-police-'));
+const dir = tempDir('yss-admin-police-');
 let stack: Stack;
 let sim: PoliceSim;
 let browser: Browser;

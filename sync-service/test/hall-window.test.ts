@@ -4,8 +4,7 @@
 // The clerks click; the display shows and speaks the calls; elderly priority, 重呼, 过号, 流转 to
 // another window's category, 办理完成 and 好差评 all go through the pages, and axe checks both pages.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { Browser, Page, Request } from 'playwright-core';
@@ -15,6 +14,7 @@ import { mintCode } from '../../scripts/issuer/mint.ts';
 import { HallMachine } from '../../scripts/lib/hall-machine.ts';
 import { EventFeed, REPO, Stack, waitFor } from '../../scripts/lib/stack.ts';
 import { loadShippedVenue } from '../../scripts/lib/venue-devices.ts';
+import { tempDir } from '../../scripts/lib/temp-dir.ts';
 
 const SHOTS = process.env.YSS_SCREENSHOTS === '1';
 
@@ -50,7 +50,7 @@ async function click(page: Page, selector: string, refused = false): Promise<voi
 }
 
 test('two ticket machines, two window pages and the hall display: calls in priority order, shown and spoken, with recall, miss, transfer, completion and evaluation', { timeout: 300_000 }, async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'yss-window-'));
+  const dir = tempDir('yss-window-');
   const hall = loadShippedVenue('hall');
   // Hours widened: the calling side is tested at any hour the suite runs.
   const venue = { ...hall, hours: undefined };

@@ -5,9 +5,7 @@
 // moment it has just received an upload, and afterwards the database holds every terminal's chain
 // exactly once, with no gap.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import nacl from 'tweetnacl';
@@ -17,6 +15,7 @@ import { assertExactlyOnce, startCore, type Core } from '../../terminal/test/sup
 import { startHaproxy, type Haproxy } from './haproxy.ts';
 import { serviceNodes, type ServiceNode } from './nodes.ts';
 import { startPgCluster, type PgCluster } from './pg-cluster.ts';
+import { tempDir } from '../../scripts/lib/temp-dir.ts';
 
 const TOKEN = 'multi-node-admin-token-0123';
 let cluster: PgCluster;
@@ -25,7 +24,7 @@ let proxy: Haproxy;
 let dir: string;
 
 before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'yss-multi-'));
+  dir = tempDir('yss-multi-');
   cluster = await startPgCluster();
   nodes = await serviceNodes({ dir, pgUrl: await cluster.createDatabase(), names: ['a', 'b'], adminToken: TOKEN });
   // Started one after the other: the first applies the migrations, the second finds them done.

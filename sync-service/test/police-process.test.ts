@@ -4,8 +4,7 @@
 // each guest recorded by the gateway once, none lost.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import nacl from 'tweetnacl';
@@ -14,11 +13,12 @@ import { spawnListening, stopChild, type Child } from '../../scripts/lib/process
 import { waitFor } from '../../scripts/lib/wait.ts';
 import { ed25519PrivateKey, eventHash, GENESIS_HASH, Sealer, signRequest, type WireEvent } from '../../terminal/src/protocol/index.ts';
 import { PROCESS_TOKEN } from './process.ts';
+import { tempDir } from '../../scripts/lib/temp-dir.ts';
 
 const RICS = ['440106199003071231', '11010519491231002X', '440304198001010017'];
 
 test('a service killed mid-send loses no police report and the gateway records none twice', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'yss-police-proc-'));
+  const dir = tempDir('yss-police-proc-');
   const sim = await startPoliceSim({ mode: 'stall' });
   const config = join(dir, 'service.json');
   const operators = [{ name: 'ops', token_sha256: createHash('sha256').update(PROCESS_TOKEN).digest('hex'), roles: ['fleet'] }];

@@ -3,14 +3,14 @@
 // operator, and a helper that enrolls a signing terminal over HTTP.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import nacl from 'tweetnacl';
 import { REPO, spawnListening, type Child } from '../../scripts/lib/stack.ts';
 import { ed25519PrivateKey, signRequest } from '../../terminal/src/protocol/index.ts';
 import type { Limits } from '../src/config.ts';
 import { entryArgs } from '../../scripts/lib/entry.ts';
+import { tempDir } from '../../scripts/lib/temp-dir.ts';
 
 export const PROCESS_TOKEN = 'process-test-operator-token-0123456789';
 
@@ -31,7 +31,7 @@ export function writeServiceConfig(dir: string, o: { limits?: Partial<Limits>; p
 }
 
 export async function startProcess(o: { limits?: Partial<Limits>; dir?: string; onOutput?: (line: string) => void } = {}): Promise<ServiceProcess> {
-  const dir = o.dir ?? mkdtempSync(join(tmpdir(), 'yss-svc-proc-'));
+  const dir = o.dir ?? tempDir('yss-svc-proc-');
   // Lag shedding is off unless a test asks for it: these tests are about sockets and files, and
   // share two cores with everything else running.
   const config = writeServiceConfig(dir, { limits: { max_event_loop_delay_ms: 0, ...o.limits } });

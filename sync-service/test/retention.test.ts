@@ -4,8 +4,7 @@
 // nothing across it.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import pg from 'pg';
@@ -16,12 +15,13 @@ import { ensurePartitions, monthStart, partitionName } from '../src/storage/pg-s
 import { venueDay } from '../src/venue-time.ts';
 import { PG_BIN, startPgCluster, type PgCluster } from './pg-cluster.ts';
 import { entryArgs } from '../../scripts/lib/entry.ts';
+import { tempDir } from '../../scripts/lib/temp-dir.ts';
 
 let cluster: PgCluster;
 let dir: string;
 before(async () => {
   cluster = await startPgCluster({ settings: { fsync: 'off', synchronous_commit: 'off' } });
-  dir = mkdtempSync(join(tmpdir(), 'yss-retention-'));
+  dir = tempDir('yss-retention-');
 });
 after(async () => {
   await cluster?.stop();

@@ -2,9 +2,7 @@
 // a minimal signing client that speaks the wire protocol the way a terminal does.
 import type { FastifyInstance } from 'fastify';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import nacl from 'tweetnacl';
 import { buildApp } from '../src/app.ts';
 import { UnsealAudit } from '../src/audit.ts';
@@ -20,6 +18,7 @@ import {
   type Heartbeat,
   type WireEvent,
 } from '../../terminal/src/protocol/index.ts';
+import { tempDir } from '../../scripts/lib/temp-dir.ts';
 
 /** The fleet operator: reads fleet state, creates and revokes terminals, publishes trust lists. */
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
@@ -57,7 +56,7 @@ export interface TestService {
 export async function startTestService(
   o: { dir?: string; now?: () => number; keep?: boolean; limits?: Partial<Limits>; logger?: Parameters<typeof buildApp>[0]['logger']; sharedRateLimits?: boolean } = {},
 ): Promise<TestService> {
-  const dir = o.dir ?? mkdtempSync(join(tmpdir(), 'yss-svc-'));
+  const dir = o.dir ?? tempDir('yss-svc-');
   const storage = new SqliteStorage(dir);
   const sealKeys = loadOrCreateSealKeys(dir);
   const configKey = loadOrCreateConfigKey(dir);

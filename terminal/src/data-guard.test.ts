@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { checkChain, ChainLostError, UploadedMarkKeeper } from './data-guard.ts';
 import { openDatabase } from './db/index.ts';
 import { Queue } from './queue/index.ts';
 import { loadOrCreateIdentity, readUploadedMark } from './sync/identity.ts';
+import { tempDir } from '../../scripts/lib/temp-dir.ts';
 
-const root = mkdtempSync(join(tmpdir(), 'yss-data-guard-'));
+const root = tempDir('yss-data-guard-');
 after(() => rmSync(root, { recursive: true, force: true }));
 
 function folder(name: string, events: number, type = 'device') {

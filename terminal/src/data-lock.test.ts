@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { DataFolderBusyError, lockDataDir } from './data-lock.ts';
+import { tempDir } from '../../scripts/lib/temp-dir.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'yss-data-lock-'));
+const dir = tempDir('yss-data-lock-');
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 /** /proc/1/stat's start time field, as the lock records it. */

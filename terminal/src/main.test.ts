@@ -2,9 +2,8 @@
 // fed by the simulators, the real API on a loopback port, a real SQLite file. No sync service:
 // what is tested here is the wiring (reading → pipeline → kiosk → effects, health, stop).
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import pino from 'pino';
@@ -16,6 +15,7 @@ import { parseConfig } from './config/index.ts';
 import { openDatabase } from './db/index.ts';
 import { createDevice, type DeviceConfig } from './devices/index.ts';
 import { startTerminal, type Terminal } from './main.ts';
+import { tempDir } from '../../scripts/lib/temp-dir.ts';
 
 const silent = pino({ level: 'silent' });
 const world = makeWorld();
@@ -54,7 +54,7 @@ describe('a ticket machine started in-process with injected devices', () => {
   let feed: EventFeed;
 
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'yss-daemon-'));
+    dir = tempDir('yss-daemon-');
     ptys = [await openPtyPair(join(dir, 'dev/scanner'), join(dir, 'dev/scanner-sim')), await openPtyPair(join(dir, 'dev/printer'), join(dir, 'dev/printer-sim'))];
     const devices: DeviceConfig[] = [
       { id: 'scanner-1', role: 'scanner', kind: 'serial-scanner', path: join(dir, 'dev/scanner'), baud: 9600, framing: 'cr' },
@@ -104,7 +104,7 @@ describe('a ticket machine started in-process with injected devices', () => {
 });
 
 test('a start that fails at listening leaves the database closed and no device open', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'yss-daemon-fail-'));
+  const dir = tempDir('yss-daemon-fail-');
   const taken = createServer();
   await new Promise<void>((r) => taken.listen(0, '127.0.0.1', r));
   const port = (taken.address() as { port: number }).port;

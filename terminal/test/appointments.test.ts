@@ -12,8 +12,7 @@
 // Slots are derived from the clock at the start of the test (minutes around now), never from the hour;
 // near local midnight the service and the daemon run with their clocks in the next day (libfaketime).
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { mintCode } from '../../scripts/issuer/mint.ts';
@@ -25,6 +24,7 @@ import type { Health, VerdictMessage } from '../src/api/index.ts';
 import { holderOfCode, holderOfDocument } from '../src/protocol/index.ts';
 import type { Venue } from '../src/venue/index.ts';
 import { aheadForRoom, hhmm, localDate, localMinute } from '../../scripts/lib/local-day.ts';
+import { tempDir } from '../../scripts/lib/temp-dir.ts';
 
 const CARD = {
   name: '王小红',
@@ -51,7 +51,7 @@ interface Site {
 }
 
 async function open(name: string, venue: Venue, ahead: number, rows: (salt: string | null) => Record<string, unknown>[]): Promise<Site> {
-  const dir = mkdtempSync(join(tmpdir(), `yss-${name}-`));
+  const dir = tempDir(`yss-${name}-`);
   const stack = await new Stack({ dir, venue: venue as unknown as Record<string, unknown>, devices: venueDevices(venue, { statusPollMs: 0 }), feeds: { appointments: rows(null) }, sync: { trust_poll_s: 1, interval_ms: 100 }, clockAheadMs: ahead }).start();
   // The venue's salt exists from the first import: the ID card's registration comes in the second version.
   const version = await stack.importFeed('appointments', rows(await stack.venueSalt()));

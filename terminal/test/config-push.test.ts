@@ -5,8 +5,7 @@
 // unplugged rolled back, an older version (the service restored from a backup) refused, and a
 // push signed with another key (the service's key file replaced) refused.
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Health } from '../src/api/messages.ts';
@@ -14,6 +13,7 @@ import { mintCode } from '../../scripts/issuer/mint.ts';
 import { EventFeed, Stack, waitFor } from '../../scripts/lib/stack.ts';
 import { venueFile } from '../../scripts/lib/venue-devices.ts';
 import { freePort } from '../../sync-service/test/pg-cluster.ts';
+import { tempDir } from '../../scripts/lib/temp-dir.ts';
 
 let dir: string;
 let stack: Stack;
@@ -36,7 +36,7 @@ const reported = (want: (c: NonNullable<Health['config']>) => boolean, timeoutMs
   }, timeoutMs, 100, 'the terminal to report its config');
 
 before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'yss-confpush-'));
+  dir = tempDir('yss-confpush-');
   stack = await new Stack({
     dir,
     // A fixed service port: the service is restarted below and the terminal must find it again.

@@ -3,9 +3,8 @@
 // (pushed ⊆ stored, same hash), nothing twice, no gap, and the chain verifies from genesis.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -13,6 +12,7 @@ import { spawnListening, type Child } from '../../scripts/lib/stack.ts';
 import type { WireEvent } from '../src/protocol/index.ts';
 import { bundleEntry } from './support/bundle.ts';
 import { assertExactlyOnce } from './support/harness.ts';
+import { tempDir } from '../../scripts/lib/temp-dir.ts';
 
 const KILLS = 200;
 const SERVICE_KILL_EVERY = 25;
@@ -79,7 +79,7 @@ function runTerminal(bundle: string, args: object): Run {
 }
 
 test(`the service holds exactly what the terminal showed after ${KILLS} SIGKILLs of the terminal and some of the service`, async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'yss-crash-'));
+  const dir = tempDir('yss-crash-');
   const bundle = await bundleEntry(resolve(import.meta.dirname, 'support/crash-terminal.ts'), 'crash-terminal');
   const port = await freePort();
   const config = join(dir, 'service.json');

@@ -3,9 +3,7 @@
 // shown is stored, nothing twice, no gap, chain intact. crash.test.ts does the same hundreds of
 // times on the terminal core, which restarts in 0.2 s instead of the daemon's 2-6 s.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import WebSocket from 'ws';
@@ -13,11 +11,12 @@ import { mintCode } from '../../scripts/issuer/mint.ts';
 import { Stack, waitFor } from '../../scripts/lib/stack.ts';
 import type { EventMessage, Health } from '../src/api/messages.ts';
 import { verifyChain, type WireEvent } from '../src/protocol/index.ts';
+import { tempDir } from '../../scripts/lib/temp-dir.ts';
 
 const KILLS = 8;
 
 test(`every verdict the kiosk showed is stored exactly once after ${KILLS} SIGKILLs of the daemon and one of the service`, async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'yss-daemon-crash-'));
+  const dir = tempDir('yss-daemon-crash-');
   const stack = new Stack({ dir, sync: { interval_ms: 20, backoff_max_ms: 300, timeout_ms: 2000 } });
   const shown = new Set<number>();
   const health = async () => (await (await fetch(new URL('/api/health', stack.kioskUrl))).json()) as Health;

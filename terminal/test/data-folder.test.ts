@@ -5,9 +5,8 @@
 // by the service; a damaged database, identity or config is named with a remedy.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { lockDataDir } from '../src/data-lock.ts';
@@ -15,10 +14,11 @@ import { DB_FILE } from '../src/db/index.ts';
 import { REPO, Stack, waitFor, type Child } from '../../scripts/lib/stack.ts';
 import { runTerminal, startDaemon, stopDaemon, writeDaemonConfig } from './support/daemon.ts';
 import { entryArgs } from '../../scripts/lib/entry.ts';
+import { tempDir } from '../../scripts/lib/temp-dir.ts';
 
 let dir: string;
 before(() => {
-  dir = mkdtempSync(join(tmpdir(), 'yss-data-folder-'));
+  dir = tempDir('yss-data-folder-');
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -4,12 +4,11 @@
 // says why. Before the fix, devices reported the pty scanner NOT FOUND while health said connected.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { REPO, Stack, waitFor } from '../../scripts/lib/stack.ts';
 import { entryArgs } from '../../scripts/lib/entry.ts';
+import { tempDir } from '../../scripts/lib/temp-dir.ts';
 
 type Health = { devices: { id: string; state: string }[] };
 type Check = { id: string; presence: string; cause: string | null; fix: string | null };
@@ -25,7 +24,7 @@ function devices(): Check[] {
 }
 
 before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'yss-devtruth-'));
+  dir = tempDir('yss-devtruth-');
   stack = new Stack({ dir, devices: [{ id: 'idcard-1', role: 'idcard', kind: 'ga467-reader', baud: 115200 }] });
   await stack.start();
 });

@@ -5,9 +5,7 @@
 // HTTP proxy between them counts the uploads the service is working on and acts on the n-th.
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import pino from 'pino';
 import { waitFor } from '../../scripts/lib/wait.ts';
@@ -17,6 +15,7 @@ import { Sealer, type WireEvent } from '../src/protocol/index.ts';
 import { Queue } from '../src/queue/index.ts';
 import { loadOrCreateIdentity, SyncEngine, type SyncOptions } from '../src/sync/index.ts';
 import { assertExactlyOnce } from './support/harness.ts';
+import { tempDir } from '../../scripts/lib/temp-dir.ts';
 
 type Service = Awaited<ReturnType<typeof startServiceProcess>>;
 let svc: Service;
@@ -164,7 +163,7 @@ async function startDrain(backlog: number, plan: Map<number, Action> = new Map()
   const t = await svc.admin<{ terminal_id: string; enrollment_code: string; seal_key: string }>('POST', '/admin/terminals', { name: 'drain pipeline' });
   const proxy = new UploadProxy(new URL(svc.url), plan);
   const url = await proxy.listen();
-  const dir = mkdtempSync(join(tmpdir(), 'yss-drain-pipeline-'));
+  const dir = tempDir('yss-drain-pipeline-');
   const db = openDatabase(dir);
   const queue = new Queue(db);
   const sealer = new Sealer(Buffer.from(t.seal_key, 'base64url'));

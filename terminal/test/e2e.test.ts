@@ -2,13 +2,13 @@
 // serial scanner on a pty pair. A code's bytes go into the pty; the verdict must come out of
 // /api/events and the event must land in the service's database.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Health } from '../src/api/messages.ts';
 import { mintCode } from '../../scripts/issuer/mint.ts';
 import { EventFeed, Stack, waitFor } from '../../scripts/lib/stack.ts';
+import { tempDir } from '../../scripts/lib/temp-dir.ts';
 
 let dir: string;
 let stack: Stack;
@@ -17,7 +17,7 @@ const nextVerdict = (after: number) => feed.nextVerdict(after);
 const lastSeq = () => feed.lastSeq();
 
 before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'yss-e2e-'));
+  dir = tempDir('yss-e2e-');
   stack = await new Stack({ dir }).start();
   feed = await EventFeed.open(stack.kioskUrl);
 });

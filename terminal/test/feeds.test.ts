@@ -6,8 +6,7 @@
 // numbers and changes nothing.
 import assert from 'node:assert/strict';
 import Database from 'better-sqlite3';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { mintCode } from '../../scripts/issuer/mint.ts';
@@ -18,6 +17,7 @@ import type { Health, VerdictMessage } from '../src/api/index.ts';
 import { holderOfCode } from '../src/protocol/index.ts';
 import { localDay } from '../src/scenarios/index.ts';
 import type { Venue } from '../src/venue/index.ts';
+import { tempDir } from '../../scripts/lib/temp-dir.ts';
 
 const shipped = loadShippedVenue('museum-gate');
 /**
@@ -46,7 +46,7 @@ interface Site {
 }
 
 async function open(venue: Venue, feeds: Record<string, unknown[]>): Promise<Site> {
-  const dir = mkdtempSync(join(tmpdir(), 'yss-feeds-e2e-'));
+  const dir = tempDir('yss-feeds-e2e-');
   // Feeds polled every second and heartbeats every second: the drive sees updates arrive.
   const stack = await new Stack({ dir, venue, devices: venueDevices(venue, { statusPollMs: 0 }), feeds, sync: { trust_poll_s: 1, heartbeat_s: 1 } }).start();
   let site: Partial<Site> = { dir, stack };

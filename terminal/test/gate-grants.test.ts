@@ -5,8 +5,7 @@
 // with no grant waiting is recorded as such.
 import assert from 'node:assert/strict';
 import Database from 'better-sqlite3';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { mintCode } from '../../scripts/issuer/mint.ts';
@@ -16,6 +15,7 @@ import { PassSensorSim, RelaySim } from '../../scripts/sim/index.ts';
 import type { Health, VerdictMessage } from '../src/api/index.ts';
 import { holderOfCode } from '../src/protocol/index.ts';
 import type { Venue } from '../src/venue/index.ts';
+import { tempDir } from '../../scripts/lib/temp-dir.ts';
 
 const GRANT_S = 5;
 const shipped = loadShippedVenue('museum-gate');
@@ -36,7 +36,7 @@ let relay: RelaySim;
 let sensor: PassSensorSim;
 
 before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'yss-gate-grants-'));
+  dir = tempDir('yss-gate-grants-');
   stack = await new Stack({ dir, venue: museum, devices: venueDevices(museum), feeds: { access: people.map((sub) => ({ holder: holderOfCode('CN-44', sub) })) }, sync: { trust_poll_s: 1, heartbeat_s: 1 } }).start();
   feed = await EventFeed.open(stack.kioskUrl);
   relay = await RelaySim.open(stack.peers['relay-1']!);

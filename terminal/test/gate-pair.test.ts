@@ -4,8 +4,7 @@
 // needs them inside, the party goes in and out together, and each passage event counts who is in.
 import assert from 'node:assert/strict';
 import Database from 'better-sqlite3';
-import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { closeSync, openSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { mintCode } from '../../scripts/issuer/mint.ts';
@@ -16,6 +15,7 @@ import type { Health, VerdictMessage } from '../src/api/index.ts';
 import { holderOfCode } from '../src/protocol/index.ts';
 import { localDay } from '../src/scenarios/index.ts';
 import type { Venue } from '../src/venue/index.ts';
+import { tempDir } from '../../scripts/lib/temp-dir.ts';
 
 const shipped = loadShippedVenue('museum-gate');
 /** The museum open all week, codes only, its second scanner reading people out. */
@@ -37,7 +37,7 @@ let relay: RelaySim;
 let exitFd: number | null = null;
 
 before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'yss-gate-pair-'));
+  dir = tempDir('yss-gate-pair-');
   const devices = [...venueDevices(museum, { statusPollMs: 0 }), { id: 'scanner-2', role: 'scanner' as const, kind: 'serial-scanner' as const, baud: 9600 as const, framing: 'cr' as const }];
   stack = await new Stack({ dir, venue: museum, devices, feeds: { bookings: allDay('u-family', 3), access: [{ holder: holder('u-member') }] }, sync: { trust_poll_s: 1, heartbeat_s: 1 } }).start();
   feed = await EventFeed.open(stack.kioskUrl);

@@ -2,15 +2,14 @@
 // event's transaction and printed on a real ESC/POS byte stream; the gate pulses its relay for an
 // accepted code and refuses a code shown twice.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import type { Health, VerdictMessage } from '../src/api/messages.ts';
 import { mintCode } from '../../scripts/issuer/mint.ts';
 import { PrinterSim, RelaySim } from '../../scripts/sim/index.ts';
 import { EventFeed, Stack, waitFor, type StackDevice } from '../../scripts/lib/stack.ts';
 import { loadShippedVenue } from '../../scripts/lib/venue-devices.ts';
+import { tempDir } from '../../scripts/lib/temp-dir.ts';
 
 interface Site {
   dir: string;
@@ -19,7 +18,7 @@ interface Site {
 }
 
 async function open(venue: Record<string, unknown>, devices: StackDevice[]): Promise<Site> {
-  const dir = mkdtempSync(join(tmpdir(), 'yss-site-'));
+  const dir = tempDir('yss-site-');
   const stack = await new Stack({ dir, venue, devices }).start();
   const feed = await EventFeed.open(stack.kioskUrl);
   // Devices open asynchronously after the daemon listens; a venue waits for its printer too.
@@ -103,7 +102,7 @@ describe('a ticket machine whose printer runs out of paper', () => {
   let printer: PrinterSim;
   const lines: string[] = [];
   before(async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'yss-site-'));
+    const dir = tempDir('yss-site-');
     // The printer is asked for its status every 200 ms, as a real one answering DLE EOT is.
     const stack = await new Stack({
       dir,

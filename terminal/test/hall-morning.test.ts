@@ -3,11 +3,10 @@
 // window pages and the display in Chromium, the allocator SIGKILLed halfway. `npm run -s morning`
 // runs the full morning of a few hundred visitors; this runs a dozen through the same code.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { test } from 'node:test';
 import { idNumber, morningLines, runMorning } from '../../scripts/lib/hall-morning.ts';
+import { tempDir } from '../../scripts/lib/temp-dir.ts';
 
 test('the morning\'s resident ID numbers carry a valid check character', () => {
   // GB 11643's own example number.
@@ -15,7 +14,7 @@ test('the morning\'s resident ID numbers carry a valid check character', () => {
 });
 
 test('a short morning on real parts: no duplicate, skipped within a block per machine, everyone served or missed, nobody called twice', { timeout: 600_000 }, async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'yss-morning-'));
+  const dir = tempDir('yss-morning-');
   try {
     const r = await runMorning({ dir, visitors: 12, arrivalMs: 700, serviceMs: 500, killAt: 6, downMs: 1000, seed: 13 });
     for (const line of morningLines(r)) t.diagnostic(line);

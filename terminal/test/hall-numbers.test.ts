@@ -6,9 +6,8 @@
 // documented bound: one block per machine per allocator crash.
 import assert from 'node:assert/strict';
 import Database from 'better-sqlite3';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -17,6 +16,7 @@ import { HallMachine } from '../../scripts/lib/hall-machine.ts';
 import { EventFeed, Stack, waitFor, type Child } from '../../scripts/lib/stack.ts';
 import { loadShippedVenue } from '../../scripts/lib/venue-devices.ts';
 import type { VerdictMessage } from '../src/api/index.ts';
+import { tempDir } from '../../scripts/lib/temp-dir.ts';
 
 const BLOCK = 20;
 const ALLOCATOR_KILLS = 3;
@@ -64,7 +64,7 @@ interface Machine {
 }
 
 test('two ticket machines share one queue: no duplicate while the allocator and a machine are SIGKILLed; skipped numbers within one block per machine per allocator crash', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'yss-hall-'));
+  const dir = tempDir('yss-hall-');
   const hall = loadShippedVenue('hall');
   // Hours widened: this test is about numbering, at any hour of the day it runs.
   const venue = { ...hall, hours: undefined, actions: [{ do: 'print-ticket', prefix: 'A', service: '社保业务', numbers: 'hall', block: BLOCK }] };

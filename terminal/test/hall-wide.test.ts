@@ -7,8 +7,7 @@
 // ticket is in the queue, kept and flagged for the clerk. One booking per person per day holds
 // across the machines too (docs/hospital.md). The window page's priority labels are the venue file's.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { axe, launch } from '../../kiosk-ui/web/test/browser.ts';
@@ -20,6 +19,7 @@ import { loadShippedVenue } from '../../scripts/lib/venue-devices.ts';
 import type { Health, VerdictMessage } from '../src/api/index.ts';
 import { holderOfCode } from '../src/protocol/index.ts';
 import { aheadForRoom, hhmm, localDate, localMinute } from '../../scripts/lib/local-day.ts';
+import { tempDir } from '../../scripts/lib/temp-dir.ts';
 
 interface Waiting {
   number: string;
@@ -36,7 +36,7 @@ interface HallState {
 const ticketOf = (v: VerdictMessage) => (v.effects.find((e) => e.kind === 'ticket') as { number: string } | undefined)?.number;
 
 test('one active number per person and one booking a day across two ticket machines: refused at the other machine while active, free once completed; issued at both while the allocator is down, then kept and flagged', { timeout: 240_000 }, async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'yss-hallwide-'));
+  const dir = tempDir('yss-hallwide-');
   // The hall that takes bookings (walk-ins get normal tickets), with one active number per person.
   // Hours widened: the rules are tested at any hour the suite runs. Replay per code: the per-person
   // replay rule (您刚刚已取号, two minutes at one machine) would answer a person's second scan first.

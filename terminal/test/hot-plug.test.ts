@@ -2,13 +2,12 @@
 // message on /api/events, a device event for the service), and scanning works again once it is
 // plugged back in, with no restart.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import type { DeviceMessage, Health } from '../src/api/messages.ts';
 import { mintCode } from '../../scripts/issuer/mint.ts';
 import { EventFeed, Stack, waitFor } from '../../scripts/lib/stack.ts';
+import { tempDir } from '../../scripts/lib/temp-dir.ts';
 
 let dir: string;
 let stack: Stack;
@@ -16,7 +15,7 @@ let feed: EventFeed;
 const health = async () => (await (await fetch(new URL('/api/health', stack.kioskUrl))).json()) as Health;
 
 before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'yss-hotplug-'));
+  dir = tempDir('yss-hotplug-');
   stack = await new Stack({ dir }).start();
   feed = await EventFeed.open(stack.kioskUrl);
   await waitFor(async () => (await health()).devices[0]?.state === 'connected');

@@ -3,8 +3,7 @@
 // verifier and the scenario; accepted registrations carry the guest's data sealed, and only the
 // service can open it.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { mintCode } from '../../scripts/issuer/mint.ts';
@@ -12,6 +11,7 @@ import { IdCardSim, MrzSim } from '../../scripts/sim/index.ts';
 import { EventFeed, Stack, waitFor } from '../../scripts/lib/stack.ts';
 import { closeHotelFront, openHotelFront } from './support/desk.ts';
 import { dateIn, passportZone } from './support/documents.ts';
+import { tempDir } from '../../scripts/lib/temp-dir.ts';
 
 let dir: string;
 let stack: Stack;
@@ -26,7 +26,7 @@ const NAME = '王小红';
 const ID_NUMBER = '11010519491231002X';
 
 before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'yss-hotel-'));
+  dir = tempDir('yss-hotel-');
   ({ stack, idcard, mrz, feed } = await openHotelFront(dir));
 });
 

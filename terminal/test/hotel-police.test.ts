@@ -7,9 +7,6 @@
 // clock, and the kill mid-send, are proven on the service (sync-service/src/police/outbox.test.ts,
 // sync-service/test/police-process.test.ts).
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { GuestView, StaysOverview, StayRegistrationResult, StayView, VerdictMessage } from '../src/api/index.ts';
 import { mintCode } from '../../scripts/issuer/mint.ts';
@@ -18,6 +15,7 @@ import { IdCardSim, MrzSim } from '../../scripts/sim/index.ts';
 import { EventFeed, Stack, waitFor } from '../../scripts/lib/stack.ts';
 import { closeHotelFront, DeskApi, openHotelFront, presentCard } from './support/desk.ts';
 import { dateIn, HER, HIM, passportZone } from './support/documents.ts';
+import { tempDir } from '../../scripts/lib/temp-dir.ts';
 
 let dir: string;
 let stack: Stack;
@@ -49,7 +47,7 @@ async function deskUntil(ok: (o: StaysOverview, guests: GuestView[]) => boolean,
 const policeOf = (o: StaysOverview, name: string) => o.stays.flatMap((s) => s.guests).find((g) => g.name_masked === name || (name === 'foreign' && g.category === 'foreign'))?.police;
 
 before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'yss-hotel-police-'));
+  dir = tempDir('yss-hotel-police-');
   sim = await startPoliceSim();
   ({ stack, idcard, mrz, feed } = await openHotelFront(dir, { police: { gateway: { kind: 'http', url: sim.reportsUrl, timeout_ms: 2000 }, poll_ms: 200, retry_base_ms: 300, retry_max_ms: 1000 } }));
   desk = new DeskApi(() => stack.kioskUrl);

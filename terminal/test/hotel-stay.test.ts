@@ -5,9 +5,6 @@
 // registration, and check-out by scan and by room. The service receives every step as an event,
 // the personal parts sealed.
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { StaysOverview, StayRegistrationResult, StayView } from '../src/api/index.ts';
 import { mintCode } from '../../scripts/issuer/mint.ts';
@@ -15,6 +12,7 @@ import { IdCardSim, MrzSim } from '../../scripts/sim/index.ts';
 import { EventFeed, Stack, waitFor } from '../../scripts/lib/stack.ts';
 import { closeHotelFront, DeskApi, openHotelFront, presentCard } from './support/desk.ts';
 import { dateIn, HER, HIM, passportZone } from './support/documents.ts';
+import { tempDir } from '../../scripts/lib/temp-dir.ts';
 
 let dir: string;
 let stack: Stack;
@@ -24,7 +22,7 @@ let mrz: MrzSim;
 let desk: DeskApi;
 
 before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'yss-hotel-stay-'));
+  dir = tempDir('yss-hotel-stay-');
   ({ stack, idcard, mrz, feed } = await openHotelFront(dir));
   desk = new DeskApi(() => stack.kioskUrl);
   await desk.login(stack.staffPin);

@@ -5,9 +5,7 @@
 // hears the library's own card number, never the ID number; a holder the feed does not list is
 // refused before anything reaches the ILS.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { mintCode } from '../../scripts/issuer/mint.ts';
 import { EventFeed, Stack, waitFor } from '../../scripts/lib/stack.ts';
@@ -17,6 +15,7 @@ import type { Health, LoanSessionMessage, VerdictMessage } from '../src/api/inde
 import { holderOfCode, holderOfDocument } from '../src/protocol/index.ts';
 import type { Venue } from '../src/venue/index.ts';
 import { dateIn, HER, HIM } from './support/documents.ts';
+import { tempDir } from '../../scripts/lib/temp-dir.ts';
 
 const shipped = loadShippedVenue('library-loans');
 let dir: string;
@@ -34,7 +33,7 @@ before(async () => {
     inputs: { ...shipped.inputs, idcard: { card_types: ['resident'] } },
     loans: { ...shipped.loans!, patron_id: 'feed', ils: { ...shipped.loans!.ils!, port: ils.port, timeout_ms: 1000 } },
   };
-  dir = mkdtempSync(join(tmpdir(), 'yss-library-card-'));
+  dir = tempDir('yss-library-card-');
   stack = await new Stack({ dir, venue, devices: venueDevices(venue), feeds: { patrons: [{ holder: holderOfCode('CN-44', 'u-card-1'), patron: 'GZR-0001' }] }, sync: { trust_poll_s: 1, heartbeat_s: 1 } }).start();
   // The card's holder is salted with the venue's salt, made at its first import.
   const salt = await stack.venueSalt();

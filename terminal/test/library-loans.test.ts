@@ -7,8 +7,7 @@
 // who owes is told how much; one the ILS blocks is refused with it; books on loan are renewed.
 import assert from 'node:assert/strict';
 import Database from 'better-sqlite3';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { mintCode } from '../../scripts/issuer/mint.ts';
@@ -17,6 +16,7 @@ import { acceptedCode, loadShippedVenue } from '../../scripts/lib/venue-devices.
 import { Sip2Server, type SimItem } from '../../scripts/sim/index.ts';
 import type { Health, LoanRenewal, LoanSessionMessage, VerdictMessage } from '../src/api/index.ts';
 import { holderOfCode } from '../src/protocol/index.ts';
+import { tempDir } from '../../scripts/lib/temp-dir.ts';
 
 const shipped = loadShippedVenue('library-loans');
 const READER = 'u-reader-1';
@@ -37,7 +37,7 @@ interface Site {
 
 async function site(mode: 'checkout' | 'checkin', shelf: Record<string, SimItem>, patrons: Record<string, { blocked?: boolean; fees?: string }> = { [holderOfCode('CN-44', READER)]: {} }): Promise<Site> {
   const ils = await new Sip2Server({ patrons, items: shelf }).listen();
-  const dir = mkdtempSync(join(tmpdir(), `yss-loans-${mode}-`));
+  const dir = tempDir(`yss-loans-${mode}-`);
   // Hours are widened (the daemon judges them by the real clock); the ILS is the one on loopback.
   const venue = { ...shipped, hours: [{ days: [1, 2, 3, 4, 5, 6, 7], from: '00:00', to: '24:00' }], loans: { ...shipped.loans!, mode, ils: { ...shipped.loans!.ils!, port: ils.port, timeout_ms: 1000, retry_s: 1 } } };
   const stack = await new Stack({ dir, venue }).start();
@@ -166,7 +166,7 @@ describe('a loan session left alone', () => {
   let s: Site;
   before(async () => {
     const ils = await new Sip2Server({ patrons: { [holderOfCode('CN-44', READER)]: {} }, items: items() }).listen();
-    const dir = mkdtempSync(join(tmpdir(), 'yss-loans-timeout-'));
+    const dir = tempDir('yss-loans-timeout-');
     // The shortest session the schema allows; the test waits for the daemon's word, not a sleep.
     const venue = { ...shipped, hours: [{ days: [1, 2, 3, 4, 5, 6, 7], from: '00:00', to: '24:00' }], loans: { ...shipped.loans!, session_s: 10, ils: { ...shipped.loans!.ils!, port: ils.port } } };
     const stack = await new Stack({ dir, venue }).start();

@@ -4,8 +4,7 @@
 // names the venue; and the real daemon run from the file takes an ID card and opens the gate.
 import assert from 'node:assert/strict';
 import Database from 'better-sqlite3';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { EventFeed, REPO, Stack, waitFor } from '../../scripts/lib/stack.ts';
@@ -14,6 +13,7 @@ import { IdCardSim, RelaySim } from '../../scripts/sim/index.ts';
 import { verifiedYss } from '../src/codes/test/results.ts';
 import type { Reading } from '../src/devices/index.ts';
 import { decideVenue, type PolicyLookups } from '../src/venue/index.ts';
+import { tempDir } from '../../scripts/lib/temp-dir.ts';
 
 const library = loadShippedVenue('library');
 const at = (iso: string) => Date.parse(iso) / 1000;
@@ -74,7 +74,7 @@ describe('the real daemon run from library.json', () => {
   let relay: RelaySim;
 
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'yss-library-'));
+    dir = tempDir('yss-library-');
     // The daemon judges hours by the real clock; they are widened here, and tested as shipped above.
     const venue = { ...library, hours: [{ days: [1, 2, 3, 4, 5, 6, 7], from: '00:00', to: '24:00' }] };
     stack = await new Stack({ dir, venue, devices: venueDevices(library, { statusPollMs: 0 }) }).start();

@@ -6,8 +6,7 @@
 // Chromium shows the kiosk still works, and that a rebound page can read nothing.
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { chromium, type Browser } from 'playwright-core';
@@ -16,6 +15,7 @@ import { browserEnv, CHROMIUM_ARGS, openKiosk } from '../../kiosk-ui/web/test/br
 import { tapKeys } from '../../kiosk-ui/web/test/screens.ts';
 import type { Child } from '../../scripts/lib/stack.ts';
 import { startDaemon, stopDaemon, writeDaemonConfig } from './support/daemon.ts';
+import { tempDir } from '../../scripts/lib/temp-dir.ts';
 
 const PIN = '731904';
 let dir: string;
@@ -23,7 +23,7 @@ let daemon: Child;
 let port: number;
 
 before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'yss-loopback-'));
+  dir = tempDir('yss-loopback-');
   daemon = await startDaemon(writeDaemonConfig(join(dir, 'a'), { api: { host: '127.0.0.1', port: 0, staff_pin: PIN } }));
   port = Number(new URL(daemon.url).port);
 });

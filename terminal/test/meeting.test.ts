@@ -6,8 +6,7 @@
 // Meeting times are derived from the clock at the start of the test, never from the hour.
 import assert from 'node:assert/strict';
 import Database from 'better-sqlite3';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { mintCode } from '../../scripts/issuer/mint.ts';
@@ -15,6 +14,7 @@ import { EventFeed, Stack, waitFor } from '../../scripts/lib/stack.ts';
 import { acceptedCode, loadShippedVenue } from '../../scripts/lib/venue-devices.ts';
 import type { AttendanceSummary, Health, VerdictMessage } from '../src/api/index.ts';
 import { holderOfCode } from '../src/protocol/index.ts';
+import { tempDir } from '../../scripts/lib/temp-dir.ts';
 
 const venue = loadShippedVenue('meeting');
 const NOW = Math.floor(Date.now() / 1000);
@@ -34,7 +34,7 @@ describe('meeting attendance on the real daemon and service', () => {
   let feed: EventFeed;
 
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'yss-meeting-'));
+    dir = tempDir('yss-meeting-');
     stack = await new Stack({ dir, venue: 'meeting', feeds: { roster: ROSTER } }).start();
     feed = await EventFeed.open(stack.kioskUrl);
     await waitFor(async () => ((await (await fetch(new URL('/api/health', stack.kioskUrl))).json()) as Health).feeds.some((f) => f.kind === 'roster' && f.version !== null), 20_000, 50, 'the roster pulled');

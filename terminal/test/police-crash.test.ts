@@ -4,15 +4,14 @@
 // gateway are in flight, and the gateway then losing its answers once. Every guest reaches the
 // gateway exactly once (none lost, no second registration), and the desk shows them accepted.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import type { StaysOverview, StayRegistrationResult } from '../src/api/index.ts';
 import { mintCode } from '../../scripts/issuer/mint.ts';
 import { startPoliceSim, type PoliceSim } from '../../scripts/lib/police-sim.ts';
 import { EventFeed, Stack, waitFor } from '../../scripts/lib/stack.ts';
 import { freePort } from '../../kiosk-ui/web/test/real-stack.ts';
+import { tempDir } from '../../scripts/lib/temp-dir.ts';
 
 const GUESTS = [
   { name: '陈大文', doc_no: '11010519491231002X', room: '701' },
@@ -25,7 +24,7 @@ let stack: Stack;
 let sim: PoliceSim;
 
 before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'yss-police-crash-'));
+  dir = tempDir('yss-police-crash-');
   sim = await startPoliceSim({ mode: 'stall' });
   stack = new Stack({
     dir,

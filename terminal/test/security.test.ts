@@ -3,9 +3,8 @@
 // number), never logged, and opened only by the service; and the service refuses unsigned,
 // forged and replayed uploads over the wire, storing nothing from them.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import nacl from 'tweetnacl';
@@ -14,6 +13,7 @@ import { EventFeed, Stack, waitFor } from '../../scripts/lib/stack.ts';
 import { ed25519PrivateKey, signRequest } from '../src/protocol/index.ts';
 import { DB_FILE } from '../src/db/index.ts';
 import { FaultProxy } from './support/fault-proxy.ts';
+import { tempDir } from '../../scripts/lib/temp-dir.ts';
 
 const NAME = '欧阳振华';
 const DOC_NO = '44010619850307123X';
@@ -27,7 +27,7 @@ const logs: string[] = [];
 const sent = new Map<number, Buffer>();
 
 before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'yss-security-'));
+  dir = tempDir('yss-security-');
   proxy = new FaultProxy({ tap: (c, chunk) => sent.set(c, Buffer.concat([sent.get(c) ?? Buffer.alloc(0), chunk])) });
   const proxyUrl = await proxy.listen();
   stack = new Stack({ dir, venue: 'hotel', terminalServiceUrl: proxyUrl, onOutput: (_s, line) => logs.push(line), sync: { heartbeat_s: 1 } });

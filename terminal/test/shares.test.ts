@@ -5,8 +5,7 @@
 // and its part of the slack, and the slot never holds more than its capacity plus the slack.
 import assert from 'node:assert/strict';
 import Database from 'better-sqlite3';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { mintCode } from '../../scripts/issuer/mint.ts';
@@ -18,6 +17,7 @@ import { RelaySim } from '../../scripts/sim/index.ts';
 import type { Health, VerdictMessage } from '../src/api/index.ts';
 import { holderOfCode } from '../src/protocol/index.ts';
 import type { Venue } from '../src/venue/index.ts';
+import { tempDir } from '../../scripts/lib/temp-dir.ts';
 
 const CAPACITY = 6;
 const SLACK = 2;
@@ -73,7 +73,7 @@ async function health(g: Gate): Promise<Health> {
 }
 
 before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'yss-shares-'));
+  dir = tempDir('yss-shares-');
   const bookings = visitors.map((v) => ({ holder: holderOfCode('CN-44', v), date: DAY, from: '00:00', to: '24:00', party: 1 }));
   stack = await new Stack({ dir, venue: museum, devices: venueDevices(museum, { statusPollMs: 0 }), feeds: { bookings, access: [] }, sync: { trust_poll_s: 1, heartbeat_s: 1 }, clockAheadMs: AHEAD }).start();
   machine = await HallMachine.add(stack, 2, { venue: true });

@@ -7,8 +7,7 @@
 // runs one venue with hours that exclude today (derived from the clock) and expects `outside_hours`.
 import assert from 'node:assert/strict';
 import Database from 'better-sqlite3';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { mintCode, type MintOptions } from '../../scripts/issuer/mint.ts';
@@ -16,6 +15,7 @@ import { EventFeed, Stack, waitFor } from '../../scripts/lib/stack.ts';
 import { acceptedCode, drivenVenue, feedsFor, loadShippedVenue, venueDevices, VENUES_DIR } from '../../scripts/lib/venue-devices.ts';
 import { IdCardSim, MrzSim, PrinterSim, RelaySim } from '../../scripts/sim/index.ts';
 import type { Health, VerdictMessage } from '../src/api/index.ts';
+import { tempDir } from '../../scripts/lib/temp-dir.ts';
 
 const SAMPLE_CARD = {
   name: '王小红',
@@ -77,7 +77,7 @@ interface Site {
 
 /** The one service every venue's terminal syncs with: issuer keys, trust list, no terminal of its own. */
 let host: Stack;
-const hostDir = mkdtempSync(join(tmpdir(), 'yss-venues-service-'));
+const hostDir = tempDir('yss-venues-service-');
 
 before(async () => {
   host = new Stack({ dir: hostDir });
@@ -105,7 +105,7 @@ for (const name of venueNames) {
     let site: Site;
 
     before(async () => {
-      const dir = mkdtempSync(join(tmpdir(), `yss-venue-${name}-`));
+      const dir = tempDir(`yss-venue-${name}-`);
       const driven = venue.hours || venue.loans ? drivenVenue(venue) : name;
       const stack = await new Stack({ dir, venue: driven, devices: venueDevices(venue, { statusPollMs: 0 }), feeds: feedsFor(venue), serviceOf: host }).start();
       site = { dir, stack, feed: await EventFeed.open(stack.kioskUrl) };
@@ -222,7 +222,7 @@ test('a venue outside its opening hours refuses with outside_hours, judged by th
   // midnight between computing and scanning cannot open it.
   const today = ((new Date(Date.now() + 8 * 3600_000).getUTCDay() + 6) % 7) + 1;
   const days = [1, 2, 3, 4, 5, 6, 7].filter((d) => d !== today && d !== (today % 7) + 1);
-  const dir = mkdtempSync(join(tmpdir(), 'yss-venue-closed-'));
+  const dir = tempDir('yss-venue-closed-');
   const stack = await new Stack({ dir, venue: { ...venue, hours: [{ days, from: '00:00', to: '24:00' }] }, devices: venueDevices(venue, { statusPollMs: 0 }), serviceOf: host }).start();
   const feed = await EventFeed.open(stack.kioskUrl);
   try {

@@ -4,14 +4,13 @@
 // the verdicts come back on screen. The bench (kiosk-ui/bench/camera.bench.ts) measures rates
 // and latencies; this test checks what must hold.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { test } from 'node:test';
 import { cameraRun } from './camera-run.ts';
+import { tempDir } from '../../../scripts/lib/temp-dir.ts';
 
 test('a camera reads codes in the kiosk page, and only their text reaches the daemon', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'yss-camera-'));
+  const dir = tempDir('yss-camera-');
   try {
     // 2 s per code: on a loaded machine the decoder may fall behind; the bench measures speed.
     const run = await cameraRun(dir, { angles: [0, 20], sizes: [0.7], dcc: 2, frames: 20 });

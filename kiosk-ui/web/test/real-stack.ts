@@ -1,13 +1,12 @@
 // The real system for UI tests: sync service, terminal daemon and a pty scanner (scripts/lib/
 // stack.ts), with the daemon on a fixed port so a restarted daemon is at the same URL.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { Stack, type StackDevice } from '../../../scripts/lib/stack.ts';
 import { launch, openKiosk } from './browser.ts';
+import { tempDir } from '../../../scripts/lib/temp-dir.ts';
 
 export async function freePort(): Promise<number> {
   const srv = createServer();
@@ -28,7 +27,7 @@ export interface KioskStack {
  * (docs/police.md), for a desk that shows report states. `devices`: more serial devices on ptys (an MRZ reader, …).
  */
 export async function startKioskStack(venue: string | Record<string, unknown>, o: { police?: Record<string, unknown>; devices?: StackDevice[] } = {}): Promise<KioskStack> {
-  const dir = mkdtempSync(join(tmpdir(), 'yss-kiosk-ui-'));
+  const dir = tempDir('yss-kiosk-ui-');
   const stack = new Stack({ dir, venue, kioskPort: await freePort(), police: o.police, devices: o.devices });
   await stack.start();
   return {

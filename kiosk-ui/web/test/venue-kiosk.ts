@@ -5,9 +5,7 @@
 // The three pages are made once and load each venue's kiosk in turn (a fresh document on the
 // venue's own daemon each time): a new page is a new browser context and renderer process, which
 // cost more CPU than a venue's checks.
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readdirSync, rmSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { mintCode } from '../../../scripts/issuer/mint.ts';
 import { EventFeed, Stack, waitFor } from '../../../scripts/lib/stack.ts';
@@ -16,6 +14,7 @@ import { IdCardSim, PrinterSim, RelaySim } from '../../../scripts/sim/index.ts';
 import type { Health } from '../../../terminal/src/api/index.ts';
 import { axe, kioskPage, loadAxe, loadKiosk, pageErrors } from './browser.ts';
 import { measure, VIEWPORTS } from './screens.ts';
+import { tempDir } from '../../../scripts/lib/temp-dir.ts';
 
 export const VENUE_NAMES = readdirSync(VENUES_DIR)
   .filter((f) => f.endsWith('.json'))
@@ -108,7 +107,7 @@ export async function problems(shown: Shown): Promise<string[]> {
  */
 export async function showVenue(orientationPages: OrientationPages, name: string, each: (shown: Shown) => Promise<void>, service?: Stack): Promise<string[]> {
   const venue = loadShippedVenue(name);
-  const dir = mkdtempSync(join(tmpdir(), `yss-venue-kiosk-${name}-`));
+  const dir = tempDir(`yss-venue-kiosk-${name}-`);
   const driven = venue.hours || venue.loans ? drivenVenue(venue) : name;
   const stack = new Stack({ dir, venue: driven, devices: venueDevices(venue, { statusPollMs: 0 }), feeds: feedsFor(venue), serviceOf: service });
   const closers: (() => Promise<unknown>)[] = [];

@@ -6,14 +6,13 @@
 // the venues are shared between two test files (venue-layout-1 and -2.test.ts), each well inside
 // the runner's 10-minute bound on a loaded machine.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { Stack } from '../../../scripts/lib/stack.ts';
 import { launch } from './browser.ts';
 import { OrientationPages, problems, showVenue, VENUE_NAMES } from './venue-kiosk.ts';
+import { tempDir } from '../../../scripts/lib/temp-dir.ts';
 
 /** The tests for shard `i` (from 0) of `n`: every venue is in exactly one shard. */
 export function venueLayoutSuite(i: number, n: number): void {
@@ -21,7 +20,7 @@ export function venueLayoutSuite(i: number, n: number): void {
   let pages: OrientationPages;
   const names = VENUE_NAMES.filter((_, k) => k % n === i);
 
-  const dir = mkdtempSync(join(tmpdir(), 'yss-venue-layout-service-'));
+  const dir = tempDir('yss-venue-layout-service-');
   const service = new Stack({ dir });
   const serve = async () => {
     await service.startService();

@@ -1,8 +1,7 @@
 // The police outbox against the simulated gateway over real HTTP on loopback, with a real SQLite
 // store, real seals and the real audit file; time is an injected clock moved by the test.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { startPoliceSim, type PoliceSim } from '../../../scripts/lib/police-sim.ts';
@@ -11,6 +10,7 @@ import { UnsealAudit, verifyAuditChain } from '../audit.ts';
 import { FileBatchGateway, type Batch } from './file-batch.ts';
 import { HttpGateway } from './http.ts';
 import { OUTBOX_DEFAULTS, PoliceOutbox } from './outbox.ts';
+import { tempDir } from '../../../scripts/lib/temp-dir.ts';
 
 const H = 3_600_000;
 const T0 = 1_800_000_000_000;
@@ -236,7 +236,7 @@ test('a terminal reads its guests\' report states on a signed route, and only it
 });
 
 test('the file adapter writes one file per venue and day, atomically, and a resend adds nothing', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'yss-police-files-'));
+  const dir = tempDir('yss-police-files-');
   try {
     const g = new FileBatchGateway(dir);
     const doc = (id: string, at: string, venue = 'hotel') => ({ format: 'yss-police-report/1' as const, id, kind: 'check_in' as const, venue, terminal_id: 't-1', at, deadline: at, stay: { id: 1, room: '301', arrival: null, departure: null, head_count: 1 }, guest: { id: 1, main: true, category: 'domestic', doc_no: RIC } });
@@ -256,7 +256,7 @@ test('the file adapter writes one file per venue and day, atomically, and a rese
 });
 
 test('the audit chain reopened after a restart continues where it stopped', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'yss-audit-'));
+  const dir = tempDir('yss-audit-');
   try {
     const rec = { at: 1, operator: 'police-report', address: 'http', terminal_id: 't-1', seqs: [1], unopened: [], purpose: 'police report t-1/2' };
     const a = new UnsealAudit(dir, 'chain.jsonl');

@@ -1,13 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { test } from 'node:test';
 import { eventHash, GENESIS_HASH, type WireEvent } from '../../../terminal/src/protocol/index.ts';
 import { ServiceError } from '../errors.ts';
 import { entryBundle } from '../../../scripts/lib/entry.ts';
 import { SqliteStorage } from './sqlite.ts';
 import { storageContract } from './storage-contract.ts';
+import { tempDir } from '../../../scripts/lib/temp-dir.ts';
 
 // The contract's thread writers start from the writer's bundle when the suite built one (a tenth
 // of tsx's start); the tests of the thread itself below start it as the service does under tsx.
@@ -15,7 +14,7 @@ const writerProgram = entryBundle('sync-service/src/storage/sqlite-writer-thread
 
 for (const writer of ['inline', 'thread'] as const) {
   storageContract(`sqlite (${writer} writer)`, async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'yss-store-'));
+    const dir = tempDir('yss-store-');
     const storage = new SqliteStorage(dir, { writer, writerProgram });
     return {
       storage,
@@ -28,7 +27,7 @@ for (const writer of ['inline', 'thread'] as const) {
 }
 
 test('the service database is WAL with synchronous=FULL and survives a reopen', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'yss-store-'));
+  const dir = tempDir('yss-store-');
   try {
     const s = new SqliteStorage(dir);
     const db = (s as unknown as { db: { pragma(p: string, o: object): unknown } }).db;
@@ -45,7 +44,7 @@ test('the service database is WAL with synchronous=FULL and survives a reopen', 
 });
 
 test('a database made before appointments and the hall-wide rules gains the hall tickets\' placement, person, rules, override and labels columns on open, and keeps its tickets', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'yss-store-'));
+  const dir = tempDir('yss-store-');
   try {
     const s = new SqliteStorage(dir);
     const db = (s as unknown as { db: { exec(sql: string): void; prepare(sql: string): { all(): { name: string }[] } } }).db;
@@ -88,7 +87,7 @@ const settledYet = async (p: Promise<unknown>) => {
 };
 
 test('an upload is acknowledged only after a WAL sync that began after its commit; uploads committed during a sync share the next one', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'yss-store-'));
+  const dir = tempDir('yss-store-');
   const { storage, syncs } = heldSyncs(dir);
   try {
     await storage.createTerminal('t-1', 'desk', 'h', 1);
@@ -119,7 +118,7 @@ test('an upload is acknowledged only after a WAL sync that began after its commi
 });
 
 test('a nonce and a heartbeat are written by the writer, in the group commit of their turn, and acknowledged after its WAL sync', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'yss-store-'));
+  const dir = tempDir('yss-store-');
   const { storage, syncs } = heldSyncs(dir);
   try {
     await storage.createTerminal('t-1', 'desk', 'h', 1);
@@ -147,7 +146,7 @@ test('a nonce and a heartbeat are written by the writer, in the group commit of 
 });
 
 test('a failed WAL sync fails its uploads and every later one, with a code that says the service must restart', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'yss-store-'));
+  const dir = tempDir('yss-store-');
   const { storage, syncs } = heldSyncs(dir);
   try {
     await storage.createTerminal('t-1', 'desk', 'h', 1);
@@ -166,7 +165,7 @@ test('a failed WAL sync fails its uploads and every later one, with a code that 
 });
 
 test('close() waits for the WAL sync in flight, then the acknowledged events are there on reopen', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'yss-store-'));
+  const dir = tempDir('yss-store-');
   const { storage, syncs } = heldSyncs(dir);
   await storage.createTerminal('t-1', 'desk', 'h', 1);
   const acked = storage.ingest('t-1', chainOf(2), 10);
@@ -186,7 +185,7 @@ test('close() waits for the WAL sync in flight, then the acknowledged events are
 });
 
 test('the writer thread: an upload handed over just before close() is stored and acknowledged; its errors arrive as the catalog errors they were', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'yss-store-'));
+  const dir = tempDir('yss-store-');
   try {
     const storage = new SqliteStorage(dir, { writer: 'thread' });
     await storage.createTerminal('t-1', 'desk', 'h', 1);
@@ -218,7 +217,7 @@ test('the writer thread: an upload handed over just before close() is stored and
 });
 
 test('the writer thread: when it dies, the uploads waiting for it and every later one fail with a code that says the service must restart', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'yss-store-'));
+  const dir = tempDir('yss-store-');
   const storage = new SqliteStorage(dir, { writer: 'thread' });
   try {
     await storage.createTerminal('t-1', 'desk', 'h', 1);

@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openPtyPair } from '../../../scripts/sim/index.ts';
 import { entryArgs } from '../../../scripts/lib/entry.ts';
+import { tempDir } from '../../../scripts/lib/temp-dir.ts';
 
 const root = join(import.meta.dirname, '..', '..', '..');
 const run = (args: string[]) => spawnSync(process.execPath, [...entryArgs('terminal/src/cli.ts'), 'devices', ...args], { cwd: root, encoding: 'utf8', timeout: 60_000 });
@@ -22,7 +22,7 @@ test('devices runs here and reports every backend, with a fix for each missing o
 });
 
 test('devices --config lists configured devices and says which are not found', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'yss-devices-'));
+  const dir = tempDir('yss-devices-');
   const file = join(dir, 'config.json');
   writeFileSync(file, JSON.stringify({ devices: [{ id: 'scanner-1', role: 'scanner', kind: 'hid-pos-scanner', vid: '0c2e', pid: '0b61' }] }));
   const r = run(['--config', file]);
@@ -32,7 +32,7 @@ test('devices --config lists configured devices and says which are not found', (
 });
 
 test('devices --config with a bad entry lists its problems and exits 1', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'yss-devices-'));
+  const dir = tempDir('yss-devices-');
   const file = join(dir, 'config.json');
   writeFileSync(file, JSON.stringify({ devices: [{ id: 'scanner-1', role: 'scanner', kind: 'serial-scanner', path: '/dev/ttyACM0', baud: 1234 }] }));
   const r = run(['--config', file]);
@@ -48,7 +48,7 @@ const checks = (args: string[]): Check[] => {
 };
 
 test('devices --config finds a device on a pseudo-terminal, as the daemon does, and says what is wrong with each missing one', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'yss-devices-'));
+  const dir = tempDir('yss-devices-');
   const pty = await openPtyPair(join(dir, 'scanner'), join(dir, 'scanner-sim'));
   symlinkSync('/dev/pts/9999', join(dir, 'stale'));
   writeFileSync(join(dir, 'plain-file'), '');
@@ -93,7 +93,7 @@ test('devices --config finds a device on a pseudo-terminal, as the daemon does, 
 });
 
 test('devices --config on a machine without a USB bus says so for USB-found devices', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'yss-devices-'));
+  const dir = tempDir('yss-devices-');
   const file = join(dir, 'config.json');
   writeFileSync(
     file,

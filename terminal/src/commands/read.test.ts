@@ -5,10 +5,9 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { IdCardSim, MrzSim, openPtyPair, ScannerSim } from '../../../scripts/sim/index.ts';
 import { entryArgs } from '../../../scripts/lib/entry.ts';
+import { tempDir } from '../../../scripts/lib/temp-dir.ts';
 
 const root = join(import.meta.dirname, '..', '..', '..');
 
@@ -31,7 +30,7 @@ async function until(cond: () => boolean, ms = 15_000): Promise<void> {
 }
 
 test('read scanner prints each code as a JSON line and exits after --count', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'yss-read-'));
+  const dir = tempDir('yss-read-');
   const pty = await openPtyPair(join(dir, 'ttyS'), join(dir, 'ttyP'));
   const sim = await ScannerSim.open(pty.peer);
   try {
@@ -55,7 +54,7 @@ test('read scanner prints each code as a JSON line and exits after --count', asy
 });
 
 test('read idcard prints the card in the documented shape, without the photo', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'yss-read-'));
+  const dir = tempDir('yss-read-');
   const pty = await openPtyPair(join(dir, 'ttyS'), join(dir, 'ttyP'));
   const sim = await IdCardSim.open(pty.peer);
   try {
@@ -81,7 +80,7 @@ test('read idcard prints the card in the documented shape, without the photo', a
 });
 
 test('read mrz prints the lines and fields', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'yss-read-'));
+  const dir = tempDir('yss-read-');
   const pty = await openPtyPair(join(dir, 'ttyS'), join(dir, 'ttyP'));
   const sim = await MrzSim.open(pty.peer);
   try {

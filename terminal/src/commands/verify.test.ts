@@ -4,17 +4,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { ALG_EDDSA, buildCoseSign1, cborEncode, encodeCodeText, yssClaims } from '../codes/index.ts';
 import { makeWorld, NOW, yssCode } from '../codes/test/helpers.ts';
 import { entryArgs } from '../../../scripts/lib/entry.ts';
+import { tempDir } from '../../../scripts/lib/temp-dir.ts';
 
 const repo = join(import.meta.dirname, '..', '..', '..');
 const w = makeWorld();
-const dir = mkdtempSync(join(tmpdir(), 'yss-verify-'));
+const dir = tempDir('yss-verify-');
 const list = join(dir, 'list.jws');
 writeFileSync(list, w.jws);
 const base = ['--trust-list', list, '--root', `${w.root.root.kid}:${w.root.root.x}`, '--at', String(NOW)];

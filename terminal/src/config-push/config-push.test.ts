@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import nacl from 'tweetnacl';
@@ -10,6 +9,7 @@ import { venueFile } from '../../../scripts/lib/venue-devices.ts';
 import { CONFIG_PUSH_FORMAT, ed25519PrivateKey, hashPin, signConfigPush, type ConfigPushPayload, type PushedConfig } from '../protocol/index.ts';
 import { parseVenue } from '../venue/index.ts';
 import { checkPush, CONFIG_PUSH_ERRORS, configWithPush, newNeeds, PushStore, venueNeeds, type BaseConfig } from './index.ts';
+import { tempDir } from '../../../scripts/lib/temp-dir.ts';
 
 const DOC = join(import.meta.dirname, '../../../docs/terminal-errors.md');
 
@@ -115,7 +115,7 @@ test('a trial waits only for the devices the new venue needs and the old one did
 });
 
 test('the push store is written whole, 0600, and a damaged one is named with the way out', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'yss-push-store-'));
+  const dir = tempDir('yss-push-store-');
   try {
     const store = new PushStore(dir);
     assert.equal(store.highest(), 0);

@@ -3,8 +3,7 @@
 // start function) is rolled back to the last good config, and a push that took the daemon down
 // twice is given up at the next start.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import pino from 'pino';
@@ -14,6 +13,7 @@ import { writeDaemonConfig, type DaemonSetup } from '../../test/support/daemon.t
 import type { TerminalConfig } from '../config/index.ts';
 import { startTerminal, type TerminalOptions } from '../main.ts';
 import { ConfigSupervisor, PushStore } from './index.ts';
+import { tempDir } from '../../../scripts/lib/temp-dir.ts';
 
 /** A trust age bound no other test pushes: the start fails for it (a pushed PIN is a hash, salted anew each time, so it cannot mark one). */
 const FORCED = 61;
@@ -39,7 +39,7 @@ async function fetchAgain(url: URL, init?: RequestInit): Promise<Response> {
 const supervise = () => ConfigSupervisor.fromFile(setup.config, { log, start, onFatal: (e) => assert.fail(String(e)) });
 
 before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'yss-supervisor-'));
+  dir = tempDir('yss-supervisor-');
   svc = await startTestService();
   const url = await svc.listen();
   const t = await svc.admin('POST', '/admin/terminals', { name: 'supervised' });

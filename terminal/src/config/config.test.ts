@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { ConfigError, parseConfig } from './index.ts';
 import { entryArgs } from '../../../scripts/lib/entry.ts';
+import { tempDir } from '../../../scripts/lib/temp-dir.ts';
 
 const ROOT = `kid1:${'A'.repeat(43)}`;
 const VENUES = join(import.meta.dirname, '..', '..', '..', 'fixtures', 'venues');
@@ -86,7 +86,7 @@ test('a gate\'s pass sensor must be a configured device with role sensor', () =>
 });
 
 test('the daemon refuses to start on a bad config, printing the problems and no stack trace', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'yss-config-'));
+  const dir = tempDir('yss-config-');
   const file = join(dir, 'terminal.json');
   writeFileSync(file, JSON.stringify({ ...good, venue: 'no-such-venue.json' }));
   const r = spawnSync(process.execPath, [...entryArgs('terminal/src/cli.ts'), 'run', '--config', file], { encoding: 'utf8' });

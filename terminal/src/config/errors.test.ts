@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { docTable } from '../../../scripts/lib/doc-table.ts';
 import { CONFIG_ERRORS, ConfigError, loadConfig } from './index.ts';
+import { tempDir } from '../../../scripts/lib/temp-dir.ts';
 
 test('docs/terminal-errors.md § Config lists exactly the config catalog, in its order', () => {
   const rows = docTable(join(import.meta.dirname, '../../../docs/terminal-errors.md'), 'Config');
@@ -12,7 +12,7 @@ test('docs/terminal-errors.md § Config lists exactly the config catalog, in its
 });
 
 test('each way a configuration is refused carries its catalog code', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'yss-config-errors-'));
+  const dir = tempDir('yss-config-errors-');
   try {
     const code = (f: () => unknown) => {
       try {

@@ -2,8 +2,7 @@
 // pushed only once its event is durable, a failed commit pushes nothing and leaves no gap.
 import assert from 'node:assert/strict';
 import Database from 'better-sqlite3';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, test } from 'node:test';
 import pino from 'pino';
@@ -18,6 +17,7 @@ import { FeedStore, PassageStore } from '../feeds/index.ts';
 import { holderOfCode } from '../protocol/index.ts';
 import { hallPerson, loadVenue, PendingDetailsStore, personKey, PersonSeenStore, type Venue } from '../venue/index.ts';
 import { Pipeline } from './pipeline.ts';
+import { tempDir } from '../../../scripts/lib/temp-dir.ts';
 
 const venue = (name: string) => loadVenue(join(import.meta.dirname, '..', '..', '..', 'fixtures', 'venues', `${name}.json`));
 /** The campus gate without its access list: a gate that takes every valid code. */
@@ -31,7 +31,7 @@ let db: Db;
 let world: World;
 
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'yss-pipeline-'));
+  dir = tempDir('yss-pipeline-');
   db = openDatabase(dir);
   world = makeWorld();
 });

@@ -2,8 +2,7 @@
 // in one room, a foreign guest by passport whose details the clerk adds, the same guest again
 // flagged, head count confirmation, deadlines by an injected clock, check-out, and a restart.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, test } from 'node:test';
 import nacl from 'tweetnacl';
@@ -19,6 +18,7 @@ import { loadVenue, PendingDetailsStore, PersonSeenStore, StayStore, type Venue 
 import type { PoliceReportState } from '../sync/index.ts';
 import { Pipeline } from './pipeline.ts';
 import { StayDesk, type DeskRefusal } from './stays.ts';
+import { tempDir } from '../../../scripts/lib/temp-dir.ts';
 
 const hotel = loadVenue(join(import.meta.dirname, '..', '..', '..', 'fixtures', 'venues', 'hotel.json'));
 const homestay = loadVenue(join(import.meta.dirname, '..', '..', '..', 'fixtures', 'venues', 'homestay.json'));
@@ -41,7 +41,7 @@ let wall: number;
 const service = nacl.box.keyPair();
 
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'yss-stays-'));
+  dir = tempDir('yss-stays-');
   db = openDatabase(dir);
   world = makeWorld();
   wall = NOW;
@@ -182,7 +182,7 @@ test('at a self-service homestay the guest of a reading just registered adds the
   assert.match('error' in refused ? refused.message : '', /stay\.self_details is not set/);
   db.close();
   rmSync(dir, { recursive: true, force: true });
-  dir = mkdtempSync(join(tmpdir(), 'yss-stays-'));
+  dir = tempDir('yss-stays-');
   db = openDatabase(dir);
 
   const { desk, read, queue } = build(homestay);

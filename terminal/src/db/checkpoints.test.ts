@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, test } from 'node:test';
 import Database from 'better-sqlite3';
 import { Queue, type NewEvent } from '../queue/index.ts';
 import { DB_FILE, IdleCheckpoints, openDatabase, reserveWal, type Db } from './index.ts';
+import { tempDir } from '../../../scripts/lib/temp-dir.ts';
 
 let dir: string;
 let db: Db;
@@ -13,7 +13,7 @@ let clock = 0;
 const now = () => clock;
 
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'yss-checkpoints-'));
+  dir = tempDir('yss-checkpoints-');
   db = openDatabase(dir);
   // When checkpoints run is the subject, not the fsync: the streams below commit hundreds of
   // times, which at FULL would take seconds of the suite on a shared disk.

@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { explainSerialOpenError, resolveSerialPath } from './locate.ts';
+import { tempDir } from '../../../scripts/lib/temp-dir.ts';
 
 // The enumeration is the USB edge: what serialport's list() returns on Linux (ids lower-case, no 0x).
 const ports = [
@@ -21,7 +21,7 @@ test('finds a port by VID/PID in any case, and tells identical devices apart by 
 });
 
 test('a configured path is used once it exists, and is absent until then', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'yss-locate-'));
+  const dir = tempDir('yss-locate-');
   const p = join(dir, 'usb-Honeywell-if00');
   assert.equal(await resolveSerialPath({ path: p }, list), null);
   writeFileSync(p, '');

@@ -1,14 +1,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sysfsUsb } from './sysfs-usb.ts';
+import { tempDir } from '../../../scripts/lib/temp-dir.ts';
 
 /** A /sys/bus/usb/devices tree laid out as the kernel lays it out, for three devices. */
 function tree(): string {
-  const root = mkdtempSync(join(tmpdir(), 'yss-sysfs-'));
-  const drivers = join(root, '..', `${root.split('/').pop()}-drivers`);
+  // The devices and the drivers their `driver` links point at, side by side in one scratch folder.
+  const scratch = tempDir('yss-sysfs-');
+  const root = join(scratch, 'devices');
+  const drivers = join(scratch, 'drivers');
   const dev = (port: string, attrs: Record<string, string>) => {
     mkdirSync(join(root, port), { recursive: true });
     for (const [k, v] of Object.entries(attrs)) writeFileSync(join(root, port, k), `${v}\n`);

@@ -2,8 +2,7 @@
 // shipped museum and campus gates and a pinned clock: on a list or booked for the slot running
 // now, validity dates, time segments, anti-passback, slot and day capacity, stale feeds.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, beforeEach, test } from 'node:test';
 import { verifiedYss } from '../codes/test/results.ts';
@@ -15,6 +14,7 @@ import { feedHealth } from './health.ts';
 import { PassageStore } from './passages.ts';
 import { ShareStore, slotReports } from './shares.ts';
 import { FeedStore } from './store.ts';
+import { tempDir } from '../../../scripts/lib/temp-dir.ts';
 
 const venues = join(import.meta.dirname, '..', '..', '..', 'fixtures', 'venues');
 const museum = loadVenue(join(venues, 'museum-gate.json'));
@@ -29,7 +29,7 @@ let db: Db;
 let store: FeedStore;
 let passages: PassageStore;
 beforeEach(() => {
-  const dir = mkdtempSync(join(tmpdir(), 'yss-feeds-'));
+  const dir = tempDir('yss-feeds-');
   dirs.push(dir);
   db = openDatabase(dir);
   store = new FeedStore(db);
@@ -263,7 +263,7 @@ test('a delta from another version, corrupt or out of order, is refused and the 
 });
 
 test('a database from before deltas keeps its feeds: its rows are filed under the version they are', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'yss-feeds-old-'));
+  const dir = tempDir('yss-feeds-old-');
   dirs.push(dir);
   const old = openDatabase(dir);
   old.exec(`CREATE TABLE feed_meta (kind TEXT PRIMARY KEY, venue TEXT NOT NULL, version INTEGER NOT NULL, rows INTEGER NOT NULL, published_at INTEGER NOT NULL, checked_at INTEGER NOT NULL, salt TEXT NOT NULL, etag TEXT);

@@ -1,13 +1,12 @@
 // Grants taken back on real SQLite: what a lapsed entry, exit or plain admission undoes, and
 // what it leaves (a later admission of the same holder, other holders' counts).
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { openDatabase, type Db } from '../db/index.ts';
 import { GrantStore } from './grants.ts';
 import { PassageStore } from './passages.ts';
+import { tempDir } from '../../../scripts/lib/temp-dir.ts';
 
 let dir: string;
 let db: Db;
@@ -17,7 +16,7 @@ const DAY = '2026-03-03';
 const T = 1_772_500_000; // unix seconds; only differences matter
 
 before(() => {
-  dir = mkdtempSync(join(tmpdir(), 'yss-grants-'));
+  dir = tempDir('yss-grants-');
   db = openDatabase(dir);
   passages = new PassageStore(db);
   grants = new GrantStore(db);

@@ -1,18 +1,18 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, test } from 'node:test';
 import { eventHash, GENESIS_HASH, verifyChain, type WireEvent } from '../protocol/index.ts';
 import Database from 'better-sqlite3';
 import { DB_FILE, openDatabase, type Db } from '../db/index.ts';
 import { Queue, type NewEvent } from './index.ts';
+import { tempDir } from '../../../scripts/lib/temp-dir.ts';
 
 let dir: string;
 let db: Db;
 
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'yss-queue-'));
+  dir = tempDir('yss-queue-');
   db = openDatabase(dir);
 });
 

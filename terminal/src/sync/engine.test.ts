@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, test } from 'node:test';
 import pino from 'pino';
@@ -10,6 +9,7 @@ import { openDatabase, type Db } from '../db/index.ts';
 import { Queue } from '../queue/index.ts';
 import { SyncError } from './errors.ts';
 import { httpTransport, PoliceStates, SyncEngine, loadOrCreateIdentity, type SyncOptions, type Transport } from './index.ts';
+import { tempDir } from '../../../scripts/lib/temp-dir.ts';
 
 let dir: string;
 let db: Db;
@@ -20,7 +20,7 @@ let engine: SyncEngine | null;
 const silent = pino({ level: 'silent' });
 
 beforeEach(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'yss-engine-'));
+  dir = tempDir('yss-engine-');
   db = openDatabase(dir);
   queue = new Queue(db);
   svc = await startTestService();

@@ -1,12 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { openDatabase } from '../db/index.ts';
 import { TrustedClock, TrustStore, wallClock } from './index.ts';
 import { makeWorld, NOW } from '../codes/test/helpers.ts';
+import { tempDir } from '../../../scripts/lib/temp-dir.ts';
 
 /** A hand-settable wall clock and a monotonic clock that only moves when told. */
 function fakeClocks(wall: number) {
@@ -20,7 +18,7 @@ function fakeClocks(wall: number) {
     },
   };
 }
-const dataDir = () => mkdtempSync(join(tmpdir(), 'yss-clock-'));
+const dataDir = () => tempDir('yss-clock-');
 
 test('follows the wall clock when nothing contradicts it', () => {
   const f = fakeClocks(NOW);

@@ -2,10 +2,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, existsSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { dscKeyEntry, hcertIssuerEntry, indexFromDocument } from './index.ts';
+import { tempDir } from '../../../scripts/lib/temp-dir.ts';
 
 // DSCs from the public DCC vectors in ../shared, which CI always checks out beside the repo: a
 // missing copy fails these tests (a skip would hide the only unit check of DSC usage).
@@ -37,7 +37,7 @@ test('reads the HCERT usage OIDs, including the deployed 0.1847 spelling', () =>
 
 /** A self-signed Ed25519 certificate made by openssl, with these extended key usages if any. */
 function ed25519Cert(eku?: string): Buffer {
-  const dir = mkdtempSync(join(tmpdir(), 'dsc-'));
+  const dir = tempDir('dsc-');
   try {
     const out = join(dir, 'c.der');
     const args = ['req', '-x509', '-newkey', 'ed25519', '-keyout', join(dir, 'k.pem'), '-nodes', '-out', out, '-outform', 'DER', '-days', '1', '-subj', '/CN=DSC'];

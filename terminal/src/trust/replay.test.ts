@@ -1,12 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { openDatabase } from '../db/index.ts';
 import { ReplayStore } from './index.ts';
+import { tempDir } from '../../../scripts/lib/temp-dir.ts';
 
-const dataDir = () => mkdtempSync(join(tmpdir(), 'yss-replay-'));
+const dataDir = () => tempDir('yss-replay-');
 const cti = (n: number) => Buffer.from(n.toString(16).padStart(16, '0'), 'hex');
 
 test('remembers an accepted cti across a reopen of the database', () => {

@@ -3,13 +3,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openDatabase } from '../db/index.ts';
 import { signTrustList, TrustStore } from './index.ts';
 import { makeRoot, makeWorld } from '../codes/test/helpers.ts';
 import { entryArgs } from '../../../scripts/lib/entry.ts';
+import { tempDir } from '../../../scripts/lib/temp-dir.ts';
 
 const repo = join(import.meta.dirname, '..', '..', '..');
 
@@ -33,13 +33,13 @@ test('a root whose kid begins with a dash is read as a root, not as an option', 
   const w = makeWorld({ sequence: 1 });
   const dashed = { kid: '-Ab3xYz09_Q', x: w.root.root.x };
   const jws = signTrustList({ ...w.payload, sequence: 2 }, { kid: dashed.kid, secretKey: w.root.secretKey });
-  const r = trustInstall(mkdtempSync(join(tmpdir(), 'yss-rollback-')), `${dashed.kid}:${dashed.x}`, jws);
+  const r = trustInstall(tempDir('yss-rollback-'), `${dashed.kid}:${dashed.x}`, jws);
   assert.deepEqual([r.status, r.out.status, r.out.sequence], [0, 'installed', 2], r.stderr);
 });
 
 test('a daemon pulling an older list cannot overwrite a newer one another process installed', () => {
   const w = makeWorld({ sequence: 5 });
-  const dir = mkdtempSync(join(tmpdir(), 'yss-rollback-'));
+  const dir = tempDir('yss-rollback-');
   const db = openDatabase(dir);
   const daemon = TrustStore.open(db, [w.root.root]);
   assert.equal(daemon.install(w.jws).status, 'installed');
@@ -58,7 +58,7 @@ test('a daemon pulling an older list cannot overwrite a newer one another proces
 
 test('a running daemon picks up a list installed by another process without a restart', () => {
   const w = makeWorld({ sequence: 1 });
-  const dir = mkdtempSync(join(tmpdir(), 'yss-rollback-'));
+  const dir = tempDir('yss-rollback-');
   const db = openDatabase(dir);
   const daemon = TrustStore.open(db, [w.root.root]);
   daemon.install(w.jws);

@@ -1,13 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { openDatabase } from '../db/index.ts';
 import { TrustStore, TrustedClock, signTrustList, openTrustList, parseRootArg } from './index.ts';
 import { makeRoot, makeWorld, NOW } from '../codes/test/helpers.ts';
+import { tempDir } from '../../../scripts/lib/temp-dir.ts';
 
-const dataDir = () => mkdtempSync(join(tmpdir(), 'yss-trust-'));
+const dataDir = () => tempDir('yss-trust-');
 
 function relist(w: ReturnType<typeof makeWorld>, changes: Record<string, unknown>): string {
   return signTrustList({ ...w.payload, ...changes }, { kid: w.root.root.kid, secretKey: w.root.secretKey });

@@ -1,15 +1,14 @@
 // One active number per person per category (print-ticket `one_active`): this machine's record in
 // its real SQLite file, let go when the hall reports the number completed or missed.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { test } from 'node:test';
 import { openDatabase } from '../db/index.ts';
 import { ActiveTicketStore } from './active-tickets.ts';
+import { tempDir } from '../../../scripts/lib/temp-dir.ts';
 
 test('a number stays active until the hall reports it finished, per day and category, and survives a reopen', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'yss-active-'));
+  const dir = tempDir('yss-active-');
   let finished: ReadonlySet<string> | null = null;
   try {
     const db = openDatabase(dir);

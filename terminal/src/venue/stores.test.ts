@@ -1,12 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { test } from 'node:test';
 import { openDatabase } from '../db/index.ts';
 import { PendingDetailsStore, PersonSeenStore } from './stores.ts';
+import { tempDir } from '../../../scripts/lib/temp-dir.ts';
 
-const dataDir = () => mkdtempSync(join(tmpdir(), 'yss-venue-store-'));
+const dataDir = () => tempDir('yss-venue-store-');
 
 test('when a person last passed survives a reopen of the database, and is forgotten when it stops mattering', () => {
   const dir = dataDir();

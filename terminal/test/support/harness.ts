@@ -1,14 +1,12 @@
 // What the proofs share: an in-process terminal core (the daemon's own Queue, Sealer and
 // SyncEngine on a temp folder) and the checks that a service holds exactly a terminal's events.
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import pino from 'pino';
 import { Sealer, verifyChain, type WireEvent } from '../../src/protocol/index.ts';
 import { openDatabase, type Db } from '../../src/db/index.ts';
 import { Queue } from '../../src/queue/index.ts';
 import { loadOrCreateIdentity, SyncEngine, type SyncOptions } from '../../src/sync/index.ts';
+import { tempDir } from '../../../scripts/lib/temp-dir.ts';
 
 export interface Core {
   dir: string;
@@ -22,7 +20,7 @@ export interface Core {
 }
 
 export function startCore(o: { url: string; enrollmentCode: string; sealKey: Uint8Array; dir?: string; sync?: Partial<SyncOptions> }): Core {
-  const dir = o.dir ?? mkdtempSync(join(tmpdir(), 'yss-core-'));
+  const dir = o.dir ?? tempDir('yss-core-');
   const db = openDatabase(dir);
   const queue = new Queue(db);
   const sealer = new Sealer(o.sealKey);

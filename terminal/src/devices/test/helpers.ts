@@ -1,13 +1,11 @@
 // Shared by the device integration tests: a silent logger that still records what was logged
 // (to prove personal data stays out of it), and waiting for events with a deadline.
 import { once, type EventEmitter } from 'node:events';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import type { DeviceHealth } from '../types.ts';
 import type { Device, Reading } from '../types.ts';
+import { tempDir as scratchDir } from '../../../../scripts/lib/temp-dir.ts';
 
 export function captureLog(): { log: pino.Logger; lines: string[] } {
   const lines: string[] = [];
@@ -20,8 +18,9 @@ export function captureLog(): { log: pino.Logger; lines: string[] } {
   return { log: pino({ level: 'debug' }, sink), lines };
 }
 
+/** A fresh folder under the temp dir, removed when the test file's process ends. */
 export function tempDir(prefix = 'yss-dev-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  return scratchDir(prefix);
 }
 
 export async function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
