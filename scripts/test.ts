@@ -1,7 +1,8 @@
 // `npm test`: system packages, UI bundle, type-check, lint, then every *.test.ts under node:test.
 // `npm test -- <file|dir> ...` runs only those tests (no type-check or lint): the inner loop.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { tmpdir, userInfo } from 'node:os';
 import { join, relative } from 'node:path';
 import { buildEntryBundles } from './lib/entry.ts';
 import { ensurePackages } from './lib/system-packages.ts';
@@ -71,7 +72,23 @@ if (selected.length === 0) for (const f of LONGEST_FIRST) if (!files.includes(f)
 // The daemons, services and CLIs the tests start run from bundles built once here (scripts/lib/entry.ts).
 const bundles = join(root, 'node_modules', '.cache', `yss-entries-${process.pid}`);
 const bundleEnv = await buildEntryBundles(bundles);
+// The tests run with TMPDIR set to a folder of this run's own, and whatever they leave in it is a
+// leak: named here (grouped by name prefix), and a failure of the run. Its path stays short: the
+// PostgreSQL clusters' and socat's unix sockets live under it, and a socket path is at most 107 bytes.
+// tsx keeps its compile cache in <TMPDIR>/tsx-<uid>: a link to the usual one keeps it warm.
+const testTmp = join(tmpdir(), `yss-test-${process.pid}`);
+const tsxCache = `tsx-${userInfo().uid}`;
+// A run stopped by a kill of this process left its folder: gone once its process is.
+for (const name of readdirSync(tmpdir())) {
+  const pid = /^yss-test-(\d+)$/.exec(name)?.[1];
+  if (pid && (Number(pid) === process.pid || !alive(Number(pid)))) rmSync(join(tmpdir(), name), { recursive: true, force: true });
+}
+mkdirSync(testTmp, { mode: 0o755 }); // PostgreSQL runs as its own user and reaches its folder through this one
+mkdirSync(join(tmpdir(), tsxCache), { recursive: true });
+symlinkSync(join(tmpdir(), tsxCache), join(testTmp, tsxCache));
 console.log(`\n== tests (${files.length} files)`);
+// Ctrl-C stops the test processes; this one waits for them and still clears the folder.
+process.on('SIGINT', () => undefined);
 const r = spawnSync(
   process.execPath,
   [
@@ -86,7 +103,40 @@ const r = spawnSync(
     '--test-timeout=600000',
     ...files,
   ],
-  { cwd: root, stdio: 'inherit', env: { ...process.env, ...bundleEnv, YSS_TEST: '1' } },
+  { cwd: root, stdio: 'inherit', env: { ...process.env, ...bundleEnv, YSS_TEST: '1', TMPDIR: testTmp } },
 );
 rmSync(bundles, { recursive: true, force: true });
-process.exit(r.status ?? 1);
+const leaks = leftInTmp(testTmp, [tsxCache]);
+rmSync(testTmp, { recursive: true, force: true });
+if (leaks.length) {
+  console.error(`\n== left in TMPDIR: the tests made these under ${testTmp} and did not remove them (now removed)`);
+  for (const [prefix, n] of leaks) console.error(`  ${String(n).padStart(5)}  ${prefix}`);
+  console.error('A test removes what it makes: scripts/lib/temp-dir.ts (tempDir) makes a folder that goes when the test file ends.');
+}
+process.exit(r.status !== 0 ? (r.status ?? 1) : leaks.length ? 1 : 0);
+
+/**
+ * What is in `dir` but `keep`, as [name prefix, count] pairs, most first: a name's mkdtemp suffix
+ * (six letters and digits after a `-`, `_` or `.`) becomes `*`, so `yss-clock-Ab3xYz` counts as `yss-clock-*`.
+ * Chromium's own `.org.chromium.Chromium.*` files are not counted: it leaves one when it is killed
+ * at close, which is not the test's doing (a test that does not close its browser leaves playwright's
+ * profile folder, which is counted).
+ */
+function leftInTmp(dir: string, keep: string[]): [string, number][] {
+  const counts = new Map<string, number>();
+  for (const name of readdirSync(dir)) {
+    if (keep.includes(name) || name.startsWith('.org.chromium.Chromium.')) continue;
+    const prefix = name.replace(/(?<=[-_.])[A-Za-z0-9]{6}$/, '*');
+    counts.set(prefix, (counts.get(prefix) ?? 0) + 1);
+  }
+  return [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
