@@ -1,6 +1,7 @@
 // `npm test`: system packages, UI bundle, type-check, lint, then every *.test.ts under node:test.
 // `npm test -- <file|dir> ...` runs only those tests (no type-check or lint): the inner loop.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdirSync, readdirSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join, relative } from 'node:path';
@@ -87,9 +88,10 @@ mkdirSync(testTmp, { mode: 0o755 }); // PostgreSQL runs as its own user and reac
 mkdirSync(join(tmpdir(), tsxCache), { recursive: true });
 symlinkSync(join(tmpdir(), tsxCache), join(testTmp, tsxCache));
 console.log(`\n== tests (${files.length} files)`);
-// Ctrl-C stops the test processes; this one waits for them and still clears the folder.
+// Ctrl-C stops the test processes; this one waits for them and still clears the folder. (It waits
+// with its event loop running: tsx, which runs this file, kills a child that does not answer a signal.)
 process.on('SIGINT', () => undefined);
-const r = spawnSync(
+const run = spawn(
   process.execPath,
   [
     '--import',
@@ -105,6 +107,7 @@ const r = spawnSync(
   ],
   { cwd: root, stdio: 'inherit', env: { ...process.env, ...bundleEnv, YSS_TEST: '1', TMPDIR: testTmp } },
 );
+const [status] = (await once(run, 'exit')) as [number | null, NodeJS.Signals | null];
 rmSync(bundles, { recursive: true, force: true });
 const leaks = leftInTmp(testTmp, [tsxCache]);
 rmSync(testTmp, { recursive: true, force: true });
@@ -113,7 +116,7 @@ if (leaks.length) {
   for (const [prefix, n] of leaks) console.error(`  ${String(n).padStart(5)}  ${prefix}`);
   console.error('A test removes what it makes: scripts/lib/temp-dir.ts (tempDir) makes a folder that goes when the test file ends.');
 }
-process.exit(r.status !== 0 ? (r.status ?? 1) : leaks.length ? 1 : 0);
+process.exit(status !== 0 ? (status ?? 1) : leaks.length ? 1 : 0);
 
 /**
  * What is in `dir` but `keep`, as [name prefix, count] pairs, most first: a name's mkdtemp suffix

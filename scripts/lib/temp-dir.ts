@@ -17,9 +17,11 @@ function removeAll(): void {
 
 function onSignal(signal: NodeJS.Signals): void {
   removeAll();
+  // Another handler (a daemon's graceful stop run in-process) decides how the process ends; the
+  // exit hook removes what is made after. Otherwise it dies of the signal, as without this handler.
+  if (process.listenerCount(signal) > 1) return;
   process.removeListener('SIGINT', onSignal);
   process.removeListener('SIGTERM', onSignal);
-  // Dies of the signal as it would have without this handler (unless another handler is left).
   process.kill(process.pid, signal);
 }
 
@@ -28,8 +30,8 @@ function hook(): void {
   if (hooked) return;
   hooked = true;
   process.once('exit', removeAll);
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
 }
 
 /** A fresh folder `<temp dir>/<prefix>XXXXXX`, removed when this process ends. */
