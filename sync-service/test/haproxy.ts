@@ -5,11 +5,11 @@
 // node is dispatched to another; a request a node received and died on is answered 502 (HAProxy
 // cannot know whether it was stored, so the terminal retries, and the chain makes that safe).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort, onTermination } from './pg-cluster.ts';
+import { tempDir } from '../../scripts/lib/temp-dir.ts';
 
 export interface HaproxyOptions {
   /** Backend nodes as host:port. */
@@ -28,7 +28,7 @@ export function haproxyAvailable(): boolean {
 }
 
 export async function startHaproxy(o: HaproxyOptions): Promise<Haproxy> {
-  const dir = mkdtempSync(join(tmpdir(), 'yss-haproxy-'));
+  const dir = tempDir('yss-haproxy-');
   const port = await freePort();
   const inter = o.checkIntervalMs ?? 200;
   const cfg = `global
