@@ -1,5 +1,6 @@
 // `npm test`: system packages, UI bundle, type-check, lint, then every *.test.ts under node:test.
 // `npm test -- <file|dir> ...` runs only those tests (no type-check or lint): the inner loop.
+// The tests run with TMPDIR set to a folder of the run's own; what they leave in it fails the run (see below).
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdirSync, readdirSync, rmSync, statSync, symlinkSync } from 'node:fs';
