@@ -1,10 +1,12 @@
 // The floor for the service's ingest and the terminal's drain: raw better-sqlite3 inserts of the
-// service's event rows, pre-serialized, 100 per transaction, WAL + synchronous=FULL.
+// service's event rows, pre-serialized, 100 per transaction, WAL + synchronous=FULL, in a file
+// of the service's page size (SQLite's automatic checkpoints, as a plain program has them).
 import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { WireEvent } from '../../terminal/src/protocol/index.ts';
+import { PAGE_SIZE } from '../src/storage/sqlite.ts';
 
 const FLOOR_ROWS = 100_000;
 
@@ -12,6 +14,7 @@ export function sqliteFloor(sample: WireEvent[]): number {
   const dir = mkdtempSync(join(tmpdir(), 'yss-bench-floor-'));
   try {
     const db = new Database(join(dir, 'floor.db'));
+    db.pragma(`page_size = ${PAGE_SIZE}`);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
     db.exec(`CREATE TABLE events (terminal_id TEXT NOT NULL, seq BIGINT NOT NULL, type TEXT NOT NULL, at BIGINT NOT NULL, trusted_at BIGINT NOT NULL,

@@ -16,6 +16,12 @@ import { tempDir } from '../../scripts/lib/temp-dir.ts';
 
 const KILLS = 200;
 const SERVICE_KILL_EVERY = 25;
+/**
+ * Processes loading ahead of their go: a load (node's start, the bundle, a warm-up core) takes
+ * about 0.3 s alone and more in the suite, longer than the 20-420 ms a process runs before its
+ * kill, so with one ahead most starts waited for the rest of a load.
+ */
+const AHEAD = 2;
 const TOKEN = 'crash-test-admin-token-0123';
 
 async function freePort(): Promise<number> {
@@ -85,7 +91,7 @@ test(`the service holds exactly what the terminal showed after ${KILLS} SIGKILLs
   const config = join(dir, 'service.json');
   writeFileSync(config, JSON.stringify({ data_dir: join(dir, 'service'), host: '127.0.0.1', port, admin_token: TOKEN, log_level: 'info' }));
   let service: Child | null = null;
-  let next: Run | null = null;
+  const ahead: Run[] = [];
   const startService = async () => {
     service = await spawnListening('sync-service/src/cli.ts', ['serve', '--config', config], 'service');
   };
@@ -109,15 +115,19 @@ test(`the service holds exactly what the terminal showed after ${KILLS} SIGKILLs
     let restarting: Promise<void> | null = null;
     let startMs = 0;
     let loadedAtGo = 0;
-    // The next process loads while the current one runs; it opens the queue only after the kill.
-    next = runTerminal(bundle, { ...args, mode: 'scan' });
+    // The next processes load while the current one runs; each opens the queue only after the
+    // kill of the one before it.
+    const loadAhead = () => {
+      while (ahead.length < AHEAD) ahead.push(runTerminal(bundle, { ...args, mode: 'scan' }));
+    };
+    loadAhead();
     for (let k = 1; k <= KILLS; k++) {
-      const run = next;
+      const run = ahead.shift()!;
       if (run.lines.includes('loaded')) loadedAtGo++;
       const t0 = performance.now();
       const startedAt = await run.go();
       startMs += performance.now() - t0;
-      next = runTerminal(bundle, { ...args, mode: 'scan' });
+      loadAhead();
       // Everything shown before the last kill must have survived it.
       const shownBefore = Math.max(0, ...pushed.keys());
       assert.ok(startedAt >= shownBefore, `after kill ${k - 1} the queue starts at ${startedAt} but ${shownBefore} was shown`);
@@ -138,7 +148,7 @@ test(`the service holds exactly what the terminal showed after ${KILLS} SIGKILLs
         if (word === 'pushed' && hash?.length === 64) pushed.set(Number(seq), hash);
       }
     }
-    await next.kill();
+    for (const r of ahead.splice(0)) await r.kill();
     const drain = runTerminal(bundle, { ...args, mode: 'drain' });
     await drain.go();
     const last = Number((await drain.waitFor('drained ', 90_000)).split(' ')[1]);
@@ -156,7 +166,7 @@ test(`the service holds exactly what the terminal showed after ${KILLS} SIGKILLs
     assert.equal(serviceKills, Math.floor(KILLS / SERVICE_KILL_EVERY));
     t.diagnostic(`${KILLS} terminal kills, ${serviceKills} service kills, ${pushed.size} events shown, ${last} committed, all stored once; a start took ${(startMs / KILLS).toFixed(0)} ms on average, ${loadedAtGo} processes had loaded before their go`);
   } finally {
-    await next?.kill();
+    for (const r of ahead) await r.kill();
     if (service) await killService().catch(() => undefined);
     rmSync(dir, { recursive: true, force: true });
     rmSync(bundle, { force: true });

@@ -20,6 +20,9 @@ export const EVENT_COLS = 'terminal_id, seq, type, at, trusted_at, scenario, dro
  */
 const GROUP_MAX_EVENTS = 2000;
 
+/** A row's bytes besides its JSON (keys, hashes, numbers, the B-tree's own), about. */
+const ROW_OVERHEAD = 200;
+
 /** What a stored event adds beyond its row, for the few events that add anything. */
 export interface EventExtras {
   tickets?: HallTicket[];
@@ -74,6 +77,8 @@ export interface IngestRequest {
 interface Waiting {
   /** Events it stores (0 for a nonce or a heartbeat): what a group's size counts. */
   events: number;
+  /** About how many bytes it writes: what the checkpoints count (`onCommit`). */
+  bytes: number;
   run(): unknown;
   resolve(r: unknown): void;
   reject(e: unknown): void;
@@ -101,11 +106,15 @@ export class IngestWriter {
   /** A WAL sync that failed: nothing is acknowledged after it (the service must restart). */
   private syncFailure: Error | null = null;
 
-  /** `db` is open on `file`, in WAL mode; `fsync` syncs the WAL before writes are acknowledged (node's by default). */
+  /**
+   * `db` is open on `file`, in WAL mode; `fsync` syncs the WAL before writes are acknowledged
+   * (node's by default); `onCommit` is told the bytes each group commit wrote, about.
+   */
   constructor(
     private readonly db: Database.Database,
     file: string,
     private readonly fsyncWal: Fsync = fsync,
+    private readonly onCommit: (bytes: number) => void = () => {},
   ) {
     const d = db;
     this.stmts = {
@@ -145,7 +154,9 @@ export class IngestWriter {
 
   /** Stores an upload with the other writes that arrive in the same turn of this thread's loop; settles once synced. */
   ingest(u: IngestRequest): Promise<IngestResult> {
-    return this.enqueue(u.events.length, () => {
+    let bytes = 0;
+    for (const e of u.events) bytes += e[6].length + (e[7]?.length ?? 0) + ROW_OVERHEAD;
+    return this.enqueue(u.events.length, bytes, () => {
       if (u.nonce && this.stmts.useNonce.run(u.terminalId, u.nonce.nonce, u.nonce.expiresAt).changes !== 1) throw new ServiceError('YSS_SYNC_REPLAYED_NONCE', u.nonce.nonce);
       return this.ingestIn(u.terminalId, u.events, u.now);
     });
@@ -153,17 +164,17 @@ export class IngestWriter {
 
   /** Records a request's nonce; false when the terminal used it before. */
   useNonce(terminalId: string, nonce: string, expiresAt: number): Promise<boolean> {
-    return this.enqueue(0, () => this.stmts.useNonce.run(terminalId, nonce, expiresAt).changes === 1);
+    return this.enqueue(0, ROW_OVERHEAD, () => this.stmts.useNonce.run(terminalId, nonce, expiresAt).changes === 1);
   }
 
   /** A terminal's heartbeat (`json`: its report, serialized). */
   heartbeat(terminalId: string, json: string, now: number): Promise<void> {
-    return this.enqueue(0, () => void this.stmts.heartbeat.run(now, json, terminalId));
+    return this.enqueue(0, json.length + ROW_OVERHEAD, () => void this.stmts.heartbeat.run(now, json, terminalId));
   }
 
-  private enqueue<T>(events: number, run: () => T): Promise<T> {
+  private enqueue<T>(events: number, bytes: number, run: () => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      if (this.waiting.push({ events, run, resolve: resolve as (r: unknown) => void, reject }) === 1) setImmediate(() => this.flush());
+      if (this.waiting.push({ events, bytes, run, resolve: resolve as (r: unknown) => void, reject }) === 1) setImmediate(() => this.flush());
     });
   }
 
@@ -210,6 +221,9 @@ export class IngestWriter {
     }
     this.unsynced.push(...group);
     this.syncWal();
+    let bytes = 0;
+    for (const u of group) bytes += u.bytes;
+    this.onCommit(bytes);
   }
 
   /**

@@ -31,6 +31,14 @@ import {
   type VenueConfigTarget,
 } from './types.ts';
 
+/**
+ * The page size of a database this engine makes: 16 KiB, not SQLite's 4 KiB. Each terminal's events
+ * are appended at the end of its stretch of the events table's key, in the middle of the B-tree,
+ * where SQLite splits a full page into two half-full ones: at 4 KiB a group commit of uploads from
+ * many terminals wrote several pages per terminal (docs/scale.md, "The sixth pass").
+ */
+export const PAGE_SIZE = 16384;
+
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS terminals (
   id TEXT PRIMARY KEY,
@@ -239,6 +247,8 @@ export class SqliteStorage implements Storage {
     closeSync(openSync(file, 'a', 0o600));
     chmodSync(file, 0o600);
     this.db = new Database(file, { timeout: BUSY_TIMEOUT_MS });
+    // Only a new database takes it: one made before keeps the size it was made with.
+    this.db.pragma(`page_size = ${PAGE_SIZE}`);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');
     this.db.pragma('journal_size_limit = 67108864');
