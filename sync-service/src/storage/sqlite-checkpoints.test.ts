@@ -3,16 +3,15 @@
 // and SQLite's own checkpoints come back when the thread fails.
 import Database from 'better-sqlite3';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
+import { tempDir } from '../../../scripts/lib/temp-dir.ts';
 import { waitFor } from '../../../scripts/lib/wait.ts';
 import { PAGE_SIZE } from './sqlite.ts';
 import { CheckpointThread } from './sqlite-checkpoints.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'yss-checkpoints-'));
-after(() => rmSync(dir, { recursive: true, force: true }));
+const dir = tempDir('yss-checkpoints-');
 
 /**
  * A writer's connection as the service opens one, on a new file in `dir`, with one table of rows;
