@@ -11,8 +11,9 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import nacl from 'tweetnacl';
-import { ed25519PrivateKey, eventHash, GENESIS_HASH, Sealer, signRequest, type WireEvent } from '../terminal/src/protocol/index.ts';
+import { ed25519PrivateKey, Sealer, signRequest } from '../terminal/src/protocol/index.ts';
 import { backlogTerminal } from '../terminal/src/queue/bench/backlog.ts';
+import { chain } from '../sync-service/bench/ingest.bench.ts';
 import type { startServiceProcess } from '../sync-service/bench/service-process.ts';
 
 const [a, b] = process.argv.slice(2, 4).map((p) => resolve(p));
@@ -51,27 +52,6 @@ async function timed(svc: Service, events: number, work: () => Promise<void>): P
   await work();
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   return { eventsPerS: Math.round(events / seconds), cpuMsPer1k: Math.round(((ticks(svc.pid) - c0) * 10 * 10) / (events / 1000)) / 10 };
-}
-
-function chain(n: number, sealer: Sealer): WireEvent[] {
-  const out: WireEvent[] = [];
-  let prev = GENESIS_HASH;
-  for (let seq = 1; seq <= n; seq++) {
-    const e = {
-      seq,
-      type: seq % 10 === 0 ? 'device' : 'registration',
-      at: 1_700_000_000_000 + seq,
-      trusted_at: 1_700_000_000_000 + seq,
-      scenario: 'hotel-checkin',
-      droppable: seq % 10 === 0,
-      body: { family: 'YSS1', issuer: 'CN-44', type: 'personal', reason: null, replayed: false, accepted: true, device: 'scanner-1', effects: [{ kind: 'registration' }] },
-      sealed: seq % 3 === 0 ? sealer.seal({ name: '张三', doc_no: `4401011990${String(seq).padStart(8, '0')}` }) : null,
-      prev_hash: prev,
-    };
-    prev = eventHash(e);
-    out.push({ ...e, hash: prev });
-  }
-  return out;
 }
 
 /** A checkout's service, its ingest terminals enrolled, and its rounds. */

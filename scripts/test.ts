@@ -6,6 +6,7 @@ import { once } from 'node:events';
 import { mkdirSync, readdirSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join, relative } from 'node:path';
+import { alive } from '../sync-service/src/lock.ts';
 import { buildEntryBundles } from './lib/entry.ts';
 import { ensurePackages } from './lib/system-packages.ts';
 
@@ -134,13 +135,4 @@ function leftInTmp(dir: string, keep: string[]): [string, number][] {
     counts.set(prefix, (counts.get(prefix) ?? 0) + 1);
   }
   return [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

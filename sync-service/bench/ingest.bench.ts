@@ -15,7 +15,8 @@ const BATCHES = 8;
 const BATCH = 250;
 const WARM_BATCHES = 2;
 
-function chain(n: number, sealer: Sealer): WireEvent[] {
+/** One terminal's first `n` events (a tenth device events, a third sealed), chained from genesis. */
+export function chain(n: number, sealer: Sealer): WireEvent[] {
   const out: WireEvent[] = [];
   let prev = GENESIS_HASH;
   for (let seq = 1; seq <= n; seq++) {

@@ -14,7 +14,8 @@ export class AlreadyRunningError extends Error {
   }
 }
 
-function alive(pid: number): boolean {
+/** Whether a process `pid` runs (one of another user's counts). */
+export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
