@@ -52,7 +52,7 @@ test('the thread copies the WAL into the database file while the writer keeps it
     assert.equal(db.pragma('wal_autocheckpoint', { simple: true }), 0);
     const before = statSync(file).size;
     for (let i = 0; i < 20; i++) checkpoints.committed(commit(100));
-    await waitFor(() => checkpoints.counts.passive >= 1 && !checkpoints['running'], 10_000, 20, 'a checkpoint by the thread');
+    await waitFor(() => checkpoints.counts.passive >= 1 && !checkpoints.busy, 10_000, 20, 'a checkpoint by the thread');
     // 2 MB of rows went into the WAL; the checkpoints put them into the database file, and the
     // writer copied what came in meanwhile: the next commit starts the WAL over.
     assert.ok(statSync(file).size > before + 1_000_000, `database file ${statSync(file).size} bytes, was ${before}`);
@@ -79,7 +79,7 @@ test('a WAL that outruns the thread (a reader holds it back) is checkpointed by 
   reader.prepare('SELECT count(*) FROM rows').get();
   try {
     for (let i = 0; i < 15; i++) checkpoints.committed(commit(100));
-    await waitFor(() => !checkpoints['running'], 10_000, 20, 'the thread idle');
+    await waitFor(() => !checkpoints.busy, 10_000, 20, 'the thread idle');
     assert.ok(statSync(`${file}-wal`).size > 1024 * 1024, 'the WAL grew past its limit behind the reader');
     assert.ok(checkpoints.counts.restart >= 1, 'the writer tried to checkpoint it itself');
     assert.ok(walFrames(file) > 64, 'held back, the WAL did not start over');
@@ -100,7 +100,7 @@ test('a WAL that outruns the thread (a reader holds it back) is checkpointed by 
 });
 
 test('a checkpoint thread that cannot start gives the writer back SQLite\'s own checkpoints', async () => {
-  const { file, db, commit } = writerDb('fails.db');
+  const { db, commit } = writerDb('fails.db');
   const checkpoints = new CheckpointThread(db, join(dir, 'no such folder', 'x.db'), 200, 64 * 1024);
   try {
     await waitFor(() => checkpoints.failure, 10_000, 20, 'the thread failed');
@@ -114,5 +114,4 @@ test('a checkpoint thread that cannot start gives the writer back SQLite\'s own 
     await checkpoints.close();
     db.close();
   }
-  void file;
 });

@@ -69,6 +69,10 @@ export class CheckpointThread {
   /** Bytes committed since the thread was last asked. */
   private written = 0;
   private running = false;
+  /** Whether the thread is making a checkpoint now. */
+  get busy(): boolean {
+    return this.running;
+  }
   /** Why checkpoints went back to SQLite's own, if they did. */
   failure: string | null = null;
   readonly counts: CheckpointCounts = { passive: 0, tail: 0, restart: 0 };
@@ -99,7 +103,7 @@ export class CheckpointThread {
         this.db.pragma('wal_checkpoint(PASSIVE)');
         this.counts.tail++;
       } catch (e) {
-        this.fallBack(`a checkpoint of the writer failed: ${e instanceof Error ? e.message : String(e)}`);
+        this.writerFailed(e);
       }
     });
     worker.on('error', (e) => this.fallBack(`the checkpoint thread failed: ${e.message}`));
@@ -126,7 +130,7 @@ export class CheckpointThread {
         return;
       }
     } catch (e) {
-      return this.fallBack(`a checkpoint of the writer failed: ${e instanceof Error ? e.message : String(e)}`);
+      return this.writerFailed(e);
     }
     if (this.running) return;
     this.running = true;
@@ -139,6 +143,10 @@ export class CheckpointThread {
     this.worker = null;
     w?.postMessage('close');
     await this.exited;
+  }
+
+  private writerFailed(e: unknown): void {
+    this.fallBack(`a checkpoint of the writer failed: ${e instanceof Error ? e.message : String(e)}`);
   }
 
   /** Checkpoints as SQLite makes them by itself, on the writer's connection. */
